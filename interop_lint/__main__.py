@@ -1,0 +1,6 @@
+"""`python -m interop_lint` runs the same command line as `interop-lint`."""
+
+from interop_lint.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Discovery, parsing, the project index, the engine and configuration."""

@@ -1,0 +1,58 @@
+"""The index pass for one file: from its source to its `FileFacts`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.facts import FileFacts
+from interop_lint.analyzer.findings import Notification, NotificationKind
+from interop_lint.analyzer.golang.extract import extract_go
+from interop_lint.analyzer.manifests.cargo import extract_cargo_manifest
+from interop_lint.analyzer.manifests.gomod import extract_go_mod
+from interop_lint.analyzer.manifests.toolchain import extract_toolchain
+from interop_lint.analyzer.rust.extract import extract_rust
+from interop_lint.analyzer.source import SourceFile
+
+Extractor = Callable[[SourceFile, FileFacts], None]
+
+EXTRACTORS: dict[FileKind, tuple[Extractor, ...]] = {
+    FileKind.RUST: (extract_rust,),
+    FileKind.GO: (extract_go,),
+    FileKind.CARGO_TOML: (extract_cargo_manifest,),
+    FileKind.GO_MOD: (extract_go_mod,),
+    FileKind.RUST_TOOLCHAIN: (extract_toolchain,),
+}
+
+
+def is_binary(source: SourceFile) -> bool:
+    """Source code never holds NUL bytes; a file that does is a blob with a source name."""
+    return b"\0" in source.data
+
+
+def extract_facts(source: SourceFile) -> FileFacts:
+    """Every fact `source` contributes to the index, and what went wrong reading it."""
+    facts = FileFacts(source.path, source.kind, source.digest)
+    extractors = EXTRACTORS.get(source.kind, ())
+    if not extractors:
+        return facts
+    if is_binary(source):
+        facts.notifications.append(
+            Notification(
+                source.path, 0, NotificationKind.SKIPPED, "skipped: binary content (NUL bytes)"
+            )
+        )
+        return facts
+    error = source.syntax_error()
+    if error is not None:
+        facts.notifications.append(
+            Notification(
+                source.path,
+                error.line,
+                NotificationKind.PARSE_ERROR,
+                "syntax error; the file is analysed where it parsed",
+            )
+        )
+    for extractor in extractors:
+        extractor(source, facts)
+    return facts

@@ -1,0 +1,1 @@
+"""Facts and syntax helpers for the Go side of the boundary (cgo)."""

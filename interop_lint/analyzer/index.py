@@ -1,0 +1,131 @@
+"""The project index: every file's facts, and the questions rules ask of them.
+
+Built once per run from the facts of every discovered file. Everything a
+rule asks is answered through dictionaries built on first use, never by
+scanning all files per question.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+
+from interop_lint.analyzer.config import Config
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.facts import FileFacts
+from interop_lint.analyzer.golang.facts import GoFileFacts
+from interop_lint.analyzer.manifests.cargo import CargoManifest
+from interop_lint.analyzer.manifests.toolchain import RustToolchain
+from interop_lint.analyzer.rust.facts import RustExport
+
+
+def parent_directories(directory: str) -> Iterator[str]:
+    """`a/b` -> `a/b`, `a`, `` (the root)."""
+    while True:
+        yield directory
+        if not directory:
+            return
+        directory = posixpath.dirname(directory)
+
+
+class ProjectIndex:
+    def __init__(self, root: str, facts: Iterable[FileFacts], config: Config | None = None):
+        self.root = root
+        self.config = config or Config()
+        self.files: dict[str, FileFacts] = {f.path: f for f in facts}
+        self._crate_of: dict[str, str | None] = {}
+
+    def exists(self, path: str) -> bool:
+        """Whether the index covers a file at `path` (ignored files do not count)."""
+        return path in self.files
+
+    @cached_property
+    def by_kind(self) -> dict[FileKind, list[FileFacts]]:
+        grouped: dict[FileKind, list[FileFacts]] = defaultdict(list)
+        for facts in self.files.values():
+            grouped[facts.kind].append(facts)
+        return grouped
+
+    # -- Cargo ---------------------------------------------------------------
+
+    @cached_property
+    def cargo_manifests(self) -> dict[str, CargoManifest]:
+        """Every parsed Cargo.toml, by its directory."""
+        return {f.cargo.directory: f.cargo for f in self.by_kind[FileKind.CARGO_TOML] if f.cargo}
+
+    def crate_dir_of(self, path: str) -> str | None:
+        """The directory of the Cargo.toml nearest above `path`, or None."""
+        directory = posixpath.dirname(path)
+        if directory in self._crate_of:
+            return self._crate_of[directory]
+        found = next(
+            (d for d in parent_directories(directory) if self.exists(join_path(d, "Cargo.toml"))),
+            None,
+        )
+        self._crate_of[directory] = found
+        return found
+
+    def workspace_root_of(self, manifest: CargoManifest) -> CargoManifest | None:
+        """The manifest with `[workspace]` that governs a crate (itself included)."""
+        if manifest.workspace_path is not None:
+            directory = posixpath.normpath(join_path(manifest.directory, manifest.workspace_path))
+            return self.cargo_manifests.get("" if directory == "." else directory)
+        for directory in parent_directories(manifest.directory):
+            candidate = self.cargo_manifests.get(directory)
+            if candidate is not None and candidate.is_workspace_root:
+                return candidate
+        return None
+
+    def crates_governed_by(self, manifest: CargoManifest) -> list[CargoManifest]:
+        """The crates whose profiles a manifest sets: itself, and its members if a workspace."""
+        governed = [manifest] if manifest.package else []
+        if manifest.is_workspace_root:
+            governed += [
+                m
+                for m in self.cargo_manifests.values()
+                if m is not manifest and m.package and self.workspace_root_of(m) is manifest
+            ]
+        return governed
+
+    def nearest_toolchain(self, directory: str) -> RustToolchain | None:
+        """The toolchain file rustup would use for a crate in `directory`."""
+        for candidate in parent_directories(directory):
+            for name in ("rust-toolchain.toml", "rust-toolchain"):
+                facts = self.files.get(join_path(candidate, name))
+                if facts is not None:
+                    return facts.toolchain
+        return None
+
+    # -- Rust ----------------------------------------------------------------
+
+    @cached_property
+    def rust_exports_by_crate(self) -> dict[str | None, list[tuple[str, RustExport]]]:
+        """(file, export) pairs of every crate, by crate directory."""
+        grouped: dict[str | None, list[tuple[str, RustExport]]] = defaultdict(list)
+        for facts in self.by_kind[FileKind.RUST]:
+            if facts.rust is not None:
+                crate = self.crate_dir_of(facts.path)
+                grouped[crate].extend((facts.path, e) for e in facts.rust.exports)
+        return grouped
+
+    # -- Go ------------------------------------------------------------------
+
+    @cached_property
+    def go_packages(self) -> dict[str, list[tuple[str, GoFileFacts]]]:
+        """(file, facts) of every Go file, by package directory."""
+        grouped: dict[str, list[tuple[str, GoFileFacts]]] = defaultdict(list)
+        for facts in self.by_kind[FileKind.GO]:
+            if facts.go is not None:
+                grouped[posixpath.dirname(facts.path)].append((facts.path, facts.go))
+        return grouped
+
+    def is_cgo_package(self, directory: str) -> bool:
+        """Whether a file of the Go package in `directory` imports "C"."""
+        return any(go.imports_c for _, go in self.go_packages.get(directory, ()))
+
+
+def join_path(directory: str, name: str) -> str:
+    """`name` in `directory`, where "" is the root."""
+    return f"{directory}/{name}" if directory else name

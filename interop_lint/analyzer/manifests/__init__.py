@@ -1,0 +1,1 @@
+"""Facts of Cargo.toml, go.mod and rust-toolchain files."""

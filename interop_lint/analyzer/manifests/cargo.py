@@ -1,0 +1,180 @@
+"""Facts of a Cargo.toml: dependencies, crate types, panic strategies, workspace."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from interop_lint.analyzer.facts import FileFacts
+from interop_lint.analyzer.findings import Notification, NotificationKind
+from interop_lint.analyzer.locations import Location
+from interop_lint.analyzer.manifests.toml_lines import KeyPath, key_lines, line_of
+from interop_lint.analyzer.source import SourceFile
+
+_DEPENDENCY_TABLES = (
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "dev_dependencies",
+    "build_dependencies",
+)
+_TOML_ERROR_LINE = re.compile(r"at line (\d+)")
+_COMPARATOR = re.compile(r"^\s*(?P<op>>=|<=|>|<|=|\^|~)?\s*(?P<version>\S*)\s*$")
+
+
+def is_unbounded_requirement(requirement: str) -> bool:
+    """A Cargo version requirement with no upper bound: `*`, `""`, `>= 1`, `> 0.3, >= 0.4`.
+
+    Bare and caret (`1.2`, `^1.2`), tilde, exact, `<`, and partial wildcards
+    (`1.*`) all bound the version from above.
+    """
+    comparators = requirement.split(",")
+    for comparator in comparators:
+        match = _COMPARATOR.match(comparator)
+        if match is None or (len(comparators) > 1 and not comparator.strip()):
+            return False  # not a requirement Cargo accepts; DEP101 stays silent
+        op, version = match.group("op"), match.group("version")
+        full_wildcard = version in ("", "*", "x", "X")
+        if op in (">", ">="):
+            continue
+        if op is None and full_wildcard:
+            continue
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class CargoDependency:
+    name: str  # the key in its table (a rename when `package` is set)
+    table: str  # e.g. "dependencies", "target.cfg(unix).dependencies", "patch.crates-io"
+    location: Location  # the dependency's line: `name = ...` or `[table.name]`
+    version: str | None = None
+    path: str | None = None
+    git: str | None = None
+    rev: str | None = None
+    branch: str | None = None
+    tag: str | None = None
+    workspace: bool = False  # `name.workspace = true`
+
+    @property
+    def has_source(self) -> bool:
+        """Built from a path, a git repository or the workspace, not a registry."""
+        return bool(self.path or self.git or self.workspace)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilePanic:
+    profile: str
+    strategy: str  # "unwind" or "abort"
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CargoManifest:
+    directory: str  # of the Cargo.toml, relative to the root ("" at the root)
+    package: str | None  # `package.name`, None for a virtual workspace manifest
+    is_workspace_root: bool  # has a `[workspace]` table
+    workspace_path: str | None  # `package.workspace`, the explicit workspace root
+    crate_types: tuple[str, ...]  # `lib.crate-type`
+    crate_type_location: Location | None
+    dependencies: tuple[CargoDependency, ...]
+    panic_profiles: tuple[ProfilePanic, ...]
+
+    @property
+    def links_into_go(self) -> bool:
+        """An artifact Go links: a static or dynamic C library."""
+        return bool({"staticlib", "cdylib"} & set(self.crate_types))
+
+
+def extract_cargo_manifest(source: SourceFile, facts: FileFacts) -> None:
+    try:
+        data = tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_ERROR_LINE.search(str(error))
+        facts.notifications.append(
+            Notification(
+                source.path,
+                int(found.group(1)) if found else 0,
+                NotificationKind.MALFORMED,
+                f"Cargo.toml is not valid TOML: {error}",
+            )
+        )
+        return
+    lines = key_lines(source.text)
+
+    def locate(path: KeyPath) -> Location:
+        return source.lines.line_location(line_of(lines, path))
+
+    package = _table(data.get("package"))
+    lib = _table(data.get("lib"))
+    crate_types = lib.get("crate-type", lib.get("crate_type", []))
+    crate_types = (
+        tuple(t for t in crate_types if isinstance(t, str)) if _is_list(crate_types) else ()
+    )
+    crate_type_key = "crate-type" if "crate-type" in lib else "crate_type"
+    workspace = package.get("workspace")
+    facts.cargo = CargoManifest(
+        directory=posixpath.dirname(source.path),
+        package=package.get("name") if isinstance(package.get("name"), str) else None,
+        is_workspace_root="workspace" in data,
+        workspace_path=workspace if isinstance(workspace, str) else None,
+        crate_types=crate_types,
+        crate_type_location=locate(("lib", crate_type_key)) if crate_types else None,
+        dependencies=tuple(
+            _dependency(name, spec, ".".join(table), locate((*table, name)))
+            for table, entries in _dependency_tables(data)
+            for name, spec in entries.items()
+        ),
+        panic_profiles=tuple(
+            ProfilePanic(name, profile["panic"], locate(("profile", name, "panic")))
+            for name, profile in _table(data.get("profile")).items()
+            if isinstance(profile, dict) and isinstance(profile.get("panic"), str)
+        ),
+    )
+
+
+def _table(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def _dependency_tables(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Mapping[str, Any]]]:
+    """Every table that holds dependencies, with its key path."""
+    for name in _DEPENDENCY_TABLES:
+        yield (name,), _table(data.get(name))
+    for target, tables in _table(data.get("target")).items():
+        for name in _DEPENDENCY_TABLES:
+            yield ("target", target, name), _table(_table(tables).get(name))
+    yield ("workspace", "dependencies"), _table(_table(data.get("workspace")).get("dependencies"))
+    for registry, entries in _table(data.get("patch")).items():
+        yield ("patch", registry), _table(entries)
+
+
+def _dependency(name: str, spec: Any, table: str, location: Location) -> CargoDependency:
+    if isinstance(spec, str):
+        return CargoDependency(name, table, location, version=spec)
+    spec = _table(spec)
+
+    def string(key: str) -> str | None:
+        value = spec.get(key)
+        return value if isinstance(value, str) else None
+
+    return CargoDependency(
+        name,
+        table,
+        location,
+        version=string("version"),
+        path=string("path"),
+        git=string("git"),
+        rev=string("rev"),
+        branch=string("branch"),
+        tag=string("tag"),
+        workspace=spec.get("workspace") is True,
+    )

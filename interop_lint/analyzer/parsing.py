@@ -1,0 +1,114 @@
+"""The one place that talks to tree-sitter: grammars, parsers, queries, walks.
+
+Parsers and compiled queries are created once per process and reused; trees
+and nodes never leave the process (they cannot be pickled), so everything
+that crosses processes is extracted into plain data first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from functools import cache
+
+import tree_sitter
+from tree_sitter import Node, Tree
+
+
+class Grammar(StrEnum):
+    GO = "go"
+    RUST = "rust"
+    C = "c"
+
+
+@cache
+def language(grammar: Grammar) -> tree_sitter.Language:
+    if grammar is Grammar.GO:
+        import tree_sitter_go as module
+    elif grammar is Grammar.RUST:
+        import tree_sitter_rust as module
+    else:
+        import tree_sitter_c as module
+    return tree_sitter.Language(module.language())
+
+
+@cache
+def _parser(grammar: Grammar) -> tree_sitter.Parser:
+    return tree_sitter.Parser(language(grammar))
+
+
+def parse(grammar: Grammar, data: bytes) -> Tree:
+    return _parser(grammar).parse(data)
+
+
+@cache
+def query(grammar: Grammar, source: str) -> tree_sitter.Query:
+    """A compiled query, compiled once per process for each distinct source."""
+    return tree_sitter.Query(language(grammar), source)
+
+
+def captures(grammar: Grammar, source: str, node: Node) -> dict[str, list[Node]]:
+    """Every capture of the query `source` under `node`, by capture name."""
+    return tree_sitter.QueryCursor(query(grammar, source)).captures(node)
+
+
+def matches(grammar: Grammar, source: str, node: Node) -> list[dict[str, list[Node]]]:
+    """Every match of the query `source` under `node`, in document order."""
+    cursor = tree_sitter.QueryCursor(query(grammar, source))
+    return [found for _, found in cursor.matches(node)]
+
+
+def text(node: Node | None) -> str:
+    """The source text of a node (empty for a missing node)."""
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def walk(node: Node, *, prune: Iterable[str] = ()) -> Iterator[Node]:
+    """Every node under `node` (itself included), pre-order, without recursion.
+
+    Nodes whose type is in `prune` are yielded but not entered (below the
+    start node): the way to stay in one function and skip nested items.
+    """
+    pruned = frozenset(prune)
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if pruned and current.type in pruned and current is not node:
+            continue
+        children = current.children
+        if children:
+            stack.extend(reversed(children))
+
+
+def descendants_of_type(
+    node: Node, types: str | Iterable[str], *, prune: Iterable[str] = ()
+) -> Iterator[Node]:
+    """Every node under `node` whose type is one of `types`, in document order."""
+    wanted = frozenset((types,) if isinstance(types, str) else types)
+    return (n for n in walk(node, prune=prune) if n.type in wanted)
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def enclosing(node: Node, types: str | Iterable[str]) -> Node | None:
+    """The nearest ancestor of one of `types`, or None."""
+    wanted = frozenset((types,) if isinstance(types, str) else types)
+    return next((a for a in ancestors(node) if a.type in wanted), None)
+
+
+def first_error(node: Node) -> Node | None:
+    """The first ERROR or MISSING node of a tree, to name where parsing failed."""
+    if not node.has_error:
+        return None
+    for current in walk(node):
+        if current.is_error or current.is_missing:
+            return current
+    return None

@@ -1,0 +1,1 @@
+"""Facts and syntax helpers for the Rust side of the boundary."""

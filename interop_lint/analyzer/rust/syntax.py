@@ -1,0 +1,147 @@
+"""Questions about Rust syntax trees that several rules and extractors ask.
+
+"Exported function" (rules.md): a `fn` with a C-family ABI (`extern "C"`, a
+bare `extern`, `"C-unwind"`, `"system"`) exported under a symbol by
+`#[no_mangle]`, `#[unsafe(no_mangle)]`, `#[export_name = ".."]` or
+`#[unsafe(export_name = "..")]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text, walk
+
+EXPORT_ABIS = frozenset({"C", "C-unwind", "system", "system-unwind"})
+_ATTRIBUTE_SIBLINGS = frozenset({"attribute_item", "line_comment", "block_comment"})
+_SPACES = re.compile(r"\s+")
+_LIFETIME = re.compile(r"'[A-Za-z_][A-Za-z0-9_]*\s*")
+_TIGHT_AFTER = re.compile(r"([<(&\[]) ")
+_TIGHT_BEFORE = re.compile(r" ([>)\],;])")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedFunction:
+    """A function item that is exported to C, with what makes it so."""
+
+    node: Node  # the function_item
+    symbol: str  # the linker symbol: `export_name`, else the function's name
+    abi: str
+
+
+def attributes_of(item: Node) -> list[Node]:
+    """The `attribute_item`s directly before an item (doc comments may sit between)."""
+    found = []
+    sibling = item.prev_sibling
+    while sibling is not None and sibling.type in _ATTRIBUTE_SIBLINGS:
+        if sibling.type == "attribute_item":
+            found.append(sibling)
+        sibling = sibling.prev_sibling
+    found.reverse()
+    return found
+
+
+def doc_comments_of(item: Node) -> list[str]:
+    """The text of the `///` and `/** */` doc comments (and `#[doc = ".."]`) of an item."""
+    found = []
+    sibling = item.prev_sibling
+    while sibling is not None and sibling.type in _ATTRIBUTE_SIBLINGS:
+        if sibling.type in ("line_comment", "block_comment"):
+            doc = sibling.child_by_field_name("doc")
+            if doc is not None and sibling.child_by_field_name("outer") is not None:
+                found.append(text(doc))
+        else:
+            attribute = sibling.named_children[0] if sibling.named_children else None
+            value = attribute.child_by_field_name("value") if attribute else None
+            if attribute is not None and value is not None and _attribute_name(attribute) == "doc":
+                found.append(text(value).strip('"'))
+        sibling = sibling.prev_sibling
+    found.reverse()
+    return found
+
+
+def _attribute_name(attribute: Node) -> str:
+    first = attribute.named_children[0] if attribute.named_children else None
+    return text(first) if first is not None else ""
+
+
+def _unwrap_unsafe(attribute: Node) -> str:
+    """`unsafe(no_mangle)` -> `no_mangle`; `unsafe(export_name = "x")` -> `export_name = "x"`."""
+    body = _SPACES.sub(" ", text(attribute)).strip()
+    if body.startswith("unsafe") and body.endswith(")"):
+        inner = body[len("unsafe") :].strip()
+        if inner.startswith("("):
+            return inner[1:-1].strip()
+    return body
+
+
+_EXPORT_NAME = re.compile(r'^export_name\s*=\s*"(?P<symbol>[^"]*)"$')
+
+
+def export_symbol(function: Node) -> str | None:
+    """The symbol a function is exported under, or None when it is not exported."""
+    for item in attributes_of(function):
+        for attribute in item.named_children:
+            if attribute.type != "attribute":
+                continue
+            body = _unwrap_unsafe(attribute)
+            if body == "no_mangle":
+                return text(function.child_by_field_name("name"))
+            match = _EXPORT_NAME.match(body)
+            if match:
+                return match.group("symbol")
+    return None
+
+
+def function_abi(function: Node) -> str | None:
+    """The ABI of a function item: "C" for a bare `extern`, None without `extern`."""
+    for child in function.children:
+        if child.type != "function_modifiers":
+            continue
+        for modifier in child.children:
+            if modifier.type == "extern_modifier":
+                literal = next((c for c in modifier.children if c.type == "string_literal"), None)
+                if literal is None:
+                    return "C"
+                return text(literal).strip('"')
+    return None
+
+
+def has_modifier(function: Node, keyword: str) -> bool:
+    """`unsafe`, `async`, `const` in a function's modifiers."""
+    return any(
+        modifier.type == keyword
+        for child in function.children
+        if child.type == "function_modifiers"
+        for modifier in child.children
+    )
+
+
+def is_pub(item: Node) -> bool:
+    return any(child.type == "visibility_modifier" for child in item.children)
+
+
+def exported_functions(root: Node) -> Iterator[ExportedFunction]:
+    """Every exported function of a file (in modules and impl blocks too)."""
+    for node in walk(root, prune=("function_item", "foreign_mod_item", "macro_definition")):
+        if node.type != "function_item":
+            continue
+        abi = function_abi(node)
+        if abi not in EXPORT_ABIS:
+            continue
+        symbol = export_symbol(node)
+        if symbol:
+            yield ExportedFunction(node, symbol, abi)
+
+
+def normalize_type(node: Node | None) -> str:
+    """A type's text in one canonical spelling: `& 'a mut  Foo` -> `&mut Foo`."""
+    if node is None:
+        return "()"
+    spelled = _SPACES.sub(" ", _LIFETIME.sub("", text(node))).strip()
+    spelled = _TIGHT_BEFORE.sub(r"\1", _TIGHT_AFTER.sub(r"\1", spelled))
+    return spelled.replace(",", ", ").replace(",  ", ", ")

@@ -1,0 +1,90 @@
+"""One file of the project as rules see it: bytes, lines, tree, suppressions.
+
+Everything is computed lazily and at most once: a file that no rule and no
+extractor asks about is never decoded or parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cached_property
+
+from tree_sitter import Node, Tree
+
+from interop_lint.analyzer.cgo import CgoPreamble, find_preamble
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.locations import LineIndex, Location
+from interop_lint.analyzer.parsing import Grammar, first_error, parse
+from interop_lint.analyzer.suppressions import Suppressions
+
+_GRAMMARS = {
+    FileKind.GO: Grammar.GO,
+    FileKind.RUST: Grammar.RUST,
+    FileKind.C_HEADER: Grammar.C,
+    FileKind.C_SOURCE: Grammar.C,
+}
+
+
+class SourceFile:
+    """A file's content and everything derived from it, for one run."""
+
+    def __init__(self, path: str, kind: FileKind, data: bytes) -> None:
+        self.path = path
+        self.kind = kind
+        self.data = data
+
+    @classmethod
+    def read(cls, root: str, path: str, kind: FileKind) -> SourceFile:
+        """Read a file of the project (raises OSError when it cannot be read)."""
+        with open(os.path.join(root, path), "rb") as f:
+            return cls(path, kind, f.read())
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
+
+    @cached_property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.path, self.data)
+
+    @property
+    def grammar(self) -> Grammar | None:
+        return _GRAMMARS.get(self.kind)
+
+    @cached_property
+    def tree(self) -> Tree:
+        grammar = self.grammar
+        if grammar is None:
+            raise TypeError(f"{self.path}: {self.kind.value} files have no syntax tree")
+        return parse(grammar, self.data)
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    @cached_property
+    def preamble(self) -> CgoPreamble | None:
+        """The cgo preamble of a Go file (None for other files or without one)."""
+        if self.kind is not FileKind.GO or b'"C"' not in self.data:
+            return None
+        return find_preamble(self.root, self.lines)
+
+    @cached_property
+    def suppressions(self) -> Suppressions:
+        return Suppressions.scan(self.data)
+
+    def location(self, node: Node) -> Location:
+        """The location of a node of this file's own tree."""
+        return self.lines.point_location(node.start_point, node.end_point)
+
+    def syntax_error(self) -> Location | None:
+        """Where the first syntax error is, if the tree has one."""
+        if self.grammar is None:
+            return None
+        error = first_error(self.root)
+        return None if error is None else self.location(error)

@@ -1,0 +1,47 @@
+"""What every reporter is given, and the pieces they share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from interop_lint.analyzer.findings import Finding, Notification, RuleDescription
+
+
+@dataclass(frozen=True)
+class Report:
+    """One run, as the reporters see it."""
+
+    root: str  # absolute project root
+    findings: Sequence[Finding]  # sorted; suppressed ones included, flagged
+    notifications: Sequence[Notification]
+    rules: Sequence[RuleDescription]  # the enabled rules, sorted by ID
+    version: str
+    successful: bool  # every file was read and every rule ran
+    files_indexed: int = 0
+    # Baseline bookkeeping, for the summary.
+    baseline_matched: int = 0
+    baseline_stale: int = 0
+
+    @property
+    def reported(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+
+@dataclass
+class Rendered:
+    text: str
+    warnings: list[str] = field(default_factory=list)  # for stderr, never the report
+
+
+# Maps a root-relative path to what the user sees (text output: relative to cwd).
+PathStyle = Callable[[str], str]
+
+
+def count_by_level(findings: Sequence[Finding]) -> Counter[str]:
+    return Counter(f.level.value for f in findings)
+
+
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"

@@ -1,0 +1,1 @@
+"""XL: the contract between the two sides."""

@@ -1,0 +1,1 @@
+"""DEP: dependencies and toolchain of the interop build."""

@@ -1,0 +1,102 @@
+"""## What it does
+Checks `#cgo` directives (`CFLAGS`, `LDFLAGS`, `CPPFLAGS`, ...) in cgo
+preambles for absolute paths that are not under `${SRCDIR}`:
+`-L/usr/local/lib`, `-I/home/me/engine/include`, `-Wl,-rpath,/opt/x`, or a
+bare `/opt/x/libengine.a`.
+
+## Why is this bad?
+The build then depends on one machine's layout: it works where the Rust
+library happened to be installed there and fails, or silently links a
+different library, everywhere else. `${SRCDIR}` (the directory of the Go
+file) makes the path relative to the checkout.
+
+## Example
+```go
+// #cgo LDFLAGS: -L/home/ci/engine/target/release -lengine
+import "C"
+```
+
+## Use instead
+```go
+// #cgo LDFLAGS: -L${SRCDIR}/../engine/target/release -lengine
+import "C"
+```
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.rules.registry import Rule
+
+# Flags whose argument is a path, attached (`-I/x`) or as the next word (`-I /x`).
+_PATH_FLAGS = (
+    "-isystem",
+    "-iquote",
+    "-idirafter",
+    "-include",
+    "-imacros",
+    "--sysroot=",
+    "-rpath=",
+    "-rpath",
+    "-I",
+    "-L",
+    "-F",
+    "-B",
+)
+_ABSOLUTE = re.compile(r"^(/|[A-Za-z]:[\\/])")
+
+
+def absolute_paths(values: str) -> list[str]:
+    """The absolute paths among a directive's flags (defines are not paths)."""
+    try:
+        words = shlex.split(values, comments=False)
+    except ValueError:
+        words = values.split()
+    found = []
+    expect_path = False
+    for word in words:
+        candidates = [word] if expect_path else _path_arguments(word)
+        expect_path = word in _PATH_FLAGS
+        found += [c for c in candidates if _ABSOLUTE.match(c)]
+    return found
+
+
+def _path_arguments(word: str) -> list[str]:
+    if word.startswith("-D") or word.startswith("-U"):
+        return []
+    if word.startswith("-Wl,") or word.startswith("-Xlinker,"):
+        return [part.removeprefix("-rpath=") for part in word.split(",")[1:]]
+    for flag in _PATH_FLAGS:
+        if word.startswith(flag) and len(word) > len(flag):
+            return [word[len(flag) :]]
+    return [] if word.startswith("-") else [word]
+
+
+class CgoAbsolutePathFlags(Rule):
+    id = "DEP108"
+    name = "cgo-absolute-path-flags"
+    level = Level.WARNING
+    file_kinds = frozenset({FileKind.GO})
+    cwe = (427,)
+    precision = "high"
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        go = ctx.facts.go
+        if go is None:
+            return
+        for directive in go.cgo_directives:
+            if directive.name == "pkg-config":
+                continue
+            paths = absolute_paths(directive.values)
+            if paths:
+                yield Violation(
+                    directive.location,
+                    f"`#cgo {directive.name}` uses the absolute path `{paths[0]}`: the build "
+                    "depends on this machine's layout; use a path under `${SRCDIR}`",
+                )

@@ -1,0 +1,1 @@
+"""GO: the Go side of the boundary (cgo)."""

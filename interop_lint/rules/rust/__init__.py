@@ -1,0 +1,1 @@
+"""RS: the Rust side of the FFI boundary."""

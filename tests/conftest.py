@@ -1,0 +1,100 @@
+"""Shared test helpers: fixture cases, `expect:` annotations, running the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from interop_lint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+
+# The same annotation grammar as ../shared/tools/score.
+EXPECT = re.compile(r"(?:#|//|/\*)\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
+SKIPPED_DIRS = {".git", "target", "node_modules", "__pycache__"}
+
+Expectation = tuple[str, int, str]  # (path relative to the case, line, rule)
+
+
+def fixture_cases(family: str | None = None) -> list[Path]:
+    """Every `fixtures/<family>/<case>/` directory."""
+    families = (
+        [FIXTURES / family] if family else sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    )
+    return [
+        case for fam in families if fam.is_dir() for case in sorted(fam.iterdir()) if case.is_dir()
+    ]
+
+
+def case_id(case: Path) -> str:
+    return f"{case.parent.name}/{case.name}"
+
+
+def walk_files(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def expectations(root: Path) -> set[Expectation]:
+    found = set()
+    for path in walk_files(root):
+        rel = path.relative_to(root).as_posix()
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, start=1):
+                for match in EXPECT.finditer(line):
+                    for rule in re.split(r"\s*,\s*", match.group(1)):
+                        found.add((rel, number, rule))
+    return found
+
+
+def run_cli(args: list[str], cwd: Path | str | None = None) -> Result:
+    """Run `interop-lint ARGS` in-process, in `cwd`."""
+    runner = CliRunner()
+    previous = os.getcwd()
+    os.chdir(cwd or previous)
+    try:
+        return runner.invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def run_sarif(cwd: Path | str, *args: str) -> dict:
+    result = run_cli(["check", "--format", "sarif", *args], cwd)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A temporary project written from a dict of path -> text."""
+
+    root: Path
+
+    def write(self, path: str, text: str) -> Path:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sarif_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema)

@@ -15,10 +15,10 @@ from functools import cached_property
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.facts import FileFacts
-from interop_lint.analyzer.golang.facts import GoFileFacts
+from interop_lint.analyzer.golang.index import GoIndex
 from interop_lint.analyzer.manifests.cargo import CargoManifest
 from interop_lint.analyzer.manifests.toolchain import RustToolchain
-from interop_lint.analyzer.rust.facts import RustExport
+from interop_lint.analyzer.rust.index import RustIndex
 
 
 def parent_directories(directory: str) -> Iterator[str]:
@@ -98,32 +98,15 @@ class ProjectIndex:
                     return facts.toolchain
         return None
 
-    # -- Rust ----------------------------------------------------------------
+    # -- Families ------------------------------------------------------------
 
     @cached_property
-    def rust_exports_by_crate(self) -> dict[str | None, list[tuple[str, RustExport]]]:
-        """(file, export) pairs of every crate, by crate directory."""
-        grouped: dict[str | None, list[tuple[str, RustExport]]] = defaultdict(list)
-        for facts in self.by_kind[FileKind.RUST]:
-            if facts.rust is not None:
-                crate = self.crate_dir_of(facts.path)
-                grouped[crate].extend((facts.path, e) for e in facts.rust.exports)
-        return grouped
-
-    # -- Go ------------------------------------------------------------------
+    def rust(self) -> RustIndex:
+        return RustIndex(self)
 
     @cached_property
-    def go_packages(self) -> dict[str, list[tuple[str, GoFileFacts]]]:
-        """(file, facts) of every Go file, by package directory."""
-        grouped: dict[str, list[tuple[str, GoFileFacts]]] = defaultdict(list)
-        for facts in self.by_kind[FileKind.GO]:
-            if facts.go is not None:
-                grouped[posixpath.dirname(facts.path)].append((facts.path, facts.go))
-        return grouped
-
-    def is_cgo_package(self, directory: str) -> bool:
-        """Whether a file of the Go package in `directory` imports "C"."""
-        return any(go.imports_c for _, go in self.go_packages.get(directory, ()))
+    def go(self) -> GoIndex:
+        return GoIndex(self)
 
 
 def join_path(directory: str, name: str) -> str:

@@ -1,54 +1,157 @@
-"""The index pass for Rust files."""
+"""The index pass for Rust files: exports, C-layout types, aliases and renames."""
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.facts import FileFacts
-from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.facts import RustExport, RustFileFacts, RustParam
+from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.rust.facts import (
+    RustEnum,
+    RustExport,
+    RustField,
+    RustFileFacts,
+    RustParam,
+    RustStruct,
+    RustTypeAlias,
+    RustUseRename,
+)
 from interop_lint.analyzer.rust.syntax import (
-    exported_functions,
+    ExportedFunction,
+    as_exported,
     has_modifier,
     is_pub,
+    items,
     normalize_type,
+    repr_of,
 )
 from interop_lint.analyzer.source import SourceFile
 
 
 def extract_rust(source: SourceFile, facts: FileFacts) -> None:
-    exports = []
-    for export in exported_functions(source.root):
-        function = export.node
-        name = function.child_by_field_name("name")
-        parameters = function.child_by_field_name("parameters")
-        returns = function.child_by_field_name("return_type")
-        body = function.child_by_field_name("body")
-        params = tuple(
-            RustParam(
-                name=_pattern_text(param),
-                type=normalize_type(param.child_by_field_name("type")),
-                location=source.location(param),
-            )
-            for param in (parameters.named_children if parameters else ())
-            if param.type == "parameter"
-        )
-        exports.append(
-            RustExport(
-                name=text(name) or export.symbol,
-                symbol=export.symbol,
-                abi=export.abi,
-                location=source.location(name if name is not None else function),
-                is_unsafe=has_modifier(function, "unsafe"),
-                is_pub=is_pub(function),
-                params=params,
-                return_type=normalize_type(returns),
-                return_location=source.location(returns) if returns is not None else None,
-                uses_catch_unwind=body is not None and b"catch_unwind" in (body.text or b""),
-            )
-        )
-    facts.rust = RustFileFacts(exports=tuple(exports))
+    exports: list[RustExport] = []
+    structs: list[RustStruct] = []
+    enums: list[RustEnum] = []
+    aliases: list[RustTypeAlias] = []
+    renames: list[RustUseRename] = []
+    for item in items(source.root):
+        kind = item.type
+        if kind == "function_item":
+            export = as_exported(item)
+            if export is not None:
+                exports.append(_export(source, export))
+        elif kind == "struct_item":
+            structs.append(_struct(source, item))
+        elif kind == "enum_item":
+            enums.append(_enum(source, item))
+        elif kind == "type_item":
+            name = item.child_by_field_name("name")
+            target = item.child_by_field_name("type")
+            if name is not None and target is not None:
+                aliases.append(
+                    RustTypeAlias(text(name), normalize_type(target), source.location(name))
+                )
+        elif kind == "use_declaration":
+            renames += _renames(item)
+    facts.rust = RustFileFacts(
+        exports=tuple(exports),
+        structs=tuple(structs),
+        enums=tuple(enums),
+        aliases=tuple(aliases),
+        renames=tuple(renames),
+    )
 
 
-def _pattern_text(param: Node) -> str:
-    return text(param.child_by_field_name("pattern")) or "_"
+def _export(source: SourceFile, export: ExportedFunction) -> RustExport:
+    function = export.node
+    name = function.child_by_field_name("name")
+    parameters = function.child_by_field_name("parameters")
+    returns = function.child_by_field_name("return_type")
+    body = function.child_by_field_name("body")
+    params = tuple(
+        RustParam(
+            name=text(param.child_by_field_name("pattern")) or "_",
+            type=normalize_type(param.child_by_field_name("type")),
+            location=source.location(param),
+        )
+        for param in (parameters.named_children if parameters else ())
+        if param.type == "parameter"
+    )
+    return RustExport(
+        name=text(name) or export.symbol,
+        symbol=export.symbol,
+        abi=export.abi,
+        location=source.location(name if name is not None else function),
+        is_unsafe=has_modifier(function, "unsafe"),
+        is_pub=is_pub(function),
+        params=params,
+        return_type=normalize_type(returns),
+        return_location=source.location(returns) if returns is not None else None,
+        uses_catch_unwind=body is not None and b"catch_unwind" in (body.text or b""),
+    )
+
+
+def _struct(source: SourceFile, item: Node) -> RustStruct:
+    name = item.child_by_field_name("name")
+    body = item.child_by_field_name("body")
+    fields: list[RustField] = []
+    if body is not None and body.type == "field_declaration_list":
+        for field in body.named_children:
+            if field.type == "field_declaration":
+                field_name = field.child_by_field_name("name")
+                field_type = field.child_by_field_name("type")
+                fields.append(
+                    RustField(text(field_name), normalize_type(field_type), source.location(field))
+                )
+    elif body is not None and body.type == "ordered_field_declaration_list":
+        types = body.children_by_field_name("type")
+        fields = [
+            RustField(str(i), normalize_type(t), source.location(t)) for i, t in enumerate(types)
+        ]
+    return RustStruct(
+        name=text(name),
+        location=source.location(name if name is not None else item),
+        repr=repr_of(item),
+        fields=tuple(fields),
+        is_pub=is_pub(item),
+    )
+
+
+def _enum(source: SourceFile, item: Node) -> RustEnum:
+    name = item.child_by_field_name("name")
+    body = item.child_by_field_name("body")
+    variants = body.named_children if body is not None else []
+    return RustEnum(
+        name=text(name),
+        location=source.location(name if name is not None else item),
+        repr=repr_of(item),
+        has_fields=any(v.child_by_field_name("body") is not None for v in variants),
+        is_pub=is_pub(item),
+    )
+
+
+def _renames(declaration: Node) -> list[RustUseRename]:
+    """`x as y` clauses anywhere in a use declaration, with their full paths."""
+    found = []
+    for clause in walk(declaration):
+        if clause.type != "use_as_clause":
+            continue
+        path = text(clause.child_by_field_name("path"))
+        alias = text(clause.child_by_field_name("alias"))
+        prefix = _use_list_prefix(clause)
+        if alias and path:
+            found.append(RustUseRename(alias, f"{prefix}::{path}" if prefix else path))
+    return found
+
+
+def _use_list_prefix(clause: Node) -> str:
+    """`std::os::raw` for a clause inside `use std::os::raw::{c_char as cchar}`."""
+    prefixes = []
+    parent = clause.parent
+    while parent is not None and parent.type != "use_declaration":
+        if parent.type == "scoped_use_list":
+            path = parent.child_by_field_name("path")
+            if path is not None:
+                prefixes.append(text(path))
+        parent = parent.parent
+    return "::".join(reversed(prefixes))

@@ -31,5 +31,55 @@ class RustExport:
 
 
 @dataclass(frozen=True, slots=True)
+class RustField:
+    name: str  # "0", "1", ... for tuple structs
+    type: str  # normalized
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class RustStruct:
+    name: str
+    location: Location  # of the name
+    repr: tuple[str, ...]  # `#[repr(C, packed)]` -> ("C", "packed"); () without repr
+    fields: tuple[RustField, ...]
+    is_pub: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RustEnum:
+    name: str
+    location: Location
+    repr: tuple[str, ...]
+    has_fields: bool  # some variant carries data (`B(u32)`, `C { x: i32 }`)
+    is_pub: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RustTypeAlias:
+    """`type Handle = *mut Engine;`"""
+
+    name: str
+    target: str  # normalized
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class RustUseRename:
+    """`use std::os::raw::c_char as cchar;`: `cchar` means `c_char` in this file."""
+
+    alias: str
+    path: str  # the full path as written: `std::os::raw::c_char`
+
+    @property
+    def original(self) -> str:
+        return self.path.rsplit("::", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
 class RustFileFacts:
     exports: tuple[RustExport, ...] = ()
+    structs: tuple[RustStruct, ...] = ()
+    enums: tuple[RustEnum, ...] = ()
+    aliases: tuple[RustTypeAlias, ...] = ()
+    renames: tuple[RustUseRename, ...] = ()

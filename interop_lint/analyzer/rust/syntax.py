@@ -125,17 +125,32 @@ def is_pub(item: Node) -> bool:
     return any(child.type == "visibility_modifier" for child in item.children)
 
 
+# Items are found at any depth of modules, but never inside function bodies,
+# macro definitions or foreign (`extern "C" { .. }`) blocks.
+_ITEM_PRUNE = ("function_item", "foreign_mod_item", "macro_definition", "token_tree")
+
+
+def items(root: Node) -> Iterator[Node]:
+    """Every item node of a file, in modules and impl blocks too."""
+    return walk(root, prune=_ITEM_PRUNE)
+
+
+def as_exported(function: Node) -> ExportedFunction | None:
+    """The export a function item is, or None when it is not an exported function."""
+    abi = function_abi(function)
+    if abi not in EXPORT_ABIS:
+        return None
+    symbol = export_symbol(function)
+    return ExportedFunction(function, symbol, abi) if symbol else None
+
+
 def exported_functions(root: Node) -> Iterator[ExportedFunction]:
-    """Every exported function of a file (in modules and impl blocks too)."""
-    for node in walk(root, prune=("function_item", "foreign_mod_item", "macro_definition")):
-        if node.type != "function_item":
-            continue
-        abi = function_abi(node)
-        if abi not in EXPORT_ABIS:
-            continue
-        symbol = export_symbol(node)
-        if symbol:
-            yield ExportedFunction(node, symbol, abi)
+    """Every exported function of a file."""
+    for node in items(root):
+        if node.type == "function_item":
+            export = as_exported(node)
+            if export is not None:
+                yield export
 
 
 def normalize_type(node: Node | None) -> str:
@@ -145,3 +160,20 @@ def normalize_type(node: Node | None) -> str:
     spelled = _SPACES.sub(" ", _LIFETIME.sub("", text(node))).strip()
     spelled = _TIGHT_BEFORE.sub(r"\1", _TIGHT_AFTER.sub(r"\1", spelled))
     return spelled.replace(",", ", ").replace(",  ", ", ")
+
+
+def repr_of(item: Node) -> tuple[str, ...]:
+    """The arguments of an item's `#[repr(...)]` attributes: ("C",), ("u8",), ("C", "packed")."""
+    found: list[str] = []
+    for attribute_item in attributes_of(item):
+        for attribute in attribute_item.named_children:
+            if attribute.type != "attribute" or _attribute_name(attribute) != "repr":
+                continue
+            arguments = attribute.child_by_field_name("arguments")
+            if arguments is not None:
+                found += [
+                    text(n)
+                    for n in arguments.named_children
+                    if n.type in ("identifier", "primitive_type")
+                ]
+    return tuple(found)

@@ -58,7 +58,7 @@ class CargoPanicAbort(Rule):
         guarded = [
             export
             for crate in ctx.index.crates_governed_by(manifest)
-            for _, export in ctx.index.rust_exports_by_crate.get(crate.directory, ())
+            for _, export in ctx.index.rust.exports_in_crate(crate.directory)
             if export.uses_catch_unwind
         ]
         if not guarded:

@@ -1,0 +1,36 @@
+"""The Go part of the project index: files grouped by package directory."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.golang.facts import GoFileFacts
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.index import ProjectIndex
+
+
+class GoIndex:
+    def __init__(self, project: ProjectIndex) -> None:
+        self._project = project
+
+    @cached_property
+    def packages(self) -> dict[str, list[tuple[str, GoFileFacts]]]:
+        """(file, facts) of every Go file, by package directory."""
+        grouped: dict[str, list[tuple[str, GoFileFacts]]] = defaultdict(list)
+        for facts in self._project.by_kind[FileKind.GO]:
+            if facts.go is not None:
+                grouped[posixpath.dirname(facts.path)].append((facts.path, facts.go))
+        return grouped
+
+    def package_files(self, path: str) -> list[tuple[str, GoFileFacts]]:
+        """The files of the package `path` belongs to (itself included)."""
+        return self.packages.get(posixpath.dirname(path), [])
+
+    def is_cgo_package(self, directory: str) -> bool:
+        """Whether a file of the Go package in `directory` imports "C"."""
+        return any(go.imports_c for _, go in self.packages.get(directory, ()))

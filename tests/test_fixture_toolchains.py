@@ -84,8 +84,14 @@ def test_fixture_go_module_vets(module: Path, tmp_path: Path) -> None:
         "GOTOOLCHAIN": "local",
         "GOWORK": "off",
     }
+    # Type-check everything, but leave out the two analyzers that report the
+    # very bugs the GO fixtures exist to contain (Go pointers to C, uintptr).
     completed = subprocess.run(
-        [go, "vet", "./..."], cwd=module, capture_output=True, text=True, env=env
+        [go, "vet", "-cgocall=false", "-unsafeptr=false", "./..."],
+        cwd=module,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert completed.returncode == 0, completed.stderr
 

@@ -25,6 +25,10 @@ EXTRACTORS: dict[FileKind, tuple[Extractor, ...]] = {
 }
 
 
+# Files whose existence is a fact and whose content nobody reads.
+_PRESENCE_ONLY = frozenset({FileKind.CARGO_LOCK, FileKind.GO_SUM})
+
+
 def is_binary(source: SourceFile) -> bool:
     """Source code never holds NUL bytes; a file that does is a blob with a source name."""
     return b"\0" in source.data
@@ -33,8 +37,7 @@ def is_binary(source: SourceFile) -> bool:
 def extract_facts(source: SourceFile) -> FileFacts:
     """Every fact `source` contributes to the index, and what went wrong reading it."""
     facts = FileFacts(source.path, source.kind, source.digest)
-    extractors = EXTRACTORS.get(source.kind, ())
-    if not extractors:
+    if source.kind in _PRESENCE_ONLY:
         return facts
     if is_binary(source):
         facts.notifications.append(
@@ -53,6 +56,6 @@ def extract_facts(source: SourceFile) -> FileFacts:
                 "syntax error; the file is analysed where it parsed",
             )
         )
-    for extractor in extractors:
+    for extractor in EXTRACTORS.get(source.kind, ()):
         extractor(source, facts)
     return facts

@@ -15,7 +15,7 @@ import hashlib
 import os
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from interop_lint.analyzer.config import Config
@@ -28,6 +28,10 @@ from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.registry import Rule
 
+# Told how far a pass has got: (phase, files done, files in the pass), phase
+# "index" or "check". The engine never prints; the command line decides.
+ProgressCallback = Callable[[str, int, int], None]
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -37,6 +41,7 @@ class RunOptions:
     # What is reported: paths relative to the root, files or directories ("" = all).
     scope: tuple[str, ...] = ("",)
     jobs: int = 1
+    progress: ProgressCallback | None = None
 
 
 @dataclass
@@ -59,13 +64,27 @@ def in_scope(path: str, scope: Iterable[str]) -> bool:
     return any(not p or path == p or path.startswith(p + "/") for p in scope)
 
 
+def is_reported(finding: Finding, scope: Iterable[str], cross_language: bool) -> bool:
+    """Changed-files mode: the primary location is in scope, or, for a
+    cross-language rule, any related one (the other side of the boundary)."""
+    if in_scope(finding.location.path, scope):
+        return True
+    return cross_language and any(in_scope(r.location.path, scope) for r in finding.related)
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
 def run(options: RunOptions) -> RunResult:
     result = RunResult()
+    progress = options.progress or _no_progress
     discovery = discover(options.root, options.config.exclude, options.config.max_file_size)
     result.notifications.extend(discovery.notifications)
     sources: list[SourceFile] = []
     all_facts: list[FileFacts] = []
-    for found in discovery.files:
+    for done, found in enumerate(discovery.files, start=1):
+        progress("index", done, len(discovery.files))
         try:
             source = SourceFile.read(options.root, found.path, found.kind)
         except OSError as error:
@@ -84,15 +103,33 @@ def run(options: RunOptions) -> RunResult:
         all_facts.append(facts)
     result.files_indexed = len(sources)
     index = ProjectIndex(options.root, all_facts, options.config)
-    for source, facts in zip(sources, all_facts, strict=True):
+    # Outside the scope only a cross-language rule can report something (through
+    # a related location in scope), so the other rules are not run there at all.
+    cross_ids = {rule.id for rule in options.rules if rule.cross_language}
+    cross_rules = [rule for rule in options.rules if rule.cross_language]
+    for done, (source, facts) in enumerate(zip(sources, all_facts, strict=True), start=1):
+        progress("check", done, len(sources))
         if is_binary(source):
             continue
-        findings, notes = check_file(source, facts, index, options.rules)
-        result.findings.extend(f for f in findings if in_scope(f.location.path, options.scope))
+        rules = options.rules if in_scope(source.path, options.scope) else cross_rules
+        if not rules:
+            continue
+        findings, notes = check_file(source, facts, index, rules)
+        result.findings.extend(
+            f for f in findings if is_reported(f, options.scope, f.rule_id in cross_ids)
+        )
         result.notifications.extend(notes)
     result.findings.sort(key=lambda f: f.sort_key)
-    result.notifications = sorted(set(result.notifications))
+    result.notifications = sorted(
+        {n for n in result.notifications if _is_notified(n, options.scope)}
+    )
     return result
+
+
+def _is_notified(note: Notification, scope: tuple[str, ...]) -> bool:
+    """Warnings about files outside the scope (a syntax error elsewhere) are noise
+    in changed-files mode; failures are kept: they mean the index is incomplete."""
+    return note.kind.is_failure or not note.path or in_scope(note.path, scope)
 
 
 def _index_file(source: SourceFile) -> FileFacts:

@@ -25,6 +25,7 @@ from interop_lint.analyzer.findings import Level, RuleDescription, Violation
 Precision = Literal["very-high", "high", "medium", "low"]
 FAMILIES = ("deps", "rust", "go", "cross")
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+_CROSS_PACKAGE = "interop_lint.rules.cross."
 
 
 class Rule:
@@ -36,6 +37,15 @@ class Rule:
     precision: ClassVar[Precision] = "high"
     # Set for rules whose findings are security problems (memory safety, crashes).
     security_severity: ClassVar[float | None] = None
+    # Whether a finding's related locations are the other side of the boundary, so
+    # that naming either side's file (changed-files mode) reports it. Defaults to
+    # True for the `cross` family (see __init_subclass__); a rule may override it.
+    cross_language: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "cross_language" not in vars(cls) and cls.__module__.startswith(_CROSS_PACKAGE):
+            cls.cross_language = True
 
     def check(self, ctx: RuleContext) -> Iterable[Violation]:
         raise NotImplementedError

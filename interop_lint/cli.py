@@ -6,6 +6,7 @@ commands, so `interop-lint --version` and `--help` start at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
@@ -15,11 +16,14 @@ import click
 from interop_lint import __version__
 
 if TYPE_CHECKING:
+    from interop_lint.analyzer.baseline import BaselineEntry
     from interop_lint.analyzer.config import Config
     from interop_lint.analyzer.engine import RunResult
+    from interop_lint.analyzer.findings import Finding
     from interop_lint.reporters.base import Rendered, Report
 
 FORMATS = ("text", "json", "sarif", "github")
+MACHINE_FORMATS = ("json", "sarif")  # nothing but the document goes into these
 
 
 def fail(message: str) -> NoReturn:
@@ -92,7 +96,19 @@ def _enabled_rules(config: Config, select: str | None, ignore: str | None) -> li
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--include-suppressed", is_flag=True, help="SARIF: keep suppressed findings.")
 @click.option("--category", default="interop-lint/", help="SARIF: the code-scanning category.")
-@click.option("--statistics", is_flag=True, help="Text: also count the findings per rule.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not in this baseline.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Write the current findings as a baseline (and report none of them).",
+)
+@click.option("--statistics", is_flag=True, help="Also count the findings per rule.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -105,39 +121,98 @@ def check(
     exit_zero: bool,
     include_suppressed: bool,
     category: str,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
     statistics: bool,
 ) -> None:
     """Check the project (PATHS choose what is reported; default: everything)."""
     from interop_lint.analyzer.engine import RunOptions, run
+    from interop_lint.progress import progress_for
 
     project = _project_root(root)
     scope = _scope(project, paths)
     config = _config(project, config_file)
     rules = _enabled_rules(config, select, ignore)
-    result = run(RunOptions(project, config, rules, scope=scope, jobs=jobs or os.cpu_count() or 1))
-    report = _report(project, result, rules)
+    # Read before the run: a bad baseline is a usage error, found at once.
+    baseline = _load_baseline(baseline_file) if baseline_file else None
+    progress = progress_for(sys.stderr)
+    options = RunOptions(
+        project, config, rules, scope=scope, jobs=jobs or os.cpu_count() or 1, progress=progress
+    )
+    try:
+        result = run(options)
+    finally:
+        if progress is not None:
+            progress.finish()
+    report = _report(project, result, rules, scope, baseline, write_baseline_file)
     rendered = _render(report, output_format, output, category, include_suppressed, statistics)
-    _write(rendered, output)
+    _write(rendered.text, output)
     for note in result.notifications:
         click.echo(f"{note.level.value}: {note.describe()}", err=True)
     for warning in rendered.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if statistics and output_format in MACHINE_FORMATS:
+        from interop_lint.reporters.base import statistics_lines
+
+        for line in statistics_lines(report):
+            click.echo(line, err=True)
     if result.failed:
         sys.exit(2)
     sys.exit(1 if report.reported and not exit_zero else 0)
 
 
-def _report(project: str, result: RunResult, rules: list[type]) -> Report:
+def _load_baseline(path: str) -> list[BaselineEntry]:
+    from interop_lint.analyzer.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except BaselineError as error:
+        fail(f"--baseline {path}: {error}")
+
+
+def _report(
+    project: str,
+    result: RunResult,
+    rules: list[type],
+    scope: tuple[str, ...],
+    baseline: list[BaselineEntry] | None,
+    write_baseline_file: str | None,
+) -> Report:
+    """The report, with the baseline applied (and written, if asked for)."""
+    from interop_lint.analyzer.baseline import apply_baseline, render_baseline
+    from interop_lint.analyzer.engine import in_scope
     from interop_lint.reporters.base import Report
 
+    findings: list[Finding] = result.findings
+    matched = stale = 0
+    if baseline is not None:
+        enabled = {rule.id for rule in rules}
+        # An entry is stale only where this run could have found it again.
+        outcome = apply_baseline(
+            findings, baseline, lambda e: e.rule in enabled and in_scope(e.path, scope)
+        )
+        findings, matched, stale = outcome.findings, outcome.matched, len(outcome.stale)
+    if write_baseline_file:
+        # The new baseline accepts everything found now, old baseline or not;
+        # entries the old one had and nothing matches are pruned.
+        current = [f for f in result.findings if not f.suppressed]
+        _write(render_baseline(current), write_baseline_file, "--write-baseline")
+        click.echo(
+            f"interop-lint: wrote {len(current)} findings to the baseline {write_baseline_file}",
+            err=True,
+        )
+        findings = [f for f in findings if f.suppressed]
+        matched = len(current)
     return Report(
         root=project,
-        findings=result.findings,
+        findings=findings,
         notifications=result.notifications,
         rules=[rule.describe() for rule in rules],
         version=__version__,
         successful=not result.failed,
         files_indexed=result.files_indexed,
+        baseline_matched=matched,
+        baseline_stale=stale,
     )
 
 
@@ -160,7 +235,7 @@ def _render(
     if output_format == "github":
         from interop_lint.reporters.github import render_github
 
-        return render_github(report)
+        return render_github(report, statistics=statistics)
     from interop_lint.reporters.text import render_text
 
     cwd = os.getcwd()
@@ -172,17 +247,20 @@ def _render(
     return render_text(report, display_path, colour=colour, statistics=statistics)
 
 
-def _write(rendered: Rendered, output: str | None) -> None:
+def _write(text: str, output: str | None, option: str = "-o") -> None:
+    """To stdout, or atomically to a file (a reader never sees half a report)."""
     if output is None:
-        click.echo(rendered.text, nl=False)
+        click.echo(text, nl=False)
         return
     temporary = f"{output}.tmp{os.getpid()}"
     try:
         with open(temporary, "w", encoding="utf-8") as f:
-            f.write(rendered.text)
+            f.write(text)
         os.replace(temporary, output)
     except OSError as error:
-        fail(f"-o {output}: cannot write: {error.strerror or error}")
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        fail(f"{option} {output}: cannot write: {error.strerror or error}")
 
 
 @main.command("rules")

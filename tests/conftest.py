@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from interop_lint import __version__
+from interop_lint.analyzer.findings import Finding
 from interop_lint.cli import main
+from interop_lint.reporters.base import Report
+from interop_lint.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -73,6 +77,19 @@ def run_sarif(cwd: Path | str, *args: str) -> dict:
     result = run_cli(["check", "--format", "sarif", *args], cwd)
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)
+
+
+def report_with(findings: list[Finding], **baseline_counts: int) -> Report:
+    """A report of these findings, every rule enabled, as the reporters get it."""
+    return Report(
+        root="/project",
+        findings=findings,
+        notifications=[],
+        rules=[rule.describe() for rule in all_rules()],
+        version=__version__,
+        successful=True,
+        **baseline_counts,
+    )
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from interop_lint import __version__
 from interop_lint.analyzer.findings import Finding, Level
 from interop_lint.analyzer.locations import Location, RelatedLocation
 from interop_lint.reporters import sarif as sarif_reporter
-from interop_lint.reporters.base import Report
 from interop_lint.rules.registry import all_rules
-from tests.conftest import FIXTURES, Project, run_cli, run_sarif
+from tests.conftest import FIXTURES, Project, report_with, run_cli, run_sarif
 
 UNPINNED = FIXTURES / "deps" / "staticlib-unpinned"
 VERSIONS = FIXTURES / "deps" / "cargo-versions"
@@ -185,17 +184,6 @@ def test_suppressed_findings_are_omitted_unless_asked_for(project: Project) -> N
     assert suppressed[0]["suppressions"] == [{"kind": "inSource"}]
 
 
-def _report_with(findings: list[Finding]) -> Report:
-    return Report(
-        root="/project",
-        findings=findings,
-        notifications=[],
-        rules=[rule.describe() for rule in all_rules()],
-        version=__version__,
-        successful=True,
-    )
-
-
 def test_related_locations_are_linked_from_the_message(sarif_validator) -> None:
     c_side = Location("include/engine.h", 12, 1, 12, 30)
     finding = Finding(
@@ -206,7 +194,7 @@ def test_related_locations_are_linked_from_the_message(sarif_validator) -> None:
         (RelatedLocation(c_side, "the C declaration"),),
         "abc:1",
     )
-    document = json.loads(sarif_reporter.render_sarif(_report_with([finding])).text)
+    document = json.loads(sarif_reporter.render_sarif(report_with([finding])).text)
     assert not list(sarif_validator.iter_errors(document))
     (result,) = document["runs"][0]["results"]
     assert result["message"]["text"] == (
@@ -224,7 +212,7 @@ def test_results_are_cut_to_code_scanning_limits(monkeypatch) -> None:
         Finding("DEP101", Level.WARNING, f"m{i}", Location("Cargo.toml", i, 1, i, 2), (), f"h{i}:1")
         for i in range(1, 6)
     ]
-    rendered = sarif_reporter.render_sarif(_report_with(findings))
+    rendered = sarif_reporter.render_sarif(report_with(findings))
     document = json.loads(rendered.text)
     assert len(document["runs"][0]["results"]) == 3
     assert rendered.warnings and "25000" not in rendered.warnings[0]
@@ -245,8 +233,61 @@ def test_oversized_report_is_cut_below_the_size_limit(monkeypatch) -> None:
         )
         for i in range(1, 2000)
     ]
-    rendered = sarif_reporter.render_sarif(_report_with(findings))
+    rendered = sarif_reporter.render_sarif(report_with(findings))
     import gzip
 
     assert len(gzip.compress(rendered.text.encode())) <= 20_000
     assert rendered.warnings and "10 MB" in rendered.warnings[0]
+
+
+def test_related_locations_are_cut_to_what_code_scanning_shows(sarif_validator) -> None:
+    many = tuple(
+        RelatedLocation(Location(f"go/call{i}.go", i, 1, i, 9), f"call {i}") for i in range(1, 151)
+    )
+    message = "called from go/call1.go:1 and go/call150.go:150"
+    finding = Finding(
+        "DEP101", Level.WARNING, message, Location("src/lib.rs", 3, 1, 3, 9), many, "h:1"
+    )
+    rendered = sarif_reporter.render_sarif(report_with([finding]))
+    document = json.loads(rendered.text)
+    assert not list(sarif_validator.iter_errors(document))
+    (result,) = document["runs"][0]["results"]
+    assert len(result["relatedLocations"]) == sarif_reporter.MAX_RELATED_LOCATIONS == 100
+    # Only written locations are linked: no link to an id that is not there.
+    assert result["message"]["text"] == "called from [go/call1.go:1](1) and go/call150.go:150"
+    (warning,) = rendered.warnings
+    assert "1 result had more than 100 related locations" in warning
+
+
+def test_cuts_keep_the_most_severe_results(monkeypatch) -> None:
+    monkeypatch.setattr(sarif_reporter, "MAX_RESULTS", 2)
+    levels = [Level.NOTE, Level.ERROR, Level.WARNING, Level.ERROR]
+    findings = [
+        Finding("DEP101", level, f"m{i}", Location("Cargo.toml", i, 1, i, 2), (), f"h{i}:1")
+        for i, level in enumerate(levels, start=1)
+    ]
+    rendered = sarif_reporter.render_sarif(report_with(findings))
+    results = json.loads(rendered.text)["runs"][0]["results"]
+    assert [(r["level"], r["message"]["text"]) for r in results] == [
+        ("error", "m2"),
+        ("error", "m4"),
+    ]
+    assert "the 2 least severe were left out" in rendered.warnings[0]
+
+
+def test_cli_warns_on_stderr_when_results_are_cut(project: Project, monkeypatch) -> None:
+    monkeypatch.setattr(sarif_reporter, "MAX_RESULTS", 1)
+    project.write("Cargo.toml", '[dependencies]\nx = "*"\ny = "*"\n')
+    result = run_cli(["check", "--format", "sarif"], project.root)
+    assert result.exit_code == 1
+    assert "warning: SARIF: 2 results, code scanning accepts 1 per run" in result.stderr
+    assert len(json.loads(result.stdout)["runs"][0]["results"]) == 1
+
+
+def test_stays_within_code_scanning_limits_on_runs_rules_and_tags(versions_sarif) -> None:
+    # docs.github.com: 20 runs per file, 25,000 rules per run, 20 tags per rule
+    # (10 shown). One run, and few enough tags that all are shown.
+    (run,) = versions_sarif["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert len(rules) <= 25_000
+    assert all(len(rule["properties"]["tags"]) <= 10 for rule in rules)

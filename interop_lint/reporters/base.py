@@ -45,3 +45,26 @@ def count_by_level(findings: Sequence[Finding]) -> Counter[str]:
 
 def plural(count: int, noun: str, nouns: str = "") -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def count_by_rule(findings: Sequence[Finding]) -> Counter[str]:
+    return Counter(f.rule_id for f in findings)
+
+
+def statistics_lines(report: Report) -> list[str]:
+    """`--statistics`, as ruff prints it: `count<TAB>ID<TAB>name`, by rule ID."""
+    counts = count_by_rule(report.reported)
+    names = {rule.id: rule.name for rule in report.rules}
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    return [f"{counts[rule]:>{width}}\t{rule}\t{names.get(rule, '')}" for rule in sorted(counts)]
+
+
+def baseline_summary(report: Report) -> list[str]:
+    """The baseline's part of a summary line: what it accepted, what it no longer finds."""
+    parts = []
+    if report.baseline_matched:
+        parts.append(f"{report.baseline_matched} in the baseline.")
+    if report.baseline_stale:
+        stale = plural(report.baseline_stale, "baseline entry", "baseline entries")
+        parts.append(f"{stale} no longer found (stale).")
+    return parts

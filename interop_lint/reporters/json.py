@@ -7,7 +7,7 @@ from typing import Any
 
 from interop_lint.analyzer.findings import Finding, Notification
 from interop_lint.analyzer.locations import Location
-from interop_lint.reporters.base import Rendered, Report, count_by_level
+from interop_lint.reporters.base import Rendered, Report, count_by_level, count_by_rule
 
 
 def _location(location: Location) -> dict[str, Any]:
@@ -54,7 +54,10 @@ def render_json(report: Report) -> Rendered:
         "summary": {
             "findings": len(reported),
             "by_level": dict(sorted(count_by_level(reported).items())),
+            "by_rule": dict(sorted(count_by_rule(reported).items())),
             "suppressed": len(report.findings) - len(reported),
+            "baseline_matched": report.baseline_matched,
+            "baseline_stale": report.baseline_stale,
             "files": report.files_indexed,
             "successful": report.successful,
         },

@@ -5,7 +5,10 @@ documentation as help; results with root-relative URIs under `%SRCROOT%`,
 UTF-16 columns, related locations linked from the message, and a
 `primaryLocationLineHash`; notifications for every file that could not be
 analysed; byte-identical output for the same tree; within code scanning's
-limits (25,000 results per run, 10 MB gzipped per file).
+limits (docs.github.com, "SARIF results exceed limits"): 25,000 results per
+run, 1,000 locations per result of which 100 are shown, 10 MB gzipped per
+file. When results must go, the least severe go first, as code scanning
+itself prioritises by severity; every cut is a warning.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ import sarif_om as om
 from interop_lint import HOMEPAGE
 from interop_lint.analyzer.findings import Finding, Notification, RuleDescription
 from interop_lint.analyzer.locations import COLUMN_KIND, Location
-from interop_lint.reporters.base import Rendered, Report
+from interop_lint.reporters.base import Rendered, Report, plural
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 MAX_RESULTS = 25_000
 MAX_GZIPPED_BYTES = 10 * 1024 * 1024
+MAX_RELATED_LOCATIONS = 100  # code scanning shows no more (and rejects over 1,000)
+_SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
 _ALWAYS_KEPT = frozenset({"level"})  # dropping it would turn a result back into the default
 _BRACKET = re.compile(r"([\[\]])")
 
@@ -94,10 +99,11 @@ def linked_message(finding: Finding) -> str:
 
     Code scanning links a related location only from the message. Rules name
     the other side as `path:line`; here that text becomes a SARIF link.
-    Literal brackets are escaped so they are not read as links.
+    Literal brackets are escaped so they are not read as links. Only the
+    related locations that are written are linked (no dangling ids).
     """
     message = _BRACKET.sub(r"\\\1", finding.message)
-    for number, related in enumerate(finding.related, start=1):
+    for number, related in enumerate(finding.related[:MAX_RELATED_LOCATIONS], start=1):
         reference = f"{related.location.path}:{related.location.line}"
         if reference in message:
             message = message.replace(reference, f"[{reference}]({number})", 1)
@@ -120,7 +126,7 @@ def _result(finding: Finding, rule_index: int, include_suppressed: bool) -> om.R
                 physical_location=_physical(related.location),
                 message=om.Message(text=related.message),
             )
-            for number, related in enumerate(finding.related, start=1)
+            for number, related in enumerate(finding.related[:MAX_RELATED_LOCATIONS], start=1)
         ]
     if include_suppressed and finding.suppressed:
         result.suppressions = [om.Suppression(kind="inSource")]
@@ -152,25 +158,36 @@ def render_sarif(
     report: Report, *, category: str = "interop-lint/", include_suppressed: bool = False
 ) -> Rendered:
     findings = [f for f in report.findings if include_suppressed or not f.suppressed]
+    # Most severe first (stable: path order within a level), so cuts drop notes first.
+    ranked = sorted(findings, key=lambda f: _SEVERITY_RANK[f.level.value])
     warnings = []
-    if len(findings) > MAX_RESULTS:
+    if len(ranked) > MAX_RESULTS:
         warnings.append(
-            f"SARIF: {len(findings)} results, code scanning accepts {MAX_RESULTS} per run; "
-            f"the last {len(findings) - MAX_RESULTS} were left out"
+            f"SARIF: {len(ranked)} results, code scanning accepts {MAX_RESULTS} per run; "
+            f"the {len(ranked) - MAX_RESULTS} least severe were left out"
         )
-        findings = findings[:MAX_RESULTS]
-    keep = len(findings)
+        ranked = ranked[:MAX_RESULTS]
+    crowded = sum(1 for f in ranked if len(f.related) > MAX_RELATED_LOCATIONS)
+    if crowded:
+        warnings.append(
+            f"SARIF: {plural(crowded, 'result')} had more than {MAX_RELATED_LOCATIONS} related "
+            f"locations, more than code scanning shows; only the first {MAX_RELATED_LOCATIONS} "
+            "of each were written"
+        )
+    keep = len(ranked)
+    size_warnings: list[str] = []
     while True:
-        text = _render(report, findings[:keep], category, include_suppressed, warnings)
+        kept = sorted(ranked[:keep], key=lambda f: f.sort_key)
+        text = _render(report, kept, category, include_suppressed, warnings + size_warnings)
         size = len(gzip.compress(text.encode(), compresslevel=6, mtime=0))
         if size <= MAX_GZIPPED_BYTES or keep == 0:
             break
         keep = keep * MAX_GZIPPED_BYTES // size * 9 // 10
-        warnings = [
+        size_warnings = [
             f"SARIF: the report exceeds code scanning's 10 MB (gzipped) limit; only the "
-            f"first {keep} of {len(findings)} results were written"
+            f"{keep} most severe of {len(ranked)} results were written"
         ]
-    return Rendered(text, warnings)
+    return Rendered(text, warnings + size_warnings)
 
 
 def _render(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import click
 
-from interop_lint.reporters.base import PathStyle, Rendered, Report, count_by_level, plural
+from interop_lint.reporters.base import (
+    PathStyle,
+    Rendered,
+    Report,
+    baseline_summary,
+    count_by_level,
+    plural,
+    statistics_lines,
+)
 
 _LEVEL_COLOURS = {"error": "red", "warning": "yellow", "note": "cyan"}
 
@@ -24,16 +30,9 @@ def render_text(
             rule = click.style(rule, fg=_LEVEL_COLOURS[finding.level.value], bold=True)
         lines.append(f"{where} {rule} {finding.message}")
     if statistics:
-        lines += _statistics(report)
+        lines += statistics_lines(report)
     lines.append(_summary(report))
     return Rendered("\n".join(lines) + "\n")
-
-
-def _statistics(report: Report) -> list[str]:
-    counts = Counter(f.rule_id for f in report.reported)
-    names = {rule.id: rule.name for rule in report.rules}
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    return [f"{counts[rule]:>{width}}\t{rule}\t{names.get(rule, '')}" for rule in sorted(counts)]
 
 
 def _summary(report: Report) -> str:
@@ -50,11 +49,7 @@ def _summary(report: Report) -> str:
     suppressed = len(report.findings) - len(reported)
     if suppressed:
         parts.append(f"{suppressed} suppressed in source.")
-    if report.baseline_matched:
-        parts.append(f"{report.baseline_matched} in the baseline.")
-    if report.baseline_stale:
-        stale = plural(report.baseline_stale, "baseline entry", "baseline entries")
-        parts.append(f"{stale} no longer found (stale).")
+    parts += baseline_summary(report)
     failures = [n for n in report.notifications if n.kind.is_failure]
     if failures:
         parts.append(f"{plural(len(failures), 'file')} could not be fully analysed.")

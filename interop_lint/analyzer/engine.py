@@ -194,7 +194,7 @@ def check_file(
 def _finding(rule: type[Rule], violation: Violation, source: SourceFile) -> Finding:
     return Finding(
         rule_id=rule.id,
-        level=rule.level,
+        level=violation.level or rule.level,
         message=violation.message,
         location=violation.location,
         related=violation.related,

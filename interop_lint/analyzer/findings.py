@@ -23,6 +23,9 @@ class Violation:
     location: Location
     message: str
     related: tuple[RelatedLocation, ...] = ()
+    # A lesser variant of the rule's finding (rules.md: XL101's constness
+    # mismatch is a warning-level detail); None: the rule's own level.
+    level: Level | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from functools import cache
 import tree_sitter
 from tree_sitter import Node, Tree
 
+from interop_lint.analyzer.clang.preprocess import mask_cplusplus
+
 
 class Grammar(StrEnum):
     GO = "go"
@@ -38,6 +40,8 @@ def _parser(grammar: Grammar) -> tree_sitter.Parser:
 
 
 def parse(grammar: Grammar, data: bytes) -> Tree:
+    if grammar is Grammar.C:
+        data = mask_cplusplus(data)  # same length: positions are unchanged
     return _parser(grammar).parse(data)
 
 

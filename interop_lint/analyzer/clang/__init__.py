@@ -1,0 +1,1 @@
+"""The C side of the boundary: headers, C sources and cgo preambles."""

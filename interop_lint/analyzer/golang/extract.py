@@ -1,11 +1,26 @@
-"""The index pass for Go files."""
+"""The index pass for Go files: the facts other files and rules ask about."""
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.cgo import import_c_declarations
 from interop_lint.analyzer.facts import FileFacts
-from interop_lint.analyzer.golang.facts import CCallSite, GoFileFacts
-from interop_lint.analyzer.golang.syntax import c_calls
+from interop_lint.analyzer.golang.facts import (
+    CCallSite,
+    GoFileFacts,
+    GoFuncDecl,
+    GoTypeDecl,
+    GoVarDecl,
+    TypeExpr,
+)
+from interop_lint.analyzer.golang.handles import release_keys
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.ownership import argument_sources, param_flows
+from interop_lint.analyzer.golang.package import GoPackage
+from interop_lint.analyzer.golang.syntax import c_calls, evaluate_int
+from interop_lint.analyzer.golang.types import slice_of, type_expr
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
@@ -18,16 +33,149 @@ def package_name(source: SourceFile) -> str:
 
 def extract_go(source: SourceFile, facts: FileFacts) -> None:
     preamble = source.preamble
-    imports_c = bool(import_c_declarations(source.root))
-    calls = ()
-    if imports_c:
-        calls = tuple(
-            CCallSite(name, source.location(call), arguments.named_child_count)
-            for call, name, arguments in c_calls(source.root)
-        )
-    facts.go = GoFileFacts(
+    root = source.root
+    imports_c = bool(import_c_declarations(root))
+    constants = _constants(root)
+    known = dict(constants)
+    declared = GoFileFacts(
         package=package_name(source),
         imports_c=imports_c,
         cgo_directives=tuple(preamble.directives()) if preamble is not None else (),
-        c_calls=calls,
+        types=_types(root, lambda n: evaluate_int(n, known)),
+        constants=constants,
+        functions=tuple(_signature(f, known) for f in _declared_functions(root)),
     )
+    # What needs this file's own declarations to read (types, local functions).
+    file = GoFile(source, GoPackage([declared]))
+    inference = Inference(file)
+    calls: tuple[CCallSite, ...] = ()
+    if imports_c:
+        calls = tuple(
+            CCallSite(
+                name,
+                source.location(call),
+                arguments.named_child_count,
+                argument_sources(file, call),
+            )
+            for call, name, arguments in c_calls(root)
+        )
+    functions = declared.functions
+    if imports_c or b'"unsafe"' in source.data:
+        functions = tuple(
+            _with_flows(decl, param_flows(file, node))
+            for decl, node in zip(functions, _declared_functions(root), strict=True)
+        )
+    facts.go = GoFileFacts(
+        package=declared.package,
+        imports_c=imports_c,
+        cgo_directives=declared.cgo_directives,
+        c_calls=calls,
+        types=declared.types,
+        variables=_variables(root, inference),
+        constants=constants,
+        functions=functions,
+        handle_releases=release_keys(file, inference) if b".Delete()" in source.data else (),
+    )
+
+
+def _top_level(root: Node, kind: str) -> list[Node]:
+    return [child for child in root.named_children if child.type == kind]
+
+
+def _specs(declaration: Node, kind: str) -> list[Node]:
+    specs = []
+    for child in declaration.named_children:
+        if child.type == kind:
+            specs.append(child)
+        elif child.type.endswith("_list"):
+            specs += [c for c in child.named_children if c.type == kind]
+    return specs
+
+
+def _constants(root: Node) -> tuple[tuple[str, int | None], ...]:
+    known: dict[str, int | None] = {}
+    found = []
+    for declaration in _top_level(root, "const_declaration"):
+        for spec in _specs(declaration, "const_spec"):
+            values = spec.child_by_field_name("value")
+            items = values.named_children if values is not None else []
+            for i, name in enumerate(spec.children_by_field_name("name")):
+                value = evaluate_int(items[i], known) if i < len(items) else None
+                known[text(name)] = value
+                found.append((text(name), value))
+    return tuple(found)
+
+
+def _types(root: Node, constant) -> tuple[GoTypeDecl, ...]:
+    found = []
+    for declaration in _top_level(root, "type_declaration"):
+        for spec in declaration.named_children:
+            if spec.type in ("type_spec", "type_alias"):
+                name = text(spec.child_by_field_name("name"))
+                t = type_expr(spec.child_by_field_name("type"), constant)
+                found.append(GoTypeDecl(name, t, alias=spec.type == "type_alias"))
+    return tuple(found)
+
+
+def _variables(root: Node, inference: Inference) -> tuple[GoVarDecl, ...]:
+    found = []
+    for declaration in _top_level(root, "var_declaration"):
+        for spec in _specs(declaration, "var_spec"):
+            type_node = spec.child_by_field_name("type")
+            values = spec.child_by_field_name("value")
+            items = values.named_children if values is not None else []
+            names = spec.children_by_field_name("name")
+            for i, name in enumerate(names):
+                if type_node is not None:
+                    t: TypeExpr | None = type_expr(type_node, inference.file.constant)
+                else:
+                    t = inference.type_of(items[i]) if len(items) == len(names) else None
+                found.append(GoVarDecl(text(name), t))
+    return tuple(found)
+
+
+def _declared_functions(root: Node) -> list[Node]:
+    return [
+        child
+        for child in root.named_children
+        if child.type in ("function_declaration", "method_declaration")
+    ]
+
+
+def _signature(function: Node, known: dict[str, int | None]) -> GoFuncDecl:
+    receiver = ""
+    if function.type == "method_declaration":
+        params = function.child_by_field_name("receiver")
+        declaration = params.named_children[0] if params and params.named_children else None
+        t = type_expr(declaration.child_by_field_name("type") if declaration else None)
+        receiver = (t.elem if t.kind == "pointer" and t.elem else t).name
+    return GoFuncDecl(
+        name=text(function.child_by_field_name("name")),
+        receiver=receiver or "",
+        params=_parameter_types(function.child_by_field_name("parameters")),
+        results=_results(function.child_by_field_name("result")),
+    )
+
+
+def _parameter_types(params: Node | None) -> tuple[TypeExpr | None, ...]:
+    found: list[TypeExpr | None] = []
+    for declaration in params.named_children if params is not None else ():
+        if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        t = type_expr(declaration.child_by_field_name("type"))
+        if declaration.type == "variadic_parameter_declaration":
+            t = slice_of(t)
+        found += [t] * max(1, len(declaration.children_by_field_name("name")))
+    return tuple(found)
+
+
+def _results(result: Node | None) -> tuple[TypeExpr | None, ...]:
+    if result is None:
+        return ()
+    if result.type == "parameter_list":
+        return _parameter_types(result)
+    return (type_expr(result),)
+
+
+def _with_flows(decl: GoFuncDecl, flows: tuple) -> GoFuncDecl:
+    return GoFuncDecl(decl.name, decl.receiver, decl.params, decl.results, flows)

@@ -1,4 +1,12 @@
-"""Facts of a Go file: its package and its use of cgo."""
+"""Facts of a Go file: its package, its use of cgo, and what other files ask of it.
+
+Everything here is plain, picklable data. Several questions cross files of
+one Go package: the declaration of a type used in a C call in another file,
+the function a value is passed to, the `Close` method that deletes a
+`cgo.Handle`. Each file therefore records its type declarations, package
+variables, constants, functions and handle releases, and `GoPackage`
+(analyzer/golang/package.py) puts the files of one directory together.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,9 @@ from dataclasses import dataclass
 
 from interop_lint.analyzer.cgo import CgoDirective
 from interop_lint.analyzer.locations import Location
+
+# What a C call argument is made from (CCallSite.argument_sources).
+C_ALLOCATORS = ("C.CString", "C.CBytes", "C.malloc", "C.calloc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +26,71 @@ class CCallSite:
     name: str  # `engine_new` in `C.engine_new(...)`
     location: Location  # of the whole call expression
     argument_count: int
+    # Per argument: "C.CString", "C.CBytes", "C.malloc" or "C.calloc" when the
+    # argument is such an allocation, directly, through conversions or through
+    # a local variable; else None.
+    argument_sources: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TypeExpr:
+    """A Go type expression as plain data.
+
+    `kind` is one of the constants of `analyzer.golang.types.Kind`:
+    `name` (a named or builtin type: `int`, `T`, `C.struct_x`, `time.Time`),
+    `pointer`, `slice`, `array`, `map`, `chan`, `func`, `interface`,
+    `struct` or `unknown`.
+    """
+
+    kind: str
+    name: str = ""  # kind `name`: the name as written, qualified when it is (`pkg.T`)
+    elem: TypeExpr | None = None  # pointee, element, map value, channel value
+    fields: tuple[Field, ...] = ()  # kind `struct`
+    length: int | None = None  # kind `array`, when the length is a known constant
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str  # the field's name; an embedded field is named after its type
+    type: TypeExpr
+    embedded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GoTypeDecl:
+    """`type Name T` or `type Name = T` at package level."""
+
+    name: str
+    type: TypeExpr
+    alias: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GoVarDecl:
+    """A package-level variable, with its type when written or evident."""
+
+    name: str
+    type: TypeExpr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParamFlow:
+    """Where a function's parameter goes, as far as the function's own body shows."""
+
+    frees: bool = False  # passed to `C.free` (directly, converted, deferred)
+    escapes: bool = False  # returned, stored in a field/global/element, sent, captured
+    passed_to: tuple[tuple[str, int], ...] = ()  # (callee as written, argument index)
+
+
+@dataclass(frozen=True, slots=True)
+class GoFuncDecl:
+    """A package-level function or method."""
+
+    name: str
+    receiver: str = ""  # the receiver's type name for a method (`Engine` for `*Engine`)
+    params: tuple[TypeExpr | None, ...] = ()
+    results: tuple[TypeExpr | None, ...] = ()
+    param_flows: tuple[ParamFlow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +99,10 @@ class GoFileFacts:
     imports_c: bool  # has `import "C"`
     cgo_directives: tuple[CgoDirective, ...] = ()
     c_calls: tuple[CCallSite, ...] = ()
+    types: tuple[GoTypeDecl, ...] = ()
+    variables: tuple[GoVarDecl, ...] = ()
+    constants: tuple[tuple[str, int | None], ...] = ()  # integer constants, value if known
+    functions: tuple[GoFuncDecl, ...] = ()
+    # What zero-argument `.Delete()` calls release (see golang/handles.py):
+    # "field:f", "index:m", or "*" for a handle recovered from an integer.
+    handle_releases: tuple[str, ...] = ()

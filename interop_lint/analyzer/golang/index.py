@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.golang.facts import GoFileFacts
+from interop_lint.analyzer.golang.package import GoPackage
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 class GoIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self._project = project
+        self._packages: dict[str, GoPackage] = {}
 
     @cached_property
     def packages(self) -> dict[str, list[tuple[str, GoFileFacts]]]:
@@ -34,3 +36,18 @@ class GoIndex:
     def is_cgo_package(self, directory: str) -> bool:
         """Whether a file of the Go package in `directory` imports "C"."""
         return any(go.imports_c for _, go in self.packages.get(directory, ()))
+
+    def package_of(self, path: str) -> GoPackage:
+        """The package of the Go file at `path`: its types, functions, handle releases.
+
+        Test files (`_test.go`) of an external test package (`package x_test`)
+        share the directory but not the package; files are grouped by both.
+        """
+        directory = posixpath.dirname(path)
+        mine = next((go.package for p, go in self.package_files(path) if p == path), None)
+        key = f"{directory}\0{mine}"
+        package = self._packages.get(key)
+        if package is None:
+            files = [go for _, go in self.packages.get(directory, ()) if go.package == mine]
+            package = self._packages[key] = GoPackage(files)
+        return package

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import Grammar, captures, text
+from interop_lint.analyzer.cgo import CgoPreamble
+from interop_lint.analyzer.golang.types import C_BUILTIN_TYPES
+from interop_lint.analyzer.parsing import Grammar, captures, descendants_of_type, text, walk
 
 # `C.name(args)`: a selector on the pseudo-package C, called.
 _C_CALL_QUERY = """
@@ -17,9 +19,36 @@ _C_CALL_QUERY = """
   arguments: (argument_list) @arguments) @call
 """
 
+FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+_BINARY_INT = {
+    "<<": lambda a, b: a << b if 0 <= b < 256 else None,
+    ">>": lambda a, b: a >> b if b >= 0 else None,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a // b if b else None,
+    "%": lambda a, b: a % b if b else None,
+    "|": lambda a, b: a | b,
+    "&": lambda a, b: a & b,
+    "^": lambda a, b: a ^ b,
+}
+# Constants of the standard library that the old array-cast idiom uses as lengths.
+LIBRARY_CONSTANTS = {
+    "math.MaxInt32": (1 << 31) - 1,
+    "math.MaxUint32": (1 << 32) - 1,
+    "math.MaxInt64": (1 << 63) - 1,
+    "math.MaxInt": (1 << 63) - 1,
+    "math.MaxInt16": (1 << 15) - 1,
+    "math.MaxUint16": (1 << 16) - 1,
+}
+
 
 def c_calls(root: Node) -> Iterator[tuple[Node, str, Node]]:
-    """(call, C function name, argument list) of every `C.name(...)` call, in order."""
+    """(call, C function name, argument list) of every `C.name(...)` call, in order.
+
+    Conversions to C types (`C.int(n)`) have the same syntax and are included;
+    `is_c_type_name` tells them apart.
+    """
     found = captures(Grammar.GO, _C_CALL_QUERY, root)
     calls = found.get("call", [])
     for call in sorted(calls, key=lambda n: n.start_byte):
@@ -29,3 +58,158 @@ def c_calls(root: Node) -> Iterator[tuple[Node, str, Node]]:
             continue
         name = selector.child_by_field_name("field")
         yield call, text(name), arguments
+
+
+def unparen(node: Node | None) -> Node | None:
+    """The expression inside any number of parentheses."""
+    while node is not None and node.type == "parenthesized_expression":
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def outer_paren(node: Node) -> Node:
+    """The outermost parentheses around an expression (itself without any)."""
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    return node
+
+
+def callee(call: Node) -> str:
+    """The called function as written, without spaces: `C.free`, `pkg.F`, `x.m`, `f`."""
+    function = unparen(call.child_by_field_name("function"))
+    return "".join(text(function).split())
+
+
+def arguments(call: Node) -> list[Node]:
+    argument_list = call.child_by_field_name("arguments")
+    if argument_list is None:
+        return []
+    return [a for a in argument_list.named_children if a.type != "comment"]
+
+
+def operator(node: Node) -> str:
+    op = node.child_by_field_name("operator")
+    return text(op) if op is not None else ""
+
+
+def is_address_of(node: Node | None) -> bool:
+    return node is not None and node.type == "unary_expression" and operator(node) == "&"
+
+
+def is_deref(node: Node | None) -> bool:
+    return node is not None and node.type == "unary_expression" and operator(node) == "*"
+
+
+def imports(root: Node) -> dict[str, str]:
+    """The file's imports: local name -> import path (blank and dot imports left out)."""
+    found: dict[str, str] = {}
+    for spec in descendants_of_type(root, "import_spec", prune=FUNCTION_TYPES):
+        path = text(spec.child_by_field_name("path")).strip('"`')
+        alias = spec.child_by_field_name("name")
+        name = text(alias) if alias is not None else path.rsplit("/", 1)[-1]
+        if name not in ("_", "."):
+            found[name] = path
+    return found
+
+
+def top_level_functions(root: Node) -> Iterator[Node]:
+    """Functions and methods, and function literals outside any function, in order."""
+    for node in walk(root, prune=FUNCTION_TYPES):
+        if node.type in FUNCTION_TYPES and node is not root:
+            yield node
+
+
+def enclosing_function(node: Node) -> Node | None:
+    """The outermost function (declaration, method, or package-level literal) of a node."""
+    found = None
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTION_TYPES:
+            found = parent
+        parent = parent.parent
+    return found
+
+
+def innermost_function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTION_TYPES:
+        parent = parent.parent
+    return parent
+
+
+def is_c_type_name(name: str, typedefs: frozenset[str]) -> bool:
+    """Whether `C.name` names a C type (so `C.name(x)` converts, not calls)."""
+    return (
+        name in C_BUILTIN_TYPES
+        or name in typedefs
+        or name.startswith(("struct_", "union_", "enum_"))
+        or name.endswith("_t")
+    )
+
+
+def preamble_typedefs(preamble: CgoPreamble | None) -> frozenset[str]:
+    """The names a file's cgo preamble declares with `typedef`."""
+    if preamble is None:
+        return frozenset()
+    names = set()
+    for definition in descendants_of_type(preamble.tree.root_node, "type_definition"):
+        for declarator in definition.children_by_field_name("declarator"):
+            names.update(text(n) for n in descendants_of_type(declarator, "type_identifier"))
+    return frozenset(names)
+
+
+def evaluate_int(node: Node | None, known: Mapping[str, int | None]) -> int | None:
+    """The value of a constant integer expression, or None (iterative, bounded)."""
+    results: dict[int, int | None] = {}
+    stack: list[tuple[Node, bool]] = [(node, False)] if node is not None else []
+    while stack:
+        current, ready = stack.pop()
+        key = current.id
+        if key in results:
+            continue
+        kids = current.named_children
+        if current.type in ("binary_expression", "parenthesized_expression") and not ready:
+            if len(stack) > 512:
+                return None
+            stack.append((current, True))
+            stack.extend((k, False) for k in kids)
+            continue
+        results[key] = _evaluate_one(current, kids, results, known)
+    return results.get(node.id) if node is not None else None
+
+
+def _evaluate_one(
+    node: Node, kids: list[Node], results: dict[int, int | None], known: Mapping[str, int | None]
+) -> int | None:
+    if node.type == "int_literal":
+        try:
+            return int(text(node).replace("_", ""), 0)
+        except ValueError:
+            return None
+    if node.type == "parenthesized_expression":
+        return results.get(kids[0].id) if kids else None
+    if node.type == "binary_expression" and len(kids) == 2:
+        left, right = results.get(kids[0].id), results.get(kids[1].id)
+        apply = _BINARY_INT.get(operator(node))
+        if left is None or right is None or apply is None:
+            return None
+        return apply(left, right)
+    if node.type in ("identifier", "selector_expression"):
+        name = "".join(text(node).split())
+        return known.get(name, LIBRARY_CONSTANTS.get(name))
+    return None
+
+
+def function_name(node: Node) -> str:
+    """The name of the function or method a node is in (`Render`, `Engine.Close`);
+    for a closure, its enclosing function's."""
+    function = enclosing_function(node) if node.type not in FUNCTION_TYPES else node
+    if function is None or function.type == "func_literal":
+        return "a function literal"
+    name = text(function.child_by_field_name("name"))
+    if function.type != "method_declaration":
+        return name
+    receiver = function.child_by_field_name("receiver")
+    types = descendants_of_type(receiver, "type_identifier") if receiver is not None else iter(())
+    first = next(types, None)
+    return f"{text(first)}.{name}" if first is not None else name

@@ -1,0 +1,363 @@
+"""Where a value goes inside one Go function: its uses, through conversions and aliases.
+
+`value_uses(file, origin)` starts at an expression (an allocation, a
+`cgo.NewHandle` call, the result of a C call) and follows it through
+parentheses, conversions (`unsafe.Pointer(p)`, `(*C.char)(p)`,
+`C.uintptr_t(h)`) and local variables it is assigned to (`cs := ...`,
+`p := unsafe.Pointer(cs)`), including their uses inside closures. Each use
+says how the value is consumed: passed to a call, returned, stored in a
+field, an element or a global, sent on a channel, put in a composite literal,
+captured by a closure that leaves the function, or discarded.
+
+The public helpers (`escapes`, `is_passed_to`, `is_freed`) are what GO101,
+GO105, GO106 and the cross-language rules (XL105, XL106) ask of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.syntax import arguments, callee, outer_paren, unparen
+from interop_lint.analyzer.parsing import text
+
+_MAX_ALIASES = 64
+# `unsafe.X(p, ...)` whose result points to the memory `p` points to.
+SAME_MEMORY_UNSAFE = ("Slice", "String", "Add", "SliceData", "StringData")
+
+
+class UseKind(StrEnum):
+    ARGUMENT = "argument"  # passed to a call: callee, index
+    RECEIVER = "receiver"  # `v.Method(...)`: callee is the method name
+    RETURNED = "returned"  # returned, or assigned to a named result
+    FIELD = "field"  # `x.f = v`, `*p = v`
+    ELEMENT = "element"  # `x[i] = v`, `append(x, v)`
+    GLOBAL = "global"  # assigned to a package-level variable
+    COMPOSITE = "composite"  # an element of a composite literal `T{f: v}`
+    SENT = "sent"  # `ch <- v`
+    CAPTURED = "captured"  # used in a closure that is returned, stored or sent
+    DISCARDED = "discarded"  # `_ = v`, or a call statement whose result is dropped
+    OTHER = "other"  # read in an expression (comparison, arithmetic, field access)
+
+
+# The uses through which a value outlives the function (rules.md: "escapes").
+ESCAPING = frozenset(
+    {
+        UseKind.RETURNED,
+        UseKind.FIELD,
+        UseKind.ELEMENT,
+        UseKind.GLOBAL,
+        UseKind.COMPOSITE,
+        UseKind.SENT,
+        UseKind.CAPTURED,
+    }
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Use:
+    kind: UseKind
+    node: Node  # the expression that carries the value, conversions included
+    call: Node | None = None  # ARGUMENT, RECEIVER: the call expression
+    callee: str = ""  # ARGUMENT: the callee as written (`C.free`); RECEIVER: the method
+    index: int = -1  # ARGUMENT: the argument's position
+    target: Node | None = None  # FIELD, ELEMENT, GLOBAL: the left-hand side
+
+
+@dataclass
+class ValueFlow:
+    """The uses of one value and the local variables that hold it."""
+
+    origin: Node
+    uses: list[Use] = field(default_factory=list)
+    aliases: list[Binding] = field(default_factory=list)
+
+    def of_kind(self, *kinds: UseKind) -> list[Use]:
+        return [u for u in self.uses if u.kind in kinds]
+
+
+def value_uses(file: GoFile, origin: Node) -> ValueFlow:
+    """Every use of the value of `origin` in its function (see the module docstring)."""
+    flow = ValueFlow(origin)
+    _follow(file, flow, [origin])
+    return flow
+
+
+def binding_uses(file: GoFile, binding: Binding) -> ValueFlow:
+    """Every use of a variable's value (a parameter's, say), aliases followed."""
+    flow = ValueFlow(binding.ident)
+    _follow(file, flow, [], [binding])
+    return flow
+
+
+def _follow(
+    file: GoFile, flow: ValueFlow, work: list[Node], bindings: Iterable[Binding] = ()
+) -> None:
+    seen: set[int] = set()
+    pending = list(bindings)
+    while work or pending:
+        if pending:
+            binding = pending.pop()
+            if id(binding) in seen or len(seen) >= _MAX_ALIASES:
+                continue
+            seen.add(id(binding))
+            flow.aliases.append(binding)
+            for read in binding.reads:
+                work.append(read)
+                captured = _escaping_closure(file, read, binding)
+                if captured is not None:
+                    flow.uses.append(Use(UseKind.CAPTURED, read, target=captured))
+            continue
+        top = carrier(file, work.pop())
+        use = classify(file, top)
+        if isinstance(use, Assigned):
+            binding = _alias_binding(file, use.target)
+            if binding is None:
+                flow.uses.append(Use(UseKind.GLOBAL, top, target=use.target))
+            elif binding.kind == "result":
+                flow.uses.append(Use(UseKind.RETURNED, top, target=use.target))
+            else:
+                pending.append(binding)
+        elif use is not None:
+            flow.uses.append(use)
+    flow.uses.sort(key=lambda u: u.node.start_byte)
+
+
+def carrier(file: GoFile, node: Node) -> Node:
+    """The outermost expression that still carries `node`'s value (the same memory):
+    through parentheses, conversions (`unsafe.Pointer(x)`, `(*C.char)(x)`,
+    `C.uintptr_t(x)`), `unsafe.Slice(x, n)`/`unsafe.Add(x, n)`, and slicing `x[:n]`."""
+    current = outer_paren(node)
+    for _ in range(64):
+        parent = current.parent
+        if parent is None:
+            return current
+        if parent.type == "type_conversion_expression" or (
+            parent.type == "slice_expression" and parent.child_by_field_name("operand") == current
+        ):
+            current = outer_paren(parent)
+            continue
+        call = parent.parent if parent.type == "argument_list" else None
+        if call is None or not _carries(file, call, current):
+            return current
+        current = outer_paren(call)
+    return current
+
+
+def _carries(file: GoFile, call: Node, argument: Node) -> bool:
+    converted = file.conversion(call)
+    if converted is not None:
+        return unparen(converted[1]) == unparen(argument)
+    args = arguments(call)
+    return (
+        bool(args)
+        and args[0] == argument
+        and any(file.calls(call, "unsafe", name) for name in SAME_MEMORY_UNSAFE)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Assigned:
+    """A value assigned to a name (`x := v`, `x = v`, `var x = v`): a local alias or a
+    package variable, whichever the name resolves to."""
+
+    node: Node
+    target: Node
+
+
+def classify(file: GoFile, top: Node) -> Use | Assigned | None:
+    """How the expression `top` (a value's carrier) is consumed by its parent; None when
+    it is not a read (the left side of an assignment, a literal's key)."""
+    parent = top.parent
+    if parent is None:
+        return None
+    kind = parent.type
+    if kind == "argument_list" and parent.parent is not None:
+        call = parent.parent
+        index = arguments(call).index(top) if top in arguments(call) else -1
+        if file.builtin_call(call, "append") and index >= 1:
+            return Use(UseKind.ELEMENT, top, call=call, target=arguments(call)[0])
+        return Use(UseKind.ARGUMENT, top, call=call, callee=callee(call), index=index)
+    if kind == "expression_list":
+        return _classify_list(file, top, parent)
+    if kind == "var_spec":
+        return _classify_spec(top, parent)
+    if kind == "send_statement" and parent.child_by_field_name("value") == top:
+        return Use(UseKind.SENT, top)
+    if kind == "literal_element":
+        keyed = parent.parent
+        if (
+            keyed is not None
+            and keyed.type == "keyed_element"
+            and keyed.named_children[0] == parent
+        ):
+            return None  # a key, not a stored value
+        return Use(UseKind.COMPOSITE, top)
+    if kind == "expression_statement":
+        return Use(UseKind.DISCARDED, top)
+    if kind == "selector_expression" and parent.child_by_field_name("operand") == top:
+        call = parent.parent
+        if call is not None and call.child_by_field_name("function") == parent:
+            method = text(parent.child_by_field_name("field"))
+            return Use(UseKind.RECEIVER, top, call=call, callee=method)
+    return Use(UseKind.OTHER, top)
+
+
+def _classify_list(file: GoFile, top: Node, values: Node) -> Use | Assigned | None:
+    statement = values.parent
+    if statement is None:
+        return None
+    if statement.type == "return_statement":
+        return Use(UseKind.RETURNED, top)
+    if statement.type not in ("assignment_statement", "short_var_declaration"):
+        return Use(UseKind.OTHER, top)
+    left = statement.child_by_field_name("left")
+    right = statement.child_by_field_name("right")
+    if left is None or right != values:
+        return None  # on the left: written, not read
+    targets, sources = left.named_children, values.named_children
+    if len(targets) != len(sources):
+        return Use(UseKind.OTHER, top)
+    target = unparen(targets[sources.index(top)])
+    if target is None:
+        return None
+    if target.type == "identifier":
+        if text(target) == "_":
+            return Use(UseKind.DISCARDED, top)
+        return Assigned(top, target)
+    if target.type == "index_expression":
+        return Use(UseKind.ELEMENT, top, target=target)
+    return Use(UseKind.FIELD, top, target=target)  # `x.f = v`, `*p = v`
+
+
+def _classify_spec(top: Node, spec: Node) -> Use | Assigned | None:
+    values = spec.child_by_field_name("value")
+    names = spec.children_by_field_name("name")
+    if values is None or (top.parent != values and top.parent != spec):
+        return None
+    items = values.named_children
+    if top not in items or len(items) != len(names):
+        return Use(UseKind.OTHER, top)
+    target = names[items.index(top)]
+    if text(target) == "_":
+        return Use(UseKind.DISCARDED, top)
+    return Assigned(top, target)
+
+
+def _alias_binding(file: GoFile, target: Node | None) -> Binding | None:
+    scope = file.scope(target) if target is not None else None
+    return scope.binding_of(target) if scope is not None and target is not None else None
+
+
+def _escaping_closure(file: GoFile, read: Node, binding: Binding) -> Node | None:
+    """The closure that captures `read` and leaves the function (returned, stored,
+    sent, passed on), if there is one."""
+    node = read.parent
+    while node is not None and node.start_byte >= binding.scope.start_byte:
+        if node.type == "func_literal":
+            if node.start_byte <= binding.ident.start_byte:
+                return None  # declared in this closure: not captured
+            use = classify(file, carrier(file, node))
+            if isinstance(use, Assigned):
+                alias = _alias_binding(file, use.target)
+                if alias is None or alias.kind == "result":
+                    return node
+            elif (
+                use is not None
+                and (use.kind in ESCAPING or use.kind == UseKind.ARGUMENT)
+                and (use.call is None or not _is_immediate_call(use.call, node))
+            ):
+                return node
+        node = node.parent
+    return None
+
+
+def _is_immediate_call(call: Node, literal: Node) -> bool:
+    return unparen(call.child_by_field_name("function")) == literal
+
+
+# -- the questions rules ask ------------------------------------------------------------
+
+
+def matches_name(called: str, names: Iterable[str]) -> bool:
+    """Whether a callee as written (`freeBuf`, `pkg.Free`, `x.release`, `C.take`) is one of
+    the configured names: equal, the package-local spelling of a qualified name
+    (`Free` for `pkg.Free`), or a method call of an unqualified name (`x.freeBuf`)."""
+    for name in names:
+        if called == name or name.endswith("." + called):
+            return True
+        if "." not in name and called.endswith("." + name) and not called.startswith("C."):
+            return True
+    return False
+
+
+def escapes(
+    flow: ValueFlow, ownership_taking: Callable[[Use], bool] = lambda _: False
+) -> Use | None:
+    """The first use through which the value leaves its function: returned, stored in
+    a field, element or global, sent, put in a composite literal, captured by a
+    closure that leaves, or passed to a function that takes ownership."""
+    for use in flow.uses:
+        if use.kind in ESCAPING:
+            return use
+        if use.kind == UseKind.ARGUMENT and ownership_taking(use):
+            return use
+    return None
+
+
+def is_passed_to(flow: ValueFlow, accepts: Callable[[Use], bool]) -> list[Use]:
+    """The ARGUMENT uses whose call `accepts` (e.g. a call of the crate's release export)."""
+    return [u for u in flow.uses if u.kind == UseKind.ARGUMENT and accepts(u)]
+
+
+def is_freed(file: GoFile, flow: ValueFlow, free_functions: Iterable[str] = ()) -> Use | None:
+    """The use that frees the value: `C.free(...)` (direct, deferred, or in a deferred
+    closure), a configured free function, or a package function that frees that
+    parameter (transitively, by the package's facts)."""
+    names = tuple(free_functions)
+    for use in flow.uses:
+        if use.kind != UseKind.ARGUMENT:
+            continue
+        if use.callee == "C.free" or matches_name(use.callee, names):
+            return use
+        if frees_parameter(file, use.callee, use.index, names):
+            return use
+    return None
+
+
+def frees_parameter(file: GoFile, called: str, index: int, free_functions: Iterable[str]) -> bool:
+    """Whether the package function `called` frees its parameter `index`: it passes it
+    to `C.free`, a configured free function, or another such function."""
+    return _parameter_effect(file, called, index, tuple(free_functions), "frees")
+
+
+def parameter_escapes(file: GoFile, called: str, index: int, taking: Iterable[str]) -> bool:
+    """Whether the package function `called` keeps its parameter `index` (returns or
+    stores it, or passes it to an ownership-taking function)."""
+    return _parameter_effect(file, called, index, tuple(taking), "escapes")
+
+
+def _parameter_effect(file: GoFile, called: str, index: int, names: tuple, effect: str) -> bool:
+    work = [(called, index)]
+    seen: set[tuple[str, int]] = set()
+    while work:
+        name, position = work.pop()
+        if (name, position) in seen or position < 0 or len(seen) > 64:
+            continue
+        seen.add((name, position))
+        function = file.package.function_for(name)
+        if function is None or position >= len(function.param_flows):
+            continue
+        param = function.param_flows[position]
+        if getattr(param, effect):
+            return True
+        for target, at in param.passed_to:
+            if matches_name(target, names):
+                return True
+            work.append((target, at))
+    return False

@@ -1,0 +1,174 @@
+"""Values that pin Go memory until released: `cgo.Handle` and `runtime.Pinner`.
+
+A handle may be created in one function and deleted in another (a `Close`
+method, a callback that recovers it from C with `cgo.Handle(h).Delete()`).
+Each file records what its `.Delete()` calls release as keys, the package
+puts them together, and `handle_released` matches the handle's own flow
+against them:
+
+- `field:f`: `x.f.Delete()` (or `cgo.Handle(x.f).Delete()`): handles stored in a field `f`;
+- `index:m`: `m[k].Delete()`, or `h.Delete()` for `h` ranged over or read from `m`;
+- `global:g`: `g.Delete()` for a package variable `g`;
+- `*`: a handle that came from elsewhere (a parameter, an integer from C);
+- `local`: a handle created in the same function (releases nothing elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.flow import UseKind, ValueFlow, binding_uses
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.syntax import arguments, unparen
+from interop_lint.analyzer.golang.types import Kind, underlying
+from interop_lint.analyzer.parsing import descendants_of_type, text
+
+ANYWHERE = "*"
+LOCAL = "local"
+_MAX_DEPTH = 16
+
+
+def new_handles(file: GoFile) -> Iterator[Node]:
+    """Every `cgo.NewHandle(v)` call of the file."""
+    if file.import_name("runtime/cgo") is None:
+        return
+    for call in descendants_of_type(file.root, "call_expression"):
+        if file.calls(call, "runtime/cgo", "NewHandle"):
+            yield call
+
+
+def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:
+    """What the file's zero-argument `.Delete()` calls release (see the module docstring)."""
+    keys = []
+    for call in descendants_of_type(file.root, "call_expression"):
+        function = unparen(call.child_by_field_name("function"))
+        if function is None or function.type != "selector_expression" or arguments(call):
+            continue
+        if text(function.child_by_field_name("field")) != "Delete":
+            continue
+        receiver = function.child_by_field_name("operand")
+        t = inference.type_of(receiver)
+        if t is None or _may_be_handle(underlying(t, file.package.lookup_type)):
+            keys.append(_key(file, receiver))
+    return tuple(sorted(set(keys)))
+
+
+def _may_be_handle(t: TypeExpr) -> bool:
+    """Not `Delete` of some other type: a `cgo.Handle`, or a type we cannot see."""
+    return t.kind == Kind.UNKNOWN or (t.kind == Kind.NAME and t.name.endswith("Handle"))
+
+
+def _key(file: GoFile, expr: Node | None) -> str:
+    for _ in range(_MAX_DEPTH):
+        converted = file.conversion(expr)
+        expr = unparen(converted[1] if converted is not None else expr)
+        if expr is None:
+            return ANYWHERE
+        if expr.type == "selector_expression":
+            return "field:" + text(expr.child_by_field_name("field"))
+        if expr.type == "index_expression":
+            return "index:" + _last_name(expr.child_by_field_name("operand"))
+        if expr.type != "identifier":
+            return ANYWHERE
+        binding = file.binding(expr)
+        if binding is None:
+            return "global:" + text(expr)
+        if binding.is_parameter or binding.kind in ("receive", "switch"):
+            return ANYWHERE
+        if binding.kind == "range":
+            source = unparen(binding.source)
+            if source is None or source.type not in ("identifier", "selector_expression"):
+                return ANYWHERE
+            return "index:" + _last_name(source)
+        value = binding.value_at(expr.start_byte)
+        if value is None:
+            source = unparen(binding.source)
+            if source is not None and source.type == "index_expression":
+                return "index:" + _last_name(source.child_by_field_name("operand"))
+            return ANYWHERE
+        if file.calls(unparen(value), "runtime/cgo", "NewHandle"):  # type: ignore[arg-type]
+            return LOCAL
+        expr = value
+    return ANYWHERE
+
+
+def _last_name(node: Node | None) -> str:
+    node = unparen(node)
+    if node is not None and node.type == "selector_expression":
+        return text(node.child_by_field_name("field"))
+    return text(node)
+
+
+def handle_released(file: GoFile, flow: ValueFlow) -> bool:
+    """Whether a new handle is deleted in its function, returned, or stored where the
+    package's `.Delete()` calls find it (see the module docstring)."""
+    if any(u.kind == UseKind.RECEIVER and u.callee == "Delete" for u in flow.uses):
+        return True
+    if flow.of_kind(UseKind.RETURNED):
+        return True
+    keys = file.package.handle_releases - {LOCAL}
+    if not keys:
+        return False
+    for use in flow.uses:
+        wanted = _wanted_key(use.kind, use.target, use.callee, use.node)
+        if wanted is None:
+            continue
+        if ANYWHERE in keys or wanted == "" or wanted in keys:
+            return True
+    return False
+
+
+def _wanted_key(kind: UseKind, target: Node | None, callee: str, node: Node) -> str | None:
+    """The release key that finds a handle used this way ("" for any key, None: none)."""
+    target = unparen(target)
+    if kind == UseKind.FIELD and target is not None and target.type == "selector_expression":
+        return "field:" + text(target.child_by_field_name("field"))
+    if kind == UseKind.ELEMENT and target is not None:
+        base = (
+            target.child_by_field_name("operand") if target.type == "index_expression" else target
+        )
+        return "index:" + _last_name(base)
+    if kind == UseKind.GLOBAL:
+        return "global:" + text(target)
+    if kind == UseKind.COMPOSITE:
+        key = _composite_key(node)
+        return "field:" + key if key else ""
+    if kind == UseKind.ARGUMENT:
+        return ANYWHERE if callee.startswith("C.") else ""
+    if kind in (UseKind.FIELD, UseKind.SENT, UseKind.CAPTURED, UseKind.OTHER):
+        return ""
+    return None
+
+
+def _composite_key(node: Node) -> str:
+    element = node.parent
+    keyed = element.parent if element is not None else None
+    if keyed is None or keyed.type != "keyed_element":
+        return ""
+    return text(keyed.named_children[0])
+
+
+# -- runtime.Pinner -----------------------------------------------------------------------
+
+
+def local_pinners(file: GoFile, inference: Inference) -> Iterator[tuple[Binding, ValueFlow]]:
+    """Local `runtime.Pinner` variables (not parameters, not fields) and their flows."""
+    runtime = file.import_name("runtime")
+    if runtime is None:
+        return
+    wanted = f"{runtime}.Pinner"
+    for function in file.functions():
+        scope = file.scope(function)
+        for binding in scope.bindings() if scope is not None else ():
+            if binding.is_parameter:
+                continue
+            t = inference.binding_type(binding)
+            if t is not None and t.kind == Kind.POINTER:
+                t = t.elem
+            if t is not None and t.kind == Kind.NAME and t.name == wanted:
+                yield binding, binding_uses(file, binding)

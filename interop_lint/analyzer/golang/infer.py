@@ -1,0 +1,402 @@
+"""Types and pointer provenance of Go expressions, from the syntax of one package.
+
+`type_of(expr)` reads declared types, literals, conversions, `new`/`make`,
+fields of the package's struct types, elements, and the results of package
+functions. `memory(expr)` says where a pointer value points, following
+rules.md's definition of a Go pointer and its provenance rule: `&x`,
+`&s[i]`, `unsafe.SliceData(s)` and values of Go pointer, slice, string, map,
+chan, func or interface type point to Go memory; values of C types and
+results of C calls point to C memory, unless converted from a Go pointer in
+the same function (`p := (*C.uchar)(unsafe.Pointer(&buf[0]))`); a slice of C
+pointers whose elements are assigned Go pointers holds Go pointers. Local
+assignments are followed (to a bounded depth); what cannot be known is
+UNKNOWN and rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
+from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.syntax import (
+    arguments,
+    callee,
+    is_address_of,
+    is_deref,
+    unparen,
+)
+from interop_lint.analyzer.golang.types import (
+    Kind,
+    element_type,
+    field_type,
+    is_c_pointer_type,
+    is_c_type,
+    is_go_pointer_type,
+    named,
+    pointer_to,
+    slice_of,
+    type_expr,
+    underlying,
+)
+from interop_lint.analyzer.parsing import text, walk
+
+_MAX_DEPTH = 24
+
+
+_INFERENCES: WeakKeyDictionary[GoFile, Inference] = WeakKeyDictionary()
+
+
+class Memory(StrEnum):
+    GO = "go"  # points to Go memory
+    C = "c"  # points to C memory
+    UNKNOWN = "unknown"
+    NONE = "none"  # not a pointer: an integer, a struct value, nil
+
+
+class Inference:
+    """Type and provenance questions about the expressions of one file."""
+
+    @classmethod
+    def of(cls, file: GoFile) -> Inference:
+        """The file's inference, shared by the rules that check it (answers are cached)."""
+        found = _INFERENCES.get(file)
+        if found is None:
+            found = _INFERENCES[file] = cls(file)
+        return found
+
+    def __init__(self, file: GoFile) -> None:
+        self.file = file
+        self.lookup = file.package.lookup_type
+        self._types: dict[int, TypeExpr | None] = {}
+        self._memory: dict[int, Memory] = {}
+        self._element_stores: dict[int, list[Node]] = {}
+
+    # -- types -------------------------------------------------------------------
+
+    def type_of(self, expr: Node | None, depth: int = 0) -> TypeExpr | None:
+        expr = unparen(expr)
+        if expr is None or depth > _MAX_DEPTH:
+            return None
+        if expr.id not in self._types:
+            self._types[expr.id] = None  # a cycle reads as unknown
+            self._types[expr.id] = self._type_of(expr, depth + 1)
+        return self._types[expr.id]
+
+    def _type_of(self, expr: Node, depth: int) -> TypeExpr | None:
+        kind = expr.type
+        if kind == "identifier":
+            binding = self.file.binding(expr)
+            if binding is not None:
+                return self.binding_type(binding, depth)
+            variable = self.file.package.variables.get(text(expr))
+            return variable.type if variable is not None else None
+        if kind in ("interpreted_string_literal", "raw_string_literal"):
+            return named("string")
+        if kind == "composite_literal":
+            return type_expr(expr.child_by_field_name("type"), self.file.constant)
+        if kind == "unary_expression":
+            operand = expr.child_by_field_name("operand")
+            if is_address_of(expr):
+                inner = self.type_of(operand, depth)
+                return pointer_to(inner) if inner is not None else None
+            if is_deref(expr):
+                pointer = underlying(self.type_of(operand, depth), self.lookup)
+                return pointer.elem if pointer.kind == Kind.POINTER else None
+            return self.type_of(operand, depth)
+        if kind == "selector_expression":
+            operand = expr.child_by_field_name("operand")
+            if operand is not None and operand.type == "identifier" and self._is_package(operand):
+                return named(text(expr)) if text(operand) == "C" else None
+            name = text(expr.child_by_field_name("field"))
+            return field_type(self.type_of(operand, depth), name, self.lookup)
+        if kind == "index_expression":
+            return element_type(
+                self.type_of(expr.child_by_field_name("operand"), depth), self.lookup
+            )
+        if kind == "slice_expression":
+            base = underlying(self.type_of(expr.child_by_field_name("operand"), depth), self.lookup)
+            if base.kind == Kind.POINTER:
+                base = underlying(base.elem, self.lookup)
+            if base.kind in (Kind.SLICE, Kind.ARRAY):
+                return slice_of(base.elem)
+            return base if base.kind == Kind.NAME and base.name == "string" else None
+        if kind == "type_assertion_expression":
+            return type_expr(expr.child_by_field_name("type"), self.file.constant)
+        if kind in ("call_expression", "type_conversion_expression"):
+            return self._call_type(expr, depth)
+        if kind == "func_literal":
+            return TypeExpr(Kind.FUNC)
+        return None
+
+    def _call_type(self, call: Node, depth: int) -> TypeExpr | None:
+        converted = self.file.conversion(call)
+        if converted is not None:
+            return converted[0]
+        file = self.file
+        args = arguments(call)
+        if file.builtin_call(call, "new") and args:
+            return pointer_to(type_expr(args[0], file.constant))
+        if file.builtin_call(call, "make") and args:
+            return type_expr(args[0], file.constant)
+        if file.builtin_call(call, "append") and args:
+            return self.type_of(args[0], depth)
+        if file.calls(call, "unsafe", "Slice") and args:
+            pointer = underlying(self.type_of(args[0], depth), self.lookup)
+            return slice_of(pointer.elem) if pointer.kind == Kind.POINTER else None
+        if file.calls(call, "unsafe", "SliceData") and args:
+            return pointer_to(element_type(self.type_of(args[0], depth), self.lookup))
+        name = file.c_function(call)
+        if name is not None:
+            if name == "CString":
+                return pointer_to(named("C.char"))
+            if name in ("GoString", "GoStringN"):
+                return named("string")
+            if name == "GoBytes":
+                return slice_of(named("byte"))
+            return named("C.?")  # some C type
+        function = file.package.function_for(callee(call))
+        if function is not None and function.results:
+            return function.results[0]
+        return None
+
+    def binding_type(self, binding: Binding, depth: int = 0) -> TypeExpr | None:
+        if binding.type_node is not None:
+            declared = type_expr(binding.type_node, self.file.constant)
+            return slice_of(declared) if binding.variadic else declared
+        if binding.value is not None:
+            return self.type_of(binding.value, depth + 1)
+        if binding.kind == "range" and binding.source is not None:
+            ranged = self.type_of(binding.source, depth + 1)
+            u = underlying(ranged, self.lookup)
+            if binding.source_index == 0:
+                return u.elem if u.kind == Kind.CHAN else named("int")
+            return element_type(ranged, self.lookup)
+        if binding.source is not None and binding.source.type == "call_expression":
+            function = self.file.package.function_for(callee(binding.source))
+            if function is not None and binding.source_index < len(function.results):
+                return function.results[binding.source_index]
+        return None
+
+    def _is_package(self, identifier: Node) -> bool:
+        name = text(identifier)
+        return (name == "C" or name in self.file.imports) and self.file.binding(identifier) is None
+
+    # -- provenance --------------------------------------------------------------------
+
+    def memory(self, expr: Node | None, depth: int = 0) -> Memory:
+        """Where the pointer value of `expr` points (GO, C, UNKNOWN, or NONE)."""
+        expr = unparen(expr)
+        if expr is None or depth > _MAX_DEPTH:
+            return Memory.UNKNOWN
+        if expr.id not in self._memory:
+            self._memory[expr.id] = Memory.UNKNOWN
+            self._memory[expr.id] = self._memory_of(expr, depth + 1)
+        return self._memory[expr.id]
+
+    def is_go_pointer(self, expr: Node | None) -> bool:
+        return self.memory(expr) is Memory.GO
+
+    def _memory_of(self, expr: Node, depth: int) -> Memory:
+        kind = expr.type
+        if kind == "nil":
+            return Memory.NONE
+        if kind == "identifier":
+            binding = self.file.binding(expr)
+            if binding is None:
+                return self.by_type(self.type_of(expr, depth))
+            return self.binding_memory(binding, expr.start_byte, depth)
+        if is_address_of(expr):
+            return self.object_memory(expr.child_by_field_name("operand"), depth)
+        if kind in ("call_expression", "type_conversion_expression"):
+            return self._call_memory(expr, depth)
+        if kind == "index_expression":
+            return self.element_memory(expr.child_by_field_name("operand"), depth)
+        if kind == "slice_expression":
+            return self._data_memory(expr.child_by_field_name("operand"), depth)
+        if kind in ("func_literal", "interpreted_string_literal", "raw_string_literal"):
+            return Memory.GO
+        if kind == "composite_literal":
+            t = underlying(self.type_of(expr, depth), self.lookup)
+            return Memory.GO if t.kind in (Kind.SLICE, Kind.MAP) else Memory.NONE
+        return self.by_type(self.type_of(expr, depth))
+
+    def by_type(self, t: TypeExpr | None) -> Memory:
+        """What a value of type `t` points to, by its type alone."""
+        if t is None or t.kind == Kind.UNKNOWN:
+            return Memory.UNKNOWN
+        if is_go_pointer_type(t, self.lookup):
+            return Memory.GO
+        if is_c_pointer_type(t) or (t.kind == Kind.NAME and t.name == "C.?"):
+            return Memory.C
+        u = underlying(t, self.lookup)
+        if u.kind == Kind.POINTER:
+            return Memory.C  # a pointer to a package type over a C type
+        if u.kind == Kind.NAME and u.name in ("unsafe.Pointer",):
+            return Memory.UNKNOWN
+        return Memory.NONE
+
+    def binding_memory(self, binding: Binding, position: int, depth: int = 0) -> Memory:
+        if binding.is_parameter:
+            return self.by_type(self.binding_type(binding, depth))
+        value = binding.value_at(position)
+        if value is not None:
+            found = self.memory(value, depth + 1)
+            if found is not Memory.UNKNOWN:
+                return found
+        if binding.kind == "range" and binding.source is not None and binding.source_index == 1:
+            return self.element_memory(binding.source, depth + 1)
+        if (
+            binding.source is not None
+            and binding.kind == "short"
+            and binding.source_index == 0
+            and self.file.c_function(binding.source) is not None
+        ):
+            return Memory.C  # `p, err := C.f()`
+        return self.by_type(self.binding_type(binding, depth))
+
+    def _call_memory(self, call: Node, depth: int) -> Memory:
+        file = self.file
+        converted = file.conversion(call)
+        if converted is not None:
+            target, operand = converted
+            if target.kind == Kind.NAME and target.name == "unsafe.Pointer":
+                operand = unparen(operand)
+                if operand is not None and operand.type == "binary_expression":
+                    return self.arithmetic_memory(operand, depth)
+            u = underlying(target, self.lookup)
+            if u.kind == Kind.POINTER or (u.kind == Kind.NAME and u.name == "unsafe.Pointer"):
+                return self.memory(operand, depth)
+            if u.kind == Kind.SLICE and u.elem is not None and u.elem.name in ("byte", "rune"):
+                return Memory.GO  # []byte(s) copies
+            return self.by_type(target)
+        args = arguments(call)
+        if file.calls(call, "unsafe", "SliceData") or file.calls(call, "unsafe", "StringData"):
+            base = self.memory(args[0], depth) if args else Memory.UNKNOWN
+            return Memory.C if base is Memory.C else Memory.GO
+        if any(file.calls(call, "unsafe", name) for name in ("Slice", "String", "Add")) and args:
+            return self.memory(args[0], depth)
+        if any(file.builtin_call(call, name) for name in ("new", "make", "append")):
+            return Memory.GO
+        name = file.c_function(call)
+        if name is not None:
+            return Memory.GO if name in GO_RESULT_C_FUNCTIONS else Memory.C
+        return self.by_type(self.type_of(call, depth))
+
+    def arithmetic_memory(self, expr: Node, depth: int = 0) -> Memory:
+        """Where `unsafe.Pointer(<arithmetic>)` points: the pointer converted to uintptr
+        in the expression (`uintptr(p) + off`), or a uintptr variable's origin."""
+        for node in walk(expr, prune=("call_expression", "func_literal")):
+            converted = self.file.conversion(node) if node.type == "call_expression" else None
+            if converted is not None and converted[0].name == "uintptr":
+                inner = self.file.strip_conversions(converted[1])
+                if inner is not None and self.type_of(inner) != named("uintptr"):
+                    return self.memory(inner, depth + 1)
+            if node.type == "identifier":
+                binding = self.file.binding(node)
+                value = binding.value_at(node.start_byte) if binding is not None else None
+                if value is not None and not binding.is_parameter:  # type: ignore[union-attr]
+                    found = self.arithmetic_memory(value, depth + 1) if depth < 8 else None
+                    if found not in (None, Memory.UNKNOWN, Memory.NONE):
+                        return found  # type: ignore[return-value]
+        return Memory.UNKNOWN
+
+    def object_memory(self, obj: Node | None, depth: int = 0) -> Memory:
+        """Where the variable, field or element `obj` lives (the memory `&obj` points to)."""
+        obj = unparen(obj)
+        if obj is None or depth > _MAX_DEPTH:
+            return Memory.UNKNOWN
+        kind = obj.type
+        if kind == "selector_expression":
+            operand = obj.child_by_field_name("operand")
+            if operand is not None and operand.type == "identifier" and self._is_package(operand):
+                return Memory.C if text(operand) == "C" else Memory.GO
+            base = underlying(self.type_of(operand, depth), self.lookup)
+            if base.kind == Kind.POINTER or is_c_pointer_type(base):
+                return self._pointee(operand, depth)
+            return self.object_memory(operand, depth + 1)
+        if kind == "index_expression":
+            operand = obj.child_by_field_name("operand")
+            if underlying(self.type_of(operand, depth), self.lookup).kind == Kind.ARRAY:
+                return self.object_memory(operand, depth + 1)
+            return self._data_memory(operand, depth)
+        if is_deref(obj):
+            return self._pointee(obj.child_by_field_name("operand"), depth)
+        return Memory.GO
+
+    def _pointee(self, pointer: Node | None, depth: int) -> Memory:
+        found = self.memory(pointer, depth + 1)
+        return Memory.C if found is Memory.C else Memory.GO
+
+    def _data_memory(self, operand: Node | None, depth: int) -> Memory:
+        """The memory of the elements of a slice, array or pointer to array."""
+        t = underlying(self.type_of(operand, depth), self.lookup)
+        if t.kind == Kind.ARRAY:
+            return self.object_memory(operand, depth + 1)
+        return self._pointee(operand, depth)
+
+    def element_memory(self, container: Node | None, depth: int = 0) -> Memory:
+        """What the elements of a slice, array or map point to: Go memory when a Go
+        pointer is stored into one of them in the function, else by element type."""
+        container = unparen(container)
+        if container is None or depth > _MAX_DEPTH:
+            return Memory.UNKNOWN
+        binding = self.file.binding(container)
+        if binding is not None:
+            stored = [self.memory(v, depth + 1) for v in self.element_stores(binding)]
+            if Memory.GO in stored:
+                return Memory.GO
+        element = element_type(self.type_of(container, depth), self.lookup)
+        found = self.by_type(element)
+        if found is Memory.NONE and element is not None and is_c_type(element):
+            return Memory.NONE
+        return found
+
+    def element_stores(self, binding: Binding) -> list[Node]:
+        """Values stored into elements of a local slice/array/map: `x[i] = v`,
+        `x = append(x, v)`, and the elements of its composite literal initializer."""
+        key = id(binding)
+        if key not in self._element_stores:
+            self._element_stores[key] = self._collect_element_stores(binding)
+        return self._element_stores[key]
+
+    def _collect_element_stores(self, binding: Binding) -> list[Node]:
+        values: list[Node] = []
+        for _, value in binding.definitions():
+            value = unparen(value)
+            if value is None:
+                continue
+            if value.type == "composite_literal":
+                body = value.child_by_field_name("body")
+                for element in body.named_children if body is not None else ():
+                    item = (
+                        element.named_children[-1] if element.type == "keyed_element" else element
+                    )
+                    values += (
+                        [c for c in item.named_children]
+                        if item.type == "literal_element"
+                        else [item]
+                    )
+            elif self.file.builtin_call(value, "append"):
+                values += arguments(value)[1:]
+        for read in binding.reads:
+            index = read.parent
+            if index is None or index.type != "index_expression":
+                continue
+            if index.child_by_field_name("operand") != read:
+                continue
+            statement = index.parent.parent if index.parent is not None else None
+            if statement is None or statement.type != "assignment_statement":
+                continue
+            left = statement.child_by_field_name("left")
+            right = statement.child_by_field_name("right")
+            if left is None or right is None or index.parent != left:
+                continue
+            targets, sources = left.named_children, right.named_children
+            if len(targets) == len(sources) and index in targets:
+                values.append(sources[targets.index(index)])
+        return values

@@ -1,0 +1,240 @@
+"""One Go file of a cgo package as the GO rules see it: imports, calls, conversions.
+
+`GoFile.of(ctx)` builds (once per file and run, shared by every GO rule) the
+view of a file whose package uses cgo: which import name is `unsafe` or
+`runtime/cgo`, which `C.x(...)` are calls and which are conversions to C
+types, the scope of each function. Type and provenance questions live in
+`infer.py`, value flow in `flow.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.package import GoPackage
+from interop_lint.analyzer.golang.scope import Binding, FunctionScope
+from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
+    arguments,
+    enclosing_function,
+    evaluate_int,
+    imports,
+    is_c_type_name,
+    is_deref,
+    preamble_typedefs,
+    top_level_functions,
+    unparen,
+)
+from interop_lint.analyzer.golang.types import (
+    BUILTIN_TYPES,
+    is_integer_type,
+    named,
+    pointer_to,
+    type_expr,
+)
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.source import SourceFile
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.context import RuleContext
+
+_MODELS: WeakKeyDictionary[SourceFile, GoFile] = WeakKeyDictionary()
+# Functions of the cgo pseudo-package that return Go values (copies), not C memory.
+GO_RESULT_C_FUNCTIONS = frozenset({"GoString", "GoStringN", "GoBytes"})
+_MAX_TYPE_DEPTH = 16
+
+
+class GoFile:
+    def __init__(self, source: SourceFile, package: GoPackage) -> None:
+        self.source = source
+        self.package = package
+        self.root = source.root
+        self.imports = imports(self.root)
+        self._scopes: dict[int, FunctionScope] = {}
+
+    @classmethod
+    def of(cls, ctx: RuleContext) -> GoFile | None:
+        """The shared view of the rule's file, or None when its package does not use cgo."""
+        model = _MODELS.get(ctx.file)
+        if model is None:
+            package = ctx.index.go.package_of(ctx.file.path)
+            if not package.uses_cgo:
+                return None
+            model = _MODELS[ctx.file] = cls(ctx.file, package)
+        return model
+
+    # -- names -------------------------------------------------------------------
+
+    @cached_property
+    def c_typedefs(self) -> frozenset[str]:
+        return preamble_typedefs(self.source.preamble)
+
+    def import_name(self, path: str) -> str | None:
+        """The name the file uses for an import path (`cgo` for "runtime/cgo")."""
+        return next((name for name, p in self.imports.items() if p == path), None)
+
+    def is_qualified(self, node: Node | None, path: str, name: str) -> bool:
+        """Whether `node` is the selector `<import of path>.name` (`unsafe.Pointer`)."""
+        node = unparen(node)
+        if node is None or node.type not in ("selector_expression", "qualified_type"):
+            return False
+        operand = node.child_by_field_name("operand") or node.child_by_field_name("package")
+        field = node.child_by_field_name("field") or node.child_by_field_name("name")
+        package = text(operand)
+        expected = "C" if path == "C" else self.import_name(path)
+        return package == expected and text(field) == name and self._not_local(operand)
+
+    def _not_local(self, identifier: Node | None) -> bool:
+        scope = self.scope(identifier) if identifier is not None else None
+        return scope is None or scope.binding_of(identifier) is None  # type: ignore[arg-type]
+
+    def constant(self, node: Node | None) -> int | None:
+        return evaluate_int(node, self.package.constants)
+
+    # -- functions and scopes ------------------------------------------------------
+
+    def functions(self) -> Iterator[Node]:
+        return top_level_functions(self.root)
+
+    def scope(self, node: Node) -> FunctionScope | None:
+        """The scope of the top-level function that contains `node` (or is it)."""
+        function = node if node.parent is not None and _is_top(node) else enclosing_function(node)
+        if function is None:
+            return None
+        scope = self._scopes.get(function.id)
+        if scope is None:
+            scope = self._scopes[function.id] = FunctionScope(function)
+        return scope
+
+    def binding(self, identifier: Node | None) -> Binding | None:
+        identifier = unparen(identifier)
+        if identifier is None or identifier.type != "identifier":
+            return None
+        scope = self.scope(identifier)
+        return scope.binding_of(identifier) if scope is not None else None
+
+    # -- calls and conversions -------------------------------------------------------
+
+    def c_function(self, call: Node) -> str | None:
+        """`name` for a call `C.name(...)` that calls a C function (not a C type conversion)."""
+        if call.type != "call_expression":
+            return None
+        function = unparen(call.child_by_field_name("function"))
+        if function is None or function.type != "selector_expression":
+            return None
+        operand = function.child_by_field_name("operand")
+        if operand is None or text(operand) != "C" or not self._not_local(operand):
+            return None
+        name = text(function.child_by_field_name("field"))
+        return None if is_c_type_name(name, self.c_typedefs) else name
+
+    def calls(self, call: Node, path: str, name: str) -> bool:
+        """Whether `call` is a call of `<import of path>.name(...)`; path "C" for cgo."""
+        return call.type == "call_expression" and self.is_qualified(
+            call.child_by_field_name("function"), path, name
+        )
+
+    def builtin_call(self, call: Node, name: str) -> bool:
+        """A call of a predeclared function (`len`, `append`, `new`) that no local shadows."""
+        if call.type != "call_expression":
+            return False
+        function = unparen(call.child_by_field_name("function"))
+        return (
+            function is not None
+            and function.type == "identifier"
+            and text(function) == name
+            and self._not_local(function)
+        )
+
+    def conversion(self, node: Node | None) -> tuple[TypeExpr, Node] | None:
+        """(target type, operand) when `node` converts a value to a type: `T(x)`,
+        `(*T)(x)`, `unsafe.Pointer(x)`, `C.int(x)`, `[]byte(s)`."""
+        node = unparen(node)
+        if node is None:
+            return None
+        if node.type == "type_conversion_expression":
+            operand = node.child_by_field_name("operand")
+            if operand is None:
+                return None
+            return type_expr(node.child_by_field_name("type"), self.constant), operand
+        if node.type != "call_expression":
+            return None
+        args = arguments(node)
+        if len(args) != 1 or args[0].type == "variadic_argument":
+            return None
+        target = self._type_of_function(node.child_by_field_name("function"))
+        return (target, args[0]) if target is not None else None
+
+    def _type_of_function(self, function: Node | None) -> TypeExpr | None:
+        """The type a call's function position names, if it names one."""
+        parenthesized = function is not None and function.type == "parenthesized_expression"
+        function = unparen(function)
+        if function is None:
+            return None
+        if function.type == "identifier":
+            name = text(function)
+            if not self._not_local(function):
+                return None
+            if name in BUILTIN_TYPES or self.package.is_type_name(name):
+                return named(name)
+            return None
+        if function.type == "selector_expression":
+            operand = function.child_by_field_name("operand")
+            package, name = text(operand), text(function.child_by_field_name("field"))
+            if operand is None or operand.type != "identifier" or not self._not_local(operand):
+                return None
+            if package == "C" and is_c_type_name(name, self.c_typedefs):
+                return named(f"C.{name}")
+            path = self.imports.get(package)
+            if (path, name) in (("unsafe", "Pointer"), ("runtime/cgo", "Handle")):
+                return named(f"{path.rsplit('/', 1)[-1]}.{name}")
+            return named(f"{package}.{name}") if parenthesized and package in self.imports else None
+        if is_deref(function) and parenthesized:
+            return pointer_to(self._expression_as_type(function.child_by_field_name("operand")))
+        if function.type.endswith("_type"):
+            return type_expr(function, self.constant)
+        return None
+
+    def _expression_as_type(self, node: Node | None) -> TypeExpr | None:
+        depth = 0
+        pointers = 0
+        node = unparen(node)
+        while is_deref(node) and depth < _MAX_TYPE_DEPTH:
+            pointers += 1
+            depth += 1
+            node = unparen(node.child_by_field_name("operand"))  # type: ignore[union-attr]
+        if node is None:
+            return None
+        if node.type in ("identifier", "type_identifier"):
+            base = named(text(node))
+        elif node.type in ("selector_expression", "qualified_type"):
+            base = named("".join(text(node).split()))
+        else:
+            base = type_expr(node, self.constant)
+        for _ in range(pointers):
+            base = pointer_to(base)
+        return base
+
+    def strip_conversions(self, node: Node | None, *, pointers: bool = False) -> Node | None:
+        """The value under parentheses and conversions: `x` in `(*C.char)(unsafe.Pointer(x))`.
+
+        With `pointers`, stop at a conversion to an integer type (`uintptr(p)`,
+        `C.uintptr_t(p)`): past it the value is a number, not a pointer.
+        """
+        node = unparen(node)
+        for _ in range(64):
+            converted = self.conversion(node)
+            if converted is None or (pointers and is_integer_type(converted[0])):
+                return node
+            node = unparen(converted[1])
+        return node
+
+
+def _is_top(node: Node) -> bool:
+    return node.type in FUNCTION_TYPES and enclosing_function(node) is None

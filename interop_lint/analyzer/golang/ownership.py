@@ -1,0 +1,118 @@
+"""C memory allocated from Go, and who owns it: allocations, frees, escapes.
+
+Shared by GO101 (the leak), the index (what each C call argument is made
+from, for XL105/XL106) and the package facts (which package functions free
+or keep their parameters, so `freeCString(cs)` counts as a free without
+configuration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import C_ALLOCATORS, ParamFlow
+from interop_lint.analyzer.golang.flow import (
+    Use,
+    UseKind,
+    ValueFlow,
+    binding_uses,
+    escapes,
+    is_freed,
+    matches_name,
+    parameter_escapes,
+)
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.syntax import arguments, c_calls, unparen
+
+_ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
+_MAX_ALIAS_DEPTH = 16
+
+
+def allocator(file: GoFile, node: Node | None) -> str | None:
+    """ "C.CString", "C.CBytes", "C.malloc" or "C.calloc" when `node` is such a call."""
+    node = unparen(node)
+    if node is None or node.type != "call_expression":
+        return None
+    name = file.c_function(node)
+    return _ALLOCATOR_NAMES.get(name) if name is not None else None
+
+
+def allocations(file: GoFile) -> Iterator[tuple[Node, str]]:
+    """(call, allocator) of every C allocation of the file, in order."""
+    for call, name, _ in c_calls(file.root):
+        if name in _ALLOCATOR_NAMES and file.c_function(call) == name:
+            yield call, _ALLOCATOR_NAMES[name]
+
+
+def argument_source(file: GoFile, argument: Node) -> str | None:
+    """The allocator an argument is made from: directly (`C.f(C.CString(s))`), through
+    conversions (`unsafe.Pointer(C.malloc(n))`) or a local variable (`cs := ...`)."""
+    node = file.strip_conversions(argument)
+    for _ in range(_MAX_ALIAS_DEPTH):
+        found = allocator(file, node)
+        if found is not None or node is None or node.type != "identifier":
+            return found
+        binding = file.binding(node)
+        if binding is None or binding.is_parameter:
+            return None
+        node = file.strip_conversions(binding.value_at(node.start_byte))
+    return None
+
+
+def argument_sources(file: GoFile, call: Node) -> tuple[str | None, ...]:
+    return tuple(argument_source(file, a) for a in arguments(call))
+
+
+def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bool]:
+    """A predicate on ARGUMENT uses: the callee keeps the value (configured, or a package
+    function that stores or returns that parameter)."""
+
+    def takes(use: Use) -> bool:
+        return matches_name(use.callee, taking) or parameter_escapes(
+            file, use.callee, use.index, taking
+        )
+
+    return takes
+
+
+def is_released(
+    file: GoFile, flow: ValueFlow, free_functions: tuple[str, ...], taking: tuple[str, ...]
+) -> bool:
+    """Whether C memory is freed in its function or escapes it (GO101's negation)."""
+    if is_freed(file, flow, free_functions) is not None:
+        return True
+    return escapes(flow, ownership_taken(file, taking)) is not None
+
+
+def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
+    """What a function does with each parameter, by position (for the package's facts)."""
+    scope = file.scope(function)
+    params = function.child_by_field_name("parameters")
+    if scope is None or params is None:
+        return ()
+    flows = []
+    for declaration in params.named_children:
+        if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        names = declaration.children_by_field_name("name") or [None]
+        for name in names:
+            binding = scope.binding_of(name) if name is not None else None
+            flows.append(_param_flow(file, binding) if binding is not None else ParamFlow())
+    return tuple(flows)
+
+
+def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:
+    flow = binding_uses(file, binding)
+    passed = tuple(
+        (u.callee, u.index)
+        for u in flow.uses
+        if u.kind == UseKind.ARGUMENT and u.callee != "C.free" and u.index >= 0
+    )
+    return ParamFlow(
+        frees=is_freed(file, flow) is not None,
+        escapes=escapes(flow) is not None,
+        passed_to=passed,
+    )

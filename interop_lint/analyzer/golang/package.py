@@ -1,0 +1,74 @@
+"""One Go package (the Go files of one directory) as the GO rules see it.
+
+Built from the facts of every file of the package, so a type declared in
+one file resolves in another, and a `Close` method in one file releases the
+handles that another file creates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from interop_lint.analyzer.golang.facts import GoFileFacts, GoFuncDecl, GoVarDecl, TypeExpr
+
+
+class GoPackage:
+    def __init__(self, files: Iterable[GoFileFacts]) -> None:
+        self.files = tuple(files)
+
+    @cached_property
+    def uses_cgo(self) -> bool:
+        """Whether a file of the package imports "C" (the GO rules' scope)."""
+        return any(f.imports_c for f in self.files)
+
+    @cached_property
+    def _types(self) -> dict[str, TypeExpr]:
+        return {d.name: d.type for f in self.files for d in f.types}
+
+    def lookup_type(self, name: str) -> TypeExpr | None:
+        """The declared type of a type name of the package (`T`), or None."""
+        return self._types.get(name)
+
+    def is_type_name(self, name: str) -> bool:
+        return name in self._types
+
+    @cached_property
+    def variables(self) -> dict[str, GoVarDecl]:
+        return {v.name: v for f in self.files for v in f.variables}
+
+    @cached_property
+    def constants(self) -> dict[str, int | None]:
+        return {name: value for f in self.files for name, value in f.constants}
+
+    @cached_property
+    def functions(self) -> dict[str, GoFuncDecl]:
+        """Package functions by name (methods excluded)."""
+        return {fn.name: fn for f in self.files for fn in f.functions if not fn.receiver}
+
+    @cached_property
+    def methods(self) -> dict[str, list[GoFuncDecl]]:
+        """Methods by name, whatever their receiver."""
+        found: dict[str, list[GoFuncDecl]] = {}
+        for f in self.files:
+            for fn in f.functions:
+                if fn.receiver:
+                    found.setdefault(fn.name, []).append(fn)
+        return found
+
+    def function_for(self, callee: str) -> GoFuncDecl | None:
+        """The package function or method a call's callee names (`f`, `x.m`), if one does.
+
+        A method is matched by name alone when the package has exactly one method
+        of that name.
+        """
+        if "." not in callee:
+            return self.functions.get(callee)
+        name = callee.rsplit(".", 1)[-1]
+        candidates = self.methods.get(name, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    @cached_property
+    def handle_releases(self) -> frozenset[str]:
+        """What the package's `.Delete()` calls release (see golang/handles.py)."""
+        return frozenset(key for f in self.files for key in f.handle_releases)

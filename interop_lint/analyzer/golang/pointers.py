@@ -1,0 +1,323 @@
+"""Go pointers at the C boundary: what a C call receives, and what C memory holds.
+
+The questions of GO102 (does the Go memory an argument points to hold Go
+pointers?), GO104 (is `&s[0]` of a possibly empty slice passed to C?) and
+GO107 (is a Go pointer stored into C memory?), answered with `Inference`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.flow import UseKind, value_uses
+from interop_lint.analyzer.golang.infer import Inference, Memory
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
+    arguments,
+    callee,
+    is_address_of,
+    is_deref,
+    operator,
+    unparen,
+)
+from interop_lint.analyzer.golang.types import (
+    Kind,
+    contains_go_pointers,
+    describe,
+    element_type,
+    is_array,
+    is_c_pointer_type,
+    is_c_type,
+    is_slice,
+    slice_of,
+    underlying,
+)
+from interop_lint.analyzer.parsing import descendants_of_type, text, walk
+
+_MAX_ALIAS_DEPTH = 16
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def c_function_calls(file: GoFile) -> Iterator[tuple[Node, str]]:
+    """(call, name) of every call of a C function (conversions to C types left out)."""
+    for call in descendants_of_type(file.root, "call_expression"):
+        name = file.c_function(call)
+        if name is not None:
+            yield call, name
+
+
+def pointer_origin(file: GoFile, expr: Node | None) -> Node | None:
+    """The expression that made a pointer: through parentheses, conversions and
+    local variables (`p := unsafe.Pointer(&x)` ... `C.f(p)` gives `&x`)."""
+    node = file.strip_conversions(expr, pointers=True)
+    for _ in range(_MAX_ALIAS_DEPTH):
+        if node is None or node.type != "identifier":
+            return node
+        binding = file.binding(node)
+        if binding is None or binding.is_parameter:
+            return node
+        value = binding.value_at(node.start_byte)
+        if value is None:
+            return node
+        node = file.strip_conversions(value, pointers=True)
+    return node
+
+
+# -- GO102 ---------------------------------------------------------------------------------
+
+
+def nested_go_pointers(inference: Inference, argument: Node) -> str | None:
+    """When `argument` is a Go pointer to Go memory that holds Go pointers, what that
+    memory is (`[]string`, `Config`, "elements assigned Go pointers"); else None."""
+    file = inference.file
+    origin = pointer_origin(file, argument)
+    if origin is None:
+        return None
+    if is_address_of(origin):
+        obj = unparen(origin.child_by_field_name("operand"))
+        if obj is None or inference.object_memory(obj) is not Memory.GO:
+            return None
+        if obj.type == "index_expression":
+            return _elements_with_pointers(inference, obj.child_by_field_name("operand"))
+        return _value_with_pointers(inference, obj)
+    if origin.type == "call_expression":
+        args = arguments(origin)
+        if file.calls(origin, "unsafe", "SliceData") and args:
+            if inference.memory(args[0]) is Memory.C:
+                return None
+            return _elements_with_pointers(inference, args[0])
+        if file.builtin_call(origin, "new") and args:
+            t = inference.type_of(origin)
+            return _pointee_description(inference, t)
+        return None
+    if origin.type in ("identifier", "selector_expression"):
+        if inference.memory(origin) is not Memory.GO:
+            return None
+        return _pointee_description(inference, inference.type_of(origin))
+    return None
+
+
+def _pointee_description(inference: Inference, pointer: object) -> str | None:
+    t = underlying(pointer, inference.lookup)  # type: ignore[arg-type]
+    if t.kind != Kind.POINTER or is_c_pointer_type(t):
+        return None
+    return describe(t.elem) if contains_go_pointers(t.elem, inference.lookup) else None
+
+
+def _value_with_pointers(inference: Inference, obj: Node) -> str | None:
+    t = inference.type_of(obj)
+    if contains_go_pointers(t, inference.lookup):
+        return describe(t)
+    if is_array(t, inference.lookup) and inference.element_memory(obj) is Memory.GO:
+        return f"{describe(t)} whose elements are assigned Go pointers"
+    return None
+
+
+def _elements_with_pointers(inference: Inference, container: Node | None) -> str | None:
+    t = inference.type_of(container)
+    element = element_type(t, inference.lookup)
+    if contains_go_pointers(element, inference.lookup):
+        return describe(slice_of(element)) if is_slice(t, inference.lookup) else describe(t)
+    if inference.element_memory(container) is Memory.GO:
+        return f"{describe(t)} whose elements are assigned Go pointers"
+    return None
+
+
+def pins_memory(file: GoFile, node: Node) -> bool:
+    """Whether the function of `node` pins with a `runtime.Pinner` (`.Pin(x)`)."""
+    scope = file.scope(node)
+    if scope is None:
+        return False
+    for call in descendants_of_type(scope.function, "call_expression"):
+        if callee(call).endswith(".Pin") and len(arguments(call)) == 1:
+            return True
+    return False
+
+
+# -- GO104 ---------------------------------------------------------------------------------
+
+
+def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
+    """(`&s[0]`, `s`) for every address of a first element in the file."""
+    for node in descendants_of_type(file.root, "unary_expression"):
+        if not is_address_of(node):
+            continue
+        index = unparen(node.child_by_field_name("operand"))
+        if index is None or index.type != "index_expression":
+            continue
+        position = index.child_by_field_name("index")
+        if position is not None and file.constant(position) == 0:
+            container = index.child_by_field_name("operand")
+            if container is not None:
+                yield node, container
+
+
+def reaches_c_call(file: GoFile, expr: Node) -> str | None:
+    """The C function a pointer expression is passed to (directly, converted, or
+    through local variables), if any."""
+    for use in value_uses(file, expr).uses:
+        if use.kind == UseKind.ARGUMENT and use.call is not None:
+            name = file.c_function(use.call)
+            if name is not None:
+                return name
+    return None
+
+
+def may_be_empty(inference: Inference, container: Node) -> bool:
+    """Whether a slice may be empty where `&s[0]` is taken: it is a slice (not an array),
+    not made non-empty where it is defined, not inside `range s`, and its function
+    checks no `len(s)`/`cap(s)`."""
+    file = inference.file
+    if not is_slice(inference.type_of(container), inference.lookup):
+        return False
+    if _non_empty_definition(inference, container) or _inside_range_over(container):
+        return False
+    return not has_length_check(file, container)
+
+
+def _non_empty_definition(inference: Inference, container: Node) -> bool:
+    file = inference.file
+    binding = file.binding(container)
+    if binding is None or binding.is_parameter:
+        return False
+    definitions = [unparen(v) for _, v in binding.definitions()]
+    return bool(definitions) and all(v is not None and _is_non_empty(file, v) for v in definitions)
+
+
+def _is_non_empty(file: GoFile, value: Node) -> bool:
+    if value.type == "composite_literal":
+        body = value.child_by_field_name("body")
+        return body is not None and body.named_child_count > 0
+    if file.builtin_call(value, "append"):
+        return len(arguments(value)) > 1
+    if file.builtin_call(value, "make"):
+        args = arguments(value)
+        length = file.constant(args[1]) if len(args) > 1 else None
+        return length is not None and length > 0
+    converted = file.conversion(value)
+    if converted is not None:
+        operand = unparen(converted[1])
+        literals = descendants_of_type(operand, "interpreted_string_literal") if operand else ()
+        return any(len(text(lit)) > 2 for lit in literals)
+    return False
+
+
+def _inside_range_over(container: Node) -> bool:
+    wanted = _normal(container)
+    node = container.parent
+    while node is not None and node.type not in FUNCTION_TYPES:
+        if node.type == "for_statement":
+            clause = next((c for c in node.named_children if c.type == "range_clause"), None)
+            if clause is not None and _normal(clause.child_by_field_name("right")) == wanted:
+                return True
+        node = node.parent
+    return False
+
+
+def has_length_check(file: GoFile, container: Node) -> bool:
+    """Whether the function compares `len(s)` or `cap(s)` anywhere, `s` as written or
+    the slice whose length made it (`ptrs := make([]T, len(parts))` checks `parts`)."""
+    scope = file.scope(container)
+    if scope is None:
+        return False
+    wanted = {_normal(container), *_length_sources(file, container)}
+    for call in descendants_of_type(scope.function, "call_expression"):
+        if not (file.builtin_call(call, "len") or file.builtin_call(call, "cap")):
+            continue
+        args = arguments(call)
+        if len(args) == 1 and _normal(args[0]) in wanted and _in_check(call):
+            return True
+    return False
+
+
+def _length_sources(file: GoFile, container: Node) -> list[str]:
+    binding = file.binding(container)
+    found = []
+    for _, value in binding.definitions() if binding is not None else ():
+        value = unparen(value)
+        if value is None or not file.builtin_call(value, "make"):
+            continue
+        args = arguments(value)
+        length = unparen(args[1]) if len(args) > 1 else None
+        if length is not None and file.builtin_call(length, "len") and arguments(length):
+            found.append(_normal(arguments(length)[0]))
+    return found
+
+
+def _in_check(call: Node) -> bool:
+    node = call.parent
+    while node is not None and node.type in ("parenthesized_expression", "binary_expression"):
+        if node.type == "binary_expression" and operator(node) in _COMPARISONS:
+            return True
+        node = node.parent
+    return node is not None and node.type in ("expression_switch_statement", "expression_case")
+
+
+def _normal(node: Node | None) -> str:
+    return "".join(text(unparen(node)).split())
+
+
+# -- GO107 ---------------------------------------------------------------------------------
+
+
+def c_memory_place(inference: Inference, target: Node) -> Node | None:
+    """For an assignment target that is a field, element or pointee of a value of C
+    type or in C memory (`cs.name`, `arr[i]` of a C array view, `*pp`), that value."""
+    node = unparen(target)
+    for _ in range(_MAX_ALIAS_DEPTH):
+        if node is None:
+            return None
+        if node.type == "selector_expression" or node.type == "index_expression":
+            base = node.child_by_field_name("operand")
+        elif is_deref(node):
+            base = node.child_by_field_name("operand")
+            if _is_c_valued(inference, base, pointer=True):
+                return base
+            return None
+        else:
+            return None
+        if _is_c_valued(inference, base, pointer=False):
+            return base
+        node = unparen(base)
+    return None
+
+
+def _is_c_valued(inference: Inference, base: Node | None, *, pointer: bool) -> bool:
+    base = unparen(base)
+    if base is None:
+        return False
+    if base.type == "identifier" and text(base) == "C" and inference.file.binding(base) is None:
+        return False  # `C.x` is a name of the C package, not a field
+    t = inference.type_of(base)
+    u = underlying(t, inference.lookup)
+    if is_c_type(t) or is_c_pointer_type(u) or is_c_type(u):
+        return True
+    if u.kind in (Kind.POINTER, Kind.SLICE) or pointer:
+        return inference.memory(base) is Memory.C
+    return False
+
+
+def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
+    """(assignment, target, value) for each `target = value` that stores a Go pointer
+    (not a `cgo.Handle`, which is an integer) into C memory or a value of C type."""
+    file = inference.file
+    for statement in walk(file.root):
+        if statement.type != "assignment_statement":
+            continue
+        if not any(c.type == "=" for c in statement.children):
+            continue
+        left = statement.child_by_field_name("left")
+        right = statement.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count != right.named_child_count:
+            continue
+        for target, value in zip(left.named_children, right.named_children, strict=True):
+            if unparen(value) is None or unparen(value).type == "nil":  # type: ignore[union-attr]
+                continue
+            if c_memory_place(inference, target) is None:
+                continue
+            if inference.memory(value) is Memory.GO:
+                yield statement, target, value
+                break

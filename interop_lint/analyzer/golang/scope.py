@@ -1,0 +1,255 @@
+"""Local names of one Go function: declarations, their scopes, reads and writes.
+
+A `FunctionScope` covers one top-level function (a function, a method, or a
+package-level function literal) together with every closure nested in it,
+because a value allocated in a function is often freed in a deferred
+closure. Go's block scoping is followed: a name is visible from the end of
+its declaring statement to the end of the innermost block (or the `if`,
+`for`, `switch` or case clause that declares it); parameters in the whole
+function. The walk is iterative; nothing here recurses on the tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES
+from interop_lint.analyzer.parsing import text, walk
+
+_DECLARING = frozenset(
+    {
+        "short_var_declaration",
+        "var_spec",
+        "range_clause",
+        "type_switch_statement",
+        "receive_statement",
+        "parameter_declaration",
+        "variadic_parameter_declaration",
+    }
+)
+
+
+@dataclass(eq=False)
+class Binding:
+    """One local variable or parameter."""
+
+    name: str
+    ident: Node  # the declaring identifier
+    scope: Node  # the node it is visible in
+    visible_from: int  # byte offset
+    kind: str  # param, result, receiver, var, short, range, switch, receive
+    type_node: Node | None = None  # the declared type, if written
+    value: Node | None = None  # the initial value, when one expression gives it
+    source: Node | None = None  # a multi-value source (`a, b := f()`) or the ranged value
+    source_index: int = 0  # which value of `source` (range: 0 key, 1 element)
+    variadic: bool = False
+    writes: list[tuple[Node, Node | None]] = field(default_factory=list)  # (lhs, value)
+    reads: list[Node] = field(default_factory=list)
+
+    @property
+    def is_parameter(self) -> bool:
+        return self.kind in ("param", "receiver", "result")
+
+    def definitions(self) -> list[tuple[Node, Node | None]]:
+        """(where, value) of the declaration and of every later `name = value`."""
+        return [(self.ident, self.value), *self.writes]
+
+    def value_at(self, position: int) -> Node | None:
+        """The value assigned last before `position` (the first one if none precedes)."""
+        candidates = [(w.start_byte, v) for w, v in self.definitions()]
+        before = [c for c in candidates if c[0] <= position]
+        chosen = max(before, key=lambda c: c[0]) if before else candidates[0]
+        return chosen[1]
+
+
+class FunctionScope:
+    def __init__(self, function: Node) -> None:
+        self.function = function
+        self._by_name: dict[str, list[Binding]] = defaultdict(list)
+        self._of_ident: dict[int, Binding] = {}
+        self._declaring_ids: set[int] = set()
+        self._collect()
+        self._resolve()
+
+    # -- queries ---------------------------------------------------------------
+
+    def lookup(self, name: str, position: int) -> Binding | None:
+        """The binding `name` refers to at byte `position`, or None (package level)."""
+        best: Binding | None = None
+        for binding in self._by_name.get(name, ()):
+            scope = binding.scope
+            if not (scope.start_byte <= position < scope.end_byte):
+                continue
+            if position < binding.visible_from:
+                continue
+            if best is None or (scope.start_byte, binding.visible_from) > (
+                best.scope.start_byte,
+                best.visible_from,
+            ):
+                best = binding
+        return best
+
+    def binding_of(self, identifier: Node) -> Binding | None:
+        """The binding an identifier of this function declares, reads or writes."""
+        found = self._of_ident.get(identifier.id)
+        if found is None and identifier.type == "identifier":
+            found = self.lookup(text(identifier), identifier.start_byte)
+        return found
+
+    def bindings(self) -> list[Binding]:
+        return [b for group in self._by_name.values() for b in group]
+
+    def is_declaration(self, identifier: Node) -> bool:
+        return identifier.id in self._declaring_ids
+
+    # -- building --------------------------------------------------------------
+
+    def _add(self, binding: Binding) -> None:
+        if binding.name == "_":
+            return
+        self._by_name[binding.name].append(binding)
+        self._of_ident[binding.ident.id] = binding
+        self._declaring_ids.add(binding.ident.id)
+
+    def _collect(self) -> None:
+        for node in walk(self.function):
+            kind = node.type
+            if kind in FUNCTION_TYPES:
+                self._collect_signature(node)
+            elif kind == "short_var_declaration":
+                self._collect_list(node, "short")
+            elif kind == "var_spec":
+                self._collect_var_spec(node)
+            elif kind in ("range_clause", "receive_statement") and _declares(node):
+                self._collect_list(node, "range" if kind == "range_clause" else "receive")
+            elif kind == "type_switch_statement":
+                alias = node.child_by_field_name("alias")
+                for ident in alias.named_children if alias is not None else ():
+                    self._add(Binding(text(ident), ident, node, ident.end_byte, "switch"))
+
+    def _collect_signature(self, function: Node) -> None:
+        scope = function
+        start = function.start_byte
+        for field_name, kind in (("receiver", "receiver"), ("parameters", "param")):
+            self._collect_parameters(function.child_by_field_name(field_name), scope, start, kind)
+        result = function.child_by_field_name("result")
+        if result is not None and result.type == "parameter_list":
+            self._collect_parameters(result, scope, start, "result")
+
+    def _collect_parameters(self, params: Node | None, scope: Node, start: int, kind: str) -> None:
+        for declaration in params.named_children if params is not None else ():
+            if declaration.type not in _DECLARING:
+                continue
+            type_node = declaration.child_by_field_name("type")
+            variadic = declaration.type == "variadic_parameter_declaration"
+            for ident in declaration.children_by_field_name("name"):
+                binding = Binding(text(ident), ident, scope, start, kind, type_node)
+                binding.variadic = variadic
+                self._add(binding)
+
+    def _collect_var_spec(self, spec: Node) -> None:
+        statement = spec.parent
+        while statement is not None and statement.type != "var_declaration":
+            statement = statement.parent
+        if statement is None or statement.parent is None or statement.parent.type == "source_file":
+            return  # package-level variables are facts of the package
+        names = spec.children_by_field_name("name")
+        values = spec.child_by_field_name("value")
+        value_list = values.named_children if values is not None else []
+        type_node = spec.child_by_field_name("type")
+        scope = _scope_of(statement)
+        for i, ident in enumerate(names):
+            binding = Binding(text(ident), ident, scope, statement.end_byte, "var", type_node)
+            _set_value(binding, value_list, i, len(names))
+            self._add(binding)
+
+    def _collect_list(self, statement: Node, kind: str) -> None:
+        """`a, b := ...`, `for k, v := range x`, `case v, ok := <-ch`."""
+        left = statement.child_by_field_name("left")
+        right = statement.child_by_field_name("right")
+        if left is None:
+            return
+        idents = [n for n in left.named_children if n.type == "identifier"]
+        # A range or receive variable lives in its `for` statement or case clause.
+        scope = _scope_of(statement) if kind == "short" else statement.parent
+        values = (
+            right.named_children if right is not None and right.type == "expression_list" else []
+        )
+        for i, ident in enumerate(idents):
+            binding = Binding(text(ident), ident, scope or statement, statement.end_byte, kind)
+            if kind == "short":
+                _set_value(binding, values, i, len(idents))
+            else:
+                binding.source, binding.source_index = right, i
+            self._add(binding)
+
+    def _resolve(self) -> None:
+        for node in walk(self.function):
+            if node.type != "identifier" or node.id in self._declaring_ids:
+                continue
+            if _is_literal_key(node):
+                continue
+            binding = self.lookup(text(node), node.start_byte)
+            if binding is None:
+                continue
+            self._of_ident[node.id] = binding
+            value = _assigned_value(node)
+            if value is not False:
+                binding.writes.append((node, value))  # type: ignore[arg-type]
+            else:
+                binding.reads.append(node)
+
+
+def _declares(node: Node) -> bool:
+    return any(child.type == ":=" for child in node.children)
+
+
+def _scope_of(statement: Node) -> Node:
+    parent = statement.parent
+    if parent is None:
+        return statement
+    if parent.type == "statement_list" and parent.parent is not None:
+        parent = parent.parent
+    if parent.type == "for_clause" and parent.parent is not None:
+        parent = parent.parent
+    return parent
+
+
+def _set_value(binding: Binding, values: list[Node], index: int, count: int) -> None:
+    if len(values) == count and index < len(values):
+        binding.value = values[index]
+    elif len(values) == 1:
+        binding.source, binding.source_index = values[0], index
+
+
+def _is_literal_key(identifier: Node) -> bool:
+    parent = identifier.parent
+    if parent is None or parent.type != "literal_element":
+        return False
+    keyed = parent.parent
+    return keyed is not None and keyed.type == "keyed_element" and keyed.named_children[0] == parent
+
+
+def _assigned_value(identifier: Node) -> Node | bool | None:
+    """For the target of `x = v`: v (None when not one-to-one); False for a read."""
+    left = identifier.parent
+    if left is None or left.type != "expression_list":
+        return False
+    statement = left.parent
+    if statement is None or statement.type not in ("assignment_statement", "short_var_declaration"):
+        return False
+    if statement.child_by_field_name("left") != left:
+        return False
+    if statement.type == "assignment_statement" and not any(
+        c.type == "=" for c in statement.children
+    ):
+        return False  # `x += 1` reads x
+    right = statement.child_by_field_name("right")
+    values = right.named_children if right is not None else []
+    targets = left.named_children
+    if len(values) != len(targets):
+        return None
+    return values[targets.index(identifier)] if identifier in targets else None

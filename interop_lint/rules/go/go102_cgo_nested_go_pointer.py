@@ -1,0 +1,79 @@
+"""## What it does
+Checks the arguments of C calls for Go pointers to Go memory that itself
+contains Go pointers: `&cfg` of a struct with a string, slice, map, pointer,
+func, chan or interface field; `&names[0]` of a `[]string`;
+`unsafe.SliceData(ptrs)` of a `[]*T`; `&p` of a `*T`; and a slice of C
+pointers whose elements were assigned Go pointers
+(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then `&ptrs[0]`). Types are
+resolved through the declarations of the whole package, so a struct
+declared in another file is seen. A function that pins with
+`runtime.Pinner` is left alone.
+
+## Why is this bad?
+The cgo pointer-passing rules allow passing a Go pointer to C only if the
+Go memory it points to holds no Go pointers. C code can read and keep
+those inner pointers, which the garbage collector neither sees nor keeps
+alive. With the default `GODEBUG=cgocheck=1` the call panics at run time
+("cgo argument has Go pointer to unpinned Go pointer"); with checks off it
+corrupts memory.
+
+## Example
+```go
+type Options struct {
+        Name  string
+        Level int32
+}
+
+func Configure(o *Options) {
+        C.engine_configure(unsafe.Pointer(o))
+}
+```
+
+## Use instead
+Copy into C memory or a pointer-free struct of C types:
+```go
+func Configure(o *Options) {
+        name := C.CString(o.Name)
+        defer C.free(unsafe.Pointer(name))
+        opts := C.engine_options{name: name, level: C.int32_t(o.Level)}
+        C.engine_configure(&opts)
+}
+```
+or pin the inner pointers with a `runtime.Pinner` for the duration of the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.pointers import c_function_calls, nested_go_pointers, pins_memory
+from interop_lint.analyzer.golang.syntax import arguments
+from interop_lint.analyzer.parsing import text
+from interop_lint.rules.go.base import CgoRule
+
+
+class CgoNestedGoPointer(CgoRule):
+    id = "GO102"
+    name = "cgo-nested-go-pointer"
+    level = Level.ERROR
+    cwe = (825,)
+    precision = "high"
+    security_severity = 7.5
+
+    def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
+        inference = Inference.of(file)
+        for call, name in c_function_calls(file):
+            for argument in arguments(call):
+                memory = nested_go_pointers(inference, argument)
+                if memory is None or pins_memory(file, call):
+                    continue
+                yield Violation(
+                    ctx.file.location(argument),
+                    f"`{text(argument)}` passed to `C.{name}` points to Go memory "
+                    f"(`{memory}`) that contains Go pointers: copy the data into C memory "
+                    "or pin the inner pointers with a `runtime.Pinner`",
+                )

@@ -1,0 +1,77 @@
+"""## What it does
+Checks for Go pointers hidden from the garbage collector as integers:
+`uintptr(unsafe.Pointer(p))` of a Go pointer that is kept in a variable,
+a field or an element, or passed to a C call; and `unsafe.Pointer(u)` of a
+`uintptr` that was not computed from a pointer in the same expression (a
+parameter, a field, a global, a variable of unknown origin).
+
+Not reported: the one-expression pattern `unsafe.Pointer(uintptr(p) + off)`;
+pointers into C memory, which never move; addresses that are only compared
+or printed (an alignment check); and a `cgo.Handle` converted to a pointer
+(it is an integer, not an address).
+
+## Why is this bad?
+A `uintptr` is an integer: the garbage collector does not treat it as a
+reference. The object it came from may be freed, and its memory reused,
+while the integer is still around; converting it back yields a dangling
+pointer. C code given such an integer sees memory it does not own.
+
+## Example
+```go
+addr := uintptr(unsafe.Pointer(&state))
+C.engine_register(C.uintptr_t(addr))
+```
+
+## Use instead
+Pass an opaque `cgo.Handle` to C, and recover the value with `h.Value()`:
+```go
+h := cgo.NewHandle(&state)
+C.engine_register(C.uintptr_t(h))
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.unsafeconv import (
+    conversions,
+    hidden_go_pointer,
+    integer_made_elsewhere,
+)
+from interop_lint.analyzer.parsing import text
+from interop_lint.rules.go.base import CgoRule
+
+
+class CgoUintptrPointer(CgoRule):
+    id = "GO103"
+    name = "cgo-uintptr-pointer"
+    level = Level.WARNING
+    cwe = (825,)
+    precision = "medium"
+
+    def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
+        inference = Inference.of(file)
+        for conversion, operand in conversions(file, "uintptr"):
+            kept = hidden_go_pointer(inference, conversion, operand)
+            if kept is not None:
+                yield Violation(
+                    ctx.file.location(conversion),
+                    f"Go pointer converted to `uintptr` and {kept} in "
+                    f"`{function_name(conversion)}`: the garbage collector no longer sees it; "
+                    "pass a `cgo.Handle` or keep the pointer typed",
+                )
+        for conversion, operand in conversions(file, "unsafe.Pointer"):
+            integer = integer_made_elsewhere(inference, operand)
+            if integer is not None:
+                yield Violation(
+                    ctx.file.location(conversion),
+                    f"`unsafe.Pointer` of the uintptr `{text(integer)}` in "
+                    f"`{function_name(conversion)}`, which was not computed from a pointer in "
+                    "this expression: the object it addressed may have moved or been freed",
+                )

@@ -1,0 +1,68 @@
+"""## What it does
+Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
+to a C call, directly or through a local variable, in a function that never
+checks `len(s)`. Slices that cannot be empty where they are used are left
+alone: arrays, `make([]T, 64)`, non-empty literals, and code inside
+`for ... range s`.
+
+## Why is this bad?
+Indexing an empty slice panics (`index out of range [0] with length 0`).
+An empty input (an empty request body, an empty string converted to
+`[]byte`) then crashes the process at the boundary instead of passing a
+null pointer and a zero length.
+
+## Example
+```go
+func Hash(data []byte) uint64 {
+        return uint64(C.engine_hash((*C.uchar)(unsafe.Pointer(&data[0])), C.size_t(len(data))))
+}
+```
+
+## Use instead
+```go
+func Hash(data []byte) uint64 {
+        p := (*C.uchar)(unsafe.Pointer(unsafe.SliceData(data)))
+        return uint64(C.engine_hash(p, C.size_t(len(data))))
+}
+```
+`unsafe.SliceData` of an empty slice is a valid (possibly nil) pointer;
+or check `len(data) == 0` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.pointers import (
+    first_element_addresses,
+    may_be_empty,
+    reaches_c_call,
+)
+from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.parsing import text
+from interop_lint.rules.go.base import CgoRule
+
+
+class CgoEmptySliceAddress(CgoRule):
+    id = "GO104"
+    name = "cgo-empty-slice-address"
+    level = Level.WARNING
+    cwe = (129,)
+    precision = "high"
+
+    def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
+        inference = Inference.of(file)
+        for address, slice_ in first_element_addresses(file):
+            target = reaches_c_call(file, address)
+            if target is None or not may_be_empty(inference, slice_):
+                continue
+            yield Violation(
+                ctx.file.location(address),
+                f"`{text(address)}` is passed to `C.{target}` without a `len({text(slice_)})` "
+                f"check in `{function_name(address)}`: it panics for an empty slice; use "
+                f"`unsafe.SliceData({text(slice_)})`",
+            )

@@ -1,0 +1,62 @@
+"""## What it does
+Checks for assignments that store a Go pointer into a field or element of
+a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C memory
+(`arr[i]` of a view over `C.malloc` memory): `opts.name =
+(*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = unsafe.Pointer(&payload)`.
+Values made from Go pointers in the same function are tracked through
+local variables. A `cgo.Handle` (an integer) is the right thing to store
+and is not reported.
+
+## Why is this bad?
+C may keep the pointer after the call returns, and C memory is invisible
+to the garbage collector: the Go object can be freed or moved while C still
+points at it. cgo forbids it ("C code may not keep a copy of a Go pointer
+after the call returns"); a C struct in Go memory that holds a Go pointer
+fails the runtime check when it is passed to C.
+
+## Example
+```go
+func SetName(cfg *C.engine_config, name []byte) {
+        cfg.name = (*C.char)(unsafe.Pointer(&name[0]))
+}
+```
+
+## Use instead
+```go
+func SetName(cfg *C.engine_config, name string) {
+        cfg.name = C.CString(name) // freed by engine_config_free
+}
+```
+or store a `cgo.Handle` and look the Go value up when C calls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.pointers import stored_go_pointers
+from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.parsing import text
+from interop_lint.rules.go.base import CgoRule
+
+
+class CgoGoPointerInCMemory(CgoRule):
+    id = "GO107"
+    name = "cgo-go-pointer-in-c-memory"
+    level = Level.ERROR
+    cwe = (825,)
+    precision = "high"
+    security_severity = 7.5
+
+    def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
+        for assignment, target, value in stored_go_pointers(Inference.of(file)):
+            yield Violation(
+                ctx.file.location(assignment),
+                f"Go pointer `{text(value)}` is stored in `{text(target)}`, memory of C type, "
+                f"in `{function_name(assignment)}`: C may keep it after the call; copy the data "
+                "into C memory or store a `cgo.Handle`",
+            )

@@ -12,10 +12,12 @@ from interop_lint.analyzer.rust.facts import (
     RustField,
     RustFileFacts,
     RustParam,
+    RustStaticMut,
     RustStruct,
     RustTypeAlias,
     RustUseRename,
 )
+from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
     as_exported,
@@ -29,17 +31,28 @@ from interop_lint.analyzer.source import SourceFile
 
 
 def extract_rust(source: SourceFile, facts: FileFacts) -> None:
-    exports: list[RustExport] = []
+    exported: list[ExportedFunction] = []
     structs: list[RustStruct] = []
     enums: list[RustEnum] = []
     aliases: list[RustTypeAlias] = []
+    alias_targets: dict[str, Node] = {}
     renames: list[RustUseRename] = []
+    static_muts: list[RustStaticMut] = []
+    guard_macros: list[str] = []
     for item in items(source.root):
         kind = item.type
         if kind == "function_item":
             export = as_exported(item)
             if export is not None:
-                exports.append(_export(source, export))
+                exported.append(export)
+        elif kind == "static_item":
+            name = item.child_by_field_name("name")
+            if name is not None and any(c.type == "mutable_specifier" for c in item.children):
+                static_muts.append(RustStaticMut(text(name), source.location(name)))
+        elif kind == "macro_definition":
+            name = item.child_by_field_name("name")
+            if name is not None and b"catch_unwind" in (item.text or b""):
+                guard_macros.append(text(name))
         elif kind == "struct_item":
             structs.append(_struct(source, item))
         elif kind == "enum_item":
@@ -51,18 +64,25 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 aliases.append(
                     RustTypeAlias(text(name), normalize_type(target), source.location(name))
                 )
+                alias_targets.setdefault(text(name), target)
         elif kind == "use_declaration":
             renames += _renames(item)
+    summaries = summarize(source, alias_targets)
     facts.rust = RustFileFacts(
-        exports=tuple(exports),
+        exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in exported),
         structs=tuple(structs),
         enums=tuple(enums),
         aliases=tuple(aliases),
         renames=tuple(renames),
+        functions=tuple(s.function for s in summaries.values()),
+        static_muts=tuple(static_muts),
+        guard_macros=tuple(guard_macros),
     )
 
 
-def _export(source: SourceFile, export: ExportedFunction) -> RustExport:
+def _export(
+    source: SourceFile, export: ExportedFunction, summary: FunctionSummary | None
+) -> RustExport:
     function = export.node
     name = function.child_by_field_name("name")
     parameters = function.child_by_field_name("parameters")
@@ -88,6 +108,11 @@ def _export(source: SourceFile, export: ExportedFunction) -> RustExport:
         return_type=normalize_type(returns),
         return_location=source.location(returns) if returns is not None else None,
         uses_catch_unwind=body is not None and b"catch_unwind" in (body.text or b""),
+        hands_out=summary.function.hands_out if summary else (),
+        returns_owned=next((a.kind for a in summary.function.hands_out if a.via == "return"), None)
+        if summary
+        else None,
+        releases=summary.releases if summary else (),
     )
 
 

@@ -1,4 +1,22 @@
-"""Facts of a Rust file: its exported functions and what they promise."""
+"""Facts of a Rust file: its exported functions and what they promise.
+
+Ownership kinds (`Allocation.kind`, `Release.kind`, `RustExport.returns_owned`)
+are strings, one per way of giving memory back to Rust's allocator:
+
+- `"cstring"`: made by `CString::into_raw`; released by `CString::from_raw`.
+- `"box:T"`: a `Box<T>` given away by `Box::into_raw` / `Box::leak`; released
+  by `Box::from_raw` of a `*mut T`. `"box"` when `T` is unknown.
+- `"vec:T"`: the buffer of a `Vec<T>` (a `String` is `vec:u8`, a boxed slice
+  counts too) handed out after `mem::forget` / `ManuallyDrop::new` /
+  `Vec::leak`; released by `Vec::from_raw_parts`, `String::from_raw_parts`
+  or `Box::from_raw(slice::from_raw_parts_mut(..))`. `"vec"` when `T` is
+  unknown.
+
+`T` is written as in the source (last path segment, no generics), so it may be
+an alias of the crate: compare kinds with `RustIndex.canonical_kind` /
+`RustIndex.releases_kind`, which resolve aliases and treat an unknown `T` as
+matching any.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +33,75 @@ class RustParam:
 
 
 @dataclass(frozen=True, slots=True)
+class Allocation:
+    """Rust-allocated memory a function hands to its caller."""
+
+    kind: str  # see the module docstring
+    location: Location  # of the call that gives up ownership (`into_raw`, `mem::forget`)
+    via: str  # "return", or the name of the out-parameter it is written through
+    what: str  # how it is made, for messages: `CString::into_raw`
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Memory a function gives back to Rust's allocator."""
+
+    kind: str  # see the module docstring
+    location: Location  # of the `from_raw` / `from_raw_parts` call
+    param_index: int | None  # the parameter released (0-based); None when not a parameter
+    param_name: str | None
+    what: str  # `CString::from_raw`
+
+
+@dataclass(frozen=True, slots=True)
+class PanicSite:
+    """A place that can panic (RS101), with the wrappers that may guard it."""
+
+    what: str  # "`.unwrap()`", "`panic!`", "indexing `v[i]`"
+    location: Location
+    # Calls that run it in a closure and macros that hold it, innermost first:
+    # ("AssertUnwindSafe", "std::panic::catch_unwind"). The index decides
+    # which of them are guards (the configuration can add some).
+    guards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RustCall:
+    """A call to a function by name: `f()`, `Type::f()`, `x.f()` (RS101 follows these)."""
+
+    name: str
+    owner: str | None  # `Engine` of `Engine::new()` (`Self` resolved); None otherwise
+    method: bool  # `x.f()`
+    guards: tuple[str, ...] = ()  # as for PanicSite
+
+
+@dataclass(frozen=True, slots=True)
+class RustFunction:
+    """Any function of the file (free, method, exported or not): what RS101 and
+    RS105 follow across the crate."""
+
+    name: str
+    owner: str | None  # the type of the `impl` block; None for free functions
+    has_self: bool
+    location: Location  # of the name
+    panics: tuple[PanicSite, ...] = ()
+    calls: tuple[RustCall, ...] = ()
+    hands_out: tuple[Allocation, ...] = ()
+    release_kinds: tuple[str, ...] = ()
+    # Calls whose result it returns as its own (`fn version() -> *mut c_char { to_c(V) }`).
+    returned_calls: tuple[RustCall, ...] = ()
+    # Whether it runs one of its own parameters under `catch_unwind`:
+    # `fn guard<F: FnOnce()>(f: F) { catch_unwind(f) }` is a guard for its callers.
+    guards_its_argument: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RustStaticMut:
+    name: str
+    location: Location  # of the name
+
+
+@dataclass(frozen=True, slots=True)
 class RustExport:
     """An exported function (rules.md): C-family ABI and an exported symbol."""
 
@@ -28,6 +115,14 @@ class RustExport:
     return_type: str  # normalized; "()" when there is none
     return_location: Location | None  # None when there is no `-> T`
     uses_catch_unwind: bool  # `catch_unwind` appears in the body (macros included)
+    # Owned Rust memory it hands out (returned or written to an out-parameter).
+    hands_out: tuple[Allocation, ...] = ()
+    # The kind of owned memory its return value is (an `Allocation` with via
+    # "return"); None when it returns none it makes itself. Memory a helper
+    # makes is found through `RustIndex.owned_return`.
+    returns_owned: str | None = None
+    # Memory it gives back to Rust's allocator, by parameter.
+    releases: tuple[Release, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +178,7 @@ class RustFileFacts:
     enums: tuple[RustEnum, ...] = ()
     aliases: tuple[RustTypeAlias, ...] = ()
     renames: tuple[RustUseRename, ...] = ()
+    functions: tuple[RustFunction, ...] = ()
+    static_muts: tuple[RustStaticMut, ...] = ()
+    # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.
+    guard_macros: tuple[str, ...] = ()

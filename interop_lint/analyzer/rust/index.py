@@ -7,7 +7,19 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.discovery import FileKind
-from interop_lint.analyzer.rust.facts import RustEnum, RustExport, RustFileFacts, RustStruct
+from interop_lint.analyzer.locations import Location
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.callgraph import CrateCalls
+from interop_lint.analyzer.rust.facts import (
+    RustEnum,
+    RustExport,
+    RustFileFacts,
+    RustFunction,
+    RustStaticMut,
+    RustStruct,
+)
+from interop_lint.analyzer.rust.panics import is_guard_name
+from interop_lint.analyzer.rust.types import base_name, parse_type
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
@@ -18,6 +30,8 @@ Crate = str | None  # the directory of the crate's Cargo.toml; None outside any 
 class RustIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self._project = project
+        self._calls: dict[Crate, CrateCalls] = {}
+        self._guards: dict[Crate, frozenset[str]] = {}
 
     @cached_property
     def files_by_crate(self) -> dict[Crate, list[tuple[str, RustFileFacts]]]:
@@ -82,3 +96,124 @@ class RustIndex:
             seen.add(name)
             name = aliases[name]
         return name
+
+    # -- Functions and calls (RS101, RS105) ------------------------------------
+
+    def functions_in_crate(self, crate: Crate) -> list[tuple[str, RustFunction]]:
+        """(file, function) of every function of a crate, exported or not."""
+        return [
+            (path, f) for path, rust in self.files_by_crate.get(crate, []) for f in rust.functions
+        ]
+
+    def guard_names(self, crate: Crate) -> frozenset[str]:
+        """The crate's own panic guards: `macro_rules!` macros that expand to
+        `catch_unwind`, and functions that run a closure parameter under it."""
+        found = self._guards.get(crate)
+        if found is None:
+            names = {m for _, rust in self.files_by_crate.get(crate, []) for m in rust.guard_macros}
+            names.update(f.name for _, f in self.functions_in_crate(crate) if f.guards_its_argument)
+            found = self._guards[crate] = frozenset(names)
+        return found
+
+    def is_guarded(self, crate: Crate, wrappers: tuple[str, ...]) -> bool:
+        """Whether one of the wrappers of a site (PanicSite.guards) is a panic guard."""
+        if not wrappers:
+            return False
+        local = self.guard_names(crate)
+        configured = self._project.config.panic_guards
+        return any(
+            is_guard_name(self.resolve_name(crate, name.rsplit("::", 1)[-1]), configured, local)
+            or is_guard_name(name, configured, local)
+            for name in wrappers
+        )
+
+    def calls_of(self, crate: Crate) -> CrateCalls:
+        """The crate's call graph (built once per crate and run)."""
+        found = self._calls.get(crate)
+        if found is None:
+            found = CrateCalls(
+                self.functions_in_crate(crate),
+                lambda wrappers: self.is_guarded(crate, wrappers),
+                lambda name: self.resolve_name(crate, name),
+            )
+            self._calls[crate] = found
+        return found
+
+    def function_at(self, crate: Crate, path: str, location: Location) -> int | None:
+        """The call-graph index of the function whose name is at `location`."""
+        return self.calls_of(crate).index_of(path, location)
+
+    def owned_return(self, crate: Crate, path: str, export: RustExport) -> str | None:
+        """The kind of owned memory an export returns, made by itself or by a helper
+        whose result it returns (`to_c_string(..)`); see facts.py for kinds."""
+        if export.returns_owned is not None:
+            return export.returns_owned
+        index = self.function_at(crate, path, export.location)
+        return None if index is None else self.calls_of(crate).returned_allocation(index)
+
+    # -- Ownership kinds (RS105, XL105, XL106) ---------------------------------
+
+    def canonical_kind(self, crate: Crate, kind: str) -> str:
+        """A kind with its type resolved: `box:Handle` -> `box:Engine` when
+        `type Handle = *mut Engine;`."""
+        family, _, written = kind.partition(":")
+        if not written:
+            return family
+        resolved = parse_type(self.resolve_name(crate, written))
+        if resolved is not None and resolved.type == "pointer_type":
+            resolved = resolved.child_by_field_name("type")
+        name = (base_name(resolved) or text(resolved)) if resolved is not None else written
+        return f"{family}:{name}" if name and name != "c_void" else family
+
+    @cached_property
+    def _released_by_crate(self) -> dict[Crate, frozenset[str]]:
+        released = {}
+        for crate in self.files_by_crate:
+            calls = self.calls_of(crate)
+            exports = {
+                i
+                for path, export in self.exports_in_crate(crate)
+                if (i := calls.index_of(path, export.location)) is not None
+            }
+            released[crate] = frozenset(
+                self.canonical_kind(crate, kind)
+                for i in calls.reachable(exports)
+                for kind in calls.functions[i][1].release_kinds
+            )
+        return released
+
+    def releases_kind(self, crate: Crate, kind: str) -> bool:
+        """Whether an export of the crate (or a function it calls) gives memory of
+        this kind back to Rust. An unknown type (`box`) matches any of its family."""
+        wanted = self.canonical_kind(crate, kind)
+        family, _, written = wanted.partition(":")
+        for released in self._released_by_crate.get(crate, frozenset()):
+            other_family, _, other = released.partition(":")
+            if other_family == family and (not written or not other or written == other):
+                return True
+        return False
+
+    def called_from_exports(self, crate: Crate) -> set[int]:
+        """Call-graph indexes of every function an export of the crate reaches."""
+        calls = self.calls_of(crate)
+        starts = {
+            i
+            for path, export in self.exports_in_crate(crate)
+            if (i := calls.index_of(path, export.location)) is not None
+        }
+        return calls.reachable(starts)
+
+    # -- Statics (RS107) --------------------------------------------------------
+
+    @cached_property
+    def _static_muts_by_crate(self) -> dict[Crate, dict[str, tuple[str, RustStaticMut]]]:
+        statics: dict[Crate, dict[str, tuple[str, RustStaticMut]]] = defaultdict(dict)
+        for crate, files in self.files_by_crate.items():
+            for path, rust in files:
+                for static in rust.static_muts:
+                    statics[crate].setdefault(static.name, (path, static))
+        return statics
+
+    def static_muts(self, crate: Crate) -> dict[str, tuple[str, RustStaticMut]]:
+        """Every `static mut` of a crate by name, with its file."""
+        return self._static_muts_by_crate.get(crate, {})

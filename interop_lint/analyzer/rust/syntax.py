@@ -177,3 +177,73 @@ def repr_of(item: Node) -> tuple[str, ...]:
                     if n.type in ("identifier", "primitive_type")
                 ]
     return tuple(found)
+
+
+def is_public(item: Node) -> bool:
+    """Plain `pub` (not `pub(crate)`, `pub(super)`)."""
+    return any(
+        child.type == "visibility_modifier" and text(child) == "pub" for child in item.children
+    )
+
+
+def impl_type_of(function: Node) -> str | None:
+    """The type name of the `impl` (or trait) block a function is declared in."""
+    parent = function.parent
+    holder = parent.parent if parent is not None and parent.type == "declaration_list" else None
+    if holder is None:
+        return None
+    if holder.type == "trait_item":
+        return text(holder.child_by_field_name("name")) or None
+    if holder.type != "impl_item":
+        return None
+    kind = holder.child_by_field_name("type")
+    while kind is not None and kind.type in ("generic_type", "scoped_type_identifier"):
+        kind = kind.child_by_field_name("type" if kind.type == "generic_type" else "name")
+    return text(kind) or None
+
+
+def has_self_parameter(function: Node) -> bool:
+    parameters = function.child_by_field_name("parameters")
+    return parameters is not None and any(
+        p.type == "self_parameter"
+        or (p.type == "parameter" and text(p.child_by_field_name("pattern")) == "self")
+        for p in parameters.named_children
+    )
+
+
+def is_test_code(function: Node) -> bool:
+    """A `#[test]` function, or one inside a `#[cfg(test)]` module."""
+    tests = ("#[test]", "#[cfg(test)]")
+    if any(_SPACES.sub("", text(a)) in tests for a in attributes_of(function)):
+        return True
+    parent = function.parent
+    while parent is not None:
+        if parent.type == "mod_item" and any(
+            _SPACES.sub("", text(a)) == "#[cfg(test)]" for a in attributes_of(parent)
+        ):
+            return True
+        parent = parent.parent
+    return False
+
+
+def public_extern_functions(root: Node) -> Iterator[Node]:
+    """Every `pub` function with a C-family ABI, exported under a symbol or not
+    (a callback handed to C is as public as an export)."""
+    for node in items(root):
+        if node.type == "function_item" and is_public(node) and function_abi(node) in EXPORT_ABIS:
+            yield node
+
+
+def signature_types(function: Node) -> list[tuple[str, Node]]:
+    """(role, type) of each typed parameter and of the return type:
+    ("parameter `name`", ..), ("return type", ..)."""
+    parameters = function.child_by_field_name("parameters")
+    found = []
+    for parameter in parameters.named_children if parameters is not None else ():
+        kind = parameter.child_by_field_name("type")
+        if parameter.type == "parameter" and kind is not None:
+            found.append((f"parameter `{text(parameter.child_by_field_name('pattern'))}`", kind))
+    returns = function.child_by_field_name("return_type")
+    if returns is not None:
+        found.append(("return type", returns))
+    return found

@@ -1,0 +1,96 @@
+"""Where a name is bound in a function body, and whether a binding hides another.
+
+A parameter `p` stops being the parameter where `let p = ..`, `Some(p)` in
+an `if let` or a match arm, a closure parameter or a `for` pattern binds `p`
+again. Scopes are read from the syntax: a `let` binds for the rest of its
+block, a pattern for its branch or arm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.rust.body import Located
+
+_CONDITION_HOLDERS = frozenset({"if_expression", "while_expression"})
+_TYPED_PATTERNS = frozenset({"tuple_struct_pattern", "struct_pattern"})
+
+
+def pattern_names(pattern: Node | None) -> Iterator[str]:
+    """The names a pattern binds: `p` of `Some(p)`, `a`, `b` of `(a, mut b)`."""
+    if pattern is None:
+        return
+    for node in walk(pattern, prune=("scoped_identifier",)):
+        if node.type != "identifier":
+            continue
+        parent = node.parent
+        is_pattern_type = parent is not None and parent.type in _TYPED_PATTERNS
+        if is_pattern_type and parent.child_by_field_name("type") == node:  # type: ignore[union-attr]
+            continue  # `Some` of `Some(p)`
+        yield text(node)
+
+
+def _condition_binds(condition: Node | None, name: str) -> bool:
+    if condition is None:
+        return False
+    for node in walk(condition, prune=("block", "closure_expression")):
+        if node.type == "let_condition" and name in pattern_names(
+            node.child_by_field_name("pattern")
+        ):
+            return True
+    return False
+
+
+def binds_before(block: Located, child: Located, name: str) -> Located | None:
+    """The `let` of `name` in `block` before its statement `child`, if one."""
+    found = None
+    for statement in block.node.named_children:
+        if statement.start_byte >= child.node.start_byte:
+            break
+        if statement.type == "let_declaration" and name in pattern_names(
+            statement.child_by_field_name("pattern")
+        ):
+            found = block.at(statement)
+    return found
+
+
+def is_shadowed(name: str, use: Located) -> bool:
+    """Whether `name` at `use` refers to a binding inside the function, not a parameter."""
+    child = use
+    for ancestor in use.ancestors():
+        kind = ancestor.type
+        if kind == "function_item":
+            return False
+        node = ancestor.node
+        same_fragment = child.fragment is ancestor.fragment
+        if kind == "block" and same_fragment and binds_before(ancestor, child, name):
+            return True
+        if same_fragment and _binds_around(node, child.node, name):
+            return True
+        child = ancestor
+    return False
+
+
+def _binds_around(node: Node, child: Node, name: str) -> bool:
+    kind = node.type
+    if kind == "match_arm" and child == node.child_by_field_name("value"):
+        return name in pattern_names(node.child_by_field_name("pattern"))
+    if kind in _CONDITION_HOLDERS and child != node.child_by_field_name("condition"):
+        if child.type == "else_clause":
+            return False
+        return _condition_binds(node.child_by_field_name("condition"), name)
+    if kind == "let_chain":
+        return any(
+            c.type == "let_condition"
+            and c.end_byte <= child.start_byte
+            and name in pattern_names(c.child_by_field_name("pattern"))
+            for c in node.named_children
+        )
+    if kind == "closure_expression" and child == node.child_by_field_name("body"):
+        return name in pattern_names(node.child_by_field_name("parameters"))
+    if kind == "for_expression" and child == node.child_by_field_name("body"):
+        return name in pattern_names(node.child_by_field_name("pattern"))
+    return False

@@ -1,0 +1,283 @@
+"""Function bodies of a Rust file, with the bodies of macro invocations opened up.
+
+Tree-sitter keeps a macro invocation's body as an opaque `token_tree`, and
+real FFI crates hide whole export bodies in macros (`ffi_try!{ .. }`). Each
+token tree inside a function that parses as Rust on its own — as statements
+(`ffi_try!{ let v = x.unwrap(); v }`), as call arguments
+(`assert_eq!(a, b, "..")`, `format!("{}", v[0])`) or as array elements
+(`vec![0; n]`) — is re-parsed into a `Fragment`. Its nodes map back to the
+file by one constant byte shift, since its text is a copy of the file's.
+
+A `Located` is a node together with its fragment. Its ancestors cross from a
+fragment's root to the macro invocation that holds it, so questions such as
+"is this inside a `catch_unwind` closure" or "does a null check come first"
+are answered the same way inside and outside macros.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.locations import Location
+from interop_lint.analyzer.parsing import Grammar, captures, parse, text
+from interop_lint.analyzer.source import SourceFile
+
+# Macros whose arguments are never evaluated as code where they stand.
+NOT_EVALUATED = frozenset(
+    {
+        "stringify",
+        "concat",
+        "concat_idents",
+        "include",
+        "include_str",
+        "include_bytes",
+        "env",
+        "option_env",
+        "compile_error",
+        "cfg",
+        "module_path",
+        "file",
+        "line",
+        "column",
+        "quote",
+        "macro_rules",
+    }
+)
+_MAX_DEPTH = 8  # macros nested in macros, opened at most this deep
+
+# How a token tree's inner text is wrapped to parse, tried in this order.
+# The root is the node that stands for the macro's body in the wrapper's tree.
+_BLOCK = (b"fn __m(){", b"\n}")
+_ARGUMENTS = (b"fn __m(){__m(", b"\n);}")
+_ARRAY = (b"fn __m(){[", b"\n];}")
+
+
+class Fragment:
+    """A piece of syntax of one file: the file's own tree, or a re-parsed macro body."""
+
+    __slots__ = ("__weakref__", "depth", "host", "parent", "root", "shift")
+
+    def __init__(self, root: Node, shift: int, host: Node | None, parent: Fragment | None) -> None:
+        self.root = root
+        self.shift = shift  # a node's offset in the file = its offset here + shift
+        self.host = host  # the macro_invocation (in `parent`) whose body this is
+        self.parent = parent
+        self.depth = 0 if parent is None else parent.depth + 1
+
+    @property
+    def is_macro_body(self) -> bool:
+        return self.host is not None
+
+
+class Located(NamedTuple):
+    """A node and the fragment it belongs to."""
+
+    node: Node
+    fragment: Fragment
+
+    @property
+    def type(self) -> str:
+        return self.node.type
+
+    @property
+    def start(self) -> int:
+        """Byte offset in the file."""
+        return self.node.start_byte + self.fragment.shift
+
+    @property
+    def end(self) -> int:
+        return self.node.end_byte + self.fragment.shift
+
+    @property
+    def text(self) -> str:
+        return text(self.node)
+
+    def at(self, node: Node | None) -> Located | None:
+        """Another node of the same fragment."""
+        return None if node is None else Located(node, self.fragment)
+
+    def field(self, name: str) -> Located | None:
+        return self.at(self.node.child_by_field_name(name))
+
+    def named_children(self) -> list[Located]:
+        return [Located(child, self.fragment) for child in self.node.named_children]
+
+    def parent(self) -> Located | None:
+        """The parent node; a macro body's root has the macro invocation as parent."""
+        fragment = self.fragment
+        if fragment.host is not None and self.node == fragment.root:
+            return Located(fragment.host, fragment.parent)  # type: ignore[arg-type]
+        parent = self.node.parent
+        return None if parent is None else Located(parent, fragment)
+
+    def ancestors(self) -> Iterator[Located]:
+        current = self.parent()
+        while current is not None:
+            yield current
+            current = current.parent()
+
+    def contains(self, other: Located) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def macro_name(macro: Node) -> str:
+    """`panic` for `panic!(..)` and `std::panic!(..)`."""
+    return text(macro.child_by_field_name("macro")).rsplit("::", 1)[-1]
+
+
+def _token_tree(macro: Node) -> Node | None:
+    return next((c for c in reversed(macro.children) if c.type == "token_tree"), None)
+
+
+def _parse_body(inner: bytes) -> tuple[Node, int] | None:
+    """The node standing for `inner` parsed as statements, arguments or array elements."""
+    for prefix, suffix in (_BLOCK, _ARGUMENTS, _ARRAY):
+        tree = parse(Grammar.RUST, prefix + inner + suffix)
+        if tree.root_node.has_error:
+            continue
+        function = tree.root_node.named_children[0]
+        body = function.child_by_field_name("body")
+        if body is None:
+            continue
+        if prefix is _BLOCK:
+            return body, len(prefix)
+        statement = body.named_children[0] if body.named_child_count == 1 else None
+        expression = statement.named_children[0] if statement is not None else None
+        if expression is None:
+            continue
+        if prefix is _ARGUMENTS:
+            arguments = expression.child_by_field_name("arguments")
+            if expression.type == "call_expression" and arguments is not None:
+                return arguments, len(prefix)
+        elif expression.type == "array_expression":
+            return expression, len(prefix)
+    return None
+
+
+class RustBodies:
+    """The function bodies of one Rust file, macro bodies included."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.file = Fragment(source.root, 0, None, None)
+        self._opened: dict[tuple[int, int], Fragment] = {}  # (start, end) of a macro -> body
+        self.fragments: list[Fragment] = [self.file]
+        self._open_macros()
+
+    # -- building ------------------------------------------------------------
+
+    def _open_macros(self) -> None:
+        pending = [self.file]
+        while pending:
+            fragment = pending.pop()
+            if fragment.depth >= _MAX_DEPTH:
+                continue
+            for macro in captures(Grammar.RUST, "(macro_invocation) @m", fragment.root).get(
+                "m", ()
+            ):
+                if macro_name(macro) in NOT_EVALUATED:
+                    continue
+                if fragment is self.file and not _inside_function(macro):
+                    continue
+                opened = self._open(Located(macro, fragment))
+                if opened is not None:
+                    self.fragments.append(opened)
+                    pending.append(opened)
+
+    def _open(self, macro: Located) -> Fragment | None:
+        tree = _token_tree(macro.node)
+        if tree is None or tree.end_byte - tree.start_byte < 3:
+            return None
+        start = tree.start_byte + 1 + macro.fragment.shift
+        end = tree.end_byte - 1 + macro.fragment.shift
+        parsed = _parse_body(self.source.data[start:end])
+        if parsed is None:
+            return None
+        root, prefix_length = parsed
+        fragment = Fragment(root, start - prefix_length, macro.node, macro.fragment)
+        self._opened[(macro.start, macro.end)] = fragment
+        return fragment
+
+    # -- questions -------------------------------------------------------------
+
+    def body_of(self, macro: Located) -> Fragment | None:
+        """The re-parsed body of a macro invocation (None when it did not parse)."""
+        return self._opened.get((macro.start, macro.end))
+
+    def captures(self, query: str) -> dict[str, list[Located]]:
+        """Every capture of `query` in the file and in every macro body, in file order."""
+        found: dict[str, list[Located]] = {}
+        for fragment in self.fragments:
+            for name, nodes in captures(Grammar.RUST, query, fragment.root).items():
+                found.setdefault(name, []).extend(Located(n, fragment) for n in nodes)
+        for located in found.values():
+            located.sort(key=lambda x: (x.start, -x.end))
+        return found
+
+    def walk(self, start: Located, *, prune: Iterable[str] = ()) -> Iterator[Located]:
+        """Every node under `start`, pre-order, entering macro bodies that parsed.
+
+        Token trees are never entered (their tokens are not syntax); nodes
+        whose type is in `prune` are yielded but not entered.
+        """
+        pruned = frozenset(prune)
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            yield current
+            node = current.node
+            if node.type in pruned and current is not start:
+                continue
+            if node.type == "macro_invocation":
+                body = self.body_of(current)
+                if body is not None:
+                    stack.append(Located(body.root, body))
+                continue
+            if node.type == "token_tree":
+                continue
+            stack.extend(Located(c, current.fragment) for c in reversed(node.children))
+
+    def function_of(self, located: Located) -> Node | None:
+        """The function item of the file whose body holds `located` (closures do not count)."""
+        for ancestor in located.ancestors():
+            if ancestor.type == "function_item":
+                return ancestor.node if not ancestor.fragment.is_macro_body else None
+        return None
+
+    def location(self, located: Located) -> Location:
+        return self.source.lines.offset_location(located.start, located.end)
+
+    def span_location(self, start: Located, end: Located) -> Location:
+        """From the start of one node to the end of another (e.g. `unwrap()` of a chain)."""
+        return self.source.lines.offset_location(start.start, end.end)
+
+    def in_file(self, node: Node) -> Located:
+        """A node of the file's own tree."""
+        return Located(node, self.file)
+
+
+def _inside_function(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "function_item":
+            return True
+        if parent.type in ("macro_definition", "token_tree"):
+            return False
+        parent = parent.parent
+    return False
+
+
+_BODIES: weakref.WeakKeyDictionary[SourceFile, RustBodies] = weakref.WeakKeyDictionary()
+
+
+def bodies_of(source: SourceFile) -> RustBodies:
+    """The bodies of a file, built once per run and shared by the extractor and every rule."""
+    found = _BODIES.get(source)
+    if found is None:
+        found = RustBodies(source)
+        _BODIES[source] = found
+    return found

@@ -1,0 +1,164 @@
+"""Pointers into memory that is freed before the pointer is used (RS106).
+
+Two shapes:
+
+- `.as_ptr()` / `.as_mut_ptr()` on a temporary that owns memory
+  (`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
+  `s.to_string().as_ptr()`): the temporary is dropped at the end of the
+  statement, so a pointer kept in a `let`, an assignment or returned
+  dangles. Passed straight into a call it is still valid during the call.
+- `.as_ptr()` on a local owner (`let s = CString::new(..)?;`) whose pointer is
+  returned or stored through an out-parameter or in a static, while `s`
+  itself is never moved or forgotten: it drops at the end of the function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
+from interop_lint.analyzer.rust.flow import destination, handed_to_caller, references_after
+from interop_lint.analyzer.rust.ownership import local_declaration
+
+_POINTER_METHODS = frozenset({"as_ptr", "as_mut_ptr"})
+_OWNING_CONSTRUCTORS = frozenset(
+    {
+        "CString::new",
+        "CString::from",
+        "CString::from_vec_unchecked",
+        "String::from",
+        "String::new",
+        "String::with_capacity",
+        "String::from_utf8",
+        "Vec::new",
+        "Vec::with_capacity",
+        "Vec::from",
+    }
+)
+_OWNING_METHODS = frozenset(
+    {
+        "to_string",
+        "to_owned",
+        "to_vec",
+        "into_bytes",
+        "into_bytes_with_nul",
+        "into_boxed_slice",
+        "concat",
+        "join",
+        "repeat",
+        "to_uppercase",
+        "to_lowercase",
+    }
+)
+_OWNING_MACROS = frozenset({"format", "vec"})
+_UNWRAPS = frozenset({"unwrap", "expect", "unwrap_or_default", "unwrap_or_else", "unwrap_or"})
+_FORMATTING = frozenset(
+    {"format", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "assert"}
+)
+_KEPT = frozenset({"let", "assign", "return", "write"})
+
+
+@dataclass(frozen=True, slots=True)
+class DanglingPointer:
+    call: Located  # the `.as_ptr()` call
+    method: Located  # its `as_ptr` name, where the report starts
+    owner: str  # what owns the memory, as written
+    local: bool  # a named local (else a temporary)
+    kept: str  # how the pointer outlives it: "let", "assign", "return", "write" or a parameter
+
+
+def dangling_pointers(bodies: RustBodies) -> Iterator[DanglingPointer]:
+    found = bodies.captures("(call_expression function: (field_expression)) @call")
+    for call in found.get("call", []):
+        called = callee(call)
+        function = call.field("function")
+        method = function.field("field") if function is not None else None
+        if called is None or called.receiver is None or method is None:
+            continue
+        if called.name not in _POINTER_METHODS:
+            continue
+        receiver = strip(called.receiver)
+        if _owns_memory(receiver):
+            reached = destination(call)
+            if reached.kind in _KEPT:
+                yield DanglingPointer(call, method, receiver.text, False, reached.kind)
+        elif receiver.type == "identifier":
+            kept = _outlives_local(call, receiver, bodies)
+            if kept is not None:
+                yield DanglingPointer(call, method, receiver.text, True, kept)
+
+
+def _owns_memory(expression: Located) -> bool:
+    """Whether an expression makes a new owned `CString`, `String` or `Vec`."""
+    current = strip(expression)
+    while True:
+        if current.type == "try_expression" and current.node.named_child_count:
+            current = strip(current.named_children()[0])
+            continue
+        if current.type == "macro_invocation":
+            return invocation_name(current) in _OWNING_MACROS
+        if current.type != "call_expression":
+            return False
+        called = callee(current)
+        if called is None:
+            return False
+        if called.receiver is None:
+            qualified = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
+            return qualified in _OWNING_CONSTRUCTORS
+        if called.name in _OWNING_METHODS:
+            return True
+        if called.name not in _UNWRAPS:
+            return False
+        current = strip(called.receiver)
+
+
+def _outlives_local(call: Located, owner: Located, bodies: RustBodies) -> str | None:
+    """How a pointer into local `owner` leaves the function while `owner` stays behind."""
+    declaration = local_declaration(owner.text, owner)
+    value = declaration.field("value") if declaration is not None else None
+    if declaration is None or value is None or not _owns_memory(value):
+        return None
+    reached = destination(call)
+    if reached.kind == "assign" and reached.target is None:
+        left = reached.at.field("left")
+        if left is not None and left.type == "identifier" and left.text.isupper():
+            kept = "static"  # `LAST_ERROR = s.as_ptr()`
+        else:
+            kept = handed_to_caller(call, bodies, set())
+    else:
+        kept = handed_to_caller(call, bodies, _parameters(bodies, call))
+    if kept is None:
+        return None
+    uses = references_after(owner.text, declaration, bodies)
+    return kept if all(_borrows(use, bodies) for use in uses) else None
+
+
+def _parameters(bodies: RustBodies, at: Located) -> set[str]:
+    function = bodies.function_of(at)
+    parameters = function.child_by_field_name("parameters") if function is not None else None
+    return {
+        (p.child_by_field_name("pattern").text or b"").decode()  # type: ignore[union-attr]
+        for p in (parameters.named_children if parameters is not None else ())
+        if p.type == "parameter" and p.child_by_field_name("pattern") is not None
+    }
+
+
+def _borrows(use: Located, bodies: RustBodies) -> bool:
+    """Whether a use of a local leaves it where it is (no move, no `mem::forget`)."""
+    parent = use.parent()
+    if parent is None:
+        return False
+    if parent.type in ("reference_expression", "index_expression"):
+        return True
+    if parent.type == "field_expression":
+        grand = parent.parent()
+        called = callee(grand) if grand is not None and grand.type == "call_expression" else None
+        if called is None:
+            return True  # a field read
+        return not (called.name.startswith("into_") or called.name in ("leak", "forget"))
+    if parent.type == "arguments" and parent.fragment.is_macro_body:
+        host = parent.parent()
+        return host is not None and invocation_name(host) in _FORMATTING
+    return False

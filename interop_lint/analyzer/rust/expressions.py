@@ -1,0 +1,143 @@
+"""Small questions about Rust expressions that every body-reading helper asks.
+
+All of them take and return `Located` nodes (body.py), so they work the same
+inside macro bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interop_lint.analyzer.rust.body import Located, macro_name
+
+_TRANSPARENT = frozenset({"parenthesized_expression", "type_cast_expression"})
+
+
+@dataclass(frozen=True, slots=True)
+class Callee:
+    """What a call expression calls."""
+
+    path: str  # as written, generics left out: `std::panic::catch_unwind`, `unwrap`
+    name: str  # the last segment: `catch_unwind`, `unwrap`
+    qualifier: str | None  # the segment before the name: `CString` of `CString::new`
+    receiver: Located | None  # `x` of `x.unwrap()`; None for path calls
+
+    @property
+    def is_method(self) -> bool:
+        return self.receiver is not None
+
+    def is_path(self, *suffixes: str) -> bool:
+        """`Box::from_raw` matches `std::boxed::Box::from_raw` and `Box::<T>::from_raw`."""
+        if self.receiver is not None:
+            return False
+        wanted = f"{self.qualifier}::{self.name}" if self.qualifier else self.name
+        return wanted in suffixes
+
+
+def _segment(path: Located) -> str:
+    """The last segment of a path node, without generic arguments."""
+    node = path.node
+    if node.type == "generic_type":
+        node = node.child_by_field_name("type") or node
+    if node.type in ("scoped_identifier", "scoped_type_identifier"):
+        node = node.child_by_field_name("name") or node
+    return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def callee(call: Located) -> Callee | None:
+    """The callee of a `call_expression` (None for `(f)(x)`, closures called in place...)."""
+    function = call.field("function")
+    if function is not None and function.type == "generic_function":
+        function = function.field("function")
+    if function is None:
+        return None
+    if function.type == "field_expression":
+        field = function.field("field")
+        name = field.text if field is not None else ""
+        return Callee(name, name, None, function.field("value"))
+    if function.type == "identifier":
+        return Callee(function.text, function.text, None, None)
+    if function.type == "scoped_identifier":
+        name_node = function.field("name")
+        qualifier_node = function.field("path")
+        name = name_node.text if name_node is not None else ""
+        qualifier = _segment(qualifier_node) if qualifier_node is not None else None
+        segments = []
+        current: Located | None = function
+        while current is not None and current.type == "scoped_identifier":
+            segments.append(_segment(current))
+            current = current.field("path")
+        if current is not None:
+            segments.append(_segment(current))
+        return Callee("::".join(reversed(segments)), name, qualifier, None)
+    return None
+
+
+def arguments(call: Located) -> list[Located]:
+    found = call.field("arguments")
+    return found.named_children() if found is not None else []
+
+
+def invocation_name(macro: Located) -> str:
+    return macro_name(macro.node)
+
+
+def strip(expression: Located) -> Located:
+    """`(p as *mut T)` -> `p`: the expression under parentheses and casts."""
+    current = expression
+    while current.type in _TRANSPARENT:
+        inner = current.field("value") or next(iter(current.named_children()), None)
+        if inner is None:
+            break
+        current = inner
+    return current
+
+
+def unary_operator(expression: Located) -> str:
+    """`*`, `!` or `-` of a unary expression ("" otherwise)."""
+    if expression.type != "unary_expression" or expression.node.child_count == 0:
+        return ""
+    return expression.node.children[0].type
+
+
+def unary_operand(expression: Located) -> Located | None:
+    children = expression.named_children()
+    return children[0] if children else None
+
+
+_COMMENTS = frozenset({"line_comment", "block_comment"})
+_STATEMENTS = frozenset(
+    {
+        "let_declaration",
+        "empty_statement",
+        "use_declaration",
+        "macro_definition",
+        "attribute_item",
+        "inner_attribute_item",
+    }
+)
+
+
+def block_tail(block: Located) -> Located | None:
+    """The value of a block: its last expression when no `;` follows it."""
+    last = next((c for c in reversed(block.node.named_children) if c.type not in _COMMENTS), None)
+    if last is None:
+        return None
+    if last.type == "expression_statement":
+        if last.children and last.children[-1].type == ";":
+            return None
+        return block.at(last.named_children[0]) if last.named_child_count else None
+    if last.type in _STATEMENTS or last.type.endswith("_item"):
+        return None
+    return block.at(last)
+
+
+def is_tail(expression: Located) -> bool:
+    """Whether an expression is the value of the block it stands in."""
+    parent = expression.node.parent
+    if parent is not None and parent.type == "expression_statement":
+        parent = parent.parent
+    if parent is None or parent.type != "block":
+        return False
+    tail = block_tail(expression.at(parent))  # type: ignore[arg-type]
+    return tail is not None and tail.node == expression.node

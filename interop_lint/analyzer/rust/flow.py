@@ -1,0 +1,236 @@
+"""Where a value goes after it is made: to the caller, into a local, into a call.
+
+RS105 asks whether an allocation is handed to the caller (returned, or
+written through an out-parameter); RS106 whether a pointer outlives the
+statement that made it. Both follow a value up the syntax tree through the
+expressions that pass it on unchanged (`as` casts, `Some(..)`, `.cast()`,
+`.unwrap_or(..)`, block and branch values, struct literals, closures handed
+to `catch_unwind`) to the first place that does something else with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interop_lint.analyzer.parsing import walk
+from interop_lint.analyzer.rust.bindings import pattern_names
+from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.expressions import arguments, callee, is_tail, strip
+from interop_lint.analyzer.rust.pointers import pointer_of
+
+_PASSING = frozenset(
+    {"parenthesized_expression", "type_cast_expression", "tuple_expression", "array_expression"}
+)
+_BRANCHES = frozenset({"unsafe_block", "if_expression", "else_clause", "match_block"})
+_WRAPPERS = frozenset({"Some", "Ok", "NonNull::new", "NonNull::new_unchecked"})
+_PASSING_METHODS = frozenset(
+    {
+        "cast",
+        "cast_mut",
+        "cast_const",
+        "unwrap",
+        "expect",
+        "unwrap_or",
+        "unwrap_or_else",
+        "unwrap_or_default",
+        "map_err",
+        "ok",
+        "into",
+        "as_ptr",
+        "as_mut_ptr",
+    }
+)
+_RETURN_TARGETS = frozenset({"closure_expression", "function_item"})
+_WRITES = frozenset({"write", "write_unaligned", "write_volatile"})
+_MAX_STEPS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """The first place a value reaches that does not just pass it on."""
+
+    kind: str  # "return", "let", "assign", "write", "argument", "other"
+    at: Located  # the return, let, assignment or call
+    target: str | None = None  # the pointer written through (`out` of `*out = v`)
+
+
+def destination(value: Located) -> Destination:
+    current = value
+    while True:
+        parent = current.parent()
+        if parent is None:
+            return Destination("other", current)
+        kind = parent.type
+        if kind in _PASSING or kind == "try_expression" or kind in _BRANCHES:
+            current = parent
+        elif kind in ("field_initializer", "shorthand_field_initializer"):
+            literal = parent.parent()
+            literal = literal.parent() if literal is not None else None
+            if literal is None or literal.type != "struct_expression":
+                return Destination("other", parent)
+            current = literal
+        elif kind == "match_arm":
+            if current != parent.field("value"):
+                return Destination("other", parent)
+            current = parent
+        elif kind == "match_expression":
+            current = parent  # the scrutinee's value is what the arms bind
+        elif kind == "block":
+            if not is_tail(current):
+                return Destination("other", parent)
+            current = parent
+        elif kind == "expression_statement":
+            block = parent.parent()
+            if block is None or not is_tail(current):
+                return Destination("other", parent)
+            current = block
+        elif kind == "function_item":
+            return Destination("return", current)
+        elif kind == "return_expression":
+            owner = next((a for a in parent.ancestors() if a.type in _RETURN_TARGETS), None)
+            if owner is None or owner.type == "function_item":
+                return Destination("return", parent)
+            current = owner
+        elif kind == "closure_expression":
+            current = parent  # what a closure returns is what the call running it returns
+        elif kind == "macro_invocation":
+            if current.type != "block":
+                return Destination("argument", parent)
+            current = parent  # `ffi_try!{ ..; value }`
+        elif kind == "field_expression":
+            call = parent.parent()
+            called = callee(call) if call is not None and call.type == "call_expression" else None
+            if called is None or called.name not in _PASSING_METHODS:
+                return Destination("other", parent)
+            current = call  # type: ignore[assignment]
+        elif kind == "arguments":
+            found = _into_call(current, parent)
+            if isinstance(found, Destination):
+                return found
+            current = found
+        elif kind == "let_declaration":
+            return Destination("let" if current == parent.field("value") else "other", parent)
+        elif kind in ("assignment_expression", "compound_assignment_expr"):
+            if current != parent.field("right"):
+                return Destination("other", parent)
+            return Destination("assign", parent, _written_through(parent.field("left")))
+        else:
+            return Destination("other", parent)
+
+
+def _into_call(argument: Located, holder: Located) -> Located | Destination:
+    call = holder.parent()
+    if call is None or call.type != "call_expression":
+        return Destination("argument", call or holder)
+    called = callee(call)
+    if called is None:
+        return Destination("argument", call)
+    if argument.type == "closure_expression":
+        return call  # `catch_unwind(|| value)`, `guard(|| value)`
+    qualified = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
+    if not called.is_method and qualified in _WRAPPERS:
+        return call
+    if called.name in _WRITES:
+        target = called.receiver if called.is_method else next(iter(arguments(call)), None)
+        if target is not None and target != argument:
+            return Destination("write", call, pointer_of(target))
+    return Destination("argument", call)
+
+
+def _written_through(left: Located | None) -> str | None:
+    """`out` of `*out = v`, `(*out).ptr = v`, `out.ptr = v`; None for a plain local."""
+    current = strip(left) if left is not None else None
+    through = False
+    while current is not None:
+        if current.type not in ("unary_expression", "field_expression", "index_expression"):
+            break
+        through = True
+        current = strip(current.named_children()[0])
+    if current is None or current.type != "identifier":
+        return None
+    return current.text if through else None
+
+
+def local_name(declaration: Located) -> str | None:
+    """The one name a `let` binds (`let p = ..`, `let mut v: Vec<u8> = ..`)."""
+    pattern = declaration.field("pattern")
+    if pattern is None or pattern.type != "identifier":
+        return None
+    return pattern.text
+
+
+def assigned_name(assignment: Located) -> str | None:
+    left = assignment.field("left")
+    return left.text if left is not None and left.type == "identifier" else None
+
+
+def references_after(name: str, after: Located, bodies: RustBodies) -> list[Located]:
+    """Uses of a local `name` after `after`, in the block that holds `after`."""
+    block = next((a for a in after.ancestors() if a.type == "block"), None)
+    if block is None:
+        return []
+    return [
+        node
+        for node in bodies.walk(block, prune=("function_item",))
+        if node.type == "identifier"
+        and node.start >= after.end
+        and node.text == name
+        and not _is_binding(node)
+    ]
+
+
+def _is_binding(identifier: Located) -> bool:
+    parent = identifier.parent()
+    return parent is not None and parent.type in ("let_declaration", "closure_parameters")
+
+
+def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -> str | None:
+    """How `value` reaches the caller: "return", or the out-parameter it is written to."""
+    pending = [value]
+    seen: set[tuple[int, int]] = set()
+    steps = 0
+    while pending and steps < _MAX_STEPS:
+        steps += 1
+        current = pending.pop()
+        if (current.start, current.end) in seen:
+            continue
+        seen.add((current.start, current.end))
+        reached = destination(current)
+        if reached.kind == "return":
+            return "return"
+        if reached.kind in ("write", "assign") and reached.target is not None:
+            origin = _parameter_behind(reached.target, reached.at, parameters)
+            if origin is not None:
+                return origin
+            pending += references_after(reached.target, reached.at, bodies)
+        elif reached.kind == "let":
+            name = local_name(reached.at)
+            if name is not None:
+                pending += references_after(name, reached.at, bodies)
+        elif reached.kind == "assign":
+            name = assigned_name(reached.at)
+            if name is not None:
+                pending += references_after(name, reached.at, bodies)
+    return None
+
+
+def _parameter_behind(name: str, at: Located, parameters: set[str]) -> str | None:
+    """The parameter a written-through pointer is: itself, or what a local reborrows
+    (`let out = unsafe { &mut *out_param };`)."""
+    if name in parameters:
+        return name
+    for ancestor in at.ancestors():
+        if ancestor.type != "block":
+            continue
+        for statement in ancestor.node.named_children:
+            if statement.start_byte >= at.node.start_byte and ancestor.fragment is at.fragment:
+                break
+            if statement.type != "let_declaration":
+                continue
+            if name not in pattern_names(statement.child_by_field_name("pattern")):
+                continue
+            value = statement.child_by_field_name("value")
+            for node in walk(value) if value is not None else ():
+                if node.type == "identifier" and node.text.decode() in parameters:
+                    return node.text.decode()
+    return None

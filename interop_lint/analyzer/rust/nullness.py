@@ -1,0 +1,330 @@
+"""Whether a null check of a pointer comes before a use on every path (RS102).
+
+Checks: `p.is_null()`, `p == ptr::null()` / `null_mut()` (either side, `!=`
+too), `NonNull::new(p)`, `p.as_ref()` / `p.as_mut()` when matched. A check
+protects a use when
+
+- the use is in the branch where the pointer is known non-null: the `else`
+  of `if p.is_null()`, the body of `if !p.is_null()`, `if let Some(r) =
+  p.as_ref()`, a `Some` arm of `match NonNull::new(p)`, the right side of
+  `!p.is_null() && ..`; conditions combine through `!`, `&&`, `||`;
+- or an earlier statement of an enclosing block leaves only when the pointer
+  is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
+  else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
+  => r, None => return .. }`, `assert!(!p.is_null())`, or a call or macro
+  whose name says it checks for null (`ffi_check_not_null!(p)`).
+"""
+
+from __future__ import annotations
+
+from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.expressions import (
+    arguments,
+    block_tail,
+    callee,
+    invocation_name,
+    strip,
+    unary_operand,
+    unary_operator,
+)
+from interop_lint.analyzer.rust.pointers import pointer_of
+
+_NULL_CALLS = frozenset({"null", "null_mut"})
+_OPTION_OF_POINTER = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
+# Option methods that keep the `Some`-ness question open: `p.as_ref().map(..)?`.
+_OPTION_CHAIN = frozenset(
+    {"map", "ok_or", "ok_or_else", "and_then", "context", "with_context", "map_err", "cloned"}
+)
+_OPTION_DEMANDS = frozenset({"unwrap", "expect"})  # panic on null: RS101's business
+_DIVERGING_MACROS = frozenset({"panic", "unreachable", "todo", "unimplemented", "bail"})
+_NON_DIVERGING_MACROS = frozenset(
+    {"println", "eprintln", "print", "eprint", "dbg", "debug", "info", "warn", "error", "trace"}
+)
+
+
+def checked_before(use: Located, name: str, bodies: RustBodies) -> bool:
+    """Whether every path to `use` has checked the pointer `name` for null."""
+    child = use
+    for ancestor in use.ancestors():
+        kind = ancestor.type
+        if kind == "function_item":
+            return False
+        if kind == "if_expression" and _if_protects(ancestor, child, name):
+            return True
+        if (
+            kind == "while_expression"
+            and child == ancestor.field("body")
+            and name in nonnull_when(ancestor.field("condition"), True)
+        ):
+            return True
+        if kind == "binary_expression" and child == ancestor.field("right"):
+            operator = ancestor.node.child_by_field_name("operator")
+            truth = {"&&": True, "||": False}.get(operator.type if operator else "")
+            if truth is not None and name in nonnull_when(ancestor.field("left"), truth):
+                return True
+        if kind == "let_chain" and _earlier_conditions_protect(ancestor, child, name):
+            return True
+        if kind == "match_arm" and _arm_protects(ancestor, child, name):
+            return True
+        if kind == "block" and any(
+            _leaves_unless_nonnull(s, name, bodies) for s in _before(ancestor, child)
+        ):
+            return True
+        child = ancestor
+    return False
+
+
+def _if_protects(branch_holder: Located, child: Located, name: str) -> bool:
+    condition = branch_holder.field("condition")
+    if child == branch_holder.field("consequence"):
+        return name in nonnull_when(condition, True)
+    if child.type == "else_clause":
+        return name in nonnull_when(condition, False)
+    return False
+
+
+def _earlier_conditions_protect(chain: Located, child: Located, name: str) -> bool:
+    return any(
+        c.end <= child.start and name in nonnull_when(c, True) for c in chain.named_children()
+    )
+
+
+def _arm_protects(arm: Located, child: Located, name: str) -> bool:
+    if child != arm.field("value"):
+        return False
+    match = arm.parent()
+    match = match.parent() if match is not None and match.type == "match_block" else None
+    scrutinee = match.field("value") if match is not None else None
+    pattern = arm.field("pattern")
+    return (
+        scrutinee is not None
+        and pattern is not None
+        and _option_of_pointer(scrutinee) == name
+        and "Some" in pattern.text
+    )
+
+
+def _before(block: Located, child: Located) -> list[Located]:
+    return [
+        block.at(s)  # type: ignore[misc]
+        for s in block.node.named_children
+        if s.end_byte <= child.node.start_byte
+    ]
+
+
+_MAX_CONDITION_DEPTH = 32
+
+
+def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[str]:
+    """The pointers known non-null when `condition` evaluates to `truth`."""
+    if condition is None or depth > _MAX_CONDITION_DEPTH:
+        return set()
+    current = strip(condition)
+    kind = current.type
+    if kind == "unary_expression" and unary_operator(current) == "!":
+        return nonnull_when(unary_operand(current), not truth, depth + 1)
+    if kind in ("binary_expression", "let_chain"):
+        operator = current.node.child_by_field_name("operator")
+        symbol = "&&" if kind == "let_chain" else (operator.type if operator else "")
+        if symbol in ("&&", "||"):
+            parts = [nonnull_when(c, truth, depth + 1) for c in current.named_children()]
+            if (symbol == "&&") == truth:
+                return set().union(*parts)
+            return set.intersection(*parts) if parts else set()
+        if symbol in ("==", "!="):
+            name = _compared_with_null(current)
+            return {name} if name and (symbol == "!=") == truth else set()
+        return set()
+    if kind == "let_condition":
+        pattern = current.field("pattern")
+        name = _option_of_pointer(current.field("value"))
+        some = pattern is not None and "Some" in pattern.text
+        return {name} if name and some == truth else set()
+    if kind == "call_expression":
+        called = callee(current)
+        if called is None or called.receiver is None:
+            return set()
+        if called.name == "is_null":
+            name = pointer_of(called.receiver)
+            return {name} if name and not truth else set()
+        if called.name in ("is_some", "is_none"):
+            name = _option_of_pointer(called.receiver)
+            return {name} if name and (called.name == "is_some") == truth else set()
+    return set()
+
+
+def _compared_with_null(comparison: Located) -> str | None:
+    left, right = comparison.field("left"), comparison.field("right")
+    if left is None or right is None:
+        return None
+    for pointer, other in ((left, right), (right, left)):
+        name = pointer_of(pointer)
+        if name and _is_null_pointer(other):
+            return name
+    return None
+
+
+def _is_null_pointer(expression: Located) -> bool:
+    current = strip(expression)
+    if current.type != "call_expression":
+        return False
+    called = callee(current)
+    return called is not None and called.receiver is None and called.name in _NULL_CALLS
+
+
+def _option_of_pointer(expression: Located | None) -> str | None:
+    """`p` for `NonNull::new(p)`, `p.as_ref()`, `unsafe { p.as_mut() }`, `..map(f)`."""
+    current = expression
+    while current is not None:
+        current = strip(current)
+        if current.type == "unsafe_block":
+            block = current.named_children()[0] if current.node.named_child_count else None
+            current = block_tail(block) if block is not None else None
+            continue
+        if current.type != "call_expression":
+            return None
+        called = callee(current)
+        if called is None:
+            return None
+        if called.receiver is None:
+            first = next(iter(arguments(current)), None)
+            is_new = called.name == "new" and called.qualifier == "NonNull"
+            return pointer_of(first) if is_new and first is not None else None
+        if called.name in _OPTION_OF_POINTER:
+            return pointer_of(called.receiver)
+        if called.name not in _OPTION_CHAIN:
+            return None
+        current = called.receiver
+    return None
+
+
+def _leaves_unless_nonnull(statement: Located, name: str, bodies: RustBodies) -> bool:
+    """Whether execution gets past `statement` only when the pointer is non-null."""
+    kind = statement.type
+    inner = statement.named_children()[0] if statement.node.named_child_count else None
+    if kind == "expression_statement" and inner is not None:
+        return _expression_leaves_unless_nonnull(inner, name, bodies)
+    if kind == "let_declaration":
+        value = statement.field("value")
+        if value is None:
+            return False
+        if statement.field("alternative") is not None and _option_of_pointer(value) == name:
+            return True
+        return _expression_leaves_unless_nonnull(value, name, bodies)
+    if kind == "macro_invocation":
+        return _expression_leaves_unless_nonnull(statement, name, bodies)
+    return False
+
+
+def _expression_leaves_unless_nonnull(expression: Located, name: str, bodies: RustBodies) -> bool:
+    current = strip(expression)
+    if current.type == "if_expression":
+        condition = current.field("condition")
+        consequence = current.field("consequence")
+        alternative = current.field("alternative")
+        if (
+            consequence is not None
+            and _diverges(consequence, bodies)
+            and name in nonnull_when(condition, False)
+        ):
+            return True
+        if alternative is not None and _diverges(alternative, bodies):
+            return name in nonnull_when(condition, True)
+        return False
+    if current.type == "macro_invocation":
+        return _macro_checks(current, name, bodies)
+    if current.type == "match_expression":
+        scrutinee = current.field("value")
+        return _option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies)
+    return _demands_some(current, name)
+
+
+def _macro_checks(macro: Located, name: str, bodies: RustBodies) -> bool:
+    """`assert!(!p.is_null())`, or a macro named for null checks that mentions `p`."""
+    macro_name = invocation_name(macro)
+    body = bodies.body_of(macro)
+    if macro_name == "assert" and body is not None:
+        condition = next(iter(Located(body.root, body).named_children()), None)
+        return name in nonnull_when(condition, True)
+    if "null" in macro_name.lower():
+        return any(
+            n.type == "identifier" and n.text == name
+            for n in bodies.walk(macro)
+            if n.fragment is not macro.fragment
+        )
+    return False
+
+
+def _demands_some(expression: Located, name: str) -> bool:
+    """`p.as_ref().ok_or(..)?`, `NonNull::new(p).expect(..)`, `check_not_null(p)?`."""
+    current = expression
+    while current.type in ("try_expression", "call_expression", "unsafe_block"):
+        if current.type == "try_expression":
+            inner = current.named_children()[0] if current.node.named_child_count else None
+            if inner is None:
+                return False
+            if _option_of_pointer(inner) == name or _null_check_call(inner, name):
+                return True
+            current = strip(inner)
+            continue
+        if current.type == "unsafe_block":
+            block = current.named_children()[0] if current.node.named_child_count else None
+            tail = block_tail(block) if block is not None else None
+            if tail is None:
+                return False
+            current = strip(tail)
+            continue
+        called = callee(current)
+        if called is None or called.receiver is None:
+            return False
+        if called.name in _OPTION_DEMANDS and _option_of_pointer(called.receiver) == name:
+            return True
+        current = strip(called.receiver)
+    return False
+
+
+def _null_check_call(call: Located, name: str) -> bool:
+    current = strip(call)
+    if current.type != "call_expression":
+        return False
+    called = callee(current)
+    return (
+        called is not None
+        and "null" in called.name.lower()
+        and any(pointer_of(a) == name for a in arguments(current))
+    )
+
+
+def _some_arm_diverges(match: Located, bodies: RustBodies) -> bool:
+    block = match.field("body")
+    for arm in block.named_children() if block is not None else ():
+        pattern, value = arm.field("pattern"), arm.field("value")
+        some = pattern is not None and "Some" in pattern.text
+        if pattern is not None and value is not None and not some and _diverges(value, bodies):
+            return True
+    return False
+
+
+_LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})
+
+
+def _diverges(branch: Located, bodies: RustBodies) -> bool:
+    """Whether a branch leaves the enclosing code: `return`, `break`, `continue`, `?`,
+    a panic, `process::exit`/`abort`, or an unknown macro at its end (`bail!`)."""
+    for node in bodies.walk(branch, prune=("closure_expression", "function_item")):
+        kind = node.type
+        if kind in _LEAVING or kind == "try_expression":
+            return True
+        if kind == "macro_invocation" and invocation_name(node) in _DIVERGING_MACROS:
+            return True
+        if kind == "call_expression":
+            called = callee(node)
+            if called is not None and called.name in ("exit", "abort") and not called.receiver:
+                return True
+    last = block_tail(branch) if branch.type == "block" else branch
+    if last is None and branch.type == "block" and branch.node.named_child_count:
+        statement = branch.named_children()[-1]
+        last = statement.named_children()[0] if statement.node.named_child_count else statement
+    if last is not None and last.type == "macro_invocation":
+        return invocation_name(last) not in _NON_DIVERGING_MACROS
+    return False

@@ -1,0 +1,156 @@
+"""Panic sources, panic guards and the calls a function makes (RS101).
+
+Panic sources (rules.md): `.unwrap()`, `.expect()`, `panic!`, `unreachable!`,
+`todo!`, `unimplemented!`, `assert!`/`assert_eq!`/`assert_ne!` and indexing
+`a[i]`. The `assert!` family counts by name; any other macro counts only for
+the code inside it (a `format!("{}", v[0])` indexes, a `println!("{x}")` does
+not panic).
+
+A site is guarded when it runs inside a closure handed to a guard
+(`catch_unwind(|| ..)`, `catch_unwind(AssertUnwindSafe(|| ..))`, a configured
+`call_with_result(.., || ..)`), or inside the body of a guard macro
+(`ffi_guard!{ .. }`). Which names are guards depends on the configuration,
+so the facts keep the names of the calls and macros that wrap each site
+(`guard_candidates`) and the index decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
+
+PANIC_MACROS = frozenset(
+    {"panic", "unreachable", "todo", "unimplemented", "assert", "assert_eq", "assert_ne"}
+)
+PANIC_METHODS = frozenset({"unwrap", "expect"})
+_UNWRAPPABLE = frozenset({"Option", "Result"})  # `Option::unwrap(x)`
+# Panics inside these closures stay on the Rust side: a panic in a spawned
+# thread ends that thread (and `join()` reports it), it does not unwind into C.
+ISOLATING = frozenset({"catch_unwind", "spawn"})
+
+# One query for everything RS101 needs from a body, run once per fragment.
+BODY_QUERY = """
+(call_expression) @call
+(macro_invocation) @macro
+(index_expression) @index
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PanicSource:
+    what: str  # "`.unwrap()`", "`panic!`", "indexing `v[i]`"
+    at: Located  # the node to report (for a method: from its name to the end)
+    start: Located
+
+
+def panic_source(found: Located) -> PanicSource | None:
+    """The panic a call, macro or index expression is, if it is one."""
+    kind = found.type
+    if kind == "macro_invocation":
+        name = invocation_name(found)
+        return PanicSource(f"`{name}!`", found, found) if name in PANIC_MACROS else None
+    if kind == "index_expression":
+        index = found.node.named_children[-1] if found.node.named_child_count else None
+        if index is None or (index.type == "range_expression" and index.named_child_count == 0):
+            return None  # `v[..]` cannot panic
+        return PanicSource(f"indexing `{_short(found.text)}`", found, found)
+    if kind == "call_expression":
+        called = callee(found)
+        if called is None or called.name not in PANIC_METHODS:
+            return None
+        if called.is_method:
+            function = found.field("function")
+            name = function.field("field") if function is not None else None
+            return PanicSource(f"`.{called.name}()`", found, name or found)
+        if called.qualifier in _UNWRAPPABLE:
+            return PanicSource(f"`{called.qualifier}::{called.name}`", found, found)
+    return None
+
+
+def _short(snippet: str, limit: int = 40) -> str:
+    flat = " ".join(snippet.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def enclosing_function(found: Located) -> tuple[Node | None, tuple[str, ...]]:
+    """The function item of the file that runs `found`, and the names of the calls
+    and macros that would guard it if they were guards.
+
+    A call counts when `found` runs inside a closure in its arguments,
+    through wrappers: both `AssertUnwindSafe` and `catch_unwind` for
+    `catch_unwind(AssertUnwindSafe(|| found))`. A macro counts when `found`
+    is anywhere in its body. The function is None for code outside any
+    function, or in a function written inside a macro body.
+    """
+    names: list[str] = []
+    for ancestor in found.ancestors():
+        kind = ancestor.type
+        if kind == "function_item":
+            function = ancestor.node if not ancestor.fragment.is_macro_body else None
+            return function, tuple(names)
+        if kind == "closure_expression":
+            names += _calls_taking(ancestor)
+        elif kind == "macro_invocation":
+            names.append(invocation_name(ancestor))
+    return None, tuple(names)
+
+
+def _calls_taking(argument: Located) -> list[str]:
+    """The calls a closure is handed to, innermost first: `[AssertUnwindSafe,
+    catch_unwind]` for `catch_unwind(AssertUnwindSafe(|| ..))`."""
+    names = []
+    current = argument
+    while True:
+        holder = current.parent()
+        call = holder.parent() if holder is not None else None
+        if holder is None or holder.type != "arguments" or call is None:
+            break
+        if call.type != "call_expression":
+            break
+        called = callee(call)
+        if called is not None:
+            names.append(called.path)
+        current = call
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class CallTarget:
+    """A function a body calls, as far as names tell (RS101 follows these)."""
+
+    name: str
+    owner: str | None  # `Engine` of `Engine::new()`, `Self` resolved; None for free functions
+    method: bool  # `x.name()`
+
+
+def call_target(called: Callee, impl_type: str | None) -> CallTarget:
+    if called.is_method:
+        return CallTarget(called.name, None, True)
+    qualifier = called.qualifier
+    if qualifier == "Self":
+        qualifier = impl_type
+    # `engine::parse()` names a module, `Engine::parse()` a type.
+    owner = qualifier if qualifier and qualifier[:1].isupper() else None
+    return CallTarget(called.name, owner, False)
+
+
+def is_guard_name(name: str, configured: tuple[str, ...], local: frozenset[str]) -> bool:
+    """Whether a wrapper name is a guard: `catch_unwind` by any path, a thread spawn,
+    a guard of the crate (`local`), or a configured one (a path suffix either way)."""
+    segments = [s for s in name.replace(" ", "").split("::") if s]
+    if not segments:
+        return False
+    if segments[-1] in ISOLATING or segments[-1] in local:
+        return True
+    for entry in configured:
+        wanted = [s for s in entry.strip().rstrip("!").split("::") if s]
+        if not wanted:
+            continue
+        length = min(len(wanted), len(segments))
+        if wanted[-length:] == segments[-length:]:
+            return True
+    return False

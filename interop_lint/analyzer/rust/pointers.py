@@ -1,0 +1,141 @@
+"""Raw-pointer parameters, the uses that need them valid, and null checks (RS102, RS103).
+
+A use needs the pointer non-null: `*p` (so `&*p`, `&mut *p`, `(*p).f`),
+`CStr::from_ptr(p)`, `slice::from_raw_parts(_mut)(p, n)`, `Box::from_raw(p)`,
+`CString::from_raw(p)`, `Vec::from_raw_parts(p, ..)`, `ptr::read/write(p)`,
+`p.read()`, `p.write(v)`; also through `p as *const T`, `p.cast()`, `p.add(n)`.
+
+A check protects a use when it comes first on every path (nullness.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.bindings import is_shadowed
+from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.expressions import (
+    arguments,
+    callee,
+    strip,
+    unary_operand,
+    unary_operator,
+)
+from interop_lint.analyzer.rust.types import TypeNames
+
+# `Type::function(p, ..)` calls that read or free through their first argument.
+_NEEDS_VALID_FIRST = frozenset(
+    {
+        "CStr::from_ptr",
+        "slice::from_raw_parts",
+        "slice::from_raw_parts_mut",
+        "Box::from_raw",
+        "CString::from_raw",
+        "Vec::from_raw_parts",
+        "String::from_raw_parts",
+        "ptr::read",
+        "ptr::write",
+        "ptr::read_unaligned",
+        "ptr::write_unaligned",
+        "ptr::read_volatile",
+        "ptr::write_volatile",
+    }
+)
+_BARE_NEEDS_VALID_FIRST = frozenset({"from_raw_parts", "from_raw_parts_mut"})
+_NEEDS_VALID_RECEIVER = frozenset(
+    {"read", "write", "read_unaligned", "write_unaligned", "read_volatile", "write_volatile"}
+)
+# Methods that give another pointer into the same memory: `*p.add(i)` uses `p`.
+_SAME_POINTER = frozenset(
+    {"cast", "cast_mut", "cast_const", "add", "offset", "wrapping_add", "wrapping_offset", "sub"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PointerParameter:
+    name: str
+    node: Node  # the whole parameter
+    index: int
+
+
+def pointer_parameters(function: Node, names: TypeNames) -> list[PointerParameter]:
+    """The raw-pointer parameters of a function, aliases resolved (`h: Handle`)."""
+    parameters = function.child_by_field_name("parameters")
+    found = []
+    for index, parameter in enumerate(parameters.named_children if parameters else ()):
+        if parameter.type != "parameter":
+            continue
+        pattern = parameter.child_by_field_name("pattern")
+        kind = parameter.child_by_field_name("type")
+        if pattern is None or kind is None or pattern.type != "identifier":
+            continue
+        if names.is_raw_pointer(kind):
+            found.append(PointerParameter(text(pattern), parameter, index))
+    return found
+
+
+def pointer_of(expression: Located) -> str | None:
+    """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`."""
+    current = strip(expression)
+    while current.type == "call_expression":
+        called = callee(current)
+        if called is None or called.receiver is None or called.name not in _SAME_POINTER:
+            return None
+        current = strip(called.receiver)
+    return current.text if current.type == "identifier" else None
+
+
+@dataclass(frozen=True, slots=True)
+class PointerUse:
+    name: str  # the parameter
+    at: Located  # the expression that needs the pointer valid
+    what: str  # how it is written, for messages
+
+
+def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> Iterator[PointerUse]:
+    """Every use of one of `parameters` that needs the pointer valid, in file order."""
+    body = function.child_by_field_name("body")
+    if body is None or not parameters:
+        return
+    found = []
+    for node in bodies.walk(bodies.in_file(body), prune=("function_item",)):
+        for name, target in _used_pointers(node):
+            if name in parameters and not is_shadowed(name, target):
+                found.append(PointerUse(name, node, _describe(node)))
+    found.sort(key=lambda use: use.at.start)
+    yield from found
+
+
+def _used_pointers(node: Located) -> list[tuple[str, Located]]:
+    """(pointer name, its expression) that `node` needs valid."""
+    if node.type == "unary_expression" and unary_operator(node) == "*":
+        operand = unary_operand(node)
+        name = pointer_of(operand) if operand is not None else None
+        return [(name, operand)] if name and operand is not None else []
+    if node.type != "call_expression":
+        return []
+    called = callee(node)
+    if called is None:
+        return []
+    if called.receiver is not None:
+        if called.name in _NEEDS_VALID_RECEIVER and not arguments(node)[1:]:
+            name = pointer_of(called.receiver)
+            return [(name, called.receiver)] if name else []
+        return []
+    qualified = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
+    if qualified in _NEEDS_VALID_FIRST or (
+        called.qualifier is None and called.name in _BARE_NEEDS_VALID_FIRST
+    ):
+        first = next(iter(arguments(node)), None)
+        name = pointer_of(first) if first is not None else None
+        return [(name, first)] if name and first is not None else []
+    return []
+
+
+def _describe(node: Located) -> str:
+    flat = " ".join(node.text.split())
+    return flat if len(flat) <= 48 else flat[:47] + "…"

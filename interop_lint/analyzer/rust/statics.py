@@ -1,0 +1,65 @@
+"""Uses of `static mut` items in a function body (RS107).
+
+A use counts when the name refers to the static (no local binding hides it)
+and the access is not obviously serialised: code in a closure run by
+`Once::call_once` / `OnceLock::get_or_init`, or after the function took a
+lock (`.lock()`), is left alone.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.rust.bindings import is_shadowed
+from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.expressions import callee
+
+_ONCE = frozenset({"call_once", "call_once_force", "get_or_init", "get_or_try_init"})
+_LOCKS = frozenset({"lock", "try_lock"}) | _ONCE
+
+
+def _is_reference(identifier: Located) -> bool:
+    parent = identifier.parent()
+    if parent is None:
+        return False
+    if parent.type == "scoped_identifier":
+        return parent.field("name") == identifier  # `crate::STATE`, not `STATE::x`
+    return parent.type not in ("let_declaration", "field_expression", "static_item")
+
+
+def _in_once_closure(use: Located) -> bool:
+    for ancestor in use.ancestors():
+        if ancestor.type == "function_item":
+            return False
+        if ancestor.type == "closure_expression":
+            holder = ancestor.parent()
+            call = holder.parent() if holder is not None else None
+            called = callee(call) if call is not None and call.type == "call_expression" else None
+            if called is not None and called.name in _ONCE:
+                return True
+    return False
+
+
+def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> list[Located]:
+    """Unserialised uses of the named `static mut`s in a function, in file order."""
+    body = function.child_by_field_name("body")
+    if body is None or not statics:
+        return []
+    locks: list[int] = []
+    uses: list[Located] = []
+    for node in bodies.walk(bodies.in_file(body), prune=("function_item",)):
+        if node.type == "call_expression":
+            called = callee(node)
+            if called is not None and called.is_method and called.name in _LOCKS:
+                locks.append(node.start)
+        elif node.type == "identifier" and node.text in statics and _is_reference(node):
+            uses.append(node)
+    first_lock = min(locks, default=None)
+    found = [
+        use
+        for use in uses
+        if (first_lock is None or use.start < first_lock)
+        and not _in_once_closure(use)
+        and not is_shadowed(use.text, use)
+    ]
+    return sorted(found, key=lambda use: use.start)

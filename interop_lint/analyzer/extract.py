@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from interop_lint.analyzer.clang.extract import extract_c, extract_preamble
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.findings import Notification, NotificationKind
@@ -18,7 +19,9 @@ Extractor = Callable[[SourceFile, FileFacts], None]
 
 EXTRACTORS: dict[FileKind, tuple[Extractor, ...]] = {
     FileKind.RUST: (extract_rust,),
-    FileKind.GO: (extract_go,),
+    FileKind.GO: (extract_go, extract_preamble),
+    FileKind.C_HEADER: (extract_c,),
+    FileKind.C_SOURCE: (extract_c,),
     FileKind.CARGO_TOML: (extract_cargo_manifest,),
     FileKind.GO_MOD: (extract_go_mod,),
     FileKind.RUST_TOOLCHAIN: (extract_toolchain,),

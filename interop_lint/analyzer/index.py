@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 
+from interop_lint.analyzer.clang.index import CIndex
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.facts import FileFacts
@@ -107,6 +108,10 @@ class ProjectIndex:
     @cached_property
     def go(self) -> GoIndex:
         return GoIndex(self)
+
+    @cached_property
+    def c(self) -> CIndex:
+        return CIndex(self)
 
 
 def join_path(directory: str, name: str) -> str:

@@ -1,0 +1,168 @@
+"""The C part of the project index: units, includes, typedef scopes, declarations.
+
+A *unit* is one file's C text: a header, a C source, or the cgo preamble of
+a Go file (keyed by the Go file's path). A unit's *context* is itself and
+the repository headers it includes, transitively: what a C compiler sees.
+`#include "x.h"` resolves as a compiler would, relative to the including
+file, then the preamble's `-I` directories; failing both, the repository
+header of that name nearest to the includer stands in for it (the `-I` may
+come from a build script). `<x.h>` is the system's and not followed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from interop_lint.analyzer.clang.facts import CFileFacts, CFunction, CKind, CType
+from interop_lint.analyzer.clang.linking import CrateLinks
+from interop_lint.analyzer.clang.paths import directory_of, nearest_unique
+from interop_lint.analyzer.discovery import FileKind
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.index import ProjectIndex
+
+_C_KINDS = (FileKind.C_HEADER, FileKind.C_SOURCE, FileKind.GO)
+
+
+class CScope:
+    """The typedefs visible in a unit: its own first, then its includes' in order."""
+
+    def __init__(self, units: list[CFileFacts]) -> None:
+        self._typedefs: dict[str, CType] = {}
+        self._names_of: dict[str, set[str]] = defaultdict(set)
+        for unit in units:
+            for typedef in unit.typedefs:
+                self._typedefs.setdefault(typedef.name, typedef.type)
+                target = typedef.type
+                if target.kind is CKind.BASE and " " in target.name:
+                    self._names_of[target.name].add(typedef.name)
+
+    def typedef(self, name: str) -> CType | None:
+        return self._typedefs.get(name)
+
+    def typedef_names_of(self, spelled: str) -> frozenset[str]:
+        return frozenset(self._names_of.get(spelled, ()))
+
+
+class CIndex:
+    def __init__(self, project: ProjectIndex) -> None:
+        self.project = project
+        self._contexts: dict[str, tuple[str, ...]] = {}
+        self._scopes: dict[str, CScope] = {}
+
+    @cached_property
+    def units(self) -> dict[str, CFileFacts]:
+        """The C facts of every header, C source and Go file with a preamble, by path."""
+        return {
+            f.path: f.c for kind in _C_KINDS for f in self.project.by_kind[kind] if f.c is not None
+        }
+
+    def is_header(self, path: str) -> bool:
+        return path.endswith(".h")
+
+    def is_contract_header(self, path: str) -> bool:
+        """A header the XL rules compare (every `.h`, unless `header-globs` narrows it)."""
+        return self.is_header(path) and self.project.config.header_in_contract(path)
+
+    def contract_unit(self, path: str) -> CFileFacts | None:
+        """The C facts of a file that is part of the contract: a cgo preamble or a header."""
+        unit = self.units.get(path)
+        if unit is None or not (unit.is_preamble or self.is_contract_header(path)):
+            return None
+        return unit
+
+    @cached_property
+    def _headers_by_name(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for path in self.units:
+            if self.is_header(path):
+                found[posixpath.basename(path)].append(path)
+        return found
+
+    def includes_of(self, path: str) -> list[str]:
+        """The repository headers a unit includes directly, resolved."""
+        unit = self.units.get(path)
+        if unit is None:
+            return []
+        directory = posixpath.dirname(path)
+        found = []
+        for include in unit.includes:
+            if include.system:
+                continue
+            resolved = self._resolve(directory, unit.include_dirs, include.path)
+            if resolved is not None and resolved != path:
+                found.append(resolved)
+        return found
+
+    def _resolve(self, directory: str, include_dirs: tuple[str, ...], name: str) -> str | None:
+        for search in (".", *include_dirs):
+            candidate = posixpath.normpath(posixpath.join(directory, search, name))
+            if candidate in self.units:
+                return candidate
+        suffix = "/" + name.lstrip("./")
+        candidates = [
+            p
+            for p in self._headers_by_name.get(posixpath.basename(name), [])
+            if p.endswith(suffix) or p == name
+        ]
+        return nearest_unique(directory, candidates, directory_of)
+
+    def context(self, path: str) -> tuple[str, ...]:
+        """A unit and every repository header it includes, transitively, in include order."""
+        cached = self._contexts.get(path)
+        if cached is not None:
+            return cached
+        seen = {path: None}
+        pending = [path]
+        while pending:
+            current = pending.pop(0)
+            for included in self.includes_of(current):
+                if included not in seen:
+                    seen[included] = None
+                    pending.append(included)
+        result = self._contexts[path] = tuple(seen)
+        return result
+
+    def scope(self, path: str) -> CScope:
+        scope = self._scopes.get(path)
+        if scope is None:
+            scope = self._scopes[path] = CScope(
+                [self.units[p] for p in self.context(path) if p in self.units]
+            )
+        return scope
+
+    def functions_in_context(self, path: str, name: str) -> list[tuple[str, CFunction]]:
+        """Every declaration and definition of `name` a unit sees, with its unit."""
+        return [
+            (unit, function)
+            for unit in self.context(path)
+            for function in self.units[unit].functions
+            if function.name == name
+        ]
+
+    @cached_property
+    def definitions(self) -> dict[str, list[tuple[str, CFunction]]]:
+        """Every C function definition with external linkage in the repository, by name."""
+        found: dict[str, list[tuple[str, CFunction]]] = defaultdict(list)
+        for path, unit in self.units.items():
+            for function in unit.functions:
+                if function.is_definition and not function.is_static:
+                    found[function.name].append((path, function))
+        return found
+
+    @cached_property
+    def includers(self) -> dict[str, list[str]]:
+        """The units whose context contains a header, by header."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for path in self.units:
+            for included in self.context(path)[1:]:
+                found[included].append(path)
+        return found
+
+    @cached_property
+    def links(self) -> CrateLinks:
+        """Which Rust crate each unit binds (see `clang.linking`)."""
+        return CrateLinks(self.project, self)

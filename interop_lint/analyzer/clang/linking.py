@@ -1,0 +1,186 @@
+"""Which Rust crate a header or cgo preamble binds.
+
+One project may hold several crates exporting the same symbols (versions,
+examples, separate services), so a C unit is never compared with "any
+export of that name". A unit is linked to one crate:
+
+1. By its declarations: the crates that export functions the unit declares
+   (leaving out what C defines itself and libc) are candidates; the nearest
+   by path wins (most leading directories shared), then the one matching
+   most declarations. A tie links nothing. The winner must export at least
+   half of those declarations (any one, for a cbindgen header): a lone name
+   shared by chance with a far-away crate is no link.
+2. A preamble that declares none: by `#cgo LDFLAGS` naming a crate's
+   library (`-lengine`, `libengine.a`), else through the headers it includes.
+
+Everything else the XL rules ask about "the other side" is answered here
+relative to the link: candidates no nearer than the linked crate are not
+considered, so a unit is never compared with an unrelated crate elsewhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS
+from interop_lint.analyzer.clang.paths import directory_of, nearest_unique, shared_depth
+from interop_lint.analyzer.rust.facts import RustExport
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.clang.index import CIndex
+    from interop_lint.analyzer.index import ProjectIndex
+
+Crate = str | None  # a crate's directory (None: a Rust file outside any crate)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    crate: Crate  # the crate's directory
+    depth: int  # leading directories the unit and the crate share
+    matched: int  # declarations of the unit the crate exports
+
+
+class CrateLinks:
+    def __init__(self, project: ProjectIndex, c: CIndex) -> None:
+        self._project = project
+        self._c = c
+        self._links: dict[str, Link | None] = {}
+
+    def rust_bound(self, path: str) -> list[str]:
+        """The functions a unit declares that C does not provide: expected from Rust."""
+        unit = self._c.units.get(path)
+        if unit is None:
+            return []
+        names = [
+            f.name
+            for f in unit.functions
+            if not f.is_definition
+            and not f.is_static
+            and f.name not in LIBC_FUNCTIONS
+            and f.name not in self._c.definitions
+        ]
+        return list(dict.fromkeys(names))
+
+    def crate_of(self, path: str) -> Link | None:
+        """The crate a unit (header, C source, Go file's preamble) binds, or None."""
+        if path in self._links:
+            return self._links[path]
+        self._links[path] = None  # a guard against include cycles
+        unit = self._c.units.get(path)
+        link = None
+        if unit is not None:
+            link = self._by_declarations(path, unit.generated_by_cbindgen)
+            if link is None and unit.is_preamble:
+                link = self._by_libraries(path, unit.link_libraries) or self._by_includes(path)
+        self._links[path] = link
+        return link
+
+    def _by_declarations(self, path: str, cbindgen: bool) -> Link | None:
+        symbols = self.rust_bound(path)
+        matched: Counter[Crate] = Counter()
+        for symbol in symbols:
+            crates = {self._rust.crate_of(p) for p, _ in self._exports(symbol)}
+            matched.update(crates - {None})  # a loose .rs file is no crate to link to
+        if not matched:
+            return None
+        here = directory_of(path)
+        ranked = sorted(matched.items(), key=lambda item: (-shared_depth(here, item[0]), -item[1]))
+        best, count = ranked[0]
+        depth = shared_depth(here, best)
+        if len(ranked) > 1 and (shared_depth(here, ranked[1][0]), ranked[1][1]) == (depth, count):
+            return None
+        if count * 2 < len(symbols) and not cbindgen:
+            return None
+        return Link(best, depth, count)
+
+    def _by_libraries(self, path: str, libraries: tuple[str, ...]) -> Link | None:
+        if not libraries:
+            return None
+        wanted = {name.replace("-", "_") for name in libraries}
+        crates = [
+            directory
+            for directory, manifest in self._project.cargo_manifests.items()
+            if manifest.package and manifest.package.replace("-", "_") in wanted
+        ]
+        return self._link_to_nearest(path, crates)
+
+    def _by_includes(self, path: str) -> Link | None:
+        crates = {
+            link.crate
+            for header in self._c.context(path)[1:]
+            if (link := self.crate_of(header)) is not None
+        }
+        return self._link_to_nearest(path, crates)
+
+    def _link_to_nearest(self, path: str, crates: Iterable[Crate]) -> Link | None:
+        here = directory_of(path)
+        crate = nearest_unique(here, list(dict.fromkeys(crates)), lambda c: c)
+        return None if crate is None else Link(crate, shared_depth(here, crate), 0)
+
+    def crate_for_types(self, path: str) -> Link | None:
+        """The crate whose types a unit's structs mirror: its own link, else its includers'."""
+        link = self.crate_of(path)
+        if link is not None:
+            return link
+        links = [link for unit in self._c.includers.get(path, []) if (link := self.crate_of(unit))]
+        crates = {link.crate for link in links}
+        return self._link_to_nearest(path, crates)
+
+    # -- the other side, relative to a link --------------------------------------------
+
+    @property
+    def _rust(self):  # type: ignore[no-untyped-def]
+        return self._project.rust
+
+    def _exports(self, symbol: str) -> list[tuple[str, RustExport]]:
+        return self._rust.exports_by_symbol.get(symbol, [])
+
+    def near(self, path: str, link: Link, directory: str | None) -> bool:
+        """Whether a place is at least as near to the unit as its linked crate."""
+        return shared_depth(directory_of(path), directory) >= link.depth
+
+    def export_for(self, path: str, symbol: str) -> tuple[str, RustExport] | None:
+        """The Rust export a unit's declaration of `symbol` binds to."""
+        link = self.crate_of(path)
+        if link is None:
+            return None
+        exports = self._exports(symbol)
+        own = [(p, e) for p, e in exports if self._rust.crate_of(p) == link.crate]
+        if own:
+            return own[0]
+        nearby = [(p, e) for p, e in exports if self.near(path, link, self._rust.crate_of(p))]
+        return nearest_unique(directory_of(path), nearby, lambda pe: self._rust.crate_of(pe[0]))
+
+    def exported_near(self, path: str, symbol: str, link: Link) -> bool:
+        """Whether a crate at least as near as the linked one exports `symbol`."""
+        return any(self.near(path, link, self._rust.crate_of(p)) for p, _ in self._exports(symbol))
+
+    def defined_in_c(self, path: str, name: str, link: Link) -> bool:
+        """Whether C provides `name` to a unit: libc, its own context, or a C definition nearby."""
+        if name in LIBC_FUNCTIONS:
+            return True
+        if any(f.is_definition for _, f in self._c.functions_in_context(path, name)):
+            return True
+        return any(
+            self.near(path, link, posixpath.dirname(p))
+            for p, _ in self._c.definitions.get(name, [])
+        )
+
+    @cached_property
+    def _headers_by_crate(self) -> dict[Crate, list[str]]:
+        found: dict[Crate, list[str]] = defaultdict(list)
+        for path in self._c.units:
+            if self._c.is_contract_header(path):
+                link = self.crate_of(path)
+                if link is not None:
+                    found[link.crate].append(path)
+        return found
+
+    def headers_of(self, crate: Crate) -> list[str]:
+        """The contract headers linked to a crate."""
+        return self._headers_by_crate.get(crate, [])

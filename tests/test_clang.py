@@ -1,0 +1,183 @@
+"""C facts: declarations, types as declared, structs, typedefs, includes, preambles."""
+
+from __future__ import annotations
+
+import pickle
+
+from interop_lint.analyzer.clang.facts import CFileFacts, CKind, CType
+from interop_lint.analyzer.clang.preprocess import mask_cplusplus
+from interop_lint.analyzer.clang.syntax import spell
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.extract import extract_facts
+from interop_lint.analyzer.source import SourceFile
+
+HEADER = b"""/* Generated with cbindgen:0.26.0 */
+#ifndef ENGINE_H
+#define ENGINE_H
+#include <stdint.h>
+#include "types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct Engine Engine;
+typedef struct engine_s engine_t, *engine_ptr;
+typedef void (*log_fn)(void *user, int32_t level);
+typedef struct { int32_t x; float y; } Point;
+struct Pair { uint8_t a, b; struct Pair *next; char name[16]; unsigned flags : 3; };
+typedef enum Color { Red, Green } Color;
+
+const char *engine_name(const Engine *e);
+char **engine_list(void);
+int32_t engine_add(int32_t a, int32_t b);
+void engine_log(const char *fmt, ...);
+int (*engine_handler(void))(int);
+void engine_set_cb(Engine *e, void (*cb)(int), log_fn log);
+unsigned long long engine_big(long unsigned int x, signed char y);
+int engine_old();
+static inline int helper(void) { struct Inner { int z; } i = {1}; return i.z; }
+int engine_names(const char *const *names, int values[]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
+"""
+
+
+def _facts(data: bytes, path: str = "include/engine.h", kind: FileKind = FileKind.C_HEADER):
+    facts = extract_facts(SourceFile(path, kind, data))
+    assert facts.c is not None
+    return facts
+
+
+def _function(unit: CFileFacts, name: str):  # type: ignore[no-untyped-def]
+    return next(f for f in unit.functions if f.name == name)
+
+
+def _signature(unit: CFileFacts, name: str) -> str:
+    function = _function(unit, name)
+    assert function.type.of is not None
+    params = [spell(p.type) for p in function.params]
+    if function.type.variadic:
+        params.append("...")
+    return f"{spell(function.type.of)} ({', '.join(params)})"
+
+
+def test_declarations_inside_guards_and_extern_c_blocks_are_found() -> None:
+    facts = _facts(HEADER)
+    unit = facts.c
+    assert not facts.notifications, "a C++-compatible header parses cleanly"
+    names = [f.name for f in unit.functions]
+    assert names[:4] == ["engine_name", "engine_list", "engine_add", "engine_log"]
+    assert unit.generated_by_cbindgen
+    assert [(i.path, i.system) for i in unit.includes] == [("stdint.h", True), ("types.h", False)]
+
+
+def test_pointer_ness_of_return_types_comes_from_the_declarator_chain() -> None:
+    unit = _facts(HEADER).c
+    assert _signature(unit, "engine_name") == "const char * (const Engine *)"
+    assert _signature(unit, "engine_list") == "char ** ()"
+    assert _signature(unit, "engine_add") == "int32_t (int32_t, int32_t)"
+    assert _signature(unit, "engine_log") == "void (const char *, ...)"
+    assert _signature(unit, "engine_handler") == "int (*)(int) ()"
+    assert _signature(unit, "engine_big") == "unsigned long long (unsigned long, signed char)"
+    # Arrays and functions as parameters decay to pointers; `*const` stays on its level.
+    assert _signature(unit, "engine_names") == "int (const char *const *, int *)"
+    assert _signature(unit, "engine_set_cb") == "void (Engine *, void (*)(int), log_fn)"
+
+
+def test_definitions_static_functions_and_unspecified_parameters() -> None:
+    unit = _facts(HEADER).c
+    helper = _function(unit, "helper")
+    assert helper.is_definition and helper.is_static
+    assert not _function(unit, "engine_add").is_definition
+    assert not _function(unit, "engine_old").type.prototype
+    assert _function(unit, "engine_list").type.prototype  # `(void)`
+    assert "Inner" not in [s.tag for s in unit.structs], "function bodies are skipped"
+
+
+def test_structs_typedefs_and_enums() -> None:
+    unit = _facts(HEADER).c
+    point = next(s for s in unit.structs if "Point" in s.names)
+    assert point.tag == "" and point.names == ("Point",)
+    assert [(f.name, spell(f.type)) for f in point.fields] == [("x", "int32_t"), ("y", "float")]
+    pair = next(s for s in unit.structs if s.tag == "Pair")
+    assert [f.name for f in pair.fields] == ["a", "b", "next", "name", "flags"]
+    assert spell(pair.fields[2].type) == "struct Pair *"
+    assert pair.fields[3].type == CType(CKind.ARRAY, of=CType(CKind.BASE, name="char"), length=16)
+    assert not pair.is_exact, "a bit-field has no Rust field to match"
+    typedefs = {t.name: spell(t.type) for t in unit.typedefs}
+    assert typedefs["Engine"] == "struct Engine"
+    assert typedefs["engine_t"] == "struct engine_s"
+    assert typedefs["engine_ptr"] == "struct engine_s *"
+    assert typedefs["log_fn"] == "void (*)(void *, int32_t)"
+    assert typedefs["Point"] == "struct Point"  # the anonymous struct goes by its typedef name
+    assert set(unit.enums) == {"Color"}
+
+
+def test_struct_location_is_the_first_line_of_its_definition() -> None:
+    unit = _facts(HEADER).c
+    point = next(s for s in unit.structs if "Point" in s.names)
+    assert (point.location.line, point.location.end_line) == (14, 14)
+    assert point.location.column == 1
+
+
+def test_preamble_declarations_are_located_in_the_go_file() -> None:
+    go = b"""package p
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include -I ${SRCDIR}/gen -I/usr/include/x -DFOO
+#cgo LDFLAGS: -L${SRCDIR}/../target/release -lengine ${SRCDIR}/lib/libstore.a
+#include "engine.h"
+static inline int twice(int v) { return v * 2; }
+int32_t engine_add(int32_t a, int32_t b);
+*/
+import "C"
+"""
+    unit = _facts(go, "cmd/p/p.go", FileKind.GO).c
+    assert unit.is_preamble
+    add = _function(unit, "engine_add")
+    assert (add.location.path, add.location.line, add.location.column) == ("cmd/p/p.go", 8, 9)
+    assert _function(unit, "twice").is_definition
+    assert unit.include_dirs == ("../include", "gen")
+    assert unit.link_libraries == ("engine", "store")
+
+
+def test_go_file_without_preamble_has_no_c_facts() -> None:
+    facts = extract_facts(SourceFile("p.go", FileKind.GO, b'package p\n\nimport "C"\n'))
+    assert facts.c is None
+
+
+def test_c_facts_are_plain_data() -> None:
+    unit = _facts(HEADER).c
+    assert pickle.loads(pickle.dumps(unit)) == unit
+
+
+def test_cplusplus_masking_keeps_positions_and_the_c_branch() -> None:
+    source = b"""#ifdef __cplusplus
+extern "C" {
+#endif
+int a(void);
+#if !defined(__cplusplus)
+int b(void);
+#else
+int b(bool);
+#endif
+#ifdef __cplusplus
+}
+#endif
+"""
+    masked = mask_cplusplus(source)
+    assert len(masked) == len(source)
+    kept = [line.strip() for line in masked.split(b"\n") if line.strip()]
+    assert kept == [b"int a(void);", b"int b(void);"]
+    assert mask_cplusplus(b"int x;\n") == b"int x;\n"
+
+
+def test_deeply_nested_declarators_do_not_recurse_without_bound() -> None:
+    depth = 3000
+    source = b"int " + b"(" * depth + b"*p" + b")" * depth + b";\nint ok(void);\n"
+    unit = _facts(source).c
+    assert "ok" in [f.name for f in unit.functions]

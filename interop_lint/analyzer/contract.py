@@ -1,0 +1,141 @@
+"""The two sides of the contract compared: signatures and struct layouts.
+
+Knowledge only: what differs between a C declaration and a Rust export, or
+a C struct and a `#[repr(C)]` Rust struct, with each side's own spelling.
+The XL rules decide what to report and how to say it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interop_lint.analyzer.clang.facts import CFunction, CStruct
+from interop_lint.analyzer.clang.syntax import spell
+from interop_lint.analyzer.index import ProjectIndex
+from interop_lint.analyzer.rust.facts import RustExport, RustStruct
+from interop_lint.analyzer.typesys.c import CTypes
+from interop_lint.analyzer.typesys.model import Verdict, compare
+from interop_lint.analyzer.typesys.rust import RustTypes
+
+Crate = str | None
+
+
+def rust_types(index: ProjectIndex, crate: Crate) -> RustTypes:
+    """Rust types as the crate spells them (its aliases, renames, structs and enums)."""
+
+    def lookup(name: str):  # type: ignore[no-untyped-def]
+        found = index.rust.type_named(crate, name)
+        return found[1] if found is not None else None
+
+    return RustTypes(lambda name: index.rust.resolve_name(crate, name), lookup)
+
+
+def repr_c_struct(
+    index: ProjectIndex, crate: Crate, names: tuple[str, ...]
+) -> tuple[str, RustStruct] | None:
+    """The `#[repr(C)]` struct of the crate going by one of `names` (aliases resolved)."""
+    for name in names:
+        found = index.rust.type_named(crate, index.rust.resolve_name(crate, name))
+        if found is not None and isinstance(found[1], RustStruct) and "C" in found[1].repr:
+            return found[0], found[1]
+    return None
+
+
+def c_types(index: ProjectIndex, unit: str, rust: RustTypes) -> CTypes:
+    """C types as a unit sees them, named types checked against the Rust side's."""
+    return CTypes(index.c.scope(unit), rust.knows)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One way a C declaration and a Rust export disagree."""
+
+    part: str  # "count", "variadic", "parameter", "return"
+    verdict: Verdict  # DIFFERENT, or CONSTNESS when only constness differs
+    c_spelling: str = ""
+    rust_spelling: str = ""
+    position: int = 0  # 1-based, for a parameter
+    name: str = ""  # the parameter's name (C's, else Rust's)
+
+
+def signature_differences(
+    function: CFunction, c: CTypes, export: RustExport, rust: RustTypes
+) -> list[Difference]:
+    """How a C declaration disagrees with the Rust export (unknown types never count)."""
+    signature = function.type
+    found: list[Difference] = []
+    returns_c = spell(signature.of) if signature.of else "?"
+    if signature.of is not None:
+        verdict = compare(c.model(signature.of), rust.model(export.return_type))
+        if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
+            found.append(Difference("return", verdict, returns_c, export.return_type))
+    if signature.variadic:
+        found.append(Difference("variadic", Verdict.DIFFERENT))
+    if not signature.prototype:
+        return found  # `f()`: C does not say what the parameters are
+    if len(signature.params) != len(export.params):
+        found.append(
+            Difference(
+                "count",
+                Verdict.DIFFERENT,
+                str(len(signature.params)),
+                str(len(export.params)),
+            )
+        )
+        return found
+    for position, (param, rust_param) in enumerate(
+        zip(function.params, export.params, strict=True), start=1
+    ):
+        verdict = compare(c.model(param.type), rust.model(rust_param.type))
+        if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
+            name = param.name or rust_param.name.removeprefix("mut ")
+            found.append(
+                Difference("parameter", verdict, spell(param.type), rust_param.type, position, name)
+            )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutDifference:
+    """How a C struct and a `#[repr(C)]` Rust struct disagree: the first difference."""
+
+    part: str  # "count", "order", "field"
+    detail: str  # a phrase naming the fields and types concerned
+    verdict: Verdict = Verdict.DIFFERENT
+
+
+def _field_name(name: str) -> str:
+    return name.removeprefix("r#")
+
+
+def layout_difference(
+    struct: CStruct, c: CTypes, rust_struct: RustStruct, rust: RustTypes
+) -> LayoutDifference | None:
+    """The first way the two layouts differ (field count, order, a field's type), or None."""
+    c_fields, rust_fields = struct.fields, rust_struct.fields
+    if len(c_fields) != len(rust_fields):
+        return LayoutDifference("count", f"{len(c_fields)} fields here, {len(rust_fields)} in Rust")
+    c_names = [f.name for f in c_fields]
+    rust_names = [_field_name(f.name) for f in rust_fields]
+    if c_names != rust_names and sorted(c_names) == sorted(rust_names):
+        position, (here, there) = next(
+            (i, pair)
+            for i, pair in enumerate(zip(c_names, rust_names, strict=True), start=1)
+            if pair[0] != pair[1]
+        )
+        return LayoutDifference("order", f"field {position} is `{here}` here but `{there}` in Rust")
+    constness = None
+    for position, (c_field, rust_field) in enumerate(
+        zip(c_fields, rust_fields, strict=True), start=1
+    ):
+        verdict = compare(c.model(c_field.type), rust.model(rust_field.type))
+        if verdict not in (Verdict.DIFFERENT, Verdict.CONSTNESS):
+            continue
+        detail = (
+            f"field {position} (`{c_field.name}`) is `{spell(c_field.type)}` here "
+            f"but `{rust_field.type}` in Rust"
+        )
+        if verdict is Verdict.DIFFERENT:
+            return LayoutDifference("field", detail)
+        constness = constness or LayoutDifference("field", detail, Verdict.CONSTNESS)
+    return constness

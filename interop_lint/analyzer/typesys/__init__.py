@@ -1,0 +1,15 @@
+"""The one type-equivalence table of the boundary (rules.md, XL section).
+
+Each language maps its types into the neutral model of `model` (an integer
+of so many bits and a signedness, a pointer to a pointee with a constness,
+a named record, a function...), and `model.compare` decides whether two
+model types are the same at the ABI: equal, equal but for constness,
+different, or unknown. Unknown never produces a finding.
+
+- `typesys.model`: the model, `compare`, `Verdict`.
+- `typesys.rust`: Rust type text (as `rust.syntax.normalize_type` spells it).
+- `typesys.c`: `CType` values of the C facts, typedefs resolved through a scope.
+
+A third language (Python ctypes) adds its own adapter module next to these
+and compares with the same `compare`.
+"""

@@ -1,0 +1,116 @@
+"""C types into the model: specifiers, pointers with constness, typedefs resolved.
+
+Typedefs resolve through a scope (the typedefs visible where the type is
+written, see `clang.index.CScope`); the `<stdint.h>`, `<stddef.h>` and
+`<stdbool.h>` names are part of the table. A struct, union or enum becomes a
+`Named` type carrying its tag and every typedef name that leads to it, so
+`typedef struct engine_s engine_t;` is known by both names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from interop_lint.analyzer.clang.facts import CKind, CType
+from interop_lint.analyzer.typesys.model import (
+    STANDARD_TYPEDEFS,
+    Array,
+    Bool,
+    Float,
+    Function,
+    Int,
+    Named,
+    Pointer,
+    Type,
+    Unknown,
+    Void,
+)
+
+PRIMITIVES: dict[str, Type] = {
+    "void": Void(),
+    "bool": Bool(),
+    "_Bool": Bool(),
+    "char": Int(8, None),
+    "signed char": Int(8, True),
+    "unsigned char": Int(8, False),
+    "short": Int(16, True),
+    "unsigned short": Int(16, False),
+    "int": Int(32, True),
+    "unsigned int": Int(32, False),
+    "long": Int(64, True),  # LP64
+    "unsigned long": Int(64, False),
+    "long long": Int(64, True),
+    "unsigned long long": Int(64, False),
+    "float": Float(32),
+    "double": Float(64),
+    "__int128": Int(128, True),
+    "unsigned __int128": Int(128, False),
+    **STANDARD_TYPEDEFS,
+}
+MAX_DEPTH = 32
+
+
+class CScope(Protocol):
+    """The typedefs visible where a C type is written."""
+
+    def typedef(self, name: str) -> CType | None: ...
+
+    def typedef_names_of(self, spelled: str) -> frozenset[str]:
+        """The typedef names that lead to `struct X` / `union X` / `enum X`."""
+        ...
+
+
+class CTypes:
+    """The model of C types in one scope, named types checked against a Rust crate."""
+
+    def __init__(self, scope: CScope, knows: Callable[[str], bool]) -> None:
+        self._scope = scope
+        self._knows = knows  # whether the Rust side has a type of that name
+
+    def model(self, t: CType) -> Type:
+        return self._model(t, 0)
+
+    def _model(self, t: CType, depth: int) -> Type:
+        if depth > MAX_DEPTH:
+            return Unknown("?")
+        if t.kind is CKind.BASE:
+            return self._base(t.name, depth)
+        if t.of is None:
+            return Unknown("?")
+        inner = self._model(t.of, depth + 1)
+        if t.kind is CKind.POINTER:
+            if isinstance(inner, Unknown):
+                return inner
+            return Pointer(inner, const=self._is_const(t.of, depth))
+        if t.kind is CKind.ARRAY:
+            return Array(inner, t.length)
+        params = tuple(self._model(p, depth + 1) for p in t.params) if t.prototype else None
+        return Function(params, inner, t.variadic)
+
+    def _is_const(self, t: CType, depth: int) -> bool:
+        """Whether `t` is const, through typedefs (`typedef const char cchar_t;`)."""
+        while t.kind is CKind.BASE and not t.const and depth <= MAX_DEPTH:
+            target = None if t.name in PRIMITIVES else self._scope.typedef(t.name)
+            if target is None:
+                return False
+            t, depth = target, depth + 1
+        return t.const
+
+    def _base(self, name: str, depth: int) -> Type:
+        if not name:
+            return Unknown("?")
+        if name in PRIMITIVES:
+            return PRIMITIVES[name]
+        keyword, _, tag = name.partition(" ")
+        if keyword in ("struct", "union", "enum") and tag:
+            names = frozenset({tag}) | self._scope.typedef_names_of(name)
+            return Named(names, any(self._knows(n) for n in names), enum=keyword == "enum")
+        target = self._scope.typedef(name)
+        if target is None:
+            return Named(frozenset({name}), self._knows(name))  # a typedef we cannot see
+        resolved = self._model(target, depth + 1)
+        if isinstance(resolved, Named):
+            names = resolved.names | {name}
+            return Named(names, any(self._knows(n) for n in names), resolved.enum)
+        return resolved

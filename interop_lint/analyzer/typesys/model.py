@@ -1,0 +1,203 @@
+"""A language-neutral model of the types that cross the C ABI, and their comparison.
+
+Widths assume LP64 (Linux and macOS on 64-bit targets), as rules.md says,
+with one exception: pointer-sized integers (`usize`, `size_t`, `uintptr_t`,
+`isize`, `ssize_t`, `ptrdiff_t`, `intptr_t`) are kept apart from 64-bit
+ones. `usize` against `uint64_t` is equal on LP64 but not on a 32-bit
+target, so that pair is *unknown*, never a finding.
+
+Decisions the table in rules.md leaves open:
+
+- Plain C `char` (Rust `c_char`) has the platform's signedness; against
+  `int8_t`/`uint8_t` (`i8`/`u8`) it is *unknown*.
+- `void *` (Rust `*mut c_void`) matches a pointer to anything but a
+  function: the usual way to pass a handle whose type one side hides.
+  Constness still counts.
+- Named types (structs, unions, enums, opaque handles) are equal when they
+  share a name, typedef names included. Different names are *different*
+  only when both name types the Rust side knows (`Rect *` where Rust says
+  `*mut Point` and the crate has both); a C name the Rust side does not have
+  (`engine_t *` for `*mut Engine`) is the C side's own spelling: *unknown*.
+- A C enum (or Rust `#[repr(C)]` enum) against an integer is *unknown*:
+  its width is the C compiler's choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+POINTER_WIDTH = 0  # `Int.bits` of pointer-sized integers
+_LP64_POINTER_BITS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Int:
+    bits: int  # 8, 16, 32, 64, 128, or POINTER_WIDTH
+    signed: bool | None  # None: plain C `char`, signed or not by platform
+
+
+@dataclass(frozen=True, slots=True)
+class Float:
+    bits: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bool:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Void:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Pointer:
+    pointee: Type
+    const: bool  # the pointee is read-only (`const T *`, `*const T`, `&T`)
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    element: Type
+    length: int | None  # None when not a literal (a macro, a constant)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function type; a function pointer is a `Pointer` to one."""
+
+    params: tuple[Type, ...] | None  # None: not specified (C `f()`)
+    returns: Type
+    variadic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A struct, union, enum or opaque type, by every name it goes by."""
+
+    names: frozenset[str]
+    known: bool  # one of the names is a type of the Rust side (see the module doc)
+    enum: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A type the model does not cover (`String`, `&[u8]`, a macro): never a finding."""
+
+    spelling: str
+
+
+Type = Int | Float | Bool | Void | Pointer | Array | Function | Named | Unknown
+
+# The C standard's typedefs (`<stdint.h>`, `<stddef.h>`, POSIX `ssize_t`),
+# spelled the same in C and in Rust's `libc` crate.
+STANDARD_TYPEDEFS: dict[str, Type] = {
+    **{f"int{n}_t": Int(n, True) for n in (8, 16, 32, 64)},
+    **{f"uint{n}_t": Int(n, False) for n in (8, 16, 32, 64)},
+    "size_t": Int(POINTER_WIDTH, False),
+    "uintptr_t": Int(POINTER_WIDTH, False),
+    "ssize_t": Int(POINTER_WIDTH, True),
+    "ptrdiff_t": Int(POINTER_WIDTH, True),
+    "intptr_t": Int(POINTER_WIDTH, True),
+}
+
+
+class Verdict(Enum):
+    EQUAL = "equal"
+    CONSTNESS = "constness"  # equal but for the constness of a pointee
+    DIFFERENT = "different"
+    UNKNOWN = "unknown"
+
+
+_RANK = {Verdict.EQUAL: 0, Verdict.CONSTNESS: 1, Verdict.UNKNOWN: 2, Verdict.DIFFERENT: 3}
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    """The verdict of a composite: any difference decides, then any unknown."""
+    return max(verdicts, key=_RANK.__getitem__, default=Verdict.EQUAL)
+
+
+def compare(a: Type, b: Type) -> Verdict:
+    """Whether two model types are the same at the C ABI."""
+    # Iterative over nested pointers and arrays (the common nesting); function
+    # types recurse once per level of function pointer nesting.
+    verdicts: list[Verdict] = []
+    while True:
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            return combine([*verdicts, Verdict.UNKNOWN])
+        if isinstance(a, Pointer) and isinstance(b, Pointer):
+            if a.const != b.const:
+                verdicts.append(Verdict.CONSTNESS)
+            if _void_pointer_pair(a.pointee, b.pointee):
+                return combine(verdicts)
+            a, b = a.pointee, b.pointee
+            continue
+        if isinstance(a, Array) and isinstance(b, Array):
+            if a.length is None or b.length is None:
+                verdicts.append(Verdict.UNKNOWN)
+            elif a.length != b.length:
+                return Verdict.DIFFERENT
+            a, b = a.element, b.element
+            continue
+        return combine([*verdicts, _compare_leaf(a, b)])
+
+
+def _void_pointer_pair(a: Type, b: Type) -> bool:
+    """`void *` against a pointer to anything but a function."""
+    if isinstance(a, Void):
+        return not isinstance(b, (Function, Unknown))
+    if isinstance(b, Void):
+        return not isinstance(a, (Function, Unknown))
+    return False
+
+
+def _compare_leaf(a: Type, b: Type) -> Verdict:
+    if isinstance(a, Named) or isinstance(b, Named):
+        return _compare_named(a, b)
+    if type(a) is not type(b):
+        return Verdict.DIFFERENT
+    if isinstance(a, Int) and isinstance(b, Int):
+        return _compare_int(a, b)
+    if isinstance(a, Float) and isinstance(b, Float):
+        return Verdict.EQUAL if a.bits == b.bits else Verdict.DIFFERENT
+    if isinstance(a, Function) and isinstance(b, Function):
+        return _compare_function(a, b)
+    return Verdict.EQUAL  # Bool, Void (pointer and array pairs never get here)
+
+
+def _compare_int(a: Int, b: Int) -> Verdict:
+    if a.bits != b.bits:
+        widths = {a.bits, b.bits}
+        if widths == {POINTER_WIDTH, _LP64_POINTER_BITS} and a.signed == b.signed:
+            return Verdict.UNKNOWN  # equal on LP64 only
+        return Verdict.DIFFERENT
+    if a.signed is None or b.signed is None:
+        return Verdict.EQUAL if a.signed == b.signed else Verdict.UNKNOWN
+    return Verdict.EQUAL if a.signed == b.signed else Verdict.DIFFERENT
+
+
+def _compare_named(a: Type, b: Type) -> Verdict:
+    if isinstance(a, Named) and isinstance(b, Named):
+        if a.names & b.names:
+            return Verdict.EQUAL
+        return Verdict.DIFFERENT if a.known and b.known else Verdict.UNKNOWN
+    named, other = (a, b) if isinstance(a, Named) else (b, a)
+    assert isinstance(named, Named)
+    if not named.known or (named.enum and isinstance(other, Int)):
+        return Verdict.UNKNOWN
+    return Verdict.DIFFERENT
+
+
+def _compare_function(a: Function, b: Function) -> Verdict:
+    verdicts = [compare(a.returns, b.returns)]
+    if a.variadic != b.variadic:
+        return Verdict.DIFFERENT
+    if a.params is None or b.params is None:
+        verdicts.append(Verdict.UNKNOWN)
+    elif len(a.params) != len(b.params):
+        return Verdict.DIFFERENT
+    else:
+        verdicts += [compare(x, y) for x, y in zip(a.params, b.params, strict=True)]
+    return combine(verdicts)

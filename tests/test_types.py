@@ -1,0 +1,218 @@
+"""The type-equivalence table of rules.md, C against Rust, through the neutral model."""
+
+from __future__ import annotations
+
+import pytest
+
+from interop_lint.analyzer.clang.index import CScope
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.extract import extract_facts
+from interop_lint.analyzer.locations import Location
+from interop_lint.analyzer.rust.facts import RustEnum, RustField, RustStruct
+from interop_lint.analyzer.source import SourceFile
+from interop_lint.analyzer.typesys.c import CTypes
+from interop_lint.analyzer.typesys.model import (
+    POINTER_WIDTH,
+    Function,
+    Int,
+    Pointer,
+    Unknown,
+    Verdict,
+    Void,
+    compare,
+)
+from interop_lint.analyzer.typesys.rust import RustTypes
+
+EQUAL, CONST, DIFFERENT, UNKNOWN = (
+    Verdict.EQUAL,
+    Verdict.CONSTNESS,
+    Verdict.DIFFERENT,
+    Verdict.UNKNOWN,
+)
+
+# Typedefs visible to the C side of every case below.
+PRELUDE = """
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef struct Engine Engine;
+typedef struct engine_s engine_t;
+typedef struct Config { int x; } Config;
+typedef struct Point { int x; } Point;
+typedef int32_t status_t;
+typedef const char *cstr_t;
+typedef void (*log_fn)(void *user, int32_t level);
+typedef enum Color { Red } Color;
+typedef uint32_t Mode;
+"""
+
+_NOWHERE = Location("src/lib.rs", 1, 1, 1, 1)
+RUST_TYPES = {
+    "Engine": RustStruct("Engine", _NOWHERE, (), (), True),
+    "Config": RustStruct("Config", _NOWHERE, ("C",), (), True),
+    "Point": RustStruct("Point", _NOWHERE, ("C",), (), True),
+    "Color": RustEnum("Color", _NOWHERE, ("C",), False, True),
+    "Mode": RustEnum("Mode", _NOWHERE, ("u32",), False, True),
+    "Meters": RustStruct(
+        "Meters", _NOWHERE, ("transparent",), (RustField("0", "f64", _NOWHERE),), True
+    ),
+}
+RUST_ALIASES = {
+    "Status": "i32",
+    "Handle": "*mut Engine",
+    "LogCallback": 'Option<unsafe extern "C" fn(*mut c_void, i32)>',
+    "cchar": "c_char",
+    "Loop": "Loop",
+}
+
+
+def _c(typedef: str):  # type: ignore[no-untyped-def]
+    """The model of a C type, written as a typedef of `x`: `typedef const char *x`."""
+    source = f"{PRELUDE}\n{typedef};\n".encode()
+    facts = extract_facts(SourceFile("t.h", FileKind.C_HEADER, source))
+    assert facts.c is not None
+    declared = next(t for t in facts.c.typedefs if t.name == "x")
+    return CTypes(CScope([facts.c]), _rust().knows).model(declared.type)
+
+
+def _rust() -> RustTypes:
+    return RustTypes(lambda n: RUST_ALIASES.get(n, n), RUST_TYPES.get)
+
+
+def _verdict(c_declaration: str, rust: str) -> Verdict:
+    return compare(_c(c_declaration), _rust().model(rust))
+
+
+# (C typedef of `x`, Rust type, verdict)
+TABLE = [
+    # Integers: width and signedness, the `c_*` aliases, LP64.
+    ("typedef int x", "i32", EQUAL),
+    ("typedef int32_t x", "c_int", EQUAL),
+    ("typedef signed x", "std::os::raw::c_int", EQUAL),
+    ("typedef unsigned int x", "c_uint", EQUAL),
+    ("typedef unsigned x", "u32", EQUAL),
+    ("typedef uint8_t x", "u8", EQUAL),
+    ("typedef unsigned char x", "core::ffi::c_uchar", EQUAL),
+    ("typedef long x", "c_long", EQUAL),
+    ("typedef long x", "i64", EQUAL),
+    ("typedef long unsigned int x", "libc::c_ulong", EQUAL),
+    ("typedef long long x", "i64", EQUAL),
+    ("typedef short x", "i16", EQUAL),
+    ("typedef int x", "u32", DIFFERENT),
+    ("typedef int32_t x", "i64", DIFFERENT),
+    ("typedef long x", "i32", DIFFERENT),
+    # Pointer-sized integers.
+    ("typedef size_t x", "usize", EQUAL),
+    ("typedef uintptr_t x", "usize", EQUAL),
+    ("typedef size_t x", "libc::size_t", EQUAL),
+    ("typedef ssize_t x", "isize", EQUAL),
+    ("typedef ptrdiff_t x", "isize", EQUAL),
+    ("typedef intptr_t x", "isize", EQUAL),
+    ("typedef size_t x", "u64", UNKNOWN),  # equal on LP64 only
+    ("typedef size_t x", "u32", DIFFERENT),
+    ("typedef size_t x", "isize", DIFFERENT),
+    # char: the platform's signedness.
+    ("typedef char x", "c_char", EQUAL),
+    ("typedef char x", "cchar", EQUAL),  # a `use .. as` rename
+    ("typedef char x", "i8", UNKNOWN),
+    ("typedef signed char x", "i8", EQUAL),
+    # Floats, bool, void.
+    ("typedef float x", "f32", EQUAL),
+    ("typedef double x", "f64", EQUAL),
+    ("typedef float x", "f64", DIFFERENT),
+    ("typedef bool x", "bool", EQUAL),
+    ("typedef _Bool x", "bool", EQUAL),
+    ("typedef uint8_t x", "bool", DIFFERENT),
+    ("typedef void (*x)(void)", 'extern "C" fn()', EQUAL),
+    # Pointers by pointee, with constness.
+    ("typedef const char *x", "*const c_char", EQUAL),
+    ("typedef const char *x", "*const std::ffi::c_char", EQUAL),
+    ("typedef char *x", "*mut c_char", EQUAL),
+    ("typedef char *x", "*const c_char", CONST),
+    ("typedef const char *x", "*mut c_char", CONST),
+    ("typedef cstr_t x", "*const c_char", EQUAL),
+    ("typedef const char **x", "*mut *const c_char", EQUAL),
+    ("typedef char **x", "*mut *const c_char", CONST),
+    ("typedef int32_t *x", "*mut u32", DIFFERENT),
+    ("typedef int *x", "i32", DIFFERENT),
+    ("typedef size_t x", "*mut u8", DIFFERENT),
+    # References, NonNull, Box and Option of those are pointers.
+    ("typedef const Config *x", "&Config", EQUAL),
+    ("typedef Config *x", "&mut Config", EQUAL),
+    ("typedef const Config *x", "Option<&Config>", EQUAL),
+    ("typedef Engine *x", "NonNull<Engine>", EQUAL),
+    ("typedef Engine *x", "Option<NonNull<Engine>>", EQUAL),
+    ("typedef Engine *x", "Box<Engine>", EQUAL),
+    ("typedef Engine *x", "Option<Box<Engine>>", EQUAL),
+    ("typedef Engine *x", "Option<*mut Engine>", UNKNOWN),  # no niche: two words
+    ("typedef const char *x", "&str", UNKNOWN),
+    ("typedef const uint8_t *x", "&[u8]", UNKNOWN),
+    # Structs and opaque handles by name, typedefs and aliases resolved.
+    ("typedef Engine *x", "*mut Engine", EQUAL),
+    ("typedef struct Engine *x", "*mut Engine", EQUAL),
+    ("typedef Engine *x", "Handle", EQUAL),
+    ("typedef engine_t *x", "*mut Engine", UNKNOWN),  # C's own name for it
+    ("typedef Config *x", "*mut Engine", DIFFERENT),  # both are crate types
+    ("typedef Point x", "Point", EQUAL),
+    ("typedef struct Point x", "Point", EQUAL),
+    ("typedef Point x", "Config", DIFFERENT),
+    ("typedef Point x", "i32", DIFFERENT),
+    ("typedef void *x", "*mut c_void", EQUAL),
+    ("typedef void *x", "*mut Engine", EQUAL),  # a handle whose type C hides
+    ("typedef const void *x", "*mut c_void", CONST),
+    ("typedef status_t x", "Status", EQUAL),
+    ("typedef status_t x", "u32", DIFFERENT),
+    ("typedef double x", "Meters", EQUAL),  # repr(transparent)
+    # Enums.
+    ("typedef Color x", "Color", EQUAL),
+    ("typedef enum Color x", "Color", EQUAL),
+    ("typedef uint32_t x", "Color", UNKNOWN),  # a C enum's width is the compiler's
+    ("typedef Mode x", "Mode", EQUAL),  # repr(u32) against `typedef uint32_t Mode`
+    # Function pointers, by signature.
+    ("typedef log_fn x", "LogCallback", EQUAL),
+    ("typedef void (*x)(void *, int32_t)", 'Option<extern "C" fn(*mut c_void, i32)>', EQUAL),
+    ("typedef void (*x)(void *, int32_t)", 'extern "C" fn(user: *mut c_void, level: c_int)', EQUAL),
+    ("typedef void (*x)(int32_t)", 'Option<extern "C" fn(*mut c_void, i32)>', DIFFERENT),
+    ("typedef int (*x)(void)", 'extern "C" fn() -> i64', DIFFERENT),
+    ("typedef void (*x)(int32_t)", "fn(i32)", UNKNOWN),  # the Rust ABI
+    # Arrays, by element and length.
+    ("typedef uint8_t x[16]", "[u8; 16]", EQUAL),
+    ("typedef uint8_t x[16]", "[u8; 32]", DIFFERENT),
+    ("typedef uint8_t x[N]", "[u8; 16]", UNKNOWN),
+    ("typedef uint8_t *x", "[u8; 16]", DIFFERENT),
+    # What the model does not cover stays unknown.
+    ("typedef pid_t x", "i32", UNKNOWN),
+    ("typedef int x", "String", UNKNOWN),
+    ("typedef int x", "Option<u32>", UNKNOWN),
+    ("typedef int x", "(i32, i32)", UNKNOWN),
+    ("typedef int x", "Loop", UNKNOWN),  # an alias cycle
+    ("typedef int x", "Vec<u8>", UNKNOWN),
+]
+
+
+@pytest.mark.parametrize(("c", "rust", "expected"), TABLE, ids=[f"{c}|{r}" for c, r, _ in TABLE])
+def test_type_equivalence_table(c: str, rust: str, expected: Verdict) -> None:
+    assert _verdict(c, rust) is expected
+
+
+def test_unit_type_and_never_are_void() -> None:
+    assert _rust().model("()") == Void()
+    assert _rust().model("!") == Void()
+
+
+def test_function_pointers_are_pointers_to_functions() -> None:
+    model = _rust().model('Option<unsafe extern "C-unwind" fn(u8, ...) -> *const c_char>')
+    assert model == Pointer(
+        Function((Int(8, False),), Pointer(Int(8, None), True), variadic=True), const=False
+    )
+
+
+def test_deeply_nested_types_are_unknown_not_a_crash() -> None:
+    spelling = "*mut " * 5000 + "u8"
+    assert isinstance(_rust().model(spelling), Unknown)
+    generic = "Option<" * 3000 + "u8" + ">" * 3000
+    assert isinstance(_rust().model(generic), Unknown)
+
+
+def test_pointer_width_integers_are_their_own_width() -> None:
+    assert _rust().model("usize") == Int(POINTER_WIDTH, False)

@@ -1,0 +1,102 @@
+"""## What it does
+Checks that every C declaration of a Rust export, in a header or a cgo
+preamble, agrees with the Rust function: the same number of parameters,
+equivalent parameter types, and an equivalent return type (`void` for a
+function that returns nothing). Types are equivalent by the ABI, not by
+spelling: `int`, `int32_t`, `i32` and `c_int` are one type, `size_t` is
+`usize`, `const char *` is `*const c_char`, typedefs, type aliases and `use`
+renames are resolved. A pointer whose constness alone differs is reported
+as a warning.
+
+## Why is this bad?
+Neither compiler sees both sides. Go compiles against the C declaration,
+Rust against its own signature, and the linker only matches names. A
+parameter declared `int32_t` for a Rust `usize` passes half a length; a
+`void` declaration of a function that returns a pointer leaks it; a
+missing parameter leaves Rust reading whatever is in the register. The
+result is memory corruption that no test of either side alone can find.
+
+## Example
+```c
+// include/engine.h
+int32_t engine_fill(engine_t *engine, const uint8_t *data, int32_t len);
+```
+```rust
+#[no_mangle]
+pub unsafe extern "C" fn engine_fill(engine: *mut Engine, data: *const u8, len: usize) -> i32 {
+    // ...
+}
+```
+
+## Use instead
+```c
+int32_t engine_fill(engine_t *engine, const uint8_t *data, size_t len);
+```
+or generate the header from the crate with cbindgen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.contract import Difference, c_types, rust_types, signature_differences
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.typesys.model import Verdict
+from interop_lint.rules.registry import Rule
+
+
+class AbiSignatureMismatch(Rule):
+    id = "XL101"
+    name = "abi-signature-mismatch"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.C_HEADER, FileKind.GO})
+    cwe = (628, 686)
+    precision = "high"
+    security_severity = 8.1
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        path, index = ctx.file.path, ctx.index
+        unit = index.c.contract_unit(path)
+        if unit is None:
+            return
+        for function in unit.functions:
+            if function.is_definition or function.is_static:
+                continue
+            bound = index.c.links.export_for(path, function.name)
+            if bound is None:
+                continue
+            rust_path, export = bound
+            rust = rust_types(index, index.rust.crate_of(rust_path))
+            differences = signature_differences(function, c_types(index, path, rust), export, rust)
+            if not differences:
+                continue
+            worst = next((d for d in differences if d.verdict is Verdict.DIFFERENT), differences[0])
+            where = f"{rust_path}:{export.location.line}"
+            message = _describe(function.name, worst, where)
+            if len(differences) > 1:
+                message += f" (and {len(differences) - 1} more difference(s))"
+            yield Violation(
+                function.location,
+                message,
+                related=(RelatedLocation(export.location, f"the Rust export `{export.name}`"),),
+                level=None if worst.verdict is Verdict.DIFFERENT else Level.WARNING,
+            )
+
+
+def _describe(name: str, d: Difference, where: str) -> str:
+    if d.part == "count":
+        return f"`{name}` takes {d.c_spelling} parameter(s) here but {d.rust_spelling} in {where}"
+    if d.part == "variadic":
+        return f"`{name}` is variadic here but the Rust export in {where} is not"
+    if d.part == "return":
+        rust = "nothing" if d.rust_spelling in ("()", "!") else f"`{d.rust_spelling}`"
+        said = f"`{name}` returns `{d.c_spelling}` here but {rust} in {where}"
+    else:
+        said = (
+            f"parameter {d.position} (`{d.name}`) of `{name}` is `{d.c_spelling}` here "
+            f"but `{d.rust_spelling}` in {where}"
+        )
+    return said + (": only the constness differs" if d.verdict is Verdict.CONSTNESS else "")

@@ -1,0 +1,110 @@
+"""## What it does
+Checks that a header generated from a Rust crate (a cbindgen output) or
+written for it (its declarations are that crate's exports) still matches
+the crate: every exported function of the crate is declared in one of its
+headers, and every function the header declares is still exported (or
+defined in C). Only `.h` files are compared, not cgo preambles; the
+`header-globs` setting chooses which headers count. A handwritten header
+that binds only a part of a crate on purpose (less than half of its
+exports) is not asked to declare the rest.
+
+## Why is this bad?
+A header is a copy of the crate's interface, and copies drift. An export
+missing from the header cannot be called from Go at all; a declaration the
+crate no longer exports compiles and then fails to link, or binds a
+function that now means something else. Either way the header no longer
+says what the library does.
+
+## Example
+```rust
+#[no_mangle]
+pub extern "C" fn engine_restart(engine: *mut Engine) -> i32 { /* ... */ }
+```
+```c
+/* Generated with cbindgen:0.26.0 */
+int32_t engine_reset(Engine *engine); /* renamed in Rust; no engine_restart here */
+```
+
+## Use instead
+Regenerate the header (`cbindgen --output include/engine.h`) whenever the
+crate's exports change, and check it in CI; or fix the handwritten header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import Location, RelatedLocation
+from interop_lint.rules.registry import Rule
+
+
+class AbiHeaderDrift(Rule):
+    id = "XL104"
+    name = "abi-header-drift"
+    level = Level.WARNING
+    file_kinds = frozenset({FileKind.C_HEADER, FileKind.RUST})
+    precision = "high"
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if ctx.file.kind is FileKind.RUST:
+            yield from self._missing_from_headers(ctx)
+        else:
+            yield from self._no_longer_exported(ctx)
+
+    def _no_longer_exported(self, ctx: RuleContext) -> Iterator[Violation]:
+        unit, path, c = ctx.facts.c, ctx.file.path, ctx.index.c
+        link = c.links.crate_of(path)
+        if unit is None or link is None or not c.is_contract_header(path):
+            return
+        exported = {e.symbol for _, e in ctx.index.rust.exports_in_crate(link.crate)}
+        manifest = _manifest_location(link.crate)
+        package = ctx.index.cargo_manifests.get(link.crate or "")
+        crate = f"crate `{package.package}`" if package and package.package else "the crate"
+        for function in unit.functions:
+            name = function.name
+            if function.is_definition or function.is_static or name in exported:
+                continue
+            if c.links.exported_near(path, name, link) or c.links.defined_in_c(path, name, link):
+                continue
+            yield Violation(
+                function.location,
+                f"`{name}` is declared here but {crate} ({manifest.path}:1) no longer "
+                "exports it: regenerate or fix the header",
+                related=(RelatedLocation(manifest, "the crate the header binds"),),
+            )
+
+    def _missing_from_headers(self, ctx: RuleContext) -> Iterator[Violation]:
+        rust, c = ctx.facts.rust, ctx.index.c
+        crate = ctx.index.rust.crate_of(ctx.file.path)
+        headers = c.links.headers_of(crate)
+        if rust is None or not rust.exports or not headers:
+            return
+        declared = {
+            f.name
+            for header in headers
+            for unit in c.context(header)
+            for f in c.units[unit].functions
+        }
+        exports = {e.symbol for _, e in ctx.index.rust.exports_in_crate(crate)}
+        generated = any(c.units[h].generated_by_cbindgen for h in headers)
+        if not generated and len(exports & declared) * 2 < len(exports):
+            return  # a header for a part of the crate, on purpose
+        header = Location(headers[0], 1, 1, 1, 1)
+        for export in rust.exports:
+            if export.symbol in declared:
+                continue
+            others = f" (nor in {len(headers) - 1} other header(s))" if len(headers) > 1 else ""
+            yield Violation(
+                export.location,
+                f"`{export.symbol}` is exported but not declared in {header.path}:1{others}: "
+                "regenerate or fix the header",
+                related=(RelatedLocation(header, "the header that binds this crate"),),
+            )
+
+
+def _manifest_location(crate: str | None) -> Location:
+    path = f"{crate}/Cargo.toml" if crate else "Cargo.toml"
+    return Location(path, 1, 1, 1, 1)

@@ -48,7 +48,7 @@ def mask_cplusplus(data: bytes) -> bytes:
                 stack.append((kind, kind == "cpp"))
                 blank = hidden or kind != "other"
             elif stack and directive in (b"else", b"elif"):
-                kind, cpp_only = stack[-1]
+                kind = stack[-1][0]
                 if kind != "other":
                     stack[-1] = (kind, kind == "c")  # the other branch of the C++ test
                     blank = True
@@ -56,5 +56,6 @@ def mask_cplusplus(data: bytes) -> bytes:
                 kind, _ = stack.pop()
                 blank = hidden or kind != "other"
         if blank:
-            lines[number] = b" " * len(line.rstrip(b"\r")) + (b"\r" if line.endswith(b"\r") else b"")
+            ending = b"\r" if line.endswith(b"\r") else b""
+            lines[number] = b" " * (len(line) - len(ending)) + ending
     return b"\n".join(lines)

@@ -52,6 +52,7 @@ class CIndex:
         self.project = project
         self._contexts: dict[str, tuple[str, ...]] = {}
         self._scopes: dict[str, CScope] = {}
+        self._by_name: dict[str, dict[str, list[CFunction]]] = {}
 
     @cached_property
     def units(self) -> dict[str, CFileFacts]:
@@ -139,9 +140,16 @@ class CIndex:
         return [
             (unit, function)
             for unit in self.context(path)
-            for function in self.units[unit].functions
-            if function.name == name
+            for function in self._functions_by_name(unit).get(name, ())
         ]
+
+    def _functions_by_name(self, path: str) -> dict[str, list[CFunction]]:
+        found = self._by_name.get(path)
+        if found is None:
+            found = self._by_name[path] = defaultdict(list)
+            for function in self.units[path].functions:
+                found[function.name].append(function)
+        return found
 
     @cached_property
     def definitions(self) -> dict[str, list[tuple[str, CFunction]]]:

@@ -184,3 +184,19 @@ class CrateLinks:
     def headers_of(self, crate: Crate) -> list[str]:
         """The contract headers linked to a crate."""
         return self._headers_by_crate.get(crate, [])
+
+    @cached_property
+    def _declared_by_crate(self) -> dict[Crate, frozenset[str]]:
+        return {
+            crate: frozenset(
+                f.name
+                for header in headers
+                for unit in self._c.context(header)
+                for f in self._c.units[unit].functions
+            )
+            for crate, headers in self._headers_by_crate.items()
+        }
+
+    def declared_for(self, crate: Crate) -> frozenset[str]:
+        """Every function the crate's headers declare (with what they include)."""
+        return self._declared_by_crate.get(crate, frozenset())

@@ -82,12 +82,7 @@ class AbiHeaderDrift(Rule):
         headers = c.links.headers_of(crate)
         if rust is None or not rust.exports or not headers:
             return
-        declared = {
-            f.name
-            for header in headers
-            for unit in c.context(header)
-            for f in c.units[unit].functions
-        }
+        declared = c.links.declared_for(crate)
         exports = {e.symbol for _, e in ctx.index.rust.exports_in_crate(crate)}
         generated = any(c.units[h].generated_by_cbindgen for h in headers)
         if not generated and len(exports & declared) * 2 < len(exports):

@@ -181,3 +181,17 @@ def test_deeply_nested_declarators_do_not_recurse_without_bound() -> None:
     source = b"int " + b"(" * depth + b"*p" + b")" * depth + b";\nint ok(void);\n"
     unit = _facts(source).c
     assert "ok" in [f.name for f in unit.functions]
+
+
+def test_export_macros_before_the_return_type_are_skipped() -> None:
+    source = b"""#define ENGINE_API __attribute__((visibility("default")))
+ENGINE_API int32_t engine_add(int32_t a, int32_t b);
+ENGINE_API const char *engine_name(void);
+ENGINE_API unsigned long engine_hash(void);
+int32_t ENGINE_CALL engine_sub(int32_t a);
+"""
+    unit = _facts(source).c
+    assert _signature(unit, "engine_add") == "int32_t (int32_t, int32_t)"
+    assert _signature(unit, "engine_name") == "const char * ()"
+    assert _signature(unit, "engine_hash") == "unsigned long ()"
+    assert _signature(unit, "engine_sub") == "int32_t (int32_t)"

@@ -59,8 +59,8 @@ def specifier_name(node: Node | None, anonymous_as: str = "") -> str:
         name = node.child_by_field_name("name")
         tag = text(name) if name is not None else anonymous_as
         return f"{_RECORDS[node.type]} {tag}" if tag else ""
-    if node.type == "sized_type_specifier":
-        return _sized(text(node).split())
+    if node.type == "sized_type_specifier":  # an export macro may be read into it
+        return _sized([w for w in text(node).split() if not _is_macro_name(w)])
     if node.type in ("primitive_type", "type_identifier"):
         return text(node)
     return ""
@@ -84,8 +84,35 @@ def _sized(words: list[str]) -> str:
 
 def base_type(declaration: Node, anonymous_as: str = "") -> CType:
     """The specifier part of a declaration, parameter, field or typedef."""
-    name = specifier_name(declaration.child_by_field_name("type"), anonymous_as)
+    specifier = declaration.child_by_field_name("type")
+    name = specifier_name(specifier, anonymous_as)
+    if specifier is not None and specifier.type == "type_identifier" and _is_macro_name(name):
+        name = _type_after_macro(declaration, specifier) or name
     return CType(CKind.BASE, name=name, const=is_const(declaration))
+
+
+def _is_macro_name(name: str) -> bool:
+    return len(name) > 1 and name.isupper()
+
+
+def _type_after_macro(declaration: Node, macro: Node) -> str:
+    """The type after an export macro: `ENGINE_API int32_t f(void);`.
+
+    tree-sitter-c takes the macro for the type and the real type for an error;
+    the real one is the error's words.
+    """
+    error = next(
+        (c for c in declaration.children if c.type == "ERROR" and c.start_byte > macro.end_byte),
+        None,
+    )
+    if error is None:
+        return ""
+    words = [text(c) for c in error.children]
+    if not words or any(not w.replace("_", "").isalnum() for w in words):
+        return ""
+    if set(words) <= _SIZE_WORDS:
+        return _sized(words)
+    return words[0] if len(words) == 1 else ""
 
 
 def declared(declarator: Node | None, base: CType, depth: int = 0) -> Declared:

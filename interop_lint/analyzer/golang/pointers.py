@@ -302,7 +302,11 @@ def _is_c_valued(inference: Inference, base: Node | None, *, pointer: bool) -> b
 
 def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
     """(assignment, target, value) for each `target = value` that stores a Go pointer
-    (not a `cgo.Handle`, which is an integer) into C memory or a value of C type."""
+    (not a `cgo.Handle`, which is an integer) into C memory or a value of C type.
+
+    A C-typed value that lives in Go memory, in a function that pins with a
+    `runtime.Pinner`, is the documented way to pass pinned Go pointers: left out.
+    """
     file = inference.file
     for statement in walk(file.root):
         if statement.type != "assignment_statement":
@@ -314,10 +318,13 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
         if left is None or right is None or left.named_child_count != right.named_child_count:
             continue
         for target, value in zip(left.named_children, right.named_children, strict=True):
-            if unparen(value) is None or unparen(value).type == "nil":  # type: ignore[union-attr]
+            bare = unparen(value)
+            if bare is None or bare.type == "nil":
                 continue
-            if c_memory_place(inference, target) is None:
+            place = c_memory_place(inference, target)
+            if place is None or inference.memory(value) is not Memory.GO:
                 continue
-            if inference.memory(value) is Memory.GO:
-                yield statement, target, value
-                break
+            if pins_memory(file, statement) and inference.object_memory(place) is Memory.GO:
+                continue
+            yield statement, target, value
+            break

@@ -123,9 +123,10 @@ def _fields(struct: Node, constant: Callable[[Node], int | None] | None, depth: 
         names = [text(n) for n in declaration.children_by_field_name("name")]
         if names:
             found += [Field(name, field_type) for name in names]
-        else:  # embedded: `T`, `*T`, `pkg.T`
-            base = field_type.elem if field_type.kind == Kind.POINTER else field_type
-            short = (base.name if base else "").rsplit(".", 1)[-1]
+        else:  # embedded: `T`, `*T`, `pkg.T` (the `*` is a token of the declaration)
+            short = field_type.name.rsplit(".", 1)[-1]
+            if any(child.type == "*" for child in declaration.children):
+                field_type = TypeExpr(Kind.POINTER, elem=field_type)
             found.append(Field(short, field_type, embedded=True))
     return tuple(found)
 

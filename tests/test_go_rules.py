@@ -1,0 +1,121 @@
+"""GO rules end to end: configuration for GO101, messages, and robustness."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import Project, run_cli
+
+GO_MOD = "module example.com/app\n\ngo 1.22\n"
+
+BUFFERS = """package buffers
+
+/*
+#include <stdlib.h>
+static void engine_take_buffer(void *p) { free(p); }
+static void engine_use(void *p) { (void)p; }
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"example.com/app/pool"
+)
+
+func freeCBuffer(p unsafe.Pointer) { pool.Release(p) }
+
+func Local(n int) {
+	p := C.malloc(C.size_t(n))
+	C.engine_use(p)
+	freeCBuffer(p)
+}
+
+func Qualified(n int) {
+	p := C.malloc(C.size_t(n))
+	C.engine_use(p)
+	pool.Release(p)
+}
+
+func Taken(n int) {
+	C.engine_take_buffer(C.malloc(C.size_t(n)))
+}
+
+func Leaked(s string) {
+	cs := C.CString(s)
+	C.engine_use(unsafe.Pointer(cs))
+}
+"""
+
+POOL = """package pool
+
+import "unsafe"
+
+// Release gives a buffer back (it frees it, through a path the linter cannot see).
+func Release(p unsafe.Pointer) { _ = p }
+"""
+
+
+def _findings(project: Project, *args: str) -> list[dict]:
+    result = run_cli(["check", "--format", "json", *args], cwd=project.root)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)["findings"]
+
+
+def _write_buffers(project: Project) -> None:
+    project.write("go.mod", GO_MOD)
+    project.write("buffers/buffers.go", BUFFERS)
+    project.write("pool/pool.go", POOL)
+
+
+def test_go101_without_configuration_reports_every_unknown_release(project: Project) -> None:
+    _write_buffers(project)
+    lines = sorted(f["line"] for f in _findings(project) if f["rule"] == "GO101")
+    assert lines == [19, 25, 31, 35]
+
+
+def test_go101_honours_free_functions_and_ownership_taking(project: Project) -> None:
+    _write_buffers(project)
+    project.write(
+        ".interop-lint.toml",
+        'free-functions = ["pool.Release"]\nownership-taking = ["C.engine_take_buffer"]\n',
+    )
+    found = [f for f in _findings(project) if f["rule"] == "GO101"]
+    # Local's freeCBuffer calls pool.Release: a package wrapper of a configured free.
+    assert [f["line"] for f in found] == [35]
+    assert found[0]["message"] == (
+        "`cs` from `C.CString` is never freed in `Leaked`: "
+        "add `defer C.free(unsafe.Pointer(cs))` after the allocation"
+    )
+
+
+def test_packages_without_cgo_are_out_of_scope(project: Project) -> None:
+    project.write("go.mod", GO_MOD)
+    project.write(
+        "pure/pure.go",
+        'package pure\n\nimport "unsafe"\n\n'
+        "func View(p unsafe.Pointer, n int) []byte {\n\treturn (*[1 << 30]byte)(p)[:n:n]\n}\n",
+    )
+    assert _findings(project) == []
+
+
+def test_broken_and_deeply_nested_go_is_analysed_without_failing(project: Project) -> None:
+    project.write("go.mod", GO_MOD)
+    nested = "(" * 400 + "C.CString(s)" + ")" * 400
+    project.write(
+        "deep/deep.go",
+        'package deep\n\n// #include <stdlib.h>\nimport "C"\n\n'
+        f"func F(s string) {{\n\tC.puts({nested})\n}}\n\n"
+        "func G(s string) {\n\tcs := C.CString(s\n\tif {\n}\n"
+        + "func H() {\n"
+        + "\tif true {\n" * 300
+        + "\t}\n" * 300
+        + "}\n",
+    )
+    result = run_cli(["check", "--format", "json"], cwd=project.root)
+    document = json.loads(result.stdout)
+    failures = [
+        n for n in document.get("notifications", []) if "rule failed" in n.get("message", "")
+    ]
+    assert failures == []
+    assert any(f["rule"] == "GO101" and f["line"] == 7 for f in document["findings"])

@@ -237,3 +237,82 @@ def test_hook_reports_only_the_staged_files_and_takes_args(
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
     assert "new/Cargo.toml:2:1: DEP102" in output and "old/Cargo.toml" not in output
+
+
+ENGINE_RS = """\
+#[no_mangle]
+pub extern "C" fn engine_add(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+"""
+ENGINE_H = """\
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <stdint.h>
+
+int32_t engine_add(int32_t a, int32_t b);
+
+#endif
+"""
+MAIN_GO = """\
+package main
+
+// #cgo CFLAGS: -I${SRCDIR}/../../include
+// #cgo LDFLAGS: -L${SRCDIR}/../../engine/target/release -lengine
+// #include "engine.h"
+import "C"
+
+import "fmt"
+
+func main() {
+	fmt.Println(C.engine_add(1, 2))
+}
+"""
+CARGO_TOML = """\
+[package]
+name = "engine"
+version = "0.1.0"
+edition = "2021"
+
+[lib]
+crate-type = ["staticlib"]
+"""
+CARGO_LOCK = """\
+version = 3
+
+[[package]]
+name = "engine"
+version = "0.1.0"
+"""
+
+
+def _go_rust_pair(repository: Path) -> None:
+    """A crate exporting a function, a header declaring it, Go calling it."""
+    _write(repository, "engine/Cargo.toml", CARGO_TOML)
+    _write(repository, "engine/Cargo.lock", CARGO_LOCK)
+    _write(repository, "engine/rust-toolchain.toml", '[toolchain]\nchannel = "1.82.0"\n')
+    _write(repository, "engine/src/lib.rs", ENGINE_RS)
+    _write(repository, "include/engine.h", ENGINE_H)
+    _write(repository, "go.mod", "module example.com/app\n\ngo 1.22\n")
+    _write(repository, "cmd/app/main.go", MAIN_GO)
+
+
+def test_changing_only_the_rust_export_fails_on_the_c_side_it_breaks(
+    consumer: Path, pre_commit_env: dict[str, str]
+) -> None:
+    _go_rust_pair(consumer)
+    clean = _commit_all(consumer, pre_commit_env, "a Go+Rust pair that agrees")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    _write(consumer, "engine/src/lib.rs", ENGINE_RS.replace("i32", "i64"))
+    staged = _git(consumer, "status", "--porcelain")
+    assert staged.split() == ["M", "engine/src/lib.rs"]  # only the Rust side changes
+    broken = _commit_all(consumer, pre_commit_env, "widen engine_add")
+    output = broken.stdout + broken.stderr
+    assert broken.returncode != 0, output
+    assert re.search(r"interop-lint\.+Failed", output)
+    # Reported on the C declaration the Rust change no longer matches.
+    (finding,) = [line for line in output.splitlines() if " XL101 " in line]
+    assert finding.startswith("include/engine.h:6:"), finding
+    assert "engine_add" in finding and "engine/src/lib.rs:2" in finding  # and names the Rust side

@@ -8,7 +8,7 @@ block, a pattern for its branch or arm.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -57,8 +57,14 @@ def binds_before(block: Located, child: Located, name: str) -> Located | None:
     return found
 
 
-def is_shadowed(name: str, use: Located) -> bool:
-    """Whether `name` at `use` refers to a binding inside the function, not a parameter."""
+def is_shadowed(
+    name: str, use: Located, same_value: Callable[[Located], bool] | None = None
+) -> bool:
+    """Whether `name` at `use` refers to a binding inside the function, not a parameter.
+
+    A `let` whose value passes `same_value` (`let p = p.cast::<T>();` for a
+    pointer) binds the same thing again and does not hide it.
+    """
     child = use
     for ancestor in use.ancestors():
         kind = ancestor.type
@@ -66,8 +72,11 @@ def is_shadowed(name: str, use: Located) -> bool:
             return False
         node = ancestor.node
         same_fragment = child.fragment is ancestor.fragment
-        if kind == "block" and same_fragment and binds_before(ancestor, child, name):
-            return True
+        found = binds_before(ancestor, child, name) if kind == "block" and same_fragment else None
+        if found is not None:
+            value = found.field("value")
+            if same_value is None or value is None or not same_value(value):
+                return True
         if same_fragment and _binds_around(node, child.node, name):
             return True
         child = ancestor

@@ -135,7 +135,8 @@ def _token_tree(macro: Node) -> Node | None:
 
 def _parse_body(inner: bytes) -> tuple[Node, int] | None:
     """The node standing for `inner` parsed as statements, arguments or array elements."""
-    for prefix, suffix in (_BLOCK, _ARGUMENTS, _ARRAY):
+    for wrapper in (_BLOCK, _ARGUMENTS, _ARRAY):
+        prefix, suffix = wrapper
         tree = parse(Grammar.RUST, prefix + inner + suffix)
         if tree.root_node.has_error:
             continue
@@ -143,13 +144,13 @@ def _parse_body(inner: bytes) -> tuple[Node, int] | None:
         body = function.child_by_field_name("body")
         if body is None:
             continue
-        if prefix is _BLOCK:
+        if wrapper is _BLOCK:
             return body, len(prefix)
         statement = body.named_children[0] if body.named_child_count == 1 else None
         expression = statement.named_children[0] if statement is not None else None
         if expression is None:
             continue
-        if prefix is _ARGUMENTS:
+        if wrapper is _ARGUMENTS:
             arguments = expression.child_by_field_name("arguments")
             if expression.type == "call_expression" and arguments is not None:
                 return arguments, len(prefix)

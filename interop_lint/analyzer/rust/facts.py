@@ -87,7 +87,7 @@ class RustFunction:
     panics: tuple[PanicSite, ...] = ()
     calls: tuple[RustCall, ...] = ()
     hands_out: tuple[Allocation, ...] = ()
-    release_kinds: tuple[str, ...] = ()
+    release_kinds: tuple[str, ...] = ()  # kinds it releases of memory its parameters point to
     # Calls whose result it returns as its own (`fn version() -> *mut c_char { to_c(V) }`).
     returned_calls: tuple[RustCall, ...] = ()
     # Whether it runs one of its own parameters under `catch_unwind`:

@@ -99,6 +99,8 @@ def destination(value: Located) -> Destination:
             current = parent  # `ffi_try!{ ..; value }`
         elif kind == "field_expression":
             call = parent.parent()
+            if call is not None and call.type == "generic_function":  # `.cast::<T>()`
+                call = call.parent()
             called = callee(call) if call is not None and call.type == "call_expression" else None
             if called is None or called.name not in _PASSING_METHODS:
                 return Destination("other", parent)

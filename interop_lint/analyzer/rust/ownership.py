@@ -140,6 +140,9 @@ def _box_type(call: Located, boxed: Located | None) -> str | None:
 
 def _is_boxed_slice(boxed: Located | None) -> bool:
     current = strip(boxed) if boxed is not None else None
+    if current is not None and current.type == "identifier":
+        declaration = local_declaration(current.text, current)
+        current = declaration.field("value") if declaration is not None else None
     if current is None or current.type != "call_expression":
         return False
     called = callee(current)
@@ -153,6 +156,7 @@ def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[Ownership
         called = callee(call)
         if called is None:
             continue
+        found += _given_as_function(call)
         qualified = _qualified(called)
         first = next(iter(arguments(call)), None)
         if qualified == "CString::into_raw" or (
@@ -175,13 +179,29 @@ def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[Ownership
     return found
 
 
+_AS_FUNCTIONS = {"CString::into_raw": "cstring", "Box::into_raw": "box", "Box::leak": "box"}
+
+
+def _given_as_function(call: Located) -> list[OwnershipSite]:
+    """`.map(CString::into_raw)`: the allocation happens in the call it is given to."""
+    found = []
+    for argument in arguments(call):
+        if argument.type != "scoped_identifier":
+            continue
+        qualifier, name = argument.field("path"), argument.field("name")
+        if qualifier is None or name is None:
+            continue
+        qualified = f"{qualifier.text.rsplit('::', 1)[-1]}::{name.text}"
+        if qualified in _AS_FUNCTIONS:
+            found.append(OwnershipSite(_AS_FUNCTIONS[qualified], qualified, argument, (call,)))
+    return found
+
+
 def _forgotten_buffer(
     call: Located, qualified: str, forgotten: Located, bodies: RustBodies
 ) -> OwnershipSite | None:
     """`mem::forget(v)` / `ManuallyDrop::new(v)` of a buffer whose pointer is taken."""
-    if forgotten.type != "identifier":
-        return None
-    holders = {forgotten.text}
+    holders = {forgotten.text} if forgotten.type == "identifier" else set()
     if qualified == "ManuallyDrop::new":
         holder = call.parent()
         if holder is not None and holder.type == "let_declaration":
@@ -197,10 +217,13 @@ def _forgotten_buffer(
         for node in bodies.walk(bodies.in_file(body), prune=("function_item",))
         if node.type == "call_expression" and _pointer_of_buffer(node, holders)
     )
-    if not carriers:
+    if not holders or not carriers:
         return None
-    declaration = local_declaration(forgotten.text, forgotten)
-    value = declaration.field("value") if declaration is not None else None
+    if forgotten.type == "identifier":
+        declaration = local_declaration(forgotten.text, forgotten)
+        value = declaration.field("value") if declaration is not None else None
+    else:
+        declaration, value = None, forgotten
     if _constructed_type(value) in _CSTRING_MAKERS:
         return OwnershipSite("cstring", qualified, call, carriers)
     element = _annotated(declaration, "Vec")
@@ -289,15 +312,12 @@ def _cast_type(expression: Located) -> str | None:
 def pointee_name(type_node: Node | None, depth: int = 1) -> str | None:
     """`Engine` of `*mut Engine` (depth 1) or of `*mut *mut Engine` (depth 2).
 
-    An alias (`Handle`) is returned as written: the index resolves it.
+    Only pointer types written as such count (resolve the file's aliases
+    first): a named type may be a struct that carries the pointer in a field.
     """
     current = type_node
     for _ in range(depth):
-        if current is None:
-            return None
-        if current.type == "type_identifier":
-            return text(current)
-        if current.type != "pointer_type":
+        if current is None or current.type != "pointer_type":
             return None
         current = current.child_by_field_name("type")
     name = _type_name(current)

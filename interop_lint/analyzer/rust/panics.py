@@ -57,7 +57,7 @@ def panic_source(found: Located) -> PanicSource | None:
         index = found.node.named_children[-1] if found.node.named_child_count else None
         if index is None or (index.type == "range_expression" and index.named_child_count == 0):
             return None  # `v[..]` cannot panic
-        return PanicSource(f"indexing `{_short(found.text)}`", found, found)
+        return PanicSource(f"indexing `{_indexing(found)}`", found, found)
     if kind == "call_expression":
         called = callee(found)
         if called is None or called.name not in PANIC_METHODS:
@@ -71,9 +71,13 @@ def panic_source(found: Located) -> PanicSource | None:
     return None
 
 
-def _short(snippet: str, limit: int = 40) -> str:
-    flat = " ".join(snippet.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def _indexing(expression: Located, limit: int = 40) -> str:
+    """`v[i]`, or `…[i]` when what is indexed is long."""
+    flat = " ".join(expression.text.split())
+    if len(flat) <= limit:
+        return flat
+    index = expression.node.named_children[-1]
+    return "…[" + " ".join((index.text or b"").decode("utf-8", "replace").split())[:limit] + "]"
 
 
 def enclosing_function(found: Located) -> tuple[Node | None, tuple[str, ...]]:

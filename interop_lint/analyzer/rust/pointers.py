@@ -10,7 +10,7 @@ A check protects a use when it comes first on every path (nullness.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -49,9 +49,20 @@ _BARE_NEEDS_VALID_FIRST = frozenset({"from_raw_parts", "from_raw_parts_mut"})
 _NEEDS_VALID_RECEIVER = frozenset(
     {"read", "write", "read_unaligned", "write_unaligned", "read_volatile", "write_volatile"}
 )
-# Methods that give another pointer into the same memory: `*p.add(i)` uses `p`.
+# Methods that give another pointer into the same memory: `*p.add(i)` uses `p`
+# (`as_ptr` for a `NonNull` bound under the parameter's name).
 _SAME_POINTER = frozenset(
-    {"cast", "cast_mut", "cast_const", "add", "offset", "wrapping_add", "wrapping_offset", "sub"}
+    {
+        "cast",
+        "cast_mut",
+        "cast_const",
+        "add",
+        "offset",
+        "wrapping_add",
+        "wrapping_offset",
+        "sub",
+        "as_ptr",
+    }
 )
 
 
@@ -94,20 +105,46 @@ class PointerUse:
     name: str  # the parameter
     at: Located  # the expression that needs the pointer valid
     what: str  # how it is written, for messages
+    local: str  # the name used there: the parameter, or a local copy (`let q = p.cast()`)
 
 
 def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> Iterator[PointerUse]:
-    """Every use of one of `parameters` that needs the pointer valid, in file order."""
+    """Every use of one of `parameters` (or of a local copy) that needs the pointer
+    valid, in file order."""
     body = function.child_by_field_name("body")
     if body is None or not parameters:
         return
+    nodes = list(bodies.walk(bodies.in_file(body), prune=("function_item",)))
+    copies = _copies(nodes, parameters)
+    groups: dict[str, set[str]] = {p: {p} for p in parameters}
+    for local, parameter in copies.items():
+        groups[parameter].add(local)
     found = []
-    for node in bodies.walk(bodies.in_file(body), prune=("function_item",)):
+    for node in nodes:
         for name, target in _used_pointers(node):
-            if name in parameters and not is_shadowed(name, target):
-                found.append(PointerUse(name, node, _describe(node)))
+            parameter = name if name in parameters else copies.get(name)
+            if parameter is None:
+                continue
+            if not is_shadowed(name, target, _same_pointer(groups[parameter])):
+                found.append(PointerUse(parameter, node, _describe(node), name))
     found.sort(key=lambda use: use.at.start)
     yield from found
+
+
+def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:
+    """Locals that hold a parameter's pointer: `let q = p.cast::<T>();` -> {q: p}."""
+    copies: dict[str, str] = {}
+    for node in nodes:
+        if node.type != "let_declaration":
+            continue
+        pattern, value = node.field("pattern"), node.field("value")
+        if pattern is None or value is None or pattern.type != "identifier":
+            continue
+        source = pointer_of(value)
+        parameter = source if source in parameters else copies.get(source or "")
+        if parameter is not None and pattern.text not in parameters:
+            copies[pattern.text] = parameter
+    return copies
 
 
 def _used_pointers(node: Located) -> list[tuple[str, Located]]:
@@ -134,6 +171,11 @@ def _used_pointers(node: Located) -> list[tuple[str, Located]]:
         name = pointer_of(first) if first is not None else None
         return [(name, first)] if name and first is not None else []
     return []
+
+
+def _same_pointer(names: set[str]) -> Callable[[Located], bool]:
+    """`let p = p.cast::<T>();`, `let q = p as *mut T;`: still the parameter's pointer."""
+    return lambda value: pointer_of(value) in names
 
 
 def _describe(node: Located) -> str:

@@ -125,7 +125,8 @@ def _summary(
         panics=tuple(found.panics),
         calls=tuple(call for _, call in found.calls),
         hands_out=tuple(hands_out),
-        release_kinds=tuple(dict.fromkeys(r.kind for r in releases)),
+        # Only memory that comes from the caller is given back for the caller.
+        release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),
         returned_calls=returned,
         guards_its_argument=_guards_its_argument(calls, set(parameters)),
     )

@@ -1,0 +1,99 @@
+"""## What it does
+Checks for exported functions (`extern "C"` with `#[no_mangle]` or
+`#[export_name]`) that can panic and have no panic guard. Panic sources are
+`.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,
+`unimplemented!`, the `assert!` family and indexing `a[i]`, in the function,
+in the macros it invokes, and in every function of the same crate it calls
+(by name, transitively). A guard is `std::panic::catch_unwind` (by any path)
+around the code, a `macro_rules!` macro or function of the crate that runs
+its argument under `catch_unwind`, or a function or macro named in the
+`panic-guards` setting.
+
+## Why is this bad?
+A panic cannot unwind into C, and Go is C here. Since Rust 1.81 a panic that
+reaches an `extern "C"` boundary aborts the process: the Go service dies
+with every request in flight. Before 1.81 it was undefined behaviour.
+
+## Example
+```rust
+#[no_mangle]
+pub extern "C" fn engine_port(config: *const c_char) -> u16 {
+    let text = unsafe { CStr::from_ptr(config) }.to_str().unwrap();
+    text.parse().expect("port")
+}
+```
+
+## Use instead
+```rust
+#[no_mangle]
+pub extern "C" fn engine_port(config: *const c_char) -> u16 {
+    std::panic::catch_unwind(|| {
+        let text = unsafe { CStr::from_ptr(config) }.to_str().ok()?;
+        text.parse().ok()
+    })
+    .ok()
+    .flatten()
+    .unwrap_or(0)
+}
+```
+Or return errors instead of panicking, and keep `catch_unwind` for what is left.
+With `panic-guards = ["ffi_guard"]` a crate's own `ffi_guard!{ .. }` counts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.rust.callgraph import PanicTrace
+from interop_lint.rules.registry import Rule
+
+MAX_SITES = 10
+
+
+def _where(trace: PanicTrace) -> str:
+    place = f"{trace.site.location.path}:{trace.site.location.line}"
+    if not trace.chain:
+        return f"{trace.site.what} at {place}"
+    found = f"{trace.site.what} in `{trace.function}` at {place}"
+    if len(trace.chain) == 1:
+        return found
+    return found + ", via " + " → ".join(f"`{name}`" for name in trace.chain)
+
+
+class FfiPanicEscape(Rule):
+    id = "RS101"
+    name = "ffi-panic-escape"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.RUST})
+    cwe = (248, 755)
+    precision = "high"
+    security_severity = 7.5
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        rust = ctx.facts.rust
+        if rust is None or not rust.exports:
+            return
+        index = ctx.index.rust
+        crate = index.crate_of(ctx.file.path)
+        calls = index.calls_of(crate)
+        for export in rust.exports:
+            start = calls.index_of(ctx.file.path, export.location)
+            traces = calls.panic_traces(start, MAX_SITES) if start is not None else []
+            if not traces:
+                continue
+            yield Violation(
+                export.location,
+                f"`{export.name}` can panic ({_where(traces[0])}) and has no panic guard: "
+                "a panic here aborts the Go process",
+                related=tuple(
+                    RelatedLocation(
+                        t.site.location,
+                        f"{t.site.what} can panic" + (f" (in `{t.function}`)" if t.chain else ""),
+                    )
+                    for t in traces
+                ),
+            )

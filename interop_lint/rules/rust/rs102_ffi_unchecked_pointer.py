@@ -1,0 +1,89 @@
+"""## What it does
+Checks for exported functions that use a raw-pointer parameter in a way that
+requires it to be non-null (`*p`, `&*p`, `(*p).field`, `CStr::from_ptr(p)`,
+`slice::from_raw_parts(p, n)`, `Box::from_raw(p)`, `CString::from_raw(p)`,
+`ptr::read(p)`, `p.read()`, ...) without checking it for null first on every
+path: `p.is_null()` with an early return or in the branch's condition, a
+comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
+`p.as_ref()`/`p.as_mut()` that is matched. Type aliases of pointers count
+as pointers. One finding per parameter, at its first unchecked use.
+
+## Why is this bad?
+Go passes `nil` easily: a zero-value struct field, an empty slice's
+`unsafe.SliceData`, a `C.CString` that was never made. Dereferencing a null
+pointer in Rust is undefined behaviour; in practice a segmentation fault that
+takes the Go process down without a Go stack trace.
+
+## Example
+```rust
+#[no_mangle]
+pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
+    CStr::from_ptr(name).to_bytes().len()
+}
+```
+
+## Use instead
+```rust
+#[no_mangle]
+pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
+    if name.is_null() {
+        return 0;
+    }
+    CStr::from_ptr(name).to_bytes().len()
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.nullness import checked_before
+from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
+from interop_lint.analyzer.rust.syntax import exported_functions
+from interop_lint.analyzer.rust.types import TypeNames
+from interop_lint.rules.registry import Rule
+
+
+class FfiUncheckedPointer(Rule):
+    id = "RS102"
+    name = "ffi-unchecked-pointer"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.RUST})
+    cwe = (476,)
+    precision = "high"
+    security_severity = 7.5
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+            return
+        names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
+        bodies = bodies_of(ctx.file)
+        for export in exported_functions(ctx.file.root):
+            parameters = {p.name: p for p in pointer_parameters(export.node, names)}
+            function = text(export.node.child_by_field_name("name"))
+            reported: set[str] = set()
+            for use in pointer_uses(bodies, export.node, set(parameters)):
+                if use.name in reported or any(
+                    checked_before(use.at, name, bodies) for name in {use.name, use.local}
+                ):
+                    continue
+                reported.add(use.name)
+                parameter = parameters[use.name]
+                yield Violation(
+                    bodies.location(use.at),
+                    f"`{function}` uses pointer `{use.local}` (`{use.what}`) without checking "
+                    "it for null first: a nil pointer from Go is undefined behaviour here",
+                    related=(
+                        RelatedLocation(
+                            ctx.file.location(parameter.node),
+                            f"parameter `{use.name}` of `{function}`",
+                        ),
+                    ),
+                )

@@ -1,0 +1,78 @@
+"""## What it does
+Checks for public `extern "C"` functions that are not declared `unsafe` but
+dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
+`slice::from_raw_parts(p, n)`, `p.read()`, ...), usually inside an
+`unsafe { }` block.
+
+## Why is this bad?
+A safe function promises that no argument can cause undefined behaviour.
+This one cannot keep the promise: any caller, including safe Rust code in the
+crate or a test, can pass a dangling or misaligned pointer and corrupt
+memory without writing `unsafe`. Declaring it `unsafe` puts the obligation
+where it belongs, on the caller, and makes the contract visible.
+
+## Example
+```rust
+#[no_mangle]
+pub extern "C" fn engine_len(engine: *const Engine) -> usize {
+    unsafe { (*engine).items.len() }
+}
+```
+
+## Use instead
+```rust
+/// # Safety
+/// `engine` must come from `engine_new` and not have been freed.
+#[no_mangle]
+pub unsafe extern "C" fn engine_len(engine: *const Engine) -> usize {
+    (*engine).items.len()
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
+from interop_lint.analyzer.rust.syntax import has_modifier, public_extern_functions
+from interop_lint.analyzer.rust.types import TypeNames
+from interop_lint.rules.registry import Rule
+
+
+class FfiSafeFnDerefsPointer(Rule):
+    id = "RS103"
+    name = "ffi-safe-fn-derefs-pointer"
+    level = Level.WARNING
+    file_kinds = frozenset({FileKind.RUST})
+    cwe = (822,)
+    precision = "high"
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if b"extern" not in ctx.file.data:
+            return
+        names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
+        bodies = bodies_of(ctx.file)
+        for function in public_extern_functions(ctx.file.root):
+            if has_modifier(function, "unsafe"):
+                continue
+            parameters = {p.name for p in pointer_parameters(function, names)}
+            use = next(pointer_uses(bodies, function, parameters), None)
+            if use is None:
+                continue
+            name_node = function.child_by_field_name("name")
+            name = text(name_node)
+            where = bodies.location(use.at)
+            yield Violation(
+                ctx.file.location(name_node or function),
+                f"`{name}` is a safe `pub extern` function but dereferences raw pointer "
+                f"`{use.name}` (`{use.what}` at {where.path}:{where.line}): declare it "
+                "`unsafe` and document what callers must guarantee",
+                related=(RelatedLocation(where, f"`{use.name}` is dereferenced here"),),
+            )

@@ -1,0 +1,93 @@
+"""## What it does
+Checks for exported functions that hand Rust-allocated memory to the caller
+(returned, or written through an out-parameter) — `CString::into_raw`,
+`Box::into_raw`, `Box::leak`, a `Vec`'s pointer after `mem::forget` or
+`ManuallyDrop::new` — when no exported function of the crate gives that kind
+of memory back to Rust (`CString::from_raw`, `Box::from_raw` of the same
+type, `Vec::from_raw_parts`). Helpers that exports call and whose result they
+hand on count as the export. Releases in functions an export calls count.
+
+## Why is this bad?
+Memory from Rust's allocator must be freed by Rust, with the type it was
+allocated as. Without a release export the Go side has two choices, both
+wrong: never free it (a leak on every call) or call `C.free` on it (undefined
+behaviour: a different allocator, and for a `Box` or `Vec` the wrong layout).
+
+## Example
+```rust
+#[no_mangle]
+pub extern "C" fn engine_version() -> *mut c_char {
+    CString::new(VERSION).unwrap().into_raw()
+}
+```
+
+## Use instead
+```rust
+#[no_mangle]
+pub extern "C" fn engine_version() -> *mut c_char {
+    CString::new(VERSION).unwrap().into_raw()
+}
+
+/// # Safety
+/// `s` must come from this library and must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn engine_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        drop(CString::from_raw(s));
+    }
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.rules.registry import Rule
+
+_RELEASES = {"cstring": "CString::from_raw", "box": "Box::from_raw", "vec": "Vec::from_raw_parts"}
+
+
+def _memory(kind: str) -> str:
+    family, _, written = kind.partition(":")
+    if family == "cstring":
+        return "a `CString`"
+    if family == "box":
+        return f"a `Box<{written}>`" if written else "a `Box`"
+    return f"a `Vec<{written}>` buffer" if written else "a `Vec` buffer"
+
+
+class FfiLeakedAllocation(Rule):
+    id = "RS105"
+    name = "ffi-leaked-allocation"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.RUST})
+    cwe = (401, 762)
+    precision = "high"
+    security_severity = 5.0
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        rust = ctx.facts.rust
+        if rust is None or not any(f.hands_out for f in rust.functions):
+            return
+        index = ctx.index.rust
+        crate = index.crate_of(ctx.file.path)
+        calls = index.calls_of(crate)
+        reached = index.called_from_exports(crate)
+        for function in rust.functions:
+            if calls.index_of(ctx.file.path, function.location) not in reached:
+                continue
+            for allocation in function.hands_out:
+                if index.releases_kind(crate, allocation.kind):
+                    continue
+                kind = index.canonical_kind(crate, allocation.kind)
+                family = kind.partition(":")[0]
+                yield Violation(
+                    allocation.location,
+                    f"`{function.name}` hands {_memory(kind)} to C (`{allocation.what}`) but "
+                    "no export of the crate gives it back to "
+                    f"Rust (`{_RELEASES[family]}`): Go can only leak it or free it wrongly",
+                )

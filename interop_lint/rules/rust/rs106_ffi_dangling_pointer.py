@@ -1,0 +1,88 @@
+"""## What it does
+Checks for `.as_ptr()` / `.as_mut_ptr()` pointers into memory that is freed
+before the pointer is used: on a temporary that owns memory
+(`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
+`name.to_string().as_ptr()`) when the pointer is kept in a variable, stored
+or returned; or on a local `CString`/`String`/`Vec` whose pointer is returned
+or written to an out-parameter or static while the local itself drops at the
+end of the function. A temporary's pointer passed straight into a call is
+valid for that call and is not reported.
+
+## Why is this bad?
+The owner frees its buffer when it is dropped: a temporary at the end of the
+statement, a local at the end of its scope. The pointer then points into
+freed memory. It often still works in tests, because the allocator has not
+reused the block yet, and then Go reads another request's data or crashes.
+
+## Example
+```rust
+#[no_mangle]
+pub extern "C" fn engine_name() -> *const c_char {
+    let name = CString::new("engine").unwrap();
+    name.as_ptr()
+}
+```
+
+## Use instead
+```rust
+#[no_mangle]
+pub extern "C" fn engine_name() -> *mut c_char {
+    CString::new("engine").unwrap().into_raw() // and export a function that frees it
+}
+```
+For a constant, `c"engine".as_ptr()` points into static memory and is fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.dangling import DanglingPointer, dangling_pointers
+from interop_lint.rules.registry import Rule
+
+_KEPT = {
+    "let": "is kept in a variable",
+    "assign": "is stored",
+    "write": "is written through a pointer",
+    "return": "is returned",
+    "static": "is stored in a static",
+}
+
+
+def _explain(found: DanglingPointer) -> str:
+    owner = " ".join(found.owner.split())
+    if len(owner) > 48:
+        owner = owner[:47] + "…"
+    if not found.local:
+        return (
+            f"pointer into the temporary `{owner}` {_KEPT.get(found.kept, 'outlives it')}, "
+            "but the temporary is freed at the end of the statement"
+        )
+    how = "is returned" if found.kept in ("return", "static") else f"is written to `{found.kept}`"
+    if found.kept == "static":
+        how = "is stored in a static"
+    return f"pointer into local `{owner}` {how}, but `{owner}` is freed when the function returns"
+
+
+class FfiDanglingPointer(Rule):
+    id = "RS106"
+    name = "ffi-dangling-pointer"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.RUST})
+    cwe = (416, 825)
+    precision = "high"
+    security_severity = 8.0
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if b"as_ptr" not in ctx.file.data and b"as_mut_ptr" not in ctx.file.data:
+            return
+        bodies = bodies_of(ctx.file)
+        for found in dangling_pointers(bodies):
+            yield Violation(
+                bodies.span_location(found.method, found.call),
+                f"dangling pointer: the {_explain(found)}",
+            )

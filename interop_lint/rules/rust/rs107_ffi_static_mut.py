@@ -1,0 +1,80 @@
+"""## What it does
+Checks for exported functions that read or write a `static mut` of their
+crate (in their body or in a macro they invoke).
+
+## Why is this bad?
+Go calls exported functions from whichever OS thread the goroutine runs on,
+many at once. Unsynchronised access to a `static mut` from several threads is
+a data race: undefined behaviour in Rust, lost updates and torn values in
+practice. Rust 2024 rejects references to `static mut` for this reason.
+
+## Example
+```rust
+static mut CALLS: u64 = 0;
+
+#[no_mangle]
+pub extern "C" fn engine_tick() -> u64 {
+    unsafe {
+        CALLS += 1;
+        CALLS
+    }
+}
+```
+
+## Use instead
+```rust
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+#[no_mangle]
+pub extern "C" fn engine_tick() -> u64 {
+    CALLS.fetch_add(1, Ordering::Relaxed) + 1
+}
+```
+Use a `Mutex` or `OnceLock` for anything larger than a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.statics import static_mut_uses
+from interop_lint.analyzer.rust.syntax import exported_functions
+from interop_lint.rules.registry import Rule
+
+
+class FfiStaticMut(Rule):
+    id = "RS107"
+    name = "ffi-static-mut"
+    level = Level.WARNING
+    file_kinds = frozenset({FileKind.RUST})
+    cwe = (362,)
+    precision = "high"
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+            return
+        statics = ctx.index.rust.static_muts(ctx.index.rust.crate_of(ctx.file.path))
+        if not statics:
+            return
+        bodies = bodies_of(ctx.file)
+        for export in exported_functions(ctx.file.root):
+            uses = static_mut_uses(bodies, export.node, set(statics))
+            if not uses:
+                continue
+            name = uses[0].text
+            path, static = statics[name]
+            yield Violation(
+                bodies.location(uses[0]),
+                f"`{text(export.node.child_by_field_name('name'))}` uses `static mut {name}` "
+                f"(declared at {path}:{static.location.line}) without synchronisation: Go calls "
+                "exports from many threads at once, so this is a data race",
+                related=(
+                    RelatedLocation(static.location, f"`static mut {name}` is declared here"),
+                ),
+            )

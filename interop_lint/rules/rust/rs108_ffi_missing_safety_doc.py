@@ -1,0 +1,76 @@
+"""## What it does
+Checks for exported `pub unsafe extern` functions whose documentation has no
+`# Safety` section.
+
+## Why is this bad?
+An `unsafe fn` shifts obligations to its caller: which pointers may be null,
+how long they must live, who frees what, which thread may call. The caller
+here is a Go programmer reading the header or the Rust docs; without a
+`# Safety` section the contract exists only in the author's head, and the
+Go side gets it wrong. Clippy's `missing_safety_doc` asks the same of every
+public `unsafe fn`.
+
+## Example
+```rust
+/// Frees an engine.
+#[no_mangle]
+pub unsafe extern "C" fn engine_free(engine: *mut Engine) {
+    drop(Box::from_raw(engine));
+}
+```
+
+## Use instead
+```rust
+/// Frees an engine.
+///
+/// # Safety
+/// `engine` must come from `engine_new` and must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn engine_free(engine: *mut Engine) {
+    drop(Box::from_raw(engine));
+}
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.syntax import (
+    doc_comments_of,
+    exported_functions,
+    has_modifier,
+    is_public,
+)
+from interop_lint.rules.registry import Rule
+
+_SAFETY_HEADING = re.compile(r"^\s*#{1,6}\s*safety\b", re.IGNORECASE | re.MULTILINE)
+
+
+class FfiMissingSafetyDoc(Rule):
+    id = "RS108"
+    name = "ffi-missing-safety-doc"
+    level = Level.NOTE
+    file_kinds = frozenset({FileKind.RUST})
+    precision = "very-high"
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+            return
+        for export in exported_functions(ctx.file.root):
+            function = export.node
+            if not (is_public(function) and has_modifier(function, "unsafe")):
+                continue
+            if _SAFETY_HEADING.search("\n".join(doc_comments_of(function))):
+                continue
+            name = function.child_by_field_name("name")
+            yield Violation(
+                ctx.file.location(name if name is not None else function),
+                f"`{text(name)}` is a public `unsafe` export without a `# Safety` section in its "
+                "doc comment: say what the caller must guarantee",
+            )

@@ -119,3 +119,9 @@ def test_findings_in_headers_can_be_suppressed_inline(project: Project) -> None:
         "// interop-lint: ignore[XL101]\nvoid engine_new(int x);\n",
     )
     assert _xl(project) == []
+
+
+def test_a_go_file_without_a_preamble_calls_nothing_declared(project: Project) -> None:
+    _crate(project, "rust", "engine", '#[no_mangle]\npub extern "C" fn engine_new() {}\n')
+    project.write("go/engine.go", 'package engine\n\nimport "C"\n\nfunc New() { C.engine_new() }\n')
+    assert _xl(project) == []

@@ -147,7 +147,8 @@ class CIndex:
         found = self._by_name.get(path)
         if found is None:
             found = self._by_name[path] = defaultdict(list)
-            for function in self.units[path].functions:
+            unit = self.units.get(path)  # a Go file without a preamble has no C
+            for function in unit.functions if unit is not None else ():
                 found[function.name].append(function)
         return found
 

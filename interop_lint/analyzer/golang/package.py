@@ -24,7 +24,10 @@ class GoPackage:
 
     @cached_property
     def _types(self) -> dict[str, TypeExpr]:
-        return {d.name: d.type for f in self.files for d in f.types}
+        # Files behind different build tags may declare one name differently (a C
+        # type for cgo builds, a syscall type for the others): the cgo files win.
+        ordered = sorted(self.files, key=lambda f: f.imports_c)
+        return {d.name: d.type for f in ordered for d in f.types}
 
     def lookup_type(self, name: str) -> TypeExpr | None:
         """The declared type of a type name of the package (`T`), or None."""

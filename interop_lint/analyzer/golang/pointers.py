@@ -1,8 +1,8 @@
 """Go pointers at the C boundary: what a C call receives, and what C memory holds.
 
 The questions of GO102 (does the Go memory an argument points to hold Go
-pointers?), GO104 (is `&s[0]` of a possibly empty slice passed to C?) and
-GO107 (is a Go pointer stored into C memory?), answered with `Inference`.
+pointers?) and GO107 (is a Go pointer stored into C memory?), answered with
+`Inference`.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.flow import UseKind, value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import (
-    FUNCTION_TYPES,
     arguments,
     callee,
     is_address_of,
     is_deref,
-    operator,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -38,7 +35,6 @@ from interop_lint.analyzer.golang.types import (
 from interop_lint.analyzer.parsing import descendants_of_type, text, walk
 
 _MAX_ALIAS_DEPTH = 16
-_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 
 
 def c_function_calls(file: GoFile) -> Iterator[tuple[Node, str]]:
@@ -135,129 +131,6 @@ def pins_memory(file: GoFile, node: Node) -> bool:
         if callee(call).endswith(".Pin") and len(arguments(call)) == 1:
             return True
     return False
-
-
-# -- GO104 ---------------------------------------------------------------------------------
-
-
-def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
-    """(`&s[0]`, `s`) for every address of a first element in the file."""
-    for node in descendants_of_type(file.root, "unary_expression"):
-        if not is_address_of(node):
-            continue
-        index = unparen(node.child_by_field_name("operand"))
-        if index is None or index.type != "index_expression":
-            continue
-        position = index.child_by_field_name("index")
-        if position is not None and file.constant(position) == 0:
-            container = index.child_by_field_name("operand")
-            if container is not None:
-                yield node, container
-
-
-def reaches_c_call(file: GoFile, expr: Node) -> str | None:
-    """The C function a pointer expression is passed to (directly, converted, or
-    through local variables), if any."""
-    for use in value_uses(file, expr).uses:
-        if use.kind == UseKind.ARGUMENT and use.call is not None:
-            name = file.c_function(use.call)
-            if name is not None:
-                return name
-    return None
-
-
-def may_be_empty(inference: Inference, container: Node) -> bool:
-    """Whether a slice may be empty where `&s[0]` is taken: it is a slice (not an array),
-    not made non-empty where it is defined, not inside `range s`, and its function
-    checks no `len(s)`/`cap(s)`."""
-    file = inference.file
-    if not is_slice(inference.type_of(container), inference.lookup):
-        return False
-    if _non_empty_definition(inference, container) or _inside_range_over(container):
-        return False
-    return not has_length_check(file, container)
-
-
-def _non_empty_definition(inference: Inference, container: Node) -> bool:
-    file = inference.file
-    binding = file.binding(container)
-    if binding is None or binding.is_parameter:
-        return False
-    definitions = [unparen(v) for _, v in binding.definitions()]
-    return bool(definitions) and all(v is not None and _is_non_empty(file, v) for v in definitions)
-
-
-def _is_non_empty(file: GoFile, value: Node) -> bool:
-    if value.type == "composite_literal":
-        body = value.child_by_field_name("body")
-        return body is not None and body.named_child_count > 0
-    if file.builtin_call(value, "append"):
-        return len(arguments(value)) > 1
-    if file.builtin_call(value, "make"):
-        args = arguments(value)
-        length = file.constant(args[1]) if len(args) > 1 else None
-        return length is not None and length > 0
-    converted = file.conversion(value)
-    if converted is not None:
-        operand = unparen(converted[1])
-        literals = descendants_of_type(operand, "interpreted_string_literal") if operand else ()
-        return any(len(text(lit)) > 2 for lit in literals)
-    return False
-
-
-def _inside_range_over(container: Node) -> bool:
-    wanted = _normal(container)
-    node = container.parent
-    while node is not None and node.type not in FUNCTION_TYPES:
-        if node.type == "for_statement":
-            clause = next((c for c in node.named_children if c.type == "range_clause"), None)
-            if clause is not None and _normal(clause.child_by_field_name("right")) == wanted:
-                return True
-        node = node.parent
-    return False
-
-
-def has_length_check(file: GoFile, container: Node) -> bool:
-    """Whether the function compares `len(s)` or `cap(s)` anywhere, `s` as written or
-    the slice whose length made it (`ptrs := make([]T, len(parts))` checks `parts`)."""
-    scope = file.scope(container)
-    if scope is None:
-        return False
-    wanted = {_normal(container), *_length_sources(file, container)}
-    for call in descendants_of_type(scope.function, "call_expression"):
-        if not (file.builtin_call(call, "len") or file.builtin_call(call, "cap")):
-            continue
-        args = arguments(call)
-        if len(args) == 1 and _normal(args[0]) in wanted and _in_check(call):
-            return True
-    return False
-
-
-def _length_sources(file: GoFile, container: Node) -> list[str]:
-    binding = file.binding(container)
-    found = []
-    for _, value in binding.definitions() if binding is not None else ():
-        value = unparen(value)
-        if value is None or not file.builtin_call(value, "make"):
-            continue
-        args = arguments(value)
-        length = unparen(args[1]) if len(args) > 1 else None
-        if length is not None and file.builtin_call(length, "len") and arguments(length):
-            found.append(_normal(arguments(length)[0]))
-    return found
-
-
-def _in_check(call: Node) -> bool:
-    node = call.parent
-    while node is not None and node.type in ("parenthesized_expression", "binary_expression"):
-        if node.type == "binary_expression" and operator(node) in _COMPARISONS:
-            return True
-        node = node.parent
-    return node is not None and node.type in ("expression_switch_statement", "expression_case")
-
-
-def _normal(node: Node | None) -> str:
-    return "".join(text(unparen(node)).split())
 
 
 # -- GO107 ---------------------------------------------------------------------------------

@@ -178,19 +178,28 @@ def is_go_pointer_type(t: TypeExpr | None, lookup: TypeLookup) -> bool:
     chan, func, interface. C types, `unsafe.Pointer` and `uintptr` are not."""
     u = underlying(t, lookup)
     if u.kind == Kind.POINTER:
-        return not is_c_pointer_type(u) and not is_c_type(_resolved_elem(u, lookup))
+        return not points_to_c(u, lookup)
     if u.kind in (Kind.SLICE, Kind.MAP, Kind.CHAN, Kind.FUNC, Kind.INTERFACE):
         return True
     return u.kind == Kind.NAME and u.name in _POINTERFUL_BUILTINS
 
 
-def _resolved_elem(t: TypeExpr, lookup: TypeLookup) -> TypeExpr | None:
-    elem = t.elem
-    if elem is not None and elem.kind == Kind.NAME and not is_c_type(elem):
-        declared = lookup(elem.name)
-        if declared is not None and declared.kind == Kind.NAME:
-            return underlying(declared, lookup)
-    return elem
+def points_to_c(t: TypeExpr, lookup: TypeLookup) -> bool:
+    """`*C.T`, `**C.T`, or a pointer to a package type declared as a C type
+    (`type addrinfo = C.struct_addrinfo`): the Go spelling of a C pointer."""
+    pointee = t.elem
+    for _ in range(_MAX_DEPTH):
+        if pointee is None:
+            return False
+        if is_c_type(pointee):
+            return True
+        if pointee.kind == Kind.POINTER:
+            pointee = pointee.elem
+        elif pointee.kind == Kind.NAME and underlying(pointee, lookup) != pointee:
+            pointee = underlying(pointee, lookup)
+        else:
+            return False
+    return False
 
 
 def contains_go_pointers(t: TypeExpr | None, lookup: TypeLookup) -> bool:

@@ -20,13 +20,14 @@ from interop_lint.analyzer.golang.flow import Assigned, UseKind, classify
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import outer_paren, unparen
+from interop_lint.analyzer.golang.syntax import operator, outer_paren, unparen
 from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr, underlying
 from interop_lint.analyzer.parsing import descendants_of_type, text, walk
 
 # Functions that only print or format an address (an integer to them).
 _FORMATTING = ("fmt.", "log.", "print", "println", "strconv.")
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "&^", "<<", ">>"})
+_INTEGER_READS = frozenset({"identifier", "selector_expression", "index_expression"})
 _HUGE_ARRAY = 1 << 20
 _MAX_ALIASES = 32
 
@@ -137,19 +138,21 @@ def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
     if operand is None:
         return None
     candidates = []
-    for node in walk(operand, prune=("call_expression", "func_literal", "index_expression")):
-        if node.type == "call_expression":
+    stack = [operand]
+    while stack:  # the operands of the arithmetic, not what they are made of
+        node = unparen(stack.pop())
+        if node is None:
+            continue
+        if node.type == "binary_expression" and operator(node) in _ARITHMETIC:
+            stack.extend(node.named_children)
+        elif node.type == "call_expression":
             converted = file.conversion(node)
             if converted is not None and _is_named(converted[0], "uintptr"):
                 inner = file.strip_conversions(converted[1])
                 if not is_integer_type(inference.type_of(inner)):
                     return None  # `uintptr(p) + off`: made in this expression
-            continue
-        if node.type in ("identifier", "selector_expression", "index_expression"):
-            if node.parent is not None and node.parent.type == "selector_expression":
-                continue
-            if is_uintptr(inference.type_of(node)):
-                candidates.append(node)
+        elif node.type in _INTEGER_READS and is_uintptr(inference.type_of(node)):
+            candidates.append(node)
     for node in candidates:
         if _made_elsewhere(inference, node):
             return node

@@ -37,7 +37,7 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.pointers import (
+from interop_lint.analyzer.golang.slices import (
     first_element_addresses,
     may_be_empty,
     reaches_c_call,

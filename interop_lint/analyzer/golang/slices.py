@@ -1,0 +1,183 @@
+"""`&s[0]` at the C boundary (GO104): may the slice be empty where it is indexed?
+
+A slice is taken to be non-empty where the code shows it: an array (fixed
+length), a definition that cannot be empty (`make([]T, 64)`, a non-empty
+literal, `append(s, x)`, `[]byte(s + "\\x00")`), inside `for ... range s`,
+or a function that checks its length: `len(s)` or `cap(s)` in a comparison
+or a `switch`, `n := len(s)` with `n` compared, `s == ""` for the string a
+byte slice was converted from, or the length of the slice it was made from
+(`ptrs := make([]*C.char, len(parts))` is checked by `len(parts)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.flow import UseKind, value_uses
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
+    arguments,
+    is_address_of,
+    operator,
+    unparen,
+)
+from interop_lint.analyzer.golang.types import is_slice
+from interop_lint.analyzer.parsing import descendants_of_type, text
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
+
+
+def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
+    """(`&s[0]`, `s`) for every address of a first element in the file."""
+    for node in descendants_of_type(file.root, "unary_expression"):
+        if not is_address_of(node):
+            continue
+        index = unparen(node.child_by_field_name("operand"))
+        if index is None or index.type != "index_expression":
+            continue
+        position = index.child_by_field_name("index")
+        if position is not None and file.constant(position) == 0:
+            container = index.child_by_field_name("operand")
+            if container is not None:
+                yield node, container
+
+
+def reaches_c_call(file: GoFile, expr: Node) -> str | None:
+    """The C function a pointer expression is passed to (directly, converted, or
+    through local variables), if any."""
+    for use in value_uses(file, expr).uses:
+        if use.kind == UseKind.ARGUMENT and use.call is not None:
+            name = file.c_function(use.call)
+            if name is not None:
+                return name
+    return None
+
+
+def may_be_empty(inference: Inference, container: Node) -> bool:
+    """Whether a slice may be empty where `&s[0]` is taken (see the module docstring)."""
+    if not is_slice(inference.type_of(container), inference.lookup):
+        return False
+    if _non_empty_definition(inference.file, container) or _inside_range_over(container):
+        return False
+    return not has_length_check(inference.file, container)
+
+
+def _non_empty_definition(file: GoFile, container: Node) -> bool:
+    binding = file.binding(container)
+    if binding is None or binding.is_parameter:
+        return False
+    definitions = [unparen(v) for _, v in binding.definitions()]
+    return bool(definitions) and all(v is not None and _is_non_empty(file, v) for v in definitions)
+
+
+def _is_non_empty(file: GoFile, value: Node) -> bool:
+    if value.type == "composite_literal":
+        body = value.child_by_field_name("body")
+        return body is not None and body.named_child_count > 0
+    if file.builtin_call(value, "append"):
+        return len(arguments(value)) > 1
+    if file.builtin_call(value, "make"):
+        args = arguments(value)
+        length = file.constant(args[1]) if len(args) > 1 else None
+        return length is not None and length > 0
+    converted = file.conversion(value)
+    if converted is not None:
+        operand = unparen(converted[1])
+        literals = descendants_of_type(operand, "interpreted_string_literal") if operand else ()
+        return any(len(text(lit)) > 2 for lit in literals)
+    return False
+
+
+def _inside_range_over(container: Node) -> bool:
+    wanted = _normal(container)
+    node = container.parent
+    while node is not None and node.type not in FUNCTION_TYPES:
+        if node.type == "for_statement":
+            clause = next((c for c in node.named_children if c.type == "range_clause"), None)
+            if clause is not None and _normal(clause.child_by_field_name("right")) == wanted:
+                return True
+        node = node.parent
+    return False
+
+
+def has_length_check(file: GoFile, container: Node) -> bool:
+    """Whether the function of `container` checks its length (see the module docstring)."""
+    scope = file.scope(container)
+    if scope is None:
+        return False
+    wanted = {_normal(container), *_made_from(file, container)}
+    for node in descendants_of_type(scope.function, ("call_expression", "binary_expression")):
+        if node.type == "binary_expression":
+            if _is_empty_string_test(node, wanted):
+                return True
+            continue
+        if not (file.builtin_call(node, "len") or file.builtin_call(node, "cap")):
+            continue
+        args = arguments(node)
+        if len(args) == 1 and _normal(args[0]) in wanted and _checked(file, node):
+            return True
+    return False
+
+
+def _made_from(file: GoFile, container: Node) -> list[str]:
+    """What a slice's length comes from: `x` in `make([]T, len(x))` and `[]byte(x)`."""
+    binding = file.binding(container)
+    found = []
+    for _, value in binding.definitions() if binding is not None else ():
+        value = unparen(value)
+        if value is None:
+            continue
+        converted = file.conversion(value)
+        if converted is not None:
+            found.append(_normal(converted[1]))
+        elif file.builtin_call(value, "make"):
+            args = arguments(value)
+            length = unparen(args[1]) if len(args) > 1 else None
+            if length is not None and file.builtin_call(length, "len") and arguments(length):
+                found.append(_normal(arguments(length)[0]))
+    return found
+
+
+def _checked(file: GoFile, length: Node) -> bool:
+    """`len(s)` in a comparison or a switch, or kept in a variable that is compared."""
+    if _in_comparison(length):
+        return True
+    parent = length.parent
+    statement = parent.parent if parent is not None else None
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    left = statement.child_by_field_name("left")
+    values = parent.named_children
+    if left is None or length not in values or len(left.named_children) != len(values):
+        return False
+    binding = file.binding(left.named_children[values.index(length)])
+    return binding is not None and any(_in_comparison(read) for read in binding.reads)
+
+
+def _in_comparison(node: Node) -> bool:
+    current = node.parent
+    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
+        if current.type == "binary_expression" and operator(current) in _COMPARISONS:
+            return True
+        current = current.parent
+    return current is not None and current.type in (
+        "expression_switch_statement",
+        "expression_case",
+    )
+
+
+def _is_empty_string_test(node: Node, wanted: set[str]) -> bool:
+    if operator(node) not in ("==", "!="):
+        return False
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    sides = {_normal(left), _normal(right)}
+    return ('""' in sides or "``" in sides) and bool(sides & wanted)
+
+
+def _normal(node: Node | None) -> str:
+    return "".join(text(unparen(node)).split())

@@ -84,7 +84,7 @@ class CrateLinks:
         symbols = self.rust_bound(path)
         matched: Counter[Crate] = Counter()
         for symbol in symbols:
-            crates = {self._rust.crate_of(p) for p, _ in self._exports(symbol)}
+            crates = {crate for crate, _, _ in self._exports(symbol)}
             matched.update(crates - {None})  # a loose .rs file is no crate to link to
         if not matched:
             return None
@@ -137,8 +137,16 @@ class CrateLinks:
     def _rust(self):  # type: ignore[no-untyped-def]
         return self._project.rust
 
-    def _exports(self, symbol: str) -> list[tuple[str, RustExport]]:
-        return self._rust.exports_by_symbol.get(symbol, [])
+    @cached_property
+    def _exports_by_symbol(self) -> dict[str, list[tuple[Crate, str, RustExport]]]:
+        return {
+            symbol: [(self._rust.crate_of(path), path, export) for path, export in exports]
+            for symbol, exports in self._rust.exports_by_symbol.items()
+        }
+
+    def _exports(self, symbol: str) -> list[tuple[Crate, str, RustExport]]:
+        """(crate, file, export) of every export of a symbol."""
+        return self._exports_by_symbol.get(symbol, [])
 
     def near(self, path: str, link: Link, directory: str | None) -> bool:
         """Whether a place is at least as near to the unit as its linked crate."""
@@ -150,15 +158,16 @@ class CrateLinks:
         if link is None:
             return None
         exports = self._exports(symbol)
-        own = [(p, e) for p, e in exports if self._rust.crate_of(p) == link.crate]
+        own = [(p, e) for crate, p, e in exports if crate == link.crate]
         if own:
             return own[0]
-        nearby = [(p, e) for p, e in exports if self.near(path, link, self._rust.crate_of(p))]
-        return nearest_unique(directory_of(path), nearby, lambda pe: self._rust.crate_of(pe[0]))
+        nearby = [x for x in exports if self.near(path, link, x[0])]
+        found = nearest_unique(directory_of(path), nearby, lambda x: x[0])
+        return None if found is None else (found[1], found[2])
 
     def exported_near(self, path: str, symbol: str, link: Link) -> bool:
         """Whether a crate at least as near as the linked one exports `symbol`."""
-        return any(self.near(path, link, self._rust.crate_of(p)) for p, _ in self._exports(symbol))
+        return any(self.near(path, link, crate) for crate, _, _ in self._exports(symbol))
 
     def defined_in_c(self, path: str, name: str, link: Link) -> bool:
         """Whether C provides `name` to a unit: libc, its own context, or a C definition nearby."""

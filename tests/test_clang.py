@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 
 from interop_lint.analyzer.clang.facts import CFileFacts, CKind, CType
-from interop_lint.analyzer.clang.preprocess import mask_cplusplus
+from interop_lint.analyzer.clang.preprocess import mask_cplusplus, mask_export_macros
 from interop_lint.analyzer.clang.syntax import spell
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.extract import extract_facts
@@ -195,3 +195,20 @@ int32_t ENGINE_CALL engine_sub(int32_t a);
     assert _signature(unit, "engine_name") == "const char * ()"
     assert _signature(unit, "engine_hash") == "unsigned long ()"
     assert _signature(unit, "engine_sub") == "int32_t (int32_t)"
+
+
+def test_export_macros_defined_in_the_header_parse_without_errors() -> None:
+    source = b"""#ifdef _WIN32
+#define ENGINE_API __declspec(dllexport)
+#else
+#define ENGINE_API __attribute__((visibility("default")))
+#endif
+#define ENGINE_LEN 16
+ENGINE_API int32_t engine_add(int32_t a, int32_t b);
+ENGINE_API const char *engine_name(char buffer[ENGINE_LEN]);
+"""
+    facts = _facts(source)
+    assert not facts.notifications
+    assert _signature(facts.c, "engine_add") == "int32_t (int32_t, int32_t)"
+    assert _signature(facts.c, "engine_name") == "const char * (char *)"
+    assert b"ENGINE_LEN]" in mask_export_macros(source), "a macro with a value stays"

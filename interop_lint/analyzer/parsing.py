@@ -14,7 +14,7 @@ from functools import cache
 import tree_sitter
 from tree_sitter import Node, Tree
 
-from interop_lint.analyzer.clang.preprocess import mask_cplusplus
+from interop_lint.analyzer.clang import preprocess
 
 
 class Grammar(StrEnum):
@@ -41,7 +41,7 @@ def _parser(grammar: Grammar) -> tree_sitter.Parser:
 
 def parse(grammar: Grammar, data: bytes) -> Tree:
     if grammar is Grammar.C:
-        data = mask_cplusplus(data)  # same length: positions are unchanged
+        data = preprocess.prepare(data)  # same length: positions are unchanged
     return _parser(grammar).parse(data)
 
 

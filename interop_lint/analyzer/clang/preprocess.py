@@ -6,6 +6,12 @@ A C++-compatible header wraps its declarations in
 and reports a syntax error in every such header. A C compiler never sees
 those lines (`__cplusplus` is not defined in C), so we blank them out before
 parsing, byte for byte, keeping every position where it was.
+
+Export macros are the other common stumbling block: in
+`ENGINE_API int32_t f(void);` tree-sitter-c takes `ENGINE_API` for the type.
+A macro that the same text defines as nothing but an attribute
+(`__attribute__((visibility("default")))`, `__declspec(dllexport)`, empty)
+expands to nothing a type depends on, so its uses are blanked out too.
 """
 
 from __future__ import annotations
@@ -28,6 +34,35 @@ def _opens(directive: bytes, rest: bytes) -> str:
     if directive == b"if" and _NOT_CPLUSPLUS.match(rest):
         return "c"
     return "other"
+
+
+_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(?P<name>[A-Za-z_]\w*)(?P<rest>.*)$", re.M)
+_ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s+(?:__attribute__|__declspec|\[\[|extern\b))")
+
+
+def prepare(data: bytes) -> bytes:
+    """C text made easier for tree-sitter-c, every byte where it was."""
+    return mask_export_macros(mask_cplusplus(data))
+
+
+def mask_export_macros(data: bytes) -> bytes:
+    """`data` with the uses of attribute-only object-like macros blanked out."""
+    if b"define" not in data:
+        return data
+    verdicts: dict[bytes, bool] = {}
+    for match in _DEFINE.finditer(data):
+        name, rest = match.group("name"), match.group("rest")
+        attribute_only = not rest.startswith(b"(") and bool(_ATTRIBUTE_VALUE.match(rest))
+        verdicts[name] = verdicts.get(name, True) and attribute_only
+    names = [re.escape(name) for name, ok in verdicts.items() if ok]
+    if not names:
+        return data
+    use = re.compile(rb"\b(?:" + b"|".join(names) + rb")\b")
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines):
+        if not line.lstrip().startswith(b"#"):
+            lines[number] = use.sub(lambda m: b" " * len(m.group(0)), line)
+    return b"\n".join(lines)
 
 
 def mask_cplusplus(data: bytes) -> bytes:

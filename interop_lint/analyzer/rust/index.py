@@ -159,6 +159,13 @@ class RustIndex:
         family, _, written = kind.partition(":")
         if not written:
             return family
+        if "." in written:  # `Buffer.data`: the pointee of that field's type
+            holder, _, field = written.partition(".")
+            declared = self.type_named(crate, self.resolve_name(crate, holder))
+            fields = declared[1].fields if declared and isinstance(declared[1], RustStruct) else ()
+            written = next((f.type for f in fields if f.name == field), "")
+            if not written.startswith("*"):
+                return family
         resolved = parse_type(self.resolve_name(crate, written))
         if resolved is not None and resolved.type == "pointer_type":
             resolved = resolved.child_by_field_name("type")

@@ -42,7 +42,8 @@ class OwnershipSite:
     # The expressions that carry the memory out: the call itself, or for a
     # forgotten `Vec` the `v.as_mut_ptr()` calls on it.
     carriers: tuple[Located, ...] = ()
-    pointer: str | None = None  # for a release: the pointer given back (`p` of `from_raw(p)`)
+    pointer: str | None = None  # for a release: the name given back (`p` of `from_raw(p)`)
+    field: str | None = None  # ... and the field of it that holds the pointer (`buf.data`)
 
 
 def _qualified(called: Callee) -> str:
@@ -78,6 +79,10 @@ def _constructed_type(value: Located | None) -> str | None:
         if current.type == "struct_expression":
             name = current.field("name")
             return _type_name(name.node) if name is not None else None
+        if current.type == "identifier":  # a unit struct: `Box::new(Engine)`
+            name = current.text
+            is_type = name[:1].isupper() and not name.isupper() and name not in _NOT_TYPES
+            return name if is_type else None
         if current.type in ("try_expression",):
             current = strip(current.named_children()[0])
             continue
@@ -251,41 +256,57 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
         first = next(iter(arguments(call)), None)
         if first is None:
             continue
+        first = _through_local(first)
         if qualified == "CString::from_raw":
-            found.append(OwnershipSite("cstring", qualified, call, pointer=_released(first)))
+            found.append(OwnershipSite("cstring", qualified, call, (), *_released(first)))
         elif qualified == "Box::from_raw":
             view = _slice_view(first)
             if view is not None:
                 element = _cast_type(view[1])
                 kind = f"vec:{element}" if element else "vec"
-                found.append(OwnershipSite(kind, qualified, call, pointer=view[0]))
+                found.append(OwnershipSite(kind, qualified, call, (), *view[0]))
             else:
                 content = _turbofish(call) or _cast_type(first) or _annotated(call.parent(), "Box")
                 kind = f"box:{content}" if content else "box"
-                found.append(OwnershipSite(kind, qualified, call, pointer=_released(first)))
+                found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
         elif qualified in ("Vec::from_raw_parts", "String::from_raw_parts"):
             element = "u8" if qualified.startswith("String") else _turbofish(call)
             element = element or _cast_type(first) or _annotated(call.parent(), "Vec")
             kind = f"vec:{element}" if element else "vec"
-            found.append(OwnershipSite(kind, qualified, call, pointer=_released(first)))
+            found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
     return found
 
 
-def _released(argument: Located) -> str | None:
-    """The name behind a released pointer: `p`, `p as *mut T`, `buf.ptr`, `(*h).data`."""
+def _through_local(argument: Located) -> Located:
+    """The value a local was bound to: `slice` of `let slice = ..; Box::from_raw(slice)`."""
+    current = strip(argument)
+    if current.type != "identifier":
+        return argument
+    declaration = local_declaration(current.text, current)
+    value = declaration.field("value") if declaration is not None else None
+    return value if value is not None else argument
+
+
+def _released(argument: Located) -> tuple[str | None, str | None]:
+    """The name behind a released pointer, and the field it is read from:
+    (`p`, None) for `p` or `p as *mut T`; (`buf`, `ptr`) for `buf.ptr` or `(*buf).ptr`."""
     name = pointer_of(argument)
     if name is not None:
-        return name
+        return name, None
     current = strip(argument)
+    field = None
     while current.type in ("field_expression", "unary_expression", "parenthesized_expression"):
+        if current.type == "field_expression":
+            read = current.field("field")
+            field = read.text if read is not None else None
         inner = current.field("value") or next(iter(current.named_children()), None)
         if inner is None:
-            return None
+            return None, None
         current = strip(inner)
-    return current.text if current.type == "identifier" else None
+    return (current.text, field) if current.type == "identifier" else (None, None)
 
 
-def _slice_view(argument: Located) -> tuple[str | None, Located] | None:
+def _slice_view(argument: Located) -> tuple[tuple[str | None, str | None], Located] | None:
     """(pointer, its expression) of `slice::from_raw_parts_mut(p, n)` inside `Box::from_raw(..)`."""
     current = strip(argument)
     if current.type != "call_expression":
@@ -322,3 +343,11 @@ def pointee_name(type_node: Node | None, depth: int = 1) -> str | None:
         current = current.child_by_field_name("type")
     name = _type_name(current)
     return None if name == "c_void" else name
+
+
+def named_type(type_node: Node | None) -> str | None:
+    """`Buffer` of `Buffer`, `&Buffer`, `*mut Buffer`: the named type behind references."""
+    current = type_node
+    while current is not None and current.type in ("reference_type", "pointer_type"):
+        current = current.child_by_field_name("type")
+    return base_name(current) or None if current is not None else None

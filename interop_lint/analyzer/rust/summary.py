@@ -28,6 +28,7 @@ from interop_lint.analyzer.rust.flow import destination, handed_to_caller
 from interop_lint.analyzer.rust.ownership import (
     OwnershipSite,
     allocation_sites,
+    named_type,
     pointee_name,
     release_sites,
 )
@@ -188,8 +189,11 @@ def _release(
 ) -> Release:
     parameter = parameters.get(site.pointer) if site.pointer is not None else None
     kind = site.kind
-    if parameter is not None:
+    if parameter is not None and site.field is None:
         kind = _with_type(kind, pointee_name(_expand(parameter[1], aliases)))
+    elif parameter is not None:  # `buffer.data`: the index reads the field's type
+        holder = named_type(_expand(parameter[1], aliases))
+        kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)
     return Release(
         kind=kind,
         location=bodies.location(site.call),

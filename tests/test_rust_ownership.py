@@ -1,0 +1,158 @@
+"""RS105/RS106's questions, and the ownership facts the cross-language rules read."""
+
+from __future__ import annotations
+
+import pytest
+
+from interop_lint.analyzer.rust.dangling import dangling_pointers
+from tests.rust_helpers import bodies, project_index, rust_facts
+
+HEADER = """
+use std::ffi::CString;
+use std::os::raw::c_char;
+pub struct Engine;
+pub type EngineHandle = *mut Engine;
+#[repr(C)] pub struct Buffer { pub data: *mut u8, pub len: usize }
+"""
+
+
+def _hands_out(body: str, signature: str = "() -> *mut c_char") -> list[tuple[str, str]]:
+    facts = rust_facts(f'{HEADER}#[no_mangle]\npub extern "C" fn f{signature} {{\n{body}\n}}\n')
+    (export,) = facts.exports
+    return [(a.kind, a.via) for a in export.hands_out]
+
+
+@pytest.mark.parametrize(
+    ("body", "signature", "expected"),
+    [
+        ('CString::new("x").unwrap().into_raw()', "() -> *mut c_char", [("cstring", "return")]),
+        (
+            'match CString::new("x") { Ok(s) => CString::into_raw(s), Err(_) => ptr::null_mut() }',
+            "() -> *mut c_char",
+            [("cstring", "return")],
+        ),
+        ("Box::into_raw(Box::new(Engine))", "() -> EngineHandle", [("box:Engine", "return")]),
+        (
+            "let e = Box::new(Engine);\nBox::into_raw(e) as *mut c_void",
+            "() -> *mut c_void",
+            [("box:Engine", "return")],
+        ),
+        (
+            "Box::leak(Box::new(Engine::default()))",
+            "() -> &'static mut Engine",
+            [("box:Engine", "return")],
+        ),
+        (
+            "unsafe { *out = Box::into_raw(Box::new(Engine)); }",
+            "(out: *mut *mut Engine)",
+            [("box:Engine", "out")],
+        ),
+        (
+            "let mut v = vec![1u32];\nlet p = v.as_mut_ptr();\nstd::mem::forget(v);\np",
+            "() -> *mut u32",
+            [("vec:u32", "return")],
+        ),
+        (
+            "let mut v: Vec<u16> = Vec::new();\n"
+            "let b = Buffer { data: v.as_mut_ptr().cast(), len: 0 };\n"
+            "std::mem::forget(v);\nb",
+            "() -> Buffer",
+            [("vec:u16", "return")],
+        ),
+        (
+            'catch_unwind(|| CString::new("x").map(CString::into_raw).unwrap_or(ptr::null_mut()))'
+            ".unwrap_or(ptr::null_mut())",
+            "() -> *mut c_char",
+            [("cstring", "return")],
+        ),
+        (
+            'let p = CString::new("x").unwrap().into_raw();\n'
+            "unsafe { drop(CString::from_raw(p)) };\n0",
+            "() -> i32",
+            [],
+        ),
+        (
+            "static mut KEEP: *mut Engine = std::ptr::null_mut();\n"
+            "unsafe { KEEP = Box::into_raw(Box::new(Engine)) };",
+            "()",
+            [],
+        ),
+    ],
+)
+def test_what_an_export_hands_out(body: str, signature: str, expected: list) -> None:
+    assert _hands_out(body, signature) == expected
+
+
+def test_releases_name_their_parameter_and_kind() -> None:
+    facts = rust_facts(
+        HEADER
+        + """
+#[no_mangle]
+pub unsafe extern "C" fn free_all(s: *mut c_char, e: EngineHandle, b: Buffer, raw: *mut c_void) {
+    drop(CString::from_raw(s));
+    drop(Box::from_raw(e));
+    drop(Vec::from_raw_parts(b.data, b.len, b.len));
+    drop(Box::from_raw(raw as *mut Engine));
+}
+"""
+    )
+    (export,) = facts.exports
+    assert [(r.kind, r.param_index, r.param_name, r.what) for r in export.releases] == [
+        ("cstring", 0, "s", "CString::from_raw"),
+        ("box:Engine", 1, "e", "Box::from_raw"),
+        ("vec:Buffer.data", 2, "b", "Vec::from_raw_parts"),
+        ("box:Engine", 3, "raw", "Box::from_raw"),
+    ]
+    assert export.releases[0].location.line == 10
+
+
+def test_the_index_resolves_kinds_and_finds_helpers() -> None:
+    lib = (
+        HEADER
+        + """
+mod strings;
+#[no_mangle]
+pub extern "C" fn version() -> *mut c_char { strings::to_c("1.0") }
+#[no_mangle]
+pub unsafe extern "C" fn engine_free(e: Handle) { drop(Box::from_raw(e)) }
+#[no_mangle]
+pub unsafe extern "C" fn buffer_free(b: Buffer) { drop(Vec::from_raw_parts(b.data, b.len, b.len)) }
+pub type Handle = EngineHandle;
+"""
+    )
+    strings = "pub fn to_c(s: &str) -> *mut c_char { CString::new(s).unwrap().into_raw() }\n"
+    index = project_index({"src/lib.rs": lib, "src/strings.rs": strings}).rust
+    path, version = next((p, e) for p, e in index.exports_in_crate("") if e.name == "version")
+    assert version.returns_owned is None
+    assert index.owned_return("", path, version) == "cstring"
+    assert index.canonical_kind("", "box:Handle") == "box:Engine"
+    assert index.canonical_kind("", "vec:Buffer.data") == "vec:u8"
+    assert index.releases_kind("", "box:Engine") and index.releases_kind("", "box")
+    assert index.releases_kind("", "vec:u8") and not index.releases_kind("", "vec:u32")
+    assert not index.releases_kind("", "cstring")
+
+
+def _dangling(body: str) -> list[str]:
+    found = bodies(f"{HEADER}fn f(out: *mut *const u8, s: &str) -> *const u8 {{\n{body}\n}}\n")
+    return [f"{d.owner}:{d.kept}" for d in dangling_pointers(found)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            'let p = CString::new("x").unwrap().as_ptr();\np.cast()',
+            ['CString::new("x").unwrap():let'],
+        ),
+        ('format!("{s}").as_ptr()', ['format!("{s}"):return']),
+        ("let v = vec![1u8];\nv.as_ptr()", ["v:return"]),
+        ("let v = s.to_string();\nunsafe { *out = v.as_ptr() };\nstd::ptr::null()", ["v:out"]),
+        ('unsafe { puts(CString::new("x").unwrap().as_ptr()) };\ns.as_ptr()', []),
+        ('let c = CString::new("x").unwrap();\nunsafe { puts(c.as_ptr()) };\n"x\\0".as_ptr()', []),
+        ("let v = vec![1u8];\nlet p = v.as_ptr();\nstd::mem::forget(v);\np", []),
+        ("let v = vec![1u8];\nlet p = v.as_ptr();\nkeep(v);\np", []),
+        ('let v = vec![1u8];\nlet n = v.len();\nprintln!("{:?}", v);\nv.as_ptr()', ["v:return"]),
+    ],
+)
+def test_dangling_pointers(body: str, expected: list[str]) -> None:
+    assert _dangling(body) == expected

@@ -1,0 +1,176 @@
+"""RS101's questions: panic sources, guards (built-in, the crate's, configured), calls by name."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from interop_lint.analyzer.config import Config
+from interop_lint.analyzer.rust.panics import is_guard_name
+from tests.rust_helpers import project_index, rust_facts
+
+
+def _panics(body: str) -> list[str]:
+    facts = rust_facts(f"fn f(v: Vec<u8>, o: Option<u8>, r: Result<u8, ()>) {{\n{body}\n}}\n")
+    return [site.what for site in facts.functions[0].panics]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("o.unwrap();", ["`.unwrap()`"]),
+        ('r.expect("x");', ["`.expect()`"]),
+        ("Option::unwrap(o);", ["`Option::unwrap`"]),
+        ('panic!("x");', ["`panic!`"]),
+        ("std::unreachable!();", ["`unreachable!`"]),
+        ("assert_ne!(v.len(), 0);", ["`assert_ne!`"]),
+        ("let x = v[3];", ["indexing `v[3]`"]),
+        ("let s = &v[1..];", ["indexing `v[1..]`"]),
+        ('println!("{}", v[0]);', ["indexing `v[0]`"]),
+        ('let s = format!("{} .unwrap() {}", 1, 2);', []),
+        ("let s = &v[..];", []),
+        ("let x = o.unwrap_or(0) + v.get(3).copied().unwrap_or_default();", []),
+        ("debug_assert!(v.is_empty());", []),
+        ("let t = stringify!(o.unwrap());", []),
+    ],
+)
+def test_panic_sources(body: str, expected: list[str]) -> None:
+    assert _panics(body) == expected
+
+
+def test_a_site_records_the_calls_and_macros_around_it() -> None:
+    facts = rust_facts(
+        "fn f(o: Option<u8>) -> u8 {\n"
+        "    std::panic::catch_unwind(AssertUnwindSafe(|| ffi_try!{ o.unwrap() })).unwrap_or(0)\n"
+        "}\n"
+    )
+    (site,) = facts.functions[0].panics
+    assert site.guards == ("ffi_try", "AssertUnwindSafe", "std::panic::catch_unwind")
+
+
+def test_an_argument_evaluated_before_the_call_is_not_guarded() -> None:
+    facts = rust_facts("fn f(o: Option<u8>) { catch_unwind(run(o.unwrap())); }\n")
+    assert facts.functions[0].panics[0].guards == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "configured", "guard"),
+    [
+        ("std::panic::catch_unwind", (), True),
+        ("catch_unwind", (), True),
+        ("thread::spawn", (), True),
+        ("AssertUnwindSafe", (), False),
+        ("call_with_result", ("ffi_support::call_with_result",), True),
+        ("ffi_support::call_with_result", ("call_with_result",), True),
+        ("other::call_with_result", ("ffi_support::call_with_result",), False),
+        ("ffi_guard", ("ffi_guard!",), True),
+        ("ffi_try", ("ffi_guard!",), False),
+    ],
+)
+def test_guard_names(name: str, configured: tuple[str, ...], guard: bool) -> None:
+    assert is_guard_name(name, configured, frozenset()) is guard
+
+
+EXPORT = """
+#[no_mangle]
+pub extern "C" fn run(x: i32) -> i32 {
+    ffi_guard! { helper(x) }
+}
+
+fn helper(x: i32) -> i32 {
+    u8::try_from(x).unwrap().into()
+}
+"""
+
+
+def _traces(files: dict[str, str], config: Config | None = None, name: str = "run") -> list[str]:
+    index = project_index(files, config).rust
+    calls = index.calls_of("")
+    path, export = next((p, e) for p, e in index.exports_in_crate("") if e.name == name)
+    start = calls.index_of(path, export.location)
+    assert start is not None
+    return [f"{t.site.what}@{t.function}" for t in calls.panic_traces(start, 10)]
+
+
+def test_a_configured_guard_macro_silences_the_export() -> None:
+    assert _traces({"src/lib.rs": EXPORT}) == ["`.unwrap()`@helper"]
+    assert _traces({"src/lib.rs": EXPORT}, Config(panic_guards=("ffi_guard!",))) == []
+
+
+def test_a_configured_guard_function_by_path_suffix() -> None:
+    code = EXPORT.replace("ffi_guard! { helper(x) }", "ffi_support::call_with_result(|| helper(x))")
+    assert _traces({"src/lib.rs": code}) == ["`.unwrap()`@helper"]
+    config = Config(panic_guards=("ffi_support::call_with_result",))
+    assert _traces({"src/lib.rs": code}, config) == []
+
+
+def test_the_crates_own_guard_macro_and_function_count_without_configuration() -> None:
+    rules = "macro_rules! ffi_guard { ($b:block) => { std::panic::catch_unwind(|| $b) } }\n"
+    assert _traces({"src/lib.rs": rules + EXPORT}) == []
+    function = "fn ffi_guard<F: FnOnce() -> i32>(f: F) -> i32 { catch_unwind(f).unwrap_or(0) }\n"
+    code = EXPORT.replace("ffi_guard! { helper(x) }", "ffi_guard(|| helper(x))")
+    assert _traces({"src/lib.rs": function + code}) == []
+
+
+def test_calls_are_followed_across_files_transitively_and_cycles_end() -> None:
+    lib = """
+mod engine;
+#[no_mangle]
+pub extern "C" fn run(x: i32) -> i32 { ping(x) }
+fn ping(x: i32) -> i32 { if x > 0 { pong(x - 1) } else { 0 } }
+"""
+    engine = """
+pub fn pong(x: i32) -> i32 { if x > 5 { crate::ping(x) } else { Engine::load(x) } }
+pub struct Engine;
+impl Engine {
+    fn load(x: i32) -> i32 { Self::table()[x as usize] }
+    fn table() -> Vec<i32> { vec![] }
+}
+"""
+    traces = _traces({"src/lib.rs": lib, "src/engine.rs": engine})
+    assert traces == ["indexing `Self::table()[x as usize]`@Engine::load"]
+
+
+def test_names_are_matched_by_shape() -> None:
+    code = """
+pub struct Engine;
+impl Engine {
+    pub fn new() -> Engine { panic!("never built") }
+    pub fn get(&self) -> u8 { [1u8][9] }
+}
+fn parse(s: &str) -> u8 { s.parse().unwrap() }
+#[no_mangle]
+pub extern "C" fn make() -> u8 { let s = CString::new("x"); let v: Vec<u8> = Vec::new(); 0 }
+#[no_mangle]
+pub extern "C" fn method(v: &Vec<u8>) -> u8 { v.get(0).copied().unwrap_or(0) }
+#[no_mangle]
+pub extern "C" fn module_path() -> u8 { other::parse("1") }
+"""
+    assert _traces({"src/lib.rs": code}, name="make") == []
+    assert _traces({"src/lib.rs": code}, name="method") == ["indexing `[1u8][9]`@Engine::get"]
+    assert _traces({"src/lib.rs": code}, name="module_path") == ["`.unwrap()`@parse"]
+
+
+def test_test_code_is_not_indexed() -> None:
+    facts = rust_facts("#[cfg(test)]\nmod tests {\n    fn helper() { None::<u8>.unwrap(); }\n}\n")
+    assert facts.functions == ()
+
+
+def test_function_facts_pickle() -> None:
+    facts = rust_facts(EXPORT)
+    assert pickle.loads(pickle.dumps(facts)) == facts
+
+
+def test_panic_guards_from_the_configuration_file(project) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_sarif
+    from tests.rust_helpers import MANIFEST
+
+    project.write("Cargo.toml", MANIFEST)
+    project.write("src/lib.rs", EXPORT)
+    results = run_sarif(project.root)["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["RS101"]
+    assert "[src/lib.rs:8](1)" in results[0]["message"]["text"]
+    assert results[0]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 8
+    project.write(".interop-lint.toml", 'panic-guards = ["ffi_guard!"]\n')
+    assert run_sarif(project.root)["runs"][0]["results"] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import import_c_declarations
@@ -20,7 +22,7 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import argument_sources, param_flows
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.syntax import c_calls, evaluate_int
-from interop_lint.analyzer.golang.types import slice_of, type_expr
+from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
@@ -45,36 +47,40 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         constants=constants,
         functions=tuple(_signature(f, known) for f in _declared_functions(root)),
     )
-    # What needs this file's own declarations to read (types, local functions).
-    file = GoFile(source, GoPackage([declared]))
-    inference = Inference(file)
+    # What needs this file's own declarations to read (types, local functions);
+    # files that touch neither C nor unsafe have none of it.
     calls: tuple[CCallSite, ...] = ()
-    if imports_c:
-        calls = tuple(
-            CCallSite(
-                name,
-                source.location(call),
-                arguments.named_child_count,
-                argument_sources(file, call),
-            )
-            for call, name, arguments in c_calls(root)
-        )
     functions = declared.functions
-    if imports_c or b'"unsafe"' in source.data:
-        functions = tuple(
-            _with_flows(decl, param_flows(file, node))
-            for decl, node in zip(functions, _declared_functions(root), strict=True)
-        )
+    releases: tuple[str, ...] = ()
+    if imports_c or b'"unsafe"' in source.data or b".Delete()" in source.data:
+        file = GoFile(source, GoPackage([declared]))
+        if imports_c:
+            calls = tuple(
+                CCallSite(
+                    name,
+                    source.location(call),
+                    args.named_child_count,
+                    argument_sources(file, call),
+                )
+                for call, name, args in c_calls(root)
+            )
+        if imports_c or b'"unsafe"' in source.data:
+            functions = tuple(
+                replace(decl, param_flows=param_flows(file, node))
+                for decl, node in zip(functions, _declared_functions(root), strict=True)
+            )
+        if b".Delete()" in source.data:
+            releases = release_keys(file, Inference(file))
     facts.go = GoFileFacts(
         package=declared.package,
         imports_c=imports_c,
         cgo_directives=declared.cgo_directives,
         c_calls=calls,
         types=declared.types,
-        variables=_variables(root, inference),
+        variables=_variables(root, lambda n: evaluate_int(n, known)),
         constants=constants,
         functions=functions,
-        handle_releases=release_keys(file, inference) if b".Delete()" in source.data else (),
+        handle_releases=releases,
     )
 
 
@@ -117,7 +123,9 @@ def _types(root: Node, constant) -> tuple[GoTypeDecl, ...]:
     return tuple(found)
 
 
-def _variables(root: Node, inference: Inference) -> tuple[GoVarDecl, ...]:
+def _variables(root: Node, constant: Constant) -> tuple[GoVarDecl, ...]:
+    """Package variables, typed as written or by an evident initializer (`T{}`, `&T{}`,
+    `new(T)`, `make(T, n)`)."""
     found = []
     for declaration in _top_level(root, "var_declaration"):
         for spec in _specs(declaration, "var_spec"):
@@ -127,11 +135,31 @@ def _variables(root: Node, inference: Inference) -> tuple[GoVarDecl, ...]:
             names = spec.children_by_field_name("name")
             for i, name in enumerate(names):
                 if type_node is not None:
-                    t: TypeExpr | None = type_expr(type_node, inference.file.constant)
+                    t: TypeExpr | None = type_expr(type_node, constant)
                 else:
-                    t = inference.type_of(items[i]) if len(items) == len(names) else None
+                    t = _evident_type(items[i], constant) if len(items) == len(names) else None
                 found.append(GoVarDecl(text(name), t))
     return tuple(found)
+
+
+def _evident_type(value: Node, constant: Constant) -> TypeExpr | None:
+    pointer = (
+        value.type == "unary_expression" and text(value.child_by_field_name("operator")) == "&"
+    )
+    if pointer:
+        value = value.child_by_field_name("operand") or value
+    if value.type == "composite_literal":
+        t = type_expr(value.child_by_field_name("type"), constant)
+        return pointer_to(t) if pointer else t
+    if value.type == "call_expression" and not pointer:
+        function = text(value.child_by_field_name("function"))
+        args = value.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        if function == "new" and first is not None:
+            return pointer_to(type_expr(first, constant))
+        if function == "make" and first is not None:
+            return type_expr(first, constant)
+    return None
 
 
 def _declared_functions(root: Node) -> list[Node]:
@@ -175,7 +203,3 @@ def _results(result: Node | None) -> tuple[TypeExpr | None, ...]:
     if result.type == "parameter_list":
         return _parameter_types(result)
     return (type_expr(result),)
-
-
-def _with_flows(decl: GoFuncDecl, flows: tuple) -> GoFuncDecl:
-    return GoFuncDecl(decl.name, decl.receiver, decl.params, decl.results, flows)

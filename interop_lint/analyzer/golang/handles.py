@@ -26,7 +26,7 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments, unparen
 from interop_lint.analyzer.golang.types import Kind, underlying
-from interop_lint.analyzer.parsing import descendants_of_type, text
+from interop_lint.analyzer.parsing import text
 
 ANYWHERE = "*"
 LOCAL = "local"
@@ -37,7 +37,7 @@ def new_handles(file: GoFile) -> Iterator[Node]:
     """Every `cgo.NewHandle(v)` call of the file."""
     if file.import_name("runtime/cgo") is None:
         return
-    for call in descendants_of_type(file.root, "call_expression"):
+    for call in file.nodes.of("call_expression"):
         if file.calls(call, "runtime/cgo", "NewHandle"):
             yield call
 
@@ -45,7 +45,7 @@ def new_handles(file: GoFile) -> Iterator[Node]:
 def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:
     """What the file's zero-argument `.Delete()` calls release (see the module docstring)."""
     keys = []
-    for call in descendants_of_type(file.root, "call_expression"):
+    for call in file.nodes.of("call_expression"):
         function = unparen(call.child_by_field_name("function"))
         if function is None or function.type != "selector_expression" or arguments(call):
             continue

@@ -9,6 +9,7 @@ types, the scope of each function. Type and provenance questions live in
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -17,18 +18,16 @@ from weakref import WeakKeyDictionary
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.nodes import NodeIndex
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.scope import Binding, FunctionScope
 from interop_lint.analyzer.golang.syntax import (
-    FUNCTION_TYPES,
     arguments,
-    enclosing_function,
     evaluate_int,
     imports,
     is_c_type_name,
     is_deref,
     preamble_typedefs,
-    top_level_functions,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -57,6 +56,7 @@ class GoFile:
         self.root = source.root
         self.imports = imports(self.root)
         self._scopes: dict[int, FunctionScope] = {}
+        self._conversions: dict[int, tuple[TypeExpr, Node] | None] = {}
 
     @classmethod
     def of(cls, ctx: RuleContext) -> GoFile | None:
@@ -68,6 +68,11 @@ class GoFile:
                 return None
             model = _MODELS[ctx.file] = cls(ctx.file, package)
         return model
+
+    @cached_property
+    def nodes(self) -> NodeIndex:
+        """The file's calls, conversions, assignments, declarations and identifiers."""
+        return NodeIndex(self.root)
 
     # -- names -------------------------------------------------------------------
 
@@ -91,6 +96,8 @@ class GoFile:
         return package == expected and text(field) == name and self._not_local(operand)
 
     def _not_local(self, identifier: Node | None) -> bool:
+        if identifier is not None and text(identifier) not in self.nodes.local_names:
+            return True
         scope = self.scope(identifier) if identifier is not None else None
         return scope is None or scope.binding_of(identifier) is None  # type: ignore[arg-type]
 
@@ -100,16 +107,27 @@ class GoFile:
     # -- functions and scopes ------------------------------------------------------
 
     def functions(self) -> Iterator[Node]:
-        return top_level_functions(self.root)
+        """Functions, methods, and function literals outside any function, in order."""
+        return iter(self._top_functions[0])
+
+    @cached_property
+    def _top_functions(self) -> tuple[list[Node], list[int]]:
+        found: list[Node] = []
+        for node in self.nodes.of("function_declaration", "method_declaration", "func_literal"):
+            if not found or node.start_byte >= found[-1].end_byte:
+                found.append(node)  # in document order: not inside the previous one
+        return found, [n.start_byte for n in found]
 
     def scope(self, node: Node) -> FunctionScope | None:
         """The scope of the top-level function that contains `node` (or is it)."""
-        function = node if node.parent is not None and _is_top(node) else enclosing_function(node)
-        if function is None:
+        functions, starts = self._top_functions
+        i = bisect_right(starts, node.start_byte) - 1
+        if i < 0 or functions[i].end_byte < node.end_byte:
             return None
+        function = functions[i]
         scope = self._scopes.get(function.id)
         if scope is None:
-            scope = self._scopes[function.id] = FunctionScope(function)
+            scope = self._scopes[function.id] = FunctionScope(function, self.nodes)
         return scope
 
     def binding(self, identifier: Node | None) -> Binding | None:
@@ -158,6 +176,11 @@ class GoFile:
         node = unparen(node)
         if node is None:
             return None
+        if node.id not in self._conversions:
+            self._conversions[node.id] = self._conversion(node)
+        return self._conversions[node.id]
+
+    def _conversion(self, node: Node) -> tuple[TypeExpr, Node] | None:
         if node.type == "type_conversion_expression":
             operand = node.child_by_field_name("operand")
             if operand is None:
@@ -234,7 +257,3 @@ class GoFile:
                 return node
             node = unparen(converted[1])
         return node
-
-
-def _is_top(node: Node) -> bool:
-    return node.type in FUNCTION_TYPES and enclosing_function(node) is None

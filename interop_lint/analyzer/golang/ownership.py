@@ -8,6 +8,7 @@ configuration).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
@@ -26,9 +27,12 @@ from interop_lint.analyzer.golang.flow import (
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments, c_calls, unparen
+from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
 _MAX_ALIAS_DEPTH = 16
+# Parameter types that can carry C memory: only these parameters get a flow.
+_C_MEMORY_TYPE = re.compile(r"\bC\.|unsafe\.Pointer|\buintptr\b")
 
 
 def allocator(file: GoFile, node: Node | None) -> str | None:
@@ -98,8 +102,9 @@ def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
         if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
         names = declaration.children_by_field_name("name") or [None]
+        may_hold_c_memory = _C_MEMORY_TYPE.search(text(declaration.child_by_field_name("type")))
         for name in names:
-            binding = scope.binding_of(name) if name is not None else None
+            binding = scope.binding_of(name) if name is not None and may_hold_c_memory else None
             flows.append(_param_flow(file, binding) if binding is not None else ParamFlow())
     return tuple(flows)
 

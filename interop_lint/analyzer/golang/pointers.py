@@ -32,14 +32,14 @@ from interop_lint.analyzer.golang.types import (
     slice_of,
     underlying,
 )
-from interop_lint.analyzer.parsing import descendants_of_type, text, walk
+from interop_lint.analyzer.parsing import text
 
 _MAX_ALIAS_DEPTH = 16
 
 
 def c_function_calls(file: GoFile) -> Iterator[tuple[Node, str]]:
     """(call, name) of every call of a C function (conversions to C types left out)."""
-    for call in descendants_of_type(file.root, "call_expression"):
+    for call in file.nodes.of("call_expression"):
         name = file.c_function(call)
         if name is not None:
             yield call, name
@@ -127,7 +127,7 @@ def pins_memory(file: GoFile, node: Node) -> bool:
     scope = file.scope(node)
     if scope is None:
         return False
-    for call in descendants_of_type(scope.function, "call_expression"):
+    for call in file.nodes.of("call_expression", within=scope.function):
         if callee(call).endswith(".Pin") and len(arguments(call)) == 1:
             return True
     return False
@@ -181,9 +181,7 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
     `runtime.Pinner`, is the documented way to pass pinned Go pointers: left out.
     """
     file = inference.file
-    for statement in walk(file.root):
-        if statement.type != "assignment_statement":
-            continue
+    for statement in file.nodes.of("assignment_statement"):
         if not any(c.type == "=" for c in statement.children):
             continue
         left = statement.child_by_field_name("left")

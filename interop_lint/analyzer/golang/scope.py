@@ -16,9 +16,20 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.nodes import NodeIndex
 from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES
-from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.parsing import text
 
+_DECLARATION_KINDS = (
+    "function_declaration",
+    "method_declaration",
+    "func_literal",
+    "short_var_declaration",
+    "var_spec",
+    "range_clause",
+    "receive_statement",
+    "type_switch_statement",
+)
 _DECLARING = frozenset(
     {
         "short_var_declaration",
@@ -66,8 +77,9 @@ class Binding:
 
 
 class FunctionScope:
-    def __init__(self, function: Node) -> None:
+    def __init__(self, function: Node, nodes: NodeIndex | None = None) -> None:
         self.function = function
+        self._nodes = nodes or NodeIndex(function)
         self._by_name: dict[str, list[Binding]] = defaultdict(list)
         self._of_ident: dict[int, Binding] = {}
         self._declaring_ids: set[int] = set()
@@ -115,7 +127,7 @@ class FunctionScope:
         self._declaring_ids.add(binding.ident.id)
 
     def _collect(self) -> None:
-        for node in walk(self.function):
+        for node in self._nodes.of(*_DECLARATION_KINDS, within=self.function):
             kind = node.type
             if kind in FUNCTION_TYPES:
                 self._collect_signature(node)
@@ -187,8 +199,8 @@ class FunctionScope:
             self._add(binding)
 
     def _resolve(self) -> None:
-        for node in walk(self.function):
-            if node.type != "identifier" or node.id in self._declaring_ids:
+        for node in self._nodes.of("identifier", within=self.function):
+            if node.id in self._declaring_ids:
                 continue
             if _is_literal_key(node):
                 continue

@@ -34,7 +34,7 @@ _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
 
 def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
     """(`&s[0]`, `s`) for every address of a first element in the file."""
-    for node in descendants_of_type(file.root, "unary_expression"):
+    for node in file.nodes.of("unary_expression"):
         if not is_address_of(node):
             continue
         index = unparen(node.child_by_field_name("operand"))
@@ -111,7 +111,7 @@ def has_length_check(file: GoFile, container: Node) -> bool:
     if scope is None:
         return False
     wanted = {_normal(container), *_made_from(file, container)}
-    for node in descendants_of_type(scope.function, ("call_expression", "binary_expression")):
+    for node in file.nodes.of("call_expression", "binary_expression", within=scope.function):
         if node.type == "binary_expression":
             if _is_empty_string_test(node, wanted):
                 return True

@@ -8,7 +8,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import CgoPreamble
 from interop_lint.analyzer.golang.types import C_BUILTIN_TYPES
-from interop_lint.analyzer.parsing import Grammar, captures, descendants_of_type, text, walk
+from interop_lint.analyzer.parsing import Grammar, captures, descendants_of_type, text
 
 # `C.name(args)`: a selector on the pseudo-package C, called.
 _C_CALL_QUERY = """
@@ -103,20 +103,19 @@ def is_deref(node: Node | None) -> bool:
 def imports(root: Node) -> dict[str, str]:
     """The file's imports: local name -> import path (blank and dot imports left out)."""
     found: dict[str, str] = {}
-    for spec in descendants_of_type(root, "import_spec", prune=FUNCTION_TYPES):
+    specs = [
+        spec
+        for declaration in root.children
+        if declaration.type == "import_declaration"
+        for spec in descendants_of_type(declaration, "import_spec")
+    ]
+    for spec in specs:
         path = text(spec.child_by_field_name("path")).strip('"`')
         alias = spec.child_by_field_name("name")
         name = text(alias) if alias is not None else path.rsplit("/", 1)[-1]
         if name not in ("_", "."):
             found[name] = path
     return found
-
-
-def top_level_functions(root: Node) -> Iterator[Node]:
-    """Functions and methods, and function literals outside any function, in order."""
-    for node in walk(root, prune=FUNCTION_TYPES):
-        if node.type in FUNCTION_TYPES and node is not root:
-            yield node
 
 
 def enclosing_function(node: Node) -> Node | None:
@@ -128,13 +127,6 @@ def enclosing_function(node: Node) -> Node | None:
             found = parent
         parent = parent.parent
     return found
-
-
-def innermost_function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTION_TYPES:
-        parent = parent.parent
-    return parent
 
 
 def is_c_type_name(name: str, typedefs: frozenset[str]) -> bool:

@@ -38,6 +38,8 @@ def _words(words: str) -> frozenset[str]:
 UNKNOWN = TypeExpr(Kind.UNKNOWN)
 # Lookup of a type name of the package (`T`) to its declared type, or None.
 TypeLookup = Callable[[str], TypeExpr | None]
+# The value of a constant expression (an array length), or None.
+Constant = Callable[[Node], int | None]
 
 BUILTIN_TYPES = _words(
     "bool byte rune int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 uintptr "
@@ -70,9 +72,7 @@ def slice_of(elem: TypeExpr | None) -> TypeExpr:
     return TypeExpr(Kind.SLICE, elem=elem or UNKNOWN)
 
 
-def type_expr(
-    node: Node | None, constant: Callable[[Node], int | None] | None = None, depth: int = 0
-) -> TypeExpr:
+def type_expr(node: Node | None, constant: Constant | None = None, depth: int = 0) -> TypeExpr:
     """The `TypeExpr` of a type node of the Go tree (UNKNOWN for what it cannot read).
 
     `constant` evaluates an array length expression, when the caller can.
@@ -113,7 +113,7 @@ def type_expr(
     return UNKNOWN
 
 
-def _fields(struct: Node, constant: Callable[[Node], int | None] | None, depth: int) -> tuple:
+def _fields(struct: Node, constant: Constant | None, depth: int) -> tuple[Field, ...]:
     found: list[Field] = []
     body = next((c for c in struct.named_children if c.type == "field_declaration_list"), None)
     for declaration in body.named_children if body is not None else ():

@@ -12,6 +12,7 @@ from interop_lint.analyzer.golang.flow import (
     matches_name,
     value_uses,
 )
+from interop_lint.analyzer.golang.syntax import function_name
 from tests.go_helpers import HEADER, facts_of, find, go_file
 
 
@@ -133,3 +134,28 @@ def test_handle_releases_are_facts_of_the_file() -> None:
         "func local(v any) {\n\th := cgo.NewHandle(v)\n\th.Delete()\n}\n"
     )
     assert facts.handle_releases == ("*", "field:h", "index:reg", "local")
+
+
+def test_the_helpers_the_cross_language_rules_use() -> None:
+    from interop_lint.analyzer.golang.ownership import c_call_results, kept_or_released
+
+    file = go_file(
+        HEADER + "func release(p *C.char) { C.engine_string_free(p) }\n\n"
+        "func Good() string {\n\tp := C.engine_name()\n\tdefer release(p)\n"
+        "\treturn C.GoString(p)\n}\n\n"
+        "func Kept() *C.char {\n\treturn C.engine_name()\n}\n\n"
+        "func Leaked() string {\n\treturn C.GoString(C.engine_name())\n}\n\n"
+        "func WrongFree() {\n\tp := C.engine_name()\n\tC.free(unsafe.Pointer(p))\n}\n"
+    )
+    results = {
+        function_name(call): flow
+        for call, name, flow in c_call_results(file)
+        if name == "engine_name"
+    }
+    release = {"C.engine_string_free"}
+    assert kept_or_released(file, results["Good"], release) is not None  # through `release`
+    assert kept_or_released(file, results["Kept"], release) is not None  # returned
+    assert kept_or_released(file, results["Leaked"], release) is None  # XL106
+    assert kept_or_released(file, results["WrongFree"], release) is None
+    assert is_freed(file, results["WrongFree"]) is not None  # XL105
+    assert is_freed(file, results["Good"]) is None

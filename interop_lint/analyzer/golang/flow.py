@@ -330,6 +330,22 @@ def is_freed(file: GoFile, flow: ValueFlow, free_functions: Iterable[str] = ()) 
     return None
 
 
+def released_by(file: GoFile, flow: ValueFlow, release_functions: Iterable[str]) -> Use | None:
+    """The use that hands the value to one of `release_functions` (`C.engine_string_free`,
+    `pkg.Release`): directly, converted, deferred, in a deferred closure, or through a
+    package function that passes that parameter on to one (by the package's facts).
+    `C.free` counts only when it is one of the names."""
+    names = tuple(release_functions)
+    for use in flow.uses:
+        if use.kind != UseKind.ARGUMENT:
+            continue
+        if matches_name(use.callee, names) or _parameter_effect(
+            file, use.callee, use.index, names, None
+        ):
+            return use
+    return None
+
+
 def frees_parameter(file: GoFile, called: str, index: int, free_functions: Iterable[str]) -> bool:
     """Whether the package function `called` frees its parameter `index`: it passes it
     to `C.free`, a configured free function, or another such function."""
@@ -342,7 +358,11 @@ def parameter_escapes(file: GoFile, called: str, index: int, taking: Iterable[st
     return _parameter_effect(file, called, index, tuple(taking), "escapes")
 
 
-def _parameter_effect(file: GoFile, called: str, index: int, names: tuple, effect: str) -> bool:
+def _parameter_effect(
+    file: GoFile, called: str, index: int, names: tuple[str, ...], effect: str | None
+) -> bool:
+    """Whether a package function's parameter has `effect` ("frees", "escapes") or
+    reaches one of `names`, following the parameters it is passed on to."""
     work = [(called, index)]
     seen: set[tuple[str, int]] = set()
     while work:
@@ -354,7 +374,7 @@ def _parameter_effect(file: GoFile, called: str, index: int, names: tuple, effec
         if function is None or position >= len(function.param_flows):
             continue
         param = function.param_flows[position]
-        if getattr(param, effect):
+        if effect is not None and getattr(param, effect):
             return True
         for target, at in param.passed_to:
             if matches_name(target, names):

@@ -4,12 +4,25 @@ Shared by GO101 (the leak), the index (what each C call argument is made
 from, for XL105/XL106) and the package facts (which package functions free
 or keep their parameters, so `freeCString(cs)` counts as a free without
 configuration).
+
+For the cross-language rules, on a Go file of a cgo package
+(`file = GoFile.of(ctx)`):
+
+- `c_call_results(file)`: every call of a C function with the flow of its
+  result: start here for the calls of Rust exports that return owned memory;
+- XL106: `released_by(file, flow, {"C.engine_string_free"})` and
+  `escapes(flow, ownership_taken(file, config.ownership_taking))`, or both at
+  once with `kept_or_released`;
+- XL105: `is_freed(file, flow)` is the `C.free` the result reaches (directly,
+  deferred, in a closure, or through a package function that frees it);
+- `CCallSite.argument_sources` (facts) says which arguments come from
+  `C.CString`/`C.CBytes`/`C.malloc`/`C.calloc`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from tree_sitter import Node
 
@@ -23,6 +36,8 @@ from interop_lint.analyzer.golang.flow import (
     is_freed,
     matches_name,
     parameter_escapes,
+    released_by,
+    value_uses,
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
@@ -121,3 +136,29 @@ def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:
         escapes=escapes(flow) is not None,
         passed_to=passed,
     )
+
+
+# -- for the cross-language rules ----------------------------------------------------------
+
+
+def c_call_results(file: GoFile) -> Iterator[tuple[Node, str, ValueFlow]]:
+    """(call, C function name, flow of its result) for every call of a C function in the
+    file (conversions to C types left out), in document order."""
+    for call, name, _ in c_calls(file.root):
+        if file.c_function(call) == name:
+            yield call, name, value_uses(file, call)
+
+
+def kept_or_released(
+    file: GoFile,
+    flow: ValueFlow,
+    release_functions: Iterable[str],
+    ownership_taking: Iterable[str] = (),
+) -> Use | None:
+    """The use through which a result is released (passed to one of
+    `release_functions`) or kept (escapes the function), or None when it is neither:
+    XL106's finding. `C.GoString(p)` copies: it neither releases nor keeps `p`."""
+    released = released_by(file, flow, release_functions)
+    if released is not None:
+        return released
+    return escapes(flow, ownership_taken(file, tuple(ownership_taking)))

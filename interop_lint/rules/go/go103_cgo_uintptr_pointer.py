@@ -54,6 +54,7 @@ class CgoUintptrPointer(CgoRule):
     level = Level.WARNING
     cwe = (825,)
     precision = "medium"
+    security_severity = 6.5
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)

@@ -1,9 +1,11 @@
 """## What it does
 Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
 to a C call, directly or through a local variable, in a function that never
-checks `len(s)`. Slices that cannot be empty where they are used are left
-alone: arrays, `make([]T, 64)`, non-empty literals, and code inside
-`for ... range s`.
+checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
+`switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
+or the length of the slice `s` was made from (`make([]T, len(parts))`).
+Slices that cannot be empty where they are used are left alone: arrays,
+`make([]T, 64)`, non-empty literals, and code inside `for ... range s`.
 
 ## Why is this bad?
 Indexing an empty slice panics (`index out of range [0] with length 0`).
@@ -53,6 +55,7 @@ class CgoEmptySliceAddress(CgoRule):
     level = Level.WARNING
     cwe = (129,)
     precision = "high"
+    security_severity = 5.5
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)

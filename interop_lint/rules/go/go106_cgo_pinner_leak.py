@@ -50,6 +50,7 @@ class CgoPinnerLeak(CgoRule):
     level = Level.WARNING
     cwe = (401,)
     precision = "high"
+    security_severity = 5.5
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         for pinner, flow in local_pinners(file, Inference.of(file)):

@@ -143,12 +143,19 @@ fn parse(s: &str) -> u8 { s.parse().unwrap() }
 #[no_mangle]
 pub extern "C" fn make() -> u8 { let s = CString::new("x"); let v: Vec<u8> = Vec::new(); 0 }
 #[no_mangle]
-pub extern "C" fn method(v: &Vec<u8>) -> u8 { v.get(0).copied().unwrap_or(0) }
+pub extern "C" fn std_method(v: &Vec<u8>, p: *const u8) -> u8 { v.get(0).map_or(0, |_| p.get()) }
+#[no_mangle]
+pub extern "C" fn typed_method(engine: &Engine) -> u8 { engine.get() }
+#[no_mangle]
+pub extern "C" fn unknown_method(engines: &[Engine]) -> u8 { let e = &engines[0]; e.get() }
 #[no_mangle]
 pub extern "C" fn module_path() -> u8 { other::parse("1") }
 """
     assert _traces({"src/lib.rs": code}, name="make") == []
-    assert _traces({"src/lib.rs": code}, name="method") == ["indexing `[1u8][9]`@Engine::get"]
+    assert _traces({"src/lib.rs": code}, name="std_method") == []
+    assert _traces({"src/lib.rs": code}, name="typed_method") == ["indexing `[1u8][9]`@Engine::get"]
+    unknown = _traces({"src/lib.rs": code}, name="unknown_method")
+    assert unknown == ["indexing `engines[0]`@unknown_method", "indexing `[1u8][9]`@Engine::get"]
     assert _traces({"src/lib.rs": code}, name="module_path") == ["`.unwrap()`@parse"]
 
 

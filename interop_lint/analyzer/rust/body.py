@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from typing import NamedTuple
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import Grammar, captures, parse, text
+from interop_lint.analyzer.rust.syntax import ExportedFunction, exported_functions
 from interop_lint.analyzer.source import SourceFile
 
 # Macros whose arguments are never evaluated as code where they stand.
@@ -59,7 +61,7 @@ _ARRAY = (b"fn __m(){[", b"\n];}")
 class Fragment:
     """A piece of syntax of one file: the file's own tree, or a re-parsed macro body."""
 
-    __slots__ = ("__weakref__", "depth", "host", "parent", "root", "shift")
+    __slots__ = ("__weakref__", "depth", "host", "host_start", "parent", "root", "shift")
 
     def __init__(self, root: Node, shift: int, host: Node | None, parent: Fragment | None) -> None:
         self.root = root
@@ -67,6 +69,8 @@ class Fragment:
         self.host = host  # the macro_invocation (in `parent`) whose body this is
         self.parent = parent
         self.depth = 0 if parent is None else parent.depth + 1
+        # Where the macro invocation starts in the file (0 for the file's tree).
+        self.host_start = 0 if host is None or parent is None else host.start_byte + parent.shift
 
     @property
     def is_macro_body(self) -> bool:
@@ -166,12 +170,13 @@ class RustBodies:
         self.source = source
         self.file = Fragment(source.root, 0, None, None)
         self._opened: dict[tuple[int, int], Fragment] = {}  # (start, end) of a macro -> body
-        self.fragments: list[Fragment] = [self.file]
-        self._open_macros()
 
     # -- building ------------------------------------------------------------
 
-    def _open_macros(self) -> None:
+    @cached_property
+    def fragments(self) -> list[Fragment]:
+        """The file's tree, then every macro body that parsed (macros in macros too)."""
+        fragments = [self.file]
         pending = [self.file]
         while pending:
             fragment = pending.pop()
@@ -186,8 +191,9 @@ class RustBodies:
                     continue
                 opened = self._open(Located(macro, fragment))
                 if opened is not None:
-                    self.fragments.append(opened)
+                    fragments.append(opened)
                     pending.append(opened)
+        return fragments
 
     def _open(self, macro: Located) -> Fragment | None:
         tree = _token_tree(macro.node)
@@ -203,17 +209,34 @@ class RustBodies:
         self._opened[(macro.start, macro.end)] = fragment
         return fragment
 
+    @cached_property
+    def exports(self) -> list[ExportedFunction]:
+        """The exported functions of the file (every RS rule asks)."""
+        return list(exported_functions(self.source.root))
+
     # -- questions -------------------------------------------------------------
 
     def body_of(self, macro: Located) -> Fragment | None:
         """The re-parsed body of a macro invocation (None when it did not parse)."""
+        if len(self.fragments) == 1:
+            return None
         return self._opened.get((macro.start, macro.end))
 
-    def captures(self, query: str) -> dict[str, list[Located]]:
-        """Every capture of `query` in the file and in every macro body, in file order."""
+    def captures(self, query: str, within: Node | None = None) -> dict[str, list[Located]]:
+        """Every capture of `query` in the file and in every macro body, in file order;
+        only under `within` (a node of the file's tree) when given."""
         found: dict[str, list[Located]] = {}
         for fragment in self.fragments:
-            for name, nodes in captures(Grammar.RUST, query, fragment.root).items():
+            if within is not None and fragment is self.file:
+                root = within
+            elif within is not None:
+                host = fragment.host_start
+                if not within.start_byte <= host < within.end_byte:
+                    continue
+                root = fragment.root
+            else:
+                root = fragment.root
+            for name, nodes in captures(Grammar.RUST, query, root).items():
                 found.setdefault(name, []).extend(Located(n, fragment) for n in nodes)
         for located in found.values():
             located.sort(key=lambda x: (x.start, -x.end))

@@ -3,7 +3,8 @@
 Rust has no cheap type information here, so a call is matched by its name
 and shape: `f()` and `module::f()` reach free functions named `f`,
 `Type::f()` the functions of `impl Type` named `f`, and `x.f()` every
-method named `f` (a function with `self`). Calls are followed transitively,
+method named `f` (a function with `self`) — or only those of `impl T` when
+the receiver is `self` or a parameter of type `T`, `&T`, `Box<T>`. Calls are followed transitively,
 each function once, so recursion and cycles end.
 """
 
@@ -62,7 +63,7 @@ class CrateCalls:
         return self._by_location.get((path, location))
 
     def callees(self, call: RustCall) -> list[int]:
-        if call.method:
+        if call.method and call.owner is None:
             return self._methods.get(call.name, [])
         if call.owner is not None:
             return self._associated.get((self._resolve(call.owner), call.name), [])

@@ -105,7 +105,7 @@ def _owns_memory(expression: Located) -> bool:
         if called is None:
             return False
         if called.receiver is None:
-            qualified = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
+            qualified = called.qualified
             return qualified in _OWNING_CONSTRUCTORS
         if called.name in _OWNING_METHODS:
             return True

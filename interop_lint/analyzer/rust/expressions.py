@@ -17,21 +17,33 @@ _TRANSPARENT = frozenset({"parenthesized_expression", "type_cast_expression"})
 class Callee:
     """What a call expression calls."""
 
-    path: str  # as written, generics left out: `std::panic::catch_unwind`, `unwrap`
     name: str  # the last segment: `catch_unwind`, `unwrap`
     qualifier: str | None  # the segment before the name: `CString` of `CString::new`
     receiver: Located | None  # `x` of `x.unwrap()`; None for path calls
+    function: Located  # the callee expression
 
     @property
     def is_method(self) -> bool:
         return self.receiver is not None
 
-    def is_path(self, *suffixes: str) -> bool:
-        """`Box::from_raw` matches `std::boxed::Box::from_raw` and `Box::<T>::from_raw`."""
-        if self.receiver is not None:
-            return False
-        wanted = f"{self.qualifier}::{self.name}" if self.qualifier else self.name
-        return wanted in suffixes
+    @property
+    def qualified(self) -> str:
+        """`Box::from_raw` for `std::boxed::Box::from_raw(..)` and `Box::<T>::from_raw(..)`."""
+        return f"{self.qualifier}::{self.name}" if self.qualifier else self.name
+
+    @property
+    def path(self) -> str:
+        """As written, generics left out: `std::panic::catch_unwind`; the name for methods."""
+        if self.receiver is not None or self.function.type != "scoped_identifier":
+            return self.name
+        segments = []
+        current: Located | None = self.function
+        while current is not None and current.type == "scoped_identifier":
+            segments.append(_segment(current))
+            current = current.field("path")
+        if current is not None:
+            segments.append(_segment(current))
+        return "::".join(reversed(segments))
 
 
 def _segment(path: Located) -> str:
@@ -51,25 +63,19 @@ def callee(call: Located) -> Callee | None:
         function = function.field("function")
     if function is None:
         return None
-    if function.type == "field_expression":
+    kind = function.type
+    if kind == "field_expression":
         field = function.field("field")
         name = field.text if field is not None else ""
-        return Callee(name, name, None, function.field("value"))
-    if function.type == "identifier":
-        return Callee(function.text, function.text, None, None)
-    if function.type == "scoped_identifier":
+        return Callee(name, None, function.field("value"), function)
+    if kind == "identifier":
+        return Callee(function.text, None, None, function)
+    if kind == "scoped_identifier":
         name_node = function.field("name")
         qualifier_node = function.field("path")
         name = name_node.text if name_node is not None else ""
         qualifier = _segment(qualifier_node) if qualifier_node is not None else None
-        segments = []
-        current: Located | None = function
-        while current is not None and current.type == "scoped_identifier":
-            segments.append(_segment(current))
-            current = current.field("path")
-        if current is not None:
-            segments.append(_segment(current))
-        return Callee("::".join(reversed(segments)), name, qualifier, None)
+        return Callee(name, qualifier, None, function)
     return None
 
 

@@ -129,7 +129,7 @@ def _into_call(argument: Located, holder: Located) -> Located | Destination:
         return Destination("argument", call)
     if argument.type == "closure_expression":
         return call  # `catch_unwind(|| value)`, `guard(|| value)`
-    qualified = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
+    qualified = called.qualified
     if not called.is_method and qualified in _WRAPPERS:
         return call
     if called.name in _WRITES:

@@ -24,7 +24,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import binds_before
 from interop_lint.analyzer.rust.body import Located, RustBodies
-from interop_lint.analyzer.rust.expressions import Callee, arguments, callee, strip
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip
 from interop_lint.analyzer.rust.pointers import pointer_of
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
@@ -44,10 +44,6 @@ class OwnershipSite:
     carriers: tuple[Located, ...] = ()
     pointer: str | None = None  # for a release: the name given back (`p` of `from_raw(p)`)
     field: str | None = None  # ... and the field of it that holds the pointer (`buf.data`)
-
-
-def _qualified(called: Callee) -> str:
-    return f"{called.qualifier}::{called.name}" if called.qualifier else called.name
 
 
 def _turbofish(call: Located) -> str | None:
@@ -96,7 +92,7 @@ def _constructed_type(value: Located | None) -> str | None:
             continue
         if called.is_method:
             return None
-        if _qualified(called) == "Box::new":
+        if called.qualified == "Box::new":
             current = next(iter(arguments(current)), None)
             continue
         owner = called.qualifier if called.qualifier else called.name
@@ -162,7 +158,7 @@ def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[Ownership
         if called is None:
             continue
         found += _given_as_function(call)
-        qualified = _qualified(called)
+        qualified = called.qualified
         first = next(iter(arguments(call)), None)
         if qualified == "CString::into_raw" or (
             called.is_method and called.name == "into_raw" and not arguments(call)
@@ -252,7 +248,7 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
         called = callee(call)
         if called is None or called.is_method:
             continue
-        qualified = _qualified(called)
+        qualified = called.qualified
         first = next(iter(arguments(call)), None)
         if first is None:
             continue

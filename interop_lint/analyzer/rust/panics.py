@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
+from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 PANIC_MACROS = frozenset(
     {"panic", "unreachable", "todo", "unimplemented", "assert", "assert_eq", "assert_ne"}
@@ -127,13 +129,65 @@ class CallTarget:
     """A function a body calls, as far as names tell (RS101 follows these)."""
 
     name: str
-    owner: str | None  # `Engine` of `Engine::new()`, `Self` resolved; None for free functions
+    # `Engine` of `Engine::new()` (`Self` resolved), of `engine.run()` when
+    # `engine: &Engine` is a parameter; NOT_A_CRATE_TYPE when the receiver is
+    # a pointer, primitive or standard type; None when unknown.
+    owner: str | None
     method: bool  # `x.name()`
 
 
-def call_target(called: Callee, impl_type: str | None) -> CallTarget:
+NOT_A_CRATE_TYPE = "<std>"
+_SMART_POINTERS = frozenset({"Box", "Arc", "Rc"})
+_STD_TYPES = frozenset(
+    {"String", "Vec", "Option", "Result", "HashMap", "HashSet", "BTreeMap", "str", "CStr"}
+)
+
+
+def receiver_type(
+    receiver: Located, impl_type: str | None, parameters: dict[str, Node], generics: set[str]
+) -> str | None:
+    """The type a method's receiver has, when the signature tells: `self`, or a
+    parameter (`engine: &mut Engine`, `(*handle).run()` with `handle: *mut Engine`)."""
+    current = receiver
+    derefs = 0
+    while current.type in ("parenthesized_expression", "unary_expression"):
+        if current.type == "unary_expression" and current.node.children[0].type == "*":
+            derefs += 1
+        elif current.type == "unary_expression":
+            return None
+        inner = next(iter(current.named_children()), None)
+        if inner is None:
+            return None
+        current = inner
+    if current.type == "self":
+        return impl_type
+    if current.type != "identifier" or is_shadowed(current.text, current):
+        return None
+    declared = parameters.get(current.text)
+    while declared is not None and declared.type in ("reference_type", "pointer_type"):
+        if declared.type == "pointer_type":
+            if derefs == 0:
+                return NOT_A_CRATE_TYPE  # `p.add(1)`: a method of raw pointers
+            derefs -= 1
+        declared = declared.child_by_field_name("type")
+    if declared is None:
+        return None
+    name = base_name(declared)
+    if name in _SMART_POINTERS:
+        arguments = type_arguments(declared)
+        name = base_name(arguments[0]) if arguments else ""
+    if name in generics or declared.type in ("dynamic_type", "abstract_type"):
+        return None
+    if not name or name in _STD_TYPES:
+        return NOT_A_CRATE_TYPE
+    return name
+
+
+def call_target(
+    called: Callee, impl_type: str | None, receiver_owner: str | None = None
+) -> CallTarget:
     if called.is_method:
-        return CallTarget(called.name, None, True)
+        return CallTarget(called.name, receiver_owner, True)
     qualifier = called.qualifier
     if qualifier == "Self":
         qualifier = impl_type

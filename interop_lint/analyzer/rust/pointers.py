@@ -66,6 +66,13 @@ _SAME_POINTER = frozenset(
 )
 
 
+_USES_QUERY = """
+(unary_expression) @use
+(call_expression) @use
+(let_declaration) @let
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class PointerParameter:
     name: str
@@ -114,7 +121,10 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
     body = function.child_by_field_name("body")
     if body is None or not parameters:
         return
-    nodes = list(bodies.walk(bodies.in_file(body), prune=("function_item",)))
+    found_nodes = bodies.captures(_USES_QUERY, within=body)
+    nodes = sorted(
+        (x for group in found_nodes.values() for x in group), key=lambda x: (x.start, -x.end)
+    )
     copies = _copies(nodes, parameters)
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
     for local, parameter in copies.items():
@@ -125,6 +135,8 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
             parameter = name if name in parameters else copies.get(name)
             if parameter is None:
                 continue
+            if bodies.function_of(node) != function:
+                continue  # a function declared inside this one
             if not is_shadowed(name, target, _same_pointer(groups[parameter])):
                 found.append(PointerUse(parameter, node, _describe(node), name))
     found.sort(key=lambda use: use.at.start)
@@ -163,7 +175,7 @@ def _used_pointers(node: Located) -> list[tuple[str, Located]]:
             name = pointer_of(called.receiver)
             return [(name, called.receiver)] if name else []
         return []
-    qualified = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
+    qualified = called.qualified
     if qualified in _NEEDS_VALID_FIRST or (
         called.qualifier is None and called.name in _BARE_NEEDS_VALID_FIRST
     ):

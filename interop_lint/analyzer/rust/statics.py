@@ -47,12 +47,15 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
         return []
     locks: list[int] = []
     uses: list[Located] = []
-    for node in bodies.walk(bodies.in_file(body), prune=("function_item",)):
-        if node.type == "call_expression":
-            called = callee(node)
-            if called is not None and called.is_method and called.name in _LOCKS:
-                locks.append(node.start)
-        elif node.type == "identifier" and node.text in statics and _is_reference(node):
+    found = bodies.captures("(call_expression) @call (identifier) @name", within=body)
+    for node in found.get("call", ()):
+        called = callee(node)
+        if called is not None and called.is_method and called.name in _LOCKS:
+            locks.append(node.start)
+    for node in found.get("name", ()):
+        if node.node.parent is not None and node.node.parent.type == "token_tree":
+            continue  # a token of a macro: its parsed body is searched instead
+        if node.text in statics and _is_reference(node) and bodies.function_of(node) == function:
             uses.append(node)
     first_lock = min(locks, default=None)
     found = [

@@ -8,7 +8,6 @@ out and taken back) and the ownership facts of the exports.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -37,6 +36,7 @@ from interop_lint.analyzer.rust.panics import (
     call_target,
     enclosing_function,
     panic_source,
+    receiver_type,
 )
 from interop_lint.analyzer.rust.syntax import (
     has_self_parameter,
@@ -45,13 +45,20 @@ from interop_lint.analyzer.rust.syntax import (
 )
 from interop_lint.analyzer.source import SourceFile
 
+# Calls that may hand out or take back memory (ownership.py looks closer).
+_OWNERSHIP_CALLS = frozenset({"into_raw", "leak", "forget", "new", "from_raw", "from_raw_parts"})
+
 
 @dataclass
 class _Found:
     """The captures of one function."""
 
+    owner: str | None  # the `impl` type
     panics: list[PanicSite] = field(default_factory=list)
     calls: list[tuple[Located, RustCall]] = field(default_factory=list)
+    ownership: list[Located] = field(default_factory=list)
+    runs_catch_unwind: list[Located] = field(default_factory=list)
+    signature: tuple[dict[str, Node], set[str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,30 +74,55 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
     to tell `T` of a returned `Handle` when `type Handle = *mut T;`.
     """
     bodies = bodies_of(source)
-    found: dict[int, _Found] = defaultdict(_Found)
+    found: dict[int, _Found] = {}
     for located in (x for group in bodies.captures(BODY_QUERY).values() for x in group):
         function, guards = enclosing_function(located)
         if function is None:
             continue
-        into = found[function.start_byte]
+        into = found.get(function.start_byte)
+        if into is None:
+            into = found[function.start_byte] = _Found(impl_type_of(function))
         source_ = panic_source(located)
         if source_ is not None:
             location = bodies.span_location(source_.start, source_.at)
             into.panics.append(PanicSite(source_.what, location, guards))
         elif located.type == "call_expression":
-            called = callee(located)
-            if called is not None and not called.name[:1].isupper():  # not `Some(..)`
-                target = call_target(called, impl_type_of(function))
-                call = RustCall(target.name, target.owner, target.method, guards)
-                into.calls.append((located, call))
+            _add_call(into, located, function, guards)
     summaries = {}
     functions = captures(Grammar.RUST, "(function_item) @f", source.root).get("f", [])
     for function in sorted(functions, key=lambda f: f.start_byte):
         if is_test_code(function):
             continue
-        own = found.get(function.start_byte, _Found())
+        own = found.get(function.start_byte) or _Found(impl_type_of(function))
         summaries[function.start_byte] = _summary(bodies, function, own, aliases)
     return summaries
+
+
+def _add_call(into: _Found, call: Located, function: Node, guards: tuple[str, ...]) -> None:
+    called = callee(call)
+    if called is None:
+        return
+    if called.name in _OWNERSHIP_CALLS or _names_a_function(call):
+        into.ownership.append(call)
+    if called.name == "catch_unwind":
+        into.runs_catch_unwind.append(call)
+    if called.name[:1].isupper():
+        return  # `Some(..)`, `Point(..)`: not a function of the crate
+    receiver = None
+    if called.receiver is not None:
+        if into.signature is None:
+            into.signature = signature_of(function)
+        receiver = receiver_type(called.receiver, into.owner, *into.signature)
+    target = call_target(called, into.owner, receiver)
+    into.calls.append((call, RustCall(target.name, target.owner, target.method, guards)))
+
+
+def _names_a_function(call: Located) -> bool:
+    """`.map(CString::into_raw)`: a path among the arguments."""
+    arguments = call.node.child_by_field_name("arguments")
+    return arguments is not None and any(
+        a.type == "scoped_identifier" for a in arguments.named_children
+    )
 
 
 def _summary(
@@ -99,10 +131,9 @@ def _summary(
     name = function.child_by_field_name("name")
     parameters = _parameters(function)
     pointers = {n for n, (_, kind) in parameters.items() if _is_pointer(kind, aliases)}
-    calls = [located for located, _ in found.calls]
     returns = function.child_by_field_name("return_type")
     hands_out = []
-    for site in allocation_sites(calls, bodies):
+    for site in allocation_sites(found.ownership, bodies):
         via = next((v for c in site.carriers if (v := handed_to_caller(c, bodies, pointers))), None)
         if via is None:
             continue
@@ -112,11 +143,14 @@ def _summary(
             written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
         kind = _with_type(site.kind, written)
         hands_out.append(Allocation(kind, _call_location(bodies, site), via, site.what))
-    releases = tuple(_release(bodies, site, parameters, aliases) for site in release_sites(calls))
+    releases = tuple(
+        _release(bodies, site, parameters, aliases) for site in release_sites(found.ownership)
+    )
+    may_return_memory = returns is not None and _is_pointer(returns, aliases)
     returned = tuple(
         call
         for located, call in found.calls
-        if not call.method and returns is not None and destination(located).kind == "return"
+        if may_return_memory and not call.method and destination(located).kind == "return"
     )
     summary = RustFunction(
         name=text(name),
@@ -129,9 +163,20 @@ def _summary(
         # Only memory that comes from the caller is given back for the caller.
         release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),
         returned_calls=returned,
-        guards_its_argument=_guards_its_argument(calls, set(parameters)),
+        guards_its_argument=_guards_its_argument(found.runs_catch_unwind, set(parameters)),
     )
     return FunctionSummary(summary, releases)
+
+
+def signature_of(function: Node) -> tuple[dict[str, Node], set[str]]:
+    """Parameter types by name, and the names of the function's generic type parameters."""
+    parameters = {name: kind for name, (_, kind) in _parameters(function).items()}
+    declared = function.child_by_field_name("type_parameters")
+    generics = {
+        text(p.child_by_field_name("name") or p)
+        for p in (declared.named_children if declared is not None else ())
+    }
+    return parameters, generics
 
 
 def _parameters(function: Node) -> dict[str, tuple[int, Node]]:

@@ -46,7 +46,6 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.nullness import checked_before
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
-from interop_lint.analyzer.rust.syntax import exported_functions
 from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.rules.registry import Rule
 
@@ -65,7 +64,7 @@ class FfiUncheckedPointer(Rule):
             return
         names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
-        for export in exported_functions(ctx.file.root):
+        for export in bodies.exports:
             parameters = {p.name: p for p in pointer_parameters(export.node, names)}
             function = text(export.node.child_by_field_name("name"))
             reported: set[str] = set()

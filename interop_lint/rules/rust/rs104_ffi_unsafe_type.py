@@ -44,7 +44,8 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.syntax import exported_functions, signature_types
+from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.syntax import signature_types
 from interop_lint.analyzer.rust.types import TypeNames, ffi_unsafe_type
 from interop_lint.rules.registry import Rule
 
@@ -62,7 +63,8 @@ class FfiUnsafeType(Rule):
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
         names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
-        for export in exported_functions(ctx.file.root):
+        bodies = bodies_of(ctx.file)
+        for export in bodies.exports:
             function = text(export.node.child_by_field_name("name"))
             for role, kind in signature_types(export.node):
                 found = ffi_unsafe_type(kind, names)

@@ -44,7 +44,6 @@ from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.statics import static_mut_uses
-from interop_lint.analyzer.rust.syntax import exported_functions
 from interop_lint.rules.registry import Rule
 
 
@@ -63,7 +62,7 @@ class FfiStaticMut(Rule):
         if not statics:
             return
         bodies = bodies_of(ctx.file)
-        for export in exported_functions(ctx.file.root):
+        for export in bodies.exports:
             uses = static_mut_uses(bodies, export.node, set(statics))
             if not uses:
                 continue

@@ -41,9 +41,9 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.syntax import (
     doc_comments_of,
-    exported_functions,
     has_modifier,
     is_public,
 )
@@ -62,7 +62,8 @@ class FfiMissingSafetyDoc(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
-        for export in exported_functions(ctx.file.root):
+        bodies = bodies_of(ctx.file)
+        for export in bodies.exports:
             function = export.node
             if not (is_public(function) and has_modifier(function, "unsafe")):
                 continue

@@ -106,6 +106,11 @@ pub unsafe extern "C" fn free_all(s: *mut c_char, e: EngineHandle, b: Buffer, ra
     assert export.releases[0].location.line == 10
 
 
+def test_a_generic_release_frees_any_box() -> None:
+    facts = rust_facts("fn free_any<T>(p: *mut T) { unsafe { drop(Box::from_raw(p)) } }\n")
+    assert facts.functions[0].release_kinds == ("box",)
+
+
 def test_the_index_resolves_kinds_and_finds_helpers() -> None:
     lib = (
         HEADER

@@ -32,6 +32,11 @@ def _panics(body: str) -> list[str]:
         ("let s = &v[..];", []),
         ("let x = o.unwrap_or(0) + v.get(3).copied().unwrap_or_default();", []),
         ("debug_assert!(v.is_empty());", []),
+        ("let t = [1u8, 2, 3];\nlet x = t[2] + [0u8; 4][3];", []),
+        ("let t = [1u8, 2, 3];\nlet x = t[3];", ["indexing `t[3]`"]),
+        ("let x = self.expect(Token::Comma)?;", []),
+        ("let x = parser.expect(Token::Comma);", []),
+        ('let x = o.expect(&format!("{}", 1));', ["`.expect()`"]),
         ("let t = stringify!(o.unwrap());", []),
     ],
 )

@@ -48,6 +48,7 @@ def _unchecked(body: str, parameters: str = "p: *const u8, q: *mut u8") -> list[
         "ffi_try!{ if p.is_null() { return 0; } *p }",
         "if p.is_null() { return 0; }\nffi_try!{ *p }",
         "check_not_null!(p);\n*p",
+        "validate(p)?;\n*p",
         "let p = NonNull::new(p as *mut u8)?;\n*p.as_ptr()",
         "let r = p.cast::<u16>();\nif r.is_null() { return 0; }\n*r as u8",
     ],

@@ -256,7 +256,7 @@ def _macro_checks(macro: Located, name: str, bodies: RustBodies) -> bool:
 
 
 def _demands_some(expression: Located, name: str) -> bool:
-    """`p.as_ref().ok_or(..)?`, `NonNull::new(p).expect(..)`, `check_not_null(p)?`."""
+    """`p.as_ref().ok_or(..)?`, `NonNull::new(p).expect(..)`, `check_handle(p)?`."""
     current = expression
     while current.type in ("try_expression", "call_expression", "unsafe_block"):
         if current.type == "try_expression":
@@ -284,15 +284,11 @@ def _demands_some(expression: Located, name: str) -> bool:
 
 
 def _null_check_call(call: Located, name: str) -> bool:
+    """`validate(p)?`: a fallible call given the pointer itself checks it (or fails)."""
     current = strip(call)
     if current.type != "call_expression":
         return False
-    called = callee(current)
-    return (
-        called is not None
-        and "null" in called.name.lower()
-        and any(pointer_of(a) == name for a in arguments(current))
-    )
+    return callee(current) is not None and any(pointer_of(a) == name for a in arguments(current))
 
 
 def _some_arm_diverges(match: Located, bodies: RustBodies) -> bool:

@@ -59,10 +59,14 @@ def panic_source(found: Located) -> PanicSource | None:
         index = found.node.named_children[-1] if found.node.named_child_count else None
         if index is None or (index.type == "range_expression" and index.named_child_count == 0):
             return None  # `v[..]` cannot panic
+        if _constant_in_bounds(found):
+            return None
         return PanicSource(f"indexing `{_indexing(found)}`", found, found)
     if kind == "call_expression":
         called = callee(found)
         if called is None or called.name not in PANIC_METHODS:
+            return None
+        if called.is_method and not _std_unwrap_shape(found, called):
             return None
         if called.is_method:
             function = found.field("function")
@@ -70,6 +74,64 @@ def panic_source(found: Located) -> PanicSource | None:
             return PanicSource(f"`.{called.name}()`", found, name or found)
         if called.qualifier in _UNWRAPPABLE:
             return PanicSource(f"`{called.qualifier}::{called.name}`", found, found)
+    return None
+
+
+def _std_unwrap_shape(call: Located, called: Callee) -> bool:
+    """`.unwrap()` without arguments, `.expect(msg)` with one message: the shapes of
+    `Option`/`Result`. A crate's own `self.expect(Token::Comma)` is another method."""
+    receiver = called.receiver
+    if receiver is not None and receiver.type == "self":
+        return False
+    given = call.node.child_by_field_name("arguments")
+    count = given.named_child_count if given is not None else 0
+    if called.name == "unwrap":
+        return count == 0
+    if count != 1 or given is None:
+        return False
+    message = given.named_children[0]
+    return message.type not in ("scoped_identifier", "struct_expression", "call_expression") or (
+        message.type == "call_expression" and b"format" in (message.text or b"")
+    )
+
+
+def _constant_in_bounds(indexing: Located) -> bool:
+    """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`): checked at compile time."""
+    value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
+    if index.type != "integer_literal" or not (index.text or b"").isdigit():
+        return False
+    array = value
+    if value.type == "identifier":
+        declaration = _array_declaration(indexing, (value.text or b"").decode())
+        if declaration is None:
+            return False
+        array = declaration
+    if array.type != "array_expression":
+        return False
+    length = array.child_by_field_name("length")
+    if length is None:
+        size = array.named_child_count
+    elif length.type == "integer_literal" and (length.text or b"").isdigit():
+        size = int(length.text or b"0")
+    else:
+        return False
+    return int(index.text or b"0") < size
+
+
+def _array_declaration(use: Located, name: str) -> Node | None:
+    """The array expression a local was bound to in an enclosing block, if it was."""
+    for ancestor in use.ancestors():
+        if ancestor.type == "function_item":
+            return None
+        if ancestor.type != "block":
+            continue
+        for statement in ancestor.node.named_children:
+            if statement.start_byte >= use.node.start_byte and ancestor.fragment is use.fragment:
+                break
+            pattern = statement.child_by_field_name("pattern")
+            binds = pattern is not None and pattern.type == "identifier"
+            if statement.type == "let_declaration" and binds and pattern.text == name.encode():
+                return statement.child_by_field_name("value")
     return None
 
 

@@ -141,10 +141,12 @@ def _summary(
             written = pointee_name(_expand(returns, aliases))
         else:  # `out: *mut *mut T`
             written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
-        kind = _with_type(site.kind, written)
+        kind = _with_type(site.kind, None if written in signature_of(function)[1] else written)
         hands_out.append(Allocation(kind, _call_location(bodies, site), via, site.what))
+    generics = signature_of(function)[1]
     releases = tuple(
-        _release(bodies, site, parameters, aliases) for site in release_sites(found.ownership)
+        _release(bodies, site, parameters, aliases, generics)
+        for site in release_sites(found.ownership)
     )
     may_return_memory = returns is not None and _is_pointer(returns, aliases)
     returned = tuple(
@@ -231,11 +233,14 @@ def _release(
     site: OwnershipSite,
     parameters: dict[str, tuple[int, Node]],
     aliases: dict[str, Node],
+    generics: set[str],
 ) -> Release:
+    """`free<T>(p: *mut T)` releases a `box` of any type: `T` is its type parameter."""
     parameter = parameters.get(site.pointer) if site.pointer is not None else None
     kind = site.kind
     if parameter is not None and site.field is None:
-        kind = _with_type(kind, pointee_name(_expand(parameter[1], aliases)))
+        written = pointee_name(_expand(parameter[1], aliases))
+        kind = _with_type(kind, None if written in generics else written)
     elif parameter is not None:  # `buffer.data`: the index reads the field's type
         holder = named_type(_expand(parameter[1], aliases))
         kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)

@@ -119,13 +119,35 @@ class Located(NamedTuple):
         return None if parent is None else Located(parent, fragment)
 
     def ancestors(self) -> Iterator[Located]:
-        current = self.parent()
+        """Parent, grandparent, ... up to the file's root, across macro bodies.
+
+        Tree-sitter finds a node's parent by descending from the root, so a
+        climb of `parent()` calls costs depth squared; here each fragment's
+        path is found in one descent.
+        """
+        current: Located | None = self
         while current is not None:
+            fragment = current.fragment
+            path = _path_to(fragment.root, current.node)
+            for node in reversed(path):
+                yield Located(node, fragment)
+            if fragment.host is None or fragment.parent is None:
+                return
+            current = Located(fragment.host, fragment.parent)
             yield current
-            current = current.parent()
 
     def contains(self, other: Located) -> bool:
         return self.start <= other.start and other.end <= self.end
+
+
+def _path_to(root: Node, node: Node) -> list[Node]:
+    """The nodes from `root` (included) down to `node` (left out)."""
+    path: list[Node] = []
+    current: Node | None = root
+    while current is not None and current != node:
+        path.append(current)
+        current = current.child_with_descendant(node)
+    return path
 
 
 def macro_name(macro: Node) -> str:

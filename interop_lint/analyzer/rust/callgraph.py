@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
 
 Guarded = Callable[[tuple[str, ...]], bool]  # whether wrappers of a site include a guard
+_SEARCH_BUDGET = 256  # functions visited around an export when collecting its panic sites
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,6 @@ class CrateCalls:
                 self._associated[(function.owner, function.name)].append(index)
             if function.has_self:
                 self._methods[function.name].append(index)
-        self._panicky = self._reaching_panics()
 
     def index_of(self, path: str, location: Location) -> int | None:
         return self._by_location.get((path, location))
@@ -69,46 +70,71 @@ class CrateCalls:
             return self._associated.get((self._resolve(call.owner), call.name), [])
         return self._free.get(call.name, [])
 
-    def _unguarded_calls(self, index: int) -> Iterable[int]:
-        for call in self.functions[index][1].calls:
-            if not self._guarded(call.guards):
-                yield from self.callees(call)
+    @cached_property
+    def _unguarded(self) -> tuple[list[list[int]], list[list[PanicSite]]]:
+        """Per function: the functions it calls outside any guard, its own unguarded sites."""
+        calls: list[list[int]] = []
+        sites: list[list[PanicSite]] = []
+        for _, function in self.functions:
+            targets = (self.callees(c) for c in function.calls if not self._guarded(c.guards))
+            calls.append(list(dict.fromkeys(i for found in targets for i in found)))
+            sites.append([s for s in function.panics if not self._guarded(s.guards)])
+        return calls, sites
 
-    def _own_panics(self, index: int) -> list[PanicSite]:
-        return [s for s in self.functions[index][1].panics if not self._guarded(s.guards)]
-
-    def _reaching_panics(self) -> set[int]:
-        """Functions that can panic, themselves or through unguarded calls."""
-        callers: dict[int, set[int]] = defaultdict(set)
-        for index in range(len(self.functions)):
-            for callee in self._unguarded_calls(index):
-                callers[callee].add(index)
-        reached = {i for i in range(len(self.functions)) if self._own_panics(i)}
-        pending = deque(reached)
+    @cached_property
+    def _toward_panic(self) -> dict[int, int | None]:
+        """For every function that can panic: the callee on a shortest way to a panic
+        site (None when it holds one itself). Found backwards from the sites, once."""
+        calls, sites = self._unguarded
+        callers: dict[int, list[int]] = defaultdict(list)
+        for caller, callees in enumerate(calls):
+            for callee in callees:
+                callers[callee].append(caller)
+        toward: dict[int, int | None] = {i: None for i, own in enumerate(sites) if own}
+        pending = deque(toward)
         while pending:
-            for caller in callers.get(pending.popleft(), ()):
-                if caller not in reached:
-                    reached.add(caller)
+            callee = pending.popleft()
+            for caller in callers.get(callee, ()):
+                if caller not in toward:
+                    toward[caller] = callee
                     pending.append(caller)
-        return reached
+        return toward
 
     def panic_traces(self, start: int, limit: int) -> list[PanicTrace]:
-        """Up to `limit` unguarded panic sites reachable from a function, nearest first."""
-        if start not in self._panicky:
+        """Up to `limit` unguarded panic sites reachable from a function, nearest first.
+
+        The search around `start` visits a bounded number of functions; the
+        nearest site is always found, through the precomputed way toward it.
+        """
+        toward = self._toward_panic
+        if start not in toward:
             return []
-        traces: list[PanicTrace] = []
-        chains: dict[int, tuple[str, ...]] = {start: ()}
+        calls, sites = self._unguarded
+        came_from: dict[int, int | None] = {start: None}
         pending = deque([start])
-        while pending and len(traces) < limit:
+        traces: list[PanicTrace] = []
+        while pending and len(traces) < limit and len(came_from) <= _SEARCH_BUDGET:
             index = pending.popleft()
-            function = self.functions[index][1]
-            for site in self._own_panics(index):
-                traces.append(PanicTrace(site, display_name(function), chains[index]))
-            for callee in self._unguarded_calls(index):
-                if callee in self._panicky and callee not in chains:
-                    chains[callee] = (*chains[index], display_name(self.functions[callee][1]))
+            traces += [self._trace(site, index, came_from) for site in sites[index]]
+            for callee in calls[index]:
+                if callee in toward and callee not in came_from:
+                    came_from[callee] = index
                     pending.append(callee)
+        if not traces:  # the nearest site lies beyond the budget: follow the way to it
+            way = [start]
+            while (following := toward[way[-1]]) is not None and len(way) <= len(toward):
+                way.append(following)
+            came_from = {index: way[i - 1] if i else None for i, index in enumerate(way)}
+            traces = [self._trace(sites[way[-1]][0], way[-1], came_from)]
         return traces[:limit]
+
+    def _trace(self, site: PanicSite, index: int, came_from: dict[int, int | None]) -> PanicTrace:
+        chain = []
+        current: int | None = index
+        while current is not None and came_from.get(current) is not None:
+            chain.append(display_name(self.functions[current][1]))
+            current = came_from[current]
+        return PanicTrace(site, display_name(self.functions[index][1]), tuple(reversed(chain)))
 
     def reachable(self, starts: Iterable[int]) -> set[int]:
         """Every function reached from `starts` by any call, guarded or not."""

@@ -61,7 +61,10 @@ def _where(trace: PanicTrace) -> str:
     found = f"{trace.site.what} in `{trace.function}` at {place}"
     if len(trace.chain) == 1:
         return found
-    return found + ", via " + " → ".join(f"`{name}`" for name in trace.chain)
+    names = [f"`{name}`" for name in trace.chain]
+    if len(names) > 4:
+        names = [*names[:2], "…", names[-1]]
+    return found + ", via " + " → ".join(names)
 
 
 class FfiPanicEscape(Rule):

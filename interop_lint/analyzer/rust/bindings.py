@@ -44,17 +44,28 @@ def _condition_binds(condition: Node | None, name: str) -> bool:
     return False
 
 
+def _lets_of(block: Located) -> dict[str, list[Node]]:
+    """The `let` statements of a block by the names they bind, in order (computed once)."""
+    key = ("lets", block.node.id)
+    found = block.fragment.memo.get(key)
+    if found is None:
+        lets: dict[str, list[Node]] = {}
+        for statement in block.node.named_children:
+            if statement.type == "let_declaration":
+                for name in set(pattern_names(statement.child_by_field_name("pattern"))):
+                    lets.setdefault(name, []).append(statement)
+        found = block.fragment.memo[key] = lets
+    return found  # type: ignore[return-value]
+
+
 def binds_before(block: Located, child: Located, name: str) -> Located | None:
-    """The `let` of `name` in `block` before its statement `child`, if one."""
+    """The last `let` of `name` in `block` before its statement `child`, if one."""
     found = None
-    for statement in block.node.named_children:
+    for statement in _lets_of(block).get(name, ()):
         if statement.start_byte >= child.node.start_byte:
             break
-        if statement.type == "let_declaration" and name in pattern_names(
-            statement.child_by_field_name("pattern")
-        ):
-            found = block.at(statement)
-    return found
+        found = statement
+    return block.at(found)
 
 
 def is_shadowed(

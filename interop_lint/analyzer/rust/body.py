@@ -17,6 +17,7 @@ are answered the same way inside and outside macros.
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import NamedTuple
@@ -61,7 +62,7 @@ _ARRAY = (b"fn __m(){[", b"\n];}")
 class Fragment:
     """A piece of syntax of one file: the file's own tree, or a re-parsed macro body."""
 
-    __slots__ = ("__weakref__", "depth", "host", "host_start", "parent", "root", "shift")
+    __slots__ = ("__weakref__", "depth", "host", "host_start", "memo", "parent", "root", "shift")
 
     def __init__(self, root: Node, shift: int, host: Node | None, parent: Fragment | None) -> None:
         self.root = root
@@ -71,6 +72,8 @@ class Fragment:
         self.depth = 0 if parent is None else parent.depth + 1
         # Where the macro invocation starts in the file (0 for the file's tree).
         self.host_start = 0 if host is None or parent is None else host.start_byte + parent.shift
+        # Answers about this fragment's nodes that helpers compute once (by their own keys).
+        self.memo: dict[object, object] = {}
 
     @property
     def is_macro_body(self) -> bool:
@@ -232,6 +235,15 @@ class RustBodies:
         return fragment
 
     @cached_property
+    def _macro_bodies(self) -> list[Fragment]:
+        """The macro bodies, by where their macro starts in the file."""
+        return sorted(self.fragments[1:], key=lambda f: f.host_start)
+
+    @cached_property
+    def _macro_starts(self) -> list[int]:
+        return [f.host_start for f in self._macro_bodies]
+
+    @cached_property
     def exports(self) -> list[ExportedFunction]:
         """The exported functions of the file (every RS rule asks)."""
         return list(exported_functions(self.source.root))
@@ -248,16 +260,15 @@ class RustBodies:
         """Every capture of `query` in the file and in every macro body, in file order;
         only under `within` (a node of the file's tree) when given."""
         found: dict[str, list[Located]] = {}
-        for fragment in self.fragments:
-            if within is not None and fragment is self.file:
-                root = within
-            elif within is not None:
-                host = fragment.host_start
-                if not within.start_byte <= host < within.end_byte:
-                    continue
-                root = fragment.root
-            else:
-                root = fragment.root
+        if within is None:
+            searched = [(f, f.root) for f in self.fragments]
+        else:
+            starts = self._macro_starts
+            first = bisect_left(starts, within.start_byte)
+            last = bisect_left(starts, within.end_byte)
+            inside = self._macro_bodies[first:last]
+            searched = [(self.file, within), *((f, f.root) for f in inside)]
+        for fragment, root in searched:
             for name, nodes in captures(Grammar.RUST, query, root).items():
                 found.setdefault(name, []).extend(Located(n, fragment) for n in nodes)
         for located in found.values():

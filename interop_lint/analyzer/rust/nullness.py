@@ -66,10 +66,10 @@ def checked_before(use: Located, name: str, bodies: RustBodies) -> bool:
             return True
         if kind == "match_arm" and _arm_protects(ancestor, child, name):
             return True
-        if kind == "block" and any(
-            _leaves_unless_nonnull(s, name, bodies) for s in _before(ancestor, child)
-        ):
-            return True
+        if kind == "block" and child.fragment is ancestor.fragment:
+            guarded_from = _first_guard(ancestor, name, bodies)
+            if guarded_from is not None and guarded_from <= child.node.start_byte:
+                return True
         child = ancestor
     return False
 
@@ -104,12 +104,21 @@ def _arm_protects(arm: Located, child: Located, name: str) -> bool:
     )
 
 
-def _before(block: Located, child: Located) -> list[Located]:
-    return [
-        block.at(s)  # type: ignore[misc]
-        for s in block.node.named_children
-        if s.end_byte <= child.node.start_byte
-    ]
+def _first_guard(block: Located, name: str, bodies: RustBodies) -> int | None:
+    """Where the first statement of a block that stops a null `name` ends (computed once
+    per block and pointer): every statement after it sees the pointer non-null."""
+    key = ("guard", block.node.id, name)
+    memo = block.fragment.memo
+    if key not in memo:
+        memo[key] = next(
+            (
+                s.end_byte
+                for s in block.node.named_children
+                if _leaves_unless_nonnull(block.at(s), name, bodies)  # type: ignore[arg-type]
+            ),
+            None,
+        )
+    return memo[key]  # type: ignore[return-value]
 
 
 _MAX_CONDITION_DEPTH = 32

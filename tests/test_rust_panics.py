@@ -54,6 +54,19 @@ def test_a_site_records_the_calls_and_macros_around_it() -> None:
     assert site.guards == ("ffi_try", "AssertUnwindSafe", "std::panic::catch_unwind")
 
 
+def test_a_closure_bound_by_let_is_guarded_where_it_is_passed() -> None:
+    facts = rust_facts(
+        "fn f(o: Option<u8>) -> u8 {\n"
+        "    let body = AssertUnwindSafe(|| o.unwrap());\n"
+        "    let other = || o.expect(\"x\");\n"
+        "    catch_unwind(body).unwrap_or(0) + other()\n"
+        "}\n"
+    )
+    guarded, unguarded = facts.functions[0].panics
+    assert guarded.guards == ("AssertUnwindSafe", "catch_unwind")
+    assert unguarded.guards == ()
+
+
 def test_an_argument_evaluated_before_the_call_is_not_guarded() -> None:
     facts = rust_facts("fn f(o: Option<u8>) { catch_unwind(run(o.unwrap())); }\n")
     assert facts.functions[0].panics[0].guards == ()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.parsing import Grammar, captures, text
 from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
@@ -34,6 +35,7 @@ _UNWRAPPABLE = frozenset({"Option", "Result"})  # `Option::unwrap(x)`
 # thread ends that thread (and `join()` reports it), it does not unwind into C.
 ISOLATING = frozenset({"catch_unwind", "spawn"})
 
+_MAX_WRAPPERS = 16
 # One query for everything RS101 needs from a body, run once per fragment.
 BODY_QUERY = """
 (call_expression) @call
@@ -169,21 +171,41 @@ def enclosing_function(found: Located) -> tuple[Node | None, tuple[str, ...]]:
 
 def _calls_taking(argument: Located) -> list[str]:
     """The calls a closure is handed to, innermost first: `[AssertUnwindSafe,
-    catch_unwind]` for `catch_unwind(AssertUnwindSafe(|| ..))`."""
-    names = []
-    current = argument
-    while True:
+    catch_unwind]` for `catch_unwind(AssertUnwindSafe(|| ..))`, also through a
+    `let`: `let body = AssertUnwindSafe(|| ..); catch_unwind(body)`."""
+    names: list[str] = []
+    pending = [argument]
+    while pending and len(names) < _MAX_WRAPPERS:
+        current = pending.pop(0)
         holder = current.parent()
+        if holder is not None and holder.type == "let_declaration":
+            pattern = holder.field("pattern")
+            if pattern is not None and pattern.type == "identifier":
+                pending += _later_arguments(holder, pattern.text)
+            continue
         call = holder.parent() if holder is not None else None
         if holder is None or holder.type != "arguments" or call is None:
-            break
+            continue
         if call.type != "call_expression":
-            break
+            continue
         called = callee(call)
         if called is not None:
             names.append(called.path)
-        current = call
+        pending.append(call)
     return names
+
+
+def _later_arguments(declaration: Located, name: str) -> list[Located]:
+    """`name` given as a call argument after its `let`, in the same block."""
+    block = declaration.parent()
+    if block is None or block.type != "block":
+        return []
+    found = captures(Grammar.RUST, "(arguments (identifier) @a)", block.node).get("a", [])
+    return [
+        block.at(node)  # type: ignore[misc]
+        for node in found
+        if node.start_byte > declaration.node.end_byte and text(node) == name
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from interop_lint.analyzer.golang.extract import extract_go
 from interop_lint.analyzer.manifests.cargo import extract_cargo_manifest
 from interop_lint.analyzer.manifests.gomod import extract_go_mod
 from interop_lint.analyzer.manifests.toolchain import extract_toolchain
+from interop_lint.analyzer.python.extract import extract_python
 from interop_lint.analyzer.rust.extract import extract_rust
 from interop_lint.analyzer.source import SourceFile
 
@@ -22,6 +23,7 @@ EXTRACTORS: dict[FileKind, tuple[Extractor, ...]] = {
     FileKind.GO: (extract_go, extract_preamble),
     FileKind.C_HEADER: (extract_c,),
     FileKind.C_SOURCE: (extract_c,),
+    FileKind.PYTHON: (extract_python,),
     FileKind.CARGO_TOML: (extract_cargo_manifest,),
     FileKind.GO_MOD: (extract_go_mod,),
     FileKind.RUST_TOOLCHAIN: (extract_toolchain,),

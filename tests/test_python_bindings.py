@@ -1,0 +1,357 @@
+"""Python ctypes facts: library handles, the functions bound on them, ctypes types."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.extract import extract_facts
+from interop_lint.analyzer.findings import NotificationKind
+from interop_lint.analyzer.python.facts import CtypesKind, PythonFileFacts
+from interop_lint.analyzer.python.values import library_name
+from interop_lint.analyzer.source import SourceFile
+from tests.conftest import ROOT, Project
+
+
+def _facts(code: str) -> PythonFileFacts:
+    source = SourceFile("pkg/binding.py", FileKind.PYTHON, textwrap.dedent(code).encode())
+    facts = extract_facts(source)
+    assert not facts.notifications, facts.notifications
+    assert facts.python is not None
+    return facts.python
+
+
+def _bound(facts: PythonFileFacts) -> dict[str, tuple[str | None, str | None, list[str] | None]]:
+    """symbol -> (library name, restype, argtypes) of every binding."""
+    found = {}
+    for binding in facts.bindings:
+        restype = binding.restypes[-1].type.spell() if binding.restypes else None
+        argtypes = binding.argtypes[-1].types if binding.argtypes else None
+        found[binding.symbol] = (
+            facts.libraries[binding.library].name,
+            restype,
+            [t.spell() for t in argtypes] if argtypes is not None else None,
+        )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("expression", "name"),
+    [
+        ('"./libengine.so"', "libengine"),
+        ('"engine.dll"', "engine"),
+        ('"libengine.so.1"', "libengine"),
+        ('os.path.join(HERE, "target", "release", "libengine.dylib")', "libengine"),
+        ('str(pathlib.Path(__file__).parent / "libengine.so")', "libengine"),
+        ('ctypes.util.find_library("engine")', "engine"),
+        ('ctypes.util.find_library("engine") or "libengine.so"', "engine"),
+        ('f"{HERE}/libengine.{SUFFIX}"', "libengine"),
+        ('"libengine.dylib" if DARWIN else "libengine.so"', "libengine"),
+        ("LIBRARY", "libengine"),
+        ("_path()", "libengine"),
+        ('"lib%s.so" % NAME', None),
+        ("sys.argv[1]", None),
+    ],
+)
+def test_the_library_name_comes_from_the_literal_file_name(expression: str, name: str) -> None:
+    facts = _facts(
+        f"""
+        import ctypes, ctypes.util, os, pathlib, sys
+        LIBRARY = os.path.join(os.path.dirname(__file__), "libengine.so")
+        def _path():
+            return LIBRARY
+        lib = ctypes.CDLL({expression})
+        lib.engine_new.restype = ctypes.c_void_p
+        """
+    )
+    assert [library.name for library in facts.libraries] == [name]
+
+
+def test_library_names_keep_the_stem_of_the_last_path_segment() -> None:
+    assert library_name("C:\\libs\\engine.dll") == "engine"
+    assert library_name("{}/lib{}.so") is None  # only the prefix is known
+    assert library_name("{}") is None
+
+
+@pytest.mark.parametrize(
+    "loading",
+    [
+        'import ctypes\nlib = ctypes.CDLL("libengine.so")',
+        'import ctypes as C\nlib = C.CDLL("libengine.so")',
+        'from ctypes import CDLL\nlib = CDLL("libengine.so")',
+        'from ctypes import CDLL as Load\nlib = Load("libengine.so")',
+        'from ctypes import *\nlib = CDLL("libengine.so")',
+        'import ctypes\nlib = ctypes.cdll.LoadLibrary("libengine.so")',
+        'from ctypes import cdll\nlib = cdll.LoadLibrary("libengine.so")',
+        'import ctypes\nlib = ctypes.PyDLL("libengine.so")',
+        'import ctypes\nimport numpy as np\nlib = np.ctypeslib.load_library("libengine", ".")',
+    ],
+)
+def test_every_way_of_loading_a_library(loading: str) -> None:
+    facts = _facts(loading + "\nlib.engine_new.restype = None\n")
+    assert _bound(facts) == {"engine_new": ("libengine", "None", None)}
+
+
+def test_handles_held_by_classes_functions_and_loaders() -> None:
+    facts = _facts(
+        """
+        import ctypes
+
+        class Engine:
+            _shared = ctypes.CDLL("libshared.so")
+
+            def __init__(self):
+                self._lib = ctypes.CDLL("libengine.so")
+                self._lib.engine_new.restype = ctypes.c_void_p
+
+            def run(self):
+                self._lib.engine_run.argtypes = [ctypes.c_void_p]
+                return self._lib.engine_run(None)
+
+            @classmethod
+            def version(cls):
+                cls._shared.shared_version.restype = ctypes.c_uint32
+
+        def _load():
+            lib = ctypes.CDLL("libloaded.so")
+            return lib
+
+        _loaded = _load()
+        _loaded.loaded_ping.restype = None
+
+        _lazy = None
+
+        def _get():
+            global _lazy
+            if _lazy is None:
+                _lazy = ctypes.CDLL("liblazy.so")
+            return _lazy
+
+        _get().lazy_ping.restype = None
+        """
+    )
+    assert _bound(facts) == {
+        "engine_new": ("libengine", "c_void_p", None),
+        "engine_run": ("libengine", None, ["c_void_p"]),
+        "shared_version": ("libshared", "c_uint32", None),
+        "loaded_ping": ("libloaded", "None", None),
+        "lazy_ping": ("liblazy", "None", None),
+    }
+
+
+def test_functions_through_getattr_subscripts_and_variables() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        lib = ctypes.CDLL("libengine.so")
+        new = getattr(lib, "engine_new")
+        new.restype = ctypes.c_void_p
+        free = lib["engine_free"]
+        free.argtypes = (ctypes.c_void_p,)
+        run = lib.engine_run
+        run.argtypes = ARGS = [ctypes.c_void_p, ctypes.c_size_t]
+        lib.engine_run(None, 1)
+        lib._handle
+        """
+    )
+    assert _bound(facts) == {
+        "engine_new": ("libengine", "c_void_p", None),
+        "engine_free": ("libengine", None, ["c_void_p"]),
+        "engine_run": ("libengine", None, ["c_void_p", "c_size_t"]),
+    }
+    assert not facts.libraries[0].dynamic
+
+
+def test_computed_names_make_a_library_dynamic() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        lib = ctypes.CDLL("libengine.so")
+        for name in ("engine_new", "engine_run"):
+            getattr(lib, name).restype = ctypes.c_void_p
+        lib.engine_new()
+        """
+    )
+    assert facts.libraries[0].dynamic
+    assert _bound(facts) == {"engine_new": ("libengine", None, None)}
+
+
+def test_a_parameter_is_the_library_passed_to_it_or_a_library_of_its_own() -> None:
+    facts = _facts(
+        """
+        import ctypes
+
+        def configure(lib):
+            lib.engine_new.restype = ctypes.c_void_p
+            return lib
+
+        def unknown(handle):
+            handle.other_new.restype = ctypes.c_void_p
+            handle.other_run()
+
+        _lib = configure(ctypes.CDLL("libengine.so"))
+        """
+    )
+    assert _bound(facts) == {
+        "engine_new": ("libengine", "c_void_p", None),
+        "other_new": (None, "c_void_p", None),
+        "other_run": (None, None, None),
+    }
+    assert [library.loader for library in facts.libraries] == ["CDLL", "parameter"]
+
+
+def test_ctypes_types_aliases_and_structures() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        from ctypes import POINTER, Structure, c_int
+        from .types import Imported
+
+        Handle = ctypes.c_void_p
+        Callback = ctypes.CFUNCTYPE(None, c_int, ctypes.c_void_p)
+
+        class Owned(ctypes.c_char_p):
+            pass
+
+        class Point(Structure):
+            _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_double)]
+
+        class Node(Structure):
+            pass
+
+        Node._fields_ = [("next", POINTER(Node)), ("values", c_int * 4), ("flag", c_int, 1)]
+
+        class Packed(Structure):
+            _pack_ = 1
+            _fields_ = [("a", ctypes.c_uint8), ("b", ctypes.c_uint32)]
+
+        lib = ctypes.CDLL("libx.so")
+        lib.f.argtypes = [Handle, Callback, POINTER(Point), Point * 2, Imported, object]
+        lib.f.restype = Owned
+        """
+    )
+    assert _bound(facts)["f"] == (
+        "libx",
+        "Owned",
+        [
+            "c_void_p",
+            "CFUNCTYPE(None, c_int, c_void_p)",
+            "POINTER(Point)",
+            "Point * 2",
+            "Imported",
+            "?",
+        ],
+    )
+    argtypes = facts.bindings[0].argtypes[0].types
+    assert argtypes is not None
+    assert [t.kind for t in argtypes] == [
+        CtypesKind.SIMPLE,
+        CtypesKind.FUNCTION,
+        CtypesKind.POINTER,
+        CtypesKind.ARRAY,
+        CtypesKind.NAMED,
+        CtypesKind.UNKNOWN,
+    ]
+    structures = {s.name: s for s in facts.structures}
+    assert [f.name for f in structures["Point"].fields or ()] == ["x", "y"]
+    assert not structures["Point"].inexact
+    assert structures["Node"].inexact  # a bit-field
+    assert structures["Packed"].inexact
+    aliases = {a.name: a.type.spell() for a in facts.aliases}
+    assert aliases["Handle"] == "c_void_p"
+    assert aliases["Owned"] == "Owned"
+
+
+def test_locations_count_utf16_columns_and_start_at_the_first_access() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        lib = ctypes.CDLL("libengine.so")
+        s = "é😀"; lib.engine_new()
+        lib.engine_new.restype = ctypes.c_void_p
+        """
+    )
+    (binding,) = facts.bindings
+    assert (binding.first_access.line, binding.first_access.column) == (4, 12)
+    assert binding.first_access.end_column == 26
+    assert binding.restypes[0].location.line == 5
+
+
+def test_a_file_without_ctypes_is_not_parsed() -> None:
+    source = SourceFile("a.py", FileKind.PYTHON, b"import os\nx = (\n")
+    facts = extract_facts(source)
+    assert facts.python is None and not facts.notifications
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "line"),
+    [
+        ("import ctypes\ndef f(:\n    pass\n", NotificationKind.PARSE_ERROR, 2),
+        ("import ctypes\nx = " + "[" * 10_000 + "]" * 10_000 + "\n", NotificationKind.SKIPPED, 2),
+        ("import ctypes\nx = " + "-" * 10_000 + "1\n", NotificationKind.SKIPPED, 0),
+        ("import ctypes\nx = " + "+".join(["1"] * 10_000) + "\n", NotificationKind.SKIPPED, 0),
+        ("import ctypes\nx = a" + ".b" * 10_000 + "\n", NotificationKind.SKIPPED, 0),
+        ("import ctypes\nx = f" + "()" * 10_000 + "\n", NotificationKind.SKIPPED, 0),
+        # Newer syntax than this Python's `ast`: measured by its tokens instead.
+        ("type T = int\nimport ctypes\nx = " + "not " * 9_999 + "1\n", NotificationKind.SKIPPED, 3),
+        ("import ctypes\nx = '\xff'\n".encode("latin-1"), NotificationKind.PARSE_ERROR, 2),
+    ],
+)
+def test_broken_or_deeply_nested_python_is_a_notification(
+    code: str | bytes, kind: NotificationKind, line: int
+) -> None:
+    data = code if isinstance(code, bytes) else code.encode()
+    facts = extract_facts(SourceFile("deep.py", FileKind.PYTHON, data))
+    assert [(n.kind, n.line) for n in facts.notifications] == [(kind, line)]
+    assert facts.python is None
+
+
+def test_syntax_newer_than_this_python_is_still_read() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        type Handle = int
+        lib = ctypes.CDLL("libengine.so")
+        lib.engine_new.restype = ctypes.c_void_p
+        """
+    )
+    assert _bound(facts) == {"engine_new": ("libengine", "c_void_p", None)}
+
+
+def test_libcst_is_imported_only_for_files_that_use_ctypes(project: Project) -> None:
+    project.write("src/lib.rs", '#[no_mangle]\npub extern "C" fn f() {}\n')
+    project.write("tool.py", "import os\nprint(os.getcwd())\n")
+    script = (
+        "import sys\n"
+        "from interop_lint.cli import main\n"
+        "try:\n"
+        "    main(['check', '.'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
+    assert completed.stdout.splitlines()[-1] == "False", completed.stderr
+    version = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom interop_lint.cli import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print('libcst' in sys.modules)\n",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
+    assert version.stdout.splitlines()[-1] == "False", version.stderr

@@ -19,6 +19,7 @@ from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.golang.index import GoIndex
 from interop_lint.analyzer.manifests.cargo import CargoManifest
 from interop_lint.analyzer.manifests.toolchain import RustToolchain
+from interop_lint.analyzer.python.index import PythonIndex
 from interop_lint.analyzer.rust.index import RustIndex
 
 
@@ -112,6 +113,10 @@ class ProjectIndex:
     @cached_property
     def c(self) -> CIndex:
         return CIndex(self)
+
+    @cached_property
+    def python(self) -> PythonIndex:
+        return PythonIndex(self)
 
 
 def join_path(directory: str, name: str) -> str:

@@ -83,6 +83,15 @@ class CargoManifest:
     crate_type_location: Location | None
     dependencies: tuple[CargoDependency, ...]
     panic_profiles: tuple[ProfilePanic, ...]
+    lib_name: str | None = None  # `lib.name`, when it renames the library
+
+    @property
+    def library_name(self) -> str | None:
+        """The library's name as built (`lib<name>.so`): `[lib] name`, else the
+        package's name with `-` as `_`."""
+        if self.lib_name:
+            return self.lib_name
+        return self.package.replace("-", "_") if self.package else None
 
     @property
     def links_into_go(self) -> bool:
@@ -134,6 +143,7 @@ def extract_cargo_manifest(source: SourceFile, facts: FileFacts) -> None:
             for name, profile in _table(data.get("profile")).items()
             if isinstance(profile, dict) and isinstance(profile.get("panic"), str)
         ),
+        lib_name=lib.get("name") if isinstance(lib.get("name"), str) else None,
     )
 
 

@@ -1,0 +1,144 @@
+"""The Python part of the project index: ctypes bindings linked to Rust crates.
+
+One project may hold several crates that export the same names, so a
+library handle is never compared with "any export of that name". Each
+handle is linked to one crate:
+
+1. By the library it loads: the literal file name (`./libengine.so`,
+   `engine.dll`, `find_library("engine")`, the last literal part of a
+   joined path) against each crate's library name (`[lib] name`, else the
+   package's name with `-` as `_`). Among crates of that name, the nearest
+   by path (most leading directories shared) wins.
+2. Else by what it binds: the crates that export every function bound on
+   the handle, the nearest by path. A tie links nothing.
+
+A function bound on a handle that its crate does not export is not
+compared: it comes from somewhere else (libc, a C library loaded the same
+way).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from interop_lint.analyzer.clang.paths import directory_of, nearest_unique
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.python.facts import (
+    CtypesBinding,
+    CtypesStructure,
+    CtypesType,
+    PythonFileFacts,
+)
+from interop_lint.analyzer.rust.facts import RustExport
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.index import ProjectIndex
+
+Crate = str | None  # a crate's directory
+
+
+def _normal(name: str) -> str:
+    return name.replace("-", "_")
+
+
+class PythonIndex:
+    def __init__(self, project: ProjectIndex) -> None:
+        self._project = project
+        self._links: dict[tuple[str, int], Crate] = {}
+
+    @cached_property
+    def files(self) -> dict[str, PythonFileFacts]:
+        """The ctypes facts of every Python file that has them, by path."""
+        return {
+            f.path: f.python for f in self._project.by_kind[FileKind.PYTHON] if f.python is not None
+        }
+
+    # -- linking -------------------------------------------------------------------
+
+    @cached_property
+    def _crates_by_library_name(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for directory, manifest in self._project.cargo_manifests.items():
+            name = manifest.library_name if manifest.package else None
+            if name:
+                found[_normal(name)].append(directory)
+        return found
+
+    def crate_of(self, path: str, library: int) -> Crate:
+        """The crate a library handle of a Python file loads, or None."""
+        key = (path, library)
+        if key not in self._links:
+            self._links[key] = self._link(path, library)
+        return self._links[key]
+
+    def _link(self, path: str, library: int) -> Crate:
+        facts = self.files.get(path)
+        if facts is None or library >= len(facts.libraries):
+            return None
+        here = directory_of(path)
+        named: list[str] = []
+        name = facts.libraries[library].name
+        if name:
+            for candidate in dict.fromkeys((_normal(name), _normal(name.removeprefix("lib")))):
+                named += self._crates_by_library_name.get(candidate, [])
+            crate = nearest_unique(here, named, lambda c: c)
+            if crate is not None:
+                return crate
+        symbols = {b.symbol for b in facts.bindings if b.library == library}
+        exporting = self._crates_exporting_all(symbols)
+        if named:
+            exporting = [c for c in exporting if c in named]
+        return nearest_unique(here, exporting, lambda c: c)
+
+    def _crates_exporting_all(self, symbols: set[str]) -> list[str]:
+        crates: set[str] | None = None
+        for symbol in sorted(symbols):
+            exported = {
+                crate
+                for p, _ in self._project.rust.exports_by_symbol.get(symbol, [])
+                if (crate := self._project.rust.crate_of(p)) is not None
+            }
+            crates = exported if crates is None else crates & exported
+            if not crates:
+                return []
+        return sorted(crates or ())
+
+    @cached_property
+    def _exports(self) -> dict[tuple[Crate, str], tuple[str, RustExport]]:
+        found: dict[tuple[Crate, str], tuple[str, RustExport]] = {}
+        for symbol, exports in self._project.rust.exports_by_symbol.items():
+            for rust_path, export in exports:
+                crate = self._project.rust.crate_of(rust_path)
+                found.setdefault((crate, symbol), (rust_path, export))
+        return found
+
+    def export_for(self, path: str, binding: CtypesBinding) -> tuple[str, RustExport] | None:
+        """The Rust export a binding binds: the linked crate's export of that symbol."""
+        crate = self.crate_of(path, binding.library)
+        if crate is None:
+            return None
+        return self._exports.get((crate, binding.symbol))
+
+    # -- names imported from other modules -----------------------------------------
+
+    @cached_property
+    def _definitions(self) -> dict[str, list[tuple[str, CtypesStructure | CtypesType]]]:
+        found: dict[str, list[tuple[str, CtypesStructure | CtypesType]]] = defaultdict(list)
+        for path, facts in self.files.items():
+            for structure in facts.structures:
+                found[structure.name].append((path, structure))
+            for alias in facts.aliases:
+                found[alias.name].append((path, alias.type))
+        return found
+
+    def named(self, path: str, name: str) -> CtypesStructure | CtypesType | None:
+        """What a ctypes type name means in a file: its own structure, else the one
+        definition of that name nearest to it in the project's Python files."""
+        candidates = self._definitions.get(name, [])
+        own = next((d for p, d in candidates if p == path), None)
+        if own is not None:
+            return own
+        found = nearest_unique(directory_of(path), candidates, lambda c: directory_of(c[0]))
+        return found[1] if found is not None else None

@@ -1,0 +1,139 @@
+"""## What it does
+Checks that every Python `ctypes` binding of a Rust export agrees with the
+Rust function: `argtypes` lists one type per parameter, each equivalent to
+the Rust parameter's type; `restype` is equivalent to the return type
+(`None` for a function that returns nothing); and a function that returns
+a pointer or a 64-bit value has a `restype` at all. Types are equivalent by
+the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`,
+`c_size_t` is `usize`, `c_bool` is `bool`, `c_char_p` is `*const c_char`
+or `*mut c_char`, `c_void_p` is any pointer, `POINTER(T)` is a pointer to
+`T`, and a `Structure` is the `#[repr(C)]` struct in its place, field by
+field through `_fields_`. It also reports `restype = c_char_p` for an export
+that returns a string the caller must free: ctypes copies the result into
+`bytes` and the pointer is lost.
+
+The library a handle loads is matched to a crate by its file name
+(`CDLL("./libengine.so")` loads the crate whose library is `engine`), else
+by the crate that exports every function bound on it. Functions the crate
+does not export (libc, another C library) are not checked.
+
+## Why is this bad?
+ctypes calls exactly what it is told to. A function without `restype` is
+assumed to return a C `int`: on a 64-bit platform a returned pointer is cut
+to its low 32 bits, and the next call through it crashes, or works until
+the allocator hands out an address above 4 GiB. An `argtypes` entry of
+`c_int` for a `u64` passes half the value; a missing entry leaves Rust
+reading whatever is in the register; a `Structure` whose `_fields_` drift
+from the Rust struct reads and writes the wrong bytes. No compiler sees
+both sides, and tests pass on small values.
+
+## Example
+```rust
+#[no_mangle]
+pub extern "C" fn engine_new(capacity: u64) -> *mut Engine {
+    // ...
+}
+```
+```python
+lib = ctypes.CDLL("./libengine.so")
+lib.engine_new.argtypes = [ctypes.c_int]
+engine = lib.engine_new(1024)  # restype not set: the pointer is truncated
+```
+
+## Use instead
+```python
+lib.engine_new.argtypes = [ctypes.c_uint64]
+lib.engine_new.restype = ctypes.c_void_p
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.locations import Location, RelatedLocation
+from interop_lint.analyzer.python.contract import BindingContract, BindingDifference
+from interop_lint.rules.registry import Rule
+
+
+class CtypesSignatureMismatch(Rule):
+    id = "XL107"
+    name = "ctypes-signature-mismatch"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.PYTHON})
+    cwe = (686, 197)
+    precision = "high"
+    security_severity = 8.1
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        path, index, python = ctx.file.path, ctx.index, ctx.facts.python
+        if python is None:
+            return
+        contracts: dict[str | None, BindingContract] = {}
+        for binding in python.bindings:
+            bound = index.python.export_for(path, binding)
+            if bound is None:
+                continue
+            rust_path, export = bound
+            crate = index.rust.crate_of(rust_path)
+            contract = contracts.setdefault(crate, BindingContract(index, path, crate))
+            dynamic = python.libraries[binding.library].dynamic
+            differences = contract.differences(binding, rust_path, export, dynamic)
+            by_place: dict[Location, list[BindingDifference]] = {}
+            for difference in differences:
+                by_place.setdefault(difference.location, []).append(difference)
+            for location, found in by_place.items():
+                where = f"{rust_path}:{export.location.line}"
+                message = _describe(binding.symbol, found[0], where)
+                if len(found) > 1:
+                    message += f" (and {len(found) - 1} more difference(s))"
+                related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
+                layout = found[0].layout
+                if layout is not None:
+                    related.append(
+                        RelatedLocation(
+                            layout.rust_struct.location,
+                            f"the Rust struct `{layout.rust_struct.name}`",
+                        )
+                    )
+                yield Violation(location, message, related=tuple(related))
+
+
+def _describe(name: str, d: BindingDifference, where: str) -> str:
+    if d.part == "count":
+        return (
+            f"`{name}.argtypes` lists {d.python} type(s) but `{name}` takes "
+            f"{d.rust} parameter(s) in {where}"
+        )
+    if d.part == "no-restype":
+        fix = f"; set `restype = {d.suggestion}`" if d.suggestion else ""
+        lost = "never reads" if d.misread else "truncates"
+        return (
+            f"`{name}.restype` is not set: ctypes assumes C `int` and {lost} the "
+            f"`{d.rust}` that `{name}` returns ({where}){fix}"
+        )
+    if d.part == "owned-string":
+        freed = f"`{d.release}`" if d.release else "Rust"
+        return (
+            f"`{name}.restype` is `{d.python}`: ctypes copies the string into `bytes` and "
+            f"drops the pointer that `{name}` hands out ({where}), so it can never be given "
+            f"back to {freed}; set `restype = c_void_p` and free it after reading it"
+        )
+    if d.part == "return":
+        said = f"`{name}.restype` is `{d.python}`"
+        rust = "nothing" if d.rust in ("()", "!") else f"`{d.rust}`"
+        other = f"`{name}` returns {rust} in {where}"
+    else:
+        said = f"parameter {d.position} (`{d.name}`) of `{name}` is `{d.python}` in `argtypes`"
+        other = f"`{d.rust}` in {where}"
+    layout = d.layout
+    if layout is None:
+        fix = f"; set `restype = {d.suggestion}`" if d.part == "return" and d.suggestion else ""
+        return f"{said} but {other}{fix}"
+    return (
+        f"{said}, whose `_fields_` differ from the Rust struct `{layout.rust_struct.name}` "
+        f"({layout.rust_path}:{layout.rust_struct.location.line}): {layout.detail}"
+    )

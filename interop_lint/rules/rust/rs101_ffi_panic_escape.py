@@ -38,6 +38,13 @@ pub extern "C" fn engine_port(config: *const c_char) -> u16 {
 ```
 Or return errors instead of panicking, and keep `catch_unwind` for what is left.
 With `panic-guards = ["ffi_guard"]` a crate's own `ffi_guard!{ .. }` counts too.
+
+## Known problems
+Calls are matched by name and shape, not by type: `x.get(i)` on a local of
+unknown type may be taken for the crate's own `get`. A method called on
+`self` or on a parameter of a known type only reaches that type's methods.
+Code in a closure given to `thread::spawn` panics in its own thread and is
+not reported; `debug_assert!` is not counted (it is gone in release builds).
 """
 
 from __future__ import annotations

@@ -32,6 +32,12 @@ pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
     CStr::from_ptr(name).to_bytes().len()
 }
 ```
+
+## Known problems
+A fallible call given the pointer itself (`validate(handle)?`) and a macro
+whose name mentions null (`ffi_check_null!(p)`) are taken as checks, without
+looking inside them. A local copy of the pointer (`let q = p.cast::<T>()`)
+is followed; a pointer stored in a struct is not.
 """
 
 from __future__ import annotations

@@ -37,6 +37,12 @@ pub unsafe extern "C" fn engine_string_free(s: *mut c_char) {
     }
 }
 ```
+
+## Known problems
+When the type inside a `Box` or `Vec` cannot be told from the code (a
+`*mut c_void` handle, a buffer behind a struct field of another crate), any
+release of the same family counts as its release. `Arc::into_raw` /
+`Rc::into_raw` are not followed.
 """
 
 from __future__ import annotations

@@ -31,6 +31,11 @@ pub extern "C" fn engine_tick() -> u64 {
 }
 ```
 Use a `Mutex` or `OnceLock` for anything larger than a word.
+
+## Known problems
+Uses inside a closure run by `Once::call_once` / `OnceLock::get_or_init`,
+and uses after the function took a lock (`.lock()`), are taken as
+serialised without checking that every other access takes the same lock.
 """
 
 from __future__ import annotations

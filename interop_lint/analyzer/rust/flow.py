@@ -147,7 +147,8 @@ def _written_through(left: Located | None) -> str | None:
         if current.type not in ("unary_expression", "field_expression", "index_expression"):
             break
         through = True
-        current = strip(current.named_children()[0])
+        inner = next(iter(current.named_children()), None)
+        current = strip(inner) if inner is not None else None
     if current is None or current.type != "identifier":
         return None
     return current.text if through else None

@@ -79,8 +79,9 @@ def _constructed_type(value: Located | None) -> str | None:
             name = current.text
             is_type = name[:1].isupper() and not name.isupper() and name not in _NOT_TYPES
             return name if is_type else None
-        if current.type in ("try_expression",):
-            current = strip(current.named_children()[0])
+        if current.type == "try_expression":
+            inner = next(iter(current.named_children()), None)
+            current = strip(inner) if inner is not None else None
             continue
         if current.type != "call_expression":
             return None
@@ -317,7 +318,7 @@ def _slice_view(argument: Located) -> tuple[tuple[str | None, str | None], Locat
 def _cast_type(expression: Located) -> str | None:
     """`T` of `p as *mut T` or `p.cast::<T>()`."""
     current = expression
-    while current.type == "parenthesized_expression":
+    while current.type == "parenthesized_expression" and current.node.named_child_count:
         current = current.named_children()[0]
     if current.type == "type_cast_expression":
         target = current.field("type")

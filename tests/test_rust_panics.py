@@ -58,7 +58,7 @@ def test_a_closure_bound_by_let_is_guarded_where_it_is_passed() -> None:
     facts = rust_facts(
         "fn f(o: Option<u8>) -> u8 {\n"
         "    let body = AssertUnwindSafe(|| o.unwrap());\n"
-        "    let other = || o.expect(\"x\");\n"
+        '    let other = || o.expect("x");\n'
         "    catch_unwind(body).unwrap_or(0) + other()\n"
         "}\n"
     )

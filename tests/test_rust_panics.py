@@ -199,3 +199,10 @@ def test_panic_guards_from_the_configuration_file(project) -> None:  # type: ign
     assert results[0]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 8
     project.write(".interop-lint.toml", 'panic-guards = ["ffi_guard!"]\n')
     assert run_sarif(project.root)["runs"][0]["results"] == []
+
+
+def test_a_renamed_catch_unwind_is_still_a_guard() -> None:
+    code = "use std::panic::catch_unwind as shield;\n" + EXPORT.replace(
+        "ffi_guard! { helper(x) }", "shield(|| helper(x)).unwrap_or(-1)"
+    )
+    assert _traces({"src/lib.rs": code}) == []

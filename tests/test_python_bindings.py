@@ -355,3 +355,65 @@ def test_libcst_is_imported_only_for_files_that_use_ctypes(project: Project) -> 
         env={"PYTHONPATH": str(ROOT)},
     )
     assert version.stdout.splitlines()[-1] == "False", version.stderr
+
+
+def test_a_helper_that_binds_by_name_makes_a_binding_per_call() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        _lib = ctypes.CDLL("libengine.so")
+
+        def _fn(name, restype, *argtypes):
+            function = getattr(_lib, name)
+            function.restype = restype
+            function.argtypes = argtypes
+            return function
+
+        def _bind(lib, name, argtypes=(), restype=None):
+            f = getattr(lib, name)
+            f.argtypes = list(argtypes)
+            f.restype = restype
+            return f
+
+        new = _fn("engine_new", ctypes.c_void_p, ctypes.c_uint32)
+        free = _bind(_lib, "engine_free", [ctypes.c_void_p])
+        run = _bind(_lib, "engine_run", restype=ctypes.c_int)
+        """
+    )
+    assert _bound(facts) == {
+        "engine_new": ("libengine", "c_void_p", ["c_uint32"]),
+        "engine_free": ("libengine", "None", ["c_void_p"]),
+        "engine_run": ("libengine", "c_int", []),
+    }
+    assert not facts.libraries[0].dynamic
+    new = next(b for b in facts.bindings if b.symbol == "engine_new")
+    assert new.restypes[0].location == new.first_access  # the helper's call
+
+
+def test_handles_imported_from_another_module_are_recorded_by_origin() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        from ._native import lib
+        from . import _other
+        import pkg.loader as loader
+
+        lib.engine_new.restype = ctypes.c_void_p
+        _other.lib.other_new.restype = ctypes.c_void_p
+        loader.LIB.loaded_new.restype = ctypes.c_void_p
+        lib.engine_run()
+        ctypes.pythonapi.Py_IncRef.argtypes = [ctypes.py_object]
+        """
+    )
+    assert [(lib.loader, lib.origin) for lib in facts.libraries] == [
+        ("import", "._native:lib"),
+        ("import", "._other:lib"),
+        ("import", "pkg.loader:LIB"),
+    ]
+    assert sorted(b.symbol for b in facts.bindings) == [
+        "engine_new",
+        "engine_run",
+        "loaded_new",
+        "other_new",
+    ]
+    assert [(h.name, h.library) for h in facts.handles] == [("lib", 0)]

@@ -247,3 +247,55 @@ def test_a_suppression_comment_and_changed_files_mode(project: Project) -> None:
     assert _lines(project) == [("engine.py", 5)]
     # Naming only the Rust side still reports the Python binding of it.
     assert _lines(project, "rust/src/lib.rs") == [("engine.py", 5)]
+
+
+TRACKER = (
+    '#[no_mangle]\npub extern "C" fn t_new() -> *mut u8 { std::ptr::null_mut() }\n'
+    '#[no_mangle]\npub extern "C" fn t_total() -> u64 { 0 }\n'
+)
+
+
+def test_a_handle_imported_from_another_module_binds_that_modules_crate(
+    project: Project,
+) -> None:
+    _crate(project, "rust", "tracker", TRACKER)
+    _crate(project, "other", "other", '#[no_mangle]\npub extern "C" fn t_total() -> i8 { 0 }\n')
+    project.write(
+        "pkg/_native.py",
+        "import ctypes, sys\nlib = ctypes.CDLL(sys.argv[1])\n"
+        "lib.t_new.restype = ctypes.c_void_p\n"
+        "def total(): return lib.t_total()\n",
+    )
+    project.write(
+        "pkg/api.py",
+        "import ctypes\nfrom ._native import lib\n"
+        "lib.t_total.restype = ctypes.c_int8\n"
+        "def new(): return lib.t_new()\n",
+    )
+    project.write(
+        "pkg/more.py",
+        "import ctypes\nfrom pkg import _native\n"
+        "_native.lib.t_total.argtypes = []\n"
+        "_native.lib.t_new()\n",
+    )
+    # Linked through `_native` by every name bound anywhere on it; the restype
+    # set in `api` counts for `_native`'s own use of `t_total`.
+    assert _lines(project) == [("pkg/api.py", 3)]
+
+
+def test_a_missing_restype_is_reported_once_where_the_library_is_used_first(
+    project: Project,
+) -> None:
+    _crate(project, "rust", "tracker", TRACKER)
+    for name in ("a", "b"):
+        project.write(
+            f"pkg/{name}.py",
+            "import ctypes\nfrom ._native import lib\nlib.t_total.argtypes = []\nlib.t_new()\n",
+        )
+    project.write("pkg/_native.py", 'import ctypes\nlib = ctypes.CDLL("libtracker.so")\n')
+    assert _lines(project) == [("pkg/a.py", 3), ("pkg/a.py", 4)]
+    project.write(
+        "pkg/_native.py", 'import ctypes\nlib = ctypes.CDLL("libtracker.so")\nlib.t_new\n'
+    )
+    # `t_new` where the library is loaded, `t_total` in the first module to use it.
+    assert _lines(project) == [("pkg/_native.py", 3), ("pkg/a.py", 3)]

@@ -5,10 +5,13 @@ found through whatever holds it: a module name, a class attribute set in
 `__init__` (`self._lib`), a local, the result of a loader function
 (`_lib = _load()`), or a function's parameter that the module passes one
 to. A parameter that nobody visibly passes a library to, but on which
-`argtypes`/`restype` are set, is a library of its own with no name.
+`argtypes`/`restype` are set, is a library of its own with no name; so is
+a name imported from another module (`from ._native import lib`), which
+the index follows to the module that loads it.
 
 A *function* is `lib.name`, `getattr(lib, "name")` or `lib["name"]`,
-directly or through a variable (`fn = lib.name; fn.restype = ...`).
+directly or through a variable (`fn = lib.name; fn.restype = ...`), or a
+call of a helper that binds by name (binders.py).
 """
 
 from __future__ import annotations
@@ -19,13 +22,22 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from interop_lint.analyzer.locations import Location
+from interop_lint.analyzer.python.binders import (
+    SETTINGS,
+    Argument,
+    Binder,
+    arguments,
+    calls_of,
+    find_binders,
+    setting_value,
+)
+from interop_lint.analyzer.python.classes import aliases, structures
 from interop_lint.analyzer.python.facts import (
     ArgtypesSetting,
-    CtypesAlias,
     CtypesBinding,
-    CtypesKind,
+    CtypesHandle,
     CtypesLibrary,
-    CtypesStructure,
+    CtypesType,
     PythonFileFacts,
     RestypeSetting,
 )
@@ -40,7 +52,6 @@ from interop_lint.analyzer.python.values import (
 
 Locate = Callable[[cst.CSTNode], Location]
 Function = tuple[int, str]  # (library index, symbol)
-_SETTINGS = frozenset({"argtypes", "restype"})
 
 
 @dataclass
@@ -57,9 +68,14 @@ class _Reader:
         self.locate = locate
         self.libraries: list[CtypesLibrary] = []
         self._loaded: dict[int, int] = {}  # id(loading call) -> library
-        self._parameters: dict[str, int] = {}  # parameter key -> library
+        self._assumed: dict[str, int] = {}  # parameter or imported name -> library
         self._held: dict[str, int | None] = {}  # key -> library, memoized
         self.bindings: dict[Function, _Binding] = {}
+        self._binders = find_binders(scopes, self._is_getattr)
+        self._binder_lookups = {id(b.lookup) for b in self._binders}
+
+    def _is_getattr(self, call: cst.Call, scope: Scope) -> bool:
+        return self.values.callee(call) == "getattr"
 
     # -- libraries -------------------------------------------------------------------
 
@@ -86,10 +102,11 @@ class _Reader:
         if not isinstance(expr, (cst.Name, cst.Attribute)):
             return None
         key = self.scopes.key(expr, scope)
-        if key is None:
-            return None
-        if key in self._parameters:
-            return self._parameters[key]
+        return None if key is None else self._held_by(key, depth)
+
+    def _held_by(self, key: str, depth: int) -> int | None:
+        if key in self._assumed:
+            return self._assumed[key]
         if key not in self._held:
             self._held[key] = None  # in progress: a cycle holds nothing
             found = self._first(self.scopes.assigned_to(key), depth)
@@ -137,22 +154,52 @@ class _Reader:
                 return found
         return None
 
-    def parameter_library(self, expr: cst.BaseExpression, scope: Scope) -> int | None:
-        """A library for a parameter that `argtypes`/`restype` are set on."""
+    def assumed_library(self, expr: cst.BaseExpression, scope: Scope) -> int | None:
+        """A library for a holder nobody here visibly loads, but on which
+        `argtypes`/`restype` are set: a parameter, or a name imported from
+        another module of the project."""
         key = self.scopes.key(expr, scope)
-        if key is None or ":" not in key or "." in key:
+        if key is None:
             return None
+        if key not in self._assumed:
+            library = self._parameter(key) or self._imported(expr, key)
+            if library is None:
+                return None
+            self.libraries.append(library)
+            self._assumed[key] = len(self.libraries) - 1
+            self._held.clear()  # what was found holding nothing may hold this now
+        return self._assumed[key]
+
+    def _parameter(self, key: str) -> CtypesLibrary | None:
         function_name, _, parameter = key.partition(":")
         definition = self.scopes.functions.get(function_name)
-        if definition is None or parameter not in definition.scope.params:
+        if "." in key or definition is None or parameter not in definition.scope.params:
             return None
-        if key not in self._parameters:
-            node = definition.node
-            where = next((p for p in _params(node) if p.name.value == parameter), node)
-            self.libraries.append(CtypesLibrary("parameter", None, self.locate(where)))
-            self._parameters[key] = len(self.libraries) - 1
-            self._held.pop(key, None)
-        return self._parameters[key]
+        node = definition.node
+        where = next((p for p in _params(node) if p.name.value == parameter), node)
+        return CtypesLibrary("parameter", None, self.locate(where))
+
+    def _imported(self, expr: cst.BaseExpression, key: str) -> CtypesLibrary | None:
+        if ":" in key:
+            return None  # a local of a function
+        qualified = self.scopes.qualified(expr)
+        if qualified is None or qualified.startswith("ctypes."):
+            return None  # `ctypes.pythonapi`: the interpreter's own functions
+        module, _, name = qualified.rpartition(".")
+        if not module:
+            return None
+        return CtypesLibrary("import", None, self.locate(expr), origin=f"{module}:{name}")
+
+    def handles(self) -> list[CtypesHandle]:
+        """Module-level names that hold a library."""
+        names = [k for k in self.scopes.values if "." not in k and ":" not in k]
+        names += [k for k in self._assumed if "." not in k and ":" not in k]
+        found = {}
+        for name in names:
+            library = self._held_by(name, 0)
+            if library is not None:
+                found.setdefault(name, CtypesHandle(name, library))
+        return list(found.values())
 
     # -- functions ---------------------------------------------------------------------
 
@@ -160,11 +207,13 @@ class _Reader:
         """The function `lib.name`, `getattr(lib, "name")` or `lib["name"]` accesses."""
         if isinstance(expr, cst.Attribute):
             symbol = expr.attr.value
-            if symbol.startswith("_") or symbol in _SETTINGS:
+            if symbol.startswith("_") or symbol in SETTINGS:
                 return None
             library = self.library(expr.value, scope)
             return None if library is None else (library, symbol)
         if isinstance(expr, cst.Call) and self.values.callee(expr) == "getattr":
+            if id(expr) in self._binder_lookups:
+                return None  # a helper's lookup: each call of the helper is a binding
             args = [a.value for a in expr.args if a.keyword is None]
             if len(args) < 2:
                 return None
@@ -209,12 +258,12 @@ class _Reader:
     def read(self) -> None:
         for assignment in self.scopes.assignments:
             target = assignment.target
-            if not isinstance(target, cst.Attribute) or target.attr.value not in _SETTINGS:
+            if not isinstance(target, cst.Attribute) or target.attr.value not in SETTINGS:
                 continue
             scope = assignment.scope
             function = self.function(target.value, scope)
             if function is None and isinstance(target.value, cst.Attribute):
-                library = self.parameter_library(target.value.value, scope)
+                library = self.assumed_library(target.value.value, scope)
                 if library is not None:
                     function = (library, target.value.attr.value)
             if function is None:
@@ -226,6 +275,8 @@ class _Reader:
             else:
                 restype = self.values.ctype(assignment.value, scope)
                 self.binding(function).restypes.append(RestypeSetting(restype, where))
+        for binder in self._binders:
+            self._bind_through(binder)
         accesses: list[tuple[Scope, cst.BaseExpression]] = [
             *self.scopes.attributes,
             *self.scopes.calls,
@@ -236,53 +287,50 @@ class _Reader:
             if function is not None:
                 self.binding(function).accesses.append(self.locate(node))
 
-    def structures(self) -> list[CtypesStructure]:
-        found = []
-        for key, definition in self.scopes.classes.items():
-            if self.values.class_type(key).kind is not CtypesKind.STRUCTURE:
-                continue
-            fields = inexact = None
-            fields_location = None
-            for scope, value in self.scopes.assigned_to(f"{key}._fields_")[:1]:
-                read = self.values.fields(value, scope)
-                if read is not None:
-                    fields, inexact = read
-                fields_location = self.locate(value)
-            inherits = any(
-                self.values.base_class(definition, b) is not None
-                for b in self.values.bases(definition)
+    def _bind_through(self, binder: Binder) -> None:
+        """The bindings the calls of a helper make (binders.py)."""
+        holder = binder.lookup.args[0].value
+        for scope, call in calls_of(self.scopes, binder, self.values.defined_function):
+            passed = arguments(binder, call, scope)
+            named = passed.get(binder.name)
+            symbol = (
+                literal_string(named.value)
+                if named and not isinstance(named.value, tuple)
+                else None
             )
-            packed = bool(self.scopes.assigned_to(f"{key}._pack_"))
-            node = definition.node
-            found.append(
-                CtypesStructure(
-                    name=node.name.value,
-                    location=self.locate(node.name),
-                    fields=fields,
-                    fields_location=fields_location,
-                    is_union=self.values.is_union(definition),
-                    inexact=bool(inexact) or inherits or packed,
+            library = self._library_argument(binder, holder, passed)
+            if symbol is None or library is None:
+                continue
+            where = self.locate(call)
+            binding = self.binding((library, symbol))
+            binding.accesses.append(where)
+            restype = setting_value(binder, "restype", passed)
+            if restype is not None and not isinstance(restype.value, tuple):
+                binding.restypes.append(
+                    RestypeSetting(self.values.ctype(restype.value, restype.scope), where)
                 )
-            )
-        return found
+            argtypes = setting_value(binder, "argtypes", passed)
+            if argtypes is not None:
+                binding.argtypes.append(ArgtypesSetting(self._types(argtypes), where))
 
-    def aliases(self) -> list[CtypesAlias]:
-        """Module-level names of ctypes types, for modules that import them."""
-        found = []
-        for key, values in self.scopes.values.items():
-            if "." in key or ":" in key or len(values) != 1:
-                continue
-            scope, value = values[0]
-            ctype = self.values.ctype(value, scope)
-            if ctype.kind not in (CtypesKind.UNKNOWN, CtypesKind.NAMED, CtypesKind.VOID):
-                found.append(CtypesAlias(key, ctype))
-        for key in self.scopes.classes:
-            ctype = self.values.class_type(key)
-            if ctype.kind is CtypesKind.SIMPLE and "." not in key:
-                found.append(CtypesAlias(key, ctype))
-        return found
+    def _library_argument(
+        self, binder: Binder, holder: cst.BaseExpression, passed: dict[str, Argument]
+    ) -> int | None:
+        """The library a helper looks functions up on: its own, or one passed to it."""
+        if isinstance(holder, cst.Name) and holder.value in binder.definition.scope.params:
+            given = passed.get(holder.value)
+            if given is None or isinstance(given.value, tuple):
+                return None
+            return self.library(given.value, given.scope)
+        return self.library(holder, binder.definition.scope)
+
+    def _types(self, argument: Argument) -> tuple[CtypesType, ...] | None:
+        if isinstance(argument.value, tuple):  # `*argtypes`
+            return tuple(self.values.ctype(v, argument.scope) for v in argument.value)
+        return self.values.types(argument.value, argument.scope)
 
     def facts(self) -> PythonFileFacts:
+        handles = self.handles()  # may find libraries nothing bound on yet
         bindings = []
         for (library, symbol), binding in self.bindings.items():
             places = binding.accesses or [
@@ -301,8 +349,9 @@ class _Reader:
         return PythonFileFacts(
             libraries=tuple(self.libraries),
             bindings=tuple(bindings),
-            structures=tuple(self.structures()),
-            aliases=tuple(self.aliases()),
+            structures=tuple(structures(self.scopes, self.values, self.locate)),
+            aliases=tuple(aliases(self.scopes, self.values)),
+            handles=tuple(handles),
         )
 
 

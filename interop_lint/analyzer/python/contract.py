@@ -73,15 +73,17 @@ class BindingContract:
         self._layouts: dict[tuple[str, str], str | None] = {}
 
     def differences(
-        self, binding: CtypesBinding, rust_path: str, export: RustExport, dynamic: bool
+        self, binding: CtypesBinding, rust_path: str, export: RustExport, missing_restype: bool
     ) -> list[BindingDifference]:
+        """How the binding disagrees with the export; `missing_restype`: whether a
+        binding without `restype` is reported here (`PythonIndex.reports_missing_restype`)."""
         found: list[BindingDifference] = []
         for setting in binding.argtypes:
             if setting.types is not None:
                 found += self._arguments(setting.types, setting.location, export)
         for restype in binding.restypes:
             found += self._returned(restype.type, restype.location, rust_path, export)
-        if not binding.restypes and not dynamic:
+        if not binding.restypes and missing_restype:
             returned = self._rust.model(export.return_type)
             if truncated_as_int(returned):
                 owned = self._owned(rust_path, export) is not None

@@ -88,7 +88,9 @@ class CtypesAlias:
 class CtypesLibrary:
     """A loaded library: `ctypes.CDLL("./libengine.so")`, or a handle passed in."""
 
-    loader: str  # "CDLL", "cdll.LoadLibrary", ...; "parameter" for a handle passed in
+    # "CDLL", "cdll.LoadLibrary", ...; "parameter" for a handle passed in,
+    # "import" for one imported from another module
+    loader: str
     # The library's name as loaded, from the literal file name: "engine" for
     # "./target/release/libengine.so", "engine.dll" or find_library("engine").
     name: str | None
@@ -96,6 +98,17 @@ class CtypesLibrary:
     # Functions are also bound under computed names (`getattr(lib, name)`),
     # so a function without a `restype` here may have one set there.
     dynamic: bool = False
+    # loader "import": the module and name the handle is imported from
+    # (`.native:lib` for `from .native import lib`); the index follows it.
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CtypesHandle:
+    """A module-level name that holds a library, for the modules that import it."""
+
+    name: str
+    library: int  # index into `PythonFileFacts.libraries`
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +144,4 @@ class PythonFileFacts:
     bindings: tuple[CtypesBinding, ...] = ()
     structures: tuple[CtypesStructure, ...] = ()
     aliases: tuple[CtypesAlias, ...] = ()
+    handles: tuple[CtypesHandle, ...] = ()

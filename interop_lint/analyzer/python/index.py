@@ -20,6 +20,7 @@ way).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,21 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
 
 Crate = str | None  # a crate's directory
+
+
+_MAX_IMPORTS = 8
+
+
+@dataclass
+class _Uses:
+    """Every file's bindings, by the library they bind once imports are followed."""
+
+    bound: dict[tuple[str, int], set[str]] = field(default_factory=lambda: defaultdict(set))
+    restyped: dict[tuple[str, int], set[str]] = field(default_factory=lambda: defaultdict(set))
+    files: dict[tuple[tuple[str, int], str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    dynamic: set[tuple[str, int]] = field(default_factory=set)
 
 
 def _normal(name: str) -> str:
@@ -74,6 +90,7 @@ class PythonIndex:
         return self._links[key]
 
     def _link(self, path: str, library: int) -> Crate:
+        path, library = self.root_of(path, library)
         facts = self.files.get(path)
         if facts is None or library >= len(facts.libraries):
             return None
@@ -86,7 +103,7 @@ class PythonIndex:
             crate = nearest_unique(here, named, lambda c: c)
             if crate is not None:
                 return crate
-        symbols = {b.symbol for b in facts.bindings if b.library == library}
+        symbols = self._uses.bound.get((path, library), set())
         exporting = self._crates_exporting_all(symbols)
         if named:
             exporting = [c for c in exporting if c in named]
@@ -120,6 +137,82 @@ class PythonIndex:
         if crate is None:
             return None
         return self._exports.get((crate, binding.symbol))
+
+    # -- handles imported from other modules ----------------------------------------
+
+    @cached_property
+    def _modules(self) -> dict[str, list[str]]:
+        """Python files by each dotted name they may be imported as: `src/pkg/native.py`
+        is `native`, `pkg.native` and `src.pkg.native`."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            parts = path.removesuffix(".py").split("/")
+            if parts[-1] == "__init__":
+                parts.pop()
+            for start in range(len(parts)):
+                found[".".join(parts[start:])].append(path)
+        return found
+
+    def module_file(self, path: str, module: str) -> str | None:
+        """The Python file (with ctypes facts) that `module` names where `path` imports it."""
+        if module.startswith("."):
+            directory = directory_of(path)
+            for _ in range(len(module) - len(module.lstrip(".")) - 1):
+                directory = directory_of(directory)
+            rest = module.lstrip(".").replace(".", "/")
+            base = f"{directory}/{rest}" if directory else rest
+            candidates = [
+                f"{base}.py",
+                f"{base}/__init__.py" if rest else f"{directory}/__init__.py",
+            ]
+            return next((c.lstrip("/") for c in candidates if c.lstrip("/") in self.files), None)
+        return nearest_unique(directory_of(path), self._modules.get(module, []), directory_of)
+
+    def root_of(self, path: str, library: int) -> tuple[str, int]:
+        """Where a library handle is loaded: an imported handle followed to its module."""
+        for _ in range(_MAX_IMPORTS):
+            facts = self.files.get(path)
+            if facts is None or library >= len(facts.libraries):
+                break
+            origin = facts.libraries[library].origin
+            module, _, name = origin.rpartition(":")
+            target = self.module_file(path, module) if origin else None
+            handle = (
+                next((h for h in self.files[target].handles if h.name == name), None)
+                if target is not None
+                else None
+            )
+            if handle is None:
+                break
+            path, library = target, handle.library
+        return path, library
+
+    @cached_property
+    def _uses(self) -> _Uses:
+        uses = _Uses()
+        for path, facts in self.files.items():
+            for index, library in enumerate(facts.libraries):
+                if library.dynamic:
+                    uses.dynamic.add(self.root_of(path, index))
+            for binding in facts.bindings:
+                root = self.root_of(path, binding.library)
+                uses.bound[root].add(binding.symbol)
+                uses.files[(root, binding.symbol)].append(path)
+                if binding.restypes:
+                    uses.restyped[root].add(binding.symbol)
+        return uses
+
+    def reports_missing_restype(self, path: str, binding: CtypesBinding) -> bool:
+        """Whether the file is where a function bound without any `restype` is reported:
+        none is set in any module on that library, none may be under a computed name,
+        and the file is the library's own module if it uses the function, else the
+        first (by path) that does."""
+        root = self.root_of(path, binding.library)
+        uses = self._uses
+        if root in uses.dynamic or binding.symbol in uses.restyped[root]:
+            return False
+        files = uses.files[(root, binding.symbol)]
+        return path == (root[0] if root[0] in files else min(files))
 
     # -- names imported from other modules -----------------------------------------
 

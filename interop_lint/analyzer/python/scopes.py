@@ -289,7 +289,7 @@ def _import(node: cst.Import | cst.ImportFrom, found: ModuleScopes) -> None:
         name = _dotted(alias.name)
         local = alias.asname.name if alias.asname is not None else None
         local_name = local.value if isinstance(local, cst.Name) else name
-        found.imports[local_name] = f"{module}.{name}" if module else name
+        found.imports[local_name] = f"{module}.{name}" if module.strip(".") else module + name
 
 
 def _dotted(expr: cst.BaseExpression) -> str:

@@ -15,7 +15,12 @@ that returns a string the caller must free: ctypes copies the result into
 The library a handle loads is matched to a crate by its file name
 (`CDLL("./libengine.so")` loads the crate whose library is `engine`), else
 by the crate that exports every function bound on it. Functions the crate
-does not export (libc, another C library) are not checked.
+does not export (libc, another C library) are not checked. A handle
+imported from another module is that module's; a helper that binds by
+name (`_fn("engine_new", c_void_p, c_uint32)`) is reported at its call.
+A missing `restype` is reported once, at the first use of the function in
+the module that loads the library (else the first module that uses it),
+and not when some module sets it, or sets `restype` under computed names.
 
 ## Why is this bad?
 ctypes calls exactly what it is told to. A function without `restype` is
@@ -80,8 +85,8 @@ class CtypesSignatureMismatch(Rule):
             rust_path, export = bound
             crate = index.rust.crate_of(rust_path)
             contract = contracts.setdefault(crate, BindingContract(index, path, crate))
-            dynamic = python.libraries[binding.library].dynamic
-            differences = contract.differences(binding, rust_path, export, dynamic)
+            missing = index.python.reports_missing_restype(path, binding)
+            differences = contract.differences(binding, rust_path, export, missing)
             by_place: dict[Location, list[BindingDifference]] = {}
             for difference in differences:
                 by_place.setdefault(difference.location, []).append(difference)

@@ -1,0 +1,128 @@
+"""Helper functions that bind a library's functions by name.
+
+    def _fn(name, restype, *argtypes):
+        function = getattr(_lib, name)
+        function.restype = restype
+        function.argtypes = argtypes
+        return function
+
+    engine_new = _fn("engine_new", c_void_p, c_uint32)
+
+A *binder* is a function of the module that takes a function's name as a
+parameter, looks it up with `getattr` on a library and sets its `restype`
+or `argtypes`. Each call with a literal name binds that function, with the
+types the call passes: the helper's settings read at the call, where the
+binding is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from interop_lint.analyzer.python.scopes import Definition, ModuleScopes, Scope, name_key
+
+Expr = cst.BaseExpression
+SETTINGS = frozenset({"argtypes", "restype"})
+
+
+@dataclass(eq=False)
+class Binder:
+    definition: Definition
+    lookup: cst.Call  # the `getattr(library, name)` of the helper
+    name: str  # the parameter that names the function
+    # "restype" / "argtypes" -> the value the helper assigns
+    settings: dict[str, Expr] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Argument:
+    """What a call passes for one parameter of a helper."""
+
+    value: Expr | tuple[Expr, ...]  # a tuple for a `*args` parameter
+    scope: Scope
+
+
+def find_binders(scopes: ModuleScopes, is_getattr) -> list[Binder]:  # type: ignore[no-untyped-def]
+    """Every binder of the module (`is_getattr(call, scope)` tells a builtin `getattr`)."""
+    binders: dict[int, Binder] = {}
+    for scope, call in scopes.calls:
+        args = [a.value for a in call.args if a.keyword is None]
+        if len(args) != 2 or not isinstance(args[1], cst.Name) or not is_getattr(call, scope):
+            continue
+        function, _, parameter = name_key(args[1].value, scope).partition(":")
+        definition = scopes.functions.get(function)
+        if definition is not None and parameter in definition.scope.params:
+            binders[id(call)] = Binder(definition, call, parameter)
+    for assignment in scopes.assignments:
+        target = assignment.target
+        if not isinstance(target, cst.Attribute) or target.attr.value not in SETTINGS:
+            continue
+        for binder in binders.values():
+            if _holds(scopes, target.value, assignment.scope, binder.lookup):
+                binder.settings[target.attr.value] = assignment.value
+    return [b for b in binders.values() if b.settings]
+
+
+def _holds(scopes: ModuleScopes, expr: Expr, scope: Scope, lookup: cst.Call) -> bool:
+    """Whether `expr` is the helper's `getattr` call, or a local assigned from it."""
+    if expr is lookup:
+        return True
+    key = scopes.key(expr, scope)
+    return key is not None and any(value is lookup for _, value in scopes.assigned_to(key))
+
+
+def calls_of(scopes: ModuleScopes, binder: Binder, defined) -> list[tuple[Scope, cst.Call]]:  # type: ignore[no-untyped-def]
+    """The calls of a binder (`defined(callee, scope)` finds the function a call calls)."""
+    return [
+        (scope, call)
+        for scope, call in scopes.calls
+        if defined(call.func, scope) is binder.definition
+    ]
+
+
+def arguments(binder: Binder, call: cst.Call, scope: Scope) -> dict[str, Argument]:
+    """Each parameter of the helper with what the call passes (or its default)."""
+    node = binder.definition.node
+    assert isinstance(node, cst.FunctionDef)
+    params = node.params
+    positional = [*params.posonly_params, *params.params]
+    passed = [a.value for a in call.args if a.keyword is None and not a.star]
+    found: dict[str, Argument] = {}
+    for param, value in zip(positional, passed, strict=False):
+        found[param.name.value] = Argument(value, scope)
+    star = params.star_arg
+    if isinstance(star, cst.Param):
+        found[star.name.value] = Argument(tuple(passed[len(positional) :]), scope)
+    for arg in call.args:
+        if arg.keyword is not None:
+            found[arg.keyword.value] = Argument(arg.value, scope)
+    outer = binder.definition.scope.parent or binder.definition.scope
+    for param in [*positional, *params.kwonly_params]:
+        if param.name.value not in found and param.default is not None:
+            found[param.name.value] = Argument(param.default, outer)
+    return found
+
+
+def setting_value(binder: Binder, setting: str, passed: dict[str, Argument]) -> Argument | None:
+    """What a call makes the helper assign to `restype` / `argtypes`: an argument
+    when the helper assigns a parameter (`list(argtypes)` too), else its own value."""
+    value = binder.settings.get(setting)
+    if value is None:
+        return None
+    if _is_copy(value):
+        value = value.args[0].value  # type: ignore[attr-defined]
+    if isinstance(value, cst.Name) and value.value in binder.definition.scope.params:
+        return passed.get(value.value)
+    return Argument(value, binder.definition.scope)
+
+
+def _is_copy(value: Expr) -> bool:
+    """`list(x)` / `tuple(x)`."""
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value in ("list", "tuple")
+        and len(value.args) == 1
+    )

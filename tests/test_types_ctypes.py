@@ -88,7 +88,11 @@ def _verdict(python: CtypesType, rust: str) -> Verdict:
         (simple("c_void_p"), "*const c_char", Verdict.EQUAL),
         (simple("c_void_p"), "Option<&mut Engine>", Verdict.EQUAL),
         (simple("c_void_p"), 'Option<extern "C" fn(i32)>', Verdict.EQUAL),
-        (simple("c_void_p"), "usize", Verdict.DIFFERENT),
+        (simple("c_void_p"), "usize", Verdict.UNKNOWN),  # a handle passed as an address
+        (simple("c_size_t"), "*mut Engine", Verdict.UNKNOWN),
+        (simple("c_uint64"), "*mut Engine", Verdict.UNKNOWN),
+        (simple("c_int"), "*mut Engine", Verdict.DIFFERENT),
+        (simple("c_uint32"), "*const u8", Verdict.DIFFERENT),
         (simple("c_void_p"), "i32", Verdict.DIFFERENT),
         (pointer(simple("c_int")), "*const i32", Verdict.EQUAL),  # no const in ctypes
         (pointer(simple("c_int")), "*mut i64", Verdict.DIFFERENT),

@@ -9,7 +9,6 @@ different, or unknown. Unknown never produces a finding.
 - `typesys.model`: the model, `compare`, `Verdict`.
 - `typesys.rust`: Rust type text (as `rust.syntax.normalize_type` spells it).
 - `typesys.c`: `CType` values of the C facts, typedefs resolved through a scope.
-
-A third language (Python ctypes) adds its own adapter module next to these
-and compares with the same `compare`.
+- `typesys.ctypes`: Python ctypes types of the Python facts, compared by
+  `compare_binding`, which is `compare` with ctypes' own rules on top.
 """

@@ -17,6 +17,12 @@ Three rules differ from C's (`compare_binding`):
 - A class's name is Python's own choice: a `Structure` against a Rust
   struct of another name is equal here, and their fields are compared
   instead (`analyzer.python.contract`).
+
+And one that is ctypes' as much as the model's: a pointer against a
+pointer-sized or 64-bit integer (`c_void_p` for a handle Rust passes as
+`usize`, `c_size_t` for a pointer) is unknown, never different. Python
+holds both as an `int` in the same register; only a narrower integer
+(`c_int` for a pointer) loses bits.
 """
 
 from __future__ import annotations
@@ -163,11 +169,23 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
     """Whether a ctypes type is the Rust type at the ABI, by ctypes' rules (module doc)."""
     if python == VOID_POINTER and isinstance(rust, Pointer):
         return Verdict.EQUAL
+    if _address_sized(python, rust) or _address_sized(rust, python):
+        return Verdict.UNKNOWN
     python_leaf, rust_leaf = leaves(python, rust)
     if is_record(python_leaf) and is_record(rust_leaf):
         python = _renamed(python, rust_leaf.names)  # type: ignore[union-attr]
     verdict = compare(python, rust)
     return Verdict.EQUAL if verdict is Verdict.CONSTNESS else verdict
+
+
+def _address_sized(pointer: Type, integer: Type) -> bool:
+    """A data pointer against an integer as wide as an address."""
+    return (
+        isinstance(pointer, Pointer)
+        and not isinstance(pointer.pointee, Function)
+        and isinstance(integer, Int)
+        and integer.bits in (POINTER_WIDTH, 64)
+    )
 
 
 def truncated_as_int(returned: Type) -> bool:

@@ -63,15 +63,25 @@ def _too_deep(line: int) -> Refusal:
 
 
 def _deepest(tree: ast.AST) -> tuple[int, int]:
-    """The depth of the deepest node, and its line (iterative)."""
+    """The depth of the deepest node (or the first deeper than MAX_DEPTH), and its line."""
     deepest, line = 0, 0
     stack: list[tuple[ast.AST, int, int]] = [(tree, 1, 0)]
+    node_type = ast.AST
     while stack:
         node, depth, parent_line = stack.pop()
         here = getattr(node, "lineno", parent_line)
         if depth > deepest:
             deepest, line = depth, here
-        stack.extend((child, depth + 1, here) for child in ast.iter_child_nodes(node))
+            if depth > MAX_DEPTH:
+                break
+        for name in node._fields:
+            if name == "ctx":
+                continue  # Load / Store
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend((v, depth + 1, here) for v in value if isinstance(v, node_type))
+            elif isinstance(value, node_type):
+                stack.append((value, depth + 1, here))
     return deepest, line
 
 

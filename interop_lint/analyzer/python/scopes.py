@@ -14,9 +14,11 @@ deep the tree is.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import libcst as cst
 
@@ -168,6 +170,45 @@ def target_names(target: Expr) -> Iterator[str]:
             pending.append(current.value)
 
 
+# Fields that hold only tokens and whitespace: nothing the walk looks at.
+_TOKEN_FIELDS = frozenset(
+    {
+        "lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "operator",
+        "leading_lines", "lines_after_decorators", "header", "footer", "trailing_whitespace",
+        "newline", "default_indent", "default_newline", "asynchronous", "star_tok",
+    }
+)  # fmt: skip
+
+
+@cache
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(
+        f.name
+        for f in dataclasses.fields(node_type)
+        if f.name not in _TOKEN_FIELDS and not f.name.startswith("whitespace")
+    )
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The child nodes that are not tokens or whitespace, in field order (source
+    order but for a definition's decorators). libcst's own `children` walks
+    every token through a visitor, several times slower."""
+    found: list[cst.CSTNode] = []
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if type(value) in (tuple, list):
+            found.extend(v for v in value if _is_node(type(v)))
+        elif _is_node(type(value)):
+            found.append(value)
+    return found
+
+
+@cache
+def _is_node(value_type: type) -> bool:
+    # libcst's node classes are ABCs: `isinstance` against them is slow.
+    return issubclass(value_type, cst.CSTNode)
+
+
 def collect(module: cst.Module) -> ModuleScopes:
     found = ModuleScopes()
     stack: list[tuple[cst.CSTNode, Scope]] = [(module, Scope("module", ""))]
@@ -177,7 +218,7 @@ def collect(module: cst.Module) -> ModuleScopes:
         if inner is not None:
             stack.extend(reversed(inner))
         else:
-            stack.extend((child, scope) for child in reversed(node.children))
+            stack.extend((child, scope) for child in reversed(children(node)))
     for assignment in found.assignments:
         key = found.key(assignment.target, assignment.scope)
         if key is not None:
@@ -185,44 +226,57 @@ def collect(module: cst.Module) -> ModuleScopes:
     return found
 
 
+_ASSIGNMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr})
+_LOOPS = frozenset({cst.For, cst.CompFor})
+
+
 def _visit(
     node: cst.CSTNode, scope: Scope, found: ModuleScopes
 ) -> list[tuple[cst.CSTNode, Scope]] | None:
     """Record what `node` says; returns its children with their scopes when they
-    are not all in `scope` (a definition opens one)."""
-    if isinstance(node, cst.FunctionDef):
-        return _function(node, scope, found)
-    if isinstance(node, cst.ClassDef):
-        inner = Scope("class", scope.qualify(node.name.value), scope)
-        scope.assigned.add(node.name.value)
-        found.classes.setdefault(inner.name, Definition(inner, node))
-        outer = [*node.decorators, *node.bases, *node.keywords]
-        return [(n, scope) for n in outer] + [(node.body, inner)]
-    if isinstance(node, cst.Lambda):
+    are not all in `scope` (a definition opens one). Dispatches on the exact
+    type: `isinstance` against libcst's abstract classes is slow."""
+    kind = type(node)
+    if kind is cst.Attribute:
+        found.attributes.append((scope, node))  # type: ignore[arg-type]
+    elif kind is cst.Call:
+        found.calls.append((scope, node))  # type: ignore[arg-type]
+    elif kind is cst.Subscript:
+        found.subscripts.append((scope, node))  # type: ignore[arg-type]
+    elif kind in _ASSIGNMENTS:
+        _assignment(node, scope, found)
+    elif kind is cst.FunctionDef:
+        return _function(node, scope, found)  # type: ignore[arg-type]
+    elif kind is cst.ClassDef:
+        return _class(node, scope, found)  # type: ignore[arg-type]
+    elif kind is cst.Lambda:
+        assert isinstance(node, cst.Lambda)
         inner = Scope("function", scope.qualify("<lambda>"), scope)
         inner.params = [p.name.value for p in _parameters(node.params)]
         return [(node.params, scope), (node.body, inner)]
-    if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
-        _assignment(node, scope, found)
-    elif isinstance(node, (cst.For, cst.CompFor)):
-        scope.assigned.update(target_names(node.target))
-    elif isinstance(node, cst.AsName):
-        scope.assigned.update(target_names(node.name))  # type: ignore[arg-type]
-    elif isinstance(node, cst.Global):
-        scope.declared_global.update(n.name.value for n in node.names)
-    elif isinstance(node, cst.Nonlocal):
-        scope.declared_nonlocal.update(n.name.value for n in node.names)
-    elif isinstance(node, (cst.Import, cst.ImportFrom)):
-        _import(node, found)
-    elif isinstance(node, cst.Return) and node.value is not None:
-        found.returns[scope.name].append((scope, node.value))
-    elif isinstance(node, cst.Attribute):
-        found.attributes.append((scope, node))
-    elif isinstance(node, cst.Call):
-        found.calls.append((scope, node))
-    elif isinstance(node, cst.Subscript):
-        found.subscripts.append((scope, node))
+    elif kind in _LOOPS:
+        scope.assigned.update(target_names(node.target))  # type: ignore[attr-defined]
+    elif kind is cst.AsName:
+        scope.assigned.update(target_names(node.name))  # type: ignore[attr-defined]
+    elif kind is cst.Global:
+        scope.declared_global.update(n.name.value for n in node.names)  # type: ignore[attr-defined]
+    elif kind is cst.Nonlocal:
+        scope.declared_nonlocal.update(n.name.value for n in node.names)  # type: ignore[attr-defined]
+    elif kind is cst.Import or kind is cst.ImportFrom:
+        _import(node, found)  # type: ignore[arg-type]
+    elif kind is cst.Return and node.value is not None:  # type: ignore[attr-defined]
+        found.returns[scope.name].append((scope, node.value))  # type: ignore[attr-defined]
     return None
+
+
+def _class(
+    node: cst.ClassDef, scope: Scope, found: ModuleScopes
+) -> list[tuple[cst.CSTNode, Scope]]:
+    inner = Scope("class", scope.qualify(node.name.value), scope)
+    scope.assigned.add(node.name.value)
+    found.classes.setdefault(inner.name, Definition(inner, node))
+    outer = [*node.decorators, *node.bases, *node.keywords]
+    return [(n, scope) for n in outer] + [(node.body, inner)]
 
 
 def _function(

@@ -51,6 +51,9 @@ class Release:
     param_index: int | None  # the parameter released (0-based); None when not a parameter
     param_name: str | None
     what: str  # `CString::from_raw`
+    # The field of the parameter that holds the pointer released (`data` of
+    # `Vec::from_raw_parts(buf.data, ..)`); None when the parameter itself is.
+    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ class RustIndex:
         self._project = project
         self._calls: dict[Crate, CrateCalls] = {}
         self._guards: dict[Crate, frozenset[str]] = {}
+        self._releases: dict[Crate, list[tuple[str, RustExport, frozenset[str]]]] = {}
 
     @cached_property
     def files_by_crate(self) -> dict[Crate, list[tuple[str, RustFileFacts]]]:
@@ -193,12 +194,36 @@ class RustIndex:
         """Whether an export of the crate (or a function it calls) gives memory of
         this kind back to Rust. An unknown type (`box`) matches any of its family."""
         wanted = self.canonical_kind(crate, kind)
-        family, _, written = wanted.partition(":")
-        for released in self._released_by_crate.get(crate, frozenset()):
-            other_family, _, other = released.partition(":")
-            if other_family == family and (not written or not other or written == other):
-                return True
-        return False
+        return any(_same_kind(wanted, k) for k in self._released_by_crate.get(crate, ()))
+
+    def release_exports(self, crate: Crate, kind: str) -> list[tuple[str, RustExport]]:
+        """(file, export) of every export of the crate that gives memory of this kind
+        back to Rust (XL106 names them): those that release it in their own body
+        first, then those that do through a function they call."""
+        wanted = self.canonical_kind(crate, kind)
+        direct, indirect = [], []
+        for path, export, kinds in self._export_releases(crate):
+            if any(_same_kind(wanted, k) for k in kinds):
+                own = (self.canonical_kind(crate, r.kind) for r in export.releases)
+                (direct if any(_same_kind(wanted, k) for k in own) else indirect).append(
+                    (path, export)
+                )
+        return direct + indirect
+
+    def _export_releases(self, crate: Crate) -> list[tuple[str, RustExport, frozenset[str]]]:
+        """(file, export, kinds it releases itself or through its callees), per crate."""
+        found = self._releases.get(crate)
+        if found is None:
+            calls = self.calls_of(crate)
+            found = self._releases[crate] = []
+            for path, export in self.exports_in_crate(crate):
+                start = calls.index_of(path, export.location)
+                reached = calls.reachable({start}) if start is not None else set()
+                kinds = {k for i in reached for k in calls.functions[i][1].release_kinds}
+                if kinds:
+                    canonical = frozenset(self.canonical_kind(crate, k) for k in kinds)
+                    found.append((path, export, canonical))
+        return found
 
     def called_from_exports(self, crate: Crate) -> set[int]:
         """Call-graph indexes of every function an export of the crate reaches."""
@@ -224,3 +249,10 @@ class RustIndex:
     def static_muts(self, crate: Crate) -> dict[str, tuple[str, RustStaticMut]]:
         """Every `static mut` of a crate by name, with its file."""
         return self._static_muts_by_crate.get(crate, {})
+
+
+def _same_kind(wanted: str, released: str) -> bool:
+    """Whether two canonical kinds are one; an unknown type (`box`) matches its family."""
+    family, _, written = wanted.partition(":")
+    other_family, _, other = released.partition(":")
+    return other_family == family and (not written or not other or written == other)

@@ -34,6 +34,16 @@ _SLICE_VIEWS = frozenset({"from_raw_parts_mut", "slice_from_raw_parts_mut", "fro
 _CSTRING_MAKERS = frozenset({"CString", "CStr"})
 
 
+def describe_kind(kind: str) -> str:
+    """A kind in words, for messages: "a `CString`", "a `Box<Engine>`", "a `Vec<u8>` buffer"."""
+    family, _, written = kind.partition(":")
+    if family == "cstring":
+        return "a `CString`"
+    if family == "box":
+        return f"a `Box<{written}>`" if written else "a `Box`"
+    return f"a `Vec<{written}>` buffer" if written else "a `Vec` buffer"
+
+
 @dataclass(frozen=True, slots=True)
 class OwnershipSite:
     kind: str

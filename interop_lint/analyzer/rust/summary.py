@@ -250,6 +250,7 @@ def _release(
         param_index=parameter[0] if parameter is not None else None,
         param_name=site.pointer if parameter is not None else None,
         what=site.what,
+        field=site.field if parameter is not None else None,
     )
 
 

@@ -52,18 +52,10 @@ from collections.abc import Iterator
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.rust.ownership import describe_kind
 from interop_lint.rules.registry import Rule
 
 _RELEASES = {"cstring": "CString::from_raw", "box": "Box::from_raw", "vec": "Vec::from_raw_parts"}
-
-
-def _memory(kind: str) -> str:
-    family, _, written = kind.partition(":")
-    if family == "cstring":
-        return "a `CString`"
-    if family == "box":
-        return f"a `Box<{written}>`" if written else "a `Box`"
-    return f"a `Vec<{written}>` buffer" if written else "a `Vec` buffer"
 
 
 class FfiLeakedAllocation(Rule):
@@ -93,7 +85,7 @@ class FfiLeakedAllocation(Rule):
                 family = kind.partition(":")[0]
                 yield Violation(
                     allocation.location,
-                    f"`{function.name}` hands {_memory(kind)} to C (`{allocation.what}`) but "
+                    f"`{function.name}` hands {describe_kind(kind)} to C (`{allocation.what}`) but "
                     "no export of the crate gives it back to "
                     f"Rust (`{_RELEASES[family]}`): Go can only leak it or free it wrongly",
                 )

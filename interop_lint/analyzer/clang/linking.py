@@ -29,6 +29,9 @@ from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS
 from interop_lint.analyzer.clang.paths import directory_of, nearest_unique, shared_depth
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.golang.facts import CCallSite
+from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import RustExport
 
 if TYPE_CHECKING:
@@ -164,6 +167,31 @@ class CrateLinks:
         nearby = [x for x in exports if self.near(path, link, x[0])]
         found = nearest_unique(directory_of(path), nearby, lambda x: x[0])
         return None if found is None else (found[1], found[2])
+
+    def export_called(self, go_path: str, name: str) -> tuple[str, RustExport] | None:
+        """The Rust export a Go file's call `C.name` reaches: its linked crate's export of
+        that symbol, unless C defines `name` for the file (a `static inline` in the
+        preamble or an included header)."""
+        if any(
+            f.is_definition or f.is_static for _, f in self._c.functions_in_context(go_path, name)
+        ):
+            return None
+        return self.export_for(go_path, name)
+
+    @cached_property
+    def _go_calls_by_export(self) -> dict[tuple[str, Location], list[tuple[str, CCallSite]]]:
+        found: dict[tuple[str, Location], list[tuple[str, CCallSite]]] = defaultdict(list)
+        for facts in self._project.by_kind[FileKind.GO]:
+            go = facts.go
+            for call in go.c_calls if go is not None else ():
+                bound = self.export_called(facts.path, call.name)
+                if bound is not None:
+                    found[(bound[0], bound[1].location)].append((facts.path, call))
+        return found
+
+    def go_calls_of(self, rust_path: str, export: RustExport) -> list[tuple[str, CCallSite]]:
+        """(Go file, call site) of every Go call `C.name(...)` that reaches this export."""
+        return self._go_calls_by_export.get((rust_path, export.location), [])
 
     def exported_near(self, path: str, symbol: str, link: Link) -> bool:
         """Whether a crate at least as near as the linked one exports `symbol`."""

@@ -16,7 +16,10 @@ For the cross-language rules, on a Go file of a cgo package
 - XL105: `is_freed(file, flow)` is the `C.free` the result reaches (directly,
   deferred, in a closure, or through a package function that frees it);
 - `CCallSite.argument_sources` (facts) says which arguments come from
-  `C.CString`/`C.CBytes`/`C.malloc`/`C.calloc`.
+  `C.CString`/`C.CBytes`/`C.malloc`/`C.calloc`;
+- `out_of_sight(file, flow, c_reads_only)` is the use that takes a result where
+  the package's code cannot follow it (another package's function, `any`, a
+  method): whether it is released is then unknown.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.facts import C_ALLOCATORS, ParamFlow
+from interop_lint.analyzer.golang.facts import C_ALLOCATORS, ParamFlow, TypeExpr
 from interop_lint.analyzer.golang.flow import (
     Use,
     UseKind,
@@ -141,11 +144,14 @@ def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:
 # -- for the cross-language rules ----------------------------------------------------------
 
 
-def c_call_results(file: GoFile) -> Iterator[tuple[Node, str, ValueFlow]]:
+def c_call_results(
+    file: GoFile, wanted: Callable[[str], bool] = lambda _: True
+) -> Iterator[tuple[Node, str, ValueFlow]]:
     """(call, C function name, flow of its result) for every call of a C function in the
-    file (conversions to C types left out), in document order."""
+    file (conversions to C types left out), in document order; with `wanted`, only the
+    calls of the functions it accepts (their flows alone are computed)."""
     for call, name, _ in c_calls(file.root):
-        if file.c_function(call) == name:
+        if wanted(name) and file.c_function(call) == name:
             yield call, name, value_uses(file, call)
 
 
@@ -162,3 +168,73 @@ def kept_or_released(
     if released is not None:
         return released
     return escapes(flow, ownership_taken(file, tuple(ownership_taking)))
+
+
+# Builtins that read a value and keep nothing of it.
+_READING_BUILTINS = ("len", "cap", "copy")
+
+
+def out_of_sight(file: GoFile, flow: ValueFlow, c_reads_only: Callable[[str], bool]) -> Use | None:
+    """The first use that takes the value where the package's code cannot follow it, so
+    whether it is released is unknown (XL106 stays silent): a call of a function of
+    another package, of a function value or of a method the package does not define
+    (unless a reading builtin: `len`, `cap`, `copy`); a package function's parameter
+    that cannot hold C memory (`any`: a type switch may keep it); a C function for which
+    `c_reads_only(name)` is false; a method called on the value, its address (`&p`), or
+    one of its fields read (`b.data`: the parts of a struct may be released one by one).
+    Package functions are followed through the parameters they pass values on to."""
+    for use in flow.uses:
+        if use.kind == UseKind.RECEIVER:
+            return use
+        if use.kind == UseKind.OTHER and _taken_apart(use.node):
+            return use
+        if use.kind != UseKind.ARGUMENT or use.call is None:
+            continue
+        if any(file.builtin_call(use.call, name) for name in _READING_BUILTINS):
+            continue
+        if not _followed(file, use.callee, use.index, c_reads_only):
+            return use
+    return None
+
+
+def _taken_apart(node: Node) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "selector_expression":
+        return parent.child_by_field_name("operand") == node
+    return parent.type == "unary_expression" and text(parent.child_by_field_name("operator")) == "&"
+
+
+def _followed(file: GoFile, called: str, index: int, c_reads_only: Callable[[str], bool]) -> bool:
+    """Whether every place a call's argument goes is in sight (see `out_of_sight`)."""
+    work, seen = [(called, index)], set()
+    while work:
+        name, position = work.pop()
+        if (name, position) in seen:
+            continue
+        if len(seen) > _MAX_ALIAS_DEPTH * 4:
+            return False
+        seen.add((name, position))
+        if name.startswith("C."):
+            if not c_reads_only(name.removeprefix("C.")):
+                return False
+            continue
+        function = file.package.function_for(name)
+        if function is None or not 0 <= position < len(function.param_flows):
+            return False
+        if not _may_hold_c_memory(function.params[position]):
+            return False
+        work += function.param_flows[position].passed_to
+    return True
+
+
+def _may_hold_c_memory(declared: TypeExpr | None) -> bool:
+    """A parameter type `param_flows` follows (see `_C_MEMORY_TYPE`)."""
+    if declared is None:
+        return False
+    if declared.kind == "pointer" and declared.elem is not None:
+        declared = declared.elem
+    return declared.kind == "name" and (
+        declared.name.startswith("C.") or declared.name in ("unsafe.Pointer", "uintptr")
+    )

@@ -1,0 +1,127 @@
+"""## What it does
+Checks for memory freed by the other side's allocator: a pointer from
+Rust's allocator that Go passes to `C.free`, or memory from C's allocator
+that a Rust export takes over with `from_raw`.
+
+On the Go side: a pointer returned by a Rust export that hands out memory
+from Rust's allocator (`CString::into_raw`, `Box::into_raw`, `Box::leak`, a
+forgotten `Vec`), passed to `C.free` — directly, deferred, in a deferred
+closure, through local variables and conversions, after `C.GoString(p)`, or
+through a function of the package that frees its parameter. On the Rust
+side: an export that calls `CString::from_raw` or `Box::from_raw` on a
+parameter that Go callers fill with memory from `C.CString`, `C.CBytes`,
+`C.malloc` or `C.calloc`.
+
+## Why is this bad?
+Rust's allocator and C's `malloc` are different heaps. `C.free` on a Rust
+pointer, or dropping a `malloc`ed block as a `CString` or `Box`, is
+undefined behaviour: with a custom global allocator (jemalloc, mimalloc) it
+corrupts the heap; even with the system allocator a `Box<T>` or `Vec<T>` is
+freed with the wrong layout, and `CString::from_raw` recomputes the length
+of a string C never promised to NUL-terminate where Rust expects.
+
+## Example
+```go
+func Version() string {
+        p := C.engine_version() // CString::into_raw on the Rust side
+        defer C.free(unsafe.Pointer(p))
+        return C.GoString(p)
+}
+```
+
+## Use instead
+```go
+func Version() string {
+        p := C.engine_version()
+        defer C.engine_string_free(p) // CString::from_raw, in the crate
+        return C.GoString(p)
+}
+```
+and, in Rust, copy what C lends instead of adopting it
+(`CStr::from_ptr(p).to_owned()`), leaving `C.free` to Go.
+
+## Known problems
+Only pointers that the export returns are followed on the Go side, not those
+written through out-parameters. On the Rust side only Go calls that pass the
+allocation directly or through a local variable of the calling function are
+seen; `from_raw` in a helper the export calls is not followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.flow import is_freed
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.locations import Location, RelatedLocation
+from interop_lint.analyzer.ownership import c_memory_callers, owned_results, release_exports
+from interop_lint.analyzer.rust.ownership import describe_kind
+from interop_lint.rules.registry import Rule
+
+_FROM_RAW = ("CString::from_raw", "Box::from_raw")
+_MAX_CALLERS = 5
+
+
+def _at(location: Location) -> str:
+    return f"{location.path}:{location.line}"
+
+
+class OwnershipAllocatorMismatch(Rule):
+    id = "XL105"
+    name = "ownership-allocator-mismatch"
+    level = Level.ERROR
+    file_kinds = frozenset({FileKind.GO, FileKind.RUST})
+    cwe = (762, 590)
+    precision = "high"
+    security_severity = 8.1
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        if ctx.file.kind is FileKind.RUST:
+            yield from self._rust_adopts_c_memory(ctx)
+            return
+        file = GoFile.of(ctx)
+        for owned in owned_results(ctx, file) if file is not None else ():
+            freed = is_freed(file, owned.flow)  # type: ignore[arg-type]
+            if freed is None or freed.call is None:
+                continue
+            made, how = owned.made_at
+            by = "`C.free`" if freed.callee == "C.free" else f"`{freed.callee}` (with `C.free`)"
+            message = (
+                f"{by} frees {describe_kind(owned.kind)} that `C.{owned.export.symbol}` got "
+                f"from Rust's allocator ({how}, {_at(made)})"
+            )
+            related = [RelatedLocation(made, f"allocated by Rust: {how}")]
+            releases = release_exports(ctx.index, owned)
+            if releases:
+                release = releases[0][1]
+                message += f": pass it to `{release.symbol}` ({_at(release.location)}) instead"
+                related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
+            else:
+                message += ": only Rust may free it, and the crate exports no function that does"
+            yield Violation(ctx.file.location(freed.call), message, related=tuple(related))
+
+    def _rust_adopts_c_memory(self, ctx: RuleContext) -> Iterator[Violation]:
+        rust = ctx.facts.rust
+        for export in rust.exports if rust is not None else ():
+            for release in export.releases:
+                if release.what not in _FROM_RAW or release.param_index is None or release.field:
+                    continue  # `Vec::from_raw_parts`, or a field of the parameter
+                callers = c_memory_callers(ctx.index, ctx.file.path, export, release.param_index)
+                if not callers:
+                    continue
+                call, allocator = callers[0]
+                message = (
+                    f"`{export.name}` frees parameter `{release.param_name}` with Rust's "
+                    f"allocator (`{release.what}`) but Go passes memory from `{allocator}` there "
+                    f"({_at(call.location)}): only `C.free` may free it"
+                )
+                if len(callers) > 1:
+                    message += f" (and {len(callers) - 1} more Go call(s))"
+                related = tuple(
+                    RelatedLocation(c.location, f"`{source}` memory passed from Go")
+                    for c, source in callers[:_MAX_CALLERS]
+                )
+                yield Violation(release.location, message, related=related)

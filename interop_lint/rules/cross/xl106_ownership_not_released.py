@@ -1,0 +1,105 @@
+"""## What it does
+Checks for Go calls of Rust exports that return memory from Rust's
+allocator whose result the calling function neither gives back to the
+crate's matching release export nor lets escape.
+
+The memory is what RS105 follows (`CString::into_raw`, `Box::into_raw`,
+`Box::leak`, a forgotten `Vec`, made by the export or by a helper it returns
+from). A matching release export gives that kind back to Rust
+(`CString::from_raw`, `Box::from_raw` of that type, `Vec::from_raw_parts`);
+the result may reach it directly, deferred, in a deferred closure or through
+a package function that passes it on. It escapes when it is returned, stored
+in a field, an element or a global, sent, or passed to a configured
+`ownership-taking` function. `C.GoString(p)` copies the string; it does not
+release `p`. A result freed with `C.free` is XL105's finding, not this one.
+
+## Why is this bad?
+The Go garbage collector does not see memory from Rust's allocator. Every
+call leaks the string, box or buffer: a service that asks Rust for a
+description per request grows until it is killed. `C.GoString` makes the
+leak easy to miss: the Go string looks like the result, but the Rust string
+it was copied from stays allocated.
+
+## Example
+```go
+func Describe(e *C.engine_t) string {
+        return C.GoString(C.engine_describe(e))
+}
+```
+
+## Use instead
+```go
+func Describe(e *C.engine_t) string {
+        p := C.engine_describe(e)
+        defer C.engine_string_free(p)
+        return C.GoString(p)
+}
+```
+
+## Known problems
+The release is looked for anywhere in the function, not on every path, and
+a release export counts whichever of its parameters the result is passed in.
+When the result goes where the package's code cannot be followed (a function
+of another package, an `any` parameter, a method call, a C function defined
+in C, one of its fields read apart), the rule stays silent. An export of the
+crate that keeps the pointer without `from_raw` (to free it later) is taken
+as only reading it: list it in `ownership-taking`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.flow import UseKind, is_freed
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.ownership import kept_or_released, out_of_sight
+from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.ownership import owned_results, reads_only, release_exports
+from interop_lint.analyzer.rust.ownership import describe_kind
+from interop_lint.rules.registry import Rule
+
+
+class OwnershipNotReleased(Rule):
+    id = "XL106"
+    name = "ownership-not-released"
+    level = Level.WARNING
+    file_kinds = frozenset({FileKind.GO})
+    cwe = (401,)
+    precision = "high"
+
+    def check(self, ctx: RuleContext) -> Iterator[Violation]:
+        file = GoFile.of(ctx)
+        if file is None:
+            return
+        taking = ctx.config.ownership_taking
+        in_sight = reads_only(ctx.index, ctx.file.path)
+        for owned in owned_results(ctx, file):
+            if is_freed(file, owned.flow) is not None:
+                continue  # freed with C.free: XL105
+            releases = release_exports(ctx.index, owned)
+            names = [f"C.{export.symbol}" for _, export in releases]
+            if kept_or_released(file, owned.flow, names, taking) is not None:
+                continue
+            if out_of_sight(file, owned.flow, in_sight) is not None:
+                continue
+            export = owned.export
+            where = f"{export.location.path}:{export.location.line}"
+            message = (
+                f"`C.{export.symbol}` returns {describe_kind(owned.kind)} owned by Rust ({where}) "
+                f"that `{function_name(owned.call)}` never releases"
+            )
+            related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
+            if any(u.callee == "C.GoString" for u in owned.flow.of_kind(UseKind.ARGUMENT)):
+                message += " (`C.GoString` copies it, it does not release it)"
+            if releases:
+                release = releases[0][1]
+                at = f"{release.location.path}:{release.location.line}"
+                message += f": pass it to `{release.symbol}` ({at})"
+                related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
+            else:
+                message += ": and the crate exports no function to release it"
+            yield Violation(ctx.file.location(owned.call), message, related=tuple(related))

@@ -108,3 +108,12 @@ def test_types_of_expressions_resolve_across_files_of_the_package() -> None:
     assert inference.type_of(find(file, "selector_expression", "o.Name")) == named("string")
     level = find(file, "unary_expression", "&o.Level")
     assert inference.type_of(level) == pointer_to(named("int32"))
+
+
+def test_embedding_cycles_through_pointers_end() -> None:
+    lookup = {
+        "A": TypeExpr(Kind.STRUCT, fields=(Field("B", pointer_to(named("B")), True),)),
+        "B": TypeExpr(Kind.STRUCT, fields=(Field("A", pointer_to(named("A")), True),)),
+    }.get
+    assert field_type(named("A"), "missing", lookup) is None
+    assert field_type(pointer_to(named("A")), "A", lookup) == pointer_to(named("A"))

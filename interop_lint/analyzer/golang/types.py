@@ -10,6 +10,7 @@ answers are the cautious ones ("no Go pointers", "not a slice").
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 
 from tree_sitter import Node
@@ -232,10 +233,12 @@ def contains_go_pointers(t: TypeExpr | None, lookup: TypeLookup) -> bool:
 def field_type(t: TypeExpr | None, name: str, lookup: TypeLookup) -> TypeExpr | None:
     """The type of field `name` of a struct (or pointer to struct), embedded fields
     searched breadth-first; None when unknown."""
-    queue = [t]
+    queue = deque([t])
     seen: set[str] = set()
-    while queue:
-        current = queue.pop(0)
+    while queue and len(seen) < _MAX_DEPTH:
+        current = queue.popleft()
+        if current is not None and current.kind == Kind.POINTER:
+            current = current.elem  # an embedded *T is searched like T
         if current is None:
             continue
         if current.kind == Kind.NAME:

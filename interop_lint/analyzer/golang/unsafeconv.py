@@ -27,6 +27,12 @@ from interop_lint.analyzer.parsing import descendants_of_type, text, walk
 # Functions that only print or format an address (an integer to them).
 _FORMATTING = ("fmt.", "log.", "print", "println", "strconv.")
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "&^", "<<", ">>"})
+_STORED = {
+    UseKind.FIELD: "stored in a field",
+    UseKind.ELEMENT: "stored in an element",
+    UseKind.COMPOSITE: "stored in a composite literal",
+    UseKind.GLOBAL: "stored in a package variable",
+}
 _INTEGER_READS = frozenset({"identifier", "selector_expression", "index_expression"})
 _HUGE_ARRAY = 1 << 20
 _MAX_ALIASES = 32
@@ -66,8 +72,9 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
         return f"stored in `{binding.name}`"
     if use is None:
         return None
-    if use.kind in (UseKind.FIELD, UseKind.ELEMENT, UseKind.COMPOSITE, UseKind.GLOBAL):
-        return "stored in a field" if use.kind != UseKind.ELEMENT else "stored in an element"
+    stored = _STORED.get(use.kind)
+    if stored is not None:
+        return stored
     if use.kind == UseKind.ARGUMENT and use.call is not None:
         name = file.c_function(use.call)
         return f"passed to `C.{name}`" if name is not None else None

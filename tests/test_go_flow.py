@@ -159,3 +159,17 @@ def test_the_helpers_the_cross_language_rules_use() -> None:
     assert kept_or_released(file, results["WrongFree"], release) is None
     assert is_freed(file, results["WrongFree"]) is not None  # XL105
     assert is_freed(file, results["Good"]) is None
+
+
+def test_variadic_and_ranged_frees() -> None:
+    helpers = (
+        'package p\n\n// #include <stdlib.h>\nimport "C"\n\nimport "unsafe"\n\n'
+        "func freeAll(ptrs ...*C.char) {\n\tfor _, p := range ptrs {\n"
+        "\t\tC.free(unsafe.Pointer(p))\n\t}\n}\n"
+    )
+    file, flow = _flow(
+        'func f() {\n\ta := C.CString("a")\n\tb := C.CString("b")\n\tdefer freeAll(a, b)\n}\n',
+        'C.CString("b")',
+        helpers,
+    )
+    assert is_freed(file, flow) is not None

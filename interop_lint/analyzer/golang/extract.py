@@ -177,10 +177,13 @@ def _signature(function: Node, known: dict[str, int | None]) -> GoFuncDecl:
         declaration = params.named_children[0] if params and params.named_children else None
         t = type_expr(declaration.child_by_field_name("type") if declaration else None)
         receiver = (t.elem if t.kind == "pointer" and t.elem else t).name
+    parameters = function.child_by_field_name("parameters")
     return GoFuncDecl(
         name=text(function.child_by_field_name("name")),
         receiver=receiver or "",
-        params=_parameter_types(function.child_by_field_name("parameters")),
+        params=_parameter_types(parameters),
+        variadic=parameters is not None
+        and any(c.type == "variadic_parameter_declaration" for c in parameters.named_children),
         results=_results(function.child_by_field_name("result")),
     )
 

@@ -91,6 +91,7 @@ class GoFuncDecl:
     params: tuple[TypeExpr | None, ...] = ()
     results: tuple[TypeExpr | None, ...] = ()
     param_flows: tuple[ParamFlow, ...] = ()
+    variadic: bool = False  # the last parameter is `...T`: later arguments go to it too
 
 
 @dataclass(frozen=True, slots=True)

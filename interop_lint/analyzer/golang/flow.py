@@ -187,6 +187,11 @@ def classify(file: GoFile, top: Node) -> Use | Assigned | None:
         return _classify_list(file, top, parent)
     if kind == "var_spec":
         return _classify_spec(top, parent)
+    if kind == "range_clause" and parent.child_by_field_name("right") == top:
+        # `for _, x := range v`: x holds v's elements (a C pointer of a slice of them).
+        left = parent.child_by_field_name("left")
+        targets = left.named_children if left is not None else []
+        return Assigned(top, targets[1]) if len(targets) > 1 else Use(UseKind.OTHER, top)
     if kind == "send_statement" and parent.child_by_field_name("value") == top:
         return Use(UseKind.SENT, top)
     if kind == "literal_element":
@@ -371,6 +376,8 @@ def _parameter_effect(
             continue
         seen.add((name, position))
         function = file.package.function_for(name)
+        if function is not None and function.variadic and function.param_flows:
+            position = min(position, len(function.param_flows) - 1)
         if function is None or position >= len(function.param_flows):
             continue
         param = function.param_flows[position]

@@ -417,3 +417,28 @@ def test_handles_imported_from_another_module_are_recorded_by_origin() -> None:
         "other_new",
     ]
     assert [(h.name, h.library) for h in facts.handles] == [("lib", 0)]
+
+
+def test_a_holder_set_from_where_the_module_cannot_see_is_a_library_of_its_own() -> None:
+    facts = _facts(
+        """
+        import ctypes
+
+        class Engine:
+            def __init__(self, lib):
+                self._lib = lib
+                self._lib.engine_new.restype = ctypes.c_void_p
+
+            def run(self):
+                return self._lib.engine_run()
+
+            def size(self, thing):
+                thing.compute.size = 3
+                return len(thing.items)
+        """
+    )
+    assert [library.loader for library in facts.libraries] == ["unseen"]
+    assert _bound(facts) == {
+        "engine_new": (None, "c_void_p", None),
+        "engine_run": (None, None, None),
+    }

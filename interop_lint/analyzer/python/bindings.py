@@ -4,10 +4,11 @@ A *library* is a loading call (`ctypes.CDLL(path)`, `cdll.LoadLibrary`, ...),
 found through whatever holds it: a module name, a class attribute set in
 `__init__` (`self._lib`), a local, the result of a loader function
 (`_lib = _load()`), or a function's parameter that the module passes one
-to. A parameter that nobody visibly passes a library to, but on which
-`argtypes`/`restype` are set, is a library of its own with no name; so is
-a name imported from another module (`from ._native import lib`), which
-the index follows to the module that loads it.
+to. A holder on which `argtypes`/`restype` are set but whose library this
+module does not load is a library of its own, with no name: a parameter
+nobody visibly passes one to, a variable set from where the module cannot
+see, or a name imported from another module (`from ._native import lib`),
+which the index follows to the module that loads it.
 
 A *function* is `lib.name`, `getattr(lib, "name")` or `lib["name"]`,
 directly or through a variable (`fn = lib.name; fn.restype = ...`), or a
@@ -156,15 +157,19 @@ class _Reader:
 
     def assumed_library(self, expr: cst.BaseExpression, scope: Scope) -> int | None:
         """A library for a holder nobody here visibly loads, but on which
-        `argtypes`/`restype` are set: a parameter, or a name imported from
-        another module of the project."""
+        `argtypes`/`restype` are set (attributes only ctypes functions have): a
+        parameter, a name imported from another module of the project, or a
+        variable whose value comes from where this module cannot see
+        (`self._lib = lib` of a constructor's parameter)."""
         key = self.scopes.key(expr, scope)
-        if key is None:
-            return None
+        if key is None or (self.scopes.qualified(expr) or "").startswith("ctypes."):
+            return None  # `ctypes.pythonapi`: the interpreter's own functions
         if key not in self._assumed:
-            library = self._parameter(key) or self._imported(expr, key)
-            if library is None:
-                return None
+            library = (
+                self._parameter(key)
+                or self._imported(expr, key)
+                or CtypesLibrary("unseen", None, self.locate(expr))
+            )
             self.libraries.append(library)
             self._assumed[key] = len(self.libraries) - 1
             self._held.clear()  # what was found holding nothing may hold this now
@@ -183,8 +188,8 @@ class _Reader:
         if ":" in key:
             return None  # a local of a function
         qualified = self.scopes.qualified(expr)
-        if qualified is None or qualified.startswith("ctypes."):
-            return None  # `ctypes.pythonapi`: the interpreter's own functions
+        if qualified is None:
+            return None
         module, _, name = qualified.rpartition(".")
         if not module:
             return None

@@ -89,7 +89,8 @@ class CtypesLibrary:
     """A loaded library: `ctypes.CDLL("./libengine.so")`, or a handle passed in."""
 
     # "CDLL", "cdll.LoadLibrary", ...; "parameter" for a handle passed in,
-    # "import" for one imported from another module
+    # "import" for one imported from another module, "unseen" for one set
+    # from elsewhere (`self._lib = lib`)
     loader: str
     # The library's name as loaded, from the literal file name: "engine" for
     # "./target/release/libengine.so", "engine.dll" or find_library("engine").

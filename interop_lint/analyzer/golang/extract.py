@@ -138,8 +138,17 @@ def _variables(root: Node, constant: Constant) -> tuple[GoVarDecl, ...]:
                     t: TypeExpr | None = type_expr(type_node, constant)
                 else:
                     t = _evident_type(items[i], constant) if len(items) == len(names) else None
-                found.append(GoVarDecl(text(name), t))
+                value = items[i] if len(items) == len(names) else None
+                found.append(GoVarDecl(text(name), t, _non_empty_literal(value)))
     return tuple(found)
+
+
+def _non_empty_literal(value: Node | None) -> bool:
+    """A composite literal with elements (`[]byte{0}`): a slice that is never empty."""
+    if value is None or value.type != "composite_literal":
+        return False
+    body = value.child_by_field_name("body")
+    return body is not None and body.named_child_count > 0
 
 
 def _evident_type(value: Node, constant: Constant) -> TypeExpr | None:

@@ -71,6 +71,7 @@ class GoVarDecl:
 
     name: str
     type: TypeExpr | None = None
+    non_empty: bool = False  # initialized with a non-empty slice (`[]byte{0}`)
 
 
 @dataclass(frozen=True, slots=True)

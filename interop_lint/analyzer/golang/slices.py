@@ -69,6 +69,9 @@ def may_be_empty(inference: Inference, container: Node) -> bool:
 
 def _non_empty_definition(file: GoFile, container: Node) -> bool:
     binding = file.binding(container)
+    if binding is None and container.type == "identifier":
+        variable = file.package.variables.get(text(container))
+        return variable is not None and variable.non_empty
     if binding is None or binding.is_parameter:
         return False
     definitions = [unparen(v) for _, v in binding.definitions()]

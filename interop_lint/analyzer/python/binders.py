@@ -75,9 +75,10 @@ def _holds(scopes: ModuleScopes, expr: Expr, scope: Scope, lookup: cst.Call) -> 
 
 def calls_of(scopes: ModuleScopes, binder: Binder, defined) -> list[tuple[Scope, cst.Call]]:  # type: ignore[no-untyped-def]
     """The calls of a binder (`defined(callee, scope)` finds the function a call calls)."""
+    callee = binder.definition.node.name.value
     return [
         (scope, call)
-        for scope, call in scopes.calls
+        for scope, call in scopes.calls_by_name.get(callee, [])
         if defined(call.func, scope) is binder.definition
     ]
 

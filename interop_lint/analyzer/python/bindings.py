@@ -143,7 +143,8 @@ class _Reader:
         if parameter not in params:
             return None
         position = params.index(parameter)
-        for scope, call in self.scopes.calls:
+        callee = definition.node.name.value
+        for scope, call in self.scopes.calls_by_name.get(callee, []):
             if self.values.defined_function(call.func, scope) is not definition:
                 continue
             positional = [a.value for a in call.args if a.keyword is None and not a.star]

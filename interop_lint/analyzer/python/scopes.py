@@ -18,7 +18,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import libcst as cst
 
@@ -69,6 +69,15 @@ class ModuleScopes:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     star_imports: set[str] = field(default_factory=set)  # modules of `from m import *`
     values: dict[str, list[tuple[Scope, Expr]]] = field(default_factory=lambda: defaultdict(list))
+
+    @cached_property
+    def calls_by_name(self) -> dict[str, list[tuple[Scope, cst.Call]]]:
+        """Calls of a bare name (`f(...)`), by that name."""
+        found: dict[str, list[tuple[Scope, cst.Call]]] = defaultdict(list)
+        for scope, call in self.calls:
+            if isinstance(call.func, cst.Name):
+                found[call.func.value].append((scope, call))
+        return found
 
     # -- names -----------------------------------------------------------------
 

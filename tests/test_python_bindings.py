@@ -442,3 +442,30 @@ def test_a_holder_set_from_where_the_module_cannot_see_is_a_library_of_its_own()
         "engine_new": (None, "c_void_p", None),
         "engine_run": (None, None, None),
     }
+
+
+def test_a_method_that_binds_by_subscript_is_a_helper_too() -> None:
+    facts = _facts(
+        """
+        import ctypes
+
+        class Native:
+            def __init__(self, path):
+                self.lib = ctypes.cdll.LoadLibrary(path)
+                self.new = self.function("engine_new", [ctypes.c_uint32], ctypes.c_void_p)
+
+            def function(self, name, argtypes, restype):
+                found = self.lib[name]
+                found.restype = restype
+                found.argtypes = argtypes
+                return found
+
+            def close(self):
+                self.function("engine_free", argtypes=[ctypes.c_void_p], restype=None)
+        """
+    )
+    assert _bound(facts) == {
+        "engine_new": (None, "c_void_p", ["c_uint32"]),
+        "engine_free": (None, "None", ["c_void_p"]),
+    }
+    assert not facts.libraries[0].dynamic

@@ -8,11 +8,12 @@
 
     engine_new = _fn("engine_new", c_void_p, c_uint32)
 
-A *binder* is a function of the module that takes a function's name as a
-parameter, looks it up with `getattr` on a library and sets its `restype`
-or `argtypes`. Each call with a literal name binds that function, with the
-types the call passes: the helper's settings read at the call, where the
-binding is reported.
+A *binder* is a function (or a method, called on `self`) of the module
+that takes a function's name as a parameter, looks it up on a library
+(`getattr(lib, name)`, `lib[name]`) and sets its `restype` or `argtypes`.
+Each call with a literal name binds that function, with the types the call
+passes: the helper's settings read at the call, where the binding is
+reported.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ SETTINGS = frozenset({"argtypes", "restype"})
 @dataclass(eq=False)
 class Binder:
     definition: Definition
-    lookup: cst.Call  # the `getattr(library, name)` of the helper
+    lookup: cst.Call | cst.Subscript  # the `getattr(library, name)` / `library[name]`
+    holder: Expr  # the library it looks the name up on
     name: str  # the parameter that names the function
     # "restype" / "argtypes" -> the value the helper assigns
     settings: dict[str, Expr] = field(default_factory=dict)
@@ -47,14 +49,22 @@ class Argument:
 def find_binders(scopes: ModuleScopes, is_getattr) -> list[Binder]:  # type: ignore[no-untyped-def]
     """Every binder of the module (`is_getattr(call, scope)` tells a builtin `getattr`)."""
     binders: dict[int, Binder] = {}
+    lookups: list[tuple[Scope, cst.Call | cst.Subscript, Expr, Expr]] = []
     for scope, call in scopes.calls:
         args = [a.value for a in call.args if a.keyword is None]
-        if len(args) != 2 or not isinstance(args[1], cst.Name) or not is_getattr(call, scope):
+        if len(args) == 2 and is_getattr(call, scope):
+            lookups.append((scope, call, args[0], args[1]))
+    for scope, subscript in scopes.subscripts:
+        index = subscript.slice[0].slice if len(subscript.slice) == 1 else None
+        if isinstance(index, cst.Index):
+            lookups.append((scope, subscript, subscript.value, index.value))
+    for scope, lookup, holder, name in lookups:
+        if not isinstance(name, cst.Name):
             continue
-        function, _, parameter = name_key(args[1].value, scope).partition(":")
+        function, _, parameter = name_key(name.value, scope).partition(":")
         definition = scopes.functions.get(function)
         if definition is not None and parameter in definition.scope.params:
-            binders[id(call)] = Binder(definition, call, parameter)
+            binders[id(lookup)] = Binder(definition, lookup, holder, parameter)
     for assignment in scopes.assignments:
         target = assignment.target
         if not isinstance(target, cst.Attribute) or target.attr.value not in SETTINGS:
@@ -65,7 +75,7 @@ def find_binders(scopes: ModuleScopes, is_getattr) -> list[Binder]:  # type: ign
     return [b for b in binders.values() if b.settings]
 
 
-def _holds(scopes: ModuleScopes, expr: Expr, scope: Scope, lookup: cst.Call) -> bool:
+def _holds(scopes: ModuleScopes, expr: Expr, scope: Scope, lookup: cst.CSTNode) -> bool:
     """Whether `expr` is the helper's `getattr` call, or a local assigned from it."""
     if expr is lookup:
         return True
@@ -89,6 +99,8 @@ def arguments(binder: Binder, call: cst.Call, scope: Scope) -> dict[str, Argumen
     assert isinstance(node, cst.FunctionDef)
     params = node.params
     positional = [*params.posonly_params, *params.params]
+    if binder.definition.scope.self_name is not None:
+        positional = positional[1:]  # `self` / `cls`, bound by the call's receiver
     passed = [a.value for a in call.args if a.keyword is None and not a.star]
     found: dict[str, Argument] = {}
     for param, value in zip(positional, passed, strict=False):

@@ -225,6 +225,8 @@ class _Reader:
                 return None
             return self._by_name(args[0], args[1], scope)
         if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
+            if id(expr) in self._binder_lookups:
+                return None
             index = expr.slice[0].slice
             if isinstance(index, cst.Index):
                 return self._by_name(expr.value, index.value, scope)
@@ -295,7 +297,7 @@ class _Reader:
 
     def _bind_through(self, binder: Binder) -> None:
         """The bindings the calls of a helper make (binders.py)."""
-        holder = binder.lookup.args[0].value
+        holder = binder.holder
         for scope, call in calls_of(self.scopes, binder, self.values.defined_function):
             passed = arguments(binder, call, scope)
             named = passed.get(binder.name)

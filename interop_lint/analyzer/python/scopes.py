@@ -72,11 +72,13 @@ class ModuleScopes:
 
     @cached_property
     def calls_by_name(self) -> dict[str, list[tuple[Scope, cst.Call]]]:
-        """Calls of a bare name (`f(...)`), by that name."""
+        """Calls of a name or a method (`f(...)`, `self.f(...)`), by that name."""
         found: dict[str, list[tuple[Scope, cst.Call]]] = defaultdict(list)
         for scope, call in self.calls:
             if isinstance(call.func, cst.Name):
                 found[call.func.value].append((scope, call))
+            elif isinstance(call.func, cst.Attribute):
+                found[call.func.attr.value].append((scope, call))
         return found
 
     # -- names -----------------------------------------------------------------

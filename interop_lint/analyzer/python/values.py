@@ -13,7 +13,13 @@ import re
 import libcst as cst
 
 from interop_lint.analyzer.python.facts import UNKNOWN, CtypesField, CtypesKind, CtypesType
-from interop_lint.analyzer.python.scopes import Definition, ModuleScopes, Scope, name_key
+from interop_lint.analyzer.python.scopes import (
+    Definition,
+    ModuleScopes,
+    Scope,
+    name_key,
+    self_class,
+)
 
 SIMPLE_TYPES = frozenset(
     {
@@ -303,7 +309,12 @@ class Evaluator:
         return None
 
     def defined_function(self, expr: cst.BaseExpression, scope: Scope) -> Definition | None:
-        """The function of the file a call's callee names (`_load` in `_load()`)."""
+        """The function of the file a call's callee names: `_load` in `_load()`, or a
+        method of the class in `self._load()` / `cls._load()`."""
         if isinstance(expr, cst.Name):
             return self.scopes.functions.get(name_key(expr.value, scope))
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            owner = self_class(expr.value.value, scope)
+            if owner is not None:
+                return self.scopes.functions.get(f"{owner}.{expr.attr.value}")
         return None

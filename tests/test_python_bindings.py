@@ -54,6 +54,8 @@ def _bound(facts: PythonFileFacts) -> dict[str, tuple[str | None, str | None, li
         ("LIBRARY", "libengine"),
         ("_path()", "libengine"),
         ('"lib%s.so" % NAME', None),
+        ('PREFIX + "libengine" + SUFFIX', "libengine"),
+        ('{"win32": ""}.get(sys.platform, "lib") + "engine" + SUFFIX', "engine"),
         ("sys.argv[1]", None),
     ],
 )

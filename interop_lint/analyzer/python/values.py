@@ -75,10 +75,15 @@ _VERSION_OR_SUFFIX = re.compile(r"\..*$")
 
 def library_name(path: str) -> str | None:
     """A library's name from its file name: "libengine" from "./out/libengine.so.1",
-    "engine" from "engine.dll" or find_library("engine"). `{}` marks an unknown part."""
-    segment = re.split(r"[/\\]", path)[-1].split("{}", 1)[0]
-    stem = _VERSION_OR_SUFFIX.sub("", segment)
-    return stem if stem not in ("", "lib") else None
+    "engine" from "engine.dll" or find_library("engine"). `{}` marks an unknown
+    part: the name is the first literal part of the file name that is more than
+    a `lib` prefix or an extension (`prefix + "engine" + extension`)."""
+    segment = re.split(r"[/\\]", path)[-1]
+    for part in segment.split("{}"):
+        stem = _VERSION_OR_SUFFIX.sub("", part)
+        if stem and stem != "lib":
+            return stem
+    return None
 
 
 def literal_string(expr: cst.BaseExpression) -> str | None:

@@ -19,9 +19,9 @@ from interop_lint.analyzer.golang.facts import (
 from interop_lint.analyzer.golang.handles import release_keys
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import argument_sources, param_flows
+from interop_lint.analyzer.golang.ownership import c_call_argument_sources, param_flows
 from interop_lint.analyzer.golang.package import GoPackage
-from interop_lint.analyzer.golang.syntax import c_calls, evaluate_int
+from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
@@ -55,14 +55,12 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     if imports_c or b'"unsafe"' in source.data or b".Delete()" in source.data:
         file = GoFile(source, GoPackage([declared]))
         if imports_c:
+            sources = c_call_argument_sources(file)
             calls = tuple(
-                CCallSite(
-                    name,
-                    source.location(call),
-                    args.named_child_count,
-                    argument_sources(file, call),
+                CCallSite(name, source.location(call), args.named_child_count, argument_sources)
+                for (call, name, args), argument_sources in zip(
+                    file.syntax.c_calls, sources, strict=True
                 )
-                for call, name, args in c_calls(root)
             )
         if imports_c or b'"unsafe"' in source.data:
             functions = tuple(

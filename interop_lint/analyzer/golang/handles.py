@@ -37,7 +37,7 @@ def new_handles(file: GoFile) -> Iterator[Node]:
     """Every `cgo.NewHandle(v)` call of the file."""
     if file.import_name("runtime/cgo") is None:
         return
-    for call in file.nodes.of("call_expression"):
+    for call in file.syntax.calls_named("NewHandle"):
         if file.calls(call, "runtime/cgo", "NewHandle"):
             yield call
 
@@ -45,7 +45,7 @@ def new_handles(file: GoFile) -> Iterator[Node]:
 def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:
     """What the file's zero-argument `.Delete()` calls release (see the module docstring)."""
     keys = []
-    for call in file.nodes.of("call_expression"):
+    for call in file.syntax.calls_named("Delete"):
         function = unparen(call.child_by_field_name("function"))
         if function is None or function.type != "selector_expression" or arguments(call):
             continue

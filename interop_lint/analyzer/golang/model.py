@@ -9,25 +9,20 @@ types, the scope of each function. Type and provenance questions live in
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
-from functools import cached_property
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.nodes import NodeIndex
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.scope import Binding, FunctionScope
 from interop_lint.analyzer.golang.syntax import (
     arguments,
     evaluate_int,
-    imports,
     is_c_type_name,
     is_deref,
-    preamble_typedefs,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -37,6 +32,7 @@ from interop_lint.analyzer.golang.types import (
     pointer_to,
     type_expr,
 )
+from interop_lint.analyzer.golang.view import GoSyntax
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
@@ -53,9 +49,9 @@ class GoFile:
     def __init__(self, source: SourceFile, package: GoPackage) -> None:
         self.source = source
         self.package = package
-        self.root = source.root
-        self.imports = imports(self.root)
-        self._scopes: dict[int, FunctionScope] = {}
+        self.syntax = GoSyntax.of(source)
+        self.root = self.syntax.root
+        self.imports = self.syntax.imports
         self._conversions: dict[int, tuple[TypeExpr, Node] | None] = {}
 
     @classmethod
@@ -69,20 +65,15 @@ class GoFile:
             model = _MODELS[ctx.file] = cls(ctx.file, package)
         return model
 
-    @cached_property
-    def nodes(self) -> NodeIndex:
-        """The file's calls, conversions, assignments, declarations and identifiers."""
-        return NodeIndex(self.root)
-
     # -- names -------------------------------------------------------------------
 
-    @cached_property
+    @property
     def c_typedefs(self) -> frozenset[str]:
-        return preamble_typedefs(self.source.preamble)
+        return self.syntax.c_typedefs
 
     def import_name(self, path: str) -> str | None:
         """The name the file uses for an import path (`cgo` for "runtime/cgo")."""
-        return next((name for name, p in self.imports.items() if p == path), None)
+        return self.syntax.import_name(path)
 
     def is_qualified(self, node: Node | None, path: str, name: str) -> bool:
         """Whether `node` is the selector `<import of path>.name` (`unsafe.Pointer`)."""
@@ -96,10 +87,7 @@ class GoFile:
         return package == expected and text(field) == name and self._not_local(operand)
 
     def _not_local(self, identifier: Node | None) -> bool:
-        if identifier is not None and text(identifier) not in self.nodes.local_names:
-            return True
-        scope = self.scope(identifier) if identifier is not None else None
-        return scope is None or scope.binding_of(identifier) is None  # type: ignore[arg-type]
+        return self.syntax.not_local(identifier)
 
     def constant(self, node: Node | None) -> int | None:
         return evaluate_int(node, self.package.constants)
@@ -108,49 +96,20 @@ class GoFile:
 
     def functions(self) -> Iterator[Node]:
         """Functions, methods, and function literals outside any function, in order."""
-        return iter(self._top_functions[0])
-
-    @cached_property
-    def _top_functions(self) -> tuple[list[Node], list[int]]:
-        found: list[Node] = []
-        for node in self.nodes.of("function_declaration", "method_declaration", "func_literal"):
-            if not found or node.start_byte >= found[-1].end_byte:
-                found.append(node)  # in document order: not inside the previous one
-        return found, [n.start_byte for n in found]
+        return self.syntax.functions()
 
     def scope(self, node: Node) -> FunctionScope | None:
         """The scope of the top-level function that contains `node` (or is it)."""
-        functions, starts = self._top_functions
-        i = bisect_right(starts, node.start_byte) - 1
-        if i < 0 or functions[i].end_byte < node.end_byte:
-            return None
-        function = functions[i]
-        scope = self._scopes.get(function.id)
-        if scope is None:
-            scope = self._scopes[function.id] = FunctionScope(function, self.nodes)
-        return scope
+        return self.syntax.scope(node)
 
     def binding(self, identifier: Node | None) -> Binding | None:
-        identifier = unparen(identifier)
-        if identifier is None or identifier.type != "identifier":
-            return None
-        scope = self.scope(identifier)
-        return scope.binding_of(identifier) if scope is not None else None
+        return self.syntax.binding(identifier)
 
     # -- calls and conversions -------------------------------------------------------
 
     def c_function(self, call: Node) -> str | None:
         """`name` for a call `C.name(...)` that calls a C function (not a C type conversion)."""
-        if call.type != "call_expression":
-            return None
-        function = unparen(call.child_by_field_name("function"))
-        if function is None or function.type != "selector_expression":
-            return None
-        operand = function.child_by_field_name("operand")
-        if operand is None or text(operand) != "C" or not self._not_local(operand):
-            return None
-        name = text(function.child_by_field_name("field"))
-        return None if is_c_type_name(name, self.c_typedefs) else name
+        return self.syntax.c_function(call)
 
     def calls(self, call: Node, path: str, name: str) -> bool:
         """Whether `call` is a call of `<import of path>.name(...)`; path "C" for cgo."""

@@ -1,97 +1,94 @@
-"""The nodes of a Go file that the GO analysis reads, found by one query.
+"""Where a Go file spells a word or an operator, as the leaf nodes of its tree.
 
-Walking a tree node by node in Python creates an object per node; one
-multi-pattern tree-sitter query per file does the walk in C and hands back
-only the kinds asked for. `NodeIndex` keeps them by kind in document order,
-and answers "the calls inside this function" with a bisection.
+Every question of the Go analysis starts from a handful of tokens: the `C`
+of `C.name(...)`, the `:=` of a declaration, the `uintptr` of a conversion,
+the name of a variable. Walking the tree in Python costs about a
+microsecond per node, and even a tree-sitter query that matches nothing
+costs a quarter of the parse: both visit every node. Searching the file's
+bytes for the spelling runs at C speed, and `descendant_for_byte_range`
+turns each hit into the token's node in a few steps down from the root;
+hits inside comments, strings or longer names are not such a token and are
+dropped. Rules then look at the few nodes around those tokens.
+
+A tree with syntax errors may hold MISSING tokens that tree-sitter inserted
+without any text: those are found by one walk and added, so the tokens are
+the tree's whatever its bytes say.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from functools import cached_property
-from itertools import pairwise
+from functools import cache
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import Grammar, captures, text
+from interop_lint.analyzer.parsing import walk
 
-# Capture name -> node kind. Capture names are the kinds themselves.
-KINDS = (
-    "call_expression",
-    "type_conversion_expression",
-    "unary_expression",
-    "binary_expression",
-    "assignment_statement",
-    "short_var_declaration",
-    "var_spec",
-    "range_clause",
-    "receive_statement",
-    "type_switch_statement",
-    "function_declaration",
-    "method_declaration",
-    "func_literal",
-    "parameter_declaration",
-    "variadic_parameter_declaration",
-    "identifier",
+# Leaf nodes that spell a name (the rest of the leaves are spelled by their type).
+NAME_KINDS = frozenset(
+    {"identifier", "field_identifier", "type_identifier", "package_identifier", "label_name"}
 )
-_LISTS = frozenset({"short_var_declaration", "range_clause", "receive_statement"})
-_DECLARATIONS = (
-    "short_var_declaration",
-    "var_spec",
-    "range_clause",
-    "receive_statement",
-    "type_switch_statement",
-    "parameter_declaration",
-    "variadic_parameter_declaration",
-)
-_QUERY = "\n".join(f"({kind}) @{kind}" for kind in KINDS)
+_WORD = re.compile(rb"\w")
 
 
-class NodeIndex:
-    def __init__(self, root: Node) -> None:
-        found = captures(Grammar.GO, _QUERY, root)
-        self._nodes: dict[str, list[Node]] = {}
-        self._starts: dict[str, list[int]] = {}
-        for kind in KINDS:
-            nodes = found.get(kind, [])
-            starts = [n.start_byte for n in nodes]
-            if any(a > b for a, b in pairwise(starts)):
-                nodes = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
-                starts = [n.start_byte for n in nodes]
-            self._nodes[kind] = nodes
-            self._starts[kind] = starts
+@cache
+def _pattern(spelling: str) -> re.Pattern[bytes]:
+    """Occurrences of `spelling`, not inside a longer word when it starts or ends one."""
+    raw = spelling.encode()
+    before = rb"(?<![A-Za-z0-9_])" if _WORD.match(raw[:1]) else b""
+    after = rb"(?![A-Za-z0-9_])" if _WORD.match(raw[-1:]) else b""
+    return re.compile(before + re.escape(raw) + after)
 
-    @cached_property
-    def local_names(self) -> frozenset[str]:
-        """Every name a function of the file declares (parameters, variables)."""
-        names = set()
-        for node in self.of(*_DECLARATIONS):
-            field = "left" if node.type in _LISTS else "name"
-            if node.type == "type_switch_statement":
-                field = "alias"
-            for declared in node.children_by_field_name(field):
-                targets = (
-                    declared.named_children if declared.type == "expression_list" else [declared]
-                )
-                names.update(text(t) for t in targets if t.type == "identifier")
-        return frozenset(names)
 
-    def of(self, *kinds: str, within: Node | None = None) -> list[Node]:
-        """The nodes of `kinds` (under `within`, itself included), in document order."""
-        result: list[Node] = []
-        for kind in kinds:
-            nodes = self._nodes[kind]
-            if within is None:
-                result += nodes
-                continue
-            starts = self._starts[kind]
-            i = bisect_left(starts, within.start_byte)
-            end = within.end_byte
-            while i < len(nodes) and nodes[i].start_byte < end:
-                if nodes[i].end_byte <= end:
-                    result.append(nodes[i])
-                i += 1
-        if len(kinds) > 1:
-            result.sort(key=lambda n: (n.start_byte, -n.end_byte))
+class TokenIndex:
+    """The tokens of one Go file by spelling, found on first use."""
+
+    def __init__(self, root: Node, data: bytes) -> None:
+        self._root = root
+        self._data = data
+        self._found: dict[str, tuple[list[Node], list[int]]] = {}
+        self._missing: dict[str, list[Node]] | None = None
+
+    def tokens(self, spelling: str, within: Node | None = None) -> list[Node]:
+        """The leaves spelled `spelling` (under `within`), in document order: names
+        (identifier, field_identifier, type_identifier, ...) and keywords or
+        operators (`var`, `:=`, `&`), never text in comments or strings."""
+        found = self._found.get(spelling)
+        if found is None:
+            found = self._found[spelling] = self._search(spelling)
+        nodes, starts = found
+        if within is None:
+            return nodes
+        i = bisect_left(starts, within.start_byte)
+        end = within.end_byte
+        result = []
+        while i < len(nodes) and starts[i] < end:
+            if nodes[i].end_byte <= end:
+                result.append(nodes[i])
+            i += 1
         return result
+
+    def _search(self, spelling: str) -> tuple[list[Node], list[int]]:
+        root = self._root
+        nodes = []
+        for match in _pattern(spelling).finditer(self._data):
+            start, end = match.span()
+            node = root.descendant_for_byte_range(start, end)
+            if node is None or node.start_byte != start or node.end_byte != end:
+                continue
+            kind = node.type
+            if kind == spelling or kind in NAME_KINDS:
+                nodes.append(node)
+        if root.has_error:
+            nodes += self._missing_tokens().get(spelling, [])
+            nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return nodes, [n.start_byte for n in nodes]
+
+    def _missing_tokens(self) -> dict[str, list[Node]]:
+        if self._missing is None:
+            self._missing = {}
+            for node in walk(self._root):
+                if node.is_missing and not node.is_named:
+                    self._missing.setdefault(node.type, []).append(node)
+        return self._missing

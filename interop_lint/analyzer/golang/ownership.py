@@ -44,7 +44,7 @@ from interop_lint.analyzer.golang.flow import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import arguments, c_calls, unparen
+from interop_lint.analyzer.golang.syntax import arguments, unparen
 from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
@@ -64,7 +64,7 @@ def allocator(file: GoFile, node: Node | None) -> str | None:
 
 def allocations(file: GoFile) -> Iterator[tuple[Node, str]]:
     """(call, allocator) of every C allocation of the file, in order."""
-    for call, name, _ in c_calls(file.root):
+    for call, name, _ in file.syntax.c_calls:
         if name in _ALLOCATOR_NAMES and file.c_function(call) == name:
             yield call, _ALLOCATOR_NAMES[name]
 
@@ -86,6 +86,30 @@ def argument_source(file: GoFile, argument: Node) -> str | None:
 
 def argument_sources(file: GoFile, call: Node) -> tuple[str | None, ...]:
     return tuple(argument_source(file, a) for a in arguments(call))
+
+
+def c_call_argument_sources(file: GoFile) -> list[tuple[str | None, ...]]:
+    """`argument_sources` of every call of `file.syntax.c_calls`, in order.
+
+    An argument can only come from an allocation of its own function: a local
+    variable's values are expressions of the function that declares it. So the
+    calls in a function that allocates nothing get None for every argument
+    without any question asked of their arguments.
+    """
+    allocating = {_function_key(file, call) for call, _ in allocations(file)}
+    found = []
+    for call, _, _ in file.syntax.c_calls:
+        key = _function_key(file, call)
+        if key is None or key in allocating:
+            found.append(argument_sources(file, call))
+        else:
+            found.append((None,) * len(arguments(call)))
+    return found
+
+
+def _function_key(file: GoFile, node: Node) -> int | None:
+    function = file.syntax.top_function(node)
+    return function.id if function is not None else None
 
 
 def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bool]:
@@ -111,9 +135,8 @@ def is_released(
 
 def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
     """What a function does with each parameter, by position (for the package's facts)."""
-    scope = file.scope(function)
     params = function.child_by_field_name("parameters")
-    if scope is None or params is None:
+    if file.syntax.top_function(function) is None or params is None:
         return ()
     flows = []
     for declaration in params.named_children:
@@ -122,7 +145,8 @@ def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
         names = declaration.children_by_field_name("name") or [None]
         may_hold_c_memory = _C_MEMORY_TYPE.search(text(declaration.child_by_field_name("type")))
         for name in names:
-            binding = scope.binding_of(name) if name is not None and may_hold_c_memory else None
+            scope = file.scope(function) if name is not None and may_hold_c_memory else None
+            binding = scope.binding_of(name) if scope is not None else None  # type: ignore[arg-type]
             flows.append(_param_flow(file, binding) if binding is not None else ParamFlow())
     return tuple(flows)
 
@@ -150,7 +174,7 @@ def c_call_results(
     """(call, C function name, flow of its result) for every call of a C function in the
     file (conversions to C types left out), in document order; with `wanted`, only the
     calls of the functions it accepts (their flows alone are computed)."""
-    for call, name, _ in c_calls(file.root):
+    for call, name, _ in file.syntax.c_calls:
         if wanted(name) and file.c_function(call) == name:
             yield call, name, value_uses(file, call)
 

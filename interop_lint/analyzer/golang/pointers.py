@@ -35,14 +35,12 @@ from interop_lint.analyzer.golang.types import (
 from interop_lint.analyzer.parsing import text
 
 _MAX_ALIAS_DEPTH = 16
+_ASSIGNMENT = frozenset({"assignment_statement"})
 
 
 def c_function_calls(file: GoFile) -> Iterator[tuple[Node, str]]:
     """(call, name) of every call of a C function (conversions to C types left out)."""
-    for call in file.nodes.of("call_expression"):
-        name = file.c_function(call)
-        if name is not None:
-            yield call, name
+    yield from file.syntax.c_function_calls()
 
 
 def pointer_origin(file: GoFile, expr: Node | None) -> Node | None:
@@ -127,7 +125,7 @@ def pins_memory(file: GoFile, node: Node) -> bool:
     scope = file.scope(node)
     if scope is None:
         return False
-    for call in file.nodes.of("call_expression", within=scope.function):
+    for call in file.syntax.calls_named("Pin", within=scope.function):
         if callee(call).endswith(".Pin") and len(arguments(call)) == 1:
             return True
     return False
@@ -181,9 +179,7 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
     `runtime.Pinner`, is the documented way to pass pinned Go pointers: left out.
     """
     file = inference.file
-    for statement in file.nodes.of("assignment_statement"):
-        if not any(c.type == "=" for c in statement.children):
-            continue
+    for statement in file.syntax.parents("=", _ASSIGNMENT):
         left = statement.child_by_field_name("left")
         right = statement.child_by_field_name("right")
         if left is None or right is None or left.named_child_count != right.named_child_count:

@@ -7,6 +7,10 @@ closure. Go's block scoping is followed: a name is visible from the end of
 its declaring statement to the end of the innermost block (or the `if`,
 `for`, `switch` or case clause that declares it); parameters in the whole
 function. The walk is iterative; nothing here recurses on the tree.
+
+Declarations are found from their tokens (`func`, `:=`, `var`); the reads
+and writes of a name are resolved the first time a binding of that name is
+asked for them, from the identifiers spelled like it.
 """
 
 from __future__ import annotations
@@ -16,19 +20,13 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.nodes import NodeIndex
+from interop_lint.analyzer.golang.nodes import TokenIndex
 from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES
 from interop_lint.analyzer.parsing import text
 
-_DECLARATION_KINDS = (
-    "function_declaration",
-    "method_declaration",
-    "func_literal",
-    "short_var_declaration",
-    "var_spec",
-    "range_clause",
-    "receive_statement",
-    "type_switch_statement",
+# The statements a `:=` declares names in (its parent, when it declares).
+_COLON_EQUALS = frozenset(
+    {"short_var_declaration", "range_clause", "receive_statement", "type_switch_statement"}
 )
 _DECLARING = frozenset(
     {
@@ -57,8 +55,22 @@ class Binding:
     source: Node | None = None  # a multi-value source (`a, b := f()`) or the ranged value
     source_index: int = 0  # which value of `source` (range: 0 key, 1 element)
     variadic: bool = False
-    writes: list[tuple[Node, Node | None]] = field(default_factory=list)  # (lhs, value)
-    reads: list[Node] = field(default_factory=list)
+    _writes: list[tuple[Node, Node | None]] = field(default_factory=list, repr=False)
+    _reads: list[Node] = field(default_factory=list, repr=False)
+    _unresolved: FunctionScope | None = field(default=None, repr=False)
+
+    @property
+    def writes(self) -> list[tuple[Node, Node | None]]:
+        """(lhs, value) of every later `name = value` (value None when not one-to-one)."""
+        if self._unresolved is not None:
+            self._unresolved.resolve(self.name)
+        return self._writes
+
+    @property
+    def reads(self) -> list[Node]:
+        if self._unresolved is not None:
+            self._unresolved.resolve(self.name)
+        return self._reads
 
     @property
     def is_parameter(self) -> bool:
@@ -77,14 +89,13 @@ class Binding:
 
 
 class FunctionScope:
-    def __init__(self, function: Node, nodes: NodeIndex | None = None) -> None:
+    def __init__(self, function: Node, tokens: TokenIndex) -> None:
         self.function = function
-        self._nodes = nodes or NodeIndex(function)
+        self._tokens = tokens
         self._by_name: dict[str, list[Binding]] = defaultdict(list)
         self._of_ident: dict[int, Binding] = {}
         self._declaring_ids: set[int] = set()
         self._collect()
-        self._resolve()
 
     # -- queries ---------------------------------------------------------------
 
@@ -122,12 +133,34 @@ class FunctionScope:
     def _add(self, binding: Binding) -> None:
         if binding.name == "_":
             return
+        binding._unresolved = self
         self._by_name[binding.name].append(binding)
         self._of_ident[binding.ident.id] = binding
         self._declaring_ids.add(binding.ident.id)
 
+    def _declarations(self) -> list[Node]:
+        """The functions, statements and specs that declare names here, in order."""
+        tokens, function = self._tokens, self.function
+        found = [t.parent for t in tokens.tokens("func", within=function)]
+        found = [n for n in found if n is not None and n.type in FUNCTION_TYPES]
+        for token in tokens.tokens(":=", within=function):
+            parent = token.parent
+            if parent is not None and parent.type in _COLON_EQUALS:
+                found.append(parent)
+        for token in tokens.tokens("var", within=function):
+            declaration = token.parent
+            if declaration is None or declaration.type != "var_declaration":
+                continue
+            for child in declaration.named_children:
+                if child.type == "var_spec":
+                    found.append(child)
+                elif child.type.endswith("_list"):
+                    found += [c for c in child.named_children if c.type == "var_spec"]
+        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return found
+
     def _collect(self) -> None:
-        for node in self._nodes.of(*_DECLARATION_KINDS, within=self.function):
+        for node in self._declarations():
             kind = node.type
             if kind in FUNCTION_TYPES:
                 self._collect_signature(node)
@@ -198,21 +231,24 @@ class FunctionScope:
                 binding.source, binding.source_index = right, i
             self._add(binding)
 
-    def _resolve(self) -> None:
-        for node in self._nodes.of("identifier", within=self.function):
-            if node.id in self._declaring_ids:
+    def resolve(self, name: str) -> None:
+        """Give every binding named `name` its reads and writes in the function."""
+        for binding in self._by_name.get(name, ()):
+            binding._unresolved = None
+        for node in self._tokens.tokens(name, within=self.function):
+            if node.type != "identifier" or node.id in self._declaring_ids:
                 continue
             if _is_literal_key(node):
                 continue
-            binding = self.lookup(text(node), node.start_byte)
+            binding = self.lookup(name, node.start_byte)
             if binding is None:
                 continue
             self._of_ident[node.id] = binding
             value = _assigned_value(node)
             if value is not False:
-                binding.writes.append((node, value))  # type: ignore[arg-type]
+                binding._writes.append((node, value))  # type: ignore[arg-type]
             else:
-                binding.reads.append(node)
+                binding._reads.append(node)
 
 
 def _declares(node: Node) -> bool:

@@ -30,11 +30,13 @@ from interop_lint.analyzer.parsing import descendants_of_type, text
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
+_UNARY = frozenset({"unary_expression"})
+_BINARY = frozenset({"binary_expression"})
 
 
 def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
     """(`&s[0]`, `s`) for every address of a first element in the file."""
-    for node in file.nodes.of("unary_expression"):
+    for node in file.syntax.parents("&", _UNARY):
         if not is_address_of(node):
             continue
         index = unparen(node.child_by_field_name("operand"))
@@ -114,16 +116,18 @@ def has_length_check(file: GoFile, container: Node) -> bool:
     if scope is None:
         return False
     wanted = {_normal(container), *_made_from(file, container)}
-    for node in file.nodes.of("call_expression", "binary_expression", within=scope.function):
-        if node.type == "binary_expression":
+    function = scope.function
+    for operator_ in ("==", "!="):
+        for node in file.syntax.parents(operator_, _BINARY, within=function):
             if _is_empty_string_test(node, wanted):
                 return True
-            continue
-        if not (file.builtin_call(node, "len") or file.builtin_call(node, "cap")):
-            continue
-        args = arguments(node)
-        if len(args) == 1 and _normal(args[0]) in wanted and _checked(file, node):
-            return True
+    for name in ("len", "cap"):
+        for node in file.syntax.calls_named(name, within=function):
+            if not file.builtin_call(node, name):
+                continue
+            args = arguments(node)
+            if len(args) == 1 and _normal(args[0]) in wanted and _checked(file, node):
+                return True
     return False
 
 

@@ -40,7 +40,7 @@ _MAX_ALIASES = 32
 
 def conversions(file: GoFile, target: str) -> Iterator[tuple[Node, Node]]:
     """(conversion, operand) of every conversion to `uintptr` or `unsafe.Pointer`."""
-    for node in file.nodes.of("call_expression", "type_conversion_expression"):
+    for node in file.syntax.typed_candidates((target.rsplit(".", 1)[-1],)):
         converted = file.conversion(node)
         if converted is not None and _is_named(converted[0], target):
             yield node, converted[1]
@@ -195,7 +195,7 @@ def _is_offset(inference: Inference, value: Node) -> bool:
 def huge_array_casts(file: GoFile) -> Iterator[Node]:
     """Conversions to a pointer to an array of 1<<20 or more elements: `(*[1 << 30]T)(p)`,
     or to a pointer to a package type declared as such an array."""
-    for node in file.nodes.of("call_expression", "type_conversion_expression"):
+    for node in file.syntax.typed_candidates(("*",)):
         converted = file.conversion(node)
         if converted is None or converted[0].kind != Kind.POINTER:
             continue

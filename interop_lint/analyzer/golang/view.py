@@ -1,0 +1,270 @@
+"""The syntax of one Go file that every Go question starts from, built once per file.
+
+The index pass (`extract_go`) and every GO and XL rule ask the same things
+of a file's tree: where it spells a name, the scope of each function, which
+`C.name(...)` calls a C function, which calls call a function of a given
+name, which import a name stands for. None of it depends on the package the
+file is in, so `GoSyntax.of(source)` answers it once per `SourceFile` and
+run, for the extractor and the rules alike; `GoFile` (model.py) adds what
+the package decides (types, conversions). Everything starts from tokens
+(nodes.py), and scopes are built only for the functions someone asks about.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cached_property
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.nodes import TokenIndex
+from interop_lint.analyzer.golang.scope import Binding, FunctionScope
+from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
+    imports,
+    is_c_type_name,
+    preamble_typedefs,
+    unparen,
+)
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.source import SourceFile
+
+_VIEWS: WeakKeyDictionary[SourceFile, GoSyntax] = WeakKeyDictionary()
+# Where an identifier declares a name: its parent, or the parent of its list.
+_DECLARATIONS = frozenset(
+    {
+        "short_var_declaration",
+        "var_spec",
+        "range_clause",
+        "receive_statement",
+        "type_switch_statement",
+        "parameter_declaration",
+        "variadic_parameter_declaration",
+    }
+)
+# What lies between a name and the call or conversion it names the function or
+# type of: `(C.f)(x)`, `(*T)(p)`, `(*[1 << 30]C.int)(p)`, `pkg.T[int](x)`.
+_NOT_IN_CALLEE = frozenset(
+    {"argument_list", "expression_list", "parameter_list", "block", "statement_list", "source_file"}
+)
+_CALLEE_FIELDS = {"call_expression": "function", "type_conversion_expression": "type"}
+
+
+class GoSyntax:
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.root = source.root
+        self.imports = imports(self.root)
+        self._import_names: dict[str, str] = {}
+        for name, path in self.imports.items():
+            self._import_names.setdefault(path, name)
+        self._scopes: dict[int, FunctionScope] = {}
+        self._c_functions: dict[int, str | None] = {}
+        self._may_be_local: dict[str, bool] = {}
+
+    @classmethod
+    def of(cls, source: SourceFile) -> GoSyntax:
+        """The shared view of `source` (built on first use)."""
+        view = _VIEWS.get(source)
+        if view is None:
+            view = _VIEWS[source] = cls(source)
+        return view
+
+    @cached_property
+    def tokens(self) -> TokenIndex:
+        """Where the file spells a name, a keyword or an operator."""
+        return TokenIndex(self.root, self.source.data)
+
+    def parents(
+        self, spelling: str, kinds: frozenset[str], within: Node | None = None
+    ) -> list[Node]:
+        """The nodes of `kinds` that have a token `spelling` as a child, in order
+        (`=` for assignments, `&` for address-of expressions)."""
+        found = []
+        for token in self.tokens.tokens(spelling, within):
+            parent = token.parent
+            if parent is not None and parent.type in kinds:
+                found.append(parent)
+        return found
+
+    @cached_property
+    def c_typedefs(self) -> frozenset[str]:
+        return preamble_typedefs(self.source.preamble)
+
+    def import_name(self, path: str) -> str | None:
+        """The name the file uses for an import path (`cgo` for "runtime/cgo")."""
+        return self._import_names.get(path)
+
+    # -- functions and scopes ------------------------------------------------------
+
+    @cached_property
+    def _top_functions(self) -> tuple[list[Node], list[int]]:
+        found: list[Node] = []
+        for node in self.parents("func", FUNCTION_TYPES):
+            if not found or node.start_byte >= found[-1].end_byte:
+                found.append(node)  # in document order: not inside the previous one
+        return found, [n.start_byte for n in found]
+
+    def functions(self) -> Iterator[Node]:
+        """Functions, methods, and function literals outside any function, in order."""
+        return iter(self._top_functions[0])
+
+    def top_function(self, node: Node) -> Node | None:
+        """The top-level function that contains `node` (or is it), without its scope."""
+        functions, starts = self._top_functions
+        i = bisect_right(starts, node.start_byte) - 1
+        if i < 0 or functions[i].end_byte < node.end_byte:
+            return None
+        return functions[i]
+
+    def scope(self, node: Node) -> FunctionScope | None:
+        """The scope of the top-level function that contains `node` (or is it)."""
+        function = self.top_function(node)
+        if function is None:
+            return None
+        scope = self._scopes.get(function.id)
+        if scope is None:
+            scope = self._scopes[function.id] = FunctionScope(function, self.tokens)
+        return scope
+
+    def binding(self, identifier: Node | None) -> Binding | None:
+        identifier = unparen(identifier)
+        if identifier is None or identifier.type != "identifier":
+            return None
+        scope = self.scope(identifier)
+        return scope.binding_of(identifier) if scope is not None else None
+
+    def not_local(self, identifier: Node | None) -> bool:
+        """Whether a name is not a local variable or parameter where it is used."""
+        if identifier is not None and not self._declared_somewhere(text(identifier)):
+            return True
+        scope = self.scope(identifier) if identifier is not None else None
+        return scope is None or scope.binding_of(identifier) is None  # type: ignore[arg-type]
+
+    def _declared_somewhere(self, name: str) -> bool:
+        """Whether an identifier `name` sits in a declaration of the file (a parameter,
+        `:=`, `var`, `range`, ...): if none does, no function has a local of that name."""
+        found = self._may_be_local.get(name)
+        if found is None:
+            found = False
+            for token in self.tokens.tokens(name):
+                parent = token.parent
+                if parent is not None and parent.type == "expression_list":
+                    parent = parent.parent
+                if token.type == "identifier" and parent is not None:
+                    found = parent.type in _DECLARATIONS
+                    if found:
+                        break
+            self._may_be_local[name] = found
+        return found
+
+    # -- calls -------------------------------------------------------------------------
+
+    def calls_named(self, name: str, within: Node | None = None) -> list[Node]:
+        """The calls whose function, unparenthesized, is `name` or `x.name`, in order."""
+        found = []
+        for token in self.tokens.tokens(name, within):
+            function = token.parent if token.type == "field_identifier" else token
+            if function is None or (
+                function is not token and function.type != "selector_expression"
+            ):
+                continue
+            call = _call_of_function(function)
+            if call is not None:
+                found.append(call)
+        return found
+
+    def typed_candidates(self, spellings: tuple[str, ...]) -> list[Node]:
+        """Calls and conversions with one of `spellings` in their function or type,
+        outside any parameter list or argument (`uintptr(p)`, `(*T)(p)`,
+        `unsafe.Pointer(p)`), in order: where a conversion to a type named
+        `uintptr` or `unsafe.Pointer`, or to a pointer (`*`), can be
+        (`GoFile.conversion` decides)."""
+        found: dict[int, Node] = {}
+        for spelling in spellings:
+            for token in self.tokens.tokens(spelling):
+                node, parent = token, token.parent
+                while parent is not None and parent.type not in _NOT_IN_CALLEE:
+                    field = _CALLEE_FIELDS.get(parent.type)
+                    if field is not None and parent.child_by_field_name(field) == node:
+                        found[parent.id] = parent
+                    node, parent = parent, parent.parent
+        return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
+
+    # -- C calls -----------------------------------------------------------------------
+
+    @cached_property
+    def _c_selectors(self) -> list[Node]:
+        """Every selector `C.x` on the identifier `C`, in order."""
+        found = []
+        for operand in self.tokens.tokens("C"):
+            selector = operand.parent if operand.type == "identifier" else None
+            if selector is not None and selector.type == "selector_expression":
+                found.append(selector)
+        return found
+
+    @cached_property
+    def c_calls(self) -> list[tuple[Node, str, Node]]:
+        """(call, name, argument list) of every `C.name(...)`, in document order.
+
+        Conversions to C types (`C.int(n)`) have the same syntax and are included;
+        `c_function` tells them apart.
+        """
+        found = []
+        for function in self._c_selectors:
+            call = function.parent
+            if call is None or call.type != "call_expression":
+                continue
+            if call.child_by_field_name("function") != function:
+                continue
+            field = function.child_by_field_name("field")
+            arguments = call.child_by_field_name("arguments")
+            if field is None or field.type != "field_identifier":
+                continue
+            if arguments is None or arguments.type != "argument_list":
+                continue
+            found.append((call, text(field), arguments))
+        return found
+
+    def c_function_calls(self) -> list[tuple[Node, str]]:
+        """(call, name) of every call of a C function (conversions to C types left
+        out), parenthesized functions (`(C.f)(x)`) included, in order."""
+        found = []
+        for function in self._c_selectors:
+            call = _call_of_function(function)
+            name = self.c_function(call) if call is not None else None
+            if name is not None:
+                found.append((call, name))
+        return found  # type: ignore[return-value]
+
+    def c_function(self, call: Node) -> str | None:
+        """`name` for a call `C.name(...)` that calls a C function (not a C type conversion)."""
+        if call.type != "call_expression":
+            return None
+        key = call.id
+        if key not in self._c_functions:
+            self._c_functions[key] = self._c_function(call)
+        return self._c_functions[key]
+
+    def _c_function(self, call: Node) -> str | None:
+        function = unparen(call.child_by_field_name("function"))
+        if function is None or function.type != "selector_expression":
+            return None
+        operand = function.child_by_field_name("operand")
+        if operand is None or text(operand) != "C" or not self.not_local(operand):
+            return None
+        name = text(function.child_by_field_name("field"))
+        return None if is_c_type_name(name, self.c_typedefs) else name
+
+
+def _call_of_function(function: Node) -> Node | None:
+    """The call whose function is `function`, in parentheses or not."""
+    node = function
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "call_expression":
+        return None
+    return parent if parent.child_by_field_name("function") == node else None

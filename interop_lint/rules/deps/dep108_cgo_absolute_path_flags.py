@@ -1,8 +1,14 @@
 """## What it does
 Checks `#cgo` directives (`CFLAGS`, `LDFLAGS`, `CPPFLAGS`, ...) in cgo
 preambles for absolute paths that are not under `${SRCDIR}`:
-`-L/usr/local/lib`, `-I/home/me/engine/include`, `-Wl,-rpath,/opt/x`, or a
+`-L/opt/engine/lib`, `-I/home/me/engine/include`, `-Wl,-rpath,/opt/x`, or a
 bare `/opt/x/libengine.a`.
+
+The standard directories of a platform's package manager are not one
+machine's layout and are left alone: `/usr/include`, `/usr/lib`,
+`/usr/local/include`, `/usr/local/lib`, Homebrew's `/opt/homebrew/include`
+and `/opt/homebrew/lib`, MacPorts' `/opt/local/...`, pkgsrc's `/usr/pkg/...`
+(the directories themselves, not a project's folder below them).
 
 ## Why is this bad?
 The build then depends on one machine's layout: it works where the Rust
@@ -50,6 +56,13 @@ _PATH_FLAGS = (
     "-B",
 )
 _ABSOLUTE = re.compile(r"^(/|[A-Za-z]:[\\/])")
+# Where a platform's package manager installs headers and libraries: every
+# machine of that platform has them (OpenBSD ports, Homebrew, MacPorts...).
+_SYSTEM_DIRECTORIES = frozenset(
+    f"{prefix}/{leaf}"
+    for prefix in ("/usr", "/usr/local", "/opt/homebrew", "/opt/local", "/usr/pkg")
+    for leaf in ("include", "lib", "lib64")
+) | frozenset({"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"})
 
 
 def absolute_paths(values: str) -> list[str]:
@@ -63,8 +76,12 @@ def absolute_paths(values: str) -> list[str]:
     for word in words:
         candidates = [word] if expect_path else _path_arguments(word)
         expect_path = word in _PATH_FLAGS
-        found += [c for c in candidates if _ABSOLUTE.match(c)]
+        found += [c for c in candidates if _ABSOLUTE.match(c) and not _is_system_directory(c)]
     return found
+
+
+def _is_system_directory(path: str) -> bool:
+    return path.rstrip("/") in _SYSTEM_DIRECTORIES
 
 
 def _path_arguments(word: str) -> list[str]:

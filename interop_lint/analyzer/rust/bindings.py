@@ -8,7 +8,7 @@ block, a pattern for its branch or arm.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 
 from tree_sitter import Node
 
@@ -69,13 +69,20 @@ def binds_before(block: Located, child: Located, name: str) -> Located | None:
 
 
 def is_shadowed(
-    name: str, use: Located, same_value: Callable[[Located], bool] | None = None
+    name: str,
+    use: Located,
+    same_value: Callable[[Located], bool] | None = None,
+    bound: Container[str] | None = None,
 ) -> bool:
     """Whether `name` at `use` refers to a binding inside the function, not a parameter.
 
     A `let` whose value passes `same_value` (`let p = p.cast::<T>();` for a
-    pointer) binds the same thing again and does not hide it.
+    pointer) binds the same thing again and does not hide it. `bound` may
+    name every name a pattern of the function binds (scan.FunctionScan):
+    a name outside it is never hidden.
     """
+    if bound is not None and name not in bound:
+        return False
     child = use
     for ancestor in use.ancestors():
         kind = ancestor.type

@@ -17,17 +17,20 @@ are answered the same way inside and outside macros.
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import Grammar, captures, parse, text
-from interop_lint.analyzer.rust.syntax import ExportedFunction, exported_functions
+from interop_lint.analyzer.rust.syntax import ExportedFunction, as_exported
 from interop_lint.analyzer.source import SourceFile
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.rust.scan import FileScan
 
 # Macros whose arguments are never evaluated as code where they stand.
 NOT_EVALUATED = frozenset(
@@ -50,7 +53,7 @@ NOT_EVALUATED = frozenset(
         "macro_rules",
     }
 )
-_MAX_DEPTH = 8  # macros nested in macros, opened at most this deep
+MAX_DEPTH = 8  # macros nested in macros, opened at most this deep
 
 # How a token tree's inner text is wrapped to parse, tried in this order.
 # The root is the node that stands for the macro's body in the wrapper's tree.
@@ -62,10 +65,23 @@ _ARRAY = (b"fn __m(){[", b"\n];}")
 class Fragment:
     """A piece of syntax of one file: the file's own tree, or a re-parsed macro body."""
 
-    __slots__ = ("__weakref__", "depth", "host", "host_start", "memo", "parent", "root", "shift")
+    __slots__ = (
+        "__weakref__",
+        "data",
+        "depth",
+        "host",
+        "host_start",
+        "memo",
+        "parent",
+        "root",
+        "shift",
+    )
 
-    def __init__(self, root: Node, shift: int, host: Node | None, parent: Fragment | None) -> None:
+    def __init__(
+        self, root: Node, data: bytes, shift: int, host: Node | None, parent: Fragment | None
+    ) -> None:
         self.root = root
+        self.data = data  # what `root`'s tree was parsed from
         self.shift = shift  # a node's offset in the file = its offset here + shift
         self.host = host  # the macro_invocation (in `parent`) whose body this is
         self.parent = parent
@@ -162,11 +178,13 @@ def _token_tree(macro: Node) -> Node | None:
     return next((c for c in reversed(macro.children) if c.type == "token_tree"), None)
 
 
-def _parse_body(inner: bytes) -> tuple[Node, int] | None:
-    """The node standing for `inner` parsed as statements, arguments or array elements."""
+def _parse_body(inner: bytes) -> tuple[Node, bytes, int] | None:
+    """The node standing for `inner` parsed as statements, arguments or array elements,
+    the text parsed, and the length of what was put before `inner`."""
     for wrapper in (_BLOCK, _ARGUMENTS, _ARRAY):
         prefix, suffix = wrapper
-        tree = parse(Grammar.RUST, prefix + inner + suffix)
+        wrapped = prefix + inner + suffix
+        tree = parse(Grammar.RUST, wrapped)
         if tree.root_node.has_error:
             continue
         function = tree.root_node.named_children[0]
@@ -174,7 +192,7 @@ def _parse_body(inner: bytes) -> tuple[Node, int] | None:
         if body is None:
             continue
         if wrapper is _BLOCK:
-            return body, len(prefix)
+            return body, wrapped, len(prefix)
         statement = body.named_children[0] if body.named_child_count == 1 else None
         expression = statement.named_children[0] if statement is not None else None
         if expression is None:
@@ -182,9 +200,9 @@ def _parse_body(inner: bytes) -> tuple[Node, int] | None:
         if wrapper is _ARGUMENTS:
             arguments = expression.child_by_field_name("arguments")
             if expression.type == "call_expression" and arguments is not None:
-                return arguments, len(prefix)
+                return arguments, wrapped, len(prefix)
         elif expression.type == "array_expression":
-            return expression, len(prefix)
+            return expression, wrapped, len(prefix)
     return None
 
 
@@ -193,45 +211,40 @@ class RustBodies:
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.file = Fragment(source.root, 0, None, None)
-        self._opened: dict[tuple[int, int], Fragment] = {}  # (start, end) of a macro -> body
+        self.file = Fragment(source.root, source.data, 0, None, None)
+        # (start, end) of a macro -> its body, None when it did not parse
+        self._opened: dict[tuple[int, int], Fragment | None] = {}
 
     # -- building ------------------------------------------------------------
 
     @cached_property
+    def scan(self) -> FileScan:
+        """Items, functions and what runs in them, found by one query (scan.py)."""
+        from interop_lint.analyzer.rust.scan import scan  # scan.py builds on this module
+
+        return scan(self)
+
+    @property
     def fragments(self) -> list[Fragment]:
         """The file's tree, then every macro body that parsed (macros in macros too)."""
-        fragments = [self.file]
-        pending = [self.file]
-        while pending:
-            fragment = pending.pop()
-            if fragment.depth >= _MAX_DEPTH:
-                continue
-            for macro in captures(Grammar.RUST, "(macro_invocation) @m", fragment.root).get(
-                "m", ()
-            ):
-                if macro_name(macro) in NOT_EVALUATED:
-                    continue
-                if fragment is self.file and not _inside_function(macro):
-                    continue
-                opened = self._open(Located(macro, fragment))
-                if opened is not None:
-                    fragments.append(opened)
-                    pending.append(opened)
-        return fragments
+        return self.scan.fragments
 
-    def _open(self, macro: Located) -> Fragment | None:
+    def open(self, macro: Located) -> Fragment | None:
+        """The body of a macro invocation parsed as Rust (once), or None."""
+        key = (macro.start, macro.end)
+        if key in self._opened:
+            return self._opened[key]
+        fragment = None
         tree = _token_tree(macro.node)
-        if tree is None or tree.end_byte - tree.start_byte < 3:
-            return None
-        start = tree.start_byte + 1 + macro.fragment.shift
-        end = tree.end_byte - 1 + macro.fragment.shift
-        parsed = _parse_body(self.source.data[start:end])
-        if parsed is None:
-            return None
-        root, prefix_length = parsed
-        fragment = Fragment(root, start - prefix_length, macro.node, macro.fragment)
-        self._opened[(macro.start, macro.end)] = fragment
+        if tree is not None and tree.end_byte - tree.start_byte >= 3:
+            start = tree.start_byte + 1 + macro.fragment.shift
+            end = tree.end_byte - 1 + macro.fragment.shift
+            parsed = _parse_body(self.source.data[start:end])
+            if parsed is not None:
+                root, wrapped, prefix_length = parsed
+                shift = start - prefix_length
+                fragment = Fragment(root, wrapped, shift, macro.node, macro.fragment)
+        self._opened[key] = fragment
         return fragment
 
     @cached_property
@@ -246,7 +259,8 @@ class RustBodies:
     @cached_property
     def exports(self) -> list[ExportedFunction]:
         """The exported functions of the file (every RS rule asks)."""
-        return list(exported_functions(self.source.root))
+        found = (as_exported(n) for n in self.scan.items if n.type == "function_item")
+        return [export for export in found if export is not None]
 
     # -- questions -------------------------------------------------------------
 
@@ -299,11 +313,21 @@ class RustBodies:
             stack.extend(Located(c, current.fragment) for c in reversed(node.children))
 
     def function_of(self, located: Located) -> Node | None:
-        """The function item of the file whose body holds `located` (closures do not count)."""
-        for ancestor in located.ancestors():
-            if ancestor.type == "function_item":
-                return ancestor.node if not ancestor.fragment.is_macro_body else None
+        """The function item of the file whose body holds `located` (closures do not
+        count); None outside functions and in a function written in a macro body."""
+        spans = self.scan.function_spans
+        start, end = located.start, located.end
+        index = bisect_right(self._function_starts, start) - 1
+        while index >= 0:  # the innermost function around, up the functions that hold it
+            span_start, span_end, function, in_file, holder = spans[index]
+            if span_end >= end and not (span_start == start and function == located.node):
+                return function if in_file else None
+            index = holder
         return None
+
+    @cached_property
+    def _function_starts(self) -> list[int]:
+        return [span[0] for span in self.scan.function_spans]
 
     def location(self, located: Located) -> Location:
         return self.source.lines.offset_location(located.start, located.end)
@@ -315,17 +339,6 @@ class RustBodies:
     def in_file(self, node: Node) -> Located:
         """A node of the file's own tree."""
         return Located(node, self.file)
-
-
-def _inside_function(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "function_item":
-            return True
-        if parent.type in ("macro_definition", "token_tree"):
-            return False
-        parent = parent.parent
-    return False
 
 
 _BODIES: weakref.WeakKeyDictionary[SourceFile, RustBodies] = weakref.WeakKeyDictionary()

@@ -71,6 +71,42 @@ class CrateCalls:
         return self._free.get(call.name, [])
 
     @cached_property
+    def _called(self) -> list[list[int]]:
+        """Per function: every function its calls reach, guarded or not."""
+        found: dict[tuple[str, str | None, bool], list[int]] = {}
+        called = []
+        for _, function in self.functions:
+            targets: dict[int, None] = {}
+            for call in function.calls:
+                key = (call.name, call.owner, call.method)
+                callees = found.get(key)
+                if callees is None:
+                    callees = found[key] = self.callees(call)
+                targets.update(dict.fromkeys(callees))
+            called.append(list(targets))
+        return called
+
+    def callers_of(self, targets: Iterable[int]) -> set[int]:
+        """Every function that reaches one of `targets` by calls (the targets too)."""
+        callers: dict[int, list[int]] = self._callers
+        seen = set(targets)
+        pending = deque(seen)
+        while pending:
+            for caller in callers.get(pending.popleft(), ()):
+                if caller not in seen:
+                    seen.add(caller)
+                    pending.append(caller)
+        return seen
+
+    @cached_property
+    def _callers(self) -> dict[int, list[int]]:
+        callers: dict[int, list[int]] = defaultdict(list)
+        for caller, callees in enumerate(self._called):
+            for callee in callees:
+                callers[callee].append(caller)
+        return callers
+
+    @cached_property
     def _unguarded(self) -> tuple[list[list[int]], list[list[PanicSite]]]:
         """Per function: the functions it calls outside any guard, its own unguarded sites."""
         calls: list[list[int]] = []
@@ -138,14 +174,14 @@ class CrateCalls:
 
     def reachable(self, starts: Iterable[int]) -> set[int]:
         """Every function reached from `starts` by any call, guarded or not."""
+        called = self._called
         seen = set(starts)
         pending = deque(seen)
         while pending:
-            for call in self.functions[pending.popleft()][1].calls:
-                for callee in self.callees(call):
-                    if callee not in seen:
-                        seen.add(callee)
-                        pending.append(callee)
+            for callee in called[pending.popleft()]:
+                if callee not in seen:
+                    seen.add(callee)
+                    pending.append(callee)
         return seen
 
     def returned_allocation(self, start: int) -> str | None:

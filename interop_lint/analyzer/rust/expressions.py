@@ -6,15 +6,16 @@ inside macro bodies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Located, macro_name
 
 _TRANSPARENT = frozenset({"parenthesized_expression", "type_cast_expression"})
 
 
-@dataclass(frozen=True, slots=True)
-class Callee:
+class Callee(NamedTuple):
     """What a call expression calls."""
 
     name: str  # the last segment: `catch_unwind`, `unwrap`
@@ -39,16 +40,15 @@ class Callee:
         segments = []
         current: Located | None = self.function
         while current is not None and current.type == "scoped_identifier":
-            segments.append(_segment(current))
+            segments.append(_segment(current.node))
             current = current.field("path")
         if current is not None:
-            segments.append(_segment(current))
+            segments.append(_segment(current.node))
         return "::".join(reversed(segments))
 
 
-def _segment(path: Located) -> str:
+def _segment(node: Node) -> str:
     """The last segment of a path node, without generic arguments."""
-    node = path.node
     if node.type == "generic_type":
         node = node.child_by_field_name("type") or node
     if node.type in ("scoped_identifier", "scoped_type_identifier"):
@@ -56,27 +56,45 @@ def _segment(path: Located) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 
 
-def callee(call: Located) -> Callee | None:
-    """The callee of a `call_expression` (None for `(f)(x)`, closures called in place...)."""
-    function = call.field("function")
-    if function is not None and function.type == "generic_function":
-        function = function.field("function")
+def _name(node: Node | None) -> str:
+    return "" if node is None else (node.text or b"").decode("utf-8", errors="replace")
+
+
+RawCallee = tuple[str, "str | None", "Node | None", Node]  # as Callee, with bare nodes
+
+
+def raw_callee(call: Node) -> RawCallee | None:
+    """`callee` of a bare call node: (name, qualifier, receiver, function)."""
+    function = call.child_by_field_name("function")
     if function is None:
         return None
     kind = function.type
+    if kind == "generic_function":
+        function = function.child_by_field_name("function")
+        if function is None:
+            return None
+        kind = function.type
     if kind == "field_expression":
-        field = function.field("field")
-        name = field.text if field is not None else ""
-        return Callee(name, None, function.field("value"), function)
+        name = _name(function.child_by_field_name("field"))
+        return name, None, function.child_by_field_name("value"), function
     if kind == "identifier":
-        return Callee(function.text, None, None, function)
+        return _name(function), None, None, function
     if kind == "scoped_identifier":
-        name_node = function.field("name")
-        qualifier_node = function.field("path")
-        name = name_node.text if name_node is not None else ""
-        qualifier = _segment(qualifier_node) if qualifier_node is not None else None
-        return Callee(name, qualifier, None, function)
+        name = _name(function.child_by_field_name("name"))
+        path = function.child_by_field_name("path")
+        return name, _segment(path) if path is not None else None, None, function
     return None
+
+
+def callee(call: Located) -> Callee | None:
+    """The callee of a `call_expression` (None for `(f)(x)`, closures called in place...)."""
+    raw = raw_callee(call.node)
+    if raw is None:
+        return None
+    name, qualifier, receiver, function = raw
+    fragment = call.fragment
+    located = None if receiver is None else Located(receiver, fragment)
+    return Callee(name, qualifier, located, Located(function, fragment))
 
 
 def arguments(call: Located) -> list[Located]:

@@ -6,6 +6,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
     RustEnum,
     RustExport,
@@ -23,7 +24,6 @@ from interop_lint.analyzer.rust.syntax import (
     as_exported,
     has_modifier,
     is_pub,
-    items,
     normalize_type,
     repr_of,
 )
@@ -39,7 +39,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     renames: list[RustUseRename] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
-    for item in items(source.root):
+    data = source.data
+    for item in bodies_of(source).scan.items:
         kind = item.type
         if kind == "function_item":
             export = as_exported(item)
@@ -51,7 +52,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 static_muts.append(RustStaticMut(text(name), source.location(name)))
         elif kind == "macro_definition":
             name = item.child_by_field_name("name")
-            if name is not None and b"catch_unwind" in (item.text or b""):
+            if name is not None and data.find(b"catch_unwind", item.start_byte, item.end_byte) >= 0:
                 guard_macros.append(text(name))
         elif kind == "struct_item":
             structs.append(_struct(source, item))
@@ -65,7 +66,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                     RustTypeAlias(text(name), normalize_type(target), source.location(name))
                 )
                 alias_targets.setdefault(text(name), target)
-        elif kind == "use_declaration":
+        elif kind == "use_declaration" and data.find(b"as", item.start_byte, item.end_byte) >= 0:
             renames += _renames(item)
     summaries = summarize(source, alias_targets)
     facts.rust = RustFileFacts(
@@ -107,7 +108,8 @@ def _export(
         params=params,
         return_type=normalize_type(returns),
         return_location=source.location(returns) if returns is not None else None,
-        uses_catch_unwind=body is not None and b"catch_unwind" in (body.text or b""),
+        uses_catch_unwind=body is not None
+        and source.data.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0,
         hands_out=summary.function.hands_out if summary else (),
         returns_owned=next((a.kind for a in summary.function.hands_out if a.via == "return"), None)
         if summary

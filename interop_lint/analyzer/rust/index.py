@@ -33,6 +33,7 @@ class RustIndex:
         self._calls: dict[Crate, CrateCalls] = {}
         self._guards: dict[Crate, frozenset[str]] = {}
         self._releases: dict[Crate, list[tuple[str, RustExport, frozenset[str]]]] = {}
+        self._called_from_exports: dict[Crate, set[int]] = {}
 
     @cached_property
     def files_by_crate(self) -> dict[Crate, list[tuple[str, RustFileFacts]]]:
@@ -177,16 +178,11 @@ class RustIndex:
     def _released_by_crate(self) -> dict[Crate, frozenset[str]]:
         released = {}
         for crate in self.files_by_crate:
-            calls = self.calls_of(crate)
-            exports = {
-                i
-                for path, export in self.exports_in_crate(crate)
-                if (i := calls.index_of(path, export.location)) is not None
-            }
+            functions = self.calls_of(crate).functions
             released[crate] = frozenset(
                 self.canonical_kind(crate, kind)
-                for i in calls.reachable(exports)
-                for kind in calls.functions[i][1].release_kinds
+                for i in self.called_from_exports(crate)
+                for kind in functions[i][1].release_kinds
             )
         return released
 
@@ -215,11 +211,16 @@ class RustIndex:
         found = self._releases.get(crate)
         if found is None:
             calls = self.calls_of(crate)
+            # Backwards from each function that releases: the functions that reach it.
+            kinds_of: dict[int, set[str]] = defaultdict(set)
+            for index, (_, function) in enumerate(calls.functions):
+                if function.release_kinds:
+                    for caller in calls.callers_of({index}):
+                        kinds_of[caller].update(function.release_kinds)
             found = self._releases[crate] = []
             for path, export in self.exports_in_crate(crate):
                 start = calls.index_of(path, export.location)
-                reached = calls.reachable({start}) if start is not None else set()
-                kinds = {k for i in reached for k in calls.functions[i][1].release_kinds}
+                kinds = kinds_of.get(start, set()) if start is not None else set()
                 if kinds:
                     canonical = frozenset(self.canonical_kind(crate, k) for k in kinds)
                     found.append((path, export, canonical))
@@ -227,13 +228,16 @@ class RustIndex:
 
     def called_from_exports(self, crate: Crate) -> set[int]:
         """Call-graph indexes of every function an export of the crate reaches."""
-        calls = self.calls_of(crate)
-        starts = {
-            i
-            for path, export in self.exports_in_crate(crate)
-            if (i := calls.index_of(path, export.location)) is not None
-        }
-        return calls.reachable(starts)
+        found = self._called_from_exports.get(crate)
+        if found is None:
+            calls = self.calls_of(crate)
+            starts = {
+                i
+                for path, export in self.exports_in_crate(crate)
+                if (i := calls.index_of(path, export.location)) is not None
+            }
+            found = self._called_from_exports[crate] = calls.reachable(starts)
+        return found
 
     # -- Statics (RS107) --------------------------------------------------------
 

@@ -168,11 +168,14 @@ def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[Ownership
         called = callee(call)
         if called is None:
             continue
-        found += _given_as_function(call)
+        given = arguments(call)
+        found += _given_as_function(call, given)
+        if called.name not in _GIVING_UP:
+            continue
         qualified = called.qualified
-        first = next(iter(arguments(call)), None)
+        first = given[0] if given else None
         if qualified == "CString::into_raw" or (
-            called.is_method and called.name == "into_raw" and not arguments(call)
+            called.is_method and called.name == "into_raw" and not given
         ):
             found.append(OwnershipSite("cstring", "CString::into_raw", call, (call,)))
         elif qualified in ("Box::into_raw", "Box::leak"):
@@ -191,13 +194,15 @@ def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[Ownership
     return found
 
 
+# The names of the calls above that give memory up (`mem::forget`, `ManuallyDrop::new`).
+_GIVING_UP = frozenset({"into_raw", "leak", "forget", "new"})
 _AS_FUNCTIONS = {"CString::into_raw": "cstring", "Box::into_raw": "box", "Box::leak": "box"}
 
 
-def _given_as_function(call: Located) -> list[OwnershipSite]:
+def _given_as_function(call: Located, given: list[Located]) -> list[OwnershipSite]:
     """`.map(CString::into_raw)`: the allocation happens in the call it is given to."""
     found = []
-    for argument in arguments(call):
+    for argument in given:
         if argument.type != "scoped_identifier":
             continue
         qualifier, name = argument.field("path"), argument.field("name")
@@ -257,9 +262,11 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
     found = []
     for call in calls:
         called = callee(call)
-        if called is None or called.is_method:
+        if called is None or called.is_method or called.name not in _RELEASING:
             continue
         qualified = called.qualified
+        if qualified not in _RELEASES:
+            continue
         first = next(iter(arguments(call)), None)
         if first is None:
             continue
@@ -276,12 +283,18 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
                 content = _turbofish(call) or _cast_type(first) or _annotated(call.parent(), "Box")
                 kind = f"box:{content}" if content else "box"
                 found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
-        elif qualified in ("Vec::from_raw_parts", "String::from_raw_parts"):
+        else:  # `Vec::from_raw_parts`, `String::from_raw_parts`
             element = "u8" if qualified.startswith("String") else _turbofish(call)
             element = element or _cast_type(first) or _annotated(call.parent(), "Vec")
             kind = f"vec:{element}" if element else "vec"
             found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
     return found
+
+
+_RELEASES = frozenset(
+    {"CString::from_raw", "Box::from_raw", "Vec::from_raw_parts", "String::from_raw_parts"}
+)
+_RELEASING = frozenset(q.rsplit("::", 1)[1] for q in _RELEASES)
 
 
 def _through_local(argument: Located) -> Located:

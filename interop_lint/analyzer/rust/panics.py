@@ -16,11 +16,11 @@ so the facts keep the names of the calls and macros that wrap each site
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import Grammar, captures, text
 from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
@@ -36,12 +36,6 @@ _UNWRAPPABLE = frozenset({"Option", "Result"})  # `Option::unwrap(x)`
 ISOLATING = frozenset({"catch_unwind", "spawn"})
 
 _MAX_WRAPPERS = 16
-# One query for everything RS101 needs from a body, run once per fragment.
-BODY_QUERY = """
-(call_expression) @call
-(macro_invocation) @macro
-(index_expression) @index
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +45,9 @@ class PanicSource:
     start: Located
 
 
-def panic_source(found: Located) -> PanicSource | None:
-    """The panic a call, macro or index expression is, if it is one."""
+def panic_source(found: Located, called: Callee | None = None) -> PanicSource | None:
+    """The panic a call, macro or index expression is, if it is one (`called`: the
+    callee of a call, when the caller has it already)."""
     kind = found.type
     if kind == "macro_invocation":
         name = invocation_name(found)
@@ -65,7 +60,7 @@ def panic_source(found: Located) -> PanicSource | None:
             return None
         return PanicSource(f"indexing `{_indexing(found)}`", found, found)
     if kind == "call_expression":
-        called = callee(found)
+        called = called or callee(found)
         if called is None or called.name not in PANIC_METHODS:
             return None
         if called.is_method and not _std_unwrap_shape(found, called):
@@ -146,30 +141,7 @@ def _indexing(expression: Located, limit: int = 40) -> str:
     return "…[" + " ".join((index.text or b"").decode("utf-8", "replace").split())[:limit] + "]"
 
 
-def enclosing_function(found: Located) -> tuple[Node | None, tuple[str, ...]]:
-    """The function item of the file that runs `found`, and the names of the calls
-    and macros that would guard it if they were guards.
-
-    A call counts when `found` runs inside a closure in its arguments,
-    through wrappers: both `AssertUnwindSafe` and `catch_unwind` for
-    `catch_unwind(AssertUnwindSafe(|| found))`. A macro counts when `found`
-    is anywhere in its body. The function is None for code outside any
-    function, or in a function written inside a macro body.
-    """
-    names: list[str] = []
-    for ancestor in found.ancestors():
-        kind = ancestor.type
-        if kind == "function_item":
-            function = ancestor.node if not ancestor.fragment.is_macro_body else None
-            return function, tuple(names)
-        if kind == "closure_expression":
-            names += _calls_taking(ancestor)
-        elif kind == "macro_invocation":
-            names.append(invocation_name(ancestor))
-    return None, tuple(names)
-
-
-def _calls_taking(argument: Located) -> list[str]:
+def calls_taking(argument: Located) -> list[str]:
     """The calls a closure is handed to, innermost first: `[AssertUnwindSafe,
     catch_unwind]` for `catch_unwind(AssertUnwindSafe(|| ..))`, also through a
     `let`: `let body = AssertUnwindSafe(|| ..); catch_unwind(body)`."""
@@ -200,12 +172,19 @@ def _later_arguments(declaration: Located, name: str) -> list[Located]:
     block = declaration.parent()
     if block is None or block.type != "block":
         return []
-    found = captures(Grammar.RUST, "(arguments (identifier) @a)", block.node).get("a", [])
-    return [
-        block.at(node)  # type: ignore[misc]
-        for node in found
-        if node.start_byte > declaration.node.end_byte and text(node) == name
-    ]
+    found: list[Located] = []
+    wanted = name.encode()
+    data, end = block.fragment.data, block.node.end_byte
+    at = data.find(wanted, declaration.node.end_byte + 1, end)
+    while at >= 0:  # each place the name is written: is an argument there?
+        node = block.node.descendant_for_byte_range(at, at + len(wanted))
+        is_name = node is not None and node.type == "identifier"
+        if is_name and (node.start_byte, node.end_byte) == (at, at + len(wanted)):
+            holder = node.parent
+            if holder is not None and holder.type == "arguments":
+                found.append(Located(node, block.fragment))
+        at = data.find(wanted, at + 1, end)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +207,11 @@ _STD_TYPES = frozenset(
 
 
 def receiver_type(
-    receiver: Located, impl_type: str | None, parameters: dict[str, Node], generics: set[str]
+    receiver: Located,
+    impl_type: str | None,
+    parameters: dict[str, Node],
+    generics: set[str],
+    bound: Container[str] | None = None,
 ) -> str | None:
     """The type a method's receiver has, when the signature tells: `self`, or a
     parameter (`engine: &mut Engine`, `(*handle).run()` with `handle: *mut Engine`)."""
@@ -245,9 +228,11 @@ def receiver_type(
         current = inner
     if current.type == "self":
         return impl_type
-    if current.type != "identifier" or is_shadowed(current.text, current):
+    if current.type != "identifier":
         return None
-    declared = parameters.get(current.text)
+    declared = parameters.get(current.text)  # a local is shadowed or not, it is no parameter
+    if declared is None or is_shadowed(current.text, current, bound=bound):
+        return None
     while declared is not None and declared.type in ("reference_type", "pointer_type"):
         if declared.type == "pointer_type":
             if derefs == 0:

@@ -21,6 +21,7 @@ from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
+    raw_callee,
     strip,
     unary_operand,
     unary_operator,
@@ -48,6 +49,12 @@ _NEEDS_VALID_FIRST = frozenset(
 _BARE_NEEDS_VALID_FIRST = frozenset({"from_raw_parts", "from_raw_parts_mut"})
 _NEEDS_VALID_RECEIVER = frozenset(
     {"read", "write", "read_unaligned", "write_unaligned", "read_volatile", "write_volatile"}
+)
+# The names of the calls above.
+_USING_NAMES = (
+    frozenset(q.rsplit("::", 1)[1] for q in _NEEDS_VALID_FIRST)
+    | _BARE_NEEDS_VALID_FIRST
+    | _NEEDS_VALID_RECEIVER
 )
 # Methods that give another pointer into the same memory: `*p.add(i)` uses `p`
 # (`as_ptr` for a `NonNull` bound under the parameter's name).
@@ -117,10 +124,18 @@ class PointerUse:
 
 def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> Iterator[PointerUse]:
     """Every use of one of `parameters` (or of a local copy) that needs the pointer
-    valid, in file order."""
+    valid, in file order (found once per function and parameters, for RS102 and RS103)."""
+    key = ("pointer uses", function.id, frozenset(parameters))
+    memo = bodies.file.memo
+    if key not in memo:
+        memo[key] = _pointer_uses(bodies, function, parameters)
+    yield from memo[key]  # type: ignore[attr-defined]
+
+
+def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> list[PointerUse]:
     body = function.child_by_field_name("body")
     if body is None or not parameters:
-        return
+        return []
     found_nodes = bodies.captures(_USES_QUERY, within=body)
     nodes = sorted(
         (x for group in found_nodes.values() for x in group), key=lambda x: (x.start, -x.end)
@@ -129,18 +144,32 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
     for local, parameter in copies.items():
         groups[parameter].add(local)
+    bound = bodies.scan.function(function).bound_names()
     found = []
     for node in nodes:
+        if not _may_use(node):
+            continue
         for name, target in _used_pointers(node):
             parameter = name if name in parameters else copies.get(name)
             if parameter is None:
                 continue
             if bodies.function_of(node) != function:
                 continue  # a function declared inside this one
-            if not is_shadowed(name, target, _same_pointer(groups[parameter])):
+            if not is_shadowed(name, target, _same_pointer(groups[parameter]), bound):
                 found.append(PointerUse(parameter, node, _describe(node), name))
     found.sort(key=lambda use: use.at.start)
-    yield from found
+    return found
+
+
+def _may_use(node: Located) -> bool:
+    """Whether `_used_pointers` can find something in `node`, by its kind and name."""
+    if node.type == "unary_expression":
+        operator = node.node.child(0)
+        return operator is not None and operator.type == "*"
+    if node.type != "call_expression":
+        return False
+    called = raw_callee(node.node)
+    return called is not None and called[0] in _USING_NAMES
 
 
 def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:

@@ -45,6 +45,9 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
     body = function.child_by_field_name("body")
     if body is None or not statics:
         return []
+    data, start, end = bodies.source.data, body.start_byte, body.end_byte
+    if not any(data.find(name.encode(), start, end) >= 0 for name in statics):
+        return []  # macro bodies are copies of the file's text: no use anywhere
     locks: list[int] = []
     uses: list[Located] = []
     found = bodies.captures("(call_expression) @call (identifier) @name", within=body)
@@ -58,11 +61,12 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
         if node.text in statics and _is_reference(node) and bodies.function_of(node) == function:
             uses.append(node)
     first_lock = min(locks, default=None)
+    bound = bodies.scan.function(function).bound_names()
     found = [
         use
         for use in uses
         if (first_lock is None or use.start < first_lock)
         and not _in_once_closure(use)
-        and not is_shadowed(use.text, use)
+        and not is_shadowed(use.text, use, bound=bound)
     ]
     return sorted(found, key=lambda use: use.start)

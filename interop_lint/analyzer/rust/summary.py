@@ -14,8 +14,8 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import Grammar, captures, text
-from interop_lint.analyzer.rust.body import Located, RustBodies, bodies_of
-from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of
+from interop_lint.analyzer.rust.expressions import block_tail, callee, raw_callee
 from interop_lint.analyzer.rust.facts import (
     Allocation,
     PanicSite,
@@ -31,13 +31,8 @@ from interop_lint.analyzer.rust.ownership import (
     pointee_name,
     release_sites,
 )
-from interop_lint.analyzer.rust.panics import (
-    BODY_QUERY,
-    call_target,
-    enclosing_function,
-    panic_source,
-    receiver_type,
-)
+from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
+from interop_lint.analyzer.rust.scan import CALL, FunctionScan
 from interop_lint.analyzer.rust.syntax import (
     has_self_parameter,
     impl_type_of,
@@ -51,20 +46,30 @@ _OWNERSHIP_CALLS = frozenset({"into_raw", "leak", "forget", "new", "from_raw", "
 
 @dataclass
 class _Found:
-    """The captures of one function."""
+    """What one function runs."""
 
+    function: Node
     owner: str | None  # the `impl` type
+    scanned: FunctionScan
     panics: list[PanicSite] = field(default_factory=list)
-    calls: list[tuple[Located, RustCall]] = field(default_factory=list)
+    calls: list[tuple[Node, Fragment, RustCall]] = field(default_factory=list)
     ownership: list[Located] = field(default_factory=list)
     runs_catch_unwind: list[Located] = field(default_factory=list)
     signature: tuple[dict[str, Node], set[str]] | None = None
+
+    def parameters(self) -> dict[str, Node]:
+        if self.signature is None:
+            self.signature = signature_of(self.function)
+        return self.signature[0]
 
 
 @dataclass(frozen=True, slots=True)
 class FunctionSummary:
     function: RustFunction
     releases: tuple[Release, ...]  # with parameters, for the export facts
+
+
+_CallKey = tuple[str, str | None, bool, tuple[str, ...]]
 
 
 def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, FunctionSummary]:
@@ -74,100 +79,160 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
     to tell `T` of a returned `Handle` when `type Handle = *mut T;`.
     """
     bodies = bodies_of(source)
-    found: dict[int, _Found] = {}
-    for located in (x for group in bodies.captures(BODY_QUERY).values() for x in group):
-        function, guards = enclosing_function(located)
-        if function is None:
-            continue
-        into = found.get(function.start_byte)
-        if into is None:
-            into = found[function.start_byte] = _Found(impl_type_of(function))
-        source_ = panic_source(located)
-        if source_ is not None:
-            location = bodies.span_location(source_.start, source_.at)
-            into.panics.append(PanicSite(source_.what, location, guards))
-        elif located.type == "call_expression":
-            _add_call(into, located, function, guards)
+    scanned = bodies.scan
+    rank = scanned.kind_rank
+    may_be_test = b"test" in source.data  # `#[test]`, `#[cfg(test)]`
+    calls: dict[_CallKey, RustCall] = {}  # one object for equal calls
     summaries = {}
-    functions = captures(Grammar.RUST, "(function_item) @f", source.root).get("f", [])
-    for function in sorted(functions, key=lambda f: f.start_byte):
-        if is_test_code(function):
+    for function in scanned.functions:
+        if may_be_test and is_test_code(function):
             continue
-        own = found.get(function.start_byte) or _Found(impl_type_of(function))
-        summaries[function.start_byte] = _summary(bodies, function, own, aliases)
+        into = _Found(function, impl_type_of(function), scanned.function(function))
+        sites = into.scanned.sites
+        for kind, node, fragment, guards in (
+            sorted(sites, key=lambda s: rank[s[0]]) if len(rank) > 1 else sites
+        ):
+            if kind == CALL:
+                _add_call(bodies, into, node, fragment, guards, calls)
+                continue
+            found = panic_source(Located(node, fragment))
+            if found is not None:
+                location = bodies.span_location(found.start, found.at)
+                into.panics.append(PanicSite(found.what, location, guards))
+        summaries[function.start_byte] = _summary(bodies, into, aliases)
     return summaries
 
 
-def _add_call(into: _Found, call: Located, function: Node, guards: tuple[str, ...]) -> None:
-    called = callee(call)
+def _add_call(
+    bodies: RustBodies,
+    into: _Found,
+    node: Node,
+    fragment: Fragment,
+    guards: tuple[str, ...],
+    shared: dict[_CallKey, RustCall],
+) -> None:
+    """A panic site, or a call the facts keep; also ownership and `catch_unwind` calls."""
+    called = raw_callee(node)
     if called is None:
         return
-    if called.name in _OWNERSHIP_CALLS or _names_a_function(call):
-        into.ownership.append(call)
-    if called.name == "catch_unwind":
-        into.runs_catch_unwind.append(call)
-    if called.name[:1].isupper():
+    name, qualifier, receiver, _ = called
+    if name in PANIC_METHODS:
+        call = Located(node, fragment)
+        found = panic_source(call, callee(call))
+        if found is not None:
+            location = bodies.span_location(found.start, found.at)
+            into.panics.append(PanicSite(found.what, location, guards))
+            return
+    if name in _OWNERSHIP_CALLS or _names_a_function(node, bodies.source.data, fragment.shift):
+        into.ownership.append(Located(node, fragment))
+    if name == "catch_unwind":
+        into.runs_catch_unwind.append(Located(node, fragment))
+    if name[:1].isupper():
         return  # `Some(..)`, `Point(..)`: not a function of the crate
-    receiver = None
-    if called.receiver is not None:
-        if into.signature is None:
-            into.signature = signature_of(function)
-        receiver = receiver_type(called.receiver, into.owner, *into.signature)
-    target = call_target(called, into.owner, receiver)
-    into.calls.append((call, RustCall(target.name, target.owner, target.method, guards)))
+    if receiver is not None:
+        key = (name, _receiver_owner(into, receiver, fragment), True, guards)
+    else:
+        # `engine::parse()` names a module, `Engine::parse()` a type.
+        owner = into.owner if qualifier == "Self" else qualifier
+        key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
+    made = shared.get(key)
+    if made is None:
+        made = shared[key] = RustCall(*key)
+    into.calls.append((node, fragment, made))
 
 
-def _names_a_function(call: Located) -> bool:
+def _receiver_owner(into: _Found, receiver: Node, fragment: Fragment) -> str | None:
+    """`receiver_type` of a method's receiver, without looking further than needed."""
+    kind = receiver.type
+    if kind == "self":
+        return into.owner
+    if kind == "identifier":
+        if text(receiver) not in into.parameters():
+            return None  # only a parameter's type is known
+    elif kind not in ("parenthesized_expression", "unary_expression"):
+        return None
+    parameters = into.parameters()
+    generics = into.signature[1]  # type: ignore[index]
+    located = Located(receiver, fragment)
+    bound = into.scanned.bound_names()
+    return receiver_type(located, into.owner, parameters, generics, bound)
+
+
+def _names_a_function(call: Node, data: bytes, shift: int) -> bool:
     """`.map(CString::into_raw)`: a path among the arguments."""
-    arguments = call.node.child_by_field_name("arguments")
-    return arguments is not None and any(
-        a.type == "scoped_identifier" for a in arguments.named_children
-    )
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
+        return False
+    if data.find(b"::", arguments.start_byte + shift, arguments.end_byte + shift) < 0:
+        return False  # a path has `::` in it
+    return any(a.type == "scoped_identifier" for a in arguments.named_children)
 
 
-def _summary(
-    bodies: RustBodies, function: Node, found: _Found, aliases: dict[str, Node]
-) -> FunctionSummary:
+def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> FunctionSummary:
+    function = found.function
     name = function.child_by_field_name("name")
-    parameters = _parameters(function)
-    pointers = {n for n, (_, kind) in parameters.items() if _is_pointer(kind, aliases)}
     returns = function.child_by_field_name("return_type")
-    hands_out = []
-    for site in allocation_sites(found.ownership, bodies):
-        via = next((v for c in site.carriers if (v := handed_to_caller(c, bodies, pointers))), None)
-        if via is None:
-            continue
-        if via == "return":
-            written = pointee_name(_expand(returns, aliases))
-        else:  # `out: *mut *mut T`
-            written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
-        kind = _with_type(site.kind, None if written in signature_of(function)[1] else written)
-        hands_out.append(Allocation(kind, _call_location(bodies, site), via, site.what))
-    generics = signature_of(function)[1]
-    releases = tuple(
-        _release(bodies, site, parameters, aliases, generics)
-        for site in release_sites(found.ownership)
-    )
-    may_return_memory = returns is not None and _is_pointer(returns, aliases)
-    returned = tuple(
-        call
-        for located, call in found.calls
-        if may_return_memory and not call.method and destination(located).kind == "return"
+    parameters = _parameters(function) if found.ownership or found.runs_catch_unwind else {}
+    hands_out: list[Allocation] = []
+    releases: tuple[Release, ...] = ()
+    if found.ownership:
+        generics = signature_of(function)[1]
+        pointers = {n for n, (_, kind) in parameters.items() if _is_pointer(kind, aliases)}
+        for site in allocation_sites(found.ownership, bodies):
+            carriers = site.carriers
+            via = next((v for c in carriers if (v := handed_to_caller(c, bodies, pointers))), None)
+            if via is None:
+                continue
+            if via == "return":
+                written = pointee_name(_expand(returns, aliases))
+            else:  # `out: *mut *mut T`
+                written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
+            kind = _with_type(site.kind, None if written in generics else written)
+            hands_out.append(Allocation(kind, _call_location(bodies, site), via, site.what))
+        releases = tuple(
+            _release(bodies, site, parameters, aliases, generics)
+            for site in release_sites(found.ownership)
+        )
+    returned: tuple[RustCall, ...] = ()
+    plain_calls = [
+        (node, fragment, call) for node, fragment, call in found.calls if not call.method
+    ]
+    if plain_calls and returns is not None and _is_pointer(returns, aliases):
+        spans = _returned_spans(bodies, found)
+        returned = tuple(
+            call
+            for node, fragment, call in plain_calls
+            if any(start <= node.start_byte + fragment.shift < end for start, end in spans)
+            and destination(Located(node, fragment)).kind == "return"
+        )
+    guards_its_argument = bool(found.runs_catch_unwind) and _guards_its_argument(
+        found.runs_catch_unwind, set(parameters)
     )
     summary = RustFunction(
         name=text(name),
-        owner=impl_type_of(function),
+        owner=found.owner,
         has_self=has_self_parameter(function),
         location=bodies.source.location(name if name is not None else function),
         panics=tuple(found.panics),
-        calls=tuple(call for _, call in found.calls),
+        calls=tuple(call for _, _, call in found.calls),
         hands_out=tuple(hands_out),
         # Only memory that comes from the caller is given back for the caller.
         release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),
         returned_calls=returned,
-        guards_its_argument=_guards_its_argument(found.runs_catch_unwind, set(parameters)),
+        guards_its_argument=guards_its_argument,
     )
     return FunctionSummary(summary, releases)
+
+
+def _returned_spans(bodies: RustBodies, found: _Found) -> list[tuple[int, int]]:
+    """Where a value can leave as the function's result: its body's tail expression
+    and its `return`s (a value anywhere else is never `destination` "return")."""
+    spans = list(found.scanned.returns)
+    body = found.function.child_by_field_name("body")
+    tail = block_tail(bodies.in_file(body)) if body is not None else None
+    if tail is not None:
+        spans.append((tail.start, tail.end))
+    return spans
 
 
 def signature_of(function: Node) -> tuple[dict[str, Node], set[str]]:
@@ -198,12 +263,15 @@ def _parameters(function: Node) -> dict[str, tuple[int, Node]]:
 
 
 def _expand(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
+    if not aliases:
+        return kind
     seen = set()
-    while kind is not None and kind.type == "type_identifier" and text(kind) in aliases:
-        if text(kind) in seen:
+    while kind is not None and kind.type == "type_identifier":
+        name = text(kind)
+        if name not in aliases or name in seen:
             break
-        seen.add(text(kind))
-        kind = aliases[text(kind)]
+        seen.add(name)
+        kind = aliases[name]
     return kind
 
 

@@ -9,12 +9,13 @@ bare `extern`, `"C-unwind"`, `"system"`) exported under a symbol by
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.parsing import text
 
 EXPORT_ABIS = frozenset({"C", "C-unwind", "system", "system-unwind"})
 _ATTRIBUTE_SIBLINGS = frozenset({"attribute_item", "line_comment", "block_comment"})
@@ -125,16 +126,6 @@ def is_pub(item: Node) -> bool:
     return any(child.type == "visibility_modifier" for child in item.children)
 
 
-# Items are found at any depth of modules, but never inside function bodies,
-# macro definitions or foreign (`extern "C" { .. }`) blocks.
-_ITEM_PRUNE = ("function_item", "foreign_mod_item", "macro_definition", "token_tree")
-
-
-def items(root: Node) -> Iterator[Node]:
-    """Every item node of a file, in modules and impl blocks too."""
-    return walk(root, prune=_ITEM_PRUNE)
-
-
 def as_exported(function: Node) -> ExportedFunction | None:
     """The export a function item is, or None when it is not an exported function."""
     abi = function_abi(function)
@@ -144,20 +135,16 @@ def as_exported(function: Node) -> ExportedFunction | None:
     return ExportedFunction(function, symbol, abi) if symbol else None
 
 
-def exported_functions(root: Node) -> Iterator[ExportedFunction]:
-    """Every exported function of a file."""
-    for node in items(root):
-        if node.type == "function_item":
-            export = as_exported(node)
-            if export is not None:
-                yield export
-
-
 def normalize_type(node: Node | None) -> str:
     """A type's text in one canonical spelling: `& 'a mut  Foo` -> `&mut Foo`."""
     if node is None:
         return "()"
-    spelled = _SPACES.sub(" ", _LIFETIME.sub("", text(node))).strip()
+    return _normalized(text(node))
+
+
+@lru_cache(maxsize=4096)
+def _normalized(written: str) -> str:
+    spelled = _SPACES.sub(" ", _LIFETIME.sub("", written)).strip()
     spelled = _TIGHT_BEFORE.sub(r"\1", _TIGHT_AFTER.sub(r"\1", spelled))
     return spelled.replace(",", ", ").replace(",  ", ", ")
 
@@ -226,10 +213,10 @@ def is_test_code(function: Node) -> bool:
     return False
 
 
-def public_extern_functions(root: Node) -> Iterator[Node]:
-    """Every `pub` function with a C-family ABI, exported under a symbol or not
-    (a callback handed to C is as public as an export)."""
-    for node in items(root):
+def public_extern_functions(items: Iterable[Node]) -> Iterator[Node]:
+    """Every `pub` function with a C-family ABI among items, exported under a symbol or
+    not (a callback handed to C is as public as an export)."""
+    for node in items:
         if node.type == "function_item" and is_public(node) and function_abi(node) in EXPORT_ABIS:
             yield node
 

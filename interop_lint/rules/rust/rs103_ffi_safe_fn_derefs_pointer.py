@@ -59,7 +59,7 @@ class FfiSafeFnDerefsPointer(Rule):
             return
         names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
-        for function in public_extern_functions(ctx.file.root):
+        for function in public_extern_functions(bodies.scan.items):
             if has_modifier(function, "unsafe"):
                 continue
             parameters = {p.name for p in pointer_parameters(function, names)}

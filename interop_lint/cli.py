@@ -93,6 +93,13 @@ def _enabled_rules(config: Config, select: str | None, ignore: str | None) -> li
 @click.option("--root", type=click.Path(), help="The project root (default: the current dir).")
 @click.option("--config", "config_file", type=click.Path(), help="Read the config from here.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="INTEROP_LINT_CACHE_DIR",
+    help="Keep the cache here (default: .interop-lint-cache/ at the project root).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--include-suppressed", is_flag=True, help="SARIF: keep suppressed findings.")
 @click.option("--category", default="interop-lint/", help="SARIF: the code-scanning category.")
@@ -118,6 +125,8 @@ def check(
     root: str | None,
     config_file: str | None,
     jobs: int | None,
+    no_cache: bool,
+    cache_dir: str | None,
     exit_zero: bool,
     include_suppressed: bool,
     category: str,
@@ -137,7 +146,13 @@ def check(
     baseline = _load_baseline(baseline_file) if baseline_file else None
     progress = progress_for(sys.stderr)
     options = RunOptions(
-        project, config, rules, scope=scope, jobs=jobs or os.cpu_count() or 1, progress=progress
+        project,
+        config,
+        rules,
+        scope=scope,
+        jobs=jobs or os.cpu_count() or 1,
+        progress=progress,
+        cache_dir=_cache_dir(project, no_cache, cache_dir),
     )
     try:
         result = run(options)
@@ -159,6 +174,14 @@ def check(
     if result.failed:
         sys.exit(2)
     sys.exit(1 if report.reported and not exit_zero else 0)
+
+
+def _cache_dir(project: str, no_cache: bool, cache_dir: str | None) -> str | None:
+    from interop_lint.analyzer.cache import CACHE_DIRECTORY
+
+    if no_cache:
+        return None
+    return os.path.abspath(cache_dir) if cache_dir else os.path.join(project, CACHE_DIRECTORY)
 
 
 def _load_baseline(path: str) -> list[BaselineEntry]:

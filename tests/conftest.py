@@ -115,3 +115,15 @@ def sarif_validator():
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     return jsonschema.Draft4Validator(schema)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Runs through the CLI cache in a temporary directory, not in fixtures/."""
+    previous = os.environ.get("INTEROP_LINT_CACHE_DIR")
+    os.environ["INTEROP_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("INTEROP_LINT_CACHE_DIR", None)
+    else:
+        os.environ["INTEROP_LINT_CACHE_DIR"] = previous

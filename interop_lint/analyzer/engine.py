@@ -1,9 +1,27 @@
 """The two passes: index every file of the root, then check each with the rules.
 
-1. Index: discover the files, read and parse each once, extract its facts.
+1. Index: discover the files, read each, and extract the facts of every
+   file that can matter (analyzer/prefilter.py decides from the bytes; the
+   rest get the facts nothing reads without being parsed). Facts come from
+   the cache when the file's content is unchanged.
 2. Check: every enabled rule gets each file of a kind it reads, with the
    index, and yields violations. The engine turns them into findings:
    suppressions, per-file ignores, fingerprints, the report scope, order.
+
+A run whose project digest (every file's content, the config, the rules,
+the code) matches the cache's last run takes its findings from there and
+parses nothing (analyzer/cache.py has the invalidation argument).
+
+Changed-files mode (PATHS narrower than the root) checks the named files
+with every rule; outside them only a cross-language rule can report
+something, through a related location in scope, so the XL rules run only
+on the files the index links to the named ones (analyzer/linked.py), and
+other cross-language rules on every file.
+
+With `jobs > 1` and enough work, both passes run over forked processes
+(analyzer/workers.py); each file's result does not depend on which process
+made it, and the results are merged in path order: the output is the same
+whatever `-j`.
 
 A failure is contained to its file: an unreadable file, an extractor or a
 rule that raises becomes a notification and the run goes on.
@@ -11,16 +29,29 @@ rule that raises becomes a notification and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
+import sys
 import traceback
+import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from interop_lint.analyzer import prefilter, workers
+from interop_lint.analyzer.cache import (
+    Cache,
+    CheckedFile,
+    RunRecord,
+    facts_key,
+    make_salt,
+    project_digest,
+)
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.context import RuleContext
-from interop_lint.analyzer.discovery import discover
+from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, discover
 from interop_lint.analyzer.extract import extract_facts, is_binary
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.findings import Finding, Notification, NotificationKind, Violation
@@ -32,6 +63,16 @@ from interop_lint.rules.registry import Rule
 # "index" or "check". The engine never prints; the command line decides.
 ProgressCallback = Callable[[str, int, int], None]
 
+# Below this much source to parse, forking costs more than it saves (bench/).
+PARALLEL_MIN_BYTES = 256 * 1024
+PARALLEL_MIN_FILES = 16
+# Trees cost about 35 bytes per byte of source: the index pass keeps the trees
+# of this much source for the check pass, and lets the check parse the rest
+# again (peak memory stays flat however large the project).
+TREE_BUDGET = int(os.environ.get("IL_TREE_BUDGET", 3 * 1024 * 1024))
+# The XL rules relate a file only to what the index links it to (analyzer/linked.py).
+_LINKED_RULES = "interop_lint.rules.cross."
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -42,6 +83,9 @@ class RunOptions:
     scope: tuple[str, ...] = ("",)
     jobs: int = 1
     progress: ProgressCallback | None = None
+    cache_dir: str | None = None  # None: no cache
+    # Only for tests: analyse every file, as if each could matter.
+    prefilter: bool = True
 
 
 @dataclass
@@ -49,6 +93,9 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)  # suppressed ones included
     notifications: list[Notification] = field(default_factory=list)
     files_indexed: int = 0
+    # How the run went, for the curious (bench/): files parsed, facts and
+    # findings from the cache.
+    statistics: Counter[str] = field(default_factory=Counter)
 
     @property
     def failed(self) -> bool:
@@ -77,59 +124,312 @@ def _no_progress(phase: str, done: int, total: int) -> None:
 
 
 def run(options: RunOptions) -> RunResult:
-    result = RunResult()
-    progress = options.progress or _no_progress
-    discovery = discover(options.root, options.config.exclude, options.config.max_file_size)
-    result.notifications.extend(discovery.notifications)
-    sources: list[SourceFile] = []
-    all_facts: list[FileFacts] = []
-    for done, found in enumerate(discovery.files, start=1):
-        progress("index", done, len(discovery.files))
-        try:
-            source = SourceFile.read(options.root, found.path, found.kind)
-        except OSError as error:
-            result.notifications.append(
-                Notification(
-                    found.path,
-                    0,
-                    NotificationKind.READ_ERROR,
-                    f"cannot read: {error.strerror or error}",
-                )
-            )
-            continue
-        facts = _index_file(source)
-        result.notifications.extend(facts.notifications)
-        sources.append(source)
-        all_facts.append(facts)
-    result.files_indexed = len(sources)
-    index = ProjectIndex(options.root, all_facts, options.config)
-    # Outside the scope only a cross-language rule can report something (through
-    # a related location in scope), so the other rules are not run there at all.
-    cross_ids = {rule.id for rule in options.rules if rule.cross_language}
-    cross_rules = [rule for rule in options.rules if rule.cross_language]
-    for done, (source, facts) in enumerate(zip(sources, all_facts, strict=True), start=1):
-        progress("check", done, len(sources))
-        if is_binary(source):
-            continue
-        rules = options.rules if in_scope(source.path, options.scope) else cross_rules
-        if not rules:
-            continue
-        findings, notes = check_file(source, facts, index, rules)
-        result.findings.extend(
-            f for f in findings if is_reported(f, options.scope, f.rule_id in cross_ids)
+    with _collector_relaxed():
+        return _Run(options).execute()
+
+
+@contextlib.contextmanager
+def _collector_relaxed() -> Iterator[None]:
+    """A run allocates millions of small objects that live to its end: the cycle
+    collector, walking them again and again, would cost a fifth of the run."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 100_000), thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+@dataclass
+class _Work:
+    """A file to check, and with which rules."""
+
+    source: SourceFile
+    facts: FileFacts
+    rules: tuple[type[Rule], ...]
+
+
+class _Run:
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.result = RunResult()
+        self.everything = "" in options.scope
+        self.rule_keys = sorted(f"{r.id}={r.__module__}.{r.__qualname__}" for r in options.rules)
+        self.cross_ids = frozenset(r.id for r in options.rules if r.cross_language)
+        self.cache: Cache | None = None
+
+    def progress(self, phase: str, done: int, total: int) -> None:
+        if self.options.progress is not None and not workers.in_child():
+            self.options.progress(phase, done, total)
+
+    # -- the run ------------------------------------------------------------------
+
+    def execute(self) -> RunResult:
+        options, result = self.options, self.result
+        discovery = discover(options.root, options.config.exclude, options.config.max_file_size)
+        result.notifications.extend(discovery.notifications)
+        sources = self._read(discovery.files)
+        result.files_indexed = len(sources)
+        salt = make_salt(options.config.digest())
+        if options.cache_dir is not None:
+            self.cache = Cache(options.cache_dir, salt, options.root)
+        project = project_digest(
+            salt, self.rule_keys, [(s.path, s.kind.value, s.digest) for s in sources]
         )
-        result.notifications.extend(notes)
-    result.findings.sort(key=lambda f: f.sort_key)
-    result.notifications = sorted(
-        {n for n in result.notifications if _is_notified(n, options.scope)}
-    )
-    return result
+        record = self.cache.load_run(self.rule_keys) if self.cache is not None else None
+        if record is not None and record.project != project:
+            record = None
+        if record is not None and record.complete:
+            result.statistics["findings from cache"] = len(record.checked)
+            self._report(record)
+        else:
+            record = self._analyse(sources, record or RunRecord(project))
+            self._report(record)
+        if self.cache is not None:
+            result.notifications.extend(self.cache.notifications)
+        result.findings.sort(key=lambda f: f.sort_key)
+        result.notifications = sorted({n for n in result.notifications if self._is_notified(n)})
+        return result
+
+    def _read(self, files: Sequence[DiscoveredFile]) -> list[SourceFile]:
+        sources = []
+        for found in files:
+            try:
+                source = SourceFile.read(self.options.root, found.path, found.kind)
+            except OSError as error:
+                self.result.notifications.append(
+                    Notification(
+                        found.path,
+                        0,
+                        NotificationKind.READ_ERROR,
+                        f"cannot read: {error.strerror or error}",
+                    )
+                )
+                continue
+            sources.append(source)
+        return sources
+
+    def _analyse(self, sources: list[SourceFile], record: RunRecord) -> RunRecord:
+        """Index the project and check what the cache does not hold; the new record."""
+        options = self.options
+        was_complete = record.complete
+        if options.prefilter:
+            analysed = prefilter.analysed(
+                [prefilter.Candidate(s.path, s.kind, s.data) for s in sources]
+            )
+        else:
+            analysed = frozenset(s.path for s in sources)
+        all_facts = self._index(sources, analysed)
+        record.index_notifications = tuple(n for f in all_facts for n in f.notifications)
+        index = ProjectIndex(options.root, all_facts, options.config)
+        work = self._plan(sources, all_facts, analysed, index)
+        reusable, to_check = [], []
+        for item in work:
+            previous = record.checked.get(item.source.path)
+            if previous is not None and {r.id for r in item.rules} <= previous.rules:
+                reusable.append(item)
+            else:
+                to_check.append(item)
+        self.result.statistics["findings from cache"] = len(reusable)
+        self.result.statistics["files checked"] = len(to_check)
+        rule_ids = {item.source.path: frozenset(r.id for r in item.rules) for item in to_check}
+        for path, findings, notes in self._check(to_check, index):
+            record.checked[path] = CheckedFile(rule_ids[path], findings, notes)
+        record.complete = was_complete or self.everything
+        if self.cache is not None and (to_check or record.complete != was_complete):
+            self.cache.store_run(self.rule_keys, record)
+        return record
+
+    # -- the index pass -------------------------------------------------------------
+
+    def _index(self, sources: list[SourceFile], analysed: frozenset[str]) -> list[FileFacts]:
+        cache, statistics = self.cache, self.result.statistics
+        facts: dict[str, FileFacts] = {}
+        keys: dict[str, str] = {}
+        to_extract: list[SourceFile] = []
+        for source in sources:
+            if source.path not in analysed:
+                facts[source.path] = skipped_facts(source)
+                statistics["files skipped"] += 1
+                continue
+            if cache is not None:
+                key = keys[source.path] = facts_key(
+                    cache.salt, source.path, source.kind.value, source.digest
+                )
+                cached = cache.load(key, FileFacts)
+                if cached is not None and cached.path == source.path:
+                    facts[source.path] = cached
+                    statistics["facts from cache"] += 1
+                    continue
+            to_extract.append(source)
+        statistics["files indexed"] = len(to_extract)
+        total = len(to_extract)
+
+        def extract(shard: list[SourceFile]) -> list[FileFacts]:
+            extracted = []
+            held = 0  # bytes of source whose trees are kept for the check pass
+            for done, source in enumerate(shard, start=1):
+                self.progress("index", done * total // max(1, len(shard)), total)
+                found = _index_file(source)
+                if cache is not None:
+                    cache.store(keys[source.path], found)
+                extracted.append(found)
+                if workers.in_child() or held + len(source.data) > TREE_BUDGET:
+                    _release(source)  # parsed again if the check pass needs it
+                else:
+                    held += len(source.data)
+            return extracted
+
+        for found in self._map(extract, to_extract):
+            facts[found.path] = found
+        return [facts[s.path] for s in sources]
+
+    def _map(self, function, items: list) -> list:  # type: ignore[no-untyped-def, type-arg]
+        """`function` over `items` (SourceFiles or _Work), in processes if worth it.
+
+        A file whose tree this process kept from the index pass is checked here."""
+        sources = [_source_of(item) for item in items]
+        sizes = [len(source.data) for source in sources]
+        jobs = self.options.jobs
+        if jobs > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and len(items) >= PARALLEL_MIN_FILES:
+            pinned = [0 if "tree" in vars(source) else None for source in sources]
+            shards = workers.split(items, sizes, jobs, pinned)
+            self.result.statistics["processes"] = max(
+                self.result.statistics["processes"], len(shards)
+            )
+        else:
+            shards = [items] if items else []
+        return [x for part in workers.map_shards(function, shards) for x in part]
+
+    # -- the check pass ---------------------------------------------------------------
+
+    def _plan(
+        self,
+        sources: list[SourceFile],
+        all_facts: list[FileFacts],
+        analysed: frozenset[str],
+        index: ProjectIndex,
+    ) -> list[_Work]:
+        """Which files to check with which rules."""
+        rules = tuple(self.options.rules)
+        scope = self.options.scope
+        outside_everywhere = tuple(
+            r for r in rules if r.cross_language and not r.__module__.startswith(_LINKED_RULES)
+        )
+        outside_linked = tuple(
+            r for r in rules if r.cross_language and r.__module__.startswith(_LINKED_RULES)
+        )
+        linked: set[str] = set()
+        if not self.everything and outside_linked:
+            from interop_lint.analyzer.linked import linked_to_scope
+
+            candidates = [
+                s.path for s in sources if s.path in analysed and not in_scope(s.path, scope)
+            ]
+            linked = linked_to_scope(index, candidates, lambda p: in_scope(p, scope))
+        work = []
+        for source, facts in zip(sources, all_facts, strict=True):
+            if source.path not in analysed or is_binary(source):
+                continue
+            if self.everything or in_scope(source.path, scope):
+                chosen = rules
+            elif source.path in linked:
+                chosen = outside_everywhere + outside_linked
+            else:
+                chosen = outside_everywhere
+            chosen = tuple(r for r in chosen if source.kind in r.file_kinds)
+            if chosen:
+                work.append(_Work(source, facts, chosen))
+        return work
+
+    def _check(
+        self, work: list[_Work], index: ProjectIndex
+    ) -> list[tuple[str, tuple[Finding, ...], tuple[Notification, ...]]]:
+        total = len(work)
+
+        def check(shard: list[_Work]) -> list[tuple[str, tuple[Finding, ...], tuple]]:
+            checked = []
+            for done, item in enumerate(shard, start=1):
+                self.progress("check", done * total // max(1, len(shard)), total)
+                findings, notes = check_file(item.source, item.facts, index, item.rules)
+                checked.append((item.source.path, tuple(findings), tuple(notes)))
+                _release(item.source)
+            return checked
+
+        return self._map(check, work)
+
+    # -- the report -------------------------------------------------------------------
+
+    def _report(self, record: RunRecord) -> None:
+        """The findings and notifications of the record that this run reports."""
+        scope, result = self.options.scope, self.result
+        result.notifications.extend(record.index_notifications)
+        for path, checked in record.checked.items():
+            inside = self.everything or in_scope(path, scope)
+            for finding in checked.findings:
+                if is_reported(finding, scope, finding.rule_id in self.cross_ids):
+                    result.findings.append(finding)
+            # A rule failing on a file outside the scope is not this run's news (and
+            # only a run over everything checks every file): in scope only.
+            if inside:
+                result.notifications.extend(checked.notifications)
+
+    def _is_notified(self, note: Notification) -> bool:
+        """Warnings about files outside the scope (a syntax error elsewhere) are noise
+        in changed-files mode; failures are kept: they mean the index is incomplete."""
+        return note.kind.is_failure or not note.path or in_scope(note.path, self.options.scope)
 
 
-def _is_notified(note: Notification, scope: tuple[str, ...]) -> bool:
-    """Warnings about files outside the scope (a syntax error elsewhere) are noise
-    in changed-files mode; failures are kept: they mean the index is incomplete."""
-    return note.kind.is_failure or not note.path or in_scope(note.path, scope)
+_DERIVED = ("tree", "preamble", "lines", "text", "suppressions")
+_caches_seen: list[object] = [0, []]  # modules scanned, and the caches found
+
+
+def _per_file_caches() -> list[weakref.WeakKeyDictionary]:  # type: ignore[type-arg]
+    """The analysis modules' caches of what they derive from one file: module-level
+    WeakKeyDictionaries keyed by the SourceFile or an object holding it (`.source`)."""
+    if _caches_seen[0] != len(sys.modules):
+        found = []
+        for name, module in list(sys.modules.items()):
+            if name.startswith("interop_lint.") and module is not None:
+                found += [
+                    value
+                    for value in vars(module).values()
+                    if isinstance(value, weakref.WeakKeyDictionary)
+                ]
+        _caches_seen[:] = [len(sys.modules), found]
+    return _caches_seen[1]  # type: ignore[return-value]
+
+
+def _release(source: SourceFile) -> None:
+    """Forget everything derived from a file (its tree above all), to bound memory.
+
+    Such a cache's value often holds its key (a model holds its file), so its
+    entry would live as long as the run: it is dropped here explicitly."""
+    for derived in _DERIVED:
+        source.__dict__.pop(derived, None)
+    for cache in _per_file_caches():
+        for key in [k for k in cache if k is source or getattr(k, "source", None) is source]:
+            cache.pop(key, None)
+
+
+def _source_of(item: SourceFile | _Work) -> SourceFile:
+    return item.source if isinstance(item, _Work) else item
+
+
+def skipped_facts(source: SourceFile) -> FileFacts:
+    """The facts of a file the prefilter leaves out: what nothing reads, unparsed."""
+    facts = FileFacts(source.path, source.kind, source.digest)
+    if is_binary(source):
+        return extract_facts(source)  # the notification, and nothing to parse
+    if source.kind is FileKind.GO:
+        from interop_lint.analyzer.golang.facts import GoFileFacts
+
+        facts.go = GoFileFacts(package=prefilter.go_package_name(source.data), imports_c=False)
+    elif source.kind is FileKind.RUST:
+        from interop_lint.analyzer.rust.facts import RustFileFacts
+
+        facts.rust = RustFileFacts()
+    return facts
 
 
 def _index_file(source: SourceFile) -> FileFacts:

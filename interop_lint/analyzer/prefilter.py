@@ -1,0 +1,191 @@
+"""Which files can matter, decided from their bytes before anything is parsed.
+
+Most files of a real repository never touch the boundary: ordinary Go
+packages, ordinary Rust crates. Such a file cannot contribute a fact any
+rule reads nor get a finding, so it is recognised here and never parsed.
+
+- Go: a package directory is in scope iff one of its `.go` files contains
+  `"C"` (every `import "C"`, grouped or not, does; so do a few comments and
+  strings: harmless over-approximation). Every file of an in-scope directory
+  is analysed: the GO rules read the whole package (a type declared in one
+  file and used in a C call in another). Outside it, no rule reads a Go
+  file: the GO rules stop at `GoPackage.uses_cgo`, DEP108 and the XL rules
+  need a preamble or C calls, which only `import "C"` files have.
+- Rust: a crate (the nearest `Cargo.toml` above; loose files form one crate)
+  is in scope iff one of its files contains `extern`, `no_mangle`,
+  `export_name` or `repr(`. An export needs `extern "ABI"`, a `#[repr(C)]`
+  struct needs `repr(`: a crate without any has no exports and no C
+  layouts, and every rule but RS106 reads a file only through its exports,
+  its crate's exports or its `#[repr(C)]` types. RS101 follows calls across
+  the crate, so every file of an in-scope crate is analysed. RS106 reads a
+  file on its own and only when it mentions `as_ptr`/`as_mut_ptr`: such a
+  file is analysed wherever it is.
+- C headers and sources, manifests, Python: always analysed. Headers are the
+  contract and few; manifests are cheap; the Python extractor itself reads
+  nothing (and loads no libcst) without `ctypes`.
+
+A skipped file still gets facts, the ones a full extraction gives a file
+nothing reads: its kind and digest, the package name of a Go file (from its
+package clause), empty Rust facts. `tests/test_prefilter.py` runs every
+fixture with and without the prefilter and demands identical reports, and
+holds the rule-by-rule argument (`RULE_SCOPES`) that a new rule must extend.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from interop_lint.analyzer.discovery import FileKind
+
+_GO_IMPORTS_C = b'"C"'
+_RUST_BOUNDARY = re.compile(rb"extern|no_mangle|export_name|\brepr\s*\(")
+_RUST_OWN_CHECK = (b"as_ptr", b"as_mut_ptr")  # RS106 reads a file on its own
+
+# What each rule reads outside the scope above, and why skipping is safe for it.
+# tests/test_prefilter.py fails when a rule is added without an entry here.
+RULE_SCOPES: dict[str, str] = {
+    "DEP101": "Cargo.toml only (always analysed)",
+    "DEP102": "Cargo.toml only (always analysed)",
+    "DEP103": "Cargo.toml and which files exist (every file is in the index)",
+    "DEP104": "Cargo.toml and rust-toolchain files (always analysed)",
+    "DEP105": "go.mod only (always analysed)",
+    "DEP106": "go.mod and which files exist (every file is in the index)",
+    "DEP107": "Cargo.toml and the crate's exports (exports need `extern`)",
+    "DEP108": "#cgo directives: only in files that import C",
+    "RS101": "files with exports, and their crate's functions (in-scope crates)",
+    "RS102": "files with exports",
+    "RS103": "files containing `extern`",
+    "RS104": "files with exports",
+    "RS105": "functions reached from the crate's exports",
+    "RS106": "any Rust file mentioning as_ptr/as_mut_ptr (always analysed)",
+    "RS107": "files with exports, and their crate's statics",
+    "RS108": "files with exports",
+    "GO101": "Go packages that use cgo",
+    "GO102": "Go packages that use cgo",
+    "GO103": "Go packages that use cgo",
+    "GO104": "Go packages that use cgo",
+    "GO105": "Go packages that use cgo",
+    "GO106": "Go packages that use cgo",
+    "GO107": "Go packages that use cgo",
+    "GO108": "Go packages that use cgo",
+    "XL101": "headers and cgo preambles, against exports",
+    "XL102": "C calls of files that import C",
+    "XL103": "headers and preambles, against #[repr(C)] structs",
+    "XL104": "headers, and Rust files with exports",
+    "XL105": "Go packages that use cgo, and Rust files with exports",
+    "XL106": "Go packages that use cgo",
+    "XL107": "Python files using ctypes, against exports",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str
+    kind: FileKind
+    data: bytes
+
+
+def go_imports_c(data: bytes) -> bool:
+    """Whether a Go file may `import "C"` (over-approximated from its bytes)."""
+    return _GO_IMPORTS_C in data
+
+
+def rust_marks_crate(data: bytes) -> bool:
+    """Whether a Rust file may hold an export or a C layout (over-approximated)."""
+    return _RUST_BOUNDARY.search(data) is not None
+
+
+def rust_checked_alone(data: bytes) -> bool:
+    return any(marker in data for marker in _RUST_OWN_CHECK)
+
+
+def crate_directories(paths: Iterable[str]) -> frozenset[str]:
+    """The directories holding a Cargo.toml, as `ProjectIndex.crate_dir_of` finds them."""
+    return frozenset(posixpath.dirname(p) for p in paths if posixpath.basename(p) == "Cargo.toml")
+
+
+def crate_dir_of(path: str, crates: frozenset[str], memo: dict[str, str | None]) -> str | None:
+    """The nearest crate directory above `path` (None: outside any crate)."""
+    directory = posixpath.dirname(path)
+    if directory in memo:
+        return memo[directory]
+    walked = []
+    found: str | None = None
+    current = directory
+    while True:
+        if current in memo:
+            found = memo[current]
+            break
+        walked.append(current)
+        if current in crates:
+            found = current
+            break
+        if not current:
+            break
+        current = posixpath.dirname(current)
+    for d in walked:
+        memo[d] = found
+    return found
+
+
+def analysed(files: Sequence[Candidate]) -> frozenset[str]:
+    """The paths of the files that can matter: to parse, extract and check."""
+    crates = crate_directories(f.path for f in files if f.kind is FileKind.CARGO_TOML)
+    memo: dict[str, str | None] = {}
+    cgo_directories = set()
+    boundary_crates = set()
+    for f in files:
+        if f.kind is FileKind.GO and go_imports_c(f.data):
+            cgo_directories.add(posixpath.dirname(f.path))
+        elif f.kind is FileKind.RUST and rust_marks_crate(f.data):
+            boundary_crates.add(crate_dir_of(f.path, crates, memo))
+    chosen = set()
+    for f in files:
+        if f.kind is FileKind.GO:
+            keep = posixpath.dirname(f.path) in cgo_directories
+        elif f.kind is FileKind.RUST:
+            keep = crate_dir_of(f.path, crates, memo) in boundary_crates or rust_checked_alone(
+                f.data
+            )
+        else:
+            keep = True
+        if keep:
+            chosen.add(f.path)
+    return frozenset(chosen)
+
+
+_SPACE = frozenset(b" \t\r\n\f\v")
+_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def _skip_blank(data: bytes, i: int) -> int:
+    """The offset of the first byte at or after `i` that is not space or a comment."""
+    n = len(data)
+    while i < n:
+        if data[i] in _SPACE:
+            i += 1
+        elif data.startswith(b"//", i):
+            end = data.find(b"\n", i)
+            i = n if end < 0 else end + 1
+        elif data.startswith(b"/*", i):
+            end = data.find(b"*/", i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            break
+    return i
+
+
+def go_package_name(data: bytes) -> str:
+    """The name in a Go file's package clause, read past comments ("" if none)."""
+    i = _skip_blank(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    if not data.startswith(b"package", i):
+        return ""
+    after = i + len(b"package")
+    i = _skip_blank(data, after)
+    if i == after:
+        return ""  # `packagefoo`
+    match = _NAME.match(data[i : i + 256].decode("utf-8", errors="replace"))
+    return match.group(0) if match else ""

@@ -169,6 +169,23 @@ def _path_to(root: Node, node: Node) -> list[Node]:
     return path
 
 
+def identifiers_named(within: Located, names: Iterable[str], after: int = -1) -> Iterator[Located]:
+    """The identifiers under `within` (starting after `after`, in its fragment) spelled as
+    one of `names`, found by their text: name by name, each in file order."""
+    node, data = within.node, within.fragment.data
+    for name in names:
+        wanted = name.encode()
+        at = data.find(wanted, max(node.start_byte, after + 1), node.end_byte)
+        while at >= 0:
+            found = node.descendant_for_byte_range(at, at + len(wanted))
+            spans = (
+                found is not None and found.start_byte == at and found.end_byte == at + len(wanted)
+            )
+            if spans and found.type == "identifier":  # type: ignore[union-attr]
+                yield Located(found, within.fragment)  # type: ignore[arg-type]
+            at = data.find(wanted, at + 1, node.end_byte)
+
+
 def macro_name(macro: Node) -> str:
     """`panic` for `panic!(..)` and `std::panic!(..)`."""
     return text(macro.child_by_field_name("macro")).rsplit("::", 1)[-1]

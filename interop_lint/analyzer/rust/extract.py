@@ -21,7 +21,6 @@ from interop_lint.analyzer.rust.facts import (
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
-    as_exported,
     has_modifier,
     is_pub,
     normalize_type,
@@ -31,7 +30,6 @@ from interop_lint.analyzer.source import SourceFile
 
 
 def extract_rust(source: SourceFile, facts: FileFacts) -> None:
-    exported: list[ExportedFunction] = []
     structs: list[RustStruct] = []
     enums: list[RustEnum] = []
     aliases: list[RustTypeAlias] = []
@@ -40,13 +38,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
     data = source.data
-    for item in bodies_of(source).scan.items:
+    bodies = bodies_of(source)
+    for item in bodies.scan.items:
         kind = item.type
-        if kind == "function_item":
-            export = as_exported(item)
-            if export is not None:
-                exported.append(export)
-        elif kind == "static_item":
+        if kind == "static_item":
             name = item.child_by_field_name("name")
             if name is not None and any(c.type == "mutable_specifier" for c in item.children):
                 static_muts.append(RustStaticMut(text(name), source.location(name)))
@@ -70,7 +65,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             renames += _renames(item)
     summaries = summarize(source, alias_targets)
     facts.rust = RustFileFacts(
-        exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in exported),
+        exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in bodies.exports),
         structs=tuple(structs),
         enums=tuple(enums),
         aliases=tuple(aliases),
@@ -102,7 +97,9 @@ def _export(
         name=text(name) or export.symbol,
         symbol=export.symbol,
         abi=export.abi,
-        location=source.location(name if name is not None else function),
+        location=summary.function.location  # of the name, as here
+        if summary
+        else source.location(name if name is not None else function),
         is_unsafe=has_modifier(function, "unsafe"),
         is_pub=is_pub(function),
         params=params,

@@ -19,7 +19,7 @@ from interop_lint.analyzer.rust.facts import (
     RustStruct,
 )
 from interop_lint.analyzer.rust.panics import is_guard_name
-from interop_lint.analyzer.rust.types import base_name, parse_type
+from interop_lint.analyzer.rust.types import TypeNames, base_name, parse_type
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
@@ -34,6 +34,8 @@ class RustIndex:
         self._guards: dict[Crate, frozenset[str]] = {}
         self._releases: dict[Crate, list[tuple[str, RustExport, frozenset[str]]]] = {}
         self._called_from_exports: dict[Crate, set[int]] = {}
+        self._type_names: dict[Crate, TypeNames] = {}
+        self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
 
     @cached_property
     def files_by_crate(self) -> dict[Crate, list[tuple[str, RustFileFacts]]]:
@@ -121,13 +123,23 @@ class RustIndex:
         """Whether one of the wrappers of a site (PanicSite.guards) is a panic guard."""
         if not wrappers:
             return False
-        local = self.guard_names(crate)
-        configured = self._project.config.panic_guards
-        return any(
-            is_guard_name(self.resolve_name(crate, name.rsplit("::", 1)[-1]), configured, local)
-            or is_guard_name(name, configured, local)
-            for name in wrappers
-        )
+        found = self._guarded.get((crate, wrappers))
+        if found is None:
+            local = self.guard_names(crate)
+            configured = self._project.config.panic_guards
+            found = self._guarded[(crate, wrappers)] = any(
+                is_guard_name(self.resolve_name(crate, name.rsplit("::", 1)[-1]), configured, local)
+                or is_guard_name(name, configured, local)
+                for name in wrappers
+            )
+        return found
+
+    def type_names(self, crate: Crate) -> TypeNames:
+        """The crate's names as types, one per crate and run (it remembers answers)."""
+        found = self._type_names.get(crate)
+        if found is None:
+            found = self._type_names[crate] = TypeNames(self, crate)
+        return found
 
     def calls_of(self, crate: Crate) -> CrateCalls:
         """The crate's call graph (built once per crate and run)."""

@@ -233,13 +233,15 @@ def _expression_leaves_unless_nonnull(expression: Located, name: str, bodies: Ru
         alternative = current.field("alternative")
         if (
             consequence is not None
-            and _diverges(consequence, bodies)
             and name in nonnull_when(condition, False)
+            and _diverges(consequence, bodies)
         ):
             return True
-        if alternative is not None and _diverges(alternative, bodies):
-            return name in nonnull_when(condition, True)
-        return False
+        return (
+            alternative is not None
+            and name in nonnull_when(condition, True)
+            and _diverges(alternative, bodies)
+        )
     if current.type == "macro_invocation":
         return _macro_checks(current, name, bodies)
     if current.type == "match_expression":

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed
-from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.body import Located, identifiers_named
 from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
@@ -172,19 +172,10 @@ def _later_arguments(declaration: Located, name: str) -> list[Located]:
     block = declaration.parent()
     if block is None or block.type != "block":
         return []
-    found: list[Located] = []
-    wanted = name.encode()
-    data, end = block.fragment.data, block.node.end_byte
-    at = data.find(wanted, declaration.node.end_byte + 1, end)
-    while at >= 0:  # each place the name is written: is an argument there?
-        node = block.node.descendant_for_byte_range(at, at + len(wanted))
-        is_name = node is not None and node.type == "identifier"
-        if is_name and (node.start_byte, node.end_byte) == (at, at + len(wanted)):
-            holder = node.parent
-            if holder is not None and holder.type == "arguments":
-                found.append(Located(node, block.fragment))
-        at = data.find(wanted, at + 1, end)
-    return found
+    found = identifiers_named(block, [name], after=declaration.node.end_byte)
+    return [
+        n for n in found if (holder := n.node.parent) is not None and holder.type == "arguments"
+    ]
 
 
 @dataclass(frozen=True, slots=True)

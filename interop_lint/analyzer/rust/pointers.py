@@ -10,6 +10,7 @@ A check protects a use when it comes first on every path (nullness.py).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -73,13 +74,6 @@ _SAME_POINTER = frozenset(
 )
 
 
-_USES_QUERY = """
-(unary_expression) @use
-(call_expression) @use
-(let_declaration) @let
-"""
-
-
 @dataclass(frozen=True, slots=True)
 class PointerParameter:
     name: str
@@ -136,15 +130,15 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     body = function.child_by_field_name("body")
     if body is None or not parameters:
         return []
-    found_nodes = bodies.captures(_USES_QUERY, within=body)
-    nodes = sorted(
-        (x for group in found_nodes.values() for x in group), key=lambda x: (x.start, -x.end)
-    )
+    scanned = bodies.scan  # every call, `let` and `*p` of the file, in file order
+    first = bisect_left(scanned.use_starts, body.start_byte)
+    last = bisect_left(scanned.use_starts, body.end_byte)
+    nodes = [Located(node, fragment) for node, fragment in scanned.uses[first:last]]
     copies = _copies(nodes, parameters)
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
     for local, parameter in copies.items():
         groups[parameter].add(local)
-    bound = bodies.scan.function(function).bound_names()
+    bound = bodies.scan.function(function)  # the names it may bind
     found = []
     for node in nodes:
         if not _may_use(node):

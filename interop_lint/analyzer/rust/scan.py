@@ -13,7 +13,6 @@ the sweep sees their nodes where their macro stands.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -21,7 +20,6 @@ import tree_sitter
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import Grammar, query
-from interop_lint.analyzer.rust.bindings import pattern_names
 from interop_lint.analyzer.rust.body import (
     MAX_DEPTH,
     NOT_EVALUATED,
@@ -33,7 +31,7 @@ from interop_lint.analyzer.rust.body import (
 from interop_lint.analyzer.rust.panics import calls_taking
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
-FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, BINDING, FOREIGN, ITEM = range(9)
+FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM = range(11)
 _PATTERNS = (
     (FUNCTION, "function_item"),
     (CLOSURE, "closure_expression"),
@@ -41,10 +39,11 @@ _PATTERNS = (
     (CALL, "call_expression"),
     (INDEX, "index_expression"),
     (RETURN, "return_expression"),
-    (BINDING, "let_declaration"),  # the constructs `bindings.is_shadowed` reads
+    (LET, "let_declaration"),  # these bind names: the constructs `bindings.is_shadowed` reads
     (BINDING, "let_condition"),
     (BINDING, "match_arm"),
     (BINDING, "for_expression"),
+    (DEREF, 'unary_expression "*"'),
     (FOREIGN, "foreign_mod_item"),
     (ITEM, "struct_item"),
     (ITEM, "enum_item"),
@@ -55,6 +54,9 @@ _PATTERNS = (
 )
 _QUERY = "\n".join(f"({node}) @node" for _, node in _PATTERNS)
 _KINDS = tuple(kind for kind, _ in _PATTERNS)
+_USE_KINDS = (CALL, LET, DEREF)
+_SITE_KINDS = (CALL, MACRO, INDEX)
+_BINDING_KINDS = (LET, BINDING)
 
 # A call, macro invocation or index expression that runs in a function:
 # (kind, node, its fragment, guards). The guards are the calls that run it in
@@ -66,17 +68,26 @@ Site = tuple[int, Node, Fragment, tuple[str, ...]]
 class FunctionScan:
     """What runs in one function item of the file (not in functions inside it)."""
 
+    data: bytes  # the file's
     sites: list[Site] = field(default_factory=list)
     returns: list[tuple[int, int]] = field(default_factory=list)  # `return ..` (file offsets)
-    # Patterns that bind names (`let`, `if let`, match arms, closures, `for`).
-    bindings: list[tuple[Node, Node | None]] = field(default_factory=list)  # (holder, pattern)
-    _bound: set[str] | None = None
+    # Where patterns that bind names are (`let`, `if let`, match arms, closure
+    # parameters, `for`), in the file.
+    patterns: list[tuple[int, int]] = field(default_factory=list)
+    _binds: dict[str, bool] = field(default_factory=dict)
 
-    def bound_names(self) -> set[str]:
-        """Every name a pattern in the function binds: a name not here is never rebound."""
-        if self._bound is None:
-            self._bound = {name for _, p in self.bindings for name in pattern_names(p)}
-        return self._bound
+    def __contains__(self, name: object) -> bool:
+        """Whether a pattern of the function may bind `name` (its text is in one):
+        a name that is not is never bound again here (`bindings.is_shadowed`)."""
+        if not isinstance(name, str):
+            return False
+        found = self._binds.get(name)
+        if found is None:
+            wanted = name.encode()
+            found = self._binds[name] = any(
+                self.data.find(wanted, start, end) >= 0 for start, end in self.patterns
+            )
+        return found
 
 
 @dataclass
@@ -86,6 +97,9 @@ class FileScan:
     functions: list[Node] = field(default_factory=list)  # every function item of the file tree
     of_function: dict[int, FunctionScan] = field(default_factory=dict)  # by start byte
     calls: list[tuple[Node, Fragment]] = field(default_factory=list)  # all, in functions or not
+    # Every call, `let` and dereference (`*p`), in file order (pointers.pointer_uses).
+    uses: list[tuple[Node, Fragment]] = field(default_factory=list)
+    use_starts: list[int] = field(default_factory=list)  # in the file
     # The order in which the facts list a function's panic sites by kind: the
     # kinds in the order they first occur, in the file's tree, then in its
     # macro bodies (in `fragments` order). Sites of one kind are in file order.
@@ -96,7 +110,8 @@ class FileScan:
     function_spans: list[tuple[int, int, Node, bool, int]] = field(default_factory=list)
 
     def function(self, function: Node) -> FunctionScan:
-        return self.of_function.get(function.start_byte) or FunctionScan()
+        found = self.of_function.get(function.start_byte)
+        return found if found is not None else FunctionScan(self.fragments[0].data)
 
 
 class _Frame(NamedTuple):
@@ -113,88 +128,106 @@ class _Frame(NamedTuple):
 _TOP = _Frame(1 << 62, None, (), False, False, -1)
 
 
-def _matches(fragment: Fragment) -> Iterator[tuple[int, Node]]:
-    cursor = tree_sitter.QueryCursor(query(Grammar.RUST, _QUERY))
-    for pattern, found in cursor.matches(fragment.root):
-        yield _KINDS[pattern], found["node"][0]
-
-
 def scan(bodies: RustBodies) -> FileScan:
     """Every item, function and site of the file, macro bodies opened."""
-    result = FileScan([bodies.file])
-    kinds: dict[Fragment, list[int]] = {bodies.file: []}  # site kinds by first occurrence
-    opened: dict[Fragment, list[Fragment]] = {bodies.file: []}  # macro bodies, in file order
-    stack = [_TOP]
-    streams = [(bodies.file, _matches(bodies.file))]
-    while streams:
-        fragment, stream = streams[-1]
-        found = next(stream, None)
-        if found is None:
-            streams.pop()
-            continue
-        kind, node = found
-        shift = fragment.shift
-        start = node.start_byte + shift
-        while stack[-1].end <= start:
-            stack.pop()
-        outer = stack[-1]
-        in_file = fragment.host is None
-        if kind >= FOREIGN:  # an item
-            if in_file and not outer.in_item:
-                result.items.append(node)
-            if kind == FOREIGN:
-                stack.append(outer._replace(end=node.end_byte + shift, in_item=True))
-            continue
-        if kind == FUNCTION:
-            function = None
-            if in_file:
-                result.functions.append(node)
-                function = result.of_function[node.start_byte] = FunctionScan()
-                if not outer.in_item:
-                    result.items.append(node)
-            end = node.end_byte + shift
-            span = len(result.function_spans)
-            result.function_spans.append((start, end, node, in_file, outer.span))
-            stack.append(_Frame(end, function, (), in_file, True, span))
-            continue
-        holder = outer.function
-        if kind in (RETURN, BINDING):
-            if holder is not None and kind == RETURN:
-                holder.returns.append((start, node.end_byte + shift))
-            elif holder is not None:
-                holder.bindings.append((node, _pattern(node)))
-            continue
-        if kind == CLOSURE:
-            names: tuple[str, ...] = ()
-            if holder is not None:
-                holder.bindings.append((node, node.child_by_field_name("parameters")))
-                names = tuple(calls_taking(Located(node, fragment)))
-            stack.append(outer._replace(end=node.end_byte + shift, guards=names + outer.guards))
-            continue
-        if kind not in kinds[fragment]:
-            kinds[fragment].append(kind)
-        if kind == CALL:
-            result.calls.append((node, fragment))
-        if holder is not None:
-            holder.sites.append((kind, node, fragment, outer.guards))
-        if kind == MACRO:
-            name = macro_name(node)
-            stack.append(outer._replace(end=node.end_byte + shift, guards=(name, *outer.guards)))
-            if _opens(name, fragment, outer):
-                body = bodies.open(Located(node, fragment))
-                if body is not None:
-                    opened[fragment].append(body)
-                    opened[body], kinds[body] = [], []
-                    streams.append((body, _matches(body)))
-    result.fragments = _in_opening_order(bodies.file, opened)
+    sweep = _Sweep(bodies)
+    sweep.fragment(bodies.file)
+    result = sweep.result
+    result.fragments = _in_opening_order(bodies.file, sweep.opened)
     for fragment in result.fragments:
-        for kind in kinds[fragment]:
+        for kind in sweep.kinds[fragment]:
             result.kind_rank.setdefault(kind, len(result.kind_rank))
     return result
 
 
-def _pattern(binding: Node) -> Node | None:
-    return binding.child_by_field_name("pattern")
+class _Sweep:
+    """One pass over the query's matches in file order, with the enclosing frames."""
+
+    def __init__(self, bodies: RustBodies) -> None:
+        self.bodies = bodies
+        self.result = FileScan([bodies.file])
+        self.stack = [_TOP]
+        self.kinds: dict[Fragment, list[int]] = {bodies.file: []}  # site kinds, first seen first
+        self.opened: dict[Fragment, list[Fragment]] = {bodies.file: []}  # bodies, file order
+
+    def fragment(self, fragment: Fragment) -> None:
+        """Sweep the matches of one fragment, and of each macro body where its macro is."""
+        result, stack, kinds = self.result, self.stack, self.kinds[fragment]
+        shift, in_file = fragment.shift, fragment.host is None
+        cursor = tree_sitter.QueryCursor(query(Grammar.RUST, _QUERY))
+        for pattern, found in cursor.matches(fragment.root):
+            kind, node = _KINDS[pattern], found["node"][0]
+            start = node.start_byte + shift
+            while stack[-1].end <= start:
+                stack.pop()
+            outer = stack[-1]
+            holder = outer.function
+            if kind in _USE_KINDS:
+                result.uses.append((node, fragment))
+                result.use_starts.append(start)
+                if kind == CALL:
+                    result.calls.append((node, fragment))
+            if kind in _SITE_KINDS:
+                if kind not in kinds:
+                    kinds.append(kind)
+                if holder is not None:
+                    holder.sites.append((kind, node, fragment, outer.guards))
+                if kind == MACRO:
+                    self._macro(node, fragment, outer)
+            elif kind in _BINDING_KINDS:
+                pattern = node.child_by_field_name("pattern") if holder is not None else None
+                if pattern is not None:
+                    holder.patterns.append((pattern.start_byte + shift, pattern.end_byte + shift))  # type: ignore[union-attr]
+            elif kind == RETURN:
+                if holder is not None:
+                    holder.returns.append((start, node.end_byte + shift))
+            elif kind == CLOSURE:
+                self._closure(node, fragment, outer)
+            elif kind == FUNCTION:
+                self._function(node, fragment, outer)
+            elif kind >= FOREIGN:  # an item
+                if in_file and not outer.in_item:
+                    result.items.append(node)
+                if kind == FOREIGN:
+                    stack.append(outer._replace(end=node.end_byte + shift, in_item=True))
+
+    def _function(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
+        result, in_file = self.result, fragment.host is None
+        scanned = None
+        if in_file:
+            result.functions.append(node)
+            scanned = result.of_function[node.start_byte] = FunctionScan(fragment.data)
+            if not outer.in_item:
+                result.items.append(node)
+        start, end = node.start_byte + fragment.shift, node.end_byte + fragment.shift
+        span = len(result.function_spans)
+        result.function_spans.append((start, end, node, in_file, outer.span))
+        self.stack.append(_Frame(end, scanned, (), in_file, True, span))
+
+    def _closure(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
+        names: tuple[str, ...] = ()
+        if outer.function is not None:
+            parameters = node.child_by_field_name("parameters")
+            if parameters is not None:
+                shift = fragment.shift
+                outer.function.patterns.append(
+                    (parameters.start_byte + shift, parameters.end_byte + shift)
+                )
+            names = tuple(calls_taking(Located(node, fragment)))
+        end = node.end_byte + fragment.shift
+        self.stack.append(outer._replace(end=end, guards=names + outer.guards))
+
+    def _macro(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
+        name = macro_name(node)
+        end = node.end_byte + fragment.shift
+        self.stack.append(outer._replace(end=end, guards=(name, *outer.guards)))
+        if not _opens(name, fragment, outer):
+            return
+        body = self.bodies.open(Located(node, fragment))
+        if body is not None:
+            self.opened[fragment].append(body)
+            self.opened[body], self.kinds[body] = [], []
+            self.fragment(body)  # its matches all lie inside this macro
 
 
 def _opens(name: str, fragment: Fragment, outer: _Frame) -> bool:

@@ -61,7 +61,7 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
         if node.text in statics and _is_reference(node) and bodies.function_of(node) == function:
             uses.append(node)
     first_lock = min(locks, default=None)
-    bound = bodies.scan.function(function).bound_names()
+    bound = bodies.scan.function(function)  # the names it may bind
     found = [
         use
         for use in uses

@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.parsing import Grammar, captures, text
-from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import (
+    Fragment,
+    Located,
+    RustBodies,
+    bodies_of,
+    identifiers_named,
+)
 from interop_lint.analyzer.rust.expressions import block_tail, callee, raw_callee
 from interop_lint.analyzer.rust.facts import (
     Allocation,
@@ -34,14 +40,17 @@ from interop_lint.analyzer.rust.ownership import (
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
 from interop_lint.analyzer.rust.scan import CALL, FunctionScan
 from interop_lint.analyzer.rust.syntax import (
-    has_self_parameter,
     impl_type_of,
     is_test_code,
 )
 from interop_lint.analyzer.source import SourceFile
 
 # Calls that may hand out or take back memory (ownership.py looks closer).
-_OWNERSHIP_CALLS = frozenset({"into_raw", "leak", "forget", "new", "from_raw", "from_raw_parts"})
+_OWNERSHIP_CALLS = frozenset({"into_raw", "leak", "forget", "from_raw", "from_raw_parts"})
+
+
+def _may_own(name: str, qualifier: str | None) -> bool:
+    return name in _OWNERSHIP_CALLS or (name == "new" and qualifier == "ManuallyDrop")
 
 
 @dataclass
@@ -55,12 +64,36 @@ class _Found:
     calls: list[tuple[Node, Fragment, RustCall]] = field(default_factory=list)
     ownership: list[Located] = field(default_factory=list)
     runs_catch_unwind: list[Located] = field(default_factory=list)
-    signature: tuple[dict[str, Node], set[str]] | None = None
+    _parameters: tuple[dict[str, tuple[int, Node]], bool] | None = None
+    _types: dict[str, Node] | None = None
+    _generics: set[str] | None = None
 
-    def parameters(self) -> dict[str, Node]:
-        if self.signature is None:
-            self.signature = signature_of(self.function)
-        return self.signature[0]
+    def parameters(self) -> dict[str, tuple[int, Node]]:
+        """Parameter name -> (position, type), for plain `name: Type` parameters."""
+        if self._parameters is None:
+            self._parameters = _parameters(self.function)
+        return self._parameters[0]
+
+    def has_self(self) -> bool:
+        if self._parameters is None:
+            self._parameters = _parameters(self.function)
+        return self._parameters[1]
+
+    def types(self) -> dict[str, Node]:
+        """Parameter types by name."""
+        if self._types is None:
+            self._types = {name: kind for name, (_, kind) in self.parameters().items()}
+        return self._types
+
+    def generics(self) -> set[str]:
+        """The names of the function's generic type parameters."""
+        if self._generics is None:
+            declared = self.function.child_by_field_name("type_parameters")
+            self._generics = {
+                text(p.child_by_field_name("name") or p)
+                for p in (declared.named_children if declared is not None else ())
+            }
+        return self._generics
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +156,7 @@ def _add_call(
             location = bodies.span_location(found.start, found.at)
             into.panics.append(PanicSite(found.what, location, guards))
             return
-    if name in _OWNERSHIP_CALLS or _names_a_function(node, bodies.source.data, fragment.shift):
+    if _may_own(name, qualifier) or _names_a_function(node, bodies.source.data, fragment.shift):
         into.ownership.append(Located(node, fragment))
     if name == "catch_unwind":
         into.runs_catch_unwind.append(Located(node, fragment))
@@ -151,11 +184,8 @@ def _receiver_owner(into: _Found, receiver: Node, fragment: Fragment) -> str | N
             return None  # only a parameter's type is known
     elif kind not in ("parenthesized_expression", "unary_expression"):
         return None
-    parameters = into.parameters()
-    generics = into.signature[1]  # type: ignore[index]
     located = Located(receiver, fragment)
-    bound = into.scanned.bound_names()
-    return receiver_type(located, into.owner, parameters, generics, bound)
+    return receiver_type(located, into.owner, into.types(), into.generics(), into.scanned)
 
 
 def _names_a_function(call: Node, data: bytes, shift: int) -> bool:
@@ -172,11 +202,11 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     function = found.function
     name = function.child_by_field_name("name")
     returns = function.child_by_field_name("return_type")
-    parameters = _parameters(function) if found.ownership or found.runs_catch_unwind else {}
+    parameters = found.parameters() if found.ownership or found.runs_catch_unwind else {}
     hands_out: list[Allocation] = []
     releases: tuple[Release, ...] = ()
     if found.ownership:
-        generics = signature_of(function)[1]
+        generics = found.generics()
         pointers = {n for n, (_, kind) in parameters.items() if _is_pointer(kind, aliases)}
         for site in allocation_sites(found.ownership, bodies):
             carriers = site.carriers
@@ -211,7 +241,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     summary = RustFunction(
         name=text(name),
         owner=found.owner,
-        has_self=has_self_parameter(function),
+        has_self=found.has_self(),
         location=bodies.source.location(name if name is not None else function),
         panics=tuple(found.panics),
         calls=tuple(call for _, _, call in found.calls),
@@ -235,31 +265,29 @@ def _returned_spans(bodies: RustBodies, found: _Found) -> list[tuple[int, int]]:
     return spans
 
 
-def signature_of(function: Node) -> tuple[dict[str, Node], set[str]]:
-    """Parameter types by name, and the names of the function's generic type parameters."""
-    parameters = {name: kind for name, (_, kind) in _parameters(function).items()}
-    declared = function.child_by_field_name("type_parameters")
-    generics = {
-        text(p.child_by_field_name("name") or p)
-        for p in (declared.named_children if declared is not None else ())
-    }
-    return parameters, generics
-
-
-def _parameters(function: Node) -> dict[str, tuple[int, Node]]:
-    """Parameter name -> (position, type node), for plain `name: Type` parameters."""
+def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
+    """Parameter name -> (position, type node), for plain `name: Type` parameters;
+    whether one is `self`."""
     parameters = function.child_by_field_name("parameters")
     found = {}
+    has_self = False
     position = 0
     for parameter in parameters.named_children if parameters is not None else ():
-        if parameter.type not in ("parameter", "self_parameter", "variadic_parameter"):
+        kind = parameter.type
+        if kind not in ("parameter", "self_parameter", "variadic_parameter"):
             continue
         pattern = parameter.child_by_field_name("pattern")
-        kind = parameter.child_by_field_name("type")
-        if pattern is not None and kind is not None and pattern.type == "identifier":
-            found[text(pattern)] = (position, kind)
+        written = parameter.child_by_field_name("type")
+        is_name = pattern is not None and pattern.type == "identifier"
+        if is_name and written is not None:
+            found[text(pattern)] = (position, written)
+        has_self = (
+            has_self
+            or kind == "self_parameter"
+            or (kind == "parameter" and text(pattern) == "self")
+        )
         position += 1
-    return found
+    return found, has_self
 
 
 def _expand(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
@@ -329,9 +357,6 @@ def _guards_its_argument(calls: list[Located], parameters: set[str]) -> bool:
         if called is None or called.name != "catch_unwind":
             continue
         arguments = call.field("arguments")
-        if arguments is not None and any(
-            text(n) in parameters
-            for n in captures(Grammar.RUST, "(identifier) @i", arguments.node).get("i", ())
-        ):
+        if arguments is not None and next(identifiers_named(arguments, parameters), None):
             return True
     return False

@@ -189,15 +189,6 @@ def impl_type_of(function: Node) -> str | None:
     return text(kind) or None
 
 
-def has_self_parameter(function: Node) -> bool:
-    parameters = function.child_by_field_name("parameters")
-    return parameters is not None and any(
-        p.type == "self_parameter"
-        or (p.type == "parameter" and text(p.child_by_field_name("pattern")) == "self")
-        for p in parameters.named_children
-    )
-
-
 def is_test_code(function: Node) -> bool:
     """A `#[test]` function, or one inside a `#[cfg(test)]` module."""
     tests = ("#[test]", "#[cfg(test)]")

@@ -99,6 +99,9 @@ class TypeNames:
     def __init__(self, index: RustIndex, crate: Crate) -> None:
         self._index = index
         self._crate = crate
+        # Answers by the text of a type (a type's text is its syntax; the crate is fixed).
+        self.pointers: dict[bytes, bool] = {}
+        self.c_layout: set[bytes] = set()  # types `ffi_unsafe_type` found nothing in
 
     def expand(self, node: Node) -> Node:
         """The type a name stands for, aliases followed (the node itself otherwise)."""
@@ -130,7 +133,13 @@ class TypeNames:
         return self.expand(inner) if inner is not None else None
 
     def is_raw_pointer(self, node: Node) -> bool:
-        return self.expand(node).type == "pointer_type"
+        written = node.text or b""
+        found = self.pointers.get(written)
+        if found is None or node.has_error:
+            found = self.expand(node).type == "pointer_type"
+            if not node.has_error:
+                self.pointers[written] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +150,16 @@ class UnsafeType:
 
 def ffi_unsafe_type(node: Node, names: TypeNames) -> UnsafeType | None:
     """The first part of a signature type that has no C layout, or None."""
+    written = node.text or b""
+    if written in names.c_layout and not node.has_error:
+        return None
+    found = _first_unsafe_part(node, names)
+    if found is None and not node.has_error:
+        names.c_layout.add(written)
+    return found
+
+
+def _first_unsafe_part(node: Node, names: TypeNames) -> UnsafeType | None:
     stack: list[tuple[Node, Node, bool]] = [(node, node, False)]  # (type, report at, via alias)
     while stack:
         current, at, via_alias = stack.pop()

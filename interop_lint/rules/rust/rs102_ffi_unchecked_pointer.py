@@ -52,7 +52,6 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.nullness import checked_before
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
-from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.rules.registry import Rule
 
 
@@ -68,7 +67,7 @@ class FfiUncheckedPointer(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
-        names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
+        names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
         for export in bodies.exports:
             parameters = {p.name: p for p in pointer_parameters(export.node, names)}

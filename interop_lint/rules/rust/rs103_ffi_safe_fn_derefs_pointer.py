@@ -42,7 +42,6 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
 from interop_lint.analyzer.rust.syntax import has_modifier, public_extern_functions
-from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.rules.registry import Rule
 
 
@@ -57,7 +56,7 @@ class FfiSafeFnDerefsPointer(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         if b"extern" not in ctx.file.data:
             return
-        names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
+        names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
         for function in public_extern_functions(bodies.scan.items):
             if has_modifier(function, "unsafe"):

@@ -46,7 +46,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.syntax import signature_types
-from interop_lint.analyzer.rust.types import TypeNames, ffi_unsafe_type
+from interop_lint.analyzer.rust.types import ffi_unsafe_type
 from interop_lint.rules.registry import Rule
 
 
@@ -62,7 +62,7 @@ class FfiUnsafeType(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
-        names = TypeNames(ctx.index.rust, ctx.index.rust.crate_of(ctx.file.path))
+        names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
         for export in bodies.exports:
             function = text(export.node.child_by_field_name("name"))

@@ -39,6 +39,8 @@ Crate = str | None
 # libc functions that may keep or free what they are given.
 _LIBC_TAKING = frozenset({"free", "realloc", "reallocarray", "putenv"})
 _RESULTS: WeakKeyDictionary[GoFile, list[OwnedResult]] = WeakKeyDictionary()
+Releases = list[tuple[str, RustExport]]  # (file, export)
+_RELEASES: WeakKeyDictionary[ProjectIndex, dict[tuple[Crate, str], Releases]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,9 +98,14 @@ def _owned_return(
     return rust_path, export, crate, index.rust.canonical_kind(crate, kind)
 
 
-def release_exports(index: ProjectIndex, owned: OwnedResult) -> list[tuple[str, RustExport]]:
-    """(file, export) of the crate's exports that give the result's kind back to Rust."""
-    return index.rust.release_exports(owned.crate, owned.kind)
+def release_exports(index: ProjectIndex, owned: OwnedResult) -> Releases:
+    """(file, export) of the crate's exports that give the result's kind back to Rust
+    (asked once per crate and kind: every owned result of a kind has the same)."""
+    known = _RELEASES.setdefault(index, {})
+    key = (owned.crate, owned.kind)
+    if key not in known:
+        known[key] = index.rust.release_exports(owned.crate, owned.kind)
+    return known[key]
 
 
 def reads_only(index: ProjectIndex, go_path: str) -> Callable[[str], bool]:

@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import arguments, callee, outer_paren, unparen
+from interop_lint.analyzer.golang.syntax import callee, outer_paren, unparen
 from interop_lint.analyzer.parsing import text
 
 _MAX_ALIASES = 64
@@ -153,7 +153,7 @@ def _carries(file: GoFile, call: Node, argument: Node) -> bool:
     converted = file.conversion(call)
     if converted is not None:
         return unparen(converted[1]) == unparen(argument)
-    args = arguments(call)
+    args = file.syntax.arguments(call)
     return (
         bool(args)
         and args[0] == argument
@@ -179,9 +179,10 @@ def classify(file: GoFile, top: Node) -> Use | Assigned | None:
     kind = parent.type
     if kind == "argument_list" and parent.parent is not None:
         call = parent.parent
-        index = arguments(call).index(top) if top in arguments(call) else -1
+        args = file.syntax.arguments(call)
+        index = args.index(top) if top in args else -1
         if file.builtin_call(call, "append") and index >= 1:
-            return Use(UseKind.ELEMENT, top, call=call, target=arguments(call)[0])
+            return Use(UseKind.ELEMENT, top, call=call, target=args[0])
         return Use(UseKind.ARGUMENT, top, call=call, callee=callee(call), index=index)
     if kind == "expression_list":
         return _classify_list(file, top, parent)

@@ -138,7 +138,7 @@ class Inference:
         if converted is not None:
             return converted[0]
         file = self.file
-        args = arguments(call)
+        args = file.syntax.arguments(call)
         if file.builtin_call(call, "new") and args:
             return pointer_to(type_expr(args[0], file.constant))
         if file.builtin_call(call, "make") and args:
@@ -274,7 +274,7 @@ class Inference:
             if u.kind == Kind.SLICE and u.elem is not None and u.elem.name in ("byte", "rune"):
                 return Memory.GO  # []byte(s) copies
             return self.by_type(target)
-        args = arguments(call)
+        args = file.syntax.arguments(call)
         if file.calls(call, "unsafe", "SliceData") or file.calls(call, "unsafe", "StringData"):
             base = self.memory(args[0], depth) if args else Memory.UNKNOWN
             return Memory.C if base is Memory.C else Memory.GO

@@ -19,7 +19,6 @@ from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.scope import Binding, FunctionScope
 from interop_lint.analyzer.golang.syntax import (
-    arguments,
     evaluate_int,
     is_c_type_name,
     is_deref,
@@ -33,7 +32,6 @@ from interop_lint.analyzer.golang.types import (
     type_expr,
 )
 from interop_lint.analyzer.golang.view import GoSyntax
-from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
 if TYPE_CHECKING:
@@ -82,9 +80,9 @@ class GoFile:
             return False
         operand = node.child_by_field_name("operand") or node.child_by_field_name("package")
         field = node.child_by_field_name("field") or node.child_by_field_name("name")
-        package = text(operand)
+        package = self.syntax.text(operand)
         expected = "C" if path == "C" else self.import_name(path)
-        return package == expected and text(field) == name and self._not_local(operand)
+        return package == expected and self.syntax.text(field) == name and self._not_local(operand)
 
     def _not_local(self, identifier: Node | None) -> bool:
         return self.syntax.not_local(identifier)
@@ -113,21 +111,18 @@ class GoFile:
 
     def calls(self, call: Node, path: str, name: str) -> bool:
         """Whether `call` is a call of `<import of path>.name(...)`; path "C" for cgo."""
-        return call.type == "call_expression" and self.is_qualified(
-            call.child_by_field_name("function"), path, name
-        )
+        callee = self.syntax.callee(call)
+        if callee is None or not callee.qualified or callee.name != name:
+            return False
+        expected = "C" if path == "C" else self.import_name(path)
+        return callee.qualifier == expected and self._not_local(callee.local)
 
     def builtin_call(self, call: Node, name: str) -> bool:
         """A call of a predeclared function (`len`, `append`, `new`) that no local shadows."""
-        if call.type != "call_expression":
+        callee = self.syntax.callee(call)
+        if callee is None or callee.qualified or callee.name != name:
             return False
-        function = unparen(call.child_by_field_name("function"))
-        return (
-            function is not None
-            and function.type == "identifier"
-            and text(function) == name
-            and self._not_local(function)
-        )
+        return self._not_local(callee.local)
 
     def conversion(self, node: Node | None) -> tuple[TypeExpr, Node] | None:
         """(target type, operand) when `node` converts a value to a type: `T(x)`,
@@ -147,28 +142,24 @@ class GoFile:
             return type_expr(node.child_by_field_name("type"), self.constant), operand
         if node.type != "call_expression":
             return None
-        args = arguments(node)
+        args = self.syntax.arguments(node)
         if len(args) != 1 or args[0].type == "variadic_argument":
             return None
-        target = self._type_of_function(node.child_by_field_name("function"))
+        target = self._type_of_function(node)
         return (target, args[0]) if target is not None else None
 
-    def _type_of_function(self, function: Node | None) -> TypeExpr | None:
+    def _type_of_function(self, call: Node) -> TypeExpr | None:
         """The type a call's function position names, if it names one."""
-        parenthesized = function is not None and function.type == "parenthesized_expression"
-        function = unparen(function)
-        if function is None:
-            return None
-        if function.type == "identifier":
-            name = text(function)
-            if not self._not_local(function):
+        callee = self.syntax.callee(call)
+        if callee is not None and not callee.qualified:  # an identifier
+            if not self._not_local(callee.local):
                 return None
+            name = callee.name
             if name in BUILTIN_TYPES or self.package.is_type_name(name):
                 return named(name)
             return None
-        if function.type == "selector_expression":
-            operand = function.child_by_field_name("operand")
-            package, name = text(operand), text(function.child_by_field_name("field"))
+        if callee is not None and callee.kind == "selector_expression":
+            operand, package, name = callee.local, callee.qualifier, callee.name
             if operand is None or operand.type != "identifier" or not self._not_local(operand):
                 return None
             if package == "C" and is_c_type_name(name, self.c_typedefs):
@@ -176,7 +167,14 @@ class GoFile:
             path = self.imports.get(package)
             if (path, name) in (("unsafe", "Pointer"), ("runtime/cgo", "Handle")):
                 return named(f"{path.rsplit('/', 1)[-1]}.{name}")
-            return named(f"{package}.{name}") if parenthesized and package in self.imports else None
+            if callee.parenthesized and package in self.imports:
+                return named(f"{package}.{name}")
+            return None
+        function = call.child_by_field_name("function")
+        parenthesized = function is not None and function.type == "parenthesized_expression"
+        function = unparen(function)
+        if function is None:
+            return None
         if is_deref(function) and parenthesized:
             return pointer_to(self._expression_as_type(function.child_by_field_name("operand")))
         if function.type.endswith("_type"):
@@ -194,9 +192,9 @@ class GoFile:
         if node is None:
             return None
         if node.type in ("identifier", "type_identifier"):
-            base = named(text(node))
+            base = named(self.syntax.text(node))
         elif node.type in ("selector_expression", "qualified_type"):
-            base = named("".join(text(node).split()))
+            base = named("".join(self.syntax.text(node).split()))
         else:
             base = type_expr(node, self.constant)
         for _ in range(pointers):

@@ -30,15 +30,17 @@ NAME_KINDS = frozenset(
     {"identifier", "field_identifier", "type_identifier", "package_identifier", "label_name"}
 )
 _WORD = re.compile(rb"\w")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 @cache
-def _pattern(spelling: str) -> re.Pattern[bytes]:
-    """Occurrences of `spelling`, not inside a longer word when it starts or ends one."""
+def _pattern(spelling: str) -> tuple[re.Pattern[bytes], bool]:
+    """Occurrences of `spelling`, not followed by more of a word when it ends one; and
+    whether it starts one (then what precedes a hit must not be a word character:
+    checked by hand, as a lookbehind would cost `re` its fast search for the literal)."""
     raw = spelling.encode()
-    before = rb"(?<![A-Za-z0-9_])" if _WORD.match(raw[:1]) else b""
     after = rb"(?![A-Za-z0-9_])" if _WORD.match(raw[-1:]) else b""
-    return re.compile(before + re.escape(raw) + after)
+    return re.compile(re.escape(raw) + after), _WORD.match(raw[:1]) is not None
 
 
 class TokenIndex:
@@ -49,6 +51,13 @@ class TokenIndex:
         self._data = data
         self._found: dict[str, tuple[list[Node], list[int]]] = {}
         self._missing: dict[str, list[Node]] | None = None
+
+    def text(self, node: Node | None) -> str:
+        """The source text of a node of this file ("" for None): a slice of the file's
+        bytes, several times cheaper than `node.text`."""
+        if node is None:
+            return ""
+        return self._data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def tokens(self, spelling: str, within: Node | None = None) -> list[Node]:
         """The leaves spelled `spelling` (under `within`), in document order: names
@@ -70,10 +79,13 @@ class TokenIndex:
         return result
 
     def _search(self, spelling: str) -> tuple[list[Node], list[int]]:
-        root = self._root
+        root, data = self._root, self._data
+        pattern, word = _pattern(spelling)
         nodes = []
-        for match in _pattern(spelling).finditer(self._data):
+        for match in pattern.finditer(data):
             start, end = match.span()
+            if word and start and data[start - 1] in _WORD_BYTES:
+                continue
             node = root.descendant_for_byte_range(start, end)
             if node is None or node.start_byte != start or node.end_byte != end:
                 continue

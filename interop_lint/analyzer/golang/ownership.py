@@ -175,7 +175,7 @@ def c_call_results(
     file (conversions to C types left out), in document order; with `wanted`, only the
     calls of the functions it accepts (their flows alone are computed)."""
     for call, name, _ in file.syntax.c_calls:
-        if wanted(name) and file.c_function(call) == name:
+        if file.c_function(call) == name and wanted(name):
             yield call, name, value_uses(file, call)
 
 

@@ -78,7 +78,7 @@ def nested_go_pointers(inference: Inference, argument: Node) -> str | None:
             return _elements_with_pointers(inference, obj.child_by_field_name("operand"))
         return _value_with_pointers(inference, obj)
     if origin.type == "call_expression":
-        args = arguments(origin)
+        args = file.syntax.arguments(origin)
         if file.calls(origin, "unsafe", "SliceData") and args:
             if inference.memory(args[0]) is Memory.C:
                 return None

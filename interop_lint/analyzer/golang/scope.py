@@ -22,7 +22,6 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.nodes import TokenIndex
 from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES
-from interop_lint.analyzer.parsing import text
 
 # The statements a `:=` declares names in (its parent, when it declares).
 _COLON_EQUALS = frozenset(
@@ -119,7 +118,7 @@ class FunctionScope:
         """The binding an identifier of this function declares, reads or writes."""
         found = self._of_ident.get(identifier.id)
         if found is None and identifier.type == "identifier":
-            found = self.lookup(text(identifier), identifier.start_byte)
+            found = self.lookup(self._tokens.text(identifier), identifier.start_byte)
         return found
 
     def bindings(self) -> list[Binding]:
@@ -173,7 +172,8 @@ class FunctionScope:
             elif kind == "type_switch_statement":
                 alias = node.child_by_field_name("alias")
                 for ident in alias.named_children if alias is not None else ():
-                    self._add(Binding(text(ident), ident, node, ident.end_byte, "switch"))
+                    name = self._tokens.text(ident)
+                    self._add(Binding(name, ident, node, ident.end_byte, "switch"))
 
     def _collect_signature(self, function: Node) -> None:
         scope = function
@@ -191,7 +191,7 @@ class FunctionScope:
             type_node = declaration.child_by_field_name("type")
             variadic = declaration.type == "variadic_parameter_declaration"
             for ident in declaration.children_by_field_name("name"):
-                binding = Binding(text(ident), ident, scope, start, kind, type_node)
+                binding = Binding(self._tokens.text(ident), ident, scope, start, kind, type_node)
                 binding.variadic = variadic
                 self._add(binding)
 
@@ -207,7 +207,8 @@ class FunctionScope:
         type_node = spec.child_by_field_name("type")
         scope = _scope_of(statement)
         for i, ident in enumerate(names):
-            binding = Binding(text(ident), ident, scope, statement.end_byte, "var", type_node)
+            name = self._tokens.text(ident)
+            binding = Binding(name, ident, scope, statement.end_byte, "var", type_node)
             _set_value(binding, value_list, i, len(names))
             self._add(binding)
 
@@ -224,7 +225,8 @@ class FunctionScope:
             right.named_children if right is not None and right.type == "expression_list" else []
         )
         for i, ident in enumerate(idents):
-            binding = Binding(text(ident), ident, scope or statement, statement.end_byte, kind)
+            name = self._tokens.text(ident)
+            binding = Binding(name, ident, scope or statement, statement.end_byte, kind)
             if kind == "short":
                 _set_value(binding, values, i, len(idents))
             else:

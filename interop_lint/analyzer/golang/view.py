@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from weakref import WeakKeyDictionary
 
@@ -23,15 +24,16 @@ from interop_lint.analyzer.golang.nodes import TokenIndex
 from interop_lint.analyzer.golang.scope import Binding, FunctionScope
 from interop_lint.analyzer.golang.syntax import (
     FUNCTION_TYPES,
+    arguments,
     imports,
     is_c_type_name,
     preamble_typedefs,
     unparen,
 )
-from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
 _VIEWS: WeakKeyDictionary[SourceFile, GoSyntax] = WeakKeyDictionary()
+_QUALIFIED = frozenset({"selector_expression", "qualified_type"})
 # Where an identifier declares a name: its parent, or the parent of its list.
 _DECLARATIONS = frozenset(
     {
@@ -63,6 +65,9 @@ class GoSyntax:
         self._scopes: dict[int, FunctionScope] = {}
         self._c_functions: dict[int, str | None] = {}
         self._may_be_local: dict[str, bool] = {}
+        self._callees: dict[int, Callee | None] = {}
+        self._arguments: dict[int, list[Node]] = {}
+        self._not_local: dict[int, bool] = {}
 
     @classmethod
     def of(cls, source: SourceFile) -> GoSyntax:
@@ -76,6 +81,10 @@ class GoSyntax:
     def tokens(self) -> TokenIndex:
         """Where the file spells a name, a keyword or an operator."""
         return TokenIndex(self.root, self.source.data)
+
+    def text(self, node: Node | None) -> str:
+        """The source text of a node of this file (see `TokenIndex.text`)."""
+        return self.tokens.text(node)
 
     def parents(
         self, spelling: str, kinds: frozenset[str], within: Node | None = None
@@ -138,10 +147,19 @@ class GoSyntax:
 
     def not_local(self, identifier: Node | None) -> bool:
         """Whether a name is not a local variable or parameter where it is used."""
-        if identifier is not None and not self._declared_somewhere(text(identifier)):
+        if identifier is None:
             return True
-        scope = self.scope(identifier) if identifier is not None else None
-        return scope is None or scope.binding_of(identifier) is None  # type: ignore[arg-type]
+        key = identifier.id
+        found = self._not_local.get(key)
+        if found is None:
+            found = self._not_local[key] = self._is_not_local(identifier)
+        return found
+
+    def _is_not_local(self, identifier: Node) -> bool:
+        if not self._declared_somewhere(self.text(identifier)):
+            return True
+        scope = self.scope(identifier)
+        return scope is None or scope.binding_of(identifier) is None
 
     def _declared_somewhere(self, name: str) -> bool:
         """Whether an identifier `name` sits in a declaration of the file (a parameter,
@@ -161,6 +179,36 @@ class GoSyntax:
         return found
 
     # -- calls -------------------------------------------------------------------------
+
+    def arguments(self, call: Node) -> list[Node]:
+        """A call's arguments (comments left out); the same list every time: read only."""
+        found = self._arguments.get(call.id)
+        if found is None:
+            found = self._arguments[call.id] = arguments(call)
+        return found
+
+    def callee(self, call: Node) -> Callee | None:
+        """What a call's function, unparenthesized, names: `f` or `x.f` (None for a
+        call of anything else, and for what is not a call)."""
+        key = call.id
+        if key not in self._callees:
+            self._callees[key] = self._callee(call) if call.type == "call_expression" else None
+        return self._callees[key]
+
+    def _callee(self, call: Node) -> Callee | None:
+        written = call.child_by_field_name("function")
+        parenthesized = written is not None and written.type == "parenthesized_expression"
+        function = unparen(written)
+        if function is None:
+            return None
+        kind = function.type
+        if kind == "identifier":
+            return Callee(self.text(function), False, "", function, kind, parenthesized)
+        if kind not in _QUALIFIED:
+            return None
+        operand = function.child_by_field_name("operand") or function.child_by_field_name("package")
+        field = function.child_by_field_name("field") or function.child_by_field_name("name")
+        return Callee(self.text(field), True, self.text(operand), operand, kind, parenthesized)
 
     def calls_named(self, name: str, within: Node | None = None) -> list[Node]:
         """The calls whose function, unparenthesized, is `name` or `x.name`, in order."""
@@ -196,13 +244,21 @@ class GoSyntax:
     # -- C calls -----------------------------------------------------------------------
 
     @cached_property
-    def _c_selectors(self) -> list[Node]:
-        """Every selector `C.x` on the identifier `C`, in order."""
+    def _c_callees(self) -> list[tuple[Node, Node, Node]]:
+        """(call, selector, `C`) of every call whose function is a selector `C.x` on the
+        identifier `C`, in parentheses or not, in order."""
         found = []
         for operand in self.tokens.tokens("C"):
             selector = operand.parent if operand.type == "identifier" else None
-            if selector is not None and selector.type == "selector_expression":
-                found.append(selector)
+            if selector is None or selector.type != "selector_expression":
+                continue
+            parent = selector.parent
+            if parent is not None and parent.type == "call_expression":
+                call = parent if parent.child_by_field_name("function") == selector else None
+            else:
+                call = _call_of_function(selector)
+            if call is not None:
+                found.append((call, selector, operand))
         return found
 
     @cached_property
@@ -213,31 +269,33 @@ class GoSyntax:
         `c_function` tells them apart.
         """
         found = []
-        for function in self._c_selectors:
-            call = function.parent
-            if call is None or call.type != "call_expression":
-                continue
-            if call.child_by_field_name("function") != function:
-                continue
-            field = function.child_by_field_name("field")
+        for call, selector, operand in self._c_callees:
+            if selector.parent != call:
+                continue  # `(C.f)(x)`
+            field = selector.child_by_field_name("field")
             arguments = call.child_by_field_name("arguments")
             if field is None or field.type != "field_identifier":
                 continue
             if arguments is None or arguments.type != "argument_list":
                 continue
-            found.append((call, text(field), arguments))
+            name = self.text(field)
+            found.append((call, name, arguments))
+            # What `_c_function` would find: the selector is the function itself.
+            local = not self.not_local(operand)
+            called = None if local or is_c_type_name(name, self.c_typedefs) else name
+            self._c_functions[call.id] = called
         return found
 
     def c_function_calls(self) -> list[tuple[Node, str]]:
         """(call, name) of every call of a C function (conversions to C types left
         out), parenthesized functions (`(C.f)(x)`) included, in order."""
+        self.c_calls  # noqa: B018 (knows the names of most)
         found = []
-        for function in self._c_selectors:
-            call = _call_of_function(function)
-            name = self.c_function(call) if call is not None else None
+        for call, _, _ in self._c_callees:
+            name = self.c_function(call)
             if name is not None:
                 found.append((call, name))
-        return found  # type: ignore[return-value]
+        return found
 
     def c_function(self, call: Node) -> str | None:
         """`name` for a call `C.name(...)` that calls a C function (not a C type conversion)."""
@@ -253,10 +311,22 @@ class GoSyntax:
         if function is None or function.type != "selector_expression":
             return None
         operand = function.child_by_field_name("operand")
-        if operand is None or text(operand) != "C" or not self.not_local(operand):
+        if operand is None or self.text(operand) != "C" or not self.not_local(operand):
             return None
-        name = text(function.child_by_field_name("field"))
+        name = self.text(function.child_by_field_name("field"))
         return None if is_c_type_name(name, self.c_typedefs) else name
+
+
+@dataclass(frozen=True, slots=True)
+class Callee:
+    """The function a call names: `len` in `len(x)`, `unsafe.Pointer` in `unsafe.Pointer(p)`."""
+
+    name: str  # `len`, `Pointer`
+    qualified: bool  # `x.name` (a selector), not a bare `name`
+    qualifier: str  # the text of `x` ("" for a bare name)
+    local: Node | None  # the identifier a local variable could shadow: `len`, or `x`
+    kind: str  # identifier, selector_expression or qualified_type
+    parenthesized: bool  # `(x.name)(...)`
 
 
 def _call_of_function(function: Node) -> Node | None:

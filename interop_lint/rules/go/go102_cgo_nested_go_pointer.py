@@ -51,7 +51,6 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.pointers import c_function_calls, nested_go_pointers, pins_memory
-from interop_lint.analyzer.golang.syntax import arguments
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -67,7 +66,7 @@ class CgoNestedGoPointer(CgoRule):
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)
         for call, name in c_function_calls(file):
-            for argument in arguments(call):
+            for argument in file.syntax.arguments(call):
                 memory = nested_go_pointers(inference, argument)
                 if memory is None or pins_memory(file, call):
                     continue

@@ -12,6 +12,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from tree_sitter import Node
 
@@ -35,6 +36,8 @@ Locate = Callable[[tuple[int, int], tuple[int, int]], Location]
 
 CBINDGEN_MARK = b"Generated with cbindgen"
 _RECORD_TYPES = frozenset({"struct_specifier", "union_specifier"})
+_QUOTING = re.compile(r"[\"'\\]")
+_SHELL_WORD = re.compile(r"[^ \t\r\n]+")  # shlex's whitespace, nothing else
 _LIBRARY_FILE = re.compile(r"(?:^|/)lib(?P<name>[A-Za-z0-9_.+-]+?)\.(?:a|so|dylib)(?:\.[0-9.]+)?$")
 
 
@@ -204,11 +207,21 @@ def _include(node: Node, locate: Locate) -> CInclude | None:
 # -- #cgo directives ------------------------------------------------------------
 
 
-def _arguments(directive: CgoDirective) -> list[str]:
+def _arguments(directive: CgoDirective) -> tuple[str, ...]:
+    return _split(directive.values)
+
+
+@cache
+def _split(values: str) -> tuple[str, ...]:
+    """The words of a directive as a shell splits them (a package repeats its flags in
+    every file: split each text once). Without quotes or backslashes that is a split
+    on shlex's whitespace, without shlex's slow tokenizer."""
+    if not _QUOTING.search(values):
+        return tuple(_SHELL_WORD.findall(values))
     try:
-        return shlex.split(directive.values)
+        return tuple(shlex.split(values))
     except ValueError:
-        return directive.values.split()
+        return tuple(values.split())
 
 
 def _flag_values(directives: Iterable[CgoDirective], names: set[str], flag: str) -> list[str]:

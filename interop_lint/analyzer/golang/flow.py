@@ -263,23 +263,23 @@ def _alias_binding(file: GoFile, target: Node | None) -> Binding | None:
 def _escaping_closure(file: GoFile, read: Node, binding: Binding) -> Node | None:
     """The closure that captures `read` and leaves the function (returned, stored,
     sent, passed on), if there is one."""
-    node = read.parent
-    while node is not None and node.start_byte >= binding.scope.start_byte:
-        if node.type == "func_literal":
-            if node.start_byte <= binding.ident.start_byte:
-                return None  # declared in this closure: not captured
-            use = classify(file, carrier(file, node))
-            if isinstance(use, Assigned):
-                alias = _alias_binding(file, use.target)
-                if alias is None or alias.kind == "result":
-                    return node
-            elif (
-                use is not None
-                and (use.kind in ESCAPING or use.kind == UseKind.ARGUMENT)
-                and (use.call is None or not _is_immediate_call(use.call, node))
-            ):
+    scope = file.scope(read)
+    for node in scope.closures_around(read) if scope is not None else ():
+        if node.start_byte < binding.scope.start_byte:
+            break  # outside the variable's scope
+        if node.start_byte <= binding.ident.start_byte:
+            return None  # declared in this closure: not captured
+        use = classify(file, carrier(file, node))
+        if isinstance(use, Assigned):
+            alias = _alias_binding(file, use.target)
+            if alias is None or alias.kind == "result":
                 return node
-        node = node.parent
+        elif (
+            use is not None
+            and (use.kind in ESCAPING or use.kind == UseKind.ARGUMENT)
+            and (use.call is None or not _is_immediate_call(use.call, node))
+        ):
+            return node
     return None
 
 

@@ -162,6 +162,8 @@ def local_pinners(file: GoFile, inference: Inference) -> Iterator[tuple[Binding,
     if runtime is None:
         return
     wanted = f"{runtime}.Pinner"
+    if b"Pinner" not in file.source.data and wanted not in file.package.type_names:
+        return  # no type here or in the package's facts can be a Pinner
     for function in file.functions():
         scope = file.scope(function)
         for binding in scope.bindings() if scope is not None else ():

@@ -51,6 +51,7 @@ class GoFile:
         self.root = self.syntax.root
         self.imports = self.syntax.imports
         self._conversions: dict[int, tuple[TypeExpr, Node] | None] = {}
+        self._asked_package = False  # while a conversion is read: did the package decide?
 
     @classmethod
     def of(cls, ctx: RuleContext) -> GoFile | None:
@@ -130,16 +131,31 @@ class GoFile:
         node = unparen(node)
         if node is None:
             return None
-        if node.id not in self._conversions:
-            self._conversions[node.id] = self._conversion(node)
-        return self._conversions[node.id]
+        key = node.id
+        if key in self.syntax.conversions:
+            return self.syntax.conversions[key]
+        if key not in self._conversions:
+            self._asked_package = False
+            found = self._conversion(node)
+            if not self._asked_package:
+                # No fact of the package decided it: it holds in any package, and the
+                # index pass and the rules share it.
+                self.syntax.conversions[key] = found
+                return found
+            self._conversions[key] = found
+        return self._conversions[key]
+
+    def _package_constant(self, node: Node) -> int | None:
+        """`constant`, noting that the answer being built depends on the package."""
+        self._asked_package = True
+        return self.constant(node)
 
     def _conversion(self, node: Node) -> tuple[TypeExpr, Node] | None:
         if node.type == "type_conversion_expression":
             operand = node.child_by_field_name("operand")
             if operand is None:
                 return None
-            return type_expr(node.child_by_field_name("type"), self.constant), operand
+            return type_expr(node.child_by_field_name("type"), self._package_constant), operand
         if node.type != "call_expression":
             return None
         args = self.syntax.arguments(node)
@@ -155,9 +171,10 @@ class GoFile:
             if not self._not_local(callee.local):
                 return None
             name = callee.name
-            if name in BUILTIN_TYPES or self.package.is_type_name(name):
+            if name in BUILTIN_TYPES:
                 return named(name)
-            return None
+            self._asked_package = True
+            return named(name) if self.package.is_type_name(name) else None
         if callee is not None and callee.kind == "selector_expression":
             operand, package, name = callee.local, callee.qualifier, callee.name
             if operand is None or operand.type != "identifier" or not self._not_local(operand):
@@ -178,7 +195,7 @@ class GoFile:
         if is_deref(function) and parenthesized:
             return pointer_to(self._expression_as_type(function.child_by_field_name("operand")))
         if function.type.endswith("_type"):
-            return type_expr(function, self.constant)
+            return type_expr(function, self._package_constant)
         return None
 
     def _expression_as_type(self, node: Node | None) -> TypeExpr | None:
@@ -196,7 +213,7 @@ class GoFile:
         elif node.type in ("selector_expression", "qualified_type"):
             base = named("".join(self.syntax.text(node).split()))
         else:
-            base = type_expr(node, self.constant)
+            base = type_expr(node, self._package_constant)
         for _ in range(pointers):
             base = pointer_to(base)
         return base

@@ -29,6 +29,27 @@ class GoPackage:
         ordered = sorted(self.files, key=lambda f: f.imports_c)
         return {d.name: d.type for f in ordered for d in f.types}
 
+    @cached_property
+    def type_names(self) -> frozenset[str]:
+        """Every type name the package's declarations write (in types, fields, variables,
+        parameters and results): a type the GO analysis infers from the facts has one
+        of these names, or is written in the file it is inferred for."""
+        stack: list[TypeExpr | None] = []
+        for f in self.files:
+            stack += [d.type for d in f.types] + [v.type for v in f.variables]
+            for fn in f.functions:
+                stack += [*fn.params, *fn.results]
+        names = set()
+        while stack:
+            t = stack.pop()
+            if t is None:
+                continue
+            if t.name:
+                names.add(t.name)
+            stack.append(t.elem)
+            stack += [field.type for field in t.fields]
+        return frozenset(names)
+
     def lookup_type(self, name: str) -> TypeExpr | None:
         """The declared type of a type name of the package (`T`), or None."""
         return self._types.get(name)

@@ -94,6 +94,7 @@ class FunctionScope:
         self._by_name: dict[str, list[Binding]] = defaultdict(list)
         self._of_ident: dict[int, Binding] = {}
         self._declaring_ids: set[int] = set()
+        self._closures: list[Node] = []
         self._collect()
 
     # -- queries ---------------------------------------------------------------
@@ -127,6 +128,11 @@ class FunctionScope:
     def is_declaration(self, identifier: Node) -> bool:
         return identifier.id in self._declaring_ids
 
+    def closures_around(self, node: Node) -> list[Node]:
+        """The function literals of this function that contain `node`, innermost first."""
+        start, end = node.start_byte, node.end_byte
+        return [c for c in reversed(self._closures) if c.start_byte <= start and end <= c.end_byte]
+
     # -- building --------------------------------------------------------------
 
     def _add(self, binding: Binding) -> None:
@@ -142,6 +148,7 @@ class FunctionScope:
         tokens, function = self._tokens, self.function
         found = [t.parent for t in tokens.tokens("func", within=function)]
         found = [n for n in found if n is not None and n.type in FUNCTION_TYPES]
+        self._closures = [n for n in found if n.type == "func_literal"]
         for token in tokens.tokens(":=", within=function):
             parent = token.parent
             if parent is not None and parent.type in _COLON_EQUALS:

@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.nodes import TokenIndex
 from interop_lint.analyzer.golang.scope import Binding, FunctionScope
 from interop_lint.analyzer.golang.syntax import (
@@ -68,6 +69,8 @@ class GoSyntax:
         self._callees: dict[int, Callee | None] = {}
         self._arguments: dict[int, list[Node]] = {}
         self._not_local: dict[int, bool] = {}
+        # Conversions (see GoFile.conversion) whose answer no package fact decided.
+        self.conversions: dict[int, tuple[TypeExpr, Node] | None] = {}
 
     @classmethod
     def of(cls, source: SourceFile) -> GoSyntax:

@@ -44,7 +44,7 @@ def _condition_binds(condition: Node | None, name: str) -> bool:
     return False
 
 
-def _lets_of(block: Located) -> dict[str, list[Node]]:
+def lets_of(block: Located) -> dict[str, list[Node]]:
     """The `let` statements of a block by the names they bind, in order (computed once)."""
     key = ("lets", block.node.id)
     found = block.fragment.memo.get(key)
@@ -61,7 +61,7 @@ def _lets_of(block: Located) -> dict[str, list[Node]]:
 def binds_before(block: Located, child: Located, name: str) -> Located | None:
     """The last `let` of `name` in `block` before its statement `child`, if one."""
     found = None
-    for statement in _lets_of(block).get(name, ()):
+    for statement in lets_of(block).get(name, ()):
         if statement.start_byte >= child.node.start_byte:
             break
         found = statement

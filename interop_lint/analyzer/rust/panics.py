@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.rust.bindings import is_shadowed
+from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located, identifiers_named
 from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
 from interop_lint.analyzer.rust.types import base_name, type_arguments
@@ -122,12 +122,11 @@ def _array_declaration(use: Located, name: str) -> Node | None:
             return None
         if ancestor.type != "block":
             continue
-        for statement in ancestor.node.named_children:
+        for statement in lets_of(ancestor).get(name, ()):  # in order, computed once per block
             if statement.start_byte >= use.node.start_byte and ancestor.fragment is use.fragment:
                 break
             pattern = statement.child_by_field_name("pattern")
-            binds = pattern is not None and pattern.type == "identifier"
-            if statement.type == "let_declaration" and binds and pattern.text == name.encode():
+            if pattern is not None and pattern.type == "identifier":  # the first plain `let`
                 return statement.child_by_field_name("value")
     return None
 
@@ -141,30 +140,47 @@ def _indexing(expression: Located, limit: int = 40) -> str:
     return "…[" + " ".join((index.text or b"").decode("utf-8", "replace").split())[:limit] + "]"
 
 
-def calls_taking(argument: Located) -> list[str]:
+def calls_taking(argument: Located, anchor: Node | None = None) -> list[str]:
     """The calls a closure is handed to, innermost first: `[AssertUnwindSafe,
     catch_unwind]` for `catch_unwind(AssertUnwindSafe(|| ..))`, also through a
-    `let`: `let body = AssertUnwindSafe(|| ..); catch_unwind(body)`."""
+    `let`: `let body = AssertUnwindSafe(|| ..); catch_unwind(body)`.
+
+    `anchor`, a node of the closure's fragment known to hold it (its function,
+    say), is where parents are looked for from, instead of the tree's root.
+    """
     names: list[str] = []
     pending = [argument]
     while pending and len(names) < _MAX_WRAPPERS:
         current = pending.pop(0)
-        holder = current.parent()
+        holder = _parent(current, anchor if current.fragment is argument.fragment else None)
         if holder is not None and holder.type == "let_declaration":
             pattern = holder.field("pattern")
             if pattern is not None and pattern.type == "identifier":
                 pending += _later_arguments(holder, pattern.text)
             continue
-        call = holder.parent() if holder is not None else None
-        if holder is None or holder.type != "arguments" or call is None:
+        if holder is None or holder.type != "arguments":
             continue
-        if call.type != "call_expression":
+        call = _parent(holder, anchor if holder.fragment is argument.fragment else None)
+        if call is None or call.type != "call_expression":
             continue
         called = callee(call)
         if called is not None:
             names.append(called.path)
         pending.append(call)
     return names
+
+
+def _parent(located: Located, anchor: Node | None) -> Located | None:
+    """`located.parent()`, found by a descent from `anchor` when it holds the node
+    (tree-sitter finds a parent by a descent from the root: deep code pays each time)."""
+    node = located.node
+    current = anchor
+    while current is not None and current != node:
+        child = current.child_with_descendant(node)
+        if child == node:
+            return located.at(current)
+        current = child
+    return located.parent()
 
 
 def _later_arguments(declaration: Located, name: str) -> list[Located]:

@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import is_shadowed
-from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.body import Located, RustBodies, Spelled
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
@@ -166,6 +166,9 @@ def _may_use(node: Located) -> bool:
     return called is not None and called[0] in _USING_NAMES
 
 
+_FEW = 8  # names to look for in a `let` before reading its value
+
+
 def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:
     """Locals that hold a parameter's pointer: `let q = p.cast::<T>();` -> {q: p}."""
     copies: dict[str, str] = {}
@@ -175,6 +178,10 @@ def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:
         pattern, value = node.field("pattern"), node.field("value")
         if pattern is None or value is None or pattern.type != "identifier":
             continue
+        if len(parameters) + len(copies) <= _FEW:
+            spelled = Spelled(value.fragment.data, [(value.node.start_byte, value.node.end_byte)])
+            if not spelled.any_of(parameters | copies.keys()):
+                continue  # `pointer_of` names an identifier written in the value
         source = pointer_of(value)
         parameter = source if source in parameters else copies.get(source or "")
         if parameter is not None and pattern.text not in parameters:

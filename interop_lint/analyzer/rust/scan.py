@@ -26,6 +26,7 @@ from interop_lint.analyzer.rust.body import (
     Fragment,
     Located,
     RustBodies,
+    Spelled,
     macro_name,
 )
 from interop_lint.analyzer.rust.panics import calls_taking
@@ -59,9 +60,9 @@ _SITE_KINDS = (CALL, MACRO, INDEX)
 _BINDING_KINDS = (LET, BINDING)
 
 # A call, macro invocation or index expression that runs in a function:
-# (kind, node, its fragment, guards). The guards are the calls that run it in
-# a closure and the macros that hold it, innermost first (facts.PanicSite).
-Site = tuple[int, Node, Fragment, tuple[str, ...]]
+# (node, its fragment, guards). The guards are the calls that run it in a
+# closure and the macros that hold it, innermost first (facts.PanicSite).
+Site = tuple[Node, Fragment, tuple[str, ...]]
 
 
 @dataclass
@@ -69,25 +70,19 @@ class FunctionScan:
     """What runs in one function item of the file (not in functions inside it)."""
 
     data: bytes  # the file's
-    sites: list[Site] = field(default_factory=list)
+    sites: dict[int, list[Site]] = field(default_factory=dict)  # by kind: CALL, MACRO, INDEX
     returns: list[tuple[int, int]] = field(default_factory=list)  # `return ..` (file offsets)
     # Where patterns that bind names are (`let`, `if let`, match arms, closure
     # parameters, `for`), in the file.
     patterns: list[tuple[int, int]] = field(default_factory=list)
-    _binds: dict[str, bool] = field(default_factory=dict)
+    _spelled: Spelled | None = None
 
     def __contains__(self, name: object) -> bool:
-        """Whether a pattern of the function may bind `name` (its text is in one):
+        """Whether a pattern of the function may bind `name` (it is spelled in one):
         a name that is not is never bound again here (`bindings.is_shadowed`)."""
-        if not isinstance(name, str):
-            return False
-        found = self._binds.get(name)
-        if found is None:
-            wanted = name.encode()
-            found = self._binds[name] = any(
-                self.data.find(wanted, start, end) >= 0 for start, end in self.patterns
-            )
-        return found
+        if self._spelled is None:
+            self._spelled = Spelled(self.data, self.patterns)
+        return name in self._spelled
 
 
 @dataclass
@@ -123,9 +118,11 @@ class _Frame(NamedTuple):
     in_function: bool  # inside a function item of the file's tree (macros open there)
     in_item: bool  # inside a function or foreign block: items here are not the file's
     span: int  # the index of the innermost function item in `function_spans`, or -1
+    node: Node | None  # the function, closure, macro or foreign block
+    fragment: Fragment | None  # its fragment
 
 
-_TOP = _Frame(1 << 62, None, (), False, False, -1)
+_TOP = _Frame(1 << 62, None, (), False, False, -1, None, None)
 
 
 def scan(bodies: RustBodies) -> FileScan:
@@ -171,7 +168,10 @@ class _Sweep:
                 if kind not in kinds:
                     kinds.append(kind)
                 if holder is not None:
-                    holder.sites.append((kind, node, fragment, outer.guards))
+                    sites = holder.sites.get(kind)
+                    if sites is None:
+                        sites = holder.sites[kind] = []
+                    sites.append((node, fragment, outer.guards))
                 if kind == MACRO:
                     self._macro(node, fragment, outer)
             elif kind in _BINDING_KINDS:
@@ -189,7 +189,11 @@ class _Sweep:
                 if in_file and not outer.in_item:
                     result.items.append(node)
                 if kind == FOREIGN:
-                    stack.append(outer._replace(end=node.end_byte + shift, in_item=True))
+                    stack.append(
+                        outer._replace(
+                            end=node.end_byte + shift, in_item=True, node=node, fragment=fragment
+                        )
+                    )
 
     def _function(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
         result, in_file = self.result, fragment.host is None
@@ -202,7 +206,7 @@ class _Sweep:
         start, end = node.start_byte + fragment.shift, node.end_byte + fragment.shift
         span = len(result.function_spans)
         result.function_spans.append((start, end, node, in_file, outer.span))
-        self.stack.append(_Frame(end, scanned, (), in_file, True, span))
+        self.stack.append(_Frame(end, scanned, (), in_file, True, span, node, fragment))
 
     def _closure(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
         names: tuple[str, ...] = ()
@@ -213,14 +217,17 @@ class _Sweep:
                 outer.function.patterns.append(
                     (parameters.start_byte + shift, parameters.end_byte + shift)
                 )
-            names = tuple(calls_taking(Located(node, fragment)))
+            anchor = _anchor(outer, fragment)
+            names = tuple(calls_taking(Located(node, fragment), anchor))
         end = node.end_byte + fragment.shift
-        self.stack.append(outer._replace(end=end, guards=names + outer.guards))
+        frame = outer._replace(end=end, guards=names + outer.guards, node=node, fragment=fragment)
+        self.stack.append(frame)
 
     def _macro(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
         name = macro_name(node)
         end = node.end_byte + fragment.shift
-        self.stack.append(outer._replace(end=end, guards=(name, *outer.guards)))
+        guards = (name, *outer.guards)
+        self.stack.append(outer._replace(end=end, guards=guards, node=node, fragment=fragment))
         if not _opens(name, fragment, outer):
             return
         body = self.bodies.open(Located(node, fragment))
@@ -228,6 +235,11 @@ class _Sweep:
             self.opened[fragment].append(body)
             self.opened[body], self.kinds[body] = [], []
             self.fragment(body)  # its matches all lie inside this macro
+
+
+def _anchor(outer: _Frame, fragment: Fragment) -> Node:
+    """The innermost node known to hold what comes next, in `fragment`'s tree."""
+    return outer.node if outer.node is not None and outer.fragment is fragment else fragment.root
 
 
 def _opens(name: str, fragment: Fragment, outer: _Frame) -> bool:

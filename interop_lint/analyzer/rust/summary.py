@@ -8,6 +8,7 @@ out and taken back) and the ownership facts of the exports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -38,19 +39,16 @@ from interop_lint.analyzer.rust.ownership import (
     release_sites,
 )
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
-from interop_lint.analyzer.rust.scan import CALL, FunctionScan
+from interop_lint.analyzer.rust.scan import CALL, FunctionScan, Site
 from interop_lint.analyzer.rust.syntax import (
     impl_type_of,
     is_test_code,
 )
 from interop_lint.analyzer.source import SourceFile
 
-# Calls that may hand out or take back memory (ownership.py looks closer).
+# Calls that may hand out or take back memory (ownership.py looks closer), with
+# `ManuallyDrop::new`.
 _OWNERSHIP_CALLS = frozenset({"into_raw", "leak", "forget", "from_raw", "from_raw_parts"})
-
-
-def _may_own(name: str, qualifier: str | None) -> bool:
-    return name in _OWNERSHIP_CALLS or (name == "new" and qualifier == "ManuallyDrop")
 
 
 @dataclass
@@ -67,6 +65,27 @@ class _Found:
     _parameters: tuple[dict[str, tuple[int, Node]], bool] | None = None
     _types: dict[str, Node] | None = None
     _generics: set[str] | None = None
+    _owners: dict[str, str | None] = field(default_factory=dict)  # receiver types by name
+
+    def owner_of_receiver(self, receiver: Node, fragment: Fragment) -> str | None:
+        """`receiver_type` of a method's receiver, without looking further than needed."""
+        kind = receiver.type
+        if kind == "self":
+            return self.owner
+        if kind == "identifier":
+            name = text(receiver)
+            if name not in self.parameters():
+                return None  # only a parameter's type is known
+            if name not in self.scanned:  # never bound again: the same type everywhere
+                if name not in self._owners:
+                    self._owners[name] = self._receiver_type(Located(receiver, fragment))
+                return self._owners[name]
+        elif kind not in ("parenthesized_expression", "unary_expression"):
+            return None
+        return self._receiver_type(Located(receiver, fragment))
+
+    def _receiver_type(self, receiver: Located) -> str | None:
+        return receiver_type(receiver, self.owner, self.types(), self.generics(), self.scanned)
 
     def parameters(self) -> dict[str, tuple[int, Node]]:
         """Parameter name -> (position, type), for plain `name: Type` parameters."""
@@ -113,7 +132,7 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
     """
     bodies = bodies_of(source)
     scanned = bodies.scan
-    rank = scanned.kind_rank
+    kinds = sorted(scanned.kind_rank, key=scanned.kind_rank.__getitem__)  # panics in this order
     may_be_test = b"test" in source.data  # `#[test]`, `#[cfg(test)]`
     calls: dict[_CallKey, RustCall] = {}  # one object for equal calls
     summaries = {}
@@ -121,81 +140,71 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
         if may_be_test and is_test_code(function):
             continue
         into = _Found(function, impl_type_of(function), scanned.function(function))
-        sites = into.scanned.sites
-        for kind, node, fragment, guards in (
-            sorted(sites, key=lambda s: rank[s[0]]) if len(rank) > 1 else sites
-        ):
+        for kind in kinds:
+            sites = into.scanned.sites.get(kind, ())
             if kind == CALL:
-                _add_call(bodies, into, node, fragment, guards, calls)
+                _take_calls(bodies, into, sites, calls)
                 continue
-            found = panic_source(Located(node, fragment))
-            if found is not None:
-                location = bodies.span_location(found.start, found.at)
-                into.panics.append(PanicSite(found.what, location, guards))
+            for node, fragment, guards in sites:
+                found = panic_source(Located(node, fragment))
+                if found is not None:
+                    location = bodies.span_location(found.start, found.at)
+                    into.panics.append(PanicSite(found.what, location, guards))
         summaries[function.start_byte] = _summary(bodies, into, aliases)
     return summaries
 
 
-def _add_call(
-    bodies: RustBodies,
-    into: _Found,
-    node: Node,
-    fragment: Fragment,
-    guards: tuple[str, ...],
-    shared: dict[_CallKey, RustCall],
+def _take_calls(
+    bodies: RustBodies, into: _Found, sites: Iterable[Site], shared: dict[_CallKey, RustCall]
 ) -> None:
-    """A panic site, or a call the facts keep; also ownership and `catch_unwind` calls."""
-    called = raw_callee(node)
-    if called is None:
-        return
-    name, qualifier, receiver, _ = called
-    if name in PANIC_METHODS:
-        call = Located(node, fragment)
-        found = panic_source(call, callee(call))
-        if found is not None:
-            location = bodies.span_location(found.start, found.at)
-            into.panics.append(PanicSite(found.what, location, guards))
-            return
-    if _may_own(name, qualifier) or _names_a_function(node, bodies.source.data, fragment.shift):
-        into.ownership.append(Located(node, fragment))
-    if name == "catch_unwind":
-        into.runs_catch_unwind.append(Located(node, fragment))
-    if name[:1].isupper():
-        return  # `Some(..)`, `Point(..)`: not a function of the crate
-    if receiver is not None:
-        key = (name, _receiver_owner(into, receiver, fragment), True, guards)
-    else:
-        # `engine::parse()` names a module, `Engine::parse()` a type.
-        owner = into.owner if qualifier == "Self" else qualifier
-        key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
-    made = shared.get(key)
-    if made is None:
-        made = shared[key] = RustCall(*key)
-    into.calls.append((node, fragment, made))
+    """The panic sites among calls and the calls the facts keep; ownership and
+    `catch_unwind` calls for a closer look (one tight loop: calls are most nodes)."""
+    data, owner_of = bodies.source.data, into.owner_of_receiver
+    for node, fragment, guards in sites:
+        called = raw_callee(node)
+        if called is None:
+            continue
+        name, qualifier, receiver, function = called
+        if name in PANIC_METHODS and _took_panic(bodies, into, Located(node, fragment), guards):
+            continue
+        if (
+            name in _OWNERSHIP_CALLS
+            or (name == "new" and qualifier == "ManuallyDrop")
+            or _names_a_function(node, function, data, fragment.shift)
+        ):
+            into.ownership.append(Located(node, fragment))
+        if name == "catch_unwind":
+            into.runs_catch_unwind.append(Located(node, fragment))
+        if name[:1].isupper():
+            continue  # `Some(..)`, `Point(..)`: not a function of the crate
+        if receiver is not None:
+            key = (name, owner_of(receiver, fragment), True, guards)
+        else:
+            # `engine::parse()` names a module, `Engine::parse()` a type.
+            owner = into.owner if qualifier == "Self" else qualifier
+            key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
+        made = shared.get(key)
+        if made is None:
+            made = shared[key] = RustCall(*key)
+        into.calls.append((node, fragment, made))
 
 
-def _receiver_owner(into: _Found, receiver: Node, fragment: Fragment) -> str | None:
-    """`receiver_type` of a method's receiver, without looking further than needed."""
-    kind = receiver.type
-    if kind == "self":
-        return into.owner
-    if kind == "identifier":
-        if text(receiver) not in into.parameters():
-            return None  # only a parameter's type is known
-    elif kind not in ("parenthesized_expression", "unary_expression"):
-        return None
-    located = Located(receiver, fragment)
-    return receiver_type(located, into.owner, into.types(), into.generics(), into.scanned)
+def _took_panic(bodies: RustBodies, into: _Found, call: Located, guards: tuple[str, ...]) -> bool:
+    found = panic_source(call, callee(call))
+    if found is not None:
+        location = bodies.span_location(found.start, found.at)
+        into.panics.append(PanicSite(found.what, location, guards))
+    return found is not None
 
 
-def _names_a_function(call: Node, data: bytes, shift: int) -> bool:
-    """`.map(CString::into_raw)`: a path among the arguments."""
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None:
-        return False
-    if data.find(b"::", arguments.start_byte + shift, arguments.end_byte + shift) < 0:
+def _names_a_function(call: Node, function: Node, data: bytes, shift: int) -> bool:
+    """`.map(CString::into_raw)`: a path among the arguments (which follow `function`)."""
+    if data.find(b"::", function.end_byte + shift, call.end_byte + shift) < 0:
         return False  # a path has `::` in it
-    return any(a.type == "scoped_identifier" for a in arguments.named_children)
+    arguments = call.child_by_field_name("arguments")
+    return arguments is not None and any(
+        a.type == "scoped_identifier" for a in arguments.named_children
+    )
 
 
 def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> FunctionSummary:

@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -205,25 +206,62 @@ class _Exploit:
         return (os.system, ("touch pwned-by-cache",))
 
 
+def _forge(entry: Path, payload: bytes) -> None:
+    """Replace a cache file's payload, with a valid header and checksum."""
+    header = cache_module._HEADER
+    magic, salt, _, _ = header.unpack_from(entry.read_bytes())
+    checksum = hashlib.blake2b(payload, digest_size=16).digest()
+    entry.write_bytes(header.pack(magic, salt, len(payload), checksum) + payload)
+
+
+@pytest.mark.parametrize("level", ["pack", "entry", "run"])
 def test_a_forged_entry_cannot_run_code(
-    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, level: str
 ) -> None:
     cache = tmp_path / "cache"
     cold = _run(tree, cache)
-    payload = zlib.compress(pickle.dumps(_Exploit()))
-    header = cache_module._HEADER
-    for entry in _entries(cache):  # a well-formed entry of this version, checksum and all
-        magic, salt, _, _ = header.unpack_from(entry.read_bytes())
-        checksum = hashlib.blake2b(payload, digest_size=16).digest()
-        entry.write_bytes(header.pack(magic, salt, len(payload), checksum) + payload)
-    for run_file in (cache / "v1" / "runs").iterdir():
-        run_file.unlink()
+    exploit = pickle.dumps(_Exploit())
+    for pack in _entries(cache):
+        if level == "pack":
+            _forge(pack, exploit)
+        elif level == "entry":
+            keys = decode(pack.read_bytes()[cache_module._HEADER.size :])
+            _forge(pack, pickle.dumps(dict.fromkeys(keys, zlib.compress(exploit))))
+    for run_file in _entries(cache, "runs"):
+        if level == "run":
+            _forge(run_file, zlib.compress(exploit))
+        else:
+            run_file.unlink()
     monkeypatch.chdir(tmp_path)
     result = _run(tree, cache)
     assert not (tmp_path / "pwned-by-cache").exists()
     assert result.findings == cold.findings
     notes = [n for n in result.notifications if n.kind is NotificationKind.CACHE]
     assert notes and all("forbidden" in n.message for n in notes)
+
+
+def test_stale_packs_and_runs_of_other_versions_are_pruned(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _run(tree, cache)
+    old = [*_entries(cache), *_entries(cache, "runs")]
+    week_ago = time.time() - 8 * 24 * 3600
+    for path in old:
+        os.utime(path, (week_ago, week_ago))
+    _run(tree, cache, config=Config(panic_guards=("another_config",)))
+    assert not [p for p in old if p.exists()]
+
+
+def test_packs_are_folded_into_one_when_there_are_many(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    header = next(tree.rglob("*.h"))
+    text = header.read_text()
+    for n in range(cache_module.MAX_PACKS + 1):
+        header.write_text(text + f"\nint edit_{n}(void);\n")
+        _run(tree, cache)
+    assert len(_entries(cache)) == 1
+    result = _run(tree, cache)
+    assert result.statistics["files indexed"] == 0
+    assert _outcome(result) == _outcome(_run(tree, None))
 
 
 def test_decoding_refuses_anything_but_our_data() -> None:

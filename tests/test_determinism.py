@@ -102,3 +102,29 @@ def test_the_file_system_order_does_not_matter(
     cache = str(tmp_path / "cache")
     assert _reports(corpus, "--cache-dir", cache, "-j", "2") == forward
     assert _reports(corpus, "--cache-dir", cache) == forward
+
+
+def test_a_run_leaves_nothing_of_its_files_behind(corpus: Path) -> None:
+    """Per-file caches (trees, models) are dropped: memory stays flat across runs."""
+    import gc
+    import sys
+    import weakref
+
+    from interop_lint.analyzer.config import Config
+    from interop_lint.rules.registry import all_rules
+
+    def caches() -> list[weakref.WeakKeyDictionary]:  # type: ignore[type-arg]
+        return [
+            value
+            for name, module in list(sys.modules.items())
+            if name.startswith("interop_lint.") and module is not None
+            for value in vars(module).values()
+            if isinstance(value, weakref.WeakKeyDictionary)
+        ]
+
+    engine.run(engine.RunOptions(str(corpus), Config(), all_rules()))  # every module loaded
+    gc.collect()
+    before = [len(cache) for cache in caches()]  # what other tests may have left
+    engine.run(engine.RunOptions(str(corpus), Config(), all_rules()))
+    gc.collect()
+    assert before and [len(cache) for cache in caches()] == before

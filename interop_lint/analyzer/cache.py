@@ -2,8 +2,14 @@
 
     .interop-lint-cache/            (or --cache-dir; never with --no-cache)
       CACHEDIR.TAG, .gitignore      so backup tools and git leave it alone
-      v1/facts/ab/cdef...           one file per (file, content): its FileFacts
+      v1/facts/pack-...             facts entries, one pack per run that made any
       v1/runs/<run key>             the findings of the last run with these rules
+
+A facts entry is one file's FileFacts, keyed by (file, content). They are
+written in packs, one file per run: creating a file costs more than encoding
+a file's facts, and the pre-commit case reads about every entry anyway. A run
+reads every pack and keeps what it needs; past a few packs it writes what it
+used as one pack and deletes the others, which drops the stale entries.
 
 **Keys.** Every entry is keyed on a *salt*: the cache format, the tool's
 version, a digest of the tool's own code (every module of the package: a
@@ -27,14 +33,14 @@ Entries are compressed: smaller, and no snippet of the project's text shows
 up in a search of the tree.
 
 **Safety.** Every write goes to a temporary file in the same directory and
-is renamed over the entry (`os.replace`): a reader sees the old entry, the
-new one or none, never half of one, so concurrent runs need no locks (the
-last writer of an entry wins; both wrote correct data). A file that is
-truncated or from another version is a silent miss; one whose checksum does
-not match, or that does not decode to what it should, is a miss *and* a
-CACHE notification. Entries are decoded by an unpickler that only builds
-the tool's own dataclasses and enums and plain containers: a forged entry
-cannot run code.
+is renamed over its name (`os.replace`): a reader sees the old file, the new
+one or none, never half of one, so concurrent runs need no locks (packs have
+names of their own; of two runs writing one run entry the last wins, and
+both wrote correct data). A file that is truncated or from another version
+is a silent miss; one whose checksum does not match, or an entry that does
+not decode to what it should, is a miss *and* a CACHE notification.
+Entries are decoded by an unpickler that only builds the tool's own
+dataclasses and enums and plain containers: a forged entry cannot run code.
 """
 
 from __future__ import annotations
@@ -46,13 +52,14 @@ import gc
 import hashlib
 import importlib
 import io
+import itertools
 import os
 import pickle
 import struct
 import sys
-import tempfile
+import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +68,9 @@ from interop_lint.analyzer.findings import Finding, Notification, NotificationKi
 
 CACHE_DIRECTORY = ".interop-lint-cache"
 FORMAT = "v1"
+MAX_PACKS = 8
+STALE_SECONDS = 7 * 24 * 3600
+_TEMPORARY = itertools.count()
 _MAGIC = b"ILCACHE1"
 _HEADER = struct.Struct("<8s16sQ16s")  # magic, salt, payload length, payload digest
 _PACKAGE = "interop_lint"
@@ -82,7 +92,7 @@ _UNKNOWN = ("",)
 
 
 def _init_fields(cls: type) -> tuple[str, ...] | None:
-    """The fields a dataclass is rebuilt from by calling it, or None (pickle's default)."""
+    """The fields a dataclass is rebuilt from, or None (pickle's default way)."""
     found = _FIELDS.get(cls, _UNKNOWN)
     if found is not _UNKNOWN:
         return found
@@ -95,68 +105,116 @@ def _init_fields(cls: type) -> tuple[str, ...] | None:
     return names
 
 
+_BUILDERS: dict[type, Callable[..., Any]] = {}
+
+
+def _builder(cls: type) -> Callable[..., Any]:
+    """A function making an instance of `cls` from its field values.
+
+    For a slotted dataclass without `__post_init__` it fills the slots directly:
+    a frozen dataclass's `__init__` goes through `object.__setattr__` for each
+    field, twice as slow, and decoding the facts of a large project builds
+    hundreds of thousands of them."""
+    names = _init_fields(cls)
+    slots = getattr(cls, "__slots__", None)
+    if (
+        names is None
+        or not isinstance(slots, tuple)
+        or set(slots) != set(names)
+        or hasattr(cls, "__post_init__")
+    ):
+        return cls
+    # As dataclasses does: generated code, one statement per field, no loop.
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    for number, name in enumerate(names):
+        namespace[f"set{number}"] = getattr(cls, name).__set__
+    parameters = ", ".join(f"v{number}" for number in range(len(names)))
+    body = "".join(f"    set{number}(o, v{number})\n" for number in range(len(names)))
+    exec(f"def build({parameters}):\n    o = new(cls)\n{body}    return o\n", namespace)
+    return namespace["build"]
+
+
+def _build(cls: type, values: tuple[Any, ...]) -> Any:
+    """What a pickled dataclass calls to come back (see _Pickler)."""
+    builder = _BUILDERS.get(cls)
+    if builder is None:
+        builder = _BUILDERS[cls] = _builder(cls)
+    return builder(*values)
+
+
 class _Pickler(pickle.Pickler):
-    """Our dataclasses as `(cls, (field values))`: a call to rebuild, several times
-    faster to load than pickle's default `__setstate__` per object."""
+    """Our dataclasses as `_build(cls, (field values))`: several times faster to
+    load than pickle's default, a `__setstate__` call per object."""
 
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
         names = _init_fields(cls)
         if names is None:
             return NotImplemented
-        return cls, tuple([getattr(obj, name) for name in names])
+        return _build, (cls, tuple([getattr(obj, name) for name in names]))
+
+
+_ALLOWED: dict[tuple[str, str], Any] = {}
 
 
 class _Unpickler(pickle.Unpickler):
     """Builds only the tool's dataclasses and enums, and plain containers."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == "builtins" and name in _ALLOWED_BUILTINS:
-            return getattr(__import__("builtins"), name)
-        if (module == _PACKAGE or module.startswith(_PACKAGE_PREFIX)) and "." not in name:
-            try:
-                loaded = sys.modules.get(module) or importlib.import_module(module)
-            except ImportError:
-                raise CorruptEntry(f"refers to a module that does not exist: {module}") from None
-            value = getattr(loaded, name, None)
-            if isinstance(value, type) and (
-                dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)
-            ):
-                return value
-        raise CorruptEntry(f"refers to a forbidden name: {module}.{name}")
+        found = _ALLOWED.get((module, name))
+        if found is None:
+            found = _ALLOWED[module, name] = _allowed(module, name)
+        return found
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building many objects triggers the cycle collector over and over (4x slower)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def _allowed(module: str, name: str) -> Any:
+    if module == "builtins" and name in _ALLOWED_BUILTINS:
+        return getattr(__import__("builtins"), name)
+    if module == __name__ and name == "_build":
+        return _build  # it only calls what this unpickler allowed
+    if (module == _PACKAGE or module.startswith(_PACKAGE_PREFIX)) and "." not in name:
+        try:
+            loaded = sys.modules.get(module) or importlib.import_module(module)
+        except ImportError:
+            raise CorruptEntry(f"refers to a module that does not exist: {module}") from None
+        value = getattr(loaded, name, None)
+        if isinstance(value, type) and (
+            dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)
+        ):
+            return value
+    raise CorruptEntry(f"refers to a forbidden name: {module}.{name}")
 
 
 def encode(value: object, *, compress: bool = False) -> bytes:
     buffer = io.BytesIO()
-    with _collector_paused():
+    # The cycle collector, triggered over and over by the many new objects,
+    # would make this 4x slower; nothing made here is garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    finally:
+        if enabled:
+            gc.enable()
     data = buffer.getvalue()
     return zlib.compress(data, 1) if compress else data
 
 
 def decode(payload: bytes, *, compressed: bool = False) -> Any:
     """Raises CorruptEntry for anything but what `encode` made."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         if compressed:
             payload = zlib.decompress(payload)
-        with _collector_paused():
-            return _Unpickler(io.BytesIO(payload)).load()
+        return _Unpickler(io.BytesIO(payload)).load()
     except CorruptEntry:
         raise
     except Exception as error:  # any damage: EOF, bad opcode, a class's own error
         raise CorruptEntry(f"{type(error).__name__}: {error}") from None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # -- keys -------------------------------------------------------------------------
@@ -241,20 +299,84 @@ class Cache:
         self._base = os.path.join(directory, FORMAT)
         self._prepared = False
         self.writable = True
+        self._packs: list[str] | None = None  # the packs read
+        self._entries: dict[str, bytes] = {}  # facts key -> encoded facts, from the packs
+        self._new: dict[str, bytes] = {}  # made by this run
+        self._used: set[str] = set()
 
-    # facts
+    # -- facts: packs of entries ---------------------------------------------------
 
-    def _facts_path(self, key: str) -> str:
-        return os.path.join(self._base, "facts", key[:2], key[2:])
+    @property
+    def _facts_directory(self) -> str:
+        return os.path.join(self._base, "facts")
+
+    def _load_packs(self) -> None:
+        if self._packs is not None:
+            return
+        self._packs = []
+        try:
+            names = sorted(os.listdir(self._facts_directory))
+        except OSError:
+            return
+        for name in names:
+            if not name.startswith("pack-"):
+                continue
+            path = os.path.join(self._facts_directory, name)
+            table = self._read(path, dict, compressed=False)
+            if table is None:
+                _prune_if_old(path)  # another version's, or another config's
+                continue
+            self._packs.append(path)
+            for key, payload in table.items():
+                if isinstance(key, str) and isinstance(payload, bytes):
+                    self._entries.setdefault(key, payload)
 
     def load(self, key: str, expected: type) -> Any:
         """The facts stored under `key`, or None."""
-        return self._read(self._facts_path(key), expected)
+        self._load_packs()
+        payload = self._entries.get(key)
+        if payload is None:
+            return None
+        try:
+            value = decode(payload, compressed=True)
+        except CorruptEntry as error:
+            value = error
+        if not isinstance(value, expected):
+            why = str(value) if isinstance(value, CorruptEntry) else "not a facts entry"
+            self._entries.pop(key, None)
+            self._corrupt(f"facts entry {key}", why)
+            return None
+        self._used.add(key)
+        return value
 
-    def store(self, key: str, value: object) -> None:
-        self._write(self._facts_path(key), value)
+    def store(self, key: str, payload: bytes) -> None:
+        """Keep `payload` (from `encode(facts, compress=True)`) for `flush`."""
+        self._new[key] = payload
 
-    # runs
+    def flush(self) -> None:
+        """Write this run's new entries as one pack (one file, however many entries).
+
+        Past MAX_PACKS packs, the entries this run used and made are written as
+        one pack instead and the packs read are deleted: stale entries go with
+        them. A concurrent run that loses a pack it was about to read recomputes."""
+        self._load_packs()
+        assert self._packs is not None
+        if len(self._packs) + bool(self._new) > MAX_PACKS:
+            table = {key: self._entries[key] for key in sorted(self._used)}
+            table.update(self._new)
+            if self._write_pack(table):
+                for path in self._packs:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+        elif self._new:
+            self._write_pack(self._new)
+        self._new = {}
+
+    def _write_pack(self, table: dict[str, bytes]) -> bool:
+        name = f"pack-{time.time_ns():x}-{os.getpid()}-{next(_TEMPORARY)}"
+        return self._write(os.path.join(self._facts_directory, name), table, compress=False)
+
+    # -- runs ----------------------------------------------------------------------
 
     def _run_path(self, rules: list[str]) -> str:
         # One entry per project and rule selection: a pre-commit hook with --select
@@ -265,59 +387,67 @@ class Cache:
         return os.path.join(self._base, "runs", name)
 
     def load_run(self, rules: list[str]) -> RunRecord | None:
-        return self._read(self._run_path(rules), RunRecord)
+        return self._read(self._run_path(rules), RunRecord, compressed=True)
 
     def store_run(self, rules: list[str], record: RunRecord) -> None:
-        self._write(self._run_path(rules), record)
+        path = self._run_path(rules)
+        if self._write(path, record, compress=True):
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(os.path.dirname(path)):
+                    if entry.path != path:
+                        _prune_if_old(entry.path)
 
-    # files
+    # -- files ---------------------------------------------------------------------
 
-    def _read(self, path: str, expected: type) -> Any:
+    def _read(self, path: str, expected: type, *, compressed: bool) -> Any:
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError:
             return None
         if len(data) < _HEADER.size:
-            return None  # truncated (or being written by a writer without rename)
+            return None  # truncated
         magic, salt, length, checksum = _HEADER.unpack_from(data)
         if magic != _MAGIC or salt != self.salt:
-            return None  # another version's entry (the key should have differed)
+            return None  # another version's entry (the name should have differed)
         payload = data[_HEADER.size :]
         if len(payload) != length:
             return None  # truncated
+        shown = os.path.relpath(path, self.directory).replace(os.sep, "/")
         if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-            self._corrupt(path, "its checksum does not match")
+            self._corrupt(shown, "its checksum does not match", path)
             return None
         try:
-            value = decode(payload, compressed=True)
+            value = decode(payload, compressed=compressed)
         except CorruptEntry as error:
-            self._corrupt(path, str(error))
+            self._corrupt(shown, str(error), path)
             return None
         if not isinstance(value, expected):
-            self._corrupt(path, f"it holds a {type(value).__name__}, not a {expected.__name__}")
+            why = f"it holds a {type(value).__name__}, not a {expected.__name__}"
+            self._corrupt(shown, why, path)
             return None
         return value
 
-    def _corrupt(self, path: str, why: str) -> None:
-        shown = os.path.relpath(path, self.directory).replace(os.sep, "/")
+    def _corrupt(self, what: str, why: str, path: str | None = None) -> None:
         self.notifications.append(
             Notification(
                 "",
                 0,
                 NotificationKind.CACHE,
-                f"ignored the corrupt cache entry {CACHE_DIRECTORY}/{shown}: {why}",
+                f"ignored a corrupt cache entry ({CACHE_DIRECTORY}: {what}): {why}",
             )
         )
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
     def _prepare(self) -> bool:
         if self._prepared:
             return self.writable
         self._prepared = True
         try:
-            os.makedirs(self._base, exist_ok=True)
+            for directory in (self._facts_directory, os.path.join(self._base, "runs")):
+                os.makedirs(directory, exist_ok=True)
             for name, text in (
                 ("CACHEDIR.TAG", _CACHEDIR_TAG),
                 (".gitignore", "# Created by interop-lint.\n*\n"),
@@ -329,18 +459,18 @@ class Cache:
             self.writable = False
         return self.writable
 
-    def _write(self, path: str, value: object) -> None:
+    def _write(self, path: str, value: object, *, compress: bool) -> bool:
         if not self._prepare():
-            return
-        payload = encode(value, compress=True)
+            return False
+        payload = encode(value, compress=compress)
         header = _HEADER.pack(
             _MAGIC, self.salt, len(payload), hashlib.blake2b(payload, digest_size=16).digest()
         )
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
             _atomic_write(path, header + payload)
         except OSError:
-            pass  # a full disk or a read-only tree: the run goes on without caching
+            return False  # a full disk or a read-only tree: the run goes on without caching
+        return True
 
 
 _CACHEDIR_TAG = (
@@ -350,10 +480,22 @@ _CACHEDIR_TAG = (
 )
 
 
+def _prune_if_old(path: str) -> None:
+    """Delete a file no run has written for a week: the cache of an old version
+    of the tool or of the config, or a temporary file of a run that was killed."""
+    with contextlib.suppress(OSError):
+        if time.time() - os.stat(path).st_mtime > STALE_SECONDS:
+            os.unlink(path)
+
+
 def _atomic_write(path: str, data: bytes) -> None:
-    """Write to a temporary file next to `path`, then rename it over `path`."""
-    directory = os.path.dirname(path)
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    """Write to a temporary file next to `path`, then rename it over `path`.
+
+    The temporary name is this process's own (pid and a counter), created
+    exclusively: two runs, or two workers of one run, never share one."""
+    directory, name = os.path.split(path)
+    temporary = os.path.join(directory, f".tmp-{os.getpid()}-{next(_TEMPORARY)}-{name}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o644)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -362,3 +504,6 @@ def _atomic_write(path: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)

@@ -57,6 +57,7 @@ class Run:
         self.sources = [SourceFile.read(root, f.path, f.kind) for f in found]
         self.rust = [s for s in self.sources if s.kind is FileKind.RUST]
         self.times: dict[str, float] = {}
+        self.by_rule: dict[str, float] = {}
 
     def _timed(self, phase: str, work: Callable[[], object]) -> None:
         if self.profile == phase:
@@ -79,8 +80,16 @@ class Run:
 
         def check(family: str) -> Callable[[], object]:
             chosen = [r for r in rules if r.id.startswith(family) and FileKind.RUST in r.file_kinds]
-            pairs = zip(self.rust, rust_facts, strict=True)
-            return lambda: [found.extend(check_file(s, f, index, chosen)[0]) for s, f in pairs]
+
+            def each_file_each_rule() -> None:  # as the engine runs them, timed per rule
+                for source, facts in zip(self.rust, rust_facts, strict=True):
+                    for rule in chosen:
+                        start = time.process_time()
+                        found.extend(check_file(source, facts, index, [rule])[0])
+                        spent = time.process_time() - start
+                        self.by_rule[rule.id] = self.by_rule.get(rule.id, 0.0) + spent
+
+            return each_file_each_rule
 
         self._timed("rs", check("RS"))
         self._timed("xl", check("XL"))
@@ -94,6 +103,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", choices=PHASES, help="cProfile this phase (last run)")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--by-rule", action="store_true", help="also the time of each rule")
     options = parser.parse_args()
     gc.set_threshold(100_000, *gc.get_threshold()[1:])
     with tempfile.TemporaryDirectory() as scratch:
@@ -101,6 +111,7 @@ def main() -> None:
         if options.copies:
             root = _copies(root, options.copies, Path(scratch))
         best: dict[str, float] = {}
+        best_rules: dict[str, float] = {}
         findings = files = size = 0
         run = None
         for _ in range(options.repeat):
@@ -109,12 +120,17 @@ def main() -> None:
             files, size = len(run.rust), sum(len(s.data) for s in run.rust)
             for phase, seconds in run.times.items():
                 best[phase] = min(best.get(phase, seconds), seconds)
+            for rule, seconds in run.by_rule.items():
+                best_rules[rule] = min(best_rules.get(rule, seconds), seconds)
     floor = best["parse"]
     print(f"{files} Rust files, {size / 1e6:.2f} MB, {findings} findings (RS + XL on Rust files)")
     for phase in PHASES:
         print(f"  {phase:8} {best[phase] * 1000:9.1f} ms  {best[phase] / floor:5.2f}x parse")
     rest = best["extract"] + best["rs"] + best["xl"]
     print(f"  {'all':8} {rest * 1000:9.1f} ms  {rest / floor:5.2f}x parse (without parsing)")
+    if options.by_rule:
+        for rule, seconds in sorted(best_rules.items()):
+            print(f"    {rule:6} {seconds * 1000:9.1f} ms  {seconds / floor:5.2f}x parse")
     if options.profile and run is not None:
         stats = pstats.Stats(run.profiler, stream=sys.stdout)
         stats.sort_stats("tottime").print_stats(options.top)

@@ -22,11 +22,11 @@ from interop_lint.analyzer.rust.body import Located, RustBodies, Spelled
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
-    raw_callee,
     strip,
     unary_operand,
     unary_operator,
 )
+from interop_lint.analyzer.rust.scan import CALL, DEREF, FileScan
 from interop_lint.analyzer.rust.types import TypeNames
 
 # `Type::function(p, ..)` calls that read or free through their first argument.
@@ -133,15 +133,16 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     scanned = bodies.scan  # every call, `let` and `*p` of the file, in file order
     first = bisect_left(scanned.use_starts, body.start_byte)
     last = bisect_left(scanned.use_starts, body.end_byte)
-    nodes = [Located(node, fragment) for node, fragment in scanned.uses[first:last]]
+    uses = scanned.uses[first:last]
+    nodes = [Located(node, fragment) for node, fragment, _ in uses]
     copies = _copies(nodes, parameters)
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
     for local, parameter in copies.items():
         groups[parameter].add(local)
     bound = bodies.scan.function(function)  # the names it may bind
     found = []
-    for node in nodes:
-        if not _may_use(node):
+    for node, (_, _, kind) in zip(nodes, uses, strict=True):
+        if not _may_use(node, kind, scanned):
             continue
         for name, target in _used_pointers(node):
             parameter = name if name in parameters else copies.get(name)
@@ -155,14 +156,13 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     return found
 
 
-def _may_use(node: Located) -> bool:
+def _may_use(node: Located, kind: int, scanned: FileScan) -> bool:
     """Whether `_used_pointers` can find something in `node`, by its kind and name."""
-    if node.type == "unary_expression":
-        operator = node.node.child(0)
-        return operator is not None and operator.type == "*"
-    if node.type != "call_expression":
+    if kind == DEREF:
+        return True
+    if kind != CALL:
         return False
-    called = raw_callee(node.node)
+    called = scanned.callee_of(node.node)
     return called is not None and called[0] in _USING_NAMES
 
 

@@ -29,6 +29,7 @@ from interop_lint.analyzer.rust.body import (
     Spelled,
     macro_name,
 )
+from interop_lint.analyzer.rust.expressions import RawCallee, raw_callee
 from interop_lint.analyzer.rust.panics import calls_taking
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
@@ -56,6 +57,7 @@ _PATTERNS = (
 _QUERY = "\n".join(f"({node}) @node" for _, node in _PATTERNS)
 _KINDS = tuple(kind for kind, _ in _PATTERNS)
 _USE_KINDS = (CALL, LET, DEREF)
+_UNKNOWN = object()
 _SITE_KINDS = (CALL, MACRO, INDEX)
 _BINDING_KINDS = (LET, BINDING)
 
@@ -92,8 +94,9 @@ class FileScan:
     functions: list[Node] = field(default_factory=list)  # every function item of the file tree
     of_function: dict[int, FunctionScan] = field(default_factory=dict)  # by start byte
     calls: list[tuple[Node, Fragment]] = field(default_factory=list)  # all, in functions or not
-    # Every call, `let` and dereference (`*p`), in file order (pointers.pointer_uses).
-    uses: list[tuple[Node, Fragment]] = field(default_factory=list)
+    # Every call, `let` and dereference (`*p`) with its kind, in file order
+    # (pointers.pointer_uses).
+    uses: list[tuple[Node, Fragment, int]] = field(default_factory=list)
     use_starts: list[int] = field(default_factory=list)  # in the file
     # The order in which the facts list a function's panic sites by kind: the
     # kinds in the order they first occur, in the file's tree, then in its
@@ -103,6 +106,15 @@ class FileScan:
     # node, whether it is the file's, index of the function it is in or -1), in
     # file order.
     function_spans: list[tuple[int, int, Node, bool, int]] = field(default_factory=list)
+
+    _callees: dict[int, RawCallee | None] = field(default_factory=dict)
+
+    def callee_of(self, call: Node) -> RawCallee | None:
+        """`expressions.raw_callee` of a call of the file, worked out once."""
+        found = self._callees.get(call.id, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._callees[call.id] = raw_callee(call)
+        return found  # type: ignore[return-value]
 
     def function(self, function: Node) -> FunctionScan:
         found = self.of_function.get(function.start_byte)
@@ -120,6 +132,11 @@ class _Frame(NamedTuple):
     span: int  # the index of the innermost function item in `function_spans`, or -1
     node: Node | None  # the function, closure, macro or foreign block
     fragment: Fragment | None  # its fragment
+
+    def inner(self, end: int, guards: tuple[str, ...], node: Node, fragment: Fragment) -> _Frame:
+        """A closure or macro inside this frame."""
+        function, in_function, in_item = self.function, self.in_function, self.in_item
+        return _Frame(end, function, guards, in_function, in_item, self.span, node, fragment)
 
 
 _TOP = _Frame(1 << 62, None, (), False, False, -1, None, None)
@@ -160,7 +177,7 @@ class _Sweep:
             outer = stack[-1]
             holder = outer.function
             if kind in _USE_KINDS:
-                result.uses.append((node, fragment))
+                result.uses.append((node, fragment, kind))
                 result.use_starts.append(start)
                 if kind == CALL:
                     result.calls.append((node, fragment))
@@ -189,10 +206,9 @@ class _Sweep:
                 if in_file and not outer.in_item:
                     result.items.append(node)
                 if kind == FOREIGN:
+                    end = node.end_byte + shift
                     stack.append(
-                        outer._replace(
-                            end=node.end_byte + shift, in_item=True, node=node, fragment=fragment
-                        )
+                        outer._replace(end=end, in_item=True, node=node, fragment=fragment)
                     )
 
     def _function(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
@@ -220,14 +236,13 @@ class _Sweep:
             anchor = _anchor(outer, fragment)
             names = tuple(calls_taking(Located(node, fragment), anchor))
         end = node.end_byte + fragment.shift
-        frame = outer._replace(end=end, guards=names + outer.guards, node=node, fragment=fragment)
-        self.stack.append(frame)
+        self.stack.append(outer.inner(end, names + outer.guards, node, fragment))
 
     def _macro(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
         name = macro_name(node)
         end = node.end_byte + fragment.shift
         guards = (name, *outer.guards)
-        self.stack.append(outer._replace(end=end, guards=guards, node=node, fragment=fragment))
+        self.stack.append(outer.inner(end, guards, node, fragment))
         if not _opens(name, fragment, outer):
             return
         body = self.bodies.open(Located(node, fragment))

@@ -22,7 +22,7 @@ from interop_lint.analyzer.rust.body import (
     bodies_of,
     identifiers_named,
 )
-from interop_lint.analyzer.rust.expressions import block_tail, callee, raw_callee
+from interop_lint.analyzer.rust.expressions import block_tail, callee
 from interop_lint.analyzer.rust.facts import (
     Allocation,
     PanicSite,
@@ -159,9 +159,9 @@ def _take_calls(
 ) -> None:
     """The panic sites among calls and the calls the facts keep; ownership and
     `catch_unwind` calls for a closer look (one tight loop: calls are most nodes)."""
-    data, owner_of = bodies.source.data, into.owner_of_receiver
+    data, owner_of, callee_of = bodies.source.data, into.owner_of_receiver, bodies.scan.callee_of
     for node, fragment, guards in sites:
-        called = raw_callee(node)
+        called = callee_of(node)
         if called is None:
             continue
         name, qualifier, receiver, function = called

@@ -26,7 +26,7 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operand,
     unary_operator,
 )
-from interop_lint.analyzer.rust.scan import CALL, DEREF, FileScan
+from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, FileScan
 from interop_lint.analyzer.rust.types import TypeNames
 
 # `Type::function(p, ..)` calls that read or free through their first argument.
@@ -134,16 +134,16 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     first = bisect_left(scanned.use_starts, body.start_byte)
     last = bisect_left(scanned.use_starts, body.end_byte)
     uses = scanned.uses[first:last]
-    nodes = [Located(node, fragment) for node, fragment, _ in uses]
-    copies = _copies(nodes, parameters)
+    candidates = [Located(n, f) for n, f, kind in uses if _may_use(n, kind, scanned)]
+    if not candidates:
+        return []
+    copies = _copies([Located(n, f) for n, f, kind in uses if kind == LET], parameters)
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
     for local, parameter in copies.items():
         groups[parameter].add(local)
     bound = bodies.scan.function(function)  # the names it may bind
     found = []
-    for node, (_, _, kind) in zip(nodes, uses, strict=True):
-        if not _may_use(node, kind, scanned):
-            continue
+    for node in candidates:
         for name, target in _used_pointers(node):
             parameter = name if name in parameters else copies.get(name)
             if parameter is None:
@@ -156,13 +156,13 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     return found
 
 
-def _may_use(node: Located, kind: int, scanned: FileScan) -> bool:
+def _may_use(node: Node, kind: int, scanned: FileScan) -> bool:
     """Whether `_used_pointers` can find something in `node`, by its kind and name."""
     if kind == DEREF:
         return True
     if kind != CALL:
         return False
-    called = scanned.callee_of(node.node)
+    called = scanned.callee_of(node)
     return called is not None and called[0] in _USING_NAMES
 
 

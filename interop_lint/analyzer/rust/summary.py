@@ -65,7 +65,8 @@ class _Found:
     _parameters: tuple[dict[str, tuple[int, Node]], bool] | None = None
     _types: dict[str, Node] | None = None
     _generics: set[str] | None = None
-    _owners: dict[str, str | None] = field(default_factory=dict)  # receiver types by name
+    # Receiver types by name, for names no pattern of the function binds.
+    _owners: dict[bytes, str | None] = field(default_factory=dict)
 
     def owner_of_receiver(self, receiver: Node, fragment: Fragment) -> str | None:
         """`receiver_type` of a method's receiver, without looking further than needed."""
@@ -73,13 +74,16 @@ class _Found:
         if kind == "self":
             return self.owner
         if kind == "identifier":
-            name = text(receiver)
+            written = receiver.text or b""
+            if written in self._owners:
+                return self._owners[written]
+            name = written.decode("utf-8", errors="replace")
             if name not in self.parameters():
-                return None  # only a parameter's type is known
+                self._owners[written] = None  # only a parameter's type is known
+                return None
             if name not in self.scanned:  # never bound again: the same type everywhere
-                if name not in self._owners:
-                    self._owners[name] = self._receiver_type(Located(receiver, fragment))
-                return self._owners[name]
+                found = self._owners[written] = self._receiver_type(Located(receiver, fragment))
+                return found
         elif kind not in ("parenthesized_expression", "unary_expression"):
             return None
         return self._receiver_type(Located(receiver, fragment))
@@ -167,10 +171,12 @@ def _take_calls(
         name, qualifier, receiver, function = called
         if name in PANIC_METHODS and _took_panic(bodies, into, Located(node, fragment), guards):
             continue
+        shift = fragment.shift  # a path among the arguments (after `function`) has `::`
+        names_path = data.find(b"::", function.end_byte + shift, node.end_byte + shift) >= 0
         if (
             name in _OWNERSHIP_CALLS
             or (name == "new" and qualifier == "ManuallyDrop")
-            or _names_a_function(node, function, data, fragment.shift)
+            or (names_path and _names_a_function(node))
         ):
             into.ownership.append(Located(node, fragment))
         if name == "catch_unwind":
@@ -197,10 +203,8 @@ def _took_panic(bodies: RustBodies, into: _Found, call: Located, guards: tuple[s
     return found is not None
 
 
-def _names_a_function(call: Node, function: Node, data: bytes, shift: int) -> bool:
-    """`.map(CString::into_raw)`: a path among the arguments (which follow `function`)."""
-    if data.find(b"::", function.end_byte + shift, call.end_byte + shift) < 0:
-        return False  # a path has `::` in it
+def _names_a_function(call: Node) -> bool:
+    """`.map(CString::into_raw)`: a path among the arguments."""
     arguments = call.child_by_field_name("arguments")
     return arguments is not None and any(
         a.type == "scoped_identifier" for a in arguments.named_children

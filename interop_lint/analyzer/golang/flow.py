@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import callee, outer_paren, unparen
+from interop_lint.analyzer.golang.syntax import unparen
 from interop_lint.analyzer.parsing import text
 
 _MAX_ALIASES = 64
@@ -113,8 +113,8 @@ def _follow(
                 if captured is not None:
                     flow.uses.append(Use(UseKind.CAPTURED, read, target=captured))
             continue
-        top = carrier(file, work.pop())
-        use = classify(file, top)
+        top, parent = _carrier(file, work.pop())
+        use = classify(file, top, parent)
         if isinstance(use, Assigned):
             binding = _alias_binding(file, use.target)
             if binding is None:
@@ -132,21 +132,34 @@ def carrier(file: GoFile, node: Node) -> Node:
     """The outermost expression that still carries `node`'s value (the same memory):
     through parentheses, conversions (`unsafe.Pointer(x)`, `(*C.char)(x)`,
     `C.uintptr_t(x)`), `unsafe.Slice(x, n)`/`unsafe.Add(x, n)`, and slicing `x[:n]`."""
-    current = outer_paren(node)
+    return _carrier(file, node)[0]
+
+
+def _carrier(file: GoFile, node: Node) -> tuple[Node, Node | None]:
+    """`carrier`, and its parent (each parent is looked up once: tree-sitter finds a
+    node's parent walking down from the root)."""
+    current, parent = _outside_parentheses(node)
     for _ in range(64):
-        parent = current.parent
         if parent is None:
-            return current
+            return current, None
         if parent.type == "type_conversion_expression" or (
             parent.type == "slice_expression" and parent.child_by_field_name("operand") == current
         ):
-            current = outer_paren(parent)
+            current, parent = _outside_parentheses(parent)
             continue
         call = parent.parent if parent.type == "argument_list" else None
         if call is None or not _carries(file, call, current):
-            return current
-        current = outer_paren(call)
-    return current
+            return current, parent
+        current, parent = _outside_parentheses(call)
+    return current, current.parent
+
+
+def _outside_parentheses(node: Node) -> tuple[Node, Node | None]:
+    """The outermost parentheses around `node` (itself without any), and their parent."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    return node, parent
 
 
 def _carries(file: GoFile, call: Node, argument: Node) -> bool:
@@ -170,20 +183,24 @@ class Assigned:
     target: Node
 
 
-def classify(file: GoFile, top: Node) -> Use | Assigned | None:
-    """How the expression `top` (a value's carrier) is consumed by its parent; None when
-    it is not a read (the left side of an assignment, a literal's key)."""
-    parent = top.parent
+def classify(file: GoFile, top: Node, parent: Node | None = None) -> Use | Assigned | None:
+    """How the expression `top` (a value's carrier) is consumed by its parent (`parent`,
+    when the caller knows it); None when it is not a read (the left side of an
+    assignment, a literal's key)."""
+    if parent is None:
+        parent = top.parent
     if parent is None:
         return None
     kind = parent.type
-    if kind == "argument_list" and parent.parent is not None:
-        call = parent.parent
+    call = parent.parent if kind == "argument_list" else None
+    if call is not None:
         args = file.syntax.arguments(call)
         index = args.index(top) if top in args else -1
         if file.builtin_call(call, "append") and index >= 1:
             return Use(UseKind.ELEMENT, top, call=call, target=args[0])
-        return Use(UseKind.ARGUMENT, top, call=call, callee=callee(call), index=index)
+        return Use(
+            UseKind.ARGUMENT, top, call=call, callee=file.syntax.spelled_callee(call), index=index
+        )
     if kind == "expression_list":
         return _classify_list(file, top, parent)
     if kind == "var_spec":

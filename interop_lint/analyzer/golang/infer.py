@@ -25,7 +25,6 @@ from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     arguments,
-    callee,
     is_address_of,
     is_deref,
     unparen,
@@ -159,7 +158,7 @@ class Inference:
             if name == "GoBytes":
                 return slice_of(named("byte"))
             return named("C.?")  # some C type
-        function = file.package.function_for(callee(call))
+        function = file.package.function_for(file.syntax.spelled_callee(call))
         if function is not None and function.results:
             return function.results[0]
         return None
@@ -177,7 +176,9 @@ class Inference:
                 return u.elem if u.kind == Kind.CHAN else named("int")
             return element_type(ranged, self.lookup)
         if binding.source is not None and binding.source.type == "call_expression":
-            function = self.file.package.function_for(callee(binding.source))
+            function = self.file.package.function_for(
+                self.file.syntax.spelled_callee(binding.source)
+            )
             if function is not None and binding.source_index < len(function.results):
                 return function.results[binding.source_index]
         return None

@@ -52,6 +52,11 @@ class TokenIndex:
         self._found: dict[str, tuple[list[Node], list[int]]] = {}
         self._missing: dict[str, list[Node]] | None = None
 
+    @property
+    def has_error(self) -> bool:
+        """Whether the tree has syntax errors (MISSING tokens included)."""
+        return self._root.has_error
+
     def text(self, node: Node | None) -> str:
         """The source text of a node of this file ("" for None): a slice of the file's
         bytes, several times cheaper than `node.text`."""

@@ -15,7 +15,6 @@ from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import (
     arguments,
-    callee,
     is_address_of,
     is_deref,
     unparen,
@@ -126,7 +125,7 @@ def pins_memory(file: GoFile, node: Node) -> bool:
     if scope is None:
         return False
     for call in file.syntax.calls_named("Pin", within=scope.function):
-        if callee(call).endswith(".Pin") and len(arguments(call)) == 1:
+        if file.syntax.spelled_callee(call).endswith(".Pin") and len(arguments(call)) == 1:
             return True
     return False
 

@@ -61,8 +61,9 @@ class Binding:
     @property
     def writes(self) -> list[tuple[Node, Node | None]]:
         """(lhs, value) of every later `name = value` (value None when not one-to-one)."""
-        if self._unresolved is not None:
-            self._unresolved.resolve(self.name)
+        scope = self._unresolved
+        if scope is not None and scope.may_assign(self.name):
+            scope.resolve(self.name)
         return self._writes
 
     @property
@@ -95,6 +96,7 @@ class FunctionScope:
         self._of_ident: dict[int, Binding] = {}
         self._declaring_ids: set[int] = set()
         self._closures: list[Node] = []
+        self._assigned: frozenset[str] | None = None
         self._collect()
 
     # -- queries ---------------------------------------------------------------
@@ -127,6 +129,25 @@ class FunctionScope:
 
     def is_declaration(self, identifier: Node) -> bool:
         return identifier.id in self._declaring_ids
+
+    def may_assign(self, name: str) -> bool:
+        """Whether the function may assign `name = ...` (a write of a binding): only
+        where a `=` has it on its left, in a tree without errors (where every `:=`
+        declares what is on its left)."""
+        if self._tokens.has_error:
+            return True
+        if self._assigned is None:
+            names = set()
+            for token in self._tokens.tokens("=", within=self.function):
+                statement = token.parent
+                left = statement.child_by_field_name("left") if statement is not None else None
+                if statement is None or statement.type != "assignment_statement" or left is None:
+                    continue
+                names.update(
+                    self._tokens.text(n) for n in left.named_children if n.type == "identifier"
+                )
+            self._assigned = frozenset(names)
+        return name in self._assigned
 
     def closures_around(self, node: Node) -> list[Node]:
         """The function literals of this function that contain `node`, innermost first."""

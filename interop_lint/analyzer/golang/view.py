@@ -67,6 +67,7 @@ class GoSyntax:
         self._c_functions: dict[int, str | None] = {}
         self._may_be_local: dict[str, bool] = {}
         self._callees: dict[int, Callee | None] = {}
+        self._spelled_callees: dict[int, str] = {}
         self._arguments: dict[int, list[Node]] = {}
         self._not_local: dict[int, bool] = {}
         # Conversions (see GoFile.conversion) whose answer no package fact decided.
@@ -190,6 +191,14 @@ class GoSyntax:
             found = self._arguments[call.id] = arguments(call)
         return found
 
+    def spelled_callee(self, call: Node) -> str:
+        """`syntax.callee(call)`: the called function as written, without spaces."""
+        found = self._spelled_callees.get(call.id)
+        if found is None:
+            function = unparen(call.child_by_field_name("function"))
+            found = self._spelled_callees[call.id] = "".join(self.text(function).split())
+        return found
+
     def callee(self, call: Node) -> Callee | None:
         """What a call's function, unparenthesized, names: `f` or `x.f` (None for a
         call of anything else, and for what is not a call)."""
@@ -247,9 +256,10 @@ class GoSyntax:
     # -- C calls -----------------------------------------------------------------------
 
     @cached_property
-    def _c_callees(self) -> list[tuple[Node, Node, Node]]:
-        """(call, selector, `C`) of every call whose function is a selector `C.x` on the
-        identifier `C`, in parentheses or not, in order."""
+    def _c_callees(self) -> list[tuple[Node, Node, Node, bool]]:
+        """(call, selector, `C`, whether the selector is the call's function itself) of
+        every call whose function is a selector `C.x` on the identifier `C`, in
+        parentheses or not, in order."""
         found = []
         for operand in self.tokens.tokens("C"):
             selector = operand.parent if operand.type == "identifier" else None
@@ -257,11 +267,12 @@ class GoSyntax:
                 continue
             parent = selector.parent
             if parent is not None and parent.type == "call_expression":
-                call = parent if parent.child_by_field_name("function") == selector else None
-            else:
-                call = _call_of_function(selector)
+                if parent.child_by_field_name("function") == selector:
+                    found.append((parent, selector, operand, True))
+                continue
+            call = _call_of_function(selector)
             if call is not None:
-                found.append((call, selector, operand))
+                found.append((call, selector, operand, False))
         return found
 
     @cached_property
@@ -272,8 +283,9 @@ class GoSyntax:
         `c_function` tells them apart.
         """
         found = []
-        for call, selector, operand in self._c_callees:
-            if selector.parent != call:
+        c_may_be_local = self._declared_somewhere("C")
+        for call, selector, operand, direct in self._c_callees:
+            if not direct:
                 continue  # `(C.f)(x)`
             field = selector.child_by_field_name("field")
             arguments = call.child_by_field_name("arguments")
@@ -284,7 +296,7 @@ class GoSyntax:
             name = self.text(field)
             found.append((call, name, arguments))
             # What `_c_function` would find: the selector is the function itself.
-            local = not self.not_local(operand)
+            local = c_may_be_local and not self.not_local(operand)
             called = None if local or is_c_type_name(name, self.c_typedefs) else name
             self._c_functions[call.id] = called
         return found
@@ -294,7 +306,7 @@ class GoSyntax:
         out), parenthesized functions (`(C.f)(x)`) included, in order."""
         self.c_calls  # noqa: B018 (knows the names of most)
         found = []
-        for call, _, _ in self._c_callees:
+        for call, _, _, _ in self._c_callees:
             name = self.c_function(call)
             if name is not None:
                 found.append((call, name))

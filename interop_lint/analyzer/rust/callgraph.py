@@ -48,6 +48,8 @@ class CrateCalls:
         self._guarded = guarded
         self._resolve = resolve
         self._by_location: dict[tuple[str, Location], int] = {}
+        self._called_by: list[list[int] | None] = [None] * len(functions)
+        self._callees_by_key: dict[tuple[str, str | None, bool], list[int]] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
         self._associated: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._methods: dict[str, list[int]] = defaultdict(list)
@@ -70,21 +72,23 @@ class CrateCalls:
             return self._associated.get((self._resolve(call.owner), call.name), [])
         return self._free.get(call.name, [])
 
-    @cached_property
-    def _called(self) -> list[list[int]]:
-        """Per function: every function its calls reach, guarded or not."""
-        found: dict[tuple[str, str | None, bool], list[int]] = {}
-        called = []
-        for _, function in self.functions:
+    def _callees_of(self, call: RustCall) -> list[int]:
+        """`callees`, once per name, owner and kind of call."""
+        key = (call.name, call.owner, call.method)
+        found = self._callees_by_key.get(key)
+        if found is None:
+            found = self._callees_by_key[key] = self.callees(call)
+        return found
+
+    def _called(self, index: int) -> list[int]:
+        """Every function the calls of one function reach, guarded or not (once)."""
+        found = self._called_by[index]
+        if found is None:
             targets: dict[int, None] = {}
-            for call in function.calls:
-                key = (call.name, call.owner, call.method)
-                callees = found.get(key)
-                if callees is None:
-                    callees = found[key] = self.callees(call)
-                targets.update(dict.fromkeys(callees))
-            called.append(list(targets))
-        return called
+            for call in self.functions[index][1].calls:
+                targets.update(dict.fromkeys(self._callees_of(call)))
+            found = self._called_by[index] = list(targets)
+        return found
 
     def callers_of(self, targets: Iterable[int]) -> set[int]:
         """Every function that reaches one of `targets` by calls (the targets too)."""
@@ -101,8 +105,8 @@ class CrateCalls:
     @cached_property
     def _callers(self) -> dict[int, list[int]]:
         callers: dict[int, list[int]] = defaultdict(list)
-        for caller, callees in enumerate(self._called):
-            for callee in callees:
+        for caller in range(len(self.functions)):
+            for callee in self._called(caller):
                 callers[callee].append(caller)
         return callers
 
@@ -112,7 +116,7 @@ class CrateCalls:
         calls: list[list[int]] = []
         sites: list[list[PanicSite]] = []
         for _, function in self.functions:
-            targets = (self.callees(c) for c in function.calls if not self._guarded(c.guards))
+            targets = (self._callees_of(c) for c in function.calls if not self._guarded(c.guards))
             calls.append(list(dict.fromkeys(i for found in targets for i in found)))
             sites.append([s for s in function.panics if not self._guarded(s.guards)])
         return calls, sites
@@ -174,11 +178,10 @@ class CrateCalls:
 
     def reachable(self, starts: Iterable[int]) -> set[int]:
         """Every function reached from `starts` by any call, guarded or not."""
-        called = self._called
         seen = set(starts)
         pending = deque(seen)
         while pending:
-            for callee in called[pending.popleft()]:
+            for callee in self._called(pending.popleft()):
                 if callee not in seen:
                     seen.add(callee)
                     pending.append(callee)

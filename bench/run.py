@@ -99,6 +99,7 @@ def floor(root: Path, jobs: int) -> None:
 class Measure:
     seconds: float
     rss_mb: float
+    cpu: float = 0.0  # user + system seconds of the process and its workers
 
 
 def _environment() -> dict[str, str]:
@@ -124,7 +125,7 @@ def measure(command: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> Mea
     if process.stderr:
         process.stderr.close()
     process.returncode = code
-    return Measure(elapsed, usage.ru_maxrss / 1024)
+    return Measure(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def best(command: list[str], cwd: Path, repeat: int, before=None, **kw) -> Measure:  # type: ignore[no-untyped-def]
@@ -133,7 +134,8 @@ def best(command: list[str], cwd: Path, repeat: int, before=None, **kw) -> Measu
         if before is not None:
             before()
         runs.append(measure(command, cwd, **kw))
-    return Measure(min(r.seconds for r in runs), max(r.rss_mb for r in runs))
+    fastest = min(runs, key=lambda r: r.seconds)
+    return Measure(fastest.seconds, max(r.rss_mb for r in runs), fastest.cpu)
 
 
 def lint(cache: Path, jobs: int, *paths: str) -> list[str]:
@@ -170,6 +172,8 @@ class CorpusFigures:
     parse_n: float = 0.0
     cold_1: float = 0.0
     cold_n: float = 0.0
+    cold_cpu_1: float = 0.0  # CPU seconds: shows the work whatever else the machine runs
+    cold_cpu_n: float = 0.0
     warm: float = 0.0
     one_changed: dict[str, float] = field(default_factory=dict)
     rss_mb_1: float = 0.0
@@ -231,9 +235,9 @@ def run_corpus(name: str, root: Path, args: argparse.Namespace) -> CorpusFigures
         shutil.rmtree(cache, ignore_errors=True)
 
     cold = best(lint(cache, 1), root, repeat, before=clear)
-    figures.cold_1, figures.rss_mb_1 = cold.seconds, cold.rss_mb
+    figures.cold_1, figures.rss_mb_1, figures.cold_cpu_1 = cold.seconds, cold.rss_mb, cold.cpu
     cold = best(lint(cache, jobs), root, repeat, before=clear)
-    figures.cold_n, figures.rss_mb_n = cold.seconds, cold.rss_mb
+    figures.cold_n, figures.rss_mb_n, figures.cold_cpu_n = cold.seconds, cold.rss_mb, cold.cpu
     print(
         f"   cold -j1 {figures.cold_1:.2f} s ({figures.rss_mb_1:.0f} MB), "
         f"-j{jobs} {figures.cold_n:.2f} s ({figures.rss_mb_n:.0f} MB)"
@@ -337,6 +341,7 @@ def main() -> None:
         return
     if args.skip_ast_grep:
         args.ast_grep = None
+    load_before = _load()  # other work on the machine skews wall times, not CPU times
     RESULTS.mkdir(parents=True, exist_ok=True)
     # Bytecode compiled once, outside any figure.
     with tempfile.TemporaryDirectory() as empty:
@@ -353,6 +358,7 @@ def main() -> None:
         "command": " ".join(["python", "bench/run.py", *sys.argv[1:]]),
         "machine": {
             "cpus": os.cpu_count(),
+            "load average (1 min) before and after": [load_before, _load()],
             "python": platform.python_version(),
             "platform": platform.platform(),
             "ast-grep": _version(args.ast_grep),
@@ -361,6 +367,10 @@ def main() -> None:
     }
     out.write_text(json.dumps(document, indent=2) + "\n")
     print(f"\nwrote {out}")
+
+
+def _load() -> float | None:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
 
 def _version(tool: str | None) -> str | None:

@@ -260,6 +260,7 @@ class _Run:
             if source.path not in analysed:
                 facts[source.path] = skipped_facts(source)
                 statistics["files skipped"] += 1
+                source.data = b""  # never read again: most of a large tree's bytes
                 continue
             if cache is not None:
                 key = keys[source.path] = facts_key(

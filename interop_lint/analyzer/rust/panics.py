@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
-from interop_lint.analyzer.rust.body import Located, identifiers_named
+from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
+from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 PANIC_MACROS = frozenset(

@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import is_shadowed
-from interop_lint.analyzer.rust.body import Located, RustBodies, Spelled
+from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
@@ -27,6 +27,7 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operator,
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, FileScan
+from interop_lint.analyzer.rust.spelling import Spelled
 from interop_lint.analyzer.rust.types import TypeNames
 
 # `Type::function(p, ..)` calls that read or free through their first argument.

@@ -26,11 +26,11 @@ from interop_lint.analyzer.rust.body import (
     Fragment,
     Located,
     RustBodies,
-    Spelled,
     macro_name,
 )
 from interop_lint.analyzer.rust.expressions import RawCallee, raw_callee
 from interop_lint.analyzer.rust.panics import calls_taking
+from interop_lint.analyzer.rust.spelling import Spelled
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
 FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM = range(11)

@@ -15,13 +15,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.body import (
-    Fragment,
-    Located,
-    RustBodies,
-    bodies_of,
-    identifiers_named,
-)
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of
 from interop_lint.analyzer.rust.expressions import block_tail, callee
 from interop_lint.analyzer.rust.facts import (
     Allocation,
@@ -40,6 +34,7 @@ from interop_lint.analyzer.rust.ownership import (
 )
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
 from interop_lint.analyzer.rust.scan import CALL, FunctionScan, Site
+from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import (
     impl_type_of,
     is_test_code,

@@ -150,7 +150,7 @@ def check(
         config,
         rules,
         scope=scope,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or _cores(),
         progress=progress,
         cache_dir=_cache_dir(project, no_cache, cache_dir),
     )
@@ -174,6 +174,13 @@ def check(
     if result.failed:
         sys.exit(2)
     sys.exit(1 if report.reported and not exit_zero else 0)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's share, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _cache_dir(project: str, no_cache: bool, cache_dir: str | None) -> str | None:

@@ -80,7 +80,7 @@ class LineIndex:
 
     def column(self, row: int, byte_column: int) -> int:
         """The 1-based UTF-16 column of a 0-based (row, byte column) point."""
-        if row < 0 or row >= len(self._starts):
+        if self._ascii or row < 0 or row >= len(self._starts):
             return byte_column + 1
         start = self._starts[row]
         prefix = self._data[start : start + byte_column]

@@ -46,11 +46,13 @@ def _utf16_length(text: str) -> int:
 class LineIndex:
     """Maps byte offsets and (row, byte column) points of one file to locations."""
 
-    __slots__ = ("_data", "_starts", "path")
+    __slots__ = ("_ascii", "_data", "_starts", "path")
 
     def __init__(self, path: str, data: bytes) -> None:
         self.path = path
         self._data = data
+        # Most source files are ASCII: then a byte column is the UTF-16 column.
+        self._ascii = data.isascii()
         starts = [0]
         find = data.find
         pos = find(b"\n")

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import CgoPreamble
 from interop_lint.analyzer.golang.types import C_BUILTIN_TYPES
-from interop_lint.analyzer.parsing import Grammar, captures, descendants_of_type, text
+from interop_lint.analyzer.parsing import descendants_of_type, text
 
-# `C.name(args)`: a selector on the pseudo-package C, called.
-_C_CALL_QUERY = """
-(call_expression
-  function: (selector_expression
-    operand: (identifier) @package (#eq? @package "C")
-    field: (field_identifier) @name)
-  arguments: (argument_list) @arguments) @call
-"""
-
+_TYPEDEF = re.compile(rb"typedef(?![A-Za-z0-9_])")
 FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 _BINARY_INT = {
     "<<": lambda a, b: a << b if 0 <= b < 256 else None,
@@ -41,23 +34,6 @@ LIBRARY_CONSTANTS = {
     "math.MaxInt16": (1 << 15) - 1,
     "math.MaxUint16": (1 << 16) - 1,
 }
-
-
-def c_calls(root: Node) -> Iterator[tuple[Node, str, Node]]:
-    """(call, C function name, argument list) of every `C.name(...)` call, in order.
-
-    Conversions to C types (`C.int(n)`) have the same syntax and are included;
-    `is_c_type_name` tells them apart.
-    """
-    found = captures(Grammar.GO, _C_CALL_QUERY, root)
-    calls = found.get("call", [])
-    for call in sorted(calls, key=lambda n: n.start_byte):
-        selector = call.child_by_field_name("function")
-        arguments = call.child_by_field_name("arguments")
-        if selector is None or arguments is None:
-            continue
-        name = selector.child_by_field_name("field")
-        yield call, text(name), arguments
 
 
 def unparen(node: Node | None) -> Node | None:
@@ -144,10 +120,30 @@ def preamble_typedefs(preamble: CgoPreamble | None) -> frozenset[str]:
     if preamble is None:
         return frozenset()
     names = set()
-    for definition in descendants_of_type(preamble.tree.root_node, "type_definition"):
+    for definition in _type_definitions(preamble.tree.root_node):
         for declarator in definition.children_by_field_name("declarator"):
             names.update(text(n) for n in descendants_of_type(declarator, "type_identifier"))
     return frozenset(names)
+
+
+def _type_definitions(root: Node) -> list[Node]:
+    """The `typedef`s of a C tree, found from their keyword in the text it was parsed
+    from (a preamble may hold whole C functions: no walk of them); a tree with
+    syntax errors is walked."""
+    data = root.text
+    if root.has_error or data is None:
+        return list(descendants_of_type(root, "type_definition"))
+    found = []
+    offset = root.start_byte  # the root's text starts at its first token
+    for match in _TYPEDEF.finditer(data):
+        start, end = match.span()
+        if start and data[start - 1 : start].isalnum():
+            continue
+        keyword = root.descendant_for_byte_range(offset + start, offset + end)
+        definition = keyword.parent if keyword is not None and keyword.type == "typedef" else None
+        if definition is not None and definition.type == "type_definition":
+            found.append(definition)
+    return found
 
 
 def evaluate_int(node: Node | None, known: Mapping[str, int | None]) -> int | None:

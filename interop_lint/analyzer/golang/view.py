@@ -100,7 +100,7 @@ class GoSyntax:
             parent = token.parent
             if parent is not None and parent.type in kinds:
                 found.append(parent)
-        return found
+        return _in_order(found)
 
     @cached_property
     def c_typedefs(self) -> frozenset[str]:
@@ -226,15 +226,18 @@ class GoSyntax:
         """The calls whose function, unparenthesized, is `name` or `x.name`, in order."""
         found = []
         for token in self.tokens.tokens(name, within):
-            function = token.parent if token.type == "field_identifier" else token
-            if function is None or (
-                function is not token and function.type != "selector_expression"
-            ):
+            if token.type == "identifier":
+                function: Node | None = token
+            elif token.type in ("field_identifier", "type_identifier"):
+                function = token.parent  # `x.name`: a selector or a qualified type
+                if function is None or function.type not in _QUALIFIED:
+                    continue
+            else:
                 continue
-            call = _call_of_function(function)
+            call = _call_of_function(function)  # type: ignore[arg-type]
             if call is not None:
                 found.append(call)
-        return found
+        return _in_order(found)
 
     def typed_candidates(self, spellings: tuple[str, ...]) -> list[Node]:
         """Calls and conversions with one of `spellings` in their function or type,
@@ -251,7 +254,7 @@ class GoSyntax:
                     if field is not None and parent.child_by_field_name(field) == node:
                         found[parent.id] = parent
                     node, parent = parent, parent.parent
-        return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
+        return _in_order(list(found.values()))
 
     # -- C calls -----------------------------------------------------------------------
 
@@ -342,6 +345,12 @@ class Callee:
     local: Node | None  # the identifier a local variable could shadow: `len`, or `x`
     kind: str  # identifier, selector_expression or qualified_type
     parenthesized: bool  # `(x.name)(...)`
+
+
+def _in_order(nodes: list[Node]) -> list[Node]:
+    """Nodes in document order, an outer one before an inner one that starts with it
+    (`a == b == c`, `x.Pin(a).Pin(b)`): token order puts the inner one first."""
+    return sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
 
 
 def _call_of_function(function: Node) -> Node | None:

@@ -143,7 +143,8 @@ def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
         if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
         names = declaration.children_by_field_name("name") or [None]
-        may_hold_c_memory = _C_MEMORY_TYPE.search(text(declaration.child_by_field_name("type")))
+        written = file.syntax.text(declaration.child_by_field_name("type"))
+        may_hold_c_memory = _C_MEMORY_TYPE.search(written)
         for name in names:
             scope = file.scope(function) if name is not None and may_hold_c_memory else None
             binding = scope.binding_of(name) if scope is not None else None  # type: ignore[arg-type]

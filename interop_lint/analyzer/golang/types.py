@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable
+from functools import cache
 
 from tree_sitter import Node
 
@@ -61,7 +62,9 @@ C_BUILTIN_TYPES = _C_INTEGERS | _words("float double complexfloat complexdouble 
 _C_INTEGER_TYPEDEF = re.compile(r"^(u?int(8|16|32|64|ptr|max)_t|s?size_t|ptrdiff_t)$")
 
 
+@cache
 def named(name: str) -> TypeExpr:
+    """The type named `name` (one instance per name: a TypeExpr is frozen)."""
     return TypeExpr(Kind.NAME, name=name)
 
 
@@ -83,9 +86,9 @@ def type_expr(node: Node | None, constant: Constant | None = None, depth: int = 
     kind = node.type
     inner = depth + 1
     if kind in ("type_identifier", "identifier"):
-        return named(text(node))
+        return named(_spelling(node))
     if kind == "qualified_type":
-        return named(text(node).replace(" ", ""))
+        return named(_spelling(node).replace(" ", ""))
     if kind == "generic_type":
         return type_expr(node.child_by_field_name("type"), constant, inner)
     if kind in ("parenthesized_type", "type_elem", "type_constraint"):
@@ -112,6 +115,12 @@ def type_expr(node: Node | None, constant: Constant | None = None, depth: int = 
     if kind == "struct_type":
         return TypeExpr(Kind.STRUCT, fields=_fields(node, constant, inner))
     return UNKNOWN
+
+
+def _spelling(node: Node) -> str:
+    """`parsing.text` of a node that is there, reading `node.text` (~0.3 us) once."""
+    raw = node.text
+    return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
 
 def _fields(struct: Node, constant: Constant | None, depth: int) -> tuple[Field, ...]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache
+from operator import attrgetter
 
 from tree_sitter import Node
 
@@ -30,6 +31,7 @@ NAME_KINDS = frozenset(
     {"identifier", "field_identifier", "type_identifier", "package_identifier", "label_name"}
 )
 _WORD = re.compile(rb"\w")
+_START = attrgetter("start_byte")
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -49,7 +51,7 @@ class TokenIndex:
     def __init__(self, root: Node, data: bytes) -> None:
         self._root = root
         self._data = data
-        self._found: dict[str, tuple[list[Node], list[int]]] = {}
+        self._found: dict[str, list[Node]] = {}
         self._missing: dict[str, list[Node]] | None = None
 
     @property
@@ -68,22 +70,21 @@ class TokenIndex:
         """The leaves spelled `spelling` (under `within`), in document order: names
         (identifier, field_identifier, type_identifier, ...) and keywords or
         operators (`var`, `:=`, `&`), never text in comments or strings."""
-        found = self._found.get(spelling)
-        if found is None:
-            found = self._found[spelling] = self._search(spelling)
-        nodes, starts = found
+        nodes = self._found.get(spelling)
+        if nodes is None:
+            nodes = self._found[spelling] = self._search(spelling)
         if within is None:
             return nodes
-        i = bisect_left(starts, within.start_byte)
+        i = bisect_left(nodes, within.start_byte, key=_START)
         end = within.end_byte
         result = []
-        while i < len(nodes) and starts[i] < end:
+        while i < len(nodes) and nodes[i].start_byte < end:
             if nodes[i].end_byte <= end:
                 result.append(nodes[i])
             i += 1
         return result
 
-    def _search(self, spelling: str) -> tuple[list[Node], list[int]]:
+    def _search(self, spelling: str) -> list[Node]:
         root, data = self._root, self._data
         pattern, word = _pattern(spelling)
         nodes = []
@@ -100,7 +101,7 @@ class TokenIndex:
         if root.has_error:
             nodes += self._missing_tokens().get(spelling, [])
             nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
-        return nodes, [n.start_byte for n in nodes]
+        return nodes
 
     def _missing_tokens(self) -> dict[str, list[Node]]:
         if self._missing is None:

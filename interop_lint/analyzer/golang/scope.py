@@ -15,6 +15,7 @@ asked for them, from the identifiers spelled like it.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -56,20 +57,23 @@ class Binding:
     variadic: bool = False
     _writes: list[tuple[Node, Node | None]] = field(default_factory=list, repr=False)
     _reads: list[Node] = field(default_factory=list, repr=False)
-    _unresolved: FunctionScope | None = field(default=None, repr=False)
+    # The scope that will resolve reads and writes on first use; a weak reference, so
+    # that a scope and its bindings are no cycle and are freed with the file's view.
+    _unresolved: weakref.ref[FunctionScope] | None = field(default=None, repr=False)
 
     @property
     def writes(self) -> list[tuple[Node, Node | None]]:
         """(lhs, value) of every later `name = value` (value None when not one-to-one)."""
-        scope = self._unresolved
+        scope = self._unresolved() if self._unresolved is not None else None
         if scope is not None and scope.may_assign(self.name):
             scope.resolve(self.name)
         return self._writes
 
     @property
     def reads(self) -> list[Node]:
-        if self._unresolved is not None:
-            self._unresolved.resolve(self.name)
+        scope = self._unresolved() if self._unresolved is not None else None
+        if scope is not None:
+            scope.resolve(self.name)
         return self._reads
 
     @property
@@ -97,6 +101,7 @@ class FunctionScope:
         self._declaring_ids: set[int] = set()
         self._closures: list[Node] = []
         self._assigned: frozenset[str] | None = None
+        self._itself = weakref.ref(self)
         self._collect()
 
     # -- queries ---------------------------------------------------------------
@@ -159,7 +164,7 @@ class FunctionScope:
     def _add(self, binding: Binding) -> None:
         if binding.name == "_":
             return
-        binding._unresolved = self
+        binding._unresolved = self._itself
         self._by_name[binding.name].append(binding)
         self._of_ident[binding.ident.id] = binding
         self._declaring_ids.add(binding.ident.id)

@@ -1,6 +1,6 @@
 """Where the time of the Go analysis goes, measured against the parse of the same files.
 
-    python bench/profile_go.py DIR [--repeat 3] [--profile OUT.prof]
+    python bench/profile_go.py DIR [--repeat 3] [--profile OUT.prof | --sample] [--gc]
 
 For the Go files of DIR it prints, in seconds of this process's CPU time (steady
 on a busy machine; the best of `--repeat` runs):
@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from interop_lint.analyzer.clang.extract import extract_preamble
-from interop_lint.analyzer.config import load_config
+from interop_lint.analyzer.config import Config, load_config
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind, discover
 from interop_lint.analyzer.extract import extract_facts
@@ -69,30 +69,29 @@ class Sampler:
 
 
 class Clock:
-    """Sums of wall time by (group, what), optionally under a profiler."""
+    """Sums of CPU time by (group, what); what is timed runs under `profiler` if set."""
 
-    def __init__(self, profiler: Profiler | None) -> None:
+    def __init__(self) -> None:
         self.sums: dict[str, Timings] = defaultdict(lambda: defaultdict(float))
-        self._profiler = profiler
+        self.profiler: Profiler | None = None
 
     @contextmanager
     def timing(self, group: str, what: str) -> Iterator[None]:
-        if self._profiler is not None:
-            self._profiler.enable()
+        if self.profiler is not None:
+            self.profiler.enable()
         start = time.process_time()
         try:
             yield
         finally:
             self.sums[group][what] += time.process_time() - start
-            if self._profiler is not None:
-                self._profiler.disable()
+            if self.profiler is not None:
+                self.profiler.disable()
 
 
-def _read(root: str) -> tuple[list[SourceFile], ProjectIndex]:
+def _read(root: str) -> tuple[list[SourceFile], Config]:
     config = load_config(root)
     found = discover(root, config.exclude, config.max_file_size)
-    sources = [SourceFile.read(root, f.path, f.kind) for f in found.files]
-    return sources, ProjectIndex(root, [], config)
+    return [SourceFile.read(root, f.path, f.kind) for f in found.files], config
 
 
 def _cgo_directories(facts: list[FileFacts]) -> set[str]:
@@ -110,8 +109,8 @@ def _go_rules() -> tuple[list[type[Rule]], list[type[Rule]]]:
 
 def run_once(root: str, profiler: Profiler | None) -> dict[str, Timings]:
     gc.collect()
-    sources, empty = _read(root)
-    clock = Clock(None)
+    sources, config = _read(root)
+    clock = Clock()
     go_sources = [s for s in sources if s.kind is FileKind.GO]
     for source in go_sources:
         with clock.timing("all", "parse"):
@@ -122,7 +121,7 @@ def run_once(root: str, profiler: Profiler | None) -> dict[str, Timings]:
             with clock.timing("all", "preamble"):
                 preamble.tree  # noqa: B018
     # Facts of every file (Go files timed extractor by extractor).
-    clock._profiler = profiler
+    clock.profiler = profiler
     facts: list[FileFacts] = []
     for source in sources:
         if source.kind is not FileKind.GO:
@@ -133,19 +132,19 @@ def run_once(root: str, profiler: Profiler | None) -> dict[str, Timings]:
             with clock.timing(source.path, name):
                 extractor(source, one)
         facts.append(one)
-    clock._profiler = None
-    index = ProjectIndex(root, facts, empty.config)
+    clock.profiler = None
+    index = ProjectIndex(root, facts, config)
     go_rules, xl_rules = _go_rules()
     # Warm the index (links, packages) on fresh copies of the files, untimed.
     for source, one in zip(sources, facts, strict=True):
         if source.kind is FileKind.GO:
             copy = SourceFile(source.path, source.kind, source.data)
-            _check(RuleContext(copy, one, index), [*go_rules, *xl_rules], Clock(None))
-    clock._profiler = profiler
+            _check(RuleContext(copy, one, index), [*go_rules, *xl_rules], Clock())
+    clock.profiler = profiler
     for source, one in zip(sources, facts, strict=True):
         if source.kind is FileKind.GO:
             _check(RuleContext(source, one, index), [*go_rules, *xl_rules], clock)
-    clock._profiler = None
+    clock.profiler = None
     return _summarise(clock, facts)
 
 

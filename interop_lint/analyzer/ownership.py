@@ -30,7 +30,6 @@ from interop_lint.analyzer.golang.facts import C_ALLOCATORS, CCallSite
 from interop_lint.analyzer.golang.flow import ValueFlow
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.ownership import c_call_results
-from interop_lint.analyzer.golang.syntax import enclosing_function
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import RustExport
@@ -79,7 +78,7 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
 
     found = _RESULTS[file] = []
     for call, name, flow in c_call_results(file, returns_owned):
-        if enclosing_function(call) is not None:  # a package variable lives forever
+        if file.syntax.top_function(call) is not None:  # a package variable lives forever
             found.append(OwnedResult(call, flow, *owned[name]))  # type: ignore[misc]
     return found
 

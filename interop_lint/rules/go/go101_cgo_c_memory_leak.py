@@ -49,7 +49,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.flow import UseKind, value_uses
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import allocations, is_released
-from interop_lint.analyzer.golang.syntax import enclosing_function, function_name
+from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.rules.go.base import CgoRule
 
 
@@ -63,7 +63,7 @@ class CgoCMemoryLeak(CgoRule):
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         frees, taking = ctx.config.free_functions, ctx.config.ownership_taking
         for call, allocator in allocations(file):
-            if enclosing_function(call) is None:
+            if file.syntax.top_function(call) is None:
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
             if is_released(file, flow, frees, taking):

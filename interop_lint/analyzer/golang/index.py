@@ -44,7 +44,9 @@ class GoIndex:
         share the directory but not the package; files are grouped by both.
         """
         directory = posixpath.dirname(path)
-        mine = next((go.package for p, go in self.package_files(path) if p == path), None)
+        facts = self._project.files.get(path)
+        own = facts.go if facts is not None and facts.kind is FileKind.GO else None
+        mine = own.package if own is not None else None
         key = f"{directory}\0{mine}"
         package = self._packages.get(key)
         if package is None:

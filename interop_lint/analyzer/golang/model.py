@@ -37,7 +37,7 @@ from interop_lint.analyzer.source import SourceFile
 if TYPE_CHECKING:
     from interop_lint.analyzer.context import RuleContext
 
-_MODELS: WeakKeyDictionary[SourceFile, GoFile] = WeakKeyDictionary()
+_MODELS: WeakKeyDictionary[SourceFile, GoFile | None] = WeakKeyDictionary()
 # Functions of the cgo pseudo-package that return Go values (copies), not C memory.
 GO_RESULT_C_FUNCTIONS = frozenset({"GoString", "GoStringN", "GoBytes"})
 _MAX_TYPE_DEPTH = 16
@@ -56,12 +56,11 @@ class GoFile:
     @classmethod
     def of(cls, ctx: RuleContext) -> GoFile | None:
         """The shared view of the rule's file, or None when its package does not use cgo."""
-        model = _MODELS.get(ctx.file)
-        if model is None:
-            package = ctx.index.go.package_of(ctx.file.path)
-            if not package.uses_cgo:
-                return None
-            model = _MODELS[ctx.file] = cls(ctx.file, package)
+        if ctx.file in _MODELS:
+            return _MODELS[ctx.file]
+        package = ctx.index.go.package_of(ctx.file.path)
+        model = cls(ctx.file, package) if package.uses_cgo else None
+        _MODELS[ctx.file] = model  # None too: every GO rule asks
         return model
 
     # -- names -------------------------------------------------------------------

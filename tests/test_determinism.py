@@ -128,3 +128,24 @@ def test_a_run_leaves_nothing_of_its_files_behind(corpus: Path) -> None:
     engine.run(engine.RunOptions(str(corpus), Config(), all_rules()))
     gc.collect()
     assert before and [len(cache) for cache in caches()] == before
+
+
+def test_a_worker_that_dies_costs_time_not_results(
+    corpus: Path, always_fork: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interop_lint.analyzer import workers
+    from interop_lint.analyzer.config import Config
+    from interop_lint.rules.registry import all_rules
+
+    serial = engine.run(engine.RunOptions(str(corpus), Config(), all_rules()))
+    real = engine.check_file
+
+    def dying(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if workers.in_child():
+            os._exit(3)  # as a segfault in a parser would
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_file", dying)
+    parallel = engine.run(engine.RunOptions(str(corpus), Config(), all_rules(), jobs=2))
+    assert parallel.statistics["redone after a worker failed"] > 0
+    assert (parallel.findings, parallel.notifications) == (serial.findings, serial.notifications)

@@ -320,7 +320,11 @@ class _Run:
             )
         else:
             shards = [items] if items else []
-        return [x for part in workers.map_shards(function, shards) for x in part]
+        redone = len(workers.redone)
+        results = [x for part in workers.map_shards(function, shards) for x in part]
+        if len(workers.redone) > redone:
+            self.result.statistics["redone after a worker failed"] += sum(workers.redone[redone:])
+        return results
 
     # -- the check pass ---------------------------------------------------------------
 

@@ -15,12 +15,13 @@ everything runs here.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import sys
-import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from interop_lint.analyzer.cache import CorruptEntry, decode, encode
 
@@ -71,32 +72,45 @@ def map_shards(function: Callable[[list[T]], R], shards: list[list[T]]) -> list[
     # Objects made before the fork are not the children's business: keep the
     # collector from walking (and so copying) them in every child.
     gc.freeze()
-    children: list[tuple[int, int] | None] = []
-    for shard in shards[1:]:
-        read_end, write_end = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the child: work, send, and leave without running anything else
-            _IN_CHILD.append(True)
-            os.close(read_end)
-            status = 1
-            try:
-                payload = encode(function(shard))
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(payload)
-                status = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end))
-    results: list[R] = [function(shards[0])]
-    gc.unfreeze()
+    children: list[tuple[int, int]] = []
+    try:
+        for shard in shards[1:]:
+            read_end, write_end = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: work, send, and leave without running anything else
+                _IN_CHILD.append(True)
+                os.close(read_end)
+                _run_child(function, shard, write_end)
+            os.close(write_end)
+            children.append((pid, read_end))
+        results: list[R] = [function(shards[0])]
+    except BaseException:  # Ctrl-C, or a bug here: no child outlives the run
+        for pid, read_end in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.close(read_end)
+                os.waitpid(pid, 0)
+        raise
+    finally:
+        gc.unfreeze()
     for shard, child in zip(shards[1:], children, strict=True):
         results.append(_collect(child, function, shard))
     return results
+
+
+def _run_child(function: Callable[[list[T]], R], shard: list[T], write_end: int) -> NoReturn:
+    status = 1
+    try:
+        payload = encode(function(shard))
+        with os.fdopen(write_end, "wb") as out:
+            out.write(payload)
+        status = 0
+    except BaseException:  # the parent redoes the shard, and counts it
+        pass
+    finally:
+        os._exit(status)
 
 
 def _collect(child: tuple[int, int], function: Callable[[list[T]], R], shard: list[T]) -> R:
@@ -114,7 +128,12 @@ def _collect(child: tuple[int, int], function: Callable[[list[T]], R], shard: li
             return decode(b"".join(chunks))
         except CorruptEntry:
             pass
-    return function(shard)  # the child failed: do its share here
+    redone.append(len(shard))  # the child failed or died: its share is done here
+    return function(shard)
+
+
+# How many items were redone here because a worker failed (the engine reports it).
+redone: list[int] = []
 
 
 _IN_CHILD: list[bool] = []

@@ -64,9 +64,8 @@ def matches(grammar: Grammar, source: str, node: Node) -> list[dict[str, list[No
 
 def text(node: Node | None) -> str:
     """The source text of a node (empty for a missing node)."""
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
+    raw = node.text if node is not None else None  # each `.text` copies the bytes
+    return "" if raw is None else raw.decode("utf-8", errors="replace")
 
 
 def walk(node: Node, *, prune: Iterable[str] = ()) -> Iterator[Node]:

@@ -58,7 +58,13 @@ class ProjectIndex:
         return {f.cargo.directory: f.cargo for f in self.by_kind[FileKind.CARGO_TOML] if f.cargo}
 
     def crate_dir_of(self, path: str) -> str | None:
-        """The directory of the Cargo.toml nearest above `path`, or None."""
+        """The directory of the Cargo.toml nearest above `path`.
+
+        Without one (Bazel, Buck), the nearest directory above holding a crate
+        root (`lib.rs`, `main.rs`; `src/` counts as any), else the file's own
+        directory: files of unrelated crates never share a crate (calls are
+        followed by name within one).
+        """
         directory = posixpath.dirname(path)
         if directory in self._crate_of:
             return self._crate_of[directory]
@@ -66,6 +72,15 @@ class ProjectIndex:
             (d for d in parent_directories(directory) if self.exists(join_path(d, "Cargo.toml"))),
             None,
         )
+        if found is None:
+            found = next(
+                (
+                    d
+                    for d in parent_directories(directory)
+                    if self.exists(join_path(d, "lib.rs")) or self.exists(join_path(d, "main.rs"))
+                ),
+                directory,
+            )
         self._crate_of[directory] = found
         return found
 

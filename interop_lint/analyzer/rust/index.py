@@ -24,7 +24,9 @@ from interop_lint.analyzer.rust.types import TypeNames, base_name, parse_type
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
 
-Crate = str | None  # the directory of the crate's Cargo.toml; None outside any crate
+# The directory of the crate's Cargo.toml, or of its root file without one
+# (ProjectIndex.crate_dir_of).
+Crate = str | None
 
 
 class RustIndex:

@@ -3,7 +3,9 @@
 "Exported function" (rules.md): a `fn` with a C-family ABI (`extern "C"`, a
 bare `extern`, `"C-unwind"`, `"system"`) exported under a symbol by
 `#[no_mangle]`, `#[unsafe(no_mangle)]`, `#[export_name = ".."]` or
-`#[unsafe(export_name = "..")]`.
+`#[unsafe(export_name = "..")]` — also inside `#[cfg_attr(cond, ..)]`,
+whatever the condition (`cfg_attr(not(test), no_mangle)` leaves out only
+test builds).
 """
 
 from __future__ import annotations
@@ -70,14 +72,57 @@ def _attribute_name(attribute: Node) -> str:
     return text(first) if first is not None else ""
 
 
-def _unwrap_unsafe(attribute: Node) -> str:
-    """`unsafe(no_mangle)` -> `no_mangle`; `unsafe(export_name = "x")` -> `export_name = "x"`."""
-    body = _SPACES.sub(" ", text(attribute)).strip()
-    if body.startswith("unsafe") and body.endswith(")"):
-        inner = body[len("unsafe") :].strip()
-        if inner.startswith("("):
-            return inner[1:-1].strip()
-    return body
+def attribute_bodies(attribute_items: Iterable[Node]) -> Iterator[str]:
+    """What attributes say, as written inside `#[..]` / `#![..]` with spaces collapsed:
+    `unsafe(no_mangle)` unwrapped to `no_mangle`, and `cfg_attr(cond, a, b)` opened to
+    `a` and `b` — its condition taken as true (it usually leaves out only tests)."""
+    for item in attribute_items:
+        for attribute in item.named_children:
+            if attribute.type == "attribute":
+                yield from _opened(_SPACES.sub(" ", text(attribute)).strip())
+
+
+def _opened(body: str, depth: int = 0) -> Iterator[str]:
+    for wrapper in ("unsafe", "cfg_attr"):
+        inner = _call_arguments(body, wrapper)
+        if inner is None:
+            continue
+        parts = split_arguments(inner)
+        if wrapper == "unsafe" and len(parts) == 1:
+            body = parts[0]  # `unsafe(no_mangle)` -> `no_mangle`
+        elif wrapper == "cfg_attr" and depth < 4:
+            for part in parts[1:]:
+                yield from _opened(part, depth + 1)
+            return
+    yield body
+
+
+def _call_arguments(body: str, name: str) -> str | None:
+    """`a, b` of `name(a, b)`; None when `body` is not that."""
+    if not body.startswith(name) or not body.endswith(")"):
+        return None
+    rest = body[len(name) :].lstrip()
+    return rest[1:-1] if rest.startswith("(") else None
+
+
+def split_arguments(arguments: str) -> list[str]:
+    """`a, b(c, d), "e,f"` -> [`a`, `b(c, d)`, `"e,f"`]: the comma-separated parts at the
+    top level, stripped (empty parts left out)."""
+    parts, depth, start, quoted, escaped = [], 0, 0, False, False
+    for i, char in enumerate(arguments):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(arguments[start:i].strip())
+            start = i + 1
+    parts.append(arguments[start:].strip())
+    return [part for part in parts if part]
 
 
 _EXPORT_NAME = re.compile(r'^export_name\s*=\s*"(?P<symbol>[^"]*)"$')
@@ -85,16 +130,12 @@ _EXPORT_NAME = re.compile(r'^export_name\s*=\s*"(?P<symbol>[^"]*)"$')
 
 def export_symbol(function: Node) -> str | None:
     """The symbol a function is exported under, or None when it is not exported."""
-    for item in attributes_of(function):
-        for attribute in item.named_children:
-            if attribute.type != "attribute":
-                continue
-            body = _unwrap_unsafe(attribute)
-            if body == "no_mangle":
-                return text(function.child_by_field_name("name"))
-            match = _EXPORT_NAME.match(body)
-            if match:
-                return match.group("symbol")
+    for body in attribute_bodies(attributes_of(function)):
+        if body == "no_mangle":
+            return text(function.child_by_field_name("name"))
+        match = _EXPORT_NAME.match(body)
+        if match:
+            return match.group("symbol")
     return None
 
 

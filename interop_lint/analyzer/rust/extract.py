@@ -18,6 +18,7 @@ from interop_lint.analyzer.rust.facts import (
     RustTypeAlias,
     RustUseRename,
 )
+from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
@@ -64,6 +65,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         elif kind == "use_declaration" and data.find(b"as", item.start_byte, item.end_byte) >= 0:
             renames += _renames(item)
     summaries = summarize(source, alias_targets)
+    lints = may_set_lints(data)
     facts.rust = RustFileFacts(
         exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in bodies.exports),
         structs=tuple(structs),
@@ -73,6 +75,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         functions=tuple(s.function for s in summaries.values()),
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
+        lint_settings=file_settings(source.root) if lints else (),
+        module_lint_settings=module_declarations(source.root) if lints else (),
     )
 
 

@@ -185,3 +185,8 @@ class RustFileFacts:
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.
     guard_macros: tuple[str, ...] = ()
+    # Levels of the clippy lints RS103/RS108 are (rust.lints): (lint, allowed) set
+    # by the file's inner attributes, and (module, lint, allowed) set on its
+    # `mod name;` declarations.
+    lint_settings: tuple[tuple[str, bool], ...] = ()
+    module_lint_settings: tuple[tuple[str, str, bool], ...] = ()

@@ -4,6 +4,13 @@ dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
 `slice::from_raw_parts(p, n)`, `p.read()`, ...), usually inside an
 `unsafe { }` block.
 
+This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, and
+it follows the same switch: `#[allow(clippy::not_unsafe_ptr_arg_deref)]` or
+`#[expect(..)]` on the function, its `impl` or an enclosing `mod` (also in
+`cfg_attr`), the same as an inner attribute `#![allow(..)]` of its file or of
+a module above it up to the crate root, turns it off there. So does the
+lint's group, `clippy::correctness`; `clippy::all` does not.
+
 ## Why is this bad?
 A safe function promises that no argument can cause undefined behaviour.
 This one cannot keep the promise: any caller, including safe Rust code in the
@@ -40,6 +47,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.lints import RS103_LINTS, allowed_in_file, may_set_lints
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
 from interop_lint.analyzer.rust.syntax import has_modifier, public_extern_functions
 from interop_lint.rules.registry import Rule
@@ -58,8 +66,13 @@ class FfiSafeFnDerefsPointer(Rule):
             return
         names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
+        file_allows = ctx.index.rust.lint_allowed_above(ctx.file.path, RS103_LINTS)
+        may_allow = may_set_lints(ctx.file.data)
         for function in public_extern_functions(bodies.scan.items):
             if has_modifier(function, "unsafe"):
+                continue
+            allowed = allowed_in_file(function, RS103_LINTS) if may_allow else None
+            if allowed or (allowed is None and file_allows):
                 continue
             parameters = {p.name for p in pointer_parameters(function, names)}
             use = next(pointer_uses(bodies, function, parameters), None)

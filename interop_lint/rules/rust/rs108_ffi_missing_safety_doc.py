@@ -2,6 +2,13 @@
 Checks for exported `pub unsafe extern` functions whose documentation has no
 `# Safety` section.
 
+This is clippy's `missing_safety_doc` for exports, and it follows the same
+switch: `#[allow(clippy::missing_safety_doc)]` or `#[expect(..)]` on the
+function, its `impl` or an enclosing `mod` (also in `cfg_attr`), the same as
+an inner attribute `#![allow(..)]` of its file or of a module above it up to
+the crate root, turns it off there. So does the lint's group,
+`clippy::style`; `clippy::all` does not.
+
 ## Why is this bad?
 An `unsafe fn` shifts obligations to its caller: which pointers may be null,
 how long they must live, who frees what, which thread may call. The caller
@@ -42,6 +49,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.lints import RS108_LINTS, allowed_in_file, may_set_lints
 from interop_lint.analyzer.rust.syntax import (
     doc_comments_of,
     has_modifier,
@@ -63,11 +71,16 @@ class FfiMissingSafetyDoc(Rule):
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
         bodies = bodies_of(ctx.file)
+        file_allows = ctx.index.rust.lint_allowed_above(ctx.file.path, RS108_LINTS)
+        may_allow = may_set_lints(ctx.file.data)
         for export in bodies.exports:
             function = export.node
             if not (is_public(function) and has_modifier(function, "unsafe")):
                 continue
             if _SAFETY_HEADING.search("\n".join(doc_comments_of(function))):
+                continue
+            allowed = allowed_in_file(function, RS108_LINTS) if may_allow else None
+            if allowed or (allowed is None and file_allows):
                 continue
             name = function.child_by_field_name("name")
             yield Violation(

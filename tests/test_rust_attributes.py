@@ -1,0 +1,111 @@
+"""Attributes: export symbols inside `cfg_attr`, and the clippy lint levels RS103/RS108 follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from interop_lint.analyzer.rust.lints import RS103_LINTS, RS108_LINTS, allowed_in_file
+from interop_lint.analyzer.rust.syntax import export_symbol, split_arguments
+from tests.rust_helpers import bodies, project_index, rust_facts
+
+
+def _function(code: str, name: str = "f"):  # type: ignore[no-untyped-def]
+    found = bodies(code).scan.functions
+    return next(f for f in found if f.child_by_field_name("name").text.decode() == name)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "symbol"),
+    [
+        ("#[no_mangle]", "f"),
+        ("#[cfg_attr(not(test), no_mangle)]", "f"),
+        ('#[cfg_attr(feature = "a,b", export_name = "sym")]', "sym"),
+        ("#[cfg_attr(unix, unsafe(no_mangle))]", "f"),
+        ("#[cfg_attr(a, cfg_attr(b, no_mangle))]", "f"),
+        ("#[cfg_attr(all(unix, not(test)), inline, no_mangle)]", "f"),
+        ("#[cfg_attr(test, allow(dead_code))]", None),
+        ("#[cfg_attr(no_mangle, inline)]", None),  # the condition is no attribute
+        ('#[doc = "no_mangle"]', None),
+    ],
+)
+def test_export_attributes_inside_cfg_attr(attributes: str, symbol: str | None) -> None:
+    function = _function(f'{attributes}\npub extern "C" fn f() {{}}\n')
+    assert export_symbol(function) == symbol
+
+
+def test_a_cfg_attr_export_is_in_the_facts() -> None:
+    facts = rust_facts('#[cfg_attr(not(test), no_mangle)]\npub extern "C" fn f() {}\n')
+    assert [e.symbol for e in facts.exports] == ["f"]
+
+
+def test_split_arguments_keeps_nested_calls_and_strings_whole() -> None:
+    assert split_arguments('a, b(c, d), "e,\\"f", [g, h], ') == [
+        "a",
+        "b(c, d)",
+        '"e,\\"f"',
+        "[g, h]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "allowed"),
+    [
+        ("#[allow(clippy::missing_safety_doc)]\nfn f() {}", True),
+        ("#[allow(clippy :: missing_safety_doc, dead_code)]\nfn f() {}", True),
+        ('#[expect(clippy::missing_safety_doc, reason = "C API")]\nfn f() {}', True),
+        ('#[cfg_attr(feature = "x", allow(clippy::missing_safety_doc))]\nfn f() {}', True),
+        ("#[allow(clippy::style)]\nfn f() {}", True),
+        ("#[allow(clippy::all)]\nfn f() {}", None),
+        ("#[allow(clippy::not_unsafe_ptr_arg_deref)]\nfn f() {}", None),
+        ("#[allow(clippy::style)]\n#[warn(clippy::missing_safety_doc)]\nfn f() {}", False),
+        ("#[allow(clippy::missing_safety_doc)]\nimpl T {\n    fn f() {}\n}", True),
+        ("#[allow(clippy::missing_safety_doc)]\nmod m {\n    fn f() {}\n}", True),
+        ("mod m {\n    #![allow(clippy::missing_safety_doc)]\n    fn f() {}\n}", True),
+        (
+            "#[allow(clippy::missing_safety_doc)]\nmod m {\n"
+            "    #[deny(clippy::missing_safety_doc)]\n    impl T {\n        fn f() {}\n    }\n}",
+            False,
+        ),
+        ("#![allow(clippy::missing_safety_doc)]\nfn f() {}", None),  # the index's part
+    ],
+)
+def test_lint_levels_in_a_file(code: str, allowed: bool | None) -> None:
+    assert allowed_in_file(_function(code), RS108_LINTS) is allowed
+
+
+LIB = """
+#![allow(clippy::missing_safety_doc)]
+mod plain;
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
+mod relaxed;
+mod nested;
+"""
+
+
+def test_lint_levels_above_a_file_follow_the_module_tree() -> None:
+    index = project_index(
+        {
+            "src/lib.rs": LIB,
+            "src/plain.rs": "",
+            "src/relaxed.rs": "",
+            "src/nested/mod.rs": "#![warn(clippy::missing_safety_doc)]\nmod deeper;\n",
+            "src/nested/deeper.rs": "",
+            "src/bin/tool.rs": "",
+        }
+    ).rust
+    allowed = index.lint_allowed_above
+    assert allowed("src/lib.rs", RS108_LINTS)
+    assert allowed("src/plain.rs", RS108_LINTS)
+    assert not allowed("src/plain.rs", RS103_LINTS)
+    assert allowed("src/relaxed.rs", RS103_LINTS)
+    assert allowed("src/relaxed.rs", RS108_LINTS)
+    # The module's own `warn` is nearer than the crate root's `allow`, for what is below it too.
+    assert not allowed("src/nested/mod.rs", RS108_LINTS)
+    assert not allowed("src/nested/deeper.rs", RS108_LINTS)
+    assert not allowed("src/bin/tool.rs", RS108_LINTS)  # a crate root of its own
+
+
+def test_a_crate_setting_no_lint_costs_no_walk() -> None:
+    index = project_index({"src/lib.rs": "mod a;\n", "src/a.rs": ""}).rust
+    assert not index.lint_allowed_above("src/a.rs", RS108_LINTS)
+    assert index._allowed_above == {}

@@ -10,9 +10,11 @@ its argument under `catch_unwind`, or a function or macro named in the
 `panic-guards` setting.
 
 ## Why is this bad?
-A panic cannot unwind into C, and Go is C here. Since Rust 1.81 a panic that
-reaches an `extern "C"` boundary aborts the process: the Go service dies
-with every request in flight. Before 1.81 it was undefined behaviour.
+A panic cannot unwind into C, and a caller through cgo or ctypes is C here.
+Since Rust 1.81 a panic that reaches an `extern "C"` boundary aborts the
+whole process: the Go service or the Python interpreter that loaded the
+library dies with everything in flight. Before 1.81 it was undefined
+behaviour.
 
 ## Example
 ```rust
@@ -98,7 +100,8 @@ class FfiPanicEscape(Rule):
             yield Violation(
                 export.location,
                 f"`{export.name}` can panic ({_where(traces[0])}) and has no panic guard: "
-                "a panic here aborts the Go process",
+                "a panic here aborts the whole process (the Go runtime or Python interpreter "
+                "with it)",
                 related=tuple(
                     RelatedLocation(
                         t.site.location,

@@ -9,10 +9,13 @@ comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
 as pointers. One finding per parameter, at its first unchecked use.
 
 ## Why is this bad?
-Go passes `nil` easily: a zero-value struct field, an empty slice's
-`unsafe.SliceData`, a `C.CString` that was never made. Dereferencing a null
-pointer in Rust is undefined behaviour; in practice a segmentation fault that
-takes the Go process down without a Go stack trace.
+Callers pass null easily: from Go a zero-value struct field, an empty slice's
+`unsafe.SliceData`, a `C.CString` that was never made; from Python `None`.
+Dereferencing a null pointer in Rust is undefined behaviour; in practice a
+segmentation fault that takes the whole process down without a Go or Python
+stack trace. Release functions (`Box::from_raw(p)`, `CString::from_raw(p)`)
+are reported too: C's `free(NULL)` does nothing, so callers release without
+checking (a Go finalizer, an error path that frees what it has).
 
 ## Example
 ```rust
@@ -50,9 +53,15 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.nullness import checked_before
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
 from interop_lint.rules.registry import Rule
+
+# Calls that give the pointed-to memory back to Rust's allocator.
+_RELEASES = frozenset(
+    {"Box::from_raw", "CString::from_raw", "Vec::from_raw_parts", "String::from_raw_parts"}
+)
 
 
 class FfiUncheckedPointer(Rule):
@@ -80,10 +89,22 @@ class FfiUncheckedPointer(Rule):
                     continue
                 reported.add(use.name)
                 parameter = parameters[use.name]
+                called = callee(use.at) if use.at.type == "call_expression" else None
+                if called is not None and called.qualified in _RELEASES:
+                    message = (
+                        f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
+                        "checking it for null first: free functions are called with NULL, as "
+                        f"C's free is: return early when `{use.local}` is null"
+                    )
+                else:
+                    message = (
+                        f"`{function}` uses pointer `{use.local}` (`{use.what}`) without checking "
+                        "it for null first: a null pointer from the caller (Go's nil, Python's "
+                        "None) is undefined behaviour here"
+                    )
                 yield Violation(
                     bodies.location(use.at),
-                    f"`{function}` uses pointer `{use.local}` (`{use.what}`) without checking "
-                    "it for null first: a nil pointer from Go is undefined behaviour here",
+                    message,
                     related=(
                         RelatedLocation(
                             ctx.file.location(parameter.node),

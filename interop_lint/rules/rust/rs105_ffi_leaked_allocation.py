@@ -9,8 +9,8 @@ hand on count as the export. Releases in functions an export calls count.
 
 ## Why is this bad?
 Memory from Rust's allocator must be freed by Rust, with the type it was
-allocated as. Without a release export the Go side has two choices, both
-wrong: never free it (a leak on every call) or call `C.free` on it (undefined
+allocated as. Without a release export the caller (Go, Python) has two
+choices, both wrong: never free it (a leak on every call) or call `C.free` on it (undefined
 behaviour: a different allocator, and for a `Box` or `Vec` the wrong layout).
 
 ## Example
@@ -87,5 +87,5 @@ class FfiLeakedAllocation(Rule):
                     allocation.location,
                     f"`{function.name}` hands {describe_kind(kind)} to C (`{allocation.what}`) but "
                     "no export of the crate gives it back to "
-                    f"Rust (`{_RELEASES[family]}`): Go can only leak it or free it wrongly",
+                    f"Rust (`{_RELEASES[family]}`): the caller can only leak it or free it wrongly",
                 )

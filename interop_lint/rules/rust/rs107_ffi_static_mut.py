@@ -4,9 +4,10 @@ crate (in their body or in a macro they invoke).
 
 ## Why is this bad?
 Go calls exported functions from whichever OS thread the goroutine runs on,
-many at once. Unsynchronised access to a `static mut` from several threads is
-a data race: undefined behaviour in Rust, lost updates and torn values in
-practice. Rust 2024 rejects references to `static mut` for this reason.
+many at once; Python threads call them at once too. Unsynchronised access to
+a `static mut` from several threads is a data race: undefined behaviour in
+Rust, lost updates and torn values in practice. Rust 2024 rejects references
+to `static mut` for this reason.
 
 ## Example
 ```rust
@@ -76,8 +77,9 @@ class FfiStaticMut(Rule):
             yield Violation(
                 bodies.location(uses[0]),
                 f"`{text(export.node.child_by_field_name('name'))}` uses `static mut {name}` "
-                f"(declared at {path}:{static.location.line}) without synchronisation: Go calls "
-                "exports from many threads at once, so this is a data race",
+                f"(declared at {path}:{static.location.line}) without synchronisation: callers "
+                "(goroutines, Python threads) run exports on many threads at once, so this is a "
+                "data race",
                 related=(
                     RelatedLocation(static.location, f"`static mut {name}` is declared here"),
                 ),

@@ -1,0 +1,46 @@
+"""What the RS messages tell a reader: right for any caller (Go or Python), and why it matters."""
+
+from __future__ import annotations
+
+from tests.conftest import Project, run_sarif
+from tests.rust_helpers import MANIFEST
+
+
+def _messages(project: Project, code: str) -> list[tuple[str, str]]:
+    project.write("Cargo.toml", MANIFEST)
+    project.write("src/lib.rs", code)
+    results = run_sarif(project.root)["runs"][0]["results"]
+    return [(r["ruleId"], r["message"]["text"]) for r in results]
+
+
+def test_a_panic_aborts_whatever_process_loaded_the_library(project: Project) -> None:
+    code = '#[no_mangle]\npub extern "C" fn f(x: i32) -> u8 { u8::try_from(x).unwrap() }\n'
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert "aborts the whole process (the Go runtime or Python interpreter with it)" in message
+
+
+def test_a_release_function_is_told_why_null_matters(project: Project) -> None:
+    code = """
+/// # Safety
+/// `p` comes from this library.
+#[no_mangle]
+pub unsafe extern "C" fn thing_free(p: *mut u32) {
+    drop(Box::from_raw(p));
+}
+
+/// # Safety
+/// `p` points to a valid `u32`.
+#[no_mangle]
+pub unsafe extern "C" fn thing_get(p: *const u32) -> u32 {
+    *p
+}
+"""
+    released, used = (m for rule, m in _messages(project, code) if rule == "RS102")
+    assert released.startswith("`thing_free` releases pointer `p` (`Box::from_raw(p)`)")
+    assert released.endswith(
+        "free functions are called with NULL, as C's free is: return early when `p` is null"
+    )
+    assert used.endswith(
+        "a null pointer from the caller (Go's nil, Python's None) is undefined behaviour here"
+    )

@@ -14,7 +14,7 @@ from interop_lint.analyzer.clang.syntax import spell
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.rust.facts import RustExport, RustStruct
 from interop_lint.analyzer.typesys.c import CTypes
-from interop_lint.analyzer.typesys.model import Verdict, compare
+from interop_lint.analyzer.typesys.model import Type, Verdict, compare, outer_constness
 from interop_lint.analyzer.typesys.rust import RustTypes
 
 Crate = str | None
@@ -58,15 +58,33 @@ class Difference:
     name: str = ""  # the parameter's name (C's, else Rust's)
 
 
+def _harmless_constness(c: Type, rust: Type, returned: bool) -> bool:
+    """A constness difference of the outermost pointer in the direction that cannot
+    break anything. A parameter C declares `char *` that Rust takes as `*const c_char`:
+    C callers may pass anything, Rust only reads. A result C declares `const char *`
+    that Rust returns as `*mut c_char`: C callers only read. The other directions let
+    one side write to memory the other considers read-only; a difference deeper down
+    (`char **` against `*const *const c_char`) is never harmless."""
+    outer = outer_constness(c, rust)
+    if outer is None:
+        return False
+    c_const, rust_const = outer
+    return c_const if returned else rust_const
+
+
 def signature_differences(
     function: CFunction, c: CTypes, export: RustExport, rust: RustTypes
 ) -> list[Difference]:
-    """How a C declaration disagrees with the Rust export (unknown types never count)."""
+    """How a C declaration disagrees with the Rust export (unknown types never count,
+    nor a harmless constness difference: `_harmless_constness`)."""
     signature = function.type
     found: list[Difference] = []
     returns_c = spell(signature.of) if signature.of else "?"
     if signature.of is not None:
-        verdict = compare(c.model(signature.of), rust.model(export.return_type))
+        c_model, rust_model = c.model(signature.of), rust.model(export.return_type)
+        verdict = compare(c_model, rust_model)
+        if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, True):
+            verdict = Verdict.EQUAL
         if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
             found.append(Difference("return", verdict, returns_c, export.return_type))
     if signature.variadic:
@@ -86,7 +104,10 @@ def signature_differences(
     for position, (param, rust_param) in enumerate(
         zip(function.params, export.params, strict=True), start=1
     ):
-        verdict = compare(c.model(param.type), rust.model(rust_param.type))
+        c_model, rust_model = c.model(param.type), rust.model(rust_param.type)
+        verdict = compare(c_model, rust_model)
+        if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, False):
+            continue
         if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
             name = param.name or rust_param.name.removeprefix("mut ")
             found.append(

@@ -144,6 +144,20 @@ def compare(a: Type, b: Type) -> Verdict:
         return combine([*verdicts, _compare_leaf(a, b)])
 
 
+def outer_constness(a: Type, b: Type) -> tuple[bool, bool] | None:
+    """When two pointer types differ only in the constness of what the outermost
+    pointers point to: that constness, `(a's, b's)`. None when they are equal,
+    differ in anything else, or differ in constness at a deeper level
+    (`const char **` against `*mut *mut c_char`), where no direction is harmless."""
+    if not (isinstance(a, Pointer) and isinstance(b, Pointer)) or a.const == b.const:
+        return None
+    if _void_pointer_pair(a.pointee, b.pointee):
+        return a.const, b.const
+    if compare(a.pointee, b.pointee) is not Verdict.EQUAL:
+        return None
+    return a.const, b.const
+
+
 def _void_pointer_pair(a: Type, b: Type) -> bool:
     """`void *` against a pointer to anything but a function."""
     if isinstance(a, Void):

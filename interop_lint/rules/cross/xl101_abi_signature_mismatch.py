@@ -6,7 +6,23 @@ function that returns nothing). Types are equivalent by the ABI, not by
 spelling: `int`, `int32_t`, `i32` and `c_int` are one type, `size_t` is
 `usize`, `const char *` is `*const c_char`, typedefs, type aliases and `use`
 renames are resolved. A pointer whose constness alone differs is reported
-as a warning.
+as a warning, and only in the direction that can break something:
+
+- a parameter C declares `const char *` that Rust takes as `*mut c_char`:
+  Rust may write to memory C callers consider read-only (a C `char *` for a
+  Rust `*const c_char` is fine: C callers may pass anything, Rust only reads);
+- a result C declares `char *` that Rust returns as `*const c_char`: C
+  callers may write to memory Rust considers immutable (a C `const char *`
+  for a Rust `*mut c_char` is fine: C callers only read).
+
+This holds for the outermost pointer only. A constness difference deeper
+down (`const char **` against `*mut *mut c_char`) is always reported: through
+a pointer to a pointer either side can store a pointer to read-only memory
+where the other expects writable memory.
+
+All differences of a declaration are reported in one finding, the three
+most important named (a type that differs before a constness detail), the
+number of the others after them.
 
 ## Why is this bad?
 Neither compiler sees both sides. Go compiles against the C declaration,
@@ -73,30 +89,71 @@ class AbiSignatureMismatch(Rule):
             differences = signature_differences(function, c_types(index, path, rust), export, rust)
             if not differences:
                 continue
-            worst = next((d for d in differences if d.verdict is Verdict.DIFFERENT), differences[0])
+            ordered = _ordered(differences)
             where = f"{rust_path}:{export.location.line}"
-            message = _describe(function.name, worst, where)
-            if len(differences) > 1:
-                message += f" (and {len(differences) - 1} more difference(s))"
             yield Violation(
                 function.location,
-                message,
+                _message(function.name, ordered, where),
                 related=(RelatedLocation(export.location, f"the Rust export `{export.name}`"),),
-                level=None if worst.verdict is Verdict.DIFFERENT else Level.WARNING,
+                level=None if ordered[0].verdict is Verdict.DIFFERENT else Level.WARNING,
             )
 
 
+_NAMED = 3  # differences a message names; the others are counted
+
+
+def _ordered(differences: list[Difference]) -> list[Difference]:
+    """Types that differ before constness details; each group in declaration order
+    (the parameter count or variadic-ness, the parameters, the return type)."""
+    rank = {"count": 0, "variadic": 0, "parameter": 1, "return": 2}
+    return sorted(
+        differences,
+        key=lambda d: (d.verdict is not Verdict.DIFFERENT, rank[d.part], d.position),
+    )
+
+
+def _message(name: str, differences: list[Difference], where: str) -> str:
+    parts = [_describe(name, differences[0], where)]
+    parts += [_describe_more(d) for d in differences[1:_NAMED]]
+    if len(differences) > _NAMED:
+        parts.append(f"and {len(differences) - _NAMED} more")
+    return "; ".join(parts)
+
+
 def _describe(name: str, d: Difference, where: str) -> str:
+    """The first difference, with the function's name and where the Rust side is."""
     if d.part == "count":
         return f"`{name}` takes {d.c_spelling} parameter(s) here but {d.rust_spelling} in {where}"
     if d.part == "variadic":
         return f"`{name}` is variadic here but the Rust export in {where} is not"
     if d.part == "return":
-        rust = "nothing" if d.rust_spelling in ("()", "!") else f"`{d.rust_spelling}`"
-        said = f"`{name}` returns `{d.c_spelling}` here but {rust} in {where}"
+        said = f"`{name}` returns `{d.c_spelling}` here but {_rust_result(d)} in {where}"
     else:
         said = (
             f"parameter {d.position} (`{d.name}`) of `{name}` is `{d.c_spelling}` here "
             f"but `{d.rust_spelling}` in {where}"
         )
-    return said + (": only the constness differs" if d.verdict is Verdict.CONSTNESS else "")
+    return said + _constness(d)
+
+
+def _describe_more(d: Difference) -> str:
+    """A further difference, after the first."""
+    if d.part == "count":
+        return f"it takes {d.c_spelling} parameter(s) here but {d.rust_spelling}"
+    if d.part == "variadic":
+        return "it is variadic here but the Rust export is not"
+    if d.part == "return":
+        said = f"the return type is `{d.c_spelling}` here but {_rust_result(d)}"
+    else:
+        said = (
+            f"parameter {d.position} (`{d.name}`) is `{d.c_spelling}` here but `{d.rust_spelling}`"
+        )
+    return said + _constness(d)
+
+
+def _rust_result(d: Difference) -> str:
+    return "nothing" if d.rust_spelling in ("()", "!") else f"`{d.rust_spelling}`"
+
+
+def _constness(d: Difference) -> str:
+    return ": only the constness differs" if d.verdict is Verdict.CONSTNESS else ""

@@ -1,0 +1,94 @@
+"""XL101 on signatures: which constness differences count, and how several are said."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Project, run_cli
+from tests.test_cross_linking import CRATE
+
+LIB = """use std::os::raw::c_char;
+
+#[no_mangle]
+pub unsafe extern "C" fn text_read(s: *const c_char) -> i32 { 0 }
+
+#[no_mangle]
+pub unsafe extern "C" fn text_fill(s: *mut c_char) -> i32 { 0 }
+
+#[no_mangle]
+pub extern "C" fn text_owned() -> *mut c_char { std::ptr::null_mut() }
+
+#[no_mangle]
+pub extern "C" fn text_static() -> *const c_char { std::ptr::null() }
+
+#[no_mangle]
+pub unsafe extern "C" fn text_lines(out: *mut *const c_char) -> i32 { 0 }
+
+#[no_mangle]
+pub unsafe extern "C" fn text_copy(dst: *mut u8, src: *const u8, len: u32, flags: u8) {}
+"""
+
+
+def _xl101(project: Project, header: str) -> list[tuple[int, str, str]]:
+    project.write("Cargo.toml", CRATE.format(name="text"))
+    project.write("src/lib.rs", LIB)
+    project.write("include/text.h", "#include <stdint.h>\n" + header)
+    result = run_cli(["check", "--format", "json", "--select", "XL101"], cwd=project.root)
+    assert result.exit_code in (0, 1), result.output
+    return [(f["line"], f["level"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "reported"),
+    [
+        # Parameters: Rust's constness is what it does with the memory.
+        ("int32_t text_read(char *s);", False),  # C may pass anything; Rust only reads
+        ("int32_t text_read(const char *s);", False),
+        ("int32_t text_fill(const char *s);", True),  # Rust may write to read-only memory
+        ("int32_t text_fill(char *s);", False),
+        # Results: C's constness is what callers do with it.
+        ("const char *text_owned(void);", False),  # C callers only read
+        ("char *text_static(void);", True),  # C callers may write to Rust's constant
+        ("const char *text_static(void);", False),
+        # Below the outermost pointer, no direction is harmless.
+        ("int32_t text_lines(char **out);", True),
+        ("int32_t text_lines(const char **out);", False),
+    ],
+)
+def test_constness_counts_only_where_one_side_may_write_to_read_only_memory(
+    project: Project, declaration: str, reported: bool
+) -> None:
+    found = _xl101(project, declaration + "\n")
+    if reported:
+        ((_, level, message),) = found
+        assert level == "warning"
+        assert message.endswith("only the constness differs")
+    else:
+        assert found == []
+
+
+def test_every_difference_of_a_declaration_is_named_in_one_finding(project: Project) -> None:
+    found = _xl101(project, "int text_copy(const char *dst, const uint8_t *src, int64_t len);\n")
+    assert found == [
+        (
+            2,
+            "error",
+            "`text_copy` takes 3 parameter(s) here but 4 in src/lib.rs:19; "
+            "the return type is `int` here but nothing",
+        )
+    ]
+    found = _xl101(
+        project, "int text_copy(const uint8_t *dst, const uint8_t *src, int64_t len, int flags);\n"
+    )
+    assert found == [
+        (
+            2,
+            "error",
+            "parameter 3 (`len`) of `text_copy` is `int64_t` here but `u32` in src/lib.rs:19; "
+            "parameter 4 (`flags`) is `int` here but `u8`; "
+            "the return type is `int` here but nothing; "
+            "and 1 more",
+        )
+    ]

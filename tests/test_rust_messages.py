@@ -20,6 +20,23 @@ def test_a_panic_aborts_whatever_process_loaded_the_library(project: Project) ->
     assert "aborts the whole process (the Go runtime or Python interpreter with it)" in message
 
 
+def test_a_body_handed_to_an_unknown_wrapper_suggests_configuring_it(project: Project) -> None:
+    code = """
+#[no_mangle]
+pub extern "C" fn f(x: i32) -> u8 {
+    ffi_support::call_with_result(&mut 0, || u8::try_from(x).unwrap())
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert message.endswith(
+        "; if `ffi_support::call_with_result` catches panics, add it to `panic-guards` in the "
+        "configuration"
+    )
+    project.write(".interop-lint.toml", 'panic-guards = ["ffi_support::call_with_result"]\n')
+    assert run_sarif(project.root)["runs"][0]["results"] == []
+
+
 def test_a_release_function_is_told_why_null_matters(project: Project) -> None:
     code = """
 /// # Safety

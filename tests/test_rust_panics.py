@@ -84,6 +84,11 @@ def test_an_argument_evaluated_before_the_call_is_not_guarded() -> None:
         ("other::call_with_result", ("ffi_support::call_with_result",), False),
         ("ffi_guard", ("ffi_guard!",), True),
         ("ffi_try", ("ffi_guard!",), False),
+        ("ffi_toolkit::catch_panic_response", (), True),
+        ("ffi_helpers::catch_panic", (), True),
+        ("catch_unwind_silent", (), True),
+        ("catch_panic::helpers::run", (), False),  # only the function's own name counts
+        ("ffi_support::call_with_result", (), False),
     ],
 )
 def test_guard_names(name: str, configured: tuple[str, ...], guard: bool) -> None:
@@ -206,3 +211,22 @@ def test_a_renamed_catch_unwind_is_still_a_guard() -> None:
         "ffi_guard! { helper(x) }", "shield(|| helper(x)).unwrap_or(-1)"
     )
     assert _traces({"src/lib.rs": code}) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "wrapper"),
+    [
+        ("call_with_result(&mut e, || x.unwrap())", "call_with_result"),
+        ("ffi::call_with_output(&mut e, || { x.unwrap() })", "ffi::call_with_output"),
+        ("unsafe { run(AssertUnwindSafe(|| x.unwrap())) }.unwrap_or(0)", "run"),
+        ("match run(|| x.unwrap()) { Ok(v) => v, Err(_) => 0 }", "run"),
+        ("wrap(|| x.unwrap()).code", "wrap"),
+        ("let y = 1;\n    wrap(move || y)", "wrap"),
+        ("x.map(|v| v + 1).unwrap_or(0)", None),  # a method taking a closure: no wrapper
+        ("helper(x)", None),
+        ("wrap(|| x.unwrap());\n    0", None),  # not the body's value
+    ],
+)
+def test_the_function_a_body_hands_its_code_to(body: str, wrapper: str | None) -> None:
+    code = f'#[no_mangle]\npub extern "C" fn f(x: Option<u8>) -> u8 {{\n    {body}\n}}\n'
+    assert rust_facts(code).exports[0].body_wrapper == wrapper

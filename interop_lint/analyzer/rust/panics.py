@@ -9,7 +9,10 @@ not panic).
 A site is guarded when it runs inside a closure handed to a guard
 (`catch_unwind(|| ..)`, `catch_unwind(AssertUnwindSafe(|| ..))`, a configured
 `call_with_result(.., || ..)`), or inside the body of a guard macro
-(`ffi_guard!{ .. }`). Which names are guards depends on the configuration,
+(`ffi_guard!{ .. }`). A function of another crate whose name says it catches
+panics is a guard without configuration: its last path segment contains
+`catch_unwind` or `catch_panic` (`ffi_toolkit::catch_panic_response(|| ..)`,
+`ffi_helpers::catch_panic(|| ..)`). Which names are guards depends on the configuration,
 so the facts keep the names of the calls and macros that wrap each site
 (`guard_candidates`) and the index decides.
 """
@@ -23,7 +26,14 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import Callee, callee, invocation_name
+from interop_lint.analyzer.rust.expressions import (
+    Callee,
+    arguments,
+    block_tail,
+    callee,
+    invocation_name,
+    strip,
+)
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
@@ -37,6 +47,8 @@ _UNWRAPPABLE = frozenset({"Option", "Result"})  # `Option::unwrap(x)`
 ISOLATING = frozenset({"catch_unwind", "spawn"})
 
 _MAX_WRAPPERS = 16
+# Words in the name of another crate's function that runs a closure under `catch_unwind`.
+_CATCHING = ("catch_unwind", "catch_panic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +207,42 @@ def _later_arguments(declaration: Located, name: str) -> list[Located]:
     ]
 
 
+def body_wrapper(body: Located) -> str | None:
+    """The function a body hands its code to in a closure, as written:
+    `ffi_support::call_with_result` for `{ call_with_result(&mut e, || { .. }) }`, also
+    under `unsafe { }`, a `match`, `?`, fields and methods of its result (`f(|| ..).code`).
+    None when the body's value is no such call (a method taking a closure is none)."""
+    current: Located | None = body
+    for _ in range(8):
+        if current is None:
+            return None
+        current = strip(current)
+        kind = current.type
+        if kind == "block":
+            current = block_tail(current)
+        elif kind == "unsafe_block":
+            current = next((c for c in current.named_children() if c.type == "block"), None)
+        elif kind in ("match_expression", "try_expression", "field_expression"):
+            current = current.field("value") or next(iter(current.named_children()), None)
+        elif kind != "call_expression" or (called := callee(current)) is None:
+            return None
+        elif called.is_method:
+            current = called.receiver
+        else:
+            given = arguments(current)
+            return called.path if any(_holds_closure(a) for a in given) else None
+    return None
+
+
+def _holds_closure(argument: Located) -> bool:
+    """`|| ..`, or a call wrapping one: `AssertUnwindSafe(|| ..)`."""
+    if argument.type == "closure_expression":
+        return True
+    return argument.type == "call_expression" and any(
+        a.type == "closure_expression" for a in arguments(argument)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CallTarget:
     """A function a body calls, as far as names tell (RS101 follows these)."""
@@ -275,11 +323,13 @@ def call_target(
 
 def is_guard_name(name: str, configured: tuple[str, ...], local: frozenset[str]) -> bool:
     """Whether a wrapper name is a guard: `catch_unwind` by any path, a thread spawn,
-    a guard of the crate (`local`), or a configured one (a path suffix either way)."""
+    a name that says it catches panics (`catch_panic_response`), a guard of the crate
+    (`local`), or a configured one (a path suffix either way)."""
     segments = [s for s in name.replace(" ", "").split("::") if s]
     if not segments:
         return False
-    if segments[-1] in ISOLATING or segments[-1] in local:
+    last = segments[-1]
+    if last in ISOLATING or last in local or any(word in last for word in _CATCHING):
         return True
     for entry in configured:
         wanted = [s for s in entry.strip().rstrip("!").split("::") if s]

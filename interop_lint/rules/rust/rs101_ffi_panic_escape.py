@@ -6,8 +6,13 @@ Checks for exported functions (`extern "C"` with `#[no_mangle]` or
 in the macros it invokes, and in every function of the same crate it calls
 (by name, transitively). A guard is `std::panic::catch_unwind` (by any path)
 around the code, a `macro_rules!` macro or function of the crate that runs
-its argument under `catch_unwind`, or a function or macro named in the
-`panic-guards` setting.
+its argument under `catch_unwind`, a function of another crate given the
+code in a closure whose name says it catches panics (its last path segment
+contains `catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,
+`ffi_helpers::catch_panic`), or a function or macro named in the
+`panic-guards` setting. When the whole body is handed in a closure to some
+other function (`ffi_support::call_with_result(&mut err, || ..)`), the
+finding says to add it to `panic-guards` if it is a guard.
 
 ## Why is this bad?
 A panic cannot unwind into C, and a caller through cgo or ctypes is C here.
@@ -97,11 +102,17 @@ class FfiPanicEscape(Rule):
             traces = calls.panic_traces(start, MAX_SITES) if start is not None else []
             if not traces:
                 continue
+            hint = ""
+            if export.body_wrapper is not None:  # not a guard, or it would not panic
+                hint = (
+                    f"; if `{export.body_wrapper}` catches panics, add it to `panic-guards` "
+                    "in the configuration"
+                )
             yield Violation(
                 export.location,
                 f"`{export.name}` can panic ({_where(traces[0])}) and has no panic guard: "
                 "a panic here aborts the whole process (the Go runtime or Python interpreter "
-                "with it)",
+                f"with it){hint}",
                 related=tuple(
                     RelatedLocation(
                         t.site.location,

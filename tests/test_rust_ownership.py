@@ -137,6 +137,35 @@ pub type Handle = EngineHandle;
     assert not index.releases_kind("", "cstring")
 
 
+def test_what_a_type_gives_back_when_dropped() -> None:
+    code = """
+pub type Alias = Blob;
+impl Clone for Blob { fn clone(&self) -> Self { todo!() } }
+impl<T> core::ops::Drop for Holder<T> {
+    fn drop(&mut self) { drop(unsafe { Box::from_raw(self.inner) }); }
+}
+impl Drop for Alias {
+    fn drop(&mut self) { drop(unsafe { Vec::from_raw_parts(self.ptr as *mut u8, 1, 1) }); }
+}
+impl Blob { fn raw(&self) -> *const u8 { self.ptr } }
+"""
+    functions = rust_facts(code).functions
+    assert [(f.owner, f.trait_name, f.drop_releases) for f in functions] == [
+        ("Blob", "Clone", ()),
+        ("Holder", "Drop", ("box",)),
+        ("Alias", "Drop", ("vec:u8",)),
+        ("Blob", None, ()),
+    ]
+    index = project_index({"src/lib.rs": code}).rust
+    assert index.released_by_drop("", "Blob", "vec:u8") and index.released_by_drop(
+        "", "Blob", "vec"
+    )
+    assert not index.released_by_drop("", "Blob", "vec:u32")
+    assert not index.released_by_drop("", "Blob", "cstring")
+    assert index.released_by_drop("", "Holder", "box:Engine")
+    assert not index.released_by_drop("", "Engine", "box")
+
+
 def _dangling(body: str) -> list[str]:
     found = bodies(f"{HEADER}fn f(out: *mut *const u8, s: &str) -> *const u8 {{\n{body}\n}}\n")
     return [f"{d.owner}:{d.kept}" for d in dangling_pointers(found)]

@@ -96,6 +96,13 @@ class RustFunction:
     # Whether it runs one of its own parameters under `catch_unwind`:
     # `fn guard<F: FnOnce()>(f: F) { catch_unwind(f) }` is a guard for its callers.
     guards_its_argument: bool = False
+    # The trait it implements for `owner` (`Clone` of `impl Clone for Buf`); None
+    # outside `impl Trait for ..`.
+    trait_name: str | None = None
+    # For `Drop::drop`: the kinds of memory it gives back, whatever holds the
+    # pointer (`Vec::from_raw_parts(self.ptr, ..)`): what the type releases when
+    # dropped (RS105).
+    drop_releases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,6 +204,29 @@ class RustIndex:
             )
         return released
 
+    @cached_property
+    def _dropped_by_crate(self) -> dict[Crate, dict[str, frozenset[str]]]:
+        dropped: dict[Crate, dict[str, frozenset[str]]] = {}
+        for crate in self.files_by_crate:
+            by_type: dict[str, set[str]] = defaultdict(set)
+            for _, function in self.functions_in_crate(crate):
+                if function.drop_releases and function.owner is not None:
+                    owner = self.resolve_name(crate, function.owner)
+                    by_type[owner].update(
+                        self.canonical_kind(crate, k) for k in function.drop_releases
+                    )
+            dropped[crate] = {owner: frozenset(kinds) for owner, kinds in by_type.items()}
+        return dropped
+
+    def released_by_drop(self, crate: Crate, owner: str, kind: str) -> bool:
+        """Whether `impl Drop for owner` gives memory of this kind back to Rust: memory
+        a value of that type holds is released when the value is dropped."""
+        kinds = self._dropped_by_crate.get(crate, {}).get(self.resolve_name(crate, owner))
+        if not kinds:
+            return False
+        wanted = self.canonical_kind(crate, kind)
+        return any(_same_kind(wanted, k) for k in kinds)
+
     def releases_kind(self, crate: Crate, kind: str) -> bool:
         """Whether an export of the crate (or a function it calls) gives memory of
         this kind back to Rust. An unknown type (`box`) matches any of its family."""

@@ -36,6 +36,7 @@ from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, recei
 from interop_lint.analyzer.rust.scan import CALL, FunctionScan, Site
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import (
+    impl_trait_of,
     impl_type_of,
     is_test_code,
 )
@@ -246,6 +247,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     guards_its_argument = bool(found.runs_catch_unwind) and _guards_its_argument(
         found.runs_catch_unwind, set(parameters)
     )
+    trait = impl_trait_of(function) if found.owner is not None else None
     summary = RustFunction(
         name=text(name),
         owner=found.owner,
@@ -258,6 +260,8 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),
         returned_calls=returned,
         guards_its_argument=guards_its_argument,
+        trait_name=trait,
+        drop_releases=tuple(dict.fromkeys(r.kind for r in releases)) if trait == "Drop" else (),
     )
     return FunctionSummary(summary, releases)
 

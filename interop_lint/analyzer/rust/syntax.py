@@ -230,6 +230,19 @@ def impl_type_of(function: Node) -> str | None:
     return text(kind) or None
 
 
+def impl_trait_of(function: Node) -> str | None:
+    """The trait a function implements for a type: `Clone` in `impl Clone for Buf`,
+    `From` in `impl From<Vec<u8>> for Buf`; None outside `impl Trait for ..` blocks."""
+    parent = function.parent
+    holder = parent.parent if parent is not None and parent.type == "declaration_list" else None
+    kind = holder.child_by_field_name("trait") if holder is not None else None
+    if holder is None or holder.type != "impl_item" or kind is None:
+        return None
+    while kind is not None and kind.type in ("generic_type", "scoped_type_identifier"):
+        kind = kind.child_by_field_name("type" if kind.type == "generic_type" else "name")
+    return text(kind) or None
+
+
 def is_test_code(function: Node) -> bool:
     """A `#[test]` function, or one inside a `#[cfg(test)]` module."""
     tests = ("#[test]", "#[cfg(test)]")

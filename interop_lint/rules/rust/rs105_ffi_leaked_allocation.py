@@ -7,6 +7,11 @@ of memory back to Rust (`CString::from_raw`, `Box::from_raw` of the same
 type, `Vec::from_raw_parts`). Helpers that exports call and whose result they
 hand on count as the export. Releases in functions an export calls count.
 
+A method of a trait implemented for a type (`impl Clone for Buf`) is not
+reported for memory of a kind that the type's own `impl Drop` gives back
+(`Vec::from_raw_parts(self.ptr, ..)`): the value owns that memory and frees
+it when it is dropped, as the export that frees the value drops it.
+
 ## Why is this bad?
 Memory from Rust's allocator must be freed by Rust, with the type it was
 allocated as. Without a release export the caller (Go, Python) has two
@@ -78,9 +83,12 @@ class FfiLeakedAllocation(Rule):
         for function in rust.functions:
             if calls.index_of(ctx.file.path, function.location) not in reached:
                 continue
+            owner = function.owner if function.trait_name is not None else None
             for allocation in function.hands_out:
                 if index.releases_kind(crate, allocation.kind):
                     continue
+                if owner is not None and index.released_by_drop(crate, owner, allocation.kind):
+                    continue  # `impl Clone for Buf` whose memory `impl Drop for Buf` gives back
                 kind = index.canonical_kind(crate, allocation.kind)
                 family = kind.partition(":")[0]
                 yield Violation(

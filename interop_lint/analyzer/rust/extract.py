@@ -144,7 +144,26 @@ def _struct(source: SourceFile, item: Node) -> RustStruct:
         repr=repr_of(item),
         fields=tuple(fields),
         is_pub=is_pub(item),
+        generics=_generic_names(item.child_by_field_name("type_parameters")),
     )
+
+
+_PARAMETER_NAMES = ("type_identifier", "identifier")
+
+
+def _generic_names(parameters: Node | None) -> tuple[str, ...]:
+    """The names of a declaration's type and const parameters (`<'a, T: Copy, const N: usize>`
+    -> ("T", "N")), in order; lifetimes have no C counterpart."""
+    names = []
+    for parameter in parameters.named_children if parameters is not None else ():
+        if parameter.type in _PARAMETER_NAMES:
+            names.append(text(parameter))
+        elif "lifetime" not in parameter.type:
+            named = (c for c in parameter.named_children if c.type in _PARAMETER_NAMES)
+            name = parameter.child_by_field_name("name") or next(named, None)
+            if name is not None:
+                names.append(text(name))
+    return tuple(names)
 
 
 def _enum(source: SourceFile, item: Node) -> RustEnum:

@@ -153,6 +153,9 @@ class RustStruct:
     repr: tuple[str, ...]  # `#[repr(C, packed)]` -> ("C", "packed"); () without repr
     fields: tuple[RustField, ...]
     is_pub: bool
+    # Its type and const parameters in order, lifetimes left out: ("T",) for
+    # `struct CResult<T>` (the XL rules compare `CResult<c_char>` field by field).
+    generics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from interop_lint.analyzer.rust.facts import (
 from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.panics import is_guard_name
 from interop_lint.analyzer.rust.types import TypeNames, base_name, parse_type
+from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
@@ -165,11 +166,15 @@ class RustIndex:
 
     def owned_return(self, crate: Crate, path: str, export: RustExport) -> str | None:
         """The kind of owned memory an export returns, made by itself or by a helper
-        whose result it returns (`to_c_string(..)`); see facts.py for kinds."""
-        if export.returns_owned is not None:
-            return export.returns_owned
-        index = self.function_at(crate, path, export.location)
-        return None if index is None else self.calls_of(crate).returned_allocation(index)
+        whose result it returns (`to_c_string(..)`); see facts.py for kinds. Only a
+        kind its declared return type can be counts (`typesys.kinds`)."""
+        kind = export.returns_owned
+        if kind is None:
+            index = self.function_at(crate, path, export.location)
+            kind = None if index is None else self.calls_of(crate).returned_allocation(index)
+        if kind is None or not crate_returns_kind(self, crate, export.return_type, kind):
+            return None
+        return kind
 
     # -- Ownership kinds (RS105, XL105, XL106) ---------------------------------
 

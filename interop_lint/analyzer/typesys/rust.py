@@ -7,13 +7,19 @@ renames resolve through the crate; paths count by their last segment, so
 one type. `&T`, `&mut T`, `NonNull<T>`, `Box<T>` and `Option` of those are
 pointers to `T`; `Option<extern "C" fn(..)>` is a function pointer. What a
 C ABI cannot carry by value (`String`, `&str`, slices, trait objects,
-tuples, generic types, `Option` of anything else) is `Unknown`.
+tuples, generic types of other crates, `Option` of anything else) is `Unknown`.
+
+A generic struct of the crate instantiated with C types (`CResult<c_char>`)
+is a `Named` type by its *canonical* spelling: the struct's name and each
+argument spelled from the model (`CResult<*mut c_char>`, `Pair<i32, Point>`),
+so `CResult<c_int>` and `CResult<i32>` are one name. `instance` reads such a
+name back into the struct and what its parameters stand for.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
@@ -90,16 +96,80 @@ class _Parsed:
 class RustTypes:
     """The model of Rust types as one crate spells them."""
 
-    def __init__(self, resolve: Callable[[str], str], lookup: TypeLookup) -> None:
+    def __init__(
+        self,
+        resolve: Callable[[str], str],
+        lookup: TypeLookup,
+        known_also: frozenset[str] = frozenset(),
+        bindings: Mapping[str, str] | None = None,
+    ) -> None:
         self._resolve = resolve  # type aliases and `use` renames of the crate
         self._lookup = lookup  # structs and enums of the crate
+        # Names known to be types of the Rust side though the crate does not
+        # declare them (imported ones its cbindgen header shows, see `contract`).
+        self._known_also = known_also
+        self._bindings = dict(bindings or {})  # generic parameters -> argument spellings
 
     def model(self, spelling: str) -> Type:
         return self._parse(spelling, 0).type
 
     def knows(self, name: str) -> bool:
-        """Whether the crate declares a struct or enum of that name."""
-        return self._lookup(name) is not None
+        """Whether the name is a struct or enum of the crate (or known to be a type of
+        the Rust side), or an instance of a generic struct of the crate. A generic
+        struct's bare name is not one type: C spells some instance of it so."""
+        if self.generic_struct(name) is not None:
+            return False
+        if self._lookup(name) is not None or name in self._known_also:
+            return True
+        if "<" not in name:
+            return False
+        model = self.model(name)
+        return isinstance(model, Named) and model.known
+
+    def with_bindings(self, bindings: Mapping[str, str]) -> RustTypes:
+        """These types with generic parameters standing for arguments: `T` -> `c_char`."""
+        return RustTypes(self._resolve, self._lookup, self._known_also, bindings)
+
+    def generic_struct(self, name: str) -> RustStruct | None:
+        """The generic struct of the crate of that name, if it is one."""
+        item = self._lookup(name)
+        return item if isinstance(item, RustStruct) and item.generics else None
+
+    def instance(self, canonical: str) -> tuple[RustStruct, dict[str, str]] | None:
+        """The generic struct a canonical instance name (`CResult<*mut c_char>`) names,
+        and what each of its parameters stands for (`{"T": "*mut c_char"}`)."""
+        base, _, rest = canonical.partition("<")
+        struct = self.generic_struct(base)
+        if struct is None or not rest.endswith(">"):
+            return None
+        arguments = _split_arguments(rest[:-1])
+        if arguments is None or len(arguments) != len(struct.generics):
+            return None
+        return struct, dict(zip(struct.generics, arguments, strict=True))
+
+    def struct_of(self, t: Named) -> tuple[RustStruct, RustTypes] | None:
+        """The struct of the crate a named type is, with the types its fields are written
+        in (its parameters bound for an instance)."""
+        for name in sorted(t.names):
+            item = self._lookup(name)
+            if isinstance(item, RustStruct):
+                return item, self
+            found = self.instance(name)
+            if found is not None:
+                return found[0], self.with_bindings(found[1])
+        return None
+
+    def generic(self, name: str, arguments: list[_Parsed]) -> _Parsed:
+        """`Name<A, B>` for a generic struct of the crate: a `Named` type by its
+        canonical spelling, known when every argument is."""
+        struct = self.generic_struct(name)
+        if struct is None or len(struct.generics) != len(arguments):
+            raise _Fail
+        spelled = [canonical(a.type) for a in arguments]
+        if any(s is None for s in spelled):
+            raise _Fail
+        known = all(_known(a.type) for a in arguments)
+        return _Parsed(Named(frozenset({f"{name}<{', '.join(spelled)}>"}), known))  # type: ignore[arg-type]
 
     def _parse(self, spelling: str, depth: int) -> _Parsed:
         try:
@@ -115,6 +185,11 @@ class RustTypes:
         """A path's last segment: a primitive, an alias, a type of the crate."""
         if name in PRIMITIVES:
             return _Parsed(PRIMITIVES[name])
+        bound = self._bindings.get(name)
+        if bound is not None:
+            if depth > MAX_DEPTH:
+                raise _Fail
+            return RustTypes(self._resolve, self._lookup, self._known_also)._parse(bound, depth + 1)
         target = self._resolve(name)
         if target != name:
             if depth > MAX_DEPTH:
@@ -130,7 +205,9 @@ class RustTypes:
             if depth > MAX_DEPTH:
                 raise _Fail
             return self._parse(item.fields[0].type, depth + 1)
-        return _Parsed(Named(frozenset({name}), item is not None))
+        if isinstance(item, RustStruct) and item.generics:
+            return _Parsed(Named(frozenset({name}), False))  # which instance: unknown
+        return _Parsed(Named(frozenset({name}), item is not None or name in self._known_also))
 
 
 def _tokens(spelling: str) -> list[str]:
@@ -274,7 +351,67 @@ class _Parser:
             self.take(">")
         if not arguments:
             return self._types.named(name, self._depth)
-        return _generic(name, arguments)
+        if name in _WRAPPERS:
+            return _generic(name, arguments)
+        return self._types.generic(name, arguments)
+
+
+_WRAPPERS = frozenset({"Option", "ManuallyDrop", *_POINTER_WRAPPERS})
+_SPELLED_INTS = {
+    (bits, signed): f"{'i' if signed else 'u'}{bits}"
+    for bits in (8, 16, 32, 64, 128)
+    for signed in (True, False)
+}
+
+
+def canonical(t: Type) -> str | None:
+    """A model type spelled in Rust, one spelling per model type (`c_int` is `i32`);
+    None for what a generic argument of a C type cannot be (a function, unknown)."""
+    if isinstance(t, Int):
+        if t.signed is None:
+            return "c_char"
+        if t.bits == POINTER_WIDTH:
+            return "isize" if t.signed else "usize"
+        return _SPELLED_INTS.get((t.bits, t.signed))
+    if isinstance(t, Float):
+        return f"f{t.bits}"
+    if isinstance(t, Bool):
+        return "bool"
+    if isinstance(t, Void):
+        return "c_void"
+    if isinstance(t, Pointer):
+        pointee = canonical(t.pointee)
+        return None if pointee is None else f"*{'const' if t.const else 'mut'} {pointee}"
+    if isinstance(t, Array):
+        element = canonical(t.element)
+        return None if element is None or t.length is None else f"[{element}; {t.length}]"
+    if isinstance(t, Named):
+        return min(t.names)
+    return None
+
+
+def _known(t: Type) -> bool:
+    """Whether every named type in `t` is a type of the Rust side."""
+    while isinstance(t, (Pointer, Array)):
+        t = t.pointee if isinstance(t, Pointer) else t.element
+    return t.known if isinstance(t, Named) else True
+
+
+def _split_arguments(text: str) -> list[str] | None:
+    """`*mut c_char, Pair<i32, u8>` -> the two arguments (top-level commas only)."""
+    arguments, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        if char in "<[(":
+            depth += 1
+        elif char in ">])":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "," and depth == 0:
+            arguments.append(text[start:position].strip())
+            start = position + 1
+    arguments.append(text[start:].strip())
+    return arguments if depth == 0 and all(arguments) else None
 
 
 def _pointer(pointee: _Parsed, const: bool) -> Type:

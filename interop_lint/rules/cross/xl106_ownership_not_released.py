@@ -13,6 +13,15 @@ in a field, an element or a global, sent, or passed to a configured
 `ownership-taking` function. `C.GoString(p)` copies the string; it does not
 release `p`. A result freed with `C.free` is XL105's finding, not this one.
 
+The memory counts as the result only when the export's declared return
+type can be it: a `CString` for a `*mut c_char` / `*const c_char`, a
+`Box<T>` for a `*mut T`, a `Vec<T>` for a pointer to `T`, any of them for a
+`*mut c_void`, or a pointer field of a `#[repr(C)]` struct returned by
+value. A string made inside a box the export returns (`*mut
+CResult<c_char>` built by a crate macro) is the box's content, not the
+result: when the types disagree, or the type says nothing certain (an
+integer), the rule stays silent.
+
 ## Why is this bad?
 The Go garbage collector does not see memory from Rust's allocator. Every
 call leaks the string, box or buffer: a service that asks Rust for a

@@ -3,6 +3,16 @@
 Knowledge only: what differs between a C declaration and a Rust export, or
 a C struct and a `#[repr(C)]` Rust struct, with each side's own spelling.
 The XL rules decide what to report and how to say it.
+
+`contract_types(index, unit, crate)` gives both sides' type models for a C
+unit bound to a crate. C names are read the way cbindgen writes the
+crate's names (`typesys.cbindgen`, with the crate's `cbindgen.toml` when it
+has one): `struct polar_Query` is Rust's `Query` under `prefix = "polar_"`,
+`CResult_c_void` is `CResult<c_void>`. Under a prefix or renames, a name the
+unit declares in the crate's spelling (`typedef struct polar_Polar ..`) is a
+type of the Rust side even when the crate only imports it (`pub use
+core::Polar;`): cbindgen wrote it for a Rust type, and names two such types
+differently only when they are different.
 """
 
 from __future__ import annotations
@@ -11,23 +21,98 @@ from dataclasses import dataclass
 
 from interop_lint.analyzer.clang.facts import CFunction, CStruct
 from interop_lint.analyzer.clang.syntax import spell
-from interop_lint.analyzer.index import ProjectIndex
+from interop_lint.analyzer.index import ProjectIndex, join_path
+from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
 from interop_lint.analyzer.rust.facts import RustExport, RustStruct
 from interop_lint.analyzer.typesys.c import CTypes
-from interop_lint.analyzer.typesys.model import Type, Verdict, compare, outer_constness
+from interop_lint.analyzer.typesys.cbindgen import CNames
+from interop_lint.analyzer.typesys.model import Named, Type, Verdict, compare, outer_constness
 from interop_lint.analyzer.typesys.rust import RustTypes
 
 Crate = str | None
 
 
-def rust_types(index: ProjectIndex, crate: Crate) -> RustTypes:
+def rust_types(
+    index: ProjectIndex, crate: Crate, known_also: frozenset[str] = frozenset()
+) -> RustTypes:
     """Rust types as the crate spells them (its aliases, renames, structs and enums)."""
 
     def lookup(name: str):  # type: ignore[no-untyped-def]
         found = index.rust.type_named(crate, name)
         return found[1] if found is not None else None
 
-    return RustTypes(lambda name: index.rust.resolve_name(crate, name), lookup)
+    return RustTypes(lambda name: index.rust.resolve_name(crate, name), lookup, known_also)
+
+
+def cbindgen_config(index: ProjectIndex, crate: Crate) -> CbindgenConfig | None:
+    """The crate's `cbindgen.toml`, next to its Cargo.toml."""
+    if crate is None:
+        return None
+    facts = index.files.get(join_path(crate, "cbindgen.toml"))
+    return facts.cbindgen if facts is not None else None
+
+
+def c_names(index: ProjectIndex, crate: Crate) -> CNames:
+    """How the crate's type names are spelled in C (one per crate and run)."""
+    known = index.c.contract_cache
+    found = known.get(("names", crate))
+    if found is None:
+        structs = [
+            item
+            for _, rust in index.rust.files_by_crate.get(crate, [])
+            for item in (*rust.structs, *rust.enums)
+        ]
+        generics = {
+            s.name: len(s.generics)
+            for s in structs
+            if isinstance(s, RustStruct) and s.generics and "C" in s.repr
+        }
+        names = [s.name for s in structs]
+        found = known[("names", crate)] = CNames(cbindgen_config(index, crate), names, generics)
+    assert isinstance(found, CNames)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTypes:
+    """Both sides' type models for one C unit bound to one crate."""
+
+    c: CTypes
+    rust: RustTypes
+    names: CNames
+
+
+def contract_types(index: ProjectIndex, unit: str, crate: Crate) -> ContractTypes:
+    """The type models a unit's declarations are compared in against the crate's."""
+    known = index.c.contract_cache
+    found = known.get(("types", unit, crate))
+    if found is None:
+        names = c_names(index, crate)
+        rust = rust_types(index, crate, _known_from_c(index, unit, names))
+
+        def rust_named(c_name: str) -> list[Named]:
+            models = (rust.model(spelling) for spelling in names.rust_spellings(c_name))
+            return [m for m in models if isinstance(m, Named)]
+
+        c = CTypes(index.c.scope(unit), rust.knows, rust_named)
+        found = known[("types", unit, crate)] = ContractTypes(c, rust, names)
+    assert isinstance(found, ContractTypes)
+    return found
+
+
+def _known_from_c(index: ProjectIndex, unit: str, names: CNames) -> frozenset[str]:
+    """Types of the Rust side the crate's cbindgen configuration vouches for: those
+    it includes, and, under a prefix or renames, those the unit names in its spelling."""
+    config = names.config
+    if config is None:
+        return frozenset()
+    found = set(config.include)
+    if config.prefix or config.rename:
+        for c_name in index.c.type_names(unit):
+            rust = names.unprefixed(c_name)
+            if rust is not None and rust != c_name:
+                found.add(rust)
+    return frozenset(found)
 
 
 def repr_c_struct(
@@ -38,6 +123,39 @@ def repr_c_struct(
         found = index.rust.type_named(crate, index.rust.resolve_name(crate, name))
         if found is not None and isinstance(found[1], RustStruct) and "C" in found[1].repr:
             return found[0], found[1]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class StructMatch:
+    """The `#[repr(C)]` Rust struct a C struct mirrors."""
+
+    rust_path: str
+    struct: RustStruct
+    rust: RustTypes  # its field types' model (an instance's parameters bound)
+    spelled: str  # `Point`, or the instance: `CResult<c_char>`
+
+
+def rust_struct_for(
+    index: ProjectIndex, crate: Crate, names: tuple[str, ...], types: ContractTypes
+) -> StructMatch | None:
+    """The `#[repr(C)]` struct of the crate a C struct going by `names` mirrors: by a
+    name (aliases resolved), else by the Rust name cbindgen spelled it from
+    (`polar_Query`, an instance `CResult_c_char`)."""
+    direct = repr_c_struct(index, crate, names)
+    if direct is not None:
+        return StructMatch(direct[0], direct[1], types.rust, direct[1].name)
+    for name in names:
+        for spelling in types.names.rust_spellings(name):
+            model = types.rust.model(spelling)
+            if not isinstance(model, Named):
+                continue
+            found = types.rust.struct_of(model)
+            if found is None or "C" not in found[0].repr:
+                continue
+            declared = index.rust.type_named(crate, found[0].name)
+            if declared is not None and declared[1] is found[0]:
+                return StructMatch(declared[0], found[0], found[1], min(model.names))
     return None
 
 

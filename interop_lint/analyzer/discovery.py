@@ -34,6 +34,7 @@ class FileKind(StrEnum):
     GO_MOD = "go-mod"
     GO_SUM = "go-sum"
     RUST_TOOLCHAIN = "rust-toolchain"
+    CBINDGEN_TOML = "cbindgen-toml"
 
 
 _BY_NAME = {
@@ -43,6 +44,7 @@ _BY_NAME = {
     "go.sum": FileKind.GO_SUM,
     "rust-toolchain": FileKind.RUST_TOOLCHAIN,
     "rust-toolchain.toml": FileKind.RUST_TOOLCHAIN,
+    "cbindgen.toml": FileKind.CBINDGEN_TOML,
 }
 _BY_SUFFIX = {
     ".go": FileKind.GO,

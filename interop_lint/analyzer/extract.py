@@ -10,6 +10,7 @@ from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.findings import Notification, NotificationKind
 from interop_lint.analyzer.golang.extract import extract_go
 from interop_lint.analyzer.manifests.cargo import extract_cargo_manifest
+from interop_lint.analyzer.manifests.cbindgen import extract_cbindgen
 from interop_lint.analyzer.manifests.gomod import extract_go_mod
 from interop_lint.analyzer.manifests.toolchain import extract_toolchain
 from interop_lint.analyzer.python.extract import extract_python
@@ -27,6 +28,7 @@ EXTRACTORS: dict[FileKind, tuple[Extractor, ...]] = {
     FileKind.CARGO_TOML: (extract_cargo_manifest,),
     FileKind.GO_MOD: (extract_go_mod,),
     FileKind.RUST_TOOLCHAIN: (extract_toolchain,),
+    FileKind.CBINDGEN_TOML: (extract_cbindgen,),
 }
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.clang.facts import CFileFacts
     from interop_lint.analyzer.golang.facts import GoFileFacts
     from interop_lint.analyzer.manifests.cargo import CargoManifest
+    from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
     from interop_lint.analyzer.manifests.gomod import GoMod
     from interop_lint.analyzer.manifests.toolchain import RustToolchain
     from interop_lint.analyzer.python.facts import PythonFileFacts
@@ -38,5 +39,6 @@ class FileFacts:
     cargo: CargoManifest | None = None
     gomod: GoMod | None = None
     toolchain: RustToolchain | None = None
+    cbindgen: CbindgenConfig | None = None  # a crate's cbindgen.toml: its C names
     # Parse errors and malformed manifests, found while extracting.
     notifications: list[Notification] = field(default_factory=list)

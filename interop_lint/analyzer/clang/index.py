@@ -53,6 +53,9 @@ class CIndex:
         self._contexts: dict[str, tuple[str, ...]] = {}
         self._scopes: dict[str, CScope] = {}
         self._by_name: dict[str, dict[str, list[CFunction]]] = {}
+        # Per-run answers of `analyzer.contract` (both sides' type models per unit),
+        # kept here so that they go with the index.
+        self.contract_cache: dict[object, object] = {}
 
     @cached_property
     def units(self) -> dict[str, CFileFacts]:
@@ -134,6 +137,20 @@ class CIndex:
                 [self.units[p] for p in self.context(path) if p in self.units]
             )
         return scope
+
+    def type_names(self, path: str) -> frozenset[str]:
+        """Every type name a unit sees declared: typedefs, struct, union and enum tags."""
+        return frozenset(
+            name
+            for unit in self.context(path)
+            if unit in self.units
+            for facts in (self.units[unit],)
+            for name in (
+                *(t.name for t in facts.typedefs),
+                *(n for s in facts.structs for n in s.names),
+                *facts.enums,
+            )
+        )
 
     def functions_in_context(self, path: str, name: str) -> list[tuple[str, CFunction]]:
         """Every declaration and definition of `name` a unit sees, with its unit."""

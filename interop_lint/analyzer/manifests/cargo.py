@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from interop_lint.analyzer.facts import FileFacts
-from interop_lint.analyzer.findings import Notification, NotificationKind
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.manifests.toml_lines import KeyPath, key_lines, line_of
+from interop_lint.analyzer.manifests.toml_lines import KeyPath, key_lines, line_of, load_toml
 from interop_lint.analyzer.source import SourceFile
 
 _DEPENDENCY_TABLES = (
@@ -22,7 +20,6 @@ _DEPENDENCY_TABLES = (
     "dev_dependencies",
     "build_dependencies",
 )
-_TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 _COMPARATOR = re.compile(r"^\s*(?P<op>>=|<=|>|<|=|\^|~)?\s*(?P<version>\S*)\s*$")
 
 
@@ -100,18 +97,8 @@ class CargoManifest:
 
 
 def extract_cargo_manifest(source: SourceFile, facts: FileFacts) -> None:
-    try:
-        data = tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as error:
-        found = _TOML_ERROR_LINE.search(str(error))
-        facts.notifications.append(
-            Notification(
-                source.path,
-                int(found.group(1)) if found else 0,
-                NotificationKind.MALFORMED,
-                f"Cargo.toml is not valid TOML: {error}",
-            )
-        )
+    data = load_toml(source, facts, "Cargo.toml")
+    if data is None:
         return
     lines = key_lines(source.text)
 

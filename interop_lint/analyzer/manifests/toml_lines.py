@@ -10,8 +10,35 @@ arrays) and records the 1-based line of every key path, e.g.
 from __future__ import annotations
 
 import re
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+from interop_lint.analyzer.findings import Notification, NotificationKind
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.facts import FileFacts
+    from interop_lint.analyzer.source import SourceFile
 
 KeyPath = tuple[str, ...]
+_TOML_ERROR_LINE = re.compile(r"at line (\d+)")
+
+
+def load_toml(source: SourceFile, facts: FileFacts, what: str) -> dict[str, Any] | None:
+    """The document, or None after a MALFORMED notification at the error's line."""
+    try:
+        return tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as error:
+        found = _TOML_ERROR_LINE.search(str(error))
+        facts.notifications.append(
+            Notification(
+                source.path,
+                int(found.group(1)) if found else 0,
+                NotificationKind.MALFORMED,
+                f"{what} is not valid TOML: {error}",
+            )
+        )
+        return None
+
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC_ESCAPE = re.compile(r'\\(["\\/bfnrt]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')

@@ -4,7 +4,9 @@ Typedefs resolve through a scope (the typedefs visible where the type is
 written, see `clang.index.CScope`); the `<stdint.h>`, `<stddef.h>` and
 `<stdbool.h>` names are part of the table. A struct, union or enum becomes a
 `Named` type carrying its tag and every typedef name that leads to it, so
-`typedef struct engine_s engine_t;` is known by both names.
+`typedef struct engine_s engine_t;` is known by both names, and by the Rust
+names it spells (`rust_named`: `polar_Query` is `Query` under a cbindgen
+prefix, `CResult_c_void` is `CResult<c_void>`).
 """
 
 from __future__ import annotations
@@ -64,9 +66,16 @@ class CScope(Protocol):
 class CTypes:
     """The model of C types in one scope, named types checked against a Rust crate."""
 
-    def __init__(self, scope: CScope, knows: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        scope: CScope,
+        knows: Callable[[str], bool],
+        rust_named: Callable[[str], list[Named]] | None = None,
+    ) -> None:
         self._scope = scope
         self._knows = knows  # whether the Rust side has a type of that name
+        # The Rust types a C name spells (`contract.contract_types`).
+        self._rust_named = rust_named
 
     def model(self, t: CType) -> Type:
         return self._model(t, 0)
@@ -105,12 +114,20 @@ class CTypes:
         keyword, _, tag = name.partition(" ")
         if keyword in ("struct", "union", "enum") and tag:
             names = frozenset({tag}) | self._scope.typedef_names_of(name)
-            return Named(names, any(self._knows(n) for n in names), enum=keyword == "enum")
+            return self._named(names, enum=keyword == "enum")
         target = self._scope.typedef(name)
         if target is None:
-            return Named(frozenset({name}), self._knows(name))  # a typedef we cannot see
+            return self._named(frozenset({name}), False)  # a typedef we cannot see
         resolved = self._model(target, depth + 1)
         if isinstance(resolved, Named):
-            names = resolved.names | {name}
-            return Named(names, any(self._knows(n) for n in names), resolved.enum)
+            return self._named(resolved.names | {name}, resolved.enum)
         return resolved
+
+    def _named(self, names: frozenset[str], enum: bool) -> Named:
+        """A named type by its C names and the Rust names they spell."""
+        known = any(self._knows(n) for n in names)
+        if self._rust_named is not None:
+            spelled = [rust for name in names for rust in self._rust_named(name)]
+            names = names.union(*(rust.names for rust in spelled))
+            known = known or any(rust.known for rust in spelled)
+        return Named(names, known, enum)

@@ -24,6 +24,17 @@ All differences of a declaration are reported in one finding, the three
 most important named (a type that differs before a constness detail), the
 number of the others after them.
 
+Named types are compared by the names cbindgen gives the crate's types: the
+`[export] prefix` and `[export.rename]` of a `cbindgen.toml` next to the
+crate's Cargo.toml (`struct polar_Query *` is a Rust `*mut Query` under
+`prefix = "polar_"`), and its mangled names of generic structs
+(`CResult_c_void` is `CResult<c_void>`). Two named types differ only when
+both are types of the Rust side: declared by the crate, listed in the
+config's `include`, or, under a prefix or renames, declared by the header in
+the crate's spelling (an opaque `typedef struct polar_Polar polar_Polar;`
+for a type the crate imports). A C name of its own (`engine_t *` for a
+`*mut Engine`), or a generic struct's bare name, is never a difference.
+
 ## Why is this bad?
 Neither compiler sees both sides. Go compiles against the C declaration,
 Rust against its own signature, and the linker only matches names. A
@@ -56,7 +67,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
-from interop_lint.analyzer.contract import Difference, c_types, rust_types, signature_differences
+from interop_lint.analyzer.contract import Difference, contract_types, signature_differences
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
@@ -85,8 +96,8 @@ class AbiSignatureMismatch(Rule):
             if bound is None:
                 continue
             rust_path, export = bound
-            rust = rust_types(index, index.rust.crate_of(rust_path))
-            differences = signature_differences(function, c_types(index, path, rust), export, rust)
+            types = contract_types(index, path, index.rust.crate_of(rust_path))
+            differences = signature_differences(function, types.c, export, types.rust)
             if not differences:
                 continue
             ordered = _ordered(differences)

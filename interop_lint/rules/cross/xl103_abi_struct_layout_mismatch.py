@@ -6,6 +6,12 @@ order, of equivalent types. Types compare as in XL101 (`int32_t` is `i32`,
 `const char *` is `*const c_char`, arrays by element and length); a field
 whose pointer constness alone differs is reported as a warning.
 
+The C struct is found under the name cbindgen gives the Rust one, with the
+crate's `cbindgen.toml` prefix and renames (`polar_Query` is `Query` under
+`prefix = "polar_"`). An instance of a generic struct is compared with its
+parameters filled in: `typedef struct CResult_c_char {..}` against
+`CResult<T>` with `T` = `c_char`.
+
 ## Why is this bad?
 Both sides read the same bytes through their own definition. One field
 more, two fields swapped or an `int32_t` where Rust has an `i64` shifts
@@ -37,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
-from interop_lint.analyzer.contract import c_types, layout_difference, repr_c_struct, rust_types
+from interop_lint.analyzer.contract import contract_types, layout_difference, rust_struct_for
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
@@ -62,21 +68,20 @@ class AbiStructLayoutMismatch(Rule):
         link = index.c.links.crate_for_types(path)
         if link is None:
             return
-        rust = rust_types(index, link.crate)
-        c = c_types(index, path, rust)
+        types = contract_types(index, path, link.crate)
         for struct in unit.structs:
             if struct.is_union or not struct.is_exact:
                 continue  # bit-fields and anonymous members have no Rust field to match
-            found = repr_c_struct(index, link.crate, struct.names)
+            found = rust_struct_for(index, link.crate, struct.names, types)
             if found is None:
                 continue
-            rust_path, rust_struct = found
-            difference = layout_difference(struct, c, rust_struct, rust)
+            rust_path, rust_struct = found.rust_path, found.struct
+            difference = layout_difference(struct, types.c, rust_struct, found.rust)
             if difference is None:
                 continue
             yield Violation(
                 struct.location,
-                f"struct `{rust_struct.name}` differs from its `#[repr(C)]` Rust definition in "
+                f"struct `{found.spelled}` differs from its `#[repr(C)]` Rust definition in "
                 f"{rust_path}:{rust_struct.location.line}: {difference.detail}",
                 related=(
                     RelatedLocation(rust_struct.location, f"the Rust struct `{rust_struct.name}`"),

@@ -1,0 +1,206 @@
+"""The crate's C names as cbindgen writes them: `cbindgen.toml`, prefixes, renames, instances."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interop_lint.analyzer.discovery import FileKind, classify
+from interop_lint.analyzer.extract import extract_facts
+from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
+from interop_lint.analyzer.prefilter import Candidate, analysed
+from interop_lint.analyzer.source import SourceFile
+from interop_lint.analyzer.typesys.cbindgen import CNames
+from tests.conftest import Project, run_cli
+from tests.test_cross_linking import CRATE
+
+CONFIG = """language = "C"
+
+[export]
+prefix = "pq_"
+include = ["Session"]
+
+[export.rename]
+"Row" = "Record"
+"""
+
+LIB = """use std::ffi::{c_char, c_void};
+pub use pq_core::Session;
+
+pub struct Db { open: bool }
+pub struct Row { id: u64 }
+
+#[repr(C)]
+pub struct Reply<T> { pub value: *mut T, pub error: *const c_char }
+
+#[no_mangle]
+pub extern "C" fn pq_open() -> *mut Db { std::ptr::null_mut() }
+
+#[no_mangle]
+pub extern "C" fn pq_exec(db: *mut Db, sql: *const c_char) -> *mut Reply<c_void> {
+    std::ptr::null_mut()
+}
+
+#[no_mangle]
+pub extern "C" fn pq_first(db: *mut Db) -> *mut Reply<Row> { std::ptr::null_mut() }
+
+#[no_mangle]
+pub extern "C" fn pq_row_id(row: *const Row) -> u64 { 0 }
+
+#[no_mangle]
+pub extern "C" fn pq_session(db: *mut Db) -> *mut Session { std::ptr::null_mut() }
+"""
+
+HEADER = """#include <stdint.h>
+typedef struct pq_Db pq_Db;
+typedef struct pq_Record pq_Record;
+typedef struct pq_Session pq_Session;
+typedef struct pq_Reply_c_void { void *value; const char *error; } pq_Reply_c_void;
+typedef struct pq_Reply_Row { pq_Record *value; const char *error; } pq_Reply_Row;
+pq_Db *pq_open(void);
+pq_Reply_c_void *pq_exec(pq_Db *db, const char *sql);
+pq_Reply_Row *pq_first(pq_Db *db);
+uint64_t pq_row_id(const pq_Record *row);
+pq_Session *pq_session(pq_Db *db);
+"""
+
+
+def _write(project: Project, header: str, config: str | None = CONFIG) -> None:
+    project.write("Cargo.toml", CRATE.format(name="pq"))
+    project.write("src/lib.rs", LIB)
+    project.write("include/pq.h", header)
+    if config is not None:
+        project.write("cbindgen.toml", config)
+
+
+def _xl(project: Project) -> list[tuple[int, str, str]]:
+    result = run_cli(["check", "--format", "json", "--select", "XL"], cwd=project.root)
+    assert result.exit_code in (0, 1), result.output
+    return [(f["line"], f["rule"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_a_header_in_the_crates_cbindgen_spelling_matches_it(project: Project) -> None:
+    _write(project, HEADER)
+    assert _xl(project) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        (
+            "uint64_t pq_row_id(const pq_Record *row);",
+            "uint64_t pq_row_id(const pq_Db *row);",
+            "parameter 1 (`row`) of `pq_row_id` is `const pq_Db *` here but `*const Row`",
+        ),
+        (
+            "pq_Reply_Row *pq_first(pq_Db *db);",
+            "pq_Reply_c_void *pq_first(pq_Db *db);",
+            "`pq_first` returns `pq_Reply_c_void *` here but `*mut Reply<Row>`",
+        ),
+        (
+            # `Session` is imported, but `include` vouches for it.
+            "pq_Session *pq_session(pq_Db *db);",
+            "pq_Record *pq_session(pq_Db *db);",
+            "`pq_session` returns `pq_Record *` here but `*mut Session`",
+        ),
+    ],
+)
+def test_prefixed_renamed_and_mangled_names_that_differ_are_reported(
+    project: Project, before: str, after: str, message: str
+) -> None:
+    assert before in HEADER
+    _write(project, HEADER.replace(before, after))
+    ((line, rule, said),) = _xl(project)
+    assert (line, rule) == (HEADER.splitlines().index(before) + 1, "XL101")
+    assert said.startswith(message)
+
+
+def test_the_fields_of_an_instance_are_compared_with_its_parameters_filled_in(
+    project: Project,
+) -> None:
+    before = "typedef struct pq_Reply_Row { pq_Record *value; const char *error; } pq_Reply_Row;"
+    swapped = "typedef struct pq_Reply_Row { const char *error; pq_Record *value; } pq_Reply_Row;"
+    retyped = "typedef struct pq_Reply_Row { pq_Db *value; const char *error; } pq_Reply_Row;"
+    _write(project, HEADER.replace(before, swapped))
+    assert _xl(project) == [
+        (
+            6,
+            "XL103",
+            "struct `Reply<Row>` differs from its `#[repr(C)]` Rust definition in "
+            "src/lib.rs:8: field 1 is `error` here but `value` in Rust",
+        )
+    ]
+    _write(project, HEADER.replace(before, retyped))
+    assert [(line, rule) for line, rule, _ in _xl(project)] == [(6, "XL103")]
+
+
+def test_without_the_configuration_prefixed_names_are_the_headers_own(project: Project) -> None:
+    # Without cbindgen.toml nothing says `pq_Db` is `Db`: the names are C's, unknown.
+    _write(project, HEADER.replace("const pq_Record *row", "const pq_Db *row"), config=None)
+    assert _xl(project) == []
+
+
+def test_a_generic_structs_bare_name_is_some_instance_of_it(project: Project) -> None:
+    header = HEADER + "typedef struct Reply Reply;\nReply *pq_exec(pq_Db *db, const char *sql);\n"
+    _write(project, header.replace("pq_Reply_c_void *pq_exec(pq_Db *db, const char *sql);\n", ""))
+    assert _xl(project) == []
+
+
+def test_cbindgen_toml_is_read_and_never_left_out_by_the_prefilter() -> None:
+    assert classify("cbindgen.toml") is FileKind.CBINDGEN_TOML
+    files = {
+        "ffi/Cargo.toml": "[package]\n",
+        "ffi/cbindgen.toml": CONFIG,
+        "ffi/src/lib.rs": "pub fn plain() {}\n",
+    }
+    candidates = [
+        Candidate(p, classify(p.rsplit("/", 1)[-1]), t.encode()) for p, t in files.items()
+    ]
+    assert "ffi/cbindgen.toml" in analysed(candidates)  # type: ignore[arg-type]
+    facts = extract_facts(SourceFile("ffi/cbindgen.toml", FileKind.CBINDGEN_TOML, CONFIG.encode()))
+    assert facts.cbindgen == CbindgenConfig(
+        "ffi", prefix="pq_", rename=(("Row", "Record"),), include=("Session",)
+    )
+
+
+def test_a_malformed_cbindgen_toml_is_a_notification() -> None:
+    source = SourceFile("cbindgen.toml", FileKind.CBINDGEN_TOML, b"[export\nprefix = 1\n")
+    facts = extract_facts(source)
+    assert facts.cbindgen is None
+    assert [n.kind.value for n in facts.notifications] == ["malformed"]
+
+
+@pytest.mark.parametrize(
+    ("config", "c_name", "rust"),
+    [
+        (CbindgenConfig("", prefix="p_"), "p_Query", ("Query",)),
+        (CbindgenConfig("", prefix="p_"), "Query", ()),  # no prefix: not cbindgen's name
+        (CbindgenConfig("", prefix="p_", rename=(("Row", "Rec"),)), "p_Rec", ("Row",)),
+        (
+            CbindgenConfig(
+                "", prefix="p_", rename=(("Row", "Rec"),), renaming_overrides_prefixing=True
+            ),
+            "Rec",
+            ("Row",),
+        ),
+        (CbindgenConfig("", prefix="p_"), "p_Reply_c_char", ("Reply_c_char", "Reply<c_char>")),
+        (CbindgenConfig("", prefix="p_"), "p_Reply_p_Row", ("Reply_p_Row", "Reply<Row>")),
+        (CbindgenConfig(""), "Reply_____c_char", ("Reply_____c_char", "Reply<*mut c_char>")),
+        (CbindgenConfig(""), "Reply______u8", ("Reply______u8", "Reply<*const u8>")),
+        (CbindgenConfig(""), "Pair_i32__Row", ("Pair_i32__Row", "Pair<i32, Row>")),
+        (
+            CbindgenConfig(""),
+            "Pair_Reply_u8_____Row",  # `___` closes `Reply<u8>`, then `__` for the comma
+            ("Pair_Reply_u8_____Row", "Pair<Reply<u8>, Row>"),
+        ),
+        (CbindgenConfig("", mangle_separator=""), "ReplyRow", ("ReplyRow", "Reply<Row>")),
+        (CbindgenConfig("", mangle_recases=True), "Reply_Row", ("Reply_Row",)),  # not read
+        (None, "Reply_Unknown", ("Reply_Unknown", "Reply<Unknown>")),  # last: any name
+    ],
+)
+def test_c_names_read_back_into_rust_spellings(
+    config: CbindgenConfig | None, c_name: str, rust: tuple[str, ...]
+) -> None:
+    names = CNames(config, ["Row", "Reply", "Pair"], {"Reply": 1, "Pair": 2})
+    assert names.rust_spellings(c_name) == rust

@@ -189,7 +189,7 @@ def test_messages_name_the_function_the_position_and_both_types(project: Project
             "engine.py",
             9,
             "parameter 2 (`data`) of `engine_fill` is `c_int` in `argtypes` but `*const u8` "
-            "in rust/src/lib.rs:18 (and 1 more difference(s))",
+            "in rust/src/lib.rs:18; parameter 3 (`len`) is `c_int` but `usize`",
         ),
         (
             "engine.py",
@@ -231,6 +231,7 @@ def test_sarif_links_the_rust_export_and_struct(project: Project) -> None:
     assert related == [
         ("rust/src/lib.rs", 23, "the Rust export `engine_stats`"),
         ("rust/src/lib.rs", 7, "the Rust struct `Stats`"),
+        ("engine.py", 4, "the `_fields_` of `Stats`"),
     ]
 
 

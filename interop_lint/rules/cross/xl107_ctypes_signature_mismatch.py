@@ -22,6 +22,12 @@ A missing `restype` is reported once, at the first use of the function in
 the module that loads the library (else the first module that uses it),
 and not when some module sets it, or sets `restype` under computed names.
 
+One finding per assignment names all its differences (three, then how
+many more). A `Structure` whose `_fields_` drift is one mistake however
+many bindings pass or return it: it is reported once per module, at the
+first `argtypes`/`restype` assignment that uses it, with its `_fields_` and
+the other assignments as related locations.
+
 ## Why is this bad?
 ctypes calls exactly what it is told to. A function without `restype` is
 assumed to return a C `int`: on a 64-bit platform a returned pointer is cut
@@ -55,12 +61,14 @@ lib.engine_new.restype = ctypes.c_void_p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import Location, RelatedLocation
 from interop_lint.analyzer.python.contract import BindingContract, BindingDifference
+from interop_lint.analyzer.rust.facts import RustExport
 from interop_lint.rules.registry import Rule
 
 
@@ -78,6 +86,7 @@ class CtypesSignatureMismatch(Rule):
         if python is None:
             return
         contracts: dict[str | None, BindingContract] = {}
+        places: list[_Place] = []
         for binding in python.bindings:
             bound = index.python.export_for(path, binding)
             if bound is None:
@@ -91,20 +100,75 @@ class CtypesSignatureMismatch(Rule):
             for difference in differences:
                 by_place.setdefault(difference.location, []).append(difference)
             for location, found in by_place.items():
-                where = f"{rust_path}:{export.location.line}"
-                message = _describe(binding.symbol, found[0], where)
-                if len(found) > 1:
-                    message += f" (and {len(found) - 1} more difference(s))"
-                related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
-                layout = found[0].layout
-                if layout is not None:
-                    related.append(
-                        RelatedLocation(
-                            layout.rust_struct.location,
-                            f"the Rust struct `{layout.rust_struct.name}`",
-                        )
-                    )
-                yield Violation(location, message, related=tuple(related))
+                places.append(_Place(location, binding.symbol, rust_path, export, found))
+        # A drifted Structure: reported at the first place that uses it, once.
+        first: dict[tuple[str, str, Location], _Place] = {}
+        for place in sorted(places, key=lambda p: p.location):
+            kept = []
+            for difference in place.differences:
+                layout = difference.layout
+                if layout is None:
+                    kept.append(difference)
+                    continue
+                key = (layout.rust_path, layout.rust_struct.name, layout.structure.location)
+                primary = first.setdefault(key, place)
+                if primary is not place:
+                    use = (place.location, layout.structure.name)
+                    if use not in primary.also:
+                        primary.also.append(use)
+                elif all(d.layout != layout for d in kept):
+                    kept.append(difference)
+            place.differences = kept
+        for place in places:
+            if place.differences:
+                yield place.violation()
+
+
+@dataclass(eq=False)
+class _Place:
+    """The differences of one binding found at one assignment (or first use)."""
+
+    location: Location
+    symbol: str
+    rust_path: str
+    export: RustExport
+    differences: list[BindingDifference]
+    # Other places that use a drifted Structure reported here, with its name.
+    also: list[tuple[Location, str]] = field(default_factory=list)
+
+    def violation(self) -> Violation:
+        export, found = self.export, self.differences
+        where = f"{self.rust_path}:{export.location.line}"
+        parts = [_describe(self.symbol, found[0], where)]
+        parts += [_describe_more(d) for d in found[1:_NAMED]]
+        if len(found) > _NAMED:
+            parts.append(f"and {len(found) - _NAMED} more")
+        related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
+        for layout in dict.fromkeys(d.layout for d in found if d.layout is not None):
+            assert layout is not None
+            structure = layout.structure
+            related.append(
+                RelatedLocation(
+                    layout.rust_struct.location, f"the Rust struct `{layout.rust_struct.name}`"
+                )
+            )
+            fields_at = structure.fields_location
+            if fields_at is not None and fields_at.path == self.location.path:
+                related.append(RelatedLocation(fields_at, f"the `_fields_` of `{structure.name}`"))
+        related += [RelatedLocation(at, f"`{name}` is used here too") for at, name in self.also]
+        return Violation(self.location, "; ".join(parts), related=tuple(related))
+
+
+_NAMED = 3  # differences a message names; the others are counted
+
+
+def _describe_more(d: BindingDifference) -> str:
+    """A further difference of one `argtypes` list, after the first."""
+    said = f"parameter {d.position} (`{d.name}`) is `{d.python}`"
+    layout = d.layout
+    if layout is None:
+        return f"{said} but `{d.rust}`"
+    return f"{said}, whose `_fields_` differ from the Rust struct `{layout.rust_struct.name}`"
 
 
 def _describe(name: str, d: BindingDifference, where: str) -> str:

@@ -77,8 +77,9 @@ def test_manifest_is_valid_and_its_pattern_matches_exactly_what_the_linter_reads
     pattern = re.compile(hook["files"])
     names = [
         "main.go", "lib.rs", "engine.h", "shim.c", "bindings.py", "Cargo.toml", "Cargo.lock",
-        "go.mod", "go.sum", "rust-toolchain", "rust-toolchain.toml", "pyproject.toml",
-        "README.md", "engine.hpp", "x.cc", "notgo.mod", "main.go.orig", "Makefile",
+        "go.mod", "go.sum", "rust-toolchain", "rust-toolchain.toml", "cbindgen.toml",
+        "pyproject.toml", "README.md", "engine.hpp", "x.cc", "notgo.mod", "main.go.orig",
+        "Makefile",
     ]  # fmt: skip
     for name in names:
         for path in (name, f"sub/dir/{name}"):

@@ -11,4 +11,8 @@ different, or unknown. Unknown never produces a finding.
 - `typesys.c`: `CType` values of the C facts, typedefs resolved through a scope.
 - `typesys.ctypes`: Python ctypes types of the Python facts, compared by
   `compare_binding`, which is `compare` with ctypes' own rules on top.
+- `typesys.cbindgen`: the Rust names behind a C type name as cbindgen writes
+  them (a crate's prefix and renames, mangled generic instances).
+- `typesys.kinds`: whether a declared return type can be an ownership kind
+  (the memory an export hands out).
 """

@@ -149,3 +149,17 @@ def test_a_worker_that_dies_costs_time_not_results(
     parallel = engine.run(engine.RunOptions(str(corpus), Config(), all_rules(), jobs=2))
     assert parallel.statistics["redone after a worker failed"] > 0
     assert (parallel.findings, parallel.notifications) == (serial.findings, serial.notifications)
+
+
+def test_a_small_project_runs_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below the threshold forking costs more than it saves (bench/): never for a fixture."""
+    from interop_lint.analyzer.config import Config
+    from interop_lint.rules.registry import all_rules
+
+    def no_fork() -> int:
+        raise AssertionError("forked for a small project")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    for case in fixture_cases("cross")[:5]:
+        result = engine.run(engine.RunOptions(str(case), Config(), all_rules(), jobs=8))
+        assert "processes" not in result.statistics

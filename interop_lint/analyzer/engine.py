@@ -16,7 +16,8 @@ Changed-files mode (PATHS narrower than the root) checks the named files
 with every rule; outside them only a cross-language rule can report
 something, through a related location in scope, so the XL rules run only
 on the files the index links to the named ones (analyzer/linked.py), and
-other cross-language rules on every file.
+other cross-language rules on every file. A rule failing on a file outside
+the named ones is not reported there (a run over everything reports it).
 
 With `jobs > 1` and enough work, both passes run over forked processes
 (analyzer/workers.py); each file's result does not depend on which process
@@ -122,10 +123,6 @@ def is_reported(finding: Finding, scope: Iterable[str], cross_language: bool) ->
     if in_scope(finding.location.path, scope):
         return True
     return cross_language and any(in_scope(r.location.path, scope) for r in finding.related)
-
-
-def _no_progress(phase: str, done: int, total: int) -> None:
-    pass
 
 
 def run(options: RunOptions) -> RunResult:

@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import unparen
+from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, misread_dereference, unparen
 from interop_lint.analyzer.parsing import text
 
 _MAX_ALIASES = 64
@@ -142,7 +142,9 @@ def _carrier(file: GoFile, node: Node) -> tuple[Node, Node | None]:
     for _ in range(64):
         if parent is None:
             return current, None
-        if parent.type == "type_conversion_expression" or (
+        if (
+            parent.type == "type_conversion_expression" and misread_dereference(parent) is None
+        ) or (
             parent.type == "slice_expression" and parent.child_by_field_name("operand") == current
         ):
             current, parent = _outside_parentheses(parent)

@@ -27,6 +27,7 @@ from interop_lint.analyzer.golang.syntax import (
     arguments,
     is_address_of,
     is_deref,
+    misread_dereference,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -127,6 +128,10 @@ class Inference:
         if kind == "type_assertion_expression":
             return type_expr(expr.child_by_field_name("type"), self.file.constant)
         if kind in ("call_expression", "type_conversion_expression"):
+            read_as = misread_dereference(expr)
+            if read_as is not None:  # `*(*T)(p)`: a T
+                pointer = underlying(type_expr(read_as, self.file.constant), self.lookup)
+                return pointer.elem if pointer.kind == Kind.POINTER else None
             return self._call_type(expr, depth)
         if kind == "func_literal":
             return TypeExpr(Kind.FUNC)
@@ -214,6 +219,8 @@ class Inference:
         if is_address_of(expr):
             return self.object_memory(expr.child_by_field_name("operand"), depth)
         if kind in ("call_expression", "type_conversion_expression"):
+            if misread_dereference(expr) is not None:  # `*(*T)(p)`: a value of type T
+                return self.by_type(self.type_of(expr, depth))
             return self._call_memory(expr, depth)
         if kind == "index_expression":
             return self.element_memory(expr.child_by_field_name("operand"), depth)

@@ -22,6 +22,7 @@ from interop_lint.analyzer.golang.syntax import (
     evaluate_int,
     is_c_type_name,
     is_deref,
+    misread_dereference,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -152,7 +153,7 @@ class GoFile:
     def _conversion(self, node: Node) -> tuple[TypeExpr, Node] | None:
         if node.type == "type_conversion_expression":
             operand = node.child_by_field_name("operand")
-            if operand is None:
+            if operand is None or misread_dereference(node) is not None:
                 return None
             return type_expr(node.child_by_field_name("type"), self._package_constant), operand
         if node.type != "call_expression":

@@ -76,6 +76,20 @@ def is_deref(node: Node | None) -> bool:
     return node is not None and node.type == "unary_expression" and operator(node) == "*"
 
 
+def misread_dereference(node: Node | None) -> Node | None:
+    """For `*(*T)(p)`, which tree-sitter-go reads as a conversion to the type `*(*T)`:
+    the type node `(*T)`; else None. Go has no such conversion (a conversion to a type
+    that starts with `*` must put it in parentheses): the expression is `*((*T)(p))`,
+    the value `p` points to, read as a `T` (c-for-go copies arrays this way:
+    `*(*[96]C.uint8_t)(unsafe.Pointer(&x.Inner))`)."""
+    if node is None or node.type != "type_conversion_expression":
+        return None
+    written = node.child_by_field_name("type")
+    if written is None or written.type != "pointer_type" or not written.named_children:
+        return None
+    return written.named_children[0]
+
+
 def imports(root: Node) -> dict[str, str]:
     """The file's imports: local name -> import path (blank and dot imports left out)."""
     found: dict[str, str] = {}

@@ -110,6 +110,11 @@ def test_argument_sources_are_facts_of_c_calls() -> None:
     )
     (take,) = [c for c in facts.c_calls if c.name == "take"]
     assert take.argument_sources == ("C.CString", "C.malloc", None)
+    facts = facts_of(
+        HEADER + "func f() {\n\tmem, err := C.calloc(1, 8)\n\t_ = err\n\tC.take(mem)\n}\n"
+    )
+    (take,) = [c for c in facts.c_calls if c.name == "take"]
+    assert take.argument_sources == ("C.calloc",)
 
 
 def test_parameter_flows_are_facts_of_functions() -> None:
@@ -173,3 +178,77 @@ def test_variadic_and_ranged_frees() -> None:
         helpers,
     )
     assert is_freed(file, flow) is not None
+
+
+def test_every_declaration_form_holds_the_value() -> None:
+    cases = {
+        # The two-value (errno) form of a C call: the first target is the result.
+        "func f() {\n\tmem, err := C.calloc(1, 8)\n\t_ = err\n\tdefer C.free(mem)\n}\n": "mem",
+        "func f() {\n\tvar mem, err = C.calloc(1, 8)\n\t_ = err\n\tdefer C.free(mem)\n}\n": "mem",
+        "func f() {\n\tvar p unsafe.Pointer = C.calloc(1, 8)\n\tdefer C.free(p)\n}\n": "p",
+        "func f() {\n\tvar p = C.calloc(1, 8)\n\tdefer C.free(p)\n}\n": "p",
+    }
+    for body, alias in cases.items():
+        file, flow = _flow(body, "C.calloc(1, 8)")
+        assert [b.name for b in flow.aliases] == [alias], body
+        assert is_freed(file, flow) is not None, body
+    # Only a C call has that form: `a, b := f()` says nothing about which is which.
+    _, flow = _flow(
+        "func two(p unsafe.Pointer) (unsafe.Pointer, error) { return p, nil }\n\n"
+        "func f() {\n\ta, b := two(C.calloc(1, 8))\n\t_, _ = a, b\n}\n",
+        "C.calloc(1, 8)",
+    )
+    assert [u.callee for u in flow.uses] == ["two"]
+
+
+def test_a_map_key_that_is_assigned_escapes() -> None:
+    _, flow = _flow(
+        "var reg = map[unsafe.Pointer]int{}\n\n"
+        "func f() {\n\tp := C.calloc(1, 8)\n\treg[p] = 1\n\t_ = reg[p]\n}\n",
+        "C.calloc(1, 8)",
+    )
+    found = escapes(flow)
+    assert found is not None and found.kind == UseKind.ELEMENT
+    assert [u.kind for u in flow.uses] == [UseKind.ELEMENT, UseKind.OTHER]  # a read is no store
+
+
+def test_reads_evaluated_before_the_assignment_do_not_see_the_value() -> None:
+    early = (
+        'func f() {\n\tvar cs *C.char\n\tdefer C.free(unsafe.Pointer(cs))\n\tcs = C.CString("a")\n'
+        "\tC.puts(cs)\n}\n"
+    )
+    file, flow = _flow(early, 'C.CString("a")')
+    assert is_freed(file, flow) is None
+    assert [u.callee for u in flow.uses] == ["C.puts"]
+    assert [n.start_point[0] for n in flow.early_reads] == [17]
+    # A deferred closure reads the variable when it runs; a loop may run the read
+    # again after the assignment.
+    later = {
+        "closure": "func f() {\n\tvar cs *C.char\n\tdefer func() { C.free(unsafe.Pointer(cs)) }()\n"
+        '\tcs = C.CString("a")\n}\n',
+        "loop": "func f(n int) {\n\tvar cs *C.char\n\tfor i := 0; i < n; i++ {\n"
+        '\t\tC.free(unsafe.Pointer(cs))\n\t\tcs = C.CString("a")\n\t}\n}\n',
+    }
+    for case, body in later.items():
+        file, flow = _flow(body, 'C.CString("a")')
+        assert is_freed(file, flow) is not None, case
+        assert flow.early_reads == [], case
+
+
+def test_the_cross_language_helpers_see_the_same_forms() -> None:
+    from interop_lint.analyzer.golang.ownership import c_call_results, kept_or_released
+
+    file = go_file(
+        HEADER + "func Errno() string {\n\tp, err := C.engine_name()\n\t_ = err\n"
+        "\tdefer C.engine_string_free(p)\n\treturn C.GoString(p)\n}\n\n"
+        "func Early() string {\n\tvar p *C.char\n\tdefer C.engine_string_free(p)\n"
+        "\tp = C.engine_name()\n\treturn C.GoString(p)\n}\n"
+    )
+    results = {
+        function_name(call): flow
+        for call, name, flow in c_call_results(file)
+        if name == "engine_name"
+    }
+    release = {"C.engine_string_free"}
+    assert kept_or_released(file, results["Errno"], release) is not None
+    assert kept_or_released(file, results["Early"], release) is None  # frees nil: XL106

@@ -4,9 +4,13 @@
 `cgo.NewHandle` call, the result of a C call) and follows it through
 parentheses, conversions (`unsafe.Pointer(p)`, `(*C.char)(p)`,
 `C.uintptr_t(h)`) and local variables it is assigned to (`cs := ...`,
-`p := unsafe.Pointer(cs)`), including their uses inside closures. Each use
+`p := unsafe.Pointer(cs)`, `var p = ...`, and the result of a C call's
+two-value form `p, err := C.calloc(...)`), including their uses inside
+closures. A read of a variable that is evaluated before the value is
+assigned to it is no use of the value (`ValueFlow.early_reads`: a
+`defer C.free(p)` above `p = ...` frees the old value). Each use
 says how the value is consumed: passed to a call, returned, stored in a
-field, an element or a global, sent on a channel, put in a composite literal,
+field, an element, a map key or a global, sent on a channel, put in a composite literal,
 captured by a closure that leaves the function, or discarded.
 
 The public helpers (`escapes`, `is_passed_to`, `is_freed`) are what GO101,
@@ -76,6 +80,8 @@ class ValueFlow:
     origin: Node
     uses: list[Use] = field(default_factory=list)
     aliases: list[Binding] = field(default_factory=list)
+    # Reads of an alias evaluated before the value was assigned to it (not uses).
+    early_reads: list[Node] = field(default_factory=list)
 
     def of_kind(self, *kinds: UseKind) -> list[Use]:
         return [u for u in self.uses if u.kind in kinds]
@@ -99,15 +105,19 @@ def _follow(
     file: GoFile, flow: ValueFlow, work: list[Node], bindings: Iterable[Binding] = ()
 ) -> None:
     seen: set[int] = set()
-    pending = list(bindings)
+    # (variable, where the value was assigned to it: its earlier reads cannot see it)
+    pending = [(binding, 0) for binding in bindings]
     while work or pending:
         if pending:
-            binding = pending.pop()
+            binding, assigned_at = pending.pop()
             if id(binding) in seen or len(seen) >= _MAX_ALIASES:
                 continue
             seen.add(id(binding))
             flow.aliases.append(binding)
             for read in binding.reads:
+                if read.start_byte < assigned_at and _read_before(read, assigned_at):
+                    flow.early_reads.append(read)
+                    continue
                 work.append(read)
                 captured = _escaping_closure(file, read, binding)
                 if captured is not None:
@@ -122,10 +132,31 @@ def _follow(
             elif binding.kind == "result":
                 flow.uses.append(Use(UseKind.RETURNED, top, target=use.target))
             else:
-                pending.append(binding)
+                pending.append((binding, use.target.start_byte))
         elif use is not None:
             flow.uses.append(use)
     flow.uses.sort(key=lambda u: u.node.start_byte)
+
+
+def _read_before(read: Node, assigned_at: int) -> bool:
+    """Whether a read that is written before the assignment at `assigned_at` is
+    evaluated before it, so it cannot see the assigned value: it is not in a closure
+    that may run later, and no loop around both runs it again after the assignment
+    (`var cs *C.char; defer C.free(unsafe.Pointer(cs)); cs = C.CString(s)`: a deferred
+    call's arguments are evaluated at the `defer`). Its address (`&cs`) is no such read:
+    what it points to is read later."""
+    node = read.parent
+    if node is not None and node.type == "unary_expression" and node.children[0].type == "&":
+        return False
+    while node is not None and node.end_byte <= assigned_at:
+        if node.type == "func_literal":
+            return False  # a closure written before the assignment may run after it
+        node = node.parent
+    while node is not None and node.type not in FUNCTION_TYPES:
+        if node.type == "for_statement":
+            return False
+        node = node.parent
+    return True
 
 
 def carrier(file: GoFile, node: Node) -> Node:
@@ -206,7 +237,7 @@ def classify(file: GoFile, top: Node, parent: Node | None = None) -> Use | Assig
     if kind == "expression_list":
         return _classify_list(file, top, parent)
     if kind == "var_spec":
-        return _classify_spec(top, parent)
+        return _classify_spec(file, top, parent)
     if kind == "range_clause" and parent.child_by_field_name("right") == top:
         # `for _, x := range v`: x holds v's elements (a C pointer of a slice of them).
         left = parent.child_by_field_name("left")
@@ -230,7 +261,21 @@ def classify(file: GoFile, top: Node, parent: Node | None = None) -> Use | Assig
         if call is not None and call.child_by_field_name("function") == parent:
             method = text(parent.child_by_field_name("field"))
             return Use(UseKind.RECEIVER, top, call=call, callee=method)
+    if kind == "index_expression" and _is_stored_key(top, parent):
+        return Use(UseKind.ELEMENT, top, target=parent)  # `m[v] = x`: kept as a map key
     return Use(UseKind.OTHER, top)
+
+
+def _is_stored_key(top: Node, index: Node) -> bool:
+    """`m[v] = x`: the index of an element that is assigned."""
+    left = index.parent
+    statement = left.parent if left is not None else None
+    return (
+        statement is not None
+        and statement.type == "assignment_statement"
+        and index.child_by_field_name("index") == top
+        and statement.child_by_field_name("left") == left
+    )
 
 
 def _classify_list(file: GoFile, top: Node, values: Node) -> Use | Assigned | None:
@@ -239,18 +284,17 @@ def _classify_list(file: GoFile, top: Node, values: Node) -> Use | Assigned | No
         return None
     if statement.type == "return_statement":
         return Use(UseKind.RETURNED, top)
+    if statement.type == "var_spec":
+        return _classify_spec(file, top, statement)
     if statement.type not in ("assignment_statement", "short_var_declaration"):
         return Use(UseKind.OTHER, top)
     left = statement.child_by_field_name("left")
     right = statement.child_by_field_name("right")
     if left is None or right != values:
         return None  # on the left: written, not read
-    targets, sources = left.named_children, values.named_children
-    if len(targets) != len(sources):
-        return Use(UseKind.OTHER, top)
-    target = unparen(targets[sources.index(top)])
+    target = unparen(_target_of(file, top, left.named_children, values.named_children))
     if target is None:
-        return None
+        return Use(UseKind.OTHER, top)
     if target.type == "identifier":
         if text(target) == "_":
             return Use(UseKind.DISCARDED, top)
@@ -260,18 +304,30 @@ def _classify_list(file: GoFile, top: Node, values: Node) -> Use | Assigned | No
     return Use(UseKind.FIELD, top, target=target)  # `x.f = v`, `*p = v`
 
 
-def _classify_spec(top: Node, spec: Node) -> Use | Assigned | None:
+def _classify_spec(file: GoFile, top: Node, spec: Node) -> Use | Assigned | None:
     values = spec.child_by_field_name("value")
     names = spec.children_by_field_name("name")
     if values is None or (top.parent != values and top.parent != spec):
         return None
-    items = values.named_children
-    if top not in items or len(items) != len(names):
+    target = _target_of(file, top, names, values.named_children)
+    if target is None:
         return Use(UseKind.OTHER, top)
-    target = names[items.index(top)]
     if text(target) == "_":
         return Use(UseKind.DISCARDED, top)
     return Assigned(top, target)
+
+
+def _target_of(file: GoFile, top: Node, targets: list[Node], sources: list[Node]) -> Node | None:
+    """What `top`, one of the values on the right of an assignment, is assigned to:
+    its counterpart, or the first of two targets of a C call's two-value form
+    (`mem, err := C.calloc(n, size)`: the result and errno). None when not known."""
+    if top not in sources:
+        return None
+    if len(targets) == len(sources):
+        return targets[sources.index(top)]
+    if len(sources) == 1 and len(targets) == 2 and file.c_function(unparen(top)) is not None:
+        return targets[0]
+    return None
 
 
 def _alias_binding(file: GoFile, target: Node | None) -> Binding | None:

@@ -80,8 +80,18 @@ def argument_source(file: GoFile, argument: Node) -> str | None:
         binding = file.binding(node)
         if binding is None or binding.is_parameter:
             return None
-        node = file.strip_conversions(binding.value_at(node.start_byte))
+        value = binding.value_at(node.start_byte)
+        if value is None and binding.source_index == 0 and _declared_last(binding, node):
+            value = binding.source  # `mem, err := C.calloc(n, size)`: the result
+        node = file.strip_conversions(value)
     return None
+
+
+def _declared_last(binding: Binding, read: Node) -> bool:
+    """Whether a variable holds at `read` what its declaration gave it."""
+    return binding.kind in ("short", "var") and not any(
+        w.start_byte <= read.start_byte for w, _ in binding.writes
+    )
 
 
 def argument_sources(file: GoFile, call: Node) -> tuple[str | None, ...]:

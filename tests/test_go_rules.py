@@ -12,7 +12,7 @@ BUFFERS = """package buffers
 
 /*
 #include <stdlib.h>
-static void engine_take_buffer(void *p) { free(p); }
+void engine_take_buffer(void *p); // a library's: ownership-taking says what it does
 static void engine_use(void *p) { (void)p; }
 */
 import "C"
@@ -85,7 +85,8 @@ def test_go101_honours_free_functions_and_ownership_taking(project: Project) -> 
     assert [f["line"] for f in found] == [35]
     assert found[0]["message"] == (
         "`cs` from `C.CString` is never freed in `Leaked`: "
-        "add `defer C.free(unsafe.Pointer(cs))` after the allocation"
+        "add `defer C.free(unsafe.Pointer(cs))` after the allocation, "
+        "or list `C.engine_use` in `ownership-taking` if it takes ownership"
     )
 
 

@@ -21,6 +21,7 @@ from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import c_call_argument_sources, param_flows
 from interop_lint.analyzer.golang.package import GoPackage
+from interop_lint.analyzer.golang.preamble import ownership_taking
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.parsing import text
@@ -79,6 +80,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         constants=constants,
         functions=functions,
         handle_releases=releases,
+        c_ownership=ownership_taking(preamble),
     )
 
 

@@ -108,3 +108,6 @@ class GoFileFacts:
     # What zero-argument `.Delete()` calls release (see golang/handles.py):
     # "field:f", "index:m", or "*" for a handle recovered from an integer.
     handle_releases: tuple[str, ...] = ()
+    # (C function, parameter index): functions defined in the cgo preamble that take
+    # ownership of that parameter (see golang/preamble.py).
+    c_ownership: tuple[tuple[str, int], ...] = ()

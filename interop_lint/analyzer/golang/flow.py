@@ -433,17 +433,30 @@ def frees_parameter(file: GoFile, called: str, index: int, free_functions: Itera
     return _parameter_effect(file, called, index, tuple(free_functions), "frees")
 
 
-def parameter_escapes(file: GoFile, called: str, index: int, taking: Iterable[str]) -> bool:
+def parameter_escapes(
+    file: GoFile,
+    called: str,
+    index: int,
+    taking: Iterable[str],
+    accepts: Callable[[str, int], bool] | None = None,
+) -> bool:
     """Whether the package function `called` keeps its parameter `index` (returns or
-    stores it, or passes it to an ownership-taking function)."""
-    return _parameter_effect(file, called, index, tuple(taking), "escapes")
+    stores it, or passes it to an ownership-taking function: one of `taking`, or a
+    (callee, argument index) that `accepts`)."""
+    return _parameter_effect(file, called, index, tuple(taking), "escapes", accepts)
 
 
 def _parameter_effect(
-    file: GoFile, called: str, index: int, names: tuple[str, ...], effect: str | None
+    file: GoFile,
+    called: str,
+    index: int,
+    names: tuple[str, ...],
+    effect: str | None,
+    accepts: Callable[[str, int], bool] | None = None,
 ) -> bool:
     """Whether a package function's parameter has `effect` ("frees", "escapes") or
-    reaches one of `names`, following the parameters it is passed on to."""
+    reaches one of `names` (or a call `accepts` accepts), following the parameters it
+    is passed on to."""
     work = [(called, index)]
     seen: set[tuple[str, int]] = set()
     while work:
@@ -460,7 +473,7 @@ def _parameter_effect(
         if effect is not None and getattr(param, effect):
             return True
         for target, at in param.passed_to:
-            if matches_name(target, names):
+            if matches_name(target, names) or (accepts is not None and accepts(target, at)):
                 return True
             work.append((target, at))
     return False

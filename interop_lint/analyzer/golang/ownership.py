@@ -137,10 +137,24 @@ def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bo
 def is_released(
     file: GoFile, flow: ValueFlow, free_functions: tuple[str, ...], taking: tuple[str, ...]
 ) -> bool:
-    """Whether C memory is freed in its function or escapes it (GO101's negation)."""
+    """Whether C memory is freed in its function or escapes it (GO101's negation): to
+    the ownership-taking functions it counts the C functions of the package's
+    preambles that take ownership of the parameter (golang/preamble.py), called
+    directly or through package functions."""
     if is_freed(file, flow, free_functions) is not None:
         return True
-    return escapes(flow, ownership_taken(file, taking)) is not None
+
+    def preamble_takes(called: str, index: int) -> bool:
+        return called.startswith("C.") and (called[2:], index) in file.package.c_ownership
+
+    def takes(use: Use) -> bool:
+        return (
+            matches_name(use.callee, taking)
+            or preamble_takes(use.callee, use.index)
+            or parameter_escapes(file, use.callee, use.index, taking, preamble_takes)
+        )
+
+    return escapes(flow, takes) is not None
 
 
 def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:

@@ -93,6 +93,12 @@ class GoPackage:
         return candidates[0] if len(candidates) == 1 else None
 
     @cached_property
+    def c_ownership(self) -> frozenset[tuple[str, int]]:
+        """(C function, parameter index) of the preamble functions of the package that
+        take ownership of that parameter (see golang/preamble.py)."""
+        return frozenset(pair for f in self.files for pair in f.c_ownership)
+
+    @cached_property
     def handle_releases(self) -> frozenset[str]:
         """What the package's `.Delete()` calls release (see golang/handles.py)."""
         return frozenset(key for f in self.files for key in f.handle_releases)

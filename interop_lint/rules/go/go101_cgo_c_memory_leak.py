@@ -3,13 +3,23 @@ Checks that C memory allocated from Go (`C.CString`, `C.CBytes`,
 `C.malloc`, `C.calloc`) is freed in the function that allocates it, with
 `C.free` (directly, deferred, or in a deferred closure) or a configured
 `free-functions` entry, unless it escapes the function: returned, stored in
-a field, an element or a global, sent on a channel, captured by a closure
-that is returned or stored, or passed to a configured `ownership-taking`
-function. Package functions that free or keep their parameter count as
-well (`freeCString(cs)`, `b.adopt(p)`).
+a field, an element, a map key or a global, sent on a channel, captured by a
+closure that is returned or stored, or passed to a configured
+`ownership-taking` function. Package functions that free or keep their
+parameter count as well (`freeCString(cs)`, `b.adopt(p)`).
+
+`var p = C.malloc(n)` and the two-value form `p, err := C.calloc(n, size)`
+hold the allocation like `p := C.malloc(n)`. A C function defined in a
+preamble of the package takes ownership of a parameter that its body frees
+or passes on with `free` as the destructor (`lib_result_text(ctx, s, -1,
+&free)`).
+
+A deferred call's arguments are evaluated at the `defer`: a
+`defer C.free(unsafe.Pointer(cs))` above `cs = C.CString(s)` frees nil, and
+the allocation is reported (a deferred closure does free it).
 
 An allocation used only as a call argument (`C.engine_log(C.CString(msg))`)
-always leaks.
+always leaks, unless the function takes ownership.
 
 ## Why is this bad?
 The Go garbage collector does not know about memory from C's `malloc`.
@@ -46,10 +56,19 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import UseKind, value_uses
-from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.flow import (
+    Use,
+    UseKind,
+    ValueFlow,
+    carrier,
+    classify,
+    matches_name,
+    value_uses,
+)
+from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.ownership import allocations, is_released
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
 
@@ -69,9 +88,17 @@ class CgoCMemoryLeak(CgoRule):
             if is_released(file, flow, frees, taking):
                 continue
             where = function_name(call)
-            if flow.aliases:
+            early = _early_free(file, flow, frees)
+            if early is not None:
+                held, line = early
+                message = (
+                    f"`{held}` from `{allocator}` is never freed in `{where}`: the `defer` "
+                    f"at line {line} evaluates `{held}` before the allocation is assigned to "
+                    "it (it frees the old value); defer the free after the allocation"
+                )
+            elif flow.aliases:
                 held = flow.aliases[0].name
-                direct = flow.aliases[0].value == call and allocator != "C.CString"
+                direct = carrier(file, call) == call and allocator != "C.CString"
                 freed = held if direct else f"unsafe.Pointer({held})"
                 message = (
                     f"`{held}` from `{allocator}` is never freed in `{where}`: "
@@ -84,4 +111,33 @@ class CgoCMemoryLeak(CgoRule):
                     f"`{allocator}(...)` {used} in `{where}` and never freed: assign it to "
                     "a variable and `defer C.free(...)` it"
                 )
+            taker = _c_function_passed(file, flow) if early is None else None
+            if taker is not None:
+                message += f", or list `{taker}` in `ownership-taking` if it takes ownership"
             yield Violation(ctx.file.location(call), message)
+
+
+def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[str, int] | None:
+    """(variable, line) of a deferred free that reads the variable before the
+    allocation is assigned to it (`defer C.free(unsafe.Pointer(cs))` above
+    `cs = C.CString(s)`)."""
+    for read in flow.early_reads:
+        use = classify(file, carrier(file, read))
+        if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
+            continue
+        statement = use.call.parent
+        if statement is None or statement.type != "defer_statement":
+            continue
+        if use.callee == "C.free" or matches_name(use.callee, frees):
+            return text(read), statement.start_point[0] + 1
+    return None
+
+
+def _c_function_passed(file: GoFile, flow: ValueFlow) -> str | None:
+    """The first C function the allocation is passed to (`C.engine_use`), if any: one
+    that might take ownership (not a cgo helper that copies, like `C.GoString`)."""
+    for use in flow.of_kind(UseKind.ARGUMENT):
+        name = file.c_function(use.call) if use.call is not None else None
+        if name is not None and name not in GO_RESULT_C_FUNCTIONS:
+            return f"C.{name}"
+    return None

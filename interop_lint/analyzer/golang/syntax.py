@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
@@ -160,8 +160,13 @@ def _type_definitions(root: Node) -> list[Node]:
     return found
 
 
-def evaluate_int(node: Node | None, known: Mapping[str, int | None]) -> int | None:
-    """The value of a constant integer expression, or None (iterative, bounded)."""
+def evaluate_int(
+    node: Node | None,
+    known: Mapping[str, int | None],
+    call: Callable[[Node], int | None] | None = None,
+) -> int | None:
+    """The value of a constant integer expression, or None (iterative, bounded); `call`
+    gives the value of a call in it (`unsafe.Sizeof(x)`), when the caller can."""
     results: dict[int, int | None] = {}
     stack: list[tuple[Node, bool]] = [(node, False)] if node is not None else []
     while stack:
@@ -176,7 +181,10 @@ def evaluate_int(node: Node | None, known: Mapping[str, int | None]) -> int | No
             stack.append((current, True))
             stack.extend((k, False) for k in kids)
             continue
-        results[key] = _evaluate_one(current, kids, results, known)
+        if current.type == "call_expression":
+            results[key] = call(current) if call is not None else None
+        else:
+            results[key] = _evaluate_one(current, kids, results, known)
     return results.get(node.id) if node is not None else None
 
 

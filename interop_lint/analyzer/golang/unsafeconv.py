@@ -11,6 +11,7 @@ into a pointer the collector may already have moved or freed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -20,7 +21,7 @@ from interop_lint.analyzer.golang.flow import Assigned, UseKind, classify
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import operator, outer_paren, unparen
+from interop_lint.analyzer.golang.syntax import evaluate_int, operator, outer_paren, unparen
 from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr, underlying
 from interop_lint.analyzer.parsing import descendants_of_type, text, walk
 
@@ -194,7 +195,10 @@ def _is_offset(inference: Inference, value: Node) -> bool:
 
 def huge_array_casts(file: GoFile) -> Iterator[Node]:
     """Conversions to a pointer to an array of 1<<20 or more elements: `(*[1 << 30]T)(p)`,
-    or to a pointer to a package type declared as such an array."""
+    or to a pointer to a package type declared as such an array. A length the package
+    constants do not give is computed with the function's own constants
+    (`const maxLen = 1 << 30`) and `unsafe.Sizeof` (`(math.MaxInt32 - 1) /
+    unsafe.Sizeof(x)`, see `_size_of`), or read from a `1 << k` in it."""
     for node in file.syntax.typed_candidates(("*",)):
         converted = file.conversion(node)
         if converted is None or converted[0].kind != Kind.POINTER:
@@ -203,10 +207,102 @@ def huge_array_casts(file: GoFile) -> Iterator[Node]:
         if array.kind != Kind.ARRAY:
             continue
         length = array.length
+        written = _written_length(node)
+        if written is not None:
+            local = _local_constants(file, node)
+            if length is None or local:  # a local constant shadows the package's
+                length = _computed_length(file, written, local)
         if length is None:
             length = _shifted_length(node)
         if length is not None and length >= _HUGE_ARRAY:
             yield node
+
+
+def _written_length(conversion: Node) -> Node | None:
+    """The length expression of the array type a conversion writes."""
+    written = conversion.child_by_field_name("type") or conversion.child_by_field_name("function")
+    array = next(descendants_of_type(written, "array_type"), None) if written else None
+    return array.child_by_field_name("length") if array is not None else None
+
+
+def _computed_length(file: GoFile, length: Node, local: dict[str, int | None]) -> int | None:
+    """The value of an array length with the function's constants `local` and
+    `unsafe.Sizeof` (`_size_of`)."""
+    known = {**file.package.constants, **local}
+    inference = Inference.of(file)
+
+    def size_of(call: Node) -> int | None:
+        args = file.syntax.arguments(call)
+        if not file.calls(call, "unsafe", "Sizeof") or len(args) != 1:
+            return None
+        return _size_of(inference, args[0])
+
+    return evaluate_int(length, known, size_of)
+
+
+def _local_constants(file: GoFile, node: Node) -> dict[str, int | None]:
+    """The integer constants declared in the function of `node` before it, in a block
+    around it (`const maxLen = 1 << 30`), by name; a later one shadows an earlier."""
+    function = file.syntax.top_function(node)
+    keywords = file.syntax.tokens.tokens("const", within=function) if function else []
+    known = dict(file.package.constants) if keywords else {}
+    found: dict[str, int | None] = {}
+    for token in keywords:
+        declaration = token.parent
+        if declaration is None or declaration.type != "const_declaration":
+            continue
+        block = declaration.parent
+        if declaration.start_byte > node.start_byte or block is None:
+            break
+        if not block.start_byte <= node.start_byte < block.end_byte:
+            continue
+        for spec in declaration.named_children:
+            values = spec.child_by_field_name("value") if spec.type == "const_spec" else None
+            items = values.named_children if values is not None else []
+            for i, name in enumerate(spec.children_by_field_name("name")):
+                value = evaluate_int(items[i], known) if i < len(items) else None
+                known[text(name)] = found[text(name)] = value
+    return found
+
+
+# Sizes of Go's and cgo's basic types (64-bit targets).
+_SIZES = {
+    **dict.fromkeys(("bool", "byte", "int8", "uint8", "C.char", "C.schar", "C.uchar"), 1),
+    **dict.fromkeys(("int16", "uint16", "C.short", "C.ushort"), 2),
+    **dict.fromkeys(("int32", "uint32", "rune", "float32", "C.int", "C.uint", "C.float"), 4),
+    **dict.fromkeys(("int", "uint", "int64", "uint64", "uintptr", "float64", "unsafe.Pointer"), 8),
+    **dict.fromkeys(("C.long", "C.ulong", "C.longlong", "C.ulonglong", "C.double"), 8),
+    **dict.fromkeys(("C.size_t", "C.ssize_t", "C.uintptr_t", "C.intptr_t"), 8),
+    "string": 16,
+}
+_SIZED_TYPEDEF = re.compile(r"^C\.u?int(8|16|32|64)_t$")
+
+
+def _size_of(inference: Inference, operand: Node) -> int:
+    """`unsafe.Sizeof(operand)` on a 64-bit target, where the type of `operand` tells:
+    basic types, pointers (`(*C.value)(nil)`), slices, maps, chans, funcs,
+    interfaces, arrays of them. Anything else (a struct) counts as 1: the length is
+    then the byte count it divides, which is what the idiom spells
+    (`(1<<31 - 1) / unsafe.Sizeof(T{})`: as many elements as fit in 2 GiB)."""
+    converted = inference.file.conversion(operand)
+    t = converted[0] if converted is not None else inference.type_of(operand)
+    return _size_of_type(inference, t)
+
+
+def _size_of_type(inference: Inference, t: TypeExpr | None, depth: int = 0) -> int:
+    u = underlying(t, inference.lookup)
+    if u.kind in (Kind.POINTER, Kind.MAP, Kind.CHAN, Kind.FUNC):
+        return 8
+    if u.kind == Kind.SLICE:
+        return 24
+    if u.kind == Kind.INTERFACE:
+        return 16
+    if u.kind == Kind.NAME:
+        sized = _SIZED_TYPEDEF.match(u.name)
+        return int(sized.group(1)) // 8 if sized else _SIZES.get(u.name, 1)
+    if u.kind == Kind.ARRAY and u.length is not None and depth < 8:
+        return max(1, u.length * _size_of_type(inference, u.elem, depth + 1))
+    return 1
 
 
 def _shifted_length(conversion: Node) -> int | None:

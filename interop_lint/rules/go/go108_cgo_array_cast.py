@@ -1,8 +1,9 @@
 """## What it does
 Checks for the pre-Go 1.17 idiom that views C memory as a Go slice by
 converting to a pointer to a huge array, `(*[1 << 30]C.int)(unsafe.Pointer(p))[:n:n]`,
-with any length of 1<<20 elements or more (literal, shifted, or a constant
-of the package).
+with any length of 1<<20 elements or more: a literal, a shift, a constant of
+the package or the function, or a byte count divided by the element size,
+`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as 1).
 
 ## Why is this bad?
 The array type is a lie the compiler believes: a forgotten or wrong

@@ -120,3 +120,31 @@ def test_broken_and_deeply_nested_go_is_analysed_without_failing(project: Projec
     ]
     assert failures == []
     assert any(f["rule"] == "GO101" and f["line"] == 7 for f in document["findings"])
+
+
+def test_messages_say_why_a_defer_or_a_length_comparison_is_not_enough(
+    project: Project,
+) -> None:
+    project.write("go.mod", GO_MOD)
+    project.write(
+        "io/io.go",
+        "package io\n\n// #include <stdlib.h>\n// static void put(char *p, int n) {}\n"
+        'import "C"\n\nimport "unsafe"\n\n'
+        "func Put(s string) {\n\tvar cs *C.char\n\tdefer C.free(unsafe.Pointer(cs))\n"
+        "\tcs = C.CString(s)\n\tC.put(cs, 0)\n}\n\n"
+        "func Read(b []byte, n int) {\n\tif len(b) < n {\n\t\tn = len(b)\n\t}\n"
+        "\tC.put((*C.char)(unsafe.Pointer(&b[0])), C.int(n))\n}\n",
+    )
+    messages = {f["rule"]: (f["line"], f["message"]) for f in _findings(project)}
+    assert messages["GO101"] == (
+        12,
+        "`cs` from `C.CString` is never freed in `Put`: the `defer` at line 11 evaluates "
+        "`cs` before the allocation is assigned to it (it frees the old value); defer the "
+        "free after the allocation",
+    )
+    assert messages["GO104"] == (
+        20,
+        "`&b[0]` is passed to `C.put` without a `len(b)` check in `Read` (`len(b) < n` at "
+        "line 17 only bounds a value): it panics for an empty slice; use "
+        "`unsafe.SliceData(b)`",
+    )

@@ -6,7 +6,15 @@ literal, `append(s, x)`, `[]byte(s + "\\x00")`), inside `for ... range s`,
 or a function that checks its length: `len(s)` or `cap(s)` in a comparison
 or a `switch`, `n := len(s)` with `n` compared, `s == ""` for the string a
 byte slice was converted from, or the length of the slice it was made from
-(`ptrs := make([]*C.char, len(parts))` is checked by `len(parts)`).
+(`ptrs := make([]*C.char, len(parts))` is checked by `len(parts)`, and
+`bs := v.([]byte)` by `len(v.([]byte))`).
+
+A comparison that only clamps a value is no check (`_is_clamp`):
+`if len(b) < n { n = len(b) }` lets both paths reach `&b[0]`, an empty `b`
+too. Nothing finer is asked of the other comparisons (that they dominate the
+`&s[0]`, or compare with a positive bound): `if len(b) < size { return }`
+is a check. A flow-sensitive rule would report what this one leaves alone,
+and the rule's precision comes first.
 """
 
 from __future__ import annotations
@@ -23,12 +31,14 @@ from interop_lint.analyzer.golang.syntax import (
     arguments,
     is_address_of,
     operator,
+    outer_paren,
     unparen,
 )
 from interop_lint.analyzer.golang.types import is_slice
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_ORDERED = frozenset({"<", "<=", ">", ">="})
 _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
 _UNARY = frozenset({"unary_expression"})
 _BINARY = frozenset({"binary_expression"})
@@ -131,6 +141,25 @@ def has_length_check(file: GoFile, container: Node) -> bool:
     return False
 
 
+def length_clamp(file: GoFile, container: Node) -> Node | None:
+    """The first comparison of `len(s)` in the function that only clamps another value
+    (`if len(b) < n { n = len(b) }`): why a function that spells `len(s)` is reported."""
+    scope = file.scope(container)
+    if scope is None:
+        return None
+    wanted = _normal(container)
+    for node in file.syntax.calls_named("len", within=scope.function):
+        args = arguments(node)
+        if len(args) != 1 or _normal(args[0]) != wanted:
+            continue
+        current = node.parent
+        while current is not None and current.type == "parenthesized_expression":
+            current = current.parent
+        if current is not None and current.type == "binary_expression" and _is_clamp(current):
+            return current
+    return None
+
+
 def _made_from(file: GoFile, container: Node) -> list[str]:
     """What a slice's length comes from: `x` in `make([]T, len(x))` and `[]byte(x)`."""
     binding = file.binding(container)
@@ -142,6 +171,8 @@ def _made_from(file: GoFile, container: Node) -> list[str]:
         converted = file.conversion(value)
         if converted is not None:
             found.append(_normal(converted[1]))
+        elif value.type == "type_assertion_expression":
+            found.append(_normal(value))  # `bs := i.([]byte)` is checked by `len(i.([]byte))`
         elif file.builtin_call(value, "make"):
             args = arguments(value)
             length = unparen(args[1]) if len(args) > 1 else None
@@ -167,15 +198,58 @@ def _checked(file: GoFile, length: Node) -> bool:
 
 
 def _in_comparison(node: Node) -> bool:
+    """In a comparison that is no clamp (see `_is_clamp`), or a `switch`."""
     current = node.parent
     while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
         if current.type == "binary_expression" and operator(current) in _COMPARISONS:
-            return True
+            return not _is_clamp(current)
         current = current.parent
     return current is not None and current.type in (
         "expression_switch_statement",
         "expression_case",
     )
+
+
+def _is_clamp(comparison: Node) -> bool:
+    """`if len(b) < n { n = len(b) }`: an ordered comparison that is the whole condition
+    of an `if` without `else` whose body only assigns to its operands. It bounds one
+    value by the other and lets both paths go on: it says nothing about `len(b) > 0`."""
+    if operator(comparison) not in _ORDERED:
+        return False
+    condition = outer_paren(comparison)
+    statement = condition.parent
+    if (
+        statement is None
+        or statement.type != "if_statement"
+        or statement.child_by_field_name("condition") != condition
+        or statement.child_by_field_name("alternative") is not None
+    ):
+        return False
+    body = statement.child_by_field_name("consequence")
+    operands = {
+        _normal(comparison.child_by_field_name("left")),
+        _normal(comparison.child_by_field_name("right")),
+    }
+    statements = _statements(body)
+    if not statements:
+        return False
+    for child in statements:
+        left = child.child_by_field_name("left") if child.type == "assignment_statement" else None
+        if left is None or operator(child) != "=" or left.named_child_count != 1:
+            return False
+        if _normal(left.named_children[0]) not in operands:
+            return False
+    return True
+
+
+def _statements(block: Node | None) -> list[Node]:
+    """The statements of a block (comments left out)."""
+    if block is None:
+        return []
+    items = block.named_children
+    if len(items) == 1 and items[0].type == "statement_list":
+        items = items[0].named_children
+    return [n for n in items if n.type != "comment"]
 
 
 def _is_empty_string_test(node: Node, wanted: set[str]) -> bool:

@@ -3,9 +3,15 @@ Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
 to a C call, directly or through a local variable, in a function that never
 checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
-or the length of the slice `s` was made from (`make([]T, len(parts))`).
+or the length of what `s` was made from: `make([]T, len(parts))`, or the
+type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
 `make([]T, 64)`, non-empty literals, and code inside `for ... range s`.
+
+A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
+`else` on one ordered comparison, whose body only assigns to its operands)
+lets an empty `b` through. Other comparisons count, even
+`if len(b) < size { return }`.
 
 ## Why is this bad?
 Indexing an empty slice panics (`index out of range [0] with length 0`).
@@ -41,6 +47,7 @@ from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.slices import (
     first_element_addresses,
+    length_clamp,
     may_be_empty,
     reaches_c_call,
 )
@@ -63,9 +70,15 @@ class CgoEmptySliceAddress(CgoRule):
             target = reaches_c_call(file, address)
             if target is None or not may_be_empty(inference, slice_):
                 continue
+            clamp = length_clamp(file, slice_)
+            bounds = (
+                f" (`{text(clamp)}` at line {clamp.start_point[0] + 1} only bounds a value)"
+                if clamp is not None
+                else ""
+            )
             yield Violation(
                 ctx.file.location(address),
                 f"`{text(address)}` is passed to `C.{target}` without a `len({text(slice_)})` "
-                f"check in `{function_name(address)}`: it panics for an empty slice; use "
-                f"`unsafe.SliceData({text(slice_)})`",
+                f"check in `{function_name(address)}`{bounds}: it panics for an empty slice; "
+                f"use `unsafe.SliceData({text(slice_)})`",
             )

@@ -7,8 +7,8 @@ import pickle
 import pytest
 
 from interop_lint.analyzer.config import Config
-from interop_lint.analyzer.rust.panics import is_guard_name
-from tests.rust_helpers import project_index, rust_facts
+from interop_lint.analyzer.rust.panics import body_wrapper, is_guard_name
+from tests.rust_helpers import bodies, project_index, rust_facts
 
 
 def _panics(body: str) -> list[str]:
@@ -229,4 +229,6 @@ def test_a_renamed_catch_unwind_is_still_a_guard() -> None:
 )
 def test_the_function_a_body_hands_its_code_to(body: str, wrapper: str | None) -> None:
     code = f'#[no_mangle]\npub extern "C" fn f(x: Option<u8>) -> u8 {{\n    {body}\n}}\n'
-    assert rust_facts(code).exports[0].body_wrapper == wrapper
+    found = bodies(code)
+    body = found.exports[0].node.child_by_field_name("body")
+    assert body_wrapper(found.in_file(body)) == wrapper

@@ -19,7 +19,6 @@ from interop_lint.analyzer.rust.facts import (
     RustUseRename,
 )
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
-from interop_lint.analyzer.rust.panics import body_wrapper
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
@@ -117,7 +116,6 @@ def _export(
         if summary
         else None,
         releases=summary.releases if summary else (),
-        body_wrapper=body_wrapper(bodies_of(source).in_file(body)) if body is not None else None,
     )
 
 

@@ -133,10 +133,6 @@ class RustExport:
     returns_owned: str | None = None
     # Memory it gives back to Rust's allocator, by parameter.
     releases: tuple[Release, ...] = ()
-    # The function its body hands all its code to in a closure, as written
-    # (`call_with_result` of `call_with_result(&mut e, || ..)`): RS101 asks
-    # whether it is a guard to configure. None when there is none.
-    body_wrapper: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

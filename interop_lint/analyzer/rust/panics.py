@@ -26,14 +26,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import (
-    Callee,
-    arguments,
-    block_tail,
-    callee,
-    invocation_name,
-    strip,
-)
+from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
@@ -212,35 +205,54 @@ def body_wrapper(body: Located) -> str | None:
     `ffi_support::call_with_result` for `{ call_with_result(&mut e, || { .. }) }`, also
     under `unsafe { }`, a `match`, `?`, fields and methods of its result (`f(|| ..).code`).
     None when the body's value is no such call (a method taking a closure is none)."""
+    if body.fragment.data.find(b"|", body.node.start_byte, body.node.end_byte) < 0:
+        return None  # no closure
     current: Located | None = body
     for _ in range(8):
         if current is None:
             return None
-        current = strip(current)
         kind = current.type
         if kind == "block":
             current = block_tail(current)
+        elif kind in _BODY_VALUE:
+            current = current.field("value") or current.at(current.node.named_child(0))
         elif kind == "unsafe_block":
             current = next((c for c in current.named_children() if c.type == "block"), None)
-        elif kind in ("match_expression", "try_expression", "field_expression"):
-            current = current.field("value") or next(iter(current.named_children()), None)
-        elif kind != "call_expression" or (called := callee(current)) is None:
+        elif kind != "call_expression":
             return None
-        elif called.is_method:
-            current = called.receiver
         else:
-            given = arguments(current)
-            return called.path if any(_holds_closure(a) for a in given) else None
+            function = current.node.child_by_field_name("function")
+            if function is not None and function.type == "field_expression":
+                current = current.at(function.child_by_field_name("value"))  # a method's receiver
+                continue
+            given = current.node.child_by_field_name("arguments")
+            if given is None or not any(_holds_closure(a) for a in given.named_children):
+                return None
+            called = callee(current)
+            return called.path if called is not None else None
     return None
 
 
-def _holds_closure(argument: Located) -> bool:
+# What a body's value stands under: `(..)`, `x as T`, `match x {..}`, `x?`, `x.field`.
+_BODY_VALUE = frozenset(
+    {
+        "parenthesized_expression",
+        "type_cast_expression",
+        "match_expression",
+        "try_expression",
+        "field_expression",
+    }
+)
+
+
+def _holds_closure(argument: Node) -> bool:
     """`|| ..`, or a call wrapping one: `AssertUnwindSafe(|| ..)`."""
     if argument.type == "closure_expression":
         return True
-    return argument.type == "call_expression" and any(
-        a.type == "closure_expression" for a in arguments(argument)
-    )
+    if argument.type != "call_expression":
+        return False
+    given = argument.child_by_field_name("arguments")
+    return given is not None and any(a.type == "closure_expression" for a in given.named_children)
 
 
 @dataclass(frozen=True, slots=True)

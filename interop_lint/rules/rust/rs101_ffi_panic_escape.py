@@ -58,14 +58,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.callgraph import PanicTrace
+from interop_lint.analyzer.rust.panics import body_wrapper
 from interop_lint.rules.registry import Rule
 
 MAX_SITES = 10
+
+
+def _wrapper_hint(ctx: RuleContext, function: Node | None) -> str:
+    """How to declare the function the body is handed to a guard, if it is handed to one
+    (it is no guard, or the body would not panic)."""
+    body = function.child_by_field_name("body") if function is not None else None
+    wrapper = body_wrapper(bodies_of(ctx.file).in_file(body)) if body is not None else None
+    if wrapper is None:
+        return ""
+    return f"; if `{wrapper}` catches panics, add it to `panic-guards` in the configuration"
 
 
 def _where(trace: PanicTrace) -> str:
@@ -97,17 +111,15 @@ class FfiPanicEscape(Rule):
         index = ctx.index.rust
         crate = index.crate_of(ctx.file.path)
         calls = index.calls_of(crate)
+        nodes: dict[str, Node] | None = None
         for export in rust.exports:
             start = calls.index_of(ctx.file.path, export.location)
             traces = calls.panic_traces(start, MAX_SITES) if start is not None else []
             if not traces:
                 continue
-            hint = ""
-            if export.body_wrapper is not None:  # not a guard, or it would not panic
-                hint = (
-                    f"; if `{export.body_wrapper}` catches panics, add it to `panic-guards` "
-                    "in the configuration"
-                )
+            if nodes is None:  # the syntax tree, only for a file with a finding
+                nodes = {e.symbol: e.node for e in bodies_of(ctx.file).exports}
+            hint = _wrapper_hint(ctx, nodes.get(export.symbol))
             yield Violation(
                 export.location,
                 f"`{export.name}` can panic ({_where(traces[0])}) and has no panic guard: "

@@ -5,10 +5,11 @@ a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C memory
 (*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = unsafe.Pointer(&payload)`.
 Values made from Go pointers in the same function are tracked through
 local variables. A dereferenced value is a copy, not a pointer:
-`ref.inner = *(*[96]C.uint8_t)(unsafe.Pointer(&x.Inner))` is fine. A `cgo.Handle` (an integer) is the right thing to store
-and is not reported; nor is a C struct that lives in Go memory in a
-function that pins with `runtime.Pinner` (the documented way to pass Go
-memory that holds pinned Go pointers).
+`ref.inner = *(*[96]C.uint8_t)(unsafe.Pointer(&x.Inner))` is fine. A
+`cgo.Handle` (an integer) is the right thing to store and is not reported;
+nor is a C struct that lives in Go memory in a function that pins with
+`runtime.Pinner` (the documented way to pass Go memory that holds pinned Go
+pointers).
 
 ## Why is this bad?
 C may keep the pointer after the call returns, and C memory is invisible

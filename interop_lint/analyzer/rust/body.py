@@ -8,6 +8,11 @@ token tree inside a function that parses as Rust on its own — as statements
 (`vec![0; n]`) — is re-parsed into a `Fragment`. Its nodes map back to the
 file by one constant byte shift, since its text is a copy of the file's.
 
+The transcriber of a crate's `macro_rules!` rule (`(..) => { this }`) is
+opened the same way (`open_transcriber`), its metavariables and repetitions
+respelled in as many bytes (`$x` as `_x`, `$( .. ),*` as `{ .. }  `), so
+that RS101 sees the panics a crate's own macros expand to.
+
 A `Located` is a node together with its fragment. Its ancestors cross from a
 fragment's root to the macro invocation that holds it, so questions such as
 "is this inside a `catch_unwind` closure" or "does a null check come first"
@@ -178,6 +183,29 @@ def _token_tree(macro: Node) -> Node | None:
     return next((c for c in reversed(macro.children) if c.type == "token_tree"), None)
 
 
+def _respell(tree: Node, origin: int, data: bytearray) -> None:
+    """Metavariables and repetitions of a transcriber's token tree as plain Rust, in
+    place (`data` holds the tree's text, starting at byte `origin`)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind == "metavariable":
+            data[node.start_byte - origin] = ord("_")
+        elif kind == "token_repetition":
+            children = node.children
+            close = next((c for c in reversed(children) if c.type == ")"), None)
+            if len(children) < 3 or close is None:
+                continue
+            data[children[0].start_byte - origin] = ord(" ")  # `$`
+            data[children[1].start_byte - origin] = ord("{")  # `(`
+            data[close.start_byte - origin] = ord("}")
+            for at in range(close.end_byte, node.end_byte):  # the separator and `*`
+                data[at - origin] = ord(" ")
+        if kind in ("token_tree", "token_repetition"):
+            stack.extend(node.children)
+
+
 def _parse_body(inner: bytes) -> tuple[Node, bytes, int] | None:
     """The node standing for `inner` parsed as statements, arguments or array elements,
     the text parsed, and the length of what was put before `inner`."""
@@ -237,15 +265,33 @@ class RustBodies:
         fragment = None
         tree = _token_tree(macro.node)
         if tree is not None and tree.end_byte - tree.start_byte >= 3:
-            start = tree.start_byte + 1 + macro.fragment.shift
-            end = tree.end_byte - 1 + macro.fragment.shift
-            parsed = _parse_body(self.source.data[start:end])
-            if parsed is not None:
-                root, wrapped, prefix_length = parsed
-                shift = start - prefix_length
-                fragment = Fragment(root, wrapped, shift, macro.node, macro.fragment)
+            inner = macro.fragment.data[tree.start_byte + 1 : tree.end_byte - 1]
+            fragment = self._fragment(inner, tree.start_byte + 1, macro)
         self._opened[key] = fragment
         return fragment
+
+    def open_transcriber(self, rule: Located) -> Fragment | None:
+        """The transcriber of a `macro_rules!` rule parsed as Rust (once), or None: its
+        metavariables spelled as names (`$x` -> `_x`) and its repetitions as blocks
+        (`$( .. ),*` -> ` { .. }  `), in as many bytes."""
+        tree = rule.field("right")
+        if tree is None or tree.type != "token_tree" or tree.end - tree.start < 3:
+            return None
+        key = (tree.start, tree.end)
+        if key not in self._opened:
+            data = bytearray(rule.fragment.data[tree.node.start_byte : tree.node.end_byte])
+            _respell(tree.node, tree.node.start_byte, data)
+            self._opened[key] = self._fragment(bytes(data[1:-1]), tree.node.start_byte + 1, rule)
+        return self._opened[key]
+
+    def _fragment(self, inner: bytes, start: int, host: Located) -> Fragment | None:
+        """`inner`, which stands at `start` in `host`'s fragment, parsed as a fragment."""
+        parsed = _parse_body(inner)
+        if parsed is None:
+            return None
+        root, wrapped, prefix_length = parsed
+        shift = start + host.fragment.shift - prefix_length
+        return Fragment(root, wrapped, shift, host.node, host.fragment)
 
     @cached_property
     def _macro_bodies(self) -> list[Fragment]:

@@ -12,6 +12,7 @@ from interop_lint.analyzer.rust.facts import (
     RustExport,
     RustField,
     RustFileFacts,
+    RustFunction,
     RustParam,
     RustStaticMut,
     RustStruct,
@@ -19,11 +20,13 @@ from interop_lint.analyzer.rust.facts import (
     RustUseRename,
 )
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
+from interop_lint.analyzer.rust.macros import macro_summary
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
     has_modifier,
     is_pub,
+    is_test_code,
     normalize_type,
     repr_of,
 )
@@ -38,8 +41,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     renames: list[RustUseRename] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
+    macros: list[RustFunction] = []
     data = source.data
     bodies = bodies_of(source)
+    may_be_test = b"test" in data  # `#[cfg(test)]`
     for item in bodies.scan.items:
         kind = item.type
         if kind == "static_item":
@@ -50,6 +55,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             name = item.child_by_field_name("name")
             if name is not None and data.find(b"catch_unwind", item.start_byte, item.end_byte) >= 0:
                 guard_macros.append(text(name))
+            if not (may_be_test and is_test_code(item)):
+                macro = macro_summary(bodies, item)
+                if macro is not None:
+                    macros.append(macro)
         elif kind == "struct_item":
             structs.append(_struct(source, item))
         elif kind == "enum_item":
@@ -75,6 +84,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         functions=tuple(s.function for s in summaries.values()),
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
+        macros=tuple(macros),
         lint_settings=file_settings(source.root) if lints else (),
         module_lint_settings=module_declarations(source.root) if lints else (),
     )

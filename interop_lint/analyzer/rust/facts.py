@@ -195,6 +195,9 @@ class RustFileFacts:
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.
     guard_macros: tuple[str, ...] = ()
+    # The file's `macro_rules!` macros as functions named `name!` (rust.macros):
+    # what their transcribers can panic on and call, for RS101.
+    macros: tuple[RustFunction, ...] = ()
     # Levels of the clippy lints RS103/RS108 are (rust.lints): (lint, allowed) set
     # by the file's inner attributes, and (module, lint, allowed) set on its
     # `mod name;` declarations.

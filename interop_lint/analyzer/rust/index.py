@@ -111,10 +111,11 @@ class RustIndex:
     # -- Functions and calls (RS101, RS105) ------------------------------------
 
     def functions_in_crate(self, crate: Crate) -> list[tuple[str, RustFunction]]:
-        """(file, function) of every function of a crate, exported or not."""
-        return [
-            (path, f) for path, rust in self.files_by_crate.get(crate, []) for f in rust.functions
-        ]
+        """(file, function) of every function of a crate, exported or not, then its
+        `macro_rules!` macros as functions named `name!` (rust.macros)."""
+        files = self.files_by_crate.get(crate, [])
+        functions = [(path, f) for path, rust in files for f in rust.functions]
+        return functions + [(path, m) for path, rust in files for m in rust.macros]
 
     def guard_names(self, crate: Crate) -> frozenset[str]:
         """The crate's own panic guards: `macro_rules!` macros that expand to

@@ -3,7 +3,9 @@
 One query over the file and its macro bodies finds every call, macro and
 index expression; each is given to the function that runs it. From those
 come the facts of every function (panic sites, calls by name, memory handed
-out and taken back) and the ownership facts of the exports.
+out and taken back) and the ownership facts of the exports. An invocation of
+a macro that is not the standard library's is a call to `name!`, which
+reaches the crate's `macro_rules!` of that name (macros.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of, macro_name
 from interop_lint.analyzer.rust.expressions import block_tail, callee
 from interop_lint.analyzer.rust.facts import (
     Allocation,
@@ -25,6 +27,7 @@ from interop_lint.analyzer.rust.facts import (
     RustFunction,
 )
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller
+from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import (
     OwnershipSite,
     allocation_sites,
@@ -33,7 +36,7 @@ from interop_lint.analyzer.rust.ownership import (
     release_sites,
 )
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
-from interop_lint.analyzer.rust.scan import CALL, FunctionScan, Site
+from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import (
     impl_trait_of,
@@ -56,6 +59,7 @@ class _Found:
     scanned: FunctionScan
     panics: list[PanicSite] = field(default_factory=list)
     calls: list[tuple[Node, Fragment, RustCall]] = field(default_factory=list)
+    macro_calls: list[RustCall] = field(default_factory=list)  # `check!(..)`: macros.py
     ownership: list[Located] = field(default_factory=list)
     runs_catch_unwind: list[Located] = field(default_factory=list)
     _parameters: tuple[dict[str, tuple[int, Node]], bool] | None = None
@@ -150,6 +154,9 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
                 if found is not None:
                     location = bodies.span_location(found.start, found.at)
                     into.panics.append(PanicSite(found.what, location, guards))
+                elif kind == MACRO and (made := macro_call(macro_name(node), guards)) is not None:
+                    key = (made.name, made.owner, made.method, made.guards)
+                    into.macro_calls.append(calls.setdefault(key, made))
         summaries[function.start_byte] = _summary(bodies, into, aliases)
     return summaries
 
@@ -254,7 +261,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         has_self=found.has_self(),
         location=bodies.source.location(name if name is not None else function),
         panics=tuple(found.panics),
-        calls=tuple(call for _, _, call in found.calls),
+        calls=(*(call for _, _, call in found.calls), *found.macro_calls),
         hands_out=tuple(hands_out),
         # Only memory that comes from the caller is given back for the caller.
         release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),

@@ -2,13 +2,19 @@
 Checks for exported functions (`extern "C"` with `#[no_mangle]` or
 `#[export_name]`) that can panic and have no panic guard. Panic sources are
 `.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,
-`unimplemented!`, the `assert!` family and indexing `a[i]`, in the function,
-in the macros it invokes, and in every function of the same crate it calls
-(by name, transitively). A guard is `std::panic::catch_unwind` (by any path)
-around the code, a `macro_rules!` macro or function of the crate that runs
-its argument under `catch_unwind`, a function of another crate given the
-code in a closure whose name says it catches panics (its last path segment
-contains `catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,
+`unimplemented!`, the `assert!` family and indexing `a[i]`: in the function,
+including the code it writes inside macro invocations (`format!("{}", v[0])`
+indexes); in the expansion of each `macro_rules!` macro of the crate it
+invokes (what the macro's rules write themselves; a panic in any rule
+counts); and in every function of the same crate it calls (by name,
+transitively, through macros too). Macros of other crates are not expanded:
+only the code written in their arguments counts.
+
+A guard is `std::panic::catch_unwind` (by any path) around the code, a
+`macro_rules!` macro or function of the crate that runs its argument under
+`catch_unwind`, a function of another crate given the code in a closure
+whose name says it catches panics (its last path segment contains
+`catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,
 `ffi_helpers::catch_panic`), or a function or macro named in the
 `panic-guards` setting. When the whole body is handed in a closure to some
 other function (`ffi_support::call_with_result(&mut err, || ..)`), the
@@ -52,6 +58,8 @@ unknown type may be taken for the crate's own `get`. A method called on
 `self` or on a parameter of a known type only reaches that type's methods.
 Code in a closure given to `thread::spawn` panics in its own thread and is
 not reported; `debug_assert!` is not counted (it is gone in release builds).
+A macro is matched by name, not by which of its rules an invocation takes:
+a panic in any rule counts for every invocation.
 """
 
 from __future__ import annotations

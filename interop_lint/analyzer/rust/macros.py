@@ -1,0 +1,167 @@
+"""The crate's own `macro_rules!` macros as functions RS101 can follow.
+
+A function that invokes `check!(p)` runs the code the macro expands to. Each
+macro of the file is summarized like a function named `check!`: the panic
+sites and the calls written in its transcribers (`(..) => { this }`, opened
+by `RustBodies.open_transcriber`), with the wrappers around each (a closure
+handed to `catch_unwind`, a macro holding it). Code a metavariable stands for
+(`$body`) belongs to the invocation, where it is already seen; code in a
+function the transcriber defines runs only when that function is called.
+An invocation of a macro that is not the standard library's becomes a call
+to `name!` (summary.py), which reaches these by name across the crate.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import Grammar, query, text
+from interop_lint.analyzer.rust.body import NOT_EVALUATED, Fragment, Located, RustBodies, macro_name
+from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
+from interop_lint.analyzer.rust.panics import PANIC_MACROS, calls_taking, panic_source
+
+# Macros of the standard library that are not panic sources and that a crate
+# hardly defines again: their invocations are no calls to follow.
+STANDARD = NOT_EVALUATED | {
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "vec",
+    "matches",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "dbg",
+    "thread_local",
+    "addr_of",
+    "addr_of_mut",
+}
+
+_CALL, _MACRO, _INDEX, _CLOSURE, _FUNCTION = range(5)
+_QUERY = "\n".join(
+    f"({node}) @node"
+    for node in (
+        "call_expression",
+        "macro_invocation",
+        "index_expression",
+        "closure_expression",
+        "function_item",
+    )
+)
+_MAX_DEPTH = 4  # macros inside a transcriber opened at most this deep
+
+
+def macro_call(name: str, guards: tuple[str, ...]) -> RustCall | None:
+    """The call an invocation of macro `name` is, None for the standard library's."""
+    if name in STANDARD or name in PANIC_MACROS:
+        return None
+    return RustCall(f"{name}!", None, False, guards)
+
+
+def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:
+    """A `macro_rules!` definition of the file as a function named `name!`."""
+    name = definition.child_by_field_name("name")
+    if name is None:
+        return None
+    sweep = _Sweep(bodies)
+    for rule in definition.named_children:
+        if rule.type == "macro_rule":
+            transcriber = bodies.open_transcriber(bodies.in_file(rule))
+            if transcriber is not None:
+                sweep.fragment(transcriber, ())
+    if not sweep.panics and not sweep.calls:
+        return None  # nothing to follow
+    return RustFunction(
+        name=f"{text(name)}!",
+        owner=None,
+        has_self=False,
+        location=bodies.source.location(name),
+        panics=tuple(sweep.panics),
+        calls=tuple(dict.fromkeys(sweep.calls)),
+    )
+
+
+class _Sweep:
+    """The panic sites and calls of transcribers, with the wrappers around each."""
+
+    def __init__(self, bodies: RustBodies) -> None:
+        self.bodies = bodies
+        self.panics: list[PanicSite] = []
+        self.calls: list[RustCall] = []
+
+    def fragment(self, fragment: Fragment, around: tuple[str, ...]) -> None:
+        # (end in the fragment, guards inside, in a function the transcriber defines)
+        stack: list[tuple[int, tuple[str, ...], bool]] = [(1 << 62, around, False)]
+        cursor = tree_sitter.QueryCursor(query(Grammar.RUST, _QUERY))
+        for pattern, found in cursor.matches(fragment.root):
+            node = found["node"][0]
+            while stack[-1][0] <= node.start_byte:
+                stack.pop()
+            _, guards, in_function = stack[-1]
+            if pattern == _FUNCTION or in_function:
+                stack.append((node.end_byte, guards, True))
+                continue
+            located = Located(node, fragment)
+            if pattern == _CLOSURE:
+                taking = tuple(calls_taking(located))
+                stack.append((node.end_byte, taking + guards, False))
+                continue
+            self._site(located, guards)
+            if pattern == _MACRO:
+                name = macro_name(node)
+                stack.append((node.end_byte, (name, *guards), False))
+                self._open(located, name, (name, *guards))
+
+    def _site(self, located: Located, guards: tuple[str, ...]) -> None:
+        found = panic_source(located)
+        if found is not None:
+            what = found.what
+            if found.at.type == "index_expression":  # as written, `$v[0]` rather than `_v[0]`
+                data = self.bodies.source.data[found.at.start : found.at.end]
+                what = "indexing `" + " ".join(data.decode("utf-8", "replace").split()) + "`"
+            location = self.bodies.span_location(found.start, found.at)
+            self.panics.append(PanicSite(what, location, guards))
+            return
+        if located.type == "macro_invocation":
+            call = macro_call(macro_name(located.node), guards)
+        else:
+            call = _call(located, guards)
+        if call is not None:
+            self.calls.append(call)
+
+    def _open(self, macro: Located, name: str, guards: tuple[str, ...]) -> None:
+        if name in NOT_EVALUATED or macro.fragment.depth >= _MAX_DEPTH:
+            return
+        body = self.bodies.open(macro)
+        if body is not None:
+            self.fragment(body, guards)
+
+
+def _call(call: Located, guards: tuple[str, ...]) -> RustCall | None:
+    """A call to a function by name, as summary.py keeps them (the receiver's type unknown)."""
+    function = call.node.child_by_field_name("function")
+    if function is not None and function.type == "generic_function":
+        function = function.child_by_field_name("function")
+    if function is None:
+        return None
+    if function.type == "field_expression":
+        name = text(function.child_by_field_name("field"))
+        return RustCall(name, None, True, guards) if name else None
+    if function.type == "identifier":
+        name, qualifier = text(function), None
+    elif function.type == "scoped_identifier":
+        name = text(function.child_by_field_name("name"))
+        path = function.child_by_field_name("path")
+        qualifier = text(path).rsplit("::", 1)[-1] if path is not None else None
+    else:
+        return None
+    if not name or name[:1].isupper():
+        return None  # `Some(..)`, `Point(..)`: not a function of the crate
+    owner = qualifier if qualifier and qualifier[:1].isupper() and qualifier != "Self" else None
+    return RustCall(name, owner, False, guards)

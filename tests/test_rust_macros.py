@@ -1,0 +1,92 @@
+"""The crate's `macro_rules!` macros as functions RS101 follows (rust.macros)."""
+
+from __future__ import annotations
+
+from tests.rust_helpers import bodies, project_index, rust_facts
+
+
+def test_a_transcriber_is_respelled_in_as_many_bytes_and_parsed() -> None:
+    code = (
+        "macro_rules! m {\n"
+        "    ($($x:expr),*) => {{ let v = vec![$($x),*]; $(f($x);)* $crate::g(v) }};\n"
+        "}\n"
+    )
+    found = bodies(code)
+    rule = next(n for n in found.walk(found.in_file(found.source.root)) if n.type == "macro_rule")
+    transcriber = found.open_transcriber(rule)
+    assert transcriber is not None
+    inner = b"{ let v = vec![ {_x}  ];  {f(_x);}  _crate::g(v) }"
+    assert transcriber.data == b"fn __m(){" + inner + b"\n}"
+    assert transcriber.shift + len(b"fn __m(){") == code.index("{{") + 1  # offsets map back
+
+
+def test_a_macro_is_summarized_like_a_function() -> None:
+    code = """
+macro_rules! check {
+    ($p:ident) => {{
+        assert!(!$p.is_null());
+        helper($p).unwrap()
+    }};
+    () => { std::panic::catch_unwind(|| other().expect("x")) };
+}
+macro_rules! defines { ($n:ident) => { fn $n(v: &[u8]) -> u8 { v[0] } }; }
+macro_rules! harmless { ($v:expr) => { $v.unwrap_or(0) }; }
+#[cfg(test)]
+mod tests {
+    macro_rules! in_tests { () => { panic!() }; }
+}
+"""
+    check, harmless = rust_facts(code).macros  # `defines!` holds nothing to follow
+    assert (harmless.name, harmless.panics, [c.name for c in harmless.calls]) == (
+        "harmless!",
+        (),
+        ["unwrap_or"],
+    )
+    assert (check.name, check.owner, check.location.line) == ("check!", None, 2)
+    assert [(s.what, s.location.line, s.guards) for s in check.panics] == [
+        ("`assert!`", 4, ()),
+        ("`.unwrap()`", 5, ()),
+        ("`.expect()`", 7, ("std::panic::catch_unwind",)),
+    ]
+    assert [(c.name, c.guards) for c in check.calls if c.name in ("helper", "other")] == [
+        ("helper", ()),
+        ("other", ("std::panic::catch_unwind",)),
+    ]
+
+
+def test_an_invocation_is_a_call_to_the_macro_unless_it_is_the_standard_librarys() -> None:
+    code = 'fn f(x: u8) { check!(x); println!("{}", x); vec![x]; ffi::wrap!(x); assert!(x > 0); }\n'
+    (function,) = rust_facts(code).functions
+    assert [c.name for c in function.calls] == ["check!", "wrap!"]
+    assert [s.what for s in function.panics] == ["`assert!`"]
+
+
+def test_an_export_reaches_panics_through_macros_in_another_file() -> None:
+    lib = """
+#[macro_use]
+mod macros;
+#[no_mangle]
+pub extern "C" fn run(x: u32) -> u32 { outer!(x) }
+#[no_mangle]
+pub extern "C" fn guarded(x: u32) -> u32 { std::panic::catch_unwind(|| outer!(x)).unwrap_or(0) }
+"""
+    macros = """
+macro_rules! outer { ($x:expr) => { inner!($x) + 1 }; }
+macro_rules! inner { ($x:expr) => { [1u32, 2][$x as usize] }; }
+"""
+    index = project_index({"src/lib.rs": lib, "src/macros.rs": macros}).rust
+    calls = index.calls_of("")
+    traces = {}
+    for path, export in index.exports_in_crate(""):
+        start = calls.index_of(path, export.location)
+        assert start is not None
+        traces[export.name] = [
+            (t.site.what, t.site.location.path, t.function, t.chain)
+            for t in calls.panic_traces(start, 10)
+        ]
+    assert traces == {
+        "run": [
+            ("indexing `[1u32, 2][$x as usize]`", "src/macros.rs", "inner!", ("outer!", "inner!"))
+        ],
+        "guarded": [],
+    }

@@ -166,6 +166,21 @@ impl Blob { fn raw(&self) -> *const u8 { self.ptr } }
     assert not index.released_by_drop("", "Engine", "box")
 
 
+def test_a_derived_drop_counts_for_every_kind() -> None:
+    code = """
+#[repr(C)]
+#[derive(Clone, drop_fields::DropFields)]
+pub struct Response { pub data: *mut u8, pub len: usize }
+#[derive(Clone, Default)]
+pub struct Plain { pub data: *mut u8 }
+"""
+    assert rust_facts(code).derived_drops == ("Response",)
+    index = project_index({"src/lib.rs": code}).rust
+    assert index.released_by_drop("", "Response", "vec:u8")
+    assert index.released_by_drop("", "Response", "cstring")
+    assert not index.released_by_drop("", "Plain", "vec:u8")
+
+
 def _dangling(body: str) -> list[str]:
     found = bodies(f"{HEADER}fn f(out: *mut *const u8, s: &str) -> *const u8 {{\n{body}\n}}\n")
     return [f"{d.owner}:{d.kept}" for d in dangling_pointers(found)]

@@ -24,6 +24,7 @@ from interop_lint.analyzer.rust.macros import macro_summary
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
+    derives_of,
     has_modifier,
     is_pub,
     is_test_code,
@@ -45,6 +46,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     data = source.data
     bodies = bodies_of(source)
     may_be_test = b"test" in data  # `#[cfg(test)]`
+    may_derive_drop = b"Drop" in data and b"derive" in data
+    derived_drops: list[str] = []
     for item in bodies.scan.items:
         kind = item.type
         if kind == "static_item":
@@ -61,8 +64,12 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                     macros.append(macro)
         elif kind == "struct_item":
             structs.append(_struct(source, item))
+            if may_derive_drop and any("Drop" in d for d in derives_of(item)):
+                derived_drops.append(structs[-1].name)
         elif kind == "enum_item":
             enums.append(_enum(source, item))
+            if may_derive_drop and any("Drop" in d for d in derives_of(item)):
+                derived_drops.append(enums[-1].name)
         elif kind == "type_item":
             name = item.child_by_field_name("name")
             target = item.child_by_field_name("type")
@@ -85,6 +92,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
         macros=tuple(macros),
+        derived_drops=tuple(derived_drops),
         lint_settings=file_settings(source.root) if lints else (),
         module_lint_settings=module_declarations(source.root) if lints else (),
     )

@@ -195,6 +195,9 @@ class RustFileFacts:
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.
     guard_macros: tuple[str, ...] = ()
+    # Structs and enums whose `#[derive(..)]` names a macro with `Drop` in its name
+    # (`DropStructMacro`): it writes their `impl Drop`, out of sight (RS105).
+    derived_drops: tuple[str, ...] = ()
     # The file's `macro_rules!` macros as functions named `name!` (rust.macros):
     # what their transcribers can panic on and call, for RS101.
     macros: tuple[RustFunction, ...] = ()

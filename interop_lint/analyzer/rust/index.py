@@ -221,6 +221,9 @@ class RustIndex:
                     by_type[owner].update(
                         self.canonical_kind(crate, k) for k in function.drop_releases
                     )
+            for _, rust in self.files_by_crate[crate]:
+                for name in rust.derived_drops:  # what a derived Drop frees is out of sight
+                    by_type[self.resolve_name(crate, name)].update(_ANY_KIND)
             dropped[crate] = {owner: frozenset(kinds) for owner, kinds in by_type.items()}
         return dropped
 
@@ -348,6 +351,7 @@ class RustIndex:
         return self._static_muts_by_crate.get(crate, {})
 
 
+_ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
 _OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root
 
 

@@ -230,6 +230,17 @@ def impl_type_of(function: Node) -> str | None:
     return text(kind) or None
 
 
+def derives_of(item: Node) -> list[str]:
+    """The macros an item's `#[derive(..)]` attributes name, by their last segment:
+    `#[derive(Clone, my_crate::DropFields)]` -> ["Clone", "DropFields"]."""
+    found = []
+    for body in attribute_bodies(attributes_of(item)):
+        if body.startswith("derive") and body.endswith(")") and "(" in body:
+            arguments = body[body.index("(") + 1 : -1]
+            found += [name.rsplit("::", 1)[-1].strip() for name in split_arguments(arguments)]
+    return found
+
+
 def impl_trait_of(function: Node) -> str | None:
     """The trait a function implements for a type: `Clone` in `impl Clone for Buf`,
     `From` in `impl From<Vec<u8>> for Buf`; None outside `impl Trait for ..` blocks."""

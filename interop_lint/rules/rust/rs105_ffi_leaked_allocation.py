@@ -10,7 +10,9 @@ hand on count as the export. Releases in functions an export calls count.
 A method of a trait implemented for a type (`impl Clone for Buf`) is not
 reported for memory of a kind that the type's own `impl Drop` gives back
 (`Vec::from_raw_parts(self.ptr, ..)`): the value owns that memory and frees
-it when it is dropped, as the export that frees the value drops it.
+it when it is dropped, as the export that frees the value drops it. A
+`Drop` written by a derive macro (`#[derive(DropStructMacro)]`, any derive
+with `Drop` in its name) cannot be read: it counts for every kind.
 
 ## Why is this bad?
 Memory from Rust's allocator must be freed by Rust, with the type it was

@@ -20,10 +20,15 @@ up to the crate root (`lib.rs`, `main.rs`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.syntax import attribute_bodies, attributes_of, split_arguments
+from interop_lint.analyzer.source import SourceFile
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.rust.index import RustIndex
 
 # The clippy lint a rule is, then the group that holds it.
 RS103_LINTS = ("clippy::not_unsafe_ptr_arg_deref", "clippy::correctness")
@@ -82,6 +87,13 @@ def module_declarations(root: Node) -> tuple[tuple[str, str, bool], ...]:
                 (module, lint, allowed) for lint, allowed in settings_of(attributes_of(child))
             ]
     return tuple(found)
+
+
+def turned_off(item: Node, lints: tuple[str, ...], source: SourceFile, index: RustIndex) -> bool:
+    """Whether the crate allows one of the lints for an item of `source`: by the item's
+    attributes and those of what holds it, else by the module tree above the file."""
+    allowed = allowed_in_file(item, lints) if may_set_lints(source.data) else None
+    return index.lint_allowed_above(source.path, lints) if allowed is None else allowed
 
 
 def allowed_in_file(item: Node, lints: tuple[str, ...]) -> bool | None:

@@ -47,7 +47,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
-from interop_lint.analyzer.rust.lints import RS103_LINTS, allowed_in_file, may_set_lints
+from interop_lint.analyzer.rust.lints import RS103_LINTS, turned_off
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
 from interop_lint.analyzer.rust.syntax import has_modifier, public_extern_functions
 from interop_lint.rules.registry import Rule
@@ -66,17 +66,12 @@ class FfiSafeFnDerefsPointer(Rule):
             return
         names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)
-        file_allows = ctx.index.rust.lint_allowed_above(ctx.file.path, RS103_LINTS)
-        may_allow = may_set_lints(ctx.file.data)
         for function in public_extern_functions(bodies.scan.items):
             if has_modifier(function, "unsafe"):
                 continue
-            allowed = allowed_in_file(function, RS103_LINTS) if may_allow else None
-            if allowed or (allowed is None and file_allows):
-                continue
             parameters = {p.name for p in pointer_parameters(function, names)}
             use = next(pointer_uses(bodies, function, parameters), None)
-            if use is None:
+            if use is None or turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust):
                 continue
             name_node = function.child_by_field_name("name")
             name = text(name_node)

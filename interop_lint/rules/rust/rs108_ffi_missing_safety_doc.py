@@ -49,7 +49,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
-from interop_lint.analyzer.rust.lints import RS108_LINTS, allowed_in_file, may_set_lints
+from interop_lint.analyzer.rust.lints import RS108_LINTS, turned_off
 from interop_lint.analyzer.rust.syntax import (
     doc_comments_of,
     has_modifier,
@@ -71,16 +71,13 @@ class FfiMissingSafetyDoc(Rule):
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
         bodies = bodies_of(ctx.file)
-        file_allows = ctx.index.rust.lint_allowed_above(ctx.file.path, RS108_LINTS)
-        may_allow = may_set_lints(ctx.file.data)
         for export in bodies.exports:
             function = export.node
             if not (is_public(function) and has_modifier(function, "unsafe")):
                 continue
             if _SAFETY_HEADING.search("\n".join(doc_comments_of(function))):
                 continue
-            allowed = allowed_in_file(function, RS108_LINTS) if may_allow else None
-            if allowed or (allowed is None and file_allows):
+            if turned_off(function, RS108_LINTS, ctx.file, ctx.index.rust):
                 continue
             name = function.child_by_field_name("name")
             yield Violation(

@@ -18,6 +18,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import Grammar, query, text
 from interop_lint.analyzer.rust.body import NOT_EVALUATED, Fragment, Located, RustBodies, macro_name
+from interop_lint.analyzer.rust.expressions import raw_callee
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
 from interop_lint.analyzer.rust.panics import PANIC_MACROS, calls_taking, panic_source
 
@@ -144,23 +145,13 @@ class _Sweep:
 
 
 def _call(call: Located, guards: tuple[str, ...]) -> RustCall | None:
-    """A call to a function by name, as summary.py keeps them (the receiver's type unknown)."""
-    function = call.node.child_by_field_name("function")
-    if function is not None and function.type == "generic_function":
-        function = function.child_by_field_name("function")
-    if function is None:
+    """A call to a function by name, as summary.py keeps them (a receiver's type unknown)."""
+    found = raw_callee(call.node)
+    if found is None:
         return None
-    if function.type == "field_expression":
-        name = text(function.child_by_field_name("field"))
+    name, qualifier, receiver, _ = found
+    if receiver is not None:
         return RustCall(name, None, True, guards) if name else None
-    if function.type == "identifier":
-        name, qualifier = text(function), None
-    elif function.type == "scoped_identifier":
-        name = text(function.child_by_field_name("name"))
-        path = function.child_by_field_name("path")
-        qualifier = text(path).rsplit("::", 1)[-1] if path is not None else None
-    else:
-        return None
     if not name or name[:1].isupper():
         return None  # `Some(..)`, `Point(..)`: not a function of the crate
     owner = qualifier if qualifier and qualifier[:1].isupper() and qualifier != "Self" else None

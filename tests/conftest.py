@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from interop_lint import __version__
 from interop_lint.analyzer.findings import Finding
@@ -26,17 +27,30 @@ SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 EXPECT = re.compile(r"(?:#|//|/\*)\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 SKIPPED_DIRS = {".git", "target", "node_modules", "__pycache__"}
 
+# Hypothesis profiles live here, not in a test module: `--hypothesis-profile`
+# is read when pytest configures, before any test module is imported.
+# CI runs `ci` (a bounded budget); `long` is the documented longer run.
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 Expectation = tuple[str, int, str]  # (path relative to the case, line, rule)
+
+
+def _subdirectories(directory: Path) -> list[Path]:
+    # Hidden directories (a `.interop-lint-cache/` left by scoring a family)
+    # are not cases.
+    return sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def fixture_cases(family: str | None = None) -> list[Path]:
     """Every `fixtures/<family>/<case>/` directory."""
-    families = (
-        [FIXTURES / family] if family else sorted(p for p in FIXTURES.iterdir() if p.is_dir())
-    )
-    return [
-        case for fam in families if fam.is_dir() for case in sorted(fam.iterdir()) if case.is_dir()
-    ]
+    families = [FIXTURES / family] if family else _subdirectories(FIXTURES)
+    return [case for fam in families if fam.is_dir() for case in _subdirectories(fam)]
 
 
 def case_id(case: Path) -> str:

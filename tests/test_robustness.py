@@ -21,23 +21,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from interop_lint.cli import main
 from tests.conftest import FIXTURES, Project, walk_files
 
-settings.register_profile(
-    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
 # Part A is mutated; part B is an independent project next to it whose
-# findings must not change whatever happens to A.
-PART_A = [FIXTURES / "deps" / "cgo-flags", FIXTURES / "deps" / "panic-abort"]
+# findings must not change whatever happens to A. Part A holds every kind of
+# file the tool reads: a Go+Rust+header boundary, a Python ctypes binding of a
+# crate, cgo flags and manifests.
+PART_A = [
+    FIXTURES / "cross" / "owned-results",
+    FIXTURES / "python" / "owned-string",
+    FIXTURES / "deps" / "cgo-flags",
+    FIXTURES / "deps" / "panic-abort",
+]
 PART_B = FIXTURES / "deps" / "cargo-versions"
 SOURCE_SUFFIXES = {".go", ".rs", ".h", ".c", ".py", ".toml", ".mod", ".lock"}
 
@@ -291,3 +290,88 @@ def test_report_paths_never_leave_the_root(project: Project, tmp_path_factory) -
         for r in document["runs"][0]["results"]
     ]
     assert uris == ["in/Cargo.toml"]
+
+
+def _symlink_loop(root: Path) -> None:
+    os.symlink("loop.rs", root / "loop.rs")
+
+
+def _symlink_outside(root: Path) -> None:
+    outside = Path(tempfile.mkdtemp())
+    (outside / "secret.rs").write_text('#[no_mangle]\npub extern "C" fn f() {}\n')
+    os.symlink(outside / "secret.rs", root / "link.rs")
+
+
+def _writer(path: str, data: bytes):  # type: ignore[no-untyped-def]
+    def write(root: Path) -> None:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+
+    return write
+
+
+# Every bad input a repository can hold: how it is set up, the exact line on
+# stderr, and the exit status (2 when a file could not be read at all, so CI
+# notices; otherwise the status is the findings' own, here 1: a file skipped
+# or analysed where it parsed is a warning that does not change it).
+BAD_INPUTS = [
+    (
+        "symlink-loop",
+        _symlink_loop,
+        "error: loop.rs: cannot read: Too many levels of symbolic links",
+        2,
+    ),
+    (
+        "symlink-outside-the-root",
+        _symlink_outside,
+        "warning: link.rs: skipped: symlink to a file outside the project root",
+        1,
+    ),
+    (
+        "rust-syntax-error",
+        _writer("src/lib.rs", b'#[no_mangle]\npub extern "C" fn f() {}\n\nfn broken( {\n'),
+        "warning: src/lib.rs:4: syntax error; the file is analysed where it parsed",
+        1,
+    ),
+    (
+        "python-syntax-error",
+        _writer("bind.py", b'import ctypes\nlib = ctypes.CDLL("x")\ndef (:\n'),
+        "warning: bind.py:3: syntax error; not analysed",
+        1,
+    ),
+    (
+        "binary-with-a-source-name",
+        _writer("blob.go", b"package p\n\0\0\0"),
+        "warning: blob.go: skipped: binary content (NUL bytes)",
+        1,
+    ),
+    (
+        "malformed-go-mod",
+        _writer("m/go.mod", b"module example.com/m\nrequire (\n"),
+        "warning: m/go.mod: go.mod: `require (` block is never closed",
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("setup", "line", "status"),
+    [case[1:] for case in BAD_INPUTS],
+    ids=[case[0] for case in BAD_INPUTS],
+)
+def test_every_bad_input_has_its_exact_notification_and_status(
+    project: Project, setup, line: str, status: int
+) -> None:
+    # A finding elsewhere in the tree shows that the rest is still checked.
+    project.write("b/Cargo.toml", '[dependencies]\nlibc = "*"\n')
+    setup(project.root)
+    runner = CliRunner()
+    previous = os.getcwd()
+    os.chdir(project.root)
+    try:
+        result = runner.invoke(main, ["check", "--no-cache"], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    assert line in result.stderr.splitlines(), result.stderr
+    assert "b/Cargo.toml:2:1: DEP101" in result.stdout
+    assert result.exit_code == status

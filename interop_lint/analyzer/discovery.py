@@ -171,7 +171,10 @@ def _examine(
             if os.path.commonpath([root, target]) != root:
                 notes.append(
                     Notification(
-                        rel, 0, NotificationKind.SKIPPED, "symlink to outside the project root"
+                        rel,
+                        0,
+                        NotificationKind.SKIPPED,
+                        "skipped: symlink to a file outside the project root",
                     )
                 )
                 return None

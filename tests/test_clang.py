@@ -5,7 +5,11 @@ from __future__ import annotations
 import pickle
 
 from interop_lint.analyzer.clang.facts import CFileFacts, CKind, CType
-from interop_lint.analyzer.clang.preprocess import mask_cplusplus, mask_export_macros
+from interop_lint.analyzer.clang.preprocess import (
+    mask_cplusplus,
+    mask_enum_bases,
+    mask_export_macros,
+)
 from interop_lint.analyzer.clang.syntax import spell
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.extract import extract_facts
@@ -212,3 +216,21 @@ ENGINE_API const char *engine_name(char buffer[ENGINE_LEN]);
     assert _signature(facts.c, "engine_add") == "int32_t (int32_t, int32_t)"
     assert _signature(facts.c, "engine_name") == "const char * (char *)"
     assert b"ENGINE_LEN]" in mask_export_macros(source), "a macro with a value stays"
+
+
+def test_c23_enum_bases_parse_and_keep_positions() -> None:
+    header = (
+        b"#include <stdint.h>\n"
+        b"typedef enum : uint8_t { KIND_A = 1 } Kind;\n"
+        b"enum Level : unsigned int { LOW, HIGH };\n"
+        b"int32_t pick(Kind k, int32_t a, int32_t b);\n"
+    )
+    assert len(mask_enum_bases(header)) == len(header)
+    facts = _facts(header)
+    assert list(facts.notifications) == []
+    assert set(facts.c.enums) == {"Kind", "Level"}
+    assert _signature(facts.c, "pick") == "int32_t (Kind, int32_t, int32_t)"
+    assert (
+        _function(facts.c, "pick").location.line,
+        _function(facts.c, "pick").location.column,
+    ) == (4, 9)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.rust.lints import RS103_LINTS, RS108_LINTS, allowed_in_file
 from interop_lint.analyzer.rust.syntax import export_symbol, split_arguments
-from tests.rust_helpers import bodies, project_index, rust_facts
+from tests.rust_helpers import bodies, project_index, rust_facts, rust_source
 
 
 def _function(code: str, name: str = "f"):  # type: ignore[no-untyped-def]
@@ -109,3 +110,31 @@ def test_a_crate_setting_no_lint_costs_no_walk() -> None:
     index = project_index({"src/lib.rs": "mod a;\n", "src/a.rs": ""}).rust
     assert not index.lint_allowed_above("src/a.rs", RS108_LINTS)
     assert index._allowed_above == {}
+
+
+def test_rust_2024_foreign_item_qualifiers_parse_and_keep_positions() -> None:
+    code = (
+        'unsafe extern "C" {\n'
+        "    pub safe fn abs(i: i32) -> i32;\n"
+        "    pub unsafe fn strlen(p: *const u8) -> usize;\n"
+        "    safe static ERRNO: i32;\n"
+        "}\n\n"
+        "#[unsafe(no_mangle)]\n"
+        'pub unsafe extern "C" fn twice(i: i32) -> i32 {\n'
+        "    abs(i) * 2\n"
+        "}\n"
+    )
+    facts = extract_facts(rust_source(code))
+    assert list(facts.notifications) == []
+    (export,) = facts.rust.exports
+    assert (export.symbol, export.location.line, export.location.column) == ("twice", 8, 26)
+    assert export.is_unsafe
+
+
+def test_an_unsafe_fn_outside_a_foreign_block_keeps_its_qualifier() -> None:
+    from interop_lint.analyzer.rust.preprocess import prepare
+
+    code = b'extern "C" { safe fn a(); }\npub unsafe fn b() {}\nunsafe extern "C" fn c() {}\n'
+    assert prepare(code) == (
+        b'extern "C" {      fn a(); }\npub unsafe fn b() {}\nunsafe extern "C" fn c() {}\n'
+    )

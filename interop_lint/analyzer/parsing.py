@@ -14,7 +14,8 @@ from functools import cache
 import tree_sitter
 from tree_sitter import Node, Tree
 
-from interop_lint.analyzer.clang import preprocess
+from interop_lint.analyzer.clang import preprocess as c_preprocess
+from interop_lint.analyzer.rust import preprocess as rust_preprocess
 
 
 class Grammar(StrEnum):
@@ -40,8 +41,11 @@ def _parser(grammar: Grammar) -> tree_sitter.Parser:
 
 
 def parse(grammar: Grammar, data: bytes) -> Tree:
+    # Both keep the length: positions are unchanged.
     if grammar is Grammar.C:
-        data = preprocess.prepare(data)  # same length: positions are unchanged
+        data = c_preprocess.prepare(data)
+    elif grammar is Grammar.RUST:
+        data = rust_preprocess.prepare(data)
     return _parser(grammar).parse(data)
 
 

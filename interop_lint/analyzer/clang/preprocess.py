@@ -42,7 +42,25 @@ _ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s+(?:__attribute__|__declspec|\[\[|ex
 
 def prepare(data: bytes) -> bytes:
     """C text made easier for tree-sitter-c, every byte where it was."""
-    return mask_export_macros(mask_cplusplus(data))
+    return mask_enum_bases(mask_export_macros(mask_cplusplus(data)))
+
+
+# C23 gives an enum a fixed underlying type, `enum Kind : uint8_t { .. }`,
+# which tree-sitter-c cannot read; enums are compared by name only, so the
+# base is blanked out.
+_ENUM_BASE = re.compile(rb"\benum(?:\s+[A-Za-z_]\w*)?\s*(:[\w\s]+?)\{")
+
+
+def mask_enum_bases(data: bytes) -> bytes:
+    """`data` with the `: type` of C23 enum declarations blanked out."""
+    if b"enum" not in data:
+        return data
+
+    def blank(match: re.Match[bytes]) -> bytes:
+        start, end = match.span(1)
+        return match.group()[: start - match.start()] + b" " * (end - start) + b"{"
+
+    return _ENUM_BASE.sub(blank, data)
 
 
 def mask_export_macros(data: bytes) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.rust_helpers import bodies, project_index, rust_facts
 
 
@@ -90,3 +92,68 @@ macro_rules! inner { ($x:expr) => { [1u32, 2][$x as usize] }; }
         ],
         "guarded": [],
     }
+
+
+GENERATED = """
+macro_rules! free_fn {
+    ($name:ident, $t:ty) => {
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(p: *mut $t) { drop(Box::from_raw(p)) }
+    };
+}
+macro_rules! getters {
+    ($t:ty { $($name:ident => $field:ident: $ret:ty),* $(,)? }) => {
+        $( #[no_mangle] pub unsafe extern "C" fn $name(p: *const $t) -> $ret { (*p).$field } )*
+    };
+}
+macro_rules! pasted {
+    ($prefix:ident) => {
+        #[no_mangle] pub extern "C" fn [<$prefix _version>]() -> u32 { 1 }
+    };
+}
+macro_rules! fixed {
+    () => { #[export_name = "lib_abi"] pub extern "C" fn abi() -> u32 { 2 } };
+}
+free_fn!(engine_free, Engine);
+getters!(Engine { engine_width => width: u32, engine_height => height: u32, });
+mod inner {
+    pasted!(engine);
+}
+"""
+
+
+def test_exports_written_by_macros_are_learnt_from_their_invocations() -> None:
+    facts = rust_facts(GENERATED)
+    assert facts.exports == ()
+    assert facts.generated_symbols == (
+        "engine_free",
+        "engine_width",
+        "engine_height",
+        "engine_version",
+        "lib_abi",
+    )
+    assert facts.exports_unknown_symbols is False
+    assert facts.generated_release_kinds == ("box",)
+
+
+@pytest.mark.parametrize(
+    "invocation",
+    [
+        "",  # invoked from another file, or never: its symbols are unknown here
+        "free_fn!{ engine_free }\n",  # matches no rule
+        "free_fn!(concat_idents!(a, b), Engine);\n",  # not an identifier
+    ],
+)
+def test_an_export_macro_whose_symbols_cannot_be_learnt_leaves_them_unknown(
+    invocation: str,
+) -> None:
+    free_fn = GENERATED.split("macro_rules! getters")[0]
+    facts = rust_facts(free_fn + invocation)
+    assert facts.exports_unknown_symbols is True
+    assert facts.generated_symbols == ()
+    assert rust_facts(free_fn + "free_fn!(engine_free, Engine);\n").exports_unknown_symbols is False
+
+
+def test_a_macro_without_exports_generates_nothing() -> None:
+    facts = rust_facts("macro_rules! m { ($x:expr) => { $x + 1 }; }\nfn f() -> u32 { m!(1) }\n")
+    assert (facts.generated_symbols, facts.exports_unknown_symbols) == ((), False)

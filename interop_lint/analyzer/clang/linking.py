@@ -88,6 +88,7 @@ class CrateLinks:
         matched: Counter[Crate] = Counter()
         for symbol in symbols:
             crates = {crate for crate, _, _ in self._exports(symbol)}
+            crates.update(self._rust.crates_generating(symbol))
             matched.update(crates - {None})  # a loose .rs file is no crate to link to
         if not matched:
             return None
@@ -194,8 +195,11 @@ class CrateLinks:
         return self._go_calls_by_export.get((rust_path, export.location), [])
 
     def exported_near(self, path: str, symbol: str, link: Link) -> bool:
-        """Whether a crate at least as near as the linked one exports `symbol`."""
-        return any(self.near(path, link, crate) for crate, _, _ in self._exports(symbol))
+        """Whether a crate at least as near as the linked one exports `symbol`, or may
+        through a macro that writes exports."""
+        if any(self.near(path, link, crate) for crate, _, _ in self._exports(symbol)):
+            return True
+        return any(self.near(path, link, c) for c in self._rust.crates_that_may_generate(symbol))
 
     def defined_in_c(self, path: str, name: str, link: Link) -> bool:
         """Whether C provides `name` to a unit: libc, its own context, or a C definition nearby."""

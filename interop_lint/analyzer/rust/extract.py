@@ -19,6 +19,7 @@ from interop_lint.analyzer.rust.facts import (
     RustTypeAlias,
     RustUseRename,
 )
+from interop_lint.analyzer.rust.generated import generated_exports
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import macro_summary
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
@@ -43,6 +44,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
     macros: list[RustFunction] = []
+    export_macros: list[Node] = []
     data = source.data
     bodies = bodies_of(source)
     may_be_test = b"test" in data  # `#[cfg(test)]`
@@ -62,6 +64,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 macro = macro_summary(bodies, item)
                 if macro is not None:
                     macros.append(macro)
+                if data.find(b"no_mangle", item.start_byte, item.end_byte) >= 0 or (
+                    data.find(b"export_name", item.start_byte, item.end_byte) >= 0
+                ):
+                    export_macros.append(item)
         elif kind == "struct_item":
             structs.append(_struct(source, item))
             if may_derive_drop and any("Drop" in d for d in derives_of(item)):
@@ -80,6 +86,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 alias_targets.setdefault(text(name), target)
         elif kind == "use_declaration" and data.find(b"as", item.start_byte, item.end_byte) >= 0:
             renames += _renames(item)
+    generated = generated_exports(source.root, export_macros) if export_macros else None
     summaries = summarize(source, alias_targets)
     lints = may_set_lints(data)
     facts.rust = RustFileFacts(
@@ -92,6 +99,9 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
         macros=tuple(macros),
+        generated_symbols=generated.symbols if generated else (),
+        exports_unknown_symbols=generated.named_elsewhere if generated else False,
+        generated_release_kinds=generated.release_kinds if generated else (),
         derived_drops=tuple(derived_drops),
         lint_settings=file_settings(source.root) if lints else (),
         module_lint_settings=module_declarations(source.root) if lints else (),

@@ -198,6 +198,14 @@ class RustFileFacts:
     # Structs and enums whose `#[derive(..)]` names a macro with `Drop` in its name
     # (`DropStructMacro`): it writes their `impl Drop`, out of sight (RS105).
     derived_drops: tuple[str, ...] = ()
+    # Symbols that the file's `macro_rules!` macros export (`#[no_mangle] extern
+    # "C" fn` in a transcriber, named there or by the file's invocations), and
+    # whether some could not be learnt (the macro is invoked from another file,
+    # or its invocation did not match): then the crate exports symbols no fact
+    # names (rust.generated).
+    generated_symbols: tuple[str, ...] = ()
+    exports_unknown_symbols: bool = False
+    generated_release_kinds: tuple[str, ...] = ()  # what those exports give back
     # The file's `macro_rules!` macros as functions named `name!` (rust.macros):
     # what their transcribers can panic on and call, for RS101.
     macros: tuple[RustFunction, ...] = ()

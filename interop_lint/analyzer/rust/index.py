@@ -76,6 +76,27 @@ class RustIndex:
         return grouped
 
     @cached_property
+    def _generating_crates(self) -> tuple[dict[str, list[Crate]], list[Crate]]:
+        by_symbol: dict[str, list[Crate]] = defaultdict(list)
+        open_crates: list[Crate] = []
+        for crate, files in self.files_by_crate.items():
+            for _, rust in files:
+                for symbol in rust.generated_symbols:
+                    by_symbol[symbol].append(crate)
+                if rust.exports_unknown_symbols and crate not in open_crates:
+                    open_crates.append(crate)
+        return by_symbol, open_crates
+
+    def crates_generating(self, symbol: str) -> list[Crate]:
+        """Crates whose `macro_rules!` macros export `symbol` (rust.generated)."""
+        return self._generating_crates[0].get(symbol, [])
+
+    def crates_that_may_generate(self, symbol: str) -> list[Crate]:
+        """Those, and the crates whose macros export symbols no fact names."""
+        by_symbol, open_crates = self._generating_crates
+        return by_symbol.get(symbol, []) + open_crates
+
+    @cached_property
     def _types_by_crate(self) -> dict[Crate, dict[str, tuple[str, RustStruct | RustEnum]]]:
         types: dict[Crate, dict[str, tuple[str, RustStruct | RustEnum]]] = defaultdict(dict)
         for crate, files in self.files_by_crate.items():
@@ -207,7 +228,7 @@ class RustIndex:
                 self.canonical_kind(crate, kind)
                 for i in self.called_from_exports(crate)
                 for kind in functions[i][1].release_kinds
-            )
+            ) | {k for _, rust in self.files_by_crate[crate] for k in rust.generated_release_kinds}
         return released
 
     @cached_property

@@ -1,0 +1,182 @@
+"""Exports that a crate's own `macro_rules!` macros write.
+
+Crates often stamp out their C API with a macro:
+
+    macro_rules! free_fn {
+        ($name:ident, $t:ty) => {
+            #[no_mangle]
+            pub unsafe extern "C" fn $name(p: *mut $t) { drop(Box::from_raw(p)) }
+        };
+    }
+    free_fn!(engine_free, Engine);
+
+tree-sitter keeps a transcriber as tokens, so these functions are no
+`RustExport`: their signatures are unknown. Their symbols are what the
+cross-language rules need not to call a header wrong. A symbol a transcriber
+spells out is known; one it takes from the invocation (`fn $name`, `paste`'s
+`fn [<$name _free>]`) is learnt by matching the file's item-level
+invocations against the macro's rules (rust.macro_match). When that fails,
+or the macro is invoked from another file, the crate exports symbols no
+fact names: "the crate does not export it" is unknown there, and unknown
+never produces a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.macro_match import Group, compile_matcher, match, token_tree
+
+# The attribute that exports the function written after it.
+_EXPORT_ATTRIBUTE = re.compile(r"\bno_mangle\b|\bexport_name\s*=\s*(\"[^\"]*\"|\S)")
+# The name of the next function: an identifier, a metavariable, or a paste group.
+_NEXT_FUNCTION = re.compile(r"\bfn\s+(\$?[A-Za-z_][A-Za-z0-9_]*|\[<[^>]*>\])")
+_PASTE_PART = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
+# What a transcriber gives back to Rust's allocator, by kind (rust.facts); the
+# type is a metavariable more often than not, so the kind is left open.
+_RELEASES = (
+    ("CString::from_raw", "cstring"),
+    ("Box::from_raw", "box"),
+    ("Vec::from_raw_parts", "vec"),
+    ("String::from_raw_parts", "vec"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedExports:
+    symbols: tuple[str, ...]  # known: spelled out, or bound by an invocation
+    named_elsewhere: bool  # some symbol could not be learnt from this file
+    release_kinds: tuple[str, ...]  # what the exports give back to Rust (RS105)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    matcher: str  # the rule's left side, delimiters included
+    names: tuple[str, ...]  # `engine_free`, `$name`, `[<$name _free>]`, or "" for unknown
+    release_kinds: tuple[str, ...]
+
+
+def generated_exports(root: Node, definitions: list[Node]) -> GeneratedExports | None:
+    """The exports the file's `macro_rules!` `definitions` write when invoked; None
+    when none writes an export."""
+    macros: dict[str, list[_Rule]] = {}
+    for definition in definitions:
+        name = definition.child_by_field_name("name")
+        rules = [r for r in map(_export_rule, definition.named_children) if r is not None]
+        if name is not None and rules:
+            macros[text(name)] = rules
+    if not macros:
+        return None
+    symbols: list[str] = []
+    named_elsewhere = False
+    invoked: set[str] = set()
+    for invocation in _item_invocations(root):
+        macro = invocation.child_by_field_name("macro")
+        rules = macros.get(text(macro)) if macro is not None else None
+        if rules is None:
+            continue
+        invoked.add(text(macro))
+        found = _expand_names(rules, invocation)
+        if found is None:
+            named_elsewhere = True
+        else:
+            symbols += found
+    for name, rules in macros.items():
+        literal = [n for rule in rules for n in rule.names if _is_literal(n)]
+        symbols += literal
+        if name not in invoked and any(not _is_literal(n) for r in rules for n in r.names):
+            named_elsewhere = True  # invoked from another file (`#[macro_use]`), or never
+    releases = tuple(
+        dict.fromkeys(k for rules in macros.values() for r in rules for k in r.release_kinds)
+    )
+    return GeneratedExports(tuple(dict.fromkeys(symbols)), named_elsewhere, releases)
+
+
+def _is_literal(name: str) -> bool:
+    return bool(name) and not name.startswith(("$", "[<"))
+
+
+def _export_rule(rule: Node) -> _Rule | None:
+    left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
+    if rule.type != "macro_rule" or left is None or right is None:
+        return None
+    transcriber = text(right)
+    if "no_mangle" not in transcriber and "export_name" not in transcriber:
+        return None
+    names: list[str] = []
+    for attribute in _EXPORT_ATTRIBUTE.finditer(transcriber):
+        literal = attribute.group(1)
+        function = _NEXT_FUNCTION.search(transcriber, attribute.end())
+        if function is None:
+            continue
+        if literal is None:
+            names.append(function.group(1))
+        else:  # `export_name = "sym"`; `= $sym` or `= concat!(..)` is unknown
+            names.append(literal[1:-1] if literal.startswith('"') else "")
+    if not names:
+        return None
+    releases = tuple(kind for call, kind in _RELEASES if call in transcriber)
+    return _Rule(text(left), tuple(names), releases)
+
+
+def _item_invocations(root: Node) -> Iterator[Node]:
+    """Macro invocations in item position: the file's and its inline modules'."""
+    stack = [root]
+    while stack:
+        for child in stack.pop().named_children:
+            if child.type == "expression_statement" and child.named_child_count == 1:
+                child = child.named_children[0]
+            if child.type == "macro_invocation":
+                yield child
+            elif child.type == "mod_item":
+                body = child.child_by_field_name("body")
+                if body is not None:
+                    stack.append(body)
+
+
+def _expand_names(rules: list[_Rule], invocation: Node) -> list[str] | None:
+    """The symbols an invocation exports, by the first rule it matches; None if unknown."""
+    arguments = next((c for c in invocation.named_children if c.type == "token_tree"), None)
+    given = token_tree(text(arguments)) if arguments is not None else None
+    if not given or not isinstance(given[0], Group):
+        return None
+    for rule in rules:
+        matcher = token_tree(rule.matcher)
+        pattern = compile_matcher(matcher[0].items) if matcher else None  # type: ignore[union-attr]
+        bindings = match(pattern, given[0].items) if pattern is not None else None
+        if bindings is None:
+            continue
+        symbols: list[str] = []
+        for name in rule.names:
+            spelled = _spell(name, bindings)
+            if spelled is None:
+                return None
+            symbols += spelled
+        return symbols
+    return None
+
+
+def _spell(name: str, bindings: dict[str, list[str]]) -> list[str] | None:
+    """The symbols a name template stands for: `foo`, `$name` (one per repetition), or
+    `[<$name _free>]` (pasted, one per repetition)."""
+    if not name:
+        return None
+    parts = _PASTE_PART.findall(name[2:-2]) if name.startswith("[<") else [name]
+    values: list[list[str]] = []
+    for part in parts:
+        if not part.startswith("$"):
+            values.append([part])
+            continue
+        bound = bindings.get(part[1:])
+        if not bound or not all(re.fullmatch(r"[A-Za-z_]\w*", b) for b in bound):
+            return None
+        values.append(bound)
+    count = max(len(v) for v in values)
+    if any(len(v) not in (1, count) for v in values):
+        return None
+    return ["".join(v[i] if len(v) > 1 else v[0] for v in values) for i in range(count)]

@@ -1,0 +1,187 @@
+"""Just enough of `macro_rules!` matching to learn what an invocation binds.
+
+rust.generated asks one question: in `free_fn!(engine_free, Engine)`, what
+does the rule `($name:ident, $t:ty) => { .. fn $name .. }` bind `$name` to?
+Tokens are read from text (identifiers, `$var`, literals, punctuation, and
+delimited groups as one token tree), a matcher is compiled into literals,
+fragments and repetitions, and an invocation is matched greedily: a
+fragment of one token tree (`ident`, `lifetime`, `literal`, `tt`, `block`)
+takes one; any other (`ty`, `expr`, `path`, ...) takes tokens up to the
+literal that follows it in the matcher. That is not rustc's full algorithm,
+so a match that fails is "unknown", never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A token: `$name`, an identifier or lifetime, a string or char literal, a
+# number, a group opener/closer, or one punctuation character.
+_TOKEN = re.compile(
+    r"""\$[A-Za-z_]\w*|'[A-Za-z_]\w*(?!')|[A-Za-z_]\w*|r?b?"(?:\\.|[^"\\])*"|b?'(?:\\.|[^'\\])'"""
+    r"""|\d[\w.]*|[()\[\]{}]|\S"""
+)
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_ONE_TREE = frozenset({"ident", "lifetime", "literal", "tt", "block"})
+MAX_TOKENS = 20_000  # a macro this large is not a C API stamp; "unknown"
+
+Tree = list["str | Group"]
+
+
+@dataclass
+class Group:
+    opener: str
+    items: Tree
+
+    def text(self) -> str:
+        return self.opener + " ".join(_spell(self.items)) + _CLOSERS[self.opener]
+
+
+def _spell(items: Tree) -> list[str]:
+    return [item if isinstance(item, str) else item.text() for item in items]
+
+
+def token_tree(source: str) -> Tree | None:
+    """The token trees of `source`; None when its delimiters do not balance."""
+    tokens = _TOKEN.findall(source)
+    if len(tokens) > MAX_TOKENS:
+        return None
+    stack: list[Group] = [Group("(", [])]
+    for token in tokens:
+        if token in _CLOSERS:
+            stack.append(Group(token, []))
+        elif token in (")", "]", "}"):
+            if len(stack) == 1 or _CLOSERS[stack[-1].opener] != token:
+                return None
+            done = stack.pop()
+            stack[-1].items.append(done)
+        else:
+            stack[-1].items.append(token)
+    return stack[0].items if len(stack) == 1 else None
+
+
+@dataclass
+class Fragment:
+    name: str
+    kind: str
+
+
+@dataclass
+class Repetition:
+    pattern: list[object]
+    separator: str | None
+
+
+def compile_matcher(items: Tree) -> list[object] | None:
+    """A matcher's token trees as literals (str), groups, fragments and repetitions."""
+    pattern: list[object] = []
+    index = 0
+    while index < len(items):
+        item = items[index]
+        following = items[index + 1 : index + 4]
+        if isinstance(item, str) and item.startswith("$") and following[:1] == [":"]:
+            if len(following) < 2 or not isinstance(following[1], str):
+                return None
+            pattern.append(Fragment(item[1:], following[1]))
+            index += 3
+        elif item == "$" and following and isinstance(following[0], Group):
+            inner = compile_matcher(following[0].items)
+            if inner is None:
+                return None
+            index += 2
+            separator = None
+            if index < len(items) and items[index] not in ("*", "+", "?"):
+                separator = items[index] if isinstance(items[index], str) else None
+                index += 1
+            if index >= len(items) or items[index] not in ("*", "+", "?"):
+                return None
+            pattern.append(Repetition(inner, separator))
+            index += 1
+        elif isinstance(item, Group):
+            inner = compile_matcher(item.items)
+            if inner is None:
+                return None
+            pattern.append(Group(item.opener, inner))  # type: ignore[arg-type]
+            index += 1
+        else:
+            pattern.append(item)
+            index += 1
+    return pattern
+
+
+Bindings = dict[str, list[str]]
+
+
+def match(pattern: list[object], items: Tree) -> Bindings | None:
+    """What each fragment binds (every repetition's, in order); None on no match."""
+    bindings: Bindings = {}
+    end = _match(pattern, items, 0, bindings)
+    return bindings if end == len(items) else None
+
+
+def _match(pattern: list[object], items: Tree, at: int, bindings: Bindings) -> int | None:
+    for number, element in enumerate(pattern):
+        if isinstance(element, Fragment):
+            stop = _stop_token(pattern, number)
+            taken = _take(element.kind, items, at, stop)
+            if taken is None:
+                return None
+            bindings.setdefault(element.name, []).append(" ".join(_spell(items[at:taken])))
+            at = taken
+        elif isinstance(element, Repetition):
+            stop = _stop_token(pattern, number)
+            while at < len(items) and not (stop is not None and _is_stop(items[at], (stop,))):
+                reached = _match(element.pattern, items, at, bindings)
+                if reached is None or reached == at:
+                    break
+                at = reached
+                if element.separator is None:
+                    continue
+                if at < len(items) and items[at] == element.separator:
+                    at += 1
+                else:
+                    break
+        elif isinstance(element, Group):
+            item = items[at] if at < len(items) else None
+            if not isinstance(item, Group) or item.opener != element.opener:
+                return None
+            if _match(element.items, item.items, 0, bindings) != len(item.items):  # type: ignore[arg-type]
+                return None
+            at += 1
+        else:
+            if at >= len(items) or items[at] != element:
+                return None
+            at += 1
+    return at
+
+
+def _stop_token(pattern: list[object], number: int) -> str | None:
+    """What ends a fragment: the literal after it, or the opener of a group after it."""
+    following = pattern[number + 1] if number + 1 < len(pattern) else None
+    if isinstance(following, Group):
+        return following.opener
+    return following if isinstance(following, str) else None
+
+
+def _is_stop(item: str | Group, ends: tuple[str, ...]) -> bool:
+    return (item.opener if isinstance(item, Group) else item) in ends
+
+
+def _take(kind: str, items: Tree, at: int, stop: str | None) -> int | None:
+    if at >= len(items):
+        return None
+    if kind in _ONE_TREE:
+        item = items[at]
+        if kind == "ident" and not (isinstance(item, str) and _IDENTIFIER.fullmatch(item)):
+            return None
+        if kind == "block" and not (isinstance(item, Group) and item.opener == "{"):
+            return None
+        return at + 1
+    end = at
+    # Without a literal to stop at, an expression or type ends where a list item would.
+    ends = (stop,) if stop is not None else (",", ";")
+    while end < len(items) and not _is_stop(items[end], ends):
+        end += 1
+    return end if end > at else None

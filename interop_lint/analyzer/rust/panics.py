@@ -99,7 +99,8 @@ def _std_unwrap_shape(call: Located, called: Callee) -> bool:
 
 
 def _constant_in_bounds(indexing: Located) -> bool:
-    """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`): checked at compile time."""
+    """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`), or where `table` is a
+    parameter of array type (`out: &mut [u8; 32]`): checked at compile time."""
     value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
     if index.type != "integer_literal" or not (index.text or b"").isdigit():
         return False
@@ -109,7 +110,7 @@ def _constant_in_bounds(indexing: Located) -> bool:
         if declaration is None:
             return False
         array = declaration
-    if array.type != "array_expression":
+    if array.type not in ("array_expression", "array_type"):
         return False
     length = array.child_by_field_name("length")
     if length is None:
@@ -122,10 +123,11 @@ def _constant_in_bounds(indexing: Located) -> bool:
 
 
 def _array_declaration(use: Located, name: str) -> Node | None:
-    """The array expression a local was bound to in an enclosing block, if it was."""
+    """The array expression a local was bound to in an enclosing block, or the array
+    type of the function's parameter of that name (through one reference)."""
     for ancestor in use.ancestors():
         if ancestor.type == "function_item":
-            return None
+            return _array_parameter(ancestor.node, name)
         if ancestor.type != "block":
             continue
         for statement in lets_of(ancestor).get(name, ()):  # in order, computed once per block
@@ -134,6 +136,22 @@ def _array_declaration(use: Located, name: str) -> Node | None:
             pattern = statement.child_by_field_name("pattern")
             if pattern is not None and pattern.type == "identifier":  # the first plain `let`
                 return statement.child_by_field_name("value")
+    return None
+
+
+def _array_parameter(function: Node, name: str) -> Node | None:
+    parameters = function.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else ():
+        pattern = parameter.child_by_field_name("pattern")
+        if pattern is None or pattern.type != "identifier" or pattern.text != name.encode():
+            continue
+        declared = parameter.child_by_field_name("type")
+        if declared is not None and declared.type == "reference_type":
+            declared = declared.child_by_field_name("type")
+        if declared is None or declared.type != "array_type":
+            return None
+        # `[T]` is an array_type too: only `[T; N]` has a length to check against.
+        return declared if declared.child_by_field_name("length") is not None else None
     return None
 
 

@@ -314,6 +314,8 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
     if name is not None:
         return name, None
     current = strip(argument)
+    if current.type == "self":  # a method giving back its own allocation
+        return "self", None
     field = None
     while current.type in ("field_expression", "unary_expression", "parenthesized_expression"):
         if current.type == "field_expression":
@@ -323,7 +325,7 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
         if inner is None:
             return None, None
         current = strip(inner)
-    return (current.text, field) if current.type == "identifier" else (None, None)
+    return (current.text, field) if current.type in ("identifier", "self") else (None, None)
 
 
 def _slice_view(argument: Located) -> tuple[tuple[str | None, str | None], Located] | None:

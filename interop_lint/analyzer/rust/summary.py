@@ -236,7 +236,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             kind = _with_type(site.kind, None if written in generics else written)
             hands_out.append(Allocation(kind, _call_location(bodies, site), via, site.what))
         releases = tuple(
-            _release(bodies, site, parameters, aliases, generics)
+            _release(bodies, site, parameters, aliases, generics, found.owner)
             for site in release_sites(found.ownership)
         )
     returned: tuple[RustCall, ...] = ()
@@ -349,10 +349,15 @@ def _release(
     parameters: dict[str, tuple[int, Node]],
     aliases: dict[str, Node],
     generics: set[str],
+    owner: str | None,
 ) -> Release:
-    """`free<T>(p: *mut T)` releases a `box` of any type: `T` is its type parameter."""
+    """`free<T>(p: *mut T)` releases a `box` of any type: `T` is its type parameter.
+    A method that releases `self` (`Box::from_raw(self as *mut Self)`) releases its
+    own type, and `self` is its first parameter."""
     parameter = parameters.get(site.pointer) if site.pointer is not None else None
     kind = site.kind
+    if site.pointer == "self" and owner is not None and site.field is None:
+        return Release(_with_type(kind, owner), bodies.location(site.call), 0, "self", site.what)
     if parameter is not None and site.field is None:
         written = pointee_name(_expand(parameter[1], aliases))
         kind = _with_type(kind, None if written in generics else written)

@@ -24,7 +24,9 @@ def _is_reference(identifier: Located) -> bool:
         return False
     if parent.type == "scoped_identifier":
         return parent.field("name") == identifier  # `crate::STATE`, not `STATE::x`
-    return parent.type not in ("let_declaration", "field_expression", "static_item")
+    # the field side of `STATE.f` / `STATE.m()` is a `field_identifier`: an identifier
+    # under a `field_expression` is its value, a use of the static
+    return parent.type not in ("let_declaration", "static_item")
 
 
 def _in_once_closure(use: Located) -> bool:

@@ -396,17 +396,28 @@ def is_passed_to(flow: ValueFlow, accepts: Callable[[Use], bool]) -> list[Use]:
     return [u for u in flow.uses if u.kind == UseKind.ARGUMENT and accepts(u)]
 
 
-def is_freed(file: GoFile, flow: ValueFlow, free_functions: Iterable[str] = ()) -> Use | None:
+def is_freed(
+    file: GoFile,
+    flow: ValueFlow,
+    free_functions: Iterable[str] = (),
+    frees: Callable[[str], bool] | None = None,
+) -> Use | None:
     """The use that frees the value: `C.free(...)` (direct, deferred, or in a deferred
-    closure), a configured free function, or a package function that frees that
-    parameter (transitively, by the package's facts)."""
+    closure), a configured free function, a callee that `frees` accepts, or a package
+    function that frees that parameter (transitively, by the package's facts)."""
     names = tuple(free_functions)
+
+    def accepts(callee: str, _: int) -> bool:
+        return frees is not None and frees(callee)
+
     for use in flow.uses:
         if use.kind != UseKind.ARGUMENT:
             continue
         if use.callee == "C.free" or matches_name(use.callee, names):
             return use
-        if frees_parameter(file, use.callee, use.index, names):
+        if accepts(use.callee, use.index):
+            return use
+        if _parameter_effect(file, use.callee, use.index, names, "frees", accepts):
             return use
     return None
 

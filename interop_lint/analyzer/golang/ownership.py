@@ -134,14 +134,33 @@ def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bo
     return takes
 
 
+# The words of a C function's name that say it frees what it is given.
+_FREE_WORDS = frozenset({"free", "release", "dealloc", "deallocate", "destroy", "dispose"})
+_CAMEL_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def is_c_free_function(callee: str) -> bool:
+    """Whether a callee as written is a C function whose name says it frees: of the
+    words of its name (split at `_` and camel case), a free word (free, release,
+    dealloc, destroy, dispose) is the first, the one after a library prefix, or the
+    last: `C.free`, `C.free_string`, `C.xmlFreeDoc`, `C.SDL_FreeSurface`,
+    `C.duckdb_free`, `C.g_string_free`, `C.lib_string_release`; not
+    `C.lib_set_free_callback`."""
+    if not callee.startswith("C."):
+        return False
+    words = [w.lower() for w in _CAMEL_WORD.findall(callee[2:])]
+    return any(w in _FREE_WORDS for w in (*words[:2], *words[-1:]))
+
+
 def is_released(
     file: GoFile, flow: ValueFlow, free_functions: tuple[str, ...], taking: tuple[str, ...]
 ) -> bool:
-    """Whether C memory is freed in its function or escapes it (GO101's negation): to
-    the ownership-taking functions it counts the C functions of the package's
-    preambles that take ownership of the parameter (golang/preamble.py), called
-    directly or through package functions."""
-    if is_freed(file, flow, free_functions) is not None:
+    """Whether C memory is freed in its function or escapes it (GO101's negation): a C
+    function whose name says it frees (`is_c_free_function`) frees it, and to the
+    ownership-taking functions it counts the C functions of the package's preambles
+    that take ownership of the parameter (golang/preamble.py), called directly or
+    through package functions."""
+    if is_freed(file, flow, free_functions, is_c_free_function) is not None:
         return True
 
     def preamble_takes(called: str, index: int) -> bool:

@@ -1,8 +1,11 @@
 """## What it does
 Checks that C memory allocated from Go (`C.CString`, `C.CBytes`,
 `C.malloc`, `C.calloc`) is freed in the function that allocates it, with
-`C.free` (directly, deferred, or in a deferred closure) or a configured
-`free-functions` entry, unless it escapes the function: returned, stored in
+`C.free` (directly, deferred, or in a deferred closure), a C function whose
+name says it frees (`C.duckdb_free`, `C.g_free`, `C.xmlFree`,
+`C.lib_string_release`: a free, release, dealloc, destroy or dispose word
+first, after the library prefix, or last) or a configured `free-functions`
+entry, unless it escapes the function: returned, stored in
 a field, an element, a map key or a global, sent on a channel, captured by a
 closure that is returned or stored, or passed to a configured
 `ownership-taking` function. Package functions that free or keep their
@@ -66,7 +69,11 @@ from interop_lint.analyzer.golang.flow import (
     value_uses,
 )
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
-from interop_lint.analyzer.golang.ownership import allocations, is_released
+from interop_lint.analyzer.golang.ownership import (
+    allocations,
+    is_c_free_function,
+    is_released,
+)
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
@@ -128,16 +135,21 @@ def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[
         statement = use.call.parent
         if statement is None or statement.type != "defer_statement":
             continue
-        if use.callee == "C.free" or matches_name(use.callee, frees):
+        if is_c_free_function(use.callee) or matches_name(use.callee, frees):
             return text(read), statement.start_point[0] + 1
     return None
 
 
 def _c_function_passed(file: GoFile, flow: ValueFlow) -> str | None:
     """The first C function the allocation is passed to (`C.engine_use`), if any: one
-    that might take ownership (not a cgo helper that copies, like `C.GoString`)."""
+    that might take ownership (not a cgo helper that copies, like `C.GoString`, nor a
+    function whose name says it frees)."""
     for use in flow.of_kind(UseKind.ARGUMENT):
         name = file.c_function(use.call) if use.call is not None else None
-        if name is not None and name not in GO_RESULT_C_FUNCTIONS:
+        if (
+            name is not None
+            and name not in GO_RESULT_C_FUNCTIONS
+            and not is_c_free_function(f"C.{name}")
+        ):
             return f"C.{name}"
     return None

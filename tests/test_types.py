@@ -56,6 +56,36 @@ RUST_TYPES = {
     "Meters": RustStruct(
         "Meters", _NOWHERE, ("transparent",), (RustField("0", "f64", _NOWHERE),), True
     ),
+    "Marker": RustStruct("Marker", _NOWHERE, (), (), True),
+    "BorrowedFd": RustStruct(
+        "BorrowedFd",
+        _NOWHERE,
+        ("transparent",),
+        (
+            RustField("inner", "c_int", _NOWHERE),
+            RustField("_phantom", "std::marker::PhantomData<&()>", _NOWHERE),
+            RustField("_pin", "PhantomPinned", _NOWHERE),
+            RustField("_unit", "()", _NOWHERE),
+            RustField("_empty", "[u8; 0]", _NOWHERE),
+            RustField("_marker", "Marker", _NOWHERE),
+        ),
+        True,
+    ),
+    "Counter": RustStruct(
+        "Counter",
+        _NOWHERE,
+        ("transparent",),
+        (RustField("value", "T", _NOWHERE), RustField("_kind", "PhantomData<T>", _NOWHERE)),
+        True,
+        ("T",),
+    ),
+    "TwoSized": RustStruct(  # not a valid transparent struct: never unwrapped
+        "TwoSized",
+        _NOWHERE,
+        ("transparent",),
+        (RustField("a", "i32", _NOWHERE), RustField("b", "i32", _NOWHERE)),
+        True,
+    ),
 }
 RUST_ALIASES = {
     "Status": "i32",
@@ -163,6 +193,15 @@ TABLE = [
     ("typedef status_t x", "Status", EQUAL),
     ("typedef status_t x", "u32", DIFFERENT),
     ("typedef double x", "Meters", EQUAL),  # repr(transparent)
+    # repr(transparent): the one field that is not zero-sized; lifetimes erased.
+    ("typedef int x", "BorrowedFd", EQUAL),
+    ("typedef int x", "BorrowedFd<>", EQUAL),
+    ("typedef int64_t x", "BorrowedFd<>", DIFFERENT),
+    ("typedef const int *x", "*const BorrowedFd", EQUAL),
+    ("typedef uint64_t x", "Counter<u64>", EQUAL),
+    ("typedef uint64_t x", "Counter<, u64>", EQUAL),
+    ("typedef uint32_t x", "Counter<u64>", DIFFERENT),
+    ("typedef int32_t x", "TwoSized", DIFFERENT),  # a struct, not an integer
     # Enums.
     ("typedef Color x", "Color", EQUAL),
     ("typedef enum Color x", "Color", EQUAL),

@@ -17,6 +17,7 @@ differently only when they are different.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from interop_lint.analyzer.clang.facts import CFunction, CStruct
@@ -204,7 +205,7 @@ def signature_differences(
         if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, True):
             verdict = Verdict.EQUAL
         if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
-            found.append(Difference("return", verdict, returns_c, export.return_type))
+            found.append(Difference("return", verdict, returns_c, rust_spelled(export.return_type)))
     if signature.variadic:
         found.append(Difference("variadic", Verdict.DIFFERENT))
     if not signature.prototype:
@@ -229,7 +230,14 @@ def signature_differences(
         if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
             name = param.name or rust_param.name.removeprefix("mut ")
             found.append(
-                Difference("parameter", verdict, spell(param.type), rust_param.type, position, name)
+                Difference(
+                    "parameter",
+                    verdict,
+                    spell(param.type),
+                    rust_spelled(rust_param.type),
+                    position,
+                    name,
+                )
             )
     return found
 
@@ -241,6 +249,15 @@ class LayoutDifference:
     part: str  # "count", "order", "field"
     detail: str  # a phrase naming the fields and types concerned
     verdict: Verdict = Verdict.DIFFERENT
+
+
+def rust_spelled(spelling: str) -> str:
+    """A Rust type as a message shows it: the places of erased lifetimes left out
+    (`Fd<>` is `Fd`, `Pair<, T>` is `Pair<T>`)."""
+    return _ERASED.sub("<", spelling).replace("<>", "")
+
+
+_ERASED = re.compile(r"<(?:,\s*)+")
 
 
 def _field_name(name: str) -> str:
@@ -272,7 +289,7 @@ def layout_difference(
             continue
         detail = (
             f"field {position} (`{c_field.name}`) is `{spell(c_field.type)}` here "
-            f"but `{rust_field.type}` in Rust"
+            f"but `{rust_spelled(rust_field.type)}` in Rust"
         )
         if verdict is Verdict.DIFFERENT:
             return LayoutDifference("field", detail)

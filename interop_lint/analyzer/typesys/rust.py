@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
+from interop_lint.analyzer.typesys.layout import transparent_field
 from interop_lint.analyzer.typesys.model import (
     POINTER_WIDTH,
     STANDARD_TYPEDEFS,
@@ -159,7 +160,7 @@ class RustTypes:
                 return found[0], self.with_bindings(found[1])
         return None
 
-    def generic(self, name: str, arguments: list[_Parsed]) -> _Parsed:
+    def generic(self, name: str, arguments: list[_Parsed], depth: int) -> _Parsed:
         """`Name<A, B>` for a generic struct of the crate: a `Named` type by its
         canonical spelling, known when every argument is."""
         struct = self.generic_struct(name)
@@ -168,6 +169,10 @@ class RustTypes:
         spelled = [canonical(a.type) for a in arguments]
         if any(s is None for s in spelled):
             raise _Fail
+        inner = transparent_field(struct, self._lookup)
+        if inner is not None:  # `Wrapper<c_int>` of `#[repr(transparent)] struct Wrapper<T>(T)`
+            bindings = dict(zip(struct.generics, spelled, strict=True))
+            return self.with_bindings(bindings)._parse(inner, depth + 1)  # type: ignore[arg-type]
         known = all(_known(a.type) for a in arguments)
         return _Parsed(Named(frozenset({f"{name}<{', '.join(spelled)}>"}), known))  # type: ignore[arg-type]
 
@@ -201,10 +206,11 @@ class RustTypes:
             if integer is not None and not item.has_fields:
                 return _Parsed(integer)
             return _Parsed(Named(frozenset({name}), True, enum=not item.has_fields))
-        if isinstance(item, RustStruct) and "transparent" in item.repr and len(item.fields) == 1:
+        inner = transparent_field(item, self._lookup) if isinstance(item, RustStruct) else None
+        if inner is not None and not item.generics:  # type: ignore[union-attr]
             if depth > MAX_DEPTH:
                 raise _Fail
-            return self._parse(item.fields[0].type, depth + 1)
+            return self._parse(inner, depth + 1)
         if isinstance(item, RustStruct) and item.generics:
             return _Parsed(Named(frozenset({name}), False))  # which instance: unknown
         return _Parsed(Named(frozenset({name}), item is not None or name in self._known_also))
@@ -345,6 +351,9 @@ class _Parser:
         if self.peek() == "<":
             self.take()
             while self.peek() != ">":
+                if self.peek() == ",":  # where a lifetime was (`Fd<'a, T>` is `Fd<, T>`)
+                    self.take()
+                    continue
                 arguments.append(self.type())
                 if self.peek() == ",":
                     self.take()
@@ -353,7 +362,7 @@ class _Parser:
             return self._types.named(name, self._depth)
         if name in _WRAPPERS:
             return _generic(name, arguments)
-        return self._types.generic(name, arguments)
+        return self._types.generic(name, arguments, self._depth)
 
 
 _WRAPPERS = frozenset({"Option", "ManuallyDrop", *_POINTER_WRAPPERS})

@@ -6,8 +6,10 @@ literal, `append(s, x)`, `[]byte(s + "\\x00")`), inside `for ... range s`,
 or a function that checks its length: `len(s)` or `cap(s)` in a comparison
 or a `switch`, `n := len(s)` with `n` compared, `s == ""` for the string a
 byte slice was converted from, or the length of the slice it was made from
-(`ptrs := make([]*C.char, len(parts))` is checked by `len(parts)`, and
-`bs := v.([]byte)` by `len(v.([]byte))`).
+(`ptrs := make([]*C.char, len(parts))` is checked by `len(parts)`, so is
+`make([]*C.char, n)` with `n := len(parts)`, `s = parts`, and
+`s = append(s, x)` run in every iteration of `for range parts`;
+`bs := v.([]byte)` by `len(v.([]byte))`), or `make([]T, n)` with `n` compared.
 
 A comparison that only clamps a value is no check (`_is_clamp`):
 `if len(b) < n { n = len(b) }` lets both paths reach `&b[0]`, an empty `b`
@@ -109,15 +111,7 @@ def _is_non_empty(file: GoFile, value: Node) -> bool:
 
 
 def _inside_range_over(container: Node) -> bool:
-    wanted = _normal(container)
-    node = container.parent
-    while node is not None and node.type not in FUNCTION_TYPES:
-        if node.type == "for_statement":
-            clause = next((c for c in node.named_children if c.type == "range_clause"), None)
-            if clause is not None and _normal(clause.child_by_field_name("right")) == wanted:
-                return True
-        node = node.parent
-    return False
+    return _normal(container) in _ranged_over(container)
 
 
 def has_length_check(file: GoFile, container: Node) -> bool:
@@ -125,6 +119,8 @@ def has_length_check(file: GoFile, container: Node) -> bool:
     scope = file.scope(container)
     if scope is None:
         return False
+    if _length_compared(file, container):
+        return True
     wanted = {_normal(container), *_made_from(file, container)}
     function = scope.function
     for operator_ in ("==", "!="):
@@ -161,23 +157,86 @@ def length_clamp(file: GoFile, container: Node) -> Node | None:
 
 
 def _made_from(file: GoFile, container: Node) -> list[str]:
-    """What a slice's length comes from: `x` in `make([]T, len(x))` and `[]byte(x)`."""
+    """What a slice's length comes from: `x` in `make([]T, len(x))`, in `make([]T, n)`
+    with `n := len(x)`, in `[]byte(x)`, in `s = x`, and in `s = append(s, ...)` inside
+    a `for ... range x`."""
     binding = file.binding(container)
     found = []
-    for _, value in binding.definitions() if binding is not None else ():
+    for where, value in binding.definitions() if binding is not None else ():
         value = unparen(value)
         if value is None:
             continue
         converted = file.conversion(value)
         if converted is not None:
             found.append(_normal(converted[1]))
-        elif value.type == "type_assertion_expression":
+        elif value.type in ("type_assertion_expression", "identifier", "selector_expression"):
             found.append(_normal(value))  # `bs := i.([]byte)` is checked by `len(i.([]byte))`
         elif file.builtin_call(value, "make"):
-            args = arguments(value)
-            length = unparen(args[1]) if len(args) > 1 else None
-            if length is not None and file.builtin_call(length, "len") and arguments(length):
-                found.append(_normal(arguments(length)[0]))
+            measured = _measured(file, _make_length(value))
+            if measured is not None:
+                found.append(_normal(measured))
+        elif file.builtin_call(value, "append"):
+            found += _ranged_over(where, unconditional=True)
+    return found
+
+
+def _make_length(make: Node) -> Node | None:
+    args = arguments(make)
+    return unparen(args[1]) if len(args) > 1 else None
+
+
+def _measured(file: GoFile, length: Node | None) -> Node | None:
+    """`x` of a length `len(x)`, or of a variable `n` whose every value is `len(x)`."""
+    if length is not None and length.type == "identifier":
+        binding = file.binding(length)
+        values = [unparen(v) for _, v in binding.definitions()] if binding is not None else []
+        if not values or binding is None or binding.is_parameter:
+            return None
+        measured = {_normal(arguments(v)[0]) if _is_len(file, v) else "" for v in values}
+        length = values[0] if len(measured) == 1 and "" not in measured else None
+    return arguments(length)[0] if length is not None and _is_len(file, length) else None
+
+
+def _is_len(file: GoFile, node: Node | None) -> bool:
+    return node is not None and file.builtin_call(node, "len") and len(arguments(node)) == 1
+
+
+def _length_compared(file: GoFile, container: Node) -> bool:
+    """`buf := make([]T, n)` where the function compares `n` (`if n == 0 { return }`)."""
+    binding = file.binding(container)
+    for _, value in binding.definitions() if binding is not None else ():
+        value = unparen(value)
+        if value is None or not file.builtin_call(value, "make"):
+            continue
+        length = _make_length(value)
+        counted = (
+            file.binding(length) if length is not None and length.type == "identifier" else None
+        )
+        if counted is not None and any(_in_comparison(read) for read in counted.reads):
+            return True
+    return False
+
+
+_BRANCHES = frozenset(
+    {"if_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
+)
+
+
+def _ranged_over(node: Node, unconditional: bool = False) -> list[str]:
+    """What the `for ... range` loops around `node` range over (in its function); with
+    `unconditional`, only loops whose every iteration reaches `node` (no branch between)."""
+    found = []
+    current = node.parent
+    while current is not None and current.type not in FUNCTION_TYPES:
+        if unconditional and current.type in _BRANCHES:
+            break
+        if current.type == "for_statement":
+            clause = next((c for c in current.named_children if c.type == "range_clause"), None)
+            if clause is None and unconditional:
+                break
+            if clause is not None:
+                found.append(_normal(clause.child_by_field_name("right")))
+        current = current.parent
     return found
 
 

@@ -3,8 +3,11 @@ Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
 to a C call, directly or through a local variable, in a function that never
 checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
-or the length of what `s` was made from: `make([]T, len(parts))`, or the
-type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
+or the length of what `s` was made from: `make([]T, len(parts))`,
+`make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {
+return }`), `s = other` (every assignment counts, `s = one` of a fallback
+literal too), `s = append(s, x)` in every iteration of `for ... range parts`,
+or the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
 `make([]T, 64)`, non-empty literals, and code inside `for ... range s`.
 

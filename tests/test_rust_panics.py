@@ -136,6 +136,32 @@ def test_the_crates_own_guard_macro_and_function_count_without_configuration() -
     assert _traces({"src/lib.rs": function + code}) == []
 
 
+def test_a_macro_handing_its_body_to_a_guard_is_a_guard_across_files() -> None:
+    generic = """
+#[macro_export]
+macro_rules! boundary_generic {
+    ($ret:expr, $($tt:tt)*) => {
+        match ::std::panic::catch_unwind(|| { $($tt)* }) { Ok(r) => r, Err(_) => $ret }
+    }
+}
+"""
+    sized = "macro_rules! ffi_guard { ($($tt:tt)*) => { $crate::boundary_generic!(0, $($tt)*) } }\n"
+    files = {"src/panic.rs": generic, "src/lib.rs": "#[macro_use] mod panic;\n" + sized + EXPORT}
+    assert _traces(files) == []
+    # handed to a configured guard; to a macro that guards nothing; without its tokens
+    configured = Config(panic_guards=("other::guard",))
+    handed = sized.replace("$crate::boundary_generic!", "other::guard")
+    assert _traces({"src/lib.rs": handed + EXPORT}, configured) == []
+    plain = sized.replace("$crate::boundary_generic!(0, $($tt)*)", "log!($($tt)*)")
+    assert _traces(
+        {"src/lib.rs": "macro_rules! log { ($($t:tt)*) => { $($t)* } }\n" + plain + EXPORT}
+    ) == ["`.unwrap()`@helper"]
+    ignoring = sized.replace("boundary_generic!(0, $($tt)*)", "boundary_generic!(0, ()); $($tt)*")
+    assert _traces(
+        {"src/panic.rs": generic, "src/lib.rs": "#[macro_use] mod panic;\n" + ignoring + EXPORT}
+    ) == ["`.unwrap()`@helper"]
+
+
 def test_calls_are_followed_across_files_transitively_and_cycles_end() -> None:
     lib = """
 mod engine;

@@ -21,7 +21,7 @@ from interop_lint.analyzer.rust.facts import (
 )
 from interop_lint.analyzer.rust.generated import generated_exports
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
-from interop_lint.analyzer.rust.macros import macro_summary
+from interop_lint.analyzer.rust.macros import handed_to, macro_summary
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
@@ -43,6 +43,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     renames: list[RustUseRename] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
+    delegates: list[tuple[str, tuple[str, ...]]] = []
     macros: list[RustFunction] = []
     export_macros: list[Node] = []
     data = source.data
@@ -60,6 +61,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             name = item.child_by_field_name("name")
             if name is not None and data.find(b"catch_unwind", item.start_byte, item.end_byte) >= 0:
                 guard_macros.append(text(name))
+            elif name is not None and (handed := handed_to(item)):
+                delegates.append((text(name), handed))
             if not (may_be_test and is_test_code(item)):
                 macro = macro_summary(bodies, item)
                 if macro is not None:
@@ -98,6 +101,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         functions=tuple(s.function for s in summaries.values()),
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
+        macro_delegates=tuple(delegates),
         macros=tuple(macros),
         generated_symbols=generated.symbols if generated else (),
         exports_unknown_symbols=generated.named_elsewhere if generated else False,

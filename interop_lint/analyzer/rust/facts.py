@@ -195,6 +195,10 @@ class RustFileFacts:
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.
     guard_macros: tuple[str, ...] = ()
+    # The file's other `macro_rules!` macros with the macros and functions their
+    # transcribers hand invocation tokens to (`ffi_boundary_generic!(0, $($tt)*)`):
+    # a macro that hands them to a guard is a guard (RustIndex.guard_names).
+    macro_delegates: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Structs and enums whose `#[derive(..)]` names a macro with `Drop` in its name
     # (`DropStructMacro`): it writes their `impl Drop`, out of sight (RS105).
     derived_drops: tuple[str, ...] = ()

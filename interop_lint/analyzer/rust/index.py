@@ -21,6 +21,7 @@ from interop_lint.analyzer.rust.facts import (
     RustStruct,
 )
 from interop_lint.analyzer.rust.lints import level
+from interop_lint.analyzer.rust.macros import delegating_guards
 from interop_lint.analyzer.rust.panics import is_guard_name
 from interop_lint.analyzer.rust.types import TypeNames, base_name, parse_type
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
@@ -140,12 +141,16 @@ class RustIndex:
 
     def guard_names(self, crate: Crate) -> frozenset[str]:
         """The crate's own panic guards: `macro_rules!` macros that expand to
-        `catch_unwind`, and functions that run a closure parameter under it."""
+        `catch_unwind` or hand their tokens to a guard, and functions that run a
+        closure parameter under it."""
         found = self._guards.get(crate)
         if found is None:
-            names = {m for _, rust in self.files_by_crate.get(crate, []) for m in rust.guard_macros}
+            files = self.files_by_crate.get(crate, [])
+            names = {m for _, rust in files for m in rust.guard_macros}
             names.update(f.name for _, f in self.functions_in_crate(crate) if f.guards_its_argument)
-            found = self._guards[crate] = frozenset(names)
+            delegating = [d for _, rust in files for d in rust.macro_delegates]
+            found = delegating_guards(names, delegating, self._project.config.panic_guards)
+            self._guards[crate] = found
         return found
 
     def is_guarded(self, crate: Crate, wrappers: tuple[str, ...]) -> bool:

@@ -20,7 +20,12 @@ from interop_lint.analyzer.parsing import Grammar, query, text
 from interop_lint.analyzer.rust.body import NOT_EVALUATED, Fragment, Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.expressions import raw_callee
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
-from interop_lint.analyzer.rust.panics import PANIC_MACROS, calls_taking, panic_source
+from interop_lint.analyzer.rust.panics import (
+    PANIC_MACROS,
+    calls_taking,
+    is_guard_name,
+    panic_source,
+)
 
 # Macros of the standard library that are not panic sources and that a crate
 # hardly defines again: their invocations are no calls to follow.
@@ -63,6 +68,61 @@ def macro_call(name: str, guards: tuple[str, ...]) -> RustCall | None:
     if name in STANDARD or name in PANIC_MACROS:
         return None
     return RustCall(f"{name}!", None, False, guards)
+
+
+def handed_to(definition: Node) -> tuple[str, ...]:
+    """The macros and functions a `macro_rules!` definition hands tokens of its
+    invocation to: `name!(.., $($tt)*)`, `name(|| { $body })` in a transcriber
+    (by last path segment). A guard among them makes the macro a guard."""
+    names: list[str] = []
+    stack = [rule.child_by_field_name("right") for rule in definition.named_children]
+    while stack:
+        tree = stack.pop()
+        if tree is None:
+            continue
+        tokens = tree.children
+        for at, token in enumerate(tokens):
+            if token.type in ("token_tree", "token_repetition"):
+                stack.append(token)
+            if token.type != "identifier":
+                continue
+            after = tokens[at + 1 : at + 3]
+            if after and after[0].type == "!":
+                after = after[1:]
+            if after and after[0].type == "token_tree" and _has_metavariable(after[0]):
+                names.append(text(token))
+    return tuple(dict.fromkeys(names))
+
+
+def delegating_guards(
+    guards: set[str], delegating: list[tuple[str, tuple[str, ...]]], configured: tuple[str, ...]
+) -> frozenset[str]:
+    """`guards` with every macro that hands its tokens (`handed_to`) to a guard,
+    to a fixed point: `ffi_boundary_size_t!` -> `ffi_boundary_generic!` -> `catch_unwind`."""
+    names = set(guards)
+    while delegating:
+        local = frozenset(names)
+        found = {
+            name
+            for name, handed in delegating
+            if any(is_guard_name(to, configured, local) for to in handed)
+        }
+        if not found:
+            break
+        names |= found
+        delegating = [d for d in delegating if d[0] not in names]
+    return frozenset(names)
+
+
+def _has_metavariable(tree: Node) -> bool:
+    """Whether a token tree holds a metavariable of the invocation (not `$crate`)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node.type == "metavariable" and text(node) != "$crate":
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:

@@ -9,6 +9,7 @@ import pytest
 from interop_lint.analyzer.discovery import FileKind, classify
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
+from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_lines
 from interop_lint.analyzer.prefilter import Candidate, analysed
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.analyzer.typesys.cbindgen import CNames
@@ -204,3 +205,59 @@ def test_c_names_read_back_into_rust_spellings(
 ) -> None:
     names = CNames(config, ["Row", "Reply", "Pair"], {"Reply": 1, "Pair": 2})
     assert names.rust_spellings(c_name) == rust
+
+
+def test_export_exclude_is_read() -> None:
+    text = b'[export]\nexclude = ["hook", 3]\ninclude = ["Session"]\n'
+    facts = extract_facts(SourceFile("ffi/cbindgen.toml", FileKind.CBINDGEN_TOML, text))
+    assert facts.cbindgen == CbindgenConfig("ffi", include=("Session",), exclude=("hook",))
+
+
+SKIPPING = """\
+//! A crate.
+use std::ffi::c_int;
+
+/// cbindgen:ignore
+#[no_mangle]
+pub extern "C" fn ignored() {}
+
+/// Documented.
+///
+/// cbindgen:no-export
+#[no_mangle]
+pub extern "C" fn not_exported() {}
+
+// cbindgen:ignore (a plain comment: cbindgen does not read it)
+#[no_mangle]
+pub extern "C" fn plain_comment() {}
+
+/** cbindgen:ignore */
+mod shims {
+    const S: &str = "} {";
+    const R: &str = r#"}"#;
+    const C: char = '}';
+    /* } nested /* } */ */
+    fn f<'a>(x: &'a str) -> &'a str { x }
+    #[no_mangle]
+    pub extern "C" fn in_module() {}
+}
+
+#[no_mangle]
+pub extern "C" fn after_module() {}
+"""
+
+
+def _line_of(text: str, name: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if f"fn {name}(" in line)
+
+
+def test_cbindgen_skip_annotations_on_items_and_modules() -> None:
+    names = ["ignored", "not_exported", "plain_comment", "in_module", "after_module"]
+    lines = {_line_of(SKIPPING, n): n for n in names}
+    skipped = skipped_lines(SKIPPING, lines)
+    assert sorted(lines[line] for line in skipped) == ["ignored", "in_module", "not_exported"]
+
+
+def test_an_inner_doc_annotation_skips_the_whole_file() -> None:
+    text = '//! cbindgen:ignore\n\n#[no_mangle]\npub extern "C" fn a() {}\n'
+    assert skipped_lines(text, [4]) == frozenset({4})

@@ -11,7 +11,9 @@ function's C name is its symbol):
   and a `rename_types` rule recases the parts (not followed: such names
   are left unread);
 - `[export] include`: types exported though no function uses them, so
-  types of the Rust side even when the crate imports them.
+  types of the Rust side even when the crate imports them;
+- `[export] exclude`: items (functions among them) cbindgen leaves out of
+  the header, so a header without them has not drifted (XL104).
 
 The file is read next to the crate's Cargo.toml (where cbindgen's build
 script or command line finds it); `typesys.cbindgen` maps the names.
@@ -36,6 +38,7 @@ class CbindgenConfig:
     rename: tuple[tuple[str, str], ...] = ()  # `[export.rename]`: (Rust name, C name)
     renaming_overrides_prefixing: bool = False
     include: tuple[str, ...] = ()  # `[export] include`
+    exclude: tuple[str, ...] = ()  # `[export] exclude`
     mangle_separator: str = "_"  # "" with `[export.mangle] remove_underscores = true`
     # `[export.mangle] rename_types` recases the parts of instance names.
     mangle_recases: bool = False
@@ -57,7 +60,8 @@ def extract_cbindgen(source: SourceFile, facts: FileFacts) -> None:
             (rust, c) for rust, c in sorted(rename.items()) if isinstance(c, str) and c and rust
         ),
         renaming_overrides_prefixing=export.get("renaming_overrides_prefixing") is True,
-        include=tuple(n for n in _list(export.get("include")) if isinstance(n, str)),
+        include=_names(export.get("include")),
+        exclude=_names(export.get("exclude")),
         mangle_separator="" if mangle.get("remove_underscores") is True else "_",
         mangle_recases=isinstance(recase, str) and recase.lower() not in ("", "none"),
         language=_string(data.get("language")) or "C",
@@ -70,6 +74,10 @@ def _table(value: Any) -> Mapping[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(n for n in _list(value) if isinstance(n, str))
 
 
 def _string(value: Any) -> str:

@@ -6,7 +6,13 @@ headers, and every function the header declares is still exported (or
 defined in C). Only `.h` files are compared, not cgo preambles; the
 `header-globs` setting chooses which headers count. A handwritten header
 that binds only a part of a crate on purpose (less than half of its
-exports) is not asked to declare the rest.
+exports) is not asked to declare the rest, nor is any header asked to
+declare what cbindgen is told to leave out: a function documented
+`/// cbindgen:ignore` (or `cbindgen:no-export`), one inside a `mod` or
+`impl` block so documented or in a file whose inner doc comment says so
+(`//! cbindgen:ignore`), and one the crate's `cbindgen.toml` lists in
+`[export] exclude`. A header that declares such a function is still
+checked the other way: the crate must export it.
 
 ## Why is this bad?
 A header is a copy of the crate's interface, and copies drift. An export
@@ -35,9 +41,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
+from interop_lint.analyzer.contract import cbindgen_config
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import Location, RelatedLocation
+from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_lines
 from interop_lint.rules.registry import Rule
 
 
@@ -88,8 +96,19 @@ class AbiHeaderDrift(Rule):
         if not generated and len(exports & declared) * 2 < len(exports):
             return  # a header for a part of the crate, on purpose
         header = Location(headers[0], 1, 1, 1, 1)
-        for export in rust.exports:
-            if export.symbol in declared:
+        config = cbindgen_config(ctx.index, crate)
+        excluded = frozenset(config.exclude if config is not None else ())
+        missing = [
+            e
+            for e in rust.exports
+            if e.symbol not in declared and excluded.isdisjoint({e.name, e.symbol})
+        ]
+        text = ctx.file.data.decode("utf-8", "replace")
+        skipped = (
+            skipped_lines(text, (e.location.line for e in missing)) if missing else frozenset()
+        )
+        for export in missing:
+            if export.location.line in skipped:
                 continue
             others = f" (nor in {len(headers) - 1} other header(s))" if len(headers) > 1 else ""
             yield Violation(

@@ -18,6 +18,7 @@ from interop_lint.analyzer.golang.facts import (
 )
 from interop_lint.analyzer.golang.handles import release_keys
 from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import c_call_argument_sources, param_flows
 from interop_lint.analyzer.golang.package import GoPackage
@@ -53,8 +54,10 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     calls: tuple[CCallSite, ...] = ()
     functions = declared.functions
     releases: tuple[str, ...] = ()
+    mirrors: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     if imports_c or b'"unsafe"' in source.data or b".Delete()" in source.data:
         file = GoFile(source, GoPackage([declared]))
+        inference = Inference(file)
         if imports_c:
             sources = c_call_argument_sources(file)
             calls = tuple(
@@ -64,12 +67,13 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                 )
             )
         if imports_c or b'"unsafe"' in source.data:
+            mirrors = pointer_types(file, inference)
             functions = tuple(
                 replace(decl, param_flows=param_flows(file, node))
                 for decl, node in zip(functions, _declared_functions(root), strict=True)
             )
         if b".Delete()" in source.data:
-            releases = release_keys(file, Inference(file))
+            releases = release_keys(file, inference)
     facts.go = GoFileFacts(
         package=declared.package,
         imports_c=imports_c,
@@ -81,6 +85,8 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         functions=functions,
         handle_releases=releases,
         c_ownership=ownership_taking(preamble),
+        c_pointer_types=mirrors[0],
+        go_pointer_types=mirrors[1],
     )
 
 

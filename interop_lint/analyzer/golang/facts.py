@@ -111,3 +111,7 @@ class GoFileFacts:
     # (C function, parameter index): functions defined in the cgo preamble that take
     # ownership of that parameter (see golang/preamble.py).
     c_ownership: tuple[tuple[str, int], ...] = ()
+    # Package types `T` that C memory is converted to `*T`, and those named as values
+    # or that other memory is converted to (see golang/mirrors.py).
+    c_pointer_types: tuple[str, ...] = ()
+    go_pointer_types: tuple[str, ...] = ()

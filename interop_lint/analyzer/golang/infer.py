@@ -237,6 +237,9 @@ class Inference:
         """What a value of type `t` points to, by its type alone."""
         if t is None or t.kind == Kind.UNKNOWN:
             return Memory.UNKNOWN
+        pointee = t.elem if t.kind == Kind.POINTER and t.elem is not None else None
+        if pointee is not None and pointee.name in self.file.package.c_mirror_types:
+            return Memory.C  # a Go mirror of a C struct, only ever made by C
         if is_go_pointer_type(t, self.lookup):
             return Memory.GO
         if is_c_pointer_type(t) or (t.kind == Kind.NAME and t.name == "C.?"):

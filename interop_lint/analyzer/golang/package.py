@@ -102,3 +102,11 @@ class GoPackage:
     def handle_releases(self) -> frozenset[str]:
         """What the package's `.Delete()` calls release (see golang/handles.py)."""
         return frozenset(key for f in self.files for key in f.handle_releases)
+
+    @cached_property
+    def c_mirror_types(self) -> frozenset[str]:
+        """Package types whose pointers only ever point to C memory (see
+        golang/mirrors.py)."""
+        from_c = {name for f in self.files for name in f.c_pointer_types}
+        from_go = {name for f in self.files for name in f.go_pointer_types}
+        return frozenset(name for name in from_c - from_go if self.is_type_name(name))

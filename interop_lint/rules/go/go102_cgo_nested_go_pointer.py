@@ -9,6 +9,11 @@ resolved through the declarations of the whole package, so a struct
 declared in another file is seen. A function that pins with
 `runtime.Pinner` is left alone.
 
+A pointer to a Go mirror of a C struct is C memory: a package type `T` whose
+`*T` values the package only ever gets from C
+(`(*T)(unsafe.Pointer(C.alloc_format(..)))`) and never makes in Go (no `T{}`,
+`&T{}`, `new(T)`, `var x T`, `[]T`, field or parameter of type `T`).
+
 ## Why is this bad?
 The cgo pointer-passing rules allow passing a Go pointer to C only if the
 Go memory it points to holds no Go pointers. C code can read and keep

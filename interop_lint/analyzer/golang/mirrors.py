@@ -1,0 +1,74 @@
+"""Go types that mirror C structs: their pointers only ever point to C memory.
+
+A binding often declares a Go struct with the layout of a C struct and views
+the C library's objects through it (go-sdl2's `PixelFormat`):
+
+    func AllocFormat(f uint) *PixelFormat {
+        return (*PixelFormat)(unsafe.Pointer(C.SDL_AllocFormat(C.uint32_t(f))))
+    }
+    func (format *PixelFormat) Free() {
+        C.SDL_FreeFormat((*C.SDL_PixelFormat)(unsafe.Pointer(format)))
+    }
+
+A `*PixelFormat` parameter or receiver is then C memory, whatever Go pointers
+the mirror's fields seem to hold. A package type `T` is such a mirror when
+the package converts C memory to `*T` (`(*T)(unsafe.Pointer(C.f(..)))`), never
+converts anything else to `*T`, and never names `T` other than as `*T`: no
+`T{..}`, `&T{..}`, `new(T)`, `var x T`, `[]T`, field or parameter of type `T`
+(any of them makes Go memory of type `T` that a `*T` may point to).
+
+Each file records both sides (`GoFileFacts.c_pointer_types`,
+`go_pointer_types`); `GoPackage.c_mirror_types` is the difference over the
+package's files.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.infer import Inference, Memory
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.types import Kind
+from interop_lint.analyzer.parsing import text, walk
+
+# Where a type name is no value of that type: a pointer to it, its declaration,
+# another package's type (`C.T`).
+_NOT_A_VALUE = frozenset({"pointer_type", "qualified_type"})
+
+
+def pointer_types(file: GoFile, inference: Inference) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(types `T` that C memory is converted to `*T`, types named as values or that
+    other memory is converted to `*T`), each sorted (see the module docstring)."""
+    from_c: set[str] = set()
+    from_go: set[str] = set()
+    for node in walk(file.root):
+        if node.type == "type_identifier":
+            parent = node.parent
+            if parent is None or parent.type in _NOT_A_VALUE:
+                continue
+            if (
+                parent.type in ("type_spec", "type_alias")
+                and parent.child_by_field_name("name") == node
+            ):
+                continue
+            from_go.add(text(node))
+        elif node.type in ("call_expression", "type_conversion_expression"):
+            name = _converted_to_pointer(file, node)
+            if name is None:
+                continue
+            converted = file.conversion(node)
+            operand = converted[1] if converted is not None else None
+            (from_c if inference.memory(operand) is Memory.C else from_go).add(name)
+    return tuple(sorted(from_c)), tuple(sorted(from_go))
+
+
+def _converted_to_pointer(file: GoFile, node: Node) -> str | None:
+    """`T` of a conversion `(*T)(x)` to a pointer to an unqualified named type."""
+    converted = file.conversion(node)
+    if converted is None:
+        return None
+    target = converted[0]
+    if target.kind != Kind.POINTER or target.elem is None or target.elem.kind != Kind.NAME:
+        return None
+    name = target.elem.name
+    return name if "." not in name else None

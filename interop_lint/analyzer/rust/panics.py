@@ -27,6 +27,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
+from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
@@ -71,6 +72,8 @@ def panic_source(found: Located, called: Callee | None = None) -> PanicSource | 
             return None
         if called.is_method and not _std_unwrap_shape(found, called):
             return None
+        if called.receiver is not None and infallible_conversion(called.receiver):
+            return None  # `CString::new("literal").unwrap()`
         if called.is_method:
             function = found.field("function")
             name = function.field("field") if function is not None else None

@@ -8,12 +8,16 @@ indexes); in the expansion of each `macro_rules!` macro of the crate it
 invokes (what the macro's rules write themselves; a panic in any rule
 counts); and in every function of the same crate it calls (by name,
 transitively, through macros too). Macros of other crates are not expanded:
-only the code written in their arguments counts.
+only the code written in their arguments counts. Unwrapping a conversion of
+a literal that cannot fail is no panic source: `CString::new("no NUL")`,
+`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`.
 
 A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under
-`catch_unwind`, a function of another crate given the code in a closure
-whose name says it catches panics (its last path segment contains
+`catch_unwind` (or a macro that hands its argument to such a guard:
+`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, ..)`), a
+function of another crate given the code in a closure whose name says it
+catches panics (its last path segment contains
 `catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,
 `ffi_helpers::catch_panic`), or a function or macro named in the
 `panic-guards` setting. When the whole body is handed in a closure to some

@@ -1,0 +1,88 @@
+"""Conversions of string literals that cannot fail (RS101).
+
+`CString::new("text")` fails only when its bytes hold a NUL, and
+`CStr::from_bytes_with_nul(b"text\\0")` only when they do not end in exactly one:
+with a literal the answer is known when compiling, so `.unwrap()` on it is no
+panic source. The argument may be the literal itself or the literal made owned
+(`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`). Anything else
+(a `format!`, a variable) may fail.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.expressions import callee
+
+_OWNING_METHODS = frozenset({"to_string", "to_owned", "to_vec", "into"})
+_OWNING_TYPES = frozenset({"String", "Vec"})  # `String::from("..")`
+_NUL_ESCAPE = re.compile(rb"\\(?:0|x00|u\{[0_]+\})")
+
+
+def infallible_conversion(call: Located) -> bool:
+    """Whether `call` (what `.unwrap()`/`.expect()` is called on) is a conversion of
+    a literal that cannot fail: `CString::new("no NUL")`,
+    `CStr::from_bytes_with_nul(b"one trailing NUL\\0")`."""
+    if call.type != "call_expression":
+        return False
+    called = callee(call)
+    arguments = call.field("arguments")
+    if called is None or called.is_method or arguments is None:
+        return False
+    given = arguments.node.named_children
+    if len(given) != 1:
+        return False
+    if called.qualified == "CString::new":
+        found = _nuls(_literal(given[0]))
+        return found is not None and found[0] == 0
+    if called.qualified == "CStr::from_bytes_with_nul":
+        found = _nuls(given[0])
+        return found == (1, True)
+    return False
+
+
+def _literal(argument: Node) -> Node | None:
+    """The literal an argument is, or is made owned from: `"x"`, `"x".to_string()`,
+    `String::from("x")`."""
+    if argument.type != "call_expression":
+        return argument
+    function = argument.child_by_field_name("function")
+    arguments = argument.child_by_field_name("arguments")
+    if function is None or arguments is None:
+        return None
+    if function.type == "field_expression":
+        field = function.child_by_field_name("field")
+        if arguments.named_child_count or field is None or field.text is None:
+            return None
+        return (
+            function.child_by_field_name("value")
+            if field.text.decode() in _OWNING_METHODS
+            else None
+        )
+    if function.type != "scoped_identifier" or arguments.named_child_count != 1:
+        return None
+    path, name = function.child_by_field_name("path"), function.child_by_field_name("name")
+    if path is None or name is None or name.text != b"from" or path.text is None:
+        return None
+    return arguments.named_children[0] if path.text.decode() in _OWNING_TYPES else None
+
+
+def _nuls(literal: Node | None) -> tuple[int, bool] | None:
+    """How many NULs a string or byte-string literal holds and whether it ends in
+    one; None when it is no such literal (a `c".."` literal is not a `&str`)."""
+    if literal is None or literal.type not in ("string_literal", "raw_string_literal"):
+        return None
+    if (literal.text or b"").startswith(b"c"):
+        return None
+    count, last = 0, False
+    for part in literal.named_children:
+        data = part.text or b""
+        if part.type == "escape_sequence":
+            nul = _NUL_ESCAPE.fullmatch(data) is not None
+            count, last = count + nul, nul
+        elif part.type == "string_content" and data:
+            count, last = count + data.count(b"\0"), data.endswith(b"\0")
+    return count, last

@@ -218,6 +218,30 @@ ENGINE_API const char *engine_name(char buffer[ENGINE_LEN]);
     assert b"ENGINE_LEN]" in mask_export_macros(source), "a macro with a value stays"
 
 
+def test_function_like_attribute_macros_are_blanked_with_their_arguments() -> None:
+    source = b"""#include <stdint.h>
+#define __CBINDGEN_ALIGNED(n) __attribute__((aligned(n)))
+#define DEPRECATED(msg)
+#define SQUARE(x) ((x) * (x))
+typedef struct __CBINDGEN_ALIGNED(8) Error {
+    const char *description;
+    uint64_t saved_errno;
+} Error;
+typedef struct __CBINDGEN_ALIGNED((4 + 4)) { int32_t x; } Aligned;
+DEPRECATED("use err_code") uint64_t err_errno(const Error *e);
+int32_t err_square(int32_t v[SQUARE(2)]);
+"""
+    masked = mask_export_macros(source)
+    assert len(masked) == len(source)
+    assert masked.count(b"\n") == source.count(b"\n")
+    assert b"typedef struct                       Error {" in masked
+    assert b"SQUARE(2)" in masked, "a macro with a value stays"
+    facts = _facts(source)
+    assert not facts.notifications
+    assert [s.names for s in facts.c.structs] == [("Error",), ("Aligned",)]
+    assert _signature(facts.c, "err_errno") == "uint64_t (const Error *)"
+
+
 def test_c23_enum_bases_parse_and_keep_positions() -> None:
     header = (
         b"#include <stdint.h>\n"

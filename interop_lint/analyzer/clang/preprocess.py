@@ -11,7 +11,11 @@ Export macros are the other common stumbling block: in
 `ENGINE_API int32_t f(void);` tree-sitter-c takes `ENGINE_API` for the type.
 A macro that the same text defines as nothing but an attribute
 (`__attribute__((visibility("default")))`, `__declspec(dllexport)`, empty)
-expands to nothing a type depends on, so its uses are blanked out too.
+expands to nothing a type depends on, so its uses are blanked out too. So
+are those of a function-like macro defined so, with their arguments:
+cbindgen writes `typedef struct __CBINDGEN_ALIGNED(8) { .. } T;` for a
+`#[repr(C, align(8))]` struct, with `#define __CBINDGEN_ALIGNED(n)
+__attribute__((aligned(n)))` at the top of the header.
 """
 
 from __future__ import annotations
@@ -64,13 +68,21 @@ def mask_enum_bases(data: bytes) -> bytes:
 
 
 def mask_export_macros(data: bytes) -> bytes:
-    """`data` with the uses of attribute-only object-like macros blanked out."""
+    """`data` with the uses of attribute-only macros blanked out: an object-like
+    macro's name, a function-like macro's name with its arguments
+    (`__CBINDGEN_ALIGNED(8)` of `#define __CBINDGEN_ALIGNED(n) __attribute__((aligned(n)))`)."""
     if b"define" not in data:
         return data
     verdicts: dict[bytes, bool] = {}
+    function_like: set[bytes] = set()
     for match in _DEFINE.finditer(data):
         name, rest = match.group("name"), match.group("rest")
-        attribute_only = not rest.startswith(b"(") and bool(_ATTRIBUTE_VALUE.match(rest))
+        if rest.startswith(b"("):  # function-like: the parameters, then the body
+            close = rest.find(b")")
+            attribute_only = close > 0 and bool(_ATTRIBUTE_VALUE.match(rest[close + 1 :]))
+            function_like.add(name)
+        else:
+            attribute_only = bool(_ATTRIBUTE_VALUE.match(rest))
         verdicts[name] = verdicts.get(name, True) and attribute_only
     names = [re.escape(name) for name, ok in verdicts.items() if ok]
     if not names:
@@ -79,8 +91,43 @@ def mask_export_macros(data: bytes) -> bytes:
     lines = data.split(b"\n")
     for number, line in enumerate(lines):
         if not line.lstrip().startswith(b"#"):
-            lines[number] = use.sub(lambda m: b" " * len(m.group(0)), line)
+            lines[number] = _blank_uses(line, use, function_like)
     return b"\n".join(lines)
+
+
+def _blank_uses(line: bytes, use: re.Pattern[bytes], function_like: set[bytes]) -> bytes:
+    """A line with the macro uses `use` finds blanked out, a function-like macro's
+    balanced argument list with it (left alone when it does not close on the line)."""
+    pieces, start = [], 0
+    for match in use.finditer(line):
+        if match.start() < start:
+            continue  # inside the arguments of a use already blanked
+        end = match.end()
+        if match.group() in function_like:
+            end = _arguments_end(line, end)
+            if end < 0:
+                continue
+        pieces += [line[start : match.start()], b" " * (end - match.start())]
+        start = end
+    return b"".join(pieces) + line[start:] if pieces else line
+
+
+def _arguments_end(line: bytes, position: int) -> int:
+    """The end of the parenthesized arguments after `position`, or -1."""
+    at = position
+    while at < len(line) and line[at] in b" \t":
+        at += 1
+    if at >= len(line) or line[at] != ord("("):
+        return -1
+    depth = 0
+    for index in range(at, len(line)):
+        if line[index] == ord("("):
+            depth += 1
+        elif line[index] == ord(")"):
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return -1
 
 
 def mask_cplusplus(data: bytes) -> bytes:

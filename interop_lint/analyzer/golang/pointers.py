@@ -11,12 +11,14 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.flow import Use, UseKind, classify, value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import (
     arguments,
     is_address_of,
     is_deref,
+    outer_paren,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -190,7 +192,58 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
             place = c_memory_place(inference, target)
             if place is None or inference.memory(value) is not Memory.GO:
                 continue
+            if by_value_argument_of(inference, place) is not None:
+                continue  # filling a copy for one call: GO102's and GO104's ground
             if pins_memory(file, statement) and inference.object_memory(place) is Memory.GO:
                 continue
             yield statement, target, value
             break
+
+
+def by_value_argument_of(inference: Inference, place: Node) -> Node | None:
+    """The C call that gets a local C struct by value, when that is all its function
+    does with it: `s := C.struct_x{}` (or `var s C.struct_x`), its fields assigned and
+    read, and `C.f(s)`; never `&s`, `&s.f`, assigned, returned, stored or used in a
+    closure. The struct is then the argument of that call (its first, if several), and
+    a Go pointer stored in one of its fields is passed to it, not kept in C memory."""
+    file = inference.file
+    root = unparen(place)
+    while root is not None and root.type == "selector_expression":
+        root = unparen(root.child_by_field_name("operand"))
+    binding = file.binding(root) if root is not None and root.type == "identifier" else None
+    if binding is None or binding.is_parameter or binding.kind not in ("short", "var"):
+        return None
+    t = underlying(inference.binding_type(binding), inference.lookup)
+    scope = file.scope(binding.ident)
+    if not is_c_type(t) or is_c_pointer_type(t) or t.kind == Kind.POINTER or scope is None:
+        return None
+    if binding.writes:
+        return None
+    call = None
+    for read in binding.reads:
+        if scope.closures_around(read):
+            return None
+        carrier = outer_paren(read)
+        parent = carrier.parent
+        if parent is not None and parent.type == "selector_expression":
+            if not is_address_of(outer_paren(parent).parent):
+                continue  # a field read or written
+            return None
+        use = classify(file, carrier)
+        if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
+            return None
+        if file.c_function(use.call) is None:
+            return None
+        call = call or use.call
+    return call
+
+
+def filled_argument_call(inference: Inference, pointer: Node) -> str | None:
+    """The C function a pointer reaches through a field of a local C struct passed to it
+    by value (`alias.data = (*C.char)(unsafe.Pointer(&b[0])); C.f(alias)`)."""
+    for use in value_uses(inference.file, pointer).of_kind(UseKind.FIELD):
+        place = c_memory_place(inference, use.target) if use.target is not None else None
+        call = by_value_argument_of(inference, place) if place is not None else None
+        if call is not None:
+            return inference.file.c_function(call)
+    return None

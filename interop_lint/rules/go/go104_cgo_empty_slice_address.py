@@ -1,6 +1,7 @@
 """## What it does
 Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
-to a C call, directly or through a local variable, in a function that never
+to a C call, directly, through a local variable, or in a field of a local C
+struct passed to the call by value, in a function that never
 checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
 or the length of what `s` was made from: `make([]T, len(parts))`,
@@ -48,6 +49,7 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.pointers import filled_argument_call
 from interop_lint.analyzer.golang.slices import (
     first_element_addresses,
     length_clamp,
@@ -70,7 +72,7 @@ class CgoEmptySliceAddress(CgoRule):
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)
         for address, slice_ in first_element_addresses(file):
-            target = reaches_c_call(file, address)
+            target = reaches_c_call(file, address) or filled_argument_call(inference, address)
             if target is None or not may_be_empty(inference, slice_):
                 continue
             clamp = length_clamp(file, slice_)

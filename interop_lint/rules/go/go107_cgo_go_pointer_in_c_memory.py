@@ -9,7 +9,10 @@ local variables. A dereferenced value is a copy, not a pointer:
 `cgo.Handle` (an integer) is the right thing to store and is not reported;
 nor is a C struct that lives in Go memory in a function that pins with
 `runtime.Pinner` (the documented way to pass Go memory that holds pinned Go
-pointers).
+pointers). Nor is a local C struct that is only passed by value to C calls
+(`view := C.struct_view{}; view.data = ..; C.f(view)`, never `&view`,
+assigned, returned or captured): it is a copy for the call, and GO104 checks
+a `&s[0]` stored in it like a direct argument.
 
 ## Why is this bad?
 C may keep the pointer after the call returns, and C memory is invisible

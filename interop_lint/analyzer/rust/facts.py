@@ -40,6 +40,10 @@ class Allocation:
     location: Location  # of the call that gives up ownership (`into_raw`, `mem::forget`)
     via: str  # "return", or the name of the out-parameter it is written through
     what: str  # how it is made, for messages: `CString::into_raw`
+    # The kind as C sees it, when the memory leaves under another type (the opaque
+    # handle pattern: a `Box<Session>` returned as `*mut session_handle` is
+    # `box:session_handle`); None when it is the kind.
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,9 @@ class Release:
     # The field of the parameter that holds the pointer released (`data` of
     # `Vec::from_raw_parts(buf.data, ..)`); None when the parameter itself is.
     field: str | None = None
+    # The kind as C passes it, when the parameter is cast to another type before it
+    # is released (`Box::from_raw(h as *mut Session)` of `h: *mut session_handle`).
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,7 @@ class RustFunction:
     calls: tuple[RustCall, ...] = ()
     hands_out: tuple[Allocation, ...] = ()
     release_kinds: tuple[str, ...] = ()  # kinds it releases of memory its parameters point to
+    release_handles: tuple[str, ...] = ()  # the same as C passes them (Release.handle)
     # Calls whose result it returns as its own (`fn version() -> *mut c_char { to_c(V) }`).
     returned_calls: tuple[RustCall, ...] = ()
     # Whether it runs one of its own parameters under `catch_unwind`:

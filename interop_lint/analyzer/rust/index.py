@@ -232,7 +232,7 @@ class RustIndex:
             released[crate] = frozenset(
                 self.canonical_kind(crate, kind)
                 for i in self.called_from_exports(crate)
-                for kind in functions[i][1].release_kinds
+                for kind in (*functions[i][1].release_kinds, *functions[i][1].release_handles)
             ) | {k for _, rust in self.files_by_crate[crate] for k in rust.generated_release_kinds}
         return released
 

@@ -25,7 +25,7 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import binds_before
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import arguments, callee, strip
-from interop_lint.analyzer.rust.pointers import pointer_of
+from interop_lint.analyzer.rust.pointers import pointer_of, reference_source
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 _NOT_TYPES = frozenset({"Some", "Ok", "Err", "Box", "Self", "None"})
@@ -270,7 +270,19 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
         first = next(iter(arguments(call)), None)
         if first is None:
             continue
+        referenced = _referenced_type(first) if qualified == "Box::from_raw" else None
         first = _through_local(first)
+        if referenced is not None and _released(first) == (None, None):
+            # `let s: &mut Session = (h as *mut Session).as_mut()..; Box::from_raw(s)`
+            source = reference_source(first)
+            content = referenced or (_cast_type(source) if source is not None else None)
+            released = _released(source) if source is not None else (None, None)
+            found.append(
+                OwnershipSite(
+                    f"box:{content}" if content else "box", qualified, call, (), *released
+                )
+            )
+            continue
         if qualified == "CString::from_raw":
             found.append(OwnershipSite("cstring", qualified, call, (), *_released(first)))
         elif qualified == "Box::from_raw":
@@ -305,6 +317,24 @@ def _through_local(argument: Located) -> Located:
     declaration = local_declaration(current.text, current)
     value = declaration.field("value") if declaration is not None else None
     return value if value is not None else argument
+
+
+def _referenced_type(argument: Located) -> str | None:
+    """For a local bound to a reference (`let s: &mut Session = ..`, `let s = p.as_mut()..`),
+    the type it refers to ("" when not written); None for anything else."""
+    current = strip(argument)
+    if current.type != "identifier":
+        return None
+    declaration = local_declaration(current.text, current)
+    if declaration is None:
+        return None
+    annotation = declaration.field("type")
+    if annotation is not None:
+        if annotation.type != "reference_type":
+            return None
+        return _type_name(annotation.node.child_by_field_name("type")) or ""
+    value = declaration.field("value")
+    return "" if value is not None and reference_source(value) is not None else None
 
 
 def _released(argument: Located) -> tuple[str | None, str | None]:

@@ -109,6 +109,37 @@ def pointer_of(expression: Located) -> str | None:
     return current.text if current.type == "identifier" else None
 
 
+_AS_REFERENCE = frozenset({"as_mut", "as_ref"})
+
+
+def reference_source(value: Located) -> Located | None:
+    """The pointer a reference is made from inside a local's value: `p` of
+    `p.as_mut()`, `(p as *mut T).as_ref()`, `&mut *p`; the first name given to a macro
+    (`try_mut_from_ptr!(p, ..)`), whose expansion cannot be read."""
+    pending = [value]
+    while pending:
+        current = pending.pop(0)
+        if current.type == "call_expression":
+            called = callee(current)
+            if called is not None and called.name in _AS_REFERENCE and called.receiver is not None:
+                return called.receiver
+        elif current.type == "reference_expression":
+            inner = strip(current.field("value") or current)
+            if inner.type == "unary_expression" and inner.text.startswith("*"):
+                return next(iter(inner.named_children()), None)
+        elif current.type == "macro_invocation":
+            tokens = current.node.named_children[-1] if current.node.named_child_count else None
+            first = (
+                tokens.named_children[0]
+                if tokens is not None and tokens.named_child_count
+                else None
+            )
+            if first is not None and first.type == "identifier":
+                return Located(first, current.fragment)
+        pending += current.named_children()
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class PointerUse:
     name: str  # the parameter

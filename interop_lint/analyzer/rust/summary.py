@@ -233,8 +233,11 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
                 written = pointee_name(_expand(returns, aliases))
             else:  # `out: *mut *mut T`
                 written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
-            kind = _with_type(site.kind, None if written in generics else written)
-            hands_out.append(Allocation(kind, _call_location(bodies, site), via, site.what))
+            written = None if written in generics else written
+            kind = _with_type(site.kind, written)
+            handle = _handle(kind, written)
+            location = _call_location(bodies, site)
+            hands_out.append(Allocation(kind, location, via, site.what, handle))
         releases = tuple(
             _release(bodies, site, parameters, aliases, generics, found.owner)
             for site in release_sites(found.ownership)
@@ -265,6 +268,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         hands_out=tuple(hands_out),
         # Only memory that comes from the caller is given back for the caller.
         release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),
+        release_handles=tuple(dict.fromkeys(r.handle for r in releases if r.handle is not None)),
         returned_calls=returned,
         guards_its_argument=guards_its_argument,
         trait_name=trait,
@@ -333,6 +337,14 @@ def _with_type(kind: str, written: str | None) -> str:
     return f"{kind}:{written}" if kind in ("box", "vec") and written else kind
 
 
+def _handle(kind: str, written: str | None) -> str | None:
+    """`box:session_handle` for a `box:Session` that C sees as `*mut session_handle`."""
+    family, _, inner = kind.partition(":")
+    return (
+        f"{family}:{written}" if family in ("box", "vec") and written and inner != written else None
+    )
+
+
 def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:
     """The whole call, or from the method's name for `CString::new(..)?.into_raw()`."""
     called = callee(site.call)
@@ -355,12 +367,14 @@ def _release(
     A method that releases `self` (`Box::from_raw(self as *mut Self)`) releases its
     own type, and `self` is its first parameter."""
     parameter = parameters.get(site.pointer) if site.pointer is not None else None
-    kind = site.kind
+    kind, handle = site.kind, None
     if site.pointer == "self" and owner is not None and site.field is None:
         return Release(_with_type(kind, owner), bodies.location(site.call), 0, "self", site.what)
     if parameter is not None and site.field is None:
         written = pointee_name(_expand(parameter[1], aliases))
-        kind = _with_type(kind, None if written in generics else written)
+        written = None if written in generics else written
+        kind = _with_type(kind, written)
+        handle = _handle(kind, written)
     elif parameter is not None:  # `buffer.data`: the index reads the field's type
         holder = named_type(_expand(parameter[1], aliases))
         kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)
@@ -371,6 +385,7 @@ def _release(
         param_name=site.pointer if parameter is not None else None,
         what=site.what,
         field=site.field if parameter is not None else None,
+        handle=handle,
     )
 
 

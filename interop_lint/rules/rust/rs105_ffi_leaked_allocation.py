@@ -7,6 +7,13 @@ of memory back to Rust (`CString::from_raw`, `Box::from_raw` of the same
 type, `Vec::from_raw_parts`). Helpers that exports call and whose result they
 hand on count as the export. Releases in functions an export calls count.
 
+Opaque handles: memory is matched by its type in Rust and also by the type C
+sees. A `Box<Session>` handed out as `*mut session_handle` is given back by an
+export that takes a `*mut session_handle` and releases it as any type
+(`Box::from_raw(h as *mut Session)`, or `Box::from_raw(s)` of a reference
+`s: &mut Session` made from `h`: `(h as *mut Session).as_mut()`, `&mut *h`, a
+macro given `h`).
+
 A method of a trait implemented for a type (`impl Clone for Buf`) is not
 reported for memory of a kind that the type's own `impl Drop` gives back
 (`Vec::from_raw_parts(self.ptr, ..)`): the value owns that memory and frees
@@ -89,6 +96,8 @@ class FfiLeakedAllocation(Rule):
             for allocation in function.hands_out:
                 if index.releases_kind(crate, allocation.kind):
                     continue
+                if allocation.handle and index.releases_kind(crate, allocation.handle):
+                    continue  # given back as the handle type C sees (`*mut session_handle`)
                 if owner is not None and index.released_by_drop(crate, owner, allocation.kind):
                     continue  # `impl Clone for Buf` whose memory `impl Drop for Buf` gives back
                 kind = index.canonical_kind(crate, allocation.kind)

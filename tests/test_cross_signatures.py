@@ -92,3 +92,33 @@ def test_every_difference_of_a_declaration_is_named_in_one_finding(project: Proj
             "and 1 more",
         )
     ]
+
+
+ENUMS = """#[repr(u8)]
+pub enum Level { Low = 1 }
+
+#[repr(C)]
+pub enum Mode { Read }
+
+#[no_mangle]
+pub extern "C" fn md_level(level: Level) -> bool { true }
+
+#[no_mangle]
+pub extern "C" fn md_mode(mode: Mode) {}
+"""
+
+
+def test_enums_compare_by_width_and_bool_as_a_byte_is_a_warning(project: Project) -> None:
+    project.write("Cargo.toml", CRATE.format(name="modes"))
+    project.write("src/lib.rs", ENUMS)
+    project.write(
+        "include/modes.h",
+        "#include <stdint.h>\ntypedef int32_t Level;\ntypedef uint8_t Mode;\n"
+        "unsigned char md_level(uint8_t level);\n"  # bool as a byte, repr(u8): warning
+        "void md_mode(Mode mode);\n",  # repr(C) is int-sized: error
+    )
+    result = run_cli(["check", "--format", "json", "--select", "XL101"], cwd=project.root)
+    found = [(f["line"], f["level"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+    assert [(line, level) for line, level, _ in found] == [(4, "warning"), (5, "error")]
+    assert "which must be 0 or 1" in found[0][2]
+    assert "is `Mode` (`uint8_t`) here but `Mode` (a `c_int`-sized enum)" in found[1][2]

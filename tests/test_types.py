@@ -152,7 +152,11 @@ TABLE = [
     ("typedef float x", "f64", DIFFERENT),
     ("typedef bool x", "bool", EQUAL),
     ("typedef _Bool x", "bool", EQUAL),
-    ("typedef uint8_t x", "bool", DIFFERENT),
+    ("typedef uint8_t x", "bool", Verdict.VALUES),  # same ABI; a byte may hold 2..255
+    ("typedef unsigned char x", "bool", Verdict.VALUES),
+    ("typedef const unsigned char *x", "*const bool", Verdict.VALUES),
+    ("typedef uint16_t x", "bool", DIFFERENT),
+    ("typedef int x", "bool", DIFFERENT),
     ("typedef void (*x)(void)", 'extern "C" fn()', EQUAL),
     # Pointers by pointee, with constness.
     ("typedef const char *x", "*const c_char", EQUAL),
@@ -205,7 +209,12 @@ TABLE = [
     # Enums.
     ("typedef Color x", "Color", EQUAL),
     ("typedef enum Color x", "Color", EQUAL),
-    ("typedef uint32_t x", "Color", UNKNOWN),  # a C enum's width is the compiler's
+    ("typedef uint32_t x", "Color", EQUAL),  # a repr(C) field-less enum is int-sized
+    ("typedef int x", "Color", EQUAL),
+    ("typedef uint8_t x", "Color", DIFFERENT),
+    ("typedef int64_t x", "Color", DIFFERENT),
+    ("typedef Color x", "u32", UNKNOWN),  # a C enum's width is the compiler's
+    ("typedef uint8_t x", "Mode", DIFFERENT),  # repr(u32)
     ("typedef Mode x", "Mode", EQUAL),  # repr(u32) against `typedef uint32_t Mode`
     # Function pointers, by signature.
     ("typedef log_fn x", "LogCallback", EQUAL),

@@ -29,6 +29,7 @@ from interop_lint.analyzer.typesys.c import CTypes
 from interop_lint.analyzer.typesys.cbindgen import CNames
 from interop_lint.analyzer.typesys.model import Named, Type, Verdict, compare, outer_constness
 from interop_lint.analyzer.typesys.rust import RustTypes
+from interop_lint.analyzer.typesys.spelling import resolved_c, resolved_rust
 
 Crate = str | None
 
@@ -170,11 +171,22 @@ class Difference:
     """One way a C declaration and a Rust export disagree."""
 
     part: str  # "count", "variadic", "parameter", "return"
-    verdict: Verdict  # DIFFERENT, or CONSTNESS when only constness differs
+    # DIFFERENT; CONSTNESS when only constness differs, VALUES for `bool` as a byte
+    verdict: Verdict
     c_spelling: str = ""
     rust_spelling: str = ""
     position: int = 0  # 1-based, for a parameter
     name: str = ""  # the parameter's name (C's, else Rust's)
+    c_resolved: str = ""  # what a C typedef resolves to (`typesys.spelling`), or ""
+    rust_resolved: str = ""  # what a Rust alias, enum or wrapper resolves to, or ""
+
+
+REPORTED = (Verdict.DIFFERENT, Verdict.CONSTNESS, Verdict.VALUES)
+
+
+def shown(spelled: str, resolved: str) -> str:
+    """A type in a message: its spelling, and what it resolves to when that differs."""
+    return f"`{spelled}` ({resolved})" if resolved else f"`{spelled}`"
 
 
 def _harmless_constness(c: Type, rust: Type, returned: bool) -> bool:
@@ -204,8 +216,18 @@ def signature_differences(
         verdict = compare(c_model, rust_model)
         if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, True):
             verdict = Verdict.EQUAL
-        if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
-            found.append(Difference("return", verdict, returns_c, rust_spelled(export.return_type)))
+        if verdict in REPORTED:
+            returns_rust = rust_spelled(export.return_type)
+            found.append(
+                Difference(
+                    "return",
+                    verdict,
+                    returns_c,
+                    returns_rust,
+                    c_resolved=resolved_c(returns_c, c_model),
+                    rust_resolved=resolved_rust(returns_rust, rust_model),
+                )
+            )
     if signature.variadic:
         found.append(Difference("variadic", Verdict.DIFFERENT))
     if not signature.prototype:
@@ -227,16 +249,19 @@ def signature_differences(
         verdict = compare(c_model, rust_model)
         if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, False):
             continue
-        if verdict in (Verdict.DIFFERENT, Verdict.CONSTNESS):
+        if verdict in REPORTED:
             name = param.name or rust_param.name.removeprefix("mut ")
+            c_text, rust_text = spell(param.type), rust_spelled(rust_param.type)
             found.append(
                 Difference(
                     "parameter",
                     verdict,
-                    spell(param.type),
-                    rust_spelled(rust_param.type),
+                    c_text,
+                    rust_text,
                     position,
                     name,
+                    resolved_c(c_text, c_model),
+                    resolved_rust(rust_text, rust_model),
                 )
             )
     return found
@@ -244,7 +269,8 @@ def signature_differences(
 
 @dataclass(frozen=True, slots=True)
 class LayoutDifference:
-    """How a C struct and a `#[repr(C)]` Rust struct disagree: the first difference."""
+    """How a C struct and a `#[repr(C)]` Rust struct disagree: the field count, the
+    first field out of order, or every field whose type differs (in one detail)."""
 
     part: str  # "count", "order", "field"
     detail: str  # a phrase naming the fields and types concerned
@@ -267,7 +293,7 @@ def _field_name(name: str) -> str:
 def layout_difference(
     struct: CStruct, c: CTypes, rust_struct: RustStruct, rust: RustTypes
 ) -> LayoutDifference | None:
-    """The first way the two layouts differ (field count, order, a field's type), or None."""
+    """How the two layouts differ (field count, order, the fields' types), or None."""
     c_fields, rust_fields = struct.fields, rust_struct.fields
     if len(c_fields) != len(rust_fields):
         return LayoutDifference("count", f"{len(c_fields)} fields here, {len(rust_fields)} in Rust")
@@ -280,18 +306,33 @@ def layout_difference(
             if pair[0] != pair[1]
         )
         return LayoutDifference("order", f"field {position} is `{here}` here but `{there}` in Rust")
-    constness = None
+    differing: list[tuple[Verdict, str]] = []
     for position, (c_field, rust_field) in enumerate(
         zip(c_fields, rust_fields, strict=True), start=1
     ):
-        verdict = compare(c.model(c_field.type), rust.model(rust_field.type))
-        if verdict not in (Verdict.DIFFERENT, Verdict.CONSTNESS):
+        c_model, rust_model = c.model(c_field.type), rust.model(rust_field.type)
+        verdict = compare(c_model, rust_model)
+        if verdict not in REPORTED:
             continue
+        c_text, rust_text = spell(c_field.type), rust_spelled(rust_field.type)
         detail = (
-            f"field {position} (`{c_field.name}`) is `{spell(c_field.type)}` here "
-            f"but `{rust_spelled(rust_field.type)}` in Rust"
+            f"field {position} (`{c_field.name}`) is "
+            f"{shown(c_text, resolved_c(c_text, c_model))} here but "
+            f"{shown(rust_text, resolved_rust(rust_text, rust_model))} in Rust"
+            f"{detail_note(verdict)}"
         )
-        if verdict is Verdict.DIFFERENT:
-            return LayoutDifference("field", detail)
-        constness = constness or LayoutDifference("field", detail, Verdict.CONSTNESS)
-    return constness
+        differing.append((verdict, detail))
+    if not differing:
+        return None
+    verdicts = [verdict for verdict, _ in differing]
+    worst = Verdict.DIFFERENT if Verdict.DIFFERENT in verdicts else verdicts[0]
+    return LayoutDifference("field", "; ".join(detail for _, detail in differing), worst)
+
+
+def detail_note(verdict: Verdict) -> str:
+    """What a warning-level difference is, after the types it concerns."""
+    if verdict is Verdict.CONSTNESS:
+        return ": only the constness differs"
+    if verdict is Verdict.VALUES:
+        return ": a byte where Rust has `bool`, which must be 0 or 1 (same size and passing)"
+    return ""

@@ -13,6 +13,9 @@ different, or unknown. Unknown never produces a finding.
   `compare_binding`, which is `compare` with ctypes' own rules on top.
 - `typesys.cbindgen`: the Rust names behind a C type name as cbindgen writes
   them (a crate's prefix and renames, mangled generic instances).
+- `typesys.layout`: what a Rust `#[repr]` makes of a type (a transparent
+  struct's one non-zero-sized field, a field-less enum's width).
+- `typesys.spelling`: what a type written through names resolves to, for messages.
 - `typesys.kinds`: whether a declared return type can be an ownership kind
   (the memory an export hands out).
 """

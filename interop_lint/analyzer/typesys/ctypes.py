@@ -161,7 +161,7 @@ def _renamed(t: Type, names: frozenset[str]) -> Type:
     if isinstance(t, Array):
         return Array(_renamed(t.element, names), t.length)
     if isinstance(t, Named):
-        return Named(names, t.known, t.enum)
+        return Named(names, t.known, t.enum, t.bits)
     return t
 
 

@@ -18,8 +18,13 @@ Decisions the table in rules.md leaves open:
   only when both name types the Rust side knows (`Rect *` where Rust says
   `*mut Point` and the crate has both); a C name the Rust side does not have
   (`engine_t *` for `*mut Engine`) is the C side's own spelling: *unknown*.
-- A C enum (or Rust `#[repr(C)]` enum) against an integer is *unknown*:
-  its width is the C compiler's choice.
+- A C enum against an integer is *unknown*: its width is the C compiler's
+  choice. A Rust field-less `#[repr(C)]` enum is `int`-sized
+  (`typesys.layout`): against an integer it is compared by width, equal to
+  any 32-bit integer and different from the others.
+- Rust `bool` against a byte (`uint8_t`, `unsigned char`, `char`) is
+  `VALUES`: the same size and passing class on every supported ABI, but a
+  byte may hold values other than 0 and 1, which Rust's `bool` must not.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ class Named:
     names: frozenset[str]
     known: bool  # one of the names is a type of the Rust side (see the module doc)
     enum: bool = False
+    bits: int | None = None  # an enum's width when it is known (a `#[repr(C)]` Rust enum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +113,18 @@ STANDARD_TYPEDEFS: dict[str, Type] = {
 class Verdict(Enum):
     EQUAL = "equal"
     CONSTNESS = "constness"  # equal but for the constness of a pointee
+    VALUES = "values"  # equal at the ABI but for the values allowed: `bool` as a byte
     DIFFERENT = "different"
     UNKNOWN = "unknown"
 
 
-_RANK = {Verdict.EQUAL: 0, Verdict.CONSTNESS: 1, Verdict.UNKNOWN: 2, Verdict.DIFFERENT: 3}
+_RANK = {
+    Verdict.EQUAL: 0,
+    Verdict.CONSTNESS: 1,
+    Verdict.VALUES: 1,
+    Verdict.UNKNOWN: 2,
+    Verdict.DIFFERENT: 3,
+}
 
 
 def combine(verdicts: list[Verdict]) -> Verdict:
@@ -171,6 +184,8 @@ def _compare_leaf(a: Type, b: Type) -> Verdict:
     if isinstance(a, Named) or isinstance(b, Named):
         return _compare_named(a, b)
     if type(a) is not type(b):
+        if _byte_for_bool(a, b) or _byte_for_bool(b, a):
+            return Verdict.VALUES
         return Verdict.DIFFERENT
     if isinstance(a, Int) and isinstance(b, Int):
         return _compare_int(a, b)
@@ -179,6 +194,11 @@ def _compare_leaf(a: Type, b: Type) -> Verdict:
     if isinstance(a, Function) and isinstance(b, Function):
         return _compare_function(a, b)
     return Verdict.EQUAL  # Bool, Void (pointer and array pairs never get here)
+
+
+def _byte_for_bool(a: Type, b: Type) -> bool:
+    """`bool` against a byte: same size and passing, fewer values on the Rust side."""
+    return isinstance(a, Bool) and isinstance(b, Int) and b.bits == 8
 
 
 def _compare_int(a: Int, b: Int) -> Verdict:
@@ -199,6 +219,8 @@ def _compare_named(a: Type, b: Type) -> Verdict:
         return Verdict.DIFFERENT if a.known and b.known else Verdict.UNKNOWN
     named, other = (a, b) if isinstance(a, Named) else (b, a)
     assert isinstance(named, Named)
+    if named.enum and named.bits is not None and isinstance(other, Int):
+        return Verdict.EQUAL if other.bits == named.bits else Verdict.DIFFERENT
     if not named.known or (named.enum and isinstance(other, Int)):
         return Verdict.UNKNOWN
     return Verdict.DIFFERENT

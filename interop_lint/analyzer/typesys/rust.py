@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
-from interop_lint.analyzer.typesys.layout import transparent_field
+from interop_lint.analyzer.typesys.layout import C_ENUM_BITS, transparent_field
 from interop_lint.analyzer.typesys.model import (
     POINTER_WIDTH,
     STANDARD_TYPEDEFS,
@@ -205,7 +205,8 @@ class RustTypes:
             integer = next((_INT_REPRS[r] for r in item.repr if r in _INT_REPRS), None)
             if integer is not None and not item.has_fields:
                 return _Parsed(integer)
-            return _Parsed(Named(frozenset({name}), True, enum=not item.has_fields))
+            bits = C_ENUM_BITS if "C" in item.repr and not item.has_fields else None
+            return _Parsed(Named(frozenset({name}), True, enum=not item.has_fields, bits=bits))
         inner = transparent_field(item, self._lookup) if isinstance(item, RustStruct) else None
         if inner is not None and not item.generics:  # type: ignore[union-attr]
             if depth > MAX_DEPTH:

@@ -5,8 +5,14 @@ equivalent parameter types, and an equivalent return type (`void` for a
 function that returns nothing). Types are equivalent by the ABI, not by
 spelling: `int`, `int32_t`, `i32` and `c_int` are one type, `size_t` is
 `usize`, `const char *` is `*const c_char`, typedefs, type aliases and `use`
-renames are resolved. A pointer whose constness alone differs is reported
-as a warning, and only in the direction that can break something:
+renames are resolved, and a `#[repr(transparent)]` struct is its one field
+that is not zero-sized. A field-less `#[repr(u8)]` enum is a `uint8_t`, a
+field-less `#[repr(C)]` one is `int`-sized, so `typedef uint8_t Mode` for
+it differs. Rust `bool` written as a byte (`unsigned char`, `uint8_t`) has
+the same size and passing on every supported ABI and is reported as a
+warning: only a value other than 0 or 1 breaks it. A pointer whose
+constness alone differs is reported as a warning, and only in the
+direction that can break something:
 
 - a parameter C declares `const char *` that Rust takes as `*mut c_char`:
   Rust may write to memory C callers consider read-only (a C `char *` for a
@@ -21,8 +27,10 @@ a pointer to a pointer either side can store a pointer to read-only memory
 where the other expects writable memory.
 
 All differences of a declaration are reported in one finding, the three
-most important named (a type that differs before a constness detail), the
-number of the others after them.
+most important named (a type that differs before a warning-level detail),
+the number of the others after them. A type spelled through a typedef, an
+alias, an enum or a wrapper is shown with what it resolves to: `Level`
+(`int32_t`) here but `Level` (`u8`) in Rust.
 
 Named types are compared by the names cbindgen gives the crate's types: the
 `[export] prefix` and `[export.rename]` of a `cbindgen.toml` next to the
@@ -67,7 +75,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
-from interop_lint.analyzer.contract import Difference, contract_types, signature_differences
+from interop_lint.analyzer.contract import (
+    Difference,
+    contract_types,
+    detail_note,
+    shown,
+    signature_differences,
+)
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
@@ -138,13 +152,13 @@ def _describe(name: str, d: Difference, where: str) -> str:
     if d.part == "variadic":
         return f"`{name}` is variadic here but the Rust export in {where} is not"
     if d.part == "return":
-        said = f"`{name}` returns `{d.c_spelling}` here but {_rust_result(d)} in {where}"
+        said = f"`{name}` returns {_c_type(d)} here but {_rust_result(d)} in {where}"
     else:
         said = (
-            f"parameter {d.position} (`{d.name}`) of `{name}` is `{d.c_spelling}` here "
-            f"but `{d.rust_spelling}` in {where}"
+            f"parameter {d.position} (`{d.name}`) of `{name}` is {_c_type(d)} here "
+            f"but {_rust_type(d)} in {where}"
         )
-    return said + _constness(d)
+    return said + detail_note(d.verdict)
 
 
 def _describe_more(d: Difference) -> str:
@@ -154,17 +168,19 @@ def _describe_more(d: Difference) -> str:
     if d.part == "variadic":
         return "it is variadic here but the Rust export is not"
     if d.part == "return":
-        said = f"the return type is `{d.c_spelling}` here but {_rust_result(d)}"
+        said = f"the return type is {_c_type(d)} here but {_rust_result(d)}"
     else:
-        said = (
-            f"parameter {d.position} (`{d.name}`) is `{d.c_spelling}` here but `{d.rust_spelling}`"
-        )
-    return said + _constness(d)
+        said = f"parameter {d.position} (`{d.name}`) is {_c_type(d)} here but {_rust_type(d)}"
+    return said + detail_note(d.verdict)
 
 
 def _rust_result(d: Difference) -> str:
-    return "nothing" if d.rust_spelling in ("()", "!") else f"`{d.rust_spelling}`"
+    return "nothing" if d.rust_spelling in ("()", "!") else _rust_type(d)
 
 
-def _constness(d: Difference) -> str:
-    return ": only the constness differs" if d.verdict is Verdict.CONSTNESS else ""
+def _c_type(d: Difference) -> str:
+    return shown(d.c_spelling, d.c_resolved)
+
+
+def _rust_type(d: Difference) -> str:
+    return shown(d.rust_spelling, d.rust_resolved)

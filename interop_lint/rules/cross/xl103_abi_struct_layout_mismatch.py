@@ -3,8 +3,11 @@ Checks that a C struct in a header or cgo preamble and the `#[repr(C)]`
 Rust struct of the same name (C typedef names count: `typedef struct {..}
 Point;` is `Point`) have the same fields: the same number, in the same
 order, of equivalent types. Types compare as in XL101 (`int32_t` is `i32`,
-`const char *` is `*const c_char`, arrays by element and length); a field
-whose pointer constness alone differs is reported as a warning.
+`const char *` is `*const c_char`, arrays by element and length, a
+`#[repr(C)]` field-less enum is `int`-sized); a field whose pointer
+constness alone differs, or a byte for a Rust `bool`, is a warning. One
+finding per struct names every field whose type differs, each with what
+its typedef or alias resolves to.
 
 The C struct is found under the name cbindgen gives the Rust one, with the
 crate's `cbindgen.toml` prefix and renames (`polar_Query` is `Query` under

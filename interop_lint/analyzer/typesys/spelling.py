@@ -1,0 +1,85 @@
+"""What a type written through names (typedefs, aliases, enums, wrappers) resolves to,
+for messages: `Level` (`int32_t`) in C against `Level` (`u8`) in Rust.
+
+`resolved_c` spells the model of a C type in C, `resolved_rust` that of a Rust
+type in Rust (`rust.canonical`), each as a phrase for a message (in
+backticks); "" when the spelling already says it (only primitives and
+pointers to them) or when the model has no short spelling (a function, a
+struct).
+"""
+
+from __future__ import annotations
+
+import re
+
+from interop_lint.analyzer.typesys import c as c_types
+from interop_lint.analyzer.typesys import rust as rust_types
+from interop_lint.analyzer.typesys.model import (
+    POINTER_WIDTH,
+    Array,
+    Bool,
+    Float,
+    Int,
+    Named,
+    Pointer,
+    Type,
+    Void,
+)
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_C_WORDS = frozenset({"const", "volatile", "restrict", "signed", "unsigned", "long", "short"})
+_RUST_WORDS = frozenset({"const", "mut", "std", "core", "libc", "ffi", "os", "raw"})
+
+
+def resolved_c(spelled: str, model: Type) -> str:
+    """The C spelling of what a C type resolves to, when its spelling names a typedef."""
+    if all(w in c_types.PRIMITIVES or w in _C_WORDS for w in _WORD.findall(spelled)):
+        return ""
+    if isinstance(model, Named) and model.enum:
+        return ""
+    text = _in_c(model)
+    return f"`{text}`" if text is not None and text != spelled else ""
+
+
+def resolved_rust(spelled: str, model: Type) -> str:
+    """The Rust spelling of what a Rust type resolves to, when it names an alias, an
+    enum or a wrapper."""
+    if all(w in rust_types.PRIMITIVES or w in _RUST_WORDS for w in _WORD.findall(spelled)):
+        return ""
+    if isinstance(model, Named):
+        return "a `c_int`-sized enum" if model.enum and model.bits == 32 else ""
+    text = rust_types.canonical(model) if _plain(model) else None
+    return f"`{text}`" if text is not None and text != spelled else ""
+
+
+def _plain(t: Type) -> bool:
+    """Whether a type is built of primitives only (no names to spell)."""
+    while isinstance(t, (Pointer, Array)):
+        t = t.pointee if isinstance(t, Pointer) else t.element
+    return isinstance(t, (Int, Float, Bool, Void))
+
+
+def _in_c(t: Type) -> str | None:
+    if isinstance(t, Pointer):
+        inner = _in_c(t.pointee)
+        if inner is None:
+            return None
+        if isinstance(t.pointee, Pointer):
+            return f"{inner}{'const ' if t.const else ''}*"
+        return f"{'const ' if t.const else ''}{inner} *"
+    if isinstance(t, Array):
+        element = _in_c(t.element)
+        return None if element is None or t.length is None else f"{element}[{t.length}]"
+    if isinstance(t, Int):
+        if t.signed is None:
+            return "char"
+        if t.bits == POINTER_WIDTH:
+            return "size_t" if not t.signed else "ptrdiff_t"
+        return f"{'' if t.signed else 'u'}int{t.bits}_t"
+    if isinstance(t, Float):
+        return "float" if t.bits == 32 else "double"
+    if isinstance(t, Bool):
+        return "bool"
+    if isinstance(t, Void):
+        return "void"
+    return None

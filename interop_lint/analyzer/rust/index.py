@@ -182,7 +182,7 @@ class RustIndex:
             found = CrateCalls(
                 self.functions_in_crate(crate),
                 lambda wrappers: self.is_guarded(crate, wrappers),
-                lambda name: self.resolve_name(crate, name),
+                lambda name: _named(self.resolve_name(crate, name)),
             )
             self._calls[crate] = found
         return found
@@ -401,6 +401,14 @@ def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] 
         candidates.append(directory + ".rs")
     candidates += [posixpath.join(directory, "lib.rs"), posixpath.join(directory, "main.rs")]
     return next(((c, module) for c in candidates if c != path and exists(c)), None)
+
+
+def _named(written: str) -> str:
+    """`Slice` of an alias's target `Slice<'a>` or `crate::ffi::Slice`: the name its
+    methods are kept under (a pointer or reference target is left as written)."""
+    if written[:1] in ("*", "&", "(", "["):
+        return written
+    return written.split("<", 1)[0].rsplit("::", 1)[-1].strip()
 
 
 def _same_kind(wanted: str, released: str) -> bool:

@@ -31,20 +31,13 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.macro_match import Group, compile_matcher, match, token_tree
+from interop_lint.analyzer.rust.ownership import RELEASE_CALLS
 
 # The attribute that exports the function written after it.
 _EXPORT_ATTRIBUTE = re.compile(r"\bno_mangle\b|\bexport_name\s*=\s*(\"[^\"]*\"|\S)")
 # The name of the next function: an identifier, a metavariable, or a paste group.
 _NEXT_FUNCTION = re.compile(r"\bfn\s+(\$?[A-Za-z_][A-Za-z0-9_]*|\[<[^>]*>\])")
 _PASTE_PART = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
-# What a transcriber gives back to Rust's allocator, by kind (rust.facts); the
-# type is a metavariable more often than not, so the kind is left open.
-_RELEASES = (
-    ("CString::from_raw", "cstring"),
-    ("Box::from_raw", "box"),
-    ("Vec::from_raw_parts", "vec"),
-    ("String::from_raw_parts", "vec"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +113,8 @@ def _export_rule(rule: Node) -> _Rule | None:
             names.append(literal[1:-1] if literal.startswith('"') else "")
     if not names:
         return None
-    releases = tuple(kind for call, kind in _RELEASES if call in transcriber)
+    # The type is a metavariable more often than not, so the kind is left open.
+    releases = tuple(kind for call, kind in RELEASE_CALLS.items() if call in transcriber)
     return _Rule(text(left), tuple(names), releases)
 
 

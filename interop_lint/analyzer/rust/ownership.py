@@ -303,9 +303,16 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
     return found
 
 
-_RELEASES = frozenset(
-    {"CString::from_raw", "Box::from_raw", "Vec::from_raw_parts", "String::from_raw_parts"}
-)
+# The calls that give memory back to Rust's allocator, and the family of the
+# kind each releases (module docstring of rust.facts); `release_sites` works
+# out the type, when it can.
+RELEASE_CALLS: dict[str, str] = {
+    "CString::from_raw": "cstring",
+    "Box::from_raw": "box",
+    "Vec::from_raw_parts": "vec",
+    "String::from_raw_parts": "vec",
+}
+_RELEASES = frozenset(RELEASE_CALLS)
 _RELEASING = frozenset(q.rsplit("::", 1)[1] for q in _RELEASES)
 
 

@@ -55,13 +55,9 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.nullness import checked_before
+from interop_lint.analyzer.rust.ownership import RELEASE_CALLS
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
 from interop_lint.rules.registry import Rule
-
-# Calls that give the pointed-to memory back to Rust's allocator.
-_RELEASES = frozenset(
-    {"Box::from_raw", "CString::from_raw", "Vec::from_raw_parts", "String::from_raw_parts"}
-)
 
 
 class FfiUncheckedPointer(Rule):
@@ -90,7 +86,7 @@ class FfiUncheckedPointer(Rule):
                 reported.add(use.name)
                 parameter = parameters[use.name]
                 called = callee(use.at) if use.at.type == "call_expression" else None
-                if called is not None and called.qualified in _RELEASES:
+                if called is not None and called.qualified in RELEASE_CALLS:
                     message = (
                         f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
                         "checking it for null first: free functions are called with NULL, as "

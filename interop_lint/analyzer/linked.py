@@ -27,7 +27,6 @@ finding's related files are among the targets of its file.
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -38,60 +37,32 @@ Crate = str | None
 
 
 @dataclass(slots=True)
-class Targets:
-    files: set[str] = field(default_factory=set)
-    crates: set[Crate] = field(default_factory=set)
+class _ScopeSide:
+    """What the files of the scope offer a link to (see the module docstring)."""
+
+    crates: set[Crate] = field(default_factory=set)  # its crates: Rust files, manifests
+    symbols: set[str] = field(default_factory=set)  # exported by those crates
+    called: set[str] = field(default_factory=set)  # C functions its Go files call
+    unit_crates: set[Crate] = field(default_factory=set)  # crates its C units bind
 
 
-def link_targets(index: ProjectIndex, paths: Iterable[str]) -> dict[str, Targets]:
-    """The link targets (see the module docstring) of each of `paths` that has any."""
+def _scope_side(index: ProjectIndex, in_scope: Callable[[str], bool]) -> _ScopeSide:
+    side = _ScopeSide()
     rust, c = index.rust, index.c
-    exporters: dict[str, set[Crate]] = defaultdict(set)
-    for symbol, exports in rust.exports_by_symbol.items():
-        exporters[symbol] = {rust.crate_of(p) for p, _ in exports}
-    wanted = set(paths)
-    found: dict[str, Targets] = defaultdict(Targets)
-    # C units: headers, C sources, cgo preambles.
-    units_of_crate: dict[Crate, list[str]] = defaultdict(list)
-    for path, unit in c.units.items():
-        link = c.links.crate_of(path)
-        if link is not None:
-            units_of_crate[link.crate].append(path)
-        if path not in wanted:
+    for path, facts in index.files.items():
+        if not in_scope(path):
             continue
-        targets = found[path]
-        targets.files.update(c.context(path))
-        for linked in (link, c.links.crate_for_types(path)):
-            if linked is not None:
-                targets.crates.add(linked.crate)
-        for function in unit.functions:
-            targets.crates |= exporters.get(function.name, set())
-    # Go files: C calls.
-    callers: dict[str, set[str]] = defaultdict(set)
-    for facts in index.by_kind[FileKind.GO]:
-        go = facts.go
-        if go is None or not go.c_calls:
-            continue
-        for call in go.c_calls:
-            callers[call.name].add(facts.path)
-            if facts.path in wanted:
-                found[facts.path].crates |= exporters.get(call.name, set())
-    # Rust files with exports.
-    for facts in index.by_kind[FileKind.RUST]:
-        if facts.path not in wanted or facts.rust is None or not facts.rust.exports:
-            continue
-        targets = found[facts.path]
-        targets.files.update(units_of_crate.get(rust.crate_of(facts.path), ()))
-        for export in facts.rust.exports:
-            targets.files |= callers.get(export.symbol, set())
-    # Python files with bindings.
-    for facts in index.by_kind[FileKind.PYTHON]:
-        python = facts.python
-        if facts.path not in wanted or python is None:
-            continue
-        for binding in python.bindings:
-            found[facts.path].crates |= exporters.get(binding.symbol, set())
-    return {path: targets for path, targets in found.items() if targets.files or targets.crates}
+        if facts.kind is FileKind.RUST:
+            side.crates.add(rust.crate_of(path))
+        elif facts.kind is FileKind.CARGO_TOML:
+            side.crates.add(posixpath.dirname(path))
+        elif facts.kind is FileKind.GO and facts.go is not None:
+            side.called.update(call.name for call in facts.go.c_calls)
+        if path in c.units and (link := c.links.crate_of(path)) is not None:
+            side.unit_crates.add(link.crate)
+    for crate in side.crates:
+        side.symbols.update(export.symbol for _, export in rust.exports_in_crate(crate))
+    return side
 
 
 def linked_to_scope(
@@ -99,19 +70,37 @@ def linked_to_scope(
     candidates: Iterable[str],
     in_scope: Callable[[str], bool],
 ) -> set[str]:
-    """The `candidates` (outside the scope) whose link targets meet the scope."""
-    scope_crates: set[Crate] = set()
-    for path in index.files:
-        if not in_scope(path):
-            continue
-        kind = index.files[path].kind
-        if kind is FileKind.RUST:
-            scope_crates.add(index.rust.crate_of(path))
-        elif kind is FileKind.CARGO_TOML:
-            directory = posixpath.dirname(path)
-            scope_crates.add(directory)
-    linked = set()
-    for path, targets in link_targets(index, candidates).items():
-        if targets.crates & scope_crates or any(in_scope(p) for p in targets.files):
-            linked.add(path)
-    return linked
+    """The `candidates` (outside the scope) whose link targets meet the scope.
+
+    Asked from the scope's side: what it exports, calls and binds is gathered
+    once, and each candidate is then a few set lookups (a pre-commit run names
+    one file of thousands)."""
+    side = _scope_side(index, in_scope)
+    return {path for path in candidates if _meets(index, path, side, in_scope)}
+
+
+def _meets(
+    index: ProjectIndex, path: str, side: _ScopeSide, in_scope: Callable[[str], bool]
+) -> bool:
+    c = index.c
+    unit = c.units.get(path)
+    if unit is not None:  # a header, C source or Go file's preamble
+        if any(function.name in side.symbols for function in unit.functions):
+            return True
+        for link in (c.links.crate_of(path), c.links.crate_for_types(path)):
+            if link is not None and link.crate in side.crates:
+                return True
+        if any(in_scope(included) for included in c.context(path)):
+            return True
+    facts = index.files.get(path)
+    if facts is None:
+        return False
+    if facts.kind is FileKind.GO and facts.go is not None:
+        return any(call.name in side.symbols for call in facts.go.c_calls)
+    if facts.kind is FileKind.RUST and facts.rust is not None and facts.rust.exports:
+        if index.rust.crate_of(path) in side.unit_crates:
+            return True
+        return any(export.symbol in side.called for export in facts.rust.exports)
+    if facts.kind is FileKind.PYTHON and facts.python is not None:
+        return any(binding.symbol in side.symbols for binding in facts.python.bindings)
+    return False

@@ -31,7 +31,6 @@ from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS
 from interop_lint.analyzer.clang.paths import directory_of, nearest_unique, shared_depth
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.golang.facts import CCallSite
-from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import RustExport
 
 if TYPE_CHECKING:
@@ -180,19 +179,24 @@ class CrateLinks:
         return self.export_for(go_path, name)
 
     @cached_property
-    def _go_calls_by_export(self) -> dict[tuple[str, Location], list[tuple[str, CCallSite]]]:
-        found: dict[tuple[str, Location], list[tuple[str, CCallSite]]] = defaultdict(list)
+    def _go_calls_by_name(self) -> dict[str, list[tuple[str, CCallSite]]]:
+        found: dict[str, list[tuple[str, CCallSite]]] = defaultdict(list)
         for facts in self._project.by_kind[FileKind.GO]:
             go = facts.go
             for call in go.c_calls if go is not None else ():
-                bound = self.export_called(facts.path, call.name)
-                if bound is not None:
-                    found[(bound[0], bound[1].location)].append((facts.path, call))
+                found[call.name].append((facts.path, call))
         return found
 
     def go_calls_of(self, rust_path: str, export: RustExport) -> list[tuple[str, CCallSite]]:
         """(Go file, call site) of every Go call `C.name(...)` that reaches this export."""
-        return self._go_calls_by_export.get((rust_path, export.location), [])
+        # Binding a call to its export is the costly part: only the calls of this
+        # symbol are bound (a one-file run asks about a few exports of many).
+        found = []
+        for go_path, call in self._go_calls_by_name.get(export.symbol, ()):
+            bound = self.export_called(go_path, call.name)
+            if bound is not None and bound[0] == rust_path and bound[1].location == export.location:
+                found.append((go_path, call))
+        return found
 
     def exported_near(self, path: str, symbol: str, link: Link) -> bool:
         """Whether a crate at least as near as the linked one exports `symbol`, or may

@@ -40,6 +40,7 @@ class RustIndex:
         self._calls: dict[Crate, CrateCalls] = {}
         self._guards: dict[Crate, frozenset[str]] = {}
         self._releases: dict[Crate, list[tuple[str, RustExport, frozenset[str]]]] = {}
+        self._released: dict[Crate, frozenset[str]] = {}
         self._called_from_exports: dict[Crate, set[int]] = {}
         self._type_names: dict[Crate, TypeNames] = {}
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
@@ -224,16 +225,17 @@ class RustIndex:
         name = (base_name(resolved) or text(resolved)) if resolved is not None else written
         return f"{family}:{name}" if name and name != "c_void" else family
 
-    @cached_property
-    def _released_by_crate(self) -> dict[Crate, frozenset[str]]:
-        released = {}
-        for crate in self.files_by_crate:
-            functions = self.calls_of(crate).functions
-            released[crate] = frozenset(
+    def _released_in(self, crate: Crate) -> frozenset[str]:
+        """The kinds the crate's exports release; per crate, as a one-file run asks of one."""
+        released = self._released.get(crate)
+        if released is None:
+            files = self.files_by_crate.get(crate, [])
+            functions = self.calls_of(crate).functions if files else []
+            released = self._released[crate] = frozenset(
                 self.canonical_kind(crate, kind)
-                for i in self.called_from_exports(crate)
+                for i in (self.called_from_exports(crate) if files else ())
                 for kind in (*functions[i][1].release_kinds, *functions[i][1].release_handles)
-            ) | {k for _, rust in self.files_by_crate[crate] for k in rust.generated_release_kinds}
+            ) | {k for _, rust in files for k in rust.generated_release_kinds}
         return released
 
     @cached_property
@@ -266,7 +268,7 @@ class RustIndex:
         """Whether an export of the crate (or a function it calls) gives memory of
         this kind back to Rust. An unknown type (`box`) matches any of its family."""
         wanted = self.canonical_kind(crate, kind)
-        return any(_same_kind(wanted, k) for k in self._released_by_crate.get(crate, ()))
+        return any(_same_kind(wanted, k) for k in self._released_in(crate))
 
     def release_exports(self, crate: Crate, kind: str) -> list[tuple[str, RustExport]]:
         """(file, export) of every export of the crate that gives memory of this kind

@@ -106,15 +106,22 @@ def _init_fields(cls: type) -> tuple[str, ...] | None:
 
 
 _BUILDERS: dict[type, Callable[..., Any]] = {}
+_BUILDERS_BY_NAME: dict[str, Callable[..., Any]] = {}
+_BUILDER_PREFIX = "_build_"
 
 
 def _builder(cls: type) -> Callable[..., Any]:
-    """A function making an instance of `cls` from its field values.
+    """A function making an instance of `cls` from its field values, pickled by
+    reference as this module's `_build_<module:path:Class>` (see `__getattr__`).
 
     For a slotted dataclass without `__post_init__` it fills the slots directly:
     a frozen dataclass's `__init__` goes through `object.__setattr__` for each
     field, twice as slow, and decoding the facts of a large project builds
-    hundreds of thousands of them."""
+    hundreds of thousands of them. Being the pickled callable itself, it costs
+    one Python call per object."""
+    found = _BUILDERS.get(cls)
+    if found is not None:
+        return found
     names = _init_fields(cls)
     slots = getattr(cls, "__slots__", None)
     if (
@@ -123,6 +130,7 @@ def _builder(cls: type) -> Callable[..., Any]:
         or set(slots) != set(names)
         or hasattr(cls, "__post_init__")
     ):
+        _BUILDERS[cls] = cls
         return cls
     # As dataclasses does: generated code, one statement per field, no loop.
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
@@ -131,19 +139,37 @@ def _builder(cls: type) -> Callable[..., Any]:
     parameters = ", ".join(f"v{number}" for number in range(len(names)))
     body = "".join(f"    set{number}(o, v{number})\n" for number in range(len(names)))
     exec(f"def build({parameters}):\n    o = new(cls)\n{body}    return o\n", namespace)
-    return namespace["build"]
+    build = namespace["build"]
+    # `:` for `.`: pickle would read a dotted name as attributes of attributes.
+    build.__name__ = build.__qualname__ = (
+        _BUILDER_PREFIX + f"{cls.__module__}.{cls.__qualname__}".replace(".", ":")
+    )
+    build.__module__ = __name__
+    _BUILDERS[cls] = _BUILDERS_BY_NAME[build.__name__] = build
+    return build
 
 
-def _build(cls: type, values: tuple[Any, ...]) -> Any:
-    """What a pickled dataclass calls to come back (see _Pickler)."""
-    builder = _BUILDERS.get(cls)
-    if builder is None:
-        builder = _BUILDERS[cls] = _builder(cls)
-    return builder(*values)
+def __getattr__(name: str) -> Any:
+    """`_build_<module:path:Class>`: the builder of one of the tool's dataclasses
+    (pickle looks a builder up by name, when writing and when reading)."""
+    if name.startswith(_BUILDER_PREFIX):
+        found = _BUILDERS_BY_NAME.get(name)
+        if found is not None:
+            return found
+        module, _, qualname = name[len(_BUILDER_PREFIX) :].replace(":", ".").rpartition(".")
+        try:
+            cls = _allowed(module, qualname)
+        except CorruptEntry:
+            pass
+        else:
+            built = _builder(cls)
+            if built is not cls:
+                return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Pickler(pickle.Pickler):
-    """Our dataclasses as `_build(cls, (field values))`: several times faster to
+    """Our dataclasses as `_build_<Class>(field values)`: several times faster to
     load than pickle's default, a `__setstate__` call per object."""
 
     def reducer_override(self, obj: Any) -> Any:
@@ -151,7 +177,7 @@ class _Pickler(pickle.Pickler):
         names = _init_fields(cls)
         if names is None:
             return NotImplemented
-        return _build, (cls, tuple([getattr(obj, name) for name in names]))
+        return _builder(cls), tuple([getattr(obj, name) for name in names])
 
 
 _ALLOWED: dict[tuple[str, str], Any] = {}
@@ -170,8 +196,11 @@ class _Unpickler(pickle.Unpickler):
 def _allowed(module: str, name: str) -> Any:
     if module == "builtins" and name in _ALLOWED_BUILTINS:
         return getattr(__import__("builtins"), name)
-    if module == __name__ and name == "_build":
-        return _build  # it only calls what this unpickler allowed
+    if module == __name__ and name.startswith(_BUILDER_PREFIX):
+        try:
+            return __getattr__(name)  # it only builds what this unpickler allows
+        except AttributeError:
+            raise CorruptEntry(f"refers to a forbidden name: {module}.{name}") from None
     if (module == _PACKAGE or module.startswith(_PACKAGE_PREFIX)) and "." not in name:
         try:
             loaded = sys.modules.get(module) or importlib.import_module(module)

@@ -134,9 +134,12 @@ def run(options: RunOptions) -> RunResult:
 def _collector_relaxed() -> Iterator[None]:
     """Analysis allocates objects by the million; a young generation of 5,000
     instead of 700 spares the cycle collector most of its passes for little
-    memory (+10%, where 100,000 would cost +65%: rules leave cycles behind)."""
+    memory (+10%, where 100,000 would cost +65%: rules leave cycles behind).
+    The oldest generation is not collected during a run: it holds the facts,
+    which live to the end, and walking them took 0.1 s per 1,000 boundary
+    files for nothing (peak memory unchanged: 187 MB on 3,600 files)."""
     thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 5_000), thresholds[1], thresholds[2])
+    gc.set_threshold(max(thresholds[0], 5_000), thresholds[1], 1_000_000)
     try:
         yield
     finally:

@@ -29,37 +29,45 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.types import Kind
-from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.parsing import Grammar, captures
 
 # Where a type name is no value of that type: a pointer to it, its declaration,
 # another package's type (`C.T`).
 _NOT_A_VALUE = frozenset({"pointer_type", "qualified_type"})
+# Every type name of a file: one pass over the tree in C, not a walk in Python.
+_TYPE_NAMES = "(type_identifier) @name"
 
 
 def pointer_types(file: GoFile, inference: Inference) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(types `T` that C memory is converted to `*T`, types named as values or that
     other memory is converted to `*T`), each sorted (see the module docstring)."""
     from_c: set[str] = set()
-    from_go: set[str] = set()
-    for node in walk(file.root):
-        if node.type == "type_identifier":
-            parent = node.parent
-            if parent is None or parent.type in _NOT_A_VALUE:
-                continue
-            if (
-                parent.type in ("type_spec", "type_alias")
-                and parent.child_by_field_name("name") == node
-            ):
-                continue
-            from_go.add(text(node))
-        elif node.type in ("call_expression", "type_conversion_expression"):
-            name = _converted_to_pointer(file, node)
-            if name is None:
-                continue
-            converted = file.conversion(node)
-            operand = converted[1] if converted is not None else None
-            (from_c if inference.memory(operand) is Memory.C else from_go).add(name)
+    from_go = _named_as_values(file)
+    # A conversion to a pointer type spells `*` in its type: `(*T)(x)`.
+    for node in file.syntax.typed_candidates(("*",)):
+        name = _converted_to_pointer(file, node)
+        if name is None:
+            continue
+        converted = file.conversion(node)
+        operand = converted[1] if converted is not None else None
+        (from_c if inference.memory(operand) is Memory.C else from_go).add(name)
     return tuple(sorted(from_c)), tuple(sorted(from_go))
+
+
+def _named_as_values(file: GoFile) -> set[str]:
+    """The type names the file spells other than as `*T`, `pkg.T` or in `type T`."""
+    found: set[str] = set()
+    for node in captures(Grammar.GO, _TYPE_NAMES, file.root).get("name", ()):
+        parent = node.parent
+        if parent is None or parent.type in _NOT_A_VALUE:
+            continue
+        if (
+            parent.type in ("type_spec", "type_alias")
+            and parent.child_by_field_name("name") == node
+        ):
+            continue
+        found.add(file.syntax.text(node))
+    return found
 
 
 def _converted_to_pointer(file: GoFile, node: Node) -> str | None:

@@ -131,8 +131,8 @@ def is_c_type_name(name: str, typedefs: frozenset[str]) -> bool:
 
 def preamble_typedefs(preamble: CgoPreamble | None) -> frozenset[str]:
     """The names a file's cgo preamble declares with `typedef`."""
-    if preamble is None:
-        return frozenset()
+    if preamble is None or _TYPEDEF.search(preamble.source) is None:
+        return frozenset()  # not parsed: most preambles only include headers
     names = set()
     for definition in _type_definitions(preamble.tree.root_node):
         for declarator in definition.children_by_field_name("declarator"):

@@ -168,16 +168,30 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+class _Reducers(dict):  # type: ignore[type-arg]
+    """The pickler's dispatch table: for each of our dataclasses, a function
+    `o -> (builder, (o.field, ...))`, generated on first use (pickle looks the
+    type up in C; the generated code reads the fields without a loop)."""
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        names = _init_fields(cls)
+        if names is None:
+            raise KeyError(cls)  # pickle's default way
+        values = "".join(f"o.{name}, " for name in names)
+        namespace = {"build": _builder(cls)}
+        exec(f"def reduce(o):\n    return build, ({values})\n", namespace)
+        reducer = self[cls] = namespace["reduce"]
+        return reducer
+
+
+_REDUCERS = _Reducers()
+
+
 class _Pickler(pickle.Pickler):
     """Our dataclasses as `_build_<Class>(field values)`: several times faster to
     load than pickle's default, a `__setstate__` call per object."""
 
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        names = _init_fields(cls)
-        if names is None:
-            return NotImplemented
-        return _builder(cls), tuple([getattr(obj, name) for name in names])
+    dispatch_table = _REDUCERS
 
 
 _ALLOWED: dict[tuple[str, str], Any] = {}

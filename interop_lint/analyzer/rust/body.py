@@ -72,6 +72,7 @@ class Fragment:
 
     __slots__ = (
         "__weakref__",
+        "callees",
         "data",
         "depth",
         "host",
@@ -95,6 +96,8 @@ class Fragment:
         self.host_start = 0 if host is None or parent is None else host.start_byte + parent.shift
         # Answers about this fragment's nodes that helpers compute once (by their own keys).
         self.memo: dict[object, object] = {}
+        # What each call of this fragment calls, by the call's id (expressions.raw_callee_in).
+        self.callees: dict[int, object] = {}
 
     @property
     def is_macro_body(self) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from interop_lint.analyzer.rust.body import Located, RustBodies
-from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
+from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller, references_after
 from interop_lint.analyzer.rust.ownership import local_declaration
 
@@ -70,9 +70,8 @@ class DanglingPointer:
 
 
 def dangling_pointers(bodies: RustBodies) -> Iterator[DanglingPointer]:
-    callee_of = bodies.scan.callee_of
     for node, fragment in bodies.scan.calls:
-        found = callee_of(node)
+        found = raw_callee_in(node, fragment)
         if found is None or found[0] not in _POINTER_METHODS or found[2] is None:
             continue
         call = Located(node, fragment)

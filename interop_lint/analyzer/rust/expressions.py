@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.rust.body import Located, macro_name
+from interop_lint.analyzer.rust.body import Fragment, Located, macro_name
 
 _TRANSPARENT = frozenset({"parenthesized_expression", "type_cast_expression"})
 
@@ -86,9 +86,21 @@ def raw_callee(call: Node) -> RawCallee | None:
     return None
 
 
+_UNKNOWN = object()
+
+
+def raw_callee_in(call: Node, fragment: Fragment) -> RawCallee | None:
+    """`raw_callee` of a call of `fragment`, worked out once (the fragment keeps it)."""
+    known = fragment.callees
+    found = known.get(call.id, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = known[call.id] = raw_callee(call)
+    return found  # type: ignore[return-value]
+
+
 def callee(call: Located) -> Callee | None:
     """The callee of a `call_expression` (None for `(f)(x)`, closures called in place...)."""
-    raw = raw_callee(call.node)
+    raw = raw_callee_in(call.node, call.fragment)
     if raw is None:
         return None
     name, qualifier, receiver, function = raw
@@ -143,17 +155,30 @@ _STATEMENTS = frozenset(
 
 
 def block_tail(block: Located) -> Located | None:
-    """The value of a block: its last expression when no `;` follows it."""
-    last = next((c for c in reversed(block.node.named_children) if c.type not in _COMMENTS), None)
+    """The value of a block: its last expression when no `;` follows it (found once
+    per block: every value in a function's tail asks)."""
+    memo, key = block.fragment.memo, ("tail", block.node.id)
+    found = memo.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = memo[key] = _tail(block.node)
+    return None if found is None else block.at(found)  # type: ignore[arg-type]
+
+
+def _tail(block: Node) -> Node | None:
+    last = None
+    for child in reversed(block.children):  # `children` is kept by the node: cheaper
+        if child.is_named and child.type not in _COMMENTS:
+            last = child
+            break
     if last is None:
         return None
     if last.type == "expression_statement":
         if last.children and last.children[-1].type == ";":
             return None
-        return block.at(last.named_children[0]) if last.named_child_count else None
+        return last.named_children[0] if last.named_child_count else None
     if last.type in _STATEMENTS or last.type.endswith("_item"):
         return None
-    return block.at(last)
+    return last
 
 
 def is_tail(expression: Located) -> bool:

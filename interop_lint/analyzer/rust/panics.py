@@ -177,9 +177,11 @@ def calls_taking(argument: Located, anchor: Node | None = None) -> list[str]:
     """
     names: list[str] = []
     pending = [argument]
+    parents: dict[int, Node] = {}  # found on the way down from `anchor`, by the child's id
     while pending and len(names) < _MAX_WRAPPERS:
         current = pending.pop(0)
-        holder = _parent(current, anchor if current.fragment is argument.fragment else None)
+        in_anchor = current.fragment is argument.fragment
+        holder = _parent(current, anchor if in_anchor else None, parents)
         if holder is not None and holder.type == "let_declaration":
             pattern = holder.field("pattern")
             if pattern is not None and pattern.type == "identifier":
@@ -187,7 +189,7 @@ def calls_taking(argument: Located, anchor: Node | None = None) -> list[str]:
             continue
         if holder is None or holder.type != "arguments":
             continue
-        call = _parent(holder, anchor if holder.fragment is argument.fragment else None)
+        call = _parent(holder, anchor if holder.fragment is argument.fragment else None, parents)
         if call is None or call.type != "call_expression":
             continue
         called = callee(call)
@@ -197,13 +199,21 @@ def calls_taking(argument: Located, anchor: Node | None = None) -> list[str]:
     return names
 
 
-def _parent(located: Located, anchor: Node | None) -> Located | None:
+def _parent(located: Located, anchor: Node | None, parents: dict[int, Node]) -> Located | None:
     """`located.parent()`, found by a descent from `anchor` when it holds the node
-    (tree-sitter finds a parent by a descent from the root: deep code pays each time)."""
+    (tree-sitter finds a parent by a descent from the root: deep code pays each time).
+    The descent notes in `parents` the parent of every node on its way: the wrappers
+    looked for next are among them."""
     node = located.node
+    known = parents.get(node.id) if anchor is not None else None
+    if known is not None:
+        return located.at(known)
     current = anchor
     while current is not None and current != node:
         child = current.child_with_descendant(node)
+        if child is None:
+            break
+        parents[child.id] = current
         if child == node:
             return located.at(current)
         current = child

@@ -18,15 +18,16 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import is_shadowed
-from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
+    raw_callee_in,
     strip,
     unary_operand,
     unary_operator,
 )
-from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, FileScan
+from interop_lint.analyzer.rust.scan import CALL, DEREF, LET
 from interop_lint.analyzer.rust.spelling import Spelled
 from interop_lint.analyzer.rust.types import TypeNames
 
@@ -166,7 +167,7 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     first = bisect_left(scanned.use_starts, body.start_byte)
     last = bisect_left(scanned.use_starts, body.end_byte)
     uses = scanned.uses[first:last]
-    candidates = [Located(n, f) for n, f, kind in uses if _may_use(n, kind, scanned)]
+    candidates = [Located(n, f) for n, f, kind in uses if _may_use(n, f, kind)]
     if not candidates:
         return []
     copies = _copies([Located(n, f) for n, f, kind in uses if kind == LET], parameters)
@@ -188,13 +189,13 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     return found
 
 
-def _may_use(node: Node, kind: int, scanned: FileScan) -> bool:
+def _may_use(node: Node, fragment: Fragment, kind: int) -> bool:
     """Whether `_used_pointers` can find something in `node`, by its kind and name."""
     if kind == DEREF:
         return True
     if kind != CALL:
         return False
-    called = scanned.callee_of(node)
+    called = raw_callee_in(node, fragment)
     return called is not None and called[0] in _USING_NAMES
 
 

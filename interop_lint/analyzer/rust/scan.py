@@ -28,7 +28,6 @@ from interop_lint.analyzer.rust.body import (
     RustBodies,
     macro_name,
 )
-from interop_lint.analyzer.rust.expressions import RawCallee, raw_callee
 from interop_lint.analyzer.rust.panics import calls_taking
 from interop_lint.analyzer.rust.spelling import Spelled
 
@@ -57,7 +56,6 @@ _PATTERNS = (
 _QUERY = "\n".join(f"({node}) @node" for _, node in _PATTERNS)
 _KINDS = tuple(kind for kind, _ in _PATTERNS)
 _USE_KINDS = (CALL, LET, DEREF)
-_UNKNOWN = object()
 _SITE_KINDS = (CALL, MACRO, INDEX)
 _BINDING_KINDS = (LET, BINDING)
 
@@ -106,15 +104,6 @@ class FileScan:
     # node, whether it is the file's, index of the function it is in or -1), in
     # file order.
     function_spans: list[tuple[int, int, Node, bool, int]] = field(default_factory=list)
-
-    _callees: dict[int, RawCallee | None] = field(default_factory=dict)
-
-    def callee_of(self, call: Node) -> RawCallee | None:
-        """`expressions.raw_callee` of a call of the file, worked out once."""
-        found = self._callees.get(call.id, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = self._callees[call.id] = raw_callee(call)
-        return found  # type: ignore[return-value]
 
     def function(self, function: Node) -> FunctionScan:
         found = self.of_function.get(function.start_byte)

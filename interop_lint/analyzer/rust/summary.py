@@ -18,7 +18,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of, macro_name
-from interop_lint.analyzer.rust.expressions import block_tail, callee
+from interop_lint.analyzer.rust.expressions import block_tail, callee, raw_callee_in
 from interop_lint.analyzer.rust.facts import (
     Allocation,
     PanicSite,
@@ -166,9 +166,9 @@ def _take_calls(
 ) -> None:
     """The panic sites among calls and the calls the facts keep; ownership and
     `catch_unwind` calls for a closer look (one tight loop: calls are most nodes)."""
-    data, owner_of, callee_of = bodies.source.data, into.owner_of_receiver, bodies.scan.callee_of
+    data, owner_of = bodies.source.data, into.owner_of_receiver
     for node, fragment, guards in sites:
-        called = callee_of(node)
+        called = raw_callee_in(node, fragment)
         if called is None:
             continue
         name, qualifier, receiver, function = called

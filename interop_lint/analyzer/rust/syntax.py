@@ -79,7 +79,14 @@ def attribute_bodies(attribute_items: Iterable[Node]) -> Iterator[str]:
     for item in attribute_items:
         for attribute in item.named_children:
             if attribute.type == "attribute":
-                yield from _opened(_SPACES.sub(" ", text(attribute)).strip())
+                yield from _said(text(attribute))
+
+
+@lru_cache(maxsize=1024)
+def _said(written: str) -> tuple[str, ...]:
+    """What one attribute says (`attribute_bodies`), by its text: the same few are
+    written on every export."""
+    return tuple(_opened(_SPACES.sub(" ", written).strip()))
 
 
 def _opened(body: str, depth: int = 0) -> Iterator[str]:

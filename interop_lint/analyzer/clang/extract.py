@@ -29,7 +29,7 @@ from interop_lint.analyzer.clang.facts import (
 from interop_lint.analyzer.clang.syntax import base_type, declared, has_storage
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.parsing import Grammar, captures, text
 from interop_lint.analyzer.source import SourceFile
 
 Locate = Callable[[tuple[int, int], tuple[int, int]], Location]
@@ -65,6 +65,14 @@ def extract_preamble(source: SourceFile, facts: FileFacts) -> None:
     )
 
 
+# What the facts are made of, in document order: a query finds them in C
+# instead of a walk over every token of the header in Python.
+_DECLARATIONS = """[
+  (declaration) (function_definition) (type_definition) (struct_specifier)
+  (union_specifier) (enum_specifier) (preproc_include) (compound_statement)
+] @node"""
+
+
 def c_facts(
     root: Node,
     locate: Locate,
@@ -83,8 +91,16 @@ def c_facts(
     def where(node: Node) -> Location:
         return locate(node.start_point, node.end_point)
 
-    for node in walk(root, prune=("compound_statement",)):
+    body_end = -1  # the end of the function body last seen: what it holds is skipped
+    found = captures(Grammar.C, _DECLARATIONS, root).get("node", [])
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))  # pre-order: outer first
+    for node in found:
+        if node.start_byte < body_end:
+            continue
         kind = node.type
+        if kind == "compound_statement":
+            body_end = node.end_byte
+            continue
         if kind in ("declaration", "function_definition"):
             functions += _functions(node, where)
         elif kind == "type_definition":

@@ -94,6 +94,14 @@ class LineIndex:
         self, start: tuple[int, int], end: tuple[int, int], *, line_offset: int = 0
     ) -> Location:
         """A location from tree-sitter points (0-based rows, byte columns)."""
+        if self._ascii:  # most files, and every fact has a location: no column lookups
+            return Location(
+                self.path,
+                start[0] + 1 + line_offset,
+                start[1] + 1,
+                end[0] + 1 + line_offset,
+                end[1] + 1,
+            )
         return Location(
             self.path,
             start[0] + 1 + line_offset,

@@ -188,5 +188,10 @@ def is_tail(expression: Located) -> bool:
         parent = parent.parent
     if parent is None or parent.type != "block":
         return False
-    tail = block_tail(expression.at(parent))  # type: ignore[arg-type]
+    return is_value_of(expression.at(parent), expression)  # type: ignore[arg-type]
+
+
+def is_value_of(block: Located, expression: Located) -> bool:
+    """Whether an expression is the value of `block` (`is_tail` with its block known)."""
+    tail = block_tail(block)
     return tail is not None and tail.node == expression.node

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from interop_lint.analyzer.parsing import walk
 from interop_lint.analyzer.rust.bindings import pattern_names
 from interop_lint.analyzer.rust.body import Located, RustBodies
-from interop_lint.analyzer.rust.expressions import arguments, callee, is_tail, strip
+from interop_lint.analyzer.rust.expressions import arguments, callee, is_value_of, strip
 from interop_lint.analyzer.rust.pointers import pointer_of
 
 _PASSING = frozenset(
@@ -76,12 +76,12 @@ def destination(value: Located) -> Destination:
         elif kind == "match_expression":
             current = parent  # the scrutinee's value is what the arms bind
         elif kind == "block":
-            if not is_tail(current):
+            if not is_value_of(parent, current):  # `is_tail`, the block known
                 return Destination("other", parent)
             current = parent
         elif kind == "expression_statement":
             block = parent.parent()
-            if block is None or not is_tail(current):
+            if block is None or block.type != "block" or not is_value_of(block, current):
                 return Destination("other", parent)
             current = block
         elif kind == "function_item":

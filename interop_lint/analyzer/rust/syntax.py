@@ -149,7 +149,10 @@ def export_symbol(function: Node) -> str | None:
 def function_abi(function: Node) -> str | None:
     """The ABI of a function item: "C" for a bare `extern`, None without `extern`."""
     for child in function.children:
-        if child.type != "function_modifiers":
+        kind = child.type
+        if kind == "fn":
+            return None  # modifiers come before `fn`
+        if kind != "function_modifiers":
             continue
         for modifier in child.children:
             if modifier.type == "extern_modifier":
@@ -162,16 +165,20 @@ def function_abi(function: Node) -> str | None:
 
 def has_modifier(function: Node, keyword: str) -> bool:
     """`unsafe`, `async`, `const` in a function's modifiers."""
-    return any(
-        modifier.type == keyword
-        for child in function.children
-        if child.type == "function_modifiers"
-        for modifier in child.children
-    )
+    for child in function.children:
+        kind = child.type
+        if kind == "function_modifiers":
+            return any(modifier.type == keyword for modifier in child.children)
+        if kind == "fn":
+            return False  # modifiers come before `fn`
+    return False
 
 
 def is_pub(item: Node) -> bool:
-    return any(child.type == "visibility_modifier" for child in item.children)
+    for child in item.children:
+        if child.type == "visibility_modifier":
+            return True
+    return False
 
 
 def as_exported(function: Node) -> ExportedFunction | None:

@@ -93,10 +93,12 @@ class CgoPreamble:
                 shifts.append(start_col + 2 if i == 0 else 0)
         self.source = b"\n".join(rows)
         self._shifts = shifts
+        self._tree: Tree | None = None
+        self._directives: tuple[CgoDirective, ...] | None = None
 
     @property
     def tree(self) -> Tree:
-        tree = getattr(self, "_tree", None)
+        tree = self._tree
         if tree is None:
             tree = self._tree = parse(Grammar.C, self.source)
         return tree
@@ -114,6 +116,15 @@ class CgoPreamble:
         return (self.first_row + row, column + shift)
 
     def directives(self) -> list[CgoDirective]:
+        """The `#cgo` lines, in order (read once: the Go and the C extractors both ask)."""
+        found = self._directives
+        if found is None:
+            found = self._directives = self._read_directives()
+        return list(found)
+
+    def _read_directives(self) -> tuple[CgoDirective, ...]:
+        if b"#cgo" not in self.source:
+            return ()
         found = []
         for row, raw in enumerate(self.source.split(b"\n")):
             match = _CGO_DIRECTIVE.match(raw.decode("utf-8", errors="replace"))
@@ -133,7 +144,7 @@ class CgoPreamble:
                     values=values.strip(),
                 )
             )
-        return found
+        return tuple(found)
 
 
 def find_preamble(go_root: Node, go_lines: LineIndex) -> CgoPreamble | None:

@@ -43,6 +43,21 @@ def unparen(node: Node | None) -> Node | None:
     return node
 
 
+# (qualifier, name) fields of a selector `x.f` and of a qualified type `pkg.T`.
+_QUALIFIED_FIELDS = {
+    "selector_expression": ("operand", "field"),
+    "qualified_type": ("package", "name"),
+}
+
+
+def qualified_parts(node: Node) -> tuple[Node | None, Node | None]:
+    """(`x`, `f`) of a selector `x.f` or a qualified type `x.f`; (None, None) otherwise."""
+    fields = _QUALIFIED_FIELDS.get(node.type)
+    if fields is None:
+        return None, None
+    return node.child_by_field_name(fields[0]), node.child_by_field_name(fields[1])
+
+
 def outer_paren(node: Node) -> Node:
     """The outermost parentheses around an expression (itself without any)."""
     while node.parent is not None and node.parent.type == "parenthesized_expression":

@@ -29,6 +29,7 @@ from interop_lint.analyzer.golang.syntax import (
     imports,
     is_c_type_name,
     preamble_typedefs,
+    qualified_parts,
     unparen,
 )
 from interop_lint.analyzer.source import SourceFile
@@ -59,6 +60,10 @@ class GoSyntax:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.root = source.root
+        # Where the file spells a name, a keyword or an operator (searched on first use).
+        self.tokens = TokenIndex(self.root, source.data)
+        # The source text of a node of this file (see `TokenIndex.text`).
+        self.text = self.tokens.text
         self.imports = imports(self.root)
         self._import_names: dict[str, str] = {}
         for name, path in self.imports.items():
@@ -70,6 +75,7 @@ class GoSyntax:
         self._spelled_callees: dict[int, str] = {}
         self._arguments: dict[int, list[Node]] = {}
         self._not_local: dict[int, bool] = {}
+        self._typed_candidates: dict[tuple[str, ...], list[Node]] = {}
         # Conversions (see GoFile.conversion) whose answer no package fact decided.
         self.conversions: dict[int, tuple[TypeExpr, Node] | None] = {}
 
@@ -80,15 +86,6 @@ class GoSyntax:
         if view is None:
             view = _VIEWS[source] = cls(source)
         return view
-
-    @cached_property
-    def tokens(self) -> TokenIndex:
-        """Where the file spells a name, a keyword or an operator."""
-        return TokenIndex(self.root, self.source.data)
-
-    def text(self, node: Node | None) -> str:
-        """The source text of a node of this file (see `TokenIndex.text`)."""
-        return self.tokens.text(node)
 
     def parents(
         self, spelling: str, kinds: frozenset[str], within: Node | None = None
@@ -218,8 +215,7 @@ class GoSyntax:
             return Callee(self.text(function), False, "", function, kind, parenthesized)
         if kind not in _QUALIFIED:
             return None
-        operand = function.child_by_field_name("operand") or function.child_by_field_name("package")
-        field = function.child_by_field_name("field") or function.child_by_field_name("name")
+        operand, field = qualified_parts(function)
         return Callee(self.text(field), True, self.text(operand), operand, kind, parenthesized)
 
     def calls_named(self, name: str, within: Node | None = None) -> list[Node]:
@@ -244,7 +240,10 @@ class GoSyntax:
         outside any parameter list or argument (`uintptr(p)`, `(*T)(p)`,
         `unsafe.Pointer(p)`), in order: where a conversion to a type named
         `uintptr` or `unsafe.Pointer`, or to a pointer (`*`), can be
-        (`GoFile.conversion` decides)."""
+        (`GoFile.conversion` decides). The same list every time: read only."""
+        known = self._typed_candidates.get(spellings)
+        if known is not None:
+            return known
         found: dict[int, Node] = {}
         for spelling in spellings:
             for token in self.tokens.tokens(spelling):
@@ -254,7 +253,8 @@ class GoSyntax:
                     if field is not None and parent.child_by_field_name(field) == node:
                         found[parent.id] = parent
                     node, parent = parent, parent.parent
-        return _in_order(list(found.values()))
+        known = self._typed_candidates[spellings] = _in_order(list(found.values()))
+        return known
 
     # -- C calls -----------------------------------------------------------------------
 

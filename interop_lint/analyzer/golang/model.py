@@ -23,6 +23,7 @@ from interop_lint.analyzer.golang.syntax import (
     is_c_type_name,
     is_deref,
     misread_dereference,
+    qualified_parts,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -42,6 +43,7 @@ _MODELS: WeakKeyDictionary[SourceFile, GoFile | None] = WeakKeyDictionary()
 # Functions of the cgo pseudo-package that return Go values (copies), not C memory.
 GO_RESULT_C_FUNCTIONS = frozenset({"GoString", "GoStringN", "GoBytes"})
 _MAX_TYPE_DEPTH = 16
+_CONVERSION_KINDS = frozenset({"call_expression", "type_conversion_expression"})
 
 
 class GoFile:
@@ -79,8 +81,7 @@ class GoFile:
         node = unparen(node)
         if node is None or node.type not in ("selector_expression", "qualified_type"):
             return False
-        operand = node.child_by_field_name("operand") or node.child_by_field_name("package")
-        field = node.child_by_field_name("field") or node.child_by_field_name("name")
+        operand, field = qualified_parts(node)
         package = self.syntax.text(operand)
         expected = "C" if path == "C" else self.import_name(path)
         return package == expected and self.syntax.text(field) == name and self._not_local(operand)
@@ -129,11 +130,12 @@ class GoFile:
         """(target type, operand) when `node` converts a value to a type: `T(x)`,
         `(*T)(x)`, `unsafe.Pointer(x)`, `C.int(x)`, `[]byte(s)`."""
         node = unparen(node)
-        if node is None:
-            return None
+        if node is None or node.type not in _CONVERSION_KINDS:
+            return None  # what `_conversion` says of anything else
         key = node.id
-        if key in self.syntax.conversions:
-            return self.syntax.conversions[key]
+        shared = self.syntax.conversions
+        if key in shared:
+            return shared[key]
         if key not in self._conversions:
             self._asked_package = False
             found = self._conversion(node)

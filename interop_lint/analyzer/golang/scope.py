@@ -86,10 +86,14 @@ class Binding:
 
     def value_at(self, position: int) -> Node | None:
         """The value assigned last before `position` (the first one if none precedes)."""
-        candidates = [(w.start_byte, v) for w, v in self.definitions()]
-        before = [c for c in candidates if c[0] <= position]
-        chosen = max(before, key=lambda c: c[0]) if before else candidates[0]
-        return chosen[1]
+        chosen, chosen_at = self.value, self.ident.start_byte
+        if chosen_at > position:
+            chosen_at = -1  # the declaration is the answer only when nothing precedes
+        for where, value in self.writes:
+            at = where.start_byte
+            if chosen_at < at <= position:
+                chosen, chosen_at = value, at
+        return chosen
 
 
 class FunctionScope:

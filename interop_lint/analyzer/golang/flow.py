@@ -32,7 +32,7 @@ from interop_lint.analyzer.parsing import text
 
 _MAX_ALIASES = 64
 # `unsafe.X(p, ...)` whose result points to the memory `p` points to.
-SAME_MEMORY_UNSAFE = ("Slice", "String", "Add", "SliceData", "StringData")
+SAME_MEMORY_UNSAFE = frozenset({"Slice", "String", "Add", "SliceData", "StringData"})
 
 
 class UseKind(StrEnum):
@@ -200,11 +200,7 @@ def _carries(file: GoFile, call: Node, argument: Node) -> bool:
     if converted is not None:
         return unparen(converted[1]) == unparen(argument)
     args = file.syntax.arguments(call)
-    return (
-        bool(args)
-        and args[0] == argument
-        and any(file.calls(call, "unsafe", name) for name in SAME_MEMORY_UNSAFE)
-    )
+    return bool(args) and args[0] == argument and file.calls(call, "unsafe", SAME_MEMORY_UNSAFE)
 
 
 @dataclass(frozen=True, eq=False)

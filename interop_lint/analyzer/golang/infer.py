@@ -46,6 +46,10 @@ from interop_lint.analyzer.golang.types import (
 from interop_lint.analyzer.parsing import text, walk
 
 _MAX_DEPTH = 24
+# unsafe functions whose result points where their first argument does.
+_SAME_MEMORY = frozenset({"Slice", "String", "Add"})
+# Builtins whose result is new Go memory.
+_NEW_GO_MEMORY = frozenset({"new", "make", "append"})
 
 
 _INFERENCES: WeakKeyDictionary[GoFile, Inference] = WeakKeyDictionary()
@@ -289,9 +293,9 @@ class Inference:
         if file.calls(call, "unsafe", "SliceData") or file.calls(call, "unsafe", "StringData"):
             base = self.memory(args[0], depth) if args else Memory.UNKNOWN
             return Memory.C if base is Memory.C else Memory.GO
-        if any(file.calls(call, "unsafe", name) for name in ("Slice", "String", "Add")) and args:
+        if file.calls(call, "unsafe", _SAME_MEMORY) and args:
             return self.memory(args[0], depth)
-        if any(file.builtin_call(call, name) for name in ("new", "make", "append")):
+        if file.builtin_call(call, _NEW_GO_MEMORY):
             return Memory.GO
         name = file.c_function(call)
         if name is not None:

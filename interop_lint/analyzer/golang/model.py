@@ -111,18 +111,20 @@ class GoFile:
         """`name` for a call `C.name(...)` that calls a C function (not a C type conversion)."""
         return self.syntax.c_function(call)
 
-    def calls(self, call: Node, path: str, name: str) -> bool:
-        """Whether `call` is a call of `<import of path>.name(...)`; path "C" for cgo."""
+    def calls(self, call: Node, path: str, name: str | frozenset[str]) -> bool:
+        """Whether `call` is a call of `<import of path>.name(...)` (of one of the names);
+        path "C" for cgo."""
         callee = self.syntax.callee(call)
-        if callee is None or not callee.qualified or callee.name != name:
+        if callee is None or not callee.qualified or not _named(callee.name, name):
             return False
         expected = "C" if path == "C" else self.import_name(path)
         return callee.qualifier == expected and self._not_local(callee.local)
 
-    def builtin_call(self, call: Node, name: str) -> bool:
-        """A call of a predeclared function (`len`, `append`, `new`) that no local shadows."""
+    def builtin_call(self, call: Node, name: str | frozenset[str]) -> bool:
+        """A call of a predeclared function (`len`, `append`, `new`; or of one of the
+        names) that no local shadows."""
         callee = self.syntax.callee(call)
-        if callee is None or callee.qualified or callee.name != name:
+        if callee is None or callee.qualified or not _named(callee.name, name):
             return False
         return self._not_local(callee.local)
 
@@ -233,3 +235,7 @@ class GoFile:
                 return node
             node = unparen(converted[1])
         return node
+
+
+def _named(name: str, wanted: str | frozenset[str]) -> bool:
+    return name == wanted if isinstance(wanted, str) else name in wanted

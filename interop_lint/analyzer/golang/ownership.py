@@ -44,7 +44,7 @@ from interop_lint.analyzer.golang.flow import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import arguments, unparen
+from interop_lint.analyzer.golang.syntax import unparen
 from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
@@ -95,7 +95,7 @@ def _declared_last(binding: Binding, read: Node) -> bool:
 
 
 def argument_sources(file: GoFile, call: Node) -> tuple[str | None, ...]:
-    return tuple(argument_source(file, a) for a in arguments(call))
+    return tuple(argument_source(file, a) for a in file.syntax.arguments(call))
 
 
 def c_call_argument_sources(file: GoFile) -> list[tuple[str | None, ...]]:
@@ -113,7 +113,7 @@ def c_call_argument_sources(file: GoFile) -> list[tuple[str | None, ...]]:
         if key is None or key in allocating:
             found.append(argument_sources(file, call))
         else:
-            found.append((None,) * len(arguments(call)))
+            found.append((None,) * len(file.syntax.arguments(call)))
     return found
 
 
@@ -239,7 +239,7 @@ def kept_or_released(
 
 
 # Builtins that read a value and keep nothing of it.
-_READING_BUILTINS = ("len", "cap", "copy")
+_READING_BUILTINS = frozenset({"len", "cap", "copy"})
 
 
 def out_of_sight(file: GoFile, flow: ValueFlow, c_reads_only: Callable[[str], bool]) -> Use | None:
@@ -258,7 +258,7 @@ def out_of_sight(file: GoFile, flow: ValueFlow, c_reads_only: Callable[[str], bo
             return use
         if use.kind != UseKind.ARGUMENT or use.call is None:
             continue
-        if any(file.builtin_call(use.call, name) for name in _READING_BUILTINS):
+        if file.builtin_call(use.call, _READING_BUILTINS):
             continue
         if not _followed(file, use.callee, use.index, c_reads_only):
             return use

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from interop_lint.analyzer.clang.facts import CFunction
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
@@ -47,22 +48,15 @@ class AbiMissingSymbol(Rule):
     precision = "high"
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        go, path, c = ctx.facts.go, ctx.file.path, ctx.index.c
+        go, path = ctx.facts.go, ctx.file.path
         if go is None or not go.imports_c:
             return
+        missing: dict[str, CFunction | None] = {}  # a file calls most C functions again
         for call in go.c_calls:
-            seen = c.functions_in_context(path, call.name)
-            if not seen or any(f.is_definition or f.is_static for _, f in seen):
-                continue  # not declared in the repository, or C defines it right here
-            unit, declaration = seen[0]
-            # A header binds a crate by its own declarations; the preamble may also
-            # by the file's #cgo LDFLAGS or the headers it includes (see clang.linking).
-            link = c.links.crate_of(unit)
-            if link is None:
-                continue  # a declaration that binds no Rust crate: not ours to judge
-            if c.links.exported_near(unit, call.name, link):
-                continue
-            if c.links.defined_in_c(unit, call.name, link):
+            if call.name not in missing:
+                missing[call.name] = _unprovided(ctx, path, call.name)
+            declaration = missing[call.name]
+            if declaration is None:
                 continue
             where = f"{declaration.location.path}:{declaration.location.line}"
             yield Violation(
@@ -73,3 +67,21 @@ class AbiMissingSymbol(Rule):
                     RelatedLocation(declaration.location, f"the declaration of `{call.name}`"),
                 ),
             )
+
+
+def _unprovided(ctx: RuleContext, path: str, name: str) -> CFunction | None:
+    """The declaration of a C function the Go file `path` calls that binds a Rust crate,
+    when nothing in the repository provides the function; else None."""
+    c = ctx.index.c
+    seen = c.functions_in_context(path, name)
+    if not seen or any(f.is_definition or f.is_static for _, f in seen):
+        return None  # not declared in the repository, or C defines it right here
+    unit, declaration = seen[0]
+    # A header binds a crate by its own declarations; the preamble may also
+    # by the file's #cgo LDFLAGS or the headers it includes (see clang.linking).
+    link = c.links.crate_of(unit)
+    if link is None:
+        return None  # a declaration that binds no Rust crate: not ours to judge
+    if c.links.exported_near(unit, name, link) or c.links.defined_in_c(unit, name, link):
+        return None
+    return declaration

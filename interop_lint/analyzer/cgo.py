@@ -37,7 +37,7 @@ def import_c_declarations(go_root: Node) -> list[Node]:
     for decl in go_root.children:
         if decl.type != "import_declaration":
             continue
-        for spec, grouped in _import_specs(decl):
+        for spec, grouped in import_specs(decl):
             path = spec.child_by_field_name("path")
             if path is not None and text(path) == '"C"':
                 # In `import ( ... )` the preamble sits above the spec itself.
@@ -45,7 +45,7 @@ def import_c_declarations(go_root: Node) -> list[Node]:
     return found
 
 
-def _import_specs(decl: Node) -> list[tuple[Node, bool]]:
+def import_specs(decl: Node) -> list[tuple[Node, bool]]:
     """The specs of an import declaration, each with whether it is in a group."""
     specs = []
     for child in decl.named_children:

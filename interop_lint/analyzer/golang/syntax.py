@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.cgo import CgoPreamble
+from interop_lint.analyzer.cgo import CgoPreamble, import_specs
 from interop_lint.analyzer.golang.types import C_BUILTIN_TYPES
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
@@ -112,7 +112,11 @@ def imports(root: Node) -> dict[str, str]:
         spec
         for declaration in root.children
         if declaration.type == "import_declaration"
-        for spec in descendants_of_type(declaration, "import_spec")
+        for spec in (
+            descendants_of_type(declaration, "import_spec")
+            if declaration.has_error  # specs may sit in ERROR nodes
+            else (spec for spec, _ in import_specs(declaration))
+        )
     ]
     for spec in specs:
         path = text(spec.child_by_field_name("path")).strip('"`')

@@ -167,16 +167,10 @@ class GoSyntax:
         `:=`, `var`, `range`, ...): if none does, no function has a local of that name."""
         found = self._may_be_local.get(name)
         if found is None:
-            found = False
-            for token in self.tokens.tokens(name):
-                parent = token.parent
-                if parent is not None and parent.type == "expression_list":
-                    parent = parent.parent
-                if token.type == "identifier" and parent is not None:
-                    found = parent.type in _DECLARATIONS
-                    if found:
-                        break
-            self._may_be_local[name] = found
+            found = self._may_be_local[name] = any(
+                token.type == "identifier" and _declares(token.parent)
+                for token in self.tokens.tokens(name)
+            )
         return found
 
     # -- calls -------------------------------------------------------------------------
@@ -264,9 +258,13 @@ class GoSyntax:
         every call whose function is a selector `C.x` on the identifier `C`, in
         parentheses or not, in order."""
         found = []
+        declared = False  # whether a `C` sits in a declaration (`_declared_somewhere`)
         for operand in self.tokens.tokens("C"):
-            selector = operand.parent if operand.type == "identifier" else None
+            if operand.type != "identifier":
+                continue  # `C.int` as a type, `x.C`
+            selector = operand.parent
             if selector is None or selector.type != "selector_expression":
+                declared = declared or _declares(selector)
                 continue
             parent = selector.parent
             if parent is not None and parent.type == "call_expression":
@@ -276,6 +274,7 @@ class GoSyntax:
             call = _call_of_function(selector)
             if call is not None:
                 found.append((call, selector, operand, False))
+        self._may_be_local.setdefault("C", declared)
         return found
 
     @cached_property
@@ -287,6 +286,8 @@ class GoSyntax:
         """
         found = []
         c_may_be_local = self._declared_somewhere("C")
+        typedefs, text = self.c_typedefs, self.text
+        functions, callees, conversions = self._c_functions, self._callees, self.conversions
         for call, selector, operand, direct in self._c_callees:
             if not direct:
                 continue  # `(C.f)(x)`
@@ -296,18 +297,18 @@ class GoSyntax:
                 continue
             if arguments is None or arguments.type != "argument_list":
                 continue
-            name = self.text(field)
+            name = text(field)
             found.append((call, name, arguments))
             # What `_c_function` and `_callee` would find: the selector is the function.
             local = c_may_be_local and not self.not_local(operand)
-            called = None if local or is_c_type_name(name, self.c_typedefs) else name
+            called = None if local or is_c_type_name(name, typedefs) else name
             key = call.id
-            self._c_functions[key] = called
-            self._callees[key] = Callee(name, True, "C", operand, "selector_expression", False)
+            functions[key] = called
+            callees[key] = Callee(name, True, "C", operand, "selector_expression", False)
             if called is not None:
                 # A call of a C function converts nothing (`GoFile.conversion`), in any
                 # package: most calls of a cgo file are asked about.
-                self.conversions[key] = None
+                conversions[key] = None
         return found
 
     def c_function_calls(self) -> list[tuple[Node, str]]:
@@ -351,6 +352,13 @@ class Callee(NamedTuple):
     local: Node | None  # the identifier a local variable could shadow: `len`, or `x`
     kind: str  # identifier, selector_expression or qualified_type
     parenthesized: bool  # `(x.name)(...)`
+
+
+def _declares(parent: Node | None) -> bool:
+    """Whether an identifier with this parent is declared there (or in its list)."""
+    if parent is not None and parent.type == "expression_list":
+        parent = parent.parent
+    return parent is not None and parent.type in _DECLARATIONS
 
 
 def _in_order(nodes: list[Node]) -> list[Node]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -38,16 +39,17 @@ def package_name(source: SourceFile) -> str:
 def extract_go(source: SourceFile, facts: FileFacts) -> None:
     preamble = source.preamble
     root = source.root
+    top_level = _TopLevel(root)
     imports_c = bool(import_c_declarations(root))
-    constants = _constants(root)
+    constants = _constants(top_level)
     known = dict(constants)
     declared = GoFileFacts(
         package=package_name(source),
         imports_c=imports_c,
         cgo_directives=tuple(preamble.directives()) if preamble is not None else (),
-        types=_types(root, lambda n: evaluate_int(n, known)),
+        types=_types(top_level, lambda n: evaluate_int(n, known)),
         constants=constants,
-        functions=tuple(_signature(f, known) for f in _declared_functions(root)),
+        functions=tuple(_signature(f, known) for f in top_level.functions),
     )
     # What needs this file's own declarations to read (types, local functions);
     # files that touch neither C nor unsafe have none of it.
@@ -70,7 +72,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
             mirrors = pointer_types(file, inference)
             functions = tuple(
                 replace(decl, param_flows=param_flows(file, node))
-                for decl, node in zip(functions, _declared_functions(root), strict=True)
+                for decl, node in zip(functions, top_level.functions, strict=True)
             )
         if b".Delete()" in source.data:
             releases = release_keys(file, inference)
@@ -80,7 +82,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         cgo_directives=declared.cgo_directives,
         c_calls=calls,
         types=declared.types,
-        variables=_variables(root, lambda n: evaluate_int(n, known)),
+        variables=_variables(top_level, lambda n: evaluate_int(n, known)),
         constants=constants,
         functions=functions,
         handle_releases=releases,
@@ -90,8 +92,18 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     )
 
 
-def _top_level(root: Node, kind: str) -> list[Node]:
-    return [child for child in root.named_children if child.type == kind]
+class _TopLevel:
+    """The declarations of a file, read in one pass over its top level."""
+
+    def __init__(self, root: Node) -> None:
+        self.by_kind: dict[str, list[Node]] = defaultdict(list)
+        self.functions: list[Node] = []  # functions and methods, in order
+        for child in root.named_children:
+            kind = child.type
+            if kind in ("function_declaration", "method_declaration"):
+                self.functions.append(child)
+            else:
+                self.by_kind[kind].append(child)
 
 
 def _specs(declaration: Node, kind: str) -> list[Node]:
@@ -104,10 +116,10 @@ def _specs(declaration: Node, kind: str) -> list[Node]:
     return specs
 
 
-def _constants(root: Node) -> tuple[tuple[str, int | None], ...]:
+def _constants(top_level: _TopLevel) -> tuple[tuple[str, int | None], ...]:
     known: dict[str, int | None] = {}
     found = []
-    for declaration in _top_level(root, "const_declaration"):
+    for declaration in top_level.by_kind["const_declaration"]:
         for spec in _specs(declaration, "const_spec"):
             values = spec.child_by_field_name("value")
             items = values.named_children if values is not None else []
@@ -118,9 +130,9 @@ def _constants(root: Node) -> tuple[tuple[str, int | None], ...]:
     return tuple(found)
 
 
-def _types(root: Node, constant) -> tuple[GoTypeDecl, ...]:
+def _types(top_level: _TopLevel, constant) -> tuple[GoTypeDecl, ...]:
     found = []
-    for declaration in _top_level(root, "type_declaration"):
+    for declaration in top_level.by_kind["type_declaration"]:
         for spec in declaration.named_children:
             if spec.type in ("type_spec", "type_alias"):
                 name = text(spec.child_by_field_name("name"))
@@ -129,11 +141,11 @@ def _types(root: Node, constant) -> tuple[GoTypeDecl, ...]:
     return tuple(found)
 
 
-def _variables(root: Node, constant: Constant) -> tuple[GoVarDecl, ...]:
+def _variables(top_level: _TopLevel, constant: Constant) -> tuple[GoVarDecl, ...]:
     """Package variables, typed as written or by an evident initializer (`T{}`, `&T{}`,
     `new(T)`, `make(T, n)`)."""
     found = []
-    for declaration in _top_level(root, "var_declaration"):
+    for declaration in top_level.by_kind["var_declaration"]:
         for spec in _specs(declaration, "var_spec"):
             type_node = spec.child_by_field_name("type")
             values = spec.child_by_field_name("value")
@@ -175,14 +187,6 @@ def _evident_type(value: Node, constant: Constant) -> TypeExpr | None:
         if function == "make" and first is not None:
             return type_expr(first, constant)
     return None
-
-
-def _declared_functions(root: Node) -> list[Node]:
-    return [
-        child
-        for child in root.named_children
-        if child.type in ("function_declaration", "method_declaration")
-    ]
 
 
 def _signature(function: Node, known: dict[str, int | None]) -> GoFuncDecl:

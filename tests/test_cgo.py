@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.golang.syntax import preamble_typedefs
 from interop_lint.analyzer.parsing import descendants_of_type, text
 from interop_lint.analyzer.source import SourceFile
 
@@ -88,3 +89,14 @@ def test_blank_line_ends_the_preamble() -> None:
 def test_file_without_cgo_has_no_preamble() -> None:
     data = b'package p\n\n// A comment.\nimport "fmt"\n'
     assert SourceFile("p.go", FileKind.GO, data).preamble is None
+
+
+def test_typedefs_of_a_preamble_without_typedef_need_no_c_parse() -> None:
+    plain = SourceFile("p/a.go", FileKind.GO, LINE_COMMENTS).preamble
+    assert plain is not None
+    assert preamble_typedefs(plain) == frozenset()
+    assert plain._tree is None  # only `#include`s and prototypes: not parsed for this
+    assert [d.name for d in plain.directives()] == ["LDFLAGS"]
+    assert plain.directives() == plain.directives()  # read once, a fresh list each time
+    block = SourceFile("p/a.go", FileKind.GO, BLOCK).preamble
+    assert block is not None and preamble_typedefs(block) == frozenset({"point"})

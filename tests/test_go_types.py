@@ -117,3 +117,30 @@ def test_embedding_cycles_through_pointers_end() -> None:
     }.get
     assert field_type(named("A"), "missing", lookup) is None
     assert field_type(pointer_to(named("A")), "A", lookup) == pointer_to(named("A"))
+
+
+MIRRORS = (
+    HEADER
+    + """type Format struct{ bits int32 }
+type Buffer struct{ data *byte }
+type Plain struct{ n int }
+type Wrapped struct{ inner Plain }
+
+func alloc() *Format { return (*Format)(unsafe.Pointer(C.malloc(8))) }
+func view(p unsafe.Pointer) *Buffer { return ((*Buffer))(p) }
+func own() *Plain { return (*Plain)(unsafe.Pointer(&Plain{})) }
+func deep() **Format { return (**Format)(unsafe.Pointer(C.malloc(8))) }
+func other(p *Format) *C.int { return (*C.int)(unsafe.Pointer(p)) }
+func values(n int) []Buffer { var w Wrapped; _ = w; _ = new(Format); return make([]Buffer, n) }
+"""
+)
+
+
+def test_mirror_facts_record_pointer_conversions_and_type_names_used_as_values() -> None:
+    facts = facts_of(MIRRORS)
+    # `(*Format)(C memory)`: from C. `(**Format)` converts to a pointer to a pointer,
+    # `(*C.int)` to another package's type, `(*Buffer)(p)` from unknown memory.
+    assert facts.c_pointer_types == ("Format",)
+    # From Go memory (`(*Plain)(&Plain{})`) or named as values: fields, `var w Wrapped`,
+    # `new(Format)`, `[]Buffer`; never as `*T`, `C.T` or the name of `type T`.
+    assert facts.go_pointer_types == ("Buffer", "Format", "Plain", "Wrapped", "int", "int32")

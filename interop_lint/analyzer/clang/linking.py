@@ -172,6 +172,8 @@ class CrateLinks:
         """The Rust export a Go file's call `C.name` reaches: its linked crate's export of
         that symbol, unless C defines `name` for the file (a `static inline` in the
         preamble or an included header)."""
+        if not self._exports(name):
+            return None  # most names asked about: C.free, C.CString, C.int...
         if any(
             f.is_definition or f.is_static for _, f in self._c.functions_in_context(go_path, name)
         ):

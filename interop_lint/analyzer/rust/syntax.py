@@ -175,7 +175,7 @@ def has_modifier(function: Node, keyword: str) -> bool:
 
 
 def is_pub(item: Node) -> bool:
-    for child in item.children:
+    for child in item.children:  # noqa: SIM110 (asked of every item: a loop, not a generator)
         if child.type == "visibility_modifier":
             return True
     return False

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
+from functools import lru_cache
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
@@ -65,8 +66,11 @@ _SYSTEM_DIRECTORIES = frozenset(
 ) | frozenset({"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"})
 
 
-def absolute_paths(values: str) -> list[str]:
+@lru_cache(maxsize=4096)  # the files of a package repeat the same directives
+def absolute_paths(values: str) -> tuple[str, ...]:
     """The absolute paths among a directive's flags (defines are not paths)."""
+    if "/" not in values and "\\" not in values:
+        return ()  # no path at all (`-lfoo -DNDEBUG`): no need to split
     try:
         words = shlex.split(values, comments=False)
     except ValueError:
@@ -77,7 +81,7 @@ def absolute_paths(values: str) -> list[str]:
         candidates = [word] if expect_path else _path_arguments(word)
         expect_path = word in _PATH_FLAGS
         found += [c for c in candidates if _ABSOLUTE.match(c) and not _is_system_directory(c)]
-    return found
+    return tuple(found)
 
 
 def _is_system_directory(path: str) -> bool:

@@ -1,6 +1,6 @@
 """`python -m interop_lint` runs the same command line as `interop-lint`."""
 
-from interop_lint.cli import main
+from interop_lint.cli import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

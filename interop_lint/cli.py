@@ -32,6 +32,35 @@ def fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
+def entry() -> NoReturn:
+    """The `interop-lint` command (and `python -m interop_lint`): `main`, then an exit
+    that does not tear the heap down.
+
+    A run leaves its facts and index tables, hundreds of thousands of objects, for
+    the interpreter to collect and free one by one at exit: 0.1 s of a 0.5 s
+    pre-commit run. Every report is written and closed by then; the standard
+    streams are flushed here."""
+    try:
+        main()
+        status = 0
+    except SystemExit as stop:
+        status = _exit_status(stop.code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to save
+            stream.flush()
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    """What `sys.exit(code)` would make the process's status."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="interop-lint")
 def main() -> None:

@@ -237,6 +237,32 @@ def test_explain_unknown_rule() -> None:
     assert "unknown rule `RS999`" in result.stderr
 
 
+def test_the_command_exits_with_its_status_and_everything_written(tmp_path: Path) -> None:
+    """The command leaves through os._exit (no heap teardown): the report on stdout,
+    the -o file and the error message must all be complete, with the right status."""
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "interop_lint", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=VERSIONS,
+            env={**os.environ, "INTEROP_LINT_CACHE_DIR": str(tmp_path / "cache")},
+        )
+
+    expected = run_cli(["check", "--format", "json", "--root", str(VERSIONS), str(VERSIONS)])
+    found = command("check", "--format", "json", ".")
+    assert (found.returncode, found.stdout) == (1, expected.stdout)
+    report = tmp_path / "report.sarif"
+    written = command("check", "--format", "sarif", "-o", str(report), "--exit-zero", ".")
+    assert written.returncode == 0
+    assert json.loads(report.read_text())["runs"][0]["results"]
+    missing = command("check", "no-such-dir")
+    assert missing.returncode == 2
+    assert missing.stderr == "interop-lint: error: no-such-dir: no such file or directory\n"
+
+
 def test_version_and_module_entry_point() -> None:
     assert run_cli(["--version"]).stdout.strip() == f"interop-lint, version {__version__}"
     completed = subprocess.run(

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import FileKind, discover
-from interop_lint.analyzer.engine import check_file
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.index import ProjectIndex
+from interop_lint.analyzer.one_file import check_file
 from interop_lint.analyzer.parsing import Grammar, parse
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.registry import Rule, all_rules

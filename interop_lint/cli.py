@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.engine import RunResult
     from interop_lint.analyzer.findings import Finding
     from interop_lint.reporters.base import Rendered, Report
+    from interop_lint.rules.catalogue import RuleEntry
 
 FORMATS = ("text", "json", "sarif", "github")
 MACHINE_FORMATS = ("json", "sarif")  # nothing but the document goes into these
@@ -97,11 +98,11 @@ def _config(root: str, config_file: str | None) -> Config:
         fail(str(error))
 
 
-def _enabled_rules(config: Config, select: str | None, ignore: str | None) -> list[type]:
+def _enabled_rules(config: Config, select: str | None, ignore: str | None) -> list[RuleEntry]:
     from interop_lint.analyzer.config import ConfigError, resolve_selection, split_ids
-    from interop_lint.rules.registry import all_rules
+    from interop_lint.rules.catalogue import catalogue
 
-    rules = all_rules()
+    rules = catalogue()  # the rule modules are imported only if a rule has to run
     ids = [rule.id for rule in rules]
     selected = split_ids(select) or config.select
     ignored = (*config.ignore, *split_ids(ignore))
@@ -232,7 +233,7 @@ def _load_baseline(path: str) -> list[BaselineEntry]:
 def _report(
     project: str,
     result: RunResult,
-    rules: list[type],
+    rules: list[RuleEntry],
     scope: tuple[str, ...],
     baseline: list[BaselineEntry] | None,
     write_baseline_file: str | None,

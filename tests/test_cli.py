@@ -17,6 +17,7 @@ from tests.conftest import FIXTURES, Project, run_cli
 
 VERSIONS = FIXTURES / "deps" / "cargo-versions"
 CLEAN = FIXTURES / "deps" / "cdylib-pinned"
+CROSS = FIXTURES / "cross" / "struct-layouts"
 UNPINNED_MANIFEST = '[dependencies]\nlibc = "*"\n'
 
 
@@ -261,6 +262,36 @@ def test_the_command_exits_with_its_status_and_everything_written(tmp_path: Path
     missing = command("check", "no-such-dir")
     assert missing.returncode == 2
     assert missing.stderr == "interop-lint: error: no-such-dir: no such file or directory\n"
+
+
+def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) -> None:
+    """Reading the files, hashing them and reporting is all an unchanged tree needs:
+    the rules come from the catalogue, not from importing them."""
+    probe = (
+        "import json, os, sys\n"
+        "from interop_lint.cli import main\n"
+        "try:\n"
+        "    main(['check', '-o', os.devnull, '.'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [m for m in sys.modules if m.startswith(('interop_lint.rules.',"
+        " 'interop_lint.analyzer.index', 'interop_lint.analyzer.one_file',"
+        " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter_'))]\n"
+        "print(json.dumps(sorted(loaded)))\n"
+    )
+    env = {**os.environ, "INTEROP_LINT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def probe_run() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, cwd=CROSS, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    cold = probe_run()
+    assert "interop_lint.rules.cross.xl101_abi_signature_mismatch" in cold
+    warm = probe_run()
+    assert warm == ["interop_lint.rules._catalogue", "interop_lint.rules.catalogue"]
 
 
 def test_version_and_module_entry_point() -> None:

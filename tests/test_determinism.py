@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from interop_lint.analyzer import engine
+from interop_lint.analyzer import engine, one_file
 from tests.conftest import case_id, fixture_cases, run_cli
 from tests.generated import planted_corpus
 
@@ -138,14 +138,14 @@ def test_a_worker_that_dies_costs_time_not_results(
     from interop_lint.rules.registry import all_rules
 
     serial = engine.run(engine.RunOptions(str(corpus), Config(), all_rules()))
-    real = engine.check_file
+    real = one_file.check_file
 
     def dying(*args, **kwargs):  # type: ignore[no-untyped-def]
         if workers.in_child():
             os._exit(3)  # as a segfault in a parser would
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "check_file", dying)
+    monkeypatch.setattr(one_file, "check_file", dying)
     parallel = engine.run(engine.RunOptions(str(corpus), Config(), all_rules(), jobs=2))
     assert parallel.statistics["redone after a worker failed"] > 0
     assert (parallel.findings, parallel.notifications) == (serial.findings, serial.notifications)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from interop_lint.rules.catalogue import GENERATED, catalogue, entry_of, render_catalogue
 from interop_lint.rules.docs import render_rule_page
 from interop_lint.rules.registry import REQUIRED_SECTIONS, all_rules
 from tests.conftest import ROOT
@@ -40,3 +41,13 @@ def test_generated_page_is_current(rule) -> None:
 def test_no_page_for_a_rule_that_does_not_exist() -> None:
     known = {f"{rule.id}.md" for rule in all_rules()}
     assert sorted(p.name for p in DOCS.glob("*.md") if p.name not in known) == []
+
+
+def test_generated_catalogue_is_current() -> None:
+    """The metadata a cached run reports from is the rules' own (rules/catalogue.py)."""
+    generated = ROOT / GENERATED
+    assert generated.read_text(encoding="utf-8") == render_catalogue(all_rules()), (
+        f"{GENERATED} is stale: run `python -m interop_lint.rules.docs`"
+    )
+    assert catalogue() == tuple(entry_of(rule) for rule in all_rules())
+    assert [entry.load() for entry in catalogue()] == list(all_rules())

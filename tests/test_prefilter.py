@@ -138,8 +138,8 @@ def test_the_package_name_of_a_skipped_go_file(data: bytes, name: str) -> None:
 def test_a_skipped_file_gets_the_facts_its_extraction_gives_where_nothing_reads_them(
     project: Project,
 ) -> None:
-    from interop_lint.analyzer.engine import skipped_facts
     from interop_lint.analyzer.extract import extract_facts
+    from interop_lint.analyzer.one_file import skipped_facts
     from interop_lint.analyzer.source import SourceFile
 
     go = SourceFile("p/x.go", FileKind.GO, b"// doc\npackage p\n\nfunc F() {}\n")

@@ -14,9 +14,9 @@ import pytest
 
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import FileKind
-from interop_lint.analyzer.engine import check_file
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.index import ProjectIndex
+from interop_lint.analyzer.one_file import check_file
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.registry import all_rules
 from tests.rust_helpers import MANIFEST

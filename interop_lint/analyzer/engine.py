@@ -32,14 +32,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import os
-import sys
-import traceback
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from interop_lint.analyzer import prefilter, workers
 from interop_lint.analyzer.cache import (
@@ -53,14 +49,18 @@ from interop_lint.analyzer.cache import (
     project_digest,
 )
 from interop_lint.analyzer.config import Config
-from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, discover
-from interop_lint.analyzer.extract import extract_facts, is_binary
-from interop_lint.analyzer.facts import FileFacts
-from interop_lint.analyzer.findings import Finding, Notification, NotificationKind, Violation
-from interop_lint.analyzer.index import ProjectIndex
+from interop_lint.analyzer.findings import Finding, Notification, NotificationKind
 from interop_lint.analyzer.source import SourceFile
-from interop_lint.rules.registry import Rule
+from interop_lint.rules.catalogue import RuleEntry, rule_class, rule_key
+
+# The analysis (analyzer/one_file.py: the extractors, the index, the rules) is
+# imported only when a file has to be indexed or checked: a run whose findings
+# the cache holds reads the files, hashes them and reports.
+if TYPE_CHECKING:
+    from interop_lint.analyzer.facts import FileFacts
+    from interop_lint.analyzer.index import ProjectIndex
+    from interop_lint.rules.registry import Rule
 
 # Told how far a pass has got: (phase, files done, files in the pass), phase
 # "index" or "check". The engine never prints; the command line decides.
@@ -85,7 +85,7 @@ _LINKED_RULES = "interop_lint.rules.cross."
 class RunOptions:
     root: str  # absolute
     config: Config
-    rules: Sequence[type[Rule]]  # the enabled rules
+    rules: Sequence[type[Rule] | RuleEntry]  # the enabled rules (an entry is loaded if run)
     # What is reported: paths relative to the root, files or directories ("" = all).
     scope: tuple[str, ...] = ("",)
     jobs: int = 1
@@ -161,7 +161,7 @@ class _Run:
         self.options = options
         self.result = RunResult()
         self.everything = "" in options.scope
-        self.rule_keys = sorted(f"{r.id}={r.__module__}.{r.__qualname__}" for r in options.rules)
+        self.rule_keys = sorted(rule_key(r) for r in options.rules)
         self.cross_ids = frozenset(r.id for r in options.rules if r.cross_language)
         self.cache: Cache | None = None
 
@@ -190,11 +190,13 @@ class _Run:
             result.statistics["findings from cache"] = len(record.checked)
             self._report(record)
         else:
+            from interop_lint.analyzer import one_file
+
             try:
                 record = self._analyse(sources, record or RunRecord(project))
             finally:
                 for source in sources:  # what no check released (a run ends with none)
-                    _release(source)
+                    one_file.release(source)
             self._report(record)
         if self.cache is not None:
             result.notifications.extend(self.cache.notifications)
@@ -222,6 +224,8 @@ class _Run:
 
     def _analyse(self, sources: list[SourceFile], record: RunRecord) -> RunRecord:
         """Index the project and check what the cache does not hold; the new record."""
+        from interop_lint.analyzer.index import ProjectIndex
+
         options = self.options
         was_complete = record.complete
         if options.prefilter:
@@ -254,13 +258,15 @@ class _Run:
     # -- the index pass -------------------------------------------------------------
 
     def _index(self, sources: list[SourceFile], analysed: frozenset[str]) -> list[FileFacts]:
+        from interop_lint.analyzer import one_file
+
         cache, statistics = self.cache, self.result.statistics
         facts: dict[str, FileFacts] = {}
         keys: dict[str, str] = {}
         to_extract: list[SourceFile] = []
         for source in sources:
             if source.path not in analysed:
-                facts[source.path] = skipped_facts(source)
+                facts[source.path] = one_file.skipped_facts(source)
                 statistics["files skipped"] += 1
                 source.data = b""  # never read again: most of a large tree's bytes
                 continue
@@ -268,7 +274,7 @@ class _Run:
                 key = keys[source.path] = facts_key(
                     cache.salt, source.path, source.kind.value, source.digest
                 )
-                cached = cache.load(key, FileFacts)
+                cached = cache.load(key, one_file.FileFacts)
                 if cached is not None and cached.path == source.path:
                     facts[source.path] = cached
                     statistics["facts from cache"] += 1
@@ -286,12 +292,12 @@ class _Run:
             held = 0  # bytes of source whose trees are kept for the check pass
             for done, source in enumerate(shard, start=1):
                 self.progress("index", done * total // max(1, len(shard)), total)
-                found = _index_file(source)
+                found = one_file.index_file(source)
                 payload = encode(found, compress=True) if cache is not None else b""
                 child = workers.in_child()
                 extracted.append((source.path, None if child and payload else found, payload))
                 if child or held + len(source.data) > TREE_BUDGET:
-                    _release(source)  # parsed again if the check pass needs it
+                    one_file.release(source)  # parsed again if the check pass needs it
                 else:
                     held += len(source.data)
             return extracted
@@ -340,7 +346,9 @@ class _Run:
         index: ProjectIndex,
     ) -> list[_Work]:
         """Which files to check with which rules."""
-        rules = tuple(self.options.rules)
+        from interop_lint.analyzer import one_file
+
+        rules = tuple(rule_class(r) for r in self.options.rules)
         scope = self.options.scope
         outside_everywhere = tuple(
             r for r in rules if r.cross_language and not r.__module__.startswith(_LINKED_RULES)
@@ -358,7 +366,7 @@ class _Run:
             linked = linked_to_scope(index, candidates, lambda p: in_scope(p, scope))
         work = []
         for source, facts in zip(sources, all_facts, strict=True):
-            if source.path not in analysed or is_binary(source):
+            if source.path not in analysed or one_file.is_binary(source):
                 continue
             if self.everything or in_scope(source.path, scope):
                 chosen = rules
@@ -374,15 +382,17 @@ class _Run:
     def _check(
         self, work: list[_Work], index: ProjectIndex
     ) -> list[tuple[str, tuple[Finding, ...], tuple[Notification, ...]]]:
+        from interop_lint.analyzer import one_file
+
         total = len(work)
 
         def check(shard: list[_Work]) -> list[tuple[str, tuple[Finding, ...], tuple]]:
             checked = []
             for done, item in enumerate(shard, start=1):
                 self.progress("check", done * total // max(1, len(shard)), total)
-                findings, notes = check_file(item.source, item.facts, index, item.rules)
+                findings, notes = one_file.check_file(item.source, item.facts, index, item.rules)
                 checked.append((item.source.path, tuple(findings), tuple(notes)))
-                _release(item.source)
+                one_file.release(item.source)
             return checked
 
         return self._map(check, work)
@@ -409,155 +419,5 @@ class _Run:
         return note.kind.is_failure or not note.path or in_scope(note.path, self.options.scope)
 
 
-_DERIVED = ("tree", "preamble", "lines", "text", "suppressions")
-_caches_seen: list[object] = [0, []]  # modules scanned, and the caches found
-
-
-def _per_file_caches() -> list[weakref.WeakKeyDictionary]:  # type: ignore[type-arg]
-    """The analysis modules' caches of what they derive from one file: module-level
-    WeakKeyDictionaries keyed by the SourceFile, or by what such a cache holds
-    for it (a Go file's model keys its inferences)."""
-    if _caches_seen[0] != len(sys.modules):
-        found = []
-        for name, module in list(sys.modules.items()):
-            if name.startswith("interop_lint.") and module is not None:
-                found += [
-                    value
-                    for value in vars(module).values()
-                    if isinstance(value, weakref.WeakKeyDictionary)
-                ]
-        _caches_seen[:] = [len(sys.modules), found]
-    return _caches_seen[1]  # type: ignore[return-value]
-
-
-def _release(source: SourceFile) -> None:
-    """Forget everything derived from a file (its tree above all), to bound memory.
-
-    A cache's value often holds its key (a model holds its file), so such an
-    entry would live as long as the run: it is dropped here, and so are the
-    entries keyed by what it held."""
-    for derived in _DERIVED:
-        source.__dict__.pop(derived, None)
-    caches = _per_file_caches()
-    released: list[object] = [source]
-    for key in released:
-        for cache in caches:
-            try:
-                value = cache.pop(key, None)
-            except TypeError:  # not something a weak reference can point to
-                break
-            if value is not None:
-                released.append(value)
-
-
 def _source_of(item: SourceFile | _Work) -> SourceFile:
     return item.source if isinstance(item, _Work) else item
-
-
-def skipped_facts(source: SourceFile) -> FileFacts:
-    """The facts of a file the prefilter leaves out: what nothing reads, unparsed."""
-    facts = FileFacts(source.path, source.kind, source.digest)
-    if is_binary(source):
-        return extract_facts(source)  # the notification, and nothing to parse
-    if source.kind is FileKind.GO:
-        from interop_lint.analyzer.golang.facts import GoFileFacts
-
-        facts.go = GoFileFacts(package=prefilter.go_package_name(source.data), imports_c=False)
-    elif source.kind is FileKind.RUST:
-        from interop_lint.analyzer.rust.facts import RustFileFacts
-
-        facts.rust = RustFileFacts()
-    return facts
-
-
-def _index_file(source: SourceFile) -> FileFacts:
-    try:
-        return extract_facts(source)
-    except Exception as error:  # an extractor bug must not cost the other files
-        facts = FileFacts(source.path, source.kind, source.digest)
-        facts.notifications.append(
-            Notification(
-                source.path,
-                0,
-                NotificationKind.INTERNAL_ERROR,
-                f"internal error while indexing: {_describe(error)}",
-            )
-        )
-        return facts
-
-
-def check_file(
-    source: SourceFile, facts: FileFacts, index: ProjectIndex, rules: Sequence[type[Rule]]
-) -> tuple[list[Finding], list[Notification]]:
-    """Run every rule that reads this kind of file; findings in file order."""
-    ctx = RuleContext(source, facts, index)
-    ignored_here = index.config.ignored_by_path(source.path)
-    findings: list[Finding] = []
-    notes: list[Notification] = []
-    for rule in rules:
-        if source.kind not in rule.file_kinds:
-            continue
-        if any(rule.id.startswith(prefix) for prefix in ignored_here):
-            continue
-        try:
-            violations = list(rule().check(ctx))
-        except Exception as error:
-            notes.append(
-                Notification(
-                    source.path,
-                    0,
-                    NotificationKind.RULE_ERROR,
-                    f"rule failed on this file: {_describe(error)}",
-                    rule.id,
-                )
-            )
-            continue
-        for violation in violations:
-            if violation.location.path != source.path:
-                notes.append(
-                    Notification(
-                        source.path,
-                        0,
-                        NotificationKind.INTERNAL_ERROR,
-                        f"rule reported a location in another file ({violation.location.path})",
-                        rule.id,
-                    )
-                )
-                continue
-            findings.append(_finding(rule, violation, source))
-    findings.sort(key=lambda f: f.sort_key)
-    return _with_fingerprints(findings, source), notes
-
-
-def _finding(rule: type[Rule], violation: Violation, source: SourceFile) -> Finding:
-    return Finding(
-        rule_id=rule.id,
-        level=violation.level or rule.level,
-        message=violation.message,
-        location=violation.location,
-        related=violation.related,
-        suppressed=source.suppressions.covers(rule.id, violation.location.line),
-    )
-
-
-def line_hash(rule_id: str, line_text: str) -> str:
-    """A hash of the finding's line without whitespace: moving the line keeps it."""
-    normalized = "".join(line_text.split())
-    return hashlib.sha256(f"{rule_id}\0{normalized}".encode()).hexdigest()[:16]
-
-
-def _with_fingerprints(findings: list[Finding], source: SourceFile) -> list[Finding]:
-    """Fingerprint each finding as `hash:n`, n counting equal lines of the same rule."""
-    seen: Counter[str] = Counter()
-    stamped = []
-    for finding in findings:
-        digest = line_hash(finding.rule_id, source.lines.line_text(finding.location.line))
-        seen[digest] += 1
-        stamped.append(replace(finding, fingerprint=f"{digest}:{seen[digest]}"))
-    return stamped
-
-
-def _describe(error: BaseException) -> str:
-    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
-    where = f" ({os.path.basename(frame.filename)}:{frame.lineno})" if frame else ""
-    return f"{type(error).__name__}: {error}{where}"

@@ -1,7 +1,8 @@
 """A rule's documentation page, from its module docstring.
 
 `interop-lint explain ID` prints it; `python -m interop_lint.rules.docs`
-writes every page to docs/rules/ID.md (a test fails when they are stale).
+writes every page to docs/rules/ID.md, and the rule catalogue
+(rules/_catalogue.py) beside this module (a test fails when they are stale).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import sys
 
 from interop_lint.analyzer.discovery import FileKind
+from interop_lint.rules.catalogue import render_catalogue
 from interop_lint.rules.registry import Rule, all_rules
 
 # How a comment starts in the files a rule reports on (Go, Rust, C and go.mod: `//`).
@@ -54,7 +56,15 @@ def write_pages(directory: str) -> list[str]:
     return written
 
 
+def write_catalogue(path: str) -> str:
+    """Write the rule catalogue (rules/catalogue.py) from the rule classes."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render_catalogue(all_rules()))
+    return path
+
+
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else os.path.join("docs", "rules")
     for path in write_pages(target):
         print(path)
+    print(write_catalogue(os.path.join(os.path.dirname(__file__), "_catalogue.py")))

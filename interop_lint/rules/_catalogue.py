@@ -1,0 +1,2176 @@
+"""Generated from the rule classes by `python -m interop_lint.rules.docs`."""
+
+# fmt: off
+RULES = [{'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for Cargo dependencies whose version is not '
+                                   'constrained: `*`, no\n'
+                                   'version at all (and no path, git or workspace source), or a '
+                                   'range with no\n'
+                                   'upper bound such as `>= 1.2`. Every dependency table is '
+                                   'checked:\n'
+                                   '`[dependencies]`, dev and build dependencies, target-specific '
+                                   'tables,\n'
+                                   '`[workspace.dependencies]` and `[patch.*]`.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'The Rust crate is linked into a Go program as a C library. '
+                                   'When a\n'
+                                   'dependency can move to any future release, a fresh resolve (a '
+                                   'new lock\n'
+                                   'file, `cargo update`, a build without the lock) can pull a '
+                                   'release that\n'
+                                   'changes behaviour or the layout of types that cross the '
+                                   'boundary, and\n'
+                                   'nobody on the Go side sees it happen.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```toml\n'
+                                   '[dependencies]\n'
+                                   'libc = "*"\n'
+                                   'serde = ">= 1.0"\n'
+                                   'bytes = { features = ["std"] }\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```toml\n'
+                                   '[dependencies]\n'
+                                   'libc = "0.2.155"\n'
+                                   'serde = ">= 1.0, < 2"\n'
+                                   'bytes = { version = "1.6", features = ["std"] }\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP101.md',
+                  'id': 'DEP101',
+                  'level': 'warning',
+                  'name': 'cargo-unpinned-version',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks for Cargo dependencies whose version is not constrained: `*`, '
+                             'no version at all (and no path, git or workspace source), or a range '
+                             'with no upper bound such as `>= 1.2`.',
+                  'tags': ['external/cwe/cwe-1104']},
+  'file_kinds': ['cargo-toml'],
+  'id': 'DEP101',
+  'module': 'interop_lint.rules.deps.dep101_cargo_unpinned_version',
+  'qualname': 'CargoUnpinnedVersion'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for git dependencies (in any dependency table, '
+                                   '`[patch.*]` included)\n'
+                                   'that do not name a commit with `rev`: they follow a branch, a '
+                                   'tag, or the\n'
+                                   "repository's default branch.\n"
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'A branch moves with every push, and a tag can be deleted and '
+                                   're-created.\n'
+                                   'The same Cargo.toml then builds different code on different '
+                                   'days, and the\n'
+                                   'C library the Go side links changes without a change in this '
+                                   'repository.\n'
+                                   'Only a commit hash names one fixed tree.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```toml\n'
+                                   '[dependencies]\n'
+                                   'ffi-support = { git = '
+                                   '"https://github.com/example/ffi-support", branch = "main" }\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```toml\n'
+                                   '[dependencies]\n'
+                                   'ffi-support = { git = '
+                                   '"https://github.com/example/ffi-support", rev = "9f3c2a1" }\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP102.md',
+                  'id': 'DEP102',
+                  'level': 'warning',
+                  'name': 'cargo-git-unpinned',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks for git dependencies (in any dependency table, `[patch.*]` '
+                             'included) that do not name a commit with `rev`: they follow a '
+                             "branch, a tag, or the repository's default branch.",
+                  'tags': ['external/cwe/cwe-1104']},
+  'file_kinds': ['cargo-toml'],
+  'id': 'DEP102',
+  'module': 'interop_lint.rules.deps.dep102_cargo_git_unpinned',
+  'qualname': 'CargoGitUnpinned'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that a crate built as a C library for Go (`crate-type` '
+                                   'containing\n'
+                                   '`staticlib` or `cdylib`) has a `Cargo.lock` in its directory '
+                                   'or at the root\n'
+                                   'of its workspace.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "A library crate's lock file is often left out of version "
+                                   'control, but a\n'
+                                   '`staticlib` or `cdylib` is a final artifact: the Go program '
+                                   'links exactly\n'
+                                   'what it was built from. Without a lock file every build '
+                                   'resolves its\n'
+                                   'dependencies afresh, so two builds of the same commit can link '
+                                   'different\n'
+                                   'code.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```toml\n'
+                                   '# crates/engine/Cargo.toml, with no Cargo.lock next to it or '
+                                   'at the workspace root\n'
+                                   '[lib]\n'
+                                   'crate-type = ["staticlib"]\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```sh\n'
+                                   'cargo generate-lockfile && git add Cargo.lock\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP103.md',
+                  'id': 'DEP103',
+                  'level': 'warning',
+                  'name': 'cargo-lock-missing',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks that a crate built as a C library for Go (`crate-type` '
+                             'containing `staticlib` or `cdylib`) has a `Cargo.lock` in its '
+                             'directory or at the root of its workspace.',
+                  'tags': ['external/cwe/cwe-1104']},
+  'file_kinds': ['cargo-toml'],
+  'id': 'DEP103',
+  'module': 'interop_lint.rules.deps.dep103_cargo_lock_missing',
+  'qualname': 'CargoLockMissing'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that a crate built as a C library for Go (`staticlib` '
+                                   'or `cdylib`)\n'
+                                   'builds with a pinned compiler: a `rust-toolchain.toml` (or '
+                                   'legacy\n'
+                                   '`rust-toolchain`) file in its directory or a parent up to the '
+                                   'project root,\n'
+                                   'naming a version (`1.82.0`) or a dated channel '
+                                   '(`nightly-2024-11-01`)\n'
+                                   'rather than `stable`, `beta` or `nightly`.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'What the compiler does at the boundary changes between '
+                                   'releases: since Rust\n'
+                                   '1.81 a panic that reaches an `extern "C"` function aborts the '
+                                   'process\n'
+                                   'instead of unwinding, lints and layout optimisations change, '
+                                   'and a nightly\n'
+                                   'feature can disappear. A floating toolchain makes the library '
+                                   'the Go\n'
+                                   'program links depend on the day and machine it was built on.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```toml\n'
+                                   '# rust-toolchain.toml\n'
+                                   '[toolchain]\n'
+                                   'channel = "stable"\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```toml\n'
+                                   '# rust-toolchain.toml\n'
+                                   '[toolchain]\n'
+                                   'channel = "1.82.0"\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP104.md',
+                  'id': 'DEP104',
+                  'level': 'note',
+                  'name': 'rust-toolchain-unpinned',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks that a crate built as a C library for Go (`staticlib` or '
+                             '`cdylib`) builds with a pinned compiler: a `rust-toolchain.toml` (or '
+                             'legacy `rust-toolchain`) file in its directory or a parent up to the '
+                             'project root, naming a version (`1.82.0`) or a dated channel '
+                             '(`nightly-2024-11-01`) rather than `stable`, `beta` or `nightly`.',
+                  'tags': ['external/cwe/cwe-1104']},
+  'file_kinds': ['cargo-toml', 'rust-toolchain'],
+  'id': 'DEP104',
+  'module': 'interop_lint.rules.deps.dep104_rust_toolchain_unpinned',
+  'qualname': 'RustToolchainUnpinned'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for `replace` directives in go.mod that point a module '
+                                   'at a\n'
+                                   'directory on disk (`=> ../bindings`, `=> ./third_party/x`, `=> '
+                                   '/opt/x`).\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'A local replacement builds only in a checkout where that '
+                                   'directory exists\n'
+                                   'and holds the right code: CI, other developers and `go '
+                                   'install` users see a\n'
+                                   'different module or a failed build. For Go bindings of a Rust '
+                                   'library it\n'
+                                   'also hides which version of the binding the program really '
+                                   'links.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```\n'
+                                   'replace example.com/ffi/bindings => ../bindings\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```\n'
+                                   'replace example.com/ffi/bindings => example.com/ffi/bindings '
+                                   'v1.4.2\n'
+                                   '```\n'
+                                   'For local development across modules, use a `go.work` file '
+                                   'that is not\n'
+                                   'committed.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP105.md',
+                  'id': 'DEP105',
+                  'level': 'warning',
+                  'name': 'go-mod-replace-local',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks for `replace` directives in go.mod that point a module at a '
+                             'directory on disk (`=> ../bindings`, `=> ./third_party/x`, `=> '
+                             '/opt/x`).',
+                  'tags': ['external/cwe/cwe-1104']},
+  'file_kinds': ['go-mod'],
+  'id': 'DEP105',
+  'module': 'interop_lint.rules.deps.dep105_go_mod_replace_local',
+  'qualname': 'GoModReplaceLocal'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that a go.mod with `require` directives has a go.sum '
+                                   'beside it.\n'
+                                   'Requirements replaced by a local directory need no checksum '
+                                   'and do not\n'
+                                   'count.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'go.sum holds the checksums of every required module. Without '
+                                   'it the build\n'
+                                   'downloads whatever the module proxy serves and trusts it, and\n'
+                                   '`go build` in module mode fails with "missing go.sum entry" on '
+                                   'a clean\n'
+                                   'machine. Either way the Go side of the boundary is not '
+                                   'reproducible.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```\n'
+                                   'module example.com/service\n'
+                                   '\n'
+                                   'require example.com/ffi/bindings v1.4.2\n'
+                                   '```\n'
+                                   'with no go.sum committed next to go.mod.\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```sh\n'
+                                   'go mod tidy && git add go.sum\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP106.md',
+                  'id': 'DEP106',
+                  'level': 'warning',
+                  'name': 'go-sum-missing',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks that a go.mod with `require` directives has a go.sum beside '
+                             'it.',
+                  'tags': ['external/cwe/cwe-353']},
+  'file_kinds': ['go-mod'],
+  'id': 'DEP106',
+  'module': 'interop_lint.rules.deps.dep106_go_sum_missing',
+  'qualname': 'GoSumMissing'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for `panic = "abort"` in a Cargo profile of a crate '
+                                   'whose exported\n'
+                                   'functions guard their bodies with `std::panic::catch_unwind`. '
+                                   'A profile in\n'
+                                   'a workspace root applies to every member crate.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   '`catch_unwind` only catches a panic that unwinds. With `panic '
+                                   '= "abort"` a\n'
+                                   'panic never unwinds: the guard is dead code and every panic in '
+                                   'an export\n'
+                                   'kills the Go process that called it, goroutines, open '
+                                   'connections and all.\n'
+                                   'The guard says the authors wanted the opposite.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```toml\n'
+                                   '[profile.release]\n'
+                                   'panic = "abort"\n'
+                                   '```\n'
+                                   'with an export such as\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_run() -> i32 {\n'
+                                   '    std::panic::catch_unwind(|| run()).unwrap_or(-1)\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```toml\n'
+                                   '[profile.release]\n'
+                                   'panic = "unwind"  # the default: leave it out\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP107.md',
+                  'id': 'DEP107',
+                  'level': 'warning',
+                  'name': 'cargo-panic-abort',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks for `panic = "abort"` in a Cargo profile of a crate whose '
+                             'exported functions guard their bodies with '
+                             '`std::panic::catch_unwind`.',
+                  'tags': ['external/cwe/cwe-755']},
+  'file_kinds': ['cargo-toml'],
+  'id': 'DEP107',
+  'module': 'interop_lint.rules.deps.dep107_cargo_panic_abort',
+  'qualname': 'CargoPanicAbort'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks `#cgo` directives (`CFLAGS`, `LDFLAGS`, `CPPFLAGS`, '
+                                   '...) in cgo\n'
+                                   'preambles for absolute paths that are not under `${SRCDIR}`:\n'
+                                   '`-L/opt/engine/lib`, `-I/home/me/engine/include`, '
+                                   '`-Wl,-rpath,/opt/x`, or a\n'
+                                   'bare `/opt/x/libengine.a`.\n'
+                                   '\n'
+                                   "The standard directories of a platform's package manager are "
+                                   'not one\n'
+                                   "machine's layout and are left alone: `/usr/include`, "
+                                   '`/usr/lib`,\n'
+                                   "`/usr/local/include`, `/usr/local/lib`, Homebrew's "
+                                   '`/opt/homebrew/include`\n'
+                                   "and `/opt/homebrew/lib`, MacPorts' `/opt/local/...`, pkgsrc's "
+                                   '`/usr/pkg/...`\n'
+                                   "(the directories themselves, not a project's folder below "
+                                   'them).\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "The build then depends on one machine's layout: it works where "
+                                   'the Rust\n'
+                                   'library happened to be installed there and fails, or silently '
+                                   'links a\n'
+                                   'different library, everywhere else. `${SRCDIR}` (the directory '
+                                   'of the Go\n'
+                                   'file) makes the path relative to the checkout.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   '// #cgo LDFLAGS: -L/home/ci/engine/target/release -lengine\n'
+                                   'import "C"\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   '// #cgo LDFLAGS: -L${SRCDIR}/../engine/target/release '
+                                   '-lengine\n'
+                                   'import "C"\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP108.md',
+                  'id': 'DEP108',
+                  'level': 'warning',
+                  'name': 'cgo-absolute-path-flags',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks `#cgo` directives (`CFLAGS`, `LDFLAGS`, `CPPFLAGS`, ...) in '
+                             'cgo preambles for absolute paths that are not under `${SRCDIR}`: '
+                             '`-L/opt/engine/lib`, `-I/home/me/engine/include`, '
+                             '`-Wl,-rpath,/opt/x`, or a bare `/opt/x/libengine.a`.',
+                  'tags': ['external/cwe/cwe-427']},
+  'file_kinds': ['go'],
+  'id': 'DEP108',
+  'module': 'interop_lint.rules.deps.dep108_cgo_absolute_path_flags',
+  'qualname': 'CgoAbsolutePathFlags'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that C memory allocated from Go (`C.CString`, '
+                                   '`C.CBytes`,\n'
+                                   '`C.malloc`, `C.calloc`) is freed in the function that '
+                                   'allocates it, with\n'
+                                   '`C.free` (directly, deferred, or in a deferred closure), a C '
+                                   'function whose\n'
+                                   'name says it frees (`C.duckdb_free`, `C.g_free`, `C.xmlFree`,\n'
+                                   '`C.lib_string_release`: a free, release, dealloc, destroy or '
+                                   'dispose word\n'
+                                   'first, after the library prefix, or last) or a configured '
+                                   '`free-functions`\n'
+                                   'entry, unless it escapes the function: returned, stored in\n'
+                                   'a field, an element, a map key or a global, sent on a channel, '
+                                   'captured by a\n'
+                                   'closure that is returned or stored, or passed to a configured\n'
+                                   '`ownership-taking` function. Package functions that free or '
+                                   'keep their\n'
+                                   'parameter count as well (`freeCString(cs)`, `b.adopt(p)`).\n'
+                                   '\n'
+                                   '`var p = C.malloc(n)` and the two-value form `p, err := '
+                                   'C.calloc(n, size)`\n'
+                                   'hold the allocation like `p := C.malloc(n)`. A C function '
+                                   'defined in a\n'
+                                   'preamble of the package takes ownership of a parameter that '
+                                   'its body frees\n'
+                                   'or passes on with `free` as the destructor '
+                                   '(`lib_result_text(ctx, s, -1,\n'
+                                   '&free)`).\n'
+                                   '\n'
+                                   "A deferred call's arguments are evaluated at the `defer`: a\n"
+                                   '`defer C.free(unsafe.Pointer(cs))` above `cs = C.CString(s)` '
+                                   'frees nil, and\n'
+                                   'the allocation is reported (a deferred closure does free it).\n'
+                                   '\n'
+                                   'An allocation used only as a call argument '
+                                   '(`C.engine_log(C.CString(msg))`)\n'
+                                   'always leaks, unless the function takes ownership.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "The Go garbage collector does not know about memory from C's "
+                                   '`malloc`.\n'
+                                   'Every call of the function leaks the allocation: a '
+                                   'long-running service\n'
+                                   'that crosses the boundary per request grows until the OOM '
+                                   'killer stops it.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func Render(name string) {\n'
+                                   '        cs := C.CString(name)\n'
+                                   '        C.engine_render(cs)\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Render(name string) {\n'
+                                   '        cs := C.CString(name)\n'
+                                   '        defer C.free(unsafe.Pointer(cs))\n'
+                                   '        C.engine_render(cs)\n'
+                                   '}\n'
+                                   '```\n'
+                                   'A function of your own that frees, or a C function that takes '
+                                   'ownership,\n'
+                                   'goes in the configuration:\n'
+                                   '```toml\n'
+                                   'free-functions = ["freeCBuffer", "bufpool.Release"]\n'
+                                   'ownership-taking = ["C.engine_take_buffer"]\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO101.md',
+                  'id': 'GO101',
+                  'level': 'warning',
+                  'name': 'cgo-c-memory-leak',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks that C memory allocated from Go (`C.CString`, `C.CBytes`, '
+                             '`C.malloc`, `C.calloc`) is freed in the function that allocates it, '
+                             'with `C.free` (directly, deferred, or in a deferred closure), a C '
+                             'function whose name says it frees (`C.duckdb_free`, `C.g_free`, '
+                             '`C.xmlFree`, `C.lib_string_release`: a free, release, dealloc, '
+                             'destroy or dispose word first, after the library prefix, or last) or '
+                             'a configured `free-functions` entry, unless it escapes the function: '
+                             'returned, stored in a field, an element, a map key or a global, sent '
+                             'on a channel, captured by a closure that is returned or stored, or '
+                             'passed to a configured `ownership-taking` function.',
+                  'tags': ['external/cwe/cwe-401']},
+  'file_kinds': ['go'],
+  'id': 'GO101',
+  'module': 'interop_lint.rules.go.go101_cgo_c_memory_leak',
+  'qualname': 'CgoCMemoryLeak'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks the arguments of C calls for Go pointers to Go memory '
+                                   'that itself\n'
+                                   'contains Go pointers: `&cfg` of a struct with a string, slice, '
+                                   'map, pointer,\n'
+                                   'func, chan or interface field; `&names[0]` of a `[]string`;\n'
+                                   '`unsafe.SliceData(ptrs)` of a `[]*T`; `&p` of a `*T`; and a '
+                                   'slice of C\n'
+                                   'pointers whose elements were assigned Go pointers\n'
+                                   '(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then '
+                                   '`&ptrs[0]`). Types are\n'
+                                   'resolved through the declarations of the whole package, so a '
+                                   'struct\n'
+                                   'declared in another file is seen. A function that pins with\n'
+                                   '`runtime.Pinner` is left alone.\n'
+                                   '\n'
+                                   'A pointer to a Go mirror of a C struct is C memory: a package '
+                                   'type `T` whose\n'
+                                   '`*T` values the package only ever gets from C\n'
+                                   '(`(*T)(unsafe.Pointer(C.alloc_format(..)))`) and never makes '
+                                   'in Go (no `T{}`,\n'
+                                   '`&T{}`, `new(T)`, `var x T`, `[]T`, field or parameter of type '
+                                   '`T`).\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'The cgo pointer-passing rules allow passing a Go pointer to C '
+                                   'only if the\n'
+                                   'Go memory it points to holds no Go pointers. C code can read '
+                                   'and keep\n'
+                                   'those inner pointers, which the garbage collector neither sees '
+                                   'nor keeps\n'
+                                   'alive. With the default `GODEBUG=cgocheck=1` the call panics '
+                                   'at run time\n'
+                                   '("cgo argument has Go pointer to unpinned Go pointer"); with '
+                                   'checks off it\n'
+                                   'corrupts memory.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'type Options struct {\n'
+                                   '        Name  string\n'
+                                   '        Level int32\n'
+                                   '}\n'
+                                   '\n'
+                                   'func Configure(o *Options) {\n'
+                                   '        C.engine_configure(unsafe.Pointer(o))\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   'Copy into C memory or a pointer-free struct of C types:\n'
+                                   '```go\n'
+                                   'func Configure(o *Options) {\n'
+                                   '        name := C.CString(o.Name)\n'
+                                   '        defer C.free(unsafe.Pointer(name))\n'
+                                   '        opts := C.engine_options{name: name, level: '
+                                   'C.int32_t(o.Level)}\n'
+                                   '        C.engine_configure(&opts)\n'
+                                   '}\n'
+                                   '```\n'
+                                   'or pin the inner pointers with a `runtime.Pinner` for the '
+                                   'duration of the call.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO102.md',
+                  'id': 'GO102',
+                  'level': 'error',
+                  'name': 'cgo-nested-go-pointer',
+                  'precision': 'high',
+                  'security_severity': 7.5,
+                  'summary': 'Checks the arguments of C calls for Go pointers to Go memory that '
+                             'itself contains Go pointers: `&cfg` of a struct with a string, '
+                             'slice, map, pointer, func, chan or interface field; `&names[0]` of a '
+                             '`[]string`; `unsafe.SliceData(ptrs)` of a `[]*T`; `&p` of a `*T`; '
+                             'and a slice of C pointers whose elements were assigned Go pointers '
+                             '(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then `&ptrs[0]`).',
+                  'tags': ['security', 'external/cwe/cwe-825']},
+  'file_kinds': ['go'],
+  'id': 'GO102',
+  'module': 'interop_lint.rules.go.go102_cgo_nested_go_pointer',
+  'qualname': 'CgoNestedGoPointer'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for Go pointers hidden from the garbage collector as '
+                                   'integers:\n'
+                                   '`uintptr(unsafe.Pointer(p))` of a Go pointer that is kept in a '
+                                   'variable,\n'
+                                   'a field or an element, or passed to a C call; and '
+                                   '`unsafe.Pointer(u)` of a\n'
+                                   '`uintptr` that was not computed from a pointer in the same '
+                                   'expression (a\n'
+                                   'parameter, a field, a global, a variable of unknown origin).\n'
+                                   '\n'
+                                   'Not reported: the one-expression pattern '
+                                   '`unsafe.Pointer(uintptr(p) + off)`;\n'
+                                   'pointers into C memory, which never move; addresses that are '
+                                   'only compared\n'
+                                   'or printed (an alignment check); and a `cgo.Handle` converted '
+                                   'to a pointer\n'
+                                   '(it is an integer, not an address).\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'A `uintptr` is an integer: the garbage collector does not '
+                                   'treat it as a\n'
+                                   'reference. The object it came from may be freed, and its '
+                                   'memory reused,\n'
+                                   'while the integer is still around; converting it back yields a '
+                                   'dangling\n'
+                                   'pointer. C code given such an integer sees memory it does not '
+                                   'own.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'addr := uintptr(unsafe.Pointer(&state))\n'
+                                   'C.engine_register(C.uintptr_t(addr))\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   'Pass an opaque `cgo.Handle` to C, and recover the value with '
+                                   '`h.Value()`:\n'
+                                   '```go\n'
+                                   'h := cgo.NewHandle(&state)\n'
+                                   'C.engine_register(C.uintptr_t(h))\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO103.md',
+                  'id': 'GO103',
+                  'level': 'warning',
+                  'name': 'cgo-uintptr-pointer',
+                  'precision': 'medium',
+                  'security_severity': 6.5,
+                  'summary': 'Checks for Go pointers hidden from the garbage collector as '
+                             'integers: `uintptr(unsafe.Pointer(p))` of a Go pointer that is kept '
+                             'in a variable, a field or an element, or passed to a C call; and '
+                             '`unsafe.Pointer(u)` of a `uintptr` that was not computed from a '
+                             'pointer in the same expression (a parameter, a field, a global, a '
+                             'variable of unknown origin).',
+                  'tags': ['security', 'external/cwe/cwe-825']},
+  'file_kinds': ['go'],
+  'id': 'GO103',
+  'module': 'interop_lint.rules.go.go103_cgo_uintptr_pointer',
+  'qualname': 'CgoUintptrPointer'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice '
+                                   'that is passed\n'
+                                   'to a C call, directly, through a local variable, or in a field '
+                                   'of a local C\n'
+                                   'struct passed to the call by value, in a function that never\n'
+                                   'checks `len(s)`. A check is `len(s)` or `cap(s)` in a '
+                                   'comparison or a\n'
+                                   '`switch`, `n := len(s)` with `n` compared, `str == ""` for `s '
+                                   ':= []byte(str)`,\n'
+                                   'or the length of what `s` was made from: `make([]T, '
+                                   'len(parts))`,\n'
+                                   '`make([]T, n)` with `n := len(parts)` or with `n` compared '
+                                   '(`if n == 0 {\n'
+                                   'return }`), `s = other` (every assignment counts, `s = one` of '
+                                   'a fallback\n'
+                                   'literal too), `s = append(s, x)` in every iteration of `for '
+                                   '... range parts`,\n'
+                                   'or the type assertion `s := v.([]byte)` checked as '
+                                   '`len(v.([]byte)) == 0`.\n'
+                                   'Slices that cannot be empty where they are used are left '
+                                   'alone: arrays,\n'
+                                   '`make([]T, 64)`, non-empty literals, and code inside `for ... '
+                                   'range s`.\n'
+                                   '\n'
+                                   'A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` '
+                                   'without\n'
+                                   '`else` on one ordered comparison, whose body only assigns to '
+                                   'its operands)\n'
+                                   'lets an empty `b` through. Other comparisons count, even\n'
+                                   '`if len(b) < size { return }`.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'Indexing an empty slice panics (`index out of range [0] with '
+                                   'length 0`).\n'
+                                   'An empty input (an empty request body, an empty string '
+                                   'converted to\n'
+                                   '`[]byte`) then crashes the process at the boundary instead of '
+                                   'passing a\n'
+                                   'null pointer and a zero length.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func Hash(data []byte) uint64 {\n'
+                                   '        return '
+                                   'uint64(C.engine_hash((*C.uchar)(unsafe.Pointer(&data[0])), '
+                                   'C.size_t(len(data))))\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Hash(data []byte) uint64 {\n'
+                                   '        p := '
+                                   '(*C.uchar)(unsafe.Pointer(unsafe.SliceData(data)))\n'
+                                   '        return uint64(C.engine_hash(p, C.size_t(len(data))))\n'
+                                   '}\n'
+                                   '```\n'
+                                   '`unsafe.SliceData` of an empty slice is a valid (possibly nil) '
+                                   'pointer;\n'
+                                   'or check `len(data) == 0` first.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO104.md',
+                  'id': 'GO104',
+                  'level': 'warning',
+                  'name': 'cgo-empty-slice-address',
+                  'precision': 'high',
+                  'security_severity': 5.5,
+                  'summary': 'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is '
+                             'passed to a C call, directly, through a local variable, or in a '
+                             'field of a local C struct passed to the call by value, in a function '
+                             'that never checks `len(s)`.',
+                  'tags': ['security', 'external/cwe/cwe-129']},
+  'file_kinds': ['go'],
+  'id': 'GO104',
+  'module': 'interop_lint.rules.go.go104_cgo_empty_slice_address',
+  'qualname': 'CgoEmptySliceAddress'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that every `cgo.NewHandle(v)` is released with '
+                                   '`.Delete()`: in the\n'
+                                   'same function (deferred or not), or elsewhere in the package '
+                                   'where the\n'
+                                   'handle is stored (a `Close` method deleting `w.handle`, a '
+                                   'callback deleting\n'
+                                   '`cgo.Handle(h)` that C hands back, a registry map whose '
+                                   'entries are\n'
+                                   "deleted). A handle that is returned is the caller's to "
+                                   'release.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'A handle keeps its value reachable until `Delete` is called: '
+                                   'the value,\n'
+                                   'and everything it references, is never collected. Bindings '
+                                   'that create a\n'
+                                   'handle per call (per callback registration, per request) leak '
+                                   'without\n'
+                                   'bound, and the handle table only grows.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func (e *Engine) OnEvent(fn func(Event)) {\n'
+                                   '        h := cgo.NewHandle(fn)\n'
+                                   '        C.engine_on_event(e.ptr, C.uintptr_t(h))\n'
+                                   '}\n'
+                                   '```\n'
+                                   'and nothing in the package ever calls `Delete`.\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func (e *Engine) OnEvent(fn func(Event)) {\n'
+                                   '        e.listener = cgo.NewHandle(fn)\n'
+                                   '        C.engine_on_event(e.ptr, C.uintptr_t(e.listener))\n'
+                                   '}\n'
+                                   '\n'
+                                   'func (e *Engine) Close() {\n'
+                                   '        C.engine_free(e.ptr)\n'
+                                   '        e.listener.Delete()\n'
+                                   '}\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO105.md',
+                  'id': 'GO105',
+                  'level': 'warning',
+                  'name': 'cgo-handle-leak',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks that every `cgo.NewHandle(v)` is released with `.Delete()`: '
+                             'in the same function (deferred or not), or elsewhere in the package '
+                             'where the handle is stored (a `Close` method deleting `w.handle`, a '
+                             'callback deleting `cgo.Handle(h)` that C hands back, a registry map '
+                             'whose entries are deleted).',
+                  'tags': ['external/cwe/cwe-401']},
+  'file_kinds': ['go'],
+  'id': 'GO105',
+  'module': 'interop_lint.rules.go.go105_cgo_handle_leak',
+  'qualname': 'CgoHandleLeak'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that a local `runtime.Pinner` that pins (`p.Pin(x)`) is '
+                                   'unpinned\n'
+                                   '(`p.Unpin()`, usually deferred) in the same function. A pinner '
+                                   'that leaves\n'
+                                   'the function (returned, stored, passed on) is left alone: '
+                                   'whoever holds it\n'
+                                   'unpins it.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'Pinned objects are never moved or freed while pinned. A pinner '
+                                   'that goes\n'
+                                   'out of scope without `Unpin` panics when the garbage collector '
+                                   'finds it\n'
+                                   '("runtime.Pinner: found leaking pinned pointer; forgot to call '
+                                   'Unpin()?"),\n'
+                                   'and until then keeps every pinned object alive.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func Submit(req *Request) {\n'
+                                   '        var pinner runtime.Pinner\n'
+                                   '        pinner.Pin(&req.Body[0])\n'
+                                   '        C.engine_submit(unsafe.Pointer(req))\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Submit(req *Request) {\n'
+                                   '        var pinner runtime.Pinner\n'
+                                   '        defer pinner.Unpin()\n'
+                                   '        pinner.Pin(&req.Body[0])\n'
+                                   '        C.engine_submit(unsafe.Pointer(req))\n'
+                                   '}\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO106.md',
+                  'id': 'GO106',
+                  'level': 'warning',
+                  'name': 'cgo-pinner-leak',
+                  'precision': 'high',
+                  'security_severity': 5.5,
+                  'summary': 'Checks that a local `runtime.Pinner` that pins (`p.Pin(x)`) is '
+                             'unpinned (`p.Unpin()`, usually deferred) in the same function.',
+                  'tags': ['security', 'external/cwe/cwe-401']},
+  'file_kinds': ['go'],
+  'id': 'GO106',
+  'module': 'interop_lint.rules.go.go106_cgo_pinner_leak',
+  'qualname': 'CgoPinnerLeak'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for assignments that store a Go pointer into a field or '
+                                   'element of\n'
+                                   'a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C '
+                                   'memory\n'
+                                   '(`arr[i]` of a view over `C.malloc` memory): `opts.name =\n'
+                                   '(*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = '
+                                   'unsafe.Pointer(&payload)`.\n'
+                                   'Values made from Go pointers in the same function are tracked '
+                                   'through\n'
+                                   'local variables. A dereferenced value is a copy, not a '
+                                   'pointer:\n'
+                                   '`ref.inner = *(*[96]C.uint8_t)(unsafe.Pointer(&x.Inner))` is '
+                                   'fine. A\n'
+                                   '`cgo.Handle` (an integer) is the right thing to store and is '
+                                   'not reported;\n'
+                                   'nor is a C struct that lives in Go memory in a function that '
+                                   'pins with\n'
+                                   '`runtime.Pinner` (the documented way to pass Go memory that '
+                                   'holds pinned Go\n'
+                                   'pointers). Nor is a local C struct that is only passed by '
+                                   'value to C calls\n'
+                                   '(`view := C.struct_view{}; view.data = ..; C.f(view)`, never '
+                                   '`&view`,\n'
+                                   'assigned, returned or captured): it is a copy for the call, '
+                                   'and GO104 checks\n'
+                                   'a `&s[0]` stored in it like a direct argument.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'C may keep the pointer after the call returns, and C memory is '
+                                   'invisible\n'
+                                   'to the garbage collector: the Go object can be freed or moved '
+                                   'while C still\n'
+                                   'points at it. cgo forbids it ("C code may not keep a copy of a '
+                                   'Go pointer\n'
+                                   'after the call returns"); a C struct in Go memory that holds a '
+                                   'Go pointer\n'
+                                   'fails the runtime check when it is passed to C.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func SetName(cfg *C.engine_config, name []byte) {\n'
+                                   '        cfg.name = (*C.char)(unsafe.Pointer(&name[0]))\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func SetName(cfg *C.engine_config, name string) {\n'
+                                   '        cfg.name = C.CString(name) // freed by '
+                                   'engine_config_free\n'
+                                   '}\n'
+                                   '```\n'
+                                   'or store a `cgo.Handle` and look the Go value up when C calls '
+                                   'back.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO107.md',
+                  'id': 'GO107',
+                  'level': 'error',
+                  'name': 'cgo-go-pointer-in-c-memory',
+                  'precision': 'high',
+                  'security_severity': 7.5,
+                  'summary': 'Checks for assignments that store a Go pointer into a field or '
+                             'element of a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C '
+                             'memory (`arr[i]` of a view over `C.malloc` memory): `opts.name = '
+                             '(*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = '
+                             'unsafe.Pointer(&payload)`.',
+                  'tags': ['security', 'external/cwe/cwe-825']},
+  'file_kinds': ['go'],
+  'id': 'GO107',
+  'module': 'interop_lint.rules.go.go107_cgo_go_pointer_in_c_memory',
+  'qualname': 'CgoGoPointerInCMemory'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for the pre-Go 1.17 idiom that views C memory as a Go '
+                                   'slice by\n'
+                                   'converting to a pointer to a huge array, `(*[1 << '
+                                   '30]C.int)(unsafe.Pointer(p))[:n:n]`,\n'
+                                   'with any length of 1<<20 elements or more: a literal, a shift, '
+                                   'a constant of\n'
+                                   'the package or the function, or a byte count divided by the '
+                                   'element size,\n'
+                                   "`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size "
+                                   'counts as 1).\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'The array type is a lie the compiler believes: a forgotten or '
+                                   'wrong\n'
+                                   '`[:n:n]` gives a slice that reaches far past the allocation, '
+                                   'the bound\n'
+                                   'fails to compile for large element types on 32-bit targets, '
+                                   'and the\n'
+                                   'intent is hard to read. Go 1.17 added `unsafe.Slice` for '
+                                   'exactly this.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'values := (*[1 << 30]C.int)(unsafe.Pointer(p))[:n:n]\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'values := unsafe.Slice((*C.int)(p), n)\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO108.md',
+                  'id': 'GO108',
+                  'level': 'note',
+                  'name': 'cgo-array-cast',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks for the pre-Go 1.17 idiom that views C memory as a Go slice '
+                             'by converting to a pointer to a huge array, `(*[1 << '
+                             '30]C.int)(unsafe.Pointer(p))[:n:n]`, with any length of 1<<20 '
+                             'elements or more: a literal, a shift, a constant of the package or '
+                             'the function, or a byte count divided by the element size, '
+                             "`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as "
+                             '1).',
+                  'tags': []},
+  'file_kinds': ['go'],
+  'id': 'GO108',
+  'module': 'interop_lint.rules.go.go108_cgo_array_cast',
+  'qualname': 'CgoArrayCast'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for exported functions (`extern "C"` with '
+                                   '`#[no_mangle]` or\n'
+                                   '`#[export_name]`) that can panic and have no panic guard. '
+                                   'Panic sources are\n'
+                                   '`.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,\n'
+                                   '`unimplemented!`, the `assert!` family and indexing `a[i]`: in '
+                                   'the function,\n'
+                                   'including the code it writes inside macro invocations '
+                                   '(`format!("{}", v[0])`\n'
+                                   'indexes); in the expansion of each `macro_rules!` macro of the '
+                                   'crate it\n'
+                                   "invokes (what the macro's rules write themselves; a panic in "
+                                   'any rule\n'
+                                   'counts); and in every function of the same crate it calls (by '
+                                   'name,\n'
+                                   'transitively, through macros too). Macros of other crates are '
+                                   'not expanded:\n'
+                                   'only the code written in their arguments counts. Unwrapping a '
+                                   'conversion of\n'
+                                   'a literal that cannot fail is no panic source: '
+                                   '`CString::new("no NUL")`,\n'
+                                   '`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`.\n'
+                                   '\n'
+                                   'A guard is `std::panic::catch_unwind` (by any path) around the '
+                                   'code, a\n'
+                                   '`macro_rules!` macro or function of the crate that runs its '
+                                   'argument under\n'
+                                   '`catch_unwind` (or a macro that hands its argument to such a '
+                                   'guard:\n'
+                                   '`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, '
+                                   '..)`), a\n'
+                                   'function of another crate given the code in a closure whose '
+                                   'name says it\n'
+                                   'catches panics (its last path segment contains\n'
+                                   '`catch_unwind` or `catch_panic`: '
+                                   '`ffi_toolkit::catch_panic_response`,\n'
+                                   '`ffi_helpers::catch_panic`), or a function or macro named in '
+                                   'the\n'
+                                   '`panic-guards` setting. When the whole body is handed in a '
+                                   'closure to some\n'
+                                   'other function (`ffi_support::call_with_result(&mut err, || '
+                                   '..)`), the\n'
+                                   'finding says to add it to `panic-guards` if it is a guard.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'A panic cannot unwind into C, and a caller through cgo or '
+                                   'ctypes is C here.\n'
+                                   'Since Rust 1.81 a panic that reaches an `extern "C"` boundary '
+                                   'aborts the\n'
+                                   'whole process: the Go service or the Python interpreter that '
+                                   'loaded the\n'
+                                   'library dies with everything in flight. Before 1.81 it was '
+                                   'undefined\n'
+                                   'behaviour.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_port(config: *const c_char) -> u16 {\n'
+                                   '    let text = unsafe { CStr::from_ptr(config) '
+                                   '}.to_str().unwrap();\n'
+                                   '    text.parse().expect("port")\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_port(config: *const c_char) -> u16 {\n'
+                                   '    std::panic::catch_unwind(|| {\n'
+                                   '        let text = unsafe { CStr::from_ptr(config) '
+                                   '}.to_str().ok()?;\n'
+                                   '        text.parse().ok()\n'
+                                   '    })\n'
+                                   '    .ok()\n'
+                                   '    .flatten()\n'
+                                   '    .unwrap_or(0)\n'
+                                   '}\n'
+                                   '```\n'
+                                   'Or return errors instead of panicking, and keep `catch_unwind` '
+                                   'for what is left.\n'
+                                   'With `panic-guards = ["ffi_guard"]` a crate\'s own '
+                                   '`ffi_guard!{ .. }` counts too.\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'Calls are matched by name and shape, not by type: `x.get(i)` '
+                                   'on a local of\n'
+                                   "unknown type may be taken for the crate's own `get`. A method "
+                                   'called on\n'
+                                   '`self` or on a parameter of a known type only reaches that '
+                                   "type's methods.\n"
+                                   'Code in a closure given to `thread::spawn` panics in its own '
+                                   'thread and is\n'
+                                   'not reported; `debug_assert!` is not counted (it is gone in '
+                                   'release builds).\n'
+                                   'A macro is matched by name, not by which of its rules an '
+                                   'invocation takes:\n'
+                                   'a panic in any rule counts for every invocation.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS101.md',
+                  'id': 'RS101',
+                  'level': 'error',
+                  'name': 'ffi-panic-escape',
+                  'precision': 'high',
+                  'security_severity': 7.5,
+                  'summary': 'Checks for exported functions (`extern "C"` with `#[no_mangle]` or '
+                             '`#[export_name]`) that can panic and have no panic guard.',
+                  'tags': ['security', 'external/cwe/cwe-248', 'external/cwe/cwe-755']},
+  'file_kinds': ['rust'],
+  'id': 'RS101',
+  'module': 'interop_lint.rules.rust.rs101_ffi_panic_escape',
+  'qualname': 'FfiPanicEscape'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for exported functions that use a raw-pointer parameter '
+                                   'in a way that\n'
+                                   'requires it to be non-null (`*p`, `&*p`, `(*p).field`, '
+                                   '`CStr::from_ptr(p)`,\n'
+                                   '`slice::from_raw_parts(p, n)`, `Box::from_raw(p)`, '
+                                   '`CString::from_raw(p)`,\n'
+                                   '`ptr::read(p)`, `p.read()`, ...) without checking it for null '
+                                   'first on every\n'
+                                   "path: `p.is_null()` with an early return or in the branch's "
+                                   'condition, a\n'
+                                   'comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` '
+                                   'or\n'
+                                   '`p.as_ref()`/`p.as_mut()` that is matched. Type aliases of '
+                                   'pointers count\n'
+                                   'as pointers. One finding per parameter, at its first unchecked '
+                                   'use.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'Callers pass null easily: from Go a zero-value struct field, '
+                                   "an empty slice's\n"
+                                   '`unsafe.SliceData`, a `C.CString` that was never made; from '
+                                   'Python `None`.\n'
+                                   'Dereferencing a null pointer in Rust is undefined behaviour; '
+                                   'in practice a\n'
+                                   'segmentation fault that takes the whole process down without a '
+                                   'Go or Python\n'
+                                   'stack trace. Release functions (`Box::from_raw(p)`, '
+                                   '`CString::from_raw(p)`)\n'
+                                   "are reported too: C's `free(NULL)` does nothing, so callers "
+                                   'release without\n'
+                                   'checking (a Go finalizer, an error path that frees what it '
+                                   'has).\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_name_len(name: *const c_char) '
+                                   '-> usize {\n'
+                                   '    CStr::from_ptr(name).to_bytes().len()\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_name_len(name: *const c_char) '
+                                   '-> usize {\n'
+                                   '    if name.is_null() {\n'
+                                   '        return 0;\n'
+                                   '    }\n'
+                                   '    CStr::from_ptr(name).to_bytes().len()\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'A fallible call given the pointer itself (`validate(handle)?`) '
+                                   'and a macro\n'
+                                   'whose name mentions null (`ffi_check_null!(p)`) are taken as '
+                                   'checks, without\n'
+                                   'looking inside them. A local copy of the pointer (`let q = '
+                                   'p.cast::<T>()`)\n'
+                                   'is followed; a pointer stored in a struct is not.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS102.md',
+                  'id': 'RS102',
+                  'level': 'error',
+                  'name': 'ffi-unchecked-pointer',
+                  'precision': 'high',
+                  'security_severity': 7.5,
+                  'summary': 'Checks for exported functions that use a raw-pointer parameter in a '
+                             'way that requires it to be non-null (`*p`, `&*p`, `(*p).field`, '
+                             '`CStr::from_ptr(p)`, `slice::from_raw_parts(p, n)`, '
+                             '`Box::from_raw(p)`, `CString::from_raw(p)`, `ptr::read(p)`, '
+                             '`p.read()`, ...) without checking it for null first on every path: '
+                             "`p.is_null()` with an early return or in the branch's condition, a "
+                             'comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or '
+                             '`p.as_ref()`/`p.as_mut()` that is matched.',
+                  'tags': ['security', 'external/cwe/cwe-476']},
+  'file_kinds': ['rust'],
+  'id': 'RS102',
+  'module': 'interop_lint.rules.rust.rs102_ffi_unchecked_pointer',
+  'qualname': 'FfiUncheckedPointer'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for public `extern "C"` functions that are not declared '
+                                   '`unsafe` but\n'
+                                   'dereference a raw-pointer parameter (`*p`, `&*p`, '
+                                   '`CStr::from_ptr(p)`,\n'
+                                   '`slice::from_raw_parts(p, n)`, `p.read()`, ...), usually '
+                                   'inside an\n'
+                                   '`unsafe { }` block.\n'
+                                   '\n'
+                                   "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
+                                   'functions, and\n'
+                                   'it follows the same switch: '
+                                   '`#[allow(clippy::not_unsafe_ptr_arg_deref)]` or\n'
+                                   '`#[expect(..)]` on the function, its `impl` or an enclosing '
+                                   '`mod` (also in\n'
+                                   '`cfg_attr`), the same as an inner attribute `#![allow(..)]` of '
+                                   'its file or of\n'
+                                   'a module above it up to the crate root, turns it off there. So '
+                                   'does the\n'
+                                   "lint's group, `clippy::correctness`; `clippy::all` does not.\n"
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'A safe function promises that no argument can cause undefined '
+                                   'behaviour.\n'
+                                   'This one cannot keep the promise: any caller, including safe '
+                                   'Rust code in the\n'
+                                   'crate or a test, can pass a dangling or misaligned pointer and '
+                                   'corrupt\n'
+                                   'memory without writing `unsafe`. Declaring it `unsafe` puts '
+                                   'the obligation\n'
+                                   'where it belongs, on the caller, and makes the contract '
+                                   'visible.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_len(engine: *const Engine) -> usize '
+                                   '{\n'
+                                   '    unsafe { (*engine).items.len() }\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '/// # Safety\n'
+                                   '/// `engine` must come from `engine_new` and not have been '
+                                   'freed.\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_len(engine: *const Engine) -> '
+                                   'usize {\n'
+                                   '    (*engine).items.len()\n'
+                                   '}\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS103.md',
+                  'id': 'RS103',
+                  'level': 'warning',
+                  'name': 'ffi-safe-fn-derefs-pointer',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks for public `extern "C"` functions that are not declared '
+                             '`unsafe` but dereference a raw-pointer parameter (`*p`, `&*p`, '
+                             '`CStr::from_ptr(p)`, `slice::from_raw_parts(p, n)`, `p.read()`, '
+                             '...), usually inside an `unsafe { }` block.',
+                  'tags': ['external/cwe/cwe-822']},
+  'file_kinds': ['rust'],
+  'id': 'RS103',
+  'module': 'interop_lint.rules.rust.rs103_ffi_safe_fn_derefs_pointer',
+  'qualname': 'FfiSafeFnDerefsPointer'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks the parameter and return types of exported functions '
+                                   'for types that\n'
+                                   'have no C layout and cross the boundary by value: a struct or '
+                                   'enum of the\n'
+                                   'crate without `#[repr(C)]` / `#[repr(transparent)]` (or an '
+                                   'integer `repr` on\n'
+                                   'an enum); `String`, `Vec<T>`, `CString`, `Result`, `Option<T>` '
+                                   'other than\n'
+                                   '`Option` of a reference, `Box`, `NonNull` or `extern fn`; '
+                                   '`&str`, `&[T]`,\n'
+                                   '`&CStr`, `Box<[T]>` and other fat pointers; tuples; `char`; '
+                                   'trait objects;\n'
+                                   'arrays `[T; N]` by value; and Rust-ABI function pointers '
+                                   '(`fn(..)` instead of\n'
+                                   '`extern "C" fn(..)`). Type aliases and `use .. as` renames are '
+                                   'followed.\n'
+                                   'Pointers to types without C layout are fine: that is the '
+                                   'opaque handle\n'
+                                   'pattern.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'The C declaration Go compiles against cannot describe these '
+                                   'types, so the\n'
+                                   'two sides disagree on size, field order or calling convention. '
+                                   'A `&str`\n'
+                                   'is two words on the Rust side and one `char *` on the C side; '
+                                   'a `String`\n'
+                                   'returned by value is freed by nobody; a `fn(..)` pointer '
+                                   'called from C uses\n'
+                                   'the wrong calling convention. The result is garbage values or '
+                                   'a crash far\n'
+                                   'from the cause.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   'pub struct Stats { hits: u64, misses: u64 }\n'
+                                   '\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_stats(name: &str) -> Stats { /* .. */ '
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '#[repr(C)]\n'
+                                   'pub struct Stats { hits: u64, misses: u64 }\n'
+                                   '\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_stats(name: *const c_char) -> '
+                                   'Stats { /* .. */ }\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS104.md',
+                  'id': 'RS104',
+                  'level': 'error',
+                  'name': 'ffi-unsafe-type',
+                  'precision': 'high',
+                  'security_severity': 6.5,
+                  'summary': 'Checks the parameter and return types of exported functions for '
+                             'types that have no C layout and cross the boundary by value: a '
+                             'struct or enum of the crate without `#[repr(C)]` / '
+                             '`#[repr(transparent)]` (or an integer `repr` on an enum); `String`, '
+                             '`Vec<T>`, `CString`, `Result`, `Option<T>` other than `Option` of a '
+                             'reference, `Box`, `NonNull` or `extern fn`; `&str`, `&[T]`, `&CStr`, '
+                             '`Box<[T]>` and other fat pointers; tuples; `char`; trait objects; '
+                             'arrays `[T; N]` by value; and Rust-ABI function pointers (`fn(..)` '
+                             'instead of `extern "C" fn(..)`).',
+                  'tags': ['security', 'external/cwe/cwe-704']},
+  'file_kinds': ['rust'],
+  'id': 'RS104',
+  'module': 'interop_lint.rules.rust.rs104_ffi_unsafe_type',
+  'qualname': 'FfiUnsafeType'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for exported functions that hand Rust-allocated memory '
+                                   'to the caller\n'
+                                   '(returned, or written through an out-parameter) — '
+                                   '`CString::into_raw`,\n'
+                                   "`Box::into_raw`, `Box::leak`, a `Vec`'s pointer after "
+                                   '`mem::forget` or\n'
+                                   '`ManuallyDrop::new` — when no exported function of the crate '
+                                   'gives that kind\n'
+                                   'of memory back to Rust (`CString::from_raw`, `Box::from_raw` '
+                                   'of the same\n'
+                                   'type, `Vec::from_raw_parts`). Helpers that exports call and '
+                                   'whose result they\n'
+                                   'hand on count as the export. Releases in functions an export '
+                                   'calls count.\n'
+                                   '\n'
+                                   'Opaque handles: memory is matched by its type in Rust and also '
+                                   'by the type C\n'
+                                   'sees. A `Box<Session>` handed out as `*mut session_handle` is '
+                                   'given back by an\n'
+                                   'export that takes a `*mut session_handle` and releases it as '
+                                   'any type\n'
+                                   '(`Box::from_raw(h as *mut Session)`, or `Box::from_raw(s)` of '
+                                   'a reference\n'
+                                   '`s: &mut Session` made from `h`: `(h as *mut '
+                                   'Session).as_mut()`, `&mut *h`, a\n'
+                                   'macro given `h`).\n'
+                                   '\n'
+                                   'A method of a trait implemented for a type (`impl Clone for '
+                                   'Buf`) is not\n'
+                                   "reported for memory of a kind that the type's own `impl Drop` "
+                                   'gives back\n'
+                                   '(`Vec::from_raw_parts(self.ptr, ..)`): the value owns that '
+                                   'memory and frees\n'
+                                   'it when it is dropped, as the export that frees the value '
+                                   'drops it. A\n'
+                                   '`Drop` written by a derive macro '
+                                   '(`#[derive(DropStructMacro)]`, any derive\n'
+                                   'with `Drop` in its name) cannot be read: it counts for every '
+                                   'kind.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "Memory from Rust's allocator must be freed by Rust, with the "
+                                   'type it was\n'
+                                   'allocated as. Without a release export the caller (Go, Python) '
+                                   'has two\n'
+                                   'choices, both wrong: never free it (a leak on every call) or '
+                                   'call `C.free` on it (undefined\n'
+                                   'behaviour: a different allocator, and for a `Box` or `Vec` the '
+                                   'wrong layout).\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_version() -> *mut c_char {\n'
+                                   '    CString::new(VERSION).unwrap().into_raw()\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_version() -> *mut c_char {\n'
+                                   '    CString::new(VERSION).unwrap().into_raw()\n'
+                                   '}\n'
+                                   '\n'
+                                   '/// # Safety\n'
+                                   '/// `s` must come from this library and must not be used '
+                                   'afterwards.\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_string_free(s: *mut c_char) {\n'
+                                   '    if !s.is_null() {\n'
+                                   '        drop(CString::from_raw(s));\n'
+                                   '    }\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'When the type inside a `Box` or `Vec` cannot be told from the '
+                                   'code (a\n'
+                                   '`*mut c_void` handle, a buffer behind a struct field of '
+                                   'another crate), any\n'
+                                   'release of the same family counts as its release. '
+                                   '`Arc::into_raw` /\n'
+                                   '`Rc::into_raw` are not followed.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS105.md',
+                  'id': 'RS105',
+                  'level': 'error',
+                  'name': 'ffi-leaked-allocation',
+                  'precision': 'high',
+                  'security_severity': 5.0,
+                  'summary': 'Checks for exported functions that hand Rust-allocated memory to the '
+                             'caller (returned, or written through an out-parameter) — '
+                             "`CString::into_raw`, `Box::into_raw`, `Box::leak`, a `Vec`'s pointer "
+                             'after `mem::forget` or `ManuallyDrop::new` — when no exported '
+                             'function of the crate gives that kind of memory back to Rust '
+                             '(`CString::from_raw`, `Box::from_raw` of the same type, '
+                             '`Vec::from_raw_parts`).',
+                  'tags': ['security', 'external/cwe/cwe-401', 'external/cwe/cwe-762']},
+  'file_kinds': ['rust'],
+  'id': 'RS105',
+  'module': 'interop_lint.rules.rust.rs105_ffi_leaked_allocation',
+  'qualname': 'FfiLeakedAllocation'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for `.as_ptr()` / `.as_mut_ptr()` pointers into memory '
+                                   'that is freed\n'
+                                   'before the pointer is used: on a temporary that owns memory\n'
+                                   '(`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,\n'
+                                   '`name.to_string().as_ptr()`) when the pointer is kept in a '
+                                   'variable, stored\n'
+                                   'or returned; or on a local `CString`/`String`/`Vec` whose '
+                                   'pointer is returned\n'
+                                   'or written to an out-parameter or static while the local '
+                                   'itself drops at the\n'
+                                   "end of the function. A temporary's pointer passed straight "
+                                   'into a call is\n'
+                                   'valid for that call and is not reported.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'The owner frees its buffer when it is dropped: a temporary at '
+                                   'the end of the\n'
+                                   'statement, a local at the end of its scope. The pointer then '
+                                   'points into\n'
+                                   'freed memory. It often still works in tests, because the '
+                                   'allocator has not\n'
+                                   "reused the block yet, and then Go reads another request's data "
+                                   'or crashes.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_name() -> *const c_char {\n'
+                                   '    let name = CString::new("engine").unwrap();\n'
+                                   '    name.as_ptr()\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_name() -> *mut c_char {\n'
+                                   '    CString::new("engine").unwrap().into_raw() // and export a '
+                                   'function that frees it\n'
+                                   '}\n'
+                                   '```\n'
+                                   'For a constant, `c"engine".as_ptr()` points into static memory '
+                                   'and is fine.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS106.md',
+                  'id': 'RS106',
+                  'level': 'error',
+                  'name': 'ffi-dangling-pointer',
+                  'precision': 'high',
+                  'security_severity': 8.0,
+                  'summary': 'Checks for `.as_ptr()` / `.as_mut_ptr()` pointers into memory that '
+                             'is freed before the pointer is used: on a temporary that owns memory '
+                             '(`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`, '
+                             '`name.to_string().as_ptr()`) when the pointer is kept in a variable, '
+                             'stored or returned; or on a local `CString`/`String`/`Vec` whose '
+                             'pointer is returned or written to an out-parameter or static while '
+                             'the local itself drops at the end of the function.',
+                  'tags': ['security', 'external/cwe/cwe-416', 'external/cwe/cwe-825']},
+  'file_kinds': ['rust'],
+  'id': 'RS106',
+  'module': 'interop_lint.rules.rust.rs106_ffi_dangling_pointer',
+  'qualname': 'FfiDanglingPointer'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for exported functions that read or write a `static '
+                                   'mut` of their\n'
+                                   'crate (in their body or in a macro they invoke).\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'Go calls exported functions from whichever OS thread the '
+                                   'goroutine runs on,\n'
+                                   'many at once; Python threads call them at once too. '
+                                   'Unsynchronised access to\n'
+                                   'a `static mut` from several threads is a data race: undefined '
+                                   'behaviour in\n'
+                                   'Rust, lost updates and torn values in practice. Rust 2024 '
+                                   'rejects references\n'
+                                   'to `static mut` for this reason.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   'static mut CALLS: u64 = 0;\n'
+                                   '\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_tick() -> u64 {\n'
+                                   '    unsafe {\n'
+                                   '        CALLS += 1;\n'
+                                   '        CALLS\n'
+                                   '    }\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   'static CALLS: AtomicU64 = AtomicU64::new(0);\n'
+                                   '\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_tick() -> u64 {\n'
+                                   '    CALLS.fetch_add(1, Ordering::Relaxed) + 1\n'
+                                   '}\n'
+                                   '```\n'
+                                   'Use a `Mutex` or `OnceLock` for anything larger than a word.\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'Uses inside a closure run by `Once::call_once` / '
+                                   '`OnceLock::get_or_init`,\n'
+                                   'and uses after the function took a lock (`.lock()`), are taken '
+                                   'as\n'
+                                   'serialised without checking that every other access takes the '
+                                   'same lock.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS107.md',
+                  'id': 'RS107',
+                  'level': 'warning',
+                  'name': 'ffi-static-mut',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks for exported functions that read or write a `static mut` of '
+                             'their crate (in their body or in a macro they invoke).',
+                  'tags': ['external/cwe/cwe-362']},
+  'file_kinds': ['rust'],
+  'id': 'RS107',
+  'module': 'interop_lint.rules.rust.rs107_ffi_static_mut',
+  'qualname': 'FfiStaticMut'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for exported `pub unsafe extern` functions whose '
+                                   'documentation has no\n'
+                                   '`# Safety` section.\n'
+                                   '\n'
+                                   "This is clippy's `missing_safety_doc` for exports, and it "
+                                   'follows the same\n'
+                                   'switch: `#[allow(clippy::missing_safety_doc)]` or '
+                                   '`#[expect(..)]` on the\n'
+                                   'function, its `impl` or an enclosing `mod` (also in '
+                                   '`cfg_attr`), the same as\n'
+                                   'an inner attribute `#![allow(..)]` of its file or of a module '
+                                   'above it up to\n'
+                                   "the crate root, turns it off there. So does the lint's group,\n"
+                                   '`clippy::style`; `clippy::all` does not.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'An `unsafe fn` shifts obligations to its caller: which '
+                                   'pointers may be null,\n'
+                                   'how long they must live, who frees what, which thread may '
+                                   'call. The caller\n'
+                                   'here is a Go programmer reading the header or the Rust docs; '
+                                   'without a\n'
+                                   "`# Safety` section the contract exists only in the author's "
+                                   'head, and the\n'
+                                   "Go side gets it wrong. Clippy's `missing_safety_doc` asks the "
+                                   'same of every\n'
+                                   'public `unsafe fn`.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '/// Frees an engine.\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_free(engine: *mut Engine) {\n'
+                                   '    drop(Box::from_raw(engine));\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '/// Frees an engine.\n'
+                                   '///\n'
+                                   '/// # Safety\n'
+                                   '/// `engine` must come from `engine_new` and must not be used '
+                                   'afterwards.\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_free(engine: *mut Engine) {\n'
+                                   '    drop(Box::from_raw(engine));\n'
+                                   '}\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS108.md',
+                  'id': 'RS108',
+                  'level': 'note',
+                  'name': 'ffi-missing-safety-doc',
+                  'precision': 'very-high',
+                  'security_severity': None,
+                  'summary': 'Checks for exported `pub unsafe extern` functions whose '
+                             'documentation has no `# Safety` section.',
+                  'tags': []},
+  'file_kinds': ['rust'],
+  'id': 'RS108',
+  'module': 'interop_lint.rules.rust.rs108_ffi_missing_safety_doc',
+  'qualname': 'FfiMissingSafetyDoc'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that every C declaration of a Rust export, in a header '
+                                   'or a cgo\n'
+                                   'preamble, agrees with the Rust function: the same number of '
+                                   'parameters,\n'
+                                   'equivalent parameter types, and an equivalent return type '
+                                   '(`void` for a\n'
+                                   'function that returns nothing). Types are equivalent by the '
+                                   'ABI, not by\n'
+                                   'spelling: `int`, `int32_t`, `i32` and `c_int` are one type, '
+                                   '`size_t` is\n'
+                                   '`usize`, `const char *` is `*const c_char`, typedefs, type '
+                                   'aliases and `use`\n'
+                                   'renames are resolved, and a `#[repr(transparent)]` struct is '
+                                   'its one field\n'
+                                   'that is not zero-sized. A field-less `#[repr(u8)]` enum is a '
+                                   '`uint8_t`, a\n'
+                                   'field-less `#[repr(C)]` one is `int`-sized, so `typedef '
+                                   'uint8_t Mode` for\n'
+                                   'it differs. Rust `bool` written as a byte (`unsigned char`, '
+                                   '`uint8_t`) has\n'
+                                   'the same size and passing on every supported ABI and is '
+                                   'reported as a\n'
+                                   'warning: only a value other than 0 or 1 breaks it. A pointer '
+                                   'whose\n'
+                                   'constness alone differs is reported as a warning, and only in '
+                                   'the\n'
+                                   'direction that can break something:\n'
+                                   '\n'
+                                   '- a parameter C declares `const char *` that Rust takes as '
+                                   '`*mut c_char`:\n'
+                                   '  Rust may write to memory C callers consider read-only (a C '
+                                   '`char *` for a\n'
+                                   '  Rust `*const c_char` is fine: C callers may pass anything, '
+                                   'Rust only reads);\n'
+                                   '- a result C declares `char *` that Rust returns as `*const '
+                                   'c_char`: C\n'
+                                   '  callers may write to memory Rust considers immutable (a C '
+                                   '`const char *`\n'
+                                   '  for a Rust `*mut c_char` is fine: C callers only read).\n'
+                                   '\n'
+                                   'This holds for the outermost pointer only. A constness '
+                                   'difference deeper\n'
+                                   'down (`const char **` against `*mut *mut c_char`) is always '
+                                   'reported: through\n'
+                                   'a pointer to a pointer either side can store a pointer to '
+                                   'read-only memory\n'
+                                   'where the other expects writable memory.\n'
+                                   '\n'
+                                   'All differences of a declaration are reported in one finding, '
+                                   'the three\n'
+                                   'most important named (a type that differs before a '
+                                   'warning-level detail),\n'
+                                   'the number of the others after them. A type spelled through a '
+                                   'typedef, an\n'
+                                   'alias, an enum or a wrapper is shown with what it resolves to: '
+                                   '`Level`\n'
+                                   '(`int32_t`) here but `Level` (`u8`) in Rust.\n'
+                                   '\n'
+                                   'Named types are compared by the names cbindgen gives the '
+                                   "crate's types: the\n"
+                                   '`[export] prefix` and `[export.rename]` of a `cbindgen.toml` '
+                                   'next to the\n'
+                                   "crate's Cargo.toml (`struct polar_Query *` is a Rust `*mut "
+                                   'Query` under\n'
+                                   '`prefix = "polar_"`), and its mangled names of generic '
+                                   'structs\n'
+                                   '(`CResult_c_void` is `CResult<c_void>`). Two named types '
+                                   'differ only when\n'
+                                   'both are types of the Rust side: declared by the crate, listed '
+                                   'in the\n'
+                                   "config's `include`, or, under a prefix or renames, declared by "
+                                   'the header in\n'
+                                   "the crate's spelling (an opaque `typedef struct polar_Polar "
+                                   'polar_Polar;`\n'
+                                   'for a type the crate imports). A C name of its own (`engine_t '
+                                   '*` for a\n'
+                                   "`*mut Engine`), or a generic struct's bare name, is never a "
+                                   'difference.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'Neither compiler sees both sides. Go compiles against the C '
+                                   'declaration,\n'
+                                   'Rust against its own signature, and the linker only matches '
+                                   'names. A\n'
+                                   'parameter declared `int32_t` for a Rust `usize` passes half a '
+                                   'length; a\n'
+                                   '`void` declaration of a function that returns a pointer leaks '
+                                   'it; a\n'
+                                   'missing parameter leaves Rust reading whatever is in the '
+                                   'register. The\n'
+                                   'result is memory corruption that no test of either side alone '
+                                   'can find.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```c\n'
+                                   '// include/engine.h\n'
+                                   'int32_t engine_fill(engine_t *engine, const uint8_t *data, '
+                                   'int32_t len);\n'
+                                   '```\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub unsafe extern "C" fn engine_fill(engine: *mut Engine, '
+                                   'data: *const u8, len: usize) -> i32 {\n'
+                                   '    // ...\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```c\n'
+                                   'int32_t engine_fill(engine_t *engine, const uint8_t *data, '
+                                   'size_t len);\n'
+                                   '```\n'
+                                   'or generate the header from the crate with cbindgen.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL101.md',
+                  'id': 'XL101',
+                  'level': 'error',
+                  'name': 'abi-signature-mismatch',
+                  'precision': 'high',
+                  'security_severity': 8.1,
+                  'summary': 'Checks that every C declaration of a Rust export, in a header or a '
+                             'cgo preamble, agrees with the Rust function: the same number of '
+                             'parameters, equivalent parameter types, and an equivalent return '
+                             'type (`void` for a function that returns nothing).',
+                  'tags': ['security', 'external/cwe/cwe-628', 'external/cwe/cwe-686']},
+  'file_kinds': ['c-header', 'go'],
+  'id': 'XL101',
+  'module': 'interop_lint.rules.cross.xl101_abi_signature_mismatch',
+  'qualname': 'AbiSignatureMismatch'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for Go calls `C.name(...)` of a function that a header '
+                                   'or the cgo\n'
+                                   "preamble of the repository declares as part of a Rust crate's "
+                                   'binding, but\n'
+                                   'that nothing in the repository provides: no Rust crate exports '
+                                   'it and no C\n'
+                                   'code defines it. A `static inline` function defined in the '
+                                   'preamble or a\n'
+                                   'header, a C definition in a `.c` file, and C library functions '
+                                   '(`free`,\n'
+                                   '`strlen`, ...) are provided.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'cgo compiles the call against the declaration and leaves the '
+                                   'symbol to the\n'
+                                   'linker. When the Rust function was renamed or removed, or its\n'
+                                   '`#[no_mangle]` dropped, the binding is stale: the build fails '
+                                   'at link time\n'
+                                   'with an `undefined reference`, far from the cause, or, when '
+                                   'the library is\n'
+                                   'loaded dynamically, the program crashes on the first call.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   '// #include "engine.h"   // declares int32_t '
+                                   'engine_reset(engine_t *e);\n'
+                                   'import "C"\n'
+                                   '\n'
+                                   'func Reset(e *C.engine_t) { C.engine_reset(e) }  // the crate '
+                                   'now exports engine_restart\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Reset(e *C.engine_t) { C.engine_restart(e) }\n'
+                                   '```\n'
+                                   'with the header declaring what the crate exports (regenerate '
+                                   'it with cbindgen).',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL102.md',
+                  'id': 'XL102',
+                  'level': 'error',
+                  'name': 'abi-missing-symbol',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks for Go calls `C.name(...)` of a function that a header or the '
+                             "cgo preamble of the repository declares as part of a Rust crate's "
+                             'binding, but that nothing in the repository provides: no Rust crate '
+                             'exports it and no C code defines it.',
+                  'tags': []},
+  'file_kinds': ['go'],
+  'id': 'XL102',
+  'module': 'interop_lint.rules.cross.xl102_abi_missing_symbol',
+  'qualname': 'AbiMissingSymbol'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that a C struct in a header or cgo preamble and the '
+                                   '`#[repr(C)]`\n'
+                                   'Rust struct of the same name (C typedef names count: `typedef '
+                                   'struct {..}\n'
+                                   'Point;` is `Point`) have the same fields: the same number, in '
+                                   'the same\n'
+                                   'order, of equivalent types. Types compare as in XL101 '
+                                   '(`int32_t` is `i32`,\n'
+                                   '`const char *` is `*const c_char`, arrays by element and '
+                                   'length, a\n'
+                                   '`#[repr(C)]` field-less enum is `int`-sized); a field whose '
+                                   'pointer\n'
+                                   'constness alone differs, or a byte for a Rust `bool`, is a '
+                                   'warning. One\n'
+                                   'finding per struct names every field whose type differs, each '
+                                   'with what\n'
+                                   'its typedef or alias resolves to.\n'
+                                   '\n'
+                                   'The C struct is found under the name cbindgen gives the Rust '
+                                   'one, with the\n'
+                                   "crate's `cbindgen.toml` prefix and renames (`polar_Query` is "
+                                   '`Query` under\n'
+                                   '`prefix = "polar_"`). An instance of a generic struct is '
+                                   'compared with its\n'
+                                   'parameters filled in: `typedef struct CResult_c_char {..}` '
+                                   'against\n'
+                                   '`CResult<T>` with `T` = `c_char`.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'Both sides read the same bytes through their own definition. '
+                                   'One field\n'
+                                   'more, two fields swapped or an `int32_t` where Rust has an '
+                                   '`i64` shifts\n'
+                                   'every field after it: Rust reads a length where Go wrote a '
+                                   'pointer. Nothing\n'
+                                   'fails at build time, and the corruption shows up far from its '
+                                   'cause.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```c\n'
+                                   'typedef struct Stats {\n'
+                                   '    uint64_t count;\n'
+                                   '    double mean;\n'
+                                   '} Stats;\n'
+                                   '```\n'
+                                   '```rust\n'
+                                   '#[repr(C)]\n'
+                                   'pub struct Stats {\n'
+                                   '    pub mean: f64,\n'
+                                   '    pub count: u64,\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   'Declare the fields in the same order, with the same types, on '
+                                   'both sides,\n'
+                                   'or generate the header from the crate with cbindgen.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL103.md',
+                  'id': 'XL103',
+                  'level': 'error',
+                  'name': 'abi-struct-layout-mismatch',
+                  'precision': 'high',
+                  'security_severity': 8.1,
+                  'summary': 'Checks that a C struct in a header or cgo preamble and the '
+                             '`#[repr(C)]` Rust struct of the same name (C typedef names count: '
+                             '`typedef struct {..} Point;` is `Point`) have the same fields: the '
+                             'same number, in the same order, of equivalent types.',
+                  'tags': ['security', 'external/cwe/cwe-188']},
+  'file_kinds': ['c-header', 'go'],
+  'id': 'XL103',
+  'module': 'interop_lint.rules.cross.xl103_abi_struct_layout_mismatch',
+  'qualname': 'AbiStructLayoutMismatch'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that a header generated from a Rust crate (a cbindgen '
+                                   'output) or\n'
+                                   "written for it (its declarations are that crate's exports) "
+                                   'still matches\n'
+                                   'the crate: every exported function of the crate is declared in '
+                                   'one of its\n'
+                                   'headers, and every function the header declares is still '
+                                   'exported (or\n'
+                                   'defined in C). Only `.h` files are compared, not cgo '
+                                   'preambles; the\n'
+                                   '`header-globs` setting chooses which headers count. A '
+                                   'handwritten header\n'
+                                   'that binds only a part of a crate on purpose (less than half '
+                                   'of its\n'
+                                   'exports) is not asked to declare the rest, nor is any header '
+                                   'asked to\n'
+                                   'declare what cbindgen is told to leave out: a function '
+                                   'documented\n'
+                                   '`/// cbindgen:ignore` (or `cbindgen:no-export`), one inside a '
+                                   '`mod` or\n'
+                                   '`impl` block so documented or in a file whose inner doc '
+                                   'comment says so\n'
+                                   "(`//! cbindgen:ignore`), and one the crate's `cbindgen.toml` "
+                                   'lists in\n'
+                                   '`[export] exclude`. A header that declares such a function is '
+                                   'still\n'
+                                   'checked the other way: the crate must export it.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "A header is a copy of the crate's interface, and copies drift. "
+                                   'An export\n'
+                                   'missing from the header cannot be called from Go at all; a '
+                                   'declaration the\n'
+                                   'crate no longer exports compiles and then fails to link, or '
+                                   'binds a\n'
+                                   'function that now means something else. Either way the header '
+                                   'no longer\n'
+                                   'says what the library does.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_restart(engine: *mut Engine) -> i32 { '
+                                   '/* ... */ }\n'
+                                   '```\n'
+                                   '```c\n'
+                                   '/* Generated with cbindgen:0.26.0 */\n'
+                                   'int32_t engine_reset(Engine *engine); /* renamed in Rust; no '
+                                   'engine_restart here */\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   'Regenerate the header (`cbindgen --output include/engine.h`) '
+                                   'whenever the\n'
+                                   "crate's exports change, and check it in CI; or fix the "
+                                   'handwritten header.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL104.md',
+                  'id': 'XL104',
+                  'level': 'warning',
+                  'name': 'abi-header-drift',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks that a header generated from a Rust crate (a cbindgen output) '
+                             "or written for it (its declarations are that crate's exports) still "
+                             'matches the crate: every exported function of the crate is declared '
+                             'in one of its headers, and every function the header declares is '
+                             'still exported (or defined in C).',
+                  'tags': []},
+  'file_kinds': ['c-header', 'rust'],
+  'id': 'XL104',
+  'module': 'interop_lint.rules.cross.xl104_abi_header_drift',
+  'qualname': 'AbiHeaderDrift'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   "Checks for memory freed by the other side's allocator: a "
+                                   'pointer from\n'
+                                   "Rust's allocator that Go passes to `C.free`, or memory from "
+                                   "C's allocator\n"
+                                   'that a Rust export takes over with `from_raw`.\n'
+                                   '\n'
+                                   'On the Go side: a pointer returned by a Rust export that hands '
+                                   'out memory\n'
+                                   "from Rust's allocator (`CString::into_raw`, `Box::into_raw`, "
+                                   '`Box::leak`, a\n'
+                                   'forgotten `Vec`), passed to `C.free` — directly, deferred, in '
+                                   'a deferred\n'
+                                   'closure, through local variables and conversions, after '
+                                   '`C.GoString(p)`, or\n'
+                                   'through a function of the package that frees its parameter. On '
+                                   'the Rust\n'
+                                   'side: an export that calls `CString::from_raw` or '
+                                   '`Box::from_raw` on a\n'
+                                   'parameter that Go callers fill with memory from `C.CString`, '
+                                   '`C.CBytes`,\n'
+                                   '`C.malloc` or `C.calloc`.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "Rust's allocator and C's `malloc` are different heaps. "
+                                   '`C.free` on a Rust\n'
+                                   'pointer, or dropping a `malloc`ed block as a `CString` or '
+                                   '`Box`, is\n'
+                                   'undefined behaviour: with a custom global allocator (jemalloc, '
+                                   'mimalloc) it\n'
+                                   'corrupts the heap; even with the system allocator a `Box<T>` '
+                                   'or `Vec<T>` is\n'
+                                   'freed with the wrong layout, and `CString::from_raw` '
+                                   'recomputes the length\n'
+                                   'of a string C never promised to NUL-terminate where Rust '
+                                   'expects.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func Version() string {\n'
+                                   '        p := C.engine_version() // CString::into_raw on the '
+                                   'Rust side\n'
+                                   '        defer C.free(unsafe.Pointer(p))\n'
+                                   '        return C.GoString(p)\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Version() string {\n'
+                                   '        p := C.engine_version()\n'
+                                   '        defer C.engine_string_free(p) // CString::from_raw, in '
+                                   'the crate\n'
+                                   '        return C.GoString(p)\n'
+                                   '}\n'
+                                   '```\n'
+                                   'and, in Rust, copy what C lends instead of adopting it\n'
+                                   '(`CStr::from_ptr(p).to_owned()`), leaving `C.free` to Go.\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'Only pointers that the export returns are followed on the Go '
+                                   'side, not those\n'
+                                   'written through out-parameters. On the Rust side only Go calls '
+                                   'that pass the\n'
+                                   'allocation directly or through a local variable of the calling '
+                                   'function are\n'
+                                   'seen; `from_raw` in a helper the export calls is not followed.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL105.md',
+                  'id': 'XL105',
+                  'level': 'error',
+                  'name': 'ownership-allocator-mismatch',
+                  'precision': 'high',
+                  'security_severity': 8.1,
+                  'summary': "Checks for memory freed by the other side's allocator: a pointer "
+                             "from Rust's allocator that Go passes to `C.free`, or memory from C's "
+                             'allocator that a Rust export takes over with `from_raw`.',
+                  'tags': ['security', 'external/cwe/cwe-762', 'external/cwe/cwe-590']},
+  'file_kinds': ['go', 'rust'],
+  'id': 'XL105',
+  'module': 'interop_lint.rules.cross.xl105_ownership_allocator_mismatch',
+  'qualname': 'OwnershipAllocatorMismatch'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for Go calls of Rust exports that return memory from '
+                                   "Rust's\n"
+                                   'allocator whose result the calling function neither gives back '
+                                   'to the\n'
+                                   "crate's matching release export nor lets escape.\n"
+                                   '\n'
+                                   'The memory is what RS105 follows (`CString::into_raw`, '
+                                   '`Box::into_raw`,\n'
+                                   '`Box::leak`, a forgotten `Vec`, made by the export or by a '
+                                   'helper it returns\n'
+                                   'from). A matching release export gives that kind back to Rust\n'
+                                   '(`CString::from_raw`, `Box::from_raw` of that type, '
+                                   '`Vec::from_raw_parts`);\n'
+                                   'the result may reach it directly, deferred, in a deferred '
+                                   'closure or through\n'
+                                   'a package function that passes it on. It escapes when it is '
+                                   'returned, stored\n'
+                                   'in a field, an element or a global, sent, or passed to a '
+                                   'configured\n'
+                                   '`ownership-taking` function. `C.GoString(p)` copies the '
+                                   'string; it does not\n'
+                                   "release `p`. A result freed with `C.free` is XL105's finding, "
+                                   'not this one.\n'
+                                   '\n'
+                                   "The memory counts as the result only when the export's "
+                                   'declared return\n'
+                                   'type can be it: a `CString` for a `*mut c_char` / `*const '
+                                   'c_char`, a\n'
+                                   '`Box<T>` for a `*mut T`, a `Vec<T>` for a pointer to `T`, any '
+                                   'of them for a\n'
+                                   '`*mut c_void`, or a pointer field of a `#[repr(C)]` struct '
+                                   'returned by\n'
+                                   'value. A string made inside a box the export returns (`*mut\n'
+                                   "CResult<c_char>` built by a crate macro) is the box's content, "
+                                   'not the\n'
+                                   'result: when the types disagree, or the type says nothing '
+                                   'certain (an\n'
+                                   'integer), the rule stays silent.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "The Go garbage collector does not see memory from Rust's "
+                                   'allocator. Every\n'
+                                   'call leaks the string, box or buffer: a service that asks Rust '
+                                   'for a\n'
+                                   'description per request grows until it is killed. `C.GoString` '
+                                   'makes the\n'
+                                   'leak easy to miss: the Go string looks like the result, but '
+                                   'the Rust string\n'
+                                   'it was copied from stays allocated.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func Describe(e *C.engine_t) string {\n'
+                                   '        return C.GoString(C.engine_describe(e))\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Describe(e *C.engine_t) string {\n'
+                                   '        p := C.engine_describe(e)\n'
+                                   '        defer C.engine_string_free(p)\n'
+                                   '        return C.GoString(p)\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'The release is looked for anywhere in the function, not on '
+                                   'every path, and\n'
+                                   'a release export counts whichever of its parameters the result '
+                                   'is passed in.\n'
+                                   "When the result goes where the package's code cannot be "
+                                   'followed (a function\n'
+                                   'of another package, an `any` parameter, a method call, a C '
+                                   'function defined\n'
+                                   'in C, one of its fields read apart), the rule stays silent. An '
+                                   'export of the\n'
+                                   'crate that keeps the pointer without `from_raw` (to free it '
+                                   'later) is taken\n'
+                                   'as only reading it: list it in `ownership-taking`.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL106.md',
+                  'id': 'XL106',
+                  'level': 'warning',
+                  'name': 'ownership-not-released',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': "Checks for Go calls of Rust exports that return memory from Rust's "
+                             'allocator whose result the calling function neither gives back to '
+                             "the crate's matching release export nor lets escape.",
+                  'tags': ['external/cwe/cwe-401']},
+  'file_kinds': ['go'],
+  'id': 'XL106',
+  'module': 'interop_lint.rules.cross.xl106_ownership_not_released',
+  'qualname': 'OwnershipNotReleased'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks that every Python `ctypes` binding of a Rust export '
+                                   'agrees with the\n'
+                                   'Rust function: `argtypes` lists one type per parameter, each '
+                                   'equivalent to\n'
+                                   "the Rust parameter's type; `restype` is equivalent to the "
+                                   'return type\n'
+                                   '(`None` for a function that returns nothing); and a function '
+                                   'that returns\n'
+                                   'a pointer or a 64-bit value has a `restype` at all. Types are '
+                                   'equivalent by\n'
+                                   'the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are '
+                                   '`i64`,\n'
+                                   '`c_size_t` is `usize`, `c_bool` is `bool`, `c_char_p` is '
+                                   '`*const c_char`\n'
+                                   'or `*mut c_char`, `c_void_p` is any pointer, `POINTER(T)` is a '
+                                   'pointer to\n'
+                                   '`T`, and a `Structure` is the `#[repr(C)]` struct in its '
+                                   'place, field by\n'
+                                   'field through `_fields_`. It also reports `restype = c_char_p` '
+                                   'for an export\n'
+                                   'that returns a string the caller must free: ctypes copies the '
+                                   'result into\n'
+                                   '`bytes` and the pointer is lost.\n'
+                                   '\n'
+                                   'The library a handle loads is matched to a crate by its file '
+                                   'name\n'
+                                   '(`CDLL("./libengine.so")` loads the crate whose library is '
+                                   '`engine`), else\n'
+                                   'by the crate that exports every function bound on it. '
+                                   'Functions the crate\n'
+                                   'does not export (libc, another C library) are not checked. A '
+                                   'handle\n'
+                                   "imported from another module is that module's; a helper that "
+                                   'binds by\n'
+                                   'name (`_fn("engine_new", c_void_p, c_uint32)`) is reported at '
+                                   'its call.\n'
+                                   'A missing `restype` is reported once, at the first use of the '
+                                   'function in\n'
+                                   'the module that loads the library (else the first module that '
+                                   'uses it),\n'
+                                   'and not when some module sets it, or sets `restype` under '
+                                   'computed names.\n'
+                                   '\n'
+                                   'One finding per assignment names all its differences (three, '
+                                   'then how\n'
+                                   'many more). A `Structure` whose `_fields_` drift is one '
+                                   'mistake however\n'
+                                   'many bindings pass or return it: it is reported once per '
+                                   'module, at the\n'
+                                   'first `argtypes`/`restype` assignment that uses it, with its '
+                                   '`_fields_` and\n'
+                                   'the other assignments as related locations.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   'ctypes calls exactly what it is told to. A function without '
+                                   '`restype` is\n'
+                                   'assumed to return a C `int`: on a 64-bit platform a returned '
+                                   'pointer is cut\n'
+                                   'to its low 32 bits, and the next call through it crashes, or '
+                                   'works until\n'
+                                   'the allocator hands out an address above 4 GiB. An `argtypes` '
+                                   'entry of\n'
+                                   '`c_int` for a `u64` passes half the value; a missing entry '
+                                   'leaves Rust\n'
+                                   'reading whatever is in the register; a `Structure` whose '
+                                   '`_fields_` drift\n'
+                                   'from the Rust struct reads and writes the wrong bytes. No '
+                                   'compiler sees\n'
+                                   'both sides, and tests pass on small values.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_new(capacity: u64) -> *mut Engine {\n'
+                                   '    // ...\n'
+                                   '}\n'
+                                   '```\n'
+                                   '```python\n'
+                                   'lib = ctypes.CDLL("./libengine.so")\n'
+                                   'lib.engine_new.argtypes = [ctypes.c_int]\n'
+                                   'engine = lib.engine_new(1024)  # restype not set: the pointer '
+                                   'is truncated\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```python\n'
+                                   'lib.engine_new.argtypes = [ctypes.c_uint64]\n'
+                                   'lib.engine_new.restype = ctypes.c_void_p\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL107.md',
+                  'id': 'XL107',
+                  'level': 'error',
+                  'name': 'ctypes-signature-mismatch',
+                  'precision': 'high',
+                  'security_severity': 8.1,
+                  'summary': 'Checks that every Python `ctypes` binding of a Rust export agrees '
+                             'with the Rust function: `argtypes` lists one type per parameter, '
+                             "each equivalent to the Rust parameter's type; `restype` is "
+                             'equivalent to the return type (`None` for a function that returns '
+                             'nothing); and a function that returns a pointer or a 64-bit value '
+                             'has a `restype` at all.',
+                  'tags': ['security', 'external/cwe/cwe-686', 'external/cwe/cwe-197']},
+  'file_kinds': ['python'],
+  'id': 'XL107',
+  'module': 'interop_lint.rules.cross.xl107_ctypes_signature_mismatch',
+  'qualname': 'CtypesSignatureMismatch'}]

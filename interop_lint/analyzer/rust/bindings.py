@@ -46,16 +46,16 @@ def _condition_binds(condition: Node | None, name: str) -> bool:
 
 def lets_of(block: Located) -> dict[str, list[Node]]:
     """The `let` statements of a block by the names they bind, in order (computed once)."""
-    key = ("lets", block.node.id)
-    found = block.fragment.memo.get(key)
-    if found is None:
+
+    def collect() -> dict[str, list[Node]]:
         lets: dict[str, list[Node]] = {}
         for statement in block.node.named_children:
             if statement.type == "let_declaration":
                 for name in set(pattern_names(statement.child_by_field_name("pattern"))):
                     lets.setdefault(name, []).append(statement)
-        found = block.fragment.memo[key] = lets
-    return found  # type: ignore[return-value]
+        return lets
+
+    return block.fragment.remember(("lets", block.node.id), collect)
 
 
 def binds_before(block: Located, child: Located, name: str) -> Located | None:

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from tree_sitter import Node
 
@@ -67,6 +67,9 @@ _ARGUMENTS = (b"fn __m(){__m(", b"\n);}")
 _ARRAY = (b"fn __m(){[", b"\n];}")
 
 
+T = TypeVar("T")
+
+
 class Fragment:
     """A piece of syntax of one file: the file's own tree, or a re-parsed macro body."""
 
@@ -98,6 +101,13 @@ class Fragment:
         self.memo: dict[object, object] = {}
         # What each call of this fragment calls, by the call's id (expressions.raw_callee_in).
         self.callees: dict[int, object] = {}
+
+    def remember(self, key: object, make: Callable[[], T]) -> T:
+        """`make()`, computed once per key for this fragment (see `memo`)."""
+        memo = self.memo
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]  # type: ignore[return-value]
 
     @property
     def is_macro_body(self) -> bool:

@@ -157,11 +157,8 @@ _STATEMENTS = frozenset(
 def block_tail(block: Located) -> Located | None:
     """The value of a block: its last expression when no `;` follows it (found once
     per block: every value in a function's tail asks)."""
-    memo, key = block.fragment.memo, ("tail", block.node.id)
-    found = memo.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        found = memo[key] = _tail(block.node)
-    return None if found is None else block.at(found)  # type: ignore[arg-type]
+    found = block.fragment.remember(("tail", block.node.id), lambda: _tail(block.node))
+    return None if found is None else block.at(found)
 
 
 def _tail(block: Node) -> Node | None:

@@ -107,18 +107,17 @@ def _arm_protects(arm: Located, child: Located, name: str) -> bool:
 def _first_guard(block: Located, name: str, bodies: RustBodies) -> int | None:
     """Where the first statement of a block that stops a null `name` ends (computed once
     per block and pointer): every statement after it sees the pointer non-null."""
-    key = ("guard", block.node.id, name)
-    memo = block.fragment.memo
-    if key not in memo:
-        memo[key] = next(
+    return block.fragment.remember(
+        ("guard", block.node.id, name),
+        lambda: next(
             (
                 s.end_byte
                 for s in block.node.named_children
                 if _leaves_unless_nonnull(block.at(s), name, bodies)  # type: ignore[arg-type]
             ),
             None,
-        )
-    return memo[key]  # type: ignore[return-value]
+        ),
+    )
 
 
 _MAX_CONDITION_DEPTH = 32

@@ -116,10 +116,7 @@ def _constructed_type(value: Located | None) -> str | None:
 def local_declaration(name: str, at: Located) -> Located | None:
     """The `let` of `name` in force at `at` (asked once per name and place: a released
     pointer is looked up for its type, then for its value)."""
-    memo, key = at.fragment.memo, ("local", name, at.node.id)
-    if key not in memo:
-        memo[key] = _local_declaration(name, at)
-    return memo[key]  # type: ignore[return-value]
+    return at.fragment.remember(("local", name, at.node.id), lambda: _local_declaration(name, at))
 
 
 def _local_declaration(name: str, at: Located) -> Located | None:

@@ -76,9 +76,13 @@ class CTypes:
         self._knows = knows  # whether the Rust side has a type of that name
         # The Rust types a C name spells (`contract.contract_types`).
         self._rust_named = rust_named
+        self._models: dict[CType, Type] = {}  # a header repeats its few types: model each once
 
     def model(self, t: CType) -> Type:
-        return self._model(t, 0)
+        found = self._models.get(t)
+        if found is None:
+            found = self._models[t] = self._model(t, 0)
+        return found
 
     def _model(self, t: CType, depth: int) -> Type:
         if depth > MAX_DEPTH:

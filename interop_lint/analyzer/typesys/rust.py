@@ -110,9 +110,14 @@ class RustTypes:
         # declare them (imported ones its cbindgen header shows, see `contract`).
         self._known_also = known_also
         self._bindings = dict(bindings or {})  # generic parameters -> argument spellings
+        # A crate's exports spell the same few types over and over: model each once.
+        self._models: dict[str, Type] = {}
 
     def model(self, spelling: str) -> Type:
-        return self._parse(spelling, 0).type
+        found = self._models.get(spelling)
+        if found is None:
+            found = self._models[spelling] = self._parse(spelling, 0).type
+        return found
 
     def knows(self, name: str) -> bool:
         """Whether the name is a struct or enum of the crate (or known to be a type of

@@ -26,6 +26,10 @@ kind, content hash) of every file read. A run entry holds that digest, the
 index's notifications, and per checked file the rules run on it with what
 they found. When the digest matches, a file checked with at least the
 rules needed now is not checked again; when it differs, nothing is reused.
+The entry also holds each file's stamp (size, times, inode) with its content
+hash: when every file's stamp is unchanged the next run reuses the findings
+without reading a file (engine.py; a file changed in the two seconds before
+it was stamped gets no stamp, as coarse clocks could hide a second edit).
 (Finer keys — per crate or package — would save the check pass after a
 one-file change, but must name every fact a rule can read; not done.)
 
@@ -325,6 +329,9 @@ class RunRecord:
     index_notifications: tuple[Notification, ...] = ()
     checked: dict[str, CheckedFile] = field(default_factory=dict)
     complete: bool = False  # every file that can have findings was checked with every rule
+    # path -> (stamp, content hash) of the files read: a later run takes a file whose
+    # stamp is unchanged for that content without reading it (discovery.Stamp).
+    stamps: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
 
 
 # -- the store ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -63,11 +64,20 @@ def classify(name: str) -> FileKind | None:
     return _BY_SUFFIX.get(os.path.splitext(name)[1])
 
 
+# A file's stamp: (size, mtime, ctime, inode), nanoseconds. Equal stamps are taken
+# for equal content (as git and ruff do) only when the file had not changed for
+# this long before it was stamped: a filesystem with coarse timestamps (FAT: 2 s)
+# could otherwise show the same stamp after a second write in the same tick.
+Stamp = tuple[int, int, int, int]
+SETTLED_NS = 2_000_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class DiscoveredFile:
     path: str  # relative to the root, `/`-separated
     kind: FileKind
     size: int
+    stamp: Stamp | None = None  # None: changed too recently to stand for its content
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +131,7 @@ def discover(root: str, exclude: Iterable[str] = (), max_file_size: int = 0) -> 
     `max_file_size` (bytes, 0 for no cap) skips larger files with a notification.
     """
     root = os.path.realpath(root)
+    settled_before = time.time_ns() - SETTLED_NS
     rules = _IgnoreRules(exclude)
     files: list[DiscoveredFile] = []
     notes: list[Notification] = []
@@ -149,7 +160,7 @@ def discover(root: str, exclude: Iterable[str] = (), max_file_size: int = 0) -> 
             kind = classify(entry.name)
             if kind is None or rules.ignored(rel, False):
                 continue
-            found = _examine(root, rel, entry, kind, max_file_size, notes)
+            found = _examine(root, rel, entry, kind, max_file_size, settled_before, notes)
             if found is not None:
                 files.append(found)
         pending.extend(reversed(subdirs))
@@ -163,6 +174,7 @@ def _examine(
     entry: os.DirEntry[str],
     kind: FileKind,
     max_file_size: int,
+    settled_before: int,
     notes: list[Notification],
 ) -> DiscoveredFile | None:
     try:
@@ -196,7 +208,10 @@ def _examine(
             )
         )
         return None
-    return DiscoveredFile(rel, kind, info.st_size)
+    stamp = None
+    if info.st_mtime_ns < settled_before and info.st_ctime_ns < settled_before:
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return DiscoveredFile(rel, kind, info.st_size, stamp)
 
 
 def _read_error(rel: str, error: OSError) -> Notification:

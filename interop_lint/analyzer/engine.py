@@ -49,7 +49,7 @@ from interop_lint.analyzer.cache import (
     project_digest,
 )
 from interop_lint.analyzer.config import Config
-from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, discover
+from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, Stamp, discover
 from interop_lint.analyzer.findings import Finding, Notification, NotificationKind
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.catalogue import RuleEntry, rule_class, rule_key
@@ -176,34 +176,62 @@ class _Run:
         options, result = self.options, self.result
         discovery = discover(options.root, options.config.exclude, options.config.max_file_size)
         result.notifications.extend(discovery.notifications)
-        sources = self._read(discovery.files)
-        result.files_indexed = len(sources)
         salt = make_salt(options.config.digest())
         if options.cache_dir is not None:
             self.cache = Cache(options.cache_dir, salt, options.root)
+        record = self.cache.load_run(self.rule_keys) if self.cache is not None else None
+        if record is not None and self._unchanged_by_stamps(discovery.files, record, salt):
+            result.files_indexed = len(discovery.files)
+            result.statistics["findings from cache"] = len(record.checked)
+            self._report(record)
+            return self._finish()
+        sources = self._read(discovery.files)
+        result.files_indexed = len(sources)
         project = project_digest(
             salt, self.rule_keys, [(s.path, s.kind.value, s.digest) for s in sources]
         )
-        record = self.cache.load_run(self.rule_keys) if self.cache is not None else None
         if record is not None and record.project != project:
             record = None
+        stamps = _stamps(discovery.files, sources)
         if record is not None and record.complete:
             result.statistics["findings from cache"] = len(record.checked)
+            if self.cache is not None and record.stamps != stamps:
+                record.stamps = stamps  # the next run need not read these files
+                self.cache.store_run(self.rule_keys, record)
             self._report(record)
         else:
             from interop_lint.analyzer import one_file
 
             try:
-                record = self._analyse(sources, record or RunRecord(project))
+                record = self._analyse(sources, record or RunRecord(project), stamps)
             finally:
                 for source in sources:  # what no check released (a run ends with none)
                     one_file.release(source)
             self._report(record)
+        return self._finish()
+
+    def _finish(self) -> RunResult:
+        result = self.result
         if self.cache is not None:
             result.notifications.extend(self.cache.notifications)
         result.findings.sort(key=lambda f: f.sort_key)
         result.notifications = sorted({n for n in result.notifications if self._is_notified(n)})
         return result
+
+    def _unchanged_by_stamps(
+        self, files: Sequence[DiscoveredFile], record: RunRecord, salt: bytes
+    ) -> bool:
+        """Whether the record's findings hold for the tree, told from the files' stamps
+        alone: every file is stamped as the record saw it (nothing to read)."""
+        if not record.complete or len(files) != len(record.stamps):
+            return False
+        contents = []
+        for found in files:
+            known = record.stamps.get(found.path)
+            if known is None or found.stamp is None or known[0] != found.stamp:
+                return False
+            contents.append((found.path, found.kind.value, known[1]))
+        return project_digest(salt, self.rule_keys, contents) == record.project
 
     def _read(self, files: Sequence[DiscoveredFile]) -> list[SourceFile]:
         sources = []
@@ -221,14 +249,22 @@ class _Run:
                 )
                 continue
             sources.append(source)
+        self.result.statistics["files read"] += len(sources)
         return sources
 
-    def _analyse(self, sources: list[SourceFile], record: RunRecord) -> RunRecord:
+    def _analyse(
+        self,
+        sources: list[SourceFile],
+        record: RunRecord,
+        stamps: dict[str, tuple[Stamp, str]],
+    ) -> RunRecord:
         """Index the project and check what the cache does not hold; the new record."""
         from interop_lint.analyzer.index import ProjectIndex
 
         options = self.options
         was_complete = record.complete
+        stamps_changed = record.stamps != stamps
+        record.stamps = stamps
         if options.prefilter:
             analysed = prefilter.analysed(
                 [prefilter.Candidate(s.path, s.kind, s.data) for s in sources]
@@ -252,7 +288,9 @@ class _Run:
         for path, findings, notes in self._check(to_check, index):
             record.checked[path] = CheckedFile(rule_ids[path], findings, notes)
         record.complete = was_complete or self.everything
-        if self.cache is not None and (to_check or record.complete != was_complete):
+        if self.cache is not None and (
+            to_check or record.complete != was_complete or stamps_changed
+        ):
             self.cache.store_run(self.rule_keys, record)
         return record
 
@@ -418,6 +456,14 @@ class _Run:
         """Warnings about files outside the scope (a syntax error elsewhere) are noise
         in changed-files mode; failures are kept: they mean the index is incomplete."""
         return note.kind.is_failure or not note.path or in_scope(note.path, self.options.scope)
+
+
+def _stamps(
+    files: Sequence[DiscoveredFile], sources: Sequence[SourceFile]
+) -> dict[str, tuple[Stamp, str]]:
+    """The stamp and content hash of every file read whose stamp can be trusted."""
+    stamped = {f.path: f.stamp for f in files if f.stamp is not None}
+    return {s.path: (stamped[s.path], s.digest) for s in sources if s.path in stamped}
 
 
 def _source_of(item: SourceFile | _Work) -> SourceFile:

@@ -5,7 +5,6 @@ releases)."""
 from __future__ import annotations
 
 from interop_lint.analyzer.golang.flow import (
-    UseKind,
     escapes,
     is_freed,
     is_passed_to,
@@ -13,6 +12,7 @@ from interop_lint.analyzer.golang.flow import (
     value_uses,
 )
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.uses import UseKind
 from tests.go_helpers import HEADER, facts_of, find, go_file
 
 

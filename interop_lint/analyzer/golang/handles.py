@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.flow import UseKind, ValueFlow, binding_uses
+from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments, unparen
 from interop_lint.analyzer.golang.types import Kind, underlying
+from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.parsing import text
 
 ANYWHERE = "*"

@@ -31,8 +31,6 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import C_ALLOCATORS, ParamFlow, TypeExpr
 from interop_lint.analyzer.golang.flow import (
-    Use,
-    UseKind,
     ValueFlow,
     binding_uses,
     escapes,
@@ -45,6 +43,7 @@ from interop_lint.analyzer.golang.flow import (
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import unparen
+from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.flow import Use, UseKind, classify, value_uses
+from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import (
@@ -33,6 +33,7 @@ from interop_lint.analyzer.golang.types import (
     slice_of,
     underlying,
 )
+from interop_lint.analyzer.golang.uses import Use, UseKind, classify
 from interop_lint.analyzer.parsing import text
 
 _MAX_ALIAS_DEPTH = 16

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.flow import UseKind, value_uses
+from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import (
@@ -37,6 +37,7 @@ from interop_lint.analyzer.golang.syntax import (
     unparen,
 )
 from interop_lint.analyzer.golang.types import is_slice
+from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.flow import Assigned, UseKind, classify
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import evaluate_int, operator, outer_paren, unparen
 from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr, underlying
+from interop_lint.analyzer.golang.uses import Assigned, UseKind, classify
 from interop_lint.analyzer.parsing import descendants_of_type, text, walk
 
 # Functions that only print or format an address (an integer to them).

@@ -62,10 +62,11 @@ from collections.abc import Iterator
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import UseKind, is_freed
+from interop_lint.analyzer.golang.flow import is_freed
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import kept_or_released, out_of_sight
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.ownership import owned_results, reads_only, release_exports
 from interop_lint.analyzer.rust.ownership import describe_kind

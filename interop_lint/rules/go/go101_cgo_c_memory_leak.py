@@ -59,15 +59,7 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import (
-    Use,
-    UseKind,
-    ValueFlow,
-    carrier,
-    classify,
-    matches_name,
-    value_uses,
-)
+from interop_lint.analyzer.golang.flow import ValueFlow, matches_name, value_uses
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.ownership import (
     allocations,
@@ -75,6 +67,7 @@ from interop_lint.analyzer.golang.ownership import (
     is_released,
 )
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.uses import Use, UseKind, carrier, classify
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 

@@ -36,11 +36,11 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import UseKind
 from interop_lint.analyzer.golang.handles import local_pinners
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.rules.go.base import CgoRule
 
 

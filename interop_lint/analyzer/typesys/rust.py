@@ -1,13 +1,13 @@
 """Rust types into the model: primitives, `c_*` aliases, pointers, references, fn pointers.
 
 Reads the normalized type text of the Rust facts (`*const c_char`,
-`Option<unsafe extern "C" fn(*mut c_void) -> i32>`). Type aliases and `use`
-renames resolve through the crate; paths count by their last segment, so
-`std::os::raw::c_int`, `core::ffi::c_int`, `libc::c_int` and `c_int` are
-one type. `&T`, `&mut T`, `NonNull<T>`, `Box<T>` and `Option` of those are
-pointers to `T`; `Option<extern "C" fn(..)>` is a function pointer. What a
-C ABI cannot carry by value (`String`, `&str`, slices, trait objects,
-tuples, generic types of other crates, `Option` of anything else) is `Unknown`.
+`Option<unsafe extern "C" fn(*mut c_void) -> i32>`) with `rust_parser`, which
+says what references, pointers, `Option`, `Box` and function pointers are.
+Type aliases and `use` renames resolve through the crate; paths count by
+their last segment, so `std::os::raw::c_int`, `core::ffi::c_int`,
+`libc::c_int` and `c_int` are one type. What a C ABI cannot carry by value
+(`String`, `&str`, slices, trait objects, tuples, generic types of other
+crates, `Option` of anything else) is `Unknown`.
 
 A generic struct of the crate instantiated with C types (`CResult<c_char>`)
 is a `Named` type by its *canonical* spelling: the struct's name and each
@@ -18,9 +18,7 @@ name back into the struct and what its parameters stand for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
 from interop_lint.analyzer.typesys.layout import C_ENUM_BITS, transparent_field
@@ -30,13 +28,19 @@ from interop_lint.analyzer.typesys.model import (
     Array,
     Bool,
     Float,
-    Function,
     Int,
     Named,
     Pointer,
     Type,
     Unknown,
     Void,
+)
+from interop_lint.analyzer.typesys.rust_parser import (
+    MAX_DEPTH,
+    Parsed,
+    Parser,
+    Unparsable,
+    tokenize,
 )
 
 PRIMITIVES: dict[str, Type] = {
@@ -66,32 +70,9 @@ PRIMITIVES: dict[str, Type] = {
     "c_ptrdiff_t": Int(POINTER_WIDTH, True),
     **STANDARD_TYPEDEFS,  # `libc::size_t` and friends
 }
-C_ABIS = frozenset({"C", "C-unwind", "system", "system-unwind"})
-# Every wrapper that is a pointer to its argument (and fills Option's niche).
-_POINTER_WRAPPERS = frozenset({"NonNull", "Box"})
 _INT_REPRS = {name: t for name, t in PRIMITIVES.items() if name[0] in "iu" and "_" not in name}
-MAX_DEPTH = 32
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<string>"[^"]*")
-    | (?P<punct>->|::|\.\.\.|[<>()\[\];,*&!:=+])
-    | (?P<word>(?:r\#)?[A-Za-z_][A-Za-z0-9_]*|[0-9][A-Za-z0-9_]*)
-    )""",
-    re.VERBOSE,
-)
 
 TypeLookup = Callable[[str], "RustStruct | RustEnum | None"]
-
-
-class _Fail(Exception):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    type: Type
-    niche: bool = False  # never null: `Option` of it is a nullable pointer
 
 
 class RustTypes:
@@ -165,213 +146,63 @@ class RustTypes:
                 return found[0], self.with_bindings(found[1])
         return None
 
-    def generic(self, name: str, arguments: list[_Parsed], depth: int) -> _Parsed:
+    def generic(self, name: str, arguments: list[Parsed], depth: int) -> Parsed:
         """`Name<A, B>` for a generic struct of the crate: a `Named` type by its
         canonical spelling, known when every argument is."""
         struct = self.generic_struct(name)
         if struct is None or len(struct.generics) != len(arguments):
-            raise _Fail
+            raise Unparsable
         spelled = [canonical(a.type) for a in arguments]
         if any(s is None for s in spelled):
-            raise _Fail
+            raise Unparsable
         inner = transparent_field(struct, self._lookup)
         if inner is not None:  # `Wrapper<c_int>` of `#[repr(transparent)] struct Wrapper<T>(T)`
             bindings = dict(zip(struct.generics, spelled, strict=True))
             return self.with_bindings(bindings)._parse(inner, depth + 1)  # type: ignore[arg-type]
         known = all(_known(a.type) for a in arguments)
-        return _Parsed(Named(frozenset({f"{name}<{', '.join(spelled)}>"}), known))  # type: ignore[arg-type]
+        return Parsed(Named(frozenset({f"{name}<{', '.join(spelled)}>"}), known))  # type: ignore[arg-type]
 
-    def _parse(self, spelling: str, depth: int) -> _Parsed:
+    def _parse(self, spelling: str, depth: int) -> Parsed:
         try:
-            parser = _Parser(self, _tokens(spelling), depth)
+            parser = Parser(self, tokenize(spelling), depth)
             parsed = parser.type()
             if parser.peek() is not None:
-                raise _Fail
+                raise Unparsable
             return parsed
-        except _Fail:
-            return _Parsed(Unknown(spelling))
+        except Unparsable:
+            return Parsed(Unknown(spelling))
 
-    def named(self, name: str, depth: int) -> _Parsed:
+    def named(self, name: str, depth: int) -> Parsed:
         """A path's last segment: a primitive, an alias, a type of the crate."""
         if name in PRIMITIVES:
-            return _Parsed(PRIMITIVES[name])
+            return Parsed(PRIMITIVES[name])
         bound = self._bindings.get(name)
         if bound is not None:
             if depth > MAX_DEPTH:
-                raise _Fail
+                raise Unparsable
             return RustTypes(self._resolve, self._lookup, self._known_also)._parse(bound, depth + 1)
         target = self._resolve(name)
         if target != name:
             if depth > MAX_DEPTH:
-                raise _Fail
+                raise Unparsable
             return self._parse(target, depth + 1)
         item = self._lookup(name)
         if isinstance(item, RustEnum):
             integer = next((_INT_REPRS[r] for r in item.repr if r in _INT_REPRS), None)
             if integer is not None and not item.has_fields:
-                return _Parsed(integer)
+                return Parsed(integer)
             bits = C_ENUM_BITS if "C" in item.repr and not item.has_fields else None
-            return _Parsed(Named(frozenset({name}), True, enum=not item.has_fields, bits=bits))
+            return Parsed(Named(frozenset({name}), True, enum=not item.has_fields, bits=bits))
         inner = transparent_field(item, self._lookup) if isinstance(item, RustStruct) else None
         if inner is not None and not item.generics:  # type: ignore[union-attr]
             if depth > MAX_DEPTH:
-                raise _Fail
+                raise Unparsable
             return self._parse(inner, depth + 1)
         if isinstance(item, RustStruct) and item.generics:
-            return _Parsed(Named(frozenset({name}), False))  # which instance: unknown
-        return _Parsed(Named(frozenset({name}), item is not None or name in self._known_also))
+            return Parsed(Named(frozenset({name}), False))  # which instance: unknown
+        return Parsed(Named(frozenset({name}), item is not None or name in self._known_also))
 
 
-def _tokens(spelling: str) -> list[str]:
-    found = []
-    position = 0
-    spelling = spelling.rstrip()
-    while position < len(spelling):
-        match = _TOKEN.match(spelling, position)
-        if match is None or match.end() == position:
-            raise _Fail
-        found.append(match.group(match.lastgroup or "word"))
-        position = match.end()
-    return found
-
-
-class _Parser:
-    """Recursive descent over one type's tokens, depth-bounded."""
-
-    def __init__(self, types: RustTypes, tokens: list[str], depth: int) -> None:
-        self._types = types
-        self._tokens = tokens
-        self._position = 0
-        self._depth = depth
-
-    def peek(self) -> str | None:
-        return self._tokens[self._position] if self._position < len(self._tokens) else None
-
-    def take(self, expected: str | None = None) -> str:
-        token = self.peek()
-        if token is None or (expected is not None and token != expected):
-            raise _Fail
-        self._position += 1
-        return token
-
-    def type(self) -> _Parsed:
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Fail
-        try:
-            return self._type()
-        finally:
-            self._depth -= 1
-
-    def _type(self) -> _Parsed:
-        token = self.take()
-        if token == "(":
-            if self.peek() == ")":
-                self.take()
-                return _Parsed(Void())
-            inner = self.type()
-            if self.take() != ")":
-                raise _Fail  # a tuple
-            return inner
-        if token == "!":
-            return _Parsed(Void())
-        if token == "*":
-            constness = self.take()
-            if constness not in ("const", "mut"):
-                raise _Fail
-            return _Parsed(_pointer(self.type(), const=constness == "const"))
-        if token == "&":
-            const = self.peek() != "mut"
-            if not const:
-                self.take()
-            return _Parsed(_pointer(self.type(), const=const), niche=True)
-        if token == "[":
-            return _Parsed(self._array())
-        if token in ("unsafe", "extern", "fn"):
-            return self._function_pointer(token)
-        if token in ("dyn", "impl", "<"):
-            raise _Fail
-        return self._path(token)
-
-    def _array(self) -> Type:
-        element = self.type()
-        if self.take() != ";":
-            raise _Fail  # a slice: unsized
-        length_tokens = []
-        while self.peek() not in ("]", None):
-            length_tokens.append(self.take())
-        self.take("]")
-        length = None
-        if len(length_tokens) == 1 and length_tokens[0][0].isdigit():
-            digits = re.sub(r"(?:[iu](?:8|16|32|64|128|size))$", "", length_tokens[0])
-            length = int(digits.replace("_", ""), 0) if digits.isdigit() else None
-        return Array(element.type, length)
-
-    def _function_pointer(self, token: str) -> _Parsed:
-        abi = "Rust"
-        if token == "unsafe":
-            token = self.take()
-        if token == "extern":
-            abi = "C"
-            if self.peek() is not None and self.peek().startswith('"'):  # type: ignore[union-attr]
-                abi = self.take().strip('"')
-            token = self.take()
-        if token != "fn":
-            raise _Fail
-        self.take("(")
-        params: list[Type] = []
-        variadic = False
-        while self.peek() != ")":
-            if self.peek() == "...":
-                self.take()
-                variadic = True
-            else:
-                if self._lookahead(1) == ":" and self._lookahead(2) != ":":
-                    self.take()  # a parameter name
-                    self.take(":")
-                params.append(self.type().type)
-            if self.peek() == ",":
-                self.take()
-        self.take(")")
-        returns: Type = Void()
-        if self.peek() == "->":
-            self.take()
-            returns = self.type().type
-        if abi not in C_ABIS:
-            raise _Fail  # a Rust-ABI function pointer has no C equivalent
-        return _Parsed(Pointer(Function(tuple(params), returns, variadic), False), niche=True)
-
-    def _lookahead(self, offset: int) -> str | None:
-        index = self._position + offset
-        return self._tokens[index] if index < len(self._tokens) else None
-
-    def _path(self, first: str) -> _Parsed:
-        name = first
-        while self.peek() == "::":
-            self.take()
-            name = self.take()
-        name = name.removeprefix("r#")
-        if not (name[0].isalpha() or name[0] == "_"):
-            raise _Fail
-        arguments: list[_Parsed] = []
-        if self.peek() == "<":
-            self.take()
-            while self.peek() != ">":
-                if self.peek() == ",":  # where a lifetime was (`Fd<'a, T>` is `Fd<, T>`)
-                    self.take()
-                    continue
-                arguments.append(self.type())
-                if self.peek() == ",":
-                    self.take()
-            self.take(">")
-        if not arguments:
-            return self._types.named(name, self._depth)
-        if name in _WRAPPERS:
-            return _generic(name, arguments)
-        return self._types.generic(name, arguments, self._depth)
-
-
-_WRAPPERS = frozenset({"Option", "ManuallyDrop", *_POINTER_WRAPPERS})
 _SPELLED_INTS = {
     (bits, signed): f"{'i' if signed else 'u'}{bits}"
     for bits in (8, 16, 32, 64, 128)
@@ -427,24 +258,3 @@ def _split_arguments(text: str) -> list[str] | None:
             start = position + 1
     arguments.append(text[start:].strip())
     return arguments if depth == 0 and all(arguments) else None
-
-
-def _pointer(pointee: _Parsed, const: bool) -> Type:
-    if isinstance(pointee.type, Unknown):
-        return pointee.type  # `&str`, `&[u8]`, `*const [u8]`: fat or unknown
-    return Pointer(pointee.type, const)
-
-
-def _generic(name: str, arguments: list[_Parsed]) -> _Parsed:
-    if len(arguments) != 1:
-        raise _Fail
-    (argument,) = arguments
-    if name == "Option":
-        if not argument.niche:
-            raise _Fail  # `Option<u32>` has no C layout
-        return argument
-    if name in _POINTER_WRAPPERS:
-        return _Parsed(_pointer(argument, const=False), niche=True)
-    if name == "ManuallyDrop":
-        return argument
-    raise _Fail

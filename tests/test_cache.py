@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from interop_lint.analyzer import cache as cache_module
-from interop_lint.analyzer import source as source_module
+from interop_lint.analyzer import parsing
 from interop_lint.analyzer.cache import CorruptEntry, decode, encode
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.engine import RunOptions, RunResult, run
@@ -62,13 +62,13 @@ def _entries(cache: Path, kind: str = "facts") -> list[Path]:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     parsed: list[bytes] = []
-    real = source_module.parse
+    real = parsing.parse
 
     def spy(grammar, data):  # type: ignore[no-untyped-def]
         parsed.append(data)
         return real(grammar, data)
 
-    monkeypatch.setattr(source_module, "parse", spy)
+    monkeypatch.setattr(parsing, "parse", spy)  # SourceFile.tree reads it when called
     return parsed
 
 

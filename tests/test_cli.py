@@ -265,8 +265,8 @@ def test_the_command_exits_with_its_status_and_everything_written(tmp_path: Path
 
 
 def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) -> None:
-    """Reading the files, hashing them and reporting is all an unchanged tree needs:
-    the rules come from the catalogue, not from importing them."""
+    """Telling the tree is unchanged and reporting is all it takes: the rules come from
+    the catalogue, not from importing them, and no tree is made (no tree-sitter)."""
     probe = (
         "import json, os, sys\n"
         "from interop_lint.cli import main\n"
@@ -276,7 +276,7 @@ def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) ->
         "    pass\n"
         "loaded = [m for m in sys.modules if m.startswith(('interop_lint.rules.',"
         " 'interop_lint.analyzer.index', 'interop_lint.analyzer.one_file',"
-        " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter_'))]\n"
+        " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter'))]\n"
         "print(json.dumps(sorted(loaded)))\n"
     )
     env = {**os.environ, "INTEROP_LINT_CACHE_DIR": str(tmp_path / "cache")}

@@ -152,7 +152,7 @@ def test_a_skipped_file_gets_the_facts_its_extraction_gives_where_nothing_reads_
 
 
 def test_a_skipped_file_is_not_parsed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from interop_lint.analyzer import source
+    from interop_lint.analyzer import parsing
 
     project.write("ffi/Cargo.toml", '[package]\nname = "ffi"\n')
     project.write("ffi/src/lib.rs", '#[no_mangle]\npub extern "C" fn f() {}\n')
@@ -160,13 +160,13 @@ def test_a_skipped_file_is_not_parsed(project: Project, monkeypatch: pytest.Monk
     project.write("app/src/main.rs", "fn main() {}\n")
     project.write("svc/main.go", "package main\n\nfunc main() {}\n")
     parsed = []
-    real_parse = source.parse
+    real_parse = parsing.parse
 
     def spy(grammar, data):  # type: ignore[no-untyped-def]
         parsed.append(data)
         return real_parse(grammar, data)
 
-    monkeypatch.setattr(source, "parse", spy)
+    monkeypatch.setattr(parsing, "parse", spy)
     result = _run(project.root, use_prefilter=True)
     assert parsed == [b'#[no_mangle]\npub extern "C" fn f() {}\n']
     assert result.statistics["files skipped"] == 2

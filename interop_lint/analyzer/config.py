@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -131,6 +130,8 @@ def config_from_mapping(data: Mapping[str, Any], source: str) -> Config:
 
 
 def _read_toml(path: str, shown: str) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: most runs have none
+
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)

@@ -51,15 +51,15 @@ from interop_lint.analyzer.cache import (
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, Stamp, discover
 from interop_lint.analyzer.findings import Finding, Notification, NotificationKind
-from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.catalogue import RuleEntry, rule_class, rule_key
 
-# The analysis (analyzer/one_file.py: the extractors, the index, the rules) is
-# imported only when a file has to be indexed or checked: a run whose findings
-# the cache holds reads the files, hashes them and reports.
+# The analysis (analyzer/one_file.py: the extractors, the index, the rules) and
+# tree-sitter are imported only when a file has to be read, indexed or checked:
+# a run whose findings the cache holds stats the files and reports.
 if TYPE_CHECKING:
     from interop_lint.analyzer.facts import FileFacts
     from interop_lint.analyzer.index import ProjectIndex
+    from interop_lint.analyzer.source import SourceFile
     from interop_lint.rules.registry import Rule
 
 # Told how far a pass has got: (phase, files done, files in the pass), phase
@@ -234,6 +234,8 @@ class _Run:
         return project_digest(salt, self.rule_keys, contents) == record.project
 
     def _read(self, files: Sequence[DiscoveredFile]) -> list[SourceFile]:
+        from interop_lint.analyzer.source import SourceFile  # tree-sitter: not when cached
+
         sources = []
         for found in files:
             try:

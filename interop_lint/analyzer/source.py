@@ -9,20 +9,25 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from tree_sitter import Node, Tree
-
-from interop_lint.analyzer.cgo import CgoPreamble, find_preamble
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import LineIndex, Location
-from interop_lint.analyzer.parsing import Grammar, first_error, parse
 from interop_lint.analyzer.suppressions import Suppressions
 
-_GRAMMARS = {
-    FileKind.GO: Grammar.GO,
-    FileKind.RUST: Grammar.RUST,
-    FileKind.C_HEADER: Grammar.C,
-    FileKind.C_SOURCE: Grammar.C,
+# Tree-sitter and the grammars load with the first tree: reading and hashing
+# files (a run the cache answers) needs neither.
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+    from interop_lint.analyzer.cgo import CgoPreamble
+    from interop_lint.analyzer.parsing import Grammar
+
+_PARSED_KINDS = {
+    FileKind.GO: "go",
+    FileKind.RUST: "rust",
+    FileKind.C_HEADER: "c",
+    FileKind.C_SOURCE: "c",
 }
 
 
@@ -67,10 +72,15 @@ class SourceFile:
 
     @property
     def grammar(self) -> Grammar | None:
-        return _GRAMMARS.get(self.kind)
+        from interop_lint.analyzer.parsing import Grammar
+
+        name = _PARSED_KINDS.get(self.kind)
+        return None if name is None else Grammar(name)
 
     @cached_property
     def tree(self) -> Tree:
+        from interop_lint.analyzer.parsing import parse
+
         grammar = self.grammar
         if grammar is None:
             raise TypeError(f"{self.path}: {self.kind.value} files have no syntax tree")
@@ -85,6 +95,8 @@ class SourceFile:
         """The cgo preamble of a Go file (None for other files or without one)."""
         if self.kind is not FileKind.GO or b'"C"' not in self.data:
             return None
+        from interop_lint.analyzer.cgo import find_preamble
+
         return find_preamble(self.root, self.lines)
 
     @cached_property
@@ -97,7 +109,9 @@ class SourceFile:
 
     def syntax_error(self) -> Location | None:
         """Where the first syntax error is, if the tree has one."""
-        if self.grammar is None:
+        if self.kind not in _PARSED_KINDS:
             return None
+        from interop_lint.analyzer.parsing import first_error
+
         error = first_error(self.root)
         return None if error is None else self.location(error)

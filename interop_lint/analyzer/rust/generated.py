@@ -31,7 +31,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.macro_match import Group, compile_matcher, match, token_tree
-from interop_lint.analyzer.rust.ownership import RELEASE_CALLS
+from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 
 # The attribute that exports the function written after it.
 _EXPORT_ATTRIBUTE = re.compile(r"\bno_mangle\b|\bexport_name\s*=\s*(\"[^\"]*\"|\S)")

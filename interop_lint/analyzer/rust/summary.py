@@ -17,6 +17,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.allocations import allocation_sites
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of, macro_name
 from interop_lint.analyzer.rust.expressions import block_tail, callee, raw_callee_in
 from interop_lint.analyzer.rust.facts import (
@@ -28,14 +29,9 @@ from interop_lint.analyzer.rust.facts import (
 )
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller
 from interop_lint.analyzer.rust.macros import macro_call
-from interop_lint.analyzer.rust.ownership import (
-    OwnershipSite,
-    allocation_sites,
-    named_type,
-    pointee_name,
-    release_sites,
-)
+from interop_lint.analyzer.rust.ownership import OwnershipSite, named_type, pointee_name
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
+from interop_lint.analyzer.rust.releases import release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import (

@@ -55,8 +55,8 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.nullness import checked_before
-from interop_lint.analyzer.rust.ownership import RELEASE_CALLS
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
+from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 from interop_lint.rules.registry import Rule
 
 

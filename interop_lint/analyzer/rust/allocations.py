@@ -1,0 +1,179 @@
+"""Calls that give up Rust's ownership of heap memory, and what carries it out.
+
+`CString::into_raw`, `Box::into_raw` / `Box::leak` (of a boxed slice: a
+buffer), `Vec::leak`, and `mem::forget` / `ManuallyDrop::new` of a buffer
+whose pointer is taken; also such a function passed by name
+(`.map(CString::into_raw)`). Each is an `OwnershipSite` of the kind it hands
+out (ownership.py says what the kinds are).
+"""
+
+from __future__ import annotations
+
+from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip
+from interop_lint.analyzer.rust.ownership import (
+    OwnershipSite,
+    annotated,
+    local_declaration,
+    turbofish,
+    type_name,
+)
+
+_NOT_TYPES = frozenset({"Some", "Ok", "Err", "Box", "Self", "None"})
+_FORGETS = frozenset({"mem::forget", "forget"})
+_CSTRING_MAKERS = frozenset({"CString", "CStr"})
+
+
+def _constructed_type(value: Located | None) -> str | None:
+    """`Engine` of `Engine { .. }`, `Engine::new(..)`, `Engine(..)`, `Box::new(Engine::new())`."""
+    current = strip(value) if value is not None else None
+    while current is not None:
+        if current.type == "struct_expression":
+            name = current.field("name")
+            return type_name(name.node) if name is not None else None
+        if current.type == "identifier":  # a unit struct: `Box::new(Engine)`
+            name = current.text
+            is_type = name[:1].isupper() and not name.isupper() and name not in _NOT_TYPES
+            return name if is_type else None
+        if current.type == "try_expression":
+            inner = next(iter(current.named_children()), None)
+            current = strip(inner) if inner is not None else None
+            continue
+        if current.type != "call_expression":
+            return None
+        called = callee(current)
+        if called is None:
+            return None
+        if called.is_method and called.name in ("unwrap", "expect"):
+            current = strip(called.receiver)  # type: ignore[arg-type]
+            continue
+        if called.is_method:
+            return None
+        if called.qualified == "Box::new":
+            current = next(iter(arguments(current)), None)
+            continue
+        owner = called.qualifier if called.qualifier else called.name
+        if owner and owner[0].isupper() and owner not in _NOT_TYPES:
+            return owner
+        return None
+    return None
+
+
+def _box_type(call: Located, boxed: Located | None) -> str | None:
+    found = turbofish(call)
+    if found or boxed is None:
+        return found
+    boxed = strip(boxed)
+    if boxed.type == "identifier":
+        declaration = local_declaration(boxed.text, boxed)
+        return annotated(declaration, "Box") or _constructed_type(
+            declaration.field("value") if declaration is not None else None
+        )
+    return _constructed_type(boxed)
+
+
+def _is_boxed_slice(boxed: Located | None) -> bool:
+    current = strip(boxed) if boxed is not None else None
+    if current is not None and current.type == "identifier":
+        declaration = local_declaration(current.text, current)
+        current = declaration.field("value") if declaration is not None else None
+    if current is None or current.type != "call_expression":
+        return False
+    called = callee(current)
+    return called is not None and called.name in ("into_boxed_slice", "into_boxed_str")
+
+
+def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[OwnershipSite]:
+    """Calls that give up Rust's ownership of heap memory, with what carries it out."""
+    found = []
+    for call in calls:
+        called = callee(call)
+        if called is None:
+            continue
+        given = arguments(call)
+        found += _given_as_function(call, given)
+        if called.name not in _GIVING_UP:
+            continue
+        qualified = called.qualified
+        first = given[0] if given else None
+        if qualified == "CString::into_raw" or (
+            called.is_method and called.name == "into_raw" and not given
+        ):
+            found.append(OwnershipSite("cstring", "CString::into_raw", call, (call,)))
+        elif qualified in ("Box::into_raw", "Box::leak"):
+            if _is_boxed_slice(first):
+                kind = "vec"
+            else:
+                content = _box_type(call, first)
+                kind = f"box:{content}" if content else "box"
+            found.append(OwnershipSite(kind, qualified, call, (call,)))
+        elif qualified == "Vec::leak" or (called.is_method and called.name == "leak" and not first):
+            found.append(OwnershipSite("vec", "Vec::leak", call, (call,)))
+        elif (qualified in _FORGETS or qualified == "ManuallyDrop::new") and first is not None:
+            site = _forgotten_buffer(call, qualified, strip(first), bodies)
+            if site is not None:
+                found.append(site)
+    return found
+
+
+# The names of the calls above that give memory up (`mem::forget`, `ManuallyDrop::new`).
+_GIVING_UP = frozenset({"into_raw", "leak", "forget", "new"})
+_AS_FUNCTIONS = {"CString::into_raw": "cstring", "Box::into_raw": "box", "Box::leak": "box"}
+
+
+def _given_as_function(call: Located, given: list[Located]) -> list[OwnershipSite]:
+    """`.map(CString::into_raw)`: the allocation happens in the call it is given to."""
+    found = []
+    for argument in given:
+        if argument.type != "scoped_identifier":
+            continue
+        qualifier, name = argument.field("path"), argument.field("name")
+        if qualifier is None or name is None:
+            continue
+        qualified = f"{qualifier.text.rsplit('::', 1)[-1]}::{name.text}"
+        if qualified in _AS_FUNCTIONS:
+            found.append(OwnershipSite(_AS_FUNCTIONS[qualified], qualified, argument, (call,)))
+    return found
+
+
+def _forgotten_buffer(
+    call: Located, qualified: str, forgotten: Located, bodies: RustBodies
+) -> OwnershipSite | None:
+    """`mem::forget(v)` / `ManuallyDrop::new(v)` of a buffer whose pointer is taken."""
+    holders = {forgotten.text} if forgotten.type == "identifier" else set()
+    if qualified == "ManuallyDrop::new":
+        holder = call.parent()
+        if holder is not None and holder.type == "let_declaration":
+            pattern = holder.field("pattern")
+            if pattern is not None and pattern.type == "identifier":
+                holders.add(pattern.text)
+    function = bodies.function_of(call)
+    body = function.child_by_field_name("body") if function is not None else None
+    if body is None:
+        return None
+    carriers = tuple(
+        node
+        for node in bodies.walk(bodies.in_file(body), prune=("function_item",))
+        if node.type == "call_expression" and _pointer_of_buffer(node, holders)
+    )
+    if not holders or not carriers:
+        return None
+    if forgotten.type == "identifier":
+        declaration = local_declaration(forgotten.text, forgotten)
+        value = declaration.field("value") if declaration is not None else None
+    else:
+        declaration, value = None, forgotten
+    if _constructed_type(value) in _CSTRING_MAKERS:
+        return OwnershipSite("cstring", qualified, call, carriers)
+    element = annotated(declaration, "Vec")
+    if element is None and _constructed_type(value) == "String":
+        element = "u8"
+    return OwnershipSite(f"vec:{element}" if element else "vec", qualified, call, carriers)
+
+
+def _pointer_of_buffer(call: Located, holders: set[str]) -> bool:
+    called = callee(call)
+    if called is None or called.receiver is None or called.name not in ("as_ptr", "as_mut_ptr"):
+        return False
+    receiver = strip(called.receiver)
+    return receiver.type == "identifier" and receiver.text in holders

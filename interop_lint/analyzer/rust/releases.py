@@ -1,0 +1,154 @@
+"""Calls that give memory back to Rust's allocator, and the pointer each releases.
+
+`CString::from_raw`, `Box::from_raw` (of a `slice::from_raw_parts_mut(..)`:
+a buffer), `Vec::from_raw_parts` and `String::from_raw_parts`. Each is an
+`OwnershipSite` of the kind it takes back (ownership.py says what the kinds
+are), with the name of the pointer released and the field it is read from.
+"""
+
+from __future__ import annotations
+
+from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip
+from interop_lint.analyzer.rust.ownership import (
+    OwnershipSite,
+    annotated,
+    local_declaration,
+    turbofish,
+    type_name,
+)
+from interop_lint.analyzer.rust.pointers import pointer_of, reference_source
+
+_SLICE_VIEWS = frozenset({"from_raw_parts_mut", "slice_from_raw_parts_mut", "from_raw_parts"})
+
+
+def release_sites(calls: list[Located]) -> list[OwnershipSite]:
+    """Calls that give memory back to Rust's allocator, with the pointer released."""
+    found = []
+    for call in calls:
+        called = callee(call)
+        if called is None or called.is_method or called.name not in _RELEASING:
+            continue
+        qualified = called.qualified
+        if qualified not in _RELEASES:
+            continue
+        first = next(iter(arguments(call)), None)
+        if first is None:
+            continue
+        referenced = _referenced_type(first) if qualified == "Box::from_raw" else None
+        first = _through_local(first)
+        if referenced is not None and _released(first) == (None, None):
+            # `let s: &mut Session = (h as *mut Session).as_mut()..; Box::from_raw(s)`
+            source = reference_source(first)
+            content = referenced or (_cast_type(source) if source is not None else None)
+            released = _released(source) if source is not None else (None, None)
+            found.append(
+                OwnershipSite(
+                    f"box:{content}" if content else "box", qualified, call, (), *released
+                )
+            )
+            continue
+        if qualified == "CString::from_raw":
+            found.append(OwnershipSite("cstring", qualified, call, (), *_released(first)))
+        elif qualified == "Box::from_raw":
+            view = _slice_view(first)
+            if view is not None:
+                element = _cast_type(view[1])
+                kind = f"vec:{element}" if element else "vec"
+                found.append(OwnershipSite(kind, qualified, call, (), *view[0]))
+            else:
+                content = turbofish(call) or _cast_type(first) or annotated(call.parent(), "Box")
+                kind = f"box:{content}" if content else "box"
+                found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
+        else:  # `Vec::from_raw_parts`, `String::from_raw_parts`
+            element = "u8" if qualified.startswith("String") else turbofish(call)
+            element = element or _cast_type(first) or annotated(call.parent(), "Vec")
+            kind = f"vec:{element}" if element else "vec"
+            found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
+    return found
+
+
+# The calls that give memory back to Rust's allocator, and the family of the
+# kind each releases (module docstring of rust.facts); `release_sites` works
+# out the type, when it can.
+RELEASE_CALLS: dict[str, str] = {
+    "CString::from_raw": "cstring",
+    "Box::from_raw": "box",
+    "Vec::from_raw_parts": "vec",
+    "String::from_raw_parts": "vec",
+}
+_RELEASES = frozenset(RELEASE_CALLS)
+_RELEASING = frozenset(q.rsplit("::", 1)[1] for q in _RELEASES)
+
+
+def _through_local(argument: Located) -> Located:
+    """The value a local was bound to: `slice` of `let slice = ..; Box::from_raw(slice)`."""
+    current = strip(argument)
+    if current.type != "identifier":
+        return argument
+    declaration = local_declaration(current.text, current)
+    value = declaration.field("value") if declaration is not None else None
+    return value if value is not None else argument
+
+
+def _referenced_type(argument: Located) -> str | None:
+    """For a local bound to a reference (`let s: &mut Session = ..`, `let s = p.as_mut()..`),
+    the type it refers to ("" when not written); None for anything else."""
+    current = strip(argument)
+    if current.type != "identifier":
+        return None
+    declaration = local_declaration(current.text, current)
+    if declaration is None:
+        return None
+    annotation = declaration.field("type")
+    if annotation is not None:
+        if annotation.type != "reference_type":
+            return None
+        return type_name(annotation.node.child_by_field_name("type")) or ""
+    value = declaration.field("value")
+    return "" if value is not None and reference_source(value) is not None else None
+
+
+def _released(argument: Located) -> tuple[str | None, str | None]:
+    """The name behind a released pointer, and the field it is read from:
+    (`p`, None) for `p` or `p as *mut T`; (`buf`, `ptr`) for `buf.ptr` or `(*buf).ptr`."""
+    name = pointer_of(argument)
+    if name is not None:
+        return name, None
+    current = strip(argument)
+    if current.type == "self":  # a method giving back its own allocation
+        return "self", None
+    field = None
+    while current.type in ("field_expression", "unary_expression", "parenthesized_expression"):
+        if current.type == "field_expression":
+            read = current.field("field")
+            field = read.text if read is not None else None
+        inner = current.field("value") or next(iter(current.named_children()), None)
+        if inner is None:
+            return None, None
+        current = strip(inner)
+    return (current.text, field) if current.type in ("identifier", "self") else (None, None)
+
+
+def _slice_view(argument: Located) -> tuple[tuple[str | None, str | None], Located] | None:
+    """(pointer, its expression) of `slice::from_raw_parts_mut(p, n)` inside `Box::from_raw(..)`."""
+    current = strip(argument)
+    if current.type != "call_expression":
+        return None
+    called = callee(current)
+    if called is None or called.is_method or called.name not in _SLICE_VIEWS:
+        return None
+    first = next(iter(arguments(current)), None)
+    return (_released(first), first) if first is not None else None
+
+
+def _cast_type(expression: Located) -> str | None:
+    """`T` of `p as *mut T` or `p.cast::<T>()`."""
+    current = expression
+    while current.type == "parenthesized_expression" and current.node.named_child_count:
+        current = current.named_children()[0]
+    if current.type == "type_cast_expression":
+        target = current.field("type")
+        if target is not None and target.type == "pointer_type":
+            return type_name(target.node.child_by_field_name("type"))
+    return None

@@ -15,7 +15,7 @@ import pytest
 
 from interop_lint.analyzer import cache as cache_module
 from interop_lint.analyzer import parsing
-from interop_lint.analyzer.cache import CorruptEntry, decode, encode
+from interop_lint.analyzer.codec import CorruptEntry, decode, encode
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.engine import RunOptions, RunResult, run
 from interop_lint.analyzer.findings import NotificationKind

@@ -13,11 +13,9 @@ the code) matches the cache's last run takes its findings from there and
 parses nothing (analyzer/cache.py has the invalidation argument).
 
 Changed-files mode (PATHS narrower than the root) checks the named files
-with every rule; outside them only a cross-language rule can report
-something, through a related location in scope, so the XL rules run only
-on the files the index links to the named ones (analyzer/linked.py), and
-other cross-language rules on every file. A rule failing on a file outside
-the named ones is not reported there (a run over everything reports it).
+with every rule and others only with the cross-language rules that can
+relate them to the named ones (analyzer/scope.py). A rule failing on a file
+outside the named ones is not reported there (a run over everything does).
 
 With `jobs > 1` and enough work, both passes run over forked processes
 (analyzer/workers.py); each file's result does not depend on which process
@@ -33,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,15 +40,15 @@ from interop_lint.analyzer.cache import (
     Cache,
     CheckedFile,
     RunRecord,
-    decode,
-    encode,
     facts_key,
     make_salt,
     project_digest,
 )
+from interop_lint.analyzer.codec import decode, encode
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, Stamp, discover
 from interop_lint.analyzer.findings import Finding, Notification, NotificationKind
+from interop_lint.analyzer.scope import Work, in_scope, is_reported, plan_checks
 from interop_lint.rules.catalogue import RuleEntry, rule_class, rule_key
 
 # The analysis (analyzer/one_file.py: the extractors, the index, the rules) and
@@ -78,8 +76,6 @@ PARALLEL_MIN_FILES = 16
 # code: 200 MB with 1 MiB here, 255 MB with 2 MiB; bench/).
 TREE_BUDGET = 1024 * 1024
 _REANALYSIS_ORDER = {FileKind.GO: 0, FileKind.RUST: 1}
-# The XL rules relate a file only to what the index links it to (analyzer/linked.py).
-_LINKED_RULES = "interop_lint.rules.cross."
 
 
 @dataclass(frozen=True)
@@ -115,18 +111,6 @@ class RunResult:
         return [f for f in self.findings if not f.suppressed]
 
 
-def in_scope(path: str, scope: Iterable[str]) -> bool:
-    return any(not p or path == p or path.startswith(p + "/") for p in scope)
-
-
-def is_reported(finding: Finding, scope: Iterable[str], cross_language: bool) -> bool:
-    """Changed-files mode: the primary location is in scope, or, for a
-    cross-language rule, any related one (the other side of the boundary)."""
-    if in_scope(finding.location.path, scope):
-        return True
-    return cross_language and any(in_scope(r.location.path, scope) for r in finding.related)
-
-
 def run(options: RunOptions) -> RunResult:
     with _collector_relaxed():
         return _Run(options).execute()
@@ -146,15 +130,6 @@ def _collector_relaxed() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
-
-
-@dataclass
-class _Work:
-    """A file to check, and with which rules."""
-
-    source: SourceFile
-    facts: FileFacts
-    rules: tuple[type[Rule], ...]
 
 
 class _Run:
@@ -276,7 +251,8 @@ class _Run:
         all_facts = self._index(sources, analysed)
         record.index_notifications = tuple(n for f in all_facts for n in f.notifications)
         index = ProjectIndex(options.root, all_facts, options.config)
-        work = self._plan(sources, all_facts, analysed, index)
+        rules = tuple(rule_class(r) for r in self.options.rules)
+        work = plan_checks(sources, all_facts, analysed, index, rules, self.options.scope)
         reusable, to_check = [], []
         for item in work:
             previous = record.checked.get(item.source.path)
@@ -354,7 +330,7 @@ class _Run:
         return [facts[s.path] for s in sources]
 
     def _map(self, function, items: list) -> list:  # type: ignore[no-untyped-def, type-arg]
-        """`function` over `items` (SourceFiles or _Work), in processes if worth it.
+        """`function` over `items` (SourceFiles or Work), in processes if worth it.
 
         A file whose tree this process kept from the index pass is checked here."""
         sources = [_source_of(item) for item in items]
@@ -379,55 +355,14 @@ class _Run:
 
     # -- the check pass ---------------------------------------------------------------
 
-    def _plan(
-        self,
-        sources: list[SourceFile],
-        all_facts: list[FileFacts],
-        analysed: frozenset[str],
-        index: ProjectIndex,
-    ) -> list[_Work]:
-        """Which files to check with which rules."""
-        from interop_lint.analyzer import one_file
-
-        rules = tuple(rule_class(r) for r in self.options.rules)
-        scope = self.options.scope
-        outside_everywhere = tuple(
-            r for r in rules if r.cross_language and not r.__module__.startswith(_LINKED_RULES)
-        )
-        outside_linked = tuple(
-            r for r in rules if r.cross_language and r.__module__.startswith(_LINKED_RULES)
-        )
-        linked: set[str] = set()
-        if not self.everything and outside_linked:
-            from interop_lint.analyzer.linked import linked_to_scope
-
-            candidates = [
-                s.path for s in sources if s.path in analysed and not in_scope(s.path, scope)
-            ]
-            linked = linked_to_scope(index, candidates, lambda p: in_scope(p, scope))
-        work = []
-        for source, facts in zip(sources, all_facts, strict=True):
-            if source.path not in analysed or one_file.is_binary(source):
-                continue
-            if self.everything or in_scope(source.path, scope):
-                chosen = rules
-            elif source.path in linked:
-                chosen = outside_everywhere + outside_linked
-            else:
-                chosen = outside_everywhere
-            chosen = tuple(r for r in chosen if source.kind in r.file_kinds)
-            if chosen:
-                work.append(_Work(source, facts, chosen))
-        return work
-
     def _check(
-        self, work: list[_Work], index: ProjectIndex
+        self, work: list[Work], index: ProjectIndex
     ) -> list[tuple[str, tuple[Finding, ...], tuple[Notification, ...]]]:
         from interop_lint.analyzer import one_file
 
         total = len(work)
 
-        def check(shard: list[_Work]) -> list[tuple[str, tuple[Finding, ...], tuple]]:
+        def check(shard: list[Work]) -> list[tuple[str, tuple[Finding, ...], tuple]]:
             checked = []
             for done, item in enumerate(shard, start=1):
                 self.progress("check", done * total // max(1, len(shard)), total)
@@ -468,5 +403,5 @@ def _stamps(
     return {s.path: (stamped[s.path], s.digest) for s in sources if s.path in stamped}
 
 
-def _source_of(item: SourceFile | _Work) -> SourceFile:
-    return item.source if isinstance(item, _Work) else item
+def _source_of(item: SourceFile | Work) -> SourceFile:
+    return item.source if isinstance(item, Work) else item

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
-from interop_lint.analyzer.cache import CorruptEntry, decode, encode
+from interop_lint.analyzer.codec import CorruptEntry, decode, encode
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -240,7 +240,7 @@ def _report(
 ) -> Report:
     """The report, with the baseline applied (and written, if asked for)."""
     from interop_lint.analyzer.baseline import apply_baseline, render_baseline
-    from interop_lint.analyzer.engine import in_scope
+    from interop_lint.analyzer.scope import in_scope
     from interop_lint.reporters.base import Report
 
     findings: list[Finding] = result.findings

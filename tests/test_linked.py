@@ -14,10 +14,11 @@ import pytest
 
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import discover
-from interop_lint.analyzer.engine import RunOptions, RunResult, in_scope, is_reported, run
+from interop_lint.analyzer.engine import RunOptions, RunResult, run
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.linked import linked_to_scope
+from interop_lint.analyzer.scope import in_scope, is_reported
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.registry import all_rules
 from tests.conftest import case_id, fixture_cases

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.callgraph import CrateCalls
 from interop_lint.analyzer.rust.facts import (
     RustEnum,
@@ -22,8 +21,9 @@ from interop_lint.analyzer.rust.facts import (
 )
 from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.macros import delegating_guards
+from interop_lint.analyzer.rust.ownership_queries import OwnershipQueries
 from interop_lint.analyzer.rust.panics import is_guard_name
-from interop_lint.analyzer.rust.types import TypeNames, base_name, parse_type
+from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
 if TYPE_CHECKING:
@@ -34,13 +34,14 @@ if TYPE_CHECKING:
 Crate = str | None
 
 
-class RustIndex:
+# The ownership questions (RS105, XL105, XL106) are methods of OwnershipQueries,
+# mixed in so that callers ask them of the index like any other.
+class RustIndex(OwnershipQueries):
     def __init__(self, project: ProjectIndex) -> None:
+        super().__init__()
         self._project = project
         self._calls: dict[Crate, CrateCalls] = {}
         self._guards: dict[Crate, frozenset[str]] = {}
-        self._releases: dict[Crate, list[tuple[str, RustExport, frozenset[str]]]] = {}
-        self._released: dict[Crate, frozenset[str]] = {}
         self._called_from_exports: dict[Crate, set[int]] = {}
         self._type_names: dict[Crate, TypeNames] = {}
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
@@ -204,106 +205,6 @@ class RustIndex:
             return None
         return kind
 
-    # -- Ownership kinds (RS105, XL105, XL106) ---------------------------------
-
-    def canonical_kind(self, crate: Crate, kind: str) -> str:
-        """A kind with its type resolved: `box:Handle` -> `box:Engine` when
-        `type Handle = *mut Engine;`."""
-        family, _, written = kind.partition(":")
-        if not written:
-            return family
-        if "." in written:  # `Buffer.data`: the pointee of that field's type
-            holder, _, field = written.partition(".")
-            declared = self.type_named(crate, self.resolve_name(crate, holder))
-            fields = declared[1].fields if declared and isinstance(declared[1], RustStruct) else ()
-            written = next((f.type for f in fields if f.name == field), "")
-            if not written.startswith("*"):
-                return family
-        resolved = parse_type(self.resolve_name(crate, written))
-        if resolved is not None and resolved.type == "pointer_type":
-            resolved = resolved.child_by_field_name("type")
-        name = (base_name(resolved) or text(resolved)) if resolved is not None else written
-        return f"{family}:{name}" if name and name != "c_void" else family
-
-    def _released_in(self, crate: Crate) -> frozenset[str]:
-        """The kinds the crate's exports release; per crate, as a one-file run asks of one."""
-        released = self._released.get(crate)
-        if released is None:
-            files = self.files_by_crate.get(crate, [])
-            functions = self.calls_of(crate).functions if files else []
-            released = self._released[crate] = frozenset(
-                self.canonical_kind(crate, kind)
-                for i in (self.called_from_exports(crate) if files else ())
-                for kind in (*functions[i][1].release_kinds, *functions[i][1].release_handles)
-            ) | {k for _, rust in files for k in rust.generated_release_kinds}
-        return released
-
-    @cached_property
-    def _dropped_by_crate(self) -> dict[Crate, dict[str, frozenset[str]]]:
-        dropped: dict[Crate, dict[str, frozenset[str]]] = {}
-        for crate in self.files_by_crate:
-            by_type: dict[str, set[str]] = defaultdict(set)
-            for _, function in self.functions_in_crate(crate):
-                if function.drop_releases and function.owner is not None:
-                    owner = self.resolve_name(crate, function.owner)
-                    by_type[owner].update(
-                        self.canonical_kind(crate, k) for k in function.drop_releases
-                    )
-            for _, rust in self.files_by_crate[crate]:
-                for name in rust.derived_drops:  # what a derived Drop frees is out of sight
-                    by_type[self.resolve_name(crate, name)].update(_ANY_KIND)
-            dropped[crate] = {owner: frozenset(kinds) for owner, kinds in by_type.items()}
-        return dropped
-
-    def released_by_drop(self, crate: Crate, owner: str, kind: str) -> bool:
-        """Whether `impl Drop for owner` gives memory of this kind back to Rust: memory
-        a value of that type holds is released when the value is dropped."""
-        kinds = self._dropped_by_crate.get(crate, {}).get(self.resolve_name(crate, owner))
-        if not kinds:
-            return False
-        wanted = self.canonical_kind(crate, kind)
-        return any(_same_kind(wanted, k) for k in kinds)
-
-    def releases_kind(self, crate: Crate, kind: str) -> bool:
-        """Whether an export of the crate (or a function it calls) gives memory of
-        this kind back to Rust. An unknown type (`box`) matches any of its family."""
-        wanted = self.canonical_kind(crate, kind)
-        return any(_same_kind(wanted, k) for k in self._released_in(crate))
-
-    def release_exports(self, crate: Crate, kind: str) -> list[tuple[str, RustExport]]:
-        """(file, export) of every export of the crate that gives memory of this kind
-        back to Rust (XL106 names them): those that release it in their own body
-        first, then those that do through a function they call."""
-        wanted = self.canonical_kind(crate, kind)
-        direct, indirect = [], []
-        for path, export, kinds in self._export_releases(crate):
-            if any(_same_kind(wanted, k) for k in kinds):
-                own = (self.canonical_kind(crate, r.kind) for r in export.releases)
-                (direct if any(_same_kind(wanted, k) for k in own) else indirect).append(
-                    (path, export)
-                )
-        return direct + indirect
-
-    def _export_releases(self, crate: Crate) -> list[tuple[str, RustExport, frozenset[str]]]:
-        """(file, export, kinds it releases itself or through its callees), per crate."""
-        found = self._releases.get(crate)
-        if found is None:
-            calls = self.calls_of(crate)
-            # Backwards from each function that releases: the functions that reach it.
-            kinds_of: dict[int, set[str]] = defaultdict(set)
-            for index, (_, function) in enumerate(calls.functions):
-                if function.release_kinds:
-                    for caller in calls.callers_of({index}):
-                        kinds_of[caller].update(function.release_kinds)
-            found = self._releases[crate] = []
-            for path, export in self.exports_in_crate(crate):
-                start = calls.index_of(path, export.location)
-                kinds = kinds_of.get(start, set()) if start is not None else set()
-                if kinds:
-                    canonical = frozenset(self.canonical_kind(crate, k) for k in kinds)
-                    found.append((path, export, canonical))
-        return found
-
     def called_from_exports(self, crate: Crate) -> set[int]:
         """Call-graph indexes of every function an export of the crate reaches."""
         found = self._called_from_exports.get(crate)
@@ -379,7 +280,6 @@ class RustIndex:
         return self._static_muts_by_crate.get(crate, {})
 
 
-_ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
 _OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root
 
 
@@ -411,10 +311,3 @@ def _named(written: str) -> str:
     if written[:1] in ("*", "&", "(", "["):
         return written
     return written.split("<", 1)[0].rsplit("::", 1)[-1].strip()
-
-
-def _same_kind(wanted: str, released: str) -> bool:
-    """Whether two canonical kinds are one; an unknown type (`box`) matches its family."""
-    family, _, written = wanted.partition(":")
-    other_family, _, other = released.partition(":")
-    return other_family == family and (not written or not other or written == other)

@@ -298,28 +298,24 @@ class _Run:
                     continue
             to_extract.append(source)
         statistics["files indexed"] = len(to_extract)
-        total = len(to_extract)
         # The trees kept within TREE_BUDGET go to the files dearest to analyse again:
         # a cgo file's model and views cost several times its parse, a Rust file's less.
         to_extract.sort(key=lambda source: _REANALYSIS_ORDER.get(source.kind, 2))
 
-        def extract(shard: list[SourceFile]) -> list[tuple[str, FileFacts | None, bytes]]:
-            """(path, facts, cache entry); a worker sends the entry alone."""
-            extracted = []
-            held = 0  # bytes of source whose trees are kept for the check pass
-            for done, source in enumerate(shard, start=1):
-                self.progress("index", done * total // max(1, len(shard)), total)
-                found = one_file.index_file(source)
-                payload = encode(found, compress=True) if cache is not None else b""
-                child = workers.in_child()
-                extracted.append((source.path, None if child and payload else found, payload))
-                if child or held + len(source.data) > TREE_BUDGET:
-                    one_file.release(source)  # parsed again if the check pass needs it
-                else:
-                    held += len(source.data)
-            return extracted
+        held = [0]  # bytes of source whose trees this process keeps for the check pass
 
-        for path, found, payload in self._map(extract, to_extract):
+        def extract(source: SourceFile) -> tuple[str, FileFacts | None, bytes]:
+            """(path, facts, cache entry); a worker sends the entry alone."""
+            found = one_file.index_file(source)
+            payload = encode(found, compress=True) if cache is not None else b""
+            child = workers.in_child()
+            if child or held[0] + len(source.data) > TREE_BUDGET:
+                one_file.release(source)  # parsed again if the check pass needs it
+            else:
+                held[0] += len(source.data)
+            return source.path, None if child and payload else found, payload
+
+        for path, found, payload in self._map(extract, to_extract, "index"):
             if found is None:
                 found = decode(payload, compressed=True)
             facts[path] = found
@@ -329,26 +325,27 @@ class _Run:
             cache.flush()
         return [facts[s.path] for s in sources]
 
-    def _map(self, function, items: list) -> list:  # type: ignore[no-untyped-def, type-arg]
+    def _map(self, function, items: list, phase: str) -> list:  # type: ignore[no-untyped-def, type-arg]
         """`function` over `items` (SourceFiles or Work), in processes if worth it.
 
         A file whose tree this process kept from the index pass is checked here."""
         sources = [_source_of(item) for item in items]
-        sizes = [len(source.data) for source in sources]
         jobs = self.options.jobs
-        total = sum(sizes)
+        total = sum(len(source.data) for source in sources)
+        processes = 1
         if jobs > 1 and total >= PARALLEL_MIN_BYTES and len(items) >= PARALLEL_MIN_FILES:
             # Half the threshold per process: 64 cores do not make 64 workers for 2 MB.
             processes = min(jobs, max(2, 2 * total // max(1, PARALLEL_MIN_BYTES)))
-            pinned = [0 if "tree" in vars(source) else None for source in sources]
-            shards = workers.split(items, sizes, processes, pinned)
             self.result.statistics["processes"] = max(
-                self.result.statistics["processes"], len(shards)
+                self.result.statistics["processes"], processes
             )
-        else:
-            shards = [items] if items else []
+        here = [processes > 1 and "tree" in vars(source) for source in sources]
+
+        def progress(done: int) -> None:
+            self.progress(phase, done, len(items))
+
         redone = len(workers.redone)
-        results = [x for part in workers.map_shards(function, shards) for x in part]
+        results = workers.map_items(function, items, processes, here, progress)
         if len(workers.redone) > redone:
             self.result.statistics["redone after a worker failed"] += sum(workers.redone[redone:])
         return results
@@ -360,18 +357,12 @@ class _Run:
     ) -> list[tuple[str, tuple[Finding, ...], tuple[Notification, ...]]]:
         from interop_lint.analyzer import one_file
 
-        total = len(work)
+        def check(item: Work) -> tuple[str, tuple[Finding, ...], tuple[Notification, ...]]:
+            findings, notes = one_file.check_file(item.source, item.facts, index, item.rules)
+            one_file.release(item.source)
+            return item.source.path, tuple(findings), tuple(notes)
 
-        def check(shard: list[Work]) -> list[tuple[str, tuple[Finding, ...], tuple]]:
-            checked = []
-            for done, item in enumerate(shard, start=1):
-                self.progress("check", done * total // max(1, len(shard)), total)
-                findings, notes = one_file.check_file(item.source, item.facts, index, item.rules)
-                checked.append((item.source.path, tuple(findings), tuple(notes)))
-                one_file.release(item.source)
-            return checked
-
-        return self._map(check, work)
+        return self._map(check, work, "check")
 
     # -- the report -------------------------------------------------------------------
 

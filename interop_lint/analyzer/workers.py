@@ -1,4 +1,4 @@
-"""Run one function over shards of work in forked processes.
+"""Run one function over a list of work in forked processes, item by item.
 
 Tree-sitter holds the GIL and its trees cannot be pickled, so parallel work
 needs processes, each parsing for itself and returning plain data. Forking
@@ -6,19 +6,24 @@ needs processes, each parsing for itself and returning plain data. Forking
 files read, the compiled queries, and for the check pass the whole project
 index, which would otherwise cost more to pickle than to parse.
 
-`map_shards` runs shard 0 in the calling process (its trees stay there) and
-every other shard in a child; a child's result comes back pickled through a
-pipe. A child that fails or dies is not fatal: its shard is redone here, so
-the results are those of a serial run. Where there is no `fork` (Windows),
-everything runs here.
+`map_items` shares the items out as it goes: each process, this one
+included, takes the next item not yet taken (a counter in shared memory
+behind a lock made of a pipe), so no process waits for another at the end
+because its share was dearer than its bytes said. Items whose trees are in
+this process are done here first. A child sends its results pickled through
+a pipe when it runs out of items. A child that fails or dies is not fatal:
+what it took is redone here, so the results are those of a serial run.
+Where there is no `fork` (Windows), everything runs here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
 import os
 import signal
+import struct
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
@@ -29,52 +34,64 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _CHUNK = 1 << 20
+_COUNTER = struct.Struct("<q")
 
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
-def split(
-    items: Sequence[T], weights: Sequence[int], parts: int, fixed: Sequence[int | None] = ()
-) -> list[list[T]]:
-    """`items` in `parts` shards of about equal total weight, each in the items' order.
+class _SharedCounter:
+    """The next item to take, shared by the processes forked after it is made."""
 
-    The heaviest item goes first to the lightest shard (LPT): a mix of every
-    kind of file in every shard, whatever the order of the paths. `fixed`
-    pins an item to a shard (where its tree already is).
-    """
-    parts = max(1, min(parts, len(items)))
-    loads = [0] * parts
-    chosen = [0] * len(items)
-    free = []
-    for i, weight in enumerate(weights):
-        pinned = fixed[i] if i < len(fixed) else None
-        if pinned is not None and pinned < parts:
-            chosen[i] = pinned
-            loads[pinned] += weight
-        else:
-            free.append(i)
-    for i in sorted(free, key=lambda i: -weights[i]):
-        lightest = min(range(parts), key=loads.__getitem__)
-        chosen[i] = lightest
-        loads[lightest] += weights[i]
-    shards: list[list[T]] = [[] for _ in range(parts)]
-    for i, item in enumerate(items):
-        shards[chosen[i]].append(item)
-    return [s for s in shards if s]
+    def __init__(self) -> None:
+        self._memory = mmap.mmap(-1, _COUNTER.size)  # anonymous: MAP_SHARED
+        self._lock_read, self._lock_write = os.pipe()
+        os.write(self._lock_write, b"x")  # one token: whoever reads it holds the lock
+
+    def take(self) -> int:
+        os.read(self._lock_read, 1)
+        try:
+            (taken,) = _COUNTER.unpack_from(self._memory)
+            _COUNTER.pack_into(self._memory, 0, taken + 1)
+        finally:
+            os.write(self._lock_write, b"x")
+        return taken
+
+    def close(self) -> None:
+        os.close(self._lock_read)
+        os.close(self._lock_write)
+        self._memory.close()
 
 
-def map_shards(function: Callable[[list[T]], R], shards: list[list[T]]) -> list[R]:
-    """`[function(shard) for shard in shards]`, the shards after the first in children."""
-    if len(shards) <= 1 or not can_fork():
-        return [function(shard) for shard in shards]
+def map_items(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    processes: int,
+    here: Sequence[bool] = (),
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
+    """`[function(item) for item in items]` over `processes` processes.
+
+    `here[i]` keeps item i in this process; `progress(n)` is told here how many
+    items have been taken so far."""
+    if processes <= 1 or len(items) <= 1 or not can_fork():
+        results = []
+        for done, item in enumerate(items, start=1):
+            results.append(function(item))
+            if progress is not None:
+                progress(done)
+        return results
+    mine = [i for i in range(len(items)) if i < len(here) and here[i]]
+    shared = [i for i in range(len(items)) if not (i < len(here) and here[i])]
+    counter = _SharedCounter()
     # Objects made before the fork are not the children's business: keep the
     # collector from walking (and so copying) them in every child.
     gc.freeze()
     children: list[tuple[int, int]] = []
+    found: dict[int, R] = {}
     try:
-        for shard in shards[1:]:
+        for _ in range(processes - 1):
             read_end, write_end = os.pipe()
             sys.stdout.flush()
             sys.stderr.flush()
@@ -82,10 +99,15 @@ def map_shards(function: Callable[[list[T]], R], shards: list[list[T]]) -> list[
             if pid == 0:  # the child: work, send, and leave without running anything else
                 _IN_CHILD.append(True)
                 os.close(read_end)
-                _run_child(function, shard, write_end)
+                _run_child(function, items, shared, counter, write_end)
             os.close(write_end)
             children.append((pid, read_end))
-        results: list[R] = [function(shards[0])]
+        for i in mine:
+            found[i] = function(items[i])
+        while (taken := counter.take()) < len(shared):
+            found[shared[taken]] = function(items[shared[taken]])
+            if progress is not None:
+                progress(min(len(items), len(mine) + taken + 1))
     except BaseException:  # Ctrl-C, or a bug here: no child outlives the run
         for pid, read_end in children:
             with contextlib.suppress(OSError):
@@ -95,25 +117,41 @@ def map_shards(function: Callable[[list[T]], R], shards: list[list[T]]) -> list[
         raise
     finally:
         gc.unfreeze()
-    for shard, child in zip(shards[1:], children, strict=True):
-        results.append(_collect(child, function, shard))
-    return results
+        counter.close()
+    for child in children:
+        found.update(_collect(child))
+    missing = [i for i in range(len(items)) if i not in found]
+    if missing:  # a child failed or died: what it took is done here
+        redone.append(len(missing))
+        for i in missing:
+            found[i] = function(items[i])
+    return [found[i] for i in range(len(items))]
 
 
-def _run_child(function: Callable[[list[T]], R], shard: list[T], write_end: int) -> NoReturn:
+def _run_child(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    shared: list[int],
+    counter: _SharedCounter,
+    write_end: int,
+) -> NoReturn:
     status = 1
     try:
-        payload = encode(function(shard))
+        done = []
+        while (taken := counter.take()) < len(shared):
+            done.append((shared[taken], function(items[shared[taken]])))
+        payload = encode(done)
         with os.fdopen(write_end, "wb") as out:
             out.write(payload)
         status = 0
-    except BaseException:  # the parent redoes the shard, and counts it
+    except BaseException:  # the parent redoes what it took, and counts it
         pass
     finally:
         os._exit(status)
 
 
-def _collect(child: tuple[int, int], function: Callable[[list[T]], R], shard: list[T]) -> R:
+def _collect(child: tuple[int, int]) -> list[tuple[int, R]]:
+    """What a child did, or nothing when it failed."""
     pid, read_end = child
     chunks = []
     with os.fdopen(read_end, "rb") as pipe:
@@ -124,12 +162,9 @@ def _collect(child: tuple[int, int], function: Callable[[list[T]], R], shard: li
             chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-        try:
-            return decode(b"".join(chunks))
-        except CorruptEntry:
-            pass
-    redone.append(len(shard))  # the child failed or died: its share is done here
-    return function(shard)
+        with contextlib.suppress(CorruptEntry):
+            return decode(b"".join(chunks))  # type: ignore[no-any-return]
+    return []
 
 
 # How many items were redone here because a worker failed (the engine reports it).

@@ -7,7 +7,8 @@ model types are the same at the ABI: equal, equal but for constness,
 different, or unknown. Unknown never produces a finding.
 
 - `typesys.model`: the model, `compare`, `Verdict`.
-- `typesys.rust`: Rust type text (as `rust.syntax.normalize_type` spells it).
+- `typesys.rust`: Rust type text (as `rust.syntax.normalize_type` spells it),
+  parsed by `typesys.rust_parser`.
 - `typesys.c`: `CType` values of the C facts, typedefs resolved through a scope.
 - `typesys.ctypes`: Python ctypes types of the Python facts, compared by
   `compare_binding`, which is `compare` with ctypes' own rules on top.

@@ -42,8 +42,7 @@ from interop_lint.analyzer.rust.syntax import (
 from interop_lint.analyzer.source import SourceFile
 
 # Calls that may hand out or take back memory (allocations.py and releases.py look
-# closer), with
-# `ManuallyDrop::new`.
+# closer), with `ManuallyDrop::new`.
 _OWNERSHIP_CALLS = frozenset({"into_raw", "leak", "forget", "from_raw", "from_raw_parts"})
 
 

@@ -9,7 +9,7 @@ import pytest
 from interop_lint.analyzer.discovery import FileKind, classify
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
-from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_lines
+from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_lines, skipped_modules
 from interop_lint.analyzer.prefilter import Candidate, analysed
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.analyzer.typesys.cbindgen import CNames
@@ -261,3 +261,46 @@ def test_cbindgen_skip_annotations_on_items_and_modules() -> None:
 def test_an_inner_doc_annotation_skips_the_whole_file() -> None:
     text = '//! cbindgen:ignore\n\n#[no_mangle]\npub extern "C" fn a() {}\n'
     assert skipped_lines(text, [4]) == frozenset({4})
+
+
+MODULES = """//! The crate root.
+/// Shims.
+/// cbindgen:ignore
+mod legacy;
+mod kept;
+#[doc = "cbindgen:no-export"]
+#[cfg(unix)]
+pub(crate) mod unixy ;
+// cbindgen:ignore (a plain comment)
+mod plain;
+/// cbindgen:ignore
+mod inline {
+    /// cbindgen:ignore
+    mod nested;
+}
+"""
+
+
+def test_a_module_declaration_documented_ignore_is_skipped_but_not_others() -> None:
+    # `nested` is declared in a block: its file is not found from this file's name.
+    assert skipped_modules(MODULES) == ("legacy", "unixy")
+    assert skipped_modules("mod a;\nmod b;\n") == ()
+
+
+def test_exports_below_an_ignored_module_are_not_asked_of_the_header(project: Project) -> None:
+    project.write("Cargo.toml", '[package]\nname = "shm"\nversion = "0.1.0"\n')
+    project.write("include/shm.h", "/* Generated with cbindgen:0.26.0 */\nint shm_a(void);\n")
+    export = '#[no_mangle]\npub extern "C" fn {name}() -> i32 {{ 0 }}\n'
+    project.write(
+        "src/lib.rs",
+        "/// cbindgen:ignore\nmod old;\nmod new;\n" + export.format(name="shm_a"),
+    )
+    project.write("src/old.rs", "mod older;\n" + export.format(name="shm_old"))
+    project.write("src/old/older.rs", export.format(name="shm_older"))
+    project.write("src/new.rs", export.format(name="shm_new"))
+    found = run_cli(["check", "--format", "json", "--select", "XL104"], cwd=project.root)
+    assert found.exit_code == 1, found.output
+    reported = [
+        (f["path"], f["message"].split("`")[1]) for f in json.loads(found.stdout)["findings"]
+    ]
+    assert reported == [("src/new.rs", "shm_new")]

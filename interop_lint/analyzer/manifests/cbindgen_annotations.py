@@ -6,7 +6,9 @@ and everything inside when it documents a `mod { .. }` or an `impl` block;
 `cbindgen:no-export` keeps an item out of the output too. An inner doc
 comment (`//! cbindgen:ignore`) at the top of a file skips the whole module.
 
-`skipped_lines(text, lines)` answers for the lines where functions are named.
+`skipped_lines(text, lines)` answers for the lines where functions are named;
+`skipped_modules(text)` names the `mod name;` declarations so documented,
+whose files cbindgen never reads (nor the modules they declare in turn).
 Brace nesting is followed through comments, strings, raw strings and
 character literals; a block's annotations are those right above the line of
 its opening brace.
@@ -22,6 +24,7 @@ _ATTRIBUTE_LINE = re.compile(r"\s*(?:///|//!|//|/\*|\*|#\[|#!\[|\)|\]|$)")
 _DOC = re.compile(r"\s*(?:///|/\*\*|\*|#\[doc\b)")
 _RAW_STRING = re.compile(r'b?r(#*)"')
 _CHAR = re.compile(r"b?'(?:\\.[^']*|[^'\\])'")
+_MODULE_DECLARATION = re.compile(r"\s*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?:r#)?(\w+)\s*;")
 
 
 def skipped_lines(text: str, lines: Iterable[int]) -> frozenset[int]:
@@ -37,6 +40,27 @@ def skipped_lines(text: str, lines: Iterable[int]) -> frozenset[int]:
         if any(_annotated(source, opened) for opened in (line, *enclosing)):
             skipped.add(line)
     return frozenset(skipped)
+
+
+def skipped_modules(text: str) -> tuple[str, ...]:
+    """The modules declared `mod name;` outside any block whose declaration carries a
+    skip annotation: cbindgen does not read their files."""
+    source = text.splitlines()
+    candidates = {
+        number: found.group(1)
+        for number, line in enumerate(source, start=1)
+        if (found := _MODULE_DECLARATION.match(line)) is not None
+    }
+    if not candidates:
+        return ()
+    top_level = {
+        line for line, enclosing in _enclosing_blocks(text, set(candidates)) if not enclosing
+    }
+    return tuple(
+        name
+        for line, name in sorted(candidates.items())
+        if line in top_level and _annotated(source, line)
+    )
 
 
 def _inner_docs(source: list[str]) -> Iterable[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from interop_lint.analyzer.facts import FileFacts
+from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text, walk
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
@@ -109,6 +110,9 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         derived_drops=tuple(derived_drops),
         lint_settings=file_settings(source.root) if lints else (),
         module_lint_settings=module_declarations(source.root) if lints else (),
+        cbindgen_skipped_modules=(
+            skipped_modules(source.text) if b"cbindgen:" in source.data else ()
+        ),
     )
 
 

@@ -233,6 +233,21 @@ class RustIndex(OwnershipQueries):
             found = self._allowed_above[key] = self._module_level(path, lints) is True
         return found
 
+    def cbindgen_skips_file(self, path: str) -> bool:
+        """Whether cbindgen never reads the file: a `mod` declaration on the way up the
+        module tree to the crate root is documented `cbindgen:ignore`."""
+        files, crate = self._project.files, self.crate_of(path)
+        current, seen = path, {path}
+        while (parent := _parent_module(current, files.__contains__)) is not None:
+            current, module = parent
+            rust = files[current].rust
+            if current in seen or self.crate_of(current) != crate or rust is None:
+                return False
+            if module in rust.cbindgen_skipped_modules:
+                return True
+            seen.add(current)
+        return False
+
     @cached_property
     def _crates_setting_lints(self) -> frozenset[Crate]:
         return frozenset(

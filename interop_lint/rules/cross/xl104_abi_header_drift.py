@@ -9,10 +9,12 @@ that binds only a part of a crate on purpose (less than half of its
 exports) is not asked to declare the rest, nor is any header asked to
 declare what cbindgen is told to leave out: a function documented
 `/// cbindgen:ignore` (or `cbindgen:no-export`), one inside a `mod` or
-`impl` block so documented or in a file whose inner doc comment says so
-(`//! cbindgen:ignore`), and one the crate's `cbindgen.toml` lists in
-`[export] exclude`. A header that declares such a function is still
-checked the other way: the crate must export it.
+`impl` block so documented, in a file whose inner doc comment says so
+(`//! cbindgen:ignore`) or in the file of a module so documented where it
+is declared (`/// cbindgen:ignore` above `mod legacy;`, and the modules
+below it), and one the crate's `cbindgen.toml` lists in `[export] exclude`.
+A header that declares such a function is still checked the other way:
+the crate must export it.
 
 ## Why is this bad?
 A header is a copy of the crate's interface, and copies drift. An export
@@ -90,6 +92,8 @@ class AbiHeaderDrift(Rule):
         headers = c.links.headers_of(crate)
         if rust is None or not rust.exports or not headers:
             return
+        if ctx.index.rust.cbindgen_skips_file(ctx.file.path):
+            return  # the file of a module cbindgen is told to ignore
         declared = c.links.declared_for(crate)
         exports = {e.symbol for _, e in ctx.index.rust.exports_in_crate(crate)}
         generated = any(c.units[h].generated_by_cbindgen for h in headers)

@@ -27,6 +27,7 @@ from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
 from interop_lint.analyzer.rust.facts import RustExport, RustStruct
 from interop_lint.analyzer.typesys.c import CTypes
 from interop_lint.analyzer.typesys.cbindgen import CNames
+from interop_lint.analyzer.typesys.layout import fields_in_c
 from interop_lint.analyzer.typesys.model import Named, Type, Verdict, compare, outer_constness
 from interop_lint.analyzer.typesys.rust import RustTypes
 from interop_lint.analyzer.typesys.spelling import resolved_c, resolved_rust
@@ -294,7 +295,7 @@ def layout_difference(
     struct: CStruct, c: CTypes, rust_struct: RustStruct, rust: RustTypes
 ) -> LayoutDifference | None:
     """How the two layouts differ (field count, order, the fields' types), or None."""
-    c_fields, rust_fields = struct.fields, rust_struct.fields
+    c_fields, rust_fields = struct.fields, fields_in_c(rust_struct)
     if len(c_fields) != len(rust_fields):
         return LayoutDifference("count", f"{len(c_fields)} fields here, {len(rust_fields)} in Rust")
     c_names = [f.name for f in c_fields]

@@ -28,6 +28,7 @@ from interop_lint.analyzer.typesys.ctypes import (
     suggested,
     truncated_as_int,
 )
+from interop_lint.analyzer.typesys.layout import fields_in_c
 from interop_lint.analyzer.typesys.model import Int, Named, Pointer, Verdict
 from interop_lint.analyzer.typesys.rust import RustTypes
 
@@ -179,11 +180,10 @@ class BindingContract:
             return None  # no literal field list, or a layout the list alone does not give
         if set(rust_struct.repr) - {"C"}:
             return None  # packed or aligned: ctypes would need `_pack_` / padding to match
-        if len(fields) != len(rust_struct.fields):
-            return f"{len(fields)} field(s) here, {len(rust_struct.fields)} in Rust"
-        for position, (field, rust_field) in enumerate(
-            zip(fields, rust_struct.fields, strict=True), 1
-        ):
+        rust_fields = fields_in_c(rust_struct)  # a `PhantomData` has no ctypes field
+        if len(fields) != len(rust_fields):
+            return f"{len(fields)} field(s) here, {len(rust_fields)} in Rust"
+        for position, (field, rust_field) in enumerate(zip(fields, rust_fields, strict=True), 1):
             verdict, nested = self.compare(field.type, rust_field.type)
             if verdict is Verdict.DIFFERENT:
                 return (

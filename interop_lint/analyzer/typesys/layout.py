@@ -6,6 +6,10 @@
   zero-sized (unit structs among them): `struct Fd<'a> { fd: c_int, _p:
   PhantomData<&'a ()> }` is a `c_int`. Without exactly one such field the
   struct is not unwrapped.
+- The fields C sees of a `#[repr(C)]` struct: all but markers and `()`,
+  which have no C spelling; cbindgen leaves them out (`struct Slice<'a> {
+  data: *const u8, len: usize, _p: PhantomData<&'a [u8]> }` is two fields
+  in C). Zero-length arrays stay: cbindgen writes them (`uint8_t _private[0]`).
 - A field-less enum: `#[repr(u8)]` (or `#[repr(C, u8)]`) is that integer;
   `#[repr(C)]` alone is the C compiler's `enum`, which is `int`-sized on
   every target interop-lint assumes (LP64, no `-fshort-enums`).
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
+from interop_lint.analyzer.rust.facts import RustEnum, RustField, RustStruct
 
 C_ENUM_BITS = 32  # a C `enum` (and a `#[repr(C)]` field-less enum) is an `int`
 MAX_FIELDS = 256  # fields looked at to decide that a struct is zero-sized
@@ -61,3 +65,17 @@ def transparent_field(struct: RustStruct, lookup: Lookup) -> str | None:
         return None
     sized = [f.type for f in struct.fields if not zero_sized(f.type, lookup)]
     return sized[0] if len(sized) == 1 else None
+
+
+def fields_in_c(struct: RustStruct) -> tuple[RustField, ...]:
+    """The fields of a `#[repr(C)]` struct that C declares: markers and `()` take no
+    space and have no C spelling, so a header (cbindgen's or by hand) has none."""
+    return tuple(f for f in struct.fields if not _no_c_field(f.type))
+
+
+def _no_c_field(spelling: str) -> bool:
+    spelling = spelling.strip()
+    if spelling == "()":
+        return True
+    match = _PATH.fullmatch(spelling)
+    return match is not None and match.group("name") in _MARKERS

@@ -25,6 +25,11 @@ bench/results/<date>.json (`--table FILE` prints the tables of one again).
 Timings live here only, never in a test: they depend on the machine.
 ast-grep is installed with `pip install ast-grep-cli` in bench/.venv (never a
 dependency of the package); pass `--ast-grep PATH` to use another one.
+The linter runs as `python -m interop_lint` with this checkout first on
+PYTHONPATH, under the interpreter that runs the bench: run it with one
+where the package is installed as users install it (`bench/.venv/bin/pip
+install .`), not editable: an editable install's import hook costs every
+start 10 ms.
 """
 
 from __future__ import annotations
@@ -41,57 +46,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from floor import PARSED_SUFFIXES  # bench/floor.py, next to this script
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
-PARSED_SUFFIXES = {".go": "go", ".rs": "rust", ".h": "c", ".c": "c"}
 EDIT = "\n// edited by bench/run.py\n"
-
-
-# -- the floor: run as `python bench/run.py --floor DIR --jobs N` -------------------
-
-
-def _floor_files(root: Path) -> list[tuple[str, str]]:
-    skipped = {".git", "target", "vendor", "node_modules", ".interop-lint-cache"}
-    found = []
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(d for d in subdirectories if d not in skipped)
-        for name in sorted(files):
-            grammar = PARSED_SUFFIXES.get(os.path.splitext(name)[1])
-            if grammar:
-                found.append((os.path.join(directory, name), grammar))
-    return found
-
-
-def _parse_all(files: list[tuple[str, str]]) -> int:
-    import tree_sitter
-    import tree_sitter_c
-    import tree_sitter_go
-    import tree_sitter_rust
-
-    grammars = {"go": tree_sitter_go, "rust": tree_sitter_rust, "c": tree_sitter_c}
-    parsers = {
-        name: tree_sitter.Parser(tree_sitter.Language(module.language()))
-        for name, module in grammars.items()
-    }
-    nodes = 0
-    for path, grammar in files:
-        with open(path, "rb") as f:
-            tree = parsers[grammar].parse(f.read())
-        nodes += tree.root_node.descendant_count
-    return nodes
-
-
-def floor(root: Path, jobs: int) -> None:
-    files = _floor_files(root)
-    if jobs == 1:
-        _parse_all(files)
-        return
-    import multiprocessing
-
-    shards = [files[i::jobs] for i in range(jobs)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pool.map(_parse_all, shards)
 
 
 # -- measuring ------------------------------------------------------------------------
@@ -232,7 +192,7 @@ def run_corpus(name: str, root: Path, args: argparse.Namespace) -> CorpusFigures
     repeat = args.repeat or (1 if files > 6000 else 3)
     figures = CorpusFigures(name, files, lines, round(size / 1e6, 2), parsed, jobs)
     print(f"== {name}: {files} files, {lines} lines, {size / 1e6:.1f} MB", flush=True)
-    floor_command = [sys.executable, str(Path(__file__).resolve()), "--floor", str(root)]
+    floor_command = [sys.executable, str(BENCH / "floor.py"), str(root)]
     parse = best([*floor_command, "--jobs", "1"], root, repeat)
     figures.parse_1, figures.parse_cpu_1 = parse.seconds, parse.cpu
     figures.parse_n = best([*floor_command, "--jobs", str(jobs)], root, repeat).seconds
@@ -358,17 +318,16 @@ def main() -> None:
     parser.add_argument("--skip-ast-grep", action="store_true")
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/<date>.json)")
     parser.add_argument("--table", type=Path, help="print the tables of a results file")
-    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.floor is not None:
-        floor(args.floor, args.jobs)
-        return
     if args.table is not None:
         print(table(json.loads(args.table.read_text())["corpora"]))
         return
     if args.skip_ast_grep:
         args.ast_grep = None
     load_before = _load()  # other work on the machine skews wall times, not CPU times
+    editable = _editable_install()
+    if editable:
+        print(f"note: {sys.executable} has an editable install ({editable}): +10 ms a run")
     RESULTS.mkdir(parents=True, exist_ok=True)
     # Bytecode compiled once, outside any figure.
     with tempfile.TemporaryDirectory() as empty:
@@ -380,13 +339,14 @@ def main() -> None:
     all_figures = [run_corpus(name, root, args) for name, root in corpora]
     out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     document = {
-        "command": " ".join(["python", "bench/run.py", *sys.argv[1:]]),
+        "command": " ".join([sys.executable, "bench/run.py", *sys.argv[1:]]),
         "machine": {
             "cpus": os.cpu_count(),
             "load average (1 min) before and after": [load_before, _load()],
             "python": platform.python_version(),
             "platform": platform.platform(),
             "ast-grep": _version(args.ast_grep),
+            "editable install": editable,
         },
         "corpora": [{**asdict(f), "ratios": f.ratios} for f in all_figures],
     }
@@ -394,6 +354,18 @@ def main() -> None:
     print()
     print(table(document["corpora"]))
     print(f"\nwrote {out}")
+
+
+def _editable_install() -> str | None:
+    """The import hook of an editable install of the package in this interpreter, if
+    any (every start imports it, though PYTHONPATH makes it find nothing)."""
+    import site
+
+    for directory in site.getsitepackages():
+        for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
+            if name.startswith("__editable__") and "interop_lint" in name:
+                return name
+    return None
 
 
 def _load() -> float | None:

@@ -11,6 +11,11 @@ byte slice was converted from, or the length of the slice it was made from
 `s = append(s, x)` run in every iteration of `for range parts`;
 `bs := v.([]byte)` by `len(v.([]byte))`), or `make([]T, n)` with `n` compared.
 
+The parameter of an unexported helper is non-empty when every call of the
+helper in its file passes a slice the caller shows to be non-empty
+(`decompressSizeHint(src)` after `if len(src) == 0 { return }`; see
+golang/callers.py): one level of callers, not their callers.
+
 A comparison that only clamps a value is no check (`_is_clamp`):
 `if len(b) < n { n = len(b) }` lets both paths reach `&b[0]`, an empty `b`
 too. Nothing finer is asked of the other comparisons (that they dominate the
@@ -25,6 +30,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.callers import passed_for
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
@@ -77,9 +83,31 @@ def may_be_empty(inference: Inference, container: Node) -> bool:
     """Whether a slice may be empty where `&s[0]` is taken (see the module docstring)."""
     if not is_slice(inference.type_of(container), inference.lookup):
         return False
-    if _non_empty_definition(inference.file, container) or _inside_range_over(container):
+    if _shown_non_empty(inference.file, container):
         return False
-    return not has_length_check(inference.file, container)
+    return not _vetted_by_callers(inference, container)
+
+
+def _shown_non_empty(file: GoFile, container: Node) -> bool:
+    """Whether the function of `container` shows it to be non-empty where it is."""
+    if _non_empty_definition(file, container) or _inside_range_over(container):
+        return True
+    return has_length_check(file, container)
+
+
+def _vetted_by_callers(inference: Inference, container: Node) -> bool:
+    """Whether `container` is a parameter every caller in the file passes a slice
+    it shows to be non-empty (a literal, or one it checks)."""
+    file = inference.file
+    binding = file.binding(container) if container.type == "identifier" else None
+    passed = passed_for(file, binding) if binding is not None else None
+    if passed is None:
+        return False
+    return all(
+        is_slice(inference.type_of(argument), inference.lookup)
+        and (_is_non_empty(file, argument) or _shown_non_empty(file, argument))
+        for argument in passed
+    )
 
 
 def _non_empty_definition(file: GoFile, container: Node) -> bool:

@@ -10,7 +10,9 @@ return }`), `s = other` (every assignment counts, `s = one` of a fallback
 literal too), `s = append(s, x)` in every iteration of `for ... range parts`,
 or the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
-`make([]T, 64)`, non-empty literals, and code inside `for ... range s`.
+`make([]T, 64)`, non-empty literals, and code inside `for ... range s`;
+so is the parameter of an unexported function whose every call in the file
+passes a slice the caller checks (or a non-empty literal).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
 `else` on one ordered comparison, whose body only assigns to its operands)

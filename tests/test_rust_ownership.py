@@ -152,7 +152,7 @@ impl Blob { fn raw(&self) -> *const u8 { self.ptr } }
     functions = rust_facts(code).functions
     assert [(f.owner, f.trait_name, f.drop_releases) for f in functions] == [
         ("Blob", "Clone", ()),
-        ("Holder", "Drop", ("box",)),
+        ("Holder", "Drop", ("box:Holder.inner",)),
         ("Alias", "Drop", ("vec:u8",)),
         ("Blob", None, ()),
     ]
@@ -164,6 +164,9 @@ impl Blob { fn raw(&self) -> *const u8 { self.ptr } }
     assert not index.released_by_drop("", "Blob", "cstring")
     assert index.released_by_drop("", "Holder", "box:Engine")
     assert not index.released_by_drop("", "Engine", "box")
+    # A field of a type parameter holds any type.
+    declared = project_index({"src/lib.rs": "pub struct Holder<T> { inner: *mut T }\n" + code}).rust
+    assert declared.released_by_drop("", "Holder", "box:Engine")
 
 
 def test_a_derived_drop_counts_for_every_kind() -> None:

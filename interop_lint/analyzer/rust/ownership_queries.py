@@ -40,10 +40,13 @@ class OwnershipQueries:
         if "." in written:  # `Buffer.data`: the pointee of that field's type
             holder, _, field = written.partition(".")
             declared = self.type_named(crate, self.resolve_name(crate, holder))
-            fields = declared[1].fields if declared and isinstance(declared[1], RustStruct) else ()
+            struct = declared[1] if declared and isinstance(declared[1], RustStruct) else None
+            fields = struct.fields if struct is not None else ()
             written = next((f.type for f in fields if f.name == field), "")
             if not written.startswith("*"):
                 return family
+            if struct is not None and _pointee_is_parameter(written, struct.generics):
+                return family  # `Holder<T> { inner: *mut T }`: any type
         resolved = parse_type(self.resolve_name(crate, written))
         if resolved is not None and resolved.type == "pointer_type":
             resolved = resolved.child_by_field_name("type")
@@ -133,6 +136,12 @@ class OwnershipQueries:
 
 
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
+
+
+def _pointee_is_parameter(pointer: str, generics: tuple[str, ...]) -> bool:
+    """Whether `*mut T` points to one of a struct's type parameters."""
+    pointee = pointer.removeprefix("*").strip().removeprefix("mut ").removeprefix("const ")
+    return pointee.strip() in generics
 
 
 def _same_kind(wanted: str, released: str) -> bool:

@@ -361,11 +361,24 @@ def _release(
 ) -> Release:
     """`free<T>(p: *mut T)` releases a `box` of any type: `T` is its type parameter.
     A method that releases `self` (`Box::from_raw(self as *mut Self)`) releases its
-    own type, and `self` is its first parameter."""
+    own type, and `self` is its first parameter; one that releases a field of
+    `self` (`Vec::from_raw_parts(self.ptr, self.len, self.cap)` in a buffer's
+    `fn to_vec(self)`) releases what that field of its type points to."""
     parameter = parameters.get(site.pointer) if site.pointer is not None else None
     kind, handle = site.kind, None
-    if site.pointer == "self" and owner is not None and site.field is None:
-        return Release(_with_type(kind, owner), bodies.location(site.call), 0, "self", site.what)
+    if site.pointer == "self" and owner is not None:
+        if site.field is None:
+            return Release(
+                _with_type(kind, owner), bodies.location(site.call), 0, "self", site.what
+            )
+        return Release(
+            kind=_with_type(kind, f"{owner}.{site.field}"),
+            location=bodies.location(site.call),
+            param_index=0,
+            param_name="self",
+            what=site.what,
+            field=site.field,
+        )
     if parameter is not None and site.field is None:
         written = pointee_name(_expand(parameter[1], aliases))
         written = None if written in generics else written

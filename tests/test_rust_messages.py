@@ -37,6 +37,23 @@ pub extern "C" fn f(x: i32) -> u8 {
     assert run_sarif(project.root)["runs"][0]["results"] == []
 
 
+def test_a_panic_past_a_known_guard_suggests_no_configuration(project: Project) -> None:
+    # objectscale-client: the body is `match catch_unwind(..) { Ok(a) => ..expect().. }`.
+    code = """
+use std::panic::catch_unwind;
+#[no_mangle]
+pub extern "C" fn f(x: i32) -> u8 {
+    match catch_unwind(|| x + 1) {
+        Ok(y) => u8::try_from(y).expect("small"),
+        Err(_) => 0,
+    }
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert "panic-guards" not in message
+
+
 def test_a_release_function_is_told_why_null_matters(project: Project) -> None:
     code = """
 /// # Safety

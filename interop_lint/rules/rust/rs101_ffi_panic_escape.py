@@ -86,10 +86,14 @@ MAX_SITES = 10
 
 def _wrapper_hint(ctx: RuleContext, function: Node | None) -> str:
     """How to declare the function the body is handed to a guard, if it is handed to one
-    (it is no guard, or the body would not panic)."""
+    that is not known as a guard (a known guard leaves the panic outside its closure:
+    `match catch_unwind(|| ..) { Ok(v) => v.unwrap(), .. }`)."""
     body = function.child_by_field_name("body") if function is not None else None
     wrapper = body_wrapper(bodies_of(ctx.file).in_file(body)) if body is not None else None
     if wrapper is None:
+        return ""
+    rust = ctx.index.rust
+    if rust.is_guarded(rust.crate_of(ctx.file.path), (wrapper,)):
         return ""
     return f"; if `{wrapper}` catches panics, add it to `panic-guards` in the configuration"
 

@@ -51,3 +51,28 @@ def test_what_a_dead_child_took_is_redone_here() -> None:
     results = workers.map_items(_dies_in_a_child, list(range(20)), processes=2)
     assert results == [-i for i in range(20)]
     assert len(workers.redone) == before + 1 and workers.redone[-1] >= 1
+
+
+def _dies_holding_the_token(item: int) -> int:
+    if workers.in_child():
+        os.read(_TOKEN[0], 1)  # takes the lock's token and never gives it back
+        os._exit(3)
+    time.sleep(0.02)
+    return -item
+
+
+_TOKEN: list[int] = []
+
+
+def test_a_child_that_dies_holding_the_lock_does_not_hang_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = workers._SharedCounter.__init__
+
+    def remember(self: workers._SharedCounter) -> None:
+        real(self)
+        _TOKEN[:] = [self._lock_read]
+
+    monkeypatch.setattr(workers._SharedCounter, "__init__", remember)
+    results = workers.map_items(_dies_holding_the_token, list(range(10)), processes=2)
+    assert results == [-i for i in range(10)]

@@ -22,6 +22,7 @@ import contextlib
 import gc
 import mmap
 import os
+import select
 import signal
 import struct
 import sys
@@ -49,7 +50,14 @@ class _SharedCounter:
         self._lock_read, self._lock_write = os.pipe()
         os.write(self._lock_write, b"x")  # one token: whoever reads it holds the lock
 
-    def take(self) -> int:
+    def take(self, children: Sequence[int] = ()) -> int:
+        """The counter's value, incremented. Here (`children` given), a child that died
+        holding the token is not waited for: after a second with no token, a dead
+        child's token is made again. Two holders at once can only make two processes
+        take the same item (done twice, the same result), never skip one."""
+        while children and not select.select([self._lock_read], [], [], 1.0)[0]:
+            if any(_has_exited(pid) for pid in children):
+                os.write(self._lock_write, b"x")
         os.read(self._lock_read, 1)
         try:
             (taken,) = _COUNTER.unpack_from(self._memory)
@@ -104,7 +112,8 @@ def map_items(
             children.append((pid, read_end))
         for i in mine:
             found[i] = function(items[i])
-        while (taken := counter.take()) < len(shared):
+        pids = [pid for pid, _ in children]
+        while (taken := counter.take(pids)) < len(shared):
             found[shared[taken]] = function(items[shared[taken]])
             if progress is not None:
                 progress(min(len(items), len(mine) + taken + 1))
@@ -126,6 +135,18 @@ def map_items(
         for i in missing:
             found[i] = function(items[i])
     return [found[i] for i in range(len(items))]
+
+
+def _has_exited(pid: int) -> bool:
+    """Whether a child has exited, leaving it to be waited for (never known where
+    there is no `waitid`: macOS before Python 3.13)."""
+    if not hasattr(os, "waitid"):
+        return False
+    try:
+        found = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return True
+    return found is not None
 
 
 def _run_child(

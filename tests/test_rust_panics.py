@@ -57,6 +57,33 @@ def test_panic_sources(body: str, expected: list[str]) -> None:
     assert _panics(body) == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("if !v.is_empty() { let x = v[0]; }", []),
+        ("if v.len() > 2 && v[2] == 0 { let x = v[1]; }", []),
+        ("if v.len() >= 4 { let s = &v[..4]; let t = &v[1..=3]; let u = &v[4..]; }", []),
+        ("if v.is_empty() { return; }\nlet x = v[0];", []),
+        ('if v.len() < 4 { panic!("short") }\nlet x = v[3];', ["`panic!`"]),
+        ("let i = 2;\nif i < v.len() { let x = v[i]; }", []),
+        ("let i = 2;\nif i >= v.len() { return; }\nlet x = v[i];", []),
+        ("if v.is_empty() { 0 } else { v[0] };", []),
+        ("for i in 0..v.len() { let x = v[i]; }", []),
+        ("let s = &v[..4];\nlet x = s[3];", ["indexing `v[..4]`"]),
+        ("let s = &v[1..3];\nlet x = s[2];", ["indexing `v[1..3]`", "indexing `s[2]`"]),
+        ("if v.len() >= 4 { let x = v[4]; }", ["indexing `v[4]`"]),
+        ("if v.len() >= 4 { let s = &v[2..=4]; }", ["indexing `v[2..=4]`"]),
+        ("if v.is_empty() { let x = v[0]; }", ["indexing `v[0]`"]),
+        ("let w = v.clone();\nif !w.is_empty() { let x = v[0]; }", ["indexing `v[0]`"]),
+        ('if v.is_empty() { println!("empty"); }\nlet x = v[0];', ["indexing `v[0]`"]),
+        ("let i = 2;\nif i <= v.len() { let x = v[i]; }", ["indexing `v[i]`"]),
+        ("let i = 1;\nif v.len() > 2 { let s = &v[i..2]; }", ["indexing `v[i..2]`"]),
+    ],
+)
+def test_indexing_checked_against_the_length_cannot_panic(body: str, expected: list[str]) -> None:
+    assert _panics(body) == expected
+
+
 def test_a_site_records_the_calls_and_macros_around_it() -> None:
     facts = rust_facts(
         "fn f(o: Option<u8>) -> u8 {\n"

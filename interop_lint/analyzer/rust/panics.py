@@ -26,6 +26,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.bounds import checked_in_bounds, sliced_length
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.spelling import identifiers_named
@@ -63,7 +64,7 @@ def panic_source(found: Located, called: Callee | None = None) -> PanicSource | 
         index = found.node.named_children[-1] if found.node.named_child_count else None
         if index is None or (index.type == "range_expression" and index.named_child_count == 0):
             return None  # `v[..]` cannot panic
-        if _constant_in_bounds(found):
+        if _constant_in_bounds(found) or checked_in_bounds(found):
             return None
         return PanicSource(f"indexing `{_indexing(found)}`", found, found)
     if kind == "call_expression":
@@ -103,7 +104,8 @@ def _std_unwrap_shape(call: Located, called: Callee) -> bool:
 
 def _constant_in_bounds(indexing: Located) -> bool:
     """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`), or where `table` is a
-    parameter of array type (`out: &mut [u8; 32]`): checked at compile time."""
+    parameter of array type (`out: &mut [u8; 32]`): checked at compile time. Also
+    `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic)."""
     value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
     if index.type != "integer_literal" or not (index.text or b"").isdigit():
         return False
@@ -113,6 +115,9 @@ def _constant_in_bounds(indexing: Located) -> bool:
         if declaration is None:
             return False
         array = declaration
+    sliced = sliced_length(array)
+    if sliced is not None:  # `let magic = &header[..4];`
+        return int(index.text or b"0") < sliced
     if array.type not in ("array_expression", "array_type"):
         return False
     length = array.child_by_field_name("length")

@@ -10,7 +10,12 @@ counts); and in every function of the same crate it calls (by name,
 transitively, through macros too). Macros of other crates are not expanded:
 only the code written in their arguments counts. Unwrapping a conversion of
 a literal that cannot fail is no panic source: `CString::new("no NUL")`,
-`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`.
+`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`. Neither is
+indexing checked against the length first: in the branch of
+`if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
+`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, or a constant
+index into a fixed array or a slice taken with constant bounds
+(`let m = &v[..4];`, then `m[3]`).
 
 A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under

@@ -1,0 +1,274 @@
+"""Whether an index expression is checked against the length it indexes (RS101).
+
+Real exports guard their indexing: `if !items.is_empty() { &items[0] }`,
+`if buf.len() < 4 { return ..; }` before `buf[..4]`, `i < v.len() && v[i] == x`,
+`for i in 0..v.len() { v[i] }`. Such an index cannot panic, and reporting it
+buries the panics that can.
+
+A fact is "`bound` < `v.len()`" (strict) or "`bound` <= `v.len()`", the bound an
+integer or the text of an expression. Facts come from the conditions around the
+indexing (the branch of an `if`/`while` taken, the right side of `&&`/`||`),
+from a `for` over `0..v.len()`, and from an earlier statement of an enclosing
+block that leaves when the check fails (`if v.is_empty() { return .. }`). What is
+indexed and the bound compare as written (whitespace aside); a mutation of the
+vector between the check and the use is not looked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.expressions import callee, strip, unary_operand, unary_operator
+
+_MAX_DEPTH = 16
+_LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})
+_PANICKING = frozenset({"panic", "unreachable", "todo", "unimplemented"})
+_INTEGER_SUFFIXES = ("usize", "isize", "u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8")
+
+
+class Fact(NamedTuple):
+    subject: str  # what has the length: `items`, `self.buf`
+    bound: int | str  # `4`, or the text of `i`
+    strict: bool  # bound < len (else bound <= len)
+
+
+def checked_in_bounds(indexing: Located) -> bool:
+    """Whether the conditions that reach `indexing` show its index within the length."""
+    children = indexing.node.named_children
+    if len(children) < 2:
+        return False
+    subject, index = _flat(children[0]), indexing.at(children[-1])
+    if index is None:
+        return False
+    facts = [fact for fact in _facts_around(indexing) if fact.subject == subject]
+    return bool(facts) and _index_within(index, facts)
+
+
+def _index_within(index: Located, facts: list[Fact]) -> bool:
+    """Whether `v[index]` (an element or a range) is proven by the facts about `v`."""
+    if index.type != "range_expression":
+        return _below(_bound_of(index.node), facts, strict=True)
+    start, operator, end = _range_parts(index.node)
+    if end is not None:
+        # `..=e` reads element e; `s..e` needs s <= e, known only for numbers or `..e`.
+        inclusive = operator == "..="
+        first = _bound_of(start) if start is not None else 0
+        last = _bound_of(end)
+        ordered = first == 0 or (isinstance(first, int) and isinstance(last, int) and first <= last)
+        return ordered and _below(last, facts, strict=inclusive)
+    return start is not None and _below(_bound_of(start), facts, strict=False)
+
+
+def _below(bound: int | str, facts: list[Fact], *, strict: bool) -> bool:
+    """Whether a fact shows `bound < len` (strict) or `bound <= len`."""
+    for fact in facts:
+        if fact.bound == bound and (fact.strict or not strict):
+            return True
+        if isinstance(bound, int) and isinstance(fact.bound, int):
+            # n < len gives every k <= n below len; n <= len every k < n.
+            known = fact.bound + 1 if fact.strict else fact.bound
+            if bound + 1 <= known if strict else bound <= known:
+                return True
+    return False
+
+
+def _facts_around(use: Located) -> Iterator[Fact]:
+    child = use
+    for ancestor in use.ancestors():
+        kind = ancestor.type
+        if kind == "function_item":
+            return
+        if kind in ("if_expression", "while_expression"):
+            condition = ancestor.field("condition")
+            if child == ancestor.field("consequence") or child == ancestor.field("body"):
+                yield from facts_when(condition, True)
+            elif child.type == "else_clause":
+                yield from facts_when(condition, False)
+        elif kind == "binary_expression" and child == ancestor.field("right"):
+            operator = ancestor.node.child_by_field_name("operator")
+            truth = {"&&": True, "||": False}.get(operator.type if operator else "")
+            if truth is not None:
+                yield from facts_when(ancestor.field("left"), truth)
+        elif kind == "let_chain":
+            for earlier in ancestor.named_children():
+                if earlier.end <= child.start:
+                    yield from facts_when(earlier, True)
+        elif kind == "for_expression" and child == ancestor.field("body"):
+            yield from _loop_fact(ancestor)
+        elif kind == "block" and child.fragment is ancestor.fragment:
+            yield from _earlier_exits(ancestor, child.node.start_byte)
+        child = ancestor
+
+
+def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
+    """What `condition` evaluating to `truth` says about lengths."""
+    found: list[Fact] = []
+    pending = [(condition, truth)]
+    while pending and len(found) < _MAX_DEPTH:
+        current, holds = pending.pop()
+        if current is None:
+            continue
+        current = strip(current)
+        if unary_operator(current) == "!":
+            pending.append((unary_operand(current), not holds))
+            continue
+        if current.type == "binary_expression":
+            operator = current.node.child_by_field_name("operator")
+            joined = operator.type if operator is not None else ""
+            if (joined == "&&" and holds) or (joined == "||" and not holds):
+                pending.extend(((current.field("left"), holds), (current.field("right"), holds)))
+                continue
+            fact = _comparison_fact(current, joined, holds)
+        else:
+            emptiness = _method_of(current, "is_empty")
+            fact = Fact(emptiness, 0, True) if emptiness is not None and not holds else None
+        if fact is not None:
+            found.append(fact)
+    return found
+
+
+# `len OP bound` holding, as a fact about bound; the negation flips the operator.
+_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | None:
+    if operator not in _NEGATED:
+        return None
+    left, right = comparison.field("left"), comparison.field("right")
+    if left is None or right is None:
+        return None
+    if not holds:
+        operator = _NEGATED[operator]
+    subject = _method_of(strip(left), "len")
+    other = right
+    if subject is None:  # `i < v.len()`: read as `v.len() > i`
+        subject, other, operator = _method_of(strip(right), "len"), left, _MIRRORED[operator]
+    if subject is None:
+        return None
+    bound = _bound_of(strip(other).node)
+    if operator == ">":
+        return Fact(subject, bound, True)
+    if operator in (">=", "=="):
+        return Fact(subject, bound, False)
+    if operator == "!=" and bound == 0:
+        return Fact(subject, 0, True)
+    return None
+
+
+def _loop_fact(loop: Located) -> Iterator[Fact]:
+    """`for i in 0..v.len()`: `i < v.len()` in the body."""
+    pattern, value = loop.field("pattern"), loop.field("value")
+    if pattern is None or pattern.type != "identifier" or value is None:
+        return
+    value = strip(value)
+    if value.type != "range_expression":
+        return
+    start, operator, end = _range_parts(value.node)
+    subject = _method_of(value.at(end), "len") if end is not None else None  # type: ignore[arg-type]
+    if subject is not None and operator == ".." and (start is None or _bound_of(start) == 0):
+        yield Fact(subject, pattern.text, True)
+
+
+def _earlier_exits(block: Located, before: int) -> Iterator[Fact]:
+    """Facts from statements ending before `before` that leave unless a check holds:
+    `if v.is_empty() { return ..; }`."""
+    for end, facts in _exits_of(block):
+        if end > before:
+            return
+        yield from facts
+
+
+def _exits_of(block: Located) -> list[tuple[int, list[Fact]]]:
+    """Where each exit statement of a block ends and what passing it shows (found once
+    per block: every indexing in it asks)."""
+    return block.fragment.remember(("bounds", block.node.id), lambda: list(_exits(block)))
+
+
+def _exits(block: Located) -> Iterator[tuple[int, list[Fact]]]:
+    for statement in block.node.named_children:
+        inner = statement.named_children[0] if statement.type == "expression_statement" else None
+        if inner is None or inner.type != "if_expression":
+            continue
+        consequence = inner.child_by_field_name("consequence")
+        if inner.child_by_field_name("alternative") is None and _leaves(consequence):
+            condition = block.at(inner.child_by_field_name("condition"))
+            yield statement.end_byte, facts_when(condition, False)
+
+
+def _leaves(branch: Node | None) -> bool:
+    """Whether a branch returns, breaks, continues or panics (closures aside)."""
+    pending = [branch] if branch is not None else []
+    while pending:
+        node = pending.pop()
+        if node.type in _LEAVING:
+            return True
+        if node.type == "macro_invocation":
+            name = node.child_by_field_name("macro")
+            if name is not None and (name.text or b"").decode().rsplit("::")[-1] in _PANICKING:
+                return True
+        if node.type not in ("closure_expression", "function_item"):
+            pending.extend(node.named_children)
+    return False
+
+
+def _method_of(expression: Located | None, method: str) -> str | None:
+    """`v` for `v.len()` (method `len`): the receiver of that argument-less call."""
+    if expression is None or expression.type != "call_expression":
+        return None
+    called = callee(expression)
+    given = expression.node.child_by_field_name("arguments")
+    if called is None or called.name != method or called.receiver is None:
+        return None
+    if given is not None and given.named_child_count:
+        return None
+    return _flat(called.receiver.node)
+
+
+def sliced_length(value: Node) -> int | None:
+    """4 for `&v[..4]` or `&v[2..6]`: the length of a slice taken with literal bounds
+    (taking it panics if `v` is shorter, so the slice has exactly that length)."""
+    if value.type == "reference_expression":
+        value = value.child_by_field_name("value") or value
+    index = value.named_children[-1] if value.type == "index_expression" else None
+    if index is None or index.type != "range_expression":
+        return None
+    start, operator, end = _range_parts(index)
+    first = _bound_of(start) if start is not None else 0
+    last = _bound_of(end) if end is not None else None
+    if not isinstance(first, int) or not isinstance(last, int) or first > last:
+        return None
+    return last - first + (1 if operator == "..=" else 0)
+
+
+def _range_parts(range_node: Node) -> tuple[Node | None, str, Node | None]:
+    """(start, operator, end) of `s..e`, `..e`, `s..`, `s..=e`."""
+    start = end = None
+    operator = ""
+    for child in range_node.children:
+        if not child.is_named:
+            operator = child.type
+        elif operator:
+            end = child
+        else:
+            start = child
+    return start, operator, end
+
+
+def _bound_of(node: Node) -> int | str:
+    """`4` for `4` or `4usize`, else the expression as written."""
+    written = _flat(node)
+    if node.type != "integer_literal":
+        return written
+    number = written.replace("_", "")
+    for suffix in _INTEGER_SUFFIXES:
+        number = number.removesuffix(suffix)
+    return int(number) if number.isdigit() else written
+
+
+def _flat(node: Node) -> str:
+    return "".join((node.text or b"").decode("utf-8", "replace").split())

@@ -24,6 +24,7 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import c_call_argument_sources, param_flows
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.preamble import ownership_taking
+from interop_lint.analyzer.golang.results import non_empty_results
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.parsing import text
@@ -71,7 +72,11 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         if imports_c or b'"unsafe"' in source.data:
             mirrors = pointer_types(file, inference)
             functions = tuple(
-                replace(decl, param_flows=param_flows(file, node))
+                replace(
+                    decl,
+                    param_flows=param_flows(file, node),
+                    non_empty_results=non_empty_results(file, node, decl.results),
+                )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )
         if b".Delete()" in source.data:

@@ -93,6 +93,8 @@ class GoFuncDecl:
     results: tuple[TypeExpr | None, ...] = ()
     param_flows: tuple[ParamFlow, ...] = ()
     variadic: bool = False  # the last parameter is `...T`: later arguments go to it too
+    # Slice results non-empty unless the function fails (see golang/results.py).
+    non_empty_results: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,12 +83,12 @@ def may_be_empty(inference: Inference, container: Node) -> bool:
     """Whether a slice may be empty where `&s[0]` is taken (see the module docstring)."""
     if not is_slice(inference.type_of(container), inference.lookup):
         return False
-    if _shown_non_empty(inference.file, container):
+    if shown_non_empty(inference.file, container):
         return False
     return not _vetted_by_callers(inference, container)
 
 
-def _shown_non_empty(file: GoFile, container: Node) -> bool:
+def shown_non_empty(file: GoFile, container: Node) -> bool:
     """Whether the function of `container` shows it to be non-empty where it is."""
     if _non_empty_definition(file, container) or _inside_range_over(container):
         return True
@@ -105,7 +105,7 @@ def _vetted_by_callers(inference: Inference, container: Node) -> bool:
         return False
     return all(
         is_slice(inference.type_of(argument), inference.lookup)
-        and (_is_non_empty(file, argument) or _shown_non_empty(file, argument))
+        and (is_non_empty(file, argument) or shown_non_empty(file, argument))
         for argument in passed
     )
 
@@ -118,10 +118,10 @@ def _non_empty_definition(file: GoFile, container: Node) -> bool:
     if binding is None or binding.is_parameter:
         return False
     definitions = [unparen(v) for _, v in binding.definitions()]
-    return bool(definitions) and all(v is not None and _is_non_empty(file, v) for v in definitions)
+    return bool(definitions) and all(v is not None and is_non_empty(file, v) for v in definitions)
 
 
-def _is_non_empty(file: GoFile, value: Node) -> bool:
+def is_non_empty(file: GoFile, value: Node) -> bool:
     if value.type == "composite_literal":
         body = value.child_by_field_name("body")
         return body is not None and body.named_child_count > 0

@@ -12,7 +12,11 @@ or the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
 `make([]T, 64)`, non-empty literals, and code inside `for ... range s`;
 so is the parameter of an unexported function whose every call in the file
-passes a slice the caller checks (or a non-empty literal).
+passes a slice the caller checks (or a non-empty literal), and a slice a
+function of the package returns non-empty or fails (`ids, err :=
+s.fields(names)` where every `return` of `fields` gives a slice it shows
+to be non-empty, or `nil` with an error) when the caller compares `err`
+with nil.
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
 `else` on one ordered comparison, whose body only assigns to its operands)
@@ -52,6 +56,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.pointers import filled_argument_call
+from interop_lint.analyzer.golang.results import returned_non_empty
 from interop_lint.analyzer.golang.slices import (
     first_element_addresses,
     length_clamp,
@@ -77,6 +82,8 @@ class CgoEmptySliceAddress(CgoRule):
             target = reaches_c_call(file, address) or filled_argument_call(inference, address)
             if target is None or not may_be_empty(inference, slice_):
                 continue
+            if returned_non_empty(file, slice_):
+                continue  # `ids, err := helper(..)` that returns a non-empty slice or fails
             clamp = length_clamp(file, slice_)
             bounds = (
                 f" (`{text(clamp)}` at line {clamp.start_point[0] + 1} only bounds a value)"

@@ -1,0 +1,121 @@
+"""Slices a package function returns non-empty unless it fails (GO104).
+
+cgo wrappers build the C array in a helper and take `&s[0]` in the caller:
+
+    func (tc *Ctx) extractFields(names []string) ([]C.uint, error) {
+        if len(names) == 0 { return nil, errors.New("empty") }
+        ids := make([]C.uint, len(names))
+        ...
+        return ids, nil
+    }
+    ids, err := tc.extractFields(names)
+    if err != nil { return err }
+    C.use(&ids[0], C.size_t(len(ids)))
+
+A result is non-empty unless the function fails when every `return` gives,
+at its position, either a slice the function shows to be non-empty (as GO104
+asks of any slice: golang/slices.py) or `nil` beside a non-nil error. The
+caller must compare that error with nil; the helper is found by name in the
+package (a method only when one method has that name), so a helper in
+another file of the package counts too.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.slices import is_non_empty, shown_non_empty
+from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, operator, unparen
+from interop_lint.analyzer.golang.types import Kind
+from interop_lint.analyzer.parsing import descendants_of_type, text
+
+_NOT_DEFINED_BY_CALL = frozenset({"param", "result", "receiver", "range", "switch", "receive"})
+
+
+def non_empty_results(
+    file: GoFile, function: Node, results: tuple[TypeExpr | None, ...]
+) -> tuple[int, ...]:
+    """The positions of slice results that every `return` of `function` gives non-empty
+    or `nil` beside a non-nil error (module docstring)."""
+    wanted = [i for i, t in enumerate(results) if t is not None and t.kind == Kind.SLICE]
+    body = function.child_by_field_name("body")
+    if not wanted or body is None:
+        return ()
+    failing = len(results) - 1 if _is_error(results[-1]) else None
+    returned = [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
+    if not returned or any(len(values) != len(results) for values in returned):
+        return ()  # a bare `return` of named results, or `return f()`
+    return tuple(i for i in wanted if _always_non_empty(file, returned, i, failing))
+
+
+def returned_non_empty(file: GoFile, container: Node) -> bool:
+    """Whether `container` is a local set once from a package function's result that
+    is non-empty unless the function fails, and the caller checks the failure."""
+    binding = file.binding(container) if container.type == "identifier" else None
+    if binding is None or binding.kind in _NOT_DEFINED_BY_CALL or binding.writes:
+        return False
+    call = unparen(binding.source if binding.source is not None else binding.value)
+    function = call.child_by_field_name("function") if call is not None else None
+    if call is None or call.type != "call_expression" or function is None:
+        return False
+    if (
+        function.type == "selector_expression"
+        and file.binding(function.child_by_field_name("operand")) is None
+    ):
+        return False  # `pkg.F(..)`, or a method of a package variable: not followed
+    declared = file.package.function_for(text(function))
+    if declared is None or binding.source_index not in declared.non_empty_results:
+        return False
+    if not declared.results or not _is_error(declared.results[-1]):
+        return True
+    return _error_checked(file, binding.ident, len(declared.results) - 1)
+
+
+_NESTED = tuple(FUNCTION_TYPES)
+
+
+def _values(statement: Node) -> list[Node]:
+    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
+    return [unparen(v) or v for v in listed.named_children] if listed is not None else []
+
+
+def _always_non_empty(
+    file: GoFile, returned: list[list[Node]], position: int, failing: int | None
+) -> bool:
+    succeeded = False
+    for values in returned:
+        value = values[position]
+        if value.type == "nil":
+            if failing is None or values[failing].type == "nil":
+                return False  # nil and no error: an empty result the caller cannot tell
+            continue
+        if not (is_non_empty(file, value) or shown_non_empty(file, value)):
+            return False
+        succeeded = True
+    return succeeded
+
+
+def _error_checked(file: GoFile, declared: Node, position: int) -> bool:
+    """Whether the error declared beside `declared` (`ids, err := f()`) is compared
+    with nil."""
+    left = declared.parent
+    targets = left.named_children if left is not None and left.type == "expression_list" else []
+    error = file.binding(targets[position]) if position < len(targets) else None
+    for read in error.reads if error is not None else ():
+        comparison = read.parent
+        while comparison is not None and comparison.type == "parenthesized_expression":
+            comparison = comparison.parent
+        if comparison is None or comparison.type != "binary_expression":
+            continue
+        sides = (comparison.child_by_field_name("left"), comparison.child_by_field_name("right"))
+        if operator(comparison) in ("==", "!=") and any(
+            s is not None and s.type == "nil" for s in sides
+        ):
+            return True
+    return False
+
+
+def _is_error(result: TypeExpr | None) -> bool:
+    return result is not None and result.kind == Kind.NAME and result.name == "error"

@@ -229,8 +229,8 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
                 written = pointee_name(_expand(returns, aliases))
             else:  # `out: *mut *mut T`
                 written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
-            written = None if written in generics else written
-            kind = _with_type(site.kind, written)
+            written = _type_named(written, generics, found.owner)
+            kind = _with_type(_type_named_in(site.kind, found.owner), written)
             handle = _handle(kind, written)
             location = _call_location(bodies, site)
             hands_out.append(Allocation(kind, location, via, site.what, handle))
@@ -328,6 +328,19 @@ def _is_pointer(kind: Node, aliases: dict[str, Node]) -> bool:
     return expanded is not None and expanded.type in ("pointer_type", "type_identifier")
 
 
+def _type_named(written: str | None, generics: set[str], owner: str | None) -> str | None:
+    """The type a pointer's pointee names: none for a type parameter; in an impl
+    block, `Self` is the impl's type (`fn new() -> *mut Self`)."""
+    if written == "Self":
+        return owner
+    return None if written in generics else written
+
+
+def _type_named_in(kind: str, owner: str | None) -> str:
+    """`box:Options` for the `box:Self` of `Box::new(Self { .. })` in `impl Options`."""
+    return f"{kind[: -len('Self')]}{owner}" if kind.endswith(":Self") and owner else kind
+
+
 def _with_type(kind: str, written: str | None) -> str:
     """`box` + `Engine` -> `box:Engine`; a kind that already names its type keeps it."""
     return f"{kind}:{written}" if kind in ("box", "vec") and written else kind
@@ -380,8 +393,7 @@ def _release(
             field=site.field,
         )
     if parameter is not None and site.field is None:
-        written = pointee_name(_expand(parameter[1], aliases))
-        written = None if written in generics else written
+        written = _type_named(pointee_name(_expand(parameter[1], aliases)), generics, owner)
         kind = _with_type(kind, written)
         handle = _handle(kind, written)
     elif parameter is not None:  # `buffer.data`: the index reads the field's type

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.facts import FileFacts
@@ -28,6 +30,7 @@ from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
     derives_of,
     has_modifier,
+    impl_type_of,
     is_pub,
     is_test_code,
     normalize_type,
@@ -124,14 +127,15 @@ def _export(
     parameters = function.child_by_field_name("parameters")
     returns = function.child_by_field_name("return_type")
     body = function.child_by_field_name("body")
+    owner = impl_type_of(function)
     params = tuple(
         RustParam(
-            name=text(param.child_by_field_name("pattern")) or "_",
-            type=normalize_type(param.child_by_field_name("type")),
+            name=text(param.child_by_field_name("pattern")) or "self",
+            type=_parameter_type(param, owner),
             location=source.location(param),
         )
         for param in (parameters.named_children if parameters else ())
-        if param.type == "parameter"
+        if param.type == "parameter" or (param.type == "self_parameter" and owner)
     )
     return RustExport(
         name=text(name) or export.symbol,
@@ -143,7 +147,7 @@ def _export(
         is_unsafe=has_modifier(function, "unsafe"),
         is_pub=is_pub(function),
         params=params,
-        return_type=normalize_type(returns),
+        return_type=_in_impl(normalize_type(returns), owner),
         return_location=source.location(returns) if returns is not None else None,
         uses_catch_unwind=body is not None
         and source.data.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0,
@@ -153,6 +157,24 @@ def _export(
         else None,
         releases=summary.releases if summary else (),
     )
+
+
+def _parameter_type(parameter: Node, owner: str | None) -> str:
+    """A parameter's type, `Self` spelled as the impl's type; C passes the receiver
+    of an export declared in an impl block first (`&self` is `const T *self` in
+    cbindgen's header)."""
+    if parameter.type != "self_parameter" or owner is None:
+        return _in_impl(normalize_type(parameter.child_by_field_name("type")), owner)
+    borrowed = any(child.type == "&" for child in parameter.children)
+    mutable = any(child.type == "mutable_specifier" for child in parameter.children)
+    return ("&mut " if borrowed and mutable else "&" if borrowed else "") + owner
+
+
+def _in_impl(written: str, owner: str | None) -> str:
+    return _SELF.sub(owner, written) if owner is not None and "Self" in written else written
+
+
+_SELF = re.compile(r"\bSelf\b")
 
 
 def _struct(source: SourceFile, item: Node) -> RustStruct:

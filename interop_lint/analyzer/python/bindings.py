@@ -196,6 +196,22 @@ class _Reader:
             return None
         return CtypesLibrary("import", None, self.locate(expr), origin=f"{module}:{name}")
 
+    def _assumed_function(self, holder: cst.BaseExpression, scope: Scope) -> Function | None:
+        """The function `argtypes`/`restype` are set on when its library is loaded where
+        this module cannot see: `lib.name.restype = ..`, or `_name = lib.name` and then
+        `_name.restype = ..` (wasmtime-py's generated bindings, `lib` imported)."""
+        accessed = holder
+        if isinstance(holder, cst.Name):
+            key = self.scopes.key(holder, scope)
+            values = self.scopes.assigned_to(key) if key is not None else []
+            if len(values) != 1:
+                return None
+            scope, accessed = values[0]
+        if not isinstance(accessed, cst.Attribute):
+            return None
+        library = self.assumed_library(accessed.value, scope)
+        return None if library is None else (library, accessed.attr.value)
+
     def handles(self) -> list[CtypesHandle]:
         """Module-level names that hold a library."""
         names = [k for k in self.scopes.values if "." not in k and ":" not in k]
@@ -269,11 +285,9 @@ class _Reader:
             if not isinstance(target, cst.Attribute) or target.attr.value not in SETTINGS:
                 continue
             scope = assignment.scope
-            function = self.function(target.value, scope)
-            if function is None and isinstance(target.value, cst.Attribute):
-                library = self.assumed_library(target.value.value, scope)
-                if library is not None:
-                    function = (library, target.value.attr.value)
+            function = self.function(target.value, scope) or self._assumed_function(
+                target.value, scope
+            )
             if function is None:
                 continue
             where = self.locate(assignment.statement)

@@ -336,7 +336,11 @@ def main() -> None:
         corpora = [(args.dir.name, args.dir.resolve())]
     else:
         corpora = [generated(n, b, args.seed) for b in args.boundary for n in args.files]
+    code_before = _code_state()
     all_figures = [run_corpus(name, root, args) for name, root in corpora]
+    code_changed = _code_state() != code_before
+    if code_changed:
+        print("warning: interop_lint/ changed during the run: warm figures are cold ones")
     out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     document = {
         "command": " ".join([sys.executable, "bench/run.py", *sys.argv[1:]]),
@@ -347,6 +351,7 @@ def main() -> None:
             "platform": platform.platform(),
             "ast-grep": _version(args.ast_grep),
             "editable install": editable,
+            "code changed during the run": code_changed,
         },
         "corpora": [{**asdict(f), "ratios": f.ratios} for f in all_figures],
     }
@@ -354,6 +359,17 @@ def main() -> None:
     print()
     print(table(document["corpora"]))
     print(f"\nwrote {out}")
+
+
+def _code_state() -> str:
+    """A digest of the package's modules: the cache is keyed on it, so an edit during
+    the run (another checkout's work) turns every later warm run into a cold one."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted((ROOT / "interop_lint").rglob("*.py")):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _editable_install() -> str | None:

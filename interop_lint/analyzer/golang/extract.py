@@ -27,6 +27,7 @@ from interop_lint.analyzer.golang.preamble import ownership_taking
 from interop_lint.analyzer.golang.results import non_empty_results
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
+from interop_lint.analyzer.golang.validators import length_checked_params
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
@@ -76,6 +77,9 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     decl,
                     param_flows=param_flows(file, node),
                     non_empty_results=non_empty_results(file, node, decl.results),
+                    length_checked_params=length_checked_params(
+                        file, node, decl.params, decl.results
+                    ),
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )

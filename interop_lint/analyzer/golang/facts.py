@@ -95,6 +95,9 @@ class GoFuncDecl:
     variadic: bool = False  # the last parameter is `...T`: later arguments go to it too
     # Slice results non-empty unless the function fails (see golang/results.py).
     non_empty_results: tuple[int, ...] = ()
+    # Slice parameters whose length it checks, with an error or bool result to say so
+    # (see golang/validators.py).
+    length_checked_params: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

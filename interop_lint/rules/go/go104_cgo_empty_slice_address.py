@@ -16,7 +16,10 @@ passes a slice the caller checks (or a non-empty literal), and a slice a
 function of the package returns non-empty or fails (`ids, err :=
 s.fields(names)` where every `return` of `fields` gives a slice it shows
 to be non-empty, or `nil` with an error) when the caller compares `err`
-with nil.
+with nil; and a slice passed first to a package function that checks its
+length and reports it in an `error` or `bool` result the caller acts on
+(`if err := checkSignature(sig); err != nil { return }`, `if
+!valid(sig) { .. }`).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
 `else` on one ordered comparison, whose body only assigns to its operands)
@@ -64,6 +67,7 @@ from interop_lint.analyzer.golang.slices import (
     reaches_c_call,
 )
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.validators import validated_before
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -82,8 +86,8 @@ class CgoEmptySliceAddress(CgoRule):
             target = reaches_c_call(file, address) or filled_argument_call(inference, address)
             if target is None or not may_be_empty(inference, slice_):
                 continue
-            if returned_non_empty(file, slice_):
-                continue  # `ids, err := helper(..)` that returns a non-empty slice or fails
+            if returned_non_empty(file, slice_) or validated_before(file, slice_):
+                continue  # a helper made it non-empty, or checked it (and was heeded)
             clamp = length_clamp(file, slice_)
             bounds = (
                 f" (`{text(clamp)}` at line {clamp.start_point[0] + 1} only bounds a value)"

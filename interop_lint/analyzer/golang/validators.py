@@ -1,0 +1,115 @@
+"""Slices a package function validates before `&s[0]` (GO104).
+
+Wrappers often check their input in a helper and give up when it fails:
+
+    func checkSignature(sig []byte) error {
+        if len(sig) != 65 { return ErrInvalidSignatureLen }
+        ...
+    }
+    if err := checkSignature(sig); err != nil { return nil, err }
+    C.parse(&sig[0])
+
+(go-ethereum's secp256k1 bindings). A slice is validated when it is passed to
+a package function that checks the length of that parameter (as GO104 asks of
+any function: golang/slices.py) and says so in its result, an `error` or a
+`bool`, and the caller acts on that result before taking `&s[0]`: the call is
+in an `if` condition, or its error is compared with nil.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.slices import has_length_check
+from interop_lint.analyzer.golang.syntax import operator, outer_paren
+from interop_lint.analyzer.golang.types import Kind
+from interop_lint.analyzer.parsing import text
+
+_VERDICTS = frozenset({"error", "bool"})
+
+
+def length_checked_params(
+    file: GoFile,
+    function: Node,
+    params: tuple[TypeExpr | None, ...],
+    results: tuple[TypeExpr | None, ...],
+) -> tuple[int, ...]:
+    """The positions of slice parameters whose length `function` checks, when its last
+    result (an `error` or a `bool`) can report what it found."""
+    last = results[-1] if results else None
+    if last is None or last.kind != Kind.NAME or last.name not in _VERDICTS:
+        return ()
+    names = _parameter_names(function)
+    return tuple(
+        i
+        for i, (name, kind) in enumerate(zip(names, params, strict=False))
+        if name is not None
+        and kind is not None
+        and kind.kind == Kind.SLICE
+        and has_length_check(file, name)
+    )
+
+
+def validated_before(file: GoFile, container: Node) -> bool:
+    """Whether `container` was passed, before it is used here, to a package function
+    that checks its length, and the caller acted on the verdict (module docstring)."""
+    binding = file.binding(container) if container.type == "identifier" else None
+    if binding is None or binding.writes:
+        return False
+    for read in binding.reads:
+        if read.start_byte >= container.start_byte:
+            continue
+        argument_list = read.parent
+        call = argument_list.parent if argument_list is not None else None
+        if call is None or call.type != "call_expression":
+            continue
+        if call.child_by_field_name("arguments") != argument_list:
+            continue
+        position = argument_list.named_children.index(read)
+        function = call.child_by_field_name("function")
+        declared = file.package.function_for(text(function)) if function is not None else None
+        checks = declared is not None and position in declared.length_checked_params
+        if checks and _verdict_heeded(file, call):
+            return True
+    return False
+
+
+def _verdict_heeded(file: GoFile, call: Node) -> bool:
+    """The call is (part of) an `if` condition, or its error is compared with nil."""
+    current = outer_paren(call)
+    parent = current.parent
+    while parent is not None and parent.type in ("unary_expression", "binary_expression"):
+        current, parent = parent, parent.parent
+    if parent is not None and parent.type == "if_statement":
+        return parent.child_by_field_name("condition") == current
+    statement = parent.parent if parent is not None and parent.type == "expression_list" else parent
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    left = statement.child_by_field_name("left")
+    targets = left.named_children if left is not None else []
+    error = file.binding(targets[-1]) if targets and targets[-1].type == "identifier" else None
+    return error is not None and any(_compared_with_nil(read) for read in error.reads)
+
+
+def _compared_with_nil(read: Node) -> bool:
+    comparison = outer_paren(read).parent
+    if comparison is None or comparison.type != "binary_expression":
+        return False
+    if operator(comparison) not in ("==", "!="):
+        return False
+    sides = (comparison.child_by_field_name("left"), comparison.child_by_field_name("right"))
+    return any(side is not None and side.type == "nil" for side in sides)
+
+
+def _parameter_names(function: Node) -> list[Node | None]:
+    """The name of each parameter, in order (None for an unnamed one)."""
+    parameters = function.child_by_field_name("parameters")
+    names: list[Node | None] = []
+    for declaration in parameters.named_children if parameters is not None else ():
+        if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        named = declaration.children_by_field_name("name")
+        names += named if named else [None]
+    return names

@@ -90,8 +90,9 @@ def map_items(
             if progress is not None:
                 progress(done)
         return results
-    mine = [i for i in range(len(items)) if i < len(here) and here[i]]
-    shared = [i for i in range(len(items)) if not (i < len(here) and here[i])]
+    kept = [i < len(here) and here[i] for i in range(len(items))]
+    mine = [i for i, here_only in enumerate(kept) if here_only]
+    shared = [i for i, here_only in enumerate(kept) if not here_only]
     counter = _SharedCounter()
     # Objects made before the fork are not the children's business: keep the
     # collector from walking (and so copying) them in every child.

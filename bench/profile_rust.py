@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", choices=PHASES, help="cProfile this phase (last run)")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="tottime", help="pstats order (tottime, cumulative)")
     parser.add_argument("--by-rule", action="store_true", help="also the time of each rule")
     options = parser.parse_args()
     gc.set_threshold(100_000, *gc.get_threshold()[1:])
@@ -133,7 +134,7 @@ def main() -> None:
             print(f"    {rule:6} {seconds * 1000:9.1f} ms  {seconds / floor:5.2f}x parse")
     if options.profile and run is not None:
         stats = pstats.Stats(run.profiler, stream=sys.stdout)
-        stats.sort_stats("tottime").print_stats(options.top)
+        stats.sort_stats(options.sort).print_stats(options.top)
 
 
 if __name__ == "__main__":

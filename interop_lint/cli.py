@@ -239,13 +239,14 @@ def _report(
     write_baseline_file: str | None,
 ) -> Report:
     """The report, with the baseline applied (and written, if asked for)."""
-    from interop_lint.analyzer.baseline import apply_baseline, render_baseline
-    from interop_lint.analyzer.scope import in_scope
     from interop_lint.reporters.base import Report
 
     findings: list[Finding] = result.findings
     matched = stale = 0
     if baseline is not None:
+        from interop_lint.analyzer.baseline import apply_baseline
+        from interop_lint.analyzer.scope import in_scope
+
         enabled = {rule.id for rule in rules}
         # An entry is stale only where this run could have found it again.
         outcome = apply_baseline(
@@ -253,6 +254,8 @@ def _report(
         )
         findings, matched, stale = outcome.findings, outcome.matched, len(outcome.stale)
     if write_baseline_file:
+        from interop_lint.analyzer.baseline import render_baseline
+
         # The new baseline accepts everything found now, old baseline or not;
         # entries the old one had and nothing matches are pruned.
         current = [f for f in result.findings if not f.suppressed]

@@ -1522,15 +1522,19 @@ RULES = [{'cross_language': False,
                                    'documentation has no\n'
                                    '`# Safety` section.\n'
                                    '\n'
-                                   "This is clippy's `missing_safety_doc` for exports, and it "
-                                   'follows the same\n'
-                                   'switch: `#[allow(clippy::missing_safety_doc)]` or '
-                                   '`#[expect(..)]` on the\n'
-                                   'function, its `impl` or an enclosing `mod` (also in '
-                                   '`cfg_attr`), the same as\n'
-                                   'an inner attribute `#![allow(..)]` of its file or of a module '
-                                   'above it up to\n'
-                                   "the crate root, turns it off there. So does the lint's group,\n"
+                                   "This is clippy's `missing_safety_doc` for exports. It reads "
+                                   'the doc as clippy\n'
+                                   'does: a Markdown heading whose text is `Safety` (or `SAFETY`,\n'
+                                   '`Implementation safety`), at any level; `#Safety` without a '
+                                   'space is no\n'
+                                   'heading, nor is `# Safety:`. It follows the same switch:\n'
+                                   '`#[allow(clippy::missing_safety_doc)]` or `#[expect(..)]` on '
+                                   'the function,\n'
+                                   'its `impl` or an enclosing `mod` (also in `cfg_attr`), the '
+                                   'same as an inner\n'
+                                   'attribute `#![allow(..)]` of its file or of a module above it '
+                                   'up to the\n'
+                                   "crate root, turns it off there. So does the lint's group,\n"
                                    '`clippy::style`; `clippy::all` does not.\n'
                                    '\n'
                                    '## Why is this bad?\n'

@@ -1082,6 +1082,13 @@ RULES = [{'cross_language': False,
                                    'as pointers. One finding per parameter, at its first unchecked '
                                    'use.\n'
                                    '\n'
+                                   'Passing the parameter to a function of the crate that does one '
+                                   'of those uses\n'
+                                   'unchecked (`fn to_str(p: *const c_char) -> &str { '
+                                   'CStr::from_ptr(p) .. }`)\n'
+                                   'is a use too, reported at the call: check before the call, or '
+                                   'in the helper.\n'
+                                   '\n'
                                    '## Why is this bad?\n'
                                    'Callers pass null easily: from Go a zero-value struct field, '
                                    "an empty slice's\n"
@@ -1126,7 +1133,13 @@ RULES = [{'cross_language': False,
                                    'checks, without\n'
                                    'looking inside them. A local copy of the pointer (`let q = '
                                    'p.cast::<T>()`)\n'
-                                   'is followed; a pointer stored in a struct is not.',
+                                   'is followed; a pointer stored in a struct is not. A helper is '
+                                   'followed one\n'
+                                   'call deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and '
+                                   'only when\n'
+                                   'every function of that name needs the pointer; methods and '
+                                   'macros are not\n'
+                                   'followed.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS102.md',
                   'id': 'RS102',
                   'level': 'error',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -25,6 +26,7 @@ from interop_lint.analyzer.rust.facts import (
 from interop_lint.analyzer.rust.generated import generated_exports
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
+from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
@@ -95,6 +97,11 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             renames += _renames(item)
     generated = generated_exports(source.root, export_macros) if export_macros else None
     summaries = summarize(source, alias_targets)
+    demands = {
+        f.start_byte: found
+        for f in bodies.scan.functions
+        if f.start_byte in summaries and (found := pointer_demands(bodies, f, alias_targets))
+    }
     lints = may_set_lints(data)
     facts.rust = RustFileFacts(
         exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in bodies.exports),
@@ -102,7 +109,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         enums=tuple(enums),
         aliases=tuple(aliases),
         renames=tuple(renames),
-        functions=tuple(s.function for s in summaries.values()),
+        functions=tuple(
+            replace(s.function, needs_nonnull=demands[at]) if at in demands else s.function
+            for at, s in summaries.items()
+        ),
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
         macro_delegates=tuple(delegates),

@@ -12,6 +12,7 @@ from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text, walk
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
+    RustAbiFunction,
     RustEnum,
     RustExport,
     RustField,
@@ -31,6 +32,8 @@ from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
     derives_of,
+    export_symbol,
+    function_abi,
     has_modifier,
     impl_type_of,
     is_pub,
@@ -57,9 +60,15 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     may_be_test = b"test" in data  # `#[cfg(test)]`
     may_derive_drop = b"Drop" in data and b"derive" in data
     derived_drops: list[str] = []
+    rust_abi: list[RustAbiFunction] = []
+    may_export = b"no_mangle" in data or b"export_name" in data
     for item in bodies.scan.items:
         kind = item.type
-        if kind == "static_item":
+        if kind == "function_item" and may_export:
+            found = _rust_abi_function(source, item)
+            if found is not None and not (may_be_test and is_test_code(item)):
+                rust_abi.append(found)
+        elif kind == "static_item":
             name = item.child_by_field_name("name")
             if name is not None and any(c.type == "mutable_specifier" for c in item.children):
                 static_muts.append(RustStaticMut(text(name), source.location(name)))
@@ -126,7 +135,19 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         cbindgen_skipped_modules=(
             skipped_modules(source.text) if b"cbindgen:" in source.data else ()
         ),
+        rust_abi_functions=tuple(rust_abi),
     )
+
+
+def _rust_abi_function(source: SourceFile, function: Node) -> RustAbiFunction | None:
+    """A function exported under a symbol that keeps the Rust ABI, or None."""
+    if function_abi(function) not in (None, "Rust"):
+        return None
+    symbol = export_symbol(function)
+    name = function.child_by_field_name("name")
+    if symbol is None or name is None:
+        return None
+    return RustAbiFunction(text(name), symbol, source.location(name))
 
 
 def _export(

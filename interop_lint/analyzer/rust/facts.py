@@ -157,6 +157,16 @@ class RustExport:
 
 
 @dataclass(frozen=True, slots=True)
+class RustAbiFunction:
+    """A function exported under a symbol (`#[no_mangle]`, `export_name`) that keeps
+    the Rust ABI: no `extern "C"`. C can link to it but not call it (XL108)."""
+
+    name: str
+    symbol: str
+    location: Location  # of the function's name
+
+
+@dataclass(frozen=True, slots=True)
 class RustField:
     name: str  # "0", "1", ... for tuple structs
     type: str  # normalized
@@ -242,3 +252,5 @@ class RustFileFacts:
     # The `mod name;` declarations documented `cbindgen:ignore`: cbindgen reads
     # neither their files nor what those declare (XL104).
     cbindgen_skipped_modules: tuple[str, ...] = ()
+    # Functions with an exported symbol but the Rust ABI (XL108).
+    rust_abi_functions: tuple[RustAbiFunction, ...] = ()

@@ -12,6 +12,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.callgraph import CrateCalls
 from interop_lint.analyzer.rust.facts import (
+    RustAbiFunction,
     RustEnum,
     RustExport,
     RustFileFacts,
@@ -78,6 +79,17 @@ class RustIndex(OwnershipQueries):
         for exports in self._exports_by_crate.values():
             for path, export in exports:
                 grouped[export.symbol].append((path, export))
+        return grouped
+
+    @cached_property
+    def rust_abi_by_symbol(self) -> dict[str, list[tuple[Crate, str, RustAbiFunction]]]:
+        """(crate, file, function) of the functions exported under a symbol with the
+        Rust ABI (XL108), by symbol."""
+        grouped: dict[str, list[tuple[Crate, str, RustAbiFunction]]] = defaultdict(list)
+        for crate, files in self.files_by_crate.items():
+            for path, rust in files:
+                for function in rust.rust_abi_functions:
+                    grouped[function.symbol].append((crate, path, function))
         return grouped
 
     @cached_property

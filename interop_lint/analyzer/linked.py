@@ -18,7 +18,9 @@ a crate where the rule points to one of them):
 - a Rust file with exports (XL104, XL105): the C units bound to its crate
   (the header XL104 names) and the Go files calling its exports (XL105);
 - a Python file with ctypes bindings (XL107): every crate exporting a
-  symbol it binds (the export and the struct it passes).
+  symbol it binds (the export and the struct it passes);
+- a Rust file with Rust-ABI functions under a symbol (XL108): the C units
+  declaring one of those symbols.
 
 `tests/test_linked.py` checks on every fixture that each cross-language
 finding's related files are among the targets of its file.
@@ -44,6 +46,7 @@ class _ScopeSide:
     symbols: set[str] = field(default_factory=set)  # exported by those crates
     called: set[str] = field(default_factory=set)  # C functions its Go files call
     unit_crates: set[Crate] = field(default_factory=set)  # crates its C units bind
+    declared: set[str] = field(default_factory=set)  # functions its C units declare
 
 
 def _scope_side(index: ProjectIndex, in_scope: Callable[[str], bool]) -> _ScopeSide:
@@ -60,6 +63,8 @@ def _scope_side(index: ProjectIndex, in_scope: Callable[[str], bool]) -> _ScopeS
             side.called.update(call.name for call in facts.go.c_calls)
         if path in c.units and (link := c.links.crate_of(path)) is not None:
             side.unit_crates.add(link.crate)
+        if path in c.units:
+            side.declared.update(f.name for f in c.units[path].functions)
     for crate in side.crates:
         side.symbols.update(export.symbol for _, export in rust.exports_in_crate(crate))
     return side
@@ -97,6 +102,9 @@ def _meets(
         return False
     if facts.kind is FileKind.GO and facts.go is not None:
         return any(call.name in side.symbols for call in facts.go.c_calls)
+    rust = facts.rust if facts.kind is FileKind.RUST else None
+    if rust is not None and any(f.symbol in side.declared for f in rust.rust_abi_functions):
+        return True
     if facts.kind is FileKind.RUST and facts.rust is not None and facts.rust.exports:
         if index.rust.crate_of(path) in side.unit_crates:
             return True

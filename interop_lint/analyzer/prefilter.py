@@ -79,6 +79,7 @@ RULE_SCOPES: dict[str, str] = {
     "XL105": "Go packages that use cgo, and Rust files with exports",
     "XL106": "Go packages that use cgo",
     "XL107": "Python files using ctypes, against exports",
+    "XL108": "Rust files with no_mangle/export_name, against headers and preambles",
 }
 
 

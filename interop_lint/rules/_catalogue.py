@@ -1082,6 +1082,13 @@ RULES = [{'cross_language': False,
                                    'as pointers. One finding per parameter, at its first unchecked '
                                    'use.\n'
                                    '\n'
+                                   'Passing the parameter to a function of the crate that does one '
+                                   'of those uses\n'
+                                   'unchecked (`fn to_str(p: *const c_char) -> &str { '
+                                   'CStr::from_ptr(p) .. }`)\n'
+                                   'is a use too, reported at the call: check before the call, or '
+                                   'in the helper.\n'
+                                   '\n'
                                    '## Why is this bad?\n'
                                    'Callers pass null easily: from Go a zero-value struct field, '
                                    "an empty slice's\n"
@@ -1126,7 +1133,13 @@ RULES = [{'cross_language': False,
                                    'checks, without\n'
                                    'looking inside them. A local copy of the pointer (`let q = '
                                    'p.cast::<T>()`)\n'
-                                   'is followed; a pointer stored in a struct is not.',
+                                   'is followed; a pointer stored in a struct is not. A helper is '
+                                   'followed one\n'
+                                   'call deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and '
+                                   'only when\n'
+                                   'every function of that name needs the pointer; methods and '
+                                   'macros are not\n'
+                                   'followed.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS102.md',
                   'id': 'RS102',
                   'level': 'error',
@@ -1522,15 +1535,19 @@ RULES = [{'cross_language': False,
                                    'documentation has no\n'
                                    '`# Safety` section.\n'
                                    '\n'
-                                   "This is clippy's `missing_safety_doc` for exports, and it "
-                                   'follows the same\n'
-                                   'switch: `#[allow(clippy::missing_safety_doc)]` or '
-                                   '`#[expect(..)]` on the\n'
-                                   'function, its `impl` or an enclosing `mod` (also in '
-                                   '`cfg_attr`), the same as\n'
-                                   'an inner attribute `#![allow(..)]` of its file or of a module '
-                                   'above it up to\n'
-                                   "the crate root, turns it off there. So does the lint's group,\n"
+                                   "This is clippy's `missing_safety_doc` for exports. It reads "
+                                   'the doc as clippy\n'
+                                   'does: a Markdown heading whose text is `Safety` (or `SAFETY`,\n'
+                                   '`Implementation safety`), at any level; `#Safety` without a '
+                                   'space is no\n'
+                                   'heading, nor is `# Safety:`. It follows the same switch:\n'
+                                   '`#[allow(clippy::missing_safety_doc)]` or `#[expect(..)]` on '
+                                   'the function,\n'
+                                   'its `impl` or an enclosing `mod` (also in `cfg_attr`), the '
+                                   'same as an inner\n'
+                                   'attribute `#![allow(..)]` of its file or of a module above it '
+                                   'up to the\n'
+                                   "crate root, turns it off there. So does the lint's group,\n"
                                    '`clippy::style`; `clippy::all` does not.\n'
                                    '\n'
                                    '## Why is this bad?\n'
@@ -1726,7 +1743,11 @@ RULES = [{'cross_language': False,
                                    'preamble or a\n'
                                    'header, a C definition in a `.c` file, and C library functions '
                                    '(`free`,\n'
-                                   '`strlen`, ...) are provided.\n'
+                                   '`strlen`, ...) are provided. So is a Rust function exported '
+                                   'under the name\n'
+                                   'with the Rust ABI (`#[no_mangle] pub fn`, no `extern "C"`): it '
+                                   'links, and\n'
+                                   'XL108 reports it.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'cgo compiles the call against the declaration and leaves the '
@@ -1875,7 +1896,10 @@ RULES = [{'cross_language': False,
                                    '`[export] exclude`.\n'
                                    'A header that declares such a function is still checked the '
                                    'other way:\n'
-                                   'the crate must export it.\n'
+                                   'the crate must export it. A declaration of a function the '
+                                   'crate exports with\n'
+                                   'the Rust ABI (`#[no_mangle] pub fn`, no `extern "C"`) is '
+                                   "XL108's finding.\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "A header is a copy of the crate's interface, and copies drift. "
@@ -2206,4 +2230,73 @@ RULES = [{'cross_language': False,
   'file_kinds': ['python'],
   'id': 'XL107',
   'module': 'interop_lint.rules.cross.xl107_ctypes_signature_mismatch',
-  'qualname': 'CtypesSignatureMismatch'}]
+  'qualname': 'CtypesSignatureMismatch'},
+ {'cross_language': True,
+  'description': {'documentation': '## What it does\n'
+                                   'Checks for Rust functions exported under a symbol '
+                                   '(`#[no_mangle]`,\n'
+                                   '`#[export_name = ".."]`, their `unsafe(..)` spellings) without '
+                                   '`extern "C"`\n'
+                                   '— they keep the Rust ABI — that a header or cgo preamble of '
+                                   'the repository\n'
+                                   'declares, so that C or Go calls them. The declaration binds to '
+                                   'the nearest\n'
+                                   'crate that defines the symbol, within the crate the header or '
+                                   'preamble\n'
+                                   'binds; a symbol that C defines or another crate exports with '
+                                   'the C ABI is\n'
+                                   'left to XL102 and XL104.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "`#[no_mangle]` fixes the symbol's name, not its calling "
+                                   'convention. The\n'
+                                   'Rust ABI is unspecified and may change with any compiler '
+                                   'release: where\n'
+                                   'arguments and return values go (registers or memory, how '
+                                   'structs, `i128`,\n'
+                                   '`bool` and `Option<&T>` are passed, whether a return value '
+                                   'comes back\n'
+                                   "through a hidden pointer) is rustc's choice. The program links "
+                                   'and the\n'
+                                   'call from C often happens to work for a few integers, then '
+                                   'breaks with a\n'
+                                   'new compiler, another target or another signature. It is '
+                                   'undefined\n'
+                                   'behaviour either way, and a panic in it unwinds straight into '
+                                   'C.\n'
+                                   'Projects have fixed exactly this (LibAFL "Make all no_mangle '
+                                   'fns extern C",\n'
+                                   "tectonic's bridge functions called from C without `extern`).\n"
+                                   '\n'
+                                   '## Example\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub fn engine_score(weight: i32, bias: i32) -> i32 {  // '
+                                   'declared in engine.h\n'
+                                   '    weight * 2 + bias\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```rust\n'
+                                   '#[no_mangle]\n'
+                                   'pub extern "C" fn engine_score(weight: i32, bias: i32) -> i32 '
+                                   '{\n'
+                                   '    weight * 2 + bias\n'
+                                   '}\n'
+                                   '```',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL108.md',
+                  'id': 'XL108',
+                  'level': 'error',
+                  'name': 'abi-rust-abi-function',
+                  'precision': 'high',
+                  'security_severity': None,
+                  'summary': 'Checks for Rust functions exported under a symbol (`#[no_mangle]`, '
+                             '`#[export_name = ".."]`, their `unsafe(..)` spellings) without '
+                             '`extern "C"` — they keep the Rust ABI — that a header or cgo '
+                             'preamble of the repository declares, so that C or Go calls them.',
+                  'tags': []},
+  'file_kinds': ['rust'],
+  'id': 'XL108',
+  'module': 'interop_lint.rules.cross.xl108_abi_rust_abi_function',
+  'qualname': 'AbiRustAbiFunction'}]

@@ -34,6 +34,7 @@ from interop_lint.analyzer.golang.facts import CCallSite
 from interop_lint.analyzer.rust.facts import RustExport
 
 if TYPE_CHECKING:
+    from interop_lint.analyzer.clang.facts import CFunction
     from interop_lint.analyzer.clang.index import CIndex
     from interop_lint.analyzer.index import ProjectIndex
 
@@ -217,6 +218,47 @@ class CrateLinks:
             self.near(path, link, posixpath.dirname(p))
             for p, _ in self._c.definitions.get(name, [])
         )
+
+    def rust_abi_near(self, path: str, symbol: str, link: Link) -> bool:
+        """Whether a crate at least as near as the linked one defines `symbol` with the
+        Rust ABI: the symbol links, but C cannot call it (XL108 says so)."""
+        return any(
+            self.near(path, link, crate)
+            for crate, _, _ in self._rust.rust_abi_by_symbol.get(symbol, ())
+        )
+
+    def rust_abi_declarations(self, crate: Crate, symbol: str) -> list[tuple[str, CFunction]]:
+        """(unit, declaration) of the contract units whose `symbol` is the Rust-ABI
+        function `crate` exports under it: declared there, provided by no C definition
+        nor Rust export, and `crate` the nearest unique one defining it (within the
+        unit's link, when it has one)."""
+        defining = [c for c, _, _ in self._rust.rust_abi_by_symbol.get(symbol, ())]
+        found = []
+        for unit, declaration in self._contract_declarations.get(symbol, ()):
+            if symbol in LIBC_FUNCTIONS or self._exports(symbol):
+                continue  # C or a C-ABI export provides it (XL102/XL104 judge the rest)
+            if any(f.is_definition for _, f in self._c.functions_in_context(unit, symbol)):
+                continue
+            nearest = nearest_unique(directory_of(unit), list(dict.fromkeys(defining)), lambda c: c)
+            link = self.crate_of(unit)
+            if nearest != crate or (link is not None and not self.near(unit, link, nearest)):
+                continue
+            if self._c.definitions.get(symbol):
+                continue
+            found.append((unit, declaration))
+        return found
+
+    @cached_property
+    def _contract_declarations(self) -> dict[str, list[tuple[str, CFunction]]]:
+        """Declarations (no body, external linkage) of the preambles and contract
+        headers, by name."""
+        found: dict[str, list[tuple[str, CFunction]]] = defaultdict(list)
+        for path in self._c.units:
+            unit = self._c.contract_unit(path)
+            for function in unit.functions if unit is not None else ():
+                if not function.is_definition and not function.is_static:
+                    found[function.name].append((path, function))
+        return found
 
     @cached_property
     def _headers_by_crate(self) -> dict[Crate, list[str]]:

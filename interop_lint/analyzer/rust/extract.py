@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -11,6 +12,7 @@ from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text, walk
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
+    RustAbiFunction,
     RustEnum,
     RustExport,
     RustField,
@@ -25,10 +27,13 @@ from interop_lint.analyzer.rust.facts import (
 from interop_lint.analyzer.rust.generated import generated_exports
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
+from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
     derives_of,
+    export_symbol,
+    function_abi,
     has_modifier,
     impl_type_of,
     is_pub,
@@ -55,9 +60,15 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     may_be_test = b"test" in data  # `#[cfg(test)]`
     may_derive_drop = b"Drop" in data and b"derive" in data
     derived_drops: list[str] = []
+    rust_abi: list[RustAbiFunction] = []
+    may_export = b"no_mangle" in data or b"export_name" in data
     for item in bodies.scan.items:
         kind = item.type
-        if kind == "static_item":
+        if kind == "function_item" and may_export:
+            found = _rust_abi_function(source, item)
+            if found is not None and not (may_be_test and is_test_code(item)):
+                rust_abi.append(found)
+        elif kind == "static_item":
             name = item.child_by_field_name("name")
             if name is not None and any(c.type == "mutable_specifier" for c in item.children):
                 static_muts.append(RustStaticMut(text(name), source.location(name)))
@@ -95,6 +106,11 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             renames += _renames(item)
     generated = generated_exports(source.root, export_macros) if export_macros else None
     summaries = summarize(source, alias_targets)
+    demands = {
+        f.start_byte: found
+        for f in bodies.scan.functions
+        if f.start_byte in summaries and (found := pointer_demands(bodies, f, alias_targets))
+    }
     lints = may_set_lints(data)
     facts.rust = RustFileFacts(
         exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in bodies.exports),
@@ -102,7 +118,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         enums=tuple(enums),
         aliases=tuple(aliases),
         renames=tuple(renames),
-        functions=tuple(s.function for s in summaries.values()),
+        functions=tuple(
+            replace(s.function, needs_nonnull=demands[at]) if at in demands else s.function
+            for at, s in summaries.items()
+        ),
         static_muts=tuple(static_muts),
         guard_macros=tuple(guard_macros),
         macro_delegates=tuple(delegates),
@@ -116,7 +135,19 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         cbindgen_skipped_modules=(
             skipped_modules(source.text) if b"cbindgen:" in source.data else ()
         ),
+        rust_abi_functions=tuple(rust_abi),
     )
+
+
+def _rust_abi_function(source: SourceFile, function: Node) -> RustAbiFunction | None:
+    """A function exported under a symbol that keeps the Rust ABI, or None."""
+    if function_abi(function) not in (None, "Rust"):
+        return None
+    symbol = export_symbol(function)
+    name = function.child_by_field_name("name")
+    if symbol is None or name is None:
+        return None
+    return RustAbiFunction(text(name), symbol, source.location(name))
 
 
 def _export(

@@ -86,6 +86,16 @@ class RustCall:
 
 
 @dataclass(frozen=True, slots=True)
+class PointerDemand:
+    """A raw-pointer parameter that a function uses as RS102 says (`CStr::from_ptr(p)`)
+    with no null check first: its callers must pass it non-null."""
+
+    position: int  # of the parameter (0-based)
+    location: Location  # of the first unchecked use
+    what: str  # that use as written, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class RustFunction:
     """Any function of the file (free, method, exported or not): what RS101 and
     RS105 follow across the crate."""
@@ -111,6 +121,9 @@ class RustFunction:
     # pointer (`Vec::from_raw_parts(self.ptr, ..)`): what the type releases when
     # dropped (RS105).
     drop_releases: tuple[str, ...] = ()
+    # Its raw-pointer parameters that must not be null (RS102 follows exports' calls
+    # into such helpers); only for functions without `self` that are not exported.
+    needs_nonnull: tuple[PointerDemand, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +154,16 @@ class RustExport:
     returns_owned: str | None = None
     # Memory it gives back to Rust's allocator, by parameter.
     releases: tuple[Release, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RustAbiFunction:
+    """A function exported under a symbol (`#[no_mangle]`, `export_name`) that keeps
+    the Rust ABI: no `extern "C"`. C can link to it but not call it (XL108)."""
+
+    name: str
+    symbol: str
+    location: Location  # of the function's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,3 +252,5 @@ class RustFileFacts:
     # The `mod name;` declarations documented `cbindgen:ignore`: cbindgen reads
     # neither their files nor what those declare (XL104).
     cbindgen_skipped_modules: tuple[str, ...] = ()
+    # Functions with an exported symbol but the Rust ABI (XL108).
+    rust_abi_functions: tuple[RustAbiFunction, ...] = ()

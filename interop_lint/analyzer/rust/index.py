@@ -12,6 +12,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.callgraph import CrateCalls
 from interop_lint.analyzer.rust.facts import (
+    RustAbiFunction,
     RustEnum,
     RustExport,
     RustFileFacts,
@@ -23,6 +24,7 @@ from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.macros import delegating_guards
 from interop_lint.analyzer.rust.ownership_queries import OwnershipQueries
 from interop_lint.analyzer.rust.panics import is_guard_name
+from interop_lint.analyzer.rust.pointer_contracts import CrateDemands, crate_demands
 from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
@@ -46,6 +48,7 @@ class RustIndex(OwnershipQueries):
         self._type_names: dict[Crate, TypeNames] = {}
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
         self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._pointer_demands: dict[Crate, CrateDemands] = {}
 
     @cached_property
     def files_by_crate(self) -> dict[Crate, list[tuple[str, RustFileFacts]]]:
@@ -76,6 +79,17 @@ class RustIndex(OwnershipQueries):
         for exports in self._exports_by_crate.values():
             for path, export in exports:
                 grouped[export.symbol].append((path, export))
+        return grouped
+
+    @cached_property
+    def rust_abi_by_symbol(self) -> dict[str, list[tuple[Crate, str, RustAbiFunction]]]:
+        """(crate, file, function) of the functions exported under a symbol with the
+        Rust ABI (XL108), by symbol."""
+        grouped: dict[str, list[tuple[Crate, str, RustAbiFunction]]] = defaultdict(list)
+        for crate, files in self.files_by_crate.items():
+            for path, rust in files:
+                for function in rust.rust_abi_functions:
+                    grouped[function.symbol].append((crate, path, function))
         return grouped
 
     @cached_property
@@ -187,6 +201,14 @@ class RustIndex(OwnershipQueries):
                 lambda name: _named(self.resolve_name(crate, name)),
             )
             self._calls[crate] = found
+        return found
+
+    def pointer_demands(self, crate: Crate) -> CrateDemands:
+        """The crate's helpers that need a pointer argument non-null, by how a call
+        names them (rust.pointer_contracts; RS102)."""
+        found = self._pointer_demands.get(crate)
+        if found is None:
+            found = self._pointer_demands[crate] = crate_demands(self.functions_in_crate(crate))
         return found
 
     def function_at(self, crate: Crate, path: str, location: Location) -> int | None:

@@ -155,11 +155,53 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
     key = ("pointer uses", function.id, frozenset(parameters))
     memo = bodies.file.memo
     if key not in memo:
-        memo[key] = _pointer_uses(bodies, function, parameters)
+        memo[key] = _pointer_uses(bodies, function, parameters, _may_use, _used_pointers)
     yield from memo[key]  # type: ignore[attr-defined]
 
 
-def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> list[PointerUse]:
+_COMMENTS = frozenset({"line_comment", "block_comment"})
+# The argument positions at which a function named so needs a pointer non-null
+# (empty: none): `to_str` -> {0} for `fn to_str(p: *const c_char) -> &str`.
+Demands = Callable[[str, str | None], frozenset[int]]
+
+
+def pointers_passed(
+    bodies: RustBodies,
+    function: Node,
+    parameters: set[str],
+    names: frozenset[str],
+    demands: Demands,
+) -> list[PointerUse]:
+    """The calls of `function` that pass one of `parameters` (or a local copy) to a
+    function that needs it non-null (`demands`, asked of calls named in `names`)."""
+
+    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
+        called = raw_callee_in(node, fragment) if kind == CALL else None
+        return called is not None and called[0] in names and called[2] is None
+
+    def used(node: Located) -> list[tuple[str, Located]]:
+        called = callee(node) if node.type == "call_expression" else None
+        if called is None or called.receiver is not None:
+            return []
+        needed = demands(called.name, called.qualifier)
+        passed = [(pointer_of(a), a) for i, a in enumerate(passed_arguments(node)) if i in needed]
+        return [(name, argument) for name, argument in passed if name]
+
+    return _pointer_uses(bodies, function, parameters, may_use, used)
+
+
+def passed_arguments(call: Located) -> list[Located]:
+    """The arguments of a call by position (comments among them left out)."""
+    return [a for a in arguments(call) if a.type not in _COMMENTS]
+
+
+def _pointer_uses(
+    bodies: RustBodies,
+    function: Node,
+    parameters: set[str],
+    may_use: Callable[[Node, Fragment, int], bool],
+    used: Callable[[Located], list[tuple[str, Located]]],
+) -> list[PointerUse]:
     body = function.child_by_field_name("body")
     if body is None or not parameters:
         return []
@@ -167,7 +209,7 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     first = bisect_left(scanned.use_starts, body.start_byte)
     last = bisect_left(scanned.use_starts, body.end_byte)
     uses = scanned.uses[first:last]
-    candidates = [Located(n, f) for n, f, kind in uses if _may_use(n, f, kind)]
+    candidates = [Located(n, f) for n, f, kind in uses if may_use(n, f, kind)]
     if not candidates:
         return []
     copies = _copies([Located(n, f) for n, f, kind in uses if kind == LET], parameters)
@@ -177,7 +219,7 @@ def _pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> l
     bound = bodies.scan.function(function)  # the names it may bind
     found = []
     for node in candidates:
-        for name, target in _used_pointers(node):
+        for name, target in used(node):
             parameter = name if name in parameters else copies.get(name)
             if parameter is None:
                 continue

@@ -226,9 +226,9 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             if via is None:
                 continue
             if via == "return":
-                written = pointee_name(_expand(returns, aliases))
+                written = pointee_name(expand_alias(returns, aliases))
             else:  # `out: *mut *mut T`
-                written = pointee_name(_expand(parameters[via][1], aliases), depth=2)
+                written = pointee_name(expand_alias(parameters[via][1], aliases), depth=2)
             written = _type_named(written, generics, found.owner)
             kind = _with_type(_type_named_in(site.kind, found.owner), written)
             handle = _handle(kind, written)
@@ -309,7 +309,8 @@ def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
     return found, has_self
 
 
-def _expand(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
+def expand_alias(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
+    """The type a name of the file's `type` aliases stands for (the node itself else)."""
     if not aliases:
         return kind
     seen = set()
@@ -324,7 +325,7 @@ def _expand(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
 
 def _is_pointer(kind: Node, aliases: dict[str, Node]) -> bool:
     """A raw pointer, or a name that may alias one in another file."""
-    expanded = _expand(kind, aliases)
+    expanded = expand_alias(kind, aliases)
     return expanded is not None and expanded.type in ("pointer_type", "type_identifier")
 
 
@@ -393,11 +394,11 @@ def _release(
             field=site.field,
         )
     if parameter is not None and site.field is None:
-        written = _type_named(pointee_name(_expand(parameter[1], aliases)), generics, owner)
+        written = _type_named(pointee_name(expand_alias(parameter[1], aliases)), generics, owner)
         kind = _with_type(kind, written)
         handle = _handle(kind, written)
     elif parameter is not None:  # `buffer.data`: the index reads the field's type
-        holder = named_type(_expand(parameter[1], aliases))
+        holder = named_type(expand_alias(parameter[1], aliases))
         kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)
     return Release(
         kind=kind,

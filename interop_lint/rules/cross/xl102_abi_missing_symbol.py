@@ -4,7 +4,9 @@ preamble of the repository declares as part of a Rust crate's binding, but
 that nothing in the repository provides: no Rust crate exports it and no C
 code defines it. A `static inline` function defined in the preamble or a
 header, a C definition in a `.c` file, and C library functions (`free`,
-`strlen`, ...) are provided.
+`strlen`, ...) are provided. So is a Rust function exported under the name
+with the Rust ABI (`#[no_mangle] pub fn`, no `extern "C"`): it links, and
+XL108 reports it.
 
 ## Why is this bad?
 cgo compiles the call against the declaration and leaves the symbol to the
@@ -84,4 +86,6 @@ def _unprovided(ctx: RuleContext, path: str, name: str) -> CFunction | None:
         return None  # a declaration that binds no Rust crate: not ours to judge
     if c.links.exported_near(unit, name, link) or c.links.defined_in_c(unit, name, link):
         return None
+    if c.links.rust_abi_near(unit, name, link):
+        return None  # it links, to a Rust-ABI function: XL108's finding
     return declaration

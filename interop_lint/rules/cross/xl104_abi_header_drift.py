@@ -14,7 +14,8 @@ declare what cbindgen is told to leave out: a function documented
 is declared (`/// cbindgen:ignore` above `mod legacy;`, and the modules
 below it), and one the crate's `cbindgen.toml` lists in `[export] exclude`.
 A header that declares such a function is still checked the other way:
-the crate must export it.
+the crate must export it. A declaration of a function the crate exports with
+the Rust ABI (`#[no_mangle] pub fn`, no `extern "C"`) is XL108's finding.
 
 ## Why is this bad?
 A header is a copy of the crate's interface, and copies drift. An export
@@ -79,6 +80,8 @@ class AbiHeaderDrift(Rule):
                 continue
             if c.links.exported_near(path, name, link) or c.links.defined_in_c(path, name, link):
                 continue
+            if c.links.rust_abi_near(path, name, link):
+                continue  # exported with the Rust ABI: XL108's finding
             yield Violation(
                 function.location,
                 f"`{name}` is declared here but {crate} ({manifest.path}:1) no longer "

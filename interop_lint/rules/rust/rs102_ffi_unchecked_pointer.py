@@ -8,6 +8,10 @@ comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
 `p.as_ref()`/`p.as_mut()` that is matched. Type aliases of pointers count
 as pointers. One finding per parameter, at its first unchecked use.
 
+Passing the parameter to a function of the crate that does one of those uses
+unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`)
+is a use too, reported at the call: check before the call, or in the helper.
+
 ## Why is this bad?
 Callers pass null easily: from Go a zero-value struct field, an empty slice's
 `unsafe.SliceData`, a `C.CString` that was never made; from Python `None`.
@@ -40,7 +44,10 @@ pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
 A fallible call given the pointer itself (`validate(handle)?`) and a macro
 whose name mentions null (`ffi_check_null!(p)`) are taken as checks, without
 looking inside them. A local copy of the pointer (`let q = p.cast::<T>()`)
-is followed; a pointer stored in a struct is not.
+is followed; a pointer stored in a struct is not. A helper is followed one
+call deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and only when
+every function of that name needs the pointer; methods and macros are not
+followed.
 """
 
 from __future__ import annotations
@@ -55,8 +62,10 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.nullness import checked_before
-from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
+from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
+from interop_lint.analyzer.rust.pointers import PointerUse, pointer_parameters, pointer_uses
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
+from interop_lint.analyzer.rust.syntax import impl_type_of
 from interop_lint.rules.registry import Rule
 
 
@@ -72,39 +81,62 @@ class FfiUncheckedPointer(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         if ctx.facts.rust is None or not ctx.facts.rust.exports:
             return
-        names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
+        rust = ctx.index.rust
+        crate = rust.crate_of(ctx.file.path)
+        names = rust.type_names(crate)
+        demands = rust.pointer_demands(crate)
         bodies = bodies_of(ctx.file)
         for export in bodies.exports:
             parameters = {p.name: p for p in pointer_parameters(export.node, names)}
             function = text(export.node.child_by_field_name("name"))
+            self_type = impl_type_of(export.node)
+
+            def owner_of(qualifier: str | None, self_type: str | None = self_type) -> str | None:
+                owner = self_type if qualifier == "Self" else qualifier
+                return rust.resolve_name(crate, owner) if owner and owner[:1].isupper() else None
+
+            helpers = passed_to_helpers(bodies, export.node, set(parameters), demands, owner_of)
+            by_call = {h.use.at: h for h in helpers}
+            uses = [*pointer_uses(bodies, export.node, set(parameters)), *(h.use for h in helpers)]
             reported: set[str] = set()
-            for use in pointer_uses(bodies, export.node, set(parameters)):
+            for use in sorted(uses, key=lambda u: u.at.start):
                 if use.name in reported or any(
                     checked_before(use.at, name, bodies) for name in {use.name, use.local}
                 ):
                     continue
                 reported.add(use.name)
                 parameter = parameters[use.name]
-                called = callee(use.at) if use.at.type == "call_expression" else None
-                if called is not None and called.qualified in RELEASE_CALLS:
+                related = [
+                    RelatedLocation(
+                        ctx.file.location(parameter.node), f"parameter `{use.name}` of `{function}`"
+                    )
+                ]
+                helper = by_call.get(use.at)
+                if helper is not None:
                     message = (
-                        f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
-                        "checking it for null first: free functions are called with NULL, as "
-                        f"C's free is: return early when `{use.local}` is null"
+                        f"`{function}` passes pointer `{use.local}` to `{helper.helper}` without "
+                        f"checking it for null first, and `{helper.helper}` uses it "
+                        f"(`{helper.demand.what}`) unchecked: a null pointer from the caller "
+                        "(Go's nil, Python's None) is undefined behaviour there"
+                    )
+                    related.append(
+                        RelatedLocation(helper.demand.location, f"the use in `{helper.helper}`")
                     )
                 else:
-                    message = (
-                        f"`{function}` uses pointer `{use.local}` (`{use.what}`) without checking "
-                        "it for null first: a null pointer from the caller (Go's nil, Python's "
-                        "None) is undefined behaviour here"
-                    )
-                yield Violation(
-                    bodies.location(use.at),
-                    message,
-                    related=(
-                        RelatedLocation(
-                            ctx.file.location(parameter.node),
-                            f"parameter `{use.name}` of `{function}`",
-                        ),
-                    ),
-                )
+                    message = _message(function, use)
+                yield Violation(bodies.location(use.at), message, related=tuple(related))
+
+
+def _message(function: str, use: PointerUse) -> str:
+    called = callee(use.at) if use.at.type == "call_expression" else None
+    if called is not None and called.qualified in RELEASE_CALLS:
+        return (
+            f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
+            "checking it for null first: free functions are called with NULL, as "
+            f"C's free is: return early when `{use.local}` is null"
+        )
+    return (
+        f"`{function}` uses pointer `{use.local}` (`{use.what}`) without checking "
+        "it for null first: a null pointer from the caller (Go's nil, Python's "
+        "None) is undefined behaviour here"
+    )

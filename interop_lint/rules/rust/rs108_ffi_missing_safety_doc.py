@@ -2,11 +2,14 @@
 Checks for exported `pub unsafe extern` functions whose documentation has no
 `# Safety` section.
 
-This is clippy's `missing_safety_doc` for exports, and it follows the same
-switch: `#[allow(clippy::missing_safety_doc)]` or `#[expect(..)]` on the
-function, its `impl` or an enclosing `mod` (also in `cfg_attr`), the same as
-an inner attribute `#![allow(..)]` of its file or of a module above it up to
-the crate root, turns it off there. So does the lint's group,
+This is clippy's `missing_safety_doc` for exports. It reads the doc as clippy
+does: a Markdown heading whose text is `Safety` (or `SAFETY`,
+`Implementation safety`), at any level; `#Safety` without a space is no
+heading, nor is `# Safety:`. It follows the same switch:
+`#[allow(clippy::missing_safety_doc)]` or `#[expect(..)]` on the function,
+its `impl` or an enclosing `mod` (also in `cfg_attr`), the same as an inner
+attribute `#![allow(..)]` of its file or of a module above it up to the
+crate root, turns it off there. So does the lint's group,
 `clippy::style`; `clippy::all` does not.
 
 ## Why is this bad?
@@ -41,7 +44,6 @@ pub unsafe extern "C" fn engine_free(engine: *mut Engine) {
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
@@ -49,6 +51,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.doc_sections import has_safety_section, near_miss
 from interop_lint.analyzer.rust.lints import RS108_LINTS, turned_off
 from interop_lint.analyzer.rust.syntax import (
     doc_comments_of,
@@ -56,8 +59,6 @@ from interop_lint.analyzer.rust.syntax import (
     is_public,
 )
 from interop_lint.rules.registry import Rule
-
-_SAFETY_HEADING = re.compile(r"^\s*#{1,6}\s*safety\b", re.IGNORECASE | re.MULTILINE)
 
 
 class FfiMissingSafetyDoc(Rule):
@@ -75,13 +76,20 @@ class FfiMissingSafetyDoc(Rule):
             function = export.node
             if not (is_public(function) and has_modifier(function, "unsafe")):
                 continue
-            if _SAFETY_HEADING.search("\n".join(doc_comments_of(function))):
+            docs = doc_comments_of(function)
+            if has_safety_section(docs):
                 continue
             if turned_off(function, RS108_LINTS, ctx.file, ctx.index.rust):
                 continue
             name = function.child_by_field_name("name")
+            almost = near_miss(docs)
+            hint = (
+                f" (`{almost}` is no such heading for rustdoc and clippy: write `# Safety`)"
+                if almost is not None
+                else ""
+            )
             yield Violation(
                 ctx.file.location(name if name is not None else function),
                 f"`{text(name)}` is a public `unsafe` export without a `# Safety` section in its "
-                "doc comment: say what the caller must guarantee",
+                f"doc comment: say what the caller must guarantee{hint}",
             )

@@ -10,6 +10,9 @@ byte slice was converted from, or the length of the slice it was made from
 `make([]*C.char, n)` with `n := len(parts)`, `s = parts`, and
 `s = append(s, x)` run in every iteration of `for range parts`;
 `bs := v.([]byte)` by `len(v.([]byte))`), or `make([]T, n)` with `n` compared.
+A length may be converted on its way (`n := C.size_t(len(parts))`), a slice made
+with a sum of lengths is checked where that sum is (`make([]T, len(a)+len(b))`),
+and a counter of the elements put in the slice guards it (golang/lengths.py).
 
 The parameter of an unexported helper is non-empty when every call of the
 helper in its file passes a slice the caller shows to be non-empty
@@ -33,6 +36,13 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.callers import passed_for
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.lengths import (
+    counted_guard,
+    in_comparison,
+    is_clamp,
+    normal,
+    through_conversions,
+)
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import (
     FUNCTION_TYPES,
@@ -46,8 +56,6 @@ from interop_lint.analyzer.golang.types import is_slice
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
-_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-_ORDERED = frozenset({"<", "<=", ">", ">="})
 _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
 _UNARY = frozenset({"unary_expression"})
 _BINARY = frozenset({"binary_expression"})
@@ -140,7 +148,7 @@ def is_non_empty(file: GoFile, value: Node) -> bool:
 
 
 def _inside_range_over(container: Node) -> bool:
-    return _normal(container) in _ranged_over(container)
+    return normal(container) in _ranged_over(container)
 
 
 def has_length_check(file: GoFile, container: Node) -> bool:
@@ -148,9 +156,10 @@ def has_length_check(file: GoFile, container: Node) -> bool:
     scope = file.scope(container)
     if scope is None:
         return False
-    if _length_compared(file, container):
+    if _length_compared(file, container) or counted_guard(file, container):
         return True
-    wanted = {_normal(container), *_made_from(file, container)}
+    wanted = {normal(container), *_made_from(file, container)}
+    sums = _summed_lengths(file, container)
     function = scope.function
     for operator_ in ("==", "!="):
         for node in file.syntax.parents(operator_, _BINARY, within=function):
@@ -161,8 +170,12 @@ def has_length_check(file: GoFile, container: Node) -> bool:
             if not file.builtin_call(node, name):
                 continue
             args = arguments(node)
-            if len(args) == 1 and _normal(args[0]) in wanted and _checked(file, node):
+            if len(args) == 1 and normal(args[0]) in wanted and _checked(file, node):
                 return True
+            if sums and name == "len":
+                total = _sum_around(node)
+                if normal(total) in sums and _checked(file, total):
+                    return True
     return False
 
 
@@ -172,15 +185,15 @@ def length_clamp(file: GoFile, container: Node) -> Node | None:
     scope = file.scope(container)
     if scope is None:
         return None
-    wanted = _normal(container)
+    wanted = normal(container)
     for node in file.syntax.calls_named("len", within=scope.function):
         args = arguments(node)
-        if len(args) != 1 or _normal(args[0]) != wanted:
+        if len(args) != 1 or normal(args[0]) != wanted:
             continue
         current = node.parent
         while current is not None and current.type == "parenthesized_expression":
             current = current.parent
-        if current is not None and current.type == "binary_expression" and _is_clamp(current):
+        if current is not None and current.type == "binary_expression" and is_clamp(current):
             return current
     return None
 
@@ -197,16 +210,41 @@ def _made_from(file: GoFile, container: Node) -> list[str]:
             continue
         converted = file.conversion(value)
         if converted is not None:
-            found.append(_normal(converted[1]))
+            found.append(normal(converted[1]))
         elif value.type in ("type_assertion_expression", "identifier", "selector_expression"):
-            found.append(_normal(value))  # `bs := i.([]byte)` is checked by `len(i.([]byte))`
+            found.append(normal(value))  # `bs := i.([]byte)` is checked by `len(i.([]byte))`
         elif file.builtin_call(value, "make"):
             measured = _measured(file, _make_length(value))
             if measured is not None:
-                found.append(_normal(measured))
+                found.append(normal(measured))
         elif file.builtin_call(value, "append"):
             found += _ranged_over(where, unconditional=True)
     return found
+
+
+def _summed_lengths(file: GoFile, container: Node) -> set[str]:
+    """`len(a)+len(b)` of `make([]T, len(a)+len(b))`: a sum of lengths the slice is made
+    with, checked where the same sum is compared (`n := C.size_t(len(a) + len(b))`
+    with `if n > 0`)."""
+    binding = file.binding(container)
+    found = set()
+    for _, value in binding.definitions() if binding is not None else ():
+        value = unparen(value)
+        if value is not None and file.builtin_call(value, "make"):
+            length = _make_length(value)
+            if length is not None and length.type == "binary_expression":
+                found.add(normal(length))
+    return found
+
+
+def _sum_around(length: Node) -> Node:
+    """The whole sum `len(a) + len(b) + ..` that `length` is a term of (or itself)."""
+    current = outer_paren(length)
+    while current.parent is not None and current.parent.type == "binary_expression":
+        if operator(current.parent) != "+":
+            break
+        current = outer_paren(current.parent)
+    return current
 
 
 def _make_length(make: Node) -> Node | None:
@@ -221,7 +259,7 @@ def _measured(file: GoFile, length: Node | None) -> Node | None:
         values = [unparen(v) for _, v in binding.definitions()] if binding is not None else []
         if not values or binding is None or binding.is_parameter:
             return None
-        measured = {_normal(arguments(v)[0]) if _is_len(file, v) else "" for v in values}
+        measured = {normal(arguments(v)[0]) if _is_len(file, v) else "" for v in values}
         length = values[0] if len(measured) == 1 and "" not in measured else None
     return arguments(length)[0] if length is not None and _is_len(file, length) else None
 
@@ -241,7 +279,7 @@ def _length_compared(file: GoFile, container: Node) -> bool:
         counted = (
             file.binding(length) if length is not None and length.type == "identifier" else None
         )
-        if counted is not None and any(_in_comparison(read) for read in counted.reads):
+        if counted is not None and any(in_comparison(read) for read in counted.reads):
             return True
     return False
 
@@ -264,14 +302,16 @@ def _ranged_over(node: Node, unconditional: bool = False) -> list[str]:
             if clause is None and unconditional:
                 break
             if clause is not None:
-                found.append(_normal(clause.child_by_field_name("right")))
+                found.append(normal(clause.child_by_field_name("right")))
         current = current.parent
     return found
 
 
 def _checked(file: GoFile, length: Node) -> bool:
-    """`len(s)` in a comparison or a switch, or kept in a variable that is compared."""
-    if _in_comparison(length):
+    """`len(s)` in a comparison or a switch, or kept in a variable that is compared;
+    converted or not (`n := C.size_t(len(s))` keeps the length)."""
+    length = through_conversions(file, length)
+    if in_comparison(length):
         return True
     parent = length.parent
     statement = parent.parent if parent is not None else None
@@ -282,71 +322,12 @@ def _checked(file: GoFile, length: Node) -> bool:
     if left is None or length not in values or len(left.named_children) != len(values):
         return False
     binding = file.binding(left.named_children[values.index(length)])
-    return binding is not None and any(_in_comparison(read) for read in binding.reads)
-
-
-def _in_comparison(node: Node) -> bool:
-    """In a comparison that is no clamp (see `_is_clamp`), or a `switch`."""
-    current = node.parent
-    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
-        if current.type == "binary_expression" and operator(current) in _COMPARISONS:
-            return not _is_clamp(current)
-        current = current.parent
-    return current is not None and current.type in (
-        "expression_switch_statement",
-        "expression_case",
-    )
-
-
-def _is_clamp(comparison: Node) -> bool:
-    """`if len(b) < n { n = len(b) }`: an ordered comparison that is the whole condition
-    of an `if` without `else` whose body only assigns to its operands. It bounds one
-    value by the other and lets both paths go on: it says nothing about `len(b) > 0`."""
-    if operator(comparison) not in _ORDERED:
-        return False
-    condition = outer_paren(comparison)
-    statement = condition.parent
-    if (
-        statement is None
-        or statement.type != "if_statement"
-        or statement.child_by_field_name("condition") != condition
-        or statement.child_by_field_name("alternative") is not None
-    ):
-        return False
-    body = statement.child_by_field_name("consequence")
-    operands = {
-        _normal(comparison.child_by_field_name("left")),
-        _normal(comparison.child_by_field_name("right")),
-    }
-    statements = _statements(body)
-    if not statements:
-        return False
-    for child in statements:
-        left = child.child_by_field_name("left") if child.type == "assignment_statement" else None
-        if left is None or operator(child) != "=" or left.named_child_count != 1:
-            return False
-        if _normal(left.named_children[0]) not in operands:
-            return False
-    return True
-
-
-def _statements(block: Node | None) -> list[Node]:
-    """The statements of a block (comments left out)."""
-    if block is None:
-        return []
-    items = block.named_children
-    if len(items) == 1 and items[0].type == "statement_list":
-        items = items[0].named_children
-    return [n for n in items if n.type != "comment"]
+    return binding is not None and any(in_comparison(read) for read in binding.reads)
 
 
 def _is_empty_string_test(node: Node, wanted: set[str]) -> bool:
     if operator(node) not in ("==", "!="):
         return False
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-    sides = {_normal(left), _normal(right)}
+    sides = {normal(left), normal(right)}
     return ('""' in sides or "``" in sides) and bool(sides & wanted)
-
-
-def _normal(node: Node | None) -> str:
-    return "".join(text(unparen(node)).split())

@@ -8,15 +8,17 @@ buries the panics that can.
 A fact is "`bound` < `v.len()`" (strict) or "`bound` <= `v.len()`", the bound an
 integer or the text of an expression. Facts come from the conditions around the
 indexing (the branch of an `if`/`while` taken, the right side of `&&`/`||`),
-from a `for` over `0..v.len()`, and from an earlier statement of an enclosing
-block that leaves when the check fails (`if v.is_empty() { return .. }`). What is
-indexed and the bound compare as written (whitespace aside); a mutation of the
-vector between the check and the use is not looked for.
+from a `for` over `0..v.len()` or `v.iter().enumerate()` (and a closure an
+iterator adapter calls with those items: `(0..v.len()).map(|i| v[i])`), and from
+an earlier statement of an enclosing block that leaves when the check fails
+(`if v.is_empty() { return .. }`). What is indexed and the bound compare as
+written (whitespace aside); a mutation of the vector between the check and the
+use is not looked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -99,6 +101,8 @@ def _facts_around(use: Located) -> Iterator[Fact]:
                     yield from facts_when(earlier, True)
         elif kind == "for_expression" and child == ancestor.field("body"):
             yield from _loop_fact(ancestor)
+        elif kind == "closure_expression" and child == ancestor.field("body"):
+            yield from _closure_fact(ancestor)
         elif kind == "block" and child.fragment is ancestor.fragment:
             yield from _earlier_exits(ancestor, child.node.start_byte)
         child = ancestor
@@ -161,17 +165,49 @@ def _comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | 
 
 
 def _loop_fact(loop: Located) -> Iterator[Fact]:
-    """`for i in 0..v.len()`: `i < v.len()` in the body."""
+    """`for i in 0..v.len()` or `for (i, x) in v.iter().enumerate()`: `i < v.len()`
+    in the body."""
     pattern, value = loop.field("pattern"), loop.field("value")
-    if pattern is None or pattern.type != "identifier" or value is None:
+    if pattern is not None and value is not None:
+        yield from _index_fact(pattern, value)
+
+
+def _closure_fact(closure: Located) -> Iterator[Fact]:
+    """`(0..v.len()).map(|i| v[i])`, `v.iter().enumerate().for_each(|(i, x)| ..)`: the
+    closure is handed to an adapter of the iterator, its first parameter an item."""
+    parameters = closure.field("parameters")
+    listed = parameters.named_children() if parameters is not None else []
+    holder = closure.parent()
+    call = holder.parent() if holder is not None and holder.type == "arguments" else None
+    called = callee(call) if call is not None and call.type == "call_expression" else None
+    if len(listed) != 1 or called is None or called.receiver is None:
         return
-    value = strip(value)
-    if value.type != "range_expression":
+    if called.name in _ITEM_ADAPTERS:
+        yield from _index_fact(listed[0], called.receiver)
+
+
+# Adapters that call their closure with the items of the iterator they are called on.
+_ITEM_ADAPTERS = frozenset(
+    {"map", "for_each", "filter_map", "flat_map", "try_for_each", "inspect", "all", "any"}
+)
+# Iterators over the elements of a collection, in order.
+_ELEMENT_ITERATORS = frozenset({"iter", "iter_mut", "into_iter"})
+
+
+def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
+    """What binding `pattern` to the items of `items` says: an index below a length."""
+    items = strip(items)
+    if items.type == "range_expression" and pattern.type == "identifier":
+        start, operator, end = _range_parts(items.node)
+        subject = _method_of(items.at(end), "len") if end is not None else None  # type: ignore[arg-type]
+        if subject is not None and operator == ".." and (start is None or _bound_of(start) == 0):
+            yield Fact(subject, pattern.text, True)
         return
-    start, operator, end = _range_parts(value.node)
-    subject = _method_of(value.at(end), "len") if end is not None else None  # type: ignore[arg-type]
-    if subject is not None and operator == ".." and (start is None or _bound_of(start) == 0):
-        yield Fact(subject, pattern.text, True)
+    index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None
+    walked = _receiver_of(items, ("enumerate",))
+    collection = _receiver_of(walked, _ELEMENT_ITERATORS)
+    if index is not None and index.type == "identifier" and collection is not None:
+        yield Fact(_flat(collection.node), index.text, True)
 
 
 def _earlier_exits(block: Located, before: int) -> Iterator[Fact]:
@@ -218,15 +254,21 @@ def _leaves(branch: Node | None) -> bool:
 
 def _method_of(expression: Located | None, method: str) -> str | None:
     """`v` for `v.len()` (method `len`): the receiver of that argument-less call."""
+    receiver = _receiver_of(expression, (method,))
+    return _flat(receiver.node) if receiver is not None else None
+
+
+def _receiver_of(expression: Located | None, methods: Container[str]) -> Located | None:
+    """`v` of `v.m()` for an argument-less call of one of `methods`."""
     if expression is None or expression.type != "call_expression":
         return None
     called = callee(expression)
     given = expression.node.child_by_field_name("arguments")
-    if called is None or called.name != method or called.receiver is None:
+    if called is None or called.name not in methods or called.receiver is None:
         return None
     if given is not None and given.named_child_count:
         return None
-    return _flat(called.receiver.node)
+    return called.receiver
 
 
 def sliced_length(value: Node) -> int | None:

@@ -1,0 +1,224 @@
+"""What the comparisons of a function say about a slice's length (GO104's helpers).
+
+`in_comparison` tells a length that is tested from one that is only computed
+with or clamped (`if len(b) < n { n = len(b) }` is no test, see `is_clamp`);
+`through_conversions` lets `n := C.size_t(len(s))` keep the length it
+converts. `counted_guard` reads the counter idiom of cgo code that builds a C
+array: `n` starts at zero and grows by `n++` after each element put in `s`, so
+`if n > 0 { &s[0] }` cannot index an empty slice (wasmer-go's
+`ImportObject.intoInner`, confluent-kafka-go's `setOAuthBearerToken`).
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
+    arguments,
+    is_address_of,
+    operator,
+    outer_paren,
+    unparen,
+)
+from interop_lint.analyzer.parsing import descendants_of_type, text
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_ORDERED = frozenset({"<", "<=", ">", ">="})
+
+
+def through_conversions(file: GoFile, node: Node) -> Node:
+    """Up through the conversions of a value (`C.size_t(len(s))`, `int(n)`)."""
+    current = outer_paren(node)
+    while current.parent is not None and current.parent.type == "argument_list":
+        call = current.parent.parent
+        if call is None or file.conversion(call) is None:
+            break
+        current = outer_paren(call)
+    return current
+
+
+def in_comparison(node: Node) -> bool:
+    """In a comparison that is no clamp (see `is_clamp`), or a `switch`."""
+    current = node.parent
+    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
+        if current.type == "binary_expression" and operator(current) in _COMPARISONS:
+            return not is_clamp(current)
+        current = current.parent
+    return current is not None and current.type in (
+        "expression_switch_statement",
+        "expression_case",
+    )
+
+
+def is_clamp(comparison: Node) -> bool:
+    """`if len(b) < n { n = len(b) }`: an ordered comparison that is the whole condition
+    of an `if` without `else` whose body only assigns to its operands. It bounds one
+    value by the other and lets both paths go on: it says nothing about `len(b) > 0`."""
+    if operator(comparison) not in _ORDERED:
+        return False
+    condition = outer_paren(comparison)
+    statement = condition.parent
+    if (
+        statement is None
+        or statement.type != "if_statement"
+        or statement.child_by_field_name("condition") != condition
+        or statement.child_by_field_name("alternative") is not None
+    ):
+        return False
+    body = statement.child_by_field_name("consequence")
+    operands = {
+        normal(comparison.child_by_field_name("left")),
+        normal(comparison.child_by_field_name("right")),
+    }
+    statements = _statements(body)
+    if not statements:
+        return False
+    for child in statements:
+        left = child.child_by_field_name("left") if child.type == "assignment_statement" else None
+        if left is None or operator(child) != "=" or left.named_child_count != 1:
+            return False
+        if normal(left.named_children[0]) not in operands:
+            return False
+    return True
+
+
+def _statements(block: Node | None) -> list[Node]:
+    """The statements of a block (comments left out)."""
+    if block is None:
+        return []
+    items = block.named_children
+    if len(items) == 1 and items[0].type == "statement_list":
+        items = items[0].named_children
+    return [n for n in items if n.type != "comment"]
+
+
+def counted_guard(file: GoFile, container: Node) -> bool:
+    """`if n > 0 { &s[0] }` where the counter `n` starts at zero and only grows by
+    `n++` after an element was put in `s` in the same block (`s = append(s, x)` or
+    `s[n] = x` before it): `n` counts elements `s` has."""
+    wanted = normal(container)
+    current = container
+    while current.parent is not None and current.type not in FUNCTION_TYPES:
+        parent = current.parent
+        condition = parent.child_by_field_name("condition")
+        if (
+            parent.type == "if_statement"
+            and condition is not None
+            and current == parent.child_by_field_name("consequence")
+        ):
+            for counter in descendants_of_type(condition, "identifier"):
+                binding = file.binding(counter)
+                if (
+                    binding is not None
+                    and _says_positive(file, counter, condition)
+                    and _counts(file, binding, wanted)
+                ):
+                    return True
+        current = parent
+    return False
+
+
+_POSITIVE = {(">", 0), ("!=", 0), (">=", 1)}  # `n OP k` that holds only for n > 0
+_MIRRORED = {">": "<", ">=": "<=", "!=": "!="}
+
+
+def _says_positive(file: GoFile, counter: Node, condition: Node) -> bool:
+    """Whether `condition` holding means `counter > 0`: `n > 0`, `n != 0`, `n >= 1`
+    (or mirrored), alone or joined by `&&`."""
+    comparison = outer_paren(counter).parent
+    if comparison is None or comparison.type != "binary_expression":
+        return False
+    left, right = comparison.child_by_field_name("left"), comparison.child_by_field_name("right")
+    written = operator(comparison)
+    if unparen(left) == counter and right is not None:
+        bound = file.constant(right)
+        tested = (written, bound)
+    elif unparen(right) == counter and left is not None:
+        bound = file.constant(left)
+        tested = (next((k for k, v in _MIRRORED.items() if v == written), ""), bound)
+    else:
+        return False
+    if tested not in _POSITIVE:
+        return False
+    current = outer_paren(comparison)
+    while current != condition:
+        parent = current.parent
+        if parent is None or parent.type != "binary_expression" or operator(parent) != "&&":
+            return False
+        current = outer_paren(parent)
+    return True
+
+
+def _counts(file: GoFile, binding: Binding, wanted: str) -> bool:
+    """Whether a local starting at zero grows only by `n++` after an element is put in
+    the slice spelled `wanted` (see `counted_guard`)."""
+    if binding.kind not in ("var", "short") or binding.writes:
+        return False
+    if binding.value is not None and text(binding.value) != "0":
+        return False
+    increments = 0
+    for read in binding.reads:
+        use = read.parent
+        if use is None:
+            continue
+        if use.type == "inc_statement":
+            if not _after_an_element(file, use, wanted):
+                return False
+            increments += 1
+        elif use.type == "dec_statement" or is_address_of(use):
+            return False
+        elif _assigned_to(use):
+            return False  # `n += k`, `n -= k`
+    return increments > 0
+
+
+def _assigned_to(use: Node) -> bool:
+    statement = use.parent if use.type == "expression_list" else None
+    return (
+        statement is not None
+        and statement.type == "assignment_statement"
+        and use == statement.child_by_field_name("left")
+    )
+
+
+def _after_an_element(file: GoFile, increment: Node, wanted: str) -> bool:
+    """Whether an earlier statement of the block of `increment` puts an element in the
+    slice: `s = append(s, x)` or `s[i] = x`."""
+    statement = increment.prev_named_sibling
+    while statement is not None:
+        if statement.type == "assignment_statement":
+            left = statement.child_by_field_name("left")
+            right = statement.child_by_field_name("right")
+            targets = left.named_children if left is not None else []
+            values = right.named_children if right is not None else []
+            for target, value in zip(targets, values, strict=False):
+                target = unparen(target)
+                if target is None:
+                    continue
+                if (
+                    target.type == "index_expression"
+                    and normal(target.child_by_field_name("operand")) == wanted
+                ):
+                    return True
+                if normal(target) == wanted and _appends_to(file, value, wanted):
+                    return True
+        statement = statement.prev_named_sibling
+    return False
+
+
+def _appends_to(file: GoFile, value: Node, wanted: str) -> bool:
+    """`append(s, x, ..)`: at least one element added to `s`."""
+    value = unparen(value)
+    if value is None or not file.builtin_call(value, "append"):
+        return False
+    args = arguments(value)
+    if len(args) < 2:
+        return False
+    return normal(args[0]) == wanted and not text(args[-1]).endswith("...")
+
+
+def normal(node: Node | None) -> str:
+    return "".join(text(unparen(node)).split())

@@ -56,6 +56,6 @@ class CargoLockMissing(Rule):
         yield Violation(
             manifest.crate_type_location,
             f"crate `{manifest.package or manifest.directory or '.'}` builds a C library "
-            f"(`{kinds}`) for Go but has no Cargo.lock: commit one so every build links "
+            f"(`{kinds}`) but has no Cargo.lock: commit one so every build links "
             "the same dependency versions",
         )

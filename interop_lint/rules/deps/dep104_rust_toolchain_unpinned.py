@@ -60,8 +60,8 @@ class RustToolchainUnpinned(Rule):
             return
         yield Violation(
             manifest.crate_type_location,
-            f"crate `{manifest.package or manifest.directory or '.'}` builds a C library for "
-            "Go but no rust-toolchain.toml pins the compiler: add one with "
+            f"crate `{manifest.package or manifest.directory or '.'}` builds a C library "
+            "but no rust-toolchain.toml pins the compiler: add one with "
             '`channel = "<version>"`',
         )
 

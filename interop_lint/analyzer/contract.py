@@ -97,7 +97,10 @@ def contract_types(index: ProjectIndex, unit: str, crate: Crate) -> ContractType
             models = (rust.model(spelling) for spelling in names.rust_spellings(c_name))
             return [m for m in models if isinstance(m, Named)]
 
-        c = CTypes(index.c.scope(unit), rust.knows, rust_named)
+        def wraps(c_name: str) -> bool:
+            return any(map(rust.wraps, names.rust_spellings(c_name)))
+
+        c = CTypes(index.c.scope(unit), rust.knows, rust_named, wraps)
         found = known[("types", unit, crate)] = ContractTypes(c, rust, names)
     assert isinstance(found, ContractTypes)
     return found

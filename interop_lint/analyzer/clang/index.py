@@ -16,7 +16,7 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from interop_lint.analyzer.clang.facts import CFileFacts, CFunction, CKind, CType
+from interop_lint.analyzer.clang.facts import CFileFacts, CFunction, CKind, CStruct, CType
 from interop_lint.analyzer.clang.linking import CrateLinks
 from interop_lint.analyzer.clang.paths import directory_of, nearest_unique
 from interop_lint.analyzer.discovery import FileKind
@@ -28,12 +28,17 @@ _C_KINDS = (FileKind.C_HEADER, FileKind.C_SOURCE, FileKind.GO)
 
 
 class CScope:
-    """The typedefs visible in a unit: its own first, then its includes' in order."""
+    """The typedefs and struct definitions visible in a unit: its own first, then its
+    includes' in order."""
 
     def __init__(self, units: list[CFileFacts]) -> None:
         self._typedefs: dict[str, CType] = {}
         self._names_of: dict[str, set[str]] = defaultdict(set)
+        self._structs: dict[str, CStruct] = {}
         for unit in units:
+            for struct in unit.structs:
+                for name in struct.names:
+                    self._structs.setdefault(name, struct)
             for typedef in unit.typedefs:
                 self._typedefs.setdefault(typedef.name, typedef.type)
                 target = typedef.type
@@ -45,6 +50,10 @@ class CScope:
 
     def typedef_names_of(self, spelled: str) -> frozenset[str]:
         return frozenset(self._names_of.get(spelled, ()))
+
+    def struct(self, name: str) -> CStruct | None:
+        """The definition of the struct or union going by `name` (tag or typedef name)."""
+        return self._structs.get(name)
 
 
 class CIndex:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from interop_lint.analyzer.clang.facts import CKind, CType
+from interop_lint.analyzer.clang.facts import CKind, CStruct, CType
 from interop_lint.analyzer.typesys.model import (
     STANDARD_TYPEDEFS,
     Array,
@@ -62,6 +62,10 @@ class CScope(Protocol):
         """The typedef names that lead to `struct X` / `union X` / `enum X`."""
         ...
 
+    def struct(self, name: str) -> CStruct | None:
+        """The definition of the struct or union going by `name`."""
+        ...
+
 
 class CTypes:
     """The model of C types in one scope, named types checked against a Rust crate."""
@@ -71,11 +75,14 @@ class CTypes:
         scope: CScope,
         knows: Callable[[str], bool],
         rust_named: Callable[[str], list[Named]] | None = None,
+        wraps: Callable[[str], bool] | None = None,
     ) -> None:
         self._scope = scope
         self._knows = knows  # whether the Rust side has a type of that name
         # The Rust types a C name spells (`contract.contract_types`).
         self._rust_named = rust_named
+        # Whether a C name spells a `#[repr(transparent)]` struct of the Rust side.
+        self._wraps = wraps
         self._models: dict[CType, Type] = {}  # a header repeats its few types: model each once
 
     def model(self, t: CType) -> Type:
@@ -118,6 +125,8 @@ class CTypes:
         keyword, _, tag = name.partition(" ")
         if keyword in ("struct", "union", "enum") and tag:
             names = frozenset({tag}) | self._scope.typedef_names_of(name)
+            if keyword == "struct" and self._mirrors_wrapper(names):
+                return self._wrapper(tag, names, depth)
             return self._named(names, enum=keyword == "enum")
         target = self._scope.typedef(name)
         if target is None:
@@ -126,6 +135,30 @@ class CTypes:
         if isinstance(resolved, Named):
             return self._named(resolved.names | {name}, resolved.enum)
         return resolved
+
+    def _mirrors_wrapper(self, names: frozenset[str]) -> bool:
+        """Whether a C struct's names spell a Rust `#[repr(transparent)]` struct and no
+        other type of the Rust side (`typedef struct Inner Handle;` for a `Handle(Inner)`
+        is the `#[repr(C)]` `Inner`, not a wrapper of its field)."""
+        wraps = self._wraps
+        if wraps is None or not any(map(wraps, names)):
+            return False
+        return not any(self._knows(n) and not wraps(n) for n in names)
+
+    def _wrapper(self, tag: str, names: frozenset[str], depth: int) -> Type:
+        """A C struct mirroring a Rust `#[repr(transparent)]` struct, which is its one
+        field at the ABI. The C struct is too when that is all it holds: a struct of one
+        scalar is passed and returned as the scalar (SysV x86-64 and AAPCS64 classify
+        it by its field), so `struct Flags { uint32_t bits; }` is a `u32`. An opaque
+        one (no definition in sight) says nothing; any other stays the named type,
+        which differs from the wrapped field."""
+        struct = self._scope.struct(tag)
+        if struct is None or tag not in struct.names:
+            return Unknown(tag)
+        field = struct.fields[0] if len(struct.fields) == 1 else None
+        if struct.is_union or field is None or not struct.is_exact:
+            return self._named(names, enum=False)
+        return self._model(field.type, depth + 1)
 
     def _named(self, names: frozenset[str], enum: bool) -> Named:
         """A named type by its C names and the Rust names they spell."""

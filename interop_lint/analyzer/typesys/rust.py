@@ -113,6 +113,13 @@ class RustTypes:
         model = self.model(name)
         return isinstance(model, Named) and model.known
 
+    def wraps(self, spelling: str) -> bool:
+        """Whether a Rust spelling names a `#[repr(transparent)]` struct of the crate that
+        the model unwraps to its one field (`Flags`, an instance `Counter<u64>`)."""
+        base = spelling.partition("<")[0].strip()
+        item = self._lookup(self._resolve(base))
+        return isinstance(item, RustStruct) and transparent_field(item, self._lookup) is not None
+
     def with_bindings(self, bindings: Mapping[str, str]) -> RustTypes:
         """These types with generic parameters standing for arguments: `T` -> `c_char`."""
         return RustTypes(self._resolve, self._lookup, self._known_also, bindings)

@@ -6,7 +6,11 @@ function that returns nothing). Types are equivalent by the ABI, not by
 spelling: `int`, `int32_t`, `i32` and `c_int` are one type, `size_t` is
 `usize`, `const char *` is `*const c_char`, typedefs, type aliases and `use`
 renames are resolved, and a `#[repr(transparent)]` struct is its one field
-that is not zero-sized. An export declared in an `impl` block takes its
+that is not zero-sized. So is the C struct that mirrors such a wrapper when
+that field is all it holds (cbindgen writes a `bitflags!` type as `typedef
+struct { uint32_t bits; } Flags;`): a struct of one scalar is passed and
+returned as the scalar, so it equals a `uint32_t` and differs from a
+`uint64_t` as the field does. An export declared in an `impl` block takes its
 receiver first, as cbindgen writes it (`&self` is `const T *self`), and its
 `Self` is the impl's type. A field-less `#[repr(u8)]` enum is a `uint8_t`, a
 field-less `#[repr(C)]` one is `int`-sized, so `typedef uint8_t Mode` for

@@ -4,7 +4,8 @@ Rust struct of the same name (C typedef names count: `typedef struct {..}
 Point;` is `Point`) have the same fields: the same number, in the same
 order, of equivalent types. Types compare as in XL101 (`int32_t` is `i32`,
 `const char *` is `*const c_char`, arrays by element and length, a
-`#[repr(C)]` field-less enum is `int`-sized); a field whose pointer
+`#[repr(C)]` field-less enum is `int`-sized, a `#[repr(transparent)]`
+wrapper and a C struct of its one field are that field); a field whose pointer
 constness alone differs, or a byte for a Rust `bool`, is a warning. One
 finding per struct names every field whose type differs, each with what
 its typedef or alias resolves to.

@@ -164,7 +164,7 @@ lib.engine_fill.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
 lib.engine_fill.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
 lib.engine_stats.restype = Stats
 lib.engine_name.restype = ctypes.c_char_p
-lib.engine_string_free.restype = ctypes.c_int64
+lib.engine_string_free.restype = Stats
 """
 
 
@@ -208,10 +208,38 @@ def test_messages_name_the_function_the_position_and_both_types(project: Project
         (
             "engine.py",
             12,
-            "`engine_string_free.restype` is `c_int64` but `engine_string_free` returns "
+            "`engine_string_free.restype` is `Stats` but `engine_string_free` returns "
             "nothing in rust/src/lib.rs:33; set `restype = None`",
         ),
     ]
+
+
+def test_a_scalar_restype_where_rust_returns_nothing_is_harmless(project: Project) -> None:
+    """`c_void_p` read as `void` (LakeSoul's bindings): the register is never read back;
+    a callback declared returning a value Rust never reads, likewise."""
+    _crate(project, "rust", "engine", ENGINE + CALLBACK_EXPORT)
+    project.write(
+        "engine.py",
+        "import ctypes\n"
+        'lib = ctypes.CDLL("libengine.so")\n'
+        "lib.engine_string_free.restype = ctypes.c_void_p\n"
+        "lib.engine_string_free.argtypes = [ctypes.c_void_p]\n"
+        "DONE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)\n"
+        "lib.engine_on_done.argtypes = [DONE, ctypes.c_void_p]\n"
+        "lib.engine_on_done.restype = None\n",
+    )
+    assert _xl107(project) == []
+
+
+CALLBACK_EXPORT = """
+#[no_mangle]
+pub extern "C" fn engine_on_done(
+    done: extern "C" fn(*mut std::ffi::c_void),
+    user: *mut std::ffi::c_void,
+) {
+    done(user)
+}
+"""
 
 
 def test_sarif_links_the_rust_export_and_struct(project: Project) -> None:

@@ -2141,10 +2141,14 @@ RULES = [{'cross_language': False,
                                    'equivalent to\n'
                                    "the Rust parameter's type; `restype` is equivalent to the "
                                    'return type\n'
-                                   '(`None` for a function that returns nothing); and a function '
-                                   'that returns\n'
-                                   'a pointer or a 64-bit value has a `restype` at all. Types are '
-                                   'equivalent by\n'
+                                   '(`None` for a function that returns nothing, though a scalar '
+                                   'there, such\n'
+                                   'as `c_void_p` taken for `void`, is a register nobody reads and '
+                                   'is left\n'
+                                   'alone, as is the result of a callback Rust never reads); and a '
+                                   'function\n'
+                                   'that returns a pointer or a 64-bit value has a `restype` at '
+                                   'all. Types are equivalent by\n'
                                    'the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are '
                                    '`i64`,\n'
                                    '`c_size_t` is `usize`, `c_bool` is `bool`, `c_char_p` is '
@@ -2234,8 +2238,10 @@ RULES = [{'cross_language': False,
                              'with the Rust function: `argtypes` lists one type per parameter, '
                              "each equivalent to the Rust parameter's type; `restype` is "
                              'equivalent to the return type (`None` for a function that returns '
-                             'nothing); and a function that returns a pointer or a 64-bit value '
-                             'has a `restype` at all.',
+                             'nothing, though a scalar there, such as `c_void_p` taken for `void`, '
+                             'is a register nobody reads and is left alone, as is the result of a '
+                             'callback Rust never reads); and a function that returns a pointer or '
+                             'a 64-bit value has a `restype` at all.',
                   'tags': ['security', 'external/cwe/cwe-686', 'external/cwe/cwe-197']},
   'file_kinds': ['python'],
   'id': 'XL107',

@@ -9,9 +9,15 @@ A `Structure` or `Union` subclass is a named record. `c_wchar`,
 `c_wchar_p`, `c_longdouble` and `py_object` have no Rust counterpart in the
 model: unknown.
 
-Three rules differ from C's (`compare_binding`):
+Four rules differ from C's (`compare_binding`):
 
 - ctypes has no `const`: constness never counts.
+- A scalar result where Rust returns nothing (`restype = c_void_p` for a
+  function returning `()`, the usual misreading of `c_void_p` as `void`;
+  `CFUNCTYPE(c_void_p, ..)` for a callback Rust calls as returning nothing)
+  is equal: the result is a register nobody reads back. A record by value
+  is not: it is returned through a hidden pointer that shifts the
+  arguments.
 - `c_void_p` matches any Rust pointer, function pointers included: it is
   how Python holds memory it passes back later.
 - A class's name is Python's own choice: a `Structure` against a Rust
@@ -28,6 +34,7 @@ holds both as an `int` in the same register; only a narrower integer
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from interop_lint.analyzer.python.facts import CtypesKind, CtypesStructure, CtypesType
 from interop_lint.analyzer.typesys.model import (
@@ -169,6 +176,16 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
     """Whether a ctypes type is the Rust type at the ABI, by ctypes' rules (module doc)."""
     if python == VOID_POINTER and isinstance(rust, Pointer):
         return Verdict.EQUAL
+    if discards_result(python, rust):
+        return Verdict.EQUAL
+    if (
+        isinstance(python, Pointer)
+        and isinstance(python.pointee, Function)
+        and isinstance(rust, Pointer)
+        and isinstance(rust.pointee, Function)
+        and discards_result(python.pointee.returns, rust.pointee.returns)
+    ):  # a callback: Rust calls it and reads no result
+        python = Pointer(replace(python.pointee, returns=Void()), python.const)
     if _address_sized(python, rust) or _address_sized(rust, python):
         return Verdict.UNKNOWN
     python_leaf, rust_leaf = leaves(python, rust)
@@ -176,6 +193,11 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
         python = _renamed(python, rust_leaf.names)  # type: ignore[union-attr]
     verdict = compare(python, rust)
     return Verdict.EQUAL if verdict is Verdict.CONSTNESS else verdict
+
+
+def discards_result(python: Type, rust: Type) -> bool:
+    """A scalar result declared where Rust returns nothing (module doc)."""
+    return isinstance(rust, Void) and isinstance(python, (Int, Float, Bool, Pointer))
 
 
 def _address_sized(pointer: Type, integer: Type) -> bool:

@@ -2,8 +2,10 @@
 Checks that every Python `ctypes` binding of a Rust export agrees with the
 Rust function: `argtypes` lists one type per parameter, each equivalent to
 the Rust parameter's type; `restype` is equivalent to the return type
-(`None` for a function that returns nothing); and a function that returns
-a pointer or a 64-bit value has a `restype` at all. Types are equivalent by
+(`None` for a function that returns nothing, though a scalar there, such
+as `c_void_p` taken for `void`, is a register nobody reads and is left
+alone, as is the result of a callback Rust never reads); and a function
+that returns a pointer or a 64-bit value has a `restype` at all. Types are equivalent by
 the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`,
 `c_size_t` is `usize`, `c_bool` is `bool`, `c_char_p` is `*const c_char`
 or `*mut c_char`, `c_void_p` is any pointer, `POINTER(T)` is a pointer to

@@ -45,11 +45,14 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     imports_c = bool(import_c_declarations(root))
     constants = _constants(top_level)
     known = dict(constants)
+    # The file's own declarations: what its functions' facts are computed with (a
+    # helper returning a package variable `eb = []byte{0}` returns a non-empty slice).
     declared = GoFileFacts(
         package=package_name(source),
         imports_c=imports_c,
         cgo_directives=tuple(preamble.directives()) if preamble is not None else (),
         types=_types(top_level, lambda n: evaluate_int(n, known)),
+        variables=_variables(top_level, lambda n: evaluate_int(n, known)),
         constants=constants,
         functions=tuple(_signature(f, known) for f in top_level.functions),
     )
@@ -91,7 +94,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         cgo_directives=declared.cgo_directives,
         c_calls=calls,
         types=declared.types,
-        variables=_variables(top_level, lambda n: evaluate_int(n, known)),
+        variables=declared.variables,
         constants=constants,
         functions=functions,
         handle_releases=releases,

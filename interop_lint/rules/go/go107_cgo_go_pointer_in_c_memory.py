@@ -12,7 +12,9 @@ nor is a C struct that lives in Go memory in a function that pins with
 pointers). Nor is a local C struct that is only passed by value to C calls
 (`view := C.struct_view{}; view.data = ..; C.f(view)`, never `&view`,
 assigned, returned or captured): it is a copy for the call, and GO104 checks
-a `&s[0]` stored in it like a direct argument.
+a `&s[0]` stored in it like a direct argument. A Go pointer put in a C struct
+by its literal (`C.struct_req{data: p}`) is no assignment: GO102 reports it
+where the struct's address is passed to C.
 
 ## Why is this bad?
 C may keep the pointer after the call returns, and C memory is invisible

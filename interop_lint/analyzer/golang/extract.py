@@ -17,7 +17,7 @@ from interop_lint.analyzer.golang.facts import (
     GoVarDecl,
     TypeExpr,
 )
-from interop_lint.analyzer.golang.handles import release_keys
+from interop_lint.analyzer.golang.handles import handle_integers, release_keys
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
@@ -61,8 +61,10 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     calls: tuple[CCallSite, ...] = ()
     functions = declared.functions
     releases: tuple[str, ...] = ()
+    handle_fields: tuple[str, ...] = ()
     mirrors: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    if imports_c or b'"unsafe"' in source.data or b".Delete()" in source.data:
+    data = source.data
+    if imports_c or b'"unsafe"' in data or b".Delete()" in data or b"NewHandle" in data:
         file = GoFile(source, GoPackage([declared]))
         inference = Inference(file)
         if imports_c:
@@ -88,6 +90,8 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
             )
         if b".Delete()" in source.data:
             releases = release_keys(file, inference)
+        if b"NewHandle" in source.data:
+            handle_fields = handle_integers(file)
     facts.go = GoFileFacts(
         package=declared.package,
         imports_c=imports_c,
@@ -98,6 +102,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         constants=constants,
         functions=functions,
         handle_releases=releases,
+        handle_integers=handle_fields,
         c_ownership=ownership_taking(preamble),
         c_pointer_types=mirrors[0],
         go_pointer_types=mirrors[1],

@@ -113,6 +113,9 @@ class GoFileFacts:
     # What zero-argument `.Delete()` calls release (see golang/handles.py):
     # "field:f", "index:m", or "*" for a handle recovered from an integer.
     handle_releases: tuple[str, ...] = ()
+    # Fields ("field:f") and package variables ("global:g") that hold a handle as an
+    # integer (see golang/handles.py).
+    handle_integers: tuple[str, ...] = ()
     # (C function, parameter index): functions defined in the cgo preamble that take
     # ownership of that parameter (see golang/preamble.py).
     c_ownership: tuple[tuple[str, int], ...] = ()

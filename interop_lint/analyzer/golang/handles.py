@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses
+from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses, value_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
@@ -41,6 +41,55 @@ def new_handles(file: GoFile) -> Iterator[Node]:
     for call in file.syntax.calls_named("NewHandle"):
         if file.calls(call, "runtime/cgo", "NewHandle"):
             yield call
+
+
+def handle_integers(file: GoFile) -> tuple[str, ...]:
+    """The fields and package variables a new handle is stored in, whatever integer type
+    it is converted to (`w.handle = uintptr(cgo.NewHandle(v))`, `saved = uintptr(h)`,
+    `T{handle: C.uintptr_t(h)}`): keys "field:f" and "global:g". Such an integer was
+    never an address (GO103)."""
+    keys = set()
+    for call in new_handles(file):
+        for use in value_uses(file, call).uses:
+            key = _wanted_key(use.kind, use.target, use.callee, use.node)
+            if key and key.startswith(("field:", "global:")):
+                keys.add(key)
+    return tuple(sorted(keys))
+
+
+def holds_handle(file: GoFile, expr: Node | None) -> bool:
+    """Whether an expression is a `cgo.Handle`, as an integer of any type: a
+    `cgo.NewHandle` call, a value of type `cgo.Handle`, a local variable that holds one,
+    or a field or package variable the package stores handles in (`handle_integers`)."""
+    for _ in range(_MAX_DEPTH):
+        converted = file.conversion(expr)
+        if converted is not None and converted[0].kind == Kind.NAME:
+            if _is_handle_type(file, converted[0]):
+                return True
+            expr = converted[1]
+            continue
+        expr = unparen(expr)
+        if expr is None:
+            return False
+        if expr.type == "call_expression":
+            return file.calls(expr, "runtime/cgo", "NewHandle")
+        if expr.type == "selector_expression":
+            field = text(expr.child_by_field_name("field"))
+            return "field:" + field in file.package.handle_integers
+        if expr.type != "identifier":
+            return False
+        binding = file.binding(expr)
+        if binding is None:
+            return "global:" + text(expr) in file.package.handle_integers
+        if binding.type_node is not None:
+            return _is_handle_type(file, Inference.of(file).binding_type(binding))
+        expr = binding.value_at(expr.start_byte)
+    return False
+
+
+def _is_handle_type(file: GoFile, t: TypeExpr | None) -> bool:
+    cgo = file.import_name("runtime/cgo")
+    return cgo is not None and t is not None and t.kind == Kind.NAME and t.name == cgo + ".Handle"
 
 
 def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:

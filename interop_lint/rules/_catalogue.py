@@ -2054,10 +2054,17 @@ RULES = [{'cross_language': False,
                                    'returned, stored\n'
                                    'in a field, an element or a global, sent, or passed to a '
                                    'configured\n'
-                                   '`ownership-taking` function. `C.GoString(p)` copies the '
-                                   'string; it does not\n'
-                                   "release `p`. A result freed with `C.free` is XL105's finding, "
-                                   'not this one.\n'
+                                   '`ownership-taking` function. A field of a struct of the '
+                                   "function's own is\n"
+                                   'no escape when that struct is only read for its fields (`line '
+                                   ':=\n'
+                                   'titled{title: C.doc_title(d)}`, never returned, stored, passed '
+                                   'on or given a\n'
+                                   'method call): the result escapes only if a read of that field '
+                                   'lets it.\n'
+                                   '`C.GoString(p)` copies the string; it does not release `p`. A '
+                                   'result freed\n'
+                                   "with `C.free` is XL105's finding, not this one.\n"
                                    '\n'
                                    "The memory counts as the result only when the export's "
                                    'declared return\n'

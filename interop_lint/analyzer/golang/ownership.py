@@ -42,8 +42,15 @@ from interop_lint.analyzer.golang.flow import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import unparen
-from interop_lint.analyzer.golang.uses import Use, UseKind
+from interop_lint.analyzer.golang.syntax import is_address_of, outer_paren, unparen
+from interop_lint.analyzer.golang.uses import (
+    ESCAPING,
+    Assigned,
+    Use,
+    UseKind,
+    carrier,
+    classify,
+)
 from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
@@ -235,6 +242,108 @@ def kept_or_released(
     if released is not None:
         return released
     return escapes(flow, ownership_taken(file, tuple(ownership_taking)))
+
+
+def held_in_local_struct(file: GoFile, flow: ValueFlow) -> tuple[str, list[ValueFlow]] | None:
+    """When every use through which a value leaves is a store into one field of one local
+    struct variable (`r.ptr = v`, `r := result{ptr: v}`, `r := &result{ptr: v}`), and
+    that variable is only ever read for its fields (not passed, returned, stored,
+    captured, its address taken or a method called on it): the field as written
+    (`r.ptr`) and the flows of the reads of that field. The value then leaves the
+    function only if one of those reads lets it. None otherwise."""
+    holder: tuple[Binding, str] | None = None
+    for use in flow.uses:
+        if use.kind not in ESCAPING:
+            continue
+        found = _local_holder(file, use)
+        if found is None or (holder is not None and found != holder):
+            return None
+        holder = found
+    if holder is None:
+        return None
+    binding, name = holder
+    reads = _field_reads(file, binding, name)
+    if reads is None:
+        return None
+    return f"{binding.name}.{name}", [value_uses(file, read) for read in reads]
+
+
+def _local_holder(file: GoFile, use: Use) -> tuple[Binding, str] | None:
+    """(local struct variable, field) a FIELD or COMPOSITE use stores the value in."""
+    if use.kind == UseKind.FIELD:
+        target = unparen(use.target)
+        if target is None or target.type != "selector_expression":
+            return None
+        return _local_variable(file, target.child_by_field_name("operand"), target)
+    if use.kind != UseKind.COMPOSITE:
+        return None
+    element = use.node.parent
+    keyed = element.parent if element is not None else None
+    literal = keyed.parent.parent if keyed is not None and keyed.parent is not None else None
+    if keyed is None or keyed.type != "keyed_element" or literal is None:
+        return None
+    if literal.type != "composite_literal" or keyed.named_children[0] == element:
+        return None
+    address = outer_paren(literal).parent
+    start = address if address is not None and is_address_of(address) else literal
+    assigned = classify(file, carrier(file, start))
+    if not isinstance(assigned, Assigned):
+        return None
+    key = keyed.named_children[0]
+    return _local_variable(file, assigned.target, None, text(key))
+
+
+def _local_variable(
+    file: GoFile, operand: Node | None, selector: Node | None, field: str = ""
+) -> tuple[Binding, str] | None:
+    operand = unparen(operand)
+    if operand is None or operand.type != "identifier":
+        return None
+    scope = file.scope(operand)
+    binding = scope.binding_of(operand) if scope is not None else None
+    if binding is None or binding.kind not in ("short", "var"):
+        return None
+    if selector is not None:
+        field = text(selector.child_by_field_name("field"))
+    return binding, field
+
+
+def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | None:
+    """The reads `v.field` of a local struct variable, when it is read for nothing but
+    its fields; None when it is used any other way."""
+    scope = file.scope(binding.ident)
+    found = []
+    for read in binding.reads:
+        if scope is None or scope.closures_around(read):
+            return None
+        selector = outer_paren(read).parent
+        if selector is None or selector.type != "selector_expression":
+            return None
+        if selector.child_by_field_name("operand") != outer_paren(read):
+            return None
+        outer = outer_paren(selector)
+        parent = outer.parent
+        if parent is not None and parent.child_by_field_name("function") == outer:
+            return None  # a method call: it may release the field
+        if is_address_of(parent):
+            return None  # `&v.f`: written through a pointer
+        if _assigned_to(outer):
+            continue  # `v.f = ..`: a store, not a read
+        if text(selector.child_by_field_name("field")) == field:
+            found.append(outer)
+    return found
+
+
+def _assigned_to(node: Node) -> bool:
+    left = node.parent
+    statement = left.parent if left is not None else None
+    return (
+        left is not None
+        and left.type == "expression_list"
+        and statement is not None
+        and statement.type == "assignment_statement"
+        and statement.child_by_field_name("left") == left
+    )
 
 
 # Builtins that read a value and keep nothing of it.

@@ -23,10 +23,11 @@ from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses, value_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.ownership import followed_parameter
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments, unparen
 from interop_lint.analyzer.golang.types import Kind, underlying
-from interop_lint.analyzer.golang.uses import UseKind
+from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
 
 ANYWHERE = "*"
@@ -51,7 +52,7 @@ def handle_integers(file: GoFile) -> tuple[str, ...]:
     keys = set()
     for call in new_handles(file):
         for use in value_uses(file, call).uses:
-            key = _wanted_key(use.kind, use.target, use.callee, use.node)
+            key = _wanted_key(file, use)
             if key and key.startswith(("field:", "global:")):
                 keys.add(key)
     return tuple(sorted(keys))
@@ -165,7 +166,7 @@ def handle_released(file: GoFile, flow: ValueFlow) -> bool:
     if not keys:
         return False
     for use in flow.uses:
-        wanted = _wanted_key(use.kind, use.target, use.callee, use.node)
+        wanted = _wanted_key(file, use)
         if wanted is None:
             continue
         if ANYWHERE in keys or wanted == "" or wanted in keys:
@@ -173,9 +174,10 @@ def handle_released(file: GoFile, flow: ValueFlow) -> bool:
     return False
 
 
-def _wanted_key(kind: UseKind, target: Node | None, callee: str, node: Node) -> str | None:
+def _wanted_key(file: GoFile, use: Use) -> str | None:
     """The release key that finds a handle used this way ("" for any key, None: none)."""
-    target = unparen(target)
+    kind, callee, node = use.kind, use.callee, use.node
+    target = unparen(use.target)
     if kind == UseKind.FIELD and target is not None and target.type == "selector_expression":
         return "field:" + text(target.child_by_field_name("field"))
     if kind == UseKind.ELEMENT and target is not None:
@@ -189,10 +191,35 @@ def _wanted_key(kind: UseKind, target: Node | None, callee: str, node: Node) -> 
         key = _composite_key(node)
         return "field:" + key if key else ""
     if kind == UseKind.ARGUMENT:
-        return ANYWHERE if callee.startswith("C.") else ""
+        return ANYWHERE if callee.startswith("C.") else _parameter_key(file, callee, use.index)
     if kind in (UseKind.FIELD, UseKind.SENT, UseKind.CAPTURED, UseKind.OTHER):
         return ""
     return None
+
+
+def _parameter_key(file: GoFile, callee: str, index: int) -> str | None:
+    """The release key that finds a handle passed to a package function, by what the
+    function does with that parameter (its facts): "" (any key) when it keeps it or when
+    that is not known, "*" when it only passes it on to C, None when it does neither."""
+    work, seen, to_c = [(callee, index)], set(), False
+    while work:
+        name, position = work.pop()
+        if (name, position) in seen or len(seen) > _MAX_DEPTH:
+            continue
+        seen.add((name, position))
+        if name.startswith("C."):
+            to_c = True
+            continue
+        function = file.package.function_for(name)
+        if function is None or not 0 <= position < len(function.params):
+            return ""
+        if function.variadic or not followed_parameter(function.params[position]):
+            return ""
+        flow = function.param_flows[position] if position < len(function.param_flows) else None
+        if flow is None or flow.escapes or flow.frees:
+            return ""
+        work += flow.passed_to
+    return ANYWHERE if to_c else None
 
 
 def _composite_key(node: Node) -> str:

@@ -55,8 +55,9 @@ from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
 _MAX_ALIAS_DEPTH = 16
-# Parameter types that can carry C memory: only these parameters get a flow.
-_C_MEMORY_TYPE = re.compile(r"\bC\.|unsafe\.Pointer|\buintptr\b")
+# Parameter types that can carry C memory, or a `cgo.Handle` (GO105 follows a handle
+# into the package function it is passed to): only these parameters get a flow.
+_C_MEMORY_TYPE = re.compile(r"\bC\.|unsafe\.Pointer|\buintptr\b|\bHandle\b")
 
 
 def allocator(file: GoFile, node: Node | None) -> str | None:
@@ -406,11 +407,19 @@ def _followed(file: GoFile, called: str, index: int, c_reads_only: Callable[[str
 
 
 def _may_hold_c_memory(declared: TypeExpr | None) -> bool:
-    """A parameter type `param_flows` follows (see `_C_MEMORY_TYPE`)."""
+    """A parameter type that can carry C memory, and which `param_flows` follows."""
     if declared is None:
         return False
     if declared.kind == "pointer" and declared.elem is not None:
         declared = declared.elem
     return declared.kind == "name" and (
         declared.name.startswith("C.") or declared.name in ("unsafe.Pointer", "uintptr")
+    )
+
+
+def followed_parameter(declared: TypeExpr | None) -> bool:
+    """Whether `param_flows` follows a parameter of this type (see `_C_MEMORY_TYPE`):
+    one that may carry C memory, or a handle (`cgo.Handle`)."""
+    return _may_hold_c_memory(declared) or (
+        declared is not None and declared.kind == "name" and declared.name.endswith("Handle")
     )

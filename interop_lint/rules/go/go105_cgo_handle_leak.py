@@ -3,7 +3,11 @@ Checks that every `cgo.NewHandle(v)` is released with `.Delete()`: in the
 same function (deferred or not), or elsewhere in the package where the
 handle is stored (a `Close` method deleting `w.handle`, a callback deleting
 `cgo.Handle(h)` that C hands back, a registry map whose entries are
-deleted). A handle that is returned is the caller's to release.
+deleted). A handle that is returned is the caller's to release. A handle
+passed to a package function is followed into it: one that the function
+only hands on to C (`NewValueExternalHandle(handle)` converting it for
+`C.NewValueExternal`) can only be released by a callback deleting the
+handle C gives back, not by a `Close` that deletes another field.
 
 ## Why is this bad?
 A handle keeps its value reachable until `Delete` is called: the value,

@@ -738,8 +738,11 @@ RULES = [{'cross_language': False,
   'qualname': 'CgoEmptySliceAddress'},
  {'cross_language': False,
   'description': {'documentation': '## What it does\n'
-                                   'Checks that every `cgo.NewHandle(v)` is released with '
-                                   '`.Delete()`: in the\n'
+                                   'Checks that every `cgo.NewHandle(v)`, or call of a package '
+                                   'function that\n'
+                                   'returns one (`cgoNewHandle(v)`, a wrapper over a type of the '
+                                   "package's own),\n"
+                                   'is released with `.Delete()`: in the\n'
                                    'same function (deferred or not), or elsewhere in the package '
                                    'where the\n'
                                    'handle is stored (a `Close` method deleting `w.handle`, a '
@@ -755,7 +758,10 @@ RULES = [{'cross_language': False,
                                    '`C.NewValueExternal`) can only be released by a callback '
                                    'deleting the\n'
                                    'handle C gives back, not by a `Close` that deletes another '
-                                   'field.\n'
+                                   'field. The\n'
+                                   '`Delete` method of such a wrapper type, deleting its own '
+                                   'receiver, releases\n'
+                                   'nothing by itself: its callers do.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'A handle keeps its value reachable until `Delete` is called: '
@@ -793,11 +799,13 @@ RULES = [{'cross_language': False,
                   'name': 'cgo-handle-leak',
                   'precision': 'high',
                   'security_severity': None,
-                  'summary': 'Checks that every `cgo.NewHandle(v)` is released with `.Delete()`: '
-                             'in the same function (deferred or not), or elsewhere in the package '
-                             'where the handle is stored (a `Close` method deleting `w.handle`, a '
-                             'callback deleting `cgo.Handle(h)` that C hands back, a registry map '
-                             'whose entries are deleted).',
+                  'summary': 'Checks that every `cgo.NewHandle(v)`, or call of a package function '
+                             'that returns one (`cgoNewHandle(v)`, a wrapper over a type of the '
+                             "package's own), is released with `.Delete()`: in the same function "
+                             '(deferred or not), or elsewhere in the package where the handle is '
+                             'stored (a `Close` method deleting `w.handle`, a callback deleting '
+                             '`cgo.Handle(h)` that C hands back, a registry map whose entries are '
+                             'deleted).',
                   'tags': ['external/cwe/cwe-401']},
   'file_kinds': ['go'],
   'id': 'GO105',

@@ -17,7 +17,11 @@ from interop_lint.analyzer.golang.facts import (
     GoVarDecl,
     TypeExpr,
 )
-from interop_lint.analyzer.golang.handles import handle_integers, release_keys
+from interop_lint.analyzer.golang.handles import (
+    handle_integers,
+    release_keys,
+    returns_new_handle,
+)
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
@@ -75,7 +79,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     file.syntax.c_calls, sources, strict=True
                 )
             )
-        if imports_c or b'"unsafe"' in source.data:
+        if imports_c or b'"unsafe"' in data or b"NewHandle" in data:
             mirrors = pointer_types(file, inference)
             functions = tuple(
                 replace(
@@ -85,6 +89,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     length_checked_params=length_checked_params(
                         file, node, decl.params, decl.results
                     ),
+                    new_handle=returns_new_handle(file, node),
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )

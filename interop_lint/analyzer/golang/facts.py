@@ -98,6 +98,8 @@ class GoFuncDecl:
     # Slice parameters whose length it checks, with an error or bool result to say so
     # (see golang/validators.py).
     length_checked_params: tuple[int, ...] = ()
+    # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
+    new_handle: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,12 +36,35 @@ _MAX_DEPTH = 16
 
 
 def new_handles(file: GoFile) -> Iterator[Node]:
-    """Every `cgo.NewHandle(v)` call of the file."""
-    if file.import_name("runtime/cgo") is None:
-        return
-    for call in file.syntax.calls_named("NewHandle"):
-        if file.calls(call, "runtime/cgo", "NewHandle"):
-            yield call
+    """Every `cgo.NewHandle(v)` call of the file, and every call of a package function
+    that returns one (`cgoNewHandle(v)`, go-yara's wrapper), in order."""
+    found = []
+    if file.import_name("runtime/cgo") is not None:
+        found += [
+            call
+            for call in file.syntax.calls_named("NewHandle")
+            if file.calls(call, "runtime/cgo", "NewHandle")
+        ]
+    for name, function in file.package.functions.items():
+        if function.new_handle:
+            found += [
+                call
+                for call in file.syntax.calls_named(name)
+                if file.syntax.spelled_callee(call) == name
+            ]
+    yield from sorted(found, key=lambda call: call.start_byte)
+
+
+def returns_new_handle(file: GoFile, function: Node) -> bool:
+    """Whether a function returns a handle it makes (`return cgo.NewHandle(v)`, converted
+    to a type of its own or not): its callers hold a new handle."""
+    if file.import_name("runtime/cgo") is None or function.type != "function_declaration":
+        return False
+    return any(
+        file.calls(call, "runtime/cgo", "NewHandle")
+        and bool(value_uses(file, call).of_kind(UseKind.RETURNED))
+        for call in file.syntax.calls_named("NewHandle", within=function)
+    )
 
 
 def handle_integers(file: GoFile) -> tuple[str, ...]:
@@ -103,10 +126,32 @@ def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:
         if text(function.child_by_field_name("field")) != "Delete":
             continue
         receiver = function.child_by_field_name("operand")
+        if _deletes_own_receiver(file, call, receiver):
+            continue  # `func (h cgoHandle) Delete() { cgo.Handle(h).Delete() }`: its callers
+            # are the releases
         t = inference.type_of(receiver)
+        if t is not None and t.kind == Kind.POINTER:
+            t = t.elem  # `p.Delete()` of a `*cgoHandle`: the method of the handle
         if t is None or _may_be_handle(underlying(t, file.package.lookup_type)):
             keys.append(_key(file, receiver))
     return tuple(sorted(set(keys)))
+
+
+def _deletes_own_receiver(file: GoFile, call: Node, receiver: Node | None) -> bool:
+    """Whether a `.Delete()` call is the body of a `Delete` method of a handle wrapper
+    type deleting its own receiver."""
+    method = file.syntax.top_function(call)
+    if method is None or method.type != "method_declaration":
+        return False
+    if text(method.child_by_field_name("name")) != "Delete":
+        return False
+    for _ in range(_MAX_DEPTH):
+        converted = file.conversion(receiver)
+        receiver = unparen(converted[1] if converted is not None else receiver)
+        if converted is None:
+            break
+    binding = file.binding(receiver) if receiver is not None else None
+    return binding is not None and binding.kind == "receiver"
 
 
 def _may_be_handle(t: TypeExpr) -> bool:

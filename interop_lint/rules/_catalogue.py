@@ -2035,10 +2035,13 @@ RULES = [{'cross_language': False,
                                    '(`CStr::from_ptr(p).to_owned()`), leaving `C.free` to Go.\n'
                                    '\n'
                                    '## Known problems\n'
-                                   'Only pointers that the export returns are followed on the Go '
-                                   'side, not those\n'
-                                   'written through out-parameters. On the Rust side only Go calls '
-                                   'that pass the\n'
+                                   'On the Go side, pointers an export writes through an '
+                                   'out-parameter are\n'
+                                   'followed when Go passes the address of a local variable '
+                                   '(`C.f(&out)`), not\n'
+                                   'of a field (`C.f(&r.out)`), and only when the export makes the '
+                                   'memory\n'
+                                   'itself. On the Rust side only Go calls that pass the\n'
                                    'allocation directly or through a local variable of the calling '
                                    'function are\n'
                                    'seen; `from_raw` in a helper the export calls is not followed.',
@@ -2062,7 +2065,14 @@ RULES = [{'cross_language': False,
                                    "Rust's\n"
                                    'allocator whose result the calling function neither gives back '
                                    'to the\n'
-                                   "crate's matching release export nor lets escape.\n"
+                                   "crate's matching release export nor lets escape. Memory an "
+                                   'export writes\n'
+                                   'through an out-parameter into a local variable (`var s '
+                                   '*C.char;\n'
+                                   'C.f(&s)`) is its result too, from the call on: a `defer` above '
+                                   'the call that\n'
+                                   'releases `s` reads it before the call fills it, and releases '
+                                   'nothing.\n'
                                    '\n'
                                    'The memory is what RS105 follows (`CString::into_raw`, '
                                    '`Box::into_raw`,\n'

@@ -230,6 +230,21 @@ def c_call_results(
             yield call, name, value_uses(file, call)
 
 
+def filled_local(file: GoFile, argument: Node) -> Binding | None:
+    """The local variable whose address a call argument is (`&out`, through
+    conversions: `(**C.char)(unsafe.Pointer(&out))`), for the call to write into."""
+    node = file.strip_conversions(argument, pointers=True)
+    if not is_address_of(node):
+        return None
+    target = unparen(node.child_by_field_name("operand"))  # type: ignore[union-attr]
+    if target is None or target.type != "identifier":
+        return None
+    binding = file.binding(target)
+    if binding is None or binding.kind not in ("short", "var"):
+        return None
+    return binding
+
+
 def kept_or_released(
     file: GoFile,
     flow: ValueFlow,

@@ -1,7 +1,10 @@
 """## What it does
 Checks for Go calls of Rust exports that return memory from Rust's
 allocator whose result the calling function neither gives back to the
-crate's matching release export nor lets escape.
+crate's matching release export nor lets escape. Memory an export writes
+through an out-parameter into a local variable (`var s *C.char;
+C.f(&s)`) is its result too, from the call on: a `defer` above the call that
+releases `s` reads it before the call fills it, and releases nothing.
 
 The memory is what RS105 follows (`CString::into_raw`, `Box::into_raw`,
 `Box::leak`, a forgotten `Vec`, made by the export or by a helper it returns
@@ -66,7 +69,7 @@ from collections.abc import Iterator
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import is_freed
+from interop_lint.analyzer.golang.flow import deferred_too_early, is_freed
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import (
     held_in_local_struct,
@@ -77,6 +80,7 @@ from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.ownership import owned_results, reads_only, release_exports
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.ownership import describe_kind
 from interop_lint.rules.registry import Rule
 
@@ -119,11 +123,22 @@ class OwnershipNotReleased(Rule):
                 continue
             export = owned.export
             where = f"{export.location.path}:{export.location.line}"
-            message = (
-                f"`C.{export.symbol}` returns {describe_kind(owned.kind)} owned by Rust ({where}) "
-                f"that `{function_name(owned.call)}` never releases"
-            )
+            what = f"{describe_kind(owned.kind)} owned by Rust ({where})"
+            caller = function_name(owned.call)
+            if owned.via == "return":
+                message = f"`C.{export.symbol}` returns {what} that `{caller}` never releases"
+            else:
+                message = (
+                    f"`C.{export.symbol}` writes {what} to its `{owned.via}`, and "
+                    f"`{caller}` never releases it"
+                )
             notes = [f"kept in `{held}`, a local that does not leave the function"] if held else []
+            early = deferred_too_early(file, owned.flow, set(names).__contains__)
+            if early is not None:
+                notes.append(
+                    f"the `defer` at line {early[1]} reads `{text(early[0])}` before the call "
+                    "fills it: defer the release after the call"
+                )
             related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
             if any(u.callee == "C.GoString" for f in flows for u in f.of_kind(UseKind.ARGUMENT)):
                 notes.append("`C.GoString` copies it, it does not release it")

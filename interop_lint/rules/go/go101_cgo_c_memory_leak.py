@@ -59,7 +59,12 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import ValueFlow, matches_name, value_uses
+from interop_lint.analyzer.golang.flow import (
+    ValueFlow,
+    deferred_too_early,
+    matches_name,
+    value_uses,
+)
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.ownership import (
     allocations,
@@ -67,7 +72,7 @@ from interop_lint.analyzer.golang.ownership import (
     is_released,
 )
 from interop_lint.analyzer.golang.syntax import function_name
-from interop_lint.analyzer.golang.uses import Use, UseKind, carrier, classify
+from interop_lint.analyzer.golang.uses import UseKind, carrier
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -121,16 +126,10 @@ def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[
     """(variable, line) of a deferred free that reads the variable before the
     allocation is assigned to it (`defer C.free(unsafe.Pointer(cs))` above
     `cs = C.CString(s)`)."""
-    for read in flow.early_reads:
-        use = classify(file, carrier(file, read))
-        if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
-            continue
-        statement = use.call.parent
-        if statement is None or statement.type != "defer_statement":
-            continue
-        if is_c_free_function(use.callee) or matches_name(use.callee, frees):
-            return text(read), statement.start_point[0] + 1
-    return None
+    found = deferred_too_early(
+        file, flow, lambda callee: is_c_free_function(callee) or matches_name(callee, frees)
+    )
+    return (text(found[0]), found[1]) if found is not None else None
 
 
 def _c_function_passed(file: GoFile, flow: ValueFlow) -> str | None:

@@ -24,7 +24,7 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS
+from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.golang.facts import C_ALLOCATORS, CCallSite
 from interop_lint.analyzer.golang.flow import ValueFlow, filled_uses
@@ -36,8 +36,6 @@ from interop_lint.analyzer.rust.facts import RustExport
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
 Crate = str | None
-# libc functions that may keep or free what they are given.
-_LIBC_TAKING = frozenset({"free", "realloc", "reallocarray", "putenv"})
 _RESULTS: WeakKeyDictionary[GoFile, list[OwnedResult]] = WeakKeyDictionary()
 Releases = list[tuple[str, RustExport]]  # (file, export)
 _RELEASES: WeakKeyDictionary[ProjectIndex, dict[tuple[Crate, str], Releases]] = WeakKeyDictionary()
@@ -174,7 +172,7 @@ def reads_only(index: ProjectIndex, go_path: str) -> Callable[[str], bool]:
         if name in GO_RESULT_C_FUNCTIONS:
             return True
         if name in LIBC_FUNCTIONS:
-            return name not in _LIBC_TAKING
+            return name not in LIBC_TAKING
         return index.c.links.export_called(go_path, name) is not None
 
     return check

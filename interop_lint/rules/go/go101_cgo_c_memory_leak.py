@@ -57,6 +57,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.flow import (
@@ -135,13 +136,15 @@ def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[
 def _c_function_passed(file: GoFile, flow: ValueFlow) -> str | None:
     """The first C function the allocation is passed to (`C.engine_use`), if any: one
     that might take ownership (not a cgo helper that copies, like `C.GoString`, nor a
-    function whose name says it frees)."""
+    function whose name says it frees, nor a libc function that only reads or writes
+    through the pointer, like `C.strncpy`)."""
     for use in flow.of_kind(UseKind.ARGUMENT):
         name = file.c_function(use.call) if use.call is not None else None
         if (
             name is not None
             and name not in GO_RESULT_C_FUNCTIONS
             and not is_c_free_function(f"C.{name}")
+            and (name not in LIBC_FUNCTIONS or name in LIBC_TAKING)
         ):
             return f"C.{name}"
     return None

@@ -42,7 +42,14 @@ from interop_lint.analyzer.golang.flow import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import is_address_of, outer_paren, unparen
+from interop_lint.analyzer.golang.syntax import (
+    assignment_to,
+    is_address_of,
+    literal_carrier,
+    literal_of,
+    outer_paren,
+    unparen,
+)
 from interop_lint.analyzer.golang.uses import (
     ESCAPING,
     Assigned,
@@ -291,22 +298,13 @@ def _local_holder(file: GoFile, use: Use) -> tuple[Binding, str] | None:
         if target is None or target.type != "selector_expression":
             return None
         return _local_variable(file, target.child_by_field_name("operand"), target)
-    if use.kind != UseKind.COMPOSITE:
-        return None
-    element = use.node.parent
-    keyed = element.parent if element is not None else None
-    literal = keyed.parent.parent if keyed is not None and keyed.parent is not None else None
-    if keyed is None or keyed.type != "keyed_element" or literal is None:
-        return None
-    if literal.type != "composite_literal" or keyed.named_children[0] == element:
-        return None
-    address = outer_paren(literal).parent
-    start = address if address is not None and is_address_of(address) else literal
-    assigned = classify(file, carrier(file, start))
+    found = literal_of(use.node) if use.kind == UseKind.COMPOSITE else None
+    if found is None or not found[1]:
+        return None  # not a literal's keyed field
+    assigned = classify(file, carrier(file, literal_carrier(found[0])))
     if not isinstance(assigned, Assigned):
         return None
-    key = keyed.named_children[0]
-    return _local_variable(file, assigned.target, None, text(key))
+    return _local_variable(file, assigned.target, None, found[1])
 
 
 def _local_variable(
@@ -343,23 +341,11 @@ def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | Non
             return None  # a method call: it may release the field
         if is_address_of(parent):
             return None  # `&v.f`: written through a pointer
-        if _assigned_to(outer):
+        if assignment_to(outer) is not None:
             continue  # `v.f = ..`: a store, not a read
         if text(selector.child_by_field_name("field")) == field:
             found.append(outer)
     return found
-
-
-def _assigned_to(node: Node) -> bool:
-    left = node.parent
-    statement = left.parent if left is not None else None
-    return (
-        left is not None
-        and left.type == "expression_list"
-        and statement is not None
-        and statement.type == "assignment_statement"
-        and statement.child_by_field_name("left") == left
-    )
 
 
 # Builtins that read a value and keep nothing of it.

@@ -17,8 +17,11 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     arguments,
+    assigned_value,
     is_address_of,
     is_deref,
+    literal_carrier,
+    literal_of,
     outer_paren,
     unparen,
 )
@@ -158,16 +161,9 @@ def _assigned_go_pointer(inference: Inference, binding: Binding) -> bool:
     for read in binding.reads:
         place = outer_paren(read).parent
         while place is not None and place.type == "selector_expression":
-            statement = place.parent.parent if place.parent is not None else None
-            if statement is not None and statement.type == "assignment_statement":
-                left = statement.child_by_field_name("left")
-                right = statement.child_by_field_name("right")
-                if left is not None and right is not None and place.parent == left:
-                    targets, values = left.named_children, right.named_children
-                    if len(targets) == len(values) and place in targets:
-                        value = values[targets.index(place)]
-                        if inference.memory(value) is Memory.GO:
-                            return True
+            value = assigned_value(place)
+            if value is not None and inference.memory(value) is Memory.GO:
+                return True
             place = place.parent
     return False
 
@@ -314,30 +310,14 @@ def filled_argument_call(inference: Inference, pointer: Node) -> str | None:
             if call is not None:
                 return file.c_function(call)
         literal = next(
-            (_literal_of(u.node) for u in flow.of_kind(UseKind.COMPOSITE) if _literal_of(u.node)),
+            (found for u in flow.of_kind(UseKind.COMPOSITE) if (found := literal_of(u.node))),
             None,
         )
         if literal is None:
             return None
-        address = outer_paren(literal).parent
-        start = address if is_address_of(address) else literal
-        flow = value_uses(file, start)  # type: ignore[arg-type]
+        flow = value_uses(file, literal_carrier(literal[0]))
         for use in flow.of_kind(UseKind.ARGUMENT):
             name = file.c_function(use.call) if use.call is not None else None
             if name is not None:
                 return name
-    return None
-
-
-def _literal_of(element: Node) -> Node | None:
-    """The composite literal a value is an element of (`T{f: element}`, `T{element}`)."""
-    node = element.parent
-    for _ in range(4):
-        if node is None:
-            return None
-        if node.type == "composite_literal":
-            return node
-        if node.type not in ("literal_element", "keyed_element", "literal_value"):
-            return None
-        node = node.parent
     return None

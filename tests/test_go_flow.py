@@ -141,6 +141,32 @@ def test_handle_releases_are_facts_of_the_file() -> None:
     assert facts.handle_releases == ("*", "field:h", "index:reg", "local")
 
 
+def test_handle_integers_are_facts_of_the_file() -> None:
+    facts = facts_of(
+        HEADER + "type W struct{ handle, addr uintptr }\n\nvar saved uintptr\n\n"
+        "func (w *W) Set(v any) { w.handle = uintptr(cgo.NewHandle(v)) }\n\n"
+        "func Keep(v any) {\n\th := cgo.NewHandle(v)\n\tsaved = uintptr(h)\n}\n\n"
+        "func Lit(v any) W { return W{handle: uintptr(cgo.NewHandle(v))} }\n\n"
+        "func (w *W) Addr(p *int) { w.addr = uintptr(unsafe.Pointer(p)) }\n"
+    )
+    assert facts.handle_integers == ("field:handle", "global:saved")
+
+
+def test_a_handle_kept_as_an_integer_is_known_where_it_is_read() -> None:
+    from interop_lint.analyzer.golang.handles import holds_handle
+
+    source = (
+        HEADER + "type W struct{ handle, addr uintptr }\n\n"
+        "func (w *W) Set(v any) { w.handle = uintptr(cgo.NewHandle(v)) }\n\n"
+        "func (w *W) Read(h cgo.Handle) {\n\tn := uintptr(h)\n"
+        "\t_, _, _ = unsafe.Pointer(w.handle), unsafe.Pointer(w.addr), unsafe.Pointer(n)\n}\n"
+    )
+    file = go_file(source)
+    assert holds_handle(file, find(file, "selector_expression", "w.handle", 1))
+    assert not holds_handle(file, find(file, "selector_expression", "w.addr"))
+    assert holds_handle(file, find(file, "identifier", "n", 1))
+
+
 def test_the_helpers_the_cross_language_rules_use() -> None:
     from interop_lint.analyzer.golang.ownership import c_call_results, kept_or_released
 

@@ -148,3 +148,23 @@ def test_messages_say_why_a_defer_or_a_length_comparison_is_not_enough(
         "line 17 only bounds a value): it panics for an empty slice; use "
         "`unsafe.SliceData(b)`",
     )
+
+
+def test_go101_names_no_libc_copy_as_a_possible_owner(project: Project) -> None:
+    # apache/arrow-adbc's exportStringOption: C.strncpy copies; it never keeps the string.
+    project.write("go.mod", GO_MOD)
+    project.write(
+        "driver/driver.go",
+        'package driver\n\n// #include <stdlib.h>\n// #include <string.h>\nimport "C"\n\n'
+        'import "unsafe"\n\n'
+        "func Export(val string, out *C.char, n C.size_t) {\n"
+        "\tC.strncpy(out, C.CString(val), n)\n}\n\n"
+        "func Realloc(val string, n C.size_t) {\n"
+        "\tC.realloc(unsafe.Pointer(C.CString(val)), n)\n}\n",
+    )
+    messages = {f["line"]: f["message"] for f in _findings(project) if f["rule"] == "GO101"}
+    assert messages[10] == (
+        "`C.CString(...)` is passed straight to `C.strncpy` in `Export` and never freed: "
+        "assign it to a variable and `defer C.free(...)` it"
+    )
+    assert messages[14].endswith("or list `C.realloc` in `ownership-taking` if it takes ownership")

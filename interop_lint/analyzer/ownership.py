@@ -24,19 +24,18 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS
+from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.golang.facts import C_ALLOCATORS, CCallSite
-from interop_lint.analyzer.golang.flow import ValueFlow
+from interop_lint.analyzer.golang.flow import ValueFlow, filled_uses
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
-from interop_lint.analyzer.golang.ownership import c_call_results
+from interop_lint.analyzer.golang.ownership import c_call_results, filled_local
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import RustExport
+from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
 Crate = str | None
-# libc functions that may keep or free what they are given.
-_LIBC_TAKING = frozenset({"free", "realloc", "reallocarray", "putenv"})
 _RESULTS: WeakKeyDictionary[GoFile, list[OwnedResult]] = WeakKeyDictionary()
 Releases = list[tuple[str, RustExport]]  # (file, export)
 _RELEASES: WeakKeyDictionary[ProjectIndex, dict[tuple[Crate, str], Releases]] = WeakKeyDictionary()
@@ -52,12 +51,13 @@ class OwnedResult:
     export: RustExport
     crate: Crate
     kind: str  # canonical (RustIndex.canonical_kind; see rust/facts.py)
+    via: str = "return"  # or the out-parameter the export writes it through
 
     @property
     def made_at(self) -> tuple[Location, str]:
         """Where Rust gives the memory up, and how (`CString::into_raw`); the export
         itself when a helper it returns from makes it."""
-        own = next((a for a in self.export.hands_out if a.via == "return"), None)
+        own = next((a for a in self.export.hands_out if a.via == self.via), None)
         if own is None:
             return self.export.location, f"returned by `{self.export.name}`"
         return own.location, f"`{own.what}`"
@@ -80,7 +80,62 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
     for call, name, flow in c_call_results(file, returns_owned):
         if file.syntax.top_function(call) is not None:  # a package variable lives forever
             found.append(OwnedResult(call, flow, *owned[name]))  # type: ignore[misc]
+    found += _filled_results(index, path, file)
     return found
+
+
+def _filled_results(index: ProjectIndex, path: str, file: GoFile) -> list[OwnedResult]:
+    """The owned memory exports write through an out-parameter into a local variable of
+    the calling function (`C.f(&out)`; a field, `&r.out`, is not followed), with the
+    flow of that variable after the call."""
+    written: dict[str, list[tuple[int, str, str, RustExport, Crate, str]]] = {}
+    found = []
+    for call, name, _ in file.syntax.c_calls:
+        if name not in written:
+            written[name] = _owned_out_params(index, path, name)
+        if not written[name] or file.c_function(call) != name:
+            continue
+        if file.syntax.top_function(call) is None:
+            continue
+        args = file.syntax.arguments(call)
+        for position, via, rust_path, export, crate, kind in written[name]:
+            binding = filled_local(file, args[position]) if position < len(args) else None
+            if binding is not None:
+                flow = filled_uses(file, binding, call)
+                found.append(OwnedResult(call, flow, rust_path, export, crate, kind, via))
+    return found
+
+
+def _owned_out_params(
+    index: ProjectIndex, go_path: str, name: str
+) -> list[tuple[int, str, str, RustExport, Crate, str]]:
+    """(parameter position, its name, file, export, crate, canonical kind) of the owned
+    memory an export writes through an out-parameter whose type can hold it."""
+    bound = index.c.links.export_called(go_path, name)
+    if bound is None or all(a.via == "return" for a in bound[1].hands_out):
+        return []
+    rust_path, export = bound
+    crate = index.rust.crate_of(rust_path)
+    found = []
+    names = [p.name.removeprefix("mut ") for p in export.params]
+    for allocation in export.hands_out:
+        if allocation.via == "return" or allocation.via not in names:
+            continue
+        position = names.index(allocation.via)
+        written = _pointee(export.params[position].type)
+        if written is None or not crate_returns_kind(index.rust, crate, written, allocation.kind):
+            continue
+        kind = index.rust.canonical_kind(crate, allocation.kind)
+        found.append((position, allocation.via, rust_path, export, crate, kind))
+    return found
+
+
+def _pointee(written: str) -> str | None:
+    """`*const c_char` of an out-parameter `*mut *const c_char` (or `&mut *mut T`)."""
+    for prefix in ("*mut ", "&mut "):
+        if written.startswith(prefix):
+            return written[len(prefix) :].strip()
+    return None
 
 
 def _owned_return(
@@ -117,7 +172,7 @@ def reads_only(index: ProjectIndex, go_path: str) -> Callable[[str], bool]:
         if name in GO_RESULT_C_FUNCTIONS:
             return True
         if name in LIBC_FUNCTIONS:
-            return name not in _LIBC_TAKING
+            return name not in LIBC_TAKING
         return index.c.links.export_called(go_path, name) is not None
 
     return check

@@ -25,3 +25,7 @@ _NAMES = """
     sqrt pow exp log floor ceil fabs sin cos tan
 """
 LIBC_FUNCTIONS = frozenset(_NAMES.split())
+
+# Those that may keep or free the pointer they are given; the others only read or
+# write through it for the call.
+LIBC_TAKING = frozenset({"free", "realloc", "reallocarray", "putenv"})

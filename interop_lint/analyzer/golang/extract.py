@@ -17,7 +17,11 @@ from interop_lint.analyzer.golang.facts import (
     GoVarDecl,
     TypeExpr,
 )
-from interop_lint.analyzer.golang.handles import release_keys
+from interop_lint.analyzer.golang.handles import (
+    handle_integers,
+    release_keys,
+    returns_new_handle,
+)
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
@@ -45,11 +49,14 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     imports_c = bool(import_c_declarations(root))
     constants = _constants(top_level)
     known = dict(constants)
+    # The file's own declarations: what its functions' facts are computed with (a
+    # helper returning a package variable `eb = []byte{0}` returns a non-empty slice).
     declared = GoFileFacts(
         package=package_name(source),
         imports_c=imports_c,
         cgo_directives=tuple(preamble.directives()) if preamble is not None else (),
         types=_types(top_level, lambda n: evaluate_int(n, known)),
+        variables=_variables(top_level, lambda n: evaluate_int(n, known)),
         constants=constants,
         functions=tuple(_signature(f, known) for f in top_level.functions),
     )
@@ -58,8 +65,10 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     calls: tuple[CCallSite, ...] = ()
     functions = declared.functions
     releases: tuple[str, ...] = ()
+    handle_fields: tuple[str, ...] = ()
     mirrors: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    if imports_c or b'"unsafe"' in source.data or b".Delete()" in source.data:
+    data = source.data
+    if imports_c or b'"unsafe"' in data or b".Delete()" in data or b"NewHandle" in data:
         file = GoFile(source, GoPackage([declared]))
         inference = Inference(file)
         if imports_c:
@@ -70,7 +79,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     file.syntax.c_calls, sources, strict=True
                 )
             )
-        if imports_c or b'"unsafe"' in source.data:
+        if imports_c or b'"unsafe"' in data or b"NewHandle" in data:
             mirrors = pointer_types(file, inference)
             functions = tuple(
                 replace(
@@ -80,21 +89,25 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     length_checked_params=length_checked_params(
                         file, node, decl.params, decl.results
                     ),
+                    new_handle=returns_new_handle(file, node),
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )
         if b".Delete()" in source.data:
             releases = release_keys(file, inference)
+        if b"NewHandle" in source.data:
+            handle_fields = handle_integers(file)
     facts.go = GoFileFacts(
         package=declared.package,
         imports_c=imports_c,
         cgo_directives=declared.cgo_directives,
         c_calls=calls,
         types=declared.types,
-        variables=_variables(top_level, lambda n: evaluate_int(n, known)),
+        variables=declared.variables,
         constants=constants,
         functions=functions,
         handle_releases=releases,
+        handle_integers=handle_fields,
         c_ownership=ownership_taking(preamble),
         c_pointer_types=mirrors[0],
         go_pointer_types=mirrors[1],

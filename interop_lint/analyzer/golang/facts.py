@@ -98,6 +98,8 @@ class GoFuncDecl:
     # Slice parameters whose length it checks, with an error or bool result to say so
     # (see golang/validators.py).
     length_checked_params: tuple[int, ...] = ()
+    # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
+    new_handle: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,9 @@ class GoFileFacts:
     # What zero-argument `.Delete()` calls release (see golang/handles.py):
     # "field:f", "index:m", or "*" for a handle recovered from an integer.
     handle_releases: tuple[str, ...] = ()
+    # Fields ("field:f") and package variables ("global:g") that hold a handle as an
+    # integer (see golang/handles.py).
+    handle_integers: tuple[str, ...] = ()
     # (C function, parameter index): functions defined in the cgo preamble that take
     # ownership of that parameter (see golang/preamble.py).
     c_ownership: tuple[tuple[str, int], ...] = ()

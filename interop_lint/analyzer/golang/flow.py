@@ -69,12 +69,27 @@ def binding_uses(file: GoFile, binding: Binding) -> ValueFlow:
     return flow
 
 
+def filled_uses(file: GoFile, binding: Binding, call: Node) -> ValueFlow:
+    """The uses of the value a call writes into a local variable through its address
+    (`C.f(&out)`): the reads of `out` after the call, aliases followed; the reads the
+    code evaluates before it (`defer free(out)` above the call) are its `early_reads`,
+    and the `&out` in the call is neither."""
+    flow = ValueFlow(call)
+    _follow(file, flow, [], [binding], after=call.end_byte, skip=call)
+    return flow
+
+
 def _follow(
-    file: GoFile, flow: ValueFlow, work: list[Node], bindings: Iterable[Binding] = ()
+    file: GoFile,
+    flow: ValueFlow,
+    work: list[Node],
+    bindings: Iterable[Binding] = (),
+    after: int = 0,
+    skip: Node | None = None,
 ) -> None:
     seen: set[int] = set()
     # (variable, where the value was assigned to it: its earlier reads cannot see it)
-    pending = [(binding, 0) for binding in bindings]
+    pending = [(binding, after) for binding in bindings]
     while work or pending:
         if pending:
             binding, assigned_at = pending.pop()
@@ -83,6 +98,8 @@ def _follow(
             seen.add(id(binding))
             flow.aliases.append(binding)
             for read in binding.reads:
+                if skip is not None and skip.start_byte <= read.start_byte < skip.end_byte:
+                    continue  # the call that writes the value
                 if read.start_byte < assigned_at and _read_before(read, assigned_at):
                     flow.early_reads.append(read)
                     continue
@@ -185,6 +202,23 @@ def escapes(
             return use
         if use.kind == UseKind.ARGUMENT and ownership_taking(use):
             return use
+    return None
+
+
+def deferred_too_early(
+    file: GoFile, flow: ValueFlow, accepts: Callable[[str], bool]
+) -> tuple[Node, int] | None:
+    """(the read, the line of its `defer`) of a deferred call to a callee `accepts` whose
+    argument reads a variable before the value is put in it: `defer C.free(p)` above
+    `p = C.CString(s)` (or above the call that fills `p` through `&p`) frees what `p`
+    held at the `defer`."""
+    for read in flow.early_reads:
+        use = classify(file, carrier(file, read))
+        if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
+            continue
+        statement = use.call.parent
+        if statement is not None and statement.type == "defer_statement" and accepts(use.callee):
+            return read, statement.start_point[0] + 1
     return None
 
 

@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses
+from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses, value_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.ownership import followed_parameter
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments, unparen
 from interop_lint.analyzer.golang.types import Kind, underlying
-from interop_lint.analyzer.golang.uses import UseKind
+from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
 
 ANYWHERE = "*"
@@ -35,12 +36,84 @@ _MAX_DEPTH = 16
 
 
 def new_handles(file: GoFile) -> Iterator[Node]:
-    """Every `cgo.NewHandle(v)` call of the file."""
-    if file.import_name("runtime/cgo") is None:
-        return
-    for call in file.syntax.calls_named("NewHandle"):
-        if file.calls(call, "runtime/cgo", "NewHandle"):
-            yield call
+    """Every `cgo.NewHandle(v)` call of the file, and every call of a package function
+    that returns one (`cgoNewHandle(v)`, go-yara's wrapper), in order."""
+    found = []
+    if file.import_name("runtime/cgo") is not None:
+        found += [
+            call
+            for call in file.syntax.calls_named("NewHandle")
+            if file.calls(call, "runtime/cgo", "NewHandle")
+        ]
+    for name, function in file.package.functions.items():
+        if function.new_handle:
+            found += [
+                call
+                for call in file.syntax.calls_named(name)
+                if file.syntax.spelled_callee(call) == name
+            ]
+    yield from sorted(found, key=lambda call: call.start_byte)
+
+
+def returns_new_handle(file: GoFile, function: Node) -> bool:
+    """Whether a function returns a handle it makes (`return cgo.NewHandle(v)`, converted
+    to a type of its own or not): its callers hold a new handle."""
+    if file.import_name("runtime/cgo") is None or function.type != "function_declaration":
+        return False
+    return any(
+        file.calls(call, "runtime/cgo", "NewHandle")
+        and bool(value_uses(file, call).of_kind(UseKind.RETURNED))
+        for call in file.syntax.calls_named("NewHandle", within=function)
+    )
+
+
+def handle_integers(file: GoFile) -> tuple[str, ...]:
+    """The fields and package variables a new handle is stored in, whatever integer type
+    it is converted to (`w.handle = uintptr(cgo.NewHandle(v))`, `saved = uintptr(h)`,
+    `T{handle: C.uintptr_t(h)}`): keys "field:f" and "global:g". Such an integer was
+    never an address (GO103)."""
+    keys = set()
+    for call in new_handles(file):
+        for use in value_uses(file, call).uses:
+            key = _wanted_key(file, use)
+            if key and key.startswith(("field:", "global:")):
+                keys.add(key)
+    return tuple(sorted(keys))
+
+
+def holds_handle(file: GoFile, expr: Node | None) -> bool:
+    """Whether an expression is a `cgo.Handle`, as an integer of any type: a
+    `cgo.NewHandle` call, a value of type `cgo.Handle`, a local variable that holds one,
+    or a field or package variable the package stores handles in (`handle_integers`)."""
+    for _ in range(_MAX_DEPTH):
+        converted = file.conversion(expr)
+        if converted is not None and converted[0].kind == Kind.NAME:
+            if _is_handle_type(file, converted[0]):
+                return True
+            expr = converted[1]
+            continue
+        expr = unparen(expr)
+        if expr is None:
+            return False
+        if expr.type == "call_expression":
+            return file.calls(expr, "runtime/cgo", "NewHandle")
+        if expr.type == "selector_expression":
+            field = text(expr.child_by_field_name("field"))
+            return "field:" + field in file.package.handle_integers
+        if expr.type != "identifier":
+            return False
+        binding = file.binding(expr)
+        if binding is None:
+            return "global:" + text(expr) in file.package.handle_integers
+        if binding.type_node is not None:
+            return _is_handle_type(file, Inference.of(file).binding_type(binding))
+        expr = binding.value_at(expr.start_byte)
+    return False
+
+
+def _is_handle_type(file: GoFile, t: TypeExpr | None) -> bool:
+    cgo = file.import_name("runtime/cgo")
+    return cgo is not None and t is not None and t.kind == Kind.NAME and t.name == cgo + ".Handle"
 
 
 def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:
@@ -53,10 +126,32 @@ def release_keys(file: GoFile, inference: Inference) -> tuple[str, ...]:
         if text(function.child_by_field_name("field")) != "Delete":
             continue
         receiver = function.child_by_field_name("operand")
+        if _deletes_own_receiver(file, call, receiver):
+            continue  # `func (h cgoHandle) Delete() { cgo.Handle(h).Delete() }`: its callers
+            # are the releases
         t = inference.type_of(receiver)
+        if t is not None and t.kind == Kind.POINTER:
+            t = t.elem  # `p.Delete()` of a `*cgoHandle`: the method of the handle
         if t is None or _may_be_handle(underlying(t, file.package.lookup_type)):
             keys.append(_key(file, receiver))
     return tuple(sorted(set(keys)))
+
+
+def _deletes_own_receiver(file: GoFile, call: Node, receiver: Node | None) -> bool:
+    """Whether a `.Delete()` call is the body of a `Delete` method of a handle wrapper
+    type deleting its own receiver."""
+    method = file.syntax.top_function(call)
+    if method is None or method.type != "method_declaration":
+        return False
+    if text(method.child_by_field_name("name")) != "Delete":
+        return False
+    for _ in range(_MAX_DEPTH):
+        converted = file.conversion(receiver)
+        receiver = unparen(converted[1] if converted is not None else receiver)
+        if converted is None:
+            break
+    binding = file.binding(receiver) if receiver is not None else None
+    return binding is not None and binding.kind == "receiver"
 
 
 def _may_be_handle(t: TypeExpr) -> bool:
@@ -116,7 +211,7 @@ def handle_released(file: GoFile, flow: ValueFlow) -> bool:
     if not keys:
         return False
     for use in flow.uses:
-        wanted = _wanted_key(use.kind, use.target, use.callee, use.node)
+        wanted = _wanted_key(file, use)
         if wanted is None:
             continue
         if ANYWHERE in keys or wanted == "" or wanted in keys:
@@ -124,9 +219,10 @@ def handle_released(file: GoFile, flow: ValueFlow) -> bool:
     return False
 
 
-def _wanted_key(kind: UseKind, target: Node | None, callee: str, node: Node) -> str | None:
+def _wanted_key(file: GoFile, use: Use) -> str | None:
     """The release key that finds a handle used this way ("" for any key, None: none)."""
-    target = unparen(target)
+    kind, callee, node = use.kind, use.callee, use.node
+    target = unparen(use.target)
     if kind == UseKind.FIELD and target is not None and target.type == "selector_expression":
         return "field:" + text(target.child_by_field_name("field"))
     if kind == UseKind.ELEMENT and target is not None:
@@ -140,10 +236,35 @@ def _wanted_key(kind: UseKind, target: Node | None, callee: str, node: Node) -> 
         key = _composite_key(node)
         return "field:" + key if key else ""
     if kind == UseKind.ARGUMENT:
-        return ANYWHERE if callee.startswith("C.") else ""
+        return ANYWHERE if callee.startswith("C.") else _parameter_key(file, callee, use.index)
     if kind in (UseKind.FIELD, UseKind.SENT, UseKind.CAPTURED, UseKind.OTHER):
         return ""
     return None
+
+
+def _parameter_key(file: GoFile, callee: str, index: int) -> str | None:
+    """The release key that finds a handle passed to a package function, by what the
+    function does with that parameter (its facts): "" (any key) when it keeps it or when
+    that is not known, "*" when it only passes it on to C, None when it does neither."""
+    work, seen, to_c = [(callee, index)], set(), False
+    while work:
+        name, position = work.pop()
+        if (name, position) in seen or len(seen) > _MAX_DEPTH:
+            continue
+        seen.add((name, position))
+        if name.startswith("C."):
+            to_c = True
+            continue
+        function = file.package.function_for(name)
+        if function is None or not 0 <= position < len(function.params):
+            return ""
+        if function.variadic or not followed_parameter(function.params[position]):
+            return ""
+        flow = function.param_flows[position] if position < len(function.param_flows) else None
+        if flow is None or flow.escapes or flow.frees:
+            return ""
+        work += flow.passed_to
+    return ANYWHERE if to_c else None
 
 
 def _composite_key(node: Node) -> str:

@@ -166,6 +166,8 @@ class Inference:
                 return named("string")
             if name == "GoBytes":
                 return slice_of(named("byte"))
+            if file.c_returns_pointer(name):
+                return pointer_to(named("C.?"))  # a pointer to some C type
             return named("C.?")  # some C type
         function = file.package.function_for(file.syntax.spelled_callee(call))
         if function is not None and function.results:

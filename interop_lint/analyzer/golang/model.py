@@ -9,12 +9,13 @@ types, the scope of each function. Type and provenance questions live in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.clang.facts import CKind
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.scope import Binding, FunctionScope
@@ -37,6 +38,8 @@ from interop_lint.analyzer.golang.view import GoSyntax
 from interop_lint.analyzer.source import SourceFile
 
 if TYPE_CHECKING:
+    from interop_lint.analyzer.clang.facts import CType
+    from interop_lint.analyzer.clang.index import CIndex
     from interop_lint.analyzer.context import RuleContext
 
 _MODELS: WeakKeyDictionary[SourceFile, GoFile | None] = WeakKeyDictionary()
@@ -55,6 +58,9 @@ class GoFile:
         self.imports = self.syntax.imports
         self._conversions: dict[int, tuple[TypeExpr, Node] | None] = {}
         self._asked_package = False  # while a conversion is read: did the package decide?
+        # Whether the C function a call names returns a pointer, by its declaration in
+        # the file's preamble or headers (None: not known; see `GoFile.of`).
+        self.c_returns_pointer: Callable[[str], bool | None] = lambda _: None
 
     @classmethod
     def of(cls, ctx: RuleContext) -> GoFile | None:
@@ -63,6 +69,8 @@ class GoFile:
             return _MODELS[ctx.file]
         package = ctx.index.go.package_of(ctx.file.path)
         model = cls(ctx.file, package) if package.uses_cgo else None
+        if model is not None:
+            model.c_returns_pointer = _pointer_results(ctx.index.c, ctx.file.path)
         _MODELS[ctx.file] = model  # None too: every GO rule asks
         return model
 
@@ -235,6 +243,35 @@ class GoFile:
                 return node
             node = unparen(converted[1])
         return node
+
+
+def _pointer_results(c: CIndex, path: str) -> Callable[[str], bool | None]:
+    """Whether a C function returns a pointer, as every declaration the Go file `path`
+    sees says (typedefs resolved in its scope); None when none is seen or they differ."""
+    known: dict[str, bool | None] = {}
+
+    def ask(name: str) -> bool | None:
+        if name not in known:
+            kinds = {_is_pointer(c, path, f.type.of) for _, f in c.functions_in_context(path, name)}
+            known[name] = kinds.pop() if len(kinds) == 1 else None
+        return known[name]
+
+    return ask
+
+
+def _is_pointer(c: CIndex, path: str, t: CType | None) -> bool | None:
+    for _ in range(_MAX_TYPE_DEPTH):
+        if t is None:
+            return None
+        if t.kind is CKind.POINTER:
+            return True
+        if t.kind is not CKind.BASE:
+            return None
+        aliased = c.scope(path).typedef(t.name) if t.name else None
+        if aliased is None:
+            return False if t.name else None
+        t = aliased
+    return None
 
 
 def _named(name: str, wanted: str | frozenset[str]) -> bool:

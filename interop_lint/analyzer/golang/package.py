@@ -104,6 +104,12 @@ class GoPackage:
         return frozenset(key for f in self.files for key in f.handle_releases)
 
     @cached_property
+    def handle_integers(self) -> frozenset[str]:
+        """Fields and package variables the package stores handles in (see
+        golang/handles.py)."""
+        return frozenset(key for f in self.files for key in f.handle_integers)
+
+    @cached_property
     def c_mirror_types(self) -> frozenset[str]:
         """Package types whose pointers only ever point to C memory (see
         golang/mirrors.py)."""

@@ -14,10 +14,14 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     arguments,
+    assigned_value,
     is_address_of,
     is_deref,
+    literal_carrier,
+    literal_of,
     outer_paren,
     unparen,
 )
@@ -109,7 +113,59 @@ def _value_with_pointers(inference: Inference, obj: Node) -> str | None:
         return describe(t)
     if is_array(t, inference.lookup) and inference.element_memory(obj) is Memory.GO:
         return f"{describe(t)} whose elements are assigned Go pointers"
+    field = _initialized_with_go_pointer(inference, obj)
+    if field is not None:
+        return f"{describe(t)} whose {field} is initialized with a Go pointer"
     return None
+
+
+def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:
+    """For a struct literal (`C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`), or a local
+    variable that holds one where `obj` reads it, the element that initializes it with a
+    Go pointer ("field mv_data", "element 2"). A struct of C type holds no Go pointer
+    by its type; one made from a literal does by its values. A variable that also gets
+    a Go pointer by assignment (`req.data = p`) is GO107's: that rule reports the store."""
+    file = inference.file
+    literal = obj
+    binding = None
+    if obj.type == "identifier":
+        binding = file.binding(obj)
+        if binding is None or binding.is_parameter:
+            return None
+        literal = unparen(binding.value_at(obj.start_byte))
+    if literal is None or literal.type != "composite_literal":
+        return None
+    if underlying(inference.type_of(literal), inference.lookup).kind not in (
+        Kind.STRUCT,
+        Kind.NAME,
+    ):
+        return None  # a slice or array literal: its elements are GO102's other question
+    body = literal.child_by_field_name("body")
+    found = None
+    for position, element in enumerate(body.named_children if body is not None else ()):
+        value = element.named_children[-1] if element.type == "keyed_element" else element
+        if value.type == "literal_element":
+            value = value.named_children[0] if value.named_children else value
+        if inference.memory(value) is Memory.GO:
+            key = element.named_children[0] if element.type == "keyed_element" else None
+            found = f"field {text(key)}" if key is not None else f"element {position + 1}"
+            break
+    if found is None or (binding is not None and _assigned_go_pointer(inference, binding)):
+        return None
+    return found
+
+
+def _assigned_go_pointer(inference: Inference, binding: Binding) -> bool:
+    """Whether a field of the local struct `binding` is assigned a Go pointer
+    (`req.data = unsafe.Pointer(&b[0])`): a store GO107 reports."""
+    for read in binding.reads:
+        place = outer_paren(read).parent
+        while place is not None and place.type == "selector_expression":
+            value = assigned_value(place)
+            if value is not None and inference.memory(value) is Memory.GO:
+                return True
+            place = place.parent
+    return False
 
 
 def _elements_with_pointers(inference: Inference, container: Node | None) -> str | None:
@@ -241,10 +297,27 @@ def by_value_argument_of(inference: Inference, place: Node) -> Node | None:
 
 def filled_argument_call(inference: Inference, pointer: Node) -> str | None:
     """The C function a pointer reaches through a field of a local C struct passed to it
-    by value (`alias.data = (*C.char)(unsafe.Pointer(&b[0])); C.f(alias)`)."""
-    for use in value_uses(inference.file, pointer).of_kind(UseKind.FIELD):
-        place = c_memory_place(inference, use.target) if use.target is not None else None
-        call = by_value_argument_of(inference, place) if place is not None else None
-        if call is not None:
-            return inference.file.c_function(call)
+    by value (`alias.data = (*C.char)(unsafe.Pointer(&b[0])); C.f(alias)`), or through
+    a struct literal that is passed to it, or whose address is
+    (`ckey := &C.MDB_val{mv_data: unsafe.Pointer(&key[0])}; C.mdb_get(txn, dbi, ckey,
+    ..)`), nested literals followed."""
+    file = inference.file
+    flow = value_uses(file, pointer)
+    for _ in range(_MAX_ALIAS_DEPTH):
+        for use in flow.of_kind(UseKind.FIELD):
+            place = c_memory_place(inference, use.target) if use.target is not None else None
+            call = by_value_argument_of(inference, place) if place is not None else None
+            if call is not None:
+                return file.c_function(call)
+        literal = next(
+            (found for u in flow.of_kind(UseKind.COMPOSITE) if (found := literal_of(u.node))),
+            None,
+        )
+        if literal is None:
+            return None
+        flow = value_uses(file, literal_carrier(literal[0]))
+        for use in flow.of_kind(UseKind.ARGUMENT):
+            name = file.c_function(use.call) if use.call is not None else None
+            if name is not None:
+                return name
     return None

@@ -91,6 +91,57 @@ def is_deref(node: Node | None) -> bool:
     return node is not None and node.type == "unary_expression" and operator(node) == "*"
 
 
+def assignment_to(target: Node) -> Node | None:
+    """The assignment statement whose left-hand side `target` is one of (`x.f = v`,
+    `x.f, err = ..`), or None."""
+    left = target.parent
+    statement = left.parent if left is not None else None
+    if left is None or left.type != "expression_list" or statement is None:
+        return None
+    if statement.type != "assignment_statement" or statement.child_by_field_name("left") != left:
+        return None
+    return statement
+
+
+def assigned_value(target: Node) -> Node | None:
+    """The value an assignment stores in `target`, one of its left-hand sides (`v` of
+    `x.f = v`); None when `target` is assigned no single value of its own."""
+    statement = assignment_to(target)
+    right = statement.child_by_field_name("right") if statement is not None else None
+    if statement is None or right is None:
+        return None
+    targets = statement.child_by_field_name("left").named_children  # type: ignore[union-attr]
+    values = right.named_children
+    return values[targets.index(target)] if len(targets) == len(values) else None
+
+
+def literal_of(value: Node) -> tuple[Node, str] | None:
+    """(the composite literal, the key as written or "") a value is an element of:
+    `T{f: value}` gives "f", `T{value}` "". The literal's address, when it is taken
+    (`&T{..}`), is what carries it: see `literal_carrier`."""
+    element = value.parent
+    if element is None or element.type != "literal_element":
+        return None
+    keyed = element.parent
+    key = ""
+    if keyed is not None and keyed.type == "keyed_element":
+        if keyed.named_children[0] == element:
+            return None  # the key itself
+        key = text(keyed.named_children[0])
+        element = keyed
+    body = element.parent
+    literal = body.parent if body is not None and body.type == "literal_value" else None
+    if literal is None or literal.type != "composite_literal":
+        return None
+    return literal, key
+
+
+def literal_carrier(literal: Node) -> Node:
+    """`&T{..}` when a composite literal's address is taken, else the literal."""
+    address = outer_paren(literal).parent
+    return address if is_address_of(address) else literal
+
+
 def misread_dereference(node: Node | None) -> Node | None:
     """For `*(*T)(p)`, which tree-sitter-go reads as a conversion to the type `*(*T)`:
     the type node `(*T)`; else None. Go has no such conversion (a conversion to a type

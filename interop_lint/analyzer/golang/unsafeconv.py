@@ -17,10 +17,17 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.handles import holds_handle
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import evaluate_int, operator, outer_paren, unparen
+from interop_lint.analyzer.golang.syntax import (
+    evaluate_int,
+    is_address_of,
+    operator,
+    outer_paren,
+    unparen,
+)
 from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr, underlying
 from interop_lint.analyzer.golang.uses import Assigned, UseKind, classify
 from interop_lint.analyzer.parsing import descendants_of_type, text, walk
@@ -121,6 +128,8 @@ def _used_as_integer_only(file: GoFile, binding: Binding) -> bool:
             continue
         seen.add(id(current))
         for read in current.reads:
+            if is_address_of(outer_paren(read).parent):
+                return False  # `&addr`: the integer itself is shared (with C, say)
             top = _through_arithmetic(file, read)
             if _converted_back(file, top):
                 return False
@@ -169,6 +178,8 @@ def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
 
 def _made_elsewhere(inference: Inference, node: Node) -> bool:
     file = inference.file
+    if holds_handle(file, node):
+        return False  # a `cgo.Handle` kept as an integer: never an address
     binding = file.binding(node) if node.type == "identifier" else None
     if binding is None or binding.is_parameter:
         return True  # a field, a global, a parameter: made who knows where

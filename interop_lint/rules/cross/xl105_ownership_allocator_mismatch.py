@@ -41,8 +41,10 @@ and, in Rust, copy what C lends instead of adopting it
 (`CStr::from_ptr(p).to_owned()`), leaving `C.free` to Go.
 
 ## Known problems
-Only pointers that the export returns are followed on the Go side, not those
-written through out-parameters. On the Rust side only Go calls that pass the
+On the Go side, pointers an export writes through an out-parameter are
+followed when Go passes the address of a local variable (`C.f(&out)`), not
+of a field (`C.f(&r.out)`), and only when the export makes the memory
+itself. On the Rust side only Go calls that pass the
 allocation directly or through a local variable of the calling function are
 seen; `from_raw` in a helper the export calls is not followed.
 """

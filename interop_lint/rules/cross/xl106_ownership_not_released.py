@@ -1,7 +1,10 @@
 """## What it does
 Checks for Go calls of Rust exports that return memory from Rust's
 allocator whose result the calling function neither gives back to the
-crate's matching release export nor lets escape.
+crate's matching release export nor lets escape. Memory an export writes
+through an out-parameter into a local variable (`var s *C.char;
+C.f(&s)`) is its result too, from the call on: a `defer` above the call that
+releases `s` reads it before the call fills it, and releases nothing.
 
 The memory is what RS105 follows (`CString::into_raw`, `Box::into_raw`,
 `Box::leak`, a forgotten `Vec`, made by the export or by a helper it returns
@@ -10,8 +13,12 @@ from). A matching release export gives that kind back to Rust
 the result may reach it directly, deferred, in a deferred closure or through
 a package function that passes it on. It escapes when it is returned, stored
 in a field, an element or a global, sent, or passed to a configured
-`ownership-taking` function. `C.GoString(p)` copies the string; it does not
-release `p`. A result freed with `C.free` is XL105's finding, not this one.
+`ownership-taking` function. A field of a struct of the function's own is
+no escape when that struct is only read for its fields (`line :=
+titled{title: C.doc_title(d)}`, never returned, stored, passed on or given a
+method call): the result escapes only if a read of that field lets it.
+`C.GoString(p)` copies the string; it does not release `p`. A result freed
+with `C.free` is XL105's finding, not this one.
 
 The memory counts as the result only when the export's declared return
 type can be it: a `CString` for a `*mut c_char` / `*const c_char`, a
@@ -62,13 +69,18 @@ from collections.abc import Iterator
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import is_freed
+from interop_lint.analyzer.golang.flow import deferred_too_early, is_freed
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import kept_or_released, out_of_sight
+from interop_lint.analyzer.golang.ownership import (
+    held_in_local_struct,
+    kept_or_released,
+    out_of_sight,
+)
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.ownership import owned_results, reads_only, release_exports
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.ownership import describe_kind
 from interop_lint.rules.registry import Rule
 
@@ -92,19 +104,46 @@ class OwnershipNotReleased(Rule):
                 continue  # freed with C.free: XL105
             releases = release_exports(ctx.index, owned)
             names = [f"C.{export.symbol}" for _, export in releases]
-            if kept_or_released(file, owned.flow, names, taking) is not None:
-                continue
-            if out_of_sight(file, owned.flow, in_sight) is not None:
+            flows, held = [owned.flow], ""
+            kept = kept_or_released(file, owned.flow, names, taking)
+            if kept is not None:
+                local = None
+                if kept.kind in (UseKind.FIELD, UseKind.COMPOSITE):
+                    local = held_in_local_struct(file, owned.flow)
+                if local is None:
+                    continue  # released, or kept beyond the function
+                held, flows = local
+                if any(
+                    kept_or_released(file, f, names, taking) is not None
+                    or is_freed(file, f) is not None
+                    for f in flows
+                ):
+                    continue  # the field is released or leaves through a read of it
+            if any(out_of_sight(file, f, in_sight) is not None for f in flows):
                 continue
             export = owned.export
             where = f"{export.location.path}:{export.location.line}"
-            message = (
-                f"`C.{export.symbol}` returns {describe_kind(owned.kind)} owned by Rust ({where}) "
-                f"that `{function_name(owned.call)}` never releases"
-            )
+            what = f"{describe_kind(owned.kind)} owned by Rust ({where})"
+            caller = function_name(owned.call)
+            if owned.via == "return":
+                message = f"`C.{export.symbol}` returns {what} that `{caller}` never releases"
+            else:
+                message = (
+                    f"`C.{export.symbol}` writes {what} to its `{owned.via}`, and "
+                    f"`{caller}` never releases it"
+                )
+            notes = [f"kept in `{held}`, a local that does not leave the function"] if held else []
+            early = deferred_too_early(file, owned.flow, set(names).__contains__)
+            if early is not None:
+                notes.append(
+                    f"the `defer` at line {early[1]} reads `{text(early[0])}` before the call "
+                    "fills it: defer the release after the call"
+                )
             related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
-            if any(u.callee == "C.GoString" for u in owned.flow.of_kind(UseKind.ARGUMENT)):
-                message += " (`C.GoString` copies it, it does not release it)"
+            if any(u.callee == "C.GoString" for f in flows for u in f.of_kind(UseKind.ARGUMENT)):
+                notes.append("`C.GoString` copies it, it does not release it")
+            if notes:
+                message += f" ({'; '.join(notes)})"
             if releases:
                 release = releases[0][1]
                 at = f"{release.location.path}:{release.location.line}"

@@ -57,9 +57,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import ValueFlow, matches_name, value_uses
+from interop_lint.analyzer.golang.flow import (
+    ValueFlow,
+    deferred_too_early,
+    matches_name,
+    value_uses,
+)
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.ownership import (
     allocations,
@@ -67,7 +73,7 @@ from interop_lint.analyzer.golang.ownership import (
     is_released,
 )
 from interop_lint.analyzer.golang.syntax import function_name
-from interop_lint.analyzer.golang.uses import Use, UseKind, carrier, classify
+from interop_lint.analyzer.golang.uses import UseKind, carrier
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -121,28 +127,24 @@ def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[
     """(variable, line) of a deferred free that reads the variable before the
     allocation is assigned to it (`defer C.free(unsafe.Pointer(cs))` above
     `cs = C.CString(s)`)."""
-    for read in flow.early_reads:
-        use = classify(file, carrier(file, read))
-        if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
-            continue
-        statement = use.call.parent
-        if statement is None or statement.type != "defer_statement":
-            continue
-        if is_c_free_function(use.callee) or matches_name(use.callee, frees):
-            return text(read), statement.start_point[0] + 1
-    return None
+    found = deferred_too_early(
+        file, flow, lambda callee: is_c_free_function(callee) or matches_name(callee, frees)
+    )
+    return (text(found[0]), found[1]) if found is not None else None
 
 
 def _c_function_passed(file: GoFile, flow: ValueFlow) -> str | None:
     """The first C function the allocation is passed to (`C.engine_use`), if any: one
     that might take ownership (not a cgo helper that copies, like `C.GoString`, nor a
-    function whose name says it frees)."""
+    function whose name says it frees, nor a libc function that only reads or writes
+    through the pointer, like `C.strncpy`)."""
     for use in flow.of_kind(UseKind.ARGUMENT):
         name = file.c_function(use.call) if use.call is not None else None
         if (
             name is not None
             and name not in GO_RESULT_C_FUNCTIONS
             and not is_c_free_function(f"C.{name}")
+            and (name not in LIBC_FUNCTIONS or name in LIBC_TAKING)
         ):
             return f"C.{name}"
     return None

@@ -9,6 +9,14 @@ resolved through the declarations of the whole package, so a struct
 declared in another file is seen. A function that pins with
 `runtime.Pinner` is left alone.
 
+A struct of C type holds no Go pointer by its type, but one made from a
+literal holds the Go pointers it is initialized with:
+`ckey := &C.MDB_val{mv_data: unsafe.Pointer(&key[0])}` passed to C, or
+`req := C.struct_req{data: p}` and `&req`. When a field of the struct is
+assigned a Go pointer instead (`req.data = p`), GO107 reports that store and
+this rule stays silent, so one bug is reported once. A struct passed by value
+is a copy for the call and is not reported.
+
 A pointer to a Go mirror of a C struct is C memory: a package type `T` whose
 `*T` values the package only ever gets from C
 (`(*T)(unsafe.Pointer(C.alloc_format(..)))`) and never makes in Go (no `T{}`,

@@ -1,14 +1,17 @@
 """## What it does
 Checks for Go pointers hidden from the garbage collector as integers:
-`uintptr(unsafe.Pointer(p))` of a Go pointer that is kept in a variable,
-a field or an element, or passed to a C call; and `unsafe.Pointer(u)` of a
-`uintptr` that was not computed from a pointer in the same expression (a
-parameter, a field, a global, a variable of unknown origin).
+`uintptr(unsafe.Pointer(p))` of a Go pointer that is kept in a variable
+(whose address may then go to C: `unsafe.Pointer(&addr)`), a field or an
+element, or passed to a C call; and `unsafe.Pointer(u)` of a `uintptr` that
+was not computed from a pointer in the same expression (a parameter, a
+field, a global, a variable of unknown origin).
 
 Not reported: the one-expression pattern `unsafe.Pointer(uintptr(p) + off)`;
 pointers into C memory, which never move; addresses that are only compared
-or printed (an alignment check); and a `cgo.Handle` converted to a pointer
-(it is an integer, not an address).
+or printed (an alignment check); and a `cgo.Handle` converted to a pointer:
+it is an integer, not an address, also when it is kept as a `uintptr` in a
+variable, or in a field or package variable the package stores handles in
+(`r.handle = uintptr(cgo.NewHandle(v))`, then `unsafe.Pointer(r.handle)`).
 
 ## Why is this bad?
 A `uintptr` is an integer: the garbage collector does not treat it as a

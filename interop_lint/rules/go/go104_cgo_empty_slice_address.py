@@ -1,8 +1,9 @@
 """## What it does
 Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
-to a C call, directly, through a local variable, or in a field of a local C
-struct passed to the call by value, in a function that never
-checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
+to a C call, directly, through a local variable, in a field of a local C
+struct passed to the call by value, or in a struct literal passed to the
+call or whose address is (`&C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`),
+in a function that never checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
 or the length of what `s` was made from: `make([]T, len(parts))`,
 `make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {

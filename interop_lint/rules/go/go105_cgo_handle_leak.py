@@ -1,9 +1,17 @@
 """## What it does
-Checks that every `cgo.NewHandle(v)` is released with `.Delete()`: in the
+Checks that every `cgo.NewHandle(v)`, or call of a package function that
+returns one (`cgoNewHandle(v)`, a wrapper over a type of the package's own),
+is released with `.Delete()`: in the
 same function (deferred or not), or elsewhere in the package where the
 handle is stored (a `Close` method deleting `w.handle`, a callback deleting
 `cgo.Handle(h)` that C hands back, a registry map whose entries are
-deleted). A handle that is returned is the caller's to release.
+deleted). A handle that is returned is the caller's to release. A handle
+passed to a package function is followed into it: one that the function
+only hands on to C (`NewValueExternalHandle(handle)` converting it for
+`C.NewValueExternal`) can only be released by a callback deleting the
+handle C gives back, not by a `Close` that deletes another field. The
+`Delete` method of such a wrapper type, deleting its own receiver, releases
+nothing by itself: its callers do.
 
 ## Why is this bad?
 A handle keeps its value reachable until `Delete` is called: the value,
@@ -67,9 +75,11 @@ class CgoHandleLeak(CgoRule):
                 held = f"`{text(stored)}`"
             else:
                 held = "the handle"
+            made = "cgo.NewHandle" if file.calls(call, "runtime/cgo", "NewHandle") else None
             yield Violation(
                 ctx.file.location(call),
-                f"{held} from `cgo.NewHandle` in `{function_name(call)}` is never released: "
+                f"{held} from `{made or file.syntax.spelled_callee(call)}` in "
+                f"`{function_name(call)}` is never released: "
                 "call its `Delete()` method when C no longer uses it (in this function, "
                 "or in the package's `Close`)",
             )

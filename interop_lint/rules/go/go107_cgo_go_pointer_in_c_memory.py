@@ -4,15 +4,21 @@ a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C memory
 (`arr[i]` of a view over `C.malloc` memory): `opts.name =
 (*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = unsafe.Pointer(&payload)`.
 Values made from Go pointers in the same function are tracked through
-local variables. A dereferenced value is a copy, not a pointer:
+local variables. What a C call returns is C memory; the declaration of the
+function in the file's preamble or headers says whether it is a pointer
+(`packet := C.tb_acquire_packet(client)`, then `packet.user_data = ..`) or a
+struct returned by value. A dereferenced value is a copy, not a pointer:
 `ref.inner = *(*[96]C.uint8_t)(unsafe.Pointer(&x.Inner))` is fine. A
 `cgo.Handle` (an integer) is the right thing to store and is not reported;
 nor is a C struct that lives in Go memory in a function that pins with
 `runtime.Pinner` (the documented way to pass Go memory that holds pinned Go
 pointers). Nor is a local C struct that is only passed by value to C calls
 (`view := C.struct_view{}; view.data = ..; C.f(view)`, never `&view`,
-assigned, returned or captured): it is a copy for the call, and GO104 checks
-a `&s[0]` stored in it like a direct argument.
+assigned, returned or captured; or a struct a C function returns by value):
+it is a copy for the call, and GO104 checks
+a `&s[0]` stored in it like a direct argument. A Go pointer put in a C struct
+by its literal (`C.struct_req{data: p}`) is no assignment: GO102 reports it
+where the struct's address is passed to C.
 
 ## Why is this bad?
 C may keep the pointer after the call returns, and C memory is invisible

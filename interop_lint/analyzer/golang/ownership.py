@@ -12,7 +12,9 @@ For the cross-language rules, on a Go file of a cgo package
   result: start here for the calls of Rust exports that return owned memory;
 - XL106: `released_by(file, flow, {"C.engine_string_free"})` and
   `escapes(flow, ownership_taken(file, config.ownership_taking))`, or both at
-  once with `kept_or_released`;
+  once with `kept_or_released`; a result stored in a field of a local struct
+  that never leaves is followed through that field's reads
+  (`struct_holders.held_in_local_struct`);
 - XL105: `is_freed(file, flow)` is the `C.free` the result reaches (directly,
   deferred, in a closure, or through a package function that frees it);
 - `CCallSite.argument_sources` (facts) says which arguments come from
@@ -42,22 +44,8 @@ from interop_lint.analyzer.golang.flow import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import (
-    assignment_to,
-    is_address_of,
-    literal_carrier,
-    literal_of,
-    outer_paren,
-    unparen,
-)
-from interop_lint.analyzer.golang.uses import (
-    ESCAPING,
-    Assigned,
-    Use,
-    UseKind,
-    carrier,
-    classify,
-)
+from interop_lint.analyzer.golang.syntax import is_address_of, unparen
+from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
@@ -265,87 +253,6 @@ def kept_or_released(
     if released is not None:
         return released
     return escapes(flow, ownership_taken(file, tuple(ownership_taking)))
-
-
-def held_in_local_struct(file: GoFile, flow: ValueFlow) -> tuple[str, list[ValueFlow]] | None:
-    """When every use through which a value leaves is a store into one field of one local
-    struct variable (`r.ptr = v`, `r := result{ptr: v}`, `r := &result{ptr: v}`), and
-    that variable is only ever read for its fields (not passed, returned, stored,
-    captured, its address taken or a method called on it): the field as written
-    (`r.ptr`) and the flows of the reads of that field. The value then leaves the
-    function only if one of those reads lets it. None otherwise."""
-    holder: tuple[Binding, str] | None = None
-    for use in flow.uses:
-        if use.kind not in ESCAPING:
-            continue
-        found = _local_holder(file, use)
-        if found is None or (holder is not None and found != holder):
-            return None
-        holder = found
-    if holder is None:
-        return None
-    binding, name = holder
-    reads = _field_reads(file, binding, name)
-    if reads is None:
-        return None
-    return f"{binding.name}.{name}", [value_uses(file, read) for read in reads]
-
-
-def _local_holder(file: GoFile, use: Use) -> tuple[Binding, str] | None:
-    """(local struct variable, field) a FIELD or COMPOSITE use stores the value in."""
-    if use.kind == UseKind.FIELD:
-        target = unparen(use.target)
-        if target is None or target.type != "selector_expression":
-            return None
-        return _local_variable(file, target.child_by_field_name("operand"), target)
-    found = literal_of(use.node) if use.kind == UseKind.COMPOSITE else None
-    if found is None or not found[1]:
-        return None  # not a literal's keyed field
-    assigned = classify(file, carrier(file, literal_carrier(found[0])))
-    if not isinstance(assigned, Assigned):
-        return None
-    return _local_variable(file, assigned.target, None, found[1])
-
-
-def _local_variable(
-    file: GoFile, operand: Node | None, selector: Node | None, field: str = ""
-) -> tuple[Binding, str] | None:
-    operand = unparen(operand)
-    if operand is None or operand.type != "identifier":
-        return None
-    scope = file.scope(operand)
-    binding = scope.binding_of(operand) if scope is not None else None
-    if binding is None or binding.kind not in ("short", "var"):
-        return None
-    if selector is not None:
-        field = text(selector.child_by_field_name("field"))
-    return binding, field
-
-
-def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | None:
-    """The reads `v.field` of a local struct variable, when it is read for nothing but
-    its fields; None when it is used any other way."""
-    scope = file.scope(binding.ident)
-    found = []
-    for read in binding.reads:
-        if scope is None or scope.closures_around(read):
-            return None
-        selector = outer_paren(read).parent
-        if selector is None or selector.type != "selector_expression":
-            return None
-        if selector.child_by_field_name("operand") != outer_paren(read):
-            return None
-        outer = outer_paren(selector)
-        parent = outer.parent
-        if parent is not None and parent.child_by_field_name("function") == outer:
-            return None  # a method call: it may release the field
-        if is_address_of(parent):
-            return None  # `&v.f`: written through a pointer
-        if assignment_to(outer) is not None:
-            continue  # `v.f = ..`: a store, not a read
-        if text(selector.child_by_field_name("field")) == field:
-            found.append(outer)
-    return found
 
 
 # Builtins that read a value and keep nothing of it.

@@ -71,11 +71,8 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.flow import deferred_too_early, is_freed
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import (
-    held_in_local_struct,
-    kept_or_released,
-    out_of_sight,
-)
+from interop_lint.analyzer.golang.ownership import kept_or_released, out_of_sight
+from interop_lint.analyzer.golang.struct_holders import held_in_local_struct
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.locations import RelatedLocation

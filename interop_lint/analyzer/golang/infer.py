@@ -1,8 +1,7 @@
 """Types and pointer provenance of Go expressions, from the syntax of one package.
 
-`type_of(expr)` reads declared types, literals, conversions, `new`/`make`,
-fields of the package's struct types, elements, and the results of package
-functions. `memory(expr)` says where a pointer value points, following
+`Inference.of(file)` answers both: `type_of(expr)` (expression_types.py, its
+base) reads the types; `memory(expr)` says where a pointer value points, following
 rules.md's definition of a Go pointer and its provenance rule: `&x`,
 `&s[i]`, `unsafe.SliceData(s)` and values of Go pointer, slice, string, map,
 chan, func or interface type point to Go memory; values of C types and
@@ -20,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.expression_types import MAX_DEPTH, ExpressionTypes
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.scope import Binding
@@ -33,19 +33,14 @@ from interop_lint.analyzer.golang.syntax import (
 from interop_lint.analyzer.golang.types import (
     Kind,
     element_type,
-    field_type,
     is_c_pointer_type,
     is_c_type,
     is_go_pointer_type,
     named,
-    pointer_to,
-    slice_of,
-    type_expr,
     underlying,
 )
 from interop_lint.analyzer.parsing import text, walk
 
-_MAX_DEPTH = 24
 # unsafe functions whose result points where their first argument does.
 _SAME_MEMORY = frozenset({"Slice", "String", "Add"})
 # Builtins whose result is new Go memory.
@@ -62,7 +57,7 @@ class Memory(StrEnum):
     NONE = "none"  # not a pointer: an integer, a struct value, nil
 
 
-class Inference:
+class Inference(ExpressionTypes):
     """Type and provenance questions about the expressions of one file."""
 
     @classmethod
@@ -74,136 +69,16 @@ class Inference:
         return found
 
     def __init__(self, file: GoFile) -> None:
-        self.file = file
-        self.lookup = file.package.lookup_type
-        self._types: dict[int, TypeExpr | None] = {}
+        super().__init__(file)
         self._memory: dict[int, Memory] = {}
         self._element_stores: dict[int, list[Node]] = {}
-
-    # -- types -------------------------------------------------------------------
-
-    def type_of(self, expr: Node | None, depth: int = 0) -> TypeExpr | None:
-        expr = unparen(expr)
-        if expr is None or depth > _MAX_DEPTH:
-            return None
-        if expr.id not in self._types:
-            self._types[expr.id] = None  # a cycle reads as unknown
-            self._types[expr.id] = self._type_of(expr, depth + 1)
-        return self._types[expr.id]
-
-    def _type_of(self, expr: Node, depth: int) -> TypeExpr | None:
-        kind = expr.type
-        if kind == "identifier":
-            binding = self.file.binding(expr)
-            if binding is not None:
-                return self.binding_type(binding, depth)
-            variable = self.file.package.variables.get(text(expr))
-            return variable.type if variable is not None else None
-        if kind in ("interpreted_string_literal", "raw_string_literal"):
-            return named("string")
-        if kind == "composite_literal":
-            return type_expr(expr.child_by_field_name("type"), self.file.constant)
-        if kind == "unary_expression":
-            operand = expr.child_by_field_name("operand")
-            if is_address_of(expr):
-                inner = self.type_of(operand, depth)
-                return pointer_to(inner) if inner is not None else None
-            if is_deref(expr):
-                pointer = underlying(self.type_of(operand, depth), self.lookup)
-                return pointer.elem if pointer.kind == Kind.POINTER else None
-            return self.type_of(operand, depth)
-        if kind == "selector_expression":
-            operand = expr.child_by_field_name("operand")
-            if operand is not None and operand.type == "identifier" and self._is_package(operand):
-                return named(text(expr)) if text(operand) == "C" else None
-            name = text(expr.child_by_field_name("field"))
-            return field_type(self.type_of(operand, depth), name, self.lookup)
-        if kind == "index_expression":
-            return element_type(
-                self.type_of(expr.child_by_field_name("operand"), depth), self.lookup
-            )
-        if kind == "slice_expression":
-            base = underlying(self.type_of(expr.child_by_field_name("operand"), depth), self.lookup)
-            if base.kind == Kind.POINTER:
-                base = underlying(base.elem, self.lookup)
-            if base.kind in (Kind.SLICE, Kind.ARRAY):
-                return slice_of(base.elem)
-            return base if base.kind == Kind.NAME and base.name == "string" else None
-        if kind == "type_assertion_expression":
-            return type_expr(expr.child_by_field_name("type"), self.file.constant)
-        if kind in ("call_expression", "type_conversion_expression"):
-            read_as = misread_dereference(expr)
-            if read_as is not None:  # `*(*T)(p)`: a T
-                pointer = underlying(type_expr(read_as, self.file.constant), self.lookup)
-                return pointer.elem if pointer.kind == Kind.POINTER else None
-            return self._call_type(expr, depth)
-        if kind == "func_literal":
-            return TypeExpr(Kind.FUNC)
-        return None
-
-    def _call_type(self, call: Node, depth: int) -> TypeExpr | None:
-        converted = self.file.conversion(call)
-        if converted is not None:
-            return converted[0]
-        file = self.file
-        args = file.syntax.arguments(call)
-        if file.builtin_call(call, "new") and args:
-            return pointer_to(type_expr(args[0], file.constant))
-        if file.builtin_call(call, "make") and args:
-            return type_expr(args[0], file.constant)
-        if file.builtin_call(call, "append") and args:
-            return self.type_of(args[0], depth)
-        if file.calls(call, "unsafe", "Slice") and args:
-            pointer = underlying(self.type_of(args[0], depth), self.lookup)
-            return slice_of(pointer.elem) if pointer.kind == Kind.POINTER else None
-        if file.calls(call, "unsafe", "SliceData") and args:
-            return pointer_to(element_type(self.type_of(args[0], depth), self.lookup))
-        name = file.c_function(call)
-        if name is not None:
-            if name == "CString":
-                return pointer_to(named("C.char"))
-            if name in ("GoString", "GoStringN"):
-                return named("string")
-            if name == "GoBytes":
-                return slice_of(named("byte"))
-            if file.c_returns_pointer(name):
-                return pointer_to(named("C.?"))  # a pointer to some C type
-            return named("C.?")  # some C type
-        function = file.package.function_for(file.syntax.spelled_callee(call))
-        if function is not None and function.results:
-            return function.results[0]
-        return None
-
-    def binding_type(self, binding: Binding, depth: int = 0) -> TypeExpr | None:
-        if binding.type_node is not None:
-            declared = type_expr(binding.type_node, self.file.constant)
-            return slice_of(declared) if binding.variadic else declared
-        if binding.value is not None:
-            return self.type_of(binding.value, depth + 1)
-        if binding.kind == "range" and binding.source is not None:
-            ranged = self.type_of(binding.source, depth + 1)
-            u = underlying(ranged, self.lookup)
-            if binding.source_index == 0:
-                return u.elem if u.kind == Kind.CHAN else named("int")
-            return element_type(ranged, self.lookup)
-        if binding.source is not None and binding.source.type == "call_expression":
-            function = self.file.package.function_for(
-                self.file.syntax.spelled_callee(binding.source)
-            )
-            if function is not None and binding.source_index < len(function.results):
-                return function.results[binding.source_index]
-        return None
-
-    def _is_package(self, identifier: Node) -> bool:
-        name = text(identifier)
-        return (name == "C" or name in self.file.imports) and self.file.binding(identifier) is None
 
     # -- provenance --------------------------------------------------------------------
 
     def memory(self, expr: Node | None, depth: int = 0) -> Memory:
         """Where the pointer value of `expr` points (GO, C, UNKNOWN, or NONE)."""
         expr = unparen(expr)
-        if expr is None or depth > _MAX_DEPTH:
+        if expr is None or depth > MAX_DEPTH:
             return Memory.UNKNOWN
         if expr.id not in self._memory:
             self._memory[expr.id] = Memory.UNKNOWN
@@ -325,7 +200,7 @@ class Inference:
     def object_memory(self, obj: Node | None, depth: int = 0) -> Memory:
         """Where the variable, field or element `obj` lives (the memory `&obj` points to)."""
         obj = unparen(obj)
-        if obj is None or depth > _MAX_DEPTH:
+        if obj is None or depth > MAX_DEPTH:
             return Memory.UNKNOWN
         kind = obj.type
         if kind == "selector_expression":
@@ -360,7 +235,7 @@ class Inference:
         """What the elements of a slice, array or map point to: Go memory when a Go
         pointer is stored into one of them in the function, else by element type."""
         container = unparen(container)
-        if container is None or depth > _MAX_DEPTH:
+        if container is None or depth > MAX_DEPTH:
             return Memory.UNKNOWN
         binding = self.file.binding(container)
         if binding is not None:

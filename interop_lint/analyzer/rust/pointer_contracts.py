@@ -34,8 +34,8 @@ from interop_lint.analyzer.rust.pointers import (
     pointer_uses,
     pointers_passed,
 )
-from interop_lint.analyzer.rust.summary import expand_alias
 from interop_lint.analyzer.rust.syntax import as_exported
+from interop_lint.analyzer.rust.typed_kinds import expand_alias
 
 # (owner or None, name) -> the positions every function so named needs non-null.
 CrateDemands = dict[tuple[str | None, str], dict[int, PointerDemand]]

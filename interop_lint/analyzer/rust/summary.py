@@ -29,7 +29,7 @@ from interop_lint.analyzer.rust.facts import (
 )
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller
 from interop_lint.analyzer.rust.macros import macro_call
-from interop_lint.analyzer.rust.ownership import OwnershipSite, named_type, pointee_name
+from interop_lint.analyzer.rust.ownership import OwnershipSite
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
 from interop_lint.analyzer.rust.releases import release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
@@ -39,6 +39,7 @@ from interop_lint.analyzer.rust.syntax import (
     impl_type_of,
     is_test_code,
 )
+from interop_lint.analyzer.rust.typed_kinds import expand_alias, handed_out_kind, release_of
 from interop_lint.analyzer.source import SourceFile
 
 # Calls that may hand out or take back memory (allocations.py and releases.py look
@@ -225,17 +226,13 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             via = next((v for c in carriers if (v := handed_to_caller(c, bodies, pointers))), None)
             if via is None:
                 continue
-            if via == "return":
-                written = pointee_name(expand_alias(returns, aliases))
-            else:  # `out: *mut *mut T`
-                written = pointee_name(expand_alias(parameters[via][1], aliases), depth=2)
-            written = _type_named(written, generics, found.owner)
-            kind = _with_type(_type_named_in(site.kind, found.owner), written)
-            handle = _handle(kind, written)
+            kind, handle = handed_out_kind(
+                site.kind, via, returns, parameters, aliases, generics, found.owner
+            )
             location = _call_location(bodies, site)
             hands_out.append(Allocation(kind, location, via, site.what, handle))
         releases = tuple(
-            _release(bodies, site, parameters, aliases, generics, found.owner)
+            release_of(bodies, site, parameters, aliases, generics, found.owner)
             for site in release_sites(found.ownership)
         )
     returned: tuple[RustCall, ...] = ()
@@ -309,50 +306,10 @@ def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
     return found, has_self
 
 
-def expand_alias(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
-    """The type a name of the file's `type` aliases stands for (the node itself else)."""
-    if not aliases:
-        return kind
-    seen = set()
-    while kind is not None and kind.type == "type_identifier":
-        name = text(kind)
-        if name not in aliases or name in seen:
-            break
-        seen.add(name)
-        kind = aliases[name]
-    return kind
-
-
 def _is_pointer(kind: Node, aliases: dict[str, Node]) -> bool:
     """A raw pointer, or a name that may alias one in another file."""
     expanded = expand_alias(kind, aliases)
     return expanded is not None and expanded.type in ("pointer_type", "type_identifier")
-
-
-def _type_named(written: str | None, generics: set[str], owner: str | None) -> str | None:
-    """The type a pointer's pointee names: none for a type parameter; in an impl
-    block, `Self` is the impl's type (`fn new() -> *mut Self`)."""
-    if written == "Self":
-        return owner
-    return None if written in generics else written
-
-
-def _type_named_in(kind: str, owner: str | None) -> str:
-    """`box:Options` for the `box:Self` of `Box::new(Self { .. })` in `impl Options`."""
-    return f"{kind[: -len('Self')]}{owner}" if kind.endswith(":Self") and owner else kind
-
-
-def _with_type(kind: str, written: str | None) -> str:
-    """`box` + `Engine` -> `box:Engine`; a kind that already names its type keeps it."""
-    return f"{kind}:{written}" if kind in ("box", "vec") and written else kind
-
-
-def _handle(kind: str, written: str | None) -> str | None:
-    """`box:session_handle` for a `box:Session` that C sees as `*mut session_handle`."""
-    family, _, inner = kind.partition(":")
-    return (
-        f"{family}:{written}" if family in ("box", "vec") and written and inner != written else None
-    )
 
 
 def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:
@@ -363,52 +320,6 @@ def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:
     if called is not None and called.is_method and name is not None:
         return bodies.span_location(name, site.call)
     return bodies.location(site.call)
-
-
-def _release(
-    bodies: RustBodies,
-    site: OwnershipSite,
-    parameters: dict[str, tuple[int, Node]],
-    aliases: dict[str, Node],
-    generics: set[str],
-    owner: str | None,
-) -> Release:
-    """`free<T>(p: *mut T)` releases a `box` of any type: `T` is its type parameter.
-    A method that releases `self` (`Box::from_raw(self as *mut Self)`) releases its
-    own type, and `self` is its first parameter; one that releases a field of
-    `self` (`Vec::from_raw_parts(self.ptr, self.len, self.cap)` in a buffer's
-    `fn to_vec(self)`) releases what that field of its type points to."""
-    parameter = parameters.get(site.pointer) if site.pointer is not None else None
-    kind, handle = site.kind, None
-    if site.pointer == "self" and owner is not None:
-        if site.field is None:
-            return Release(
-                _with_type(kind, owner), bodies.location(site.call), 0, "self", site.what
-            )
-        return Release(
-            kind=_with_type(kind, f"{owner}.{site.field}"),
-            location=bodies.location(site.call),
-            param_index=0,
-            param_name="self",
-            what=site.what,
-            field=site.field,
-        )
-    if parameter is not None and site.field is None:
-        written = _type_named(pointee_name(expand_alias(parameter[1], aliases)), generics, owner)
-        kind = _with_type(kind, written)
-        handle = _handle(kind, written)
-    elif parameter is not None:  # `buffer.data`: the index reads the field's type
-        holder = named_type(expand_alias(parameter[1], aliases))
-        kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)
-    return Release(
-        kind=kind,
-        location=bodies.location(site.call),
-        param_index=parameter[0] if parameter is not None else None,
-        param_name=site.pointer if parameter is not None else None,
-        what=site.what,
-        field=site.field if parameter is not None else None,
-        handle=handle,
-    )
 
 
 def _guards_its_argument(calls: list[Located], parameters: set[str]) -> bool:

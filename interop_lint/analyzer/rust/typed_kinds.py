@@ -1,0 +1,130 @@
+"""Ownership kinds with the type they name, read from what a function writes.
+
+A site of allocations.py or releases.py has a kind (`box`, `vec`, `cstring`,
+`box:Self`, see ownership.py); the facts keep it with the type the memory has
+where it leaves or comes back: the pointee of the returned pointer, of an
+out-parameter or of the released parameter, through the file's `type` aliases,
+none for a type parameter, `Self` read as the `impl`'s type, and the handle C
+sees when that pointee is not the boxed type (`box:session_handle`).
+
+summary.py asks it for each function's facts (`handed_out_kind`, `release_of`)
+once it has found the sites; reading written types is a question of its own,
+apart from finding what a function runs. pointer_contracts.py reads the
+file's aliases through `expand_alias` too.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import RustBodies
+from interop_lint.analyzer.rust.facts import Release
+from interop_lint.analyzer.rust.ownership import OwnershipSite, named_type, pointee_name
+
+
+def expand_alias(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
+    """The type a name of the file's `type` aliases stands for (the node itself else)."""
+    if not aliases:
+        return kind
+    seen = set()
+    while kind is not None and kind.type == "type_identifier":
+        name = text(kind)
+        if name not in aliases or name in seen:
+            break
+        seen.add(name)
+        kind = aliases[name]
+    return kind
+
+
+def handed_out_kind(
+    kind: str,
+    via: str,
+    returns: Node | None,
+    parameters: dict[str, tuple[int, Node]],
+    aliases: dict[str, Node],
+    generics: set[str],
+    owner: str | None,
+) -> tuple[str, str | None]:
+    """The kind of an allocation handed to the caller through `via` (`"return"`, or
+    the name of an out-parameter `out: *mut *mut T`) with the type it points to there,
+    and its handle."""
+    if via == "return":
+        written = pointee_name(expand_alias(returns, aliases))
+    else:  # `out: *mut *mut T`
+        written = pointee_name(expand_alias(parameters[via][1], aliases), depth=2)
+    written = _type_named(written, generics, owner)
+    typed = _with_type(_type_named_in(kind, owner), written)
+    return typed, _handle_of(typed, written)
+
+
+def _type_named(written: str | None, generics: set[str], owner: str | None) -> str | None:
+    """The type a pointer's pointee names: none for a type parameter; in an impl
+    block, `Self` is the impl's type (`fn new() -> *mut Self`)."""
+    if written == "Self":
+        return owner
+    return None if written in generics else written
+
+
+def _type_named_in(kind: str, owner: str | None) -> str:
+    """`box:Options` for the `box:Self` of `Box::new(Self { .. })` in `impl Options`."""
+    return f"{kind[: -len('Self')]}{owner}" if kind.endswith(":Self") and owner else kind
+
+
+def _with_type(kind: str, written: str | None) -> str:
+    """`box` + `Engine` -> `box:Engine`; a kind that already names its type keeps it."""
+    return f"{kind}:{written}" if kind in ("box", "vec") and written else kind
+
+
+def _handle_of(kind: str, written: str | None) -> str | None:
+    """`box:session_handle` for a `box:Session` that C sees as `*mut session_handle`."""
+    family, _, inner = kind.partition(":")
+    return (
+        f"{family}:{written}" if family in ("box", "vec") and written and inner != written else None
+    )
+
+
+def release_of(
+    bodies: RustBodies,
+    site: OwnershipSite,
+    parameters: dict[str, tuple[int, Node]],
+    aliases: dict[str, Node],
+    generics: set[str],
+    owner: str | None,
+) -> Release:
+    """`free<T>(p: *mut T)` releases a `box` of any type: `T` is its type parameter.
+    A method that releases `self` (`Box::from_raw(self as *mut Self)`) releases its
+    own type, and `self` is its first parameter; one that releases a field of
+    `self` (`Vec::from_raw_parts(self.ptr, self.len, self.cap)` in a buffer's
+    `fn to_vec(self)`) releases what that field of its type points to."""
+    parameter = parameters.get(site.pointer) if site.pointer is not None else None
+    kind, handle = site.kind, None
+    if site.pointer == "self" and owner is not None:
+        if site.field is None:
+            return Release(
+                _with_type(kind, owner), bodies.location(site.call), 0, "self", site.what
+            )
+        return Release(
+            kind=_with_type(kind, f"{owner}.{site.field}"),
+            location=bodies.location(site.call),
+            param_index=0,
+            param_name="self",
+            what=site.what,
+            field=site.field,
+        )
+    if parameter is not None and site.field is None:
+        written = _type_named(pointee_name(expand_alias(parameter[1], aliases)), generics, owner)
+        kind = _with_type(kind, written)
+        handle = _handle_of(kind, written)
+    elif parameter is not None:  # `buffer.data`: the index reads the field's type
+        holder = named_type(expand_alias(parameter[1], aliases))
+        kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)
+    return Release(
+        kind=kind,
+        location=bodies.location(site.call),
+        param_index=parameter[0] if parameter is not None else None,
+        param_name=site.pointer if parameter is not None else None,
+        what=site.what,
+        field=site.field if parameter is not None else None,
+        handle=handle,
+    )

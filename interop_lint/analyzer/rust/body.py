@@ -11,7 +11,9 @@ file by one constant byte shift, since its text is a copy of the file's.
 The transcriber of a crate's `macro_rules!` rule (`(..) => { this }`) is
 opened the same way (`open_transcriber`), its metavariables and repetitions
 respelled in as many bytes (`$x` as `_x`, `$( .. ),*` as `{ .. }  `), so
-that RS101 sees the panics a crate's own macros expand to.
+that RS101 sees the panics a crate's own macros expand to. How a token
+tree's text is read as Rust is token_trees.py's; this module keeps the
+fragments that result and the questions asked across them.
 
 A `Located` is a node together with its fragment. Its ancestors cross from a
 fragment's root to the macro invocation that holds it, so questions such as
@@ -30,8 +32,9 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.parsing import Grammar, captures, parse, text
+from interop_lint.analyzer.parsing import Grammar, captures, text
 from interop_lint.analyzer.rust.syntax import ExportedFunction, as_exported
+from interop_lint.analyzer.rust.token_trees import parse_as_rust, respell_transcriber, token_tree
 from interop_lint.analyzer.source import SourceFile
 
 if TYPE_CHECKING:
@@ -59,12 +62,6 @@ NOT_EVALUATED = frozenset(
     }
 )
 MAX_DEPTH = 8  # macros nested in macros, opened at most this deep
-
-# How a token tree's inner text is wrapped to parse, tried in this order.
-# The root is the node that stands for the macro's body in the wrapper's tree.
-_BLOCK = (b"fn __m(){", b"\n}")
-_ARGUMENTS = (b"fn __m(){__m(", b"\n);}")
-_ARRAY = (b"fn __m(){[", b"\n];}")
 
 
 T = TypeVar("T")
@@ -192,61 +189,6 @@ def macro_name(macro: Node) -> str:
     return text(macro.child_by_field_name("macro")).rsplit("::", 1)[-1]
 
 
-def _token_tree(macro: Node) -> Node | None:
-    return next((c for c in reversed(macro.children) if c.type == "token_tree"), None)
-
-
-def _respell(tree: Node, origin: int, data: bytearray) -> None:
-    """Metavariables and repetitions of a transcriber's token tree as plain Rust, in
-    place (`data` holds the tree's text, starting at byte `origin`)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        kind = node.type
-        if kind == "metavariable":
-            data[node.start_byte - origin] = ord("_")
-        elif kind == "token_repetition":
-            children = node.children
-            close = next((c for c in reversed(children) if c.type == ")"), None)
-            if len(children) < 3 or close is None:
-                continue
-            data[children[0].start_byte - origin] = ord(" ")  # `$`
-            data[children[1].start_byte - origin] = ord("{")  # `(`
-            data[close.start_byte - origin] = ord("}")
-            for at in range(close.end_byte, node.end_byte):  # the separator and `*`
-                data[at - origin] = ord(" ")
-        if kind in ("token_tree", "token_repetition"):
-            stack.extend(node.children)
-
-
-def _parse_body(inner: bytes) -> tuple[Node, bytes, int] | None:
-    """The node standing for `inner` parsed as statements, arguments or array elements,
-    the text parsed, and the length of what was put before `inner`."""
-    for wrapper in (_BLOCK, _ARGUMENTS, _ARRAY):
-        prefix, suffix = wrapper
-        wrapped = prefix + inner + suffix
-        tree = parse(Grammar.RUST, wrapped)
-        if tree.root_node.has_error:
-            continue
-        function = tree.root_node.named_children[0]
-        body = function.child_by_field_name("body")
-        if body is None:
-            continue
-        if wrapper is _BLOCK:
-            return body, wrapped, len(prefix)
-        statement = body.named_children[0] if body.named_child_count == 1 else None
-        expression = statement.named_children[0] if statement is not None else None
-        if expression is None:
-            continue
-        if wrapper is _ARGUMENTS:
-            arguments = expression.child_by_field_name("arguments")
-            if expression.type == "call_expression" and arguments is not None:
-                return arguments, wrapped, len(prefix)
-        elif expression.type == "array_expression":
-            return expression, wrapped, len(prefix)
-    return None
-
-
 class RustBodies:
     """The function bodies of one Rust file, macro bodies included."""
 
@@ -276,7 +218,7 @@ class RustBodies:
         if key in self._opened:
             return self._opened[key]
         fragment = None
-        tree = _token_tree(macro.node)
+        tree = token_tree(macro.node)
         if tree is not None and tree.end_byte - tree.start_byte >= 3:
             inner = macro.fragment.data[tree.start_byte + 1 : tree.end_byte - 1]
             fragment = self._fragment(inner, tree.start_byte + 1, macro)
@@ -293,13 +235,13 @@ class RustBodies:
         key = (tree.start, tree.end)
         if key not in self._opened:
             data = bytearray(rule.fragment.data[tree.node.start_byte : tree.node.end_byte])
-            _respell(tree.node, tree.node.start_byte, data)
+            respell_transcriber(tree.node, tree.node.start_byte, data)
             self._opened[key] = self._fragment(bytes(data[1:-1]), tree.node.start_byte + 1, rule)
         return self._opened[key]
 
     def _fragment(self, inner: bytes, start: int, host: Located) -> Fragment | None:
         """`inner`, which stands at `start` in `host`'s fragment, parsed as a fragment."""
-        parsed = _parse_body(inner)
+        parsed = parse_as_rust(inner)
         if parsed is None:
             return None
         root, wrapped, prefix_length = parsed

@@ -150,6 +150,29 @@ def test_messages_say_why_a_defer_or_a_length_comparison_is_not_enough(
     )
 
 
+def test_a_capitalised_c_name_converts_and_the_c_call_beyond_it_is_named(
+    project: Project,
+) -> None:
+    # miekg/pkcs11: C.CK_BYTE_PTR(&data[0]) converts (the typedef is made through a
+    # macro in a header no preamble shows); the pointer goes on to C.encrypt.
+    project.write("go.mod", GO_MOD)
+    project.write(
+        "p11/pkcs11t.h",
+        "typedef unsigned char CK_BYTE;\n#define CK_PTR *\n"
+        "typedef CK_BYTE CK_PTR CK_BYTE_PTR;\n"
+        "int encrypt(CK_BYTE_PTR p, unsigned long n);\n",
+    )
+    project.write(
+        "p11/p11.go",
+        'package p11\n\n// #include "pkcs11t.h"\nimport "C"\n\n'
+        "func Encrypt(data []byte) int {\n"
+        "\treturn int(C.encrypt(C.CK_BYTE_PTR(&data[0]), C.ulong(len(data))))\n}\n",
+    )
+    findings = [f for f in _findings(project) if f["rule"].startswith("GO")]
+    assert [(f["rule"], f["line"]) for f in findings] == [("GO104", 7)]
+    assert findings[0]["message"].startswith("`&data[0]` is passed to `C.encrypt` without")
+
+
 def test_go101_names_no_libc_copy_as_a_possible_owner(project: Project) -> None:
     # apache/arrow-adbc's exportStringOption: C.strncpy copies; it never keeps the string.
     project.write("go.mod", GO_MOD)

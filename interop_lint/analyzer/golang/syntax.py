@@ -190,12 +190,18 @@ def enclosing_function(node: Node) -> Node | None:
 
 
 def is_c_type_name(name: str, typedefs: frozenset[str]) -> bool:
-    """Whether `C.name` names a C type (so `C.name(x)` converts, not calls)."""
+    """Whether `C.name` names a C type (so `C.name(x)` converts, not calls).
+
+    A name in capitals only is a type too: cgo cannot call a function-like
+    macro, and C functions are hardly ever spelt so, while typedefs of C APIs
+    often are (PKCS #11's `CK_BYTE_PTR`, defined in a header through a macro
+    no preamble shows)."""
     return (
         name in C_BUILTIN_TYPES
         or name in typedefs
         or name.startswith(("struct_", "union_", "enum_"))
         or name.endswith("_t")
+        or (name.isupper() and name.replace("_", "").isalnum())
     )
 
 

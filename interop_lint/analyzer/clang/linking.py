@@ -232,18 +232,18 @@ class CrateLinks:
         function `crate` exports under it: declared there, provided by no C definition
         nor Rust export, and `crate` the nearest unique one defining it (within the
         unit's link, when it has one)."""
-        defining = [c for c, _, _ in self._rust.rust_abi_by_symbol.get(symbol, ())]
+        if symbol in LIBC_FUNCTIONS or self._exports(symbol) or self._c.definitions.get(symbol):
+            return []  # C or a C-ABI export provides it (XL102/XL104 judge the rest)
+        defining = list(
+            dict.fromkeys(c for c, _, _ in self._rust.rust_abi_by_symbol.get(symbol, ()))
+        )
         found = []
         for unit, declaration in self._contract_declarations.get(symbol, ()):
-            if symbol in LIBC_FUNCTIONS or self._exports(symbol):
-                continue  # C or a C-ABI export provides it (XL102/XL104 judge the rest)
             if any(f.is_definition for _, f in self._c.functions_in_context(unit, symbol)):
                 continue
-            nearest = nearest_unique(directory_of(unit), list(dict.fromkeys(defining)), lambda c: c)
+            nearest = nearest_unique(directory_of(unit), defining, lambda c: c)
             link = self.crate_of(unit)
             if nearest != crate or (link is not None and not self.near(unit, link, nearest)):
-                continue
-            if self._c.definitions.get(symbol):
                 continue
             found.append((unit, declaration))
         return found

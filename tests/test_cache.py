@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from interop_lint.analyzer import cache as cache_module
-from interop_lint.analyzer import parsing
+from interop_lint.analyzer import cache_keys, parsing
 from interop_lint.analyzer.codec import CorruptEntry, decode, encode
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.engine import RunOptions, RunResult, run
@@ -102,6 +102,42 @@ def test_a_changed_file_is_indexed_again_and_the_others_come_from_the_cache(
     assert _outcome(second) == _outcome(_run(tree, None))
 
 
+def test_a_tree_unchanged_since_the_last_walk_is_not_walked_and_a_changed_one_is(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interop_lint.analyzer import discovery
+
+    monkeypatch.setattr(discovery, "SETTLED_NS", 0)  # the copy was made just now
+    cache = tmp_path / "cache"
+    cold = _run(tree, cache)
+    walks: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        walks.append(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", scandir)
+    assert _outcome(_run(tree, cache)) == _outcome(cold)
+    assert walks == []
+    # A new file in a directory the last walk saw: found, and its finding reported.
+    time.sleep(0.01)
+    (tree / "src" / "extra.rs").write_text(
+        '#[no_mangle]\npub extern "C" fn extra_parse(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n'
+    )
+    added = _run(tree, cache)
+    assert walks
+    assert "src/extra.rs" in {f.location.path for f in added.findings}
+    assert _outcome(added) == _outcome(_run(tree, None))
+    # A .gitignore edited in place (no directory changes): the walk is made again.
+    (tree / ".gitignore").write_text("")
+    _run(tree, cache)
+    time.sleep(0.01)
+    (tree / ".gitignore").write_text("src/extra.rs\n")
+    ignored = _run(tree, cache)
+    assert _outcome(ignored) == _outcome(cold)
+
+
 def test_the_same_content_elsewhere_is_not_a_hit(tree: Path, tmp_path: Path) -> None:
     # Facts hold locations: the path is part of the key.
     cache = tmp_path / "cache"
@@ -131,16 +167,54 @@ def test_a_change_to_the_tools_code_invalidates_everything(
 ) -> None:
     cache = tmp_path / "cache"
     _run(tree, cache)
-    monkeypatch.setattr(cache_module, "_CODE_DIGEST", ["a facts dataclass changed"])
+    monkeypatch.setattr(cache_keys, "_CODE_DIGEST", ["a facts dataclass changed"])
     assert _run(tree, cache).statistics["facts from cache"] == 0
-    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    monkeypatch.setattr(cache_keys, "__version__", "99.0")
     assert _run(tree, cache).statistics["facts from cache"] == 0
 
 
-def test_the_code_digest_covers_every_module_of_the_package() -> None:
-    cache_module._CODE_DIGEST.clear()
-    first = cache_module.code_digest()
-    assert len(first) == 32 and cache_module.code_digest() == first
+def test_the_code_digest_covers_every_module_of_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".py"):
+            read.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    monkeypatch.setattr(cache_keys, "_CODE_DIGEST", [])
+    first = cache_keys.code_digest()
+    package = Path(cache_keys.__file__).parent.parent
+    assert len(first) == 32 and cache_keys.code_digest() == first
+    assert sorted(read) == sorted(str(p) for p in package.rglob("*.py"))
+
+
+def test_the_code_digest_is_kept_under_the_modules_stamps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memo = tmp_path / "cache" / cache_keys.FORMAT / "code"
+    monkeypatch.setattr(cache_keys, "_CODE_DIGEST", [])
+    digest = cache_keys.code_digest(str(tmp_path / "cache"))
+    stamps, kept = memo.read_text().split(" ")
+    assert kept == digest
+    # While every module is stamped as it was, the memo is the digest: not read again.
+    memo.write_text(f"{stamps} {'f' * 32}")
+    monkeypatch.setattr(cache_keys, "_CODE_DIGEST", [])
+    assert cache_keys.code_digest(str(tmp_path / "cache")) == "f" * 32
+    # Other stamps (a module edited, another install): read again, and kept anew.
+    memo.write_text(f"{'0' * 32} {'f' * 32}")
+    monkeypatch.setattr(cache_keys, "_CODE_DIGEST", [])
+    assert cache_keys.code_digest(str(tmp_path / "cache")) == digest
+    assert memo.read_text() == f"{stamps} {digest}"
+    # A module changed in the last seconds cannot stand for its content: no memo.
+    memo.unlink()
+    monkeypatch.setattr(cache_keys, "SETTLED_NS", 10**20)
+    monkeypatch.setattr(cache_keys, "_CODE_DIGEST", [])
+    assert cache_keys.code_digest(str(tmp_path / "cache")) == digest
+    assert not memo.exists()
 
 
 def _only_rule(rule_id: str) -> list[type]:
@@ -272,7 +346,7 @@ def test_decoding_refuses_anything_but_our_data() -> None:
     with pytest.raises(CorruptEntry):
         decode(b"\x80\x05garbage")
     # Our own functions are not classes: refused too.
-    sneaky = pickle.dumps(cache_module.code_digest)
+    sneaky = pickle.dumps(cache_keys.code_digest)
     with pytest.raises(CorruptEntry):
         decode(sneaky)
     facts = _run(CASE, None).findings

@@ -266,9 +266,12 @@ def test_the_command_exits_with_its_status_and_everything_written(tmp_path: Path
 
 def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) -> None:
     """Telling the tree is unchanged and reporting is all it takes: the rules come from
-    the catalogue, not from importing them, and no tree is made (no tree-sitter)."""
+    the catalogue, not from importing them, no tree is made (no tree-sitter), and the
+    tree is not walked (no pathspec)."""
     probe = (
         "import json, os, sys\n"
+        "from interop_lint.analyzer import discovery\n"
+        "discovery.SETTLED_NS = 0  # the fixtures may have been checked out a moment ago\n"
         "from interop_lint.cli import main\n"
         "try:\n"
         "    main(['check', '-o', os.devnull, '.'], standalone_mode=False)\n"
@@ -276,7 +279,8 @@ def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) ->
         "    pass\n"
         "loaded = [m for m in sys.modules if m.startswith(('interop_lint.rules.',"
         " 'interop_lint.analyzer.index', 'interop_lint.analyzer.one_file',"
-        " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter'))]\n"
+        " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter',"
+        " 'pathspec'))]\n"
         "print(json.dumps(sorted(loaded)))\n"
     )
     env = {**os.environ, "INTEROP_LINT_CACHE_DIR": str(tmp_path / "cache")}
@@ -289,7 +293,7 @@ def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) ->
         return json.loads(done.stdout)
 
     cold = probe_run()
-    assert "interop_lint.rules.cross.xl101_abi_signature_mismatch" in cold
+    assert {"interop_lint.rules.cross.xl101_abi_signature_mismatch", "pathspec"} <= set(cold)
     warm = probe_run()
     assert warm == ["interop_lint.rules._catalogue", "interop_lint.rules.catalogue"]
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 
-from interop_lint.analyzer.discovery import FileKind, classify, discover
+import pytest
+
+from interop_lint.analyzer import discovery as discovery_module
+from interop_lint.analyzer.discovery import FileKind, TreeSnapshot, classify, discover
 from interop_lint.analyzer.findings import NotificationKind
 from tests.conftest import Project
 
@@ -69,3 +73,89 @@ def test_size_cap(project: Project) -> None:
     assert [f.path for f in discovery.files] == ["small.rs"]
     (note,) = discovery.notifications
     assert note.message == "skipped: 2000 bytes is over the size cap of 1000"
+
+
+# -- the snapshot a walk leaves for the next run ------------------------------------
+
+
+@pytest.fixture
+def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stamps count as settled as soon as they are taken (the files here are new)."""
+    monkeypatch.setattr(discovery_module, "SETTLED_NS", 0)
+
+
+def _walked_tree(project: Project) -> TreeSnapshot:
+    project.write(".gitignore", "gen/\n")
+    for path in ("a.go", "gen/skip.go", "pkg/b.rs", "pkg/deep/c.h", "notes.md"):
+        project.write(path, "x")
+    os.symlink(project.root / "a.go", project.root / "alias.go")
+    snapshot = discover(str(project.root)).snapshot
+    assert snapshot is not None
+    assert [rel for rel, _ in snapshot.directories] == ["", "pkg", "pkg/deep"]
+    assert [rel for rel, _ in snapshot.gitignores] == [".gitignore"]
+    return snapshot
+
+
+def _no_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def walk(path: str) -> None:
+        raise AssertionError(f"walked {path}")
+
+    monkeypatch.setattr(discovery_module.os, "scandir", walk)
+
+
+@pytest.mark.usefixtures("settled_at_once")
+def test_an_unchanged_tree_is_not_walked_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = _walked_tree(project)
+    walked = discover(str(project.root))
+    project.write("a.go", "edited in place: the file's stamp changes, no directory's")
+    _no_walk(monkeypatch)
+    again = discover(str(project.root), previous=snapshot)
+    assert [f.path for f in again.files] == ["a.go", "alias.go", "pkg/b.rs", "pkg/deep/c.h"]
+    assert again.snapshot == snapshot
+    assert again.files[0].stamp != walked.files[0].stamp  # stat'ed again
+
+
+@pytest.mark.usefixtures("settled_at_once")
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "pkg" / "deep" / "new.rs").write_text(""),
+        lambda root: (root / "pkg" / "b.rs").unlink(),
+        lambda root: (root / "pkg" / "b.rs").rename(root / "pkg" / "renamed.rs"),
+        lambda root: (root / ".gitignore").write_text("gen/\npkg/\n"),
+        lambda root: (root / "pkg" / ".gitignore").write_text("*.h\n"),
+        lambda root: (root / "a.go").write_text("x" * 2000),  # over the size cap now
+    ],
+    ids=["added", "deleted", "renamed", "gitignore-edited", "gitignore-added", "grown"],
+)
+def test_a_changed_tree_is_walked_again(project: Project, change) -> None:  # type: ignore[no-untyped-def]
+    snapshot = _walked_tree(project)
+    time.sleep(0.01)  # a directory's new mtime must differ, whatever the clock's grain
+    change(project.root)
+    again = discover(str(project.root), max_file_size=1000, previous=snapshot)
+    fresh = discover(str(project.root), max_file_size=1000)
+    assert again == fresh
+    assert again.snapshot != snapshot
+
+
+@pytest.mark.usefixtures("settled_at_once")
+def test_a_snapshot_is_for_the_settings_it_was_walked_with(project: Project) -> None:
+    snapshot = _walked_tree(project)
+    assert [f.path for f in discover(str(project.root), ["pkg/"], previous=snapshot).files] == [
+        "a.go",
+        "alias.go",
+    ]
+
+
+def test_no_snapshot_of_what_changed_too_recently_or_of_a_walk_with_problems(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.write("a.go", "")  # its directory was changed just now
+    assert discover(str(project.root)).snapshot is None
+    monkeypatch.setattr(discovery_module, "SETTLED_NS", 0)
+    assert discover(str(project.root)).snapshot is not None
+    os.symlink("/nonexistent/target.rs", project.root / "dangling.rs")
+    walked = discover(str(project.root))
+    assert walked.notifications and walked.snapshot is None

@@ -29,7 +29,11 @@ rules needed now is not checked again; when it differs, nothing is reused.
 The entry also holds each file's stamp (size, times, inode) with its content
 hash: when every file's stamp is unchanged the next run reuses the findings
 without reading a file (engine.py; a file changed in the two seconds before
-it was stamped gets no stamp, as coarse clocks could hide a second edit).
+it was stamped gets no stamp, as coarse clocks could hide a second edit),
+and the snapshot of the walk that found them: while no directory it entered
+and no `.gitignore` it read has changed, the next run does not walk the tree
+(discovery.py). The code digest is kept in `v1/code` under the stamps of the
+tool's modules (cache_keys.py).
 (Finer keys — per crate or package — would save the check pass after a
 one-file change, but must name every fact a rule can read; not done.)
 
@@ -50,70 +54,26 @@ dataclasses and enums and plain containers: a forged entry cannot run code.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import os
 import struct
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from interop_lint import __version__
+from interop_lint.analyzer.cache_keys import FORMAT, atomic_write, blake2b
 from interop_lint.analyzer.codec import CorruptEntry, decode, encode
 from interop_lint.analyzer.findings import Finding, Notification, NotificationKind
 
+if TYPE_CHECKING:
+    from interop_lint.analyzer.discovery import TreeSnapshot
+
 CACHE_DIRECTORY = ".interop-lint-cache"
-FORMAT = "v1"
 MAX_PACKS = 8
 STALE_SECONDS = 7 * 24 * 3600
-_TEMPORARY = itertools.count()
+_PACKS = itertools.count()
 _MAGIC = b"ILCACHE1"
 _HEADER = struct.Struct("<8s16sQ16s")  # magic, salt, payload length, payload digest
-# -- keys -------------------------------------------------------------------------
-
-
-_CODE_DIGEST: list[str] = []
-
-
-def code_digest() -> str:
-    """A digest of every module of the package: the code that makes facts and findings."""
-    if _CODE_DIGEST:
-        return _CODE_DIGEST[0]
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    digest = hashlib.blake2b(digest_size=16)
-    for directory, subdirectories, files in os.walk(package):
-        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
-        for name in sorted(files):
-            if not name.endswith(".py"):
-                continue
-            path = os.path.join(directory, name)
-            digest.update(os.path.relpath(path, package).encode() + b"\0")
-            try:
-                with open(path, "rb") as f:
-                    digest.update(f.read())
-            except OSError:
-                digest.update(b"\1unreadable")
-    _CODE_DIGEST.append(digest.hexdigest())
-    return _CODE_DIGEST[0]
-
-
-def make_salt(config_digest: str) -> bytes:
-    parts = (FORMAT, __version__, code_digest(), config_digest)
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
-
-
-def facts_key(salt: bytes, path: str, kind: str, digest: str) -> str:
-    data = salt + f"\0{path}\0{kind}\0{digest}".encode()
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def project_digest(salt: bytes, rules: list[str], files: list[tuple[str, str, str]]) -> str:
-    """The state a run's findings are valid for (see the module docstring)."""
-    digest = hashlib.blake2b(salt, digest_size=20)
-    digest.update(("\0".join(sorted(rules)) + "\1").encode())
-    for path, kind, content in sorted(files):
-        digest.update(f"{path}\0{kind}\0{content}\n".encode())
-    return digest.hexdigest()
 
 
 # -- the run entry ----------------------------------------------------------------
@@ -137,6 +97,8 @@ class RunRecord:
     # path -> (stamp, content hash) of the files read: a later run takes a file whose
     # stamp is unchanged for that content without reading it (discovery.Stamp).
     stamps: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    # The walk that found those files, for the next run to skip (discovery.py).
+    tree: TreeSnapshot | None = None
 
 
 # -- the store ----------------------------------------------------------------------
@@ -228,7 +190,7 @@ class Cache:
         self._new = {}
 
     def _write_pack(self, table: dict[str, bytes]) -> bool:
-        name = f"pack-{time.time_ns():x}-{os.getpid()}-{next(_TEMPORARY)}"
+        name = f"pack-{time.time_ns():x}-{os.getpid()}-{next(_PACKS)}"
         return self._write(os.path.join(self._facts_directory, name), table, compress=False)
 
     # -- runs ----------------------------------------------------------------------
@@ -238,7 +200,7 @@ class Cache:
         # does not evict the full run's findings (nor does another project sharing
         # a --cache-dir).
         key = "\0".join([self.project_root, *sorted(rules)]).encode()
-        name = hashlib.blake2b(self.salt + key, digest_size=16).hexdigest()
+        name = blake2b(self.salt + key, digest_size=16).hexdigest()
         return os.path.join(self._base, "runs", name)
 
     def load_run(self, rules: list[str]) -> RunRecord | None:
@@ -269,7 +231,7 @@ class Cache:
         if len(payload) != length:
             return None  # truncated
         shown = os.path.relpath(path, self.directory).replace(os.sep, "/")
-        if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+        if blake2b(payload, digest_size=16).digest() != checksum:
             self._corrupt(shown, "its checksum does not match", path)
             return None
         try:
@@ -309,7 +271,7 @@ class Cache:
             ):
                 marker = os.path.join(self.directory, name)
                 if not os.path.exists(marker):
-                    _atomic_write(marker, text.encode())
+                    atomic_write(marker, text.encode())
         except OSError:
             self.writable = False
         return self.writable
@@ -319,10 +281,10 @@ class Cache:
             return False
         payload = encode(value, compress=compress)
         header = _HEADER.pack(
-            _MAGIC, self.salt, len(payload), hashlib.blake2b(payload, digest_size=16).digest()
+            _MAGIC, self.salt, len(payload), blake2b(payload, digest_size=16).digest()
         )
         try:
-            _atomic_write(path, header + payload)
+            atomic_write(path, header + payload)
         except OSError:
             return False  # a full disk or a read-only tree: the run goes on without caching
         return True
@@ -341,24 +303,3 @@ def _prune_if_old(path: str) -> None:
     with contextlib.suppress(OSError):
         if time.time() - os.stat(path).st_mtime > STALE_SECONDS:
             os.unlink(path)
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    """Write to a temporary file next to `path`, then rename it over `path`.
-
-    The temporary name is this process's own (pid and a counter), created
-    exclusively: two runs, or two workers of one run, never share one."""
-    directory, name = os.path.split(path)
-    temporary = os.path.join(directory, f".tmp-{os.getpid()}-{next(_TEMPORARY)}-{name}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-_O_BINARY = getattr(os, "O_BINARY", 0)

@@ -7,15 +7,17 @@ on stderr and exit status 2.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+from interop_lint.analyzer.cache_keys import blake2b
+
+if TYPE_CHECKING:
+    import pathspec
 
 CONFIG_FILE = ".interop-lint.toml"
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
@@ -45,7 +47,7 @@ class Config:
         """A stable hash of everything that can change a result (for the cache)."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
         encoded = json.dumps(data, sort_keys=True, default=list).encode()
-        return hashlib.sha256(encoded).hexdigest()[:16]
+        return blake2b(encoded, digest_size=8).hexdigest()
 
     def ignored_by_path(self, path: str) -> frozenset[str]:
         """The rule prefixes `per-file-ignores` turns off for `path`."""
@@ -59,6 +61,8 @@ class Config:
 
 @cache
 def _glob_spec(globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # not for a run that finds its findings in the cache
+
     return pathspec.GitIgnoreSpec.from_lines(globs)
 
 

@@ -4,6 +4,13 @@ The walk honours every `.gitignore` under the root (deeper files win, as in
 git), skips build and dependency directories, the config's `exclude` globs,
 and never follows a directory symlink (so a symlink loop cannot trap it) or
 a file symlink that leaves the root (report paths stay inside the root).
+
+A walk leaves a `TreeSnapshot` that the next run (through the cache) can
+take instead of walking again: when no directory it entered and no
+`.gitignore` it read has changed, the walk would find the same files, and
+only those files are stat'ed. A run on an unchanged tree so neither lists
+directories nor matches ignore patterns (nor imports pathspec: a tenth of
+a warm run).
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.findings import Notification, NotificationKind
+
+if TYPE_CHECKING:
+    import pathspec
 
 SKIPPED_DIRECTORIES = frozenset(
     {".git", "target", "vendor", "node_modules", ".interop-lint-cache", "__pycache__"}
@@ -80,33 +89,64 @@ class DiscoveredFile:
     stamp: Stamp | None = None  # None: changed too recently to stand for its content
 
 
+# A directory's stamp: (mtime, ctime, inode), nanoseconds. Adding, removing or
+# renaming an entry changes the directory's mtime; editing a file in it does not.
+DirectoryStamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeSnapshot:
+    """What a walk saw, enough to tell later that it would see the same again."""
+
+    settings: tuple[tuple[str, ...], int]  # the excludes and the size cap it walked with
+    directories: tuple[tuple[str, DirectoryStamp], ...]  # every directory entered
+    gitignores: tuple[tuple[str, Stamp], ...]  # every `.gitignore` read
+    files: tuple[tuple[str, FileKind, bool], ...]  # path, kind, whether a symlink
+
+
 @dataclass(frozen=True, slots=True)
 class Discovery:
     files: tuple[DiscoveredFile, ...]
     notifications: tuple[Notification, ...]
+    # None when some stamp was too recent to be trusted, or the walk met a problem
+    # (a notification): the next run walks again.
+    snapshot: TreeSnapshot | None = None
 
 
-def _load_gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
-    try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+def _directory_stamp(info: os.stat_result) -> DirectoryStamp:
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _file_stamp(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _settled(info: os.stat_result, settled_before: int) -> bool:
+    return info.st_mtime_ns < settled_before and info.st_ctime_ns < settled_before
 
 
 class _IgnoreRules:
     """The `.gitignore` files met on the way down, and the config's excludes."""
 
     def __init__(self, exclude: Iterable[str]) -> None:
+        import pathspec  # only for a walk: a run on an unchanged tree does not walk
+
+        self._spec = pathspec.GitIgnoreSpec.from_lines
         patterns = list(exclude)
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        self._exclude = self._spec(patterns) if patterns else None
         self._gitignores: dict[str, pathspec.GitIgnoreSpec] = {}
+        self.read: list[tuple[str, os.stat_result]] = []  # (path, stamp) of each one read
 
     def enter(self, rel_dir: str, abs_dir: str) -> None:
-        spec = _load_gitignore(abs_dir)
-        if spec is not None:
-            self._gitignores[rel_dir] = spec
+        try:
+            with open(os.path.join(abs_dir, ".gitignore"), "rb") as f:
+                info = os.fstat(f.fileno())
+                lines = f.read().decode("utf-8", errors="replace").splitlines()
+        except OSError:
+            return
+        self.read.append((f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", info))
+        if lines:
+            self._gitignores[rel_dir] = self._spec(lines)
 
     def ignored(self, rel_path: str, is_dir: bool) -> bool:
         probe = rel_path + "/" if is_dir else rel_path
@@ -125,22 +165,37 @@ class _IgnoreRules:
         return False
 
 
-def discover(root: str, exclude: Iterable[str] = (), max_file_size: int = 0) -> Discovery:
+def discover(
+    root: str,
+    exclude: Iterable[str] = (),
+    max_file_size: int = 0,
+    previous: TreeSnapshot | None = None,
+) -> Discovery:
     """Every file of a known kind under `root`, sorted by path.
 
     `max_file_size` (bytes, 0 for no cap) skips larger files with a notification.
+    `previous`, the snapshot of an earlier walk, is taken when nothing it saw has
+    changed since.
     """
     root = os.path.realpath(root)
     settled_before = time.time_ns() - SETTLED_NS
-    rules = _IgnoreRules(exclude)
+    settings = (tuple(exclude), max_file_size)
+    if previous is not None and previous.settings == settings:
+        unchanged = _rediscover(root, previous, max_file_size, settled_before)
+        if unchanged is not None:
+            return unchanged
+    rules = _IgnoreRules(settings[0])
     files: list[DiscoveredFile] = []
+    symlinks: set[str] = set()
     notes: list[Notification] = []
+    directories: list[tuple[str, os.stat_result]] = []
     pending = [""]
     while pending:
         rel_dir = pending.pop()
         abs_dir = os.path.join(root, rel_dir) if rel_dir else root
         rules.enter(rel_dir, abs_dir)
         try:
+            directories.append((rel_dir, os.stat(abs_dir)))
             entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
         except OSError as error:
             notes.append(_read_error(rel_dir or ".", error))
@@ -160,26 +215,67 @@ def discover(root: str, exclude: Iterable[str] = (), max_file_size: int = 0) -> 
             kind = classify(entry.name)
             if kind is None or rules.ignored(rel, False):
                 continue
-            found = _examine(root, rel, entry, kind, max_file_size, settled_before, notes)
+            try:
+                symlink = entry.is_symlink()
+            except OSError as error:
+                notes.append(_read_error(rel, error))
+                continue
+            found = _examine(root, rel, symlink, kind, max_file_size, settled_before, notes)
             if found is not None:
                 files.append(found)
+                if symlink:
+                    symlinks.add(rel)
         pending.extend(reversed(subdirs))
     files.sort(key=lambda f: f.path)
-    return Discovery(tuple(files), tuple(sorted(notes)))
+    snapshot = None
+    seen = directories + rules.read
+    if not notes and all(_settled(info, settled_before) for _, info in seen):
+        snapshot = TreeSnapshot(
+            settings,
+            tuple((rel, _directory_stamp(info)) for rel, info in directories),
+            tuple((rel, _file_stamp(info)) for rel, info in rules.read),
+            tuple((f.path, f.kind, f.path in symlinks) for f in files),
+        )
+    return Discovery(tuple(files), tuple(sorted(notes)), snapshot)
+
+
+def _rediscover(
+    root: str, snapshot: TreeSnapshot, max_file_size: int, settled_before: int
+) -> Discovery | None:
+    """The snapshot's files, stat'ed again, if no directory and no `.gitignore` it saw
+    has changed; None when the tree must be walked again."""
+    try:
+        for rel_dir, stamp in snapshot.directories:
+            if _directory_stamp(os.stat(os.path.join(root, rel_dir))) != stamp:
+                return None
+        for rel, stamp in snapshot.gitignores:
+            if _file_stamp(os.stat(os.path.join(root, rel))) != stamp:
+                return None
+    except OSError:
+        return None
+    files: list[DiscoveredFile] = []
+    notes: list[Notification] = []
+    for rel, kind, symlink in snapshot.files:
+        found = _examine(root, rel, symlink, kind, max_file_size, settled_before, notes)
+        if found is None or notes:  # a file gone, grown past the cap...: the walk tells
+            return None
+        files.append(found)
+    return Discovery(tuple(files), (), snapshot)
 
 
 def _examine(
     root: str,
     rel: str,
-    entry: os.DirEntry[str],
+    symlink: bool,
     kind: FileKind,
     max_file_size: int,
     settled_before: int,
     notes: list[Notification],
 ) -> DiscoveredFile | None:
+    path = os.path.join(root, rel)
     try:
-        if entry.is_symlink():
-            target = os.path.realpath(entry.path)
+        if symlink:
+            target = os.path.realpath(path)
             if os.path.commonpath([root, target]) != root:
                 notes.append(
                     Notification(
@@ -190,7 +286,7 @@ def _examine(
                     )
                 )
                 return None
-        info = os.stat(entry.path)
+        info = os.stat(path)
     except OSError as error:
         notes.append(_read_error(rel, error))
         return None
@@ -208,9 +304,7 @@ def _examine(
             )
         )
         return None
-    stamp = None
-    if info.st_mtime_ns < settled_before and info.st_ctime_ns < settled_before:
-        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    stamp = _file_stamp(info) if _settled(info, settled_before) else None
     return DiscoveredFile(rel, kind, info.st_size, stamp)
 
 

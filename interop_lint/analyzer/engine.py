@@ -36,17 +36,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from interop_lint.analyzer import prefilter, workers
-from interop_lint.analyzer.cache import (
-    Cache,
-    CheckedFile,
-    RunRecord,
-    facts_key,
-    make_salt,
-    project_digest,
-)
+from interop_lint.analyzer.cache import Cache, CheckedFile, RunRecord
+from interop_lint.analyzer.cache_keys import facts_key, make_salt, project_digest
 from interop_lint.analyzer.codec import decode, encode
 from interop_lint.analyzer.config import Config
-from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, Stamp, discover
+from interop_lint.analyzer.discovery import DiscoveredFile, FileKind, Stamp, TreeSnapshot, discover
 from interop_lint.analyzer.findings import Finding, Notification, NotificationKind
 from interop_lint.analyzer.scope import Work, in_scope, is_reported, plan_checks
 from interop_lint.rules.catalogue import RuleEntry, rule_class, rule_key
@@ -140,6 +134,7 @@ class _Run:
         self.rule_keys = sorted(rule_key(r) for r in options.rules)
         self.cross_ids = frozenset(r.id for r in options.rules if r.cross_language)
         self.cache: Cache | None = None
+        self.tree: TreeSnapshot | None = None  # what discovery saw, for the next run
 
     def progress(self, phase: str, done: int, total: int) -> None:
         if self.options.progress is not None and not workers.in_child():
@@ -149,15 +144,21 @@ class _Run:
 
     def execute(self) -> RunResult:
         options, result = self.options, self.result
-        discovery = discover(options.root, options.config.exclude, options.config.max_file_size)
-        result.notifications.extend(discovery.notifications)
-        salt = make_salt(options.config.digest())
+        salt = make_salt(options.config.digest(), options.cache_dir)
         if options.cache_dir is not None:
             self.cache = Cache(options.cache_dir, salt, options.root)
         record = self.cache.load_run(self.rule_keys) if self.cache is not None else None
+        config = options.config
+        previous = record.tree if record is not None else None
+        discovery = discover(options.root, config.exclude, config.max_file_size, previous)
+        result.notifications.extend(discovery.notifications)
+        self.tree = discovery.snapshot
         if record is not None and self._unchanged_by_stamps(discovery.files, record, salt):
             result.files_indexed = len(discovery.files)
             result.statistics["findings from cache"] = len(record.checked)
+            if self.cache is not None and record.tree != self.tree:
+                record.tree = self.tree  # walked again: the next run need not
+                self.cache.store_run(self.rule_keys, record)
             self._report(record)
             return self._finish()
         sources = self._read(discovery.files)
@@ -170,8 +171,9 @@ class _Run:
         stamps = _stamps(discovery.files, sources)
         if record is not None and record.complete:
             result.statistics["findings from cache"] = len(record.checked)
-            if self.cache is not None and record.stamps != stamps:
+            if self.cache is not None and (record.stamps, record.tree) != (stamps, self.tree):
                 record.stamps = stamps  # the next run need not read these files
+                record.tree = self.tree  # nor walk the tree
                 self.cache.store_run(self.rule_keys, record)
             self._report(record)
         else:
@@ -240,8 +242,8 @@ class _Run:
 
         options = self.options
         was_complete = record.complete
-        stamps_changed = record.stamps != stamps
-        record.stamps = stamps
+        stamps_changed = (record.stamps, record.tree) != (stamps, self.tree)
+        record.stamps, record.tree = stamps, self.tree
         if options.prefilter:
             analysed = prefilter.analysed(
                 [prefilter.Candidate(s.path, s.kind, s.data) for s in sources]

@@ -6,11 +6,11 @@ extractor asks about is never decoded or parsed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from interop_lint.analyzer.cache_keys import content_digest
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import LineIndex, Location
 from interop_lint.analyzer.suppressions import Suppressions
@@ -60,7 +60,7 @@ class SourceFile:
 
     @cached_property
     def digest(self) -> str:
-        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
+        return content_digest(self.data)
 
     @cached_property
     def text(self) -> str:

@@ -105,10 +105,11 @@ def _meets(
     rust = facts.rust if facts.kind is FileKind.RUST else None
     if rust is not None and any(f.symbol in side.declared for f in rust.rust_abi_functions):
         return True
-    if facts.kind is FileKind.RUST and facts.rust is not None and facts.rust.exports:
+    exports = index.rust.exports_in_file(path) if facts.kind is FileKind.RUST else ()
+    if exports:
         if index.rust.crate_of(path) in side.unit_crates:
             return True
-        return any(export.symbol in side.called for export in facts.rust.exports)
+        return any(export.symbol in side.called for export in exports)
     if facts.kind is FileKind.PYTHON and facts.python is not None:
         return any(binding.symbol in side.symbols for binding in facts.python.bindings)
     return False

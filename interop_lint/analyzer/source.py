@@ -38,6 +38,7 @@ class SourceFile:
         self.path = path
         self.kind = kind
         self.data = data
+        self._item_macros: dict[int, str] = {}
 
     @classmethod
     def read(cls, root: str, path: str, kind: FileKind) -> SourceFile:
@@ -84,7 +85,20 @@ class SourceFile:
         grammar = self.grammar
         if grammar is None:
             raise TypeError(f"{self.path}: {self.kind.value} files have no syntax tree")
-        return parse(grammar, self.data)
+        tree = parse(grammar, self.data)
+        if grammar == "rust":  # functions written in macro invocations, as items
+            from interop_lint.analyzer.rust.item_macros import unwrap_item_macros
+
+            tree, self._item_macros = unwrap_item_macros(tree, self.data)
+        return tree
+
+    @property
+    def item_macros(self) -> dict[int, str]:
+        """The macro each function item of a Rust file was written in (by the item's
+        start byte), for the functions written in item-level macro invocations
+        (rust.item_macros)."""
+        self.tree  # noqa: B018 (made with the tree)
+        return self._item_macros
 
     @property
     def root(self) -> Node:

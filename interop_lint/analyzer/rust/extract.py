@@ -12,6 +12,8 @@ from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text, walk
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
+    ExportMacro,
+    MacroFunction,
     RustAbiFunction,
     RustEnum,
     RustExport,
@@ -25,6 +27,7 @@ from interop_lint.analyzer.rust.facts import (
     RustUseRename,
 )
 from interop_lint.analyzer.rust.generated import generated_exports
+from interop_lint.analyzer.rust.item_macros import export_macro
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
 from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
@@ -55,6 +58,9 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     delegates: list[tuple[str, tuple[str, ...]]] = []
     macros: list[RustFunction] = []
     export_macros: list[Node] = []
+    function_macros: list[ExportMacro] = []
+    written_in_macros = source.item_macros
+    macro_functions: list[Node] = []
     data = source.data
     bodies = bodies_of(source)
     may_be_test = b"test" in data  # `#[cfg(test)]`
@@ -64,7 +70,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     may_export = b"no_mangle" in data or b"export_name" in data
     for item in bodies.scan.items:
         kind = item.type
-        if kind == "function_item" and may_export:
+        if kind == "function_item" and item.start_byte in written_in_macros:
+            if not (may_be_test and is_test_code(item)) and function_abi(item) is None:
+                macro_functions.append(item)
+        elif kind == "function_item" and may_export:
             found = _rust_abi_function(source, item)
             if found is not None and not (may_be_test and is_test_code(item)):
                 rust_abi.append(found)
@@ -86,6 +95,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                     data.find(b"export_name", item.start_byte, item.end_byte) >= 0
                 ):
                     export_macros.append(item)
+                    if (made := export_macro(item)) is not None:
+                        function_macros.append(made)
         elif kind == "struct_item":
             structs.append(_struct(source, item))
             if may_derive_drop and any("Drop" in d for d in derives_of(item)):
@@ -136,7 +147,21 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             skipped_modules(source.text) if b"cbindgen:" in source.data else ()
         ),
         rust_abi_functions=tuple(rust_abi),
+        export_macros=tuple(function_macros),
+        macro_functions=tuple(
+            MacroFunction(
+                written_in_macros[f.start_byte],
+                _export(source, _as_written(f), summaries.get(f.start_byte)),
+            )
+            for f in macro_functions
+        ),
     )
+
+
+def _as_written(function: Node) -> ExportedFunction:
+    """A function written in a macro invocation as the export the macro may make of it
+    (its ABI and `pub` are the macro's: RustIndex.exports_in_file)."""
+    return ExportedFunction(function, text(function.child_by_field_name("name")), "C")
 
 
 def _rust_abi_function(source: SourceFile, function: Node) -> RustAbiFunction | None:

@@ -157,6 +157,26 @@ class RustExport:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportMacro:
+    """A `macro_rules!` macro that exports the function its invocation writes
+    (`fn NAME(..) .. { .. }`) under its name (rust.item_macros)."""
+
+    name: str
+    abi: str
+    is_unsafe: bool  # it declares the export `unsafe` whatever the invocation says
+    is_pub: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MacroFunction:
+    """A function written in an item-level macro invocation (rust.item_macros), as
+    the export it is if the crate's macro of that name is an `ExportMacro`."""
+
+    macro: str
+    export: RustExport  # as if written `extern "C"` with `#[no_mangle]`
+
+
+@dataclass(frozen=True, slots=True)
 class RustAbiFunction:
     """A function exported under a symbol (`#[no_mangle]`, `export_name`) that keeps
     the Rust ABI: no `extern "C"`. C can link to it but not call it (XL108)."""
@@ -254,3 +274,8 @@ class RustFileFacts:
     cbindgen_skipped_modules: tuple[str, ...] = ()
     # Functions with an exported symbol but the Rust ABI (XL108).
     rust_abi_functions: tuple[RustAbiFunction, ...] = ()
+    # The file's macros that export the functions their invocations write, and the
+    # functions the file writes in item-level macro invocations: the index pairs
+    # them across the crate (RustIndex.exports_in_file).
+    export_macros: tuple[ExportMacro, ...] = ()
+    macro_functions: tuple[MacroFunction, ...] = ()

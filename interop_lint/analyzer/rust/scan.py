@@ -152,6 +152,7 @@ class _Sweep:
         self.stack = [_TOP]
         self.kinds: dict[Fragment, list[int]] = {bodies.file: []}  # site kinds, first seen first
         self.opened: dict[Fragment, list[Fragment]] = {bodies.file: []}  # bodies, file order
+        self.item_macros = bodies.source.item_macros
 
     def fragment(self, fragment: Fragment) -> None:
         """Sweep the matches of one fragment, and of each macro body where its macro is."""
@@ -211,7 +212,11 @@ class _Sweep:
         start, end = node.start_byte + fragment.shift, node.end_byte + fragment.shift
         span = len(result.function_spans)
         result.function_spans.append((start, end, node, in_file, outer.span))
-        self.stack.append(_Frame(end, scanned, (), in_file, True, span, node, fragment))
+        # A function written in a macro invocation (rust.item_macros) runs as the macro
+        # has it run: under `catch_unwind` for hyper's `ffi_fn!`.
+        macro = self.item_macros.get(node.start_byte) if in_file else None
+        guards = () if macro is None else (macro,)
+        self.stack.append(_Frame(end, scanned, guards, in_file, True, span, node, fragment))
 
     def _closure(self, node: Node, fragment: Fragment, outer: _Frame) -> None:
         names: tuple[str, ...] = ()

@@ -93,7 +93,10 @@ class AbiHeaderDrift(Rule):
         rust, c = ctx.facts.rust, ctx.index.c
         crate = ctx.index.rust.crate_of(ctx.file.path)
         headers = c.links.headers_of(crate)
-        if rust is None or not rust.exports or not headers:
+        if rust is None or not headers:
+            return
+        written = ctx.index.rust.exports_in_file(ctx.file.path)
+        if not written:
             return
         if ctx.index.rust.cbindgen_skips_file(ctx.file.path):
             return  # the file of a module cbindgen is told to ignore
@@ -107,7 +110,7 @@ class AbiHeaderDrift(Rule):
         excluded = frozenset(config.exclude if config is not None else ())
         missing = [
             e
-            for e in rust.exports
+            for e in written
             if e.symbol not in declared and excluded.isdisjoint({e.name, e.symbol})
         ]
         text = ctx.file.data.decode("utf-8", "replace")

@@ -106,8 +106,7 @@ class OwnershipAllocatorMismatch(Rule):
             yield Violation(ctx.file.location(freed.call), message, related=tuple(related))
 
     def _rust_adopts_c_memory(self, ctx: RuleContext) -> Iterator[Violation]:
-        rust = ctx.facts.rust
-        for export in rust.exports if rust is not None else ():
+        for export in ctx.index.rust.exports_in_file(ctx.file.path):
             for release in export.releases:
                 if release.what not in _FROM_RAW or release.param_index is None or release.field:
                     continue  # `Vec::from_raw_parts`, or a field of the parameter

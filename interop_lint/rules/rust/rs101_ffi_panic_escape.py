@@ -83,6 +83,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.callgraph import PanicTrace
+from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.panics import body_wrapper
 from interop_lint.rules.registry import Rule
 
@@ -126,20 +127,19 @@ class FfiPanicEscape(Rule):
     security_severity = 7.5
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        rust = ctx.facts.rust
-        if rust is None or not rust.exports:
+        if not may_export(ctx.facts.rust):
             return
         index = ctx.index.rust
         crate = index.crate_of(ctx.file.path)
         calls = index.calls_of(crate)
         nodes: dict[str, Node] | None = None
-        for export in rust.exports:
+        for export in index.exports_in_file(ctx.file.path):
             start = calls.index_of(ctx.file.path, export.location)
             traces = calls.panic_traces(start, MAX_SITES) if start is not None else []
             if not traces:
                 continue
             if nodes is None:  # the syntax tree, only for a file with a finding
-                nodes = {e.symbol: e.node for e in bodies_of(ctx.file).exports}
+                nodes = {e.symbol: e.node for e in exported_functions(ctx.file, index)}
             hint = _wrapper_hint(ctx, nodes.get(export.symbol))
             yield Violation(
                 export.location,

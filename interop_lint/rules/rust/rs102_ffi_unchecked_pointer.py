@@ -61,6 +61,7 @@ from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.nullness import checked_before
 from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
 from interop_lint.analyzer.rust.pointers import PointerUse, pointer_parameters, pointer_uses
@@ -79,14 +80,14 @@ class FfiUncheckedPointer(Rule):
     security_severity = 7.5
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+        if not may_export(ctx.facts.rust):
             return
         rust = ctx.index.rust
         crate = rust.crate_of(ctx.file.path)
         names = rust.type_names(crate)
         demands = rust.pointer_demands(crate)
         bodies = bodies_of(ctx.file)
-        for export in bodies.exports:
+        for export in exported_functions(ctx.file, ctx.index.rust):
             parameters = {p.name: p for p in pointer_parameters(export.node, names)}
             function = text(export.node.child_by_field_name("name"))
             self_type = impl_type_of(export.node)

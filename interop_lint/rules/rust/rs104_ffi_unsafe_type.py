@@ -44,7 +44,7 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.syntax import signature_types
 from interop_lint.analyzer.rust.types import ffi_unsafe_type
 from interop_lint.rules.registry import Rule
@@ -60,11 +60,10 @@ class FfiUnsafeType(Rule):
     security_severity = 6.5
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+        if not may_export(ctx.facts.rust):
             return
         names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
-        bodies = bodies_of(ctx.file)
-        for export in bodies.exports:
+        for export in exported_functions(ctx.file, ctx.index.rust):
             function = text(export.node.child_by_field_name("name"))
             for role, kind in signature_types(export.node):
                 found = ffi_unsafe_type(kind, names)

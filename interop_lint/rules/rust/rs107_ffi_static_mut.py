@@ -49,6 +49,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.statics import static_mut_uses
 from interop_lint.rules.registry import Rule
 
@@ -62,13 +63,13 @@ class FfiStaticMut(Rule):
     precision = "high"
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+        if not may_export(ctx.facts.rust):
             return
         statics = ctx.index.rust.static_muts(ctx.index.rust.crate_of(ctx.file.path))
         if not statics:
             return
         bodies = bodies_of(ctx.file)
-        for export in bodies.exports:
+        for export in exported_functions(ctx.file, ctx.index.rust):
             uses = static_mut_uses(bodies, export.node, set(statics))
             if not uses:
                 continue

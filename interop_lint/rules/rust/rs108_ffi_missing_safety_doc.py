@@ -50,8 +50,8 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.doc_sections import has_safety_section, near_miss
+from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.lints import RS108_LINTS, turned_off
 from interop_lint.analyzer.rust.syntax import (
     doc_comments_of,
@@ -69,10 +69,9 @@ class FfiMissingSafetyDoc(Rule):
     precision = "very-high"
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if ctx.facts.rust is None or not ctx.facts.rust.exports:
+        if not may_export(ctx.facts.rust):
             return
-        bodies = bodies_of(ctx.file)
-        for export in bodies.exports:
+        for export in exported_functions(ctx.file, ctx.index.rust):
             function = export.node
             if not (is_public(function) and has_modifier(function, "unsafe")):
                 continue

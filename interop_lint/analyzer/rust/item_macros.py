@@ -1,0 +1,247 @@
+"""Functions written in an item-level macro invocation, and the macros that export them.
+
+FFI crates stamp out their C API with a macro defined in one file and invoked
+in the others (hyper's `ffi_fn!`, regex-capi's `ffi_fn!`):
+
+    // macros.rs
+    macro_rules! ffi_fn {
+        ($(#[$doc:meta])* fn $name:ident($($arg:ident: $t:ty),*) -> $ret:ty $body:block) => {
+            $(#[$doc])* #[no_mangle] pub extern "C" fn $name($($arg: $t),*) -> $ret { .. $body .. }
+        };
+    }
+    // body.rs
+    ffi_fn! {
+        /// Create a new body.
+        fn hyper_body_new() -> *mut hyper_body { .. } ?= ptr::null_mut()
+    }
+
+The invocation holds a whole function, signature and body, as the export
+will have them. So a Rust file is parsed with the wrapper of each such
+invocation blanked out, byte for byte (`ffi_fn! {`, the closing `}` and what
+follows the function's body, `?= ptr::null_mut()`): the function becomes an
+item of the file like any other, at its place, and every rule sees its body.
+Which macro wrapped it is kept (`SourceFile.item_macros`). Whether that macro
+exports it is the crate's knowledge, not the file's: each file records the
+macros it defines that write an invocation's `fn NAME` as `#[no_mangle]
+extern "C" fn NAME` (`ExportMacro`), and the index pairs the two across the
+crate (RustIndex.exports_in_file), so that editing the macro's file changes
+what the invoking file exports without its own facts changing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node, Tree
+
+from interop_lint.analyzer.parsing import Grammar, parse, text
+from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.facts import ExportMacro, RustFileFacts
+from interop_lint.analyzer.rust.syntax import ExportedFunction, function_abi
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.rust.index import RustIndex
+    from interop_lint.analyzer.source import SourceFile
+
+# Macros of the standard library and of well-known crates whose input is no
+# function to export, whatever it holds.
+_NOT_WRAPPERS = frozenset(
+    {"macro_rules", "cfg_if", "thread_local", "lazy_static", "include", "quote", "paste"}
+)
+# Tokens that may stand before `fn` in an invocation: doc comments, attributes
+# (`#` then `[..]`), visibility and qualifiers.
+_BEFORE_FN = frozenset(
+    {"line_comment", "block_comment", "#", "pub", "unsafe", "extern", "async", "const"}
+)
+# `fn $name:ident` in a rule's matcher: the invocation names the function.
+_NAMED_FN = re.compile(r"\bfn\s+\$([A-Za-z_]\w*)\s*:\s*ident\b")
+_ATTRIBUTES = r"(?:#\s*\[[^\]]*\]\s*)*"
+# `#[no_mangle] pub unsafe extern "C" fn $name` in a transcriber.
+_EXPORTED_FN = re.compile(
+    r"#\s*\[\s*(?:unsafe\s*\(\s*)?no_mangle\s*\)?\s*\]\s*"
+    + _ATTRIBUTES
+    + r"(?P<pub>pub(?:\s*\([^)]*\))?\s+)?(?P<unsafe>unsafe\s+)?"
+    r"extern\s*(?:\"(?P<abi>[^\"]*)\"\s*)?fn\s+\$(?P<name>[A-Za-z_]\w*)\b"
+)
+
+
+def export_macro(definition: Node) -> ExportMacro | None:
+    """What a `macro_rules!` definition makes of the functions its invocations write,
+    when one of its rules takes `fn $name:ident` and writes `#[no_mangle] extern "C"
+    fn $name`; None otherwise (a rule that only hands on to another is no matter)."""
+    name = definition.child_by_field_name("name")
+    if name is None:
+        return None
+    for rule in definition.named_children:
+        left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
+        if rule.type != "macro_rule" or left is None or right is None:
+            continue
+        named = set(_NAMED_FN.findall(text(left)))
+        for found in _EXPORTED_FN.finditer(text(right)) if named else ():
+            if found.group("name") in named:
+                abi = found.group("abi")
+                return ExportMacro(
+                    text(name),
+                    "C" if abi is None else abi,
+                    found.group("unsafe") is not None,
+                    found.group("pub") is not None,
+                )
+    return None
+
+
+def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
+    """The file's tree with the wrapper of every item-level invocation that holds whole
+    functions blanked out, and the macro each such function was written in, by the
+    function's start byte. The tree as it was, and no functions, when there are none
+    or blanking them would make a syntax error."""
+    root = tree.root_node
+    unwrapped_data: bytearray | None = None
+    spans: list[tuple[int, int, str]] = []
+    for invocation in _item_invocations(root):
+        blanks = _wrapper(invocation)
+        if blanks is None:
+            continue
+        if unwrapped_data is None:
+            unwrapped_data = bytearray(data)
+        for start, end in blanks:
+            unwrapped_data[start:end] = _blank(unwrapped_data[start:end])
+        spans.append((invocation.start_byte, invocation.end_byte, _macro_name(invocation)))
+    if unwrapped_data is None:
+        return tree, {}
+    unwrapped = parse(Grammar.RUST, bytes(unwrapped_data))
+    if unwrapped.root_node.has_error and not root.has_error:
+        return tree, {}  # something it held was not a function after all
+    written: dict[int, str] = {}
+    for item in _items(unwrapped.root_node):
+        if item.type != "function_item":
+            continue
+        at = item.start_byte
+        macro = next((name for start, end, name in spans if start <= at < end), None)
+        if macro is not None:
+            written[at] = macro
+    return unwrapped, written
+
+
+def item_macro(source: SourceFile, function: Node) -> str | None:
+    """The macro whose invocation a function item of the file was written in, or None."""
+    found = source.item_macros
+    return found.get(function.start_byte) if found else None
+
+
+def _blank(data: bytearray) -> bytes:
+    """Spaces for every byte but line breaks, so that lines stay where they were."""
+    return bytes(c if c in (0x0A, 0x0D) else 0x20 for c in data)
+
+
+def _macro_name(invocation: Node) -> str:
+    return text(invocation.child_by_field_name("macro")).rsplit("::", 1)[-1]
+
+
+def _items(root: Node) -> Iterator[Node]:
+    """Items of the file and of its inline modules."""
+    stack = [root]
+    while stack:
+        for child in stack.pop().named_children:
+            yield child
+            if child.type == "mod_item":
+                body = child.child_by_field_name("body")
+                if body is not None:
+                    stack.append(body)
+
+
+def _item_invocations(root: Node) -> Iterator[Node]:
+    for item in _items(root):
+        if item.type == "expression_statement" and item.named_child_count == 1:
+            item = item.named_children[0]
+        if item.type == "macro_invocation":
+            yield item
+
+
+def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
+    """The byte spans to blank for the functions an invocation holds to stand as items:
+    the macro's path up to its opening delimiter, the closing delimiter (and `;`),
+    and whatever follows each function's body; None when it holds anything but
+    functions (`fn NAME(..) .. { .. }`, with doc comments, attributes, qualifiers)."""
+    if _macro_name(invocation) in _NOT_WRAPPERS:
+        return None
+    tree = invocation.children[-1] if invocation.children else None
+    if tree is None or tree.type != "token_tree" or tree.child_count < 3:
+        return None
+    tokens = tree.children[1:-1]
+    kinds = [_kind(token) for token in tokens]
+    blanks = [(invocation.start_byte, tree.children[0].end_byte)]
+    at = 0
+    while at < len(tokens):
+        at = _past_qualifiers(tokens, kinds, at)
+        if at + 2 >= len(tokens) or kinds[at] != "fn" or kinds[at + 1] != "identifier":
+            return None
+        body = next((i for i in range(at + 2, len(tokens)) if _is_group(tokens[i], "{")), None)
+        if body is None or not any(_is_group(t, "(") for t in tokens[at + 2 : body]):
+            return None
+        at = body + 1
+        tail = at  # what the macro takes after the body (`?= default`), up to the next item
+        while at < len(tokens) and kinds[_past_qualifiers(tokens, kinds, at) :][:1] != ["fn"]:
+            at += 1
+        if tail < at and any(c.isalpha() for c in kinds[tail]):
+            return None  # an item, not what the macro takes after a body (`?=`, `,`)
+        if tail < at:
+            blanks.append((tokens[tail].start_byte, tokens[at - 1].end_byte))
+    close = tree.children[-1]
+    after = invocation.next_sibling if invocation.parent is not None else None
+    end = close.end_byte
+    if invocation.parent is not None and invocation.parent.type == "expression_statement":
+        end = invocation.parent.end_byte  # the `;` of `m!(..);`
+    elif after is not None and after.type == ";":
+        end = after.end_byte
+    blanks.append((close.start_byte, end))
+    return blanks
+
+
+def _kind(token: Node) -> str:
+    """A token's type; `extern` is an identifier in a token tree."""
+    kind = token.type
+    return "extern" if kind == "identifier" and token.text == b"extern" else kind
+
+
+def _past_qualifiers(tokens: list[Node], kinds: list[str], at: int) -> int:
+    """The index of the first token from `at` on that is no doc comment, attribute
+    (`#` and its `[..]`), visibility (`pub(crate)`) or qualifier (`extern "C"`)."""
+    while at < len(tokens) and kinds[at] in _BEFORE_FN:
+        kind = kinds[at]
+        at += 2 if kind == "#" else 1
+        if at < len(tokens) and (
+            (kind == "pub" and _is_group(tokens[at], "("))  # `pub(crate)`
+            or (kind == "extern" and kinds[at] == "string_literal")  # `extern "C"`
+        ):
+            at += 1
+    return at
+
+
+def _is_group(token: Node, opening: str) -> bool:
+    return (
+        token.type == "token_tree" and token.child_count > 0 and token.children[0].type == opening
+    )
+
+
+def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunction]:
+    """The exported functions of a file: written out (`RustBodies.exports`), then those
+    the crate's macros make of the functions the file writes in their invocations."""
+    bodies = bodies_of(source)
+    written = source.item_macros
+    if not written:
+        return bodies.exports
+    found = list(bodies.exports)
+    crate = rust.crate_of(source.path)
+    for item in bodies.scan.items:
+        macro = written.get(item.start_byte) if item.type == "function_item" else None
+        made = rust.export_macro(crate, macro) if macro is not None else None
+        if made is not None and function_abi(item) is None:
+            found.append(ExportedFunction(item, text(item.child_by_field_name("name")), made.abi))
+    return found
+
+
+def may_export(facts: RustFileFacts | None) -> bool:
+    """Whether a file may have exports, written out or made by a macro of its crate."""
+    return facts is not None and bool(facts.exports or facts.macro_functions)

@@ -9,6 +9,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import import_c_declarations
 from interop_lint.analyzer.facts import FileFacts
+from interop_lint.analyzer.golang.allocating import returned_allocation
 from interop_lint.analyzer.golang.facts import (
     CCallSite,
     GoFileFacts,
@@ -90,6 +91,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                         file, node, decl.params, decl.results
                     ),
                     new_handle=returns_new_handle(file, node),
+                    allocated_result=returned_allocation(file, node) if imports_c else None,
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )

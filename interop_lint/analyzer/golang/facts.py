@@ -100,6 +100,9 @@ class GoFuncDecl:
     length_checked_params: tuple[int, ...] = ()
     # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
     new_handle: bool = False
+    # (allocator, result position) of a fresh C allocation it returns for the caller to
+    # free (`return C.CString(s), nil`; see golang/allocating.py).
+    allocated_result: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

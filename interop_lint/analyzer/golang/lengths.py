@@ -7,9 +7,14 @@ converts. `counted_guard` reads the counter idiom of cgo code that builds a C
 array: `n` starts at zero and grows by `n++` after each element put in `s`, so
 `if n > 0 { &s[0] }` cannot index an empty slice (wasmer-go's
 `ImportObject.intoInner`, confluent-kafka-go's `setOAuthBearerToken`).
+`known_positive` tells a length that cannot be zero: a positive constant,
+`x + 1`, a compared local, or one raised to a positive constant by a clamp
+from below (`if n < minLen { n = minLen }`: that clamp is a bound, not a test).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from tree_sitter import Node
 
@@ -100,7 +105,22 @@ def counted_guard(file: GoFile, container: Node) -> bool:
     `n++` after an element was put in `s` in the same block (`s = append(s, x)` or
     `s[n] = x` before it): `n` counts elements `s` has."""
     wanted = normal(container)
-    current = container
+    for condition in guarding_conditions(container):
+        for counter in descendants_of_type(condition, "identifier"):
+            binding = file.binding(counter)
+            if (
+                binding is not None
+                and _says_positive(file, counter, condition)
+                and _counts(file, binding, wanted)
+            ):
+                return True
+    return False
+
+
+def guarding_conditions(node: Node) -> Iterator[Node]:
+    """The conditions of the `if` statements whose body holds `node`, innermost first
+    (in its function)."""
+    current = node
     while current.parent is not None and current.type not in FUNCTION_TYPES:
         parent = current.parent
         condition = parent.child_by_field_name("condition")
@@ -109,16 +129,8 @@ def counted_guard(file: GoFile, container: Node) -> bool:
             and condition is not None
             and current == parent.child_by_field_name("consequence")
         ):
-            for counter in descendants_of_type(condition, "identifier"):
-                binding = file.binding(counter)
-                if (
-                    binding is not None
-                    and _says_positive(file, counter, condition)
-                    and _counts(file, binding, wanted)
-                ):
-                    return True
+            yield condition
         current = parent
-    return False
 
 
 _POSITIVE = {(">", 0), ("!=", 0), (">=", 1)}  # `n OP k` that holds only for n > 0
@@ -222,3 +234,80 @@ def _appends_to(file: GoFile, value: Node, wanted: str) -> bool:
 
 def normal(node: Node | None) -> str:
     return "".join(text(unparen(node)).split())
+
+
+def positive_bound(file: GoFile, bound: Node | None) -> bool:
+    """A constant above zero: `64`, `minDictLen` (a package constant, even one whose
+    value is a C macro's: a minimum is not written for zero)."""
+    value = file.constant(bound)
+    if value is not None:
+        return value > 0
+    bound = unparen(bound)
+    return (
+        bound is not None
+        and bound.type == "identifier"
+        and file.binding(bound) is None
+        and text(bound) in file.package.constants
+    )
+
+
+def raised_to_bound(file: GoFile, binding: Binding) -> bool:
+    """`if n < minLen { n = minLen }` with a positive bound: a clamp from below, after
+    which `n` is at least the bound (gozstd's `BuildDict` makes its dictionary so)."""
+    for read in binding.reads:
+        comparison = outer_paren(read).parent
+        if comparison is None or comparison.type != "binary_expression":
+            continue
+        left, right = (
+            comparison.child_by_field_name("left"),
+            comparison.child_by_field_name("right"),
+        )
+        written = operator(comparison)
+        if written in ("<", "<=") and unparen(left) == read:
+            bound = right
+        elif written in (">", ">=") and unparen(right) == read:
+            bound = left
+        else:
+            continue
+        if not is_clamp(comparison) or not positive_bound(file, bound):
+            continue
+        statement = outer_paren(comparison).parent
+        body = statement.child_by_field_name("consequence") if statement is not None else None
+        assigned = [s.child_by_field_name("right") for s in _statements(body)]
+        if assigned and all(normal(value) == normal(bound) for value in assigned):
+            return True
+    return False
+
+
+def known_positive(file: GoFile, length: Node | None) -> bool:
+    """A length that is above zero where it is used: a positive constant, `x + k`, or a
+    local whose every value is `x + k` (`bound := int(C.ZSTD_compressBound(n)) + 1`),
+    or that the function compares or raises to a positive bound (as `make([]T, n)` asks
+    of `n`)."""
+    length = unparen(length)
+    if length is None:
+        return False
+    if positive_bound(file, length) or _plus_positive(file, length):
+        return True
+    binding = file.binding(length) if length.type == "identifier" else None
+    if binding is None:
+        return False
+    if any(in_comparison(through_conversions(file, read)) for read in binding.reads):
+        return True
+    if raised_to_bound(file, binding):
+        return True
+    values = [unparen(v) for _, v in binding.definitions()]
+    return (
+        not binding.is_parameter
+        and bool(values)
+        and all(v is not None and _plus_positive(file, v) for v in values)
+    )
+
+
+def _plus_positive(file: GoFile, value: Node) -> bool:
+    """`x + k` with a positive constant `k`."""
+    return (
+        value.type == "binary_expression"
+        and operator(value) == "+"
+        and positive_bound(file, value.child_by_field_name("right"))
+    )

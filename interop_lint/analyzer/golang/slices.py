@@ -40,10 +40,12 @@ from interop_lint.analyzer.golang.lengths import (
     counted_guard,
     in_comparison,
     is_clamp,
+    known_positive,
     normal,
     through_conversions,
 )
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.reslices import reslice_non_empty
 from interop_lint.analyzer.golang.syntax import (
     FUNCTION_TYPES,
     arguments,
@@ -113,7 +115,11 @@ def _vetted_by_callers(inference: Inference, container: Node) -> bool:
         return False
     return all(
         is_slice(inference.type_of(argument), inference.lookup)
-        and (is_non_empty(file, argument) or shown_non_empty(file, argument))
+        and (
+            is_non_empty(file, argument)
+            or reslice_non_empty(file, argument)
+            or shown_non_empty(file, argument)
+        )
         for argument in passed
     )
 
@@ -126,7 +132,9 @@ def _non_empty_definition(file: GoFile, container: Node) -> bool:
     if binding is None or binding.is_parameter:
         return False
     definitions = [unparen(v) for _, v in binding.definitions()]
-    return bool(definitions) and all(v is not None and is_non_empty(file, v) for v in definitions)
+    return bool(definitions) and all(
+        v is not None and (is_non_empty(file, v) or reslice_non_empty(file, v)) for v in definitions
+    )
 
 
 def is_non_empty(file: GoFile, value: Node) -> bool:
@@ -269,18 +277,15 @@ def _is_len(file: GoFile, node: Node | None) -> bool:
 
 
 def _length_compared(file: GoFile, container: Node) -> bool:
-    """`buf := make([]T, n)` where the function compares `n` (`if n == 0 { return }`)."""
+    """`buf := make([]T, n)` where `n` is known positive: compared by the function
+    (`if n == 0 { return }`), raised to a positive bound, `e + 1` (golang/lengths.py)."""
     binding = file.binding(container)
     for _, value in binding.definitions() if binding is not None else ():
         value = unparen(value)
-        if value is None or not file.builtin_call(value, "make"):
-            continue
-        length = _make_length(value)
-        counted = (
-            file.binding(length) if length is not None and length.type == "identifier" else None
-        )
-        if counted is not None and any(in_comparison(read) for read in counted.reads):
-            return True
+        if value is not None and file.builtin_call(value, "make"):
+            length = _make_length(value)
+            if length is not None and length.type == "identifier" and known_positive(file, length):
+                return True
     return False
 
 

@@ -221,12 +221,22 @@ def _classify_spec(file: GoFile, top: Node, spec: Node) -> Use | Assigned | None
 
 def _target_of(file: GoFile, top: Node, targets: list[Node], sources: list[Node]) -> Node | None:
     """What `top`, one of the values on the right of an assignment, is assigned to:
-    its counterpart, or the first of two targets of a C call's two-value form
-    (`mem, err := C.calloc(n, size)`: the result and errno). None when not known."""
+    its counterpart, the first of two targets of a C call's two-value form
+    (`mem, err := C.calloc(n, size)`: the result and errno), or the target of the C
+    allocation a package function returns (`cs, err := serialize(v)`). None when not
+    known."""
     if top not in sources:
         return None
     if len(targets) == len(sources):
         return targets[sources.index(top)]
-    if len(sources) == 1 and len(targets) == 2 and file.c_function(unparen(top)) is not None:
+    call = unparen(top)
+    if len(sources) != 1 or call is None or call.type != "call_expression":
+        return None
+    if len(targets) == 2 and file.c_function(call) is not None:
         return targets[0]
+    # `p, err := helper(x)` of a package function returning a C allocation at a position
+    declared = file.package.functions.get(file.syntax.spelled_callee(call))
+    allocated = declared.allocated_result if declared is not None else None
+    if allocated is not None and len(targets) == len(declared.results):
+        return targets[allocated[1]]
     return None

@@ -21,6 +21,11 @@ A deferred call's arguments are evaluated at the `defer`: a
 `defer C.free(unsafe.Pointer(cs))` above `cs = C.CString(s)` frees nil, and
 the allocation is reported (a deferred closure does free it).
 
+A package function that returns a C allocation it makes (`return
+C.CString(s), nil`, and `nil` or that allocation on every `return`) hands it
+to its caller: each call of it (`cs, err := ffiSerialize(v)`) is an
+allocation the caller must free or hand on.
+
 An allocation used only as a call argument (`C.engine_log(C.CString(msg))`)
 always leaks, unless the function takes ownership.
 
@@ -57,9 +62,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.allocating import helper_allocations
 from interop_lint.analyzer.golang.flow import (
     ValueFlow,
     deferred_too_early,
@@ -87,7 +95,7 @@ class CgoCMemoryLeak(CgoRule):
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         frees, taking = ctx.config.free_functions, ctx.config.ownership_taking
-        for call, allocator in allocations(file):
+        for call, allocator, made in _allocations(file):
             if file.syntax.top_function(call) is None:
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
@@ -104,7 +112,7 @@ class CgoCMemoryLeak(CgoRule):
                 )
             elif flow.aliases:
                 held = flow.aliases[0].name
-                direct = carrier(file, call) == call and allocator != "C.CString"
+                direct = carrier(file, call) == call and made != "C.CString"
                 freed = held if direct else f"unsafe.Pointer({held})"
                 message = (
                     f"`{held}` from `{allocator}` is never freed in `{where}`: "
@@ -121,6 +129,16 @@ class CgoCMemoryLeak(CgoRule):
             if taker is not None:
                 message += f", or list `{taker}` in `ownership-taking` if it takes ownership"
             yield Violation(ctx.file.location(call), message)
+
+
+def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str]]:
+    """(call, what it is called, the C allocator) of the file's C allocations and of its
+    calls of package functions that return one (`ffiSerialize`, a `C.CString`)."""
+    for call, allocator in allocations(file):
+        yield call, allocator, allocator
+    for call, function in helper_allocations(file):
+        if function.allocated_result is not None:
+            yield call, function.name, function.allocated_result[0]
 
 
 def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[str, int] | None:

@@ -7,13 +7,16 @@ in a function that never checks `len(s)`. A check is `len(s)` or `cap(s)` in a c
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
 or the length of what `s` was made from: `make([]T, len(parts))`,
 `make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {
-return }`), `s = other` (every assignment counts, `s = one` of a fallback
-literal too), `s = append(s, x)` in every iteration of `for ... range parts`,
+return }`) or raised to a positive constant (`if n < minLen { n = minLen
+}`), `s = other` (every assignment counts, `s = one` of a fallback literal
+too), `s = append(s, x)` in every iteration of `for ... range parts`,
 or the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
 `make([]T, 64)`, non-empty literals, and code inside `for ... range s`;
 so is the parameter of an unexported function whose every call in the file
-passes a slice the caller checks (or a non-empty literal), and a slice a
+passes a slice the caller checks (or a non-empty literal, or a re-slice
+that holds an element: `dst[n:cap(dst)]` under `if cap(dst) > n`,
+`dst[n:n+bound]` with `bound := x + 1` or compared), and a slice a
 function of the package returns non-empty or fails (`ids, err :=
 s.fields(names)` where every `return` of `fields` gives a slice it shows
 to be non-empty, or `nil` with an error) when the caller compares `err`

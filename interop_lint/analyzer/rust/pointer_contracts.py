@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.facts import PointerDemand, RustFunction
@@ -31,6 +31,7 @@ from interop_lint.analyzer.rust.pointers import (
     PointerUse,
     passed_arguments,
     pointer_of,
+    pointer_parameters,
     pointer_uses,
     pointers_passed,
 )
@@ -46,11 +47,13 @@ def pointer_demands(
 ) -> tuple[PointerDemand, ...]:
     """The raw-pointer parameters `function` uses unchecked (none for a method or an
     export: callers of a method are not followed, an export is reported itself)."""
-    positions = _pointer_positions(function, aliases)
-    if not positions or as_exported(function) is not None:
+    if _is_method(function) or as_exported(function) is not None:
         return ()
+    positions = {
+        p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
+    }
     demands: dict[str, PointerDemand] = {}
-    for use in pointer_uses(bodies, function, set(positions)):
+    for use in pointer_uses(bodies, function, set(positions)) if positions else ():
         if use.name in demands or any(
             checked_before(use.at, name, bodies) for name in {use.name, use.local}
         ):
@@ -59,23 +62,17 @@ def pointer_demands(
     return tuple(sorted(demands.values(), key=lambda d: d.position))
 
 
-def _pointer_positions(function: Node, aliases: dict[str, Node]) -> dict[str, int]:
-    """name -> position of the raw-pointer parameters; empty when one is `self`."""
+def _is_method(function: Node) -> bool:
+    """Whether `function` takes `self` (its callers are not followed)."""
     parameters = function.child_by_field_name("parameters")
-    found: dict[str, int] = {}
-    listed = parameters.named_children if parameters else ()
-    kinds = ("parameter", "self_parameter", "variadic_parameter")  # not comments
-    for position, parameter in enumerate(p for p in listed if p.type in kinds):
-        if parameter.type == "self_parameter":
-            return {}
-        if parameter.type != "parameter":
-            continue
-        pattern = parameter.child_by_field_name("pattern")
-        written = expand_alias(parameter.child_by_field_name("type"), aliases)
-        is_name = pattern is not None and pattern.type == "identifier"
-        if is_name and written is not None and written.type == "pointer_type":
-            found[text(pattern)] = position
-    return found
+    listed = parameters.named_children if parameters is not None else ()
+    return any(parameter.type == "self_parameter" for parameter in listed)
+
+
+def _is_pointer(aliases: dict[str, Node], written: Node) -> bool:
+    """A raw pointer, aliases resolved through the file's own `type` items."""
+    expanded = expand_alias(written, aliases)
+    return expanded is not None and expanded.type == "pointer_type"
 
 
 def crate_demands(functions: list[tuple[str, RustFunction]]) -> CrateDemands:

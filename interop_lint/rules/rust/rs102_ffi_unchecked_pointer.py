@@ -87,7 +87,7 @@ class FfiUncheckedPointer(Rule):
         demands = rust.pointer_demands(crate)
         bodies = bodies_of(ctx.file)
         for export in bodies.exports:
-            parameters = {p.name: p for p in pointer_parameters(export.node, names)}
+            parameters = {p.name: p for p in pointer_parameters(export.node, names.is_raw_pointer)}
             function = text(export.node.child_by_field_name("name"))
             self_type = impl_type_of(export.node)
 

@@ -2037,7 +2037,12 @@ RULES = [{'cross_language': False,
                                    '`Box::from_raw` on a\n'
                                    'parameter that Go callers fill with memory from `C.CString`, '
                                    '`C.CBytes`,\n'
-                                   '`C.malloc` or `C.calloc`.\n'
+                                   '`C.malloc` or `C.calloc` — itself, or by passing the parameter '
+                                   'to a function\n'
+                                   'of the crate that does (`drop_boxed(p)` with\n'
+                                   '`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; then '
+                                   'the finding\n'
+                                   "is at that call, the helper's `from_raw` related).\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "Rust's allocator and C's `malloc` are different heaps. "
@@ -2085,7 +2090,9 @@ RULES = [{'cross_language': False,
                                    'itself. On the Rust side only Go calls that pass the\n'
                                    'allocation directly or through a local variable of the calling '
                                    'function are\n'
-                                   'seen; `from_raw` in a helper the export calls is not followed.',
+                                   'seen; helpers are followed one call deep, and not into '
+                                   'methods\n'
+                                   '(`self.adopt(p)`).',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL105.md',
                   'id': 'XL105',
                   'level': 'error',

@@ -78,6 +78,58 @@ def test_panic_sources(body: str, expected: list[str]) -> None:
         ('if v.is_empty() { println!("empty"); }\nlet x = v[0];', ["indexing `v[0]`"]),
         ("let i = 2;\nif i <= v.len() { let x = v[i]; }", ["indexing `v[i]`"]),
         ("let i = 1;\nif v.len() > 2 { let s = &v[i..2]; }", ["indexing `v[i..2]`"]),
+        (
+            "match r { Err(_) if v.is_empty() => 0, Err(_) => { let mut n = v.len() - 1;"
+            " while n > 0 { let s = &v[..n]; n -= 1; } v[n] }, Ok(x) => x }",
+            [],
+        ),
+        ("if v.is_empty() { return; }\nlet n = v.len() - 1;\nlet x = v[n];", []),
+        ("let n = v.len();\nlet s = &v[..n];", []),
+        ("match v.len() { 0 => return, _ => { let x = v[0]; } }", []),
+        (
+            "match v.len() { 0 | 1 => return, 2..=3 => { let x = v[1]; }, _ => { let y = v[3]; } }",
+            [],
+        ),
+        ("match r { Ok(x) if !v.is_empty() => { let y = v[0]; }, _ => {} }", []),
+        (
+            "let mut n = v.len() - 1;\nwhile n > 0 { let s = &v[..n]; n -= 1; }",
+            ["indexing `v[..n]`"],
+        ),
+        ("let n = v.len();\nlet x = v[n];", ["indexing `v[n]`"]),
+        (
+            "if v.is_empty() { return; }\nlet mut n = v.len() - 1;\nn += 1;\nlet x = v[n];",
+            ["indexing `v[n]`"],
+        ),
+        (
+            "if v.is_empty() { return; }\nlet mut n = v.len() - 1;\nn = 7;\nlet x = v[n];",
+            ["indexing `v[n]`"],
+        ),
+        (
+            "if v.is_empty() { return; }\nlet n = v.len() - 1;\nfor n in 0..9 { let x = v[n]; }",
+            ["indexing `v[n]`"],
+        ),
+        (
+            "match r { Err(_) if v.is_empty() => 0, Ok(_) => v[0], Err(_) => 1 };",
+            ["indexing `v[0]`"],
+        ),
+        (
+            "match r { Err(e) if v.is_empty() => 0, Err(_) => v[0], Ok(_) => 1 };",
+            ["indexing `v[0]`"],
+        ),
+        ("match v.len() { 0 => return, _ => { let x = v[1]; } }", ["indexing `v[1]`"]),
+        ("match v.len() { 1 => return, _ => { let x = v[0]; } }", ["indexing `v[0]`"]),
+        (
+            "match v.len() { 0 if o.is_some() => return, _ => { let x = v[0]; } }",
+            ["indexing `v[0]`"],
+        ),
+        ("match v.len() { 0..2 => return, 3 => {}, _ => { let x = v[2]; } }", ["indexing `v[2]`"]),
+        ("match v.len() { 0..=2 => return, _ => { let x = v[2]; } }", []),
+        ("match r { Ok(x) if !v.is_empty() => 0, _ => v[0] };", ["indexing `v[0]`"]),
+        (
+            "if v.is_empty() { return; }\nlet mut n = v.len() - 1;\nlet m = &mut n;\nlet x = v[n];",
+            ["indexing `v[n]`"],
+        ),
+        ("let n = v.len() - 2;\nif !v.is_empty() { let x = v[n]; }", ["indexing `v[n]`"]),
     ],
 )
 def test_indexing_checked_against_the_length_cannot_panic(body: str, expected: list[str]) -> None:

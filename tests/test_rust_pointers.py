@@ -18,7 +18,7 @@ def _unchecked(body: str, parameters: str = "p: *const u8, q: *mut u8") -> list[
     found = bodies(code)
     function = found.file.root.named_children[1]
     names = TypeNames(project_index({"src/lib.rs": code}).rust, "")
-    params = {p.name for p in pointer_parameters(function, names)}
+    params = {p.name for p in pointer_parameters(function, names.is_raw_pointer)}
     return [
         use.what
         for use in pointer_uses(found, function, params)
@@ -88,3 +88,15 @@ def test_aliases_of_pointers_are_pointer_parameters() -> None:
 def test_a_new_binding_of_the_name_is_not_the_parameter() -> None:
     assert _unchecked("let p = &0u8;\n*p") == []
     assert _unchecked("[1u8].iter().map(|p| *p).sum()") == []
+
+
+def test_pointer_parameter_positions_count_self_but_not_comments_or_attributes() -> None:
+    code = (
+        "impl E {\n    fn f(&self, /* n */ a: u8, #[cfg(x)] p: *mut u8,\n"
+        "        // q\n        q: Handle) {}\n}\n"
+    )
+    function = bodies(PROLOGUE + code).file.root.named_children[1].named_children[-1]
+    function = function.named_children[0]
+    names = TypeNames(project_index({"src/lib.rs": PROLOGUE + code}).rust, "")
+    found = pointer_parameters(function, names.is_raw_pointer)
+    assert [(p.name, p.position) for p in found] == [("p", 2), ("q", 3)]

@@ -16,7 +16,8 @@ a crate where the rule points to one of them):
 - a Go file with C calls (XL102, XL105, XL106): every crate exporting a
   function it calls (the export, what it allocates, its release);
 - a Rust file with exports (XL104, XL105): the C units bound to its crate
-  (the header XL104 names) and the Go files calling its exports (XL105);
+  (the header XL104 names), the Go files calling its exports (XL105) and
+  the files of its own crate (the helper whose `from_raw` XL105 relates);
 - a Python file with ctypes bindings (XL107): every crate exporting a
   symbol it binds (the export and the struct it passes);
 - a Rust file with Rust-ABI functions under a symbol (XL108): the C units
@@ -107,7 +108,8 @@ def _meets(
         return True
     exports = index.rust.exports_in_file(path) if facts.kind is FileKind.RUST else ()
     if exports:
-        if index.rust.crate_of(path) in side.unit_crates:
+        crate = index.rust.crate_of(path)
+        if crate in side.unit_crates or crate in side.crates:
             return True
         return any(export.symbol in side.called for export in exports)
     if facts.kind is FileKind.PYTHON and facts.python is not None:

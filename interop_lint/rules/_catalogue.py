@@ -1036,8 +1036,15 @@ RULES = [{'cross_language': False,
                                    'indexing checked against the length first: in the branch of\n'
                                    '`if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, '
                                    'after\n'
-                                   '`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, or a '
-                                   'constant\n'
+                                   '`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, in a '
+                                   'match arm\n'
+                                   'past the arms that took the short lengths (`match v.len() { 0 '
+                                   '=> .., _ => v[0] }`,\n'
+                                   '`Err(_) if v.is_empty() => .., Err(_) => v[0]`), through a '
+                                   'local bound to the\n'
+                                   'length and only decreased (`let mut n = v.len() - 1;` once `v` '
+                                   'is non-empty,\n'
+                                   'then `v[..n]` in `while n > 0 { .. n -= 1; }`), or a constant\n'
                                    'index into a fixed array or a slice taken with constant '
                                    'bounds\n'
                                    '(`let m = &v[..4];`, then `m[3]`).\n'
@@ -2044,7 +2051,12 @@ RULES = [{'cross_language': False,
                                    '`Box::from_raw` on a\n'
                                    'parameter that Go callers fill with memory from `C.CString`, '
                                    '`C.CBytes`,\n'
-                                   '`C.malloc` or `C.calloc`.\n'
+                                   '`C.malloc` or `C.calloc` — itself, or by passing the parameter '
+                                   'to a function\n'
+                                   'of the crate that does (`drop_boxed(p)` with\n'
+                                   '`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; then '
+                                   'the finding\n'
+                                   "is at that call, the helper's `from_raw` related).\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "Rust's allocator and C's `malloc` are different heaps. "
@@ -2092,7 +2104,9 @@ RULES = [{'cross_language': False,
                                    'itself. On the Rust side only Go calls that pass the\n'
                                    'allocation directly or through a local variable of the calling '
                                    'function are\n'
-                                   'seen; `from_raw` in a helper the export calls is not followed.',
+                                   'seen; helpers are followed one call deep, and not into '
+                                   'methods\n'
+                                   '(`self.adopt(p)`).',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL105.md',
                   'id': 'XL105',
                   'level': 'error',

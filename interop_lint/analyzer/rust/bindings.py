@@ -33,6 +33,14 @@ def pattern_names(pattern: Node | None) -> Iterator[str]:
         yield text(node)
 
 
+def local_name(declaration: Located) -> str | None:
+    """The one name a `let` binds (`let p = ..`, `let mut v: Vec<u8> = ..`)."""
+    pattern = declaration.field("pattern")
+    if pattern is None or pattern.type != "identifier":
+        return None
+    return pattern.text
+
+
 def _condition_binds(condition: Node | None, name: str) -> bool:
     if condition is None:
         return False

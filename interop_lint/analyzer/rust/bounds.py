@@ -11,9 +11,14 @@ indexing (the branch of an `if`/`while` taken, the right side of `&&`/`||`),
 from a `for` over `0..v.len()` or `v.iter().enumerate()` (and a closure an
 iterator adapter calls with those items: `(0..v.len()).map(|i| v[i])`), and from
 an earlier statement of an enclosing block that leaves when the check fails
-(`if v.is_empty() { return .. }`). What is indexed and the bound compare as
-written (whitespace aside); a mutation of the vector between the check and the
-use is not looked for.
+(`if v.is_empty() { return .. }`), from a match arm (its guard, the failed guard
+of an earlier arm with the same pattern, the lengths earlier arms of
+`match v.len()` took), and from a local bound to the length
+(`let mut n = v.len() - 1;` once `v` is known non-empty, then only decreased:
+tokenizers' decode retry `while n > 0 { .. v[..n] .. n -= 1; }`). What is
+indexed and the bound compare as written (whitespace aside); a mutation of the
+vector between the check and the use is not looked for, nor whether `n -= 1`
+is kept from wrapping below zero.
 """
 
 from __future__ import annotations
@@ -23,13 +28,22 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.rust.bindings import local_name, pattern_names
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip, unary_operand, unary_operator
+from interop_lint.analyzer.rust.lengths import (
+    Lengths,
+    bound_of,
+    flat,
+    least_left,
+    lengths_of,
+    range_parts,
+)
 
 _MAX_DEPTH = 16
 _LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})
 _PANICKING = frozenset({"panic", "unreachable", "todo", "unimplemented"})
-_INTEGER_SUFFIXES = ("usize", "isize", "u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8")
 
 
 class Fact(NamedTuple):
@@ -43,7 +57,7 @@ def checked_in_bounds(indexing: Located) -> bool:
     children = indexing.node.named_children
     if len(children) < 2:
         return False
-    subject, index = _flat(children[0]), indexing.at(children[-1])
+    subject, index = flat(children[0]), indexing.at(children[-1])
     if index is None:
         return False
     facts = [fact for fact in _facts_around(indexing) if fact.subject == subject]
@@ -53,16 +67,16 @@ def checked_in_bounds(indexing: Located) -> bool:
 def _index_within(index: Located, facts: list[Fact]) -> bool:
     """Whether `v[index]` (an element or a range) is proven by the facts about `v`."""
     if index.type != "range_expression":
-        return _below(_bound_of(index.node), facts, strict=True)
-    start, operator, end = _range_parts(index.node)
+        return _below(bound_of(index.node), facts, strict=True)
+    start, operator, end = range_parts(index.node)
     if end is not None:
         # `..=e` reads element e; `s..e` needs s <= e, known only for numbers or `..e`.
         inclusive = operator == "..="
-        first = _bound_of(start) if start is not None else 0
-        last = _bound_of(end)
+        first = bound_of(start) if start is not None else 0
+        last = bound_of(end)
         ordered = first == 0 or (isinstance(first, int) and isinstance(last, int) and first <= last)
         return ordered and _below(last, facts, strict=inclusive)
-    return start is not None and _below(_bound_of(start), facts, strict=False)
+    return start is not None and _below(bound_of(start), facts, strict=False)
 
 
 def _below(bound: int | str, facts: list[Fact], *, strict: bool) -> bool:
@@ -101,6 +115,8 @@ def _facts_around(use: Located) -> Iterator[Fact]:
                     yield from facts_when(earlier, True)
         elif kind == "for_expression" and child == ancestor.field("body"):
             yield from _loop_fact(ancestor)
+        elif kind == "match_arm" and child == ancestor.field("value"):
+            yield from _arm_facts(ancestor)
         elif kind == "closure_expression" and child == ancestor.field("body"):
             yield from _closure_fact(ancestor)
         elif kind == "block" and child.fragment is ancestor.fragment:
@@ -154,7 +170,7 @@ def _comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | 
         subject, other, operator = _method_of(strip(right), "len"), left, _MIRRORED[operator]
     if subject is None:
         return None
-    bound = _bound_of(strip(other).node)
+    bound = bound_of(strip(other).node)
     if operator == ">":
         return Fact(subject, bound, True)
     if operator in (">=", "=="):
@@ -198,16 +214,16 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
     """What binding `pattern` to the items of `items` says: an index below a length."""
     items = strip(items)
     if items.type == "range_expression" and pattern.type == "identifier":
-        start, operator, end = _range_parts(items.node)
+        start, operator, end = range_parts(items.node)
         subject = _method_of(items.at(end), "len") if end is not None else None  # type: ignore[arg-type]
-        if subject is not None and operator == ".." and (start is None or _bound_of(start) == 0):
+        if subject is not None and operator == ".." and (start is None or bound_of(start) == 0):
             yield Fact(subject, pattern.text, True)
         return
     index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None
     walked = _receiver_of(items, ("enumerate",))
     collection = _receiver_of(walked, _ELEMENT_ITERATORS)
     if index is not None and index.type == "identifier" and collection is not None:
-        yield Fact(_flat(collection.node), index.text, True)
+        yield Fact(flat(collection.node), index.text, True)
 
 
 def _earlier_exits(block: Located, before: int) -> Iterator[Fact]:
@@ -226,14 +242,119 @@ def _exits_of(block: Located) -> list[tuple[int, list[Fact]]]:
 
 
 def _exits(block: Located) -> Iterator[tuple[int, list[Fact]]]:
+    known: list[Fact] = []  # what the statements passed so far show
     for statement in block.node.named_children:
         inner = statement.named_children[0] if statement.type == "expression_statement" else None
-        if inner is None or inner.type != "if_expression":
+        if statement.type == "let_declaration":
+            facts = _let_facts(block, block.at(statement), known)  # type: ignore[arg-type]
+        elif inner is not None and inner.type == "if_expression":
+            consequence = inner.child_by_field_name("consequence")
+            if inner.child_by_field_name("alternative") is not None or not _leaves(consequence):
+                continue
+            facts = facts_when(block.at(inner.child_by_field_name("condition")), False)
+        else:
             continue
-        consequence = inner.child_by_field_name("consequence")
-        if inner.child_by_field_name("alternative") is None and _leaves(consequence):
-            condition = block.at(inner.child_by_field_name("condition"))
-            yield statement.end_byte, facts_when(condition, False)
+        known.extend(facts)
+        yield statement.end_byte, facts
+
+
+def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[Fact]:
+    """`let n = v.len() - 1;` after `v` is known non-empty: `n < v.len()` for the rest of
+    the block, as long as `n` only ever decreases (`n -= 1` in a `while n > 0` loop)."""
+    name, value = local_name(declaration), declaration.field("value")
+    if name is None or value is None or declaration.field("alternative") is not None:
+        return []
+    value = strip(value)
+    subject = _method_of(value, "len")
+    if subject is not None:
+        fact = Fact(subject, name, False)
+    else:
+        operator = value.node.child_by_field_name("operator")
+        left, right = value.field("left"), value.field("right")
+        if operator is None or operator.type != "-" or left is None or right is None:
+            return []
+        subject = _method_of(strip(left), "len")
+        less = bound_of(strip(right).node)
+        if subject is None:
+            return []
+        # `v.len() - k` wraps (or panics) unless the length is known to be at least k.
+        before = [f for f in (*known, *_facts_around(block)) if f.subject == subject]
+        if not _below(less, before, strict=False):
+            return []
+        fact = Fact(subject, name, isinstance(less, int) and less > 0)
+    return [fact] if _only_decreased(name, block, declaration) else []
+
+
+_BINDERS = {
+    "let_declaration": "pattern",
+    "let_condition": "pattern",
+    "for_expression": "pattern",
+    "match_arm": "pattern",
+    "closure_expression": "parameters",
+}
+
+
+def _only_decreased(name: str, block: Located, declaration: Located) -> bool:
+    """Whether the local `name` bound by `declaration` is, in the rest of `block`, never
+    bound again, borrowed mutably or assigned but by `name -= ..`."""
+    for node in walk(block.node, prune=("function_item",)):
+        kind = node.type
+        if kind in _BINDERS and node != declaration.node:
+            if name in pattern_names(node.child_by_field_name(_BINDERS[kind])):
+                return False
+        elif kind in ("assignment_expression", "compound_assignment_expr", "reference_expression"):
+            target = node.child_by_field_name("left") or node.child_by_field_name("value")
+            if target is None or target.type != "identifier" or text(target) != name:
+                continue
+            operator = node.child_by_field_name("operator")
+            if kind == "reference_expression":
+                if any(child.type == "mutable_specifier" for child in node.children):
+                    return False
+            elif operator is None or operator.type != "-=":
+                return False
+    return True
+
+
+def _arm_facts(arm: Located) -> Iterator[Fact]:
+    """What reaching a match arm's value shows: its own guard held, each earlier arm that
+    would have taken the value had a guard that failed (`Err(_) if v.is_empty() => ..`
+    before `Err(_) => v[0]`), and on `match v.len()` the lengths left to the arm
+    (`0 => return, _ => v[0]`)."""
+    own_pattern, own_guard = _arm_parts(arm)
+    yield from facts_when(own_guard, True)
+    arms = arm.parent()
+    matched = arms.parent() if arms is not None else None
+    scrutinee = matched.field("value") if matched is not None else None
+    if arms is None or scrutinee is None:
+        return
+    own = flat(own_pattern.node) if own_pattern is not None else "_"
+    measured = _method_of(strip(scrutinee), "len")
+    taken: Lengths = []  # lengths earlier arms without a guard take
+    for earlier in arms.named_children():
+        if earlier.start >= arm.start:
+            break
+        if earlier.type != "match_arm":
+            continue
+        pattern, guard = _arm_parts(earlier)
+        if guard is not None:
+            if pattern is None or flat(pattern.node) in ("_", own):
+                yield from facts_when(guard, False)
+        elif measured is not None and pattern is not None:
+            taken += lengths_of(pattern.node) or []
+    if measured is not None:
+        left = least_left(lengths_of(own_pattern.node) if own_pattern else None, taken)
+        if left:
+            yield Fact(measured, left - 1, True)
+
+
+def _arm_parts(arm: Located) -> tuple[Located | None, Located | None]:
+    """(pattern, guard) of a match arm; the pattern None for `_`."""
+    matched = arm.field("pattern")
+    if matched is None:
+        return None, None
+    guard = matched.field("condition")
+    pattern = next((c for c in matched.named_children() if c != guard), None)
+    return pattern, guard
 
 
 def _leaves(branch: Node | None) -> bool:
@@ -255,7 +376,7 @@ def _leaves(branch: Node | None) -> bool:
 def _method_of(expression: Located | None, method: str) -> str | None:
     """`v` for `v.len()` (method `len`): the receiver of that argument-less call."""
     receiver = _receiver_of(expression, (method,))
-    return _flat(receiver.node) if receiver is not None else None
+    return flat(receiver.node) if receiver is not None else None
 
 
 def _receiver_of(expression: Located | None, methods: Container[str]) -> Located | None:
@@ -269,48 +390,3 @@ def _receiver_of(expression: Located | None, methods: Container[str]) -> Located
     if given is not None and given.named_child_count:
         return None
     return called.receiver
-
-
-def sliced_length(value: Node) -> int | None:
-    """4 for `&v[..4]` or `&v[2..6]`: the length of a slice taken with literal bounds
-    (taking it panics if `v` is shorter, so the slice has exactly that length)."""
-    if value.type == "reference_expression":
-        value = value.child_by_field_name("value") or value
-    index = value.named_children[-1] if value.type == "index_expression" else None
-    if index is None or index.type != "range_expression":
-        return None
-    start, operator, end = _range_parts(index)
-    first = _bound_of(start) if start is not None else 0
-    last = _bound_of(end) if end is not None else None
-    if not isinstance(first, int) or not isinstance(last, int) or first > last:
-        return None
-    return last - first + (1 if operator == "..=" else 0)
-
-
-def _range_parts(range_node: Node) -> tuple[Node | None, str, Node | None]:
-    """(start, operator, end) of `s..e`, `..e`, `s..`, `s..=e`."""
-    start = end = None
-    operator = ""
-    for child in range_node.children:
-        if not child.is_named:
-            operator = child.type
-        elif operator:
-            end = child
-        else:
-            start = child
-    return start, operator, end
-
-
-def _bound_of(node: Node) -> int | str:
-    """`4` for `4` or `4usize`, else the expression as written."""
-    written = _flat(node)
-    if node.type != "integer_literal":
-        return written
-    number = written.replace("_", "")
-    for suffix in _INTEGER_SUFFIXES:
-        number = number.removesuffix(suffix)
-    return int(number) if number.isdigit() else written
-
-
-def _flat(node: Node) -> str:
-    return "".join((node.text or b"").decode("utf-8", "replace").split())

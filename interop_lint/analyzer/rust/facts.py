@@ -124,6 +124,9 @@ class RustFunction:
     # Its raw-pointer parameters that must not be null (RS102 follows exports' calls
     # into such helpers); only for functions without `self` that are not exported.
     needs_nonnull: tuple[PointerDemand, ...] = ()
+    # What it gives back to Rust's allocator of memory its parameters point to
+    # (`Box::from_raw(p)`): XL105 follows exports that hand it their own parameter.
+    frees_parameters: tuple[Release, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

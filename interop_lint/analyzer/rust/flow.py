@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interop_lint.analyzer.parsing import walk
-from interop_lint.analyzer.rust.bindings import pattern_names
+from interop_lint.analyzer.rust.bindings import local_name, pattern_names
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import arguments, callee, is_value_of, strip
 from interop_lint.analyzer.rust.pointers import pointer_of
@@ -152,14 +152,6 @@ def _written_through(left: Located | None) -> str | None:
     if current is None or current.type != "identifier":
         return None
     return current.text if through else None
-
-
-def local_name(declaration: Located) -> str | None:
-    """The one name a `let` binds (`let p = ..`, `let mut v: Vec<u8> = ..`)."""
-    pattern = declaration.field("pattern")
-    if pattern is None or pattern.type != "identifier":
-        return None
-    return pattern.text
 
 
 def assigned_name(assignment: Located) -> str | None:

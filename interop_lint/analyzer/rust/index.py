@@ -26,7 +26,12 @@ from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.macros import delegating_guards
 from interop_lint.analyzer.rust.ownership_queries import OwnershipQueries
 from interop_lint.analyzer.rust.panics import is_guard_name
-from interop_lint.analyzer.rust.pointer_contracts import CrateDemands, crate_demands
+from interop_lint.analyzer.rust.pointer_contracts import (
+    CrateDemands,
+    CrateReleases,
+    crate_demands,
+    crate_parameter_releases,
+)
 from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
@@ -51,6 +56,7 @@ class RustIndex(OwnershipQueries):
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
         self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._pointer_demands: dict[Crate, CrateDemands] = {}
+        self._parameter_releases: dict[Crate, CrateReleases] = {}
 
     @cached_property
     def files_by_crate(self) -> dict[Crate, list[tuple[str, RustFileFacts]]]:
@@ -255,6 +261,21 @@ class RustIndex(OwnershipQueries):
         if found is None:
             found = self._pointer_demands[crate] = crate_demands(self.functions_in_crate(crate))
         return found
+
+    def parameter_releases(self, crate: Crate) -> CrateReleases:
+        """The crate's helpers that free the memory a pointer argument points to, by
+        how a call names them (rust.pointer_contracts; XL105)."""
+        found = self._parameter_releases.get(crate)
+        if found is None:
+            functions = self.functions_in_crate(crate)
+            found = self._parameter_releases[crate] = crate_parameter_releases(functions)
+        return found
+
+    def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:
+        """The type whose functions a call's qualifier names (`Self` in an `impl` of
+        `self_type`, aliases resolved); None for a module or no qualifier."""
+        owner = self_type if qualifier == "Self" else qualifier
+        return self.resolve_name(crate, owner) if owner and owner[:1].isupper() else None
 
     def function_at(self, crate: Crate, path: str, location: Location) -> int | None:
         """The call-graph index of the function whose name is at `location`."""

@@ -26,8 +26,9 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.bounds import checked_in_bounds, sliced_length
+from interop_lint.analyzer.rust.bounds import checked_in_bounds
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
+from interop_lint.analyzer.rust.lengths import sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.types import base_name, type_arguments

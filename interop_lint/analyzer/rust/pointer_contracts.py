@@ -13,24 +13,30 @@ crate for it by the call's name: `f(p)` and `module::f(p)` reach free
 functions named `f`, `Type::f(p)` the associated functions of `Type`. A name
 that reaches several functions demands only what all of them demand.
 Exported helpers are left out: they are reported themselves.
+
+XL105 follows the same calls into helpers that free the memory their pointer
+parameter points to (`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`):
+`RustFunction.frees_parameters`, asked of the crate the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Generic, TypeVar
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.expressions import callee
-from interop_lint.analyzer.rust.facts import PointerDemand, RustFunction
+from interop_lint.analyzer.rust.facts import PointerDemand, Release, RustFunction
 from interop_lint.analyzer.rust.nullness import checked_before
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
     passed_arguments,
     pointer_of,
+    pointer_parameters,
     pointer_uses,
     pointers_passed,
 )
@@ -39,6 +45,9 @@ from interop_lint.analyzer.rust.typed_kinds import expand_alias
 
 # (owner or None, name) -> the positions every function so named needs non-null.
 CrateDemands = dict[tuple[str | None, str], dict[int, PointerDemand]]
+# (owner or None, name) -> the positions whose memory every function so named frees.
+CrateReleases = dict[tuple[str | None, str], dict[int, Release]]
+T = TypeVar("T", PointerDemand, Release)
 
 
 def pointer_demands(
@@ -46,11 +55,13 @@ def pointer_demands(
 ) -> tuple[PointerDemand, ...]:
     """The raw-pointer parameters `function` uses unchecked (none for a method or an
     export: callers of a method are not followed, an export is reported itself)."""
-    positions = _pointer_positions(function, aliases)
-    if not positions or as_exported(function) is not None:
+    if _is_method(function) or as_exported(function) is not None:
         return ()
+    positions = {
+        p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
+    }
     demands: dict[str, PointerDemand] = {}
-    for use in pointer_uses(bodies, function, set(positions)):
+    for use in pointer_uses(bodies, function, set(positions)) if positions else ():
         if use.name in demands or any(
             checked_before(use.at, name, bodies) for name in {use.name, use.local}
         ):
@@ -59,65 +70,78 @@ def pointer_demands(
     return tuple(sorted(demands.values(), key=lambda d: d.position))
 
 
-def _pointer_positions(function: Node, aliases: dict[str, Node]) -> dict[str, int]:
-    """name -> position of the raw-pointer parameters; empty when one is `self`."""
+def _is_method(function: Node) -> bool:
+    """Whether `function` takes `self` (its callers are not followed)."""
     parameters = function.child_by_field_name("parameters")
-    found: dict[str, int] = {}
-    listed = parameters.named_children if parameters else ()
-    kinds = ("parameter", "self_parameter", "variadic_parameter")  # not comments
-    for position, parameter in enumerate(p for p in listed if p.type in kinds):
-        if parameter.type == "self_parameter":
-            return {}
-        if parameter.type != "parameter":
-            continue
-        pattern = parameter.child_by_field_name("pattern")
-        written = expand_alias(parameter.child_by_field_name("type"), aliases)
-        is_name = pattern is not None and pattern.type == "identifier"
-        if is_name and written is not None and written.type == "pointer_type":
-            found[text(pattern)] = position
-    return found
+    listed = parameters.named_children if parameters is not None else ()
+    return any(parameter.type == "self_parameter" for parameter in listed)
+
+
+def _is_pointer(aliases: dict[str, Node], written: Node) -> bool:
+    """A raw pointer, aliases resolved through the file's own `type` items."""
+    expanded = expand_alias(written, aliases)
+    return expanded is not None and expanded.type == "pointer_type"
 
 
 def crate_demands(functions: list[tuple[str, RustFunction]]) -> CrateDemands:
     """What the crate's functions demand, by how a call names them; a name shared by
     several functions keeps the positions all of them demand (with the first's use)."""
-    named: dict[tuple[str | None, str], list[tuple[str, RustFunction]]] = {}
-    for path, function in functions:
+    return by_call_name(functions, lambda f: {d.position: d for d in f.needs_nonnull})
+
+
+def crate_parameter_releases(functions: list[tuple[str, RustFunction]]) -> CrateReleases:
+    """The crate's helpers that free memory a pointer argument points to
+    (`Box::from_raw(p)`), by how a call names them and the argument's position."""
+    return by_call_name(
+        functions,
+        lambda f: {r.param_index: r for r in f.frees_parameters if r.param_index is not None},
+    )
+
+
+def by_call_name(
+    functions: list[tuple[str, RustFunction]], at: Callable[[RustFunction], dict[int, T]]
+) -> dict[tuple[str | None, str], dict[int, T]]:
+    """What `at` says of each function's parameters, by how a call names the function
+    (free functions and associated functions without `self`); a name shared by several
+    functions keeps the positions all of them have, with the first's facts."""
+    named: dict[tuple[str | None, str], list[dict[int, T]]] = {}
+    for _, function in functions:
         if not function.has_self and not function.name.endswith("!"):
-            named.setdefault((function.owner, function.name), []).append((path, function))
-    found: CrateDemands = {}
+            named.setdefault((function.owner, function.name), []).append(at(function))
+    found: dict[tuple[str | None, str], dict[int, T]] = {}
     for key, candidates in named.items():
-        common = set.intersection(*({d.position for d in f.needs_nonnull} for _, f in candidates))
+        common = set.intersection(*(set(positions) for positions in candidates))
         if common:
-            first = candidates[0][1]
-            found[key] = {d.position: d for d in first.needs_nonnull if d.position in common}
+            found[key] = {i: fact for i, fact in candidates[0].items() if i in common}
     return found
 
 
 @dataclass(frozen=True, slots=True)
-class HelperUse:
-    """An export's call that passes its pointer to a helper that needs it non-null."""
+class HelperUse(Generic[T]):
+    """An export's call that passes its pointer to a helper that needs it non-null
+    (or frees it)."""
 
     use: PointerUse  # at the call
     helper: str  # as the call names it: `to_str`, `Engine::from_handle`
-    demand: PointerDemand  # the helper's unchecked use
+    demand: T  # the helper's unchecked use (or its release)
 
 
 def passed_to_helpers(
     bodies: RustBodies,
     function: Node,
     parameters: set[str],
-    demands: CrateDemands,
+    demands: dict[tuple[str | None, str], dict[int, T]],
     owner_of: Callable[[str | None], str | None],
-) -> list[HelperUse]:
+) -> list[HelperUse[T]]:
     """The calls of `function` that pass one of its pointer `parameters` to a helper
-    of the crate that needs it non-null, in file order. `owner_of` turns a call's
+    of the crate that needs it non-null (or frees it, given the crate's releases), in
+    file order. `owner_of` turns a call's
     qualifier into the type whose functions it names (None: a free function)."""
     if not demands or not parameters:
         return []
     names = frozenset(name for _, name in demands)
 
-    def demanded(name: str, qualifier: str | None) -> dict[int, PointerDemand]:
+    def demanded(name: str, qualifier: str | None) -> dict[int, T]:
         return demands.get((owner_of(qualifier), name), {})
 
     found = []

@@ -29,7 +29,6 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET
 from interop_lint.analyzer.rust.spelling import Spelled
-from interop_lint.analyzer.rust.types import TypeNames
 
 # `Type::function(p, ..)` calls that read or free through their first argument.
 _NEEDS_VALID_FIRST = frozenset(
@@ -80,22 +79,30 @@ _SAME_POINTER = frozenset(
 class PointerParameter:
     name: str
     node: Node  # the whole parameter
-    index: int
+    position: int  # among the parameters, `self` counted (comments and attributes not)
 
 
-def pointer_parameters(function: Node, names: TypeNames) -> list[PointerParameter]:
-    """The raw-pointer parameters of a function, aliases resolved (`h: Handle`)."""
+_PARAMETERS = frozenset({"parameter", "self_parameter", "variadic_parameter"})
+
+
+def pointer_parameters(
+    function: Node, is_pointer: Callable[[Node], bool]
+) -> list[PointerParameter]:
+    """The raw-pointer parameters of a function bound to a plain name. `is_pointer`
+    says whether a written type is a raw pointer, aliases resolved as the caller can:
+    through the crate (`TypeNames.is_raw_pointer`) or the file's own `type` items."""
     parameters = function.child_by_field_name("parameters")
+    listed = parameters.named_children if parameters is not None else ()
     found = []
-    for index, parameter in enumerate(parameters.named_children if parameters else ()):
+    for position, parameter in enumerate(p for p in listed if p.type in _PARAMETERS):
         if parameter.type != "parameter":
             continue
         pattern = parameter.child_by_field_name("pattern")
         kind = parameter.child_by_field_name("type")
         if pattern is None or kind is None or pattern.type != "identifier":
             continue
-        if names.is_raw_pointer(kind):
-            found.append(PointerParameter(text(pattern), parameter, index))
+        if is_pointer(kind):
+            found.append(PointerParameter(text(pattern), parameter, position))
     return found
 
 

@@ -266,6 +266,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         guards_its_argument=guards_its_argument,
         trait_name=trait,
         drop_releases=tuple(dict.fromkeys(r.kind for r in releases)) if trait == "Drop" else (),
+        frees_parameters=tuple(r for r in releases if r.param_index is not None and not r.field),
     )
     return FunctionSummary(summary, releases)
 

@@ -10,7 +10,10 @@ closure, through local variables and conversions, after `C.GoString(p)`, or
 through a function of the package that frees its parameter. On the Rust
 side: an export that calls `CString::from_raw` or `Box::from_raw` on a
 parameter that Go callers fill with memory from `C.CString`, `C.CBytes`,
-`C.malloc` or `C.calloc`.
+`C.malloc` or `C.calloc` — itself, or by passing the parameter to a function
+of the crate that does (`drop_boxed(p)` with
+`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; then the finding
+is at that call, the helper's `from_raw` related).
 
 ## Why is this bad?
 Rust's allocator and C's `malloc` are different heaps. `C.free` on a Rust
@@ -46,21 +49,29 @@ followed when Go passes the address of a local variable (`C.f(&out)`), not
 of a field (`C.f(&r.out)`), and only when the export makes the memory
 itself. On the Rust side only Go calls that pass the
 allocation directly or through a local variable of the calling function are
-seen; `from_raw` in a helper the export calls is not followed.
+seen; helpers are followed one call deep, and not into methods
+(`self.adopt(p)`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.facts import CCallSite
 from interop_lint.analyzer.golang.flow import is_freed
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.locations import Location, RelatedLocation
 from interop_lint.analyzer.ownership import c_memory_callers, owned_results, release_exports
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.ownership import describe_kind
+from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
+from interop_lint.analyzer.rust.pointers import pointer_parameters
+from interop_lint.analyzer.rust.syntax import impl_type_of
 from interop_lint.rules.registry import Rule
 
 _FROM_RAW = ("CString::from_raw", "Box::from_raw")
@@ -113,16 +124,81 @@ class OwnershipAllocatorMismatch(Rule):
                 callers = c_memory_callers(ctx.index, ctx.file.path, export, release.param_index)
                 if not callers:
                     continue
-                call, allocator = callers[0]
-                message = (
+                freed = (
                     f"`{export.name}` frees parameter `{release.param_name}` with Rust's "
-                    f"allocator (`{release.what}`) but Go passes memory from `{allocator}` there "
-                    f"({_at(call.location)}): only `C.free` may free it"
+                    f"allocator (`{release.what}`)"
                 )
-                if len(callers) > 1:
-                    message += f" (and {len(callers) - 1} more Go call(s))"
-                related = tuple(
-                    RelatedLocation(c.location, f"`{source}` memory passed from Go")
-                    for c, source in callers[:_MAX_CALLERS]
+                yield Violation(
+                    release.location, _adopted(freed, callers), related=_caller_locations(callers)
                 )
-                yield Violation(release.location, message, related=related)
+        yield from self._helpers_adopt_c_memory(ctx)
+
+    def _helpers_adopt_c_memory(self, ctx: RuleContext) -> Iterator[Violation]:
+        """An export that hands its parameter to a crate helper that frees it
+        (`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`): the finding is at
+        the export's call, the helper's `from_raw` related."""
+        rust, index = ctx.facts.rust, ctx.index.rust
+        crate = index.crate_of(ctx.file.path)
+        if rust is None or not index.parameter_releases(crate):
+            return
+        # The positions Go fills with C memory, by export (asked first: it is cheap).
+        fed_at = [
+            {
+                i: callers
+                for i in range(len(export.params))
+                if (callers := c_memory_callers(ctx.index, ctx.file.path, export, i))
+            }
+            for export in rust.exports
+        ]
+        if not any(fed_at):
+            return
+        bodies = bodies_of(ctx.file)
+        names = index.type_names(crate)
+        for exported, export, fed_here in zip(bodies.exports, rust.exports, fed_at, strict=False):
+            if not fed_here or export.name != text(exported.node.child_by_field_name("name")):
+                continue
+            fed = {
+                parameter.name: fed_here[parameter.position]
+                for parameter in pointer_parameters(exported.node, names.is_raw_pointer)
+                if parameter.position in fed_here
+            }
+            owner_of = partial(index.call_owner, crate, self_type=impl_type_of(exported.node))
+            for helper in passed_to_helpers(
+                bodies, exported.node, set(fed), index.parameter_releases(crate), owner_of
+            ):
+                release = helper.demand
+                if release.what not in _FROM_RAW:
+                    continue
+                callers = fed[helper.use.name]
+                yield Violation(
+                    bodies.location(helper.use.at),
+                    _adopted(
+                        f"`{export.name}` passes parameter `{helper.use.name}` to "
+                        f"`{helper.helper}`, which frees it with Rust's allocator "
+                        f"(`{release.what}`, {_at(release.location)})",
+                        callers,
+                    ),
+                    related=(
+                        RelatedLocation(release.location, f"`{release.what}` in `{helper.helper}`"),
+                        *_caller_locations(callers),
+                    ),
+                )
+
+
+def _adopted(freed: str, callers: list[tuple[CCallSite, str]]) -> str:
+    """`freed`, then where Go passes C memory there."""
+    call, allocator = callers[0]
+    message = (
+        f"{freed} but Go passes memory from `{allocator}` there ({_at(call.location)}): "
+        "only `C.free` may free it"
+    )
+    if len(callers) > 1:
+        message += f" (and {len(callers) - 1} more Go call(s))"
+    return message
+
+
+def _caller_locations(callers: list[tuple[CCallSite, str]]) -> tuple[RelatedLocation, ...]:
+    return tuple(
+        RelatedLocation(c.location, f"`{source}` memory passed from Go")
+        for c, source in callers[:_MAX_CALLERS]
+    )

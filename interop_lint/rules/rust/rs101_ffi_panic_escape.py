@@ -13,7 +13,11 @@ a literal that cannot fail is no panic source: `CString::new("no NUL")`,
 `CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`. Neither is
 indexing checked against the length first: in the branch of
 `if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
-`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, or a constant
+`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, in a match arm
+past the arms that took the short lengths (`match v.len() { 0 => .., _ => v[0] }`,
+`Err(_) if v.is_empty() => .., Err(_) => v[0]`), through a local bound to the
+length and only decreased (`let mut n = v.len() - 1;` once `v` is non-empty,
+then `v[..n]` in `while n > 0 { .. n -= 1; }`), or a constant
 index into a fixed array or a slice taken with constant bounds
 (`let m = &v[..4];`, then `m[3]`).
 

@@ -53,6 +53,7 @@ followed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
@@ -88,14 +89,9 @@ class FfiUncheckedPointer(Rule):
         demands = rust.pointer_demands(crate)
         bodies = bodies_of(ctx.file)
         for export in exported_functions(ctx.file, ctx.index.rust):
-            parameters = {p.name: p for p in pointer_parameters(export.node, names)}
+            parameters = {p.name: p for p in pointer_parameters(export.node, names.is_raw_pointer)}
             function = text(export.node.child_by_field_name("name"))
-            self_type = impl_type_of(export.node)
-
-            def owner_of(qualifier: str | None, self_type: str | None = self_type) -> str | None:
-                owner = self_type if qualifier == "Self" else qualifier
-                return rust.resolve_name(crate, owner) if owner and owner[:1].isupper() else None
-
+            owner_of = partial(rust.call_owner, crate, self_type=impl_type_of(export.node))
             helpers = passed_to_helpers(bodies, export.node, set(parameters), demands, owner_of)
             by_call = {h.use.at: h for h in helpers}
             uses = [*pointer_uses(bodies, export.node, set(parameters)), *(h.use for h in helpers)]

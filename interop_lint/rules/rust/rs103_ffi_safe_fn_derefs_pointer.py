@@ -69,7 +69,7 @@ class FfiSafeFnDerefsPointer(Rule):
         for function in public_extern_functions(bodies.scan.items):
             if has_modifier(function, "unsafe"):
                 continue
-            parameters = {p.name for p in pointer_parameters(function, names)}
+            parameters = {p.name for p in pointer_parameters(function, names.is_raw_pointer)}
             use = next(pointer_uses(bodies, function, parameters), None)
             if use is None or turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust):
                 continue

@@ -1,0 +1,104 @@
+"""Lengths and indexes as written: integer bounds, ranges, integer patterns.
+
+The terms bounds.py reasons with: `4` of `v[..4]` or `4usize`, the parts of
+`s..e`/`s..=e`, the length a literal slice has, and the integers a `match`
+pattern on a length covers (`0 | 1`, `2..=5`, `8..`).
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+_INTEGER_SUFFIXES = ("usize", "isize", "u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8")
+
+# Integers as (low, high) ranges, high None when unbounded.
+Lengths = list[tuple[int, int | None]]
+
+
+def sliced_length(value: Node) -> int | None:
+    """4 for `&v[..4]` or `&v[2..6]`: the length of a slice taken with literal bounds
+    (taking it panics if `v` is shorter, so the slice has exactly that length)."""
+    if value.type == "reference_expression":
+        value = value.child_by_field_name("value") or value
+    index = value.named_children[-1] if value.type == "index_expression" else None
+    if index is None or index.type != "range_expression":
+        return None
+    start, operator, end = range_parts(index)
+    first = bound_of(start) if start is not None else 0
+    last = bound_of(end) if end is not None else None
+    if not isinstance(first, int) or not isinstance(last, int) or first > last:
+        return None
+    return last - first + (1 if operator == "..=" else 0)
+
+
+def range_parts(range_node: Node) -> tuple[Node | None, str, Node | None]:
+    """(start, operator, end) of `s..e`, `..e`, `s..`, `s..=e`."""
+    start = end = None
+    operator = ""
+    for child in range_node.children:
+        if not child.is_named:
+            operator = child.type
+        elif operator:
+            end = child
+        else:
+            start = child
+    return start, operator, end
+
+
+def bound_of(node: Node) -> int | str:
+    """`4` for `4` or `4usize`, else the expression as written."""
+    written = flat(node)
+    if node.type != "integer_literal":
+        return written
+    number = written.replace("_", "")
+    for suffix in _INTEGER_SUFFIXES:
+        number = number.removesuffix(suffix)
+    return int(number) if number.isdigit() else written
+
+
+def flat(node: Node) -> str:
+    return "".join((node.text or b"").decode("utf-8", "replace").split())
+
+
+def lengths_of(pattern: Node) -> Lengths | None:
+    """The integers a pattern matches as (low, high) ranges (high None: unbounded):
+    `0 | 1`, `2..=5`, `..4`, `8..`; None for a pattern that is not made of literals."""
+    found: Lengths = []
+    pending = [pattern]
+    while pending:
+        node = pending.pop()
+        if node.type == "or_pattern":
+            pending.extend(node.named_children)
+            continue
+        if node.type == "integer_literal":
+            value = bound_of(node)
+            if not isinstance(value, int):
+                return None
+            found.append((value, value))
+            continue
+        if node.type != "range_pattern":
+            return None
+        low, operator, high = range_parts(node)
+        first = bound_of(low) if low is not None else 0
+        last = bound_of(high) if high is not None else None
+        if not isinstance(first, int) or not (last is None or isinstance(last, int)):
+            return None
+        if last is not None and operator == "..":
+            last -= 1
+        found.append((first, last))
+    return found
+
+
+def least_left(own: Lengths | None, taken: Lengths) -> int:
+    """The least length an arm matching `own` (None: any) gets after earlier arms `taken`."""
+    ranges = own if own is not None else [(0, None)]
+    candidates = sorted(
+        {low for low, _ in ranges} | {high + 1 for _, high in taken if high is not None}
+    )
+    for length in candidates:
+        inside = any(low <= length and (high is None or length <= high) for low, high in ranges)
+        if inside and not any(
+            low <= length and (high is None or length <= high) for low, high in taken
+        ):
+            return length
+    return 0

@@ -2054,9 +2054,11 @@ RULES = [{'cross_language': False,
                                    '`C.malloc` or `C.calloc` — itself, or by passing the parameter '
                                    'to a function\n'
                                    'of the crate that does (`drop_boxed(p)` with\n'
-                                   '`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; then '
-                                   'the finding\n'
-                                   "is at that call, the helper's `from_raw` related).\n"
+                                   '`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; the '
+                                   'finding is at\n'
+                                   "the helper's `from_raw` when the helper is in the export's "
+                                   'file, else at the\n'
+                                   "export's call of it, with the `from_raw` related).\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "Rust's allocator and C's `malloc` are different heaps. "

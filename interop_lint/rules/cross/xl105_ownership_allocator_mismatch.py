@@ -12,8 +12,9 @@ side: an export that calls `CString::from_raw` or `Box::from_raw` on a
 parameter that Go callers fill with memory from `C.CString`, `C.CBytes`,
 `C.malloc` or `C.calloc` — itself, or by passing the parameter to a function
 of the crate that does (`drop_boxed(p)` with
-`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; then the finding
-is at that call, the helper's `from_raw` related).
+`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`; the finding is at
+the helper's `from_raw` when the helper is in the export's file, else at the
+export's call of it, with the `from_raw` related).
 
 ## Why is this bad?
 Rust's allocator and C's `malloc` are different heaps. `C.free` on a Rust
@@ -136,7 +137,8 @@ class OwnershipAllocatorMismatch(Rule):
     def _helpers_adopt_c_memory(self, ctx: RuleContext) -> Iterator[Violation]:
         """An export that hands its parameter to a crate helper that frees it
         (`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`): the finding is at
-        the export's call, the helper's `from_raw` related."""
+        the helper's `from_raw` when the helper is in this file, else (a finding
+        belongs to the file checked) at the export's call, the `from_raw` related."""
         rust, index = ctx.facts.rust, ctx.index.rust
         crate = index.crate_of(ctx.file.path)
         if rust is None or not index.parameter_releases(crate):
@@ -170,19 +172,21 @@ class OwnershipAllocatorMismatch(Rule):
                 if release.what not in _FROM_RAW:
                     continue
                 callers = fed[helper.use.name]
-                yield Violation(
-                    bodies.location(helper.use.at),
-                    _adopted(
-                        f"`{export.name}` passes parameter `{helper.use.name}` to "
-                        f"`{helper.helper}`, which frees it with Rust's allocator "
-                        f"(`{release.what}`, {_at(release.location)})",
-                        callers,
-                    ),
-                    related=(
-                        RelatedLocation(release.location, f"`{release.what}` in `{helper.helper}`"),
-                        *_caller_locations(callers),
-                    ),
+                call = bodies.location(helper.use.at)
+                message = _adopted(
+                    f"`{export.name}` passes parameter `{helper.use.name}` to "
+                    f"`{helper.helper}`, which frees it with Rust's allocator "
+                    f"(`{release.what}`, {_at(release.location)})",
+                    callers,
                 )
+                if release.location.path == ctx.file.path:
+                    here = RelatedLocation(call, f"`{export.name}` passes it to `{helper.helper}`")
+                    yield Violation(
+                        release.location, message, related=(here, *_caller_locations(callers))
+                    )
+                    continue
+                there = RelatedLocation(release.location, f"`{release.what}` in `{helper.helper}`")
+                yield Violation(call, message, related=(there, *_caller_locations(callers)))
 
 
 def _adopted(freed: str, callers: list[tuple[CCallSite, str]]) -> str:

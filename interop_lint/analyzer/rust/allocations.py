@@ -22,6 +22,10 @@ from interop_lint.analyzer.rust.ownership import (
 _NOT_TYPES = frozenset({"Some", "Ok", "Err", "Box", "Self", "None"})
 _FORGETS = frozenset({"mem::forget", "forget"})
 _CSTRING_MAKERS = frozenset({"CString", "CStr"})
+# What takes the value out of a `Result`/`Option`, keeping its type.
+_UNWRAPS = frozenset(
+    {"unwrap", "expect", "unwrap_or", "unwrap_or_default", "unwrap_or_else", "unwrap_unchecked"}
+)
 
 
 def _constructed_type(value: Located | None) -> str | None:
@@ -44,7 +48,7 @@ def _constructed_type(value: Located | None) -> str | None:
         called = callee(current)
         if called is None:
             return None
-        if called.is_method and called.name in ("unwrap", "expect"):
+        if called.is_method and called.name in _UNWRAPS:
             current = strip(called.receiver)  # type: ignore[arg-type]
             continue
         if called.is_method:

@@ -97,7 +97,8 @@ class FfiUncheckedPointer(Rule):
                 return rust.resolve_name(crate, owner) if owner and owner[:1].isupper() else None
 
             helpers = passed_to_helpers(bodies, export.node, set(parameters), demands, owner_of)
-            by_call = {h.use.at: h for h in helpers}
+            # One call can pass several pointers, each to a different use in the helper.
+            by_call = {(h.use.at, h.use.name): h for h in helpers}
             uses = [*pointer_uses(bodies, export.node, set(parameters)), *(h.use for h in helpers)]
             reported: set[str] = set()
             for use in sorted(uses, key=lambda u: u.at.start):
@@ -112,7 +113,7 @@ class FfiUncheckedPointer(Rule):
                         ctx.file.location(parameter.node), f"parameter `{use.name}` of `{function}`"
                     )
                 ]
-                helper = by_call.get(use.at)
+                helper = by_call.get((use.at, use.name))
                 if helper is not None:
                     message = (
                         f"`{function}` passes pointer `{use.local}` to `{helper.helper}` without "

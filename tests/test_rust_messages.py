@@ -78,3 +78,31 @@ pub unsafe extern "C" fn thing_get(p: *const u32) -> u32 {
     assert used.endswith(
         "a null pointer from the caller (Go's nil, Python's None) is undefined behaviour here"
     )
+
+
+def test_each_pointer_passed_in_one_call_names_its_own_use_in_the_helper(project: Project) -> None:
+    # libsql's C binding: `libsql_open_remote(url, auth_token, out_db, ..)` hands all three to
+    # one helper; each finding named the helper's `*out_db`, whichever pointer it was about.
+    code = """
+use std::ffi::{c_char, CStr};
+
+unsafe fn open_internal(url: *const c_char, token: *const c_char, out: *mut usize) -> i32 {
+    let url = CStr::from_ptr(url);
+    let token = CStr::from_ptr(token);
+    *out = url.to_bytes().len() + token.to_bytes().len();
+    0
+}
+
+/// # Safety
+/// All pointers must be valid.
+#[no_mangle]
+pub unsafe extern "C" fn open(url: *const c_char, token: *const c_char, out: *mut usize) -> i32 {
+    open_internal(url, token, out)
+}
+"""
+    messages = sorted(m for rule, m in _messages(project, code) if rule == "RS102")
+    assert len(messages) == 3
+    out, token, url = messages
+    assert "pointer `out`" in out and "(`*out`)" in out
+    assert "pointer `token`" in token and "(`CStr::from_ptr(token)`)" in token
+    assert "pointer `url`" in url and "(`CStr::from_ptr(url)`)" in url

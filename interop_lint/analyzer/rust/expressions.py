@@ -129,6 +129,14 @@ def strip(expression: Located) -> Located:
     return current
 
 
+def unsafe_value(expression: Located) -> Located | None:
+    """`e` of `unsafe { e }` (None when the block has no value); any other expression itself."""
+    if expression.type != "unsafe_block":
+        return expression
+    block = expression.named_children()[0] if expression.node.named_child_count else None
+    return block_tail(block) if block is not None else None
+
+
 def unary_operator(expression: Located) -> str:
     """`*`, `!` or `-` of a unary expression ("" otherwise)."""
     if expression.type != "unary_expression" or expression.node.child_count == 0:

@@ -26,6 +26,7 @@ from interop_lint.analyzer.rust.expressions import (
     strip,
     unary_operand,
     unary_operator,
+    unsafe_value,
 )
 from interop_lint.analyzer.rust.pointers import pointer_of
 
@@ -186,8 +187,7 @@ def _option_of_pointer(expression: Located | None) -> str | None:
     while current is not None:
         current = strip(current)
         if current.type == "unsafe_block":
-            block = current.named_children()[0] if current.node.named_child_count else None
-            current = block_tail(block) if block is not None else None
+            current = unsafe_value(current)
             continue
         if current.type != "call_expression":
             return None
@@ -278,8 +278,7 @@ def _demands_some(expression: Located, name: str) -> bool:
             current = strip(inner)
             continue
         if current.type == "unsafe_block":
-            block = current.named_children()[0] if current.node.named_child_count else None
-            tail = block_tail(block) if block is not None else None
+            tail = unsafe_value(current)
             if tail is None:
                 return False
             current = strip(tail)

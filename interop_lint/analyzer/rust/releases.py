@@ -9,7 +9,7 @@ are), with the name of the pointer released and the field it is read from.
 from __future__ import annotations
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import arguments, callee, strip
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip, unsafe_value
 from interop_lint.analyzer.rust.ownership import (
     OwnershipSite,
     annotated,
@@ -82,12 +82,14 @@ _RELEASING = frozenset(q.rsplit("::", 1)[1] for q in _RELEASES)
 
 
 def _through_local(argument: Located) -> Located:
-    """The value a local was bound to: `slice` of `let slice = ..; Box::from_raw(slice)`."""
+    """The value a local was bound to: `slice` of `let slice = ..; Box::from_raw(slice)`,
+    also when it is made in an unsafe block (`let slice = unsafe { .. };`)."""
     current = strip(argument)
     if current.type != "identifier":
         return argument
     declaration = local_declaration(current.text, current)
     value = declaration.field("value") if declaration is not None else None
+    value = unsafe_value(value) if value is not None else None
     return value if value is not None else argument
 
 

@@ -93,7 +93,8 @@ class FfiUncheckedPointer(Rule):
             function = text(export.node.child_by_field_name("name"))
             owner_of = partial(rust.call_owner, crate, self_type=impl_type_of(export.node))
             helpers = passed_to_helpers(bodies, export.node, set(parameters), demands, owner_of)
-            by_call = {h.use.at: h for h in helpers}
+            # One call can pass several pointers, each to a different use in the helper.
+            by_call = {(h.use.at, h.use.name): h for h in helpers}
             uses = [*pointer_uses(bodies, export.node, set(parameters)), *(h.use for h in helpers)]
             reported: set[str] = set()
             for use in sorted(uses, key=lambda u: u.at.start):
@@ -108,7 +109,7 @@ class FfiUncheckedPointer(Rule):
                         ctx.file.location(parameter.node), f"parameter `{use.name}` of `{function}`"
                     )
                 ]
-                helper = by_call.get(use.at)
+                helper = by_call.get((use.at, use.name))
                 if helper is not None:
                     message = (
                         f"`{function}` passes pointer `{use.local}` to `{helper.helper}` without "

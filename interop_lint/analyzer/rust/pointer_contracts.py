@@ -26,7 +26,7 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.facts import PointerDemand, RustFunction
-from interop_lint.analyzer.rust.nullness import checked_before
+from interop_lint.analyzer.rust.nullness import InvocationChecks, checked_before
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
     passed_arguments,
@@ -42,17 +42,18 @@ CrateDemands = dict[tuple[str | None, str], dict[int, PointerDemand]]
 
 
 def pointer_demands(
-    bodies: RustBodies, function: Node, aliases: dict[str, Node]
+    bodies: RustBodies, function: Node, aliases: dict[str, Node], macros: InvocationChecks
 ) -> tuple[PointerDemand, ...]:
     """The raw-pointer parameters `function` uses unchecked (none for a method or an
-    export: callers of a method are not followed, an export is reported itself)."""
+    export: callers of a method are not followed, an export is reported itself);
+    `macros` tells what invocations of the crate's macros check."""
     positions = _pointer_positions(function, aliases)
     if not positions or as_exported(function) is not None:
         return ()
     demands: dict[str, PointerDemand] = {}
     for use in pointer_uses(bodies, function, set(positions)):
         if use.name in demands or any(
-            checked_before(use.at, name, bodies) for name in {use.name, use.local}
+            checked_before(use.at, name, bodies, macros) for name in {use.name, use.local}
         ):
             continue
         demands[use.name] = PointerDemand(positions[use.name], bodies.location(use.at), use.what)

@@ -28,7 +28,7 @@ from interop_lint.analyzer.rust.facts import (
     RustUseRename,
 )
 from interop_lint.analyzer.rust.generated import generated_exports
-from interop_lint.analyzer.rust.item_macros import export_macro
+from interop_lint.analyzer.rust.item_macros import export_macro, invoked_macros
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
 from interop_lint.analyzer.rust.null_macros import InvocationNullChecks, null_check_macro
@@ -62,6 +62,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     export_macros: list[Node] = []
     function_macros: list[ExportMacro] = []
     null_checking: list[NullCheckMacro] = []
+    definitions: list[Node] = []
     written_in_macros = source.item_macros
     macro_functions: list[Node] = []
     data = source.data
@@ -85,6 +86,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             if name is not None and any(c.type == "mutable_specifier" for c in item.children):
                 static_muts.append(RustStaticMut(text(name), source.location(name)))
         elif kind == "macro_definition":
+            definitions.append(item)
             name = item.child_by_field_name("name")
             if name is not None and data.find(b"catch_unwind", item.start_byte, item.end_byte) >= 0:
                 guard_macros.append(text(name))
@@ -120,7 +122,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 alias_targets.setdefault(text(name), target)
         elif kind == "use_declaration" and data.find(b"as", item.start_byte, item.end_byte) >= 0:
             renames += _renames(item)
-    generated = generated_exports(source.root, export_macros) if export_macros else None
+    taking_functions = frozenset(m.name for m in function_macros)
+    generated = (
+        generated_exports(source.root, export_macros, taking_functions) if export_macros else None
+    )
     summaries = summarize(source, alias_targets)
     # The file's own null-checking macros only: another file's would make these facts
     # depend on that file.
@@ -148,6 +153,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         macros=tuple(macros),
         generated_symbols=generated.symbols if generated else (),
         exports_unknown_symbols=generated.named_elsewhere if generated else False,
+        invoked_macros=invoked_macros(source, definitions),
         generated_release_kinds=generated.release_kinds if generated else (),
         derived_drops=tuple(derived_drops),
         lint_settings=file_settings(source.root) if lints else (),

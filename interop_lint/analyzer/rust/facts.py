@@ -278,6 +278,10 @@ class RustFileFacts:
     # names (rust.generated).
     generated_symbols: tuple[str, ...] = ()
     exports_unknown_symbols: bool = False
+    # The macros the file invokes outside of the invocations unwrapped into items
+    # (rust.item_macros.invoked_macros): one that is a function-taking export macro
+    # of the crate may export what no fact names (RustIndex.crates_that_may_generate).
+    invoked_macros: tuple[str, ...] = ()
     generated_release_kinds: tuple[str, ...] = ()  # what those exports give back
     # The file's `macro_rules!` macros as functions named `name!` (rust.macros):
     # what their transcribers can panic on and call, for RS101.

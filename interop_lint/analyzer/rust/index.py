@@ -103,7 +103,10 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
             for _, rust in files:
                 for symbol in rust.generated_symbols:
                     by_symbol[symbol].append(crate)
-                if rust.exports_unknown_symbols and crate not in open_crates:
+                if crate not in open_crates and (
+                    rust.exports_unknown_symbols
+                    or any(self.export_macro(crate, m) for m in rust.invoked_macros)
+                ):
                     open_crates.append(crate)
         return by_symbol, open_crates
 

@@ -998,8 +998,13 @@ RULES = [{'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks for exported functions (`extern "C"` with '
                                    '`#[no_mangle]` or\n'
-                                   '`#[export_name]`) that can panic and have no panic guard. '
-                                   'Panic sources are\n'
+                                   '`#[export_name]`, and the functions a `macro_rules!` macro of '
+                                   'the crate\n'
+                                   'exports from a whole function its invocation is given, in any '
+                                   'file of the\n'
+                                   'crate: `ffi_fn! { fn name(..) { .. } }`) that can panic and '
+                                   'have no panic\n'
+                                   'guard. Panic sources are\n'
                                    '`.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,\n'
                                    '`unimplemented!`, the `assert!` family and indexing `a[i]`: in '
                                    'the function,\n'
@@ -1032,8 +1037,10 @@ RULES = [{'cross_language': False,
                                    'code, a\n'
                                    '`macro_rules!` macro or function of the crate that runs its '
                                    'argument under\n'
-                                   '`catch_unwind` (or a macro that hands its argument to such a '
-                                   'guard:\n'
+                                   "`catch_unwind` (an export macro that runs the function's body "
+                                   'so, such as\n'
+                                   "hyper's `ffi_fn!`, guards it; or a macro that hands its "
+                                   'argument to such a guard:\n'
                                    '`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, '
                                    '..)`), a\n'
                                    'function of another crate given the code in a closure whose '
@@ -1110,7 +1117,9 @@ RULES = [{'cross_language': False,
                   'precision': 'high',
                   'security_severity': 7.5,
                   'summary': 'Checks for exported functions (`extern "C"` with `#[no_mangle]` or '
-                             '`#[export_name]`) that can panic and have no panic guard.',
+                             '`#[export_name]`, and the functions a `macro_rules!` macro of the '
+                             'crate exports from a whole function its invocation is given, in any '
+                             'file of the crate: `ffi_fn! { fn name(..) { ..',
                   'tags': ['security', 'external/cwe/cwe-248', 'external/cwe/cwe-755']},
   'file_kinds': ['rust'],
   'id': 'RS101',

@@ -120,3 +120,17 @@ def test_editing_the_macro_changes_the_findings_of_the_invoking_file(tmp_path: P
     # And it exports nothing any more: no finding is left in body.rs.
     macros.write_text(written.replace("#[no_mangle]", "#[inline]"))
     assert _in_body(_run(tree, cache)) == []
+
+
+def test_macros_invoked_outside_the_unwrapped_invocations_are_recorded() -> None:
+    from interop_lint.analyzer.rust.item_macros import invoked_macros
+
+    code = (
+        "macro_rules! ffi_fn { ($($t:tt)*) => { ffi_fn!(@inner $($t)*); }; }\n"
+        "ffi_fn! { fn a() {} }\n"
+        "unix_only! { ffi_fn! { fn b() {} } }\n"
+        'fn c() { println!("{}", 1 != 2); }\n'
+    )
+    source = _source(code)
+    definitions = [n for n in source.root.named_children if n.type == "macro_definition"]
+    assert invoked_macros(source, definitions) == ("ffi_fn", "unix_only")

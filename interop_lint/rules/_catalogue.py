@@ -1012,8 +1012,13 @@ RULES = [{'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks for exported functions (`extern "C"` with '
                                    '`#[no_mangle]` or\n'
-                                   '`#[export_name]`) that can panic and have no panic guard. '
-                                   'Panic sources are\n'
+                                   '`#[export_name]`, and the functions a `macro_rules!` macro of '
+                                   'the crate\n'
+                                   'exports from a whole function its invocation is given, in any '
+                                   'file of the\n'
+                                   'crate: `ffi_fn! { fn name(..) { .. } }`) that can panic and '
+                                   'have no panic\n'
+                                   'guard. Panic sources are\n'
                                    '`.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,\n'
                                    '`unimplemented!`, the `assert!` family and indexing `a[i]`: in '
                                    'the function,\n'
@@ -1053,8 +1058,10 @@ RULES = [{'cross_language': False,
                                    'code, a\n'
                                    '`macro_rules!` macro or function of the crate that runs its '
                                    'argument under\n'
-                                   '`catch_unwind` (or a macro that hands its argument to such a '
-                                   'guard:\n'
+                                   "`catch_unwind` (an export macro that runs the function's body "
+                                   'so, such as\n'
+                                   "hyper's `ffi_fn!`, guards it; or a macro that hands its "
+                                   'argument to such a guard:\n'
                                    '`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, '
                                    '..)`), a\n'
                                    'function of another crate given the code in a closure whose '
@@ -1131,7 +1138,9 @@ RULES = [{'cross_language': False,
                   'precision': 'high',
                   'security_severity': 7.5,
                   'summary': 'Checks for exported functions (`extern "C"` with `#[no_mangle]` or '
-                             '`#[export_name]`) that can panic and have no panic guard.',
+                             '`#[export_name]`, and the functions a `macro_rules!` macro of the '
+                             'crate exports from a whole function its invocation is given, in any '
+                             'file of the crate: `ffi_fn! { fn name(..) { ..',
                   'tags': ['security', 'external/cwe/cwe-248', 'external/cwe/cwe-755']},
   'file_kinds': ['rust'],
   'id': 'RS101',
@@ -1151,10 +1160,15 @@ RULES = [{'cross_language': False,
                                    'condition, a\n'
                                    'comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` '
                                    'or\n'
-                                   '`p.as_ref()`/`p.as_mut()` that is matched. Type aliases of '
-                                   'pointers count\n'
-                                   'as pointers. One finding per parameter, at its first unchecked '
-                                   'use.\n'
+                                   '`p.as_ref()`/`p.as_mut()` that is matched. A macro of the '
+                                   'crate that does\n'
+                                   'such a check and leaves otherwise before the rest of it runs '
+                                   "(hyper's\n"
+                                   '`non_null!(&*p ?= default)`, from another file too) checks the '
+                                   'pointer its\n'
+                                   'invocation names. Type aliases of pointers count as pointers. '
+                                   'One finding\n'
+                                   'per parameter, at its first unchecked use.\n'
                                    '\n'
                                    'Passing the parameter to a function of the crate that does one '
                                    'of those uses\n'

@@ -267,9 +267,12 @@ class RustBodies:
 
     def body_of(self, macro: Located) -> Fragment | None:
         """The re-parsed body of a macro invocation (None when it did not parse)."""
+        key = (macro.start, macro.end)
+        if key in self._opened:  # opened already (in a transcriber: rust.null_macros)
+            return self._opened[key]
         if len(self.fragments) == 1:
             return None
-        return self._opened.get((macro.start, macro.end))
+        return self._opened.get(key)
 
     def captures(self, query: str, within: Node | None = None) -> dict[str, list[Located]]:
         """Every capture of `query` in the file and in every macro body, in file order;

@@ -14,6 +14,7 @@ from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
     ExportMacro,
     MacroFunction,
+    NullCheckMacro,
     RustAbiFunction,
     RustEnum,
     RustExport,
@@ -27,9 +28,10 @@ from interop_lint.analyzer.rust.facts import (
     RustUseRename,
 )
 from interop_lint.analyzer.rust.generated import generated_exports
-from interop_lint.analyzer.rust.item_macros import export_macro
+from interop_lint.analyzer.rust.item_macros import export_macro, invoked_macros
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
+from interop_lint.analyzer.rust.null_macros import InvocationNullChecks, null_check_macro
 from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
@@ -59,6 +61,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     macros: list[RustFunction] = []
     export_macros: list[Node] = []
     function_macros: list[ExportMacro] = []
+    null_checking: list[NullCheckMacro] = []
+    definitions: list[Node] = []
     written_in_macros = source.item_macros
     macro_functions: list[Node] = []
     data = source.data
@@ -82,6 +86,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             if name is not None and any(c.type == "mutable_specifier" for c in item.children):
                 static_muts.append(RustStaticMut(text(name), source.location(name)))
         elif kind == "macro_definition":
+            definitions.append(item)
             name = item.child_by_field_name("name")
             if name is not None and data.find(b"catch_unwind", item.start_byte, item.end_byte) >= 0:
                 guard_macros.append(text(name))
@@ -91,6 +96,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 macro = macro_summary(bodies, item)
                 if macro is not None:
                     macros.append(macro)
+                if (checking := null_check_macro(bodies, item)) is not None:
+                    null_checking.append(checking)
                 if data.find(b"no_mangle", item.start_byte, item.end_byte) >= 0 or (
                     data.find(b"export_name", item.start_byte, item.end_byte) >= 0
                 ):
@@ -115,12 +122,19 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 alias_targets.setdefault(text(name), target)
         elif kind == "use_declaration" and data.find(b"as", item.start_byte, item.end_byte) >= 0:
             renames += _renames(item)
-    generated = generated_exports(source.root, export_macros) if export_macros else None
+    taking_functions = frozenset(m.name for m in function_macros)
+    generated = (
+        generated_exports(source.root, export_macros, taking_functions) if export_macros else None
+    )
     summaries = summarize(source, alias_targets)
+    # The file's own null-checking macros only: another file's would make these facts
+    # depend on that file.
+    own_checks = InvocationNullChecks({m.name: m for m in null_checking}.get)
     demands = {
         f.start_byte: found
         for f in bodies.scan.functions
-        if f.start_byte in summaries and (found := pointer_demands(bodies, f, alias_targets))
+        if f.start_byte in summaries
+        and (found := pointer_demands(bodies, f, alias_targets, own_checks))
     }
     lints = may_set_lints(data)
     facts.rust = RustFileFacts(
@@ -139,6 +153,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         macros=tuple(macros),
         generated_symbols=generated.symbols if generated else (),
         exports_unknown_symbols=generated.named_elsewhere if generated else False,
+        invoked_macros=invoked_macros(source, definitions),
         generated_release_kinds=generated.release_kinds if generated else (),
         derived_drops=tuple(derived_drops),
         lint_settings=file_settings(source.root) if lints else (),
@@ -148,6 +163,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         ),
         rust_abi_functions=tuple(rust_abi),
         export_macros=tuple(function_macros),
+        null_check_macros=tuple(null_checking),
         macro_functions=tuple(
             MacroFunction(
                 written_in_macros[f.start_byte],

@@ -180,6 +180,24 @@ class MacroFunction:
 
 
 @dataclass(frozen=True, slots=True)
+class NullCheckRule:
+    """One rule of a `NullCheckMacro`: what it checks, or the macro it hands on to."""
+
+    matcher: str  # the rule's left side, delimiters included
+    checks: tuple[str, ...]  # metavariables (without `$`) checked before the rest runs
+    hands_to: tuple[str, str] | None  # (macro, its token tree with `$x` kept) it expands to
+
+
+@dataclass(frozen=True, slots=True)
+class NullCheckMacro:
+    """A `macro_rules!` macro that checks a pointer its invocation names for null and
+    leaves otherwise before the rest of the invocation runs (rust.null_macros)."""
+
+    name: str
+    rules: tuple[NullCheckRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RustAbiFunction:
     """A function exported under a symbol (`#[no_mangle]`, `export_name`) that keeps
     the Rust ABI: no `extern "C"`. C can link to it but not call it (XL108)."""
@@ -263,6 +281,10 @@ class RustFileFacts:
     # names (rust.generated).
     generated_symbols: tuple[str, ...] = ()
     exports_unknown_symbols: bool = False
+    # The macros the file invokes outside of the invocations unwrapped into items
+    # (rust.item_macros.invoked_macros): one that is a function-taking export macro
+    # of the crate may export what no fact names (RustIndex.crates_that_may_generate).
+    invoked_macros: tuple[str, ...] = ()
     generated_release_kinds: tuple[str, ...] = ()  # what those exports give back
     # The file's `macro_rules!` macros as functions named `name!` (rust.macros):
     # what their transcribers can panic on and call, for RS101.
@@ -282,3 +304,5 @@ class RustFileFacts:
     # them across the crate (RustIndex.exports_in_file).
     export_macros: tuple[ExportMacro, ...] = ()
     macro_functions: tuple[MacroFunction, ...] = ()
+    # The file's macros that check a pointer of their invocation for null (RS102).
+    null_check_macros: tuple[NullCheckMacro, ...] = ()

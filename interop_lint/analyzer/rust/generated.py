@@ -19,6 +19,17 @@ invocations against the macro's rules (rust.macro_match). When that fails,
 or the macro is invoked from another file, the crate exports symbols no
 fact names: "the crate does not export it" is unknown there, and unknown
 never produces a finding.
+
+Except for a macro that takes a whole function (`ffi_fn! { fn NAME(..) ..
+{ .. } }`, hyper's and regex-capi's): the functions its invocations write
+are items of their files and exports of the crate wherever they are
+(rust.item_macros, RustIndex.exports_in_file), so that it is invoked from
+another file leaves nothing unknown. What the crate's index still cannot
+see is an invocation that was not unwrapped (it holds something else, or
+stands in another macro's tokens: `cfg_if! { .. ffi_fn! { .. } .. }`): each
+file records the macros it invokes outside of those unwrapped
+(`invoked_macros`), and a crate that invokes one of its function-taking export
+macros so stays open (RustIndex.crates_that_may_generate).
 """
 
 from __future__ import annotations
@@ -54,9 +65,12 @@ class _Rule:
     release_kinds: tuple[str, ...]
 
 
-def generated_exports(root: Node, definitions: list[Node]) -> GeneratedExports | None:
+def generated_exports(
+    root: Node, definitions: list[Node], function_macros: frozenset[str] = frozenset()
+) -> GeneratedExports | None:
     """The exports the file's `macro_rules!` `definitions` write when invoked; None
-    when none writes an export."""
+    when none writes an export. `function_macros` are those among them that take a
+    whole function (rust.item_macros): the crate's index pairs their invocations."""
     macros: dict[str, list[_Rule]] = {}
     for definition in definitions:
         name = definition.child_by_field_name("name")
@@ -82,7 +96,11 @@ def generated_exports(root: Node, definitions: list[Node]) -> GeneratedExports |
     for name, rules in macros.items():
         literal = [n for rule in rules for n in rule.names if _is_literal(n)]
         symbols += literal
-        if name not in invoked and any(not _is_literal(n) for r in rules for n in r.names):
+        if (
+            name not in invoked
+            and name not in function_macros
+            and any(not _is_literal(n) for r in rules for n in r.names)
+        ):
             named_elsewhere = True  # invoked from another file (`#[macro_use]`), or never
     releases = tuple(
         dict.fromkeys(k for rules in macros.values() for r in rules for k in r.release_kinds)

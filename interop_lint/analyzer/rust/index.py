@@ -5,15 +5,14 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.callgraph import CrateCalls
+from interop_lint.analyzer.rust.crate_macros import CrateMacroQueries
 from interop_lint.analyzer.rust.facts import (
-    ExportMacro,
     RustAbiFunction,
     RustEnum,
     RustExport,
@@ -44,10 +43,12 @@ Crate = str | None
 
 
 # The ownership questions (RS105, XL105, XL106) are methods of OwnershipQueries,
-# mixed in so that callers ask them of the index like any other.
-class RustIndex(OwnershipQueries):
+# and what the crate's macros make of their invocations (exports, null checks)
+# of CrateMacroQueries, mixed in so that callers ask them of the index like any other.
+class RustIndex(OwnershipQueries, CrateMacroQueries):
     def __init__(self, project: ProjectIndex) -> None:
-        super().__init__()
+        OwnershipQueries.__init__(self)
+        CrateMacroQueries.__init__(self)
         self._project = project
         self._calls: dict[Crate, CrateCalls] = {}
         self._guards: dict[Crate, frozenset[str]] = {}
@@ -75,49 +76,6 @@ class RustIndex(OwnershipQueries):
             crate: [(path, e) for path, rust in files for e in self._exports_of(crate, rust)]
             for crate, files in self.files_by_crate.items()
         }
-
-    @cached_property
-    def _export_macros(self) -> dict[Crate, dict[str, ExportMacro]]:
-        macros: dict[Crate, dict[str, ExportMacro]] = defaultdict(dict)
-        for crate, files in self.files_by_crate.items():
-            for _, rust in files:
-                for macro in rust.export_macros:
-                    macros[crate].setdefault(macro.name, macro)
-        return macros
-
-    def export_macro(self, crate: Crate, name: str) -> ExportMacro | None:
-        """The crate's macro of that name if it exports the functions its invocations
-        write (rust.item_macros)."""
-        found = self._export_macros.get(crate)
-        return found.get(name) if found else None
-
-    def _exports_of(self, crate: Crate, rust: RustFileFacts) -> tuple[RustExport, ...]:
-        """A file's exports: written out, and made by the crate's macros of the
-        functions the file writes in their invocations."""
-        if not rust.macro_functions:
-            return rust.exports
-        made = []
-        for written in rust.macro_functions:
-            macro = self.export_macro(crate, written.macro)
-            if macro is not None:
-                export = written.export
-                made.append(
-                    replace(
-                        export,
-                        abi=macro.abi,
-                        is_unsafe=export.is_unsafe or macro.is_unsafe,
-                        is_pub=export.is_pub or macro.is_pub,
-                        uses_catch_unwind=export.uses_catch_unwind
-                        or macro.name in self.guard_names(crate),
-                    )
-                )
-        return (*rust.exports, *made)
-
-    def exports_in_file(self, path: str) -> tuple[RustExport, ...]:
-        """The exports of a file, those its macro invocations make included."""
-        facts = self._project.files.get(path)
-        rust = facts.rust if facts is not None else None
-        return () if rust is None else self._exports_of(self.crate_of(path), rust)
 
     def exports_in_crate(self, crate: Crate) -> list[tuple[str, RustExport]]:
         """(file, export) of every exported function of a crate."""
@@ -151,7 +109,10 @@ class RustIndex(OwnershipQueries):
             for _, rust in files:
                 for symbol in rust.generated_symbols:
                     by_symbol[symbol].append(crate)
-                if rust.exports_unknown_symbols and crate not in open_crates:
+                if crate not in open_crates and (
+                    rust.exports_unknown_symbols
+                    or any(self.export_macro(crate, m) for m in rust.invoked_macros)
+                ):
                     open_crates.append(crate)
         return by_symbol, open_crates
 

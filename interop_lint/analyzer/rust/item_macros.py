@@ -39,6 +39,8 @@ from tree_sitter import Node, Tree
 from interop_lint.analyzer.parsing import Grammar, parse, text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import ExportMacro, RustFileFacts
+from interop_lint.analyzer.rust.macros import STANDARD
+from interop_lint.analyzer.rust.panics import PANIC_MACROS
 from interop_lint.analyzer.rust.syntax import ExportedFunction, function_abi
 
 if TYPE_CHECKING:
@@ -240,6 +242,24 @@ def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunc
         if made is not None and function_abi(item) is None:
             found.append(ExportedFunction(item, text(item.child_by_field_name("name")), made.abi))
     return found
+
+
+# `name!(`, `name! [`, `name!{`: an invocation (not `!=`).
+_INVOCATION = re.compile(rb"\b([A-Za-z_]\w*)\s*!\s*[(\[{]")
+
+
+def invoked_macros(source: SourceFile, definitions: list[Node]) -> tuple[str, ...]:
+    """The macros a file invokes, or names as if invoking them, outside of the
+    invocations unwrapped into items and of its own `macro_rules!` definitions:
+    in another macro's tokens, in comments too (a crate that so invokes its export
+    macro exports what no fact names: rust.generated)."""
+    root = source.root
+    data = bytearray(root.text or b"")
+    for definition in definitions:
+        start, end = definition.start_byte - root.start_byte, definition.end_byte - root.start_byte
+        data[start:end] = bytes(end - start)
+    names = {found.decode() for found in _INVOCATION.findall(data)}
+    return tuple(sorted(names - STANDARD - PANIC_MACROS))
 
 
 def may_export(facts: RustFileFacts | None) -> bool:

@@ -12,10 +12,15 @@ protects a use when
   is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
   else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
   => r, None => return .. }`, `assert!(!p.is_null())`, or a call or macro
-  whose name says it checks for null (`ffi_check_not_null!(p)`).
+  whose name says it checks for null (`ffi_check_not_null!(p)`);
+- or it is written in, or comes after, the invocation of a crate macro that
+  checks the pointer and leaves otherwise (hyper's `non_null!(&*p ?= ())`),
+  as the caller's `InvocationChecks` (rust.null_macros) tells.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
@@ -30,6 +35,10 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.pointers import pointer_of
 
+# The pointers a macro invocation checks for null, leaving unless they are
+# non-null, before the rest of it runs (rust.null_macros).
+InvocationChecks = Callable[[Located], frozenset[str]]
+
 _NULL_CALLS = frozenset({"null", "null_mut"})
 _OPTION_OF_POINTER = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
 # Option methods that keep the `Some`-ness question open: `p.as_ref().map(..)?`.
@@ -43,13 +52,23 @@ _NON_DIVERGING_MACROS = frozenset(
 )
 
 
-def checked_before(use: Located, name: str, bodies: RustBodies) -> bool:
-    """Whether every path to `use` has checked the pointer `name` for null."""
+def checked_before(
+    use: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None = None
+) -> bool:
+    """Whether every path to `use` has checked the pointer `name` for null; `macros`
+    tells what the invocations of the crate's macros check."""
     child = use
     for ancestor in use.ancestors():
         kind = ancestor.type
         if kind == "function_item":
             return False
+        if (
+            kind == "macro_invocation"
+            and macros is not None
+            and child.fragment is not ancestor.fragment  # written in its body
+            and name in macros(ancestor)
+        ):
+            return True
         if kind == "if_expression" and _if_protects(ancestor, child, name):
             return True
         if (
@@ -68,7 +87,7 @@ def checked_before(use: Located, name: str, bodies: RustBodies) -> bool:
         if kind == "match_arm" and _arm_protects(ancestor, child, name):
             return True
         if kind == "block" and child.fragment is ancestor.fragment:
-            guarded_from = _first_guard(ancestor, name, bodies)
+            guarded_from = _first_guard(ancestor, name, bodies, macros)
             if guarded_from is not None and guarded_from <= child.node.start_byte:
                 return True
         child = ancestor
@@ -105,16 +124,18 @@ def _arm_protects(arm: Located, child: Located, name: str) -> bool:
     )
 
 
-def _first_guard(block: Located, name: str, bodies: RustBodies) -> int | None:
+def _first_guard(
+    block: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None
+) -> int | None:
     """Where the first statement of a block that stops a null `name` ends (computed once
     per block and pointer): every statement after it sees the pointer non-null."""
     return block.fragment.remember(
-        ("guard", block.node.id, name),
+        ("guard", block.node.id, name, macros),
         lambda: next(
             (
                 s.end_byte
                 for s in block.node.named_children
-                if _leaves_unless_nonnull(block.at(s), name, bodies)  # type: ignore[arg-type]
+                if leaves_unless_nonnull(block.at(s), name, bodies, macros)  # type: ignore[arg-type]
             ),
             None,
         ),
@@ -206,25 +227,29 @@ def _option_of_pointer(expression: Located | None) -> str | None:
     return None
 
 
-def _leaves_unless_nonnull(statement: Located, name: str, bodies: RustBodies) -> bool:
+def leaves_unless_nonnull(
+    statement: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None = None
+) -> bool:
     """Whether execution gets past `statement` only when the pointer is non-null."""
     kind = statement.type
     inner = statement.named_children()[0] if statement.node.named_child_count else None
     if kind == "expression_statement" and inner is not None:
-        return _expression_leaves_unless_nonnull(inner, name, bodies)
+        return _expression_leaves_unless_nonnull(inner, name, bodies, macros)
     if kind == "let_declaration":
         value = statement.field("value")
         if value is None:
             return False
         if statement.field("alternative") is not None and _option_of_pointer(value) == name:
             return True
-        return _expression_leaves_unless_nonnull(value, name, bodies)
+        return _expression_leaves_unless_nonnull(value, name, bodies, macros)
     if kind == "macro_invocation":
-        return _expression_leaves_unless_nonnull(statement, name, bodies)
+        return _expression_leaves_unless_nonnull(statement, name, bodies, macros)
     return False
 
 
-def _expression_leaves_unless_nonnull(expression: Located, name: str, bodies: RustBodies) -> bool:
+def _expression_leaves_unless_nonnull(
+    expression: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None
+) -> bool:
     current = strip(expression)
     if current.type == "if_expression":
         condition = current.field("condition")
@@ -242,7 +267,9 @@ def _expression_leaves_unless_nonnull(expression: Located, name: str, bodies: Ru
             and _diverges(alternative, bodies)
         )
     if current.type == "macro_invocation":
-        return _macro_checks(current, name, bodies)
+        return _macro_checks(current, name, bodies) or (
+            macros is not None and name in macros(current)
+        )
     if current.type == "match_expression":
         scrutinee = current.field("value")
         return _option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies)

@@ -31,7 +31,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.facts import PointerDemand, Release, RustFunction
-from interop_lint.analyzer.rust.nullness import checked_before
+from interop_lint.analyzer.rust.nullness import InvocationChecks, checked_before
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
     passed_arguments,
@@ -51,10 +51,11 @@ T = TypeVar("T", PointerDemand, Release)
 
 
 def pointer_demands(
-    bodies: RustBodies, function: Node, aliases: dict[str, Node]
+    bodies: RustBodies, function: Node, aliases: dict[str, Node], macros: InvocationChecks
 ) -> tuple[PointerDemand, ...]:
     """The raw-pointer parameters `function` uses unchecked (none for a method or an
-    export: callers of a method are not followed, an export is reported itself)."""
+    export: callers of a method are not followed, an export is reported itself);
+    `macros` tells what invocations of the crate's macros check."""
     if _is_method(function) or as_exported(function) is not None:
         return ()
     positions = {
@@ -63,7 +64,7 @@ def pointer_demands(
     demands: dict[str, PointerDemand] = {}
     for use in pointer_uses(bodies, function, set(positions)) if positions else ():
         if use.name in demands or any(
-            checked_before(use.at, name, bodies) for name in {use.name, use.local}
+            checked_before(use.at, name, bodies, macros) for name in {use.name, use.local}
         ):
             continue
         demands[use.name] = PointerDemand(positions[use.name], bodies.location(use.at), use.what)

@@ -1,6 +1,9 @@
 """## What it does
 Checks for exported functions (`extern "C"` with `#[no_mangle]` or
-`#[export_name]`) that can panic and have no panic guard. Panic sources are
+`#[export_name]`, and the functions a `macro_rules!` macro of the crate
+exports from a whole function its invocation is given, in any file of the
+crate: `ffi_fn! { fn name(..) { .. } }`) that can panic and have no panic
+guard. Panic sources are
 `.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,
 `unimplemented!`, the `assert!` family and indexing `a[i]`: in the function,
 including the code it writes inside macro invocations (`format!("{}", v[0])`
@@ -23,7 +26,8 @@ index into a fixed array or a slice taken with constant bounds
 
 A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under
-`catch_unwind` (or a macro that hands its argument to such a guard:
+`catch_unwind` (an export macro that runs the function's body so, such as
+hyper's `ffi_fn!`, guards it; or a macro that hands its argument to such a guard:
 `ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, ..)`), a
 function of another crate given the code in a closure whose name says it
 catches panics (its last path segment contains

@@ -5,8 +5,11 @@ requires it to be non-null (`*p`, `&*p`, `(*p).field`, `CStr::from_ptr(p)`,
 `ptr::read(p)`, `p.read()`, ...) without checking it for null first on every
 path: `p.is_null()` with an early return or in the branch's condition, a
 comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
-`p.as_ref()`/`p.as_mut()` that is matched. Type aliases of pointers count
-as pointers. One finding per parameter, at its first unchecked use.
+`p.as_ref()`/`p.as_mut()` that is matched. A macro of the crate that does
+such a check and leaves otherwise before the rest of it runs (hyper's
+`non_null!(&*p ?= default)`, from another file too) checks the pointer its
+invocation names. Type aliases of pointers count as pointers. One finding
+per parameter, at its first unchecked use.
 
 Passing the parameter to a function of the crate that does one of those uses
 unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`)
@@ -88,6 +91,7 @@ class FfiUncheckedPointer(Rule):
         names = rust.type_names(crate)
         demands = rust.pointer_demands(crate)
         bodies = bodies_of(ctx.file)
+        macros = rust.null_checks(crate)
         for export in exported_functions(ctx.file, ctx.index.rust):
             parameters = {p.name: p for p in pointer_parameters(export.node, names.is_raw_pointer)}
             function = text(export.node.child_by_field_name("name"))
@@ -99,7 +103,7 @@ class FfiUncheckedPointer(Rule):
             reported: set[str] = set()
             for use in sorted(uses, key=lambda u: u.at.start):
                 if use.name in reported or any(
-                    checked_before(use.at, name, bodies) for name in {use.name, use.local}
+                    checked_before(use.at, name, bodies, macros) for name in {use.name, use.local}
                 ):
                     continue
                 reported.add(use.name)

@@ -1,0 +1,233 @@
+"""Crate macros that check a pointer of their invocation for null before the rest runs.
+
+hyper guards its C API with a macro defined in one file and invoked in the
+others:
+
+    // macros.rs
+    macro_rules! non_null {
+        ($ptr:ident, $eval:expr, $err:expr) => {{
+            if $ptr.is_null() { return $err; }
+            unsafe { $eval }
+        }};
+        (&*$ptr:ident ?= $err:expr) => {{ non_null!($ptr, &*$ptr, $err) }};
+        (Box::from_raw($ptr:ident) ?= $err:expr) => {{ .. }};
+    }
+    // body.rs
+    drop(non_null!(Box::from_raw(body) ?= ()));
+
+A rule checks a metavariable when its transcriber has a statement that leaves
+unless that pointer is non-null (nullness.leaves_unless_nonnull: `if
+$p.is_null() { return .. }`, `assert!(!$p.is_null())`, ..) on its straight
+line (not in a branch, loop or closure), and no other metavariable of the
+rule is written before that statement. A rule whose transcriber is one
+invocation of a macro hands on to it. Each file records such macros
+(`NullCheckMacro`, index pass); the check pass matches an invocation against
+the crate's macro of its name (rust.macro_match), follows hand-ons a few
+deep, and learns which pointer the invocation checks: `body` above. An
+invocation that matches no rule checks nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, macro_name
+from interop_lint.analyzer.rust.facts import NullCheckMacro, NullCheckRule
+from interop_lint.analyzer.rust.macro_match import (
+    Fragment as Metavariable,
+)
+from interop_lint.analyzer.rust.macro_match import (
+    Group,
+    Repetition,
+    compile_matcher,
+    match,
+    token_tree,
+)
+from interop_lint.analyzer.rust.nullness import leaves_unless_nonnull
+from interop_lint.analyzer.rust.token_trees import token_tree as invocation_tokens
+
+# The nodes of a transcriber that its statements run through on a straight line.
+_STRAIGHT = frozenset({"block", "expression_statement", "unsafe_block"})
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_MAX_HAND_ONS = 4
+# Text that a transcriber checking for null holds: `is_null`, `ptr::null()`,
+# `NonNull::new`, `as_ref()`.
+_NULL_WORDS = (b"null", b"Null", b"as_ref", b"as_mut")
+
+
+def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | None:
+    """What a `macro_rules!` definition of the file checks for null, rule by rule; None
+    when no rule checks a pointer itself."""
+    name = definition.child_by_field_name("name")
+    data = bodies.source.data
+    if name is None or not any(
+        data.find(word, definition.start_byte, definition.end_byte) >= 0 for word in _NULL_WORDS
+    ):
+        return None
+    rules: list[NullCheckRule] = []
+    for rule in definition.named_children:
+        left = rule.child_by_field_name("left")
+        if rule.type != "macro_rule" or left is None:
+            continue
+        metavariables = _metavariables(text(left))
+        transcriber = bodies.open_transcriber(bodies.in_file(rule))
+        checks = _checked(bodies, transcriber, metavariables) if transcriber else ()
+        hands_to = (
+            _hands_to(bodies, transcriber) if transcriber is not None and not checks else None
+        )
+        rules.append(NullCheckRule(text(left), checks, hands_to))
+    if not any(rule.checks for rule in rules):
+        return None
+    return NullCheckMacro(text(name), tuple(rules))
+
+
+def _metavariables(matcher: str) -> set[str]:
+    tokens = token_tree(matcher)
+    pattern = compile_matcher(tokens[0].items) if tokens and isinstance(tokens[0], Group) else None
+    found: set[str] = set()
+    stack: list[object] = list(pattern or ())
+    while stack:
+        element = stack.pop()
+        if isinstance(element, Metavariable):
+            found.add(element.name)
+        elif isinstance(element, (Group, Repetition)):
+            stack.extend(element.items if isinstance(element, Group) else element.pattern)
+    return found
+
+
+def _checked(bodies: RustBodies, transcriber: Fragment, metavariables: set[str]) -> tuple[str, ...]:
+    """The metavariables a transcriber checks for null before any other one is written."""
+    spelled = {f"_{m}": m for m in metavariables}  # as respelled (`$x` -> `_x`)
+    written: list[tuple[str, int]] = []  # (metavariable, where) in the transcriber
+    straight: list[Located] = []  # statements on the transcriber's straight line
+    stack = [Located(transcriber.root, transcriber)]
+    while stack:
+        current = stack.pop()
+        node = current.node
+        if node.type == "identifier" and text(node) in spelled:
+            written.append((spelled[text(node)], current.start))
+        if node.type == "macro_invocation":
+            body = bodies.open(current)
+            if body is not None:
+                stack.append(Located(body.root, body))
+            continue
+        if node.type == "block" and _on_straight_line(current, transcriber):
+            straight += current.named_children()
+        stack.extend(Located(c, current.fragment) for c in node.children)
+    checked: list[str] = []
+    for name in sorted(metavariables):
+        guard = next(
+            (
+                s
+                for s in straight
+                if not _invokes_other_macro(s) and leaves_unless_nonnull(s, f"_{name}", bodies)
+            ),
+            None,
+        )
+        if guard is not None and not any(
+            other != name and at < guard.start for other, at in written
+        ):
+            checked.append(name)
+    return tuple(checked)
+
+
+def _invokes_other_macro(statement: Located) -> bool:
+    """Whether a statement is an invocation of a macro other than `assert!` (a hand-on,
+    followed at the invocation: nullness's guess from a name does not do here)."""
+    node = statement.node
+    if node.type == "expression_statement" and node.named_child_count == 1:
+        node = node.named_children[0]
+    elif node.type == "let_declaration":
+        node = node.child_by_field_name("value") or node
+    return node.type == "macro_invocation" and macro_name(node) != "assert"
+
+
+def _on_straight_line(block: Located, transcriber: Fragment) -> bool:
+    node: Node | None = block.node
+    while node is not None and node != transcriber.root:
+        if node.type not in _STRAIGHT:
+            return False
+        node = node.parent
+    return node is not None
+
+
+def _hands_to(bodies: RustBodies, transcriber: Fragment) -> tuple[str, str] | None:
+    """(macro, its token tree as written, `$x` kept) when a transcriber is one invocation."""
+    current: Node | None = transcriber.root
+    while current is not None and current.type in _STRAIGHT and current.named_child_count == 1:
+        current = current.named_children[0]
+    if current is None or current.type != "macro_invocation":
+        return None
+    tokens = invocation_tokens(current)
+    if tokens is None:
+        return None
+    start, end = tokens.start_byte + transcriber.shift, tokens.end_byte + transcriber.shift
+    return macro_name(current), bodies.source.data[start:end].decode("utf-8", "replace")
+
+
+class InvocationNullChecks:
+    """The pointers an invocation of one of the crate's macros checks for null before
+    the rest of it runs (nullness.InvocationChecks), remembered per invocation."""
+
+    def __init__(self, macro_named: Callable[[str], NullCheckMacro | None]) -> None:
+        self._macro_named = macro_named
+        self._answers: dict[tuple[int, int], frozenset[str]] = {}
+
+    def __call__(self, invocation: Located) -> frozenset[str]:
+        key = (invocation.start, invocation.end)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = self._checks(invocation)
+        return found
+
+    def _checks(self, invocation: Located) -> frozenset[str]:
+        macro = invocation.node.child_by_field_name("macro")
+        tokens = invocation_tokens(invocation.node)
+        if macro is None or tokens is None:
+            return frozenset()
+        name, given = macro_name(invocation.node), text(tokens)
+        for _ in range(_MAX_HAND_ONS):
+            found = self._macro_named(name)
+            items = token_tree(given) if found is not None else None
+            if found is None or not items or not isinstance(items[0], Group):
+                return frozenset()
+            matched = _first_match(found.rules, items[0])
+            if matched is None:
+                return frozenset()
+            rule, bindings = matched
+            if rule.checks:
+                bound = (bindings.get(m, []) for m in rule.checks)
+                return frozenset(b[0] for b in bound if len(b) == 1 and _IDENTIFIER.fullmatch(b[0]))
+            if rule.hands_to is None:
+                return frozenset()
+            name, given = rule.hands_to[0], _substitute(rule.hands_to[1], bindings)
+        return frozenset()
+
+
+def _first_match(
+    rules: tuple[NullCheckRule, ...], given: Group
+) -> tuple[NullCheckRule, dict[str, list[str]]] | None:
+    """The first rule an invocation's tokens match, as rustc picks it, and its bindings."""
+    for rule in rules:
+        matcher = token_tree(rule.matcher)
+        pattern = (
+            compile_matcher(matcher[0].items) if matcher and isinstance(matcher[0], Group) else None
+        )
+        bindings = match(pattern, given.items) if pattern is not None else None
+        if bindings is not None:
+            return rule, bindings
+    return None
+
+
+def _substitute(transcribed: str, bindings: dict[str, list[str]]) -> str:
+    """A transcriber's tokens with each metavariable bound once replaced by its tokens."""
+
+    def bound(found: re.Match[str]) -> str:
+        values = bindings.get(found.group(1))
+        return values[0] if values is not None and len(values) == 1 else found.group(0)
+
+    return re.sub(r"\$([A-Za-z_]\w*)", bound, transcribed)

@@ -1049,7 +1049,12 @@ RULES = [{'cross_language': False,
                                    'local bound to the\n'
                                    'length and only decreased (`let mut n = v.len() - 1;` once `v` '
                                    'is non-empty,\n'
-                                   'then `v[..n]` in `while n > 0 { .. n -= 1; }`), or a constant\n'
+                                   'then `v[..n]` in `while n > 0 { .. n -= 1; }`), at a position '
+                                   'found in the\n'
+                                   "same string or slice (`if let Some(i) = s.find('?') { &s[..i] "
+                                   '}`, `&s[i + 1..]`\n'
+                                   'after a `find` of a char, `v[i]` after '
+                                   '`v.iter().position(..)`), or a constant\n'
                                    'index into a fixed array or a slice taken with constant '
                                    'bounds\n'
                                    '(`let m = &v[..4];`, then `m[3]`).\n'

@@ -129,3 +129,33 @@ def _binds_around(node: Node, child: Node, name: str) -> bool:
     if kind == "for_expression" and child == node.child_by_field_name("body"):
         return name in pattern_names(node.child_by_field_name("pattern"))
     return False
+
+
+_BINDERS = {
+    "let_declaration": "pattern",
+    "let_condition": "pattern",
+    "for_expression": "pattern",
+    "match_arm": "pattern",
+    "closure_expression": "parameters",
+}
+
+
+def only_decreased(name: str, block: Located, declaration: Located) -> bool:
+    """Whether the local `name` bound by `declaration` is, in the rest of `block`, never
+    bound again, borrowed mutably or assigned but by `name -= ..`."""
+    for node in walk(block.node, prune=("function_item",)):
+        kind = node.type
+        if kind in _BINDERS and node != declaration.node:
+            if name in pattern_names(node.child_by_field_name(_BINDERS[kind])):
+                return False
+        elif kind in ("assignment_expression", "compound_assignment_expr", "reference_expression"):
+            target = node.child_by_field_name("left") or node.child_by_field_name("value")
+            if target is None or target.type != "identifier" or text(target) != name:
+                continue
+            operator = node.child_by_field_name("operator")
+            if kind == "reference_expression":
+                if any(child.type == "mutable_specifier" for child in node.children):
+                    return False
+            elif operator is None or operator.type != "-=":
+                return False
+    return True

@@ -15,7 +15,9 @@ an earlier statement of an enclosing block that leaves when the check fails
 of an earlier arm with the same pattern, the lengths earlier arms of
 `match v.len()` took), and from a local bound to the length
 (`let mut n = v.len() - 1;` once `v` is known non-empty, then only decreased:
-tokenizers' decode retry `while n > 0 { .. v[..n] .. n -= 1; }`). What is
+tokenizers' decode retry `while n > 0 { .. v[..n] .. n -= 1; }`), and from a
+position found in the collection it indexes (`if let Some(i) = s.find('?')
+{ &s[..i] }`, positions.py). What is
 indexed and the bound compare as written (whitespace aside); a mutation of the
 vector between the check and the use is not looked for, nor whether `n -= 1`
 is kept from wrapping below zero.
@@ -24,15 +26,14 @@ is kept from wrapping below zero.
 from __future__ import annotations
 
 from collections.abc import Container, Iterator
-from typing import NamedTuple
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import text, walk
-from interop_lint.analyzer.rust.bindings import local_name, pattern_names
+from interop_lint.analyzer.rust.bindings import local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip, unary_operand, unary_operator
 from interop_lint.analyzer.rust.lengths import (
+    Fact,
     Lengths,
     bound_of,
     flat,
@@ -40,16 +41,11 @@ from interop_lint.analyzer.rust.lengths import (
     lengths_of,
     range_parts,
 )
+from interop_lint.analyzer.rust.positions import condition_scope, found_fact, searched
 
 _MAX_DEPTH = 16
 _LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})
 _PANICKING = frozenset({"panic", "unreachable", "todo", "unimplemented"})
-
-
-class Fact(NamedTuple):
-    subject: str  # what has the length: `items`, `self.buf`
-    bound: int | str  # `4`, or the text of `i`
-    strict: bool  # bound < len (else bound <= len)
 
 
 def checked_in_bounds(indexing: Located) -> bool:
@@ -83,6 +79,8 @@ def _below(bound: int | str, facts: list[Fact], *, strict: bool) -> bool:
     """Whether a fact shows `bound < len` (strict) or `bound <= len`."""
     for fact in facts:
         if fact.bound == bound and (fact.strict or not strict):
+            return True
+        if not strict and fact.strict and bound == f"{fact.bound}+1":  # i < len: i + 1 <= len
             return True
         if isinstance(bound, int) and isinstance(fact.bound, int):
             # n < len gives every k <= n below len; n <= len every k < n.
@@ -143,6 +141,13 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
                 pending.extend(((current.field("left"), holds), (current.field("right"), holds)))
                 continue
             fact = _comparison_fact(current, joined, holds)
+        elif current.type == "let_condition":
+            scope = condition_scope(current)
+            fact = (
+                found_fact(current, current.field("pattern"), current.field("value"), scope)
+                if holds
+                else None
+            )
         else:
             emptiness = _method_of(current, "is_empty")
             fact = Fact(emptiness, 0, True) if emptiness is not None and not holds else None
@@ -200,12 +205,18 @@ def _closure_fact(closure: Located) -> Iterator[Fact]:
         return
     if called.name in _ITEM_ADAPTERS:
         yield from _index_fact(listed[0], called.receiver)
+    found = searched(called.receiver) if listed[0].type == "identifier" else None
+    adapted = found is not None and called.name in _VALUE_ADAPTERS  # `s.find(c).map(|i| ..)`
+    if adapted and only_decreased(listed[0].text, closure, closure):
+        yield Fact(found[0], listed[0].text, found[1])  # type: ignore[index]
 
 
 # Adapters that call their closure with the items of the iterator they are called on.
 _ITEM_ADAPTERS = frozenset(
     {"map", "for_each", "filter_map", "flat_map", "try_for_each", "inspect", "all", "any"}
 )
+# Adapters of an `Option` that call their closure with the value it holds.
+_VALUE_ADAPTERS = frozenset({"map", "and_then", "is_some_and", "filter", "inspect"})
 # Iterators over the elements of a collection, in order.
 _ELEMENT_ITERATORS = frozenset({"iter", "iter_mut", "into_iter"})
 
@@ -262,7 +273,10 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
     """`let n = v.len() - 1;` after `v` is known non-empty: `n < v.len()` for the rest of
     the block, as long as `n` only ever decreases (`n -= 1` in a `while n > 0` loop)."""
     name, value = local_name(declaration), declaration.field("value")
-    if name is None or value is None or declaration.field("alternative") is not None:
+    if declaration.field("alternative") is not None:  # `let Some(i) = s.find(c) else { .. }`
+        found = found_fact(declaration, declaration.field("pattern"), value, block)
+        return [found] if found is not None else []
+    if name is None or value is None:
         return []
     value = strip(value)
     subject = _method_of(value, "len")
@@ -282,37 +296,7 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
         if not _below(less, before, strict=False):
             return []
         fact = Fact(subject, name, isinstance(less, int) and less > 0)
-    return [fact] if _only_decreased(name, block, declaration) else []
-
-
-_BINDERS = {
-    "let_declaration": "pattern",
-    "let_condition": "pattern",
-    "for_expression": "pattern",
-    "match_arm": "pattern",
-    "closure_expression": "parameters",
-}
-
-
-def _only_decreased(name: str, block: Located, declaration: Located) -> bool:
-    """Whether the local `name` bound by `declaration` is, in the rest of `block`, never
-    bound again, borrowed mutably or assigned but by `name -= ..`."""
-    for node in walk(block.node, prune=("function_item",)):
-        kind = node.type
-        if kind in _BINDERS and node != declaration.node:
-            if name in pattern_names(node.child_by_field_name(_BINDERS[kind])):
-                return False
-        elif kind in ("assignment_expression", "compound_assignment_expr", "reference_expression"):
-            target = node.child_by_field_name("left") or node.child_by_field_name("value")
-            if target is None or target.type != "identifier" or text(target) != name:
-                continue
-            operator = node.child_by_field_name("operator")
-            if kind == "reference_expression":
-                if any(child.type == "mutable_specifier" for child in node.children):
-                    return False
-            elif operator is None or operator.type != "-=":
-                return False
-    return True
+    return [fact] if only_decreased(name, block, declaration) else []
 
 
 def _arm_facts(arm: Located) -> Iterator[Fact]:
@@ -327,6 +311,9 @@ def _arm_facts(arm: Located) -> Iterator[Fact]:
     scrutinee = matched.field("value") if matched is not None else None
     if arms is None or scrutinee is None:
         return
+    found = found_fact(arm, own_pattern, scrutinee, arm.field("value"))  # `Some(i) => &s[..i]`
+    if found is not None:
+        yield found
     own = flat(own_pattern.node) if own_pattern is not None else "_"
     measured = _method_of(strip(scrutinee), "len")
     taken: Lengths = []  # lengths earlier arms without a guard take

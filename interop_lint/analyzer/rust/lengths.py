@@ -7,9 +7,20 @@ pattern on a length covers (`0 | 1`, `2..=5`, `8..`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from tree_sitter import Node
 
 _INTEGER_SUFFIXES = ("usize", "isize", "u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8")
+
+
+class Fact(NamedTuple):
+    """What a check shows about a length: `bound` < `subject.len()` (or <=)."""
+
+    subject: str  # what has the length: `items`, `self.buf`
+    bound: int | str  # `4`, or the text of `i`
+    strict: bool  # bound < len (else bound <= len)
+
 
 # Integers as (low, high) ranges, high None when unbounded.
 Lengths = list[tuple[int, int | None]]

@@ -20,7 +20,9 @@ indexing checked against the length first: in the branch of
 past the arms that took the short lengths (`match v.len() { 0 => .., _ => v[0] }`,
 `Err(_) if v.is_empty() => .., Err(_) => v[0]`), through a local bound to the
 length and only decreased (`let mut n = v.len() - 1;` once `v` is non-empty,
-then `v[..n]` in `while n > 0 { .. n -= 1; }`), or a constant
+then `v[..n]` in `while n > 0 { .. n -= 1; }`), at a position found in the
+same string or slice (`if let Some(i) = s.find('?') { &s[..i] }`, `&s[i + 1..]`
+after a `find` of a char, `v[i]` after `v.iter().position(..)`), or a constant
 index into a fixed array or a slice taken with constant bounds
 (`let m = &v[..4];`, then `m[3]`).
 

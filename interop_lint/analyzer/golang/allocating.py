@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.callers import package_function_calls
 from interop_lint.analyzer.golang.facts import GoFuncDecl
 from interop_lint.analyzer.golang.flow import is_freed, value_uses
 from interop_lint.analyzer.golang.model import GoFile
@@ -90,12 +91,4 @@ def _values(statement: Node) -> list[Node]:
 def helper_allocations(file: GoFile) -> Iterator[tuple[Node, GoFuncDecl]]:
     """(call, function) of every call in the file of a package function that returns a
     fresh C allocation, in order."""
-    found = []
-    for name, function in file.package.functions.items():
-        if function.allocated_result is not None:
-            found += [
-                (call, function)
-                for call in file.syntax.calls_named(name)
-                if file.syntax.spelled_callee(call) == name
-            ]
-    yield from sorted(found, key=lambda pair: pair[0].start_byte)
+    yield from package_function_calls(file, lambda function: function.allocated_result)

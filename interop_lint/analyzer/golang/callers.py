@@ -1,4 +1,5 @@
-"""What the calls of an unexported function in its own file pass for a parameter.
+"""The calls of package functions in a file, and what the calls of an unexported
+function in its own file pass for a parameter.
 
 An unexported helper is called from its own package only, nearly always
 from its own file: when every call there passes a value the caller has
@@ -12,8 +13,11 @@ exported function or method, which other packages call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.facts import GoFuncDecl
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments
@@ -22,6 +26,22 @@ from interop_lint.analyzer.parsing import text
 _DECLARED = frozenset({"function_declaration", "method_declaration"})
 _PARAMETERS = frozenset({"parameter_declaration"})
 MAX_CALLS = 64  # a helper called more often than this is not worth following
+
+
+def package_function_calls(
+    file: GoFile, wanted: Callable[[GoFuncDecl], object]
+) -> list[tuple[Node, GoFuncDecl]]:
+    """(call, function) of every call in the file, by its bare name (`f(x)`), of a package
+    function (not a method) that `wanted` accepts by its facts, in order."""
+    found = []
+    for name, function in file.package.functions.items():
+        if wanted(function):
+            found += [
+                (call, function)
+                for call in file.syntax.calls_named(name)
+                if file.syntax.spelled_callee(call) == name
+            ]
+    return sorted(found, key=lambda pair: pair[0].start_byte)
 
 
 def passed_for(file: GoFile, parameter: Binding) -> list[Node] | None:

@@ -33,6 +33,7 @@ from interop_lint.analyzer.golang.results import non_empty_results
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.golang.validators import length_checked_params
+from interop_lint.analyzer.golang.wrappers import c_pointer_params
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.source import SourceFile
 
@@ -92,6 +93,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     ),
                     new_handle=returns_new_handle(file, node),
                     allocated_result=returned_allocation(file, node) if imports_c else None,
+                    c_pointer_params=c_pointer_params(file, node) if imports_c else (),
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )

@@ -103,6 +103,10 @@ class GoFuncDecl:
     # (allocator, result position) of a fresh C allocation it returns for the caller to
     # free (`return C.CString(s), nil`; see golang/allocating.py).
     allocated_result: tuple[str, int] | None = None
+    # (parameter position, C function) of the pointer parameters it passes on to a C
+    # call, through conversions and local variables, without pinning (see
+    # golang/wrappers.py).
+    c_pointer_params: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

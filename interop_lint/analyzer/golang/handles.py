@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.callers import package_function_calls
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses, value_uses
 from interop_lint.analyzer.golang.infer import Inference
@@ -45,13 +46,7 @@ def new_handles(file: GoFile) -> Iterator[Node]:
             for call in file.syntax.calls_named("NewHandle")
             if file.calls(call, "runtime/cgo", "NewHandle")
         ]
-    for name, function in file.package.functions.items():
-        if function.new_handle:
-            found += [
-                call
-                for call in file.syntax.calls_named(name)
-                if file.syntax.spelled_callee(call) == name
-            ]
+    found += [call for call, _ in package_function_calls(file, lambda f: f.new_handle)]
     yield from sorted(found, key=lambda call: call.start_byte)
 
 

@@ -180,21 +180,29 @@ def is_released(
 
 def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
     """What a function does with each parameter, by position (for the package's facts)."""
+    bindings = parameter_bindings(file, function, _C_MEMORY_TYPE.search)
+    return tuple(ParamFlow() if b is None else _param_flow(file, b) for b in bindings)
+
+
+def parameter_bindings(
+    file: GoFile, function: Node, followed: Callable[[str], object]
+) -> list[Binding | None]:
+    """The variable of each parameter of a top-level function, by position (a variadic
+    parameter is the last), where `followed` accepts its type as written; None where it
+    does not, or the parameter is unnamed (`_` included: it has no reads)."""
     params = function.child_by_field_name("parameters")
     if file.syntax.top_function(function) is None or params is None:
-        return ()
-    flows = []
+        return []
+    found: list[Binding | None] = []
     for declaration in params.named_children:
         if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
         names = declaration.children_by_field_name("name") or [None]
-        written = file.syntax.text(declaration.child_by_field_name("type"))
-        may_hold_c_memory = _C_MEMORY_TYPE.search(written)
+        wanted = followed(file.syntax.text(declaration.child_by_field_name("type")))
         for name in names:
-            scope = file.scope(function) if name is not None and may_hold_c_memory else None
-            binding = scope.binding_of(name) if scope is not None else None  # type: ignore[arg-type]
-            flows.append(_param_flow(file, binding) if binding is not None else ParamFlow())
-    return tuple(flows)
+            scope = file.scope(function) if name is not None and wanted else None
+            found.append(scope.binding_of(name) if scope is not None else None)  # type: ignore[arg-type]
+    return found
 
 
 def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:

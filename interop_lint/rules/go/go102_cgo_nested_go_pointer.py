@@ -22,6 +22,14 @@ A pointer to a Go mirror of a C struct is C memory: a package type `T` whose
 (`(*T)(unsafe.Pointer(C.alloc_format(..)))`) and never makes in Go (no `T{}`,
 `&T{}`, `new(T)`, `var x T`, `[]T`, field or parameter of type `T`).
 
+Bindings often wrap each C function in a package function; cgo checks the
+argument of the C call inside the wrapper. An argument of a call of a
+package function whose pointer parameter goes, directly or through
+conversions, into a C call (and which does not pin) is checked like an
+argument of that C call, one call deep:
+`cNewImportObject((*cByteArray)(unsafe.Pointer(&argsBytes)), ...)` where
+`cNewImportObject` passes `(*C.byte_array)(args)` to C.
+
 ## Why is this bad?
 The cgo pointer-passing rules allow passing a Go pointer to C only if the
 Go memory it points to holds no Go pointers. C code can read and keep
@@ -59,11 +67,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.pointers import c_function_calls, nested_go_pointers, pins_memory
+from interop_lint.analyzer.golang.wrappers import wrapped_c_arguments
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -78,14 +89,23 @@ class CgoNestedGoPointer(CgoRule):
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)
-        for call, name in c_function_calls(file):
-            for argument in file.syntax.arguments(call):
-                memory = nested_go_pointers(inference, argument)
-                if memory is None or pins_memory(file, call):
-                    continue
-                yield Violation(
-                    ctx.file.location(argument),
-                    f"`{text(argument)}` passed to `C.{name}` points to Go memory "
-                    f"(`{memory}`) that contains Go pointers: copy the data into C memory "
-                    "or pin the inner pointers with a `runtime.Pinner`",
-                )
+        for call, argument, receiver in _c_arguments(file):
+            memory = nested_go_pointers(inference, argument)
+            if memory is None or pins_memory(file, call):
+                continue
+            yield Violation(
+                ctx.file.location(argument),
+                f"`{text(argument)}` passed to {receiver} points to Go memory "
+                f"(`{memory}`) that contains Go pointers: copy the data into C memory "
+                "or pin the inner pointers with a `runtime.Pinner`",
+            )
+
+
+def _c_arguments(file: GoFile) -> Iterator[tuple[Node, Node, str]]:
+    """(call, argument, what receives it) for each argument cgo checks: those of C calls,
+    and those a package function hands on to a C call."""
+    for call, name in c_function_calls(file):
+        for argument in file.syntax.arguments(call):
+            yield call, argument, f"`C.{name}`"
+    for call, argument, wrapper, name in wrapped_c_arguments(file):
+        yield call, argument, f"`{wrapper}`, which hands it to `C.{name}`,"

@@ -33,6 +33,7 @@ from interop_lint.analyzer.rust.bindings import local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip, unary_operand, unary_operator
 from interop_lint.analyzer.rust.lengths import (
+    ELEMENT_ITERATORS,
     Fact,
     Lengths,
     bound_of,
@@ -217,8 +218,6 @@ _ITEM_ADAPTERS = frozenset(
 )
 # Adapters of an `Option` that call their closure with the value it holds.
 _VALUE_ADAPTERS = frozenset({"map", "and_then", "is_some_and", "filter", "inspect"})
-# Iterators over the elements of a collection, in order.
-_ELEMENT_ITERATORS = frozenset({"iter", "iter_mut", "into_iter"})
 
 
 def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
@@ -232,7 +231,7 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
         return
     index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None
     walked = _receiver_of(items, ("enumerate",))
-    collection = _receiver_of(walked, _ELEMENT_ITERATORS)
+    collection = _receiver_of(walked, ELEMENT_ITERATORS)
     if index is not None and index.type == "identifier" and collection is not None:
         yield Fact(flat(collection.node), index.text, True)
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.macro_match import Group, compile_matcher, match, token_tree
+from interop_lint.analyzer.rust.macro_match import Group, first_match, token_tree
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 
 # The attribute that exports the function written after it.
@@ -157,20 +157,17 @@ def _expand_names(rules: list[_Rule], invocation: Node) -> list[str] | None:
     given = token_tree(text(arguments)) if arguments is not None else None
     if not given or not isinstance(given[0], Group):
         return None
-    for rule in rules:
-        matcher = token_tree(rule.matcher)
-        pattern = compile_matcher(matcher[0].items) if matcher else None  # type: ignore[union-attr]
-        bindings = match(pattern, given[0].items) if pattern is not None else None
-        if bindings is None:
-            continue
-        symbols: list[str] = []
-        for name in rule.names:
-            spelled = _spell(name, bindings)
-            if spelled is None:
-                return None
-            symbols += spelled
-        return symbols
-    return None
+    found = first_match(rules, given[0])
+    if found is None:
+        return None
+    rule, bindings = found
+    symbols: list[str] = []
+    for name in rule.names:
+        spelled = _spell(name, bindings)
+        if spelled is None:
+            return None
+        symbols += spelled
+    return symbols
 
 
 def _spell(name: str, bindings: dict[str, list[str]]) -> list[str] | None:

@@ -22,6 +22,9 @@ class Fact(NamedTuple):
     strict: bool  # bound < len (else bound <= len)
 
 
+# Iterators over the elements of a collection, in order: an item's index is its own.
+ELEMENT_ITERATORS = frozenset({"iter", "iter_mut", "into_iter"})
+
 # Integers as (low, high) ranges, high None when unbounded.
 Lengths = list[tuple[int, int | None]]
 

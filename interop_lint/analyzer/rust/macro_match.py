@@ -14,7 +14,10 @@ so a match that fails is "unknown", never a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol, TypeVar
 
 # A token: `$name`, an identifier or lifetime, a string or char literal, a
 # number, a group opener/closer, or one punctuation character.
@@ -112,6 +115,32 @@ def compile_matcher(items: Tree) -> list[object] | None:
 
 
 Bindings = dict[str, list[str]]
+
+
+class MacroRule(Protocol):
+    @property
+    def matcher(self) -> str: ...  # the rule's left side, delimiters included
+
+
+R = TypeVar("R", bound=MacroRule)
+
+
+@lru_cache(maxsize=1024)
+def rule_pattern(matcher: str) -> list[object] | None:
+    """The compiled pattern of a rule's matcher text (`($name:ident, $t:ty)`), once per
+    text: every invocation of a crate's macro asks for the same few."""
+    tokens = token_tree(matcher)
+    return compile_matcher(tokens[0].items) if tokens and isinstance(tokens[0], Group) else None
+
+
+def first_match(rules: Sequence[R], given: Group) -> tuple[R, Bindings] | None:
+    """The first rule an invocation's tokens match, as rustc picks it, and its bindings."""
+    for rule in rules:
+        pattern = rule_pattern(rule.matcher)
+        bindings = match(pattern, given.items) if pattern is not None else None
+        if bindings is not None:
+            return rule, bindings
+    return None
 
 
 def match(pattern: list[object], items: Tree) -> Bindings | None:

@@ -43,8 +43,8 @@ from interop_lint.analyzer.rust.macro_match import (
 from interop_lint.analyzer.rust.macro_match import (
     Group,
     Repetition,
-    compile_matcher,
-    match,
+    first_match,
+    rule_pattern,
     token_tree,
 )
 from interop_lint.analyzer.rust.nullness import leaves_unless_nonnull
@@ -86,10 +86,8 @@ def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | N
 
 
 def _metavariables(matcher: str) -> set[str]:
-    tokens = token_tree(matcher)
-    pattern = compile_matcher(tokens[0].items) if tokens and isinstance(tokens[0], Group) else None
     found: set[str] = set()
-    stack: list[object] = list(pattern or ())
+    stack: list[object] = list(rule_pattern(matcher) or ())
     while stack:
         element = stack.pop()
         if isinstance(element, Metavariable):
@@ -195,7 +193,7 @@ class InvocationNullChecks:
             items = token_tree(given) if found is not None else None
             if found is None or not items or not isinstance(items[0], Group):
                 return frozenset()
-            matched = _first_match(found.rules, items[0])
+            matched = first_match(found.rules, items[0])
             if matched is None:
                 return frozenset()
             rule, bindings = matched
@@ -206,21 +204,6 @@ class InvocationNullChecks:
                 return frozenset()
             name, given = rule.hands_to[0], _substitute(rule.hands_to[1], bindings)
         return frozenset()
-
-
-def _first_match(
-    rules: tuple[NullCheckRule, ...], given: Group
-) -> tuple[NullCheckRule, dict[str, list[str]]] | None:
-    """The first rule an invocation's tokens match, as rustc picks it, and its bindings."""
-    for rule in rules:
-        matcher = token_tree(rule.matcher)
-        pattern = (
-            compile_matcher(matcher[0].items) if matcher and isinstance(matcher[0], Group) else None
-        )
-        bindings = match(pattern, given.items) if pattern is not None else None
-        if bindings is not None:
-            return rule, bindings
-    return None
 
 
 def _substitute(transcribed: str, bindings: dict[str, list[str]]) -> str:

@@ -12,14 +12,14 @@ from __future__ import annotations
 from interop_lint.analyzer.rust.bindings import only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip
-from interop_lint.analyzer.rust.lengths import Fact, flat
+from interop_lint.analyzer.rust.lengths import ELEMENT_ITERATORS, Fact, flat
 
 # Methods of `str`/`String` that return a byte offset of what they find.
 _STRING_SEARCHES = frozenset({"find", "rfind"})
 # Methods of an iterator that return the index of an item.
 _ITEM_SEARCHES = frozenset({"position", "rposition"})
-# Iterators over the elements of a collection, in order (their indexes are its own).
-_ELEMENT_ITERATORS = frozenset({"iter", "iter_mut", "into_iter", "bytes", "chars"})
+# Of a string, its bytes are the elements whose indexes are byte offsets (not its chars).
+_INDEXED_ITERATORS = ELEMENT_ITERATORS | {"bytes"}
 
 
 def searched(value: Located | None) -> tuple[str, bool] | None:
@@ -39,9 +39,7 @@ def searched(value: Located | None) -> tuple[str, bool] | None:
         return flat(receiver.node), len(pattern) == 1 and _never_empty(pattern[0])
     if called.name in _ITEM_SEARCHES and receiver.type == "call_expression":
         walked = callee(receiver)
-        if walked is None or walked.name not in _ELEMENT_ITERATORS or walked.receiver is None:
-            return None
-        if walked.name == "chars":  # a char index is no byte offset
+        if walked is None or walked.name not in _INDEXED_ITERATORS or walked.receiver is None:
             return None
         return flat(strip(walked.receiver).node), True
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -264,38 +265,53 @@ def test_the_command_exits_with_its_status_and_everything_written(tmp_path: Path
     assert missing.stderr == "interop-lint: error: no-such-dir: no such file or directory\n"
 
 
+_IMPORT_PROBE = (
+    "import json, os, sys\n"
+    "from interop_lint.analyzer import discovery\n"
+    "discovery.SETTLED_NS = 0  # the fixtures may have been checked out a moment ago\n"
+    "from interop_lint.cli import main\n"
+    "try:\n"
+    "    main(['check', '-o', os.devnull, '.'], standalone_mode=False)\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "loaded = [m for m in sys.modules if m.startswith(('interop_lint.rules.',"
+    " 'interop_lint.analyzer.index', 'interop_lint.analyzer.one_file',"
+    " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter',"
+    " 'pathspec', 'importlib.resources'))]\n"
+    "print(json.dumps(sorted(loaded)))\n"
+)
+
+
+def _modules_a_run_imports(root: Path, cache: Path) -> set[str]:
+    """The modules of interest (rules, analysis, grammars, pathspec) a check of `root`
+    imports, in a process of its own."""
+    env = {**os.environ, "INTEROP_LINT_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, cwd=root, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout))
+
+
 def test_a_run_the_cache_answers_imports_no_rule_nor_analyzer(tmp_path: Path) -> None:
     """Telling the tree is unchanged and reporting is all it takes: the rules come from
     the catalogue, not from importing them, no tree is made (no tree-sitter), and the
-    tree is not walked (no pathspec)."""
-    probe = (
-        "import json, os, sys\n"
-        "from interop_lint.analyzer import discovery\n"
-        "discovery.SETTLED_NS = 0  # the fixtures may have been checked out a moment ago\n"
-        "from interop_lint.cli import main\n"
-        "try:\n"
-        "    main(['check', '-o', os.devnull, '.'], standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "loaded = [m for m in sys.modules if m.startswith(('interop_lint.rules.',"
-        " 'interop_lint.analyzer.index', 'interop_lint.analyzer.one_file',"
-        " 'interop_lint.analyzer.rust.extract', 'interop_lint.analyzer.golang', 'tree_sitter',"
-        " 'pathspec'))]\n"
-        "print(json.dumps(sorted(loaded)))\n"
-    )
-    env = {**os.environ, "INTEROP_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    tree is not walked (no pathspec, which its `.gitignore` needs on a walk)."""
+    root = tmp_path / "project"
+    shutil.copytree(CROSS, root)
+    (root / ".gitignore").write_text("*.o\n")
+    cold = _modules_a_run_imports(root, tmp_path / "cache")
+    assert {"interop_lint.rules.cross.xl101_abi_signature_mismatch", "pathspec"} <= cold
+    warm = _modules_a_run_imports(root, tmp_path / "cache")
+    assert warm == {"interop_lint.rules._catalogue", "interop_lint.rules.catalogue"}
 
-    def probe_run() -> list[str]:
-        done = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, cwd=CROSS, env=env
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
 
-    cold = probe_run()
-    assert {"interop_lint.rules.cross.xl101_abi_signature_mismatch", "pathspec"} <= set(cold)
-    warm = probe_run()
-    assert warm == ["interop_lint.rules._catalogue", "interop_lint.rules.catalogue"]
+def test_a_cold_run_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
+    """A tree without a `.gitignore` or excludes matches no pattern (no pathspec), and
+    the grammars load without their packages' query-file machinery."""
+    loaded = _modules_a_run_imports(CROSS, tmp_path / "cache")
+    assert {"interop_lint.rules.cross.xl101_abi_signature_mismatch", "tree_sitter"} <= loaded
+    assert not {m for m in loaded if m.startswith(("pathspec", "importlib.resources"))}
 
 
 def test_version_and_module_entry_point() -> None:

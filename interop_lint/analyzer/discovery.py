@@ -125,15 +125,21 @@ def _settled(info: os.stat_result, settled_before: int) -> bool:
     return info.st_mtime_ns < settled_before and info.st_ctime_ns < settled_before
 
 
+def _ignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    # Imported on the first pattern met: a run on an unchanged tree does not walk,
+    # and a tree without `.gitignore` or excludes matches nothing (a tenth of a
+    # small run is this import).
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 class _IgnoreRules:
     """The `.gitignore` files met on the way down, and the config's excludes."""
 
     def __init__(self, exclude: Iterable[str]) -> None:
-        import pathspec  # only for a walk: a run on an unchanged tree does not walk
-
-        self._spec = pathspec.GitIgnoreSpec.from_lines
         patterns = list(exclude)
-        self._exclude = self._spec(patterns) if patterns else None
+        self._exclude = _ignore_spec(patterns) if patterns else None
         self._gitignores: dict[str, pathspec.GitIgnoreSpec] = {}
         self.read: list[tuple[str, os.stat_result]] = []  # (path, stamp) of each one read
 
@@ -146,7 +152,7 @@ class _IgnoreRules:
             return
         self.read.append((f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", info))
         if lines:
-            self._gitignores[rel_dir] = self._spec(lines)
+            self._gitignores[rel_dir] = _ignore_spec(lines)
 
     def ignored(self, rel_path: str, is_dir: bool) -> bool:
         probe = rel_path + "/" if is_dir else rel_path

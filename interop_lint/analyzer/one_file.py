@@ -8,10 +8,8 @@ analyzers or rules it brings in.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-import traceback
 import weakref
 from collections import Counter
 from collections.abc import Sequence
@@ -29,6 +27,11 @@ from interop_lint.analyzer.source import SourceFile
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
     from interop_lint.rules.registry import Rule
+
+try:  # hashlib's own sha256, without hashlib's OpenSSL start-up (see cache_keys)
+    from _sha256 import sha256
+except ImportError:  # an interpreter without it
+    from hashlib import sha256
 
 
 _DERIVED = ("tree", "preamble", "lines", "text", "suppressions")
@@ -161,7 +164,7 @@ def _finding(rule: type[Rule], violation: Violation, source: SourceFile) -> Find
 def line_hash(rule_id: str, line_text: str) -> str:
     """A hash of the finding's line without whitespace: moving the line keeps it."""
     normalized = "".join(line_text.split())
-    return hashlib.sha256(f"{rule_id}\0{normalized}".encode()).hexdigest()[:16]
+    return sha256(f"{rule_id}\0{normalized}".encode()).hexdigest()[:16]
 
 
 def _with_fingerprints(findings: list[Finding], source: SourceFile) -> list[Finding]:
@@ -176,6 +179,8 @@ def _with_fingerprints(findings: list[Finding], source: SourceFile) -> list[Find
 
 
 def _describe(error: BaseException) -> str:
+    import traceback  # for a failing rule only: not worth its import on every run
+
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     where = f" ({os.path.basename(frame.filename)}:{frame.lineno})" if frame else ""
     return f"{type(error).__name__}: {error}{where}"

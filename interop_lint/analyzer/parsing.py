@@ -7,9 +7,13 @@ that crosses processes is extracted into plain data first.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
+import os
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from functools import cache
+from types import ModuleType
 
 import tree_sitter
 from tree_sitter import Node, Tree
@@ -26,13 +30,31 @@ class Grammar(StrEnum):
 
 @cache
 def language(grammar: Grammar) -> tree_sitter.Language:
-    if grammar is Grammar.GO:
-        import tree_sitter_go as module
-    elif grammar is Grammar.RUST:
-        import tree_sitter_rust as module
-    else:
-        import tree_sitter_c as module
-    return tree_sitter.Language(module.language())
+    name = {Grammar.GO: "tree_sitter_go", Grammar.RUST: "tree_sitter_rust"}.get(
+        grammar, "tree_sitter_c"
+    )
+    return tree_sitter.Language(_grammar_binding(name).language())
+
+
+def _grammar_binding(package: str) -> ModuleType:
+    """The grammar package's compiled `_binding`, loaded without the package's
+    `__init__`: that imports importlib.resources (and with it tempfile, shutil,
+    bz2, lzma and random: 5 ms in every process) for query files this tool never
+    reads. Importing `package._binding` would run the `__init__` first."""
+    spec = importlib.util.find_spec(package)
+    for directory in (spec.submodule_search_locations or []) if spec else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(directory, "_binding" + suffix)
+            if os.path.exists(path):
+                loader = importlib.machinery.ExtensionFileLoader(f"{package}._binding", path)
+                binding = importlib.util.spec_from_file_location(
+                    f"{package}._binding", path, loader=loader
+                )
+                if binding is not None:
+                    module = importlib.util.module_from_spec(binding)
+                    loader.exec_module(module)
+                    return module
+    return importlib.import_module(package)  # a grammar package laid out otherwise
 
 
 @cache

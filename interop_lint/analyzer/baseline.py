@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from interop_lint.analyzer.findings import Finding
 
@@ -30,8 +31,7 @@ class BaselineError(Exception):
     """The baseline file is missing, unreadable or not a baseline."""
 
 
-@dataclass(frozen=True, slots=True)
-class BaselineEntry:
+class BaselineEntry(Struct, frozen=True):
     rule: str
     path: str  # relative to the project root
     fingerprint: str
@@ -47,8 +47,7 @@ def finding_key(finding: Finding) -> BaselineKey:
     return (finding.rule_id, finding.location.path, finding.fingerprint)
 
 
-@dataclass
-class BaselineOutcome:
+class BaselineOutcome(Struct):
     findings: list[Finding]  # what is left to report (suppressed ones kept, flagged)
     matched: int = 0
     stale: list[BaselineEntry] = field(default_factory=list)

@@ -13,7 +13,7 @@ used as one pack and deletes the others, which drops the stale entries.
 
 **Keys.** Every entry is keyed on a *salt*: the cache format, the tool's
 version, a digest of the tool's own code (every module of the package: a
-change to a facts dataclass, an extractor or a rule invalidates everything,
+change to a facts record, an extractor or a rule invalidates everything,
 so no schema version can be forgotten) and the config's digest. A facts
 entry adds the file's path, kind and content hash (facts hold locations,
 so the path belongs to the key).
@@ -48,7 +48,7 @@ both wrote correct data). A file that is truncated or from another version
 is a silent miss; one whose checksum does not match, or an entry that does
 not decode to what it should, is a miss *and* a CACHE notification.
 Entries are decoded by an unpickler that only builds the tool's own
-dataclasses and enums and plain containers: a forged entry cannot run code.
+records, dataclasses and enums and plain containers: a forged entry cannot run code.
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ import itertools
 import os
 import struct
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from interop_lint.analyzer.cache_keys import FORMAT, atomic_write, blake2b
 from interop_lint.analyzer.codec import CorruptEntry, decode, encode
@@ -79,8 +80,7 @@ _HEADER = struct.Struct("<8s16sQ16s")  # magic, salt, payload length, payload di
 # -- the run entry ----------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class CheckedFile:
+class CheckedFile(Struct):
     """What checking one file found, and which rules were run on it."""
 
     rules: frozenset[str]
@@ -88,8 +88,7 @@ class CheckedFile:
     notifications: tuple[Notification, ...]
 
 
-@dataclass(slots=True)
-class RunRecord:
+class RunRecord(Struct):
     project: str  # project_digest()
     index_notifications: tuple[Notification, ...] = ()
     checked: dict[str, CheckedFile] = field(default_factory=dict)

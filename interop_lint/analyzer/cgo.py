@@ -11,8 +11,8 @@ keep every line where it was, so a C node on preamble row `r`, byte column
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from msgspec import Struct
 from tree_sitter import Node, Tree
 
 from interop_lint.analyzer.locations import LineIndex, Location
@@ -21,8 +21,7 @@ from interop_lint.analyzer.parsing import Grammar, parse, text
 _CGO_DIRECTIVE = re.compile(r"^\s*#cgo\s+(?P<body>.*)$")
 
 
-@dataclass(frozen=True, slots=True)
-class CgoDirective:
+class CgoDirective(Struct, frozen=True):
     """One `#cgo [constraints] NAME: values` line of a preamble."""
 
     location: Location  # the whole directive line, in the Go file

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import fields
 
 from interop_lint.analyzer.cache_keys import blake2b
 
@@ -27,8 +29,7 @@ class ConfigError(Exception):
     """A configuration (file or command line) that cannot be used."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.facts import FileFacts
@@ -10,8 +10,7 @@ from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.source import SourceFile
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext:
+class RuleContext(Struct, frozen=True):
     file: SourceFile
     facts: FileFacts
     index: ProjectIndex

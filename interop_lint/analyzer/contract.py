@@ -18,7 +18,8 @@ differently only when they are different.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from interop_lint.analyzer.clang.facts import CFunction, CStruct
 from interop_lint.analyzer.clang.syntax import spell
@@ -76,8 +77,7 @@ def c_names(index: ProjectIndex, crate: Crate) -> CNames:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class ContractTypes:
+class ContractTypes(Struct, frozen=True):
     """Both sides' type models for one C unit bound to one crate."""
 
     c: CTypes
@@ -132,8 +132,7 @@ def repr_c_struct(
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class StructMatch:
+class StructMatch(Struct, frozen=True):
     """The `#[repr(C)]` Rust struct a C struct mirrors."""
 
     rust_path: str
@@ -170,8 +169,7 @@ def c_types(index: ProjectIndex, unit: str, rust: RustTypes) -> CTypes:
     return CTypes(index.c.scope(unit), rust.knows)
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(Struct, frozen=True):
     """One way a C declaration and a Rust export disagree."""
 
     part: str  # "count", "variadic", "parameter", "return"
@@ -271,8 +269,7 @@ def signature_differences(
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class LayoutDifference:
+class LayoutDifference(Struct, frozen=True):
     """How a C struct and a `#[repr(C)]` Rust struct disagree: the field count, the
     first field out of order, or every field whose type differs (in one detail)."""
 

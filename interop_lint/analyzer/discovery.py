@@ -19,9 +19,10 @@ import os
 import stat
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from interop_lint.analyzer.findings import Notification, NotificationKind
 
@@ -81,8 +82,7 @@ Stamp = tuple[int, int, int, int]
 SETTLED_NS = 2_000_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class DiscoveredFile:
+class DiscoveredFile(Struct, frozen=True):
     path: str  # relative to the root, `/`-separated
     kind: FileKind
     size: int
@@ -94,8 +94,7 @@ class DiscoveredFile:
 DirectoryStamp = tuple[int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class TreeSnapshot:
+class TreeSnapshot(Struct, frozen=True):
     """What a walk saw, enough to tell later that it would see the same again."""
 
     settings: tuple[tuple[str, ...], int]  # the excludes and the size cap it walked with
@@ -104,8 +103,7 @@ class TreeSnapshot:
     files: tuple[tuple[str, FileKind, bool], ...]  # path, kind, whether a symlink
 
 
-@dataclass(frozen=True, slots=True)
-class Discovery:
+class Discovery(Struct, frozen=True):
     files: tuple[DiscoveredFile, ...]
     notifications: tuple[Notification, ...]
     # None when some stamp was too recent to be trusted, or the walk met a problem

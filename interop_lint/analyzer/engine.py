@@ -32,8 +32,9 @@ import contextlib
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from interop_lint.analyzer import prefilter, workers
 from interop_lint.analyzer.cache import Cache, CheckedFile, RunRecord
@@ -72,8 +73,7 @@ TREE_BUDGET = 1024 * 1024
 _REANALYSIS_ORDER = {FileKind.GO: 0, FileKind.RUST: 1}
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(Struct, frozen=True):
     root: str  # absolute
     config: Config
     rules: Sequence[type[Rule] | RuleEntry]  # the enabled rules (an entry is loaded if run)
@@ -86,8 +86,7 @@ class RunOptions:
     prefilter: bool = True
 
 
-@dataclass
-class RunResult:
+class RunResult(Struct):
     findings: list[Finding] = field(default_factory=list)  # suppressed ones included
     notifications: list[Notification] = field(default_factory=list)
     files_indexed: int = 0

@@ -1,7 +1,7 @@
 """The facts one file contributes to the project index.
 
-Facts are plain, picklable data (dataclasses of strings, numbers, tuples and
-`Location`s): the index pass can run in another process, and a later run can
+Facts are plain, picklable data (msgspec Structs of strings, numbers, tuples
+and `Location`s): the index pass can run in another process, and a later run can
 take them from the cache by the file's content hash instead of re-parsing.
 Each family keeps its own facts type next to its extractor; this container
 holds whichever of them the file has.
@@ -9,8 +9,9 @@ holds whichever of them the file has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Notification
@@ -26,8 +27,7 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.rust.facts import RustFileFacts
 
 
-@dataclass(slots=True)
-class FileFacts:
+class FileFacts(Struct):
     path: str
     kind: FileKind
     digest: str  # content hash, the cache key

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from msgspec import Struct
+
 from interop_lint.analyzer.locations import Location, RelatedLocation
 
 
@@ -16,8 +18,7 @@ class Level(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Struct, frozen=True):
     """What a rule reports: where, what, and the evidence. The engine adds the rest."""
 
     location: Location
@@ -28,8 +29,7 @@ class Violation:
     level: Level | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """A violation of one rule, ready for the reporters."""
 
     rule_id: str
@@ -47,8 +47,7 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDescription:
+class RuleDescription(Struct, frozen=True):
     """A rule's metadata and documentation, as the reporters need it."""
 
     id: str

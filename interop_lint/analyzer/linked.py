@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.index import ProjectIndex
@@ -39,8 +40,7 @@ from interop_lint.analyzer.index import ProjectIndex
 Crate = str | None
 
 
-@dataclass(slots=True)
-class _ScopeSide:
+class _ScopeSide(Struct):
     """What the files of the scope offer a link to (see the module docstring)."""
 
     crates: set[Crate] = field(default_factory=set)  # its crates: Rust files, manifests

@@ -9,13 +9,13 @@ such as VS Code use, so a text-report column lands on the right character.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 COLUMN_KIND = "utf16CodeUnits"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
+class Location(Struct, frozen=True, order=True):
     """A region of one file: 1-based lines, 1-based UTF-16 columns, end exclusive.
 
     `path` is relative to the project root, with `/` separators.
@@ -28,8 +28,7 @@ class Location:
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedLocation:
+class RelatedLocation(Struct, frozen=True):
     """Supporting evidence for a finding: the other side of a pair, a panic site..."""
 
     location: Location

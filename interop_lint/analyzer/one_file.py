@@ -13,8 +13,9 @@ import sys
 import weakref
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from interop_lint.analyzer import prefilter
 from interop_lint.analyzer.context import RuleContext

@@ -36,7 +36,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from interop_lint.analyzer.discovery import FileKind
 
@@ -83,8 +84,7 @@ RULE_SCOPES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     path: str
     kind: FileKind
     data: bytes

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from interop_lint.analyzer.findings import Finding, Notification, RuleDescription
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Struct, frozen=True):
     """One run, as the reporters see it."""
 
     root: str  # absolute project root
@@ -29,8 +29,7 @@ class Report:
         return [f for f in self.findings if not f.suppressed]
 
 
-@dataclass
-class Rendered:
+class Rendered(Struct):
     text: str
     warnings: list[str] = field(default_factory=list)  # for stderr, never the report
 

@@ -11,12 +11,13 @@ has to run.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import pprint
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+
+import msgspec.structs
+from msgspec import Struct
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, RuleDescription
@@ -27,8 +28,7 @@ if TYPE_CHECKING:
 GENERATED = "interop_lint/rules/_catalogue.py"
 
 
-@dataclass(frozen=True)
-class RuleEntry:
+class RuleEntry(Struct, frozen=True):
     """A rule as the catalogue knows it: what a run needs before checking anything."""
 
     id: str
@@ -106,7 +106,7 @@ def render_catalogue(rules: tuple[type[Rule], ...]) -> str:
     rows = []
     for rule in rules:
         entry = entry_of(rule)
-        description = dataclasses.asdict(entry.description)
+        description = msgspec.structs.asdict(entry.description)
         description["level"] = entry.description.level.value
         description["tags"] = list(entry.description.tags)
         rows.append(

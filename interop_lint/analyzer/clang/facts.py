@@ -8,8 +8,9 @@ in the scope of the file that uses them), so facts stay plain picklable data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from interop_lint.analyzer.locations import Location
 
@@ -21,8 +22,7 @@ class CKind(StrEnum):
     FUNCTION = "function"
 
 
-@dataclass(frozen=True, slots=True)
-class CType:
+class CType(Struct, frozen=True):
     """A C type as written: a base specifier wrapped by the declarator's constructors."""
 
     kind: CKind
@@ -39,14 +39,12 @@ class CType:
     prototype: bool = True  # FUNCTION: False for `f()`, which leaves the parameters open
 
 
-@dataclass(frozen=True, slots=True)
-class CParam:
+class CParam(Struct, frozen=True):
     name: str  # "" for an unnamed parameter
     type: CType
 
 
-@dataclass(frozen=True, slots=True)
-class CFunction:
+class CFunction(Struct, frozen=True):
     """A function declaration or definition."""
 
     name: str
@@ -57,16 +55,14 @@ class CFunction:
     is_static: bool  # internal linkage: only visible where it is written
 
 
-@dataclass(frozen=True, slots=True)
-class CField:
+class CField(Struct, frozen=True):
     name: str  # "" for an anonymous member
     type: CType
     location: Location
     is_bitfield: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class CStruct:
+class CStruct(Struct, frozen=True):
     """A struct or union definition (with a body)."""
 
     tag: str  # `struct Tag {..}`; "" when anonymous
@@ -86,22 +82,19 @@ class CStruct:
         return all(f.name and not f.is_bitfield for f in self.fields)
 
 
-@dataclass(frozen=True, slots=True)
-class CTypedef:
+class CTypedef(Struct, frozen=True):
     name: str
     type: CType
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class CInclude:
+class CInclude(Struct, frozen=True):
     path: str  # as written: `engine.h`, `sys/types.h`
     system: bool  # `<...>` rather than `"..."`
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class CFileFacts:
+class CFileFacts(Struct, frozen=True):
     functions: tuple[CFunction, ...] = ()
     structs: tuple[CStruct, ...] = ()
     typedefs: tuple[CTypedef, ...] = ()

@@ -23,9 +23,10 @@ from __future__ import annotations
 import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS
 from interop_lint.analyzer.clang.paths import directory_of, nearest_unique, shared_depth
@@ -41,8 +42,7 @@ if TYPE_CHECKING:
 Crate = str | None  # a crate's directory (None: a Rust file outside any crate)
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     crate: Crate  # the crate's directory
     depth: int  # leading directories the unit and the crate share
     matched: int  # declarations of the unit the crate exports

@@ -9,8 +9,7 @@ wraps the type built so far, so `int *f(void)` is a function returning
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.clang.facts import CKind, CParam, CType
@@ -30,8 +29,7 @@ _RECORDS = {"struct_specifier": "struct", "union_specifier": "union", "enum_spec
 _SIZE_WORDS = frozenset({"signed", "unsigned", "short", "long", "int", "char", "double", "float"})
 
 
-@dataclass(frozen=True, slots=True)
-class Declared:
+class Declared(Struct, frozen=True):
     """What one declarator declares: a name (None when abstract) and its type."""
 
     name: Node | None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
+from msgspec.structs import replace
 from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import import_c_declarations

@@ -10,7 +10,7 @@ variables, constants, functions and handle releases, and `GoPackage`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from interop_lint.analyzer.cgo import CgoDirective
 from interop_lint.analyzer.locations import Location
@@ -19,8 +19,7 @@ from interop_lint.analyzer.locations import Location
 C_ALLOCATORS = ("C.CString", "C.CBytes", "C.malloc", "C.calloc")
 
 
-@dataclass(frozen=True, slots=True)
-class CCallSite:
+class CCallSite(Struct, frozen=True):
     """A call `C.name(...)` in a file that imports "C"."""
 
     name: str  # `engine_new` in `C.engine_new(...)`
@@ -32,8 +31,7 @@ class CCallSite:
     argument_sources: tuple[str | None, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TypeExpr:
+class TypeExpr(Struct, frozen=True):
     """A Go type expression as plain data.
 
     `kind` is one of the constants of `analyzer.golang.types.Kind`:
@@ -49,15 +47,13 @@ class TypeExpr:
     length: int | None = None  # kind `array`, when the length is a known constant
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Struct, frozen=True):
     name: str  # the field's name; an embedded field is named after its type
     type: TypeExpr
     embedded: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class GoTypeDecl:
+class GoTypeDecl(Struct, frozen=True):
     """`type Name T` or `type Name = T` at package level."""
 
     name: str
@@ -65,8 +61,7 @@ class GoTypeDecl:
     alias: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class GoVarDecl:
+class GoVarDecl(Struct, frozen=True):
     """A package-level variable, with its type when written or evident."""
 
     name: str
@@ -74,8 +69,7 @@ class GoVarDecl:
     non_empty: bool = False  # initialized with a non-empty slice (`[]byte{0}`)
 
 
-@dataclass(frozen=True, slots=True)
-class ParamFlow:
+class ParamFlow(Struct, frozen=True):
     """Where a function's parameter goes, as far as the function's own body shows."""
 
     frees: bool = False  # passed to `C.free` (directly, converted, deferred)
@@ -83,8 +77,7 @@ class ParamFlow:
     passed_to: tuple[tuple[str, int], ...] = ()  # (callee as written, argument index)
 
 
-@dataclass(frozen=True, slots=True)
-class GoFuncDecl:
+class GoFuncDecl(Struct, frozen=True):
     """A package-level function or method."""
 
     name: str
@@ -109,8 +102,7 @@ class GoFuncDecl:
     c_pointer_params: tuple[tuple[int, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class GoFileFacts:
+class GoFileFacts(Struct, frozen=True):
     package: str  # the package clause's name
     imports_c: bool  # has `import "C"`
     cgo_directives: tuple[CgoDirective, ...] = ()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.locations import Location
@@ -44,8 +45,7 @@ def is_unbounded_requirement(requirement: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class CargoDependency:
+class CargoDependency(Struct, frozen=True):
     name: str  # the key in its table (a rename when `package` is set)
     table: str  # e.g. "dependencies", "target.cfg(unix).dependencies", "patch.crates-io"
     location: Location  # the dependency's line: `name = ...` or `[table.name]`
@@ -63,15 +63,13 @@ class CargoDependency:
         return bool(self.path or self.git or self.workspace)
 
 
-@dataclass(frozen=True, slots=True)
-class ProfilePanic:
+class ProfilePanic(Struct, frozen=True):
     profile: str
     strategy: str  # "unwind" or "abort"
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class CargoManifest:
+class CargoManifest(Struct, frozen=True):
     directory: str  # of the Cargo.toml, relative to the root ("" at the root)
     package: str | None  # `package.name`, None for a virtual workspace manifest
     is_workspace_root: bool  # has a `[workspace]` table

@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.manifests.toml_lines import load_toml
 from interop_lint.analyzer.source import SourceFile
 
 
-@dataclass(frozen=True, slots=True)
-class CbindgenConfig:
+class CbindgenConfig(Struct, frozen=True):
     directory: str  # of the cbindgen.toml (the crate's, when next to its Cargo.toml)
     prefix: str = ""  # `[export] prefix`
     rename: tuple[tuple[str, str], ...] = ()  # `[export.rename]`: (Rust name, C name)

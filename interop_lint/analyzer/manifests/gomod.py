@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.findings import Notification, NotificationKind
@@ -34,15 +35,13 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|//.*|=>|[()]|[^\s()"`]+')
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
-@dataclass(frozen=True, slots=True)
-class GoRequire:
+class GoRequire(Struct, frozen=True):
     module: str
     version: str
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class GoReplace:
+class GoReplace(Struct, frozen=True):
     old: str  # module path
     old_version: str | None  # the replacement applies to this version only
     new: str  # a module path, or a filesystem path
@@ -60,8 +59,7 @@ class GoReplace:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class GoMod:
+class GoMod(Struct, frozen=True):
     directory: str
     module: str | None
     module_location: Location | None

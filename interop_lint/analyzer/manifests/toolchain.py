@@ -5,7 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 import tomllib
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.findings import Notification, NotificationKind
@@ -19,8 +20,7 @@ _FLOATING = re.compile(r"^(stable|beta|nightly)(-[a-z0-9_]+(-[a-z0-9_]+)+)?$")
 _PINNED = re.compile(r"^(\d+\.\d+(\.\d+)?|(stable|beta|nightly)-\d{4}-\d{2}-\d{2})(-.+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class RustToolchain:
+class RustToolchain(Struct, frozen=True):
     directory: str
     channel: str | None
     channel_location: Location | None

@@ -18,9 +18,10 @@ call of a helper that binds by name (binders.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import libcst as cst
+from msgspec.structs import replace
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.python.binders import (

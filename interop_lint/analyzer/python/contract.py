@@ -8,7 +8,7 @@ to say it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from interop_lint.analyzer.contract import repr_c_struct, rust_types
 from interop_lint.analyzer.index import ProjectIndex
@@ -33,8 +33,7 @@ from interop_lint.analyzer.typesys.model import Int, Named, Pointer, Verdict
 from interop_lint.analyzer.typesys.rust import RustTypes
 
 
-@dataclass(frozen=True, slots=True)
-class LayoutMismatch:
+class LayoutMismatch(Struct, frozen=True):
     """A `Structure` whose `_fields_` differ from the Rust struct in the same place."""
 
     structure: CtypesStructure
@@ -43,8 +42,7 @@ class LayoutMismatch:
     detail: str  # "field 2 (`count`) is `c_uint32` here but `u64` in Rust"
 
 
-@dataclass(frozen=True, slots=True)
-class BindingDifference:
+class BindingDifference(Struct, frozen=True):
     """One way a binding disagrees with its export."""
 
     # "count", "parameter", "return", "no-restype" (pointer or wide value, no

@@ -9,8 +9,9 @@ find among the other Python files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from interop_lint.analyzer.locations import Location
 
@@ -26,8 +27,7 @@ class CtypesKind(StrEnum):
     UNKNOWN = "unknown"  # anything else: never a finding
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesType:
+class CtypesType(Struct, frozen=True):
     kind: CtypesKind
     name: str = ""  # SIMPLE: the ctypes name; STRUCTURE / NAMED: the class name
     of: CtypesType | None = None  # POINTER: pointee; ARRAY: element; FUNCTION: return type
@@ -55,15 +55,13 @@ class CtypesType:
 UNKNOWN = CtypesType(CtypesKind.UNKNOWN)
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesField:
+class CtypesField(Struct, frozen=True):
     name: str
     type: CtypesType
     bits: int | None = None  # a bit-field's width (`("flag", c_uint, 1)`)
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesStructure:
+class CtypesStructure(Struct, frozen=True):
     """A `Structure` (or `Union`) subclass with its `_fields_`."""
 
     name: str
@@ -76,16 +74,14 @@ class CtypesStructure:
     inexact: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesAlias:
+class CtypesAlias(Struct, frozen=True):
     """A module-level name for a ctypes type: `Handle = c_void_p`, `class P(c_void_p)`."""
 
     name: str
     type: CtypesType
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesLibrary:
+class CtypesLibrary(Struct, frozen=True):
     """A loaded library: `ctypes.CDLL("./libengine.so")`, or a handle passed in."""
 
     # "CDLL", "cdll.LoadLibrary", ...; "parameter" for a handle passed in,
@@ -104,32 +100,28 @@ class CtypesLibrary:
     origin: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesHandle:
+class CtypesHandle(Struct, frozen=True):
     """A module-level name that holds a library, for the modules that import it."""
 
     name: str
     library: int  # index into `PythonFileFacts.libraries`
 
 
-@dataclass(frozen=True, slots=True)
-class ArgtypesSetting:
+class ArgtypesSetting(Struct, frozen=True):
     """`lib.fn.argtypes = [...]`."""
 
     types: tuple[CtypesType, ...] | None  # None: not a literal list or tuple
     location: Location  # of the assignment
 
 
-@dataclass(frozen=True, slots=True)
-class RestypeSetting:
+class RestypeSetting(Struct, frozen=True):
     """`lib.fn.restype = T`."""
 
     type: CtypesType
     location: Location  # of the assignment
 
 
-@dataclass(frozen=True, slots=True)
-class CtypesBinding:
+class CtypesBinding(Struct, frozen=True):
     """A function of a library as the file uses it."""
 
     library: int  # index into `PythonFileFacts.libraries`
@@ -139,8 +131,7 @@ class CtypesBinding:
     restypes: tuple[RestypeSetting, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PythonFileFacts:
+class PythonFileFacts(Struct, frozen=True):
     libraries: tuple[CtypesLibrary, ...] = ()
     bindings: tuple[CtypesBinding, ...] = ()
     structures: tuple[CtypesStructure, ...] = ()

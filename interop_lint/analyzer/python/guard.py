@@ -21,7 +21,8 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 MAX_DEPTH = 100  # syntax tree levels; CPython itself allows 100 indentation levels
 MAX_BRACKETS = 100
@@ -31,8 +32,7 @@ _OPENING = frozenset("([{")
 _CLOSING = frozenset(")]}")
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(Struct, frozen=True):
     """Why a file is not parsed: too deep (skipped) or not Python (a syntax error)."""
 
     line: int  # 0 when unknown

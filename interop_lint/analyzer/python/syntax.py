@@ -7,16 +7,14 @@ Locations come from libcst's byte spans, converted by the file's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
+from msgspec import Struct
 
 from interop_lint.analyzer.locations import LineIndex, Location
 
 
-@dataclass(frozen=True, slots=True)
-class ParseFailure:
+class ParseFailure(Struct, frozen=True):
     line: int  # 0 when unknown
     message: str
 

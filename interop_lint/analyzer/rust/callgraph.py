@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cached_property
+
+from msgspec import Struct
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
@@ -22,8 +23,7 @@ Guarded = Callable[[tuple[str, ...]], bool]  # whether wrappers of a site includ
 _SEARCH_BUDGET = 256  # functions visited around an export when collecting its panic sites
 
 
-@dataclass(frozen=True, slots=True)
-class PanicTrace:
+class PanicTrace(Struct, frozen=True):
     """A panic site an export reaches, and the functions it goes through."""
 
     site: PanicSite

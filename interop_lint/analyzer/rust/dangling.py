@@ -15,7 +15,8 @@ Two shapes:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
@@ -60,8 +61,7 @@ _FORMATTING = frozenset(
 _KEPT = frozenset({"let", "assign", "return", "write"})
 
 
-@dataclass(frozen=True, slots=True)
-class DanglingPointer:
+class DanglingPointer(Struct, frozen=True):
     call: Located  # the `.as_ptr()` call
     method: Located  # its `as_ptr` name, where the report starts
     owner: str  # what owns the memory, as written

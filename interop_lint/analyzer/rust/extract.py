@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
+from msgspec.structs import replace
 from tree_sitter import Node
 
 from interop_lint.analyzer.facts import FileFacts

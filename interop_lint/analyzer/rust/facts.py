@@ -20,20 +20,18 @@ matching any.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from interop_lint.analyzer.locations import Location
 
 
-@dataclass(frozen=True, slots=True)
-class RustParam:
+class RustParam(Struct, frozen=True):
     name: str  # the pattern as written (`p`, `_`, `mut n`)
     type: str  # normalized type text (rust.syntax.normalize_type)
     location: Location  # of the whole parameter
 
 
-@dataclass(frozen=True, slots=True)
-class Allocation:
+class Allocation(Struct, frozen=True):
     """Rust-allocated memory a function hands to its caller."""
 
     kind: str  # see the module docstring
@@ -46,8 +44,7 @@ class Allocation:
     handle: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Release:
+class Release(Struct, frozen=True):
     """Memory a function gives back to Rust's allocator."""
 
     kind: str  # see the module docstring
@@ -63,8 +60,7 @@ class Release:
     handle: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PanicSite:
+class PanicSite(Struct, frozen=True):
     """A place that can panic (RS101), with the wrappers that may guard it."""
 
     what: str  # "`.unwrap()`", "`panic!`", "indexing `v[i]`"
@@ -75,8 +71,7 @@ class PanicSite:
     guards: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RustCall:
+class RustCall(Struct, frozen=True):
     """A call to a function by name: `f()`, `Type::f()`, `x.f()` (RS101 follows these)."""
 
     name: str
@@ -85,8 +80,7 @@ class RustCall:
     guards: tuple[str, ...] = ()  # as for PanicSite
 
 
-@dataclass(frozen=True, slots=True)
-class PointerDemand:
+class PointerDemand(Struct, frozen=True):
     """A raw-pointer parameter that a function uses as RS102 says (`CStr::from_ptr(p)`)
     with no null check first: its callers must pass it non-null."""
 
@@ -95,8 +89,7 @@ class PointerDemand:
     what: str  # that use as written, for messages
 
 
-@dataclass(frozen=True, slots=True)
-class RustFunction:
+class RustFunction(Struct, frozen=True):
     """Any function of the file (free, method, exported or not): what RS101 and
     RS105 follow across the crate."""
 
@@ -129,14 +122,12 @@ class RustFunction:
     frees_parameters: tuple[Release, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RustStaticMut:
+class RustStaticMut(Struct, frozen=True):
     name: str
     location: Location  # of the name
 
 
-@dataclass(frozen=True, slots=True)
-class RustExport:
+class RustExport(Struct, frozen=True):
     """An exported function (rules.md): C-family ABI and an exported symbol."""
 
     name: str  # the Rust name
@@ -159,8 +150,7 @@ class RustExport:
     releases: tuple[Release, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ExportMacro:
+class ExportMacro(Struct, frozen=True):
     """A `macro_rules!` macro that exports the function its invocation writes
     (`fn NAME(..) .. { .. }`) under its name (rust.item_macros)."""
 
@@ -170,8 +160,7 @@ class ExportMacro:
     is_pub: bool
 
 
-@dataclass(frozen=True, slots=True)
-class MacroFunction:
+class MacroFunction(Struct, frozen=True):
     """A function written in an item-level macro invocation (rust.item_macros), as
     the export it is if the crate's macro of that name is an `ExportMacro`."""
 
@@ -179,8 +168,7 @@ class MacroFunction:
     export: RustExport  # as if written `extern "C"` with `#[no_mangle]`
 
 
-@dataclass(frozen=True, slots=True)
-class NullCheckRule:
+class NullCheckRule(Struct, frozen=True):
     """One rule of a `NullCheckMacro`: what it checks, or the macro it hands on to."""
 
     matcher: str  # the rule's left side, delimiters included
@@ -188,8 +176,7 @@ class NullCheckRule:
     hands_to: tuple[str, str] | None  # (macro, its token tree with `$x` kept) it expands to
 
 
-@dataclass(frozen=True, slots=True)
-class NullCheckMacro:
+class NullCheckMacro(Struct, frozen=True):
     """A `macro_rules!` macro that checks a pointer its invocation names for null and
     leaves otherwise before the rest of the invocation runs (rust.null_macros)."""
 
@@ -197,8 +184,7 @@ class NullCheckMacro:
     rules: tuple[NullCheckRule, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RustAbiFunction:
+class RustAbiFunction(Struct, frozen=True):
     """A function exported under a symbol (`#[no_mangle]`, `export_name`) that keeps
     the Rust ABI: no `extern "C"`. C can link to it but not call it (XL108)."""
 
@@ -207,15 +193,13 @@ class RustAbiFunction:
     location: Location  # of the function's name
 
 
-@dataclass(frozen=True, slots=True)
-class RustField:
+class RustField(Struct, frozen=True):
     name: str  # "0", "1", ... for tuple structs
     type: str  # normalized
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class RustStruct:
+class RustStruct(Struct, frozen=True):
     name: str
     location: Location  # of the name
     repr: tuple[str, ...]  # `#[repr(C, packed)]` -> ("C", "packed"); () without repr
@@ -226,8 +210,7 @@ class RustStruct:
     generics: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RustEnum:
+class RustEnum(Struct, frozen=True):
     name: str
     location: Location
     repr: tuple[str, ...]
@@ -235,8 +218,7 @@ class RustEnum:
     is_pub: bool
 
 
-@dataclass(frozen=True, slots=True)
-class RustTypeAlias:
+class RustTypeAlias(Struct, frozen=True):
     """`type Handle = *mut Engine;`"""
 
     name: str
@@ -244,8 +226,7 @@ class RustTypeAlias:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class RustUseRename:
+class RustUseRename(Struct, frozen=True):
     """`use std::os::raw::c_char as cchar;`: `cchar` means `c_char` in this file."""
 
     alias: str
@@ -256,8 +237,7 @@ class RustUseRename:
         return self.path.rsplit("::", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class RustFileFacts:
+class RustFileFacts(Struct, frozen=True):
     exports: tuple[RustExport, ...] = ()
     structs: tuple[RustStruct, ...] = ()
     enums: tuple[RustEnum, ...] = ()

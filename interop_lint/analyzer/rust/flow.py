@@ -10,7 +10,7 @@ to `catch_unwind`) to the first place that does something else with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from interop_lint.analyzer.parsing import walk
 from interop_lint.analyzer.rust.bindings import local_name, pattern_names
@@ -45,8 +45,7 @@ _WRITES = frozenset({"write", "write_unaligned", "write_volatile"})
 _MAX_STEPS = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Destination:
+class Destination(Struct, frozen=True):
     """The first place a value reaches that does not just pass it on."""
 
     kind: str  # "return", "let", "assign", "write", "argument", "other"

@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
@@ -51,15 +51,13 @@ _NEXT_FUNCTION = re.compile(r"\bfn\s+(\$?[A-Za-z_][A-Za-z0-9_]*|\[<[^>]*>\])")
 _PASTE_PART = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass(frozen=True, slots=True)
-class GeneratedExports:
+class GeneratedExports(Struct, frozen=True):
     symbols: tuple[str, ...]  # known: spelled out, or bound by an invocation
     named_elsewhere: bool  # some symbol could not be learnt from this file
     release_kinds: tuple[str, ...]  # what the exports give back to Rust (RS105)
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
+class _Rule(Struct, frozen=True):
     matcher: str  # the rule's left side, delimiters included
     names: tuple[str, ...]  # `engine_free`, `$name`, `[<$name _free>]`, or "" for unknown
     release_kinds: tuple[str, ...]

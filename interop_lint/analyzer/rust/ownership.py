@@ -22,8 +22,7 @@ around a call (`Box::<T>::`, `let b: Box<T>`, the `let` of a local).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
@@ -42,8 +41,7 @@ def describe_kind(kind: str) -> str:
     return f"a `Vec<{written}>` buffer" if written else "a `Vec` buffer"
 
 
-@dataclass(frozen=True, slots=True)
-class OwnershipSite:
+class OwnershipSite(Struct, frozen=True):
     kind: str
     what: str  # `CString::into_raw`, `mem::forget`
     call: Located

@@ -20,8 +20,8 @@ so the facts keep the names of the calls and macros that wrap each site
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass
 
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
@@ -47,8 +47,7 @@ _MAX_WRAPPERS = 16
 _CATCHING = ("catch_unwind", "catch_panic")
 
 
-@dataclass(frozen=True, slots=True)
-class PanicSource:
+class PanicSource(Struct, frozen=True):
     what: str  # "`.unwrap()`", "`panic!`", "indexing `v[i]`"
     at: Located  # the node to report (for a method: from its name to the end)
     start: Located
@@ -292,8 +291,7 @@ def _holds_closure(argument: Node) -> bool:
     return given is not None and any(a.type == "closure_expression" for a in given.named_children)
 
 
-@dataclass(frozen=True, slots=True)
-class CallTarget:
+class CallTarget(Struct, frozen=True):
     """A function a body calls, as far as names tell (RS101 follows these)."""
 
     name: str

@@ -22,10 +22,10 @@ parameter points to (`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Generic, TypeVar
 
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import RustBodies
@@ -117,8 +117,7 @@ def by_call_name(
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class HelperUse(Generic[T]):
+class HelperUse(Struct, Generic[T], frozen=True):
     """An export's call that passes its pointer to a helper that needs it non-null
     (or frees it)."""
 

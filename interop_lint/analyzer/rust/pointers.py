@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
@@ -75,8 +75,7 @@ _SAME_POINTER = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PointerParameter:
+class PointerParameter(Struct, frozen=True):
     name: str
     node: Node  # the whole parameter
     position: int  # among the parameters, `self` counted (comments and attributes not)
@@ -148,8 +147,7 @@ def reference_source(value: Located) -> Located | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class PointerUse:
+class PointerUse(Struct, frozen=True):
     name: str  # the parameter
     at: Located  # the expression that needs the pointer valid
     what: str  # how it is written, for messages

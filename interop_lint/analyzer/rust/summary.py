@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
@@ -116,8 +117,7 @@ class _Found:
         return self._generics
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionSummary:
+class FunctionSummary(Struct, frozen=True):
     function: RustFunction
     releases: tuple[Release, ...]  # with parameters, for the export facts
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
+from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
@@ -27,8 +27,7 @@ _TIGHT_AFTER = re.compile(r"([<(&\[]) ")
 _TIGHT_BEFORE = re.compile(r" ([>)\],;])")
 
 
-@dataclass(frozen=True, slots=True)
-class ExportedFunction:
+class ExportedFunction(Struct, frozen=True):
     """A function item that is exported to C, with what makes it so."""
 
     node: Node  # the function_item

@@ -9,10 +9,10 @@ where `Handle` is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from tree_sitter import Node, Tree
 
 from interop_lint.analyzer.parsing import Grammar, parse, text
@@ -142,8 +142,7 @@ class TypeNames:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class UnsafeType:
+class UnsafeType(Struct, frozen=True):
     node: Node  # where it is written in the signature
     reason: str  # completes "`T` ..."
 

@@ -34,7 +34,8 @@ holds both as an `int` in the same register; only a narrower integer
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from interop_lint.analyzer.python.facts import CtypesKind, CtypesStructure, CtypesType
 from interop_lint.analyzer.typesys.model import (

@@ -29,48 +29,42 @@ Decisions the table in rules.md leaves open:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 POINTER_WIDTH = 0  # `Int.bits` of pointer-sized integers
 _LP64_POINTER_BITS = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Int:
+class Int(Struct, frozen=True):
     bits: int  # 8, 16, 32, 64, 128, or POINTER_WIDTH
     signed: bool | None  # None: plain C `char`, signed or not by platform
 
 
-@dataclass(frozen=True, slots=True)
-class Float:
+class Float(Struct, frozen=True):
     bits: int
 
 
-@dataclass(frozen=True, slots=True)
-class Bool:
+class Bool(Struct, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Void:
+class Void(Struct, frozen=True):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Pointer:
+class Pointer(Struct, frozen=True):
     pointee: Type
     const: bool  # the pointee is read-only (`const T *`, `*const T`, `&T`)
 
 
-@dataclass(frozen=True, slots=True)
-class Array:
+class Array(Struct, frozen=True):
     element: Type
     length: int | None  # None when not a literal (a macro, a constant)
 
 
-@dataclass(frozen=True, slots=True)
-class Function:
+class Function(Struct, frozen=True):
     """A function type; a function pointer is a `Pointer` to one."""
 
     params: tuple[Type, ...] | None  # None: not specified (C `f()`)
@@ -78,8 +72,7 @@ class Function:
     variadic: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
+class Named(Struct, frozen=True):
     """A struct, union, enum or opaque type, by every name it goes by."""
 
     names: frozenset[str]
@@ -88,8 +81,7 @@ class Named:
     bits: int | None = None  # an enum's width when it is known (a `#[repr(C)]` Rust enum)
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+class Unknown(Struct, frozen=True):
     """A type the model does not cover (`String`, `&[u8]`, a macro): never a finding."""
 
     spelling: str

@@ -13,8 +13,9 @@ the `RustTypes` of the crate, which knows its aliases and items.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from interop_lint.analyzer.typesys.model import Array, Function, Pointer, Type, Unknown, Void
 
@@ -42,8 +43,7 @@ class Unparsable(Exception):
     """The spelling has no model (`RustTypes` makes it `Unknown`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(Struct, frozen=True):
     type: Type
     niche: bool = False  # never null: `Option` of it is a nullable pointer
 

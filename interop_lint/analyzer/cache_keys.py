@@ -43,7 +43,9 @@ def code_digest(memo_directory: str | None = None) -> str:
         for name in sorted(files):
             if name.endswith(".py"):
                 path = os.path.join(directory, name)
-                modules.append((os.path.relpath(path, package), path))
+                # os.walk's paths start with `package`: slicing is what relpath does
+                # here, at a tenth of its cost (200 modules, a warm run's 3 ms).
+                modules.append((path[len(package) + 1 :], path))
     stamps = _module_stamps(package, modules)
     memo = os.path.join(memo_directory, FORMAT, "code") if memo_directory else None
     known = _read_text(memo) if memo is not None and stamps is not None else ""

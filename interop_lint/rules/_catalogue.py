@@ -1178,7 +1178,9 @@ RULES = [{'cross_language': False,
                                    'condition, a\n'
                                    'comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` '
                                    'or\n'
-                                   '`p.as_ref()`/`p.as_mut()` that is matched. A macro of the '
+                                   '`p.as_ref()`/`p.as_mut()` that is matched, alone or as an '
+                                   'element of a tuple\n'
+                                   '(`if let (Some(t), false) = (t, p.is_null())`). A macro of the '
                                    'crate that does\n'
                                    'such a check and leaves otherwise before the rest of it runs '
                                    "(hyper's\n"
@@ -1259,7 +1261,8 @@ RULES = [{'cross_language': False,
                              '`p.read()`, ...) without checking it for null first on every path: '
                              "`p.is_null()` with an early return or in the branch's condition, a "
                              'comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or '
-                             '`p.as_ref()`/`p.as_mut()` that is matched.',
+                             '`p.as_ref()`/`p.as_mut()` that is matched, alone or as an element of '
+                             'a tuple (`if let (Some(t), false) = (t, p.is_null())`).',
                   'tags': ['security', 'external/cwe/cwe-476']},
   'file_kinds': ['rust'],
   'id': 'RS102',

@@ -7,7 +7,9 @@ protects a use when
 - the use is in the branch where the pointer is known non-null: the `else`
   of `if p.is_null()`, the body of `if !p.is_null()`, `if let Some(r) =
   p.as_ref()`, a `Some` arm of `match NonNull::new(p)`, the right side of
-  `!p.is_null() && ..`; conditions combine through `!`, `&&`, `||`;
+  `!p.is_null() && ..`; conditions combine through `!`, `&&`, `||`, and
+  tuples match element by element (`if let (Some(t), false) = (t,
+  p.is_null())`): rust.null_conditions;
 - or an earlier statement of an enclosing block leaves only when the pointer
   is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
   else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
@@ -29,9 +31,12 @@ from interop_lint.analyzer.rust.expressions import (
     callee,
     invocation_name,
     strip,
-    unary_operand,
-    unary_operator,
     unsafe_value,
+)
+from interop_lint.analyzer.rust.null_conditions import (
+    nonnull_if_matches,
+    nonnull_when,
+    option_of_pointer,
 )
 from interop_lint.analyzer.rust.pointers import pointer_of
 
@@ -39,12 +44,6 @@ from interop_lint.analyzer.rust.pointers import pointer_of
 # non-null, before the rest of it runs (rust.null_macros).
 InvocationChecks = Callable[[Located], frozenset[str]]
 
-_NULL_CALLS = frozenset({"null", "null_mut"})
-_OPTION_OF_POINTER = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
-# Option methods that keep the `Some`-ness question open: `p.as_ref().map(..)?`.
-_OPTION_CHAIN = frozenset(
-    {"map", "ok_or", "ok_or_else", "and_then", "context", "with_context", "map_err", "cloned"}
-)
 _OPTION_DEMANDS = frozenset({"unwrap", "expect"})  # panic on null: RS101's business
 _DIVERGING_MACROS = frozenset({"panic", "unreachable", "todo", "unimplemented", "bail"})
 _NON_DIVERGING_MACROS = frozenset(
@@ -115,13 +114,7 @@ def _arm_protects(arm: Located, child: Located, name: str) -> bool:
     match = arm.parent()
     match = match.parent() if match is not None and match.type == "match_block" else None
     scrutinee = match.field("value") if match is not None else None
-    pattern = arm.field("pattern")
-    return (
-        scrutinee is not None
-        and pattern is not None
-        and _option_of_pointer(scrutinee) == name
-        and "Some" in pattern.text
-    )
+    return name in nonnull_if_matches(arm.field("pattern"), scrutinee)
 
 
 def _first_guard(
@@ -142,91 +135,6 @@ def _first_guard(
     )
 
 
-_MAX_CONDITION_DEPTH = 32
-
-
-def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[str]:
-    """The pointers known non-null when `condition` evaluates to `truth`."""
-    if condition is None or depth > _MAX_CONDITION_DEPTH:
-        return set()
-    current = strip(condition)
-    kind = current.type
-    if kind == "unary_expression" and unary_operator(current) == "!":
-        return nonnull_when(unary_operand(current), not truth, depth + 1)
-    if kind in ("binary_expression", "let_chain"):
-        operator = current.node.child_by_field_name("operator")
-        symbol = "&&" if kind == "let_chain" else (operator.type if operator else "")
-        if symbol in ("&&", "||"):
-            parts = [nonnull_when(c, truth, depth + 1) for c in current.named_children()]
-            if (symbol == "&&") == truth:
-                return set().union(*parts)
-            return set.intersection(*parts) if parts else set()
-        if symbol in ("==", "!="):
-            name = _compared_with_null(current)
-            return {name} if name and (symbol == "!=") == truth else set()
-        return set()
-    if kind == "let_condition":
-        pattern = current.field("pattern")
-        name = _option_of_pointer(current.field("value"))
-        some = pattern is not None and "Some" in pattern.text
-        return {name} if name and some == truth else set()
-    if kind == "call_expression":
-        called = callee(current)
-        if called is None or called.receiver is None:
-            return set()
-        if called.name == "is_null":
-            name = pointer_of(called.receiver)
-            return {name} if name and not truth else set()
-        if called.name in ("is_some", "is_none"):
-            name = _option_of_pointer(called.receiver)
-            return {name} if name and (called.name == "is_some") == truth else set()
-    return set()
-
-
-def _compared_with_null(comparison: Located) -> str | None:
-    left, right = comparison.field("left"), comparison.field("right")
-    if left is None or right is None:
-        return None
-    for pointer, other in ((left, right), (right, left)):
-        name = pointer_of(pointer)
-        if name and _is_null_pointer(other):
-            return name
-    return None
-
-
-def _is_null_pointer(expression: Located) -> bool:
-    current = strip(expression)
-    if current.type != "call_expression":
-        return False
-    called = callee(current)
-    return called is not None and called.receiver is None and called.name in _NULL_CALLS
-
-
-def _option_of_pointer(expression: Located | None) -> str | None:
-    """`p` for `NonNull::new(p)`, `p.as_ref()`, `unsafe { p.as_mut() }`, `..map(f)`."""
-    current = expression
-    while current is not None:
-        current = strip(current)
-        if current.type == "unsafe_block":
-            current = unsafe_value(current)
-            continue
-        if current.type != "call_expression":
-            return None
-        called = callee(current)
-        if called is None:
-            return None
-        if called.receiver is None:
-            first = next(iter(arguments(current)), None)
-            is_new = called.name == "new" and called.qualifier == "NonNull"
-            return pointer_of(first) if is_new and first is not None else None
-        if called.name in _OPTION_OF_POINTER:
-            return pointer_of(called.receiver)
-        if called.name not in _OPTION_CHAIN:
-            return None
-        current = called.receiver
-    return None
-
-
 def leaves_unless_nonnull(
     statement: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None = None
 ) -> bool:
@@ -239,7 +147,10 @@ def leaves_unless_nonnull(
         value = statement.field("value")
         if value is None:
             return False
-        if statement.field("alternative") is not None and _option_of_pointer(value) == name:
+        if statement.field("alternative") is not None and (
+            option_of_pointer(value) == name
+            or name in nonnull_if_matches(statement.field("pattern"), value)
+        ):
             return True
         return _expression_leaves_unless_nonnull(value, name, bodies, macros)
     if kind == "macro_invocation":
@@ -272,7 +183,7 @@ def _expression_leaves_unless_nonnull(
         )
     if current.type == "match_expression":
         scrutinee = current.field("value")
-        return _option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies)
+        return option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies)
     return _demands_some(current, name)
 
 
@@ -300,7 +211,7 @@ def _demands_some(expression: Located, name: str) -> bool:
             inner = current.named_children()[0] if current.node.named_child_count else None
             if inner is None:
                 return False
-            if _option_of_pointer(inner) == name or _null_check_call(inner, name):
+            if option_of_pointer(inner) == name or _null_check_call(inner, name):
                 return True
             current = strip(inner)
             continue
@@ -313,7 +224,7 @@ def _demands_some(expression: Located, name: str) -> bool:
         called = callee(current)
         if called is None or called.receiver is None:
             return False
-        if called.name in _OPTION_DEMANDS and _option_of_pointer(called.receiver) == name:
+        if called.name in _OPTION_DEMANDS and option_of_pointer(called.receiver) == name:
             return True
         current = strip(called.receiver)
     return False

@@ -5,7 +5,8 @@ requires it to be non-null (`*p`, `&*p`, `(*p).field`, `CStr::from_ptr(p)`,
 `ptr::read(p)`, `p.read()`, ...) without checking it for null first on every
 path: `p.is_null()` with an early return or in the branch's condition, a
 comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
-`p.as_ref()`/`p.as_mut()` that is matched. A macro of the crate that does
+`p.as_ref()`/`p.as_mut()` that is matched, alone or as an element of a tuple
+(`if let (Some(t), false) = (t, p.is_null())`). A macro of the crate that does
 such a check and leaves otherwise before the rest of it runs (hyper's
 `non_null!(&*p ?= default)`, from another file too) checks the pointer its
 invocation names. Type aliases of pointers count as pointers. One finding

@@ -1,0 +1,170 @@
+"""What a condition or a pattern tells about a pointer being null (RS102).
+
+`nonnull_when(condition, truth)`: the pointers known non-null when a
+condition evaluates to `truth`: `p.is_null()`, `p == ptr::null()` (either
+side, `!=` too), `p.as_ref().is_some()`, `if let Some(r) = p.as_ref()`,
+combined through `!`, `&&`, `||` and let chains. `nonnull_if_matches` and
+`nonnull_unless_matches`: the same for a pattern matched or not, element by
+element for tuples (`if let (Some(t), false) = (t, p.is_null())`).
+"""
+
+from __future__ import annotations
+
+from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.expressions import (
+    arguments,
+    callee,
+    strip,
+    unary_operand,
+    unary_operator,
+    unsafe_value,
+)
+from interop_lint.analyzer.rust.pointers import pointer_of
+
+_NULL_CALLS = frozenset({"null", "null_mut"})
+_OPTION_OF_POINTER = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
+# Option methods that keep the `Some`-ness question open: `p.as_ref().map(..)?`.
+_OPTION_CHAIN = frozenset(
+    {"map", "ok_or", "ok_or_else", "and_then", "context", "with_context", "map_err", "cloned"}
+)
+
+
+_PUNCTUATION = frozenset({"(", ")", ","})
+_IRREFUTABLE = frozenset({"_", "identifier"})  # a tuple element that matches anything
+
+
+def nonnull_if_matches(pattern: Located | None, value: Located | None) -> set[str]:
+    """The pointers non-null when `value` matches `pattern`: `Some(r)` against
+    `p.as_ref()`, `false` against `p.is_null()`, and element by element for a
+    tuple: `if let (Some(t), false) = (t, p.is_null())`."""
+    if pattern is None or value is None:
+        return set()
+    pattern, value, pairs = _unwrapped(pattern, value)
+    if pairs is not None:
+        return set().union(*(nonnull_if_matches(part, element) for part, element in pairs))
+    if pattern.type == "boolean_literal":
+        return nonnull_when(value, pattern.text == "true")
+    name = option_of_pointer(value)
+    return {name} if name and "Some" in pattern.text else set()
+
+
+def nonnull_unless_matches(pattern: Located | None, value: Located | None) -> set[str]:
+    """The pointers non-null when `value` does not match `pattern`: `false` against
+    `p.is_null()`, `None` against `p.as_ref()`; a tuple only when one element can
+    fail to match (`(true, _) = (p.is_null(), x)`), the others binding anything."""
+    if pattern is None or value is None:
+        return set()
+    pattern, value, pairs = _unwrapped(pattern, value)
+    if pairs is not None:
+        refutable = [(part, element) for part, element in pairs if part.type not in _IRREFUTABLE]
+        if len(refutable) != 1:
+            return set()
+        return nonnull_unless_matches(*refutable[0])
+    if pattern.type == "boolean_literal":
+        return nonnull_when(value, pattern.text != "true")
+    name = option_of_pointer(value)  # `if let None = p.as_ref() {} else {..}`
+    return {name} if name and "Some" not in pattern.text else set()
+
+
+def _unwrapped(
+    pattern: Located, value: Located
+) -> tuple[Located, Located, list[tuple[Located, Located]] | None]:
+    """The pattern out of its `match_pattern`, the value stripped, and for a tuple
+    pattern against a tuple expression their elements in pairs (none when their
+    lengths differ)."""
+    if pattern.type == "match_pattern" and pattern.node.named_child_count == 1:
+        pattern = pattern.named_children()[0]
+    value = strip(value)
+    if pattern.type != "tuple_pattern" or value.type != "tuple_expression":
+        return pattern, value, None
+    # `_` is an anonymous node: the elements are every child but punctuation.
+    parts = [pattern.at(c) for c in pattern.node.children if c.type not in _PUNCTUATION]
+    values = value.named_children()
+    if len(parts) != len(values):
+        return pattern, value, []
+    return pattern, value, list(zip(parts, values, strict=True))  # type: ignore[arg-type]
+
+
+_MAX_CONDITION_DEPTH = 32
+
+
+def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[str]:
+    """The pointers known non-null when `condition` evaluates to `truth`."""
+    if condition is None or depth > _MAX_CONDITION_DEPTH:
+        return set()
+    current = strip(condition)
+    kind = current.type
+    if kind == "unary_expression" and unary_operator(current) == "!":
+        return nonnull_when(unary_operand(current), not truth, depth + 1)
+    if kind in ("binary_expression", "let_chain"):
+        operator = current.node.child_by_field_name("operator")
+        symbol = "&&" if kind == "let_chain" else (operator.type if operator else "")
+        if symbol in ("&&", "||"):
+            parts = [nonnull_when(c, truth, depth + 1) for c in current.named_children()]
+            if (symbol == "&&") == truth:
+                return set().union(*parts)
+            return set.intersection(*parts) if parts else set()
+        if symbol in ("==", "!="):
+            name = _compared_with_null(current)
+            return {name} if name and (symbol == "!=") == truth else set()
+        return set()
+    if kind == "let_condition":
+        pattern, value = current.field("pattern"), current.field("value")
+        if truth:
+            return nonnull_if_matches(pattern, value)
+        return nonnull_unless_matches(pattern, value)
+    if kind == "call_expression":
+        called = callee(current)
+        if called is None or called.receiver is None:
+            return set()
+        if called.name == "is_null":
+            name = pointer_of(called.receiver)
+            return {name} if name and not truth else set()
+        if called.name in ("is_some", "is_none"):
+            name = option_of_pointer(called.receiver)
+            return {name} if name and (called.name == "is_some") == truth else set()
+    return set()
+
+
+def _compared_with_null(comparison: Located) -> str | None:
+    left, right = comparison.field("left"), comparison.field("right")
+    if left is None or right is None:
+        return None
+    for pointer, other in ((left, right), (right, left)):
+        name = pointer_of(pointer)
+        if name and _is_null_pointer(other):
+            return name
+    return None
+
+
+def _is_null_pointer(expression: Located) -> bool:
+    current = strip(expression)
+    if current.type != "call_expression":
+        return False
+    called = callee(current)
+    return called is not None and called.receiver is None and called.name in _NULL_CALLS
+
+
+def option_of_pointer(expression: Located | None) -> str | None:
+    """`p` for `NonNull::new(p)`, `p.as_ref()`, `unsafe { p.as_mut() }`, `..map(f)`."""
+    current = expression
+    while current is not None:
+        current = strip(current)
+        if current.type == "unsafe_block":
+            current = unsafe_value(current)
+            continue
+        if current.type != "call_expression":
+            return None
+        called = callee(current)
+        if called is None:
+            return None
+        if called.receiver is None:
+            first = next(iter(arguments(current)), None)
+            is_new = called.name == "new" and called.qualifier == "NonNull"
+            return pointer_of(first) if is_new and first is not None else None
+        if called.name in _OPTION_OF_POINTER:
+            return pointer_of(called.receiver)
+        if called.name not in _OPTION_CHAIN:
+            return None
+        current = called.receiver
+    return None

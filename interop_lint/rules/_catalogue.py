@@ -1425,7 +1425,12 @@ RULES = [{'cross_language': False,
                                    'type, `Vec::from_raw_parts`). Helpers that exports call and '
                                    'whose result they\n'
                                    'hand on count as the export. Releases in functions an export '
-                                   'calls count.\n'
+                                   'calls count, and\n'
+                                   "so do releases of pointers a handle kept in a field's "
+                                   'collection, given back\n'
+                                   'when the handle is freed (`while let Some(p) = '
+                                   'it.name_ptrs.pop() {\n'
+                                   'CString::from_raw(p); }`, `for p in set.labels.drain(..)`).\n'
                                    '\n'
                                    'Opaque handles: memory is matched by its type in Rust and also '
                                    'by the type C\n'

@@ -83,14 +83,66 @@ _RELEASING = frozenset(q.rsplit("::", 1)[1] for q in _RELEASES)
 
 def _through_local(argument: Located) -> Located:
     """The value a local was bound to: `slice` of `let slice = ..; Box::from_raw(slice)`,
-    also when it is made in an unsafe block (`let slice = unsafe { .. };`)."""
+    also when it is made in an unsafe block (`let slice = unsafe { .. };`); for an
+    element taken from a field's collection, that field (`_kept_in`)."""
     current = strip(argument)
     if current.type != "identifier":
         return argument
     declaration = local_declaration(current.text, current)
     value = declaration.field("value") if declaration is not None else None
     value = unsafe_value(value) if value is not None else None
+    if value is None and declaration is None:
+        value = _kept_in(current)
     return value if value is not None else argument
+
+
+# Methods that take elements out of a collection, or go over them.
+_ELEMENT_TAKERS = frozenset(
+    {"pop", "pop_front", "pop_back", "drain", "into_iter", "iter", "iter_mut", "take"}
+)
+
+
+def _kept_in(element: Located) -> Located | None:
+    """`it.name_ptrs` for `p` of `while let Some(p) = it.name_ptrs.pop()` or `for p in
+    it.name_ptrs.drain(..)`: pointers a handle kept, given back when it is freed
+    (regex-capi's `rure_iter_capture_names_free`)."""
+    name = element.text
+    for ancestor in element.ancestors():
+        kind = ancestor.type
+        if kind in ("function_item", "closure_expression"):
+            return None
+        if kind == "for_expression":
+            binding = ancestor
+        elif kind in ("while_expression", "if_expression"):
+            binding = ancestor.field("condition")
+            if binding is None or binding.type != "let_condition":
+                continue
+        else:
+            continue
+        pattern, value = binding.field("pattern"), binding.field("value")
+        if pattern is None or value is None or not _binds(pattern, name):
+            continue
+        current = strip(value)
+        while current.type == "call_expression":
+            called = callee(current)
+            if called is None or called.receiver is None or called.name not in _ELEMENT_TAKERS:
+                return None
+            current = strip(called.receiver)
+        if current.type in ("reference_expression", "unary_expression"):
+            inner = next(iter(current.named_children()), None)
+            current = strip(inner) if inner is not None else current
+        return current if current.type == "field_expression" else None
+    return None
+
+
+def _binds(pattern: Located, name: str) -> bool:
+    pending = [pattern.node]
+    while pending:
+        node = pending.pop()
+        if node.type == "identifier" and node.text == name.encode():
+            return True
+        pending.extend(node.named_children)
+    return False
 
 
 def _referenced_type(argument: Located) -> str | None:

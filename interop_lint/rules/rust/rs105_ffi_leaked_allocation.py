@@ -5,7 +5,10 @@ Checks for exported functions that hand Rust-allocated memory to the caller
 `ManuallyDrop::new` — when no exported function of the crate gives that kind
 of memory back to Rust (`CString::from_raw`, `Box::from_raw` of the same
 type, `Vec::from_raw_parts`). Helpers that exports call and whose result they
-hand on count as the export. Releases in functions an export calls count.
+hand on count as the export. Releases in functions an export calls count, and
+so do releases of pointers a handle kept in a field's collection, given back
+when the handle is freed (`while let Some(p) = it.name_ptrs.pop() {
+CString::from_raw(p); }`, `for p in set.labels.drain(..)`).
 
 Opaque handles: memory is matched by its type in Rust and also by the type C
 sees. A `Box<Session>` handed out as `*mut session_handle` is given back by an

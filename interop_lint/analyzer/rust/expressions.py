@@ -129,6 +129,18 @@ def strip(expression: Located) -> Located:
     return current
 
 
+def under_methods(expression: Located, methods: frozenset[str]) -> Located | None:
+    """The receiver under a chain of calls of `methods`: `p` of `p.cast::<T>().add(1)`,
+    the expression itself when it is no call; None when another call is in the chain."""
+    current = strip(expression)
+    while current.type == "call_expression":
+        called = callee(current)
+        if called is None or called.receiver is None or called.name not in methods:
+            return None
+        current = strip(called.receiver)
+    return current
+
+
 def unsafe_value(expression: Located) -> Located | None:
     """`e` of `unsafe { e }` (None when the block has no value); any other expression itself."""
     if expression.type != "unsafe_block":

@@ -26,6 +26,7 @@ from interop_lint.analyzer.rust.expressions import (
     strip,
     unary_operand,
     unary_operator,
+    under_methods,
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET
 from interop_lint.analyzer.rust.spelling import Spelled
@@ -107,13 +108,8 @@ def pointer_parameters(
 
 def pointer_of(expression: Located) -> str | None:
     """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`."""
-    current = strip(expression)
-    while current.type == "call_expression":
-        called = callee(current)
-        if called is None or called.receiver is None or called.name not in _SAME_POINTER:
-            return None
-        current = strip(called.receiver)
-    return current.text if current.type == "identifier" else None
+    current = under_methods(expression, _SAME_POINTER)
+    return current.text if current is not None and current.type == "identifier" else None
 
 
 _AS_REFERENCE = frozenset({"as_mut", "as_ref"})

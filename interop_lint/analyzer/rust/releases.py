@@ -9,7 +9,13 @@ are), with the name of the pointer released and the field it is read from.
 from __future__ import annotations
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import arguments, callee, strip, unsafe_value
+from interop_lint.analyzer.rust.expressions import (
+    arguments,
+    callee,
+    strip,
+    under_methods,
+    unsafe_value,
+)
 from interop_lint.analyzer.rust.ownership import (
     OwnershipSite,
     annotated,
@@ -122,12 +128,9 @@ def _kept_in(element: Located) -> Located | None:
         pattern, value = binding.field("pattern"), binding.field("value")
         if pattern is None or value is None or not _binds(pattern, name):
             continue
-        current = strip(value)
-        while current.type == "call_expression":
-            called = callee(current)
-            if called is None or called.receiver is None or called.name not in _ELEMENT_TAKERS:
-                return None
-            current = strip(called.receiver)
+        current = under_methods(value, _ELEMENT_TAKERS)
+        if current is None:
+            return None
         if current.type in ("reference_expression", "unary_expression"):
             inner = next(iter(current.named_children()), None)
             current = strip(inner) if inner is not None else current

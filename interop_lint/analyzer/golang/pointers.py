@@ -140,19 +140,23 @@ def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:
         Kind.NAME,
     ):
         return None  # a slice or array literal: its elements are GO102's other question
-    body = literal.child_by_field_name("body")
-    found = None
+    found = _go_pointer_field(inference, literal.child_by_field_name("body"))
+    if found is None or (binding is not None and _assigned_go_pointer(inference, binding)):
+        return None
+    return found
+
+
+def _go_pointer_field(inference: Inference, body: Node | None) -> str | None:
+    """The first element of a struct literal's body (`{mv_data: unsafe.Pointer(&k[0])}`)
+    that is a Go pointer, as "field mv_data" or "element 2"."""
     for position, element in enumerate(body.named_children if body is not None else ()):
         value = element.named_children[-1] if element.type == "keyed_element" else element
         if value.type == "literal_element":
             value = value.named_children[0] if value.named_children else value
         if inference.memory(value) is Memory.GO:
             key = element.named_children[0] if element.type == "keyed_element" else None
-            found = f"field {text(key)}" if key is not None else f"element {position + 1}"
-            break
-    if found is None or (binding is not None and _assigned_go_pointer(inference, binding)):
-        return None
-    return found
+            return f"field {text(key)}" if key is not None else f"element {position + 1}"
+    return None
 
 
 def _assigned_go_pointer(inference: Inference, binding: Binding) -> bool:
@@ -175,6 +179,31 @@ def _elements_with_pointers(inference: Inference, container: Node | None) -> str
         return describe(slice_of(element)) if is_slice(t, inference.lookup) else describe(t)
     if inference.element_memory(container) is Memory.GO:
         return f"{describe(t)} whose elements are assigned Go pointers"
+    field = _struct_elements_with_go_pointer(inference, container, element)
+    if field is not None:
+        return f"{describe(t)} whose elements are literals with a Go pointer in {field}"
+    return None
+
+
+def _struct_elements_with_go_pointer(
+    inference: Inference, container: Node | None, element: object
+) -> str | None:
+    """For a local slice or array of structs (`[]C.struct_iovec`) one of whose elements
+    is a literal with a Go pointer in a field (`iovs = append(iovs,
+    C.struct_iovec{iov_base: unsafe.Pointer(&b[0])})`, `{{data: p}}` in its
+    initializer, `xs[i] = C.T{...}`), that field."""
+    if underlying(element, inference.lookup).kind not in (Kind.STRUCT, Kind.NAME):  # type: ignore[arg-type]
+        return None
+    binding = inference.file.binding(unparen(container)) if container is not None else None
+    if binding is None or binding.is_parameter:
+        return None
+    for value in inference.element_stores(binding):
+        body = value if value.type == "literal_value" else None
+        if value.type == "composite_literal":
+            body = value.child_by_field_name("body")
+        found = _go_pointer_field(inference, body)
+        if found is not None:
+            return found
     return None
 
 

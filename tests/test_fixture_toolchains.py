@@ -11,30 +11,79 @@ import shutil
 import subprocess
 import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from tests.conftest import FIXTURES, walk_files
 
 
-def _crate_roots() -> list[tuple[Path, str]]:
-    """(library root file, edition) of every fixture crate, and of loose lib.rs files."""
-    roots = []
+class FixtureCrate(NamedTuple):
+    root: Path  # the library's root file
+    name: str | None  # the crate's name (None: rustc's, from the file name)
+    edition: str
+    proc_macro: bool
+    dependencies: tuple[tuple[str, Path], ...]  # (crate name, directory) of path dependencies
+
+
+def _manifest_crate(manifest: Path) -> FixtureCrate | None:
+    data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    package = data.get("package")
+    if not isinstance(package, dict):
+        return None
+    lib = data.get("lib", {})
+    root = manifest.parent / lib.get("path", "src/lib.rs")
+    if not root.exists():
+        return None
+    dependencies = tuple(
+        (name.replace("-", "_"), (manifest.parent / spec["path"]).resolve())
+        for name, spec in data.get("dependencies", {}).items()
+        if isinstance(spec, dict) and "path" in spec
+    )
+    name = str(lib.get("name", package.get("name", ""))).replace("-", "_") or None
+    edition = str(package.get("edition", "2015"))
+    return FixtureCrate(root, name, edition, bool(lib.get("proc-macro")), dependencies)
+
+
+def _crates() -> list[FixtureCrate]:
+    """Every fixture crate (with its path dependencies), and loose lib.rs files."""
+    crates = []
     claimed = set()
     for manifest in sorted(FIXTURES.rglob("Cargo.toml")):
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-        package = data.get("package")
-        if not isinstance(package, dict):
-            continue
-        lib = data.get("lib", {})
-        root = manifest.parent / lib.get("path", "src/lib.rs")
-        if root.exists():
-            roots.append((root, str(package.get("edition", "2015"))))
+        crate = _manifest_crate(manifest)
+        if crate is not None:
+            crates.append(crate)
             claimed.add(manifest.parent)
     for lib in sorted(FIXTURES.rglob("lib.rs")):
         if not any(parent in claimed for parent in lib.parents):
-            roots.append((lib, "2021"))
-    return roots
+            crates.append(FixtureCrate(lib, None, "2021", False, ()))
+    return crates
+
+
+def _compile(rustc: str, crate: FixtureCrate, out: Path) -> subprocess.CompletedProcess[str]:
+    """rustc on the crate, its path dependencies built first into `out` (a DEP fixture
+    may name a directory that is not there: that one is left out)."""
+    externs = []
+    for name, directory in crate.dependencies:
+        if not (directory / "Cargo.toml").is_file():
+            continue
+        dependency = _manifest_crate(directory / "Cargo.toml")
+        assert dependency is not None, f"{directory}: no crate"
+        built = _compile(rustc, dependency, out)
+        assert built.returncode == 0, built.stderr
+        kind = "proc-macro" if dependency.proc_macro else "lib"
+        artifacts = sorted(out.glob(f"lib{name}.*"))
+        assert artifacts, f"{name}: rustc --crate-type {kind} wrote nothing"
+        externs += ["--extern", f"{name}={artifacts[0]}"]
+    if crate.proc_macro:  # as cargo does: the compiler's own crate is not in the prelude
+        externs += ["--extern", "proc_macro"]
+    kind = "proc-macro" if crate.proc_macro else "lib"
+    command = [rustc, "--crate-type", kind, "--edition", crate.edition, "--out-dir", str(out)]
+    if crate.name is not None:
+        command += ["--crate-name", crate.name]
+    return subprocess.run(
+        [*command, "-L", str(out), *externs, str(crate.root)], capture_output=True, text=True
+    )
 
 
 def _go_modules() -> list[Path]:
@@ -61,16 +110,10 @@ def _require(tool: str) -> str:
     return found
 
 
-@pytest.mark.parametrize(
-    ("root", "edition"), _crate_roots(), ids=lambda v: _rel(v) if isinstance(v, Path) else v
-)
-def test_fixture_crate_compiles(root: Path, edition: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("crate", _crates(), ids=lambda crate: _rel(crate.root))
+def test_fixture_crate_compiles(crate: FixtureCrate, tmp_path: Path) -> None:
     rustc = _require("rustc")
-    completed = subprocess.run(
-        [rustc, "--crate-type", "lib", "--edition", edition, "--out-dir", str(tmp_path), str(root)],
-        capture_output=True,
-        text=True,
-    )
+    completed = _compile(rustc, crate, tmp_path)
     assert completed.returncode == 0, completed.stderr
 
 

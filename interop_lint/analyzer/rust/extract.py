@@ -36,6 +36,7 @@ from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
+    attribute_macros,
     derives_of,
     export_symbol,
     function_abi,
@@ -221,8 +222,11 @@ def _export(
         params=params,
         return_type=_in_impl(normalize_type(returns), owner),
         return_location=source.location(returns) if returns is not None else None,
-        uses_catch_unwind=body is not None
-        and source.data.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0,
+        uses_catch_unwind=(
+            body is not None
+            and source.data.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0
+        )
+        or any("catch_unwind" in name for name in attribute_macros(function)),
         hands_out=summary.function.hands_out if summary else (),
         returns_owned=next((a.kind for a in summary.function.hands_out if a.via == "return"), None)
         if summary

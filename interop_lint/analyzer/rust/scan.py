@@ -30,6 +30,7 @@ from interop_lint.analyzer.rust.body import (
 )
 from interop_lint.analyzer.rust.panics import calls_taking
 from interop_lint.analyzer.rust.spelling import Spelled
+from interop_lint.analyzer.rust.syntax import attribute_macros
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
 FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM = range(11)
@@ -213,9 +214,12 @@ class _Sweep:
         span = len(result.function_spans)
         result.function_spans.append((start, end, node, in_file, outer.span))
         # A function written in a macro invocation (rust.item_macros) runs as the macro
-        # has it run: under `catch_unwind` for hyper's `ffi_fn!`.
+        # has it run: under `catch_unwind` for hyper's `ffi_fn!`; one with an attribute
+        # macro as that macro rewrites it (relay's `#[relay_ffi::catch_unwind]`).
         macro = self.item_macros.get(node.start_byte) if in_file else None
-        guards = () if macro is None else (macro,)
+        guards = attribute_macros(node) if in_file and node.prev_sibling is not None else ()
+        if macro is not None:
+            guards = (macro, *guards)
         self.stack.append(_Frame(end, scanned, guards, in_file, True, span, node, fragment))
 
     def _closure(self, node: Node, fragment: Fragment, outer: _Frame) -> None:

@@ -66,6 +66,35 @@ def doc_comments_of(item: Node) -> list[str]:
     return found
 
 
+# Attributes of the language and the standard tools: never a user's attribute macro.
+_BUILTIN_ATTRIBUTES = frozenset(
+    {
+        "allow", "cfg", "cfg_attr", "cold", "deny", "deprecated", "derive", "doc",
+        "expect", "export_name", "forbid", "ignore", "inline", "link_name", "link_section",
+        "must_use", "no_mangle", "repr", "target_feature", "test", "track_caller",
+        "unsafe", "used", "warn",
+    }
+)  # fmt: skip
+
+
+def attribute_macros(item: Node) -> tuple[str, ...]:
+    """The paths of the attributes before an item that may be attribute macros
+    (`relay_ffi::catch_unwind`, `ffi_export`): the built-in ones left out."""
+    found = []
+    for item_attribute in attributes_of(item):
+        for attribute in item_attribute.named_children:
+            if attribute.type != "attribute":
+                continue
+            name = _attribute_name(attribute)
+            if (
+                name
+                and name not in _BUILTIN_ATTRIBUTES
+                and not name.startswith(("clippy::", "rustfmt::"))
+            ):
+                found.append(name)
+    return tuple(found)
+
+
 def _attribute_name(attribute: Node) -> str:
     first = attribute.named_children[0] if attribute.named_children else None
     return text(first) if first is not None else ""

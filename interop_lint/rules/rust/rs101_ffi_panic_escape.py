@@ -34,7 +34,9 @@ hyper's `ffi_fn!`, guards it; or a macro that hands its argument to such a guard
 function of another crate given the code in a closure whose name says it
 catches panics (its last path segment contains
 `catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,
-`ffi_helpers::catch_panic`), or a function or macro named in the
+`ffi_helpers::catch_panic`), an attribute macro on the function with such a
+name (getsentry/relay's `#[relay_ffi::catch_unwind]` rewrites the body to run
+under `catch_unwind`), or a function, macro or attribute named in the
 `panic-guards` setting. When the whole body is handed in a closure to some
 other function (`ffi_support::call_with_result(&mut err, || ..)`), the
 finding says to add it to `panic-guards` if it is a guard.

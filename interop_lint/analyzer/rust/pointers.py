@@ -61,7 +61,7 @@ _USING_NAMES = (
 )
 # Methods that give another pointer into the same memory: `*p.add(i)` uses `p`
 # (`as_ptr` for a `NonNull` bound under the parameter's name).
-_SAME_POINTER = frozenset(
+SAME_POINTER = frozenset(
     {
         "cast",
         "cast_mut",
@@ -108,7 +108,7 @@ def pointer_parameters(
 
 def pointer_of(expression: Located) -> str | None:
     """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`."""
-    current = under_methods(expression, _SAME_POINTER)
+    current = under_methods(expression, SAME_POINTER)
     return current.text if current is not None and current.type == "identifier" else None
 
 

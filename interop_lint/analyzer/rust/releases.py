@@ -23,6 +23,7 @@ from interop_lint.analyzer.rust.ownership import (
     turbofish,
     type_name,
 )
+from interop_lint.analyzer.rust.pointers import SAME_POINTER as _SAME_POINTER
 from interop_lint.analyzer.rust.pointers import pointer_of, reference_source
 
 _SLICE_VIEWS = frozenset({"from_raw_parts_mut", "slice_from_raw_parts_mut", "from_raw_parts"})
@@ -166,6 +167,10 @@ def _referenced_type(argument: Located) -> str | None:
     return "" if value is not None and reference_source(value) is not None else None
 
 
+_FIELD_READS = frozenset({"field_expression", "unary_expression"})
+_ELEMENT_READS = _FIELD_READS | {"index_expression"}
+
+
 def _released(argument: Located) -> tuple[str | None, str | None]:
     """The name behind a released pointer, and the field it is read from:
     (`p`, None) for `p` or `p as *mut T`; (`buf`, `ptr`) for `buf.ptr` or `(*buf).ptr`."""
@@ -175,8 +180,34 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
     current = strip(argument)
     if current.type == "self":  # a method giving back its own allocation
         return "self", None
-    field = None
-    while current.type in ("field_expression", "unary_expression", "parenthesized_expression"):
+    base, field = _under_fields(current)
+    if base is None or base.type not in ("identifier", "self"):
+        return None, None
+    if field is not None and base.type == "identifier":
+        # `e.span` of `let e = &*res.messages.add(i);`: a field of memory `res` reaches.
+        declaration = local_declaration(base.text, base)
+        value = declaration.field("value") if declaration is not None else None
+        value = unsafe_value(value) if value is not None else None
+        source = reference_source(value) if value is not None else None
+        viewed = _under_fields(source, elements=True)[0] if source is not None else None
+        if viewed is not None and viewed.type == "identifier":
+            return viewed.text, field
+    return base.text, field
+
+
+def _under_fields(expression: Located, elements: bool = False) -> tuple[Located | None, str | None]:
+    """The value under field reads and dereferences, and the field read of it: (`buf`,
+    `ptr`) of `(*buf).ptr`; with `elements`, also under indexing and pointer steps:
+    (`res`, `messages`) of `res.messages.add(i)`."""
+    current, field = strip(expression), None
+    kinds = _ELEMENT_READS if elements else _FIELD_READS
+    while True:
+        stepped = under_methods(current, _SAME_POINTER) if elements else current
+        if stepped is None:
+            return None, None
+        current = stepped
+        if current.type not in kinds:
+            return current, field
         if current.type == "field_expression":
             read = current.field("field")
             field = read.text if read is not None else None
@@ -184,7 +215,6 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
         if inner is None:
             return None, None
         current = strip(inner)
-    return (current.text, field) if current.type in ("identifier", "self") else (None, None)
 
 
 def _slice_view(argument: Located) -> tuple[tuple[str | None, str | None], Located] | None:

@@ -20,7 +20,7 @@ from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.allocations import allocation_sites
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of, macro_name
-from interop_lint.analyzer.rust.expressions import block_tail, callee, raw_callee_in
+from interop_lint.analyzer.rust.expressions import arguments, block_tail, callee, raw_callee_in
 from interop_lint.analyzer.rust.facts import (
     Allocation,
     PanicSite,
@@ -193,6 +193,49 @@ def _take_calls(
         if made is None:
             made = shared[key] = RustCall(*key)
         into.calls.append((node, fragment, made))
+        if receiver is not None and name in _TAKES_FUNCTIONS:
+            _functions_passed(into, Located(node, fragment), guards, shared)
+
+
+# Methods that call a function they are given: `.map(convert_options)` calls
+# `convert_options` as `.map(|o| convert_options(o))` would.
+_TAKES_FUNCTIONS = frozenset(
+    {
+        "and_then", "all", "any", "filter", "filter_map", "find", "find_map", "flat_map",
+        "for_each", "inspect", "map", "map_err", "map_or", "map_or_else", "or_else",
+        "position", "then", "unwrap_or_else", "ok_or_else", "get_or_insert_with", "retain",
+    }
+)  # fmt: skip
+
+
+def _functions_passed(
+    into: _Found, call: Located, guards: tuple[str, ...], shared: dict[_CallKey, RustCall]
+) -> None:
+    """The functions of the crate a method is given by name (`.map(convert_options)`,
+    `.map(Options::parse)`): calls of theirs. A name a pattern or parameter of the
+    function binds is a value, not a function."""
+    for argument in arguments(call):
+        kind = argument.type
+        if kind == "identifier":
+            name, owner = argument.text, None
+            if name in into.scanned or name in into.parameters():
+                continue
+        elif kind == "scoped_identifier":
+            path = argument.field("path")
+            leaf = argument.field("name")
+            if path is None or leaf is None:
+                continue
+            name, owner = leaf.text, path.text.rsplit("::", 1)[-1]
+            owner = into.owner if owner == "Self" else owner
+        else:
+            continue
+        if not name[:1].islower():
+            continue  # `Some`, a constant
+        key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
+        made = shared.get(key)
+        if made is None:
+            made = shared[key] = RustCall(*key)
+        into.calls.append((argument.node, argument.fragment, made))
 
 
 def _took_panic(bodies: RustBodies, into: _Found, call: Located, guards: tuple[str, ...]) -> bool:

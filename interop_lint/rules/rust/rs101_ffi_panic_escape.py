@@ -10,7 +10,8 @@ including the code it writes inside macro invocations (`format!("{}", v[0])`
 indexes); in the expansion of each `macro_rules!` macro of the crate it
 invokes (what the macro's rules write themselves; a panic in any rule
 counts); and in every function of the same crate it calls (by name,
-transitively, through macros too). Macros of other crates are not expanded:
+transitively, through macros too, or handed by name to a combinator:
+`.map(convert_options)`). Macros of other crates are not expanded:
 only the code written in their arguments counts. Unwrapping a conversion of
 a literal that cannot fail is no panic source: `CString::new("no NUL")`,
 `CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`. Neither is

@@ -41,6 +41,7 @@ from interop_lint.analyzer.rust.syntax import (
     is_test_code,
 )
 from interop_lint.analyzer.rust.typed_kinds import expand_alias, handed_out_kind, release_of
+from interop_lint.analyzer.rust.types import base_name
 from interop_lint.analyzer.source import SourceFile
 
 # Calls that may hand out or take back memory (allocations.py and releases.py look
@@ -195,6 +196,26 @@ def _take_calls(
         into.calls.append((node, fragment, made))
         if receiver is not None and name in _TAKES_FUNCTIONS:
             _functions_passed(into, Located(node, fragment), guards, shared)
+        elif name == "into" and receiver is not None:
+            _conversion(into, Located(node, fragment), guards, shared)
+
+
+def _conversion(
+    into: _Found, call: Located, guards: tuple[str, ...], shared: dict[_CallKey, RustCall]
+) -> None:
+    """`x.into()` as the function's result calls `T::from` of its return type `T`
+    (rgb-lib's exports end in `get().into()`, through `impl From<..> for CResultString`)."""
+    returns = into.function.child_by_field_name("return_type")
+    written = base_name(returns) if returns is not None else None
+    if not written or not written[:1].isupper() or written == "Self":
+        return
+    if destination(call).kind != "return":
+        return
+    key = ("from", written, False, guards)
+    made = shared.get(key)
+    if made is None:
+        made = shared[key] = RustCall(*key)
+    into.calls.append((call.node, call.fragment, made))
 
 
 # Methods that call a function they are given: `.map(convert_options)` calls

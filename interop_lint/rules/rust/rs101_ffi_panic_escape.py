@@ -11,7 +11,8 @@ indexes); in the expansion of each `macro_rules!` macro of the crate it
 invokes (what the macro's rules write themselves; a panic in any rule
 counts); and in every function of the same crate it calls (by name,
 transitively, through macros too, or handed by name to a combinator:
-`.map(convert_options)`). Macros of other crates are not expanded:
+`.map(convert_options)`; a result converted with `.into()` calls `from` of the
+return type). Macros of other crates are not expanded:
 only the code written in their arguments counts. Unwrapping a conversion of
 a literal that cannot fail is no panic source: `CString::new("no NUL")`,
 `CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`. Neither is

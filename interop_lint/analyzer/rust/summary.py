@@ -211,11 +211,7 @@ def _conversion(
         return
     if destination(call).kind != "return":
         return
-    key = ("from", written, False, guards)
-    made = shared.get(key)
-    if made is None:
-        made = shared[key] = RustCall(*key)
-    into.calls.append((call.node, call.fragment, made))
+    _add_call(into, call, ("from", written, False, guards), shared)
 
 
 # Methods that call a function they are given: `.map(convert_options)` calls
@@ -253,10 +249,15 @@ def _functions_passed(
         if not name[:1].islower():
             continue  # `Some`, a constant
         key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
-        made = shared.get(key)
-        if made is None:
-            made = shared[key] = RustCall(*key)
-        into.calls.append((argument.node, argument.fragment, made))
+        _add_call(into, argument, key, shared)
+
+
+def _add_call(into: _Found, at: Located, key: _CallKey, shared: dict[_CallKey, RustCall]) -> None:
+    """A call `into` makes at `at` that a site does not spell (one object for equal calls)."""
+    made = shared.get(key)
+    if made is None:
+        made = shared[key] = RustCall(*key)
+    into.calls.append((at.node, at.fragment, made))
 
 
 def _took_panic(bodies: RustBodies, into: _Found, call: Located, guards: tuple[str, ...]) -> bool:

@@ -1540,7 +1540,13 @@ RULES = [{'cross_language': False,
                                    'itself drops at the\n'
                                    "end of the function. A temporary's pointer passed straight "
                                    'into a call is\n'
-                                   'valid for that call and is not reported.\n'
+                                   'valid for that call and is not reported. A `macro_rules!` '
+                                   'macro of the crate\n'
+                                   'whose value is such a pointer (`macro_rules! str_conv { '
+                                   '($s:expr) =>\n'
+                                   '{ CString::new($s).unwrap().as_ptr() } }`) is reported where '
+                                   "an invocation's\n"
+                                   'value is kept (`let name = str_conv!("abuffer");`).\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'The owner frees its buffer when it is dropped: a temporary at '

@@ -14,14 +14,15 @@ Two shapes:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from msgspec import Struct
 
-from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.body import Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller, references_after
 from interop_lint.analyzer.rust.ownership import local_declaration
+from interop_lint.analyzer.rust.scan import MACRO
 
 _POINTER_METHODS = frozenset({"as_ptr", "as_mut_ptr"})
 _OWNING_CONSTRUCTORS = frozenset(
@@ -67,9 +68,16 @@ class DanglingPointer(Struct, frozen=True):
     owner: str  # what owns the memory, as written
     local: bool  # a named local (else a temporary)
     kept: str  # how the pointer outlives it: "let", "assign", "return", "write" or a parameter
+    macro: str | None = None  # the crate's macro (`str_conv!`) whose value the pointer is
 
 
-def dangling_pointers(bodies: RustBodies) -> Iterator[DanglingPointer]:
+def dangling_pointers(
+    bodies: RustBodies, macros: Mapping[str, str] | None = None
+) -> Iterator[DanglingPointer]:
+    """The dangling pointers of the file; `macros`: the crate's macros whose value is a
+    pointer into a temporary (RustIndex.dangling_macros), kept from an invocation."""
+    if macros:
+        yield from _macro_values(bodies, macros)
     for node, fragment in bodies.scan.calls:
         found = raw_callee_in(node, fragment)
         if found is None or found[0] not in _POINTER_METHODS or found[2] is None:
@@ -91,6 +99,33 @@ def dangling_pointers(bodies: RustBodies) -> Iterator[DanglingPointer]:
             kept = _outlives_local(call, receiver, bodies)
             if kept is not None:
                 yield DanglingPointer(call, method, receiver.text, True, kept)
+
+
+def _macro_values(bodies: RustBodies, macros: Mapping[str, str]) -> Iterator[DanglingPointer]:
+    """`let name = str_conv!("abuffer");` of `macro_rules! str_conv { ($s:expr) =>
+    { CString::new($s).unwrap().as_ptr() } }`: the value outlives the temporary."""
+    for function in bodies.scan.of_function.values():
+        for node, fragment, _ in function.sites.get(MACRO, ()):
+            name = f"{macro_name(node)}!"
+            temporary = macros.get(name)
+            if temporary is None:
+                continue
+            invocation = Located(node, fragment)
+            reached = destination(invocation)
+            if reached.kind in _KEPT:
+                path = node.child_by_field_name("macro")
+                start = Located(path, fragment) if path is not None else invocation
+                yield DanglingPointer(invocation, start, temporary, False, reached.kind, name)
+
+
+def temporary_pointer(call: Located) -> Located | None:
+    """The temporary that a `.as_ptr()` call points into (`CString::new(s).unwrap()`
+    of `CString::new(s).unwrap().as_ptr()`); else None."""
+    called = callee(call)
+    if called is None or called.receiver is None or called.name not in _POINTER_METHODS:
+        return None
+    receiver = strip(called.receiver)
+    return receiver if _owns_memory(receiver) else None
 
 
 def _owns_memory(expression: Located) -> bool:

@@ -120,6 +120,10 @@ class RustFunction(Struct, frozen=True):
     # What it gives back to Rust's allocator of memory its parameters point to
     # (`Box::from_raw(p)`): XL105 follows exports that hand it their own parameter.
     frees_parameters: tuple[Release, ...] = ()
+    # For a `macro_rules!` macro (`name!`) whose value is a pointer into a temporary
+    # it makes (`CString::new($s).unwrap().as_ptr()`): that temporary, as written.
+    # Kept past the invocation's statement, the pointer dangles (RS106).
+    dangling_value: str | None = None
 
 
 class RustStaticMut(Struct, frozen=True):

@@ -158,6 +158,21 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
             name = aliases[name]
         return name
 
+    @cached_property
+    def _dangling_macros(self) -> dict[Crate, dict[str, str]]:
+        found: dict[Crate, dict[str, str]] = defaultdict(dict)
+        for crate, files in self.files_by_crate.items():
+            for _, rust in files:
+                for macro in rust.macros:
+                    if macro.dangling_value is not None:
+                        found[crate].setdefault(macro.name, macro.dangling_value)
+        return found
+
+    def dangling_macros(self, crate: Crate) -> dict[str, str]:
+        """The `macro_rules!` macros of the crate (`name!`) whose value is a pointer into
+        a temporary, with that temporary (RustFunction.dangling_value)."""
+        return self._dangling_macros.get(crate, {})
+
     # -- Functions and calls (RS101, RS105) ------------------------------------
 
     def functions_in_crate(self, crate: Crate) -> list[tuple[str, RustFunction]]:

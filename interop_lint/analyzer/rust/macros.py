@@ -18,8 +18,10 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import Grammar, query, text
 from interop_lint.analyzer.rust.body import NOT_EVALUATED, Fragment, Located, RustBodies, macro_name
+from interop_lint.analyzer.rust.dangling import temporary_pointer
 from interop_lint.analyzer.rust.expressions import raw_callee
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
+from interop_lint.analyzer.rust.flow import destination
 from interop_lint.analyzer.rust.panics import (
     PANIC_MACROS,
     calls_taking,
@@ -145,6 +147,7 @@ def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:
         location=bodies.source.location(name),
         panics=tuple(sweep.panics),
         calls=tuple(dict.fromkeys(sweep.calls)),
+        dangling_value=sweep.dangling_value,
     )
 
 
@@ -155,6 +158,7 @@ class _Sweep:
         self.bodies = bodies
         self.panics: list[PanicSite] = []
         self.calls: list[RustCall] = []
+        self.dangling_value: str | None = None
 
     def fragment(self, fragment: Fragment, around: tuple[str, ...]) -> None:
         # (end in the fragment, guards inside, in a function the transcriber defines)
@@ -193,8 +197,20 @@ class _Sweep:
             call = macro_call(macro_name(located.node), guards)
         else:
             call = _call(located, guards)
+            if call is not None and call.name in ("as_ptr", "as_mut_ptr"):
+                self._pointer_value(located)
         if call is not None:
             self.calls.append(call)
+
+    def _pointer_value(self, call: Located) -> None:
+        """Note a pointer into a temporary that is the transcriber's value."""
+        if call.fragment.host is None or call.fragment.host.type != "macro_rule":
+            return  # inside a macro the transcriber invokes: an argument, not the value
+        temporary = temporary_pointer(call)
+        if temporary is not None and destination(call).at.type == "macro_rule":  # its value
+            # As the source has it: `$s`, where the parsed transcriber reads `_s`.
+            written = self.bodies.source.data[temporary.start : temporary.end]
+            self.dangling_value = self.dangling_value or written.decode("utf-8", "replace")
 
     def _open(self, macro: Located, name: str, guards: tuple[str, ...]) -> None:
         if name in NOT_EVALUATED or macro.fragment.depth >= _MAX_DEPTH:

@@ -6,7 +6,10 @@ before the pointer is used: on a temporary that owns memory
 or returned; or on a local `CString`/`String`/`Vec` whose pointer is returned
 or written to an out-parameter or static while the local itself drops at the
 end of the function. A temporary's pointer passed straight into a call is
-valid for that call and is not reported.
+valid for that call and is not reported. A `macro_rules!` macro of the crate
+whose value is such a pointer (`macro_rules! str_conv { ($s:expr) =>
+{ CString::new($s).unwrap().as_ptr() } }`) is reported where an invocation's
+value is kept (`let name = str_conv!("abuffer");`).
 
 ## Why is this bad?
 The owner frees its buffer when it is dropped: a temporary at the end of the
@@ -57,15 +60,23 @@ def _explain(found: DanglingPointer) -> str:
     owner = " ".join(found.owner.split())
     if len(owner) > 48:
         owner = owner[:47] + "…"
+    if found.macro is not None:
+        return (
+            f"`{found.macro}` points into the temporary `{owner}` it makes; the pointer "
+            f"{_KEPT.get(found.kept, 'outlives it')}, but the temporary is freed at the end "
+            "of the statement"
+        )
     if not found.local:
         return (
-            f"pointer into the temporary `{owner}` {_KEPT.get(found.kept, 'outlives it')}, "
+            f"the pointer into the temporary `{owner}` {_KEPT.get(found.kept, 'outlives it')}, "
             "but the temporary is freed at the end of the statement"
         )
     how = "is returned" if found.kept in ("return", "static") else f"is written to `{found.kept}`"
     if found.kept == "static":
         how = "is stored in a static"
-    return f"pointer into local `{owner}` {how}, but `{owner}` is freed when the function returns"
+    return (
+        f"the pointer into local `{owner}` {how}, but `{owner}` is freed when the function returns"
+    )
 
 
 class FfiDanglingPointer(Rule):
@@ -78,11 +89,13 @@ class FfiDanglingPointer(Rule):
     security_severity = 8.0
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if b"as_ptr" not in ctx.file.data and b"as_mut_ptr" not in ctx.file.data:
+        index = ctx.index.rust
+        macros = index.dangling_macros(index.crate_of(ctx.file.path))
+        if not macros and b"as_ptr" not in ctx.file.data and b"as_mut_ptr" not in ctx.file.data:
             return
         bodies = bodies_of(ctx.file)
-        for found in dangling_pointers(bodies):
+        for found in dangling_pointers(bodies, macros):
             yield Violation(
                 bodies.span_location(found.method, found.call),
-                f"dangling pointer: the {_explain(found)}",
+                f"dangling pointer: {_explain(found)}",
             )

@@ -1503,10 +1503,14 @@ RULES = [{'cross_language': False,
                                    '## Known problems\n'
                                    'When the type inside a `Box` or `Vec` cannot be told from the '
                                    'code (a\n'
-                                   '`*mut c_void` handle, a buffer behind a struct field of '
-                                   'another crate), any\n'
-                                   'release of the same family counts as its release. '
-                                   '`Arc::into_raw` /\n'
+                                   'buffer behind a struct field of another crate), any release of '
+                                   'the same\n'
+                                   'family counts as its release. A `free(p: *mut c_void)` that '
+                                   'calls\n'
+                                   '`Box::from_raw(p)` frees a `Box<c_void>` (the wrong layout, '
+                                   'and no\n'
+                                   'destructor runs): it gives back no other type, and the finding '
+                                   'says so. `Arc::into_raw` /\n'
                                    '`Rc::into_raw` are not followed.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS105.md',
                   'id': 'RS105',

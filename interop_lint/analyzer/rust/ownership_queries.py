@@ -51,7 +51,9 @@ class OwnershipQueries:
         if resolved is not None and resolved.type == "pointer_type":
             resolved = resolved.child_by_field_name("type")
         name = (base_name(resolved) or text(resolved)) if resolved is not None else written
-        return f"{family}:{name}" if name and name != "c_void" else family
+        # `box:c_void` stays what it is: `Box::from_raw` of a `*mut c_void` frees a
+        # `Box<c_void>`, with the wrong layout and no destructor, whatever was boxed.
+        return f"{family}:{name}" if name else family
 
     def _released_in(self: RustIndex, crate: Crate) -> frozenset[str]:
         """The kinds the crate's exports release; per crate, as a one-file run asks of one."""
@@ -112,6 +114,19 @@ class OwnershipQueries:
                 )
         return direct + indirect
 
+    def void_release_hint(self: RustIndex, crate: Crate, kind: str) -> str:
+        """For a box no export gives back, why a crate's `free(p: *mut c_void)` does not:
+        "`flux_free` frees a `Box<c_void>` ..."; "" when the crate has none."""
+        if not self.canonical_kind(crate, kind).startswith("box"):
+            return ""
+        found = self.release_exports(crate, "box:c_void")
+        if not found:
+            return ""
+        return (
+            f"`{found[0][1].symbol}` frees a `Box<c_void>` (`Box::from_raw` of a `*mut c_void`), "
+            "with the wrong layout and without running its destructor"
+        )
+
     def _export_releases(
         self: RustIndex, crate: Crate
     ) -> list[tuple[str, RustExport, frozenset[str]]]:
@@ -122,9 +137,12 @@ class OwnershipQueries:
             # Backwards from each function that releases: the functions that reach it.
             kinds_of: dict[int, set[str]] = defaultdict(set)
             for index, (_, function) in enumerate(calls.functions):
-                if function.release_kinds:
+                # As C sees them too: `box:flux_error_t` of `Box::from_raw(err as *mut
+                # FluxError)` whose `err` is a `*mut flux_error_t` (RustFunction).
+                released = (*function.release_kinds, *function.release_handles)
+                if released:
                     for caller in calls.callers_of({index}):
-                        kinds_of[caller].update(function.release_kinds)
+                        kinds_of[caller].update(released)
             found = self._releases[crate] = []
             for path, export in self.exports_in_crate(crate):
                 start = calls.index_of(path, export.location)

@@ -20,7 +20,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.facts import Release
-from interop_lint.analyzer.rust.ownership import OwnershipSite, named_type, pointee_name
+from interop_lint.analyzer.rust.ownership import OwnershipSite, named_type, pointee_name, type_name
 
 
 def expand_alias(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
@@ -71,6 +71,11 @@ def _type_named_in(kind: str, owner: str | None) -> str:
     return f"{kind[: -len('Self')]}{owner}" if kind.endswith(":Self") and owner else kind
 
 
+def _points_to_void(pointer: Node) -> bool:
+    pointee = pointer.child_by_field_name("type") if pointer.type == "pointer_type" else None
+    return pointee is not None and type_name(pointee) == "c_void"
+
+
 def _with_type(kind: str, written: str | None) -> str:
     """`box` + `Engine` -> `box:Engine`; a kind that already names its type keeps it."""
     return f"{kind}:{written}" if kind in ("box", "vec") and written else kind
@@ -113,9 +118,14 @@ def release_of(
             field=site.field,
         )
     if parameter is not None and site.field is None:
-        written = _type_named(pointee_name(expand_alias(parameter[1], aliases)), generics, owner)
+        pointer = expand_alias(parameter[1], aliases)
+        written = _type_named(pointee_name(pointer), generics, owner)
         kind = _with_type(kind, written)
         handle = _handle_of(kind, written)
+        if kind == "box" and _points_to_void(pointer):
+            # `Box::from_raw(p)` of a `p: *mut c_void` frees a `Box<c_void>`: the wrong
+            # layout and no destructor, whatever was boxed. It gives back no typed box.
+            kind = "box:c_void"
     elif parameter is not None:  # `buffer.data`: the index reads the field's type
         holder = named_type(expand_alias(parameter[1], aliases))
         kind = _with_type(kind, f"{holder}.{site.field}" if holder else None)

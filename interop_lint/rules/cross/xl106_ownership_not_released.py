@@ -122,7 +122,11 @@ class OwnershipNotReleased(Rule):
             where = f"{export.location.path}:{export.location.line}"
             what = f"{describe_kind(owned.kind)} owned by Rust ({where})"
             caller = function_name(owned.call)
-            if owned.via == "return":
+            void = "" if releases else ctx.index.rust.void_release_hint(owned.crate, owned.kind)
+            if void:  # freed, if at all, through a `free(void *)` that cannot free it
+                into = "returns" if owned.via == "return" else f"writes to its `{owned.via}`"
+                message = f"`C.{export.symbol}` {into} {what} that no export of the crate releases"
+            elif owned.via == "return":
                 message = f"`C.{export.symbol}` returns {what} that `{caller}` never releases"
             else:
                 message = (
@@ -146,6 +150,8 @@ class OwnershipNotReleased(Rule):
                 at = f"{release.location.path}:{release.location.line}"
                 message += f": pass it to `{release.symbol}` ({at})"
                 related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
+            elif void:
+                message += f": {void}"
             else:
                 message += ": and the crate exports no function to release it"
             yield Violation(ctx.file.location(owned.call), message, related=tuple(related))

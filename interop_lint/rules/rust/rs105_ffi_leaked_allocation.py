@@ -57,8 +57,10 @@ pub unsafe extern "C" fn engine_string_free(s: *mut c_char) {
 
 ## Known problems
 When the type inside a `Box` or `Vec` cannot be told from the code (a
-`*mut c_void` handle, a buffer behind a struct field of another crate), any
-release of the same family counts as its release. `Arc::into_raw` /
+buffer behind a struct field of another crate), any release of the same
+family counts as its release. A `free(p: *mut c_void)` that calls
+`Box::from_raw(p)` frees a `Box<c_void>` (the wrong layout, and no
+destructor runs): it gives back no other type, and the finding says so. `Arc::into_raw` /
 `Rc::into_raw` are not followed.
 """
 
@@ -105,9 +107,11 @@ class FfiLeakedAllocation(Rule):
                     continue  # `impl Clone for Buf` whose memory `impl Drop for Buf` gives back
                 kind = index.canonical_kind(crate, allocation.kind)
                 family = kind.partition(":")[0]
+                void = index.void_release_hint(crate, kind)
                 yield Violation(
                     allocation.location,
                     f"`{function.name}` hands {describe_kind(kind)} to C (`{allocation.what}`) but "
                     "no export of the crate gives it back to "
-                    f"Rust (`{_RELEASES[family]}`): the caller can only leak it or free it wrongly",
+                    f"Rust (`{_RELEASES[family]}`{' of its type' if void else ''}): "
+                    + (f"{void}" if void else "the caller can only leak it or free it wrongly"),
                 )

@@ -226,7 +226,10 @@ def _export(
             body is not None
             and source.data.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0
         )
-        or any("catch_unwind" in name for name in attribute_macros(function)),
+        or (
+            b"catch_unwind" in source.data
+            and any("catch_unwind" in name for name in attribute_macros(function))
+        ),
         hands_out=summary.function.hands_out if summary else (),
         returns_owned=next((a.kind for a in summary.function.hands_out if a.via == "return"), None)
         if summary

@@ -80,19 +80,28 @@ _BUILTIN_ATTRIBUTES = frozenset(
 def attribute_macros(item: Node) -> tuple[str, ...]:
     """The paths of the attributes before an item that may be attribute macros
     (`relay_ffi::catch_unwind`, `ffi_export`): the built-in ones left out."""
-    found = []
-    for item_attribute in attributes_of(item):
-        for attribute in item_attribute.named_children:
-            if attribute.type != "attribute":
-                continue
-            name = _attribute_name(attribute)
-            if (
-                name
-                and name not in _BUILTIN_ATTRIBUTES
-                and not name.startswith(("clippy::", "rustfmt::"))
-            ):
-                found.append(name)
-    return tuple(found)
+    found: tuple[str, ...] = ()
+    sibling = item.prev_sibling
+    while sibling is not None and sibling.type in _ATTRIBUTE_SIBLINGS:
+        if sibling.type == "attribute_item":
+            found = _attribute_macro(sibling.text or b"") + found
+        sibling = sibling.prev_sibling
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _attribute_macro(written: bytes) -> tuple[str, ...]:
+    """The path an attribute item (`#[relay_ffi::catch_unwind]`) names, if it may be
+    an attribute macro; by its text: the same few are written on every export."""
+    inner = written.removeprefix(b"#").removeprefix(b"!").strip().removeprefix(b"[")
+    name = _ATTRIBUTE_PATH.match(inner.decode("utf-8", "replace"))
+    path = name.group(0).replace(" ", "") if name is not None else ""
+    if not path or path in _BUILTIN_ATTRIBUTES or path.startswith(("clippy::", "rustfmt::")):
+        return ()
+    return (path,)
+
+
+_ATTRIBUTE_PATH = re.compile(r"\s*(?:::)?[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 def _attribute_name(attribute: Node) -> str:

@@ -185,10 +185,8 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
         return None, None
     if field is not None and base.type == "identifier":
         # `e.span` of `let e = &*res.messages.add(i);`: a field of memory `res` reaches.
-        declaration = local_declaration(base.text, base)
-        value = declaration.field("value") if declaration is not None else None
-        value = unsafe_value(value) if value is not None else None
-        source = reference_source(value) if value is not None else None
+        value = _through_local(base)
+        source = reference_source(value) if value is not base else None
         viewed = _under_fields(source, elements=True)[0] if source is not None else None
         if viewed is not None and viewed.type == "identifier":
             return viewed.text, field

@@ -187,9 +187,7 @@ def _take_calls(
         if receiver is not None:
             key = (name, owner_of(receiver, fragment), True, guards)
         else:
-            # `engine::parse()` names a module, `Engine::parse()` a type.
-            owner = into.owner if qualifier == "Self" else qualifier
-            key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
+            key = (name, _type_owner(into, qualifier), False, guards)
         made = shared.get(key)
         if made is None:
             made = shared[key] = RustCall(*key)
@@ -242,14 +240,19 @@ def _functions_passed(
             leaf = argument.field("name")
             if path is None or leaf is None:
                 continue
-            name, owner = leaf.text, path.text.rsplit("::", 1)[-1]
-            owner = into.owner if owner == "Self" else owner
+            name, owner = leaf.text, _type_owner(into, path.text.rsplit("::", 1)[-1])
         else:
             continue
         if not name[:1].islower():
             continue  # `Some`, a constant
-        key = (name, owner if owner and owner[:1].isupper() else None, False, guards)
-        _add_call(into, argument, key, shared)
+        _add_call(into, argument, (name, owner, False, guards), shared)
+
+
+def _type_owner(into: _Found, qualifier: str | None) -> str | None:
+    """The type a path names a function of: `Engine` of `Engine::parse`, the impl's
+    type for `Self`; None for a module (`engine::parse`)."""
+    owner = into.owner if qualifier == "Self" else qualifier
+    return owner if owner and owner[:1].isupper() else None
 
 
 def _add_call(into: _Found, at: Located, key: _CallKey, shared: dict[_CallKey, RustCall]) -> None:

@@ -30,10 +30,11 @@ from interop_lint.analyzer.golang.facts import C_ALLOCATORS, CCallSite
 from interop_lint.analyzer.golang.flow import ValueFlow, filled_uses
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.ownership import c_call_results, filled_local
+from interop_lint.analyzer.golang.struct_holders import split_field_reads
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import RustExport
-from interop_lint.analyzer.typesys.kinds import crate_returns_kind
+from interop_lint.analyzer.typesys.kinds import crate_holding_fields, crate_returns_kind
 
 Crate = str | None
 _RESULTS: WeakKeyDictionary[GoFile, list[OwnedResult]] = WeakKeyDictionary()
@@ -52,6 +53,16 @@ class OwnedResult:
     crate: Crate
     kind: str  # canonical (RustIndex.canonical_kind; see rust/facts.py)
     via: str = "return"  # or the out-parameter the export writes it through
+    # When the export returns a `#[repr(C)]` struct by value (`CResult { status,
+    # error_msg }`): the fields that hold the memory, and the flows of the reads of
+    # those fields (`flow` is then the struct's, its field reads left out).
+    fields: tuple[str, ...] = ()
+    parts: tuple[ValueFlow, ...] = ()
+
+    @property
+    def flows(self) -> tuple[ValueFlow, ...]:
+        """Every flow the memory takes: the result's and those of its holding fields."""
+        return (self.flow, *self.parts)
 
     @property
     def made_at(self) -> tuple[Location, str]:
@@ -70,16 +81,24 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
         return found
     index, path = ctx.index, ctx.file.path
     owned: dict[str, tuple[str, RustExport, Crate, str] | None] = {}
+    fields: dict[str, tuple[str, ...]] = {}
 
     def returns_owned(name: str) -> bool:
         if name not in owned:
-            owned[name] = _owned_return(index, path, name)
+            owned[name] = found = _owned_return(index, path, name)
+            if found is not None:
+                _, export, crate, kind = found
+                fields[name] = crate_holding_fields(index.rust, crate, export.return_type, kind)
         return owned[name] is not None
 
     found = _RESULTS[file] = []
     for call, name, flow in c_call_results(file, returns_owned):
-        if file.syntax.top_function(call) is not None:  # a package variable lives forever
-            found.append(OwnedResult(call, flow, *owned[name]))  # type: ignore[misc]
+        if file.syntax.top_function(call) is None:  # a package variable lives forever
+            continue
+        parts: list[ValueFlow] = []
+        if fields[name]:  # a struct by value: its fields that hold the memory are followed
+            flow, parts = split_field_reads(file, flow, fields[name])
+        found.append(OwnedResult(call, flow, *owned[name], fields=fields[name], parts=tuple(parts)))  # type: ignore[misc]
     found += _filled_results(index, path, file)
     return found
 

@@ -2220,6 +2220,17 @@ RULES = [{'cross_language': False,
                                    'result freed\n'
                                    "with `C.free` is XL105's finding, not this one.\n"
                                    '\n'
+                                   'A `#[repr(C)]` struct returned by value (`VerifyResult { '
+                                   'status, error_msg\n'
+                                   '}`) holds the memory in its pointer fields: the reads of those '
+                                   'fields are\n'
+                                   'followed (`errors.New(C.GoString(r.error_msg))` releases '
+                                   'nothing), a read of\n'
+                                   'another field (`r.status`) is no use of the memory, and a '
+                                   'package function\n'
+                                   'handed the whole struct releases it when it releases the '
+                                   'field.\n'
+                                   '\n'
                                    "The memory counts as the result only when the export's "
                                    'declared return\n'
                                    'type can be it: a `CString` for a `*mut c_char` / `*const '
@@ -2271,9 +2282,10 @@ RULES = [{'cross_language': False,
                                    'followed (a function\n'
                                    'of another package, an `any` parameter, a method call, a C '
                                    'function defined\n'
-                                   'in C, one of its fields read apart), the rule stays silent. An '
-                                   'export of the\n'
-                                   'crate that keeps the pointer without `from_raw` (to free it '
+                                   'in C, a field read through a returned pointer), the rule stays '
+                                   'silent. An\n'
+                                   'export of the crate that keeps the pointer without `from_raw` '
+                                   '(to free it\n'
                                    'later) is taken\n'
                                    'as only reading it: list it in `ownership-taking`.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/XL106.md',

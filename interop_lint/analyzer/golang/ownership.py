@@ -44,6 +44,7 @@ from interop_lint.analyzer.golang.flow import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.struct_holders import split_field_reads
 from interop_lint.analyzer.golang.syntax import is_address_of, unparen
 from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
@@ -206,7 +207,12 @@ def parameter_bindings(
 
 
 def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:
-    flow = binding_uses(file, binding)
+    """What happens to a parameter, or to what one of its fields holds: a function given a
+    C struct (`toError(r C.result_t)`) that releases `r.message` releases the memory the
+    struct carries."""
+    flow, fields = split_field_reads(file, binding_uses(file, binding), None)
+    for part in fields:
+        flow.uses += part.uses
     passed = tuple(
         (u.callee, u.index)
         for u in flow.uses

@@ -91,19 +91,67 @@ def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | Non
     for read in binding.reads:
         if scope is None or scope.closures_around(read):
             return None
-        selector = outer_paren(read).parent
-        if selector is None or selector.type != "selector_expression":
-            return None
-        if selector.child_by_field_name("operand") != outer_paren(read):
-            return None
-        outer = outer_paren(selector)
-        parent = outer.parent
-        if parent is not None and parent.child_by_field_name("function") == outer:
-            return None  # a method call: it may release the field
-        if is_address_of(parent):
-            return None  # `&v.f`: written through a pointer
-        if assignment_to(outer) is not None:
+        selected = _selected_field(read)
+        if selected is None:
+            return None  # not a field, a method call (it may release the field) or `&v.f`
+        if assignment_to(selected[0]) is not None:
             continue  # `v.f = ..`: a store, not a read
-        if text(selector.child_by_field_name("field")) == field:
-            found.append(outer)
+        if selected[1] == field:
+            found.append(selected[0])
     return found
+
+
+def _selected_field(read: Node) -> tuple[Node, str] | None:
+    """(`v.f`, `f`) when a read of `v` selects a field of it that is not called as a
+    method nor has its address taken (`&v.f` may be written through)."""
+    read = outer_paren(read)
+    selector = read.parent
+    if selector is None or selector.type != "selector_expression":
+        return None
+    if selector.child_by_field_name("operand") != read:
+        return None
+    outer = outer_paren(selector)
+    parent = outer.parent
+    if parent is not None and parent.child_by_field_name("function") == outer:
+        return None
+    if is_address_of(parent):
+        return None
+    return outer, text(selector.child_by_field_name("field"))
+
+
+def field_read(use: Use) -> tuple[Node, str] | None:
+    """(`v.f`, `f`) when a use reads a field of the value (not a method call, not its
+    address taken, not a store to it)."""
+    if use.kind != UseKind.OTHER:
+        return None
+    selected = _selected_field(use.node)
+    if selected is None or assignment_to(selected[0]) is not None:
+        return None
+    return selected
+
+
+def split_field_reads(
+    file: GoFile, flow: ValueFlow, fields: tuple[str, ...] | None
+) -> tuple[ValueFlow, list[ValueFlow]]:
+    """A struct value's flow (a C struct a Rust export returns by value) taken apart at
+    its field reads: the flow without them, and the flows of the reads of `fields` (the
+    fields that hold the memory; None for every field). A read of another field
+    (`r.status`) copies a scalar and is no use of the memory. cgo spells a field named
+    for a Go keyword with `_`."""
+    wanted = None if fields is None else {f"_{f}" if f in _GO_KEYWORDS else f for f in fields}
+    rest = ValueFlow(flow.origin, aliases=flow.aliases, early_reads=flow.early_reads)
+    reads = []
+    for use in flow.uses:
+        found = field_read(use)
+        if found is None:
+            rest.uses.append(use)
+        elif wanted is None or found[1] in wanted:
+            reads.append(value_uses(file, found[0]))
+    return rest, reads
+
+
+# Go's keywords: cgo renames a C field so named with a leading `_`.
+_GO_KEYWORDS = frozenset(
+    "break case chan const continue default defer else fallthrough for func go goto if "  # noqa: SIM905
+    "import interface map package range return select struct switch type var".split()
+)

@@ -22,7 +22,7 @@ _PASSING = frozenset(
     {"parenthesized_expression", "type_cast_expression", "tuple_expression", "array_expression"}
 )
 _BRANCHES = frozenset({"unsafe_block", "if_expression", "else_clause", "match_block"})
-_WRAPPERS = frozenset({"Some", "Ok", "NonNull::new", "NonNull::new_unchecked"})
+_WRAPPERS = frozenset({"Some", "Ok", "Err", "NonNull::new", "NonNull::new_unchecked"})
 _PASSING_METHODS = frozenset(
     {
         "cast",
@@ -41,6 +41,9 @@ _PASSING_METHODS = frozenset(
     }
 )
 _RETURN_TARGETS = frozenset({"closure_expression", "function_item"})
+# Methods whose argument (or what the closure given returns) is the error that `?` on
+# their result returns.
+_ERROR_MAKERS = frozenset({"map_err", "ok_or", "ok_or_else"})
 _WRITES = frozenset({"write", "write_unaligned", "write_volatile"})
 _MAX_STEPS = 64
 
@@ -86,10 +89,10 @@ def destination(value: Located) -> Destination:
         elif kind == "function_item":
             return Destination("return", current)
         elif kind == "return_expression":
-            owner = next((a for a in parent.ancestors() if a.type in _RETURN_TARGETS), None)
-            if owner is None or owner.type == "function_item":
-                return Destination("return", parent)
-            current = owner
+            found = _returned(parent)
+            if isinstance(found, Destination):
+                return found
+            current = found
         elif kind == "closure_expression":
             current = parent  # what a closure returns is what the call running it returns
         elif kind == "macro_invocation":
@@ -126,6 +129,10 @@ def _into_call(argument: Located, holder: Located) -> Located | Destination:
     called = callee(call)
     if called is None:
         return Destination("argument", call)
+    if called.is_method and called.name in _ERROR_MAKERS:
+        tried = _outer(call)
+        if tried is not None and tried.type == "try_expression":
+            return _returned(tried)  # `.map_err(|e| CResult::with_error(e))?` returns it
     if argument.type == "closure_expression":
         return call  # `catch_unwind(|| value)`, `guard(|| value)`
     qualified = called.qualified
@@ -136,6 +143,22 @@ def _into_call(argument: Located, holder: Located) -> Located | Destination:
         if target is not None and target != argument:
             return Destination("write", call, pointer_of(target))
     return Destination("argument", call)
+
+
+def _returned(at: Located) -> Located | Destination:
+    """Where a value that `return` or `?` gives back goes: to the caller, or out of the
+    closure that encloses it (to follow on from there)."""
+    owner = next((a for a in at.ancestors() if a.type in _RETURN_TARGETS), None)
+    if owner is None or owner.type == "function_item":
+        return Destination("return", at)
+    return owner
+
+
+def _outer(node: Located) -> Located | None:
+    parent = node.parent()
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent()
+    return parent
 
 
 def _written_through(left: Located | None) -> str | None:

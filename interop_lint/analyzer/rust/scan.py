@@ -41,6 +41,7 @@ _PATTERNS = (
     (CALL, "call_expression"),
     (INDEX, "index_expression"),
     (RETURN, "return_expression"),
+    (RETURN, "try_expression"),  # `?` returns the error: `.map_err(|e| make(e))?`
     (LET, "let_declaration"),  # these bind names: the constructs `bindings.is_shadowed` reads
     (BINDING, "let_condition"),
     (BINDING, "match_arm"),
@@ -72,7 +73,8 @@ class FunctionScan:
 
     data: bytes  # the file's
     sites: dict[int, list[Site]] = field(default_factory=dict)  # by kind: CALL, MACRO, INDEX
-    returns: list[tuple[int, int]] = field(default_factory=list)  # `return ..` (file offsets)
+    # `return ..` and `..?` (file offsets)
+    returns: list[tuple[int, int]] = field(default_factory=list)
     # Where patterns that bind names are (`let`, `if let`, match arms, closure
     # parameters, `for`), in the file.
     patterns: list[tuple[int, int]] = field(default_factory=list)

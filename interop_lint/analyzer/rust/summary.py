@@ -40,7 +40,12 @@ from interop_lint.analyzer.rust.syntax import (
     impl_type_of,
     is_test_code,
 )
-from interop_lint.analyzer.rust.typed_kinds import expand_alias, handed_out_kind, release_of
+from interop_lint.analyzer.rust.typed_kinds import (
+    handed_out_kind,
+    may_be_pointer,
+    may_return_pointer,
+    release_of,
+)
 from interop_lint.analyzer.rust.types import base_name
 from interop_lint.analyzer.source import SourceFile
 
@@ -288,7 +293,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     releases: tuple[Release, ...] = ()
     if found.ownership:
         generics = found.generics()
-        pointers = {n for n, (_, kind) in parameters.items() if _is_pointer(kind, aliases)}
+        pointers = {n for n, (_, kind) in parameters.items() if may_be_pointer(kind, aliases)}
         for site in allocation_sites(found.ownership, bodies):
             carriers = site.carriers
             via = next((v for c in carriers if (v := handed_to_caller(c, bodies, pointers))), None)
@@ -307,7 +312,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     plain_calls = [
         (node, fragment, call) for node, fragment, call in found.calls if not call.method
     ]
-    if plain_calls and returns is not None and _is_pointer(returns, aliases):
+    if plain_calls and returns is not None and may_return_pointer(returns, aliases):
         spans = _returned_spans(bodies, found)
         returned = tuple(
             call
@@ -373,12 +378,6 @@ def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
         )
         position += 1
     return found, has_self
-
-
-def _is_pointer(kind: Node, aliases: dict[str, Node]) -> bool:
-    """A raw pointer, or a name that may alias one in another file."""
-    expanded = expand_alias(kind, aliases)
-    return expanded is not None and expanded.type in ("pointer_type", "type_identifier")
 
 
 def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:

@@ -138,3 +138,22 @@ def release_of(
         field=site.field if parameter is not None else None,
         handle=handle,
     )
+
+
+def may_be_pointer(kind: Node, aliases: dict[str, Node]) -> bool:
+    """A raw pointer, or a name that may alias one in another file."""
+    expanded = expand_alias(kind, aliases)
+    return expanded is not None and expanded.type in ("pointer_type", "type_identifier")
+
+
+def may_return_pointer(returns: Node, aliases: dict[str, Node]) -> bool:
+    """`may_be_pointer`, or a `Result`/`Option` that may hold one (`Result<(), CResult>`)."""
+    expanded = expand_alias(returns, aliases)
+    if expanded is not None and expanded.type == "generic_type":
+        if text(expanded.child_by_field_name("type")) not in ("Result", "Option"):
+            return False
+        arguments = expanded.child_by_field_name("type_arguments")
+        return arguments is not None and any(
+            may_be_pointer(a, aliases) for a in arguments.named_children
+        )
+    return may_be_pointer(returns, aliases)

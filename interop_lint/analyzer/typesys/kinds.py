@@ -35,31 +35,51 @@ if TYPE_CHECKING:
 def crate_returns_kind(rust: RustIndex, crate: Crate, returned: str, kind: str) -> bool:
     """`holds_kind` with the crate's types (its aliases, renames and structs)."""
 
+    return holds_kind(_crate_types(rust, crate), returned, rust.canonical_kind(crate, kind))
+
+
+def crate_holding_fields(
+    rust: RustIndex, crate: Crate, returned: str, kind: str
+) -> tuple[str, ...]:
+    """`holding_fields` with the crate's types."""
+    return holding_fields(_crate_types(rust, crate), returned, rust.canonical_kind(crate, kind))
+
+
+def _crate_types(rust: RustIndex, crate: Crate) -> RustTypes:
     def lookup(name: str):  # type: ignore[no-untyped-def]
         found = rust.type_named(crate, name)
         return found[1] if found is not None else None
 
-    types = RustTypes(lambda name: rust.resolve_name(crate, name), lookup)
-    return holds_kind(types, returned, rust.canonical_kind(crate, kind))
+    return RustTypes(lambda name: rust.resolve_name(crate, name), lookup)
 
 
 def holds_kind(types: RustTypes, returned: str, kind: str) -> bool:
     """Whether a value of the Rust type `returned` can be memory of `kind` (canonical:
     `RustIndex.canonical_kind`), or hold it in a field when it is a struct."""
-    family, _, written = kind.partition(":")
     model = types.model(returned)
     if isinstance(model, Pointer):
+        family, _, written = kind.partition(":")
         return _points_to(types, family, written, model)
-    if isinstance(model, Named) and not model.enum:
-        found = types.struct_of(model)
-        if found is None:
-            return False
-        struct, fields = found
-        return any(
-            isinstance(field, Pointer) and _points_to(fields, family, written, field)
-            for field in (fields.model(f.type) for f in struct.fields)
-        )
-    return False
+    return bool(holding_fields(types, returned, kind))
+
+
+def holding_fields(types: RustTypes, returned: str, kind: str) -> tuple[str, ...]:
+    """The fields (pointers) of a struct type `returned` that can be memory of `kind`;
+    none when it is no struct of the crate (a pointer included)."""
+    family, _, written = kind.partition(":")
+    model = types.model(returned)
+    if not isinstance(model, Named) or model.enum:
+        return ()
+    found = types.struct_of(model)
+    if found is None:
+        return ()
+    struct, fields = found
+    return tuple(
+        f.name
+        for f in struct.fields
+        if isinstance(field := fields.model(f.type), Pointer)
+        and _points_to(fields, family, written, field)
+    )
 
 
 def _points_to(types: RustTypes, family: str, written: str, pointer: Pointer) -> bool:

@@ -98,7 +98,10 @@ class OwnershipAllocatorMismatch(Rule):
             return
         file = GoFile.of(ctx)
         for owned in owned_results(ctx, file) if file is not None else ():
-            freed = is_freed(file, owned.flow)  # type: ignore[arg-type]
+            freed = next(
+                (u for f in owned.flows if (u := is_freed(file, f)) is not None),  # type: ignore[arg-type]
+                None,
+            )
             if freed is None or freed.call is None:
                 continue
             made, how = owned.made_at

@@ -20,6 +20,12 @@ method call): the result escapes only if a read of that field lets it.
 `C.GoString(p)` copies the string; it does not release `p`. A result freed
 with `C.free` is XL105's finding, not this one.
 
+A `#[repr(C)]` struct returned by value (`VerifyResult { status, error_msg
+}`) holds the memory in its pointer fields: the reads of those fields are
+followed (`errors.New(C.GoString(r.error_msg))` releases nothing), a read of
+another field (`r.status`) is no use of the memory, and a package function
+handed the whole struct releases it when it releases the field.
+
 The memory counts as the result only when the export's declared return
 type can be it: a `CString` for a `*mut c_char` / `*const c_char`, a
 `Box<T>` for a `*mut T`, a `Vec<T>` for a pointer to `T`, any of them for a
@@ -57,8 +63,9 @@ The release is looked for anywhere in the function, not on every path, and
 a release export counts whichever of its parameters the result is passed in.
 When the result goes where the package's code cannot be followed (a function
 of another package, an `any` parameter, a method call, a C function defined
-in C, one of its fields read apart), the rule stays silent. An export of the
-crate that keeps the pointer without `from_raw` (to free it later) is taken
+in C, a field read through a returned pointer), the rule stays silent. An
+export of the crate that keeps the pointer without `from_raw` (to free it
+later) is taken
 as only reading it: list it in `ownership-taking`.
 """
 
@@ -97,30 +104,35 @@ class OwnershipNotReleased(Rule):
         taking = ctx.config.ownership_taking
         in_sight = reads_only(ctx.index, ctx.file.path)
         for owned in owned_results(ctx, file):
-            if is_freed(file, owned.flow) is not None:
+            flow, parts, fields = owned.flow, owned.parts, owned.fields
+            if any(is_freed(file, f) is not None for f in owned.flows):
                 continue  # freed with C.free: XL105
             releases = release_exports(ctx.index, owned)
             names = [f"C.{export.symbol}" for _, export in releases]
-            flows, held = [owned.flow], ""
-            kept = kept_or_released(file, owned.flow, names, taking)
+            flows, held, reads = [flow], "", list(parts)
+            kept = kept_or_released(file, flow, names, taking)
             if kept is not None:
                 local = None
                 if kept.kind in (UseKind.FIELD, UseKind.COMPOSITE):
-                    local = held_in_local_struct(file, owned.flow)
+                    local = held_in_local_struct(file, flow)
                 if local is None:
                     continue  # released, or kept beyond the function
                 held, flows = local
-                if any(
-                    kept_or_released(file, f, names, taking) is not None
-                    or is_freed(file, f) is not None
-                    for f in flows
-                ):
-                    continue  # the field is released or leaves through a read of it
+                reads += flows
+            if any(
+                kept_or_released(file, f, names, taking) is not None
+                or is_freed(file, f) is not None
+                for f in reads
+            ):
+                continue  # a field is released or leaves through a read of it
+            flows += parts
             if any(out_of_sight(file, f, in_sight) is not None for f in flows):
                 continue
             export = owned.export
             where = f"{export.location.path}:{export.location.line}"
             what = f"{describe_kind(owned.kind)} owned by Rust ({where})"
+            if fields:
+                what += f" in its `{'`/`'.join(fields)}` field"
             caller = function_name(owned.call)
             void = "" if releases else ctx.index.rust.void_release_hint(owned.crate, owned.kind)
             if void:  # freed, if at all, through a `free(void *)` that cannot free it

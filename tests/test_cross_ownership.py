@@ -348,7 +348,7 @@ def test_a_configured_ownership_taking_function_keeps_the_result(project: Projec
 def test_without_a_release_export_the_message_says_so(project: Project) -> None:
     _write(project, "func F() {\n\tC.engine_version()\n}\n", NO_STRING_FREE)
     [finding] = _findings(project)
-    assert "the crate exports no function to release it" in finding["message"]
+    assert ", and the crate exports no function to release it" in finding["message"]
     assert len(finding["related"]) == 1
 
 

@@ -95,9 +95,10 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
     for call, name, flow in c_call_results(file, returns_owned):
         if file.syntax.top_function(call) is None:  # a package variable lives forever
             continue
-        parts: list[ValueFlow] = []
-        if fields[name]:  # a struct by value: its fields that hold the memory are followed
-            flow, parts = split_field_reads(file, flow, fields[name])
+        # A struct by value: the reads of the fields that hold the memory are followed.
+        # A field read through a returned pointer (`r.success` of a `*C.Result`) reads
+        # the box; it neither releases nor keeps it.
+        flow, parts = split_field_reads(file, flow, fields[name])
         found.append(OwnedResult(call, flow, *owned[name], fields=fields[name], parts=tuple(parts)))  # type: ignore[misc]
     found += _filled_results(index, path, file)
     return found
@@ -107,7 +108,7 @@ def _filled_results(index: ProjectIndex, path: str, file: GoFile) -> list[OwnedR
     """The owned memory exports write through an out-parameter into a local variable of
     the calling function (`C.f(&out)`; a field, `&r.out`, is not followed), with the
     flow of that variable after the call."""
-    written: dict[str, list[tuple[int, str, str, RustExport, Crate, str]]] = {}
+    written: dict[str, list[tuple[int, str, str, RustExport, Crate, str, tuple[str, ...]]]] = {}
     found = []
     for call, name, _ in file.syntax.c_calls:
         if name not in written:
@@ -117,19 +118,24 @@ def _filled_results(index: ProjectIndex, path: str, file: GoFile) -> list[OwnedR
         if file.syntax.top_function(call) is None:
             continue
         args = file.syntax.arguments(call)
-        for position, via, rust_path, export, crate, kind in written[name]:
+        for position, via, rust_path, export, crate, kind, fields in written[name]:
             binding = filled_local(file, args[position]) if position < len(args) else None
             if binding is not None:
-                flow = filled_uses(file, binding, call)
-                found.append(OwnedResult(call, flow, rust_path, export, crate, kind, via))
+                flow, parts = split_field_reads(file, filled_uses(file, binding, call), fields)
+                found.append(
+                    OwnedResult(
+                        call, flow, rust_path, export, crate, kind, via, fields, tuple(parts)
+                    )
+                )
     return found
 
 
 def _owned_out_params(
     index: ProjectIndex, go_path: str, name: str
-) -> list[tuple[int, str, str, RustExport, Crate, str]]:
-    """(parameter position, its name, file, export, crate, canonical kind) of the owned
-    memory an export writes through an out-parameter whose type can hold it."""
+) -> list[tuple[int, str, str, RustExport, Crate, str, tuple[str, ...]]]:
+    """(parameter position, its name, file, export, crate, canonical kind, the fields
+    that hold it when it is written in a struct) of the owned memory an export writes
+    through an out-parameter whose type can hold it."""
     bound = index.c.links.export_called(go_path, name)
     if bound is None or all(a.via == "return" for a in bound[1].hands_out):
         return []
@@ -145,7 +151,8 @@ def _owned_out_params(
         if written is None or not crate_returns_kind(index.rust, crate, written, allocation.kind):
             continue
         kind = index.rust.canonical_kind(crate, allocation.kind)
-        found.append((position, allocation.via, rust_path, export, crate, kind))
+        fields = crate_holding_fields(index.rust, crate, written, allocation.kind)
+        found.append((position, allocation.via, rust_path, export, crate, kind, fields))
     return found
 
 

@@ -115,17 +115,18 @@ class OwnershipQueries:
         return direct + indirect
 
     def void_release_hint(self: RustIndex, crate: Crate, kind: str) -> str:
-        """For a box no export gives back, why a crate's `free(p: *mut c_void)` does not:
+        """For memory no export gives back, why a crate's `free(p: *mut c_void)` does not:
         "`flux_free` frees a `Box<c_void>` ..."; "" when the crate has none."""
-        if not self.canonical_kind(crate, kind).startswith("box"):
-            return ""
         found = self.release_exports(crate, "box:c_void")
         if not found:
             return ""
-        return (
+        hint = (
             f"`{found[0][1].symbol}` frees a `Box<c_void>` (`Box::from_raw` of a `*mut c_void`), "
-            "with the wrong layout and without running its destructor"
+            "with the wrong layout"
         )
+        if self.canonical_kind(crate, kind).startswith("box"):
+            hint += " and without running its destructor"
+        return hint
 
     def _export_releases(
         self: RustIndex, crate: Crate

@@ -165,5 +165,5 @@ class OwnershipNotReleased(Rule):
             elif void:
                 message += f": {void}"
             else:
-                message += ": and the crate exports no function to release it"
+                message += ", and the crate exports no function to release it"
             yield Violation(ctx.file.location(owned.call), message, related=tuple(related))

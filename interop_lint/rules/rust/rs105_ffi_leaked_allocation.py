@@ -112,6 +112,6 @@ class FfiLeakedAllocation(Rule):
                     allocation.location,
                     f"`{function.name}` hands {describe_kind(kind)} to C (`{allocation.what}`) but "
                     "no export of the crate gives it back to "
-                    f"Rust (`{_RELEASES[family]}`{' of its type' if void else ''}): "
+                    f"Rust (`{_RELEASES[family]}`{' of its type' if void and family == 'box' else ''}): "
                     + (f"{void}" if void else "the caller can only leak it or free it wrongly"),
                 )

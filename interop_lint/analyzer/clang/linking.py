@@ -109,7 +109,8 @@ class CrateLinks:
         crates = [
             directory
             for directory, manifest in self._project.cargo_manifests.items()
-            if manifest.package and manifest.package.replace("-", "_") in wanted
+            if manifest.package
+            and (manifest.package.replace("-", "_") in wanted or manifest.library_name in wanted)
         ]
         return self._link_to_nearest(path, crates)
 

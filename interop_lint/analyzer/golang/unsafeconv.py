@@ -68,7 +68,7 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
     if inference.memory(inner[1]) is not Memory.GO:
         return None
     top = _through_arithmetic(file, conversion)
-    if _converted_back(file, top):
+    if _converted_back(file, top) or _pointer_difference(file, conversion, top):
         return None
     use = classify(file, top)
     if isinstance(use, Assigned):
@@ -108,6 +108,35 @@ def _through_arithmetic(file: GoFile, node: Node) -> Node:
             return current
         current = outer_paren(call)  # type: ignore[arg-type]
     return current
+
+
+def _pointer_difference(file: GoFile, conversion: Node, top: Node) -> bool:
+    """Whether the value is subtracted from, or subtracts, another address on its way to
+    `top`: `uintptr(unsafe.Pointer(p)) - uintptr(unsafe.Pointer(&buf[0]))` is a byte
+    count (how far C advanced a stream's cursor), not an address to hide."""
+    current = conversion
+    while current != top and current.parent is not None:
+        parent = current.parent
+        operator = (
+            parent.child_by_field_name("operator") if parent.type == "binary_expression" else None
+        )
+        if operator is not None and text(operator) == "-":
+            other = parent.child_by_field_name(
+                "right" if parent.child_by_field_name("left") == current else "left"
+            )
+            if _address_as_integer(file, other):
+                return True
+        current = parent
+    return False
+
+
+def _address_as_integer(file: GoFile, node: Node | None) -> bool:
+    """`uintptr(unsafe.Pointer(x))`, through parentheses."""
+    converted = file.conversion(unparen(node)) if node is not None else None
+    if converted is None or not _is_named(converted[0], "uintptr"):
+        return False
+    inner = file.conversion(unparen(converted[1]))
+    return inner is not None and _is_named(inner[0], "unsafe.Pointer")
 
 
 def _converted_back(file: GoFile, top: Node) -> bool:

@@ -108,10 +108,11 @@ class FfiLeakedAllocation(Rule):
                 kind = index.canonical_kind(crate, allocation.kind)
                 family = kind.partition(":")[0]
                 void = index.void_release_hint(crate, kind)
+                typed = " of its type" if void and family == "box" else ""
                 yield Violation(
                     allocation.location,
                     f"`{function.name}` hands {describe_kind(kind)} to C (`{allocation.what}`) but "
                     "no export of the crate gives it back to "
-                    f"Rust (`{_RELEASES[family]}`{' of its type' if void and family == 'box' else ''}): "
+                    f"Rust (`{_RELEASES[family]}`{typed}): "
                     + (f"{void}" if void else "the caller can only leak it or free it wrongly"),
                 )

@@ -1396,7 +1396,16 @@ RULES = [{'cross_language': False,
                                    '#[no_mangle]\n'
                                    'pub unsafe extern "C" fn engine_stats(name: *const c_char) -> '
                                    'Stats { /* .. */ }\n'
-                                   '```',
+                                   '```\n'
+                                   '\n'
+                                   '## Known problems\n'
+                                   'Types of other crates are not read. `Option` of a name that is '
+                                   'neither the\n'
+                                   "crate's nor the standard library's "
+                                   '(`Option<logging::LogCallback>`, an\n'
+                                   '`extern "C" fn` alias of another workspace crate) is taken to '
+                                   'be a nullable\n'
+                                   'pointer rather than reported.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS104.md',
                   'id': 'RS104',
                   'level': 'error',

@@ -18,6 +18,7 @@ from tree_sitter import Node, Tree
 from interop_lint.analyzer.parsing import Grammar, parse, text
 from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
 from interop_lint.analyzer.rust.syntax import EXPORT_ABIS
+from interop_lint.analyzer.typesys.rust import PRIMITIVES
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.rust.index import Crate, RustIndex
@@ -47,6 +48,7 @@ INTEGER_REPRS = frozenset(
     {"u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize"}
 )
 _OPTION_OK = frozenset({"NonNull", "Box"})  # `Option` of these is a nullable pointer
+_STANDARD_NAMES = PRIMITIVES.keys() | NO_C_LAYOUT | UNSIZED | _OPTION_OK | {"Option", "char"}
 
 
 @cache
@@ -239,7 +241,7 @@ def _named_type_problem(node: Node, names: TypeNames) -> str | None:
     arguments = type_arguments(node)
     if name == "Option":
         inner = names.expand(arguments[0]) if arguments else None
-        if inner is None or _nullable_pointer(inner, names):
+        if inner is None or _nullable_pointer(inner, names) or _unknown_name(inner, names):
             return None
         return (
             "has no C layout (only `Option` of a reference, `Box`, `NonNull` "
@@ -250,6 +252,15 @@ def _named_type_problem(node: Node, names: TypeNames) -> str | None:
     if name in NO_C_LAYOUT:
         return "has no C layout"
     return None
+
+
+def _unknown_name(node: Node, names: TypeNames) -> bool:
+    """A name the crate does not declare and the standard library does not give: an
+    alias from another crate may be a function pointer (`Option<cblog::LogCallback>`)."""
+    if node.type not in ("type_identifier", "scoped_type_identifier", "generic_type"):
+        return False
+    name = base_name(node)
+    return name not in _STANDARD_NAMES and names.declared(name) is None
 
 
 def _nullable_pointer(node: Node, names: TypeNames) -> bool:

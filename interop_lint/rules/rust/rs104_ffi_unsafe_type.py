@@ -34,6 +34,12 @@ pub struct Stats { hits: u64, misses: u64 }
 #[no_mangle]
 pub unsafe extern "C" fn engine_stats(name: *const c_char) -> Stats { /* .. */ }
 ```
+
+## Known problems
+Types of other crates are not read. `Option` of a name that is neither the
+crate's nor the standard library's (`Option<logging::LogCallback>`, an
+`extern "C" fn` alias of another workspace crate) is taken to be a nullable
+pointer rather than reported.
 """
 
 from __future__ import annotations

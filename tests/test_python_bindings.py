@@ -11,9 +11,15 @@ import pytest
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.findings import NotificationKind
-from interop_lint.analyzer.python.facts import CtypesKind, PythonFileFacts
+from interop_lint.analyzer.python.facts import (
+    CtypesField,
+    CtypesKind,
+    CtypesType,
+    PythonFileFacts,
+)
 from interop_lint.analyzer.python.values import library_name
 from interop_lint.analyzer.source import SourceFile
+from interop_lint.analyzer.typesys.ctypes_layout import explicit_padding_removed
 from tests.conftest import ROOT, Project
 
 
@@ -471,3 +477,32 @@ def test_a_method_that_binds_by_subscript_is_a_helper_too() -> None:
         "engine_free": (None, "None", ["c_void_p"]),
     }
     assert not facts.libraries[0].dynamic
+
+
+def _field(name: str, ctype: str, length: int | None = None) -> CtypesField:
+    simple = CtypesType(CtypesKind.SIMPLE, ctype)
+    if length is None:
+        return CtypesField(name, simple)
+    return CtypesField(name, CtypesType(CtypesKind.ARRAY, of=simple, length=length))
+
+
+@pytest.mark.parametrize(
+    ("fields", "kept"),
+    [
+        # the four bytes before an 8-aligned pointer: padding
+        ([("a", "c_uint32"), ("_pad", "c_uint32"), ("p", "c_void_p")], ["a", "p"]),
+        # an array of bytes, named padding1
+        ([("a", "c_uint8"), ("padding1", "c_uint8", 7), ("b", "c_uint64")], ["a", "b"]),
+        # named padding, but it moves `p` (to 16): a real difference
+        ([("a", "c_uint32"), ("_reserved", "c_uint64"), ("p", "c_void_p")], None),
+        # a padding-like name of a non-integer type is a field
+        ([("a", "c_uint32"), ("_pad", "c_void_p")], None),
+        # a field not named as padding stays
+        ([("a", "c_uint32"), ("gap", "c_uint32"), ("p", "c_void_p")], None),
+    ],
+)
+def test_explicit_padding_removed(fields: list[tuple], kept: list[str] | None) -> None:
+    written = tuple(_field(*f) for f in fields)
+    found = explicit_padding_removed(written)
+    expected = [f[0] for f in fields] if kept is None else kept
+    assert [f.name for f in found] == expected

@@ -28,6 +28,7 @@ from interop_lint.analyzer.typesys.ctypes import (
     suggested,
     truncated_as_int,
 )
+from interop_lint.analyzer.typesys.ctypes_layout import explicit_padding_removed
 from interop_lint.analyzer.typesys.layout import fields_in_c
 from interop_lint.analyzer.typesys.model import Int, Named, Pointer, Verdict
 from interop_lint.analyzer.typesys.rust import RustTypes
@@ -180,7 +181,9 @@ class BindingContract:
             return None  # packed or aligned: ctypes would need `_pack_` / padding to match
         rust_fields = fields_in_c(rust_struct)  # a `PhantomData` has no ctypes field
         if len(fields) != len(rust_fields):
-            return f"{len(fields)} field(s) here, {len(rust_fields)} in Rust"
+            fields = explicit_padding_removed(fields)
+        if len(fields) != len(rust_fields):
+            return f"{len(structure.fields)} field(s) here, {len(rust_fields)} in Rust"
         for position, (field, rust_field) in enumerate(zip(fields, rust_fields, strict=True), 1):
             verdict, nested = self.compare(field.type, rust_field.type)
             if verdict is Verdict.DIFFERENT:

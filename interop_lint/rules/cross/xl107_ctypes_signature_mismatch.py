@@ -10,7 +10,8 @@ the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`,
 `c_size_t` is `usize`, `c_bool` is `bool`, `c_char_p` is `*const c_char`
 or `*mut c_char`, `c_void_p` is any pointer, `POINTER(T)` is a pointer to
 `T`, and a `Structure` is the `#[repr(C)]` struct in its place, field by
-field through `_fields_`. It also reports `restype = c_char_p` for an export
+field through `_fields_` (a field that spells out alignment padding, such as
+`("_padding", c_uint32)` before a pointer, is no field of its own). It also reports `restype = c_char_p` for an export
 that returns a string the caller must free: ctypes copies the result into
 `bytes` and the pointer is lost.
 

@@ -54,6 +54,25 @@ pub extern "C" fn f(x: i32) -> u8 {
     assert "panic-guards" not in message
 
 
+def test_a_panic_in_a_guards_handler_names_the_guard(project: Project) -> None:
+    # tango's `catch`: the handler of the caught panic unwraps, outside catch_unwind.
+    code = """
+use std::panic::{catch_unwind, UnwindSafe};
+fn catch<T>(f: impl FnOnce() -> T + UnwindSafe) -> Option<T> {
+    match catch_unwind(f) {
+        Ok(r) => Some(r),
+        Err(e) => Some(e.downcast::<T>().ok().map(|b| *b).unwrap()),
+    }
+}
+#[no_mangle]
+pub extern "C" fn f(x: u32) -> u32 { catch(|| x + 1).unwrap_or(0) }
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert ") outside the `catch_unwind` of its guard `catch`: a panic" in message
+    assert "no panic guard" not in message
+
+
 def test_a_release_function_is_told_why_null_matters(project: Project) -> None:
     code = """
 /// # Safety

@@ -29,6 +29,9 @@ class PanicTrace(Struct, frozen=True):
     site: PanicSite
     function: str  # the function that holds the site
     chain: tuple[str, ...]  # functions called on the way from the export (empty: its own body)
+    # The function holding the site runs its argument under `catch_unwind`: the site is
+    # in the guard itself, outside what it catches (its error handler, say).
+    in_guard: bool = False
 
 
 def display_name(function: RustFunction) -> str:
@@ -174,7 +177,10 @@ class CrateCalls:
         while current is not None and came_from.get(current) is not None:
             chain.append(display_name(self.functions[current][1]))
             current = came_from[current]
-        return PanicTrace(site, display_name(self.functions[index][1]), tuple(reversed(chain)))
+        function = self.functions[index][1]
+        return PanicTrace(
+            site, display_name(function), tuple(reversed(chain)), function.guards_its_argument
+        )
 
     def reachable(self, starts: Iterable[int]) -> set[int]:
         """Every function reached from `starts` by any call, guarded or not."""

@@ -11,9 +11,9 @@ the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`,
 or `*mut c_char`, `c_void_p` is any pointer, `POINTER(T)` is a pointer to
 `T`, and a `Structure` is the `#[repr(C)]` struct in its place, field by
 field through `_fields_` (a field that spells out alignment padding, such as
-`("_padding", c_uint32)` before a pointer, is no field of its own). It also reports `restype = c_char_p` for an export
-that returns a string the caller must free: ctypes copies the result into
-`bytes` and the pointer is lost.
+`("_padding", c_uint32)` before a pointer, is no field of its own). It also
+reports `restype = c_char_p` for an export that returns a string the caller
+must free: ctypes copies the result into `bytes` and the pointer is lost.
 
 The library a handle loads is matched to a crate by its file name
 (`CDLL("./libengine.so")` loads the crate whose library is `engine`), else

@@ -155,9 +155,15 @@ class FfiPanicEscape(Rule):
             if nodes is None:  # the syntax tree, only for a file with a finding
                 nodes = {e.symbol: e.node for e in exported_functions(ctx.file, index)}
             hint = _wrapper_hint(ctx, nodes.get(export.symbol))
+            first = traces[0]
+            unguarded = (
+                f"outside the `catch_unwind` of its guard `{first.function}`"
+                if first.in_guard
+                else "and has no panic guard"
+            )
             yield Violation(
                 export.location,
-                f"`{export.name}` can panic ({_where(traces[0])}) and has no panic guard: "
+                f"`{export.name}` can panic ({_where(first)}) {unguarded}: "
                 "a panic here aborts the whole process (the Go runtime or Python interpreter "
                 f"with it){hint}",
                 related=tuple(

@@ -11,6 +11,8 @@ memory, so it lives here rather than in ownership.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.flow import ValueFlow, value_uses
@@ -155,3 +157,71 @@ _GO_KEYWORDS = frozenset(
     "break case chan const continue default defer else fallthrough for func go goto if "  # noqa: SIM905
     "import interface map package range return select struct switch type var".split()
 )
+
+
+def held_in_local_array(
+    file: GoFile, flow: ValueFlow, frees: Callable[[str], bool]
+) -> tuple[str, list[ValueFlow]] | None:
+    """When every use through which a value leaves is a store into an element of one
+    local array or slice (`args[0] = unsafe.Pointer(C.CString(s))`) that is only written,
+    read by element (`args[1]`), measured (`len(args)`) or handed to a C call by its
+    first element's address (`&args[0]`, to one that `frees` does not accept): the array as
+    written and the flows of its element reads. The value then leaves only if one of
+    those lets it. None otherwise (a range over it, a closure, a Go callee: not followed)."""
+    holder: Binding | None = None
+    for use in flow.uses:
+        if use.kind not in ESCAPING:
+            continue
+        target = unparen(use.target) if use.kind == UseKind.ELEMENT else None
+        if target is None or target.type != "index_expression":
+            return None  # `append(..)` or another escape
+        found = _local_variable(file, target.child_by_field_name("operand"), None)
+        if found is None or (holder is not None and found[0] is not holder):
+            return None
+        holder = found[0]
+    if holder is None or holder.writes or not _fresh(file, holder.value):
+        return None  # a later `args = other` may alias another array
+    reads = _element_reads(file, holder, frees)
+    return None if reads is None else (holder.name, [value_uses(file, r) for r in reads])
+
+
+def _fresh(file: GoFile, value: Node | None) -> bool:
+    """A start that aliases nothing: none (`var a [2]T`), `make(..)` or `T{..}`."""
+    value = unparen(value)
+    if value is None or value.type == "composite_literal":
+        return True
+    return value.type == "call_expression" and file.builtin_call(value, "make")
+
+
+def _element_reads(
+    file: GoFile, binding: Binding, frees: Callable[[str], bool]
+) -> list[Node] | None:
+    scope = file.scope(binding.ident)
+    found = []
+    for read in binding.reads:
+        if scope is None or scope.closures_around(read):
+            return None
+        outer = outer_paren(read)
+        parent = outer.parent
+        call = parent.parent if parent is not None and parent.type == "argument_list" else None
+        if call is not None and file.builtin_call(call, _MEASURING):
+            continue  # `len(a)`
+        if parent is None or parent.type != "index_expression":
+            return None
+        if parent.child_by_field_name("operand") != outer:
+            return None
+        element = outer_paren(parent)
+        if assignment_to(element) is not None:
+            continue  # `a[i] = ..`: a store
+        if is_address_of(element.parent):
+            use = classify(file, carrier(file, element.parent))  # type: ignore[arg-type]
+            if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT:
+                return None
+            if not use.callee.startswith("C.") or frees(use.callee):
+                return None  # a Go function, or a C one that may free the elements
+            continue
+        found.append(element)
+    return found
+
+
+_MEASURING = frozenset({"len", "cap"})

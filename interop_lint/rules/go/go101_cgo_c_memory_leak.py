@@ -9,7 +9,11 @@ entry, unless it escapes the function: returned, stored in
 a field, an element, a map key or a global, sent on a channel, captured by a
 closure that is returned or stored, or passed to a configured
 `ownership-taking` function. Package functions that free or keep their
-parameter count as well (`freeCString(cs)`, `b.adopt(p)`).
+parameter count as well (`freeCString(cs)`, `b.adopt(p)`). An element of an
+array or slice of the function's own (`args[0] = unsafe.Pointer(C.CString(s))`)
+is no escape while the array is only written, read by element, measured and
+handed to C as `&args[0]`: the allocation is then freed only if an element
+read frees it (or a C function whose name says it frees gets the array).
 
 `var p = C.malloc(n)` and the two-value form `p, err := C.calloc(n, size)`
 hold the allocation like `p := C.malloc(n)`. A C function defined in a
@@ -71,6 +75,7 @@ from interop_lint.analyzer.golang.allocating import helper_allocations
 from interop_lint.analyzer.golang.flow import (
     ValueFlow,
     deferred_too_early,
+    is_freed,
     matches_name,
     value_uses,
 )
@@ -80,6 +85,7 @@ from interop_lint.analyzer.golang.ownership import (
     is_c_free_function,
     is_released,
 )
+from interop_lint.analyzer.golang.struct_holders import held_in_local_array
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind, carrier
 from interop_lint.analyzer.parsing import text
@@ -99,8 +105,12 @@ class CgoCMemoryLeak(CgoRule):
             if file.syntax.top_function(call) is None:
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
+            held = ""
             if is_released(file, flow, frees, taking):
-                continue
+                local = _held_in_local_array(file, flow, frees, taking)
+                if local is None:
+                    continue
+                held = local
             where = function_name(call)
             early = _early_free(file, flow, frees)
             if early is not None:
@@ -109,6 +119,11 @@ class CgoCMemoryLeak(CgoRule):
                     f"`{held}` from `{allocator}` is never freed in `{where}`: the `defer` "
                     f"at line {line} evaluates `{held}` before the allocation is assigned to "
                     "it (it frees the old value); defer the free after the allocation"
+                )
+            elif held:
+                message = (
+                    f"`{allocator}(...)` is stored in `{held}`, a local array that does not "
+                    f"leave `{where}`, and never freed: `defer C.free(...)` each element"
                 )
             elif flow.aliases:
                 held = flow.aliases[0].name
@@ -139,6 +154,20 @@ def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str]]:
     for call, function in helper_allocations(file):
         if function.allocated_result is not None:
             yield call, function.name, function.allocated_result[0]
+
+
+def _held_in_local_array(
+    file: GoFile, flow: ValueFlow, frees: tuple[str, ...], taking: tuple[str, ...]
+) -> str | None:
+    """The local array an allocation is kept in (`args[0] = C.CString(s)`, the array handed
+    to C as `&args[0]`), when that is the only way it leaves and no element read of the
+    array frees it or lets it go."""
+    if is_freed(file, flow, frees, is_c_free_function) is not None:
+        return None
+    local = held_in_local_array(file, flow, is_c_free_function)
+    if local is None or any(is_released(file, f, frees, taking) for f in local[1]):
+        return None
+    return local[0]
 
 
 def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[str, int] | None:

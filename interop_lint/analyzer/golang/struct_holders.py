@@ -88,11 +88,11 @@ def _local_variable(
 def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | None:
     """The reads `v.field` of a local struct variable, when it is read for nothing but
     its fields; None when it is used any other way."""
-    scope = file.scope(binding.ident)
+    reads = _reads_in_function(file, binding)
+    if reads is None:
+        return None
     found = []
-    for read in binding.reads:
-        if scope is None or scope.closures_around(read):
-            return None
+    for read in reads:
         selected = _selected_field(read)
         if selected is None:
             return None  # not a field, a method call (it may release the field) or `&v.f`
@@ -101,6 +101,14 @@ def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | Non
         if selected[1] == field:
             found.append(selected[0])
     return found
+
+
+def _reads_in_function(file: GoFile, binding: Binding) -> list[Node] | None:
+    """A local variable's reads, or None when a closure reads it (it may run later)."""
+    scope = file.scope(binding.ident)
+    if scope is None or any(scope.closures_around(read) for read in binding.reads):
+        return None
+    return binding.reads
 
 
 def _selected_field(read: Node) -> tuple[Node, str] | None:
@@ -196,11 +204,11 @@ def _fresh(file: GoFile, value: Node | None) -> bool:
 def _element_reads(
     file: GoFile, binding: Binding, frees: Callable[[str], bool]
 ) -> list[Node] | None:
-    scope = file.scope(binding.ident)
+    reads = _reads_in_function(file, binding)
+    if reads is None:
+        return None
     found = []
-    for read in binding.reads:
-        if scope is None or scope.closures_around(read):
-            return None
+    for read in reads:
         outer = outer_paren(read)
         parent = outer.parent
         call = parent.parent if parent is not None and parent.type == "argument_list" else None

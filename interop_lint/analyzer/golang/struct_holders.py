@@ -129,7 +129,7 @@ def _selected_field(read: Node) -> tuple[Node, str] | None:
     return outer, text(selector.child_by_field_name("field"))
 
 
-def field_read(use: Use) -> tuple[Node, str] | None:
+def _read_of_field(use: Use) -> tuple[Node, str] | None:
     """(`v.f`, `f`) when a use reads a field of the value (not a method call, not its
     address taken, not a store to it)."""
     if use.kind != UseKind.OTHER:
@@ -152,7 +152,7 @@ def split_field_reads(
     rest = ValueFlow(flow.origin, aliases=flow.aliases, early_reads=flow.early_reads)
     reads = []
     for use in flow.uses:
-        found = field_read(use)
+        found = _read_of_field(use)
         if found is None:
             rest.uses.append(use)
         elif wanted is None or found[1] in wanted:

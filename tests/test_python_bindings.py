@@ -179,7 +179,7 @@ def test_computed_names_make_a_library_dynamic() -> None:
         """
         import ctypes
         lib = ctypes.CDLL("libengine.so")
-        for name in ("engine_new", "engine_run"):
+        for name in names_from_the_configuration():
             getattr(lib, name).restype = ctypes.c_void_p
         lib.engine_new()
         """
@@ -396,6 +396,51 @@ def test_a_helper_that_binds_by_name_makes_a_binding_per_call() -> None:
     assert not facts.libraries[0].dynamic
     new = next(b for b in facts.bindings if b.symbol == "engine_new")
     assert new.restypes[0].location == new.first_access  # the helper's call
+
+
+def test_a_loop_over_a_signature_table_makes_a_binding_per_row() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        from ctypes import c_int64, c_void_p
+        _lib = ctypes.CDLL("libengine.so")
+
+        SIGNATURES = {
+            "engine_new": ([], c_void_p),
+            "engine_seek": ([c_void_p, c_int64], c_int64),
+        }
+        for name, (argtypes, restype) in SIGNATURES.items():
+            fn = getattr(_lib, name)
+            fn.argtypes = argtypes
+            fn.restype = restype
+
+        for name, restype, argtypes in [
+            ("engine_free", None, [c_void_p]),
+            ("engine_len", c_int64, (c_void_p,)),
+        ]:
+            setattr(_lib[name], "restype", restype)
+            setattr(_lib[name], "argtypes", list(argtypes))
+
+        for name in ["engine_reset", "engine_stop"]:
+            getattr(_lib, name).restype = None  # the same for every row
+
+        for name, (argtypes, restype) in TABLE_FROM_ELSEWHERE.items():
+            getattr(_lib, name).restype = restype  # rows nobody can read: no binding
+        for name, argtypes in [("engine_odd", [c_void_p], None)]:
+            getattr(_lib, name).argtypes = argtypes  # the row is not the target's shape
+        """
+    )
+    assert _bound(facts) == {
+        "engine_new": ("libengine", "c_void_p", []),
+        "engine_seek": ("libengine", "c_int64", ["c_void_p", "c_int64"]),
+        "engine_free": ("libengine", "None", ["c_void_p"]),
+        "engine_len": ("libengine", "c_int64", ["c_void_p"]),
+        "engine_reset": ("libengine", "None", None),
+        "engine_stop": ("libengine", "None", None),
+    }
+    seek = next(b for b in facts.bindings if b.symbol == "engine_seek")
+    assert seek.first_access.line == 8  # the row's name
+    assert seek.restypes[0].location == seek.argtypes[0].location == seek.first_access
 
 
 def test_handles_imported_from_another_module_are_recorded_by_origin() -> None:

@@ -124,14 +124,14 @@ def setting_value(binder: Binder, setting: str, passed: dict[str, Argument]) -> 
     value = binder.settings.get(setting)
     if value is None:
         return None
-    if _is_copy(value):
+    if is_copy(value):
         value = value.args[0].value  # type: ignore[attr-defined]
     if isinstance(value, cst.Name) and value.value in binder.definition.scope.params:
         return passed.get(value.value)
     return Argument(value, binder.definition.scope)
 
 
-def _is_copy(value: Expr) -> bool:
+def is_copy(value: Expr) -> bool:
     """`list(x)` / `tuple(x)`."""
     return (
         isinstance(value, cst.Call)

@@ -17,7 +17,7 @@ call of a helper that binds by name (binders.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -43,6 +43,7 @@ from interop_lint.analyzer.python.facts import (
     PythonFileFacts,
     RestypeSetting,
 )
+from interop_lint.analyzer.python.loop_binders import table_rows
 from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, collect
 from interop_lint.analyzer.python.values import (
     LOADERS,
@@ -300,6 +301,7 @@ class _Reader:
                 self.binding(function).restypes.append(RestypeSetting(restype, where))
         for binder in self._binders:
             self._bind_through(binder)
+        self._bind_rows()
         accesses: list[tuple[Scope, cst.BaseExpression]] = [
             *self.scopes.attributes,
             *self.scopes.calls,
@@ -324,17 +326,31 @@ class _Reader:
             library = self._library_argument(binder, holder, passed)
             if symbol is None or library is None:
                 continue
-            where = self.locate(call)
-            binding = self.binding((library, symbol))
-            binding.accesses.append(where)
-            restype = setting_value(binder, "restype", passed)
-            if restype is not None and not isinstance(restype.value, tuple):
-                binding.restypes.append(
-                    RestypeSetting(self.values.ctype(restype.value, restype.scope), where)
-                )
-            argtypes = setting_value(binder, "argtypes", passed)
-            if argtypes is not None:
-                binding.argtypes.append(ArgtypesSetting(self._types(argtypes), where))
+            settings = {s: setting_value(binder, s, passed) for s in SETTINGS}
+            self._bind((library, symbol), call, settings)
+
+    def _bind_rows(self) -> None:
+        """The bindings of signature tables bound in a loop (loop_binders.py)."""
+        for row in table_rows(self.scopes, lambda call, name: self.values.callee(call) == name):
+            library = self.library(row.holder, row.holder_scope)
+            if library is not None:
+                self._bind((library, row.symbol), row.row, row.settings)
+
+    def _bind(
+        self, function: Function, node: cst.CSTNode, settings: Mapping[str, Argument | None]
+    ) -> None:
+        """A binding made at `node` (a helper's call, a table's row) with its settings."""
+        where = self.locate(node)
+        binding = self.binding(function)
+        binding.accesses.append(where)
+        restype = settings.get("restype")
+        if restype is not None and not isinstance(restype.value, tuple):
+            binding.restypes.append(
+                RestypeSetting(self.values.ctype(restype.value, restype.scope), where)
+            )
+        argtypes = settings.get("argtypes")
+        if argtypes is not None:
+            binding.argtypes.append(ArgtypesSetting(self._types(argtypes), where))
 
     def _library_argument(
         self, binder: Binder, holder: cst.BaseExpression, passed: dict[str, Argument]

@@ -69,6 +69,7 @@ class ModuleScopes:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     star_imports: set[str] = field(default_factory=set)  # modules of `from m import *`
     values: dict[str, list[tuple[Scope, Expr]]] = field(default_factory=lambda: defaultdict(list))
+    loops: list[tuple[Scope, cst.For]] = field(default_factory=list)
 
     @cached_property
     def calls_by_name(self) -> dict[str, list[tuple[Scope, cst.Call]]]:
@@ -267,6 +268,8 @@ def _visit(
         return [(node.params, scope), (node.body, inner)]
     elif kind in _LOOPS:
         scope.assigned.update(target_names(node.target))  # type: ignore[attr-defined]
+        if kind is cst.For:
+            found.loops.append((scope, node))  # type: ignore[arg-type]
     elif kind is cst.AsName:
         scope.assigned.update(target_names(node.name))  # type: ignore[attr-defined]
     elif kind is cst.Global:

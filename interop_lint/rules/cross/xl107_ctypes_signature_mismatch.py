@@ -143,7 +143,10 @@ class _Place:
         export, found = self.export, self.differences
         where = f"{self.rust_path}:{export.location.line}"
         parts = [_describe(self.symbol, found[0], where)]
-        parts += [_describe_more(d) for d in found[1:_NAMED]]
+        parts += [
+            _describe_more(d) if d.part == "parameter" else _describe(self.symbol, d, where)
+            for d in found[1:_NAMED]
+        ]
         if len(found) > _NAMED:
             parts.append(f"and {len(found) - _NAMED} more")
         related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
@@ -166,7 +169,8 @@ _NAMED = 3  # differences a message names; the others are counted
 
 
 def _describe_more(d: BindingDifference) -> str:
-    """A further difference of one `argtypes` list, after the first."""
+    """A further difference of one `argtypes` list, after the first (a binding helper's
+    call or a table's row sets `restype` at the same place: described in full)."""
     said = f"parameter {d.position} (`{d.name}`) is `{d.python}`"
     layout = d.layout
     if layout is None:

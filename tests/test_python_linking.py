@@ -98,6 +98,50 @@ def test_without_a_name_the_crate_exporting_every_bound_function_is_linked(
     assert _lines(project) == []
 
 
+ENTRY_MACRO = """
+#[macro_export]
+macro_rules! entry {
+    () => {
+        #[no_mangle]
+        pub extern "C" fn plugin_create() -> *mut u8 { std::ptr::null_mut() }
+    };
+}
+"""
+
+
+def test_a_library_carries_the_exports_of_the_crates_it_depends_on_by_path(
+    project: Project,
+) -> None:
+    """A thin cdylib re-exports an FFI crate (`pub use ffi::*`) named through the
+    workspace; a handle loaded from a computed path binds a macro-generated entry
+    point no crate spells out, and links the crate that builds the shared library."""
+    project.write(
+        "Cargo.toml",
+        '[workspace]\nmembers = ["ffi", "plugin"]\n\n'
+        '[workspace.dependencies]\nffi = { path = "ffi" }\n',
+    )
+    project.write(
+        "ffi/Cargo.toml", '[package]\nname = "ffi"\nversion = "0.1.0"\nedition = "2021"\n'
+    )
+    project.write("ffi/src/lib.rs", VERSION_U64 + ENTRY_MACRO)
+    _crate(project, "plugin", "plugin", "ffi::entry!();\npub use ffi::version;\n")
+    manifest = project.root / "plugin/Cargo.toml"
+    manifest.write_text(manifest.read_text() + "\n[dependencies]\nffi = { workspace = true }\n")
+    project.write(
+        "by_name.py",
+        'import ctypes\nlib = ctypes.CDLL("libplugin.so")\nlib.version.restype = ctypes.c_int\n',
+    )
+    project.write(
+        "by_path.py",
+        "import ctypes, sys\n"
+        "lib = ctypes.CDLL(sys.argv[1])\n"
+        "lib.plugin_create.restype = ctypes.c_void_p\n"
+        "lib.version.restype = ctypes.c_int\n",
+    )
+    assert _lines(project) == [("by_name.py", 3), ("by_path.py", 4)]
+    assert "returns `u64` in ffi/src/lib.rs:2" in _xl107(project)[0][2]
+
+
 def test_functions_the_linked_crate_does_not_export_are_not_checked(project: Project) -> None:
     _crate(project, ".", "engine", VERSION_U32)
     _crate(project, "other", "other", '#[no_mangle]\npub extern "C" fn strlen() -> u8 { 0 }\n')

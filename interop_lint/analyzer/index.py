@@ -95,6 +95,32 @@ class ProjectIndex:
                 return candidate
         return None
 
+    def path_dependencies(self, crate: str) -> list[str]:
+        """The directories of the project's crates a crate depends on by path (its
+        `[dependencies]`, directly or through `workspace = true`), nearest first."""
+        manifest = self.cargo_manifests.get(crate)
+        if manifest is None:
+            return []
+        workspace = self.workspace_root_of(manifest)
+        shared = {
+            d.name: d
+            for d in (workspace.dependencies if workspace is not None else ())
+            if d.table == "workspace.dependencies" and d.path
+        }
+        found = []
+        for dependency in manifest.dependencies:
+            if dependency.table != "dependencies":
+                continue
+            base, path = manifest.directory, dependency.path
+            if dependency.workspace and dependency.name in shared and workspace is not None:
+                base, path = workspace.directory, shared[dependency.name].path
+            if path:
+                directory = posixpath.normpath(join_path(base, path))
+                directory = "" if directory == "." else directory
+                if directory in self.cargo_manifests and directory != crate:
+                    found.append(directory)
+        return found
+
     def crates_governed_by(self, manifest: CargoManifest) -> list[CargoManifest]:
         """The crates whose profiles a manifest sets: itself, and its members if a workspace."""
         governed = [manifest] if manifest.package else []

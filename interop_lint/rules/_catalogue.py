@@ -2357,14 +2357,20 @@ RULES = [{'cross_language': False,
                                    'name\n'
                                    '(`CDLL("./libengine.so")` loads the crate whose library is '
                                    '`engine`), else\n'
-                                   'by the crate that exports every function bound on it. '
-                                   'Functions the crate\n'
-                                   'does not export (libc, another C library) are not checked. A '
-                                   'handle\n'
-                                   "imported from another module is that module's; a helper that "
-                                   'binds by\n'
-                                   'name (`_fn("engine_new", c_void_p, c_uint32)`) is reported at '
-                                   'its call.\n'
+                                   'by the crate that exports every function bound on it. A '
+                                   "crate's library\n"
+                                   'carries the exports of the crates it depends on by path (a '
+                                   'cdylib that\n'
+                                   're-exports an FFI crate with `pub use`). Functions the crate '
+                                   'does not\n'
+                                   'export (libc, another C library) are not checked. A handle '
+                                   'imported from\n'
+                                   "another module is that module's; a helper that binds by name\n"
+                                   '(`_fn("engine_new", c_void_p, c_uint32)`) is reported at its '
+                                   'call, and a\n'
+                                   'signature table bound in a loop (`for name, (argtypes, '
+                                   'restype) in\n'
+                                   "SIGNATURES.items()`) at each row's name.\n"
                                    'A missing `restype` is reported once, at the first use of the '
                                    'function in\n'
                                    'the module that loads the library (else the first module that '

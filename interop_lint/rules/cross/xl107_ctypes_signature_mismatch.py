@@ -17,10 +17,14 @@ must free: ctypes copies the result into `bytes` and the pointer is lost.
 
 The library a handle loads is matched to a crate by its file name
 (`CDLL("./libengine.so")` loads the crate whose library is `engine`), else
-by the crate that exports every function bound on it. Functions the crate
-does not export (libc, another C library) are not checked. A handle
-imported from another module is that module's; a helper that binds by
-name (`_fn("engine_new", c_void_p, c_uint32)`) is reported at its call.
+by the crate that exports every function bound on it. A crate's library
+carries the exports of the crates it depends on by path (a cdylib that
+re-exports an FFI crate with `pub use`). Functions the crate does not
+export (libc, another C library) are not checked. A handle imported from
+another module is that module's; a helper that binds by name
+(`_fn("engine_new", c_void_p, c_uint32)`) is reported at its call, and a
+signature table bound in a loop (`for name, (argtypes, restype) in
+SIGNATURES.items()`) at each row's name.
 A missing `restype` is reported once, at the first use of the function in
 the module that loads the library (else the first module that uses it),
 and not when some module sets it, or sets `restype` under computed names.

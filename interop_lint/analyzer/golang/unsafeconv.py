@@ -178,7 +178,8 @@ def _used_as_integer_only(file: GoFile, binding: Binding) -> bool:
 
 def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
     """For `unsafe.Pointer(x)`: the uintptr in `x` that did not come from a pointer in
-    the same expression (a parameter, field, global, or call result), or None."""
+    the same expression (a parameter, field, global, or call result), or a
+    `cgo.Handle` (an integer that never was an address), or None."""
     file = inference.file
     operand = unparen(operand)
     if operand is None:
@@ -191,6 +192,8 @@ def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
             continue
         if node.type == "binary_expression" and operator(node) in _ARITHMETIC:
             stack.extend(node.named_children)
+        elif holds_handle(file, node):
+            candidates.append(node)
         elif node.type == "call_expression":
             converted = file.conversion(node)
             if converted is not None and _is_named(converted[0], "uintptr"):
@@ -208,7 +211,7 @@ def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
 def _made_elsewhere(inference: Inference, node: Node) -> bool:
     file = inference.file
     if holds_handle(file, node):
-        return False  # a `cgo.Handle` kept as an integer: never an address
+        return True  # a `cgo.Handle`: an integer, never an address
     binding = file.binding(node) if node.type == "identifier" else None
     if binding is None or binding.is_parameter:
         return True  # a field, a global, a parameter: made who knows where

@@ -4,20 +4,25 @@ Checks for Go pointers hidden from the garbage collector as integers:
 (whose address may then go to C: `unsafe.Pointer(&addr)`), a field or an
 element, or passed to a C call; and `unsafe.Pointer(u)` of a `uintptr` that
 was not computed from a pointer in the same expression (a parameter, a
-field, a global, a variable of unknown origin).
+field, a global, a variable of unknown origin). A `cgo.Handle` converted to
+a pointer is one such integer (`unsafe.Pointer(h)`,
+`unsafe.Pointer(cgo.NewHandle(v))`, or a handle kept as a `uintptr` in a
+field: `r.handle = uintptr(cgo.NewHandle(v))`, then
+`unsafe.Pointer(r.handle)`).
 
 Not reported: the one-expression pattern `unsafe.Pointer(uintptr(p) + off)`;
 pointers into C memory, which never move; addresses that are only compared
-or printed (an alignment check); and a `cgo.Handle` converted to a pointer:
-it is an integer, not an address, also when it is kept as a `uintptr` in a
-variable, or in a field or package variable the package stores handles in
-(`r.handle = uintptr(cgo.NewHandle(v))`, then `unsafe.Pointer(r.handle)`).
+or printed (an alignment check).
 
 ## Why is this bad?
 A `uintptr` is an integer: the garbage collector does not treat it as a
 reference. The object it came from may be freed, and its memory reused,
 while the integer is still around; converting it back yields a dangling
-pointer. C code given such an integer sees memory it does not own.
+pointer. C code given such an integer sees memory it does not own. A
+`cgo.Handle` never was an address: the runtime/cgo documentation says it
+must not be coerced to an `unsafe.Pointer` (`go vet` reports it too, and
+the checked-pointer mode of `-race` builds may abort on it). Pass the
+handle to C as a `uintptr_t`, or store it in C memory and pass that.
 
 ## Example
 ```go
@@ -39,6 +44,7 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.handles import holds_handle
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import function_name
@@ -72,7 +78,15 @@ class CgoUintptrPointer(CgoRule):
                 )
         for conversion, operand in conversions(file, "unsafe.Pointer"):
             integer = integer_made_elsewhere(inference, operand)
-            if integer is not None:
+            if integer is not None and holds_handle(file, integer):
+                yield Violation(
+                    ctx.file.location(conversion),
+                    f"`unsafe.Pointer` of the `cgo.Handle` `{text(integer)}` in "
+                    f"`{function_name(conversion)}`: a handle is an integer, not an address, "
+                    "and must not be converted to a pointer; pass it to C as a `uintptr_t`, "
+                    "or store it in C memory and pass that",
+                )
+            elif integer is not None:
                 yield Violation(
                     ctx.file.location(conversion),
                     f"`unsafe.Pointer` of the uintptr `{text(integer)}` in "

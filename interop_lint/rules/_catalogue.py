@@ -2040,8 +2040,10 @@ RULES = [{'cross_language': False,
                                    'one of its\n'
                                    'headers, and every function the header declares is still '
                                    'exported (or\n'
-                                   'defined in C). Only `.h` files are compared, not cgo '
-                                   'preambles; the\n'
+                                   'defined in C, or a Go callback exported with `//export` that '
+                                   'the crate\n'
+                                   'calls back). Only `.h` files are compared, not cgo preambles; '
+                                   'the\n'
                                    '`header-globs` setting chooses which headers count. A '
                                    'handwritten header\n'
                                    'that binds only a part of a crate on purpose (less than half '
@@ -2105,7 +2107,8 @@ RULES = [{'cross_language': False,
                              "or written for it (its declarations are that crate's exports) still "
                              'matches the crate: every exported function of the crate is declared '
                              'in one of its headers, and every function the header declares is '
-                             'still exported (or defined in C).',
+                             'still exported (or defined in C, or a Go callback exported with '
+                             '`//export` that the crate calls back).',
                   'tags': []},
   'file_kinds': ['c-header', 'rust'],
   'id': 'XL104',

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from msgspec.structs import replace
@@ -115,7 +116,16 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         c_ownership=ownership_taking(preamble),
         c_pointer_types=mirrors[0],
         go_pointer_types=mirrors[1],
+        c_exports=_c_exports(data) if imports_c and b"//export" in data else (),
     )
+
+
+# cgo's directive: `//export Name` alone on its line, before the function.
+_EXPORT = re.compile(rb"^//export ([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?$", re.MULTILINE)
+
+
+def _c_exports(data: bytes) -> tuple[str, ...]:
+    return tuple(name.decode() for name in _EXPORT.findall(data))
 
 
 class _TopLevel:

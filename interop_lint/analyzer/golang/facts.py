@@ -124,3 +124,5 @@ class GoFileFacts(Struct, frozen=True):
     # or that other memory is converted to (see golang/mirrors.py).
     c_pointer_types: tuple[str, ...] = ()
     go_pointer_types: tuple[str, ...] = ()
+    # Functions the file exports to C with `//export Name` (callbacks Rust may import).
+    c_exports: tuple[str, ...] = ()

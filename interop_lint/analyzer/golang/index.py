@@ -29,6 +29,14 @@ class GoIndex:
                 grouped[posixpath.dirname(facts.path)].append((facts.path, facts.go))
         return grouped
 
+    @cached_property
+    def exported_to_c(self) -> frozenset[str]:
+        """The functions Go files export to C (`//export Name`): callbacks a crate
+        imports, which a shared header may declare beside the crate's exports."""
+        return frozenset(
+            name for files in self.packages.values() for _, go in files for name in go.c_exports
+        )
+
     def package_files(self, path: str) -> list[tuple[str, GoFileFacts]]:
         """The files of the package `path` belongs to (itself included)."""
         return self.packages.get(posixpath.dirname(path), [])

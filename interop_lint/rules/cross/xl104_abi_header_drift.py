@@ -3,7 +3,8 @@ Checks that a header generated from a Rust crate (a cbindgen output) or
 written for it (its declarations are that crate's exports) still matches
 the crate: every exported function of the crate is declared in one of its
 headers, and every function the header declares is still exported (or
-defined in C). Only `.h` files are compared, not cgo preambles; the
+defined in C, or a Go callback exported with `//export` that the crate
+calls back). Only `.h` files are compared, not cgo preambles; the
 `header-globs` setting chooses which headers count. A handwritten header
 that binds only a part of a crate on purpose (less than half of its
 exports) is not asked to declare the rest, nor is any header asked to
@@ -82,6 +83,8 @@ class AbiHeaderDrift(Rule):
                 continue
             if c.links.rust_abi_near(path, name, link):
                 continue  # exported with the Rust ABI: XL108's finding
+            if name in ctx.index.go.exported_to_c:
+                continue  # a Go callback (`//export`) the crate imports
             yield Violation(
                 function.location,
                 f"`{name}` is declared here but {crate} ({manifest.path}:1) no longer "

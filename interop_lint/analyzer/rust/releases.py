@@ -190,7 +190,26 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
         viewed = _under_fields(source, elements=True)[0] if source is not None else None
         if viewed is not None and viewed.type == "identifier":
             return viewed.text, field
+        unboxed = _unboxed(value) if value is not base else None
+        if unboxed is not None:
+            return unboxed, field
     return base.text, field
+
+
+def _unboxed(value: Located) -> str | None:
+    """`p` of `let r = Box::from_raw(p);` or `*Box::from_raw(p)`: a field of the struct a
+    free function unboxes is released with it (`CString::from_raw(r.error)`)."""
+    current = strip(value)
+    if current.type == "unary_expression" and current.text.startswith("*"):
+        inner = next(iter(current.named_children()), None)
+        current = strip(inner) if inner is not None else current
+    if current.type != "call_expression":
+        return None
+    called = callee(current)
+    if called is None or called.is_method or called.qualified != "Box::from_raw":
+        return None
+    first = next(iter(arguments(current)), None)
+    return pointer_of(first) if first is not None else None
 
 
 def _under_fields(expression: Located, elements: bool = False) -> tuple[Located | None, str | None]:

@@ -284,9 +284,22 @@ RULES = [{'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks for `panic = "abort"` in a Cargo profile of a crate '
                                    'whose exported\n'
-                                   'functions guard their bodies with `std::panic::catch_unwind`. '
-                                   'A profile in\n'
-                                   'a workspace root applies to every member crate.\n'
+                                   'functions guard their bodies with `std::panic::catch_unwind`, '
+                                   'written in\n'
+                                   'the export or through a guard helper of the crate (`invoke(|| '
+                                   '..)` where\n'
+                                   '`invoke` runs its closure under `catch_unwind`, or a '
+                                   'configured\n'
+                                   '`panic-guards` function). A profile in a workspace root '
+                                   'applies to every\n'
+                                   'member crate. When the manifest has a custom profile that '
+                                   'sets\n'
+                                   '`panic = "unwind"` (`[profile.release-with-panic-unwind]`), '
+                                   'that is the\n'
+                                   'one the library is built with, and only `dev` and `release` '
+                                   'are checked.\n'
+                                   '`test` and `bench` never are: Cargo ignores their `panic` '
+                                   'setting.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    '`catch_unwind` only catches a panic that unwinds. With `panic '
@@ -323,7 +336,9 @@ RULES = [{'cross_language': False,
                   'security_severity': None,
                   'summary': 'Checks for `panic = "abort"` in a Cargo profile of a crate whose '
                              'exported functions guard their bodies with '
-                             '`std::panic::catch_unwind`.',
+                             '`std::panic::catch_unwind`, written in the export or through a guard '
+                             'helper of the crate (`invoke(|| ..)` where `invoke` runs its closure '
+                             'under `catch_unwind`, or a configured `panic-guards` function).',
                   'tags': ['external/cwe/cwe-755']},
   'file_kinds': ['cargo-toml'],
   'id': 'DEP107',

@@ -196,6 +196,10 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
             self._guards[crate] = found
         return found
 
+    @property
+    def configured_guards(self) -> tuple[str, ...]:
+        return self._project.config.panic_guards
+
     def is_guarded(self, crate: Crate, wrappers: tuple[str, ...]) -> bool:
         """Whether one of the wrappers of a site (PanicSite.guards) is a panic guard."""
         if not wrappers:

@@ -1,7 +1,13 @@
 """## What it does
 Checks for `panic = "abort"` in a Cargo profile of a crate whose exported
-functions guard their bodies with `std::panic::catch_unwind`. A profile in
-a workspace root applies to every member crate.
+functions guard their bodies with `std::panic::catch_unwind`, written in
+the export or through a guard helper of the crate (`invoke(|| ..)` where
+`invoke` runs its closure under `catch_unwind`, or a configured
+`panic-guards` function). A profile in a workspace root applies to every
+member crate. When the manifest has a custom profile that sets
+`panic = "unwind"` (`[profile.release-with-panic-unwind]`), that is the
+one the library is built with, and only `dev` and `release` are checked.
+`test` and `bench` never are: Cargo ignores their `panic` setting.
 
 ## Why is this bad?
 `catch_unwind` only catches a panic that unwinds. With `panic = "abort"` a
@@ -37,6 +43,9 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
+from interop_lint.analyzer.rust.facts import RustExport
+from interop_lint.analyzer.rust.index import RustIndex
+from interop_lint.analyzer.rust.panics import is_guard_name
 from interop_lint.rules.registry import Rule
 
 
@@ -52,24 +61,59 @@ class CargoPanicAbort(Rule):
         manifest = ctx.facts.cargo
         if manifest is None:
             return
-        aborting = [p for p in manifest.panic_profiles if p.strategy == "abort"]
+        aborting = [
+            p
+            for p in manifest.panic_profiles
+            if p.strategy == "abort" and p.profile not in _IGNORED
+        ]
+        if any(
+            p.strategy == "unwind" and p.profile not in _BUILT_IN for p in manifest.panic_profiles
+        ):
+            # A profile of its own that unwinds (`release-with-panic-unwind`) is the one the
+            # library is built with: other custom profiles abort for other artifacts.
+            aborting = [p for p in aborting if p.profile in _BUILT_IN]
         if not aborting:
             return
         guarded = [
-            export
+            (export, guard)
             for crate in ctx.index.crates_governed_by(manifest)
-            for _, export in ctx.index.rust.exports_in_crate(crate.directory)
-            if export.uses_catch_unwind
+            for export, guard in _guarded_exports(ctx.index.rust, crate.directory)
         ]
         if not guarded:
             return
-        first = guarded[0]
+        first, guard = guarded[0]
+        through = f" (through `{guard}`)" if guard != "catch_unwind" else ""
         for profile in aborting:
             yield Violation(
                 profile.location,
                 f'`panic = "abort"` in profile `{profile.profile}` disables the '
-                f"`catch_unwind` guard of `{first.name}`"
+                f"`catch_unwind` guard of `{first.name}`{through}"
                 + (f" and {len(guarded) - 1} other export(s)" if len(guarded) > 1 else "")
                 + ": any panic there kills the Go process",
-                related=(RelatedLocation(first.location, f"`{first.name}` uses catch_unwind"),),
+                related=(
+                    RelatedLocation(first.location, f"`{first.name}` runs under `catch_unwind`"),
+                ),
             )
+
+
+_BUILT_IN = frozenset({"dev", "release", "test", "bench"})
+_IGNORED = frozenset({"test", "bench"})  # Cargo ignores `panic` there, and says so
+
+
+def _guarded_exports(rust: RustIndex, crate: str) -> Iterator[tuple[RustExport, str]]:
+    """The exports that run their body under `catch_unwind`, with the guard: written
+    in the export, or a function or macro of the crate (or a configured one) that
+    runs its closure under it (`invoke(|| ..)`, as RS101 counts guards)."""
+    functions = {(path, f.location): f for path, f in rust.functions_in_crate(crate)}
+    local = rust.guard_names(crate)
+    configured = rust.configured_guards
+    for path, export in rust.exports_in_crate(crate):
+        if export.uses_catch_unwind:
+            yield export, "catch_unwind"
+            continue
+        function = functions.get((path, export.location))
+        for call in function.calls if function is not None else ():
+            name = rust.resolve_name(crate, call.name)
+            if name != "spawn" and is_guard_name(name, configured, local):
+                yield export, call.name
+                break

@@ -1231,9 +1231,11 @@ RULES = [{'cross_language': False,
                                    'Passing the parameter to a function of the crate that does one '
                                    'of those uses\n'
                                    'unchecked (`fn to_str(p: *const c_char) -> &str { '
-                                   'CStr::from_ptr(p) .. }`)\n'
-                                   'is a use too, reported at the call: check before the call, or '
-                                   'in the helper.\n'
+                                   'CStr::from_ptr(p) .. }`),\n'
+                                   'or hands it on unchecked to one that does (`fn keys(p) { '
+                                   'to_str(p) }`), is\n'
+                                   'a use too, reported at the call: check before the call, or in '
+                                   'the helper.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'Callers pass null easily: from Go a zero-value struct field, '
@@ -1279,13 +1281,13 @@ RULES = [{'cross_language': False,
                                    'checks, without\n'
                                    'looking inside them. A local copy of the pointer (`let q = '
                                    'p.cast::<T>()`)\n'
-                                   'is followed; a pointer stored in a struct is not. A helper is '
-                                   'followed one\n'
-                                   'call deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and '
-                                   'only when\n'
-                                   'every function of that name needs the pointer; methods and '
-                                   'macros are not\n'
-                                   'followed.',
+                                   'is followed; a pointer stored in a struct is not. Helpers are '
+                                   'followed up\n'
+                                   'to four calls deep, by name (`f(p)`, `module::f(p)`, '
+                                   '`Type::f(p)`), and\n'
+                                   'only when every function of that name needs the pointer; '
+                                   'methods and\n'
+                                   'macros are not followed.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/RS102.md',
                   'id': 'RS102',
                   'level': 'error',

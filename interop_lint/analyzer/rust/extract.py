@@ -135,7 +135,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         f.start_byte: found
         for f in bodies.scan.functions
         if f.start_byte in summaries
-        and (found := pointer_demands(bodies, f, alias_targets, own_checks))
+        and any(found := pointer_demands(bodies, f, alias_targets, own_checks))
     }
     lints = may_set_lints(data)
     facts.rust = RustFileFacts(
@@ -145,7 +145,9 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         aliases=tuple(aliases),
         renames=tuple(renames),
         functions=tuple(
-            replace(s.function, needs_nonnull=demands[at]) if at in demands else s.function
+            replace(s.function, needs_nonnull=demands[at][0], passes_pointers=demands[at][1])
+            if at in demands
+            else s.function
             for at, s in summaries.items()
         ),
         static_muts=tuple(static_muts),

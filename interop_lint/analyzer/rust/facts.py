@@ -89,6 +89,17 @@ class PointerDemand(Struct, frozen=True):
     what: str  # that use as written, for messages
 
 
+class PointerPass(Struct, frozen=True):
+    """A raw-pointer parameter a helper hands, unchecked, to another function of the
+    crate (`fn keys(p: *const c_char) { to_string(p) }`): it needs it non-null when
+    that function does (RS102)."""
+
+    position: int  # of the parameter (0-based)
+    callee: str  # the function called, as named: `to_string` of `utils::to_string(p)`
+    qualifier: str | None  # `Type` of `Type::f(p)`, `Self`, a module path, or None
+    argument: int  # the position it is passed at
+
+
 class RustFunction(Struct, frozen=True):
     """Any function of the file (free, method, exported or not): what RS101 and
     RS105 follow across the crate."""
@@ -117,6 +128,7 @@ class RustFunction(Struct, frozen=True):
     # Its raw-pointer parameters that must not be null (RS102 follows exports' calls
     # into such helpers); only for functions without `self` that are not exported.
     needs_nonnull: tuple[PointerDemand, ...] = ()
+    passes_pointers: tuple[PointerPass, ...] = ()  # its other pointer parameters, handed on
     # What it gives back to Rust's allocator of memory its parameters point to
     # (`Box::from_raw(p)`): XL105 follows exports that hand it their own parameter.
     frees_parameters: tuple[Release, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.discovery import FileKind
@@ -239,7 +239,9 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         names them (rust.pointer_contracts; RS102)."""
         found = self._pointer_demands.get(crate)
         if found is None:
-            found = self._pointer_demands[crate] = crate_demands(self.functions_in_crate(crate))
+            functions = self.functions_in_crate(crate)
+            owner_of = partial(self.call_owner, crate)
+            found = self._pointer_demands[crate] = crate_demands(functions, owner_of)
         return found
 
     def parameter_releases(self, crate: Crate) -> CrateReleases:

@@ -30,7 +30,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.expressions import callee
-from interop_lint.analyzer.rust.facts import PointerDemand, Release, RustFunction
+from interop_lint.analyzer.rust.facts import PointerDemand, PointerPass, Release, RustFunction
 from interop_lint.analyzer.rust.nullness import InvocationChecks, checked_before
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
@@ -38,6 +38,7 @@ from interop_lint.analyzer.rust.pointers import (
     pointer_of,
     pointer_parameters,
     pointer_uses,
+    pointers_forwarded,
     pointers_passed,
 )
 from interop_lint.analyzer.rust.syntax import as_exported
@@ -52,23 +53,40 @@ T = TypeVar("T", PointerDemand, Release)
 
 def pointer_demands(
     bodies: RustBodies, function: Node, aliases: dict[str, Node], macros: InvocationChecks
-) -> tuple[PointerDemand, ...]:
-    """The raw-pointer parameters `function` uses unchecked (none for a method or an
-    export: callers of a method are not followed, an export is reported itself);
-    `macros` tells what invocations of the crate's macros check."""
+) -> tuple[tuple[PointerDemand, ...], tuple[PointerPass, ...]]:
+    """The raw-pointer parameters `function` uses unchecked, and those of the others it
+    hands unchecked to a function of the crate (none for a method or an export: callers
+    of a method are not followed, an export is reported itself); `macros` tells what
+    invocations of the crate's macros check."""
     if _is_method(function) or as_exported(function) is not None:
-        return ()
+        return (), ()
     positions = {
         p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
     }
-    demands: dict[str, PointerDemand] = {}
-    for use in pointer_uses(bodies, function, set(positions)) if positions else ():
-        if use.name in demands or any(
+    if not positions:
+        return (), ()
+
+    def unchecked(use: PointerUse) -> bool:
+        return not any(
             checked_before(use.at, name, bodies, macros) for name in {use.name, use.local}
-        ):
+        )
+
+    demands: dict[str, PointerDemand] = {}
+    for use in pointer_uses(bodies, function, set(positions)):
+        if use.name not in demands and unchecked(use):
+            position = positions[use.name]
+            demands[use.name] = PointerDemand(position, bodies.location(use.at), use.what)
+    passes = []
+    for use in pointers_forwarded(bodies, function, set(positions) - set(demands)):
+        called = callee(use.at)
+        if called is None or not unchecked(use):
             continue
-        demands[use.name] = PointerDemand(positions[use.name], bodies.location(use.at), use.what)
-    return tuple(sorted(demands.values(), key=lambda d: d.position))
+        passed = enumerate(passed_arguments(use.at))
+        argument = next((i for i, a in passed if pointer_of(a) == use.local), None)
+        if argument is not None:
+            pass_ = PointerPass(positions[use.name], called.name, called.qualifier, argument)
+            passes.append(pass_)
+    return tuple(sorted(demands.values(), key=lambda d: d.position)), tuple(passes)
 
 
 def _is_method(function: Node) -> bool:
@@ -84,10 +102,37 @@ def _is_pointer(aliases: dict[str, Node], written: Node) -> bool:
     return expanded is not None and expanded.type == "pointer_type"
 
 
-def crate_demands(functions: list[tuple[str, RustFunction]]) -> CrateDemands:
+_MAX_HANDED_ON = 4  # helpers between an export and the unchecked use
+
+
+def crate_demands(
+    functions: list[tuple[str, RustFunction]],
+    owner_of: Callable[[str | None, str | None], str | None],
+) -> CrateDemands:
     """What the crate's functions demand, by how a call names them; a name shared by
-    several functions keeps the positions all of them demand (with the first's use)."""
-    return by_call_name(functions, lambda f: {d.position: d for d in f.needs_nonnull})
+    several functions keeps the positions all of them demand (with the first's use).
+    A helper that hands its pointer unchecked to one that demands it demands it too
+    (`fn keys(p) { to_string(p) }`), a few helpers deep; `owner_of(qualifier,
+    impl type)` says whose functions a call's qualifier names."""
+    own = {id(f): {d.position: d for d in f.needs_nonnull} for _, f in functions}
+    handing = [f for _, f in functions if f.passes_pointers]
+    for _ in range(_MAX_HANDED_ON if handing else 0):
+        named = by_call_name(functions, lambda f: own[id(f)])
+        grown = False
+        for function in handing:
+            demanded = own[id(function)]
+            for handed in function.passes_pointers:
+                key = (owner_of(handed.qualifier, function.owner), handed.callee)
+                needed = named.get(key, {}).get(handed.argument)
+                if handed.position in demanded or needed is None:
+                    continue
+                # Rendered inside backticks: "`CStr::from_ptr(p)` in `to_string`".
+                what = f"{needed.what}` in `{handed.callee}"
+                demanded[handed.position] = PointerDemand(handed.position, needed.location, what)
+                grown = True
+        if not grown:
+            break
+    return by_call_name(functions, lambda f: own[id(f)])
 
 
 def crate_parameter_releases(functions: list[tuple[str, RustFunction]]) -> CrateReleases:

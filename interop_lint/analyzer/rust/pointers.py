@@ -191,6 +191,26 @@ def pointers_passed(
     return _pointer_uses(bodies, function, parameters, may_use, used)
 
 
+def pointers_forwarded(
+    bodies: RustBodies, function: Node, parameters: set[str]
+) -> list[PointerUse]:
+    """The calls of free or associated functions (`f(p)`, `Type::f(p)`) that pass one of
+    `parameters` (or a local copy) as an argument: what a helper hands on to another."""
+
+    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
+        called = raw_callee_in(node, fragment) if kind == CALL else None
+        return called is not None and called[2] is None
+
+    def used(node: Located) -> list[tuple[str, Located]]:
+        called = callee(node) if node.type == "call_expression" else None
+        if called is None or called.receiver is not None:
+            return []
+        passed = [(pointer_of(a), a) for a in passed_arguments(node)]
+        return [(name, argument) for name, argument in passed if name]
+
+    return _pointer_uses(bodies, function, parameters, may_use, used)
+
+
 def passed_arguments(call: Located) -> list[Located]:
     """The arguments of a call by position (comments among them left out)."""
     return [a for a in arguments(call) if a.type not in _COMMENTS]

@@ -13,8 +13,9 @@ invocation names. Type aliases of pointers count as pointers. One finding
 per parameter, at its first unchecked use.
 
 Passing the parameter to a function of the crate that does one of those uses
-unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`)
-is a use too, reported at the call: check before the call, or in the helper.
+unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`),
+or hands it on unchecked to one that does (`fn keys(p) { to_str(p) }`), is
+a use too, reported at the call: check before the call, or in the helper.
 
 ## Why is this bad?
 Callers pass null easily: from Go a zero-value struct field, an empty slice's
@@ -48,10 +49,10 @@ pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
 A fallible call given the pointer itself (`validate(handle)?`) and a macro
 whose name mentions null (`ffi_check_null!(p)`) are taken as checks, without
 looking inside them. A local copy of the pointer (`let q = p.cast::<T>()`)
-is followed; a pointer stored in a struct is not. A helper is followed one
-call deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and only when
-every function of that name needs the pointer; methods and macros are not
-followed.
+is followed; a pointer stored in a struct is not. Helpers are followed up
+to four calls deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and
+only when every function of that name needs the pointer; methods and
+macros are not followed.
 """
 
 from __future__ import annotations

@@ -30,13 +30,17 @@ from interop_lint.analyzer.golang.uses import ESCAPING, Assigned, Use, UseKind, 
 from interop_lint.analyzer.parsing import text
 
 
-def held_in_local_struct(file: GoFile, flow: ValueFlow) -> tuple[str, list[ValueFlow]] | None:
+def held_in_local_struct(
+    file: GoFile, flow: ValueFlow, frees: Callable[[str], bool] | None = None
+) -> tuple[str, list[ValueFlow]] | None:
     """When every use through which a value leaves is a store into one field of one local
     struct variable (`r.ptr = v`, `r := result{ptr: v}`, `r := &result{ptr: v}`), and
     that variable is only ever read for its fields (not passed, returned, stored,
     captured, its address taken or a method called on it): the field as written
     (`r.ptr`) and the flows of the reads of that field. The value then leaves the
-    function only if one of those reads lets it. None otherwise."""
+    function only if one of those reads lets it. None otherwise. With `frees`, the
+    struct's address may also be handed to a C call that `frees` does not accept (an
+    argument struct filled for one call: `C.encode(name, unsafe.Pointer(&arg))`)."""
     holder: tuple[Binding, str] | None = None
     for use in flow.uses:
         if use.kind not in ESCAPING:
@@ -48,7 +52,9 @@ def held_in_local_struct(file: GoFile, flow: ValueFlow) -> tuple[str, list[Value
     if holder is None:
         return None
     binding, name = holder
-    reads = _field_reads(file, binding, name)
+    if frees is not None and (binding.writes or not _fresh(file, binding.value)):
+        return None  # `p := &shared` or a later `arg = other`: C memory may outlive it
+    reads = _field_reads(file, binding, name, frees)
     if reads is None:
         return None
     return f"{binding.name}.{name}", [value_uses(file, read) for read in reads]
@@ -85,15 +91,20 @@ def _local_variable(
     return binding, field
 
 
-def _field_reads(file: GoFile, binding: Binding, field: str) -> list[Node] | None:
+def _field_reads(
+    file: GoFile, binding: Binding, field: str, frees: Callable[[str], bool] | None = None
+) -> list[Node] | None:
     """The reads `v.field` of a local struct variable, when it is read for nothing but
-    its fields; None when it is used any other way."""
+    its fields (or, with `frees`, its address handed to C and its size); None when it
+    is used any other way."""
     reads = _reads_in_function(file, binding)
     if reads is None:
         return None
     found = []
     for read in reads:
         selected = _selected_field(read)
+        if selected is None and frees is not None and _whole_for_c(file, read, frees):
+            continue
         if selected is None:
             return None  # not a field, a method call (it may release the field) or `&v.f`
         if assignment_to(selected[0]) is not None:
@@ -194,8 +205,10 @@ def held_in_local_array(
 
 
 def _fresh(file: GoFile, value: Node | None) -> bool:
-    """A start that aliases nothing: none (`var a [2]T`), `make(..)` or `T{..}`."""
+    """A start that aliases nothing: none (`var a [2]T`), `make(..)`, `T{..}` or `&T{..}`."""
     value = unparen(value)
+    if value is not None and is_address_of(value):
+        value = unparen(value.child_by_field_name("operand"))
     if value is None or value.type == "composite_literal":
         return True
     return value.type == "call_expression" and file.builtin_call(value, "make")
@@ -222,14 +235,29 @@ def _element_reads(
         if assignment_to(element) is not None:
             continue  # `a[i] = ..`: a store
         if is_address_of(element.parent):
-            use = classify(file, carrier(file, element.parent))  # type: ignore[arg-type]
-            if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT:
-                return None
-            if not use.callee.startswith("C.") or frees(use.callee):
+            if not _handed_to_c(file, element.parent, frees):  # type: ignore[arg-type]
                 return None  # a Go function, or a C one that may free the elements
             continue
         found.append(element)
     return found
+
+
+def _handed_to_c(file: GoFile, address: Node, frees: Callable[[str], bool]) -> bool:
+    """Whether an address (`&a[0]`, `&v`) is an argument of a C call that does not free."""
+    use = classify(file, carrier(file, address))
+    if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT:
+        return False
+    return use.callee.startswith("C.") and not frees(use.callee)
+
+
+def _whole_for_c(file: GoFile, read: Node, frees: Callable[[str], bool]) -> bool:
+    """`&v` handed to a C call that does not free, or `unsafe.Sizeof(v)`."""
+    outer = outer_paren(read)
+    parent = outer.parent
+    if is_address_of(parent):
+        return _handed_to_c(file, parent, frees)  # type: ignore[arg-type]
+    call = parent.parent if parent is not None and parent.type == "argument_list" else None
+    return call is not None and file.calls(call, "unsafe", "Sizeof")
 
 
 _MEASURING = frozenset({"len", "cap"})

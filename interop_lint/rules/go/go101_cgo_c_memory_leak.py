@@ -85,7 +85,7 @@ from interop_lint.analyzer.golang.ownership import (
     is_c_free_function,
     is_released,
 )
-from interop_lint.analyzer.golang.struct_holders import held_in_local_array
+from interop_lint.analyzer.golang.struct_holders import held_in_local_array, held_in_local_struct
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind, carrier
 from interop_lint.analyzer.parsing import text
@@ -120,10 +120,15 @@ class CgoCMemoryLeak(CgoRule):
                     f"at line {line} evaluates `{held}` before the allocation is assigned to "
                     "it (it frees the old value); defer the free after the allocation"
                 )
+            elif held.endswith("[]"):
+                message = (
+                    f"`{allocator}(...)` is stored in `{held[:-2]}`, a local array that does "
+                    f"not leave `{where}`, and never freed: `defer C.free(...)` each element"
+                )
             elif held:
                 message = (
-                    f"`{allocator}(...)` is stored in `{held}`, a local array that does not "
-                    f"leave `{where}`, and never freed: `defer C.free(...)` each element"
+                    f"`{allocator}(...)` is stored in `{held}`, a field of a local struct that "
+                    f"does not leave `{where}`, and never freed: `defer C.free(...)` it"
                 )
             elif flow.aliases:
                 held = flow.aliases[0].name
@@ -159,12 +164,15 @@ def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str]]:
 def _held_in_local_array(
     file: GoFile, flow: ValueFlow, frees: tuple[str, ...], taking: tuple[str, ...]
 ) -> str | None:
-    """The local array an allocation is kept in (`args[0] = C.CString(s)`, the array handed
-    to C as `&args[0]`), when that is the only way it leaves and no element read of the
-    array frees it or lets it go."""
+    """The local array (`args[]`) or struct field (`arg.name`) an allocation is kept in
+    (`args[0] = C.CString(s)`, the array handed to C as `&args[0]`; `arg.name = ..`, the
+    struct as `&arg`), when that is the only way it leaves and no read of the element
+    or field frees it or lets it go."""
     if is_freed(file, flow, frees, is_c_free_function) is not None:
         return None
-    local = held_in_local_array(file, flow, is_c_free_function)
+    array = held_in_local_array(file, flow, is_c_free_function)
+    local = (f"{array[0]}[]", array[1]) if array is not None else None
+    local = local or held_in_local_struct(file, flow, is_c_free_function)
     if local is None or any(is_released(file, f, frees, taking) for f in local[1]):
         return None
     return local[0]

@@ -1506,6 +1506,16 @@ RULES = [{'cross_language': False,
                                    'with `Drop` in its name) cannot be read: it counts for every '
                                    'kind.\n'
                                    '\n'
+                                   'Memory kept in a field of a struct that is handed out boxed\n'
+                                   '(`Box::into_raw(Box::new(Error { message: '
+                                   'CString::new(m)?.into_raw() }))`)\n'
+                                   'is handed out too: freeing the box does not free a raw-pointer '
+                                   'field, unless\n'
+                                   "the struct's own `Drop` gives it back, or a free function "
+                                   'reads it from the\n'
+                                   'unboxed value '
+                                   '(`CString::from_raw(Box::from_raw(err).message)`).\n'
+                                   '\n'
                                    '## Why is this bad?\n'
                                    "Memory from Rust's allocator must be freed by Rust, with the "
                                    'type it was\n'

@@ -42,6 +42,9 @@ class Allocation(Struct, frozen=True):
     # handle pattern: a `Box<Session>` returned as `*mut session_handle` is
     # `box:session_handle`); None when it is the kind.
     handle: str | None = None
+    # The struct whose literal holds it on the way out (`Error { message: .. }`):
+    # its `Drop` may give the memory back.
+    held_by: str | None = None
 
 
 class Release(Struct, frozen=True):

@@ -11,6 +11,7 @@ to `catch_unwind`) to the first place that does something else with it.
 from __future__ import annotations
 
 from msgspec import Struct
+from msgspec.structs import replace
 
 from interop_lint.analyzer.parsing import walk
 from interop_lint.analyzer.rust.bindings import local_name, pattern_names
@@ -22,7 +23,9 @@ _PASSING = frozenset(
     {"parenthesized_expression", "type_cast_expression", "tuple_expression", "array_expression"}
 )
 _BRANCHES = frozenset({"unsafe_block", "if_expression", "else_clause", "match_block"})
-_WRAPPERS = frozenset({"Some", "Ok", "Err", "NonNull::new", "NonNull::new_unchecked"})
+_WRAPPERS = frozenset(
+    {"Some", "Ok", "Err", "NonNull::new", "NonNull::new_unchecked", "Box::new", "Box::into_raw"}
+)
 _PASSING_METHODS = frozenset(
     {
         "cast",
@@ -54,9 +57,16 @@ class Destination(Struct, frozen=True):
     kind: str  # "return", "let", "assign", "write", "argument", "other"
     at: Located  # the return, let, assignment or call
     target: str | None = None  # the pointer written through (`out` of `*out = v`)
+    held_by: str | None = None  # the struct whose literal it went into on the way
 
 
 def destination(value: Located) -> Destination:
+    held: list[str] = []
+    found = _destination(value, held)
+    return replace(found, held_by=held[0]) if held else found
+
+
+def _destination(value: Located, held: list[str]) -> Destination:
     current = value
     while True:
         parent = current.parent()
@@ -70,6 +80,7 @@ def destination(value: Located) -> Destination:
             literal = literal.parent() if literal is not None else None
             if literal is None or literal.type != "struct_expression":
                 return Destination("other", parent)
+            held.append(_struct_name(literal))
             current = literal
         elif kind == "match_arm":
             if current != parent.field("value"):
@@ -201,8 +212,24 @@ def _is_binding(identifier: Located) -> bool:
     return parent is not None and parent.type in ("let_declaration", "closure_parameters")
 
 
+def _struct_name(literal: Located) -> str:
+    """`Error` of `Error { .. }`, `errors::Error { .. }`, `Error::<T> { .. }`."""
+    name = literal.field("name")
+    written = name.text if name is not None else ""
+    return written.split("<", 1)[0].rsplit("::", 1)[-1]
+
+
 def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -> str | None:
     """How `value` reaches the caller: "return", or the out-parameter it is written to."""
+    return handed_to_caller_in(value, bodies, parameters)[0]
+
+
+def handed_to_caller_in(
+    value: Located, bodies: RustBodies, parameters: set[str]
+) -> tuple[str | None, str | None]:
+    """`handed_to_caller`, and the struct it is kept in on the way (`Error` of
+    `Box::into_raw(Box::new(Error { message: v }))`), if any."""
+    held_by: str | None = None
     pending = [value]
     seen: set[tuple[int, int]] = set()
     steps = 0
@@ -213,12 +240,13 @@ def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -
             continue
         seen.add((current.start, current.end))
         reached = destination(current)
+        held_by = held_by or reached.held_by
         if reached.kind == "return":
-            return "return"
+            return "return", held_by
         if reached.kind in ("write", "assign") and reached.target is not None:
             origin = _parameter_behind(reached.target, reached.at, parameters)
             if origin is not None:
-                return origin
+                return origin, held_by
             pending += references_after(reached.target, reached.at, bodies)
         elif reached.kind == "let":
             name = local_name(reached.at)
@@ -228,7 +256,7 @@ def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -
             name = assigned_name(reached.at)
             if name is not None:
                 pending += references_after(name, reached.at, bodies)
-    return None
+    return None, None
 
 
 def _parameter_behind(name: str, at: Located, parameters: set[str]) -> str | None:

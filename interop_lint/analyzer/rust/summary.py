@@ -28,7 +28,7 @@ from interop_lint.analyzer.rust.facts import (
     RustCall,
     RustFunction,
 )
-from interop_lint.analyzer.rust.flow import destination, handed_to_caller
+from interop_lint.analyzer.rust.flow import destination, handed_to_caller_in
 from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import OwnershipSite
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
@@ -295,15 +295,15 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         generics = found.generics()
         pointers = {n for n, (_, kind) in parameters.items() if may_be_pointer(kind, aliases)}
         for site in allocation_sites(found.ownership, bodies):
-            carriers = site.carriers
-            via = next((v for c in carriers if (v := handed_to_caller(c, bodies, pointers))), None)
+            handed = (handed_to_caller_in(c, bodies, pointers) for c in site.carriers)
+            via, held_by = next((h for h in handed if h[0] is not None), (None, None))
             if via is None:
                 continue
             kind, handle = handed_out_kind(
                 site.kind, via, returns, parameters, aliases, generics, found.owner
             )
             location = _call_location(bodies, site)
-            hands_out.append(Allocation(kind, location, via, site.what, handle))
+            hands_out.append(Allocation(kind, location, via, site.what, handle, held_by))
         releases = tuple(
             release_of(bodies, site, parameters, aliases, generics, found.owner)
             for site in release_sites(found.ownership)

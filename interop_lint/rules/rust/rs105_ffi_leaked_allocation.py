@@ -24,6 +24,12 @@ it when it is dropped, as the export that frees the value drops it. A
 `Drop` written by a derive macro (`#[derive(DropStructMacro)]`, any derive
 with `Drop` in its name) cannot be read: it counts for every kind.
 
+Memory kept in a field of a struct that is handed out boxed
+(`Box::into_raw(Box::new(Error { message: CString::new(m)?.into_raw() }))`)
+is handed out too: freeing the box does not free a raw-pointer field, unless
+the struct's own `Drop` gives it back, or a free function reads it from the
+unboxed value (`CString::from_raw(Box::from_raw(err).message)`).
+
 ## Why is this bad?
 Memory from Rust's allocator must be freed by Rust, with the type it was
 allocated as. Without a release export the caller (Go, Python) has two
@@ -105,6 +111,9 @@ class FfiLeakedAllocation(Rule):
                     continue  # given back as the handle type C sees (`*mut session_handle`)
                 if owner is not None and index.released_by_drop(crate, owner, allocation.kind):
                     continue  # `impl Clone for Buf` whose memory `impl Drop for Buf` gives back
+                held_by = allocation.held_by
+                if held_by is not None and index.released_by_drop(crate, held_by, allocation.kind):
+                    continue  # kept in a field of a struct whose `Drop` gives it back
                 kind = index.canonical_kind(crate, allocation.kind)
                 family = kind.partition(":")[0]
                 void = index.void_release_hint(crate, kind)

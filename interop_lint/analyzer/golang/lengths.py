@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.callers import passed_for
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
@@ -46,15 +47,31 @@ def through_conversions(file: GoFile, node: Node) -> Node:
 
 
 def in_comparison(node: Node) -> bool:
-    """In a comparison that is no clamp (see `is_clamp`), or a `switch`."""
+    """In a comparison that is no clamp (see `is_clamp`) nor the bound of a counting
+    loop (`for i := 0; i < len(a); i++` runs no iteration for an empty `a`, and the code
+    after it goes on), or a `switch`. A remainder says nothing of emptiness:
+    `len(b)%4 != 0` holds for an empty `b`."""
     current = node.parent
     while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
+        if current.type == "binary_expression" and operator(current) == "%":
+            return False
         if current.type == "binary_expression" and operator(current) in _COMPARISONS:
-            return not is_clamp(current)
+            return not is_clamp(current) and not _counting_bound(current)
         current = current.parent
     return current is not None and current.type in (
         "expression_switch_statement",
         "expression_case",
+    )
+
+
+def _counting_bound(comparison: Node) -> bool:
+    """The condition of a three-clause `for` (`for i := 0; i < len(a); i++`)."""
+    outer = outer_paren(comparison)
+    parent = outer.parent
+    return (
+        parent is not None
+        and parent.type == "for_clause"
+        and parent.child_by_field_name("condition") == outer
     )
 
 
@@ -283,8 +300,12 @@ def known_positive(file: GoFile, length: Node | None) -> bool:
     """A length that is above zero where it is used: a positive constant, `x + k`, or a
     local whose every value is `x + k` (`bound := int(C.ZSTD_compressBound(n)) + 1`),
     or that the function compares or raises to a positive bound (as `make([]T, n)` asks
-    of `n`)."""
+    of `n`), or a parameter every call in the file passes a positive constant. A
+    conversion is looked through (`int(size)`)."""
     length = unparen(length)
+    if length is None:
+        return False
+    length = unparen(file.strip_conversions(length))  # `make([]byte, int(size))`
     if length is None:
         return False
     if positive_bound(file, length) or _plus_positive(file, length):
@@ -296,12 +317,11 @@ def known_positive(file: GoFile, length: Node | None) -> bool:
         return True
     if raised_to_bound(file, binding):
         return True
+    if binding.is_parameter:
+        passed = passed_for(file, binding)  # an unexported helper's callers in the file
+        return bool(passed) and all(positive_bound(file, a) for a in passed or ())
     values = [unparen(v) for _, v in binding.definitions()]
-    return (
-        not binding.is_parameter
-        and bool(values)
-        and all(v is not None and _plus_positive(file, v) for v in values)
-    )
+    return bool(values) and all(v is not None and _plus_positive(file, v) for v in values)
 
 
 def _plus_positive(file: GoFile, value: Node) -> bool:

@@ -102,6 +102,8 @@ def shown_non_empty(file: GoFile, container: Node) -> bool:
     """Whether the function of `container` shows it to be non-empty where it is."""
     if _non_empty_definition(file, container) or _inside_range_over(container):
         return True
+    if _inside_counting_loop(container):
+        return True
     return has_length_check(file, container)
 
 
@@ -157,6 +159,21 @@ def is_non_empty(file: GoFile, value: Node) -> bool:
 
 def _inside_range_over(container: Node) -> bool:
     return normal(container) in _ranged_over(container)
+
+
+def _inside_counting_loop(container: Node) -> bool:
+    """In the body of `for i := 0; i < len(s); i++`: an iteration runs only for a
+    non-empty `s` (the loop's bound is no check after it, see `in_comparison`)."""
+    wanted = f"len({normal(container)})"
+    current = container.parent
+    while current is not None and current.type not in ("function_declaration", "func_literal"):
+        if current.type == "for_statement":
+            clause = next((c for c in current.named_children if c.type == "for_clause"), None)
+            condition = clause.child_by_field_name("condition") if clause is not None else None
+            if condition is not None and wanted in text(condition).replace(" ", ""):
+                return True
+        current = current.parent
+    return False
 
 
 def has_length_check(file: GoFile, container: Node) -> bool:
@@ -278,13 +295,15 @@ def _is_len(file: GoFile, node: Node | None) -> bool:
 
 def _length_compared(file: GoFile, container: Node) -> bool:
     """`buf := make([]T, n)` where `n` is known positive: compared by the function
-    (`if n == 0 { return }`), raised to a positive bound, `e + 1` (golang/lengths.py)."""
+    (`if n == 0 { return }`, also when converted: `make([]T, int(n))`), raised to a
+    positive bound, `e + 1` (`len(s) + 1` for a terminator), or a positive constant
+    every caller passes (golang/lengths.py)."""
     binding = file.binding(container)
     for _, value in binding.definitions() if binding is not None else ():
         value = unparen(value)
         if value is not None and file.builtin_call(value, "make"):
             length = _make_length(value)
-            if length is not None and length.type == "identifier" and known_positive(file, length):
+            if length is not None and known_positive(file, length):
                 return True
     return False
 

@@ -142,6 +142,21 @@ def test_a_library_carries_the_exports_of_the_crates_it_depends_on_by_path(
     assert "returns `u64` in ffi/src/lib.rs:2" in _xl107(project)[0][2]
 
 
+def test_a_computed_path_links_despite_a_name_no_crate_exports(project: Project) -> None:
+    """rustfst's binding loads a globbed path and calls a string-freeing function the
+    crate no longer exports: the handle is still the crate's."""
+    _crate(project, "engine", "engine", VERSION_U64 + '#[no_mangle]\npub extern "C" fn run() {}\n')
+    project.write(
+        "bind.py",
+        "import ctypes, glob\n"
+        'lib = ctypes.CDLL(glob.glob("target/*.so")[0])\n'
+        "lib.version.restype = ctypes.c_uint32\n"
+        "lib.run.restype = None\n"
+        "lib.engine_destroy_string(None)\n",
+    )
+    assert _lines(project) == [("bind.py", 3)]
+
+
 def test_functions_the_linked_crate_does_not_export_are_not_checked(project: Project) -> None:
     _crate(project, ".", "engine", VERSION_U32)
     _crate(project, "other", "other", '#[no_mangle]\npub extern "C" fn strlen() -> u8 { 0 }\n')

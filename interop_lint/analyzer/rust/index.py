@@ -142,11 +142,16 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
     def _aliases_by_crate(self) -> dict[Crate, dict[str, str]]:
         aliases: dict[Crate, dict[str, str]] = defaultdict(dict)
         for crate, files in self.files_by_crate.items():
+            targets: dict[str, set[str]] = defaultdict(set)
             for _, rust in files:
                 for alias in rust.aliases:
                     aliases[crate].setdefault(alias.name, alias.target)
+                    targets[alias.name].add(alias.target)
                 for rename in rust.renames:
                     aliases[crate].setdefault(rename.alias, rename.original)
+            for name, written in targets.items():
+                if len(written) > 1:  # `#[cfg]`-gated widths (`type CLabel = u32;` or `usize`)
+                    aliases[crate][name] = _AMBIGUOUS
         return aliases
 
     def resolve_name(self, crate: Crate, name: str) -> str:
@@ -366,6 +371,9 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
 
 
 _OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root
+# The target of an alias defined differently under different `#[cfg]`s: the inferred
+# type, which no comparison holds against anything.
+_AMBIGUOUS = "_"
 
 
 def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] | None:

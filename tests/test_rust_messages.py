@@ -73,6 +73,29 @@ pub extern "C" fn f(x: u32) -> u32 { catch(|| x + 1).unwrap_or(0) }
     assert "no panic guard" not in message
 
 
+def test_a_panic_in_what_a_guard_calls_outside_its_catch_names_the_guard(
+    project: Project,
+) -> None:
+    # soroban-rpc's `catch_preflight_panic`: its error path builds the error with a
+    # helper that unwraps, outside catch_unwind.
+    code = """
+use std::panic::{catch_unwind, UnwindSafe};
+fn error_of(message: &str) -> u32 {
+    message.parse().unwrap()
+}
+fn guarded(f: impl FnOnce() -> u32 + UnwindSafe) -> u32 {
+    catch_unwind(f).unwrap_or_else(|_| error_of("panicked"))
+}
+#[no_mangle]
+pub extern "C" fn f(x: u32) -> u32 { guarded(move || x + 1) }
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert "via `guarded` → `error_of`) outside the `catch_unwind` of its guard `guarded`" in (
+        message
+    )
+
+
 def test_a_release_function_is_told_why_null_matters(project: Project) -> None:
     code = """
 /// # Safety

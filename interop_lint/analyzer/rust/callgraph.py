@@ -29,9 +29,10 @@ class PanicTrace(Struct, frozen=True):
     site: PanicSite
     function: str  # the function that holds the site
     chain: tuple[str, ...]  # functions called on the way from the export (empty: its own body)
-    # The function holding the site runs its argument under `catch_unwind`: the site is
-    # in the guard itself, outside what it catches (its error handler, say).
-    in_guard: bool = False
+    # A function on the way that runs its argument under `catch_unwind` (the holder
+    # first, then the callers nearest it): the site is in that guard, or in what it
+    # calls outside what it catches (its error handler, say). "" when none is.
+    guard: str = ""
 
 
 def display_name(function: RustFunction) -> str:
@@ -173,14 +174,18 @@ class CrateCalls:
 
     def _trace(self, site: PanicSite, index: int, came_from: dict[int, int | None]) -> PanicTrace:
         chain = []
+        guard = ""
         current: int | None = index
         while current is not None and came_from.get(current) is not None:
-            chain.append(display_name(self.functions[current][1]))
+            function = self.functions[current][1]
+            chain.append(display_name(function))
+            if not guard and function.guards_its_argument:
+                guard = display_name(function)
             current = came_from[current]
-        function = self.functions[index][1]
-        return PanicTrace(
-            site, display_name(function), tuple(reversed(chain)), function.guards_its_argument
-        )
+        holder = self.functions[index][1]
+        if holder.guards_its_argument:
+            guard = display_name(holder)
+        return PanicTrace(site, display_name(holder), tuple(reversed(chain)), guard)
 
     def reachable(self, starts: Iterable[int]) -> set[int]:
         """Every function reached from `starts` by any call, guarded or not."""

@@ -157,8 +157,8 @@ class FfiPanicEscape(Rule):
             hint = _wrapper_hint(ctx, nodes.get(export.symbol))
             first = traces[0]
             unguarded = (
-                f"outside the `catch_unwind` of its guard `{first.function}`"
-                if first.in_guard
+                f"outside the `catch_unwind` of its guard `{first.guard}`"
+                if first.guard
                 else "and has no panic guard"
             )
             yield Violation(

@@ -19,7 +19,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import Grammar, query, text
 from interop_lint.analyzer.rust.body import NOT_EVALUATED, Fragment, Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.dangling import temporary_pointer
-from interop_lint.analyzer.rust.expressions import raw_callee
+from interop_lint.analyzer.rust.expressions import callee, raw_callee
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
 from interop_lint.analyzer.rust.flow import destination
 from interop_lint.analyzer.rust.panics import (
@@ -28,6 +28,7 @@ from interop_lint.analyzer.rust.panics import (
     is_guard_name,
     panic_source,
 )
+from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 
 # Macros of the standard library that are not panic sources and that a crate
 # hardly defines again: their invocations are no calls to follow.
@@ -138,7 +139,7 @@ def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:
             transcriber = bodies.open_transcriber(bodies.in_file(rule))
             if transcriber is not None:
                 sweep.fragment(transcriber, ())
-    if not sweep.panics and not sweep.calls:
+    if not sweep.panics and not sweep.calls and not sweep.releases:
         return None  # nothing to follow
     return RustFunction(
         name=f"{text(name)}!",
@@ -147,6 +148,9 @@ def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:
         location=bodies.source.location(name),
         panics=tuple(sweep.panics),
         calls=tuple(dict.fromkeys(sweep.calls)),
+        # What a destructor macro gives back (`to_box!`: `Box::from_raw($ptr)`), by
+        # family: the tokens it is given have no type.
+        release_kinds=tuple(dict.fromkeys(sweep.releases)),
         dangling_value=sweep.dangling_value,
     )
 
@@ -158,6 +162,7 @@ class _Sweep:
         self.bodies = bodies
         self.panics: list[PanicSite] = []
         self.calls: list[RustCall] = []
+        self.releases: list[str] = []  # families of the releases its transcribers write
         self.dangling_value: str | None = None
 
     def fragment(self, fragment: Fragment, around: tuple[str, ...]) -> None:
@@ -197,6 +202,10 @@ class _Sweep:
             call = macro_call(macro_name(located.node), guards)
         else:
             call = _call(located, guards)
+            called = callee(located) if call is not None else None
+            released = RELEASE_CALLS.get(called.qualified) if called is not None else None
+            if released is not None:
+                self.releases.append(released)
             if call is not None and call.name in ("as_ptr", "as_mut_ptr"):
                 self._pointer_value(located)
         if call is not None:

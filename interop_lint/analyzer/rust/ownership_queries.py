@@ -117,7 +117,10 @@ class OwnershipQueries:
     def void_release_hint(self: RustIndex, crate: Crate, kind: str) -> str:
         """For memory no export gives back, why a crate's `free(p: *mut c_void)` does not:
         "`flux_free` frees a `Box<c_void>` ..."; "" when the crate has none."""
-        found = self.release_exports(crate, "box:c_void")
+        void = self.canonical_kind(crate, "box:c_void")
+        found = [  # a `Box::from_raw` of a type not known (a macro's `$p`) says nothing
+            (path, export) for path, export, kinds in self._export_releases(crate) if void in kinds
+        ]
         if not found:
             return ""
         hint = (

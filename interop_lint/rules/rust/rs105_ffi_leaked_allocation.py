@@ -77,6 +77,8 @@ from collections.abc import Iterator
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.rust.facts import Allocation
+from interop_lint.analyzer.rust.index import Crate, RustIndex
 from interop_lint.analyzer.rust.ownership import describe_kind
 from interop_lint.rules.registry import Rule
 
@@ -111,8 +113,7 @@ class FfiLeakedAllocation(Rule):
                     continue  # given back as the handle type C sees (`*mut session_handle`)
                 if owner is not None and index.released_by_drop(crate, owner, allocation.kind):
                     continue  # `impl Clone for Buf` whose memory `impl Drop for Buf` gives back
-                held_by = allocation.held_by
-                if held_by is not None and index.released_by_drop(crate, held_by, allocation.kind):
+                if _dropped_with_holder(index, crate, function.owner, allocation):
                     continue  # kept in a field of a struct whose `Drop` gives it back
                 kind = index.canonical_kind(crate, allocation.kind)
                 family = kind.partition(":")[0]
@@ -125,3 +126,16 @@ class FfiLeakedAllocation(Rule):
                     f"Rust (`{_RELEASES[family]}`{typed}): "
                     + (f"{void}" if void else "the caller can only leak it or free it wrongly"),
                 )
+
+
+def _dropped_with_holder(
+    index: RustIndex, crate: Crate, owner: str | None, allocation: Allocation
+) -> bool:
+    """Whether the struct whose literal holds the allocation (`Self { data: .. }` in an
+    `impl`) gives it back in its `Drop`. A box of a type not written out (`Box<str>`
+    made by `.into()`) is given back as the slice it is (`Box::from_raw(slice)`)."""
+    holder = owner if allocation.held_by == "Self" else allocation.held_by
+    if holder is None:
+        return False
+    kinds = [allocation.kind, "vec"] if allocation.kind == "box" else [allocation.kind]
+    return any(index.released_by_drop(crate, holder, kind) for kind in kinds)

@@ -14,7 +14,9 @@ protects a use when
   is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
   else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
   => r, None => return .. }`, `assert!(!p.is_null())`, or a call or macro
-  whose name says it checks for null (`ffi_check_not_null!(p)`);
+  whose name says it checks for null (`ffi_check_not_null!(p)`), or
+  `if invalid_pointer(p) { return .. }` with a function whose name says it
+  validates the pointer;
 - or it is written in, or comes after, the invocation of a crate macro that
   checks the pointer and leaves otherwise (hyper's `non_null!(&*p ?= ())`),
   as the caller's `InvocationChecks` (rust.null_macros) tells.
@@ -172,11 +174,14 @@ def _expression_leaves_unless_nonnull(
             and _diverges(consequence, bodies)
         ):
             return True
-        return (
+        if (
             alternative is not None
             and name in nonnull_when(condition, True)
             and _diverges(alternative, bodies)
-        )
+        ):
+            return True
+        branches = [b for b in (consequence, alternative) if b is not None]
+        return _validating_call(condition, name) and any(_diverges(b, bodies) for b in branches)
     if current.type == "macro_invocation":
         return _macro_checks(current, name, bodies) or (
             macros is not None and name in macros(current)
@@ -228,6 +233,36 @@ def _demands_some(expression: Located, name: str) -> bool:
             return True
         current = strip(called.receiver)
     return False
+
+
+# Words in the name of a function whose answer about a pointer says whether it may be used.
+_VALIDATING_WORDS = ("null", "valid", "check", "pointer", "ptr")
+
+
+def _validating_call(condition: Located | None, name: str) -> bool:
+    """`liq_received_invalid_pointer(p)` or `!is_valid_handle(p.cast())` as the whole
+    condition: a function of the crate asked about the pointer, whose name says it
+    validates it (imagequant-sys). Which answer means null is not read: one branch
+    leaves."""
+    current = strip(condition) if condition is not None else None
+    operator = current.node.child_by_field_name("operator") if current is not None else None
+    if current is not None and current.type == "binary_expression" and operator is not None:
+        # `if size == 0 || invalid_pointer(p) { return .. }`
+        return operator.type == "||" and any(
+            _validating_call(part, name) for part in current.named_children()
+        )
+    while current is not None and current.type == "unary_expression" and current.text[:1] == "!":
+        inner = next(iter(current.named_children()), None)
+        current = strip(inner) if inner is not None else None
+    if current is None or current.type != "call_expression":
+        return False
+    called = callee(current)
+    if called is None or called.receiver is not None:
+        return False
+    lowered = called.name.lower()
+    return any(word in lowered for word in _VALIDATING_WORDS) and any(
+        pointer_of(a) == name for a in arguments(current)
+    )
 
 
 def _null_check_call(call: Located, name: str) -> bool:

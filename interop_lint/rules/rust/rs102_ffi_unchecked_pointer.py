@@ -46,9 +46,11 @@ pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
 ```
 
 ## Known problems
-A fallible call given the pointer itself (`validate(handle)?`) and a macro
-whose name mentions null (`ffi_check_null!(p)`) are taken as checks, without
-looking inside them. A local copy of the pointer (`let q = p.cast::<T>()`)
+A fallible call given the pointer itself (`validate(handle)?`), a macro
+whose name mentions null (`ffi_check_null!(p)`), and a function whose name
+says it validates the pointer asked in an `if` that returns
+(`if received_invalid_pointer(p) { return .. }`) are taken as checks,
+without looking inside them. A local copy of the pointer (`let q = p.cast::<T>()`)
 is followed; a pointer stored in a struct is not. Helpers are followed up
 to four calls deep, by name (`f(p)`, `module::f(p)`, `Type::f(p)`), and
 only when every function of that name needs the pointer; methods and

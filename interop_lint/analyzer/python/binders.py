@@ -139,3 +139,8 @@ def is_copy(value: Expr) -> bool:
         and value.func.value in ("list", "tuple")
         and len(value.args) == 1
     )
+
+
+def keyword_of(arg: cst.Arg) -> str | None:
+    """The keyword an argument is passed by (`name` of `CDLL(name=..)`), if any."""
+    return arg.keyword.value if arg.keyword is not None else None

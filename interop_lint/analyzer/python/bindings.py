@@ -31,6 +31,7 @@ from interop_lint.analyzer.python.binders import (
     arguments,
     calls_of,
     find_binders,
+    keyword_of,
     setting_value,
 )
 from interop_lint.analyzer.python.classes import aliases, structures
@@ -44,7 +45,7 @@ from interop_lint.analyzer.python.facts import (
     RestypeSetting,
 )
 from interop_lint.analyzer.python.loop_binders import table_rows
-from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, collect
+from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, collect, parameters
 from interop_lint.analyzer.python.values import (
     LOADERS,
     MAX_DEPTH,
@@ -128,7 +129,7 @@ class _Reader:
         if known is not None:
             return known
         argument = next((a.value for a in call.args if a.keyword is None), None)
-        argument = next((a.value for a in call.args if _keyword(a) == "name"), argument)
+        argument = next((a.value for a in call.args if keyword_of(a) == "name"), argument)
         path = self.values.path(argument, scope) if argument is not None else None
         name = library_name(path) if path is not None else None
         self.libraries.append(CtypesLibrary(loader, name, self.locate(call)))
@@ -150,7 +151,7 @@ class _Reader:
             if self.values.defined_function(call.func, scope) is not definition:
                 continue
             positional = [a.value for a in call.args if a.keyword is None and not a.star]
-            argument = next((a.value for a in call.args if _keyword(a) == parameter), None)
+            argument = next((a.value for a in call.args if keyword_of(a) == parameter), None)
             if argument is None and position < len(positional):
                 argument = positional[position]
             found = self.library(argument, scope, depth + 1) if argument is not None else None
@@ -184,7 +185,8 @@ class _Reader:
         if "." in key or definition is None or parameter not in definition.scope.params:
             return None
         node = definition.node
-        where = next((p for p in _params(node) if p.name.value == parameter), node)
+        listed = parameters(node.params) if isinstance(node, cst.FunctionDef) else []
+        where = next((p for p in listed if p.name.value == parameter), node)
         return CtypesLibrary("parameter", None, self.locate(where))
 
     def _imported(self, expr: cst.BaseExpression, key: str) -> CtypesLibrary | None:
@@ -392,17 +394,6 @@ class _Reader:
             aliases=tuple(aliases(self.scopes, self.values)),
             handles=tuple(handles),
         )
-
-
-def _keyword(arg: cst.Arg) -> str | None:
-    return arg.keyword.value if arg.keyword is not None else None
-
-
-def _params(node: cst.FunctionDef | cst.ClassDef) -> list[cst.Param]:
-    if not isinstance(node, cst.FunctionDef):
-        return []
-    p = node.params
-    return [*p.posonly_params, *p.params, *p.kwonly_params]
 
 
 def read_bindings(module: cst.Module, locate: Locate) -> PythonFileFacts:

@@ -264,7 +264,7 @@ def _visit(
     elif kind is cst.Lambda:
         assert isinstance(node, cst.Lambda)
         inner = Scope("function", scope.qualify("<lambda>"), scope)
-        inner.params = [p.name.value for p in _parameters(node.params)]
+        inner.params = [p.name.value for p in parameters(node.params)]
         return [(node.params, scope), (node.body, inner)]
     elif kind in _LOOPS:
         scope.assigned.update(target_names(node.target))  # type: ignore[attr-defined]
@@ -297,7 +297,7 @@ def _function(
     node: cst.FunctionDef, scope: Scope, found: ModuleScopes
 ) -> list[tuple[cst.CSTNode, Scope]]:
     inner = Scope("function", scope.qualify(node.name.value), scope)
-    inner.params = [p.name.value for p in _parameters(node.params)]
+    inner.params = [p.name.value for p in parameters(node.params)]
     scope.assigned.add(node.name.value)
     decorators = {_decorator_name(d) for d in node.decorators}
     if scope.kind == "class" and "staticmethod" not in decorators and inner.params:
@@ -309,7 +309,7 @@ def _function(
     return [(n, scope) for n in outer] + [(node.body, inner)]
 
 
-def _parameters(params: cst.Parameters) -> list[cst.Param]:
+def parameters(params: cst.Parameters) -> list[cst.Param]:
     star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
     star_kwarg = [params.star_kwarg] if params.star_kwarg is not None else []
     return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *star_kwarg]

@@ -201,10 +201,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
             self._guards[crate] = found
         return found
 
-    @property
-    def configured_guards(self) -> tuple[str, ...]:
-        return self._project.config.panic_guards
-
     def is_guarded(self, crate: Crate, wrappers: tuple[str, ...]) -> bool:
         """Whether one of the wrappers of a site (PanicSite.guards) is a panic guard."""
         if not wrappers:
@@ -371,9 +367,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
 
 
 _OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root
-# The target of an alias defined differently under different `#[cfg]`s: the inferred
-# type, which no comparison holds against anything.
-_AMBIGUOUS = "_"
+_AMBIGUOUS = "_"  # an alias's target that differs by `#[cfg]`: compared with nothing
 
 
 def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] | None:

@@ -44,7 +44,6 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.rust.facts import RustExport
-from interop_lint.analyzer.rust.index import RustIndex
 from interop_lint.analyzer.rust.panics import is_guard_name
 from interop_lint.rules.registry import Rule
 
@@ -77,7 +76,7 @@ class CargoPanicAbort(Rule):
         guarded = [
             (export, guard)
             for crate in ctx.index.crates_governed_by(manifest)
-            for export, guard in _guarded_exports(ctx.index.rust, crate.directory)
+            for export, guard in _guarded_exports(ctx, crate.directory)
         ]
         if not guarded:
             return
@@ -100,13 +99,14 @@ _BUILT_IN = frozenset({"dev", "release", "test", "bench"})
 _IGNORED = frozenset({"test", "bench"})  # Cargo ignores `panic` there, and says so
 
 
-def _guarded_exports(rust: RustIndex, crate: str) -> Iterator[tuple[RustExport, str]]:
+def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport, str]]:
     """The exports that run their body under `catch_unwind`, with the guard: written
     in the export, or a function or macro of the crate (or a configured one) that
     runs its closure under it (`invoke(|| ..)`, as RS101 counts guards)."""
+    rust = ctx.index.rust
     functions = {(path, f.location): f for path, f in rust.functions_in_crate(crate)}
     local = rust.guard_names(crate)
-    configured = rust.configured_guards
+    configured = ctx.config.panic_guards
     for path, export in rust.exports_in_crate(crate):
         if export.uses_catch_unwind:
             yield export, "catch_unwind"

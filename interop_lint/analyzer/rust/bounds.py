@@ -17,7 +17,8 @@ of an earlier arm with the same pattern, the lengths earlier arms of
 (`let mut n = v.len() - 1;` once `v` is known non-empty, then only decreased:
 tokenizers' decode retry `while n > 0 { .. v[..n] .. n -= 1; }`), and from a
 position found in the collection it indexes (`if let Some(i) = s.find('?')
-{ &s[..i] }`, positions.py). What is
+{ &s[..i] }`, positions.py). The same conditions tell an `.unwrap()` that cannot
+fail (`checked_present`). What is
 indexed and the bound compare as written (whitespace aside); a mutation of the
 vector between the check and the use is not looked for, nor whether `n -= 1`
 is kept from wrapping below zero.
@@ -152,6 +153,7 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
         else:
             emptiness = _method_of(current, "is_empty")
             fact = Fact(emptiness, 0, True) if emptiness is not None and not holds else None
+            fact = fact or _presence_fact(current, holds)
         if fact is not None:
             found.append(fact)
     return found
@@ -234,6 +236,28 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
     collection = _receiver_of(walked, ELEMENT_ITERATORS)
     if index is not None and index.type == "identifier" and collection is not None:
         yield Fact(flat(collection.node), index.text, True)
+
+
+# The bound of a fact that says an `Option`/`Result` holds a value, not a length.
+_PRESENT = "<present>"
+_PRESENT_WHEN = {"is_some": True, "is_ok": True, "is_none": False, "is_err": False}
+
+
+def _presence_fact(condition: Located, holds: bool) -> Fact | None:
+    """`x.is_some()` holding, `x.is_none()` failing: `x` has a value."""
+    receiver = _receiver_of(condition, _PRESENT_WHEN)
+    called = callee(condition) if receiver is not None else None
+    if called is None or _PRESENT_WHEN[called.name] != holds:
+        return None
+    return Fact(flat(receiver.node), _PRESENT, True)  # type: ignore[union-attr]
+
+
+def checked_present(call: Located, receiver: Located) -> bool:
+    """Whether the conditions that reach `x.unwrap()` show `x` holds a value: inside
+    `if x.is_some()`, after `if x.is_none() { return ..; }` (clippy's
+    `unnecessary_unwrap`): it cannot panic."""
+    subject = flat(strip(receiver).node)
+    return any(f.subject == subject and f.bound == _PRESENT for f in _facts_around(call))
 
 
 def _earlier_exits(block: Located, before: int) -> Iterator[Fact]:

@@ -26,7 +26,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.bounds import checked_in_bounds
+from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.lengths import sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
@@ -75,6 +75,8 @@ def panic_source(found: Located, called: Callee | None = None) -> PanicSource | 
             return None
         if called.receiver is not None and infallible_conversion(called.receiver):
             return None  # `CString::new("literal").unwrap()`
+        if called.receiver is not None and checked_present(found, called.receiver):
+            return None  # after `if x.is_none() { return .. }`
         if called.is_method:
             function = found.field("function")
             name = function.field("field") if function is not None else None

@@ -216,7 +216,7 @@ def _struct_name(literal: Located) -> str:
     """`Error` of `Error { .. }`, `errors::Error { .. }`, `Error::<T> { .. }`."""
     name = literal.field("name")
     written = name.text if name is not None else ""
-    return written.split("<", 1)[0].rsplit("::", 1)[-1]
+    return written.split("<", 1)[0].rstrip(":").rsplit("::", 1)[-1]
 
 
 def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -> str | None:

@@ -1658,7 +1658,11 @@ RULES = [{'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks for exported functions that read or write a `static '
                                    'mut` of their\n'
-                                   'crate (in their body or in a macro they invoke).\n'
+                                   'crate (in their body or in a macro they invoke: a macro '
+                                   'written in the\n'
+                                   'invocation, or a `macro_rules!` of the crate whose body names '
+                                   'the static,\n'
+                                   '`client!()` reading `static mut CLIENT`).\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'Go calls exported functions from whichever OS thread the '
@@ -1709,7 +1713,9 @@ RULES = [{'cross_language': False,
                   'precision': 'high',
                   'security_severity': None,
                   'summary': 'Checks for exported functions that read or write a `static mut` of '
-                             'their crate (in their body or in a macro they invoke).',
+                             'their crate (in their body or in a macro they invoke: a macro '
+                             'written in the invocation, or a `macro_rules!` of the crate whose '
+                             'body names the static, `client!()` reading `static mut CLIENT`).',
                   'tags': ['external/cwe/cwe-362']},
   'file_kinds': ['rust'],
   'id': 'RS107',

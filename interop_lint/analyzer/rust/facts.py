@@ -139,6 +139,9 @@ class RustFunction(Struct, frozen=True):
     # it makes (`CString::new($s).unwrap().as_ptr()`): that temporary, as written.
     # Kept past the invocation's statement, the pointer dangles (RS106).
     dangling_value: str | None = None
+    # For a `macro_rules!` macro: the SCREAMING_CASE names its transcribers mention,
+    # the statics it may read or write for the function that invokes it (RS107).
+    statics_named: tuple[str, ...] = ()
 
 
 class RustStaticMut(Struct, frozen=True):

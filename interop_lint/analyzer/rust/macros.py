@@ -13,6 +13,8 @@ to `name!` (summary.py), which reaches these by name across the crate.
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 from tree_sitter import Node
 
@@ -134,12 +136,14 @@ def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:
     if name is None:
         return None
     sweep = _Sweep(bodies)
+    statics: dict[str, None] = {}
     for rule in definition.named_children:
         if rule.type == "macro_rule":
             transcriber = bodies.open_transcriber(bodies.in_file(rule))
             if transcriber is not None:
                 sweep.fragment(transcriber, ())
-    if not sweep.panics and not sweep.calls and not sweep.releases:
+                statics.update(dict.fromkeys(_STATIC_NAME.findall(transcriber.data)))
+    if not sweep.panics and not sweep.calls and not sweep.releases and not statics:
         return None  # nothing to follow
     return RustFunction(
         name=f"{text(name)}!",
@@ -151,8 +155,13 @@ def macro_summary(bodies: RustBodies, definition: Node) -> RustFunction | None:
         # What a destructor macro gives back (`to_box!`: `Box::from_raw($ptr)`), by
         # family: the tokens it is given have no type.
         release_kinds=tuple(dict.fromkeys(sweep.releases)),
+        statics_named=tuple(n.decode() for n in statics),
         dangling_value=sweep.dangling_value,
     )
+
+
+# How statics are named (`CLIENT`, `LAST_ERROR`): what a macro may use of its crate's.
+_STATIC_NAME = re.compile(rb"\b[A-Z][A-Z0-9_]+\b")
 
 
 class _Sweep:

@@ -8,11 +8,13 @@ lock (`.lock()`), is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located, RustBodies
-from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.expressions import callee, invocation_name
 
 _ONCE = frozenset({"call_once", "call_once_force", "get_or_init", "get_or_try_init"})
 _LOCKS = frozenset({"lock", "try_lock"}) | _ONCE
@@ -72,3 +74,24 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
         and not is_shadowed(use.text, use, bound=bound)
     ]
     return sorted(found, key=lambda use: use.start)
+
+
+def macro_static_use(
+    bodies: RustBodies,
+    function: Node,
+    macros: Mapping[str, tuple[str, ...]],
+    statics: Mapping[str, object],
+) -> tuple[Located, str, str] | None:
+    """(invocation, static, `name!`) of the first macro the function invokes whose
+    `macro_rules!` body names one of the crate's `static mut`s (`macros`: the crate's
+    macros by `name!`, with the statics-like names of their bodies)."""
+    body = function.child_by_field_name("body")
+    if body is None or not macros:
+        return None
+    found = bodies.captures("(macro_invocation) @macro", within=body)
+    for invocation in found.get("macro", ()):
+        name = f"{invocation_name(invocation)}!"
+        named = next((n for n in macros.get(name, ()) if n in statics), None)
+        if named is not None and bodies.function_of(invocation) == function:
+            return invocation, named, name
+    return None

@@ -1,6 +1,8 @@
 """## What it does
 Checks for exported functions that read or write a `static mut` of their
-crate (in their body or in a macro they invoke).
+crate (in their body or in a macro they invoke: a macro written in the
+invocation, or a `macro_rules!` of the crate whose body names the static,
+`client!()` reading `static mut CLIENT`).
 
 ## Why is this bad?
 Go calls exported functions from whichever OS thread the goroutine runs on,
@@ -50,7 +52,7 @@ from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
-from interop_lint.analyzer.rust.statics import static_mut_uses
+from interop_lint.analyzer.rust.statics import macro_static_use, static_mut_uses
 from interop_lint.rules.registry import Rule
 
 
@@ -69,18 +71,30 @@ class FfiStaticMut(Rule):
         if not statics:
             return
         bodies = bodies_of(ctx.file)
+        rust = ctx.index.rust
+        macros = {
+            f.name: f.statics_named
+            for _, f in rust.functions_in_crate(rust.crate_of(ctx.file.path))
+            if f.statics_named
+        }
         for export in exported_functions(ctx.file, ctx.index.rust):
             uses = static_mut_uses(bodies, export.node, set(statics))
-            if not uses:
-                continue
-            name = uses[0].text
+            through = ""
+            if uses:
+                use, name = uses[0], uses[0].text
+            else:  # `client!()`, a macro of the crate that reads `static mut CLIENT`
+                found = macro_static_use(bodies, export.node, macros, statics)
+                if found is None:
+                    continue
+                use, name, macro = found
+                through = f" through `{macro}`"
             path, static = statics[name]
             yield Violation(
-                bodies.location(uses[0]),
-                f"`{text(export.node.child_by_field_name('name'))}` uses `static mut {name}` "
-                f"(declared at {path}:{static.location.line}) without synchronisation: callers "
-                "(goroutines, Python threads) run exports on many threads at once, so this is a "
-                "data race",
+                bodies.location(use),
+                f"`{text(export.node.child_by_field_name('name'))}` uses `static mut {name}`"
+                f"{through} (declared at {path}:{static.location.line}) without "
+                "synchronisation: callers (goroutines, Python threads) run exports on many "
+                "threads at once, so this is a data race",
                 related=(
                     RelatedLocation(static.location, f"`static mut {name}` is declared here"),
                 ),

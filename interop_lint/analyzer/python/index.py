@@ -69,6 +69,7 @@ class PythonIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self._project = project
         self._links: dict[tuple[str, int], Crate] = {}
+        self._carried_memo: dict[Crate, list[Crate]] = {}
 
     @cached_property
     def files(self) -> dict[str, PythonFileFacts]:
@@ -145,7 +146,11 @@ class PythonIndex:
 
     def _carried(self, crate: Crate) -> list[Crate]:
         """A crate and the crates it depends on by path, nearest first: a thin cdylib
-        carries the exports of the crate it re-exports (`pub use ffi::*`)."""
+        carries the exports of the crate it re-exports (`pub use ffi::*`). Asked once
+        per binding: remembered per crate."""
+        known = self._carried_memo.get(crate)
+        if known is not None:
+            return known
         found, pending = [crate], [crate]
         for _ in range(_MAX_DEPENDENCY_DEPTH):
             pending = [
@@ -156,6 +161,7 @@ class PythonIndex:
                 if d not in found
             ]
             found += dict.fromkeys(pending)
+        self._carried_memo[crate] = found
         return found
 
     @cached_property

@@ -33,6 +33,8 @@ from interop_lint.analyzer.rust.expressions import (
     callee,
     invocation_name,
     strip,
+    unary_operand,
+    unary_operator,
     unsafe_value,
 )
 from interop_lint.analyzer.rust.null_conditions import (
@@ -251,8 +253,8 @@ def _validating_call(condition: Located | None, name: str) -> bool:
         return operator.type == "||" and any(
             _validating_call(part, name) for part in current.named_children()
         )
-    while current is not None and current.type == "unary_expression" and current.text[:1] == "!":
-        inner = next(iter(current.named_children()), None)
+    while current is not None and unary_operator(current) == "!":
+        inner = unary_operand(current)
         current = strip(inner) if inner is not None else None
     if current is None or current.type != "call_expression":
         return False

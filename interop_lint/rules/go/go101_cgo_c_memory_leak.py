@@ -105,12 +105,11 @@ class CgoCMemoryLeak(CgoRule):
             if file.syntax.top_function(call) is None:
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
-            held = ""
+            kept: tuple[str, str] | None = None  # (local, what it is) the value stays in
             if is_released(file, flow, frees, taking):
-                local = _held_in_local_array(file, flow, frees, taking)
-                if local is None:
+                kept = _held_locally(file, flow, frees, taking)
+                if kept is None:
                     continue
-                held = local
             where = function_name(call)
             early = _early_free(file, flow, frees)
             if early is not None:
@@ -120,15 +119,12 @@ class CgoCMemoryLeak(CgoRule):
                     f"at line {line} evaluates `{held}` before the allocation is assigned to "
                     "it (it frees the old value); defer the free after the allocation"
                 )
-            elif held.endswith("[]"):
+            elif kept is not None:
+                local, what = kept
+                each = " each element" if what == "a local array" else " it"
                 message = (
-                    f"`{allocator}(...)` is stored in `{held[:-2]}`, a local array that does "
-                    f"not leave `{where}`, and never freed: `defer C.free(...)` each element"
-                )
-            elif held:
-                message = (
-                    f"`{allocator}(...)` is stored in `{held}`, a field of a local struct that "
-                    f"does not leave `{where}`, and never freed: `defer C.free(...)` it"
+                    f"`{allocator}(...)` is stored in `{local}`, {what} that does not leave "
+                    f"`{where}`, and never freed: `defer C.free(...)`{each}"
                 )
             elif flow.aliases:
                 held = flow.aliases[0].name
@@ -161,21 +157,26 @@ def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str]]:
             yield call, function.name, function.allocated_result[0]
 
 
-def _held_in_local_array(
+def _held_locally(
     file: GoFile, flow: ValueFlow, frees: tuple[str, ...], taking: tuple[str, ...]
-) -> str | None:
-    """The local array (`args[]`) or struct field (`arg.name`) an allocation is kept in
+) -> tuple[str, str] | None:
+    """The local array (`args`) or struct field (`arg.name`) an allocation is kept in,
+    with what it is
     (`args[0] = C.CString(s)`, the array handed to C as `&args[0]`; `arg.name = ..`, the
     struct as `&arg`), when that is the only way it leaves and no read of the element
     or field frees it or lets it go."""
     if is_freed(file, flow, frees, is_c_free_function) is not None:
         return None
-    array = held_in_local_array(file, flow, is_c_free_function)
-    local = (f"{array[0]}[]", array[1]) if array is not None else None
-    local = local or held_in_local_struct(file, flow, is_c_free_function)
+    local = held_in_local_array(file, flow, is_c_free_function)
+    what = "a local array"
+    if local is None:
+        local, what = (
+            held_in_local_struct(file, flow, is_c_free_function),
+            "a field of a local struct",
+        )
     if local is None or any(is_released(file, f, frees, taking) for f in local[1]):
         return None
-    return local[0]
+    return local[0], what
 
 
 def _early_free(file: GoFile, flow: ValueFlow, frees: tuple[str, ...]) -> tuple[str, int] | None:

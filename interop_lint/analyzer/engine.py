@@ -249,6 +249,10 @@ class _Run:
             )
         else:
             analysed = frozenset(s.path for s in sources)
+        if any(s.kind is FileKind.RUST and b"macro_rules" in s.data for s in sources):
+            from interop_lint.analyzer.rust.expansion import share_export_macros
+
+            share_export_macros([s for s in sources if s.path in analysed])
         all_facts = self._index(sources, analysed)
         record.index_notifications = tuple(n for f in all_facts for n in f.notifications)
         index = ProjectIndex(options.root, all_facts, options.config)
@@ -290,7 +294,7 @@ class _Run:
                 continue
             if cache is not None:
                 key = keys[source.path] = facts_key(
-                    cache.salt, source.path, source.kind.value, source.digest
+                    cache.salt, source.path, source.kind.value, source.index_digest
                 )
                 cached = cache.load(key, one_file.FileFacts)
                 if cached is not None and cached.path == source.path:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from interop_lint.analyzer.cgo import CgoPreamble
     from interop_lint.analyzer.parsing import Grammar
+    from interop_lint.analyzer.rust.expansion import ExportMacroText
 
 _PARSED_KINDS = {
     FileKind.GO: "go",
@@ -39,6 +40,9 @@ class SourceFile:
         self.kind = kind
         self.data = data
         self._item_macros: dict[int, str] = {}
+        self._code: bytes | None = None
+        # The export macros of other files of the crate (rust.expansion), set by the engine.
+        self.export_macros: tuple[ExportMacroText, ...] = ()
 
     @classmethod
     def read(cls, root: str, path: str, kind: FileKind) -> SourceFile:
@@ -63,6 +67,16 @@ class SourceFile:
     def digest(self) -> str:
         return content_digest(self.data)
 
+    @property
+    def index_digest(self) -> str:
+        """What the file's facts depend on: its content, and the export macros of
+        other files of its crate it expands (rust.expansion)."""
+        if not self.export_macros:
+            return self.digest
+        from msgspec.msgpack import encode
+
+        return content_digest(self.digest.encode() + encode(self.export_macros))
+
     @cached_property
     def text(self) -> str:
         return self.data.decode("utf-8", errors="replace")
@@ -86,11 +100,34 @@ class SourceFile:
         if grammar is None:
             raise TypeError(f"{self.path}: {self.kind.value} files have no syntax tree")
         tree = parse(grammar, self.data)
-        if grammar == "rust":  # functions written in macro invocations, as items
-            from interop_lint.analyzer.rust.item_macros import unwrap_item_macros
+        if grammar != "rust":
+            return tree
+        from interop_lint.analyzer.rust.item_macros import unwrap_item_macros
 
-            tree, self._item_macros = unwrap_item_macros(tree, self.data)
+        self._code = None
+        if self.export_macros or b"macro_rules" in self.data:  # exports macros write
+            from interop_lint.analyzer.rust.expansion import (
+                ExpandedLineIndex,
+                expand_export_macros,
+            )
+
+            expanded = expand_export_macros(tree, self.data, self.export_macros)
+            if expanded is not None:
+                tree, self._code = expanded.tree, expanded.code
+                self.__dict__["lines"] = ExpandedLineIndex(
+                    self.path, expanded.code, len(self.data), expanded.spans
+                )
+        # functions written in macro invocations, as items
+        tree, self._item_macros = unwrap_item_macros(tree, self.code)
         return tree
+
+    @property
+    def code(self) -> bytes:
+        """The bytes the tree was parsed from: the file's, and for a Rust file the
+        expansions of its crate's export macros after them (rust.expansion)."""
+        if self._code is None:
+            return self.data
+        return self._code
 
     @property
     def item_macros(self) -> dict[int, str]:

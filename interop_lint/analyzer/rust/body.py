@@ -194,7 +194,7 @@ class RustBodies:
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.file = Fragment(source.root, source.data, 0, None, None)
+        self.file = Fragment(source.root, source.code, 0, None, None)
         # (start, end) of a macro -> its body, None when it did not parse
         self._opened: dict[tuple[int, int], Fragment | None] = {}
 

@@ -66,7 +66,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     definitions: list[Node] = []
     written_in_macros = source.item_macros
     macro_functions: list[Node] = []
-    data = source.data
+    data = source.code
     bodies = bodies_of(source)
     may_be_test = b"test" in data  # `#[cfg(test)]`
     may_derive_drop = b"Drop" in data and b"derive" in data
@@ -226,10 +226,10 @@ def _export(
         return_location=source.location(returns) if returns is not None else None,
         uses_catch_unwind=(
             body is not None
-            and source.data.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0
+            and source.code.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0
         )
         or (
-            b"catch_unwind" in source.data
+            b"catch_unwind" in source.code
             and any("catch_unwind" in name for name in attribute_macros(function))
         ),
         hands_out=summary.function.hands_out if summary else (),

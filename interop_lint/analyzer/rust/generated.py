@@ -10,9 +10,11 @@ Crates often stamp out their C API with a macro:
     }
     free_fn!(engine_free, Engine);
 
-tree-sitter keeps a transcriber as tokens, so these functions are no
-`RustExport`: their signatures are unknown. Their symbols are what the
-cross-language rules need not to call a header wrong. A symbol a transcriber
+tree-sitter keeps a transcriber as tokens. Where an invocation can be
+expanded (rust.expansion), the functions it writes are items of the file and
+`RustExport`s like any other. The symbols are learnt here too, for every
+invocation: they are what the cross-language rules need not to call a header
+wrong, and an invocation that cannot be expanded still names them. A symbol a transcriber
 spells out is known; one it takes from the invocation (`fn $name`, `paste`'s
 `fn [<$name _free>]`) is learnt by matching the file's item-level
 invocations against the macro's rules (rust.macro_match). When that fails,
@@ -35,12 +37,12 @@ macros so stays open (RustIndex.crates_that_may_generate).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.item_macros import items_of_kind
 from interop_lint.analyzer.rust.macro_match import Group, first_match, token_tree
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 
@@ -80,7 +82,7 @@ def generated_exports(
     symbols: list[str] = []
     named_elsewhere = False
     invoked: set[str] = set()
-    for invocation in _item_invocations(root):
+    for invocation in items_of_kind(root, "macro_invocation"):
         macro = invocation.child_by_field_name("macro")
         rules = macros.get(text(macro)) if macro is not None else None
         if rules is None:
@@ -132,21 +134,6 @@ def _export_rule(rule: Node) -> _Rule | None:
     # The type is a metavariable more often than not, so the kind is left open.
     releases = tuple(kind for call, kind in RELEASE_CALLS.items() if call in transcriber)
     return _Rule(text(left), tuple(names), releases)
-
-
-def _item_invocations(root: Node) -> Iterator[Node]:
-    """Macro invocations in item position: the file's and its inline modules'."""
-    stack = [root]
-    while stack:
-        for child in stack.pop().named_children:
-            if child.type == "expression_statement" and child.named_child_count == 1:
-                child = child.named_children[0]
-            if child.type == "macro_invocation":
-                yield child
-            elif child.type == "mod_item":
-                body = child.child_by_field_name("body")
-                if body is not None:
-                    stack.append(body)
 
 
 def _expand_names(rules: list[_Rule], invocation: Node) -> list[str] | None:

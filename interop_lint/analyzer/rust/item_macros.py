@@ -101,7 +101,7 @@ def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
     root = tree.root_node
     unwrapped_data: bytearray | None = None
     spans: list[tuple[int, int, str]] = []
-    for invocation in _item_invocations(root):
+    for invocation in items_of_kind(root, "macro_invocation"):
         blanks = _wrapper(invocation)
         if blanks is None:
             continue
@@ -153,12 +153,18 @@ def _items(root: Node) -> Iterator[Node]:
                     stack.append(body)
 
 
-def _item_invocations(root: Node) -> Iterator[Node]:
-    for item in _items(root):
-        if item.type == "expression_statement" and item.named_child_count == 1:
-            item = item.named_children[0]
-        if item.type == "macro_invocation":
-            yield item
+def items_of_kind(root: Node, kind: str) -> Iterator[Node]:
+    """Items of a kind in the file and its inline modules (an invocation in item
+    position may be parsed as an expression statement)."""
+    stack = [root]
+    while stack:
+        for child in stack.pop().named_children:
+            if child.type == "expression_statement" and child.named_child_count == 1:
+                child = child.named_children[0]
+            if child.type == kind:
+                yield child
+            elif child.type == "mod_item" and (body := child.child_by_field_name("body")):
+                stack.append(body)
 
 
 def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
@@ -199,6 +205,11 @@ def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
         end = after.end_byte
     blanks.append((close.start_byte, end))
     return blanks
+
+
+def holds_functions(invocation: Node) -> bool:
+    """Whether an item-level invocation holds whole functions (unwrapped into items)."""
+    return _wrapper(invocation) is not None
 
 
 def _kind(token: Node) -> str:

@@ -22,7 +22,7 @@ from typing import Protocol, TypeVar
 # A token: `$name`, an identifier or lifetime, a string or char literal, a
 # number, a group opener/closer, or one punctuation character.
 _TOKEN = re.compile(
-    r"""\$[A-Za-z_]\w*|'[A-Za-z_]\w*(?!')|[A-Za-z_]\w*|r?b?"(?:\\.|[^"\\])*"|b?'(?:\\.|[^'\\])'"""
+    r"""//[^\n]*|/\*(?:.|\n)*?\*/|\$[A-Za-z_]\w*|'[A-Za-z_]\w*(?!')|[A-Za-z_]\w*|r?b?"(?:\\.|[^"\\])*"|b?'(?:\\.|[^'\\])'"""
     r"""|\d[\w.]*|[()\[\]{}]|\S"""
 )
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
@@ -33,10 +33,29 @@ MAX_TOKENS = 20_000  # a macro this large is not a C API stamp; "unknown"
 Tree = list["str | Group"]
 
 
+class Token(str):
+    """A token of the text a token tree was read from, and where it is in that text."""
+
+    start: int
+    end: int
+
+
+class Bound(str):
+    """What a fragment binds, spelled token by token, the span of the text it was read
+    from (`start`, `end`: the text keeps the spacing `::` and `->` need), and in which
+    iteration of each repetition around the fragment (`path`)."""
+
+    start: int
+    end: int
+    path: tuple[int, ...]
+
+
 @dataclass
 class Group:
     opener: str
     items: Tree
+    start: int = 0  # the span of the group, delimiters included, in its text
+    end: int = 0
 
     def text(self) -> str:
         return self.opener + " ".join(_spell(self.items)) + _CLOSERS[self.opener]
@@ -48,20 +67,25 @@ def _spell(items: Tree) -> list[str]:
 
 def token_tree(source: str) -> Tree | None:
     """The token trees of `source`; None when its delimiters do not balance."""
-    tokens = _TOKEN.findall(source)
-    if len(tokens) > MAX_TOKENS:
+    if len(_TOKEN.findall(source)) > MAX_TOKENS:
         return None
     stack: list[Group] = [Group("(", [])]
-    for token in tokens:
+    for found in _TOKEN.finditer(source):
+        token = found.group()
+        if token.startswith(("//", "/*")):
+            continue  # a comment; a doc comment is an attribute to rustc, no matter here
         if token in _CLOSERS:
-            stack.append(Group(token, []))
+            stack.append(Group(token, [], found.start()))
         elif token in (")", "]", "}"):
             if len(stack) == 1 or _CLOSERS[stack[-1].opener] != token:
                 return None
             done = stack.pop()
+            done.end = found.end()
             stack[-1].items.append(done)
         else:
-            stack[-1].items.append(token)
+            spelled = Token(token)
+            spelled.start, spelled.end = found.span()
+            stack[-1].items.append(spelled)
     return stack[0].items if len(stack) == 1 else None
 
 
@@ -150,22 +174,34 @@ def match(pattern: list[object], items: Tree) -> Bindings | None:
     return bindings if end == len(items) else None
 
 
-def _match(pattern: list[object], items: Tree, at: int, bindings: Bindings) -> int | None:
+def _match(
+    pattern: list[object], items: Tree, at: int, bindings: Bindings, path: tuple[int, ...] = ()
+) -> int | None:
+    """Match `pattern` from `items[at]`; the index past the match, or None. `path` is
+    the iteration of each repetition the pattern is in (recorded on every binding)."""
     for number, element in enumerate(pattern):
         if isinstance(element, Fragment):
             stop = _stop_token(pattern, number)
             taken = _take(element.kind, items, at, stop)
             if taken is None:
                 return None
-            bindings.setdefault(element.name, []).append(" ".join(_spell(items[at:taken])))
+            bound = Bound(" ".join(_spell(items[at:taken])))
+            bound.start, bound.end = _span(items[at])[0], _span(items[taken - 1])[1]
+            bound.path = path
+            bindings.setdefault(element.name, []).append(bound)
             at = taken
         elif isinstance(element, Repetition):
             stop = _stop_token(pattern, number)
+            iteration = 0
             while at < len(items) and not (stop is not None and _is_stop(items[at], (stop,))):
-                reached = _match(element.pattern, items, at, bindings)
+                taken_here: Bindings = {}
+                reached = _match(element.pattern, items, at, taken_here, (*path, iteration))
                 if reached is None or reached == at:
                     break
+                for name, values in taken_here.items():
+                    bindings.setdefault(name, []).extend(values)
                 at = reached
+                iteration += 1
                 if element.separator is None:
                     continue
                 if at < len(items) and items[at] == element.separator:
@@ -176,7 +212,7 @@ def _match(pattern: list[object], items: Tree, at: int, bindings: Bindings) -> i
             item = items[at] if at < len(items) else None
             if not isinstance(item, Group) or item.opener != element.opener:
                 return None
-            if _match(element.items, item.items, 0, bindings) != len(item.items):  # type: ignore[arg-type]
+            if _match(element.items, item.items, 0, bindings, path) != len(item.items):  # type: ignore[arg-type]
                 return None
             at += 1
         else:
@@ -184,6 +220,13 @@ def _match(pattern: list[object], items: Tree, at: int, bindings: Bindings) -> i
                 return None
             at += 1
     return at
+
+
+def _span(item: str | Group) -> tuple[int, int]:
+    """Where a token or group of a token tree read from text is in that text."""
+    if isinstance(item, Group):
+        return item.start, item.end
+    return getattr(item, "start", 0), getattr(item, "end", 0)
 
 
 def _stop_token(pattern: list[object], number: int) -> str | None:

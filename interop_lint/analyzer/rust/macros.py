@@ -202,7 +202,7 @@ class _Sweep:
         if found is not None:
             what = found.what
             if found.at.type == "index_expression":  # as written, `$v[0]` rather than `_v[0]`
-                data = self.bodies.source.data[found.at.start : found.at.end]
+                data = self.bodies.source.code[found.at.start : found.at.end]
                 what = "indexing `" + " ".join(data.decode("utf-8", "replace").split()) + "`"
             location = self.bodies.span_location(found.start, found.at)
             self.panics.append(PanicSite(what, location, guards))
@@ -227,7 +227,7 @@ class _Sweep:
         temporary = temporary_pointer(call)
         if temporary is not None and destination(call).at.type == "macro_rule":  # its value
             # As the source has it: `$s`, where the parsed transcriber reads `_s`.
-            written = self.bodies.source.data[temporary.start : temporary.end]
+            written = self.bodies.source.code[temporary.start : temporary.end]
             self.dangling_value = self.dangling_value or written.decode("utf-8", "replace")
 
     def _open(self, macro: Located, name: str, guards: tuple[str, ...]) -> None:

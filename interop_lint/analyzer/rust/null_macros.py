@@ -63,7 +63,7 @@ def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | N
     """What a `macro_rules!` definition of the file checks for null, rule by rule; None
     when no rule checks a pointer itself."""
     name = definition.child_by_field_name("name")
-    data = bodies.source.data
+    data = bodies.source.code
     if name is None or not any(
         data.find(word, definition.start_byte, definition.end_byte) >= 0 for word in _NULL_WORDS
     ):
@@ -164,7 +164,7 @@ def _hands_to(bodies: RustBodies, transcriber: Fragment) -> tuple[str, str] | No
     if tokens is None:
         return None
     start, end = tokens.start_byte + transcriber.shift, tokens.end_byte + transcriber.shift
-    return macro_name(current), bodies.source.data[start:end].decode("utf-8", "replace")
+    return macro_name(current), bodies.source.code[start:end].decode("utf-8", "replace")
 
 
 class InvocationNullChecks:

@@ -49,7 +49,7 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
     body = function.child_by_field_name("body")
     if body is None or not statics:
         return []
-    data, start, end = bodies.source.data, body.start_byte, body.end_byte
+    data, start, end = bodies.source.code, body.start_byte, body.end_byte
     if not any(data.find(name.encode(), start, end) >= 0 for name in statics):
         return []  # macro bodies are copies of the file's text: no use anywhere
     locks: list[int] = []

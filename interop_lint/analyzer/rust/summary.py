@@ -169,7 +169,7 @@ def _take_calls(
 ) -> None:
     """The panic sites among calls and the calls the facts keep; ownership and
     `catch_unwind` calls for a closer look (one tight loop: calls are most nodes)."""
-    data, owner_of = bodies.source.data, into.owner_of_receiver
+    data, owner_of = bodies.source.code, into.owner_of_receiver
     for node, fragment, guards in sites:
         called = raw_callee_in(node, fragment)
         if called is None:

@@ -62,7 +62,7 @@ class FfiSafeFnDerefsPointer(Rule):
     precision = "high"
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if b"extern" not in ctx.file.data:
+        if b"extern" not in ctx.file.code:
             return
         names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         bodies = bodies_of(ctx.file)

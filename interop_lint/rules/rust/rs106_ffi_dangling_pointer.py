@@ -91,7 +91,7 @@ class FfiDanglingPointer(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         index = ctx.index.rust
         macros = index.dangling_macros(index.crate_of(ctx.file.path))
-        if not macros and b"as_ptr" not in ctx.file.data and b"as_mut_ptr" not in ctx.file.data:
+        if not macros and b"as_ptr" not in ctx.file.code and b"as_mut_ptr" not in ctx.file.code:
             return
         bodies = bodies_of(ctx.file)
         for found in dangling_pointers(bodies, macros):

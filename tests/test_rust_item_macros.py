@@ -134,3 +134,16 @@ def test_macros_invoked_outside_the_unwrapped_invocations_are_recorded() -> None
     source = _source(code)
     definitions = [n for n in source.root.named_children if n.type == "macro_definition"]
     assert invoked_macros(source, definitions) == ("ffi_fn", "unix_only")
+
+
+def test_an_export_macro_writing_no_mangle_before_the_forwarded_attributes_is_one() -> None:
+    made = _macro(
+        "macro_rules! ffi_fn { ($(#[$a:meta])* unsafe fn $n:ident() -> Result<$rv:ty> $b:block)"
+        ' => { #[no_mangle] $(#[$a])* pub unsafe extern "C" fn $n() -> $rv { $b } }; }'
+    )
+    assert made is not None and made.return_wrapper == "Result"
+    verbatim = _macro(
+        "macro_rules! ffi_fn { (fn $n:ident() -> Result<$rv:ty> $b:block)"
+        ' => { #[no_mangle] pub extern "C" fn $n() -> Result<$rv> { $b } }; }'
+    )
+    assert verbatim is not None and verbatim.return_wrapper == ""

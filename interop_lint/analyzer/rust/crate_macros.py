@@ -11,6 +11,7 @@ without body.rs's cached facts changing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cached_property
@@ -78,6 +79,7 @@ class CrateMacroQueries:
                         abi=macro.abi,
                         is_unsafe=export.is_unsafe or macro.is_unsafe,
                         is_pub=export.is_pub or macro.is_pub,
+                        return_type=_unwrapped(export.return_type, macro.return_wrapper),
                         uses_catch_unwind=export.uses_catch_unwind
                         or macro.name in self.guard_names(crate),
                     )
@@ -89,6 +91,12 @@ class CrateMacroQueries:
         facts = self._project.files.get(path)
         rust = facts.rust if facts is not None else None
         return () if rust is None else self._exports_of(self.crate_of(path), rust)
+
+
+def _unwrapped(written: str, wrapper: str) -> str:
+    """`Result<T>` as `T` when the macro returns the inside of `wrapper`."""
+    inside = re.fullmatch(rf"(?:\w+::)*{wrapper}<(.*)>", written) if wrapper else None
+    return inside.group(1) if inside is not None else written
 
 
 def _by_crate(

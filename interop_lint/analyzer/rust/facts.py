@@ -180,6 +180,9 @@ class ExportMacro(Struct, frozen=True):
     abi: str
     is_unsafe: bool  # it declares the export `unsafe` whatever the invocation says
     is_pub: bool
+    # The type the invocation's return type is wrapped in and the export returns the
+    # inside of: "Result" for `fn $n(..) -> Result<$rv:ty>` written as `-> $rv`.
+    return_wrapper: str = ""
 
 
 class MacroFunction(Struct, frozen=True):

@@ -59,7 +59,12 @@ _BEFORE_FN = frozenset(
 )
 # `fn $name:ident` in a rule's matcher: the invocation names the function.
 _NAMED_FN = re.compile(r"\bfn\s+\$([A-Za-z_]\w*)\s*:\s*ident\b")
-_ATTRIBUTES = r"(?:#\s*\[[^\]]*\]\s*)*"
+# Attributes, and the invocation's forwarded ones (`$(#[$attr])*`), in any order.
+_ATTRIBUTES = r"(?:(?:#\s*\[[^\]]*\]|\$\s*\(\s*#\s*\[[^\]]*\]\s*\)\s*[*+?])\s*)*"
+# `-> Result<$rv:ty>` in a matcher: the export returns what `$rv` binds.
+_WRAPPED_RETURN = re.compile(
+    r"->\s*(?:[A-Za-z_]\w*\s*::\s*)*([A-Za-z_]\w*)\s*<\s*\$(\w+)\s*:\s*ty\s*>"
+)
 # `#[no_mangle] pub unsafe extern "C" fn $name` in a transcriber.
 _EXPORTED_FN = re.compile(
     r"#\s*\[\s*(?:unsafe\s*\(\s*)?no_mangle\s*\)?\s*\]\s*"
@@ -89,8 +94,20 @@ def export_macro(definition: Node) -> ExportMacro | None:
                     "C" if abi is None else abi,
                     found.group("unsafe") is not None,
                     found.group("pub") is not None,
+                    _return_wrapper(text(left), text(right), found.end()),
                 )
     return None
+
+
+def _return_wrapper(matcher: str, transcriber: str, signature_at: int) -> str:
+    """The wrapper the matcher takes the return type in and the transcriber drops
+    (`-> Result<$rv:ty>` written `-> $rv`), or ""."""
+    wrapped = _WRAPPED_RETURN.search(matcher)
+    if wrapped is None:
+        return ""
+    body = transcriber.find("{", signature_at)
+    written = transcriber[signature_at : body if body >= 0 else len(transcriber)]
+    return wrapped.group(1) if re.search(r"->\s*\$" + wrapped.group(2) + r"\b", written) else ""
 
 
 def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
@@ -251,7 +268,8 @@ def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunc
         macro = written.get(item.start_byte) if item.type == "function_item" else None
         made = rust.export_macro(crate, macro) if macro is not None else None
         if made is not None and function_abi(item) is None:
-            found.append(ExportedFunction(item, text(item.child_by_field_name("name")), made.abi))
+            name = text(item.child_by_field_name("name"))
+            found.append(ExportedFunction(item, name, made.abi, made.return_wrapper))
     return found
 
 

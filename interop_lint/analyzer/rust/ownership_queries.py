@@ -167,7 +167,11 @@ def _pointee_is_parameter(pointer: str, generics: tuple[str, ...]) -> bool:
 
 
 def _same_kind(wanted: str, released: str) -> bool:
-    """Whether two canonical kinds are one; an unknown type (`box`) matches its family."""
+    """Whether two canonical kinds are one; an unknown type (`box`, or `vec:_` of a
+    `Vec<_>` whose element is inferred) matches its family."""
     family, _, written = wanted.partition(":")
     other_family, _, other = released.partition(":")
-    return other_family == family and (not written or not other or written == other)
+    return other_family == family and (written in _UNKNOWN or other in _UNKNOWN or written == other)
+
+
+_UNKNOWN = ("", "_")

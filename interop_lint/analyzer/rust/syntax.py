@@ -33,6 +33,7 @@ class ExportedFunction(Struct, frozen=True):
     node: Node  # the function_item
     symbol: str  # the linker symbol: `export_name`, else the function's name
     abi: str
+    return_wrapper: str = ""  # the export returns the inside of this (ExportMacro)
 
 
 def attributes_of(item: Node) -> list[Node]:
@@ -328,9 +329,10 @@ def public_extern_functions(items: Iterable[Node]) -> Iterator[Node]:
             yield node
 
 
-def signature_types(function: Node) -> list[tuple[str, Node]]:
+def signature_types(function: Node, wrapper: str = "") -> list[tuple[str, Node]]:
     """(role, type) of each typed parameter and of the return type:
-    ("parameter `name`", ..), ("return type", ..)."""
+    ("parameter `name`", ..), ("return type", ..); the inside of a return type
+    wrapped in `wrapper<..>` (ExportMacro.return_wrapper)."""
     parameters = function.child_by_field_name("parameters")
     found = []
     for parameter in parameters.named_children if parameters is not None else ():
@@ -338,6 +340,18 @@ def signature_types(function: Node) -> list[tuple[str, Node]]:
         if parameter.type == "parameter" and kind is not None:
             found.append((f"parameter `{text(parameter.child_by_field_name('pattern'))}`", kind))
     returns = function.child_by_field_name("return_type")
+    if returns is not None and wrapper:
+        returns = unwrapped_type(returns, wrapper)
     if returns is not None:
         found.append(("return type", returns))
     return found
+
+
+def unwrapped_type(kind: Node, wrapper: str) -> Node | None:
+    """The first type argument of `wrapper<..>` (`Result<T>` -> `T`); the type itself
+    when it is no such generic."""
+    name = kind.child_by_field_name("type") if kind.type == "generic_type" else None
+    arguments = kind.child_by_field_name("type_arguments") if name is not None else None
+    if name is None or arguments is None or text(name).rsplit("::", 1)[-1] != wrapper:
+        return kind
+    return next((a for a in arguments.named_children if a.type != "lifetime"), kind)

@@ -398,6 +398,45 @@ def test_a_helper_that_binds_by_name_makes_a_binding_per_call() -> None:
     assert new.restypes[0].location == new.first_access  # the helper's call
 
 
+def test_a_helper_that_calls_by_name_makes_a_binding_per_call() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        LIB = ctypes.CDLL("libengine.so")
+
+        def do_call(fn_name, *args):
+            lib_fn = getattr(LIB, fn_name)
+            if lib_fn(*args):
+                raise RuntimeError(fn_name)
+
+        do_call("engine_start", 1)
+        do_call("engine_stop")
+        """
+    )
+    assert _bound(facts) == {
+        "engine_start": ("libengine", None, None),
+        "engine_stop": ("libengine", None, None),
+    }
+    assert not facts.libraries[0].dynamic
+
+
+def test_a_helper_that_hands_the_function_out_leaves_the_library_dynamic() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        LIB = ctypes.CDLL("libengine.so")
+
+        def lookup(fn_name):
+            function = getattr(LIB, fn_name)
+            function.__doc__ and function()  # called, but handed out too
+            return function
+
+        lookup("engine_start").restype = ctypes.c_void_p
+        """
+    )
+    assert facts.libraries[0].dynamic
+
+
 def test_a_loop_over_a_signature_table_makes_a_binding_per_row() -> None:
     facts = _facts(
         """

@@ -10,7 +10,8 @@
 
 A *binder* is a function (or a method, called on `self`) of the module
 that takes a function's name as a parameter, looks it up on a library
-(`getattr(lib, name)`, `lib[name]`) and sets its `restype` or `argtypes`.
+(`getattr(lib, name)`, `lib[name]`) and sets its `restype` or `argtypes`,
+or sets neither and calls it (`do_call(name, *args)`), never handing it out.
 Each call with a literal name binds that function, with the types the call
 passes: the helper's settings read at the call, where the binding is
 reported.
@@ -21,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
+import libcst.matchers as m
 
 from interop_lint.analyzer.python.scopes import Definition, ModuleScopes, Scope, name_key
 
@@ -72,7 +74,26 @@ def find_binders(scopes: ModuleScopes, is_getattr) -> list[Binder]:  # type: ign
         for binder in binders.values():
             if _holds(scopes, target.value, assignment.scope, binder.lookup):
                 binder.settings[target.attr.value] = assignment.value
-    return [b for b in binders.values() if b.settings]
+    return [b for b in binders.values() if b.settings or _only_calls(scopes, b)]
+
+
+def _only_calls(scopes: ModuleScopes, binder: Binder) -> bool:
+    """Whether a helper that sets nothing calls the function it looks up and does not
+    hand it out (`do_call(name, *args)`: `getattr(lib, name)(*args)`): each of its
+    calls uses that function as ctypes left it, without `restype`."""
+    called = any(
+        _holds(scopes, call.func, scope, binder.lookup)
+        for scope, call in scopes.calls
+        if scope is binder.definition.scope
+    )
+    if not called:
+        return False
+    scope = binder.definition.scope
+    for returned in m.findall(binder.definition.node, m.Return()):
+        value = returned.value if isinstance(returned, cst.Return) else None
+        if value is not None and _holds(scopes, value, scope, binder.lookup):
+            return False  # the function itself is handed out: set where it lands
+    return True
 
 
 def _holds(scopes: ModuleScopes, expr: Expr, scope: Scope, lookup: cst.CSTNode) -> bool:

@@ -7,6 +7,7 @@ pointers?) and GO107 (is a Go pointer stored into C memory?), answered with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -278,12 +279,27 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
             place = c_memory_place(inference, target)
             if place is None or inference.memory(value) is not Memory.GO:
                 continue
-            if by_value_argument_of(inference, place) is not None:
+            if by_value_argument_of(inference, place) is not None and not _kept_for_callbacks(
+                target
+            ):
                 continue  # filling a copy for one call: GO102's and GO104's ground
             if pins_memory(file, statement) and inference.object_memory(place) is Memory.GO:
                 continue
             yield statement, target, value
             break
+
+
+# Fields whose pointer C hands back to callbacks later (`cbs.userData = p` in a
+# callbacks struct registered by value): kept, even when the struct is a copy.
+_CALLBACK_FIELD = re.compile(
+    r"(?i)(?:user|cb|callback|client)_?(?:data|ptr|arg|ctx|context|param)|userp|opaque|cookie"
+)
+
+
+def _kept_for_callbacks(target: Node) -> bool:
+    """Whether an assignment's target is a field C passes back to callbacks."""
+    field = target.child_by_field_name("field") if target.type == "selector_expression" else None
+    return field is not None and _CALLBACK_FIELD.fullmatch(text(field)) is not None
 
 
 def by_value_argument_of(inference: Inference, place: Node) -> Node | None:

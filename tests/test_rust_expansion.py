@@ -187,3 +187,26 @@ def test_editing_the_macro_changes_the_findings_of_the_invoking_file(tmp_path: P
     assert _in(edited, "element.rs") == []
     lib.write_text(written)
     assert _in(_run(tree, cache), "element.rs") == [("RS101", 23), ("RS101", 25)]
+
+
+def test_paste_blocks_among_other_items_case_modifiers_and_joined_docs() -> None:
+    code = """
+macro_rules! declare_vec {
+    ($name:ident, $t:ident) => {
+        const _: () = ();
+        paste::paste! {
+            #[doc = "Frees a " $name " vector."]
+            #[no_mangle]
+            pub extern "C" fn [<$name _vec_free>](v: *mut $t) { drop(v) }
+        }
+        paste::paste! {
+            #[no_mangle]
+            pub extern "C" fn [<free_array_ $t:snake>](v: *mut $t) { drop(v) }
+        }
+    };
+}
+declare_vec!(byte, ByteVec);
+"""
+    exports = rust_facts(code).exports
+    assert [e.name for e in exports] == ["byte_vec_free", "free_array_byte_vec"]
+    assert rust_facts(code).generated_symbols == ("byte_vec_free", "free_array_byte_vec")

@@ -43,7 +43,13 @@ from interop_lint.analyzer.locations import LineIndex, Location
 from interop_lint.analyzer.parsing import Grammar, parse, text
 from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories
 from interop_lint.analyzer.rust.item_macros import export_macro, holds_functions, items_of_kind
-from interop_lint.analyzer.rust.macro_match import Bound, Group, first_match, token_tree
+from interop_lint.analyzer.rust.macro_match import (
+    Bound,
+    Group,
+    first_match,
+    paste_parts,
+    token_tree,
+)
 from interop_lint.analyzer.rust.syntax import is_test_code
 
 if TYPE_CHECKING:
@@ -54,9 +60,11 @@ _REPETITION = re.compile(r"\$\s*\(")
 _REPEAT_OPERATOR = re.compile(r"\s*([^\s()\[\]{}*+?$]+)?\s*([*+?])")
 _WRITES_EXPORT = re.compile(r"\bno_mangle\b|\bexport_name\b")
 _WRITES_EXPORT_BYTES = re.compile(_WRITES_EXPORT.pattern.encode())
-_PASTE_WRAPPER = re.compile(r"\s*(?:::)?(?:paste\s*::\s*)?paste\s*!\s*\{(.*)\}\s*;?\s*", re.S)
+_PASTE_BLOCK = re.compile(r"(?:::\s*)?(?:paste\s*::\s*)?(?:paste|item)\s*!\s*[{(\[]")
+# A doc attribute made of several pieces, and one piece (a string or a token).
+_DOC_PIECES = re.compile(r'#\s*\[\s*doc\s*=\s*((?:"(?:\\.|[^"\\])*"\s*|[^\]"\s]+\s*){2,})\]')
+_DOC_PIECE = re.compile(r'"(?:\\.|[^"\\])*"|[^\]"\s]+')
 _PASTE = re.compile(r"\[<([^\[\]<>]*)>\]")
-_PASTE_PART = re.compile(r"\$?[A-Za-z_]\w*|\"[^\"]*\"")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 MAX_EXPANSION = 1 << 20  # bytes one file's expansions may add
 MAX_DEPTH = 4  # invocations of export macros written by an expansion, and so on
@@ -323,16 +331,41 @@ def _closing(template: str, opener: int) -> int:
 
 
 def _paste(written: str) -> str:
-    """`paste!`'s `[<a _ b>]` concatenated, for transcribers that wrap their items in
-    `paste::paste! { .. }` (the wrapper unwrapped)."""
+    """`paste!`'s `[<a _ $t:snake>]` joined, and its `paste! { .. }` (or `paste::item!`)
+    wrappers unwrapped: the items they hold stand in their place."""
+    if "paste" in written:
+        written = _DOC_PIECES.sub(_one_doc_string, _unwrap_paste_blocks(written))
     if "[<" not in written:
         return written
 
     def joined(found: re.Match[str]) -> str:
-        return "".join(p.strip('"') for p in _PASTE_PART.findall(found.group(1)))
+        pasted = paste_parts(found.group(1))
+        return found.group(0) if pasted is None else pasted  # unknown: left to fail
 
-    unwrapped = _PASTE_WRAPPER.fullmatch(written)
-    return _PASTE.sub(joined, unwrapped.group(1) if unwrapped else written)
+    return _PASTE.sub(joined, written)
+
+
+def _one_doc_string(found: re.Match[str]) -> str:
+    """`#[doc = "Frees a " $name " vector."]`, which paste joins, as one string."""
+    pieces = _DOC_PIECE.findall(found.group(1))
+    joined = "".join(p[1:-1] if p.startswith('"') else p for p in pieces)
+    return '#[doc = "' + joined.replace('"', "'") + '"]'
+
+
+def _unwrap_paste_blocks(written: str) -> str:
+    out: list[str] = []
+    at = 0
+    while (found := _PASTE_BLOCK.search(written, at)) is not None:
+        closing = _closing(written, found.end() - 1)
+        if closing < 0:
+            break
+        out.append(written[at : found.start()])
+        out.append(written[found.end() : closing])
+        at = closing + 1
+        if written.startswith(";", at):
+            at += 1
+    out.append(written[at:])
+    return "".join(out)
 
 
 class ExpandedLineIndex(LineIndex):

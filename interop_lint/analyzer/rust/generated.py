@@ -43,14 +43,14 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.item_macros import items_of_kind
-from interop_lint.analyzer.rust.macro_match import Group, first_match, token_tree
+from interop_lint.analyzer.rust.macro_match import Group, first_match, paste_parts, token_tree
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 
 # The attribute that exports the function written after it.
 _EXPORT_ATTRIBUTE = re.compile(r"\bno_mangle\b|\bexport_name\s*=\s*(\"[^\"]*\"|\S)")
 # The name of the next function: an identifier, a metavariable, or a paste group.
 _NEXT_FUNCTION = re.compile(r"\bfn\s+(\$?[A-Za-z_][A-Za-z0-9_]*|\[<[^>]*>\])")
-_PASTE_PART = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*")
+_METAVARIABLE = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 class GeneratedExports(Struct, frozen=True):
@@ -157,20 +157,27 @@ def _expand_names(rules: list[_Rule], invocation: Node) -> list[str] | None:
 
 def _spell(name: str, bindings: dict[str, list[str]]) -> list[str] | None:
     """The symbols a name template stands for: `foo`, `$name` (one per repetition), or
-    `[<$name _free>]` (pasted, one per repetition)."""
+    `[<$name _free>]` / `[<free_ $t:snake>]` (pasted, one per repetition)."""
     if not name:
         return None
-    parts = _PASTE_PART.findall(name[2:-2]) if name.startswith("[<") else [name]
-    values: list[list[str]] = []
-    for part in parts:
-        if not part.startswith("$"):
-            values.append([part])
-            continue
-        bound = bindings.get(part[1:])
+    inside = name[2:-2] if name.startswith("[<") else name
+    values: dict[str, list[str]] = {}
+    for variable in _METAVARIABLE.findall(inside):
+        bound = bindings.get(variable)
         if not bound or not all(re.fullmatch(r"[A-Za-z_]\w*", b) for b in bound):
             return None
-        values.append(bound)
-    count = max(len(v) for v in values)
-    if any(len(v) not in (1, count) for v in values):
+        values[variable] = bound
+    count = max((len(v) for v in values.values()), default=1)
+    if any(len(v) not in (1, count) for v in values.values()):
         return None
-    return ["".join(v[i] if len(v) > 1 else v[0] for v in values) for i in range(count)]
+    symbols: list[str] = []
+    for number in range(count):
+        written = _METAVARIABLE.sub(
+            lambda found, at=number: (v := values[found.group(1)])[at if len(v) > 1 else 0],
+            inside,
+        )
+        symbol = paste_parts(written) if name.startswith("[<") else written
+        if symbol is None:
+            return None
+        symbols.append(symbol)
+    return symbols

@@ -140,6 +140,31 @@ def compile_matcher(items: Tree) -> list[object] | None:
 
 Bindings = dict[str, list[str]]
 
+# A part of a paste group `[<a _ $t:snake>]`: an identifier or string, a case modifier.
+_PASTE_PART = re.compile(r"(\$?[A-Za-z_]\w*|\"[^\"]*\"|\d+)(?:\s*:\s*([a-z]+))?")
+_CASES = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "snake": lambda s: re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", s).lower(),
+    "camel": lambda s: "".join(p[:1].upper() + p[1:] for p in s.split("_")),
+}
+
+
+def paste_parts(inside: str) -> str | None:
+    """What `paste!` makes of a `[< .. >]` group's inside (metavariables already
+    replaced): its parts joined, each with its case modifier; None if unknown."""
+    joined: list[str] = []
+    at = 0
+    for found in _PASTE_PART.finditer(inside):
+        if inside[at : found.start()].strip():
+            return None  # something paste does not join
+        at = found.end()
+        part, case = found.group(1).strip('"'), found.group(2)
+        if case is not None and case not in _CASES:
+            return None
+        joined.append(_CASES[case](part) if case else part)
+    return "".join(joined) if not inside[at:].strip() else None
+
 
 class MacroRule(Protocol):
     @property

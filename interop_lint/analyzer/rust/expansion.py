@@ -44,6 +44,7 @@ from interop_lint.analyzer.parsing import Grammar, parse, text
 from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories
 from interop_lint.analyzer.rust.item_macros import export_macro, holds_functions, items_of_kind
 from interop_lint.analyzer.rust.macro_match import (
+    METAVARIABLE,
     Bound,
     Group,
     first_match,
@@ -55,7 +56,6 @@ from interop_lint.analyzer.rust.syntax import is_test_code
 if TYPE_CHECKING:
     from interop_lint.analyzer.source import SourceFile
 
-_METAVARIABLE = re.compile(r"\$([A-Za-z_]\w*)")
 _REPETITION = re.compile(r"\$\s*\(")
 _REPEAT_OPERATOR = re.compile(r"\s*([^\s()\[\]{}*+?$]+)?\s*([*+?])")
 _WRITES_EXPORT = re.compile(r"\bno_mangle\b|\bexport_name\b")
@@ -260,7 +260,7 @@ def _transcribe(
     at = 0
     while (dollar := template.find("$", at)) >= 0:
         out.append(template[at:dollar])
-        variable = _METAVARIABLE.match(template, dollar)
+        variable = METAVARIABLE.match(template, dollar)
         if variable is not None:
             name = variable.group(1)
             if name == "crate":
@@ -309,7 +309,7 @@ def _iterations(
     (none bound: the repetition matched nothing)."""
     depth = len(at_path)
     found: set[int] = set()
-    for name in _METAVARIABLE.findall(inner):
+    for name in METAVARIABLE.findall(inner):
         for value in bindings.get(name, ()):
             if len(value.path) > depth and value.path[:depth] == at_path:
                 found.add(value.path[depth])

@@ -43,14 +43,19 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.item_macros import items_of_kind
-from interop_lint.analyzer.rust.macro_match import Group, first_match, paste_parts, token_tree
+from interop_lint.analyzer.rust.macro_match import (
+    METAVARIABLE,
+    Group,
+    first_match,
+    paste_parts,
+    token_tree,
+)
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 
 # The attribute that exports the function written after it.
 _EXPORT_ATTRIBUTE = re.compile(r"\bno_mangle\b|\bexport_name\s*=\s*(\"[^\"]*\"|\S)")
 # The name of the next function: an identifier, a metavariable, or a paste group.
 _NEXT_FUNCTION = re.compile(r"\bfn\s+(\$?[A-Za-z_][A-Za-z0-9_]*|\[<[^>]*>\])")
-_METAVARIABLE = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 class GeneratedExports(Struct, frozen=True):
@@ -162,7 +167,7 @@ def _spell(name: str, bindings: dict[str, list[str]]) -> list[str] | None:
         return None
     inside = name[2:-2] if name.startswith("[<") else name
     values: dict[str, list[str]] = {}
-    for variable in _METAVARIABLE.findall(inside):
+    for variable in METAVARIABLE.findall(inside):
         bound = bindings.get(variable)
         if not bound or not all(re.fullmatch(r"[A-Za-z_]\w*", b) for b in bound):
             return None
@@ -172,7 +177,7 @@ def _spell(name: str, bindings: dict[str, list[str]]) -> list[str] | None:
         return None
     symbols: list[str] = []
     for number in range(count):
-        written = _METAVARIABLE.sub(
+        written = METAVARIABLE.sub(
             lambda found, at=number: (v := values[found.group(1)])[at if len(v) > 1 else 0],
             inside,
         )

@@ -26,6 +26,7 @@ _TOKEN = re.compile(
     r"""|\d[\w.]*|[()\[\]{}]|\S"""
 )
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
+METAVARIABLE = re.compile(r"\$([A-Za-z_]\w*)")  # `$name` in a matcher or transcriber
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _ONE_TREE = frozenset({"ident", "lifetime", "literal", "tt", "block"})
 MAX_TOKENS = 20_000  # a macro this large is not a C API stamp; "unknown"

@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from interop_lint.analyzer.config import Config
+from interop_lint.analyzer.rust.callgraph import method_owner
 from interop_lint.analyzer.rust.panics import body_wrapper, is_guard_name
 from tests.rust_helpers import bodies, project_index, rust_facts
 
@@ -298,6 +299,52 @@ pub extern "C" fn module_path() -> u8 { other::parse("1") }
     unknown = _traces({"src/lib.rs": code}, name="unknown_method")
     assert unknown == ["indexing `engines[0]`@unknown_method", "indexing `[1u8][9]`@Engine::get"]
     assert _traces({"src/lib.rs": code}, name="module_path") == ["`.unwrap()`@parse"]
+
+
+_ALIASES = {
+    "Handle": "*mut Arc<Engine>",
+    "Shared": "std::sync::Arc<Engine>",
+    "SharedRef": "*const Shared",
+    "EngineRef": "&mut Engine",
+    "Pair": "(Engine, u8)",
+    "Slice": "ffi::Slice<'a>",
+}
+
+
+@pytest.mark.parametrize(
+    ("owner", "expected"),
+    [
+        ("Engine", "Engine"),
+        ("*Handle", "Engine"),  # `(*h).run()`, h: Handle
+        ("Handle", "*mut Arc<Engine>"),  # `h.add(1)`: a raw pointer's own method
+        ("*SharedRef", "Engine"),  # through an alias of an alias
+        ("EngineRef", "Engine"),  # references auto-deref
+        ("*EngineRef", "Engine"),
+        ("Shared", "Engine"),
+        ("Slice", "Slice"),
+        ("Pair", "(Engine, u8)"),
+        ("*Engine", "Engine"),  # `(*guard).run()` through a `Deref` of the crate
+    ],
+)
+def test_the_type_a_method_call_reaches_through_aliases(owner: str, expected: str) -> None:
+    assert method_owner(owner, lambda name: _ALIASES.get(name, name)) == expected
+
+
+def test_a_method_of_an_aliased_handle_is_followed() -> None:
+    code = """
+use std::sync::Arc;
+pub struct Engine;
+impl Engine { pub fn run(&self) -> u8 { [1u8][9] } pub fn size(&self) -> u8 { 1 } }
+pub struct Other;
+impl Other { pub fn size(&self) -> u8 { panic!("other") } }
+pub type Handle = *mut Arc<Engine>;
+#[no_mangle]
+pub unsafe extern "C" fn run(h: Handle) -> u8 { (*h).run() }
+#[no_mangle]
+pub unsafe extern "C" fn size(h: Handle) -> u8 { (*h).size() }
+"""
+    assert _traces({"src/lib.rs": code}, name="run") == ["indexing `[1u8][9]`@Engine::run"]
+    assert _traces({"src/lib.rs": code}, name="size") == []
 
 
 def test_test_code_is_not_indexed() -> None:

@@ -35,6 +35,43 @@ class PanicTrace(Struct, frozen=True):
     guard: str = ""
 
 
+_SMART_POINTERS = frozenset({"Box", "Arc", "Rc"})
+_ALIAS_DEPTH = 8  # `type A = *mut B; type B = Arc<C>;` chains followed at most this far
+
+
+def method_owner(owner: str, resolve: Callable[[str], str]) -> str:
+    """The type whose methods `x.f()` reaches, from the receiver's type as the call
+    site names it (CallTarget.owner) and the crate's aliases (`resolve`): `Slice` of
+    an alias `Slice<'a>` or `crate::ffi::Slice`, `Engine` of `*Handle` (`(*h).f()`)
+    with `type Handle = *mut Arc<Engine>;`. A raw pointer the call does not
+    dereference keeps its spelling, which names no type of the crate."""
+    derefs = len(owner) - len(owner.lstrip("*"))
+    written = resolve(owner[derefs:])
+    seen: set[str] = set()
+    for _ in range(_ALIAS_DEPTH):
+        written = written.strip()
+        if written.startswith("*"):  # a raw pointer: each level needs its own `*`
+            if derefs == 0:
+                return written
+            derefs -= 1
+            written = written[1:].lstrip().removeprefix("mut ").removeprefix("const ")
+        elif written.startswith("&"):  # a reference: method calls see through it
+            derefs = max(derefs - 1, 0)
+            written = written[1:].lstrip().removeprefix("mut ")
+        elif written[:1] in ("(", "["):  # a tuple or slice: no type of the crate
+            return written
+        else:
+            named = written.split("<", 1)[0].rsplit("::", 1)[-1].strip()
+            if named in _SMART_POINTERS and written.endswith(">"):
+                written = written.split("<", 1)[1][:-1]  # `Arc<Engine>`: Engine's methods
+                continue
+            if named in seen:  # `type Slice<'a> = ffi::Slice<'a>;` names itself
+                return named
+            seen.add(named)
+            written = resolve(named)
+    return written
+
+
 def display_name(function: RustFunction) -> str:
     return f"{function.owner}::{function.name}" if function.owner else function.name
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.rust.callgraph import CrateCalls
+from interop_lint.analyzer.rust.callgraph import CrateCalls, method_owner
 from interop_lint.analyzer.rust.crate_macros import CrateMacroQueries
 from interop_lint.analyzer.rust.facts import (
     RustAbiFunction,
@@ -230,7 +230,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
             found = CrateCalls(
                 self.functions_in_crate(crate),
                 lambda wrappers: self.is_guarded(crate, wrappers),
-                lambda name: _named(self.resolve_name(crate, name)),
+                partial(method_owner, resolve=partial(self.resolve_name, crate)),
             )
             self._calls[crate] = found
         return found
@@ -390,11 +390,3 @@ def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] 
         candidates.append(directory + ".rs")
     candidates += [posixpath.join(directory, "lib.rs"), posixpath.join(directory, "main.rs")]
     return next(((c, module) for c in candidates if c != path and exists(c)), None)
-
-
-def _named(written: str) -> str:
-    """`Slice` of an alias's target `Slice<'a>` or `crate::ffi::Slice`: the name its
-    methods are kept under (a pointer or reference target is left as written)."""
-    if written[:1] in ("*", "&", "(", "["):
-        return written
-    return written.split("<", 1)[0].rsplit("::", 1)[-1].strip()

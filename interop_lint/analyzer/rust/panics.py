@@ -299,7 +299,8 @@ class CallTarget(Struct, frozen=True):
     name: str
     # `Engine` of `Engine::new()` (`Self` resolved), of `engine.run()` when
     # `engine: &Engine` is a parameter; NOT_A_CRATE_TYPE when the receiver is
-    # a pointer, primitive or standard type; None when unknown.
+    # a pointer, primitive or standard type; None when unknown. `*Handle` for
+    # `(*handle).run()` with `handle: Handle`, an alias the index resolves.
     owner: str | None
     method: bool  # `x.name()`
 
@@ -354,7 +355,9 @@ def receiver_type(
         return None
     if not name or name in _STD_TYPES:
         return NOT_A_CRATE_TYPE
-    return name
+    # `(*ctx).run()` with `ctx: Handle` where the crate may say `type Handle = *mut
+    # Engine;`: the derefs left are kept for the index, which knows the alias.
+    return "*" * derefs + name if declared.type == "type_identifier" else name
 
 
 def call_target(

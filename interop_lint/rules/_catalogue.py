@@ -692,12 +692,15 @@ RULES = [{'cross_language': False,
   'qualname': 'CgoUintptrPointer'},
  {'cross_language': False,
   'description': {'documentation': '## What it does\n'
-                                   'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice '
-                                   'that is passed\n'
-                                   'to a C call, directly, through a local variable, in a field of '
-                                   'a local C\n'
-                                   'struct passed to the call by value, or in a struct literal '
-                                   'passed to the\n'
+                                   'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`, or '
+                                   '`s[0].cptr()` where\n'
+                                   '`cptr` is a method of the package with a pointer receiver that '
+                                   'returns a\n'
+                                   'pointer: Go takes `&s[0]` for it) of a slice that is passed to '
+                                   'a C call,\n'
+                                   'directly, through a local variable, in a field of a local C '
+                                   'struct passed\n'
+                                   'to the call by value, or in a struct literal passed to the\n'
                                    'call or whose address is (`&C.MDB_val{mv_data: '
                                    'unsafe.Pointer(&key[0])}`),\n'
                                    'in a function that never checks `len(s)`. A check is `len(s)` '
@@ -783,7 +786,9 @@ RULES = [{'cross_language': False,
                   'name': 'cgo-empty-slice-address',
                   'precision': 'high',
                   'security_severity': 5.5,
-                  'summary': 'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is '
+                  'summary': 'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`, or `s[0].cptr()` '
+                             'where `cptr` is a method of the package with a pointer receiver that '
+                             'returns a pointer: Go takes `&s[0]` for it) of a slice that is '
                              'passed to a C call, directly, through a local variable, in a field '
                              'of a local C struct passed to the call by value, or in a struct '
                              'literal passed to the call or whose address is (`&C.MDB_val{mv_data: '

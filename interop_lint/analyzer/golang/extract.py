@@ -30,7 +30,7 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import c_call_argument_sources, param_flows
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.preamble import ownership_taking
-from interop_lint.analyzer.golang.results import non_empty_results
+from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.golang.validators import length_checked_params
@@ -93,6 +93,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                         file, node, decl.params, decl.results
                     ),
                     new_handle=returns_new_handle(file, node),
+                    returns_receiver=returns_receiver_address(node),
                     allocated_result=returned_allocation(file, node) if imports_c else None,
                     c_pointer_params=c_pointer_params(file, node) if imports_c else (),
                 )

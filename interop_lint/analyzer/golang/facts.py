@@ -91,6 +91,9 @@ class GoFuncDecl(Struct, frozen=True):
     # Slice parameters whose length it checks, with an error or bool result to say so
     # (see golang/validators.py).
     length_checked_params: tuple[int, ...] = ()
+    # A method with a pointer receiver whose every `return` gives that pointer, converted
+    # (`return (*C.Point)(unsafe.Pointer(p))`; see golang/results.py).
+    returns_receiver: bool = False
     # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
     new_handle: bool = False
     # (allocator, result position) of a fresh C allocation it returns for the caller to

@@ -54,7 +54,7 @@ from interop_lint.analyzer.golang.syntax import (
     outer_paren,
     unparen,
 )
-from interop_lint.analyzer.golang.types import is_slice
+from interop_lint.analyzer.golang.types import Kind, element_type, is_slice
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
@@ -76,6 +76,39 @@ def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
             container = index.child_by_field_name("operand")
             if container is not None:
                 yield node, container
+
+
+def receiver_addresses(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
+    """(`s[0]`, `s`, `s[0].cptr()`) for a call, on the first element of a slice, of a
+    method of the package whose pointer receiver it returns (GoFuncDecl.returns_receiver):
+    Go takes `&s[0]` for the call (go-sdl2's `func (p *Point) cptr() *C.SDL_Point`)."""
+    file = inference.file
+    for name, methods in file.package.methods.items():
+        receivers = {m.receiver for m in methods if m.returns_receiver}
+        if not receivers:
+            continue
+        for token in file.syntax.tokens.tokens(name):
+            selector = token.parent
+            call = selector.parent if selector is not None else None
+            if (
+                selector is None
+                or selector.type != "selector_expression"
+                or call is None
+                or call.type != "call_expression"
+                or call.child_by_field_name("function") != selector
+            ):
+                continue
+            index = unparen(selector.child_by_field_name("operand"))
+            if index is None or index.type != "index_expression":
+                continue
+            position = index.child_by_field_name("index")
+            container = index.child_by_field_name("operand")
+            if position is None or container is None or file.constant(position) != 0:
+                continue
+            held, lookup = inference.type_of(container), inference.lookup
+            element = element_type(held, lookup) if is_slice(held, lookup) else None
+            if element is not None and element.kind == Kind.NAME and element.name in receivers:
+                yield index, container, call
 
 
 def reaches_c_call(file: GoFile, expr: Node) -> str | None:

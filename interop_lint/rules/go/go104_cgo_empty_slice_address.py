@@ -1,7 +1,9 @@
 """## What it does
-Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`) of a slice that is passed
-to a C call, directly, through a local variable, in a field of a local C
-struct passed to the call by value, or in a struct literal passed to the
+Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`, or `s[0].cptr()` where
+`cptr` is a method of the package with a pointer receiver that returns a
+pointer: Go takes `&s[0]` for it) of a slice that is passed to a C call,
+directly, through a local variable, in a field of a local C struct passed
+to the call by value, or in a struct literal passed to the
 call or whose address is (`&C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`),
 in a function that never checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
@@ -57,6 +59,7 @@ or check `len(data) == 0` first.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
@@ -69,6 +72,7 @@ from interop_lint.analyzer.golang.slices import (
     length_clamp,
     may_be_empty,
     reaches_c_call,
+    receiver_addresses,
 )
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.validators import validated_before
@@ -86,8 +90,9 @@ class CgoEmptySliceAddress(CgoRule):
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)
-        for address, slice_ in first_element_addresses(file):
-            target = reaches_c_call(file, address) or filled_argument_call(inference, address)
+        explicit = ((address, slice_, address) for address, slice_ in first_element_addresses(file))
+        for address, slice_, value in chain(explicit, receiver_addresses(inference)):
+            target = reaches_c_call(file, value) or filled_argument_call(inference, value)
             if target is None or not may_be_empty(inference, slice_):
                 continue
             if returned_non_empty(file, slice_) or validated_before(file, slice_):
@@ -98,9 +103,14 @@ class CgoEmptySliceAddress(CgoRule):
                 if clamp is not None
                 else ""
             )
+            passed = (
+                f"`{text(address)}`"
+                if value is address
+                else f"`{text(value)}`, which takes `&{text(address)}`,"
+            )
             yield Violation(
                 ctx.file.location(address),
-                f"`{text(address)}` is passed to `C.{target}` without a `len({text(slice_)})` "
+                f"{passed} is passed to `C.{target}` without a `len({text(slice_)})` "
                 f"check in `{function_name(address)}`{bounds}: it panics for an empty slice; "
                 f"use `unsafe.SliceData({text(slice_)})`",
             )

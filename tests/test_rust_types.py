@@ -24,13 +24,7 @@ use std::ffi::CString as Owned;
 
 
 def _offending(signature_type: str) -> str | None:
-    code = f'{DECLARATIONS}pub extern "C" fn f(x: {signature_type}) {{}}\n'
-    found = bodies(code)
-    function = found.file.root.named_children[-1]
-    names = TypeNames(project_index({"src/lib.rs": code}).rust, "")
-    ((_, kind),) = signature_types(function)
-    problem = ffi_unsafe_type(kind, names)
-    return None if problem is None else problem.node.text.decode()
+    return _offending_with(DECLARATIONS, signature_type)
 
 
 @pytest.mark.parametrize(
@@ -92,3 +86,35 @@ def test_types_with_a_c_layout(fine: str) -> None:
 )
 def test_types_without_a_c_layout(offending: str, reported: str) -> None:
     assert _offending(offending) == reported
+
+
+def _offending_with(declarations: str, signature_type: str) -> str | None:
+    code = f'{declarations}\npub extern "C" fn f(x: {signature_type}) {{}}\n'
+    function = bodies(code).file.root.named_children[-1]
+    names = TypeNames(project_index({"src/lib.rs": code}).rust, "")
+    ((_, kind),) = signature_types(function)
+    problem = ffi_unsafe_type(kind, names)
+    return None if problem is None else problem.node.text.decode()
+
+
+@pytest.mark.parametrize(
+    ("declarations", "signature_type", "reported"),
+    [
+        ("use std::path::Path;", "*const Path", "*const Path"),
+        ("", "*const Path", "*const Path"),
+        ("", "*const std::path::Path", "*const std::path::Path"),
+        ("use std::path;", "*const path::Path", "*const path::Path"),
+        ("use std::{ffi, path::Path};", "&ffi::CStr", "&ffi::CStr"),
+        # A handle of the crate or a dependency that is also called `Path`: a thin pointer.
+        ("use fcmps::Path;", "*const Path", None),
+        ("use routes::{Node, Path};", "*mut Path", None),
+        ("pub struct Path { hops: Vec<u32> }", "*const Path", None),
+        ("", "*const Path<u8>", None),
+        ("", "*const fcmps::Path", None),
+        ("mod ffi { pub struct CStr; }", "*const ffi::CStr", None),
+    ],
+)
+def test_unsized_standard_names_are_resolved(
+    declarations: str, signature_type: str, reported: str | None
+) -> None:
+    assert _offending_with(declarations, signature_type) == reported

@@ -47,7 +47,13 @@ from interop_lint.analyzer.rust.syntax import (
     normalize_type,
     repr_of,
 )
+from interop_lint.analyzer.rust.types import STANDARD_MODULES, UNSIZED
 from interop_lint.analyzer.source import SourceFile
+
+# A `use` that may rename a name, or import one that is also an unsized standard type's.
+_IMPORTS_KEPT = UNSIZED | set(STANDARD_MODULES.values())
+_MAY_RENAME = re.compile(rb"\bas\b|\b(?:" + b"|".join(n.encode() for n in _IMPORTS_KEPT) + rb")\b")
+_USE_ITEM_HOLDERS = frozenset({"use_declaration", "use_list"})
 
 
 def extract_rust(source: SourceFile, facts: FileFacts) -> None:
@@ -121,7 +127,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                     RustTypeAlias(text(name), normalize_type(target), source.location(name))
                 )
                 alias_targets.setdefault(text(name), target)
-        elif kind == "use_declaration" and data.find(b"as", item.start_byte, item.end_byte) >= 0:
+        elif kind == "use_declaration" and _MAY_RENAME.search(data, item.start_byte, item.end_byte):
             renames += _renames(item)
     taking_functions = frozenset(m.name for m in function_macros)
     generated = (
@@ -317,13 +323,23 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
 
 
 def _renames(declaration: Node) -> list[RustUseRename]:
-    """`x as y` clauses anywhere in a use declaration, with their full paths."""
+    """`x as y` clauses anywhere in a use declaration, with their full paths; and plain
+    imports of the names of unsized standard types and their modules (`use
+    fcmps::Path;` names the crate's own `Path`, `use std::path;` makes `path::Path`
+    the standard one: RS104)."""
     found = []
     for clause in walk(declaration):
-        if clause.type != "use_as_clause":
+        if clause.type == "use_as_clause":
+            path = text(clause.child_by_field_name("path"))
+            alias = text(clause.child_by_field_name("alias"))
+        elif clause.type == "scoped_identifier" and clause.parent.type in _USE_ITEM_HOLDERS:
+            path, alias = text(clause), text(clause.child_by_field_name("name"))
+        elif clause.type == "identifier" and clause.parent.type == "use_list":
+            path = alias = text(clause)
+        else:
             continue
-        path = text(clause.child_by_field_name("path"))
-        alias = text(clause.child_by_field_name("alias"))
+        if clause.type != "use_as_clause" and alias not in _IMPORTS_KEPT:
+            continue
         prefix = _use_list_prefix(clause)
         if alias and path:
             found.append(RustUseRename(alias, f"{prefix}::{path}" if prefix else path))

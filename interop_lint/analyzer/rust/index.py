@@ -31,7 +31,7 @@ from interop_lint.analyzer.rust.pointer_contracts import (
     crate_demands,
     crate_parameter_releases,
 )
-from interop_lint.analyzer.rust.types import TypeNames
+from interop_lint.analyzer.rust.types import STANDARD_CRATES, TypeNames
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
 if TYPE_CHECKING:
@@ -153,6 +153,25 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
                 if len(written) > 1:  # `#[cfg]`-gated widths (`type CLabel = u32;` or `usize`)
                     aliases[crate][name] = _AMBIGUOUS
         return aliases
+
+    @cached_property
+    def _imported_paths(self) -> dict[Crate, dict[str, set[str]]]:
+        found: dict[Crate, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for crate, files in self.files_by_crate.items():
+            for _, rust in files:
+                for rename in rust.renames:
+                    found[crate][rename.alias].add(rename.path)
+        return found
+
+    def imports_standard(self, crate: Crate, name: str) -> bool | None:
+        """Whether the crate's `use` declarations import `name` from `std`, `core` or
+        `alloc` only (`use std::path::Path;`), or from elsewhere too (`use
+        fcmps::Path;`); None when none imports it. Kept for the names of unsized
+        standard types and their modules (rust.extract `_renames`)."""
+        imported = self._imported_paths.get(crate, {}).get(name)
+        if not imported:
+            return None
+        return all(path.split("::", 1)[0] in STANDARD_CRATES for path in imported)
 
     def resolve_name(self, crate: Crate, name: str) -> str:
         """Follow `type X = ..;` and `use .. as X;` from a type name (cycles stop)."""

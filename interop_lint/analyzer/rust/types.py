@@ -44,6 +44,8 @@ NO_C_LAYOUT = frozenset(
     }
 )
 UNSIZED = frozenset({"str", "CStr", "OsStr", "Path"})  # behind a pointer: address and length
+STANDARD_CRATES = frozenset({"std", "core", "alloc"})
+STANDARD_MODULES = {"CStr": "ffi", "OsStr": "ffi", "Path": "path"}  # `use std::ffi;`
 INTEGER_REPRS = frozenset(
     {"u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize"}
 )
@@ -125,6 +127,21 @@ class TypeNames:
     def declared(self, name: str) -> RustStruct | RustEnum | None:
         found = self._index.type_named(self._crate, name)
         return found[1] if found is not None else None
+
+    def is_standard(self, node: Node) -> bool:
+        """Whether a named type is the standard library's (`Path` of `std::path`, not a
+        handle of the crate or a dependency that is also called `Path`)."""
+        if node.type == "scoped_type_identifier":  # `std::path::Path`, or `path::Path`
+            segments = [segment.strip() for segment in text(node).split("::")]
+            if segments[0] in STANDARD_CRATES:
+                return True
+            module = STANDARD_MODULES.get(segments[-1])
+            return segments[:-1] == [module] and self._index.imports_standard(self._crate, module)
+        if node.type != "type_identifier":
+            return False  # `Path<Curves>`: the standard types named so take no arguments
+        name = text(node)
+        declared = self.declared(name) is not None
+        return not declared and self._index.imports_standard(self._crate, name) is not False
 
     def pointee(self, node: Node) -> Node | None:
         """`T` of `*const T` / `*mut T` (aliases followed); None for other types."""
@@ -220,7 +237,7 @@ def _fat_pointer(pointee: Node, names: TypeNames) -> str | None:
         (expanded.type == "array_type" and expanded.child_by_field_name("length") is None)
         or expanded.type == "dynamic_type"
         or (expanded.type == "primitive_type" and text(expanded) == "str")
-        or base_name(expanded) in UNSIZED
+        or (base_name(expanded) in UNSIZED and names.is_standard(expanded))
     )
     if not unsized:
         return None

@@ -520,7 +520,15 @@ RULES = [{'cross_language': False,
                                    'slice of C\n'
                                    'pointers whose elements were assigned Go pointers\n'
                                    '(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then '
-                                   '`&ptrs[0]`). Types are\n'
+                                   '`&ptrs[0]`); and the\n'
+                                   'address of a local of C pointer type made from a Go pointer, '
+                                   "as iconv's\n"
+                                   'in/out cursors are (`in := '
+                                   '(*C.char)(unsafe.Pointer(&input[0]))`, then\n'
+                                   '`C.iconv(cd, &in, ..)`) — from the address of a variable, or '
+                                   'of an element\n'
+                                   'of a Go-typed slice or array (a `[]C.T` is often a view of C '
+                                   'memory). Types are\n'
                                    'resolved through the declarations of the whole package, so a '
                                    'struct\n'
                                    'declared in another file is seen. A function that pins with\n'
@@ -609,7 +617,12 @@ RULES = [{'cross_language': False,
                              'slice, map, pointer, func, chan or interface field; `&names[0]` of a '
                              '`[]string`; `unsafe.SliceData(ptrs)` of a `[]*T`; `&p` of a `*T`; '
                              'and a slice of C pointers whose elements were assigned Go pointers '
-                             '(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then `&ptrs[0]`).',
+                             '(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then `&ptrs[0]`); and '
+                             'the address of a local of C pointer type made from a Go pointer, as '
+                             "iconv's in/out cursors are (`in := "
+                             '(*C.char)(unsafe.Pointer(&input[0]))`, then `C.iconv(cd, &in, ..)`) '
+                             '— from the address of a variable, or of an element of a Go-typed '
+                             'slice or array (a `[]C.T` is often a view of C memory).',
                   'tags': ['security', 'external/cwe/cwe-825']},
   'file_kinds': ['go'],
   'id': 'GO102',

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
@@ -117,7 +118,34 @@ def _value_with_pointers(inference: Inference, obj: Node) -> str | None:
     field = _initialized_with_go_pointer(inference, obj)
     if field is not None:
         return f"{describe(t)} whose {field} is initialized with a Go pointer"
+    if obj.type == "identifier" and _holds_go_pointer(inference, obj, t):
+        return f"{describe(t)} made from a Go pointer"
     return None
+
+
+def _holds_go_pointer(inference: Inference, variable: Node, declared: TypeExpr | None) -> bool:
+    """A local of C pointer type (or `unsafe.Pointer`) that holds a Go pointer where it
+    is read: iconv-go's `in := (*C.char)(unsafe.Pointer(&input[0]))` before
+    `C.iconv(cd, &in, ..)`. Its address is a Go pointer to a Go pointer. Only a
+    pointer shown to be Go's counts: the address of a variable, or of an element of
+    a Go-typed slice (`[]C.T` is often a view of C memory) or array."""
+    t = underlying(declared, inference.lookup)
+    if t.kind != Kind.POINTER and not (t.kind == Kind.NAME and t.name == "unsafe.Pointer"):
+        return False
+    origin = pointer_origin(inference.file, variable)
+    if origin is None or not is_address_of(origin) or inference.memory(variable) is not Memory.GO:
+        return False
+    obj = unparen(origin.child_by_field_name("operand"))
+    if obj is not None and obj.type == "identifier":
+        return inference.file.binding(obj) is not None  # a variable of the function
+    if obj is None or obj.type != "index_expression":
+        return False
+    container = obj.child_by_field_name("operand")
+    held = inference.type_of(container)
+    if is_array(held, inference.lookup):
+        return container is not None and container.type == "identifier"
+    element = element_type(held, inference.lookup)
+    return is_slice(held, inference.lookup) and element is not None and not is_c_type(element)
 
 
 def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:

@@ -4,7 +4,11 @@ contains Go pointers: `&cfg` of a struct with a string, slice, map, pointer,
 func, chan or interface field; `&names[0]` of a `[]string`;
 `unsafe.SliceData(ptrs)` of a `[]*T`; `&p` of a `*T`; and a slice of C
 pointers whose elements were assigned Go pointers
-(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then `&ptrs[0]`). Types are
+(`ptrs[i] = (*C.char)(unsafe.Pointer(&b[0]))`, then `&ptrs[0]`); and the
+address of a local of C pointer type made from a Go pointer, as iconv's
+in/out cursors are (`in := (*C.char)(unsafe.Pointer(&input[0]))`, then
+`C.iconv(cd, &in, ..)`) — from the address of a variable, or of an element
+of a Go-typed slice or array (a `[]C.T` is often a view of C memory). Types are
 resolved through the declarations of the whole package, so a struct
 declared in another file is seen. A function that pins with
 `runtime.Pinner` is left alone.

@@ -45,6 +45,23 @@ def sliced_length(value: Node) -> int | None:
     return last - first + (1 if operator == "..=" else 0)
 
 
+def index_extent(index: Node) -> int | None:
+    """The length an index of constants needs: 3 for `v[2]`, 8 for `v[2..8]`,
+    `v[..=7]` or `v[2..4 * 2]`, 2 for `v[2..]`; None for any other index."""
+    if index.type != "range_expression":
+        value = constant_value(index)
+        return value + 1 if value is not None else None
+    start, operator, end = range_parts(index)
+    first = bound_of(start) if start is not None else 0
+    if end is None:  # `v[2..]`
+        return first if isinstance(first, int) else None
+    last = bound_of(end)
+    if not isinstance(first, int) or not isinstance(last, int):
+        return None
+    last += operator == "..="
+    return last if first <= last else None
+
+
 def range_parts(range_node: Node) -> tuple[Node | None, str, Node | None]:
     """(start, operator, end) of `s..e`, `..e`, `s..`, `s..=e`."""
     start = end = None
@@ -60,14 +77,45 @@ def range_parts(range_node: Node) -> tuple[Node | None, str, Node | None]:
 
 
 def bound_of(node: Node) -> int | str:
-    """`4` for `4` or `4usize`, else the expression as written."""
-    written = flat(node)
-    if node.type != "integer_literal":
-        return written
-    number = written.replace("_", "")
-    for suffix in _INTEGER_SUFFIXES:
-        number = number.removesuffix(suffix)
-    return int(number) if number.isdigit() else written
+    """`4` for `4`, `4usize` or `4 * 32`, else the expression as written."""
+    value = constant_value(node)
+    return value if value is not None else flat(node)
+
+
+_ARITHMETIC = {"+": int.__add__, "-": int.__sub__, "*": int.__mul__}
+
+
+def constant_value(node: Node) -> int | None:
+    """The value of a decimal literal (`4`, `4usize`, `1_024`), or of `+`, `-` and
+    `*` of them (`4 * 32`, an array length); None for anything else."""
+    pending: list[tuple[Node, bool]] = [(node, False)]
+    values: list[int] = []
+    while pending:  # post-order over the operands, iteratively
+        current, operands_done = pending.pop()
+        if current.type == "parenthesized_expression" and current.named_child_count == 1:
+            pending.append((current.named_children[0], False))
+        elif current.type == "integer_literal":
+            number = flat(current).replace("_", "")
+            for suffix in _INTEGER_SUFFIXES:
+                number = number.removesuffix(suffix)
+            if not number.isdigit():
+                return None
+            values.append(int(number))
+        elif current.type == "binary_expression":
+            operator = current.child_by_field_name("operator")
+            apply = _ARITHMETIC.get(operator.type if operator is not None else "")
+            left = current.child_by_field_name("left")
+            right = current.child_by_field_name("right")
+            if apply is None or left is None or right is None:
+                return None
+            if operands_done:
+                second, first = values.pop(), values.pop()
+                values.append(apply(first, second))
+            else:
+                pending += [(current, True), (right, False), (left, False)]
+        else:
+            return None
+    return values[0] if len(values) == 1 else None
 
 
 def flat(node: Node) -> str:

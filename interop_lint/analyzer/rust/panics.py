@@ -28,7 +28,7 @@ from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
-from interop_lint.analyzer.rust.lengths import sliced_length
+from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.types import base_name, type_arguments
@@ -107,9 +107,12 @@ def _std_unwrap_shape(call: Located, called: Callee) -> bool:
 def _constant_in_bounds(indexing: Located) -> bool:
     """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`), or where `table` is a
     parameter of array type (`out: &mut [u8; 32]`): checked at compile time. Also
-    `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic)."""
+    `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic).
+    A range of constants within the length cannot panic either (`&buf[0..128]` of
+    `[0u8; 256]`)."""
     value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
-    if index.type != "integer_literal" or not (index.text or b"").isdigit():
+    needed = index_extent(index)
+    if needed is None:
         return False
     array = value
     if value.type == "identifier":
@@ -119,22 +122,18 @@ def _constant_in_bounds(indexing: Located) -> bool:
         array = declaration
     sliced = sliced_length(array)
     if sliced is not None:  # `let magic = &header[..4];`
-        return int(index.text or b"0") < sliced
+        return needed <= sliced
     if array.type not in ("array_expression", "array_type"):
         return False
     length = array.child_by_field_name("length")
-    if length is None:
-        size = array.named_child_count
-    elif length.type == "integer_literal" and (length.text or b"").isdigit():
-        size = int(length.text or b"0")
-    else:
-        return False
-    return int(index.text or b"0") < size
+    size = array.named_child_count if length is None else constant_value(length)
+    return size is not None and needed <= size
 
 
 def _array_declaration(use: Located, name: str) -> Node | None:
-    """The array expression a local was bound to in an enclosing block, or the array
-    type of the function's parameter of that name (through one reference)."""
+    """The array expression a local was bound to in an enclosing block (or the array
+    type its `let` declares), or the array type of the function's parameter of that
+    name (through one reference)."""
     for ancestor in use.ancestors():
         if ancestor.type == "function_item":
             return _array_parameter(ancestor.node, name)
@@ -145,6 +144,9 @@ def _array_declaration(use: Located, name: str) -> Node | None:
                 break
             pattern = statement.child_by_field_name("pattern")
             if pattern is not None and pattern.type == "identifier":  # the first plain `let`
+                declared = statement.child_by_field_name("type")  # `let k: [u8; 64] = *p;`
+                if declared is not None and declared.child_by_field_name("length") is not None:
+                    return declared
                 return statement.child_by_field_name("value")
     return None
 

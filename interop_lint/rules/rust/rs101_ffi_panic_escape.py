@@ -25,7 +25,8 @@ length and only decreased (`let mut n = v.len() - 1;` once `v` is non-empty,
 then `v[..n]` in `while n > 0 { .. n -= 1; }`), at a position found in the
 same string or slice (`if let Some(i) = s.find('?') { &s[..i] }`, `&s[i + 1..]`
 after a `find` of a char, `v[i]` after `v.iter().position(..)`), or a constant
-index into a fixed array or a slice taken with constant bounds
+index or range within a fixed array (`let b = [0u8; 256];` or `let k: [u8; 64]
+= ..;`, then `b[3]` or `&b[0..128]`) or a slice taken with constant bounds
 (`let m = &v[..4];`, then `m[3]`).
 
 A guard is `std::panic::catch_unwind` (by any path) around the code, a

@@ -21,7 +21,8 @@ from interop_lint.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+DATA = Path(__file__).resolve().parent / "data"
+SCHEMA = DATA / "sarif-schema-2.1.0.json"
 
 # The same annotation grammar as ../shared/tools/score.
 EXPECT = re.compile(r"(?:#|//|/\*)\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")

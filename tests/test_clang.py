@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+import shutil
+
+import pytest
 
 from interop_lint.analyzer.clang.facts import CFileFacts, CKind, CType
 from interop_lint.analyzer.clang.preprocess import (
+    is_cplusplus,
     mask_cplusplus,
     mask_enum_bases,
     mask_export_macros,
@@ -14,6 +19,7 @@ from interop_lint.analyzer.clang.syntax import spell
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.source import SourceFile
+from tests.conftest import DATA, run_cli
 
 HEADER = b"""/* Generated with cbindgen:0.26.0 */
 #ifndef ENGINE_H
@@ -258,3 +264,37 @@ def test_c23_enum_bases_parse_and_keep_positions() -> None:
         _function(facts.c, "pick").location.line,
         _function(facts.c, "pick").location.column,
     ) == (4, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "cplusplus"),
+    [
+        (HEADER, False),
+        (
+            b"#ifdef __cplusplus\nnamespace api {\nclass Engine {};\n}\n#endif\nint f(void);\n",
+            False,
+        ),
+        (b"/* a namespace { of its own } */\nint class_count(void);\n", False),
+        (b"typedef struct classifier classifier;\nint template_count(void);\n", False),
+        (b'#include <cstdint>\nnamespace ffi {\nextern "C" {\nvoid f();\n}\n}\n', True),
+        (b"#include <memory>\nclass Decoder final {\n};\n", True),
+        (b"template <class T>\nT* bogus(T* p) { return p; }\n", True),
+        (b"struct Sink : public Base {\n};\n", True),
+    ],
+)
+def test_cplusplus_headers_are_recognised(text: bytes, cplusplus: bool) -> None:
+    assert is_cplusplus(text) is cplusplus
+
+
+def test_a_cplusplus_wrapper_header_declares_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """encoding_c's C++ wrapper: C would read its method bodies as declarations of
+    names the crate does not export (tests/data/cpp-wrapper-header/README.md)."""
+    project = tmp_path / "encoding_c"
+    shutil.copytree(DATA / "cpp-wrapper-header", project)
+    wrapper = project / "include" / "encoding_rs_cpp.h"
+    source = SourceFile("include/encoding_rs_cpp.h", FileKind.C_HEADER, wrapper.read_bytes())
+    facts = extract_facts(source)
+    assert facts.c is None and not facts.notifications
+    result = run_cli(["check", "--format", "json", "--select", "XL", "--no-cache"], cwd=project)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["findings"] == []

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import pytest
 
+from interop_lint.analyzer.clang.preprocess import is_cplusplus
 from tests.conftest import FIXTURES, walk_files
 
 
@@ -141,10 +142,10 @@ def test_fixture_go_module_vets(module: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("header", _headers(), ids=_rel)
 def test_fixture_header_parses(header: Path) -> None:
-    gcc = _require("gcc")
-    completed = subprocess.run(
-        [gcc, "-fsyntax-only", "-std=c11", "-Wall", "-x", "c", str(header)],
-        capture_output=True,
-        text=True,
-    )
+    # A C++ wrapper header (which interop-lint leaves alone) is real C++ instead.
+    if is_cplusplus(header.read_bytes()):
+        command = [_require("g++"), "-fsyntax-only", "-std=c++17", "-Wall", "-x", "c++"]
+    else:
+        command = [_require("gcc"), "-fsyntax-only", "-std=c11", "-Wall", "-x", "c"]
+    completed = subprocess.run([*command, str(header)], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr

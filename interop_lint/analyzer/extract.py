@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interop_lint.analyzer.clang.extract import extract_c, extract_preamble
+from interop_lint.analyzer.clang.preprocess import is_cplusplus
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.findings import Notification, NotificationKind
@@ -53,6 +54,8 @@ def extract_facts(source: SourceFile) -> FileFacts:
             )
         )
         return facts
+    if source.kind is FileKind.C_HEADER and is_cplusplus(source.data):
+        return facts  # not C: no declaration of it is part of the contract
     error = source.syntax_error()
     if error is not None:
         facts.notifications.append(

@@ -159,3 +159,28 @@ def mask_cplusplus(data: bytes) -> bytes:
             ending = b"\r" if line.endswith(b"\r") else b""
             lines[number] = b" " * (len(line) - len(ending)) + ending
     return b"\n".join(lines)
+
+
+# What only C++ writes outside `__cplusplus` conditionals: a namespace, a class
+# definition, a template, `using namespace`, or a C++ standard header.
+_CPLUSPLUS_ONLY = re.compile(
+    rb"^[ \t]*(?:namespace[ \t]+\w+[ \t]*(?:\{|$)"
+    rb"|(?:class|struct)[ \t]+\w+(?:[ \t]+final)?[ \t]*:[ \t]*(?:public|private|protected)\b"
+    rb"|class[ \t]+\w+(?:[ \t]+final)?[ \t]*(?:\{|$)"
+    rb"|template[ \t]*<"
+    rb"|using[ \t]+namespace\b"
+    rb"|#[ \t]*include[ \t]*<(?:c(?:stdint|stddef|stdlib|stdio|string|stdarg|stdbool|assert)"
+    rb"|string|memory|vector|new|ostream|iostream|tuple|optional|utility|type_traits|span"
+    rb"|array|functional)>)",
+    re.M,
+)
+_CPLUSPLUS_WORDS = (b"namespace", b"class", b"template", b"public", b"#include <", b"using")
+
+
+def is_cplusplus(data: bytes) -> bool:
+    """Whether a header is C++ (cbindgen's `--lang c++`, a C++ wrapper of a C API):
+    it writes C++ outside its `#ifdef __cplusplus` blocks. A C compiler, cgo
+    included, cannot read it, so it declares nothing of the C contract."""
+    if not any(word in data for word in _CPLUSPLUS_WORDS):
+        return False
+    return _CPLUSPLUS_ONLY.search(mask_cplusplus(data)) is not None

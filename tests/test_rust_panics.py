@@ -359,6 +359,27 @@ pub unsafe extern "C" fn size(h: Handle) -> u8 { (*h).size() }
     assert _traces({"src/lib.rs": code}, name="size") == []
 
 
+def test_a_trait_default_method_is_reached_through_the_implementing_type() -> None:
+    code = """
+pub trait Handle: Sized {
+    fn first(values: &[u8]) -> u8 { values[0] }
+    fn last(values: &[u8]) -> u8 { *values.last().unwrap_or(&0) }
+}
+pub struct Engine;
+impl Handle for Engine {}
+pub struct Checked;
+impl Handle for Checked { fn first(values: &[u8]) -> u8 { *values.first().unwrap_or(&0) } }
+#[no_mangle]
+pub extern "C" fn engine_first() -> u8 { Engine::first(&[]) }
+#[no_mangle]
+pub extern "C" fn checked_first() -> u8 { Checked::first(&[]) }
+"""
+    assert _traces({"src/lib.rs": code}, name="engine_first") == [
+        "indexing `values[0]`@Engine::first"
+    ]
+    assert _traces({"src/lib.rs": code}, name="checked_first") == []
+
+
 def test_test_code_is_not_indexed() -> None:
     facts = rust_facts("#[cfg(test)]\nmod tests {\n    fn helper() { None::<u8>.unwrap(); }\n}\n")
     assert facts.functions == ()

@@ -95,7 +95,7 @@ class CrateCalls:
         self._associated: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._methods: dict[str, list[int]] = defaultdict(list)
         for index, (path, function) in enumerate(functions):
-            self._by_location[(path, function.location)] = index
+            self._by_location.setdefault((path, function.location), index)  # not a copy
             if function.owner is None:
                 self._free[function.name].append(index)
             else:

@@ -42,6 +42,7 @@ from interop_lint.analyzer.rust.syntax import (
     function_abi,
     has_modifier,
     impl_type_of,
+    implemented_trait,
     is_pub,
     is_test_code,
     normalize_type,
@@ -62,6 +63,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     aliases: list[RustTypeAlias] = []
     alias_targets: dict[str, Node] = {}
     renames: list[RustUseRename] = []
+    trait_impls: list[tuple[str, str]] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
     delegates: list[tuple[str, tuple[str, ...]]] = []
@@ -127,6 +129,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                     RustTypeAlias(text(name), normalize_type(target), source.location(name))
                 )
                 alias_targets.setdefault(text(name), target)
+        elif kind == "impl_item" and (implemented := implemented_trait(item)) is not None:
+            trait_impls.append(implemented)
         elif kind == "use_declaration" and _MAY_RENAME.search(data, item.start_byte, item.end_byte):
             renames += _renames(item)
     taking_functions = frozenset(m.name for m in function_macros)
@@ -150,6 +154,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         enums=tuple(enums),
         aliases=tuple(aliases),
         renames=tuple(renames),
+        trait_impls=tuple(trait_impls),
         functions=tuple(
             replace(s.function, needs_nonnull=demands[at][0], passes_pointers=demands[at][1])
             if at in demands

@@ -279,6 +279,9 @@ class RustFileFacts(Struct, frozen=True):
     # Structs and enums whose `#[derive(..)]` names a macro with `Drop` in its name
     # (`DropStructMacro`): it writes their `impl Drop`, out of sight (RS105).
     derived_drops: tuple[str, ...] = ()
+    # (type, trait) of each `impl Trait for Type`: the type has the trait's default
+    # methods (`SourmashHyperLogLog::as_rust(p)`), even from an empty `impl`.
+    trait_impls: tuple[tuple[str, str], ...] = ()
     # Symbols that the file's `macro_rules!` macros export (`#[no_mangle] extern
     # "C" fn` in a transcriber, named there or by the file's invocations), and
     # whether some could not be learnt (the macro is invoked from another file,

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
+
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.callgraph import CrateCalls, method_owner
 from interop_lint.analyzer.rust.crate_macros import CrateMacroQueries
+from interop_lint.analyzer.rust.crate_names import CrateNameQueries
 from interop_lint.analyzer.rust.facts import (
     RustAbiFunction,
     RustEnum,
@@ -31,7 +34,7 @@ from interop_lint.analyzer.rust.pointer_contracts import (
     crate_demands,
     crate_parameter_releases,
 )
-from interop_lint.analyzer.rust.types import STANDARD_CRATES, TypeNames
+from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
 if TYPE_CHECKING:
@@ -45,7 +48,7 @@ Crate = str | None
 # The ownership questions (RS105, XL105, XL106) are methods of OwnershipQueries,
 # and what the crate's macros make of their invocations (exports, null checks)
 # of CrateMacroQueries, mixed in so that callers ask them of the index like any other.
-class RustIndex(OwnershipQueries, CrateMacroQueries):
+class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
     def __init__(self, project: ProjectIndex) -> None:
         OwnershipQueries.__init__(self)
         CrateMacroQueries.__init__(self)
@@ -57,6 +60,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
         self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._pointer_demands: dict[Crate, CrateDemands] = {}
+        self._functions_by_type: dict[Crate, list[tuple[str, RustFunction]]] = {}
         self._parameter_releases: dict[Crate, CrateReleases] = {}
 
     @cached_property
@@ -139,50 +143,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         return self._types_by_crate.get(crate, {}).get(name)
 
     @cached_property
-    def _aliases_by_crate(self) -> dict[Crate, dict[str, str]]:
-        aliases: dict[Crate, dict[str, str]] = defaultdict(dict)
-        for crate, files in self.files_by_crate.items():
-            targets: dict[str, set[str]] = defaultdict(set)
-            for _, rust in files:
-                for alias in rust.aliases:
-                    aliases[crate].setdefault(alias.name, alias.target)
-                    targets[alias.name].add(alias.target)
-                for rename in rust.renames:
-                    aliases[crate].setdefault(rename.alias, rename.original)
-            for name, written in targets.items():
-                if len(written) > 1:  # `#[cfg]`-gated widths (`type CLabel = u32;` or `usize`)
-                    aliases[crate][name] = _AMBIGUOUS
-        return aliases
-
-    @cached_property
-    def _imported_paths(self) -> dict[Crate, dict[str, set[str]]]:
-        found: dict[Crate, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for crate, files in self.files_by_crate.items():
-            for _, rust in files:
-                for rename in rust.renames:
-                    found[crate][rename.alias].add(rename.path)
-        return found
-
-    def imports_standard(self, crate: Crate, name: str) -> bool | None:
-        """Whether the crate's `use` declarations import `name` from `std`, `core` or
-        `alloc` only (`use std::path::Path;`), or from elsewhere too (`use
-        fcmps::Path;`); None when none imports it. Kept for the names of unsized
-        standard types and their modules (rust.extract `_renames`)."""
-        imported = self._imported_paths.get(crate, {}).get(name)
-        if not imported:
-            return None
-        return all(path.split("::", 1)[0] in STANDARD_CRATES for path in imported)
-
-    def resolve_name(self, crate: Crate, name: str) -> str:
-        """Follow `type X = ..;` and `use .. as X;` from a type name (cycles stop)."""
-        aliases = self._aliases_by_crate.get(crate, {})
-        seen = set()
-        while name in aliases and name not in seen:
-            seen.add(name)
-            name = aliases[name]
-        return name
-
-    @cached_property
     def _dangling_macros(self) -> dict[Crate, dict[str, str]]:
         found: dict[Crate, dict[str, str]] = defaultdict(dict)
         for crate, files in self.files_by_crate.items():
@@ -205,6 +165,28 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         files = self.files_by_crate.get(crate, [])
         functions = [(path, f) for path, rust in files for f in rust.functions]
         return functions + [(path, m) for path, rust in files for m in rust.macros]
+
+    def functions_by_type(self, crate: Crate) -> list[tuple[str, RustFunction]]:
+        """`functions_in_crate`, and each trait's default methods once more for every
+        type that implements the trait without its own: `SourmashHyperLogLog::as_rust`
+        for sourmash's `ForeignObject::as_rust` (a copy owned by the type)."""
+        found = self._functions_by_type.get(crate)
+        if found is None:
+            functions = self.functions_in_crate(crate)
+            implementers: dict[str, list[str]] = defaultdict(list)
+            for _, rust in self.files_by_crate.get(crate, []):
+                for kind, trait in rust.trait_impls:
+                    implementers[trait].append(kind)
+            own = {(f.owner, f.name) for _, f in functions}
+            inherited = [
+                (path, replace(f, owner=kind, trait_name=f.owner))
+                for path, f in functions
+                if f.owner in implementers and f.trait_name is None
+                for kind in implementers[f.owner]
+                if (kind, f.name) not in own
+            ]
+            found = self._functions_by_type[crate] = functions + inherited
+        return found
 
     def guard_names(self, crate: Crate) -> frozenset[str]:
         """The crate's own panic guards: `macro_rules!` macros that expand to
@@ -247,7 +229,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         found = self._calls.get(crate)
         if found is None:
             found = CrateCalls(
-                self.functions_in_crate(crate),
+                self.functions_by_type(crate),
                 lambda wrappers: self.is_guarded(crate, wrappers),
                 partial(method_owner, resolve=partial(self.resolve_name, crate)),
             )
@@ -259,7 +241,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         names them (rust.pointer_contracts; RS102)."""
         found = self._pointer_demands.get(crate)
         if found is None:
-            functions = self.functions_in_crate(crate)
+            functions = self.functions_by_type(crate)
             owner_of = partial(self.call_owner, crate)
             found = self._pointer_demands[crate] = crate_demands(functions, owner_of)
         return found
@@ -269,15 +251,9 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
         how a call names them (rust.pointer_contracts; XL105)."""
         found = self._parameter_releases.get(crate)
         if found is None:
-            functions = self.functions_in_crate(crate)
+            functions = self.functions_by_type(crate)
             found = self._parameter_releases[crate] = crate_parameter_releases(functions)
         return found
-
-    def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:
-        """The type whose functions a call's qualifier names (`Self` in an `impl` of
-        `self_type`, aliases resolved); None for a module or no qualifier."""
-        owner = self_type if qualifier == "Self" else qualifier
-        return self.resolve_name(crate, owner) if owner and owner[:1].isupper() else None
 
     def function_at(self, crate: Crate, path: str, location: Location) -> int | None:
         """The call-graph index of the function whose name is at `location`."""
@@ -386,7 +362,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries):
 
 
 _OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root
-_AMBIGUOUS = "_"  # an alias's target that differs by `#[cfg]`: compared with nothing
 
 
 def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] | None:

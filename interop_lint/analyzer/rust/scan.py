@@ -54,6 +54,7 @@ _PATTERNS = (
     (ITEM, "static_item"),
     (ITEM, "macro_definition"),
     (ITEM, "use_declaration"),
+    (ITEM, "impl_item"),
 )
 _QUERY = "\n".join(f"({node}) @node" for _, node in _PATTERNS)
 _KINDS = tuple(kind for kind, _ in _PATTERNS)

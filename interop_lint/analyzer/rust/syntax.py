@@ -276,10 +276,21 @@ def impl_type_of(function: Node) -> str | None:
         return text(holder.child_by_field_name("name")) or None
     if holder.type != "impl_item":
         return None
-    kind = holder.child_by_field_name("type")
+    return _type_name(holder.child_by_field_name("type"))
+
+
+def _type_name(kind: Node | None) -> str | None:
+    """`Buf` of `Buf`, `Buf<T>` or `crate::io::Buf`."""
     while kind is not None and kind.type in ("generic_type", "scoped_type_identifier"):
         kind = kind.child_by_field_name("type" if kind.type == "generic_type" else "name")
-    return text(kind) or None
+    return text(kind) or None if kind is not None else None
+
+
+def implemented_trait(impl: Node) -> tuple[str, str] | None:
+    """(type, trait) of `impl Trait for Type { .. }`; None for an inherent `impl`."""
+    trait = _type_name(impl.child_by_field_name("trait"))
+    kind = _type_name(impl.child_by_field_name("type"))
+    return (kind, trait) if trait and kind else None
 
 
 def derives_of(item: Node) -> list[str]:
@@ -298,12 +309,9 @@ def impl_trait_of(function: Node) -> str | None:
     `From` in `impl From<Vec<u8>> for Buf`; None outside `impl Trait for ..` blocks."""
     parent = function.parent
     holder = parent.parent if parent is not None and parent.type == "declaration_list" else None
-    kind = holder.child_by_field_name("trait") if holder is not None else None
-    if holder is None or holder.type != "impl_item" or kind is None:
+    if holder is None or holder.type != "impl_item":
         return None
-    while kind is not None and kind.type in ("generic_type", "scoped_type_identifier"):
-        kind = kind.child_by_field_name("type" if kind.type == "generic_type" else "name")
-    return text(kind) or None
+    return _type_name(holder.child_by_field_name("trait"))
 
 
 def is_test_code(function: Node) -> bool:

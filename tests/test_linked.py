@@ -18,6 +18,7 @@ from interop_lint.analyzer.engine import RunOptions, RunResult, run
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.linked import linked_to_scope
+from interop_lint.analyzer.rust.macro_sharing import share_export_macros
 from interop_lint.analyzer.scope import in_scope, is_reported
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.registry import all_rules
@@ -31,8 +32,9 @@ def _full(case: Path) -> RunResult:
 
 def _index(case: Path) -> ProjectIndex:
     found = discover(str(case)).files
-    facts = [extract_facts(SourceFile.read(str(case), f.path, f.kind)) for f in found]
-    return ProjectIndex(str(case), facts, Config())
+    sources = [SourceFile.read(str(case), f.path, f.kind) for f in found]
+    share_export_macros(sources)  # as the engine does: macros of other files expand here
+    return ProjectIndex(str(case), [extract_facts(s) for s in sources], Config())
 
 
 def _cross_cases() -> list[Path]:

@@ -12,7 +12,9 @@ from interop_lint.analyzer.config import Config
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.engine import RunOptions, RunResult, run
 from interop_lint.analyzer.extract import extract_facts
-from interop_lint.analyzer.rust.expansion import ExportMacroText, share_export_macros
+from interop_lint.analyzer.rust.expansion import ExportMacroText
+from interop_lint.analyzer.rust.facts import RustFileFacts
+from interop_lint.analyzer.rust.macro_sharing import share_export_macros
 from interop_lint.analyzer.source import SourceFile
 from interop_lint.rules.registry import all_rules
 from tests.conftest import FIXTURES
@@ -132,6 +134,46 @@ def test_macros_of_other_files_are_shared_within_the_crate_only() -> None:
     assert user.index_digest != user.digest  # its facts depend on lib.rs's macro too
 
 
+def test_macros_handed_on_to_are_shared_with_the_files_that_need_them() -> None:
+    """wasmer: `wasm_declare_vec!` ends in `wasm_declare_vec_inner!` (both write
+    exports, in macros.rs), and `wasm_declare_boxed_vec!` (in another file) only
+    hands on to `wasm_declare_vec!`; the types' files name the outer macros only."""
+    macros = (
+        "macro_rules! declare_inner {\n"
+        '    ($name:ident) => { #[no_mangle] pub extern "C" fn $name() -> u32 { 1 } };\n'
+        "}\n"
+        "macro_rules! declare_vec {\n"
+        "    ($name:ident, $inner:ident) => {\n"
+        '        #[no_mangle] pub extern "C" fn $name() -> u32 { 0 }\n'
+        "        declare_inner!($inner);\n"
+        "    };\n"
+        "}\n"
+    )
+    boxed = (
+        "macro_rules! declare_boxed {\n    ($a:ident, $b:ident) => { declare_vec!($a, $b); };\n}\n"
+    )
+    files = {
+        "Cargo.toml": b"[package]\nname = 'vecs'\n",
+        "src/macros.rs": macros.encode(),
+        "src/boxed.rs": boxed.encode() + b"declare_boxed!(boxed_new, boxed_new_empty);\n",
+        "src/types.rs": b"declare_vec!(byte_vec_new, byte_vec_new_empty);\n",
+    }
+    kinds = {"toml": FileKind.CARGO_TOML, "rs": FileKind.RUST}
+    sources = [SourceFile(p, kinds[p.rsplit(".", 1)[1]], d) for p, d in files.items()]
+    share_export_macros(sources)
+    shared = {s.path: [m.name for m in s.export_macros] for s in sources}
+    assert shared["src/types.rs"] == ["declare_inner", "declare_vec"]
+    assert shared["src/boxed.rs"] == ["declare_boxed", "declare_inner", "declare_vec"]
+    assert shared["src/macros.rs"] == []
+    exported = {
+        s.path: sorted(e.name for e in (extract_facts(s).rust or RustFileFacts()).exports)
+        for s in sources
+        if s.kind is FileKind.RUST
+    }
+    assert exported["src/types.rs"] == ["byte_vec_new", "byte_vec_new_empty"]
+    assert exported["src/boxed.rs"] == ["boxed_new", "boxed_new_empty"]
+
+
 def test_a_location_inside_an_expansion_is_the_name_in_the_invocation() -> None:
     source = SourceFile(
         "src/lib.rs",
@@ -183,7 +225,8 @@ def test_editing_the_macro_changes_the_findings_of_the_invoking_file(tmp_path: P
     # The export macro no longer exports: element.rs expands to something else.
     lib.write_text(written.replace("#[no_mangle]", "#[inline]"))
     edited = _run(tree, cache)
-    assert edited.statistics["files indexed"] == 2  # lib.rs, and element.rs with it
+    # lib.rs, and with it element.rs and vectors.rs, which invoke its macros.
+    assert edited.statistics["files indexed"] == 3
     assert _in(edited, "element.rs") == []
     lib.write_text(written)
     assert _in(_run(tree, cache), "element.rs") == [("RS101", 23), ("RS101", 25)]

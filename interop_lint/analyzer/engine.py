@@ -250,7 +250,7 @@ class _Run:
         else:
             analysed = frozenset(s.path for s in sources)
         if any(s.kind is FileKind.RUST and b"macro_rules" in s.data for s in sources):
-            from interop_lint.analyzer.rust.expansion import share_export_macros
+            from interop_lint.analyzer.rust.macro_sharing import share_export_macros
 
             share_export_macros([s for s in sources if s.path in analysed])
         all_facts = self._index(sources, analysed)

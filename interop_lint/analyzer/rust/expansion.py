@@ -32,16 +32,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
 from tree_sitter import Node, Tree
 
-from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import LineIndex, Location
 from interop_lint.analyzer.parsing import Grammar, parse, text
-from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories
 from interop_lint.analyzer.rust.item_macros import export_macro, holds_functions, items_of_kind
 from interop_lint.analyzer.rust.macro_match import (
     METAVARIABLE,
@@ -54,12 +52,12 @@ from interop_lint.analyzer.rust.macro_match import (
 from interop_lint.analyzer.rust.syntax import is_test_code
 
 if TYPE_CHECKING:
-    from interop_lint.analyzer.source import SourceFile
+    pass
 
 _REPETITION = re.compile(r"\$\s*\(")
 _REPEAT_OPERATOR = re.compile(r"\s*([^\s()\[\]{}*+?$]+)?\s*([*+?])")
 _WRITES_EXPORT = re.compile(r"\bno_mangle\b|\bexport_name\b")
-_WRITES_EXPORT_BYTES = re.compile(_WRITES_EXPORT.pattern.encode())
+WRITES_EXPORT_BYTES = re.compile(_WRITES_EXPORT.pattern.encode())
 _PASTE_BLOCK = re.compile(r"(?:::\s*)?(?:paste\s*::\s*)?(?:paste|item)\s*!\s*[{(\[]")
 # A doc attribute made of several pieces, and one piece (a string or a token).
 _DOC_PIECES = re.compile(r'#\s*\[\s*doc\s*=\s*((?:"(?:\\.|[^"\\])*"\s*|[^\]"\s]+\s*){2,})\]')
@@ -77,48 +75,23 @@ class ExportMacroText(Struct, frozen=True):
     rules: tuple[tuple[str, str], ...]  # (matcher, delimiters included; transcriber, without)
 
 
-def share_export_macros(sources: Sequence[SourceFile]) -> None:
-    """Give each Rust file among `sources` the export macros that other files of its
-    crate define and it invokes (`SourceFile.export_macros`): `#[macro_use]` and
-    textual scope let a crate's `macros.rs` stamp out exports in every module."""
-    crates = crate_directories(s.path for s in sources if s.kind is FileKind.CARGO_TOML)
-    memo: dict[str, str | None] = {}
-
-    def crate_of(path: str) -> str | None:
-        return crate_dir_of(path, crates, memo)
-
-    defined: dict[str | None, list[tuple[str, ExportMacroText]]] = {}
-    sources = [s for s in sources if s.kind is FileKind.RUST]
-    for source in sources:
-        data = source.data
-        if b"macro_rules" in data and _WRITES_EXPORT_BYTES.search(data):
-            root = parse(Grammar.RUST, data).root_node
-            for found in export_macro_texts(root):
-                defined.setdefault(crate_of(source.path), []).append((source.path, found))
-    if not defined:
-        return
-    for source in sources:
-        macros = tuple(
-            macro
-            for path, macro in defined.get(crate_of(source.path), ())
-            if path != source.path and re.search(rb"\b%s\s*!" % macro.name.encode(), source.data)
-        )
-        if macros:
-            source.export_macros = macros
-
-
 class _Rule(Struct, frozen=True):
     matcher: str
     transcriber: str
 
 
-def export_macro_texts(root: Node) -> list[ExportMacroText]:
+def export_macro_texts(
+    root: Node, hands_to: re.Pattern[str] | None = None
+) -> list[ExportMacroText]:
     """The file's item-level `macro_rules!` macros that write exported functions from
-    what they are given, not from a whole function (rust.item_macros unwraps those)."""
+    what they are given, not from a whole function (rust.item_macros unwraps those);
+    or, given `hands_to`, those whose text matches it instead (invocations of such
+    macros: rust.macro_sharing)."""
     found: list[ExportMacroText] = []
+    wanted = hands_to or _WRITES_EXPORT
     for definition in items_of_kind(root, "macro_definition"):
         name = definition.child_by_field_name("name")
-        if name is None or not _WRITES_EXPORT.search(text(definition)):
+        if name is None or not wanted.search(text(definition)):
             continue
         if export_macro(definition) is not None:
             continue  # it takes whole functions: they are items already (rust.item_macros)

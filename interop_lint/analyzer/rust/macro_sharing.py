@@ -1,0 +1,107 @@
+"""The crate's export macros each Rust file needs from its other files.
+
+`#[macro_use]` and textual scope let a crate's `macros.rs` stamp out exports
+in every module, and a macro may hand its input on to another that writes
+the exports (wasmer's `wasm_declare_vec!` ends in `wasm_declare_vec_inner!`,
+`wasm_declare_boxed_vec!` invokes `wasm_declare_vec!`). The engine gives each
+file (`SourceFile.export_macros`, keyed into its cache entry) the macros of
+its crate that it invokes, and those their transcribers invoke, so
+rust.expansion can write every generated export out in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.parsing import Grammar, parse
+from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories
+from interop_lint.analyzer.rust.expansion import (
+    MAX_DEPTH,
+    WRITES_EXPORT_BYTES,
+    ExportMacroText,
+    export_macro_texts,
+)
+from interop_lint.analyzer.source import SourceFile
+
+# (file, macro, whether it writes exports itself) by name, per crate directory.
+_CrateMacros = dict[str, tuple[str, ExportMacroText, bool]]
+
+
+def share_export_macros(sources: Sequence[SourceFile]) -> None:
+    """Give each Rust file among `sources` the export macros of its crate that it
+    needs from other files (module docstring); a macro of its own that only hands
+    on to them is given too, since the file finds only its own writers."""
+    crates = crate_directories(s.path for s in sources if s.kind is FileKind.CARGO_TOML)
+    memo: dict[str, str | None] = {}
+    rust = [s for s in sources if s.kind is FileKind.RUST]
+    defining = [s for s in rust if b"macro_rules" in s.data]
+    roots: dict[str, Node] = {}
+
+    def root_of(source: SourceFile) -> Node:
+        found = roots.get(source.path)
+        if found is None:
+            found = roots[source.path] = parse(Grammar.RUST, source.data).root_node
+        return found
+
+    by_crate: dict[str | None, _CrateMacros] = {}
+    for source in defining:
+        if WRITES_EXPORT_BYTES.search(source.data):
+            known = by_crate.setdefault(crate_dir_of(source.path, crates, memo), {})
+            for found in export_macro_texts(root_of(source)):
+                known.setdefault(found.name, (source.path, found, True))
+    if not by_crate:
+        return
+    for _ in range(MAX_DEPTH):  # macros handing on to those, and to those in turn
+        added = False
+        for source in defining:
+            known = by_crate.get(crate_dir_of(source.path, crates, memo), {})
+            invoking = _invocation_of(known)
+            if invoking is None or not invoking.search(source.data.decode("utf-8", "replace")):
+                continue
+            for found in export_macro_texts(root_of(source), invoking):
+                if found.name not in known:
+                    known[found.name] = (source.path, found, False)
+                    added = True
+        if not added:
+            break
+    for source in rust:
+        known = by_crate.get(crate_dir_of(source.path, crates, memo), {})
+        if not known:
+            continue
+        needed = _needed(known, source.data.decode("utf-8", "replace"))
+        shared = tuple(
+            macro
+            for name in needed
+            for path, macro, writes in (known[name],)
+            if path != source.path or not writes
+        )
+        if shared:
+            source.export_macros = shared
+
+
+def _invocation_of(known: _CrateMacros) -> re.Pattern[str] | None:
+    """`name!` for any of the names."""
+    if not known:
+        return None
+    names = "|".join(re.escape(name) for name in sorted(known))
+    return re.compile(rf"\b(?:{names})\s*!")
+
+
+def _needed(known: _CrateMacros, code: str) -> list[str]:
+    """The macros `code` invokes, and those their transcribers invoke, in name order."""
+    invoking = _invocation_of(known)
+    if invoking is None:
+        return []
+    found: set[str] = set()
+    pending = [code]
+    while pending:
+        for match in invoking.finditer(pending.pop()):
+            name = match.group(0).rstrip("! \t\n")
+            if name not in found:
+                found.add(name)
+                pending += [transcriber for _, transcriber in known[name][1].rules]
+    return sorted(found)

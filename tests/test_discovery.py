@@ -40,17 +40,29 @@ def test_gitignore_nested_and_negated(project: Project) -> None:
 
 def test_skipped_directories_and_excludes(project: Project) -> None:
     for path in (
+        "Cargo.toml",
         "target/debug/a.rs",
         "vendor/x/b.go",
         "node_modules/y/c.h",
         ".git/hooks/d.py",
+        "crates/e/Cargo.toml",
         "crates/e/target/f.rs",
+        "builds/target/CACHEDIR.TAG",
+        "builds/target/release/g.rs",
         "gen/g.rs",
         "src/h.rs",
     ):
         project.write(path, "")
     found = [f.path for f in discover(str(project.root), exclude=["gen/"]).files]
-    assert found == ["src/h.rs"]
+    assert found == ["Cargo.toml", "crates/e/Cargo.toml", "src/h.rs"]
+
+
+def test_a_target_directory_that_is_no_cargo_output_is_source(project: Project) -> None:
+    """symphony keeps its Go and Rust boundary under `providers/target/rust/`."""
+    for path in ("providers/target/rust/rust.go", "providers/target/rust/core/Cargo.toml"):
+        project.write(path, "")
+    found = [f.path for f in discover(str(project.root)).files]
+    assert found == ["providers/target/rust/core/Cargo.toml", "providers/target/rust/rust.go"]
 
 
 def test_symlink_out_of_the_root_is_skipped_and_noted(project: Project, tmp_path_factory) -> None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pathspec
 
 SKIPPED_DIRECTORIES = frozenset(
-    {".git", "target", "vendor", "node_modules", ".interop-lint-cache", "__pycache__"}
+    {".git", "vendor", "node_modules", ".interop-lint-cache", "__pycache__"}
 )
 
 
@@ -205,6 +205,7 @@ def discover(
             notes.append(_read_error(rel_dir or ".", error))
             continue
         subdirs = []
+        names = [e.name for e in entries]
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
@@ -213,8 +214,11 @@ def discover(
                 notes.append(_read_error(rel, error))
                 continue
             if is_dir:
-                if entry.name not in SKIPPED_DIRECTORIES and not rules.ignored(rel, True):
-                    subdirs.append(rel)
+                if entry.name in SKIPPED_DIRECTORIES or rules.ignored(rel, True):
+                    continue
+                if entry.name == "target" and _is_cargo_output(entry.path, names):
+                    continue
+                subdirs.append(rel)
                 continue
             kind = classify(entry.name)
             if kind is None or rules.ignored(rel, False):
@@ -315,3 +319,15 @@ def _examine(
 def _read_error(rel: str, error: OSError) -> Notification:
     reason = error.strerror or str(error)
     return Notification(rel, 0, NotificationKind.READ_ERROR, f"cannot read: {reason}")
+
+
+_CARGO_MARKS = ("CACHEDIR.TAG", ".rustc_info.json")  # what Cargo writes in its target dir
+
+
+def _is_cargo_output(path: str, siblings: list[str]) -> bool:
+    """Whether a directory named `target` is Cargo's build output: beside a
+    Cargo.toml, or marked as Cargo marks it (a `CARGO_TARGET_DIR` elsewhere).
+    Another `target` is source (symphony's Go package `providers/target`)."""
+    if "Cargo.toml" in siblings:
+        return True
+    return any(os.path.exists(os.path.join(path, mark)) for mark in _CARGO_MARKS)

@@ -6,7 +6,9 @@ the repository headers it includes, transitively: what a C compiler sees.
 `#include "x.h"` resolves as a compiler would, relative to the including
 file, then the preamble's `-I` directories; failing both, the repository
 header of that name nearest to the includer stands in for it (the `-I` may
-come from a build script). `<x.h>` is the system's and not followed.
+come from a build script). `<x.h>` is followed only into the preamble's `-I`
+directories (`-I${SRCDIR}/include` then `#include <engine.h>`); otherwise it
+is the system's.
 """
 
 from __future__ import annotations
@@ -103,18 +105,18 @@ class CIndex:
         directory = posixpath.dirname(path)
         found = []
         for include in unit.includes:
-            if include.system:
-                continue
-            resolved = self._resolve(directory, unit.include_dirs, include.path)
+            if include.system:  # only where the preamble's `-I` puts a repository header
+                resolved = self._resolve_in(directory, unit.include_dirs, include.path)
+            else:
+                resolved = self._resolve(directory, unit.include_dirs, include.path)
             if resolved is not None and resolved != path:
                 found.append(resolved)
         return found
 
     def _resolve(self, directory: str, include_dirs: tuple[str, ...], name: str) -> str | None:
-        for search in (".", *include_dirs):
-            candidate = posixpath.normpath(posixpath.join(directory, search, name))
-            if candidate in self.units:
-                return candidate
+        found = self._resolve_in(directory, (".", *include_dirs), name)
+        if found is not None:
+            return found
         suffix = "/" + name.lstrip("./")
         candidates = [
             p
@@ -122,6 +124,13 @@ class CIndex:
             if p.endswith(suffix) or p == name
         ]
         return nearest_unique(directory, candidates, directory_of)
+
+    def _resolve_in(self, directory: str, searched: tuple[str, ...], name: str) -> str | None:
+        for search in searched:
+            candidate = posixpath.normpath(posixpath.join(directory, search, name))
+            if candidate in self.units:
+                return candidate
+        return None
 
     def context(self, path: str) -> tuple[str, ...]:
         """A unit and every repository header it includes, transitively, in include order."""

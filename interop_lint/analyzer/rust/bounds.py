@@ -288,8 +288,9 @@ def _exits(block: Located) -> Iterator[tuple[int, list[Fact]]]:
             facts = facts_when(block.at(inner.child_by_field_name("condition")), False)
         else:
             continue
-        known.extend(facts)
-        yield statement.end_byte, facts
+        if facts:  # most statements show nothing: every indexing after them would ask
+            known.extend(facts)
+            yield statement.end_byte, facts
 
 
 def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[Fact]:

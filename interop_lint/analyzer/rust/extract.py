@@ -148,8 +148,11 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         and any(found := pointer_demands(bodies, f, alias_targets, own_checks))
     }
     lints = may_set_lints(data)
+    may_catch = b"catch_unwind" in data  # once: a test of every export's attributes
     facts.rust = RustFileFacts(
-        exports=tuple(_export(source, e, summaries.get(e.node.start_byte)) for e in bodies.exports),
+        exports=tuple(
+            _export(source, e, summaries.get(e.node.start_byte), may_catch) for e in bodies.exports
+        ),
         structs=tuple(structs),
         enums=tuple(enums),
         aliases=tuple(aliases),
@@ -181,7 +184,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         macro_functions=tuple(
             MacroFunction(
                 written_in_macros[f.start_byte],
-                _export(source, _as_written(f), summaries.get(f.start_byte)),
+                _export(source, _as_written(f), summaries.get(f.start_byte), may_catch),
             )
             for f in macro_functions
         ),
@@ -206,7 +209,10 @@ def _rust_abi_function(source: SourceFile, function: Node) -> RustAbiFunction | 
 
 
 def _export(
-    source: SourceFile, export: ExportedFunction, summary: FunctionSummary | None
+    source: SourceFile,
+    export: ExportedFunction,
+    summary: FunctionSummary | None,
+    may_catch: bool,
 ) -> RustExport:
     function = export.node
     name = function.child_by_field_name("name")
@@ -239,10 +245,7 @@ def _export(
             body is not None
             and source.code.find(b"catch_unwind", body.start_byte, body.end_byte) >= 0
         )
-        or (
-            b"catch_unwind" in source.code
-            and any("catch_unwind" in name for name in attribute_macros(function))
-        ),
+        or (may_catch and any("catch_unwind" in name for name in attribute_macros(function))),
         hands_out=summary.function.hands_out if summary else (),
         returns_owned=next((a.kind for a in summary.function.hands_out if a.via == "return"), None)
         if summary

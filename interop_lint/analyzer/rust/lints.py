@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
@@ -38,6 +39,8 @@ _MARKERS = tuple({name.split("::")[1].encode() for name in _KNOWN})
 _LEVELS = {"allow": True, "expect": True, "warn": False, "deny": False, "forbid": False}
 _HOLDERS = frozenset({"impl_item", "trait_item", "mod_item"})
 
+# Whether a file may set lints, asked for each of its items (`may_set_lints`).
+_SETS_LINTS: WeakKeyDictionary[SourceFile, bool] = WeakKeyDictionary()
 # (lint, whether it is allowed), in the order the attributes set them.
 Settings = tuple[tuple[str, bool], ...]
 
@@ -92,7 +95,10 @@ def module_declarations(root: Node) -> tuple[tuple[str, str, bool], ...]:
 def turned_off(item: Node, lints: tuple[str, ...], source: SourceFile, index: RustIndex) -> bool:
     """Whether the crate allows one of the lints for an item of `source`: by the item's
     attributes and those of what holds it, else by the module tree above the file."""
-    allowed = allowed_in_file(item, lints) if may_set_lints(source.data) else None
+    sets = _SETS_LINTS.get(source)
+    if sets is None:
+        sets = _SETS_LINTS[source] = may_set_lints(source.data)
+    allowed = allowed_in_file(item, lints) if sets else None
     return index.lint_allowed_above(source.path, lints) if allowed is None else allowed
 
 

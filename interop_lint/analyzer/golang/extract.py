@@ -93,7 +93,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                         file, node, decl.params, decl.results
                     ),
                     new_handle=returns_new_handle(file, node),
-                    returns_receiver=returns_receiver_address(node),
+                    returns_receiver=returns_receiver_address(file, node),
                     allocated_result=returned_allocation(file, node) if imports_c else None,
                     c_pointer_params=c_pointer_params(file, node) if imports_c else (),
                 )

@@ -33,6 +33,7 @@ from interop_lint.analyzer.golang.syntax import (
 from interop_lint.analyzer.golang.types import (
     Kind,
     element_type,
+    holds_address,
     is_c_pointer_type,
     is_c_type,
     is_go_pointer_type,
@@ -161,7 +162,7 @@ class Inference(ExpressionTypes):
                 if operand is not None and operand.type == "binary_expression":
                     return self.arithmetic_memory(operand, depth)
             u = underlying(target, self.lookup)
-            if u.kind == Kind.POINTER or (u.kind == Kind.NAME and u.name == "unsafe.Pointer"):
+            if holds_address(u):
                 return self.memory(operand, depth)
             if u.kind == Kind.SLICE and u.elem is not None and u.elem.name in ("byte", "rune"):
                 return Memory.GO  # []byte(s) copies

@@ -32,6 +32,7 @@ from interop_lint.analyzer.golang.types import (
     contains_go_pointers,
     describe,
     element_type,
+    holds_address,
     is_array,
     is_c_pointer_type,
     is_c_type,
@@ -129,8 +130,7 @@ def _holds_go_pointer(inference: Inference, variable: Node, declared: TypeExpr |
     `C.iconv(cd, &in, ..)`. Its address is a Go pointer to a Go pointer. Only a
     pointer shown to be Go's counts: the address of a variable, or of an element of
     a Go-typed slice (`[]C.T` is often a view of C memory) or array."""
-    t = underlying(declared, inference.lookup)
-    if t.kind != Kind.POINTER and not (t.kind == Kind.NAME and t.name == "unsafe.Pointer"):
+    if not holds_address(underlying(declared, inference.lookup)):
         return False
     origin = pointer_origin(inference.file, variable)
     if origin is None or not is_address_of(origin) or inference.memory(variable) is not Memory.GO:

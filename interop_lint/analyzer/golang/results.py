@@ -75,10 +75,9 @@ def returned_non_empty(file: GoFile, container: Node) -> bool:
 
 
 _NESTED = tuple(FUNCTION_TYPES)
-_UNSAFE_POINTER = "unsafe.Pointer"
 
 
-def returns_receiver_address(method: Node) -> bool:
+def returns_receiver_address(file: GoFile, method: Node) -> bool:
     """Whether a method with a pointer receiver gives that pointer in every `return`,
     converted or not (`return (*C.Point)(unsafe.Pointer(p))`): `s[0].m()` then hands
     out `&s[0]` (GO104)."""
@@ -92,25 +91,9 @@ def returns_receiver_address(method: Node) -> bool:
     returned = [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
     receiver = text(name)
     return bool(returned) and all(
-        len(values) == 1 and _unconverted(values[0]) == receiver for values in returned
+        len(values) == 1 and text(file.strip_conversions(values[0], pointers=True)) == receiver
+        for values in returned
     )
-
-
-def _unconverted(value: Node) -> str:
-    """The text under conversions to pointer types: `p` of `(*C.Point)(unsafe.Pointer(p))`."""
-    current: Node | None = value
-    while current is not None:
-        current = unparen(current)
-        if current is None or current.type != "call_expression":
-            break
-        function = unparen(current.child_by_field_name("function"))
-        given = current.child_by_field_name("arguments")
-        if function is None or given is None or given.named_child_count != 1:
-            break
-        if not (function.type == "unary_expression" or text(function) == _UNSAFE_POINTER):
-            break  # only `(*T)(x)` and `unsafe.Pointer(x)` keep the address
-        current = given.named_children[0]
-    return text(current) if current is not None else ""
 
 
 def _values(statement: Node) -> list[Node]:

@@ -68,14 +68,20 @@ def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
     for node in file.syntax.parents("&", _UNARY):
         if not is_address_of(node):
             continue
-        index = unparen(node.child_by_field_name("operand"))
-        if index is None or index.type != "index_expression":
-            continue
-        position = index.child_by_field_name("index")
-        if position is not None and file.constant(position) == 0:
-            container = index.child_by_field_name("operand")
-            if container is not None:
-                yield node, container
+        container = _first_element_of(file, node.child_by_field_name("operand"))
+        if container is not None:
+            yield node, container
+
+
+def _first_element_of(file: GoFile, index: Node | None) -> Node | None:
+    """`s` of `s[0]` (parentheses around it allowed); None for anything else."""
+    index = unparen(index)
+    if index is None or index.type != "index_expression":
+        return None
+    position = index.child_by_field_name("index")
+    if position is None or file.constant(position) != 0:
+        return None
+    return index.child_by_field_name("operand")
 
 
 def receiver_addresses(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
@@ -99,11 +105,8 @@ def receiver_addresses(inference: Inference) -> Iterator[tuple[Node, Node, Node]
             ):
                 continue
             index = unparen(selector.child_by_field_name("operand"))
-            if index is None or index.type != "index_expression":
-                continue
-            position = index.child_by_field_name("index")
-            container = index.child_by_field_name("operand")
-            if position is None or container is None or file.constant(position) != 0:
+            container = _first_element_of(file, index)
+            if index is None or container is None:
                 continue
             held, lookup = inference.type_of(container), inference.lookup
             element = element_type(held, lookup) if is_slice(held, lookup) else None

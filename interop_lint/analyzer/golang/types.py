@@ -280,6 +280,11 @@ def element_type(t: TypeExpr | None, lookup: TypeLookup) -> TypeExpr | None:
     return None
 
 
+def holds_address(t: TypeExpr) -> bool:
+    """A pointer type or `unsafe.Pointer` (already resolved with `underlying`)."""
+    return t.kind == Kind.POINTER or (t.kind == Kind.NAME and t.name == "unsafe.Pointer")
+
+
 def is_slice(t: TypeExpr | None, lookup: TypeLookup) -> bool:
     return underlying(t, lookup).kind == Kind.SLICE
 

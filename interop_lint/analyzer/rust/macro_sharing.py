@@ -57,9 +57,10 @@ def share_export_macros(sources: Sequence[SourceFile]) -> None:
         return
     for _ in range(MAX_DEPTH):  # macros handing on to those, and to those in turn
         added = False
+        patterns = {crate: _invocation_of(known) for crate, known in by_crate.items()}
         for source in defining:
-            known = by_crate.get(crate_dir_of(source.path, crates, memo), {})
-            invoking = _invocation_of(known)
+            crate = crate_dir_of(source.path, crates, memo)
+            known, invoking = by_crate.get(crate, {}), patterns.get(crate)
             if invoking is None or not invoking.search(source.data.decode("utf-8", "replace")):
                 continue
             for found in export_macro_texts(root_of(source), invoking):
@@ -68,11 +69,14 @@ def share_export_macros(sources: Sequence[SourceFile]) -> None:
                     added = True
         if not added:
             break
+    patterns = {crate: _invocation_of(known) for crate, known in by_crate.items()}
     for source in rust:
-        known = by_crate.get(crate_dir_of(source.path, crates, memo), {})
-        if not known:
+        crate = crate_dir_of(source.path, crates, memo)
+        invoking = patterns.get(crate)
+        if invoking is None:
             continue
-        needed = _needed(known, source.data.decode("utf-8", "replace"))
+        known = by_crate[crate]
+        needed = _needed(known, invoking, source.data.decode("utf-8", "replace"))
         shared = tuple(
             macro
             for name in needed
@@ -91,11 +95,9 @@ def _invocation_of(known: _CrateMacros) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{names})\s*!")
 
 
-def _needed(known: _CrateMacros, code: str) -> list[str]:
-    """The macros `code` invokes, and those their transcribers invoke, in name order."""
-    invoking = _invocation_of(known)
-    if invoking is None:
-        return []
+def _needed(known: _CrateMacros, invoking: re.Pattern[str], code: str) -> list[str]:
+    """The macros `code` invokes (`invoking` matches their invocations), and those
+    their transcribers invoke, in name order."""
     found: set[str] = set()
     pending = [code]
     while pending:

@@ -20,6 +20,7 @@ from interop_lint.analyzer.typesys.model import (
     Verdict,
     Void,
     compare,
+    two_words_for_one,
 )
 from interop_lint.analyzer.typesys.rust import RustTypes
 
@@ -241,6 +242,33 @@ TABLE = [
 @pytest.mark.parametrize(("c", "rust", "expected"), TABLE, ids=[f"{c}|{r}" for c, r, _ in TABLE])
 def test_type_equivalence_table(c: str, rust: str, expected: Verdict) -> None:
     assert _verdict(c, rust) is expected
+
+
+# (C typedef of `x`, Rust type of a struct field, whether the field's width differs)
+FIELD_WIDTHS = [
+    ("typedef void *x", "Box<dyn Provider>", True),
+    ("typedef void *x", "Box<dyn Fn(i32) -> u8 + Send>", True),
+    ("typedef const char *x", "&str", True),
+    ("typedef const char *x", "*const CStr", True),
+    ("typedef const uint8_t *x", "&[u8]", True),
+    ("typedef const uint8_t *x", "Option<&[u8]>", True),
+    ("typedef const uint8_t *x", "*const [u8]", True),
+    ("typedef uintptr_t x", "Box<[u8]>", True),
+    ("typedef void *x", "Box<Engine>", False),  # thin
+    ("typedef void *x", "*mut Box<dyn Provider>", False),  # a pointer to the fat one
+    ("typedef Point x", "&[u8]", False),  # maybe C's spelling of the pair
+    ("typedef void *x", "String", False),  # unknown
+]
+
+
+@pytest.mark.parametrize(
+    ("c", "rust", "differs"), FIELD_WIDTHS, ids=[f"{c}|{r}" for c, r, _ in FIELD_WIDTHS]
+)
+def test_a_fat_pointer_field_is_two_words_where_c_has_one(c: str, rust: str, differs: bool) -> None:
+    c_model, rust_model = _c(c), _rust().model(rust)
+    assert two_words_for_one(c_model, rust_model) is differs
+    # In a signature RS104 reports it; the comparison itself stays unknown.
+    assert differs is False or compare(c_model, rust_model) is UNKNOWN
 
 
 def test_unit_type_and_never_are_void() -> None:

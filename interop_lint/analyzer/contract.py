@@ -29,7 +29,14 @@ from interop_lint.analyzer.rust.facts import RustExport, RustStruct
 from interop_lint.analyzer.typesys.c import CTypes
 from interop_lint.analyzer.typesys.cbindgen import CNames
 from interop_lint.analyzer.typesys.layout import fields_in_c
-from interop_lint.analyzer.typesys.model import Named, Type, Verdict, compare, outer_constness
+from interop_lint.analyzer.typesys.model import (
+    Named,
+    Type,
+    Verdict,
+    compare,
+    outer_constness,
+    two_words_for_one,
+)
 from interop_lint.analyzer.typesys.rust import RustTypes
 from interop_lint.analyzer.typesys.spelling import resolved_c, resolved_rust
 
@@ -313,6 +320,8 @@ def layout_difference(
     ):
         c_model, rust_model = c.model(c_field.type), rust.model(rust_field.type)
         verdict = compare(c_model, rust_model)
+        if two_words_for_one(c_model, rust_model):
+            verdict = Verdict.DIFFERENT
         if verdict not in REPORTED:
             continue
         c_text, rust_text = spell(c_field.type), rust_spelled(rust_field.type)

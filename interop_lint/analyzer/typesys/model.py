@@ -22,6 +22,10 @@ Decisions the table in rules.md leaves open:
   choice. A Rust field-less `#[repr(C)]` enum is `int`-sized
   (`typesys.layout`): against an integer it is compared by width, equal to
   any 32-bit integer and different from the others.
+- A Rust fat pointer (`&str`, `&[T]`, `Box<dyn Trait>`) is two words, which
+  no C type is. `compare` calls it *unknown*: in a signature RS104 reports
+  it on the Rust side. A struct field has no other rule, so a layout
+  compares it with `two_words_for_one`.
 - Rust `bool` against a byte (`uint8_t`, `unsigned char`, `char`) is
   `VALUES`: the same size and passing class on every supported ABI, but a
   byte may hold values other than 0 and 1, which Rust's `bool` must not.
@@ -81,13 +85,20 @@ class Named(Struct, frozen=True):
     bits: int | None = None  # an enum's width when it is known (a `#[repr(C)]` Rust enum)
 
 
+class FatPointer(Struct, frozen=True):
+    """A Rust pointer to an unsized type (`&str`, `&[u8]`, `Box<dyn Trait>`): an
+    address and a length or vtable, two words where every C pointer is one."""
+
+    pointee: str  # what it points to, for messages: "str", "slice", "trait object"
+
+
 class Unknown(Struct, frozen=True):
     """A type the model does not cover (`String`, `&[u8]`, a macro): never a finding."""
 
     spelling: str
 
 
-Type = Int | Float | Bool | Void | Pointer | Array | Function | Named | Unknown
+Type = Int | Float | Bool | Void | Pointer | Array | Function | Named | FatPointer | Unknown
 
 # The C standard's typedefs (`<stdint.h>`, `<stddef.h>`, POSIX `ssize_t`),
 # spelled the same in C and in Rust's `libc` crate.
@@ -130,7 +141,7 @@ def compare(a: Type, b: Type) -> Verdict:
     # types recurse once per level of function pointer nesting.
     verdicts: list[Verdict] = []
     while True:
-        if isinstance(a, Unknown) or isinstance(b, Unknown):
+        if isinstance(a, (Unknown, FatPointer)) or isinstance(b, (Unknown, FatPointer)):
             return combine([*verdicts, Verdict.UNKNOWN])
         if isinstance(a, Pointer) and isinstance(b, Pointer):
             if a.const != b.const:
@@ -170,6 +181,13 @@ def _void_pointer_pair(a: Type, b: Type) -> bool:
     if isinstance(b, Void):
         return not isinstance(a, (Function, Unknown))
     return False
+
+
+def two_words_for_one(c: Type, rust: Type) -> bool:
+    """A Rust fat pointer where C has a scalar, a pointer or an array: every field
+    after it is at another offset. Not against a C struct, which may be how C spells
+    the pair (`struct { const uint8_t *ptr; size_t len; }`)."""
+    return isinstance(rust, FatPointer) and isinstance(c, (Int, Float, Bool, Pointer, Array))
 
 
 def _compare_leaf(a: Type, b: Type) -> Verdict:

@@ -6,8 +6,9 @@ says what references, pointers, `Option`, `Box` and function pointers are.
 Type aliases and `use` renames resolve through the crate; paths count by
 their last segment, so `std::os::raw::c_int`, `core::ffi::c_int`,
 `libc::c_int` and `c_int` are one type. What a C ABI cannot carry by value
-(`String`, `&str`, slices, trait objects, tuples, generic types of other
-crates, `Option` of anything else) is `Unknown`.
+(`String`, tuples, generic types of other crates, `Option` of anything
+else) is `Unknown`; a pointer to an unsized type (`&str`, `&[u8]`,
+`Box<dyn Trait>`) is a `FatPointer`.
 
 A generic struct of the crate instantiated with C types (`CResult<c_char>`)
 is a `Named` type by its *canonical* spelling: the struct's name and each
@@ -41,6 +42,7 @@ from interop_lint.analyzer.typesys.rust_parser import (
     Parser,
     Unparsable,
     tokenize,
+    unsized,
 )
 
 PRIMITIVES: dict[str, Type] = {
@@ -70,6 +72,9 @@ PRIMITIVES: dict[str, Type] = {
     "c_ptrdiff_t": Int(POINTER_WIDTH, True),
     **STANDARD_TYPEDEFS,  # `libc::size_t` and friends
 }
+# The standard library's unsized types a crate names without declaring them: a
+# pointer to one is a `FatPointer`.
+_UNSIZED = frozenset({"str", "CStr", "OsStr"})
 _INT_REPRS = {name: t for name, t in PRIMITIVES.items() if name[0] in "iu" and "_" not in name}
 
 TypeLookup = Callable[[str], "RustStruct | RustEnum | None"]
@@ -194,6 +199,8 @@ class RustTypes:
                 raise Unparsable
             return self._parse(target, depth + 1)
         item = self._lookup(name)
+        if item is None and name in _UNSIZED and name not in self._known_also:
+            return unsized(f"`{name}`")
         if isinstance(item, RustEnum):
             integer = next((_INT_REPRS[r] for r in item.repr if r in _INT_REPRS), None)
             if integer is not None and not item.has_fields:

@@ -3,9 +3,10 @@
 `Parser` reads one normalized type text (`*const c_char`,
 `Option<unsafe extern "C" fn(*mut c_void) -> i32>`) into the model. `&T`,
 `&mut T`, `NonNull<T>`, `Box<T>` and `Option` of those are pointers to `T`;
-`Option<extern "C" fn(..)>` is a function pointer. What a C ABI cannot carry
-by value (`&str`, slices, trait objects, tuples, a Rust-ABI function pointer,
-`Option` of anything else) raises `Unparsable`, which `RustTypes` turns into
+`Option<extern "C" fn(..)>` is a function pointer. Any of those pointers to
+an unsized type (`str`, `[T]`, `CStr`, `dyn Trait`) is a `FatPointer`. What a
+C ABI cannot carry by value (tuples, a Rust-ABI function pointer, `Option`
+of anything else) raises `Unparsable`, which `RustTypes` turns into
 `Unknown`. A path's name (`c_int`, `Engine`, `CResult<c_char>`) is handed to
 the `RustTypes` of the crate, which knows its aliases and items.
 """
@@ -17,7 +18,15 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from interop_lint.analyzer.typesys.model import Array, Function, Pointer, Type, Unknown, Void
+from interop_lint.analyzer.typesys.model import (
+    Array,
+    FatPointer,
+    Function,
+    Pointer,
+    Type,
+    Unknown,
+    Void,
+)
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.typesys.rust import RustTypes
@@ -46,6 +55,12 @@ class Unparsable(Exception):
 class Parsed(Struct, frozen=True):
     type: Type
     niche: bool = False  # never null: `Option` of it is a nullable pointer
+    unsized: str | None = None  # what an unsized type is ("slice"): a pointer to it is fat
+
+
+def unsized(what: str) -> Parsed:
+    """An unsized type: no model by value, a `FatPointer` behind a pointer."""
+    return Parsed(Unknown(what), unsized=what)
 
 
 def tokenize(spelling: str) -> list[str]:
@@ -113,17 +128,23 @@ class Parser:
                 self.take()
             return Parsed(_pointer(self.type(), const=const), niche=True)
         if token == "[":
-            return Parsed(self._array())
+            return self._array()
         if token in ("unsafe", "extern", "fn"):
             return self._function_pointer(token)
-        if token in ("dyn", "impl", "<"):
+        if token == "dyn":
+            self._skip_bounds()
+            return unsized("trait object")
+        if token in ("impl", "<"):
             raise Unparsable
         return self._path(token)
 
-    def _array(self) -> Type:
+    def _array(self) -> Parsed:
         element = self.type()
-        if self.take() != ";":
-            raise Unparsable  # a slice: unsized
+        token = self.take()
+        if token == "]":
+            return unsized("slice")
+        if token != ";":
+            raise Unparsable
         length_tokens = []
         while self.peek() not in ("]", None):
             length_tokens.append(self.take())
@@ -132,7 +153,18 @@ class Parser:
         if len(length_tokens) == 1 and length_tokens[0][0].isdigit():
             digits = re.sub(r"(?:[iu](?:8|16|32|64|128|size))$", "", length_tokens[0])
             length = int(digits.replace("_", ""), 0) if digits.isdigit() else None
-        return Array(element.type, length)
+        return Parsed(Array(element.type, length))
+
+    def _skip_bounds(self) -> None:
+        """Past a trait object's bounds (`Fn(i32) -> u8 + Send`): up to the `,`, `>`,
+        `)`, `]` or `;` that closes the type around it."""
+        depth = 0
+        while (token := self.peek()) is not None:
+            if depth == 0 and token in (",", ">", ")", "]", ";"):
+                return
+            depth += token in ("<", "(", "[")
+            depth -= token in (">", ")", "]")
+            self.take()
 
     def _function_pointer(self, token: str) -> Parsed:
         abi = "Rust"
@@ -199,8 +231,10 @@ class Parser:
 
 
 def _pointer(pointee: Parsed, const: bool) -> Type:
+    if pointee.unsized is not None:
+        return FatPointer(pointee.unsized)  # `&str`, `&[u8]`, `Box<dyn Trait>`
     if isinstance(pointee.type, Unknown):
-        return pointee.type  # `&str`, `&[u8]`, `*const [u8]`: fat or unknown
+        return pointee.type
     return Pointer(pointee.type, const)
 
 

@@ -18,6 +18,7 @@ from interop_lint.analyzer.typesys.model import (
     POINTER_WIDTH,
     Array,
     Bool,
+    FatPointer,
     Float,
     Int,
     Named,
@@ -44,6 +45,8 @@ def resolved_c(spelled: str, model: Type) -> str:
 def resolved_rust(spelled: str, model: Type) -> str:
     """The Rust spelling of what a Rust type resolves to, when it names an alias, an
     enum or a wrapper."""
+    if isinstance(model, FatPointer):
+        return f"a two-word pointer to a {model.pointee}"
     if all(w in rust_types.PRIMITIVES or w in _RUST_WORDS for w in _WORD.findall(spelled)):
         return ""
     if isinstance(model, Named):

@@ -5,7 +5,9 @@ Point;` is `Point`) have the same fields: the same number, in the same
 order, of equivalent types. Types compare as in XL101 (`int32_t` is `i32`,
 `const char *` is `*const c_char`, arrays by element and length, a
 `#[repr(C)]` field-less enum is `int`-sized, a `#[repr(transparent)]`
-wrapper and a C struct of its one field are that field); a field whose pointer
+wrapper and a C struct of its one field are that field). A Rust pointer to an
+unsized type (`&str`, `&[u8]`, `*const CStr`, `Box<dyn Trait>`) is two words,
+address and length or vtable, so no C scalar or pointer matches it. A field whose pointer
 constness alone differs, or a byte for a Rust `bool`, is a warning. One
 finding per struct names every field whose type differs, each with what
 its typedef or alias resolves to.

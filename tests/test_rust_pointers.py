@@ -51,6 +51,13 @@ def _unchecked(body: str, parameters: str = "p: *const u8, q: *mut u8") -> list[
         "validate(p)?;\n*p",
         "let p = NonNull::new(p as *mut u8)?;\n*p.as_ptr()",
         "let r = p.cast::<u16>();\nif r.is_null() { return 0; }\n*r as u8",
+        # `(NULL, 0)` allowed: the length the null check is under guards the use.
+        "if p.is_null() && n > 0 { return 0; }\nif n > 0 { *p } else { 0 }",
+        "if n != 0 && p.is_null() { return 0; }\nif 0 < n { *p } else { 0 }",
+        "if p.is_null() && n > 0 { return 0; }\nif n == 0 { 0 } else { *p }",
+        "if p.is_null() && n >= 1 { return 0; }\nif !(n == 0) { *p } else { 0 }",
+        "if p.is_null() && n > 0 { return 0; }\nif n == 0 { return 0; }\n*p",
+        "if p.is_null() && !done { return 0; }\nif !done && n > 1 { *p } else { 0 }",
     ],
 )
 def test_checked_uses(body: str) -> None:
@@ -75,6 +82,11 @@ def test_checked_uses(body: str) -> None:
         ("let r = p.cast::<u16>();\n*r as u8", ["*r"]),
         ("ffi_try!{ *p }", ["*p"]),
         ("debug_assert!(!p.is_null());\n*p", ["*p"]),
+        ("if p.is_null() && n > 0 { return 0; }\n*p", ["*p"]),
+        ("if p.is_null() && n > 0 { return 0; }\nif m > 0 { *p } else { 0 }", ["*p"]),
+        ("if p.is_null() && n > 0 { return 0; }\nif n == 0 { *p } else { 0 }", ["*p"]),
+        ("if n > 0 { return 0; }\nif p.is_null() && n > 0 { return 0; }\n*p", ["*p"]),
+        ("if p.is_null() && n > 0 { 0 } else { 1 };\nif n > 0 { *p } else { 0 }", ["*p"]),
     ],
 )
 def test_unchecked_uses(body: str, expected: list[str]) -> None:

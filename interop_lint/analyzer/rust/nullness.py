@@ -17,6 +17,8 @@ protects a use when
   whose name says it checks for null (`ffi_check_not_null!(p)`), or
   `if invalid_pointer(p) { return .. }` with a function whose name says it
   validates the pointer;
+- or an earlier `if p.is_null() && len > 0 { return .. }` leaves for a null
+  pointer where the use's branch has `len > 0` (rust.null_given);
 - or it is written in, or comes after, the invocation of a crate macro that
   checks the pointer and leaves otherwise (hyper's `non_null!(&*p ?= ())`),
   as the caller's `InvocationChecks` (rust.null_macros) tells.
@@ -42,6 +44,7 @@ from interop_lint.analyzer.rust.null_conditions import (
     nonnull_when,
     option_of_pointer,
 )
+from interop_lint.analyzer.rust.null_given import checked_given
 from interop_lint.analyzer.rust.pointers import pointer_of
 
 # The pointers a macro invocation checks for null, leaving unless they are
@@ -64,7 +67,7 @@ def checked_before(
     for ancestor in use.ancestors():
         kind = ancestor.type
         if kind == "function_item":
-            return False
+            break
         if (
             kind == "macro_invocation"
             and macros is not None
@@ -94,7 +97,7 @@ def checked_before(
             if guarded_from is not None and guarded_from <= child.node.start_byte:
                 return True
         child = ancestor
-    return False
+    return checked_given(use, name, lambda branch: _diverges(branch, bodies))
 
 
 def _if_protects(branch_holder: Located, child: Located, name: str) -> bool:

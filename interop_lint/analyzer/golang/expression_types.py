@@ -151,6 +151,12 @@ class ExpressionTypes:
             if binding.source_index == 0:
                 return u.elem if u.kind == Kind.CHAN else named("int")
             return element_type(ranged, self.lookup)
+        source = unparen(binding.source)
+        if source is not None and source.type == "type_assertion_expression":
+            # `v, ok := x.(T)`: v is a T, ok a bool
+            if binding.source_index == 0:
+                return type_expr(source.child_by_field_name("type"), self.file.constant)
+            return named("bool")
         if binding.source is not None and binding.source.type == "call_expression":
             function = self.file.package.function_for(
                 self.file.syntax.spelled_callee(binding.source)

@@ -35,6 +35,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.callers import passed_for
 from interop_lint.analyzer.golang.flow import value_uses
+from interop_lint.analyzer.golang.images import made_in_function
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.lengths import (
     counted_guard,
@@ -129,7 +130,7 @@ def may_be_empty(inference: Inference, container: Node) -> bool:
     """Whether a slice may be empty where `&s[0]` is taken (see the module docstring)."""
     if not is_slice(inference.type_of(container), inference.lookup):
         return False
-    if shown_non_empty(inference.file, container):
+    if shown_non_empty(inference.file, container) or made_in_function(inference.file, container):
         return False
     return not _vetted_by_callers(inference, container)
 

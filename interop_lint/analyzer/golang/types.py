@@ -17,6 +17,7 @@ from functools import cache
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import Field, TypeExpr
+from interop_lint.analyzer.golang.standard_types import STANDARD_STRUCTS
 from interop_lint.analyzer.parsing import text
 
 
@@ -157,12 +158,13 @@ def is_c_pointer_type(t: TypeExpr | None) -> bool:
 
 
 def underlying(t: TypeExpr | None, lookup: TypeLookup) -> TypeExpr:
-    """Follow names declared in the package to a type literal (or a foreign/builtin name)."""
+    """Follow names declared in the package (or the standard library's image types,
+    golang.standard_types) to a type literal (or a foreign/builtin name)."""
     seen: set[str] = set()
     current = t or UNKNOWN
     while current.kind == Kind.NAME and current.name not in seen:
         seen.add(current.name)
-        declared = lookup(current.name)
+        declared = lookup(current.name) or STANDARD_STRUCTS.get(current.name)
         if declared is None:
             return current
         current = declared

@@ -1,0 +1,44 @@
+"""The standard library's struct types whose slice fields cgo code hands to C.
+
+Types of other packages are unknown to a syntax-only reading. The image
+types are the exception worth knowing: codecs and GUI toolkits pass their
+planes to C as `&img.Y[0]`, `&img.Pix[0]`, and their field types are fixed
+by the Go 1 compatibility promise. Only the fields those questions need are
+listed (every listed field is as declared; unlisted ones are left out).
+"""
+
+from __future__ import annotations
+
+from interop_lint.analyzer.golang.facts import Field, TypeExpr
+
+
+def _struct(*fields: Field) -> TypeExpr:
+    return TypeExpr("struct", fields=fields)
+
+
+_BYTES = TypeExpr("slice", elem=TypeExpr("name", name="uint8"))
+_INT = TypeExpr("name", name="int")
+
+
+def _planes(*names: str) -> tuple[Field, ...]:
+    return tuple(Field(name, _BYTES) for name in names)
+
+
+_PIXELS = _struct(*_planes("Pix"), Field("Stride", _INT))
+_YCBCR = _struct(*_planes("Y", "Cb", "Cr"), Field("YStride", _INT), Field("CStride", _INT))
+
+STANDARD_STRUCTS: dict[str, TypeExpr] = {
+    **{
+        f"image.{name}": _PIXELS
+        for name in ("RGBA", "RGBA64", "NRGBA", "NRGBA64", "Alpha", "Alpha16", "Gray")
+    },
+    "image.Gray16": _PIXELS,
+    "image.CMYK": _PIXELS,
+    "image.Paletted": _PIXELS,
+    "image.YCbCr": _YCBCR,
+    "image.NYCbCrA": _struct(
+        Field("YCbCr", TypeExpr("name", name="image.YCbCr"), embedded=True),
+        *_planes("A"),
+        Field("AStride", _INT),
+    ),
+}

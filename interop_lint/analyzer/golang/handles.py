@@ -274,7 +274,11 @@ def _composite_key(node: Node) -> str:
 
 
 def local_pinners(file: GoFile, inference: Inference) -> Iterator[tuple[Binding, ValueFlow]]:
-    """Local `runtime.Pinner` variables (not parameters, not fields) and their flows."""
+    """Local `runtime.Pinner` variables (not parameters, not fields) and their flows;
+    also local struct values holding one (`var m message` with `runtime.Pinner`
+    embedded, or a `pinner runtime.Pinner` field), whose flow is the Pinner's:
+    `m.Pin(x)` and `m.pinner.Pin(x)` are its calls, reads of other fields are not
+    its uses."""
     runtime = file.import_name("runtime")
     if runtime is None:
         return
@@ -286,8 +290,56 @@ def local_pinners(file: GoFile, inference: Inference) -> Iterator[tuple[Binding,
         for binding in scope.bindings() if scope is not None else ():
             if binding.is_parameter:
                 continue
-            t = inference.binding_type(binding)
+            declared = t = inference.binding_type(binding)
             if t is not None and t.kind == Kind.POINTER:
                 t = t.elem
             if t is not None and t.kind == Kind.NAME and t.name == wanted:
                 yield binding, binding_uses(file, binding)
+                continue
+            # A struct reached through a pointer keeps its Pinner elsewhere.
+            held = _pinner_field(declared, wanted, inference)
+            if held is not None:
+                yield binding, _held_pinner_flow(binding_uses(file, binding), *held)
+
+
+def _pinner_field(t: TypeExpr | None, wanted: str, inference: Inference) -> tuple[str, bool] | None:
+    """The field of a struct value that is a `runtime.Pinner` (not a pointer to one:
+    then the Pinner lives elsewhere), and whether it is embedded."""
+    if t is None or t.kind != Kind.NAME:
+        return None
+    u = underlying(t, inference.lookup)
+    for f in u.fields if u.kind == Kind.STRUCT else ():
+        if f.type.kind == Kind.NAME and f.type.name == wanted:
+            return f.name.rpartition(".")[2], f.embedded
+    return None
+
+
+def _held_pinner_flow(flow: ValueFlow, field: str, embedded: bool) -> ValueFlow:
+    """The uses of the Pinner a struct value holds, from the struct value's uses."""
+    uses = []
+    for use in flow.uses:
+        if use.kind == UseKind.RECEIVER and not (embedded and use.callee in _PINNER_METHODS):
+            uses.append(use)  # another method may unpin: handed on
+            continue
+        selector = use.node.parent
+        if use.kind != UseKind.OTHER or selector is None or selector.type != "selector_expression":
+            uses.append(use)
+            continue
+        if text(selector.child_by_field_name("field")) != field:
+            continue  # another field read
+        call = selector.parent.parent if selector.parent is not None else None
+        method = selector.parent
+        if (
+            method is not None
+            and method.type == "selector_expression"
+            and call is not None
+            and call.child_by_field_name("function") == method
+        ):
+            name = text(method.child_by_field_name("field"))
+            uses.append(Use(UseKind.RECEIVER, selector, call=call, callee=name))
+        else:
+            uses.append(Use(UseKind.OTHER, selector))  # `&m.pinner`: handed on
+    return ValueFlow(flow.origin, uses, flow.aliases, flow.early_reads)
+
+
+_PINNER_METHODS = frozenset({"Pin", "Unpin"})

@@ -2,7 +2,11 @@
 Checks that a local `runtime.Pinner` that pins (`p.Pin(x)`) is unpinned
 (`p.Unpin()`, usually deferred) in the same function. A pinner that leaves
 the function (returned, stored, passed on) is left alone: whoever holds it
-unpins it.
+unpins it. A local struct value holding a `runtime.Pinner` (embedded, so
+that `m.Pin(x)` is its method, or a field `m.pinner`) is such a pinner too,
+however it was made: a copy taken out of a `cgo.Handle` or a map pins
+through its own Pinner, which the original never sees. A struct reached
+through a pointer is not: its Pinner lives on elsewhere.
 
 ## Why is this bad?
 Pinned objects are never moved or freed while pinned. A pinner that goes
@@ -41,6 +45,7 @@ from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind
+from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
 
@@ -53,14 +58,15 @@ class CgoPinnerLeak(CgoRule):
     security_severity = 5.5
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
-        for pinner, flow in local_pinners(file, Inference.of(file)):
+        for _, flow in local_pinners(file, Inference.of(file)):
             pins = [u for u in flow.uses if u.kind == UseKind.RECEIVER and u.callee == "Pin"]
             rest = [u for u in flow.uses if u.kind != UseKind.RECEIVER or u.callee != "Pin"]
             if not pins or rest:
                 continue  # nothing pinned, or unpinned, or handed on
             first = pins[0].call or pins[0].node
+            name = text(pins[0].node)  # `h.pinner` for a Pinner field
             yield Violation(
                 ctx.file.location(first),
-                f"`{pinner.name}` pins memory in `{function_name(first)}` but is never "
-                f"unpinned: add `defer {pinner.name}.Unpin()`",
+                f"`{name}` pins memory in `{function_name(first)}` but is never "
+                f"unpinned: add `defer {name}.Unpin()`",
             )

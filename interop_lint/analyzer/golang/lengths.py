@@ -50,18 +50,42 @@ def in_comparison(node: Node) -> bool:
     """In a comparison that is no clamp (see `is_clamp`) nor the bound of a counting
     loop (`for i := 0; i < len(a); i++` runs no iteration for an empty `a`, and the code
     after it goes on), or a `switch`. A remainder says nothing of emptiness:
-    `len(b)%4 != 0` holds for an empty `b`."""
+    `len(b)%4 != 0` holds for an empty `b`; nor does a sign test: `if size < 0 {
+    return }` lets a size of 0 through."""
     current = node.parent
     while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
         if current.type == "binary_expression" and operator(current) == "%":
             return False
         if current.type == "binary_expression" and operator(current) in _COMPARISONS:
+            if _sign_test(current, node):
+                return False
             return not is_clamp(current) and not _counting_bound(current)
         current = current.parent
     return current is not None and current.type in (
         "expression_switch_statement",
         "expression_case",
     )
+
+
+# `x OP 0` that tests the sign only (zero on the non-negative side), and the
+# same written `0 OP x`.
+_SIGN_TESTS = {("left", "<"), ("left", ">="), ("right", ">"), ("right", "<=")}
+
+
+def _sign_test(comparison: Node, operand: Node) -> bool:
+    """`operand < 0`, `operand >= 0`, `0 > operand`, or a comparison with a negative
+    constant (`n == -1`): none tells an empty slice's 0 from a positive length."""
+    left, right = comparison.child_by_field_name("left"), comparison.child_by_field_name("right")
+    if left is None or right is None:
+        return False
+    side = "left" if unparen(left) == operand else "right" if unparen(right) == operand else ""
+    other = unparen(right if side == "left" else left)
+    if not side or other is None:
+        return False
+    literal = text(other).replace(" ", "")
+    if literal.startswith("-") and literal[1:].isdigit():
+        return True
+    return literal == "0" and (side, operator(comparison)) in _SIGN_TESTS
 
 
 def _counting_bound(comparison: Node) -> bool:

@@ -29,7 +29,11 @@ length and reports it in an `error` or `bool` result the caller acts on
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
 `else` on one ordered comparison, whose body only assigns to its operands)
-lets an empty `b` through. Other comparisons count, even
+lets an empty `b` through; nor is a sign test: `if size < 0 { return }`
+(or `>= 0`, or a comparison with a negative constant) before `make([]byte,
+size)` lets a size of 0 through. The planes of the standard library's
+images are slices (`&img.Pix[0]`, `&yuv.Y[0]`); an image the function makes
+itself (`image.NewRGBA(rect)`) is left alone. Other comparisons count, even
 `if len(b) < size { return }`.
 
 ## Why is this bad?

@@ -45,6 +45,8 @@ def method_owner(owner: str, resolve: Callable[[str], str]) -> str:
     an alias `Slice<'a>` or `crate::ffi::Slice`, `Engine` of `*Handle` (`(*h).f()`)
     with `type Handle = *mut Arc<Engine>;`. A raw pointer the call does not
     dereference keeps its spelling, which names no type of the crate."""
+    if owner.startswith("<"):
+        return owner  # a raw pointer type, `<*const c_char>` (syntax.pointer_owner)
     derefs = len(owner) - len(owner.lstrip("*"))
     written = resolve(owner[derefs:])
     seen: set[str] = set()
@@ -70,6 +72,37 @@ def method_owner(owner: str, resolve: Callable[[str], str]) -> str:
             seen.add(named)
             written = resolve(named)
     return written
+
+
+_PRIMITIVES = frozenset(
+    [
+        "bool",
+        "char",
+        "str",
+        "f32",
+        "f64",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+    ]
+)
+
+
+def _extends_builtin(owner: str | None) -> bool:
+    """A method of a crate trait implemented for a raw pointer or a primitive
+    (`impl ToStr for *const c_char`): reached only from a receiver known to be of
+    that type. Such extension methods take the standard library's names
+    (`to_str`), which a call on an unknown receiver far more often means."""
+    return owner is not None and (owner.startswith("<") or owner in _PRIMITIVES)
 
 
 def display_name(function: RustFunction) -> str:
@@ -100,7 +133,7 @@ class CrateCalls:
                 self._free[function.name].append(index)
             else:
                 self._associated[(function.owner, function.name)].append(index)
-            if function.has_self:
+            if function.has_self and not _extends_builtin(function.owner):
                 self._methods[function.name].append(index)
 
     def index_of(self, path: str, location: Location) -> int | None:

@@ -24,6 +24,7 @@ from collections.abc import Container
 from msgspec import Struct
 from tree_sitter import Node
 
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
@@ -31,6 +32,7 @@ from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, i
 from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.spelling import identifiers_named
+from interop_lint.analyzer.rust.syntax import pointer_owner
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 PANIC_MACROS = frozenset(
@@ -343,12 +345,14 @@ def receiver_type(
         return None
     while declared is not None and declared.type in ("reference_type", "pointer_type"):
         if declared.type == "pointer_type":
-            if derefs == 0:
-                return NOT_A_CRATE_TYPE  # `p.add(1)`: a method of raw pointers
+            if derefs == 0:  # `p.add(1)`, or a crate trait's `impl ToStr for *const c_char`
+                return pointer_owner(declared) or NOT_A_CRATE_TYPE
             derefs -= 1
         declared = declared.child_by_field_name("type")
     if declared is None:
         return None
+    if declared.type == "primitive_type":
+        return text(declared)  # `x.ext_len()` reaches only a crate trait's `impl Ext for u32`
     name = base_name(declared)
     if name in _SMART_POINTERS:
         arguments = type_arguments(declared)

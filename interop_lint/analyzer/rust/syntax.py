@@ -280,10 +280,27 @@ def impl_type_of(function: Node) -> str | None:
 
 
 def _type_name(kind: Node | None) -> str | None:
-    """`Buf` of `Buf`, `Buf<T>` or `crate::io::Buf`."""
+    """`Buf` of `Buf`, `Buf<T>` or `crate::io::Buf`; `<*const c_char>` of a raw pointer."""
+    if kind is not None and kind.type == "pointer_type":
+        return pointer_owner(kind)
     while kind is not None and kind.type in ("generic_type", "scoped_type_identifier"):
         kind = kind.child_by_field_name("type" if kind.type == "generic_type" else "name")
     return text(kind) or None if kind is not None else None
+
+
+def pointer_owner(pointer: Node) -> str | None:
+    """How the methods of a raw pointer type are owned (`impl ToStr for *const c_char`
+    and a call `name.to_str()` on a `name: *const std::ffi::c_char` meet on
+    `<*const c_char>`): the pointee by its last segment, in angle brackets (no `*`
+    in front, which the call graph reads as a dereference). None for a pointer to
+    anything but a named or primitive type."""
+    pointee = pointer.child_by_field_name("type")
+    while pointee is not None and pointee.type in ("generic_type", "scoped_type_identifier"):
+        pointee = pointee.child_by_field_name("type" if pointee.type == "generic_type" else "name")
+    if pointee is None or pointee.type not in ("type_identifier", "primitive_type"):
+        return None
+    constness = "mut" if any(c.type == "mutable_specifier" for c in pointer.children) else "const"
+    return f"<*{constness} {text(pointee)}>"
 
 
 def implemented_trait(impl: Node) -> tuple[str, str] | None:

@@ -18,6 +18,7 @@ from msgspec import Struct
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
+from interop_lint.analyzer.rust.types import INTEGER_REPRS
 
 Guarded = Callable[[tuple[str, ...]], bool]  # whether wrappers of a site include a guard
 _SEARCH_BUDGET = 256  # functions visited around an export when collecting its panic sites
@@ -74,27 +75,7 @@ def method_owner(owner: str, resolve: Callable[[str], str]) -> str:
     return written
 
 
-_PRIMITIVES = frozenset(
-    [
-        "bool",
-        "char",
-        "str",
-        "f32",
-        "f64",
-        "i8",
-        "i16",
-        "i32",
-        "i64",
-        "i128",
-        "isize",
-        "u8",
-        "u16",
-        "u32",
-        "u64",
-        "u128",
-        "usize",
-    ]
-)
+_PRIMITIVES = INTEGER_REPRS | {"bool", "char", "str", "f32", "f64"}
 
 
 def _extends_builtin(owner: str | None) -> bool:

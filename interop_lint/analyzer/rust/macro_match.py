@@ -201,14 +201,20 @@ def match(pattern: list[object], items: Tree) -> Bindings | None:
 
 
 def _match(
-    pattern: list[object], items: Tree, at: int, bindings: Bindings, path: tuple[int, ...] = ()
+    pattern: list[object],
+    items: Tree,
+    at: int,
+    bindings: Bindings,
+    path: tuple[int, ...] = (),
+    inherited: tuple[str, ...] = (),
 ) -> int | None:
     """Match `pattern` from `items[at]`; the index past the match, or None. `path` is
-    the iteration of each repetition the pattern is in (recorded on every binding)."""
+    the iteration of each repetition the pattern is in (recorded on every binding);
+    `inherited`, what ends a fragment at the end of a repetition's pattern: its
+    separator, and what follows the repetition (`$(as $t:ty)? : $name:ident`)."""
     for number, element in enumerate(pattern):
         if isinstance(element, Fragment):
-            stop = _stop_token(pattern, number)
-            taken = _take(element.kind, items, at, stop)
+            taken = _take(element.kind, items, at, _stop_tokens(pattern, number, inherited))
             if taken is None:
                 return None
             bound = Bound(" ".join(_spell(items[at:taken])))
@@ -217,11 +223,12 @@ def _match(
             bindings.setdefault(element.name, []).append(bound)
             at = taken
         elif isinstance(element, Repetition):
-            stop = _stop_token(pattern, number)
+            stops = _stop_tokens(pattern, number, inherited)
+            inner = (element.separator, *stops) if element.separator else stops
             iteration = 0
-            while at < len(items) and not (stop is not None and _is_stop(items[at], (stop,))):
+            while at < len(items) and not (stops and _is_stop(items[at], stops)):
                 taken_here: Bindings = {}
-                reached = _match(element.pattern, items, at, taken_here, (*path, iteration))
+                reached = _match(element.pattern, items, at, taken_here, (*path, iteration), inner)
                 if reached is None or reached == at:
                     break
                 for name, values in taken_here.items():
@@ -255,19 +262,22 @@ def _span(item: str | Group) -> tuple[int, int]:
     return getattr(item, "start", 0), getattr(item, "end", 0)
 
 
-def _stop_token(pattern: list[object], number: int) -> str | None:
-    """What ends a fragment: the literal after it, or the opener of a group after it."""
+def _stop_tokens(pattern: list[object], number: int, inherited: tuple[str, ...]) -> tuple[str, ...]:
+    """What ends a fragment: the literal after it, or the opener of a group after it;
+    at the end of a repetition's pattern, what ends the repetition (`inherited`)."""
     following = pattern[number + 1] if number + 1 < len(pattern) else None
     if isinstance(following, Group):
-        return following.opener
-    return following if isinstance(following, str) else None
+        return (following.opener,)
+    if isinstance(following, str):
+        return (following,)
+    return inherited if following is None else ()
 
 
 def _is_stop(item: str | Group, ends: tuple[str, ...]) -> bool:
     return (item.opener if isinstance(item, Group) else item) in ends
 
 
-def _take(kind: str, items: Tree, at: int, stop: str | None) -> int | None:
+def _take(kind: str, items: Tree, at: int, stops: tuple[str, ...]) -> int | None:
     if at >= len(items):
         return None
     if kind in _ONE_TREE:
@@ -279,7 +289,7 @@ def _take(kind: str, items: Tree, at: int, stop: str | None) -> int | None:
         return at + 1
     end = at
     # Without a literal to stop at, an expression or type ends where a list item would.
-    ends = (stop,) if stop is not None else (",", ";")
+    ends = stops or (",", ";")
     while end < len(items) and not _is_stop(items[end], ends):
         end += 1
     return end if end > at else None

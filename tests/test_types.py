@@ -181,6 +181,10 @@ TABLE = [
     ("typedef Engine *x", "Option<Box<Engine>>", EQUAL),
     ("typedef Engine *x", "Option<*mut Engine>", UNKNOWN),  # no niche: two words
     ("typedef const char *x", "&str", UNKNOWN),
+    # A pointer to an array is a pointer to its first element (C array parameters).
+    ("typedef const uint8_t *x", "*const [u8; 32]", EQUAL),
+    ("typedef uint8_t (*x)[32]", "*mut [u8; 32]", EQUAL),
+    ("typedef const int32_t *x", "*const [u8; 4]", DIFFERENT),
     ("typedef const uint8_t *x", "&[u8]", UNKNOWN),
     # Structs and opaque handles by name, typedefs and aliases resolved.
     ("typedef Engine *x", "*mut Engine", EQUAL),

@@ -1860,8 +1860,12 @@ RULES = [{'cross_language': False,
                                    'block takes its\n'
                                    'receiver first, as cbindgen writes it (`&self` is `const T '
                                    '*self`), and its\n'
-                                   "`Self` is the impl's type. A field-less `#[repr(u8)]` enum is "
-                                   'a `uint8_t`, a\n'
+                                   "`Self` is the impl's type. A pointer to an array is a pointer "
+                                   'to its\n'
+                                   'first element: a C array parameter `const uint8_t txid[32]` '
+                                   '(which C reads\n'
+                                   "as `const uint8_t *`) is Rust's `*const [u8; 32]`. A "
+                                   'field-less `#[repr(u8)]` enum is a `uint8_t`, a\n'
                                    'field-less `#[repr(C)]` one is `int`-sized, so `typedef '
                                    'uint8_t Mode` for\n'
                                    'it differs. Rust `bool` written as a byte (`unsigned char`, '

@@ -26,6 +26,9 @@ Decisions the table in rules.md leaves open:
   no C type is. `compare` calls it *unknown*: in a signature RS104 reports
   it on the Rust side. A struct field has no other rule, so a layout
   compares it with `two_words_for_one`.
+- A pointer to an array is a pointer to its first element: C's `uint8_t
+  txid[32]` parameter (a `uint8_t *`) against Rust's `*const [u8; 32]` is
+  compared by the element.
 - Rust `bool` against a byte (`uint8_t`, `unsigned char`, `char`) is
   `VALUES`: the same size and passing class on every supported ABI, but a
   byte may hold values other than 0 and 1, which Rust's `bool` must not.
@@ -148,7 +151,7 @@ def compare(a: Type, b: Type) -> Verdict:
                 verdicts.append(Verdict.CONSTNESS)
             if _void_pointer_pair(a.pointee, b.pointee):
                 return combine(verdicts)
-            a, b = a.pointee, b.pointee
+            a, b = _first_elements(a.pointee, b.pointee)
             continue
         if isinstance(a, Array) and isinstance(b, Array):
             if a.length is None or b.length is None:
@@ -172,6 +175,17 @@ def outer_constness(a: Type, b: Type) -> tuple[bool, bool] | None:
     if compare(a.pointee, b.pointee) is not Verdict.EQUAL:
         return None
     return a.const, b.const
+
+
+def _first_elements(a: Type, b: Type) -> tuple[Type, Type]:
+    """Two pointees, a pointer to an array against a pointer to its element compared
+    by that element: C's `const uint8_t txid[32]` parameter is a `const uint8_t *`,
+    the same address as Rust's `*const [u8; 32]`."""
+    if isinstance(a, Array) and not isinstance(b, Array):
+        return a.element, b
+    if isinstance(b, Array) and not isinstance(a, Array):
+        return a, b.element
+    return a, b
 
 
 def _void_pointer_pair(a: Type, b: Type) -> bool:

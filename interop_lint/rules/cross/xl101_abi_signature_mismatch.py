@@ -12,7 +12,9 @@ struct { uint32_t bits; } Flags;`): a struct of one scalar is passed and
 returned as the scalar, so it equals a `uint32_t` and differs from a
 `uint64_t` as the field does. An export declared in an `impl` block takes its
 receiver first, as cbindgen writes it (`&self` is `const T *self`), and its
-`Self` is the impl's type. A field-less `#[repr(u8)]` enum is a `uint8_t`, a
+`Self` is the impl's type. A pointer to an array is a pointer to its
+first element: a C array parameter `const uint8_t txid[32]` (which C reads
+as `const uint8_t *`) is Rust's `*const [u8; 32]`. A field-less `#[repr(u8)]` enum is a `uint8_t`, a
 field-less `#[repr(C)]` one is `int`-sized, so `typedef uint8_t Mode` for
 it differs. Rust `bool` written as a byte (`unsigned char`, `uint8_t`) has
 the same size and passing on every supported ABI and is reported as a

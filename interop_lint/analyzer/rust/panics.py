@@ -31,6 +31,7 @@ from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
+from interop_lint.analyzer.rust.pointee_arrays import array_behind
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import pointer_owner
 from interop_lint.analyzer.rust.types import base_name, type_arguments
@@ -120,6 +121,13 @@ def _constant_in_bounds(indexing: Located) -> bool:
     if value.type == "identifier":
         declaration = _array_declaration(indexing, (value.text or b"").decode())
         if declaration is None:
+            declaration = array_behind(indexing.at(value), _parameter_array)  # type: ignore[arg-type]
+        if declaration is None:
+            return False
+        array = declaration
+    elif value.type == "parenthesized_expression":  # `(*key)[0]`
+        declaration = array_behind(indexing.at(value), _parameter_array)  # type: ignore[arg-type]
+        if declaration is None:
             return False
         array = declaration
     sliced = sliced_length(array)
@@ -153,6 +161,11 @@ def _array_declaration(use: Located, name: str) -> Node | None:
     return None
 
 
+def _parameter_array(at: Located, name: str) -> Node | None:
+    function = next((a.node for a in at.ancestors() if a.type == "function_item"), None)
+    return _array_parameter(function, name) if function is not None else None
+
+
 def _array_parameter(function: Node, name: str) -> Node | None:
     parameters = function.child_by_field_name("parameters")
     for parameter in parameters.named_children if parameters is not None else ():
@@ -160,7 +173,7 @@ def _array_parameter(function: Node, name: str) -> Node | None:
         if pattern is None or pattern.type != "identifier" or pattern.text != name.encode():
             continue
         declared = parameter.child_by_field_name("type")
-        if declared is not None and declared.type == "reference_type":
+        if declared is not None and declared.type in ("reference_type", "pointer_type"):
             declared = declared.child_by_field_name("type")
         if declared is None or declared.type != "array_type":
             return None

@@ -26,8 +26,9 @@ then `v[..n]` in `while n > 0 { .. n -= 1; }`), at a position found in the
 same string or slice (`if let Some(i) = s.find('?') { &s[..i] }`, `&s[i + 1..]`
 after a `find` of a char, `v[i]` after `v.iter().position(..)`), or a constant
 index or range within a fixed array (`let b = [0u8; 256];` or `let k: [u8; 64]
-= ..;`, then `b[3]` or `&b[0..128]`) or a slice taken with constant bounds
-(`let m = &v[..4];`, then `m[3]`).
+= ..;`, then `b[3]` or `&b[0..128]`; a parameter `key: *const [u8; 32]`,
+then `(*key)[0]`, or `k[31]` of the `k` its `key.as_ref()` gives) or a slice
+taken with constant bounds (`let m = &v[..4];`, then `m[3]`).
 
 A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under

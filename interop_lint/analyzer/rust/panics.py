@@ -31,7 +31,7 @@ from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
-from interop_lint.analyzer.rust.pointee_arrays import array_behind
+from interop_lint.analyzer.rust.pointee_arrays import array_behind, array_parameter
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import pointer_owner
 from interop_lint.analyzer.rust.types import base_name, type_arguments
@@ -121,12 +121,12 @@ def _constant_in_bounds(indexing: Located) -> bool:
     if value.type == "identifier":
         declaration = _array_declaration(indexing, (value.text or b"").decode())
         if declaration is None:
-            declaration = array_behind(indexing.at(value), _parameter_array)  # type: ignore[arg-type]
+            declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
         if declaration is None:
             return False
         array = declaration
     elif value.type == "parenthesized_expression":  # `(*key)[0]`
-        declaration = array_behind(indexing.at(value), _parameter_array)  # type: ignore[arg-type]
+        declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
         if declaration is None:
             return False
         array = declaration
@@ -146,7 +146,7 @@ def _array_declaration(use: Located, name: str) -> Node | None:
     name (through one reference)."""
     for ancestor in use.ancestors():
         if ancestor.type == "function_item":
-            return _array_parameter(ancestor.node, name)
+            return array_parameter(ancestor.node, name)
         if ancestor.type != "block":
             continue
         for statement in lets_of(ancestor).get(name, ()):  # in order, computed once per block
@@ -158,27 +158,6 @@ def _array_declaration(use: Located, name: str) -> Node | None:
                 if declared is not None and declared.child_by_field_name("length") is not None:
                     return declared
                 return statement.child_by_field_name("value")
-    return None
-
-
-def _parameter_array(at: Located, name: str) -> Node | None:
-    function = next((a.node for a in at.ancestors() if a.type == "function_item"), None)
-    return _array_parameter(function, name) if function is not None else None
-
-
-def _array_parameter(function: Node, name: str) -> Node | None:
-    parameters = function.child_by_field_name("parameters")
-    for parameter in parameters.named_children if parameters is not None else ():
-        pattern = parameter.child_by_field_name("pattern")
-        if pattern is None or pattern.type != "identifier" or pattern.text != name.encode():
-            continue
-        declared = parameter.child_by_field_name("type")
-        if declared is not None and declared.type in ("reference_type", "pointer_type"):
-            declared = declared.child_by_field_name("type")
-        if declared is None or declared.type != "array_type":
-            return None
-        # `[T]` is an array_type too: only `[T; N]` has a length to check against.
-        return declared if declared.child_by_field_name("length") is not None else None
     return None
 
 

@@ -10,19 +10,15 @@ let`, or as the parameter of a closure handed to a method of that `Option`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip
 
 _AS_REFERENCE = frozenset({"as_ref", "as_mut"})
-# The `[T; N]` a parameter (by name) of the function around a node points or refers to.
-ParameterArray = Callable[[Located, str], "Node | None"]
 
 
-def array_behind(value: Located, parameter_array: ParameterArray) -> Node | None:
+def array_behind(value: Located) -> Node | None:
     """The `[T; N]` type behind what is indexed, when it is a pointer parameter's
     pointee (`(*p)`, or a reference taken from `p.as_ref()`); None otherwise."""
     current = strip(value)
@@ -96,3 +92,27 @@ def _closure_over_reference(closure: Located, name: str) -> str | None:
         return None
     called = callee(call)
     return _referenced_pointer(called.receiver) if called is not None else None
+
+
+def parameter_array(at: Located, name: str) -> Node | None:
+    """The `[T; N]` a parameter (by name) of the function around `at` points or refers to."""
+    function = next((a.node for a in at.ancestors() if a.type == "function_item"), None)
+    return array_parameter(function, name) if function is not None else None
+
+
+def array_parameter(function: Node, name: str) -> Node | None:
+    """The `[T; N]` type of the function's parameter `name` (`[T; N]`, through one
+    reference or pointer); None for any other parameter."""
+    parameters = function.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else ():
+        pattern = parameter.child_by_field_name("pattern")
+        if pattern is None or pattern.type != "identifier" or pattern.text != name.encode():
+            continue
+        declared = parameter.child_by_field_name("type")
+        if declared is not None and declared.type in ("reference_type", "pointer_type"):
+            declared = declared.child_by_field_name("type")
+        if declared is None or declared.type != "array_type":
+            return None
+        # `[T]` is an array_type too: only `[T; N]` has a length to check against.
+        return declared if declared.child_by_field_name("length") is not None else None
+    return None

@@ -51,9 +51,8 @@ def checked_given(use: Located, name: str, diverges: Diverges) -> bool:
 
 def _guard_condition(statement: Located, name: str, diverges: Diverges) -> Located | None:
     """`C` of `if name.is_null() && C { leave }` (either order), or None."""
-    inner = statement.named_children()[0] if statement.node.named_child_count else None
-    current = strip(inner) if statement.type == "expression_statement" and inner else None
-    if current is None or current.type != "if_expression" or current.field("alternative"):
+    current = _if_without_else(statement)
+    if current is None:
         return None
     condition, consequence = current.field("condition"), current.field("consequence")
     if condition is None or consequence is None or not diverges(consequence):
@@ -93,9 +92,8 @@ def _holds_at(use: Located, guard: Located, condition: Located, diverges: Diverg
 
 def _leaves_unless(statement: Located, condition: Located, diverges: Diverges) -> bool:
     """`if len == 0 { return .. }`: execution gets past it only when `condition` holds."""
-    inner = statement.named_children()[0] if statement.node.named_child_count else None
-    current = strip(inner) if statement.type == "expression_statement" and inner else None
-    if current is None or current.type != "if_expression" or current.field("alternative"):
+    current = _if_without_else(statement)
+    if current is None:
         return False
     consequence = current.field("consequence")
     return (
@@ -103,6 +101,15 @@ def _leaves_unless(statement: Located, condition: Located, diverges: Diverges) -
         and diverges(consequence)
         and _implies(current.field("condition"), False, condition)
     )
+
+
+def _if_without_else(statement: Located) -> Located | None:
+    """The `if` without `else` a statement is (`if C { .. }`), or None."""
+    inner = statement.named_children()[0] if statement.node.named_child_count else None
+    current = strip(inner) if statement.type == "expression_statement" and inner else None
+    if current is None or current.type != "if_expression" or current.field("alternative"):
+        return None
+    return current
 
 
 def _implies(test: Located | None, truth: bool, wanted: Located) -> bool:

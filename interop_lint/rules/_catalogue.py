@@ -1160,7 +1160,9 @@ RULES = [{'cross_language': False,
                                    "hyper's `ffi_fn!`, guards it; or a macro that hands its "
                                    'argument to such a guard:\n'
                                    '`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, '
-                                   '..)`), a\n'
+                                   '..)`; or a generic\n'
+                                   'function that hands its closure to one: `ffi_safe_ptr(f)` '
+                                   'calling `ffi_safe(f)`), a\n'
                                    'function of another crate given the code in a closure whose '
                                    'name says it\n'
                                    'catches panics (its last path segment contains\n'

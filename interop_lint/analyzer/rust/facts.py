@@ -121,6 +121,9 @@ class RustFunction(Struct, frozen=True):
     # Whether it runs one of its own parameters under `catch_unwind`:
     # `fn guard<F: FnOnce()>(f: F) { catch_unwind(f) }` is a guard for its callers.
     guards_its_argument: bool = False
+    # The functions it hands one of its generic parameters to (`fn ffi_safe_ptr<F:
+    # FnOnce()>(f: F) { ffi_safe(f) }`): a guard when one of them is.
+    hands_argument_to: tuple[str, ...] = ()
     # The trait it implements for `owner` (`Clone` of `impl Clone for Buf`); None
     # outside `impl Trait for ..`.
     trait_name: str | None = None

@@ -199,6 +199,12 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             names = {m for _, rust in files for m in rust.guard_macros}
             names.update(f.name for _, f in self.functions_in_crate(crate) if f.guards_its_argument)
             delegating = [d for _, rust in files for d in rust.macro_delegates]
+            # `ffi_safe_ptr(f)` hands `f` to `ffi_safe`, which runs it under `catch_unwind`.
+            delegating += [
+                (f.name, f.hands_argument_to)
+                for _, f in self.functions_in_crate(crate)
+                if f.hands_argument_to
+            ]
             found = delegating_guards(names, delegating, self._project.config.panic_guards)
             self._guards[crate] = found
         return found

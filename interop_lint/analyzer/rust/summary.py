@@ -323,6 +323,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     guards_its_argument = bool(found.runs_catch_unwind) and _guards_its_argument(
         found.runs_catch_unwind, set(parameters)
     )
+    hands_argument_to = _hands_argument_to(found) if found.generics() else ()
     trait = impl_trait_of(function) if found.owner is not None else None
     summary = RustFunction(
         name=text(name),
@@ -337,6 +338,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         release_handles=tuple(dict.fromkeys(r.handle for r in releases if r.handle is not None)),
         returned_calls=returned,
         guards_its_argument=guards_its_argument,
+        hands_argument_to=hands_argument_to,
         trait_name=trait,
         drop_releases=tuple(dict.fromkeys(r.kind for r in releases)) if trait == "Drop" else (),
         frees_parameters=tuple(r for r in releases if r.param_index is not None and not r.field),
@@ -388,6 +390,20 @@ def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:
     if called is not None and called.is_method and name is not None:
         return bodies.span_location(name, site.call)
     return bodies.location(site.call)
+
+
+def _hands_argument_to(found: _Found) -> tuple[str, ...]:
+    """The free functions a generic function's parameters are handed to, in calls
+    (`ffi_safe(f)`, `catch_unwind_result(AssertUnwindSafe(f))`)."""
+    parameters = set(found.parameters())
+    handed = []
+    for node, fragment, call in found.calls:
+        arguments = node.child_by_field_name("arguments") if not call.method else None
+        if arguments is not None and next(
+            identifiers_named(Located(arguments, fragment), parameters), None
+        ):
+            handed.append(call.name)
+    return tuple(dict.fromkeys(handed))
 
 
 def _guards_its_argument(calls: list[Located], parameters: set[str]) -> bool:

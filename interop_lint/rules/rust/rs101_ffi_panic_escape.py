@@ -34,7 +34,8 @@ A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under
 `catch_unwind` (an export macro that runs the function's body so, such as
 hyper's `ffi_fn!`, guards it; or a macro that hands its argument to such a guard:
-`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, ..)`), a
+`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, ..)`; or a generic
+function that hands its closure to one: `ffi_safe_ptr(f)` calling `ffi_safe(f)`), a
 function of another crate given the code in a closure whose name says it
 catches panics (its last path segment contains
 `catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from msgspec import Struct
+from msgspec.structs import replace
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
@@ -264,3 +265,20 @@ class CrateCalls:
                         seen.add(callee)
                         pending.append(callee)
         return None
+
+
+def inherited_method(default: RustFunction, kind: str) -> RustFunction:
+    """A trait's default method as a method of `kind`: its `self.f()` calls are calls
+    of `kind`'s methods (the weld shape: `to_string` calls `self.to_str()`)."""
+    trait = default.owner
+
+    def owned(calls: tuple[RustCall, ...]) -> tuple[RustCall, ...]:
+        return tuple(replace(c, owner=kind) if c.owner == trait else c for c in calls)
+
+    return replace(
+        default,
+        owner=kind,
+        trait_name=trait,
+        calls=owned(default.calls),
+        returned_calls=owned(default.returned_calls),
+    )

@@ -8,16 +8,13 @@ from collections.abc import Callable
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
-from msgspec.structs import replace
-
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.rust.callgraph import CrateCalls, method_owner
+from interop_lint.analyzer.rust.callgraph import CrateCalls, inherited_method, method_owner
 from interop_lint.analyzer.rust.crate_macros import CrateMacroQueries
 from interop_lint.analyzer.rust.crate_names import CrateNameQueries
 from interop_lint.analyzer.rust.facts import (
     RustAbiFunction,
-    RustCall,
     RustEnum,
     RustExport,
     RustFileFacts,
@@ -180,7 +177,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
                     implementers[trait].append(kind)
             own = {(f.owner, f.name) for _, f in functions}
             inherited = [
-                (path, _inherited(f, kind))
+                (path, inherited_method(f, kind))
                 for path, f in functions
                 if f.owner in implementers and f.trait_name is None
                 for kind in implementers[f.owner]
@@ -391,20 +388,3 @@ def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] 
         candidates.append(directory + ".rs")
     candidates += [posixpath.join(directory, "lib.rs"), posixpath.join(directory, "main.rs")]
     return next(((c, module) for c in candidates if c != path and exists(c)), None)
-
-
-def _inherited(default: RustFunction, kind: str) -> RustFunction:
-    """A trait's default method as a method of `kind`: its `self.f()` calls are calls
-    of `kind`'s methods (the weld shape: `to_string` calls `self.to_str()`)."""
-    trait = default.owner
-
-    def owned(calls: tuple[RustCall, ...]) -> tuple[RustCall, ...]:
-        return tuple(replace(c, owner=kind) if c.owner == trait else c for c in calls)
-
-    return replace(
-        default,
-        owner=kind,
-        trait_name=trait,
-        calls=owned(default.calls),
-        returned_calls=owned(default.returned_calls),
-    )

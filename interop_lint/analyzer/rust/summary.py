@@ -29,12 +29,12 @@ from interop_lint.analyzer.rust.facts import (
     RustFunction,
 )
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller_in
+from interop_lint.analyzer.rust.guard_calls import hands_argument_to_calls, runs_argument_guarded
 from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import OwnershipSite
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
 from interop_lint.analyzer.rust.releases import release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
-from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import (
     impl_trait_of,
     impl_type_of,
@@ -320,10 +320,12 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             if any(start <= node.start_byte + fragment.shift < end for start, end in spans)
             and destination(Located(node, fragment)).kind == "return"
         )
-    guards_its_argument = bool(found.runs_catch_unwind) and _guards_its_argument(
+    guards_its_argument = bool(found.runs_catch_unwind) and runs_argument_guarded(
         found.runs_catch_unwind, set(parameters)
     )
-    hands_argument_to = _hands_argument_to(found) if found.generics() else ()
+    hands_argument_to = (
+        hands_argument_to_calls(found.calls, set(found.parameters())) if found.generics() else ()
+    )
     trait = impl_trait_of(function) if found.owner is not None else None
     summary = RustFunction(
         name=text(name),
@@ -390,29 +392,3 @@ def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:
     if called is not None and called.is_method and name is not None:
         return bodies.span_location(name, site.call)
     return bodies.location(site.call)
-
-
-def _hands_argument_to(found: _Found) -> tuple[str, ...]:
-    """The free functions a generic function's parameters are handed to, in calls
-    (`ffi_safe(f)`, `catch_unwind_result(AssertUnwindSafe(f))`)."""
-    parameters = set(found.parameters())
-    handed = []
-    for node, fragment, call in found.calls:
-        arguments = node.child_by_field_name("arguments") if not call.method else None
-        if arguments is not None and next(
-            identifiers_named(Located(arguments, fragment), parameters), None
-        ):
-            handed.append(call.name)
-    return tuple(dict.fromkeys(handed))
-
-
-def _guards_its_argument(calls: list[Located], parameters: set[str]) -> bool:
-    """`catch_unwind(f)` / `catch_unwind(AssertUnwindSafe(f))` with `f` a parameter."""
-    for call in calls:
-        called = callee(call)
-        if called is None or called.name != "catch_unwind":
-            continue
-        arguments = call.field("arguments")
-        if arguments is not None and next(identifiers_named(arguments, parameters), None):
-            return True
-    return False

@@ -32,7 +32,13 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import callee, strip, unary_operand, unary_operator
+from interop_lint.analyzer.rust.expressions import (
+    binary_operator,
+    callee,
+    strip,
+    unary_operand,
+    unary_operator,
+)
 from interop_lint.analyzer.rust.lengths import (
     ELEMENT_ITERATORS,
     Fact,
@@ -105,8 +111,7 @@ def _facts_around(use: Located) -> Iterator[Fact]:
             elif child.type == "else_clause":
                 yield from facts_when(condition, False)
         elif kind == "binary_expression" and child == ancestor.field("right"):
-            operator = ancestor.node.child_by_field_name("operator")
-            truth = {"&&": True, "||": False}.get(operator.type if operator else "")
+            truth = {"&&": True, "||": False}.get(binary_operator(ancestor))
             if truth is not None:
                 yield from facts_when(ancestor.field("left"), truth)
         elif kind == "let_chain":
@@ -137,8 +142,7 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
             pending.append((unary_operand(current), not holds))
             continue
         if current.type == "binary_expression":
-            operator = current.node.child_by_field_name("operator")
-            joined = operator.type if operator is not None else ""
+            joined = binary_operator(current)
             if (joined == "&&" and holds) or (joined == "||" and not holds):
                 pending.extend(((current.field("left"), holds), (current.field("right"), holds)))
                 continue

@@ -149,6 +149,12 @@ def unsafe_value(expression: Located) -> Located | None:
     return block_tail(block) if block is not None else None
 
 
+def binary_operator(expression: Located) -> str:
+    """`&&`, `==`, `+`, ... of a binary expression ("" otherwise)."""
+    operator = expression.node.child_by_field_name("operator")
+    return operator.type if operator is not None else ""
+
+
 def unary_operator(expression: Located) -> str:
     """`*`, `!` or `-` of a unary expression ("" otherwise)."""
     if expression.type != "unary_expression" or expression.node.child_count == 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import (
     arguments,
+    binary_operator,
     callee,
     strip,
     unary_operand,
@@ -97,8 +98,7 @@ def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[
     if kind == "unary_expression" and unary_operator(current) == "!":
         return nonnull_when(unary_operand(current), not truth, depth + 1)
     if kind in ("binary_expression", "let_chain"):
-        operator = current.node.child_by_field_name("operator")
-        symbol = "&&" if kind == "let_chain" else (operator.type if operator else "")
+        symbol = "&&" if kind == "let_chain" else binary_operator(current)
         if symbol in ("&&", "||"):
             parts = [nonnull_when(c, truth, depth + 1) for c in current.named_children()]
             if (symbol == "&&") == truth:

@@ -20,7 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import strip, unary_operand, unary_operator
+from interop_lint.analyzer.rust.expressions import (
+    binary_operator,
+    strip,
+    unary_operand,
+    unary_operator,
+)
 from interop_lint.analyzer.rust.null_conditions import nonnull_when
 
 Diverges = Callable[[Located], bool]
@@ -58,7 +63,7 @@ def _guard_condition(statement: Located, name: str, diverges: Diverges) -> Locat
     if condition is None or consequence is None or not diverges(consequence):
         return None
     condition = strip(condition)
-    if condition.type != "binary_expression" or _operator(condition) != "&&":
+    if condition.type != "binary_expression" or binary_operator(condition) != "&&":
         return None
     left, right = condition.field("left"), condition.field("right")
     for check, other in ((left, right), (right, left)):
@@ -118,7 +123,7 @@ def _implies(test: Located | None, truth: bool, wanted: Located) -> bool:
     if test is None:
         return False
     test, truth = _without_negations(test, truth)
-    if test.type == "binary_expression" and _operator(test) == ("&&" if truth else "||"):
+    if test.type == "binary_expression" and binary_operator(test) == ("&&" if truth else "||"):
         return any(_implies(part, truth, wanted) for part in test.named_children())
     core, polarity = _without_negations(wanted, True)
     if test.text == core.text and truth == polarity:
@@ -143,7 +148,7 @@ def _nonzero_subject(test: Located, truth: bool) -> str | None:
     test, truth = _without_negations(test, truth)
     if test.type != "binary_expression":
         return None
-    left, right, operator = test.field("left"), test.field("right"), _operator(test)
+    left, right, operator = test.field("left"), test.field("right"), binary_operator(test)
     if left is None or right is None or operator not in _MIRRORED:
         return None
     if left.type == "integer_literal":  # `0 < n` is `n > 0`
@@ -152,8 +157,3 @@ def _nonzero_subject(test: Located, truth: bool) -> str | None:
     if right.type != "integer_literal" or (operator, right.text) not in table:
         return None
     return strip(left).text
-
-
-def _operator(expression: Located) -> str:
-    operator = expression.node.child_by_field_name("operator")
-    return operator.type if operator is not None else ""

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     arguments,
+    binary_operator,
     block_tail,
     callee,
     invocation_name,
@@ -84,8 +85,7 @@ def checked_before(
         ):
             return True
         if kind == "binary_expression" and child == ancestor.field("right"):
-            operator = ancestor.node.child_by_field_name("operator")
-            truth = {"&&": True, "||": False}.get(operator.type if operator else "")
+            truth = {"&&": True, "||": False}.get(binary_operator(ancestor))
             if truth is not None and name in nonnull_when(ancestor.field("left"), truth):
                 return True
         if kind == "let_chain" and _earlier_conditions_protect(ancestor, child, name):

@@ -58,6 +58,16 @@ def _unchecked(body: str, parameters: str = "p: *const u8, q: *mut u8") -> list[
         "if p.is_null() && n >= 1 { return 0; }\nif !(n == 0) { *p } else { 0 }",
         "if p.is_null() && n > 0 { return 0; }\nif n == 0 { return 0; }\n*p",
         "if p.is_null() && !done { return 0; }\nif !done && n > 1 { *p } else { 0 }",
+        # ... and loops that run only when the length is not 0.
+        "if p.is_null() && n > 0 { return 0; }\nlet mut s = 0;\n"
+        "for i in 0..n { s += *p.add(i); }\ns",
+        "if n > 0 && p.is_null() { return 0; }\nlet m = n as usize;\n"
+        "for i in 0..m as usize { return *p.add(i); }\n0",
+        "if p.is_null() && n != 0 { return 0; }\nlet mut i = 0;\nwhile i < n { i += 1; }\n"
+        "while i < n { return *p; }\n0",
+        "if q.is_null() || p.is_null() && n > 0 { return 0; }\n"
+        "let out = std::slice::from_raw_parts_mut(q, n);\n"
+        "for (i, o) in out.iter_mut().enumerate() { *o = *p.add(i); }\n0",
     ],
 )
 def test_checked_uses(body: str) -> None:
@@ -87,6 +97,16 @@ def test_checked_uses(body: str) -> None:
         ("if p.is_null() && n > 0 { return 0; }\nif n == 0 { *p } else { 0 }", ["*p"]),
         ("if n > 0 { return 0; }\nif p.is_null() && n > 0 { return 0; }\n*p", ["*p"]),
         ("if p.is_null() && n > 0 { 0 } else { 1 };\nif n > 0 { *p } else { 0 }", ["*p"]),
+        ("if p.is_null() && n > 0 { return 0; }\nfor i in 0..=n { return *p; }\n0", ["*p"]),
+        ("if p.is_null() && n > 0 { return 0; }\nfor i in 0..m { return *p; }\n0", ["*p"]),
+        ("if p.is_null() && n > 0 { return 0; }\nfor i in 1..n { return *p; }\n0", ["*p"]),
+        ("if p.is_null() && i < n { return 0; }\nfor j in 0..n { return *p; }\n0", ["*p"]),
+        (
+            "if q.is_null() || p.is_null() && n > 0 { return 0; }\n"
+            "let out = std::slice::from_raw_parts_mut(q, 4);\n"
+            "for o in out.iter_mut() { *o = *p; }\n0",
+            ["*p"],
+        ),
     ],
 )
 def test_unchecked_uses(body: str, expected: list[str]) -> None:

@@ -10,7 +10,9 @@ it only then:
 `if p.is_null() && C { leave }` makes `p` non-null wherever `C` holds: in the
 branch of an `if` whose condition implies `C` (`len != 0`, `0 < len`, the
 `else` of `len == 0`), or after a statement that leaves unless `C` holds
-(`if len == 0 { return .. }`). A use of `p` where `C` may not hold (`(NULL,
+(`if len == 0 { return .. }`), or in the body of a loop that runs only when
+`C` holds (`for i in 0..len`, `while i < len`, or over a slice made with
+`from_raw_parts(out, len)`). A use of `p` where `C` may not hold (`(NULL,
 0)` read anyway) stays unchecked: `from_raw_parts(NULL, 0)` is undefined
 behaviour.
 """
@@ -19,13 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from interop_lint.analyzer.rust.bindings import binds_before
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import (
+    arguments,
     binary_operator,
+    callee,
     strip,
     unary_operand,
     unary_operator,
+    unsafe_value,
 )
+from interop_lint.analyzer.rust.lengths import range_parts
 from interop_lint.analyzer.rust.null_conditions import nonnull_when
 
 Diverges = Callable[[Located], bool]
@@ -34,6 +41,34 @@ Diverges = Callable[[Located], bool]
 _NONZERO_WHEN_TRUE = {(">", "0"), ("!=", "0"), (">=", "1")}
 _NONZERO_WHEN_FALSE = {("==", "0"), ("<", "1"), ("<=", "0")}
 _MIRRORED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
+
+# Iterator adapters that yield nothing from an empty input: a loop over them
+# runs only when the collection under them has elements.
+_EMPTY_PRESERVING = frozenset(
+    {
+        "iter",
+        "iter_mut",
+        "into_iter",
+        "enumerate",
+        "copied",
+        "cloned",
+        "rev",
+        "skip",
+        "take",
+        "step_by",
+        "chunks",
+        "chunks_exact",
+        "chunks_mut",
+        "chunks_exact_mut",
+        "windows",
+        "zip",
+        "map",
+        "filter",
+    }
+)
+_SLICE_MAKERS = frozenset({"from_raw_parts", "from_raw_parts_mut"})
+# How many `let n = len as usize;` renamings are followed back to the length.
+_MAX_RENAMES = 4
 
 
 def checked_given(use: Located, name: str, diverges: Diverges) -> bool:
@@ -55,20 +90,28 @@ def checked_given(use: Located, name: str, diverges: Diverges) -> bool:
 
 
 def _guard_condition(statement: Located, name: str, diverges: Diverges) -> Located | None:
-    """`C` of `if name.is_null() && C { leave }` (either order), or None."""
+    """`C` of `if name.is_null() && C { leave }` (either order, maybe one of the
+    alternatives of `||`), or None."""
     current = _if_without_else(statement)
     if current is None:
         return None
     condition, consequence = current.field("condition"), current.field("consequence")
     if condition is None or consequence is None or not diverges(consequence):
         return None
-    condition = strip(condition)
-    if condition.type != "binary_expression" or binary_operator(condition) != "&&":
-        return None
-    left, right = condition.field("left"), condition.field("right")
-    for check, other in ((left, right), (right, left)):
-        if check is not None and name in nonnull_when(check, False):
-            return other
+    # `if out.is_null() || p.is_null() && C { leave }`: each alternative leaves.
+    alternatives = [strip(condition)]
+    while alternatives:
+        current = alternatives.pop()
+        operator = binary_operator(current) if current.type == "binary_expression" else ""
+        left, right = current.field("left"), current.field("right")
+        if left is None or right is None:
+            continue
+        if operator == "||":
+            alternatives.extend((strip(left), strip(right)))
+        elif operator == "&&":
+            for check, other in ((left, right), (right, left)):
+                if name in nonnull_when(check, False):
+                    return other
     return None
 
 
@@ -77,12 +120,16 @@ def _holds_at(use: Located, guard: Located, condition: Located, diverges: Diverg
     a branch it runs in, or a statement between them that leaves unless it holds."""
     child = use
     for ancestor in use.ancestors():
-        if ancestor.type == "if_expression":
+        if ancestor.type in ("if_expression", "while_expression"):
             test = ancestor.field("condition")
-            if child == ancestor.field("consequence") and _implies(test, True, condition):
+            inside = child == ancestor.field("consequence") or child == ancestor.field("body")
+            if inside and _implies(test, True, condition):
                 return True
             if child.type == "else_clause" and _implies(test, False, condition):
                 return True
+        in_loop = ancestor.type == "for_expression" and child == ancestor.field("body")
+        if in_loop and _loop_needs(ancestor, condition):
+            return True
         if ancestor.type == "block":
             for statement in ancestor.named_children():
                 if statement.start >= child.start:
@@ -128,7 +175,7 @@ def _implies(test: Located | None, truth: bool, wanted: Located) -> bool:
     core, polarity = _without_negations(wanted, True)
     if test.text == core.text and truth == polarity:
         return True
-    subject = _nonzero_subject(test, truth)
+    subject = _nonzero_subject(test, truth, ordered=True)
     return subject is not None and subject == _nonzero_subject(wanted, True)
 
 
@@ -143,8 +190,10 @@ def _without_negations(condition: Located, truth: bool) -> tuple[Located, bool]:
     return current, truth
 
 
-def _nonzero_subject(test: Located, truth: bool) -> str | None:
-    """`n` when `test` evaluating to `truth` says `n != 0` (`n > 0`, `0 < n`, `!(n == 0)`)."""
+def _nonzero_subject(test: Located, truth: bool, ordered: bool = False) -> str | None:
+    """`n` when `test` evaluating to `truth` says `n != 0` (`n > 0`, `0 < n`, `!(n == 0)`);
+    `ordered`: also `i < n` (a loop's or branch's test, not the guard's condition, where
+    `i >= n` would let a null pointer through)."""
     test, truth = _without_negations(test, truth)
     if test.type != "binary_expression":
         return None
@@ -153,7 +202,73 @@ def _nonzero_subject(test: Located, truth: bool) -> str | None:
         return None
     if left.type == "integer_literal":  # `0 < n` is `n > 0`
         left, right, operator = right, left, _MIRRORED[operator]
+    if ordered and truth and right.type != "integer_literal" and operator in ("<", ">"):
+        # `i < n` holding says `n > i >= 0`: lengths and indexes are unsigned.
+        return strip(right if operator == "<" else left).text
     table = _NONZERO_WHEN_TRUE if truth else _NONZERO_WHEN_FALSE
     if right.type != "integer_literal" or (operator, right.text) not in table:
         return None
     return strip(left).text
+
+
+def _loop_needs(loop: Located, condition: Located) -> bool:
+    """Whether the body of a `for` loop runs only when `condition` (`n != 0`) holds:
+    it iterates `0..n`, or a slice made with length `n`, through adapters that
+    yield nothing from nothing."""
+    wanted = _nonzero_subject(condition, True)
+    iterated = loop.field("value")
+    while iterated is not None and wanted is not None:
+        iterated = strip(iterated)
+        if iterated.type == "range_expression":
+            start, operator, end = range_parts(iterated.node)
+            zero = start is not None and start.type == "integer_literal" and start.text == b"0"
+            bound = iterated.at(end)
+            return zero and operator == ".." and bound is not None and _length_is(bound, wanted)
+        if iterated.type == "identifier":
+            made = _local_value(iterated)
+            return made is not None and _slice_of_length(made, wanted)
+        called = callee(iterated) if iterated.type == "call_expression" else None
+        if called is None or called.receiver is None or called.name not in _EMPTY_PRESERVING:
+            return False
+        iterated = called.receiver
+    return False
+
+
+def _slice_of_length(value: Located, wanted: str) -> bool:
+    """`slice::from_raw_parts(p, n)` (in an `unsafe` block) with `n` the length `wanted`."""
+    made = unsafe_value(value)
+    made = strip(made) if made is not None else None
+    called = callee(made) if made is not None and made.type == "call_expression" else None
+    if called is None or called.name not in _SLICE_MAKERS:
+        return False
+    given = arguments(made)  # type: ignore[arg-type]
+    return len(given) == 2 and _length_is(given[1], wanted)
+
+
+def _length_is(expression: Located, wanted: str) -> bool:
+    """Whether `expression` is `wanted`, through casts and `let n = wanted as usize;`."""
+    current: Located | None = strip(expression)
+    for _ in range(_MAX_RENAMES):
+        if current is None:
+            return False
+        if current.text == wanted:
+            return True
+        if current.type != "identifier":
+            return False
+        value = _local_value(current)
+        current = strip(value) if value is not None else None
+    return False
+
+
+def _local_value(name: Located) -> Located | None:
+    """The value of the `let` that binds the identifier `name` where it is used."""
+    child = name
+    for ancestor in name.ancestors():
+        if ancestor.type in ("function_item", "closure_expression"):
+            return None
+        if ancestor.type == "block" and child.fragment is ancestor.fragment:
+            found = binds_before(ancestor, child, name.text)
+            if found is not None:
+                return found.field("value")
+        child = ancestor
+    return None

@@ -58,6 +58,9 @@ def _unchecked(body: str, parameters: str = "p: *const u8, q: *mut u8") -> list[
         "if p.is_null() && n >= 1 { return 0; }\nif !(n == 0) { *p } else { 0 }",
         "if p.is_null() && n > 0 { return 0; }\nif n == 0 { return 0; }\n*p",
         "if p.is_null() && !done { return 0; }\nif !done && n > 1 { *p } else { 0 }",
+        # A result that exists only when the pointer was not null.
+        "let r = if p.is_null() { Err(1) } else { Ok(2) };\nmatch r { Ok(_) => *p, Err(_) => 0 }",
+        "let r = if !p.is_null() { Some(1) } else { None };\nif let Some(_) = r { *p } else { 0 }",
         # ... and loops that run only when the length is not 0.
         "if p.is_null() && n > 0 { return 0; }\nlet mut s = 0;\n"
         "for i in 0..n { s += *p.add(i); }\ns",
@@ -98,6 +101,20 @@ def test_checked_uses(body: str) -> None:
         ("if n > 0 { return 0; }\nif p.is_null() && n > 0 { return 0; }\n*p", ["*p"]),
         ("if p.is_null() && n > 0 { 0 } else { 1 };\nif n > 0 { *p } else { 0 }", ["*p"]),
         ("if p.is_null() && n > 0 { return 0; }\nfor i in 0..=n { return *p; }\n0", ["*p"]),
+        (
+            "let r = if p.is_null() { Ok(1) } else { Err(2) };\n"
+            "match r { Ok(_) => *p, Err(_) => 0 }",
+            ["*p"],
+        ),
+        (
+            "let r = if p.is_null() { Err(1) } else { Ok(2) };\n"
+            "match r { Ok(_) => 0, Err(_) => *p }",
+            ["*p"],
+        ),
+        (
+            "let r = if n > 0 { Err(1) } else { Ok(2) };\nmatch r { Ok(_) => *p, Err(_) => 0 }",
+            ["*p"],
+        ),
         ("if p.is_null() && n > 0 { return 0; }\nfor i in 0..m { return *p; }\n0", ["*p"]),
         ("if p.is_null() && n > 0 { return 0; }\nfor i in 1..n { return *p; }\n0", ["*p"]),
         ("if p.is_null() && i < n { return 0; }\nfor j in 0..n { return *p; }\n0", ["*p"]),

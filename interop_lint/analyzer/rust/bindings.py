@@ -76,6 +76,21 @@ def binds_before(block: Located, child: Located, name: str) -> Located | None:
     return block.at(found)
 
 
+def let_value(name: Located) -> Located | None:
+    """The value of the `let` that binds the identifier `name` where it is used
+    (`from_raw_parts(p, n)` for `s` of `let s = from_raw_parts(p, n); .. s ..`)."""
+    child = name
+    for ancestor in name.ancestors():
+        if ancestor.type in ("function_item", "closure_expression"):
+            return None
+        if ancestor.type == "block" and child.fragment is ancestor.fragment:
+            found = binds_before(ancestor, child, name.text)
+            if found is not None:
+                return found.field("value")
+        child = ancestor
+    return None
+
+
 def is_shadowed(
     name: str,
     use: Located,

@@ -10,10 +10,14 @@ element for tuples (`if let (Some(t), false) = (t, p.is_null())`).
 
 from __future__ import annotations
 
+import re
+
+from interop_lint.analyzer.rust.bindings import let_value
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     binary_operator,
+    block_tail,
     callee,
     strip,
     unary_operand,
@@ -30,6 +34,9 @@ _OPTION_CHAIN = frozenset(
 )
 
 
+# The variants a fallible value matches on success, and what it is on failure.
+_SUCCESS = re.compile(r"(?:\w+::)*(?:Ok|Some)\s*\(")
+_FAILURE = re.compile(r"(?:(?:\w+::)*Err\s*\(|(?:\w+::)*None$)")
 _PUNCTUATION = frozenset({"(", ")", ","})
 _IRREFUTABLE = frozenset({"_", "identifier"})  # a tuple element that matches anything
 
@@ -45,8 +52,28 @@ def nonnull_if_matches(pattern: Located | None, value: Located | None) -> set[st
         return set().union(*(nonnull_if_matches(part, element) for part, element in pairs))
     if pattern.type == "boolean_literal":
         return nonnull_when(value, pattern.text == "true")
+    if value.type == "identifier" and _SUCCESS.match(pattern.text):
+        return _nonnull_on_success(value)
     name = option_of_pointer(value)
     return {name} if name and "Some" in pattern.text else set()
+
+
+def _nonnull_on_success(outcome: Located) -> set[str]:
+    """`outcome` bound to `if p.is_null() { Err(..) } else { .. Ok(..) }`: where it
+    matches `Ok(..)` (or `Some(..)`), it came from the branch where `p` is non-null."""
+    made = let_value(outcome)
+    made = strip(made) if made is not None else None
+    if made is None or made.type != "if_expression":
+        return set()
+    consequence, alternative = made.field("consequence"), made.field("alternative")
+    otherwise = alternative.named_children()[-1] if alternative is not None else None
+    if consequence is None or otherwise is None or otherwise.type != "block":
+        return set()
+    for branch, truth in ((consequence, False), (otherwise, True)):
+        tail = block_tail(branch)
+        if tail is not None and _FAILURE.match(strip(tail).text):
+            return nonnull_when(made.field("condition"), truth)
+    return set()
 
 
 def nonnull_unless_matches(pattern: Located | None, value: Located | None) -> set[str]:

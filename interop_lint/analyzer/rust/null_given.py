@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from interop_lint.analyzer.rust.bindings import binds_before
+from interop_lint.analyzer.rust.bindings import let_value
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import (
     arguments,
@@ -225,7 +225,7 @@ def _loop_needs(loop: Located, condition: Located) -> bool:
             bound = iterated.at(end)
             return zero and operator == ".." and bound is not None and _length_is(bound, wanted)
         if iterated.type == "identifier":
-            made = _local_value(iterated)
+            made = let_value(iterated)
             return made is not None and _slice_of_length(made, wanted)
         called = callee(iterated) if iterated.type == "call_expression" else None
         if called is None or called.receiver is None or called.name not in _EMPTY_PRESERVING:
@@ -255,20 +255,6 @@ def _length_is(expression: Located, wanted: str) -> bool:
             return True
         if current.type != "identifier":
             return False
-        value = _local_value(current)
+        value = let_value(current)
         current = strip(value) if value is not None else None
     return False
-
-
-def _local_value(name: Located) -> Located | None:
-    """The value of the `let` that binds the identifier `name` where it is used."""
-    child = name
-    for ancestor in name.ancestors():
-        if ancestor.type in ("function_item", "closure_expression"):
-            return None
-        if ancestor.type == "block" and child.fragment is ancestor.fragment:
-            found = binds_before(ancestor, child, name.text)
-            if found is not None:
-                return found.field("value")
-        child = ancestor
-    return None

@@ -174,7 +174,9 @@ class CrateCalls:
         for _, function in self.functions:
             targets = (self._callees_of(c) for c in function.calls if not self._guarded(c.guards))
             calls.append(list(dict.fromkeys(i for found in targets for i in found)))
-            sites.append([s for s in function.panics if not self._guarded(s.guards)])
+            # In source order: the message names the first site of the body.
+            own = [s for s in function.panics if not self._guarded(s.guards)]
+            sites.append(sorted(own, key=lambda site: site.location))
         return calls, sites
 
     @cached_property

@@ -173,6 +173,23 @@ def test_a_capitalised_c_name_converts_and_the_c_call_beyond_it_is_named(
     assert findings[0]["message"].startswith("`&data[0]` is passed to `C.encrypt` without")
 
 
+def test_go104_names_a_parenthesised_slice_without_its_parentheses(project: Project) -> None:
+    # algorand/falcon's ConvertToCT: `&(*sig)[0]` of a `*[]byte` parameter.
+    project.write("go.mod", GO_MOD)
+    project.write(
+        "sig/sig.go",
+        "package sig\n\n// static void convert(unsigned char *p, int n) {}\n"
+        'import "C"\n\nimport "unsafe"\n\n'
+        "func Convert(sig *[]byte) {\n"
+        "\tC.convert((*C.uchar)(unsafe.Pointer(&(*sig)[0])), C.int(len(*sig)+0))\n}\n",
+    )
+    findings = [f for f in _findings(project) if f["rule"] == "GO104"]
+    assert [f["message"] for f in findings] == [
+        "`&(*sig)[0]` is passed to `C.convert` without a `len(*sig)` check in `Convert`: it "
+        "panics for an empty slice; use `unsafe.SliceData(*sig)`"
+    ]
+
+
 def test_go101_names_no_libc_copy_as_a_possible_owner(project: Project) -> None:
     # apache/arrow-adbc's exportStringOption: C.strncpy copies; it never keeps the string.
     project.write("go.mod", GO_MOD)

@@ -78,7 +78,7 @@ from interop_lint.analyzer.golang.slices import (
     reaches_c_call,
     receiver_addresses,
 )
-from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.syntax import function_name, unparen
 from interop_lint.analyzer.golang.validators import validated_before
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
@@ -112,9 +112,10 @@ class CgoEmptySliceAddress(CgoRule):
                 if value is address
                 else f"`{text(value)}`, which takes `&{text(address)}`,"
             )
+            named = text(unparen(slice_) or slice_)  # `len(*sig)` for `(*sig)[0]`
             yield Violation(
                 ctx.file.location(address),
-                f"{passed} is passed to `C.{target}` without a `len({text(slice_)})` "
+                f"{passed} is passed to `C.{target}` without a `len({named})` "
                 f"check in `{function_name(address)}`{bounds}: it panics for an empty slice; "
-                f"use `unsafe.SliceData({text(slice_)})`",
+                f"use `unsafe.SliceData({named})`",
             )

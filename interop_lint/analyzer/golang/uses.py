@@ -86,11 +86,30 @@ def carrier_and_parent(file: GoFile, node: Node) -> tuple[Node, Node | None]:
         ):
             current, parent = _outside_parentheses(parent)
             continue
+        first = _first_element_address(parent, current)
+        if first is not None:  # `&view[0]` is the pointer the slice `view` was made of
+            current, parent = _outside_parentheses(first)
+            continue
         call = parent.parent if parent.type == "argument_list" else None
         if call is None or not _carries(file, call, current):
             return current, parent
         current, parent = _outside_parentheses(call)
     return current, current.parent
+
+
+def _first_element_address(index: Node, operand: Node) -> Node | None:
+    """`&v[0]` when `index` is `v[0]` of `operand` `v` under a `&`."""
+    if index.type != "index_expression" or index.child_by_field_name("operand") != operand:
+        return None
+    position = index.child_by_field_name("index")
+    if position is None or position.type != "int_literal" or position.text != b"0":
+        return None
+    address = index.parent
+    while address is not None and address.type == "parenthesized_expression":
+        address = address.parent
+    if address is None or address.type != "unary_expression" or address.children[0].type != "&":
+        return None
+    return address
 
 
 def _outside_parentheses(node: Node) -> tuple[Node, Node | None]:

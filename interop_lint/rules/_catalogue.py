@@ -999,6 +999,12 @@ RULES = [{'cross_language': False,
                                    '(`C.struct_req{data: p}`) is\n'
                                    "no assignment: GO102 reports it where the struct's address is "
                                    'passed to C.\n'
+                                   'A literal stored whole into C memory stores its fields, nested '
+                                   'literals\n'
+                                   'included (`*req = C.struct_req{data: '
+                                   'unsafe.Pointer(&buf[0])}`, `pairs[i] =\n'
+                                   'C.kv_pair{key: C.kv_val{mv_data: p}}` of a view over '
+                                   '`C.calloc` memory).\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'C may keep the pointer after the call returns, and C memory is '

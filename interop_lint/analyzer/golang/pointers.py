@@ -1,19 +1,17 @@
 """Go pointers at the C boundary: what a C call receives, and what C memory holds.
 
-The questions of GO102 (does the Go memory an argument points to hold Go
-pointers?) and GO107 (is a Go pointer stored into C memory?), answered with
-`Inference`.
+The question of GO102 (does the Go memory an argument points to hold Go
+pointers?), answered with `Inference`; GO107's (is a Go pointer stored into C
+memory?) is c_stores.py's.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
@@ -21,9 +19,6 @@ from interop_lint.analyzer.golang.syntax import (
     arguments,
     assigned_value,
     is_address_of,
-    is_deref,
-    literal_carrier,
-    literal_of,
     outer_paren,
     unparen,
 )
@@ -40,7 +35,6 @@ from interop_lint.analyzer.golang.types import (
     slice_of,
     underlying,
 )
-from interop_lint.analyzer.golang.uses import Use, UseKind, classify
 from interop_lint.analyzer.parsing import text
 
 _MAX_ALIAS_DEPTH = 16
@@ -248,149 +242,3 @@ def pins_memory(file: GoFile, node: Node) -> bool:
 
 
 # -- GO107 ---------------------------------------------------------------------------------
-
-
-def c_memory_place(inference: Inference, target: Node) -> Node | None:
-    """For an assignment target that is a field, element or pointee of a value of C
-    type or in C memory (`cs.name`, `arr[i]` of a C array view, `*pp`), that value."""
-    node = unparen(target)
-    for _ in range(_MAX_ALIAS_DEPTH):
-        if node is None:
-            return None
-        if node.type == "selector_expression" or node.type == "index_expression":
-            base = node.child_by_field_name("operand")
-        elif is_deref(node):
-            base = node.child_by_field_name("operand")
-            if _is_c_valued(inference, base, pointer=True):
-                return base
-            return None
-        else:
-            return None
-        if _is_c_valued(inference, base, pointer=False):
-            return base
-        node = unparen(base)
-    return None
-
-
-def _is_c_valued(inference: Inference, base: Node | None, *, pointer: bool) -> bool:
-    base = unparen(base)
-    if base is None:
-        return False
-    if base.type == "identifier" and text(base) == "C" and inference.file.binding(base) is None:
-        return False  # `C.x` is a name of the C package, not a field
-    t = inference.type_of(base)
-    u = underlying(t, inference.lookup)
-    if is_c_type(t) or is_c_pointer_type(u) or is_c_type(u):
-        return True
-    if u.kind in (Kind.POINTER, Kind.SLICE) or pointer:
-        return inference.memory(base) is Memory.C
-    return False
-
-
-def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
-    """(assignment, target, value) for each `target = value` that stores a Go pointer
-    (not a `cgo.Handle`, which is an integer) into C memory or a value of C type.
-
-    A C-typed value that lives in Go memory, in a function that pins with a
-    `runtime.Pinner`, is the documented way to pass pinned Go pointers: left out.
-    """
-    file = inference.file
-    for statement in file.syntax.parents("=", _ASSIGNMENT):
-        left = statement.child_by_field_name("left")
-        right = statement.child_by_field_name("right")
-        if left is None or right is None or left.named_child_count != right.named_child_count:
-            continue
-        for target, value in zip(left.named_children, right.named_children, strict=True):
-            bare = unparen(value)
-            if bare is None or bare.type == "nil":
-                continue
-            place = c_memory_place(inference, target)
-            if place is None or inference.memory(value) is not Memory.GO:
-                continue
-            if by_value_argument_of(inference, place) is not None and not _kept_for_callbacks(
-                target
-            ):
-                continue  # filling a copy for one call: GO102's and GO104's ground
-            if pins_memory(file, statement) and inference.object_memory(place) is Memory.GO:
-                continue
-            yield statement, target, value
-            break
-
-
-# Fields whose pointer C hands back to callbacks later (`cbs.userData = p` in a
-# callbacks struct registered by value): kept, even when the struct is a copy.
-_CALLBACK_FIELD = re.compile(
-    r"(?i)(?:user|cb|callback|client)_?(?:data|ptr|arg|ctx|context|param)|userp|opaque|cookie"
-)
-
-
-def _kept_for_callbacks(target: Node) -> bool:
-    """Whether an assignment's target is a field C passes back to callbacks."""
-    field = target.child_by_field_name("field") if target.type == "selector_expression" else None
-    return field is not None and _CALLBACK_FIELD.fullmatch(text(field)) is not None
-
-
-def by_value_argument_of(inference: Inference, place: Node) -> Node | None:
-    """The C call that gets a local C struct by value, when that is all its function
-    does with it: `s := C.struct_x{}` (or `var s C.struct_x`), its fields assigned and
-    read, and `C.f(s)`; never `&s`, `&s.f`, assigned, returned, stored or used in a
-    closure. The struct is then the argument of that call (its first, if several), and
-    a Go pointer stored in one of its fields is passed to it, not kept in C memory."""
-    file = inference.file
-    root = unparen(place)
-    while root is not None and root.type == "selector_expression":
-        root = unparen(root.child_by_field_name("operand"))
-    binding = file.binding(root) if root is not None and root.type == "identifier" else None
-    if binding is None or binding.is_parameter or binding.kind not in ("short", "var"):
-        return None
-    t = underlying(inference.binding_type(binding), inference.lookup)
-    scope = file.scope(binding.ident)
-    if not is_c_type(t) or is_c_pointer_type(t) or t.kind == Kind.POINTER or scope is None:
-        return None
-    if binding.writes:
-        return None
-    call = None
-    for read in binding.reads:
-        if scope.closures_around(read):
-            return None
-        carrier = outer_paren(read)
-        parent = carrier.parent
-        if parent is not None and parent.type == "selector_expression":
-            if not is_address_of(outer_paren(parent).parent):
-                continue  # a field read or written
-            return None
-        use = classify(file, carrier)
-        if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
-            return None
-        if file.c_function(use.call) is None:
-            return None
-        call = call or use.call
-    return call
-
-
-def filled_argument_call(inference: Inference, pointer: Node) -> str | None:
-    """The C function a pointer reaches through a field of a local C struct passed to it
-    by value (`alias.data = (*C.char)(unsafe.Pointer(&b[0])); C.f(alias)`), or through
-    a struct literal that is passed to it, or whose address is
-    (`ckey := &C.MDB_val{mv_data: unsafe.Pointer(&key[0])}; C.mdb_get(txn, dbi, ckey,
-    ..)`), nested literals followed."""
-    file = inference.file
-    flow = value_uses(file, pointer)
-    for _ in range(_MAX_ALIAS_DEPTH):
-        for use in flow.of_kind(UseKind.FIELD):
-            place = c_memory_place(inference, use.target) if use.target is not None else None
-            call = by_value_argument_of(inference, place) if place is not None else None
-            if call is not None:
-                return file.c_function(call)
-        literal = next(
-            (found for u in flow.of_kind(UseKind.COMPOSITE) if (found := literal_of(u.node))),
-            None,
-        )
-        if literal is None:
-            return None
-        flow = value_uses(file, literal_carrier(literal[0]))
-        for use in flow.of_kind(UseKind.ARGUMENT):
-            name = file.c_function(use.call) if use.call is not None else None
-            if name is not None:
-                return name
-    return None

@@ -67,9 +67,9 @@ from itertools import chain
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.c_stores import filled_argument_call
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.pointers import filled_argument_call
 from interop_lint.analyzer.golang.results import returned_non_empty
 from interop_lint.analyzer.golang.slices import (
     first_element_addresses,

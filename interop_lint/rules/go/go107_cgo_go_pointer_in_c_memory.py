@@ -22,6 +22,9 @@ C hands back to callbacks (`userData`, `user_data`, `cb_arg`, `opaque`,
 (`cbs.userData = unsafe.Pointer(&state); C.node_create(cbs)`) is kept.
 A Go pointer put in a C struct by its literal (`C.struct_req{data: p}`) is
 no assignment: GO102 reports it where the struct's address is passed to C.
+A literal stored whole into C memory stores its fields, nested literals
+included (`*req = C.struct_req{data: unsafe.Pointer(&buf[0])}`, `pairs[i] =
+C.kv_pair{key: C.kv_val{mv_data: p}}` of a view over `C.calloc` memory).
 
 ## Why is this bad?
 C may keep the pointer after the call returns, and C memory is invisible
@@ -52,9 +55,9 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
+from interop_lint.analyzer.golang.c_stores import stored_go_pointers
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.pointers import stored_go_pointers
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule

@@ -73,6 +73,7 @@ RULE_SCOPES: dict[str, str] = {
     "GO106": "Go packages that use cgo",
     "GO107": "Go packages that use cgo",
     "GO108": "Go packages that use cgo",
+    "GO109": "Go packages that use cgo",
     "XL101": "headers and cgo preambles, against exports",
     "XL102": "C calls of files that import C",
     "XL103": "headers and preambles, against #[repr(C)] structs",

@@ -1101,6 +1101,76 @@ RULES = [{'cross_language': False,
   'qualname': 'CgoArrayCast'},
  {'cross_language': False,
   'description': {'documentation': '## What it does\n'
+                                   'Checks for `C.free` given a pointer to memory Go allocated: '
+                                   'the address of\n'
+                                   'a Go variable, of a field or element of one, or of a composite '
+                                   'literal\n'
+                                   '(`C.free(unsafe.Pointer(&cs))`, '
+                                   '`C.free(unsafe.Pointer(&height))`), a\n'
+                                   '`new(T)`, or the array of a slice Go made (`make`, a slice '
+                                   'literal,\n'
+                                   '`[]byte(s)`: `C.free(unsafe.Pointer(&buf[0]))`), directly or '
+                                   'through local\n'
+                                   'variables every assignment of which is one of these.\n'
+                                   '\n'
+                                   'Only what the code shows is reported: a pointer parameter, a '
+                                   'field read\n'
+                                   'through a pointer or a slice of unknown origin may hold '
+                                   '`C.malloc` memory\n'
+                                   'cast to a Go type, and is left alone.\n'
+                                   '\n'
+                                   '## Why is this bad?\n'
+                                   "`free` may only be given what C's allocator returned. Memory "
+                                   'of the Go\n'
+                                   "heap or a goroutine's stack handed to it corrupts the C "
+                                   "allocator's\n"
+                                   'bookkeeping: glibc aborts the whole process (`free(): invalid '
+                                   'pointer`),\n'
+                                   'or the corruption surfaces later, far from the cause. The '
+                                   'usual slip is\n'
+                                   '`&cs` for `cs`: the address of the Go variable that holds the '
+                                   'C pointer,\n'
+                                   'not the C pointer, so the C string leaks as well.\n'
+                                   '\n'
+                                   '## Example\n'
+                                   '```go\n'
+                                   'func Put(key string) {\n'
+                                   '        ckey := C.CString(key)\n'
+                                   '        defer C.free(unsafe.Pointer(&ckey))\n'
+                                   '        C.store_put(ckey)\n'
+                                   '}\n'
+                                   '```\n'
+                                   '\n'
+                                   '## Use instead\n'
+                                   '```go\n'
+                                   'func Put(key string) {\n'
+                                   '        ckey := C.CString(key)\n'
+                                   '        defer C.free(unsafe.Pointer(ckey))\n'
+                                   '        C.store_put(ckey)\n'
+                                   '}\n'
+                                   '```\n'
+                                   'Memory Go allocated is freed by the garbage collector: drop '
+                                   'the call.',
+                  'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/GO109.md',
+                  'id': 'GO109',
+                  'level': 'error',
+                  'name': 'cgo-free-go-memory',
+                  'precision': 'very-high',
+                  'security_severity': 7.5,
+                  'summary': 'Checks for `C.free` given a pointer to memory Go allocated: the '
+                             'address of a Go variable, of a field or element of one, or of a '
+                             'composite literal (`C.free(unsafe.Pointer(&cs))`, '
+                             '`C.free(unsafe.Pointer(&height))`), a `new(T)`, or the array of a '
+                             'slice Go made (`make`, a slice literal, `[]byte(s)`: '
+                             '`C.free(unsafe.Pointer(&buf[0]))`), directly or through local '
+                             'variables every assignment of which is one of these.',
+                  'tags': ['security', 'external/cwe/cwe-590', 'external/cwe/cwe-762']},
+  'file_kinds': ['go'],
+  'id': 'GO109',
+  'module': 'interop_lint.rules.go.go109_cgo_free_go_memory',
+  'qualname': 'CgoFreeGoMemory'},
+ {'cross_language': False,
+  'description': {'documentation': '## What it does\n'
                                    'Checks for exported functions (`extern "C"` with '
                                    '`#[no_mangle]` or\n'
                                    '`#[export_name]`, and the functions a `macro_rules!` macro of '

@@ -182,8 +182,8 @@ def is_non_empty(file: GoFile, value: Node) -> bool:
         return body is not None and body.named_child_count > 0
     if file.builtin_call(value, "append"):
         return len(arguments(value)) > 1
-    if file.builtin_call(value, "make"):
-        args = arguments(value)
+    if file.builtin_call(value, "make") or file.calls(value, "unsafe", "Slice"):
+        args = arguments(value)  # the length is the second argument of both
         length = file.constant(args[1]) if len(args) > 1 else None
         return length is not None and length > 0
     converted = file.conversion(value)

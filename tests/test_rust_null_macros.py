@@ -75,3 +75,45 @@ def test_checks_that_come_late_or_may_not_run_are_no_checks() -> None:
         "}\n"
     )
     assert list(_macros(code)) == ["asserted"]
+
+
+ITER_TO_ARRAY = (
+    "macro_rules! iter_to_array {\n"
+    "    ($iter:expr, $len:expr, $func:expr) => {{\n"
+    "        let mut ptrs: Vec<_> = $iter.map($func).collect();\n"
+    "        unsafe { *$len = ptrs.len() };\n"
+    "        ptrs.as_mut_ptr()\n"
+    "    }};\n"
+    "}\n"
+    "macro_rules! name_of {\n"
+    "    ($p:ident) => {{ if $p.is_null() { return 0; } CStr::from_ptr($p).to_bytes().len() }};\n"
+    "    ($p:ident, $q:ident) => {{ CStr::from_ptr($p).to_bytes().len() + *$q }};\n"
+    "}\n"
+)
+
+
+def _uses(macros: dict[str, NullCheckMacro], invocation: str) -> list[tuple[str, str]]:
+    source = SourceFile("src/body.rs", FileKind.RUST, f"fn f() {{ {invocation}; }}".encode())
+    bodies = bodies_of(source)
+    node = next(n for n in bodies.walk(bodies.in_file(source.root)) if n.type == "macro_invocation")
+    return InvocationNullChecks(macros.get).unchecked_uses(Located(node.node, node.fragment))
+
+
+def test_a_rule_records_the_pointers_its_transcriber_uses_unchecked() -> None:
+    found = _macros(ITER_TO_ARRAY)
+    assert [r.uses for r in found["iter_to_array"].rules] == [(("len", "*$len"),)]
+    assert [r.uses for r in found["name_of"].rules] == [
+        (),
+        (("p", "CStr::from_ptr($p)"), ("q", "*$q")),
+    ]
+    # Hand-ons check what they are given: their transcribers use nothing themselves.
+    assert [r.uses for r in _macros(NON_NULL)["non_null"].rules] == [(), (), ()]
+
+
+def test_an_invocation_uses_the_pointers_it_names_where_its_rule_does() -> None:
+    macros = _macros(ITER_TO_ARRAY)
+    assert _uses(macros, "iter_to_array!(xs.iter(), out_len, f)") == [("out_len", "*out_len")]
+    assert _uses(macros, "iter_to_array!(xs.iter(), *lens, f)") == []  # not a name
+    assert _uses(macros, "name_of!(s)") == []
+    assert _uses(macros, "name_of!(s, n)") == [("s", "CStr::from_ptr(s)"), ("n", "*n")]
+    assert _uses(macros, "undefined!(s)") == []

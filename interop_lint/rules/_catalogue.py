@@ -1359,6 +1359,12 @@ RULES = [{'cross_language': False,
                                    'to_str(p) }`), is\n'
                                    'a use too, reported at the call: check before the call, or in '
                                    'the helper.\n'
+                                   'So is naming it to a macro of the crate whose transcriber uses '
+                                   'it unchecked\n'
+                                   "(pkgcraft's `iter_to_array!(iter, len, f)` writing `*$len = "
+                                   '..`), reported at\n'
+                                   'the invocation; uses inside macros the transcriber invokes are '
+                                   'theirs.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'Callers pass null easily: from Go a zero-value struct field, '

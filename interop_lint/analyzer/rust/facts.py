@@ -202,11 +202,14 @@ class NullCheckRule(Struct, frozen=True):
     matcher: str  # the rule's left side, delimiters included
     checks: tuple[str, ...]  # metavariables (without `$`) checked before the rest runs
     hands_to: tuple[str, str] | None  # (macro, its token tree with `$x` kept) it expands to
+    # (metavariable, the use as written: `*$len`) of pointers used unchecked (RS102)
+    uses: tuple[tuple[str, str], ...] = ()
 
 
 class NullCheckMacro(Struct, frozen=True):
     """A `macro_rules!` macro that checks a pointer its invocation names for null and
-    leaves otherwise before the rest of the invocation runs (rust.null_macros)."""
+    leaves otherwise before the rest of the invocation runs, or that uses one
+    unchecked (rust.null_macros)."""
 
     name: str
     rules: tuple[NullCheckRule, ...]

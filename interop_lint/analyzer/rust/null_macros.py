@@ -47,7 +47,8 @@ from interop_lint.analyzer.rust.macro_match import (
     rule_pattern,
     token_tree,
 )
-from interop_lint.analyzer.rust.nullness import leaves_unless_nonnull
+from interop_lint.analyzer.rust.nullness import checked_before, leaves_unless_nonnull
+from interop_lint.analyzer.rust.pointers import used_pointers
 from interop_lint.analyzer.rust.token_trees import token_tree as invocation_tokens
 
 # The nodes of a transcriber that its statements run through on a straight line.
@@ -57,6 +58,8 @@ _MAX_HAND_ONS = 4
 # Text that a transcriber checking for null holds: `is_null`, `ptr::null()`,
 # `NonNull::new`, `as_ref()`.
 _NULL_WORDS = (b"null", b"Null", b"as_ref", b"as_mut")
+# Text that a transcriber using a pointer of its invocation holds: `*$p`, `from_ptr($p)`.
+_USE_WORDS = (b"*$", b"from_ptr", b"from_raw", b"read", b"write")
 
 
 def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | None:
@@ -65,7 +68,8 @@ def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | N
     name = definition.child_by_field_name("name")
     data = bodies.source.code
     if name is None or not any(
-        data.find(word, definition.start_byte, definition.end_byte) >= 0 for word in _NULL_WORDS
+        data.find(word, definition.start_byte, definition.end_byte) >= 0
+        for word in (*_NULL_WORDS, *_USE_WORDS)
     ):
         return None
     rules: list[NullCheckRule] = []
@@ -79,8 +83,9 @@ def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | N
         hands_to = (
             _hands_to(bodies, transcriber) if transcriber is not None and not checks else None
         )
-        rules.append(NullCheckRule(text(left), checks, hands_to))
-    if not any(rule.checks for rule in rules):
+        uses = _unchecked_uses(bodies, transcriber, metavariables) if transcriber else ()
+        rules.append(NullCheckRule(text(left), checks, hands_to, uses))
+    if not any(rule.checks or rule.uses for rule in rules):
         return None
     return NullCheckMacro(text(name), tuple(rules))
 
@@ -131,6 +136,35 @@ def _checked(bodies: RustBodies, transcriber: Fragment, metavariables: set[str])
         ):
             checked.append(name)
     return tuple(checked)
+
+
+def _unchecked_uses(
+    bodies: RustBodies, transcriber: Fragment, metavariables: set[str]
+) -> tuple[tuple[str, str], ...]:
+    """(metavariable, the use as written) of each metavariable the transcriber uses as a
+    pointer that must be valid (`*$len = n`, `CStr::from_ptr($p)`) with no null check of
+    it before, the first use of each."""
+    spelled = {f"_{m}": m for m in metavariables}
+    found: dict[str, str] = {}
+    # Not inside invocations in the transcriber: a hand-on (`non_null!($p, &*$p, ..)`)
+    # checks what it is given before it runs it.
+    root = Located(transcriber.root, transcriber)
+    for node in bodies.walk(root, prune=("macro_invocation",)):
+        if node.type not in ("unary_expression", "call_expression"):
+            continue
+        for name, _ in used_pointers(node):
+            metavariable = spelled.get(name)
+            if metavariable is None or metavariable in found:
+                continue
+            if not checked_before(node, name, bodies):
+                written = " ".join(node.text.split())
+                found[metavariable] = re.sub(r"\b_(\w+)", _respelled(spelled), written)
+    return tuple(sorted(found.items()))
+
+
+def _respelled(spelled: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """`_len` back to `$len` for the metavariables of a rule."""
+    return lambda found: f"${found.group(1)}" if found.group(0) in spelled else found.group(0)
 
 
 def _invokes_other_macro(statement: Located) -> bool:
@@ -204,6 +238,25 @@ class InvocationNullChecks:
                 return frozenset()
             name, given = rule.hands_to[0], _substitute(rule.hands_to[1], bindings)
         return frozenset()
+
+    def unchecked_uses(self, invocation: Located) -> list[tuple[str, str]]:
+        """(pointer, the use as expanded: `*len`) for each pointer the invocation names
+        that its macro's matching rule uses with no null check of its own."""
+        tokens = invocation_tokens(invocation.node)
+        found = self._macro_named(macro_name(invocation.node)) if tokens is not None else None
+        items = token_tree(text(tokens)) if found is not None and tokens is not None else None
+        if found is None or not items or not isinstance(items[0], Group):
+            return []
+        matched = first_match(found.rules, items[0])
+        if matched is None:
+            return []
+        rule, bindings = matched
+        uses = []
+        for metavariable, written in rule.uses:
+            bound = bindings.get(metavariable, [])
+            if len(bound) == 1 and _IDENTIFIER.fullmatch(bound[0]):
+                uses.append((bound[0], _substitute(written, bindings)))
+        return uses
 
 
 def _substitute(transcribed: str, bindings: dict[str, list[str]]) -> str:

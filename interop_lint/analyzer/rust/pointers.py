@@ -14,11 +14,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from msgspec import Struct
+from msgspec.structs import replace
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.bindings import is_shadowed
-from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
@@ -28,7 +29,7 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operator,
     under_methods,
 )
-from interop_lint.analyzer.rust.scan import CALL, DEREF, LET
+from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, MACRO
 from interop_lint.analyzer.rust.spelling import Spelled
 
 # `Type::function(p, ..)` calls that read or free through their first argument.
@@ -156,8 +157,32 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
     key = ("pointer uses", function.id, frozenset(parameters))
     memo = bodies.file.memo
     if key not in memo:
-        memo[key] = _pointer_uses(bodies, function, parameters, _may_use, _used_pointers)
+        memo[key] = _pointer_uses(bodies, function, parameters, _may_use, used_pointers)
     yield from memo[key]  # type: ignore[attr-defined]
+
+
+# (pointer, the use as expanded) of the pointers an invocation of a crate macro
+# uses unchecked (null_macros.InvocationNullChecks.unchecked_uses).
+MacroUses = Callable[[Located], list[tuple[str, str]]]
+
+
+def pointers_used_by_macros(
+    bodies: RustBodies, function: Node, parameters: set[str], uses_of: MacroUses
+) -> list[PointerUse]:
+    """The invocations of crate macros in `function` that use one of `parameters` (or a
+    local copy) unchecked: `iter_to_array!(it, len, f)` writing `*$len`."""
+
+    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
+        return kind == MACRO
+
+    def used(node: Located) -> list[tuple[str, Located]]:
+        return [(name, node) for name, _ in uses_of(node)]
+
+    found = []
+    for use in _pointer_uses(bodies, function, parameters, may_use, used):
+        written = dict(uses_of(use.at)).get(use.local, use.what)
+        found.append(replace(use, what=f"{written}` in `{macro_name(use.at.node)}!"))
+    return found
 
 
 _COMMENTS = frozenset({"line_comment", "block_comment"})
@@ -253,7 +278,7 @@ def _pointer_uses(
 
 
 def _may_use(node: Node, fragment: Fragment, kind: int) -> bool:
-    """Whether `_used_pointers` can find something in `node`, by its kind and name."""
+    """Whether `used_pointers` can find something in `node`, by its kind and name."""
     if kind == DEREF:
         return True
     if kind != CALL:
@@ -285,7 +310,7 @@ def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:
     return copies
 
 
-def _used_pointers(node: Located) -> list[tuple[str, Located]]:
+def used_pointers(node: Located) -> list[tuple[str, Located]]:
     """(pointer name, its expression) that `node` needs valid."""
     if node.type == "unary_expression" and unary_operator(node) == "*":
         operand = unary_operand(node)

@@ -58,7 +58,7 @@ _PATTERNS = (
 )
 _QUERY = "\n".join(f"({node}) @node" for _, node in _PATTERNS)
 _KINDS = tuple(kind for kind, _ in _PATTERNS)
-_USE_KINDS = (CALL, LET, DEREF)
+_USE_KINDS = (CALL, LET, DEREF, MACRO)  # MACRO: crate macros that use a pointer
 _SITE_KINDS = (CALL, MACRO, INDEX)
 _BINDING_KINDS = (LET, BINDING)
 

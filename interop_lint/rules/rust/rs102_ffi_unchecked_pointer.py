@@ -16,6 +16,9 @@ Passing the parameter to a function of the crate that does one of those uses
 unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`),
 or hands it on unchecked to one that does (`fn keys(p) { to_str(p) }`), is
 a use too, reported at the call: check before the call, or in the helper.
+So is naming it to a macro of the crate whose transcriber uses it unchecked
+(pkgcraft's `iter_to_array!(iter, len, f)` writing `*$len = ..`), reported at
+the invocation; uses inside macros the transcriber invokes are theirs.
 
 ## Why is this bad?
 Callers pass null easily: from Go a zero-value struct field, an empty slice's
@@ -72,7 +75,12 @@ from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.nullness import checked_before
 from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
-from interop_lint.analyzer.rust.pointers import PointerUse, pointer_parameters, pointer_uses
+from interop_lint.analyzer.rust.pointers import (
+    PointerUse,
+    pointer_parameters,
+    pointer_uses,
+    pointers_used_by_macros,
+)
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 from interop_lint.analyzer.rust.syntax import impl_type_of
 from interop_lint.rules.registry import Rule
@@ -103,7 +111,14 @@ class FfiUncheckedPointer(Rule):
             helpers = passed_to_helpers(bodies, export.node, set(parameters), demands, owner_of)
             # One call can pass several pointers, each to a different use in the helper.
             by_call = {(h.use.at, h.use.name): h for h in helpers}
-            uses = [*pointer_uses(bodies, export.node, set(parameters)), *(h.use for h in helpers)]
+            in_macros = pointers_used_by_macros(
+                bodies, export.node, set(parameters), macros.unchecked_uses
+            )
+            uses = [
+                *pointer_uses(bodies, export.node, set(parameters)),
+                *(h.use for h in helpers),
+                *in_macros,
+            ]
             reported: set[str] = set()
             for use in sorted(uses, key=lambda u: u.at.start):
                 if use.name in reported or any(

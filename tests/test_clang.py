@@ -266,6 +266,29 @@ def test_c23_enum_bases_parse_and_keep_positions() -> None:
     ) == (4, 9)
 
 
+def test_cbindgen_guarded_enum_bases_parse_and_keep_lines() -> None:
+    # cbindgen 0.27+ writes a tagged enum's tag with its C23 base behind a guard.
+    header = (
+        b"#include <stddef.h>\n"
+        b"enum VoidResult_Tag\n"
+        b"#if __STDC_VERSION__ >= 202311L\n"
+        b"  : size_t\n"
+        b"#endif // __STDC_VERSION__ >= 202311L\n"
+        b" {\n"
+        b"  VoidResult_Ok,\n"
+        b"  VoidResult_Err,\n"
+        b"};\n"
+        b"int pick(int a);\n"
+    )
+    masked = mask_enum_bases(header)
+    assert len(masked) == len(header) and masked.count(b"\n") == header.count(b"\n")
+    facts = _facts(header)
+    assert list(facts.notifications) == []
+    assert set(facts.c.enums) == {"VoidResult_Tag"}
+    assert _signature(facts.c, "pick") == "int (int)"
+    assert _function(facts.c, "pick").location.line == 10
+
+
 @pytest.mark.parametrize(
     ("text", "cplusplus"),
     [

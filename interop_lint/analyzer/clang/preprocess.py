@@ -51,8 +51,12 @@ def prepare(data: bytes) -> bytes:
 
 # C23 gives an enum a fixed underlying type, `enum Kind : uint8_t { .. }`,
 # which tree-sitter-c cannot read; enums are compared by name only, so the
-# base is blanked out.
-_ENUM_BASE = re.compile(rb"\benum(?:\s+[A-Za-z_]\w*)?\s*(:[\w\s]+?)\{")
+# base is blanked out, with the `#if __STDC_VERSION__ >= 202311L` .. `#endif`
+# that cbindgen writes around it for tagged enums.
+_ENUM_BASE = re.compile(
+    rb"\benum(?:\s+[A-Za-z_]\w*)?\s*"
+    rb"((?:#[ \t]*if[^\n]*\n\s*)?:[\w\s]+?(?:#[ \t]*endif[^\n]*\n\s*)?)\{"
+)
 
 
 def mask_enum_bases(data: bytes) -> bytes:
@@ -61,8 +65,9 @@ def mask_enum_bases(data: bytes) -> bytes:
         return data
 
     def blank(match: re.Match[bytes]) -> bytes:
-        start, end = match.span(1)
-        return match.group()[: start - match.start()] + b" " * (end - start) + b"{"
+        start = match.start(1)
+        base = re.sub(rb"[^\n]", b" ", match.group(1))  # lines stay where they were
+        return match.group()[: start - match.start()] + base + b"{"
 
     return _ENUM_BASE.sub(blank, data)
 

@@ -34,11 +34,16 @@ def _macros(code: str) -> dict[str, NullCheckMacro]:
     return {m.name: m for m in found if m is not None}
 
 
-def _checked(macros: dict[str, NullCheckMacro], invocation: str) -> frozenset[str]:
+def _invocation(invocation: str) -> Located:
+    """The invocation, written in a function's body."""
     source = SourceFile("src/body.rs", FileKind.RUST, f"fn f() {{ {invocation}; }}".encode())
     bodies = bodies_of(source)
     node = next(n for n in bodies.walk(bodies.in_file(source.root)) if n.type == "macro_invocation")
-    return InvocationNullChecks(macros.get)(Located(node.node, node.fragment))
+    return Located(node.node, node.fragment)
+
+
+def _checked(macros: dict[str, NullCheckMacro], invocation: str) -> frozenset[str]:
+    return InvocationNullChecks(macros.get)(_invocation(invocation))
 
 
 def test_a_rule_checks_the_pointer_before_the_rest_runs_and_others_hand_on() -> None:
@@ -93,10 +98,7 @@ ITER_TO_ARRAY = (
 
 
 def _uses(macros: dict[str, NullCheckMacro], invocation: str) -> list[tuple[str, str]]:
-    source = SourceFile("src/body.rs", FileKind.RUST, f"fn f() {{ {invocation}; }}".encode())
-    bodies = bodies_of(source)
-    node = next(n for n in bodies.walk(bodies.in_file(source.root)) if n.type == "macro_invocation")
-    return InvocationNullChecks(macros.get).unchecked_uses(Located(node.node, node.fragment))
+    return InvocationNullChecks(macros.get).unchecked_uses(_invocation(invocation))
 
 
 def test_a_rule_records_the_pointers_its_transcriber_uses_unchecked() -> None:

@@ -208,6 +208,7 @@ class InvocationNullChecks:
     def __init__(self, macro_named: Callable[[str], NullCheckMacro | None]) -> None:
         self._macro_named = macro_named
         self._answers: dict[tuple[int, int], frozenset[str]] = {}
+        self._uses: dict[tuple[int, int], list[tuple[str, str]]] = {}
 
     def __call__(self, invocation: Located) -> frozenset[str]:
         key = (invocation.start, invocation.end)
@@ -241,11 +242,21 @@ class InvocationNullChecks:
 
     def unchecked_uses(self, invocation: Located) -> list[tuple[str, str]]:
         """(pointer, the use as expanded: `*len`) for each pointer the invocation names
-        that its macro's matching rule uses with no null check of its own."""
+        that its macro's matching rule uses with no null check of its own (remembered
+        per invocation: RS102 asks whether, then which)."""
+        key = (invocation.start, invocation.end)
+        found = self._uses.get(key)
+        if found is None:
+            found = self._uses[key] = self._unchecked_uses(invocation)
+        return found
+
+    def _unchecked_uses(self, invocation: Located) -> list[tuple[str, str]]:
         tokens = invocation_tokens(invocation.node)
         found = self._macro_named(macro_name(invocation.node)) if tokens is not None else None
-        items = token_tree(text(tokens)) if found is not None and tokens is not None else None
-        if found is None or not items or not isinstance(items[0], Group):
+        if found is None or tokens is None or not any(rule.uses for rule in found.rules):
+            return []
+        items = token_tree(text(tokens))
+        if not items or not isinstance(items[0], Group):
             return []
         matched = first_match(found.rules, items[0])
         if matched is None:

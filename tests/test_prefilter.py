@@ -105,6 +105,29 @@ def test_a_rust_crate_is_analysed_whole_when_one_file_exports() -> None:
     }
 
 
+def test_a_path_dependency_of_a_boundary_crate_lends_its_alias_files() -> None:
+    files = {
+        "Cargo.toml": '[workspace]\n\n[workspace.dependencies]\nids = { path = "ids" }\n',
+        "ffi/Cargo.toml": '[dependencies]\ncore = { path = "../core" }\nids.workspace = true\n',
+        "ffi/src/lib.rs": '#[no_mangle]\npub extern "C" fn f() {}\n',
+        "core/Cargo.toml": '[dependencies]\nbase = { path = "../base" }\n',
+        "core/src/types.rs": "pub type Height = u64;\n",
+        "core/src/logic.rs": "pub fn next(h: u64) -> u64 { h + 1 }\n",
+        "base/Cargo.toml": "[package]\n",
+        "base/src/lib.rs": "pub type Id<T> = Wrapper<T>;\n",  # a dependency's dependency
+        "ids/Cargo.toml": "[package]\n",
+        "ids/src/lib.rs": "pub type Key = [u8; 16];\n",  # through the workspace's table
+        "service/Cargo.toml": '[dependencies]\ncore = { path = "../core" }\n',
+        "service/src/lib.rs": "pub type Port = u16;\n",  # depends on core, not the reverse
+    }
+    assert _analysed(files) == {
+        *(p for p in files if p.endswith("Cargo.toml") or p.startswith("ffi/")),
+        "core/src/types.rs",
+        "base/src/lib.rs",
+        "ids/src/lib.rs",
+    }
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [

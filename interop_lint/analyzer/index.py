@@ -38,6 +38,7 @@ class ProjectIndex:
         self.config = config or Config()
         self.files: dict[str, FileFacts] = {f.path: f for f in facts}
         self._crate_of: dict[str, str | None] = {}
+        self._path_dependency_names: dict[str | None, dict[str, str]] = {}
 
     def exists(self, path: str) -> bool:
         """Whether the index covers a file at `path` (ignored files do not count)."""
@@ -98,16 +99,25 @@ class ProjectIndex:
     def path_dependencies(self, crate: str) -> list[str]:
         """The directories of the project's crates a crate depends on by path (its
         `[dependencies]`, directly or through `workspace = true`), nearest first."""
-        manifest = self.cargo_manifests.get(crate)
+        return list(dict.fromkeys(self.path_dependencies_by_name(crate).values()))
+
+    def path_dependencies_by_name(self, crate: str | None) -> dict[str, str]:
+        """Those directories by the names the crate's code calls them (`use
+        block_store::..`): the dependency's key, its package's and its library's
+        name, `-` read as `_`."""
+        found = self._path_dependency_names.get(crate)
+        if found is not None:
+            return found
+        found = self._path_dependency_names[crate] = {}
+        manifest = self.cargo_manifests.get(crate) if crate is not None else None
         if manifest is None:
-            return []
+            return found
         workspace = self.workspace_root_of(manifest)
         shared = {
             d.name: d
             for d in (workspace.dependencies if workspace is not None else ())
             if d.table == "workspace.dependencies" and d.path
         }
-        found = []
         for dependency in manifest.dependencies:
             if dependency.table != "dependencies":
                 continue
@@ -117,8 +127,11 @@ class ProjectIndex:
             if path:
                 directory = posixpath.normpath(join_path(base, path))
                 directory = "" if directory == "." else directory
-                if directory in self.cargo_manifests and directory != crate:
-                    found.append(directory)
+                target = self.cargo_manifests.get(directory)
+                if target is not None and directory != crate:
+                    for name in (dependency.name, target.package, target.lib_name):
+                        if name:
+                            found.setdefault(name.replace("-", "_"), directory)
         return found
 
     def crates_governed_by(self, manifest: CargoManifest) -> list[CargoManifest]:

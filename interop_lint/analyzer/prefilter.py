@@ -19,7 +19,10 @@ rule reads nor get a finding, so it is recognised here and never parsed.
   its crate's exports or its `#[repr(C)]` types. RS101 follows calls across
   the crate, so every file of an in-scope crate is analysed. RS106 reads a
   file on its own and only when it mentions `as_ptr`/`as_mut_ptr`: such a
-  file is analysed wherever it is.
+  file is analysed wherever it is. A crate an in-scope crate depends on by
+  path (`blockcore = { path = "../core" }`, read from the bytes of its
+  Cargo.toml and of the workspace's) lends it the aliases it imports (`use
+  blockcore::BlockHeight;`): its files declaring a `type` alias are analysed.
 - C headers and sources, manifests, Python: always analysed. Headers are the
   contract and few; manifests are cheap; the Python extractor itself reads
   nothing (and loads no libcst) without `ctypes`.
@@ -45,6 +48,8 @@ _GO_IMPORTS_C = b'"C"'
 _RUST_MARKERS = (b"extern", b"no_mangle", b"export_name")
 _RUST_REPR = re.compile(rb"\brepr\s*\(")
 _RUST_OWN_CHECK = (b"as_ptr", b"as_mut_ptr")  # RS106 reads a file on its own
+_RUST_TYPE_ALIAS = re.compile(rb"\btype\s+[A-Z]\w*\s*(?:<[^=;]*>\s*)?=")
+_CARGO_PATH = re.compile(rb"""\bpath\s*=\s*["']([^"'\n]+)["']""")
 
 # What each rule reads outside the scope above, and why skipping is safe for it.
 # tests/test_prefilter.py fails when a rule is added without an entry here.
@@ -148,19 +153,57 @@ def analysed(files: Sequence[Candidate]) -> frozenset[str]:
             cgo_directories.add(posixpath.dirname(f.path))
         elif f.kind is FileKind.RUST and rust_marks_crate(f.data):
             boundary_crates.add(crate_dir_of(f.path, crates, memo))
+    manifests = {posixpath.dirname(f.path): f.data for f in files if f.kind is FileKind.CARGO_TOML}
+    lending = _path_dependencies(boundary_crates, manifests) - boundary_crates
     chosen = set()
     for f in files:
         if f.kind is FileKind.GO:
             keep = posixpath.dirname(f.path) in cgo_directories
         elif f.kind is FileKind.RUST:
-            keep = crate_dir_of(f.path, crates, memo) in boundary_crates or rust_checked_alone(
-                f.data
+            crate = crate_dir_of(f.path, crates, memo)
+            keep = (
+                crate in boundary_crates
+                or rust_checked_alone(f.data)
+                or (crate in lending and _RUST_TYPE_ALIAS.search(f.data) is not None)
             )
         else:
             keep = True
         if keep:
             chosen.add(f.path)
     return frozenset(chosen)
+
+
+def _path_dependencies(crates: Iterable[str | None], manifests: dict[str, bytes]) -> set[str]:
+    """The crates that `crates` depend on by path, transitively (ProjectIndex's
+    `path_dependencies_by_name` reads them exactly): every `path = ".."` of a
+    crate's Cargo.toml and, for `workspace = true` entries, of its workspace's
+    (over-approximated: a `path` of any table, an ancestor's manifest)."""
+    found: set[str] = set()
+    pending = [c for c in crates if c is not None and c in manifests]
+    while pending:
+        crate = pending.pop()
+        sources = [(crate, manifests[crate])]
+        if b"workspace" in manifests[crate]:
+            sources += [
+                (d, manifests[d])
+                for d in _ancestors(crate)
+                if d in manifests and b"[workspace" in manifests[d]
+            ]
+        for directory, data in sources:
+            for match in _CARGO_PATH.finditer(data):
+                joined = posixpath.join(directory, match.group(1).decode(errors="replace"))
+                dependency = posixpath.normpath(joined)
+                dependency = "" if dependency == "." else dependency
+                if dependency in manifests and dependency not in found:
+                    found.add(dependency)
+                    pending.append(dependency)
+    return found
+
+
+def _ancestors(directory: str) -> Iterable[str]:
+    while directory:
+        directory = posixpath.dirname(directory)
+        yield directory
 
 
 _SPACE = frozenset(b" \t\r\n\f\v")

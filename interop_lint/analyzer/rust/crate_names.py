@@ -15,16 +15,19 @@ from typing import TYPE_CHECKING
 from interop_lint.analyzer.rust.types import STANDARD_CRATES
 
 if TYPE_CHECKING:
+    from interop_lint.analyzer.index import ProjectIndex
     from interop_lint.analyzer.rust.facts import RustFileFacts
     from interop_lint.analyzer.rust.index import Crate
 
 _AMBIGUOUS = "_"  # an alias's target that differs by `#[cfg]`: compared with nothing
+_CRATE_HOPS = 4  # path dependencies followed from one name (a cycle ends there)
 
 
 class CrateNameQueries:
     """The name part of `RustIndex`, reading its files through `self`."""
 
     files_by_crate: dict[Crate, list[tuple[str, RustFileFacts]]]
+    _project: ProjectIndex
 
     @cached_property
     def _aliases_by_crate(self) -> dict[Crate, dict[str, str]]:
@@ -36,7 +39,8 @@ class CrateNameQueries:
                     aliases[crate].setdefault(alias.name, alias.target)
                     targets[alias.name].add(alias.target)
                 for rename in rust.renames:
-                    aliases[crate].setdefault(rename.alias, rename.original)
+                    if rename.alias != rename.original:
+                        aliases[crate].setdefault(rename.alias, rename.original)
             for name, written in targets.items():
                 if len(written) > 1:  # `#[cfg]`-gated widths (`type CLabel = u32;` or `usize`)
                     aliases[crate][name] = _AMBIGUOUS
@@ -55,19 +59,40 @@ class CrateNameQueries:
         """Whether the crate's `use` declarations import `name` from `std`, `core` or
         `alloc` only (`use std::path::Path;`), or from elsewhere too (`use
         fcmps::Path;`); None when none imports it. Kept for the names of unsized
-        standard types and their modules (rust.extract `_renames`)."""
+        standard types and their modules (rust.extract `_use_clauses`)."""
         imported = self._imported_paths.get(crate, {}).get(name)
         if not imported:
             return None
         return all(path.split("::", 1)[0] in STANDARD_CRATES for path in imported)
 
-    def resolve_name(self, crate: Crate, name: str) -> str:
-        """Follow `type X = ..;` and `use .. as X;` from a type name (cycles stop)."""
+    @cached_property
+    def _imported_from_crates(self) -> dict[Crate, dict[str, str]]:
+        """By crate, the path each name is imported by from another crate (`use ..`)."""
+        found: dict[Crate, dict[str, str]] = defaultdict(dict)
+        for crate, files in self.files_by_crate.items():
+            for _, rust in files:
+                for imported in (*rust.imports, *rust.renames):
+                    found[crate].setdefault(imported.alias, imported.path.lstrip(":"))
+        return found
+
+    def resolve_name(self, crate: Crate, name: str, hops: int = _CRATE_HOPS) -> str:
+        """Follow `type X = ..;` and `use .. as X;` from a type name (cycles stop), and
+        into the crate of the project a `use` imports it from."""
         aliases = self._aliases_by_crate.get(crate, {})
+        imported = self._imported_from_crates.get(crate, {})
+        path = imported.get(name)  # what the name's `use` imports, kept through its rename
         seen = set()
         while name in aliases and name not in seen:
             seen.add(name)
             name = aliases[name]
+            if path is None or path.rsplit("::", 1)[-1] != name:
+                path = imported.get(name)
+        if hops and path is not None and name[:1].isupper():
+            dependency = self._project.path_dependencies_by_name(crate).get(path.split("::")[0])
+            if dependency is not None:
+                resolved = self.resolve_name(dependency, name, hops - 1)
+                if resolved != name:
+                    return resolved
         return name
 
     def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:

@@ -48,13 +48,17 @@ from interop_lint.analyzer.rust.syntax import (
     normalize_type,
     repr_of,
 )
-from interop_lint.analyzer.rust.types import STANDARD_MODULES, UNSIZED
+from interop_lint.analyzer.rust.types import STANDARD_CRATES, STANDARD_MODULES, UNSIZED
 from interop_lint.analyzer.source import SourceFile
 
 # A `use` that may rename a name, or import one that is also an unsized standard type's.
 _IMPORTS_KEPT = UNSIZED | set(STANDARD_MODULES.values())
 _MAY_RENAME = re.compile(rb"\bas\b|\b(?:" + b"|".join(n.encode() for n in _IMPORTS_KEPT) + rb")\b")
 _USE_ITEM_HOLDERS = frozenset({"use_declaration", "use_list"})
+# A `use` that may import a type from another crate: a capitalised name under a
+# path that is not the standard library's nor the crate's own.
+_MAY_IMPORT = re.compile(rb"\buse\s+(?!(?:::)?(?:std|core|alloc|crate|self|super)\b)[^;]*\b[A-Z]")
+_LOCAL_ROOTS = STANDARD_CRATES | {"crate", "self", "super"}
 
 
 def extract_rust(source: SourceFile, facts: FileFacts) -> None:
@@ -63,6 +67,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     aliases: list[RustTypeAlias] = []
     alias_targets: dict[str, Node] = {}
     renames: list[RustUseRename] = []
+    imports: list[RustUseRename] = []
     trait_impls: list[tuple[str, str]] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
@@ -131,8 +136,11 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 alias_targets.setdefault(text(name), target)
         elif kind == "impl_item" and (implemented := implemented_trait(item)) is not None:
             trait_impls.append(implemented)
-        elif kind == "use_declaration" and _MAY_RENAME.search(data, item.start_byte, item.end_byte):
-            renames += _renames(item)
+        elif kind == "use_declaration" and (
+            _MAY_RENAME.search(data, item.start_byte, item.end_byte)
+            or _MAY_IMPORT.search(data, item.start_byte, item.end_byte)
+        ):
+            _use_clauses(item, renames, imports)
     taking_functions = frozenset(m.name for m in function_macros)
     generated = (
         generated_exports(source.root, export_macros, taking_functions) if export_macros else None
@@ -157,6 +165,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         enums=tuple(enums),
         aliases=tuple(aliases),
         renames=tuple(renames),
+        imports=tuple(imports),
         trait_impls=tuple(trait_impls),
         functions=tuple(
             replace(s.function, needs_nonnull=demands[at][0], passes_pointers=demands[at][1])
@@ -330,12 +339,15 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
     )
 
 
-def _renames(declaration: Node) -> list[RustUseRename]:
-    """`x as y` clauses anywhere in a use declaration, with their full paths; and plain
-    imports of the names of unsized standard types and their modules (`use
+def _use_clauses(
+    declaration: Node, renames: list[RustUseRename], imports: list[RustUseRename]
+) -> None:
+    """Sort a use declaration's clauses, with their full paths: `x as y` clauses and
+    plain imports of the names of unsized standard types and their modules (`use
     fcmps::Path;` names the crate's own `Path`, `use std::path;` makes `path::Path`
-    the standard one: RS104)."""
-    found = []
+    the standard one: RS104) into `renames`; plain imports of capitalised names from
+    other crates (`use blockstore::BlockHeight;`, an alias a workspace crate
+    declares) into `imports`."""
     for clause in walk(declaration):
         if clause.type == "use_as_clause":
             path = text(clause.child_by_field_name("path"))
@@ -346,12 +358,14 @@ def _renames(declaration: Node) -> list[RustUseRename]:
             path = alias = text(clause)
         else:
             continue
-        if clause.type != "use_as_clause" and alias not in _IMPORTS_KEPT:
+        if not (alias and path):
             continue
         prefix = _use_list_prefix(clause)
-        if alias and path:
-            found.append(RustUseRename(alias, f"{prefix}::{path}" if prefix else path))
-    return found
+        imported = RustUseRename(alias, f"{prefix}::{path}" if prefix else path)
+        if clause.type == "use_as_clause" or alias in _IMPORTS_KEPT:
+            renames.append(imported)
+        elif alias[:1].isupper() and imported.path.split("::", 1)[0] not in _LOCAL_ROOTS:
+            imports.append(imported)
 
 
 def _use_list_prefix(clause: Node) -> str:

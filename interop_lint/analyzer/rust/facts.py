@@ -274,6 +274,9 @@ class RustFileFacts(Struct, frozen=True):
     enums: tuple[RustEnum, ...] = ()
     aliases: tuple[RustTypeAlias, ...] = ()
     renames: tuple[RustUseRename, ...] = ()
+    # Plain `use` of a capitalised name from another crate (`use blockstore::BlockHeight;`):
+    # an alias a path dependency of the project declares (RustIndex.resolve_name).
+    imports: tuple[RustUseRename, ...] = ()
     functions: tuple[RustFunction, ...] = ()
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.

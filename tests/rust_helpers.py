@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interop_lint.analyzer.config import Config
-from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.discovery import FileKind, classify
 from interop_lint.analyzer.extract import extract_facts
 from interop_lint.analyzer.index import ProjectIndex
 from interop_lint.analyzer.rust.body import Located, RustBodies, bodies_of
@@ -28,11 +28,12 @@ def rust_facts(code: str, path: str = "src/lib.rs") -> RustFileFacts:
 
 
 def project_index(files: dict[str, str], config: Config | None = None) -> ProjectIndex:
-    """The index of a project made of `files` (path -> text); Cargo.toml added at the root."""
+    """The index of a project made of `files` (path -> text, of the kind its name says,
+    else Rust); Cargo.toml added at the root."""
     files = {"Cargo.toml": MANIFEST, **files}
     facts = []
     for path, content in files.items():
-        kind = FileKind.CARGO_TOML if path.endswith("Cargo.toml") else FileKind.RUST
+        kind = classify(path.rsplit("/", 1)[-1]) or FileKind.RUST
         facts.append(extract_facts(SourceFile(path, kind, content.encode())))
     return ProjectIndex("/nonexistent", facts, config)
 

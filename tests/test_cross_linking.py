@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import Project, run_cli
+from tests.rust_helpers import project_index
 
 CRATE = """[package]
 name = "{name}"
@@ -125,3 +126,19 @@ def test_a_go_file_without_a_preamble_calls_nothing_declared(project: Project) -
     _crate(project, "rust", "engine", '#[no_mangle]\npub extern "C" fn engine_new() {}\n')
     project.write("go/engine.go", 'package engine\n\nimport "C"\n\nfunc New() { C.engine_new() }\n')
     assert _xl(project) == []
+
+
+def test_a_preamble_finds_an_angle_included_header_in_its_own_directory() -> None:
+    index = project_index(
+        {
+            "banner/banner.go": 'package banner\n\n// #include <banner.h>\nimport "C"\n',
+            "banner/banner.h": "#include <types.h>\nchar *banner_render(void);\n",
+            "banner/types.h": "typedef int banner_width;\n",
+            "other/other.go": 'package other\n\n// #include <types.h>\nimport "C"\n',
+        }
+    ).c
+    # `go build` compiles a preamble with `-I` of its package directory; a header is
+    # compiled with whatever `-I` its includer has, which need not be its own directory.
+    assert index.includes_of("banner/banner.go") == ["banner/banner.h"]
+    assert index.includes_of("banner/banner.h") == []
+    assert index.includes_of("other/other.go") == []

@@ -6,9 +6,11 @@ the repository headers it includes, transitively: what a C compiler sees.
 `#include "x.h"` resolves as a compiler would, relative to the including
 file, then the preamble's `-I` directories; failing both, the repository
 header of that name nearest to the includer stands in for it (the `-I` may
-come from a build script). `<x.h>` is followed only into the preamble's `-I`
-directories (`-I${SRCDIR}/include` then `#include <engine.h>`); otherwise it
-is the system's.
+come from a build script). `<x.h>` is followed only where the build's `-I`
+puts a repository header: the package's own directory for a cgo preamble
+(`go build` compiles it with `-I` of the package directory, before the
+preamble's flags), then the preamble's `-I` directories (`-I${SRCDIR}/include`
+then `#include <engine.h>`); otherwise it is the system's.
 """
 
 from __future__ import annotations
@@ -105,8 +107,9 @@ class CIndex:
         directory = posixpath.dirname(path)
         found = []
         for include in unit.includes:
-            if include.system:  # only where the preamble's `-I` puts a repository header
-                resolved = self._resolve_in(directory, unit.include_dirs, include.path)
+            if include.system:  # only where the `-I` of the build puts a repository header
+                searched = (".", *unit.include_dirs) if unit.is_preamble else unit.include_dirs
+                resolved = self._resolve_in(directory, searched, include.path)
             else:
                 resolved = self._resolve(directory, unit.include_dirs, include.path)
             if resolved is not None and resolved != path:

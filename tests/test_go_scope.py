@@ -24,6 +24,18 @@ def test_if_initializer_is_scoped_to_the_if_statement() -> None:
     assert file.binding(find(file, "identifier", "v", 3)) is None  # package-level `v`
 
 
+def test_a_grouped_var_is_visible_from_the_end_of_its_own_spec() -> None:
+    file = go_file(
+        HEADER + "func f(x []int) int {\n\tvar (\n\t\ty = len(x)\n\t\tx = make([]int, y)\n"
+        "\t\tz = len(x)\n\t)\n\treturn z\n}\n"
+    )
+    parameter = file.binding(find(file, "identifier", "x", 1))  # `len(x)` before `x = ..`
+    local = file.binding(find(file, "identifier", "x", 3))  # `len(x)` after it
+    assert parameter is not None and parameter.kind == "param"
+    assert local is not None and local.kind == "var"
+    assert file.binding(find(file, "identifier", "y", 1)) is not None  # `make([]int, y)`
+
+
 def test_range_variables_and_their_source() -> None:
     file = go_file(
         HEADER + "func f(xs []string) {\n\tfor i, s := range xs {\n\t\t_, _ = i, s\n\t}\n}\n"

@@ -245,7 +245,9 @@ class FunctionScope:
         scope = _scope_of(statement)
         for i, ident in enumerate(names):
             name = self._tokens.text(ident)
-            binding = Binding(name, ident, scope, statement.end_byte, "var", type_node)
+            # Visible from the end of its own spec: in `var ( a = ..; b = len(a) )`,
+            # `b`'s value reads this `a` (the Go spec's scope rule 5).
+            binding = Binding(name, ident, scope, spec.end_byte, "var", type_node)
             _set_value(binding, value_list, i, len(names))
             self._add(binding)
 

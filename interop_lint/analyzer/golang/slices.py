@@ -2,7 +2,8 @@
 
 A slice is taken to be non-empty where the code shows it: an array (fixed
 length), a definition that cannot be empty (`make([]T, 64)`, a non-empty
-literal, `append(s, x)`, `[]byte(s + "\\x00")`), inside `for ... range s`,
+literal, `append(s, x)`, `[]byte(s + "\\x00")`, `make([]T, len(x))` of
+such an `x`), inside `for ... range s`,
 or a function that checks its length: `len(s)` or `cap(s)` in a comparison
 or a `switch`, `n := len(s)` with `n` compared, `s == ""` for the string a
 byte slice was converted from, or the length of the slice it was made from
@@ -163,7 +164,7 @@ def _vetted_by_callers(inference: Inference, container: Node) -> bool:
     )
 
 
-def _non_empty_definition(file: GoFile, container: Node) -> bool:
+def _non_empty_definition(file: GoFile, container: Node, depth: int = 0) -> bool:
     binding = file.binding(container)
     if binding is None and container.type == "identifier":
         variable = file.package.variables.get(text(container))
@@ -172,11 +173,15 @@ def _non_empty_definition(file: GoFile, container: Node) -> bool:
         return False
     definitions = [unparen(v) for _, v in binding.definitions()]
     return bool(definitions) and all(
-        v is not None and (is_non_empty(file, v) or reslice_non_empty(file, v)) for v in definitions
+        v is not None and (is_non_empty(file, v, depth) or reslice_non_empty(file, v))
+        for v in definitions
     )
 
 
-def is_non_empty(file: GoFile, value: Node) -> bool:
+_MEASURED_DEPTH = 3  # `make(T, len(x))` followed to x's definition, and so on
+
+
+def is_non_empty(file: GoFile, value: Node, depth: int = 0) -> bool:
     if value.type == "composite_literal":
         body = value.child_by_field_name("body")
         return body is not None and body.named_child_count > 0
@@ -185,6 +190,14 @@ def is_non_empty(file: GoFile, value: Node) -> bool:
     if file.builtin_call(value, "make") or file.calls(value, "unsafe", "Slice"):
         args = arguments(value)  # the length is the second argument of both
         length = file.constant(args[1]) if len(args) > 1 else None
+        if length is None and len(args) > 1 and depth < _MEASURED_DEPTH:
+            # `argv := make([]*C.char, len(args))` for `args := []string{"", in, out}`
+            measured = unparen(args[1])
+            if file.builtin_call(measured, "len") and len(arguments(measured)) == 1:
+                counted = unparen(arguments(measured)[0])
+                return counted.type == "identifier" and _non_empty_definition(
+                    file, counted, depth + 1
+                )
         return length is not None and length > 0
     converted = file.conversion(value)
     if converted is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from interop_lint.analyzer.extract import extract_facts
+from interop_lint.analyzer.rust.attributes import split_arguments
 from interop_lint.analyzer.rust.lints import RS103_LINTS, RS108_LINTS, allowed_in_file
-from interop_lint.analyzer.rust.syntax import export_symbol, split_arguments
+from interop_lint.analyzer.rust.syntax import export_symbol
 from tests.rust_helpers import bodies, project_index, rust_facts, rust_source
 
 
@@ -32,6 +33,23 @@ def _function(code: str, name: str = "f"):  # type: ignore[no-untyped-def]
 def test_export_attributes_inside_cfg_attr(attributes: str, symbol: str | None) -> None:
     function = _function(f'{attributes}\npub extern "C" fn f() {{}}\n')
     assert export_symbol(function) == symbol
+
+
+@pytest.mark.parametrize(
+    ("attributes", "symbol", "guessed"),
+    [
+        ("#[export_name = prefix!(f)]", "f", True),  # zlib-rs: may add a configured prefix
+        ('#[export_name = concat!("lib_", "f")]', "lib_f", False),
+        ('#[unsafe(export_name = concat!("v2_", stringify!(g), "_x"))]', "v2_g_x", False),
+        ("#[export_name = stringify!(h)]", "h", False),
+        ('#[export_name = concat!(env!("PREFIX"), "f")]', "f", True),
+        ('#[cfg_attr(not(test), export_name = core::concat!("a", "b"))]', "ab", False),
+    ],
+)
+def test_an_export_name_a_macro_spells(attributes: str, symbol: str, guessed: bool) -> None:
+    facts = rust_facts(f'{attributes}\npub extern "C" fn f() {{}}\n')
+    assert [e.symbol for e in facts.exports] == [symbol]
+    assert facts.exports_unknown_symbols is guessed
 
 
 def test_a_cfg_attr_export_is_in_the_facts() -> None:

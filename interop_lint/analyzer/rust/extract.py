@@ -10,6 +10,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.rust.attributes import attribute_macros
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
     ExportMacro,
@@ -36,7 +37,6 @@ from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
-    attribute_macros,
     derives_of,
     export_symbol,
     function_abi,
@@ -178,7 +178,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         macro_delegates=tuple(delegates),
         macros=tuple(macros),
         generated_symbols=generated.symbols if generated else (),
-        exports_unknown_symbols=generated.named_elsewhere if generated else False,
+        exports_unknown_symbols=(generated is not None and generated.named_elsewhere)
+        or any(e.symbol_guessed for e in bodies.exports),
         invoked_macros=invoked_macros(source, definitions),
         generated_release_kinds=generated.release_kinds if generated else (),
         derived_drops=tuple(derived_drops),

@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.rust.syntax import attribute_bodies, attributes_of, split_arguments
+from interop_lint.analyzer.rust.attributes import attribute_bodies, attributes_of, split_arguments
 from interop_lint.analyzer.source import SourceFile
 
 if TYPE_CHECKING:

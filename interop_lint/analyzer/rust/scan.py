@@ -20,6 +20,7 @@ import tree_sitter
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import Grammar, query
+from interop_lint.analyzer.rust.attributes import attribute_macros
 from interop_lint.analyzer.rust.body import (
     MAX_DEPTH,
     NOT_EVALUATED,
@@ -30,7 +31,6 @@ from interop_lint.analyzer.rust.body import (
 )
 from interop_lint.analyzer.rust.panics import calls_taking
 from interop_lint.analyzer.rust.spelling import Spelled
-from interop_lint.analyzer.rust.syntax import attribute_macros
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
 FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM = range(11)

@@ -3,7 +3,8 @@
 "Exported function" (rules.md): a `fn` with a C-family ABI (`extern "C"`, a
 bare `extern`, `"C-unwind"`, `"system"`) exported under a symbol by
 `#[no_mangle]`, `#[unsafe(no_mangle)]`, `#[export_name = ".."]` or
-`#[unsafe(export_name = "..")]` — also inside `#[cfg_attr(cond, ..)]`,
+`#[unsafe(export_name = "..")]` (the name may be a macro's: `concat!(..)`,
+zlib-rs's `prefix!(crc32)`) — also inside `#[cfg_attr(cond, ..)]`,
 whatever the condition (`cfg_attr(not(test), no_mangle)` leaves out only
 test builds).
 """
@@ -18,9 +19,14 @@ from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.attributes import (
+    attribute_bodies,
+    attribute_name,
+    attributes_of,
+    split_arguments,
+)
 
 EXPORT_ABIS = frozenset({"C", "C-unwind", "system", "system-unwind"})
-_ATTRIBUTE_SIBLINGS = frozenset({"attribute_item", "line_comment", "block_comment"})
 _SPACES = re.compile(r"\s+")
 _LIFETIME = re.compile(r"'[A-Za-z_][A-Za-z0-9_]*\s*")
 _TIGHT_AFTER = re.compile(r"([<(&\[]) ")
@@ -34,154 +40,63 @@ class ExportedFunction(Struct, frozen=True):
     symbol: str  # the linker symbol: `export_name`, else the function's name
     abi: str
     return_wrapper: str = ""  # the export returns the inside of this (ExportMacro)
-
-
-def attributes_of(item: Node) -> list[Node]:
-    """The `attribute_item`s directly before an item (doc comments may sit between)."""
-    found = []
-    sibling = item.prev_sibling
-    while sibling is not None and sibling.type in _ATTRIBUTE_SIBLINGS:
-        if sibling.type == "attribute_item":
-            found.append(sibling)
-        sibling = sibling.prev_sibling
-    found.reverse()
-    return found
-
-
-def doc_comments_of(item: Node) -> list[str]:
-    """The text of the `///` and `/** */` doc comments (and `#[doc = ".."]`) of an item."""
-    found = []
-    sibling = item.prev_sibling
-    while sibling is not None and sibling.type in _ATTRIBUTE_SIBLINGS:
-        if sibling.type in ("line_comment", "block_comment"):
-            doc = sibling.child_by_field_name("doc")
-            if doc is not None and sibling.child_by_field_name("outer") is not None:
-                found.append(text(doc))
-        else:
-            attribute = sibling.named_children[0] if sibling.named_children else None
-            value = attribute.child_by_field_name("value") if attribute else None
-            if attribute is not None and value is not None and _attribute_name(attribute) == "doc":
-                found.append(text(value).strip('"'))
-        sibling = sibling.prev_sibling
-    found.reverse()
-    return found
-
-
-# Attributes of the language and the standard tools: never a user's attribute macro.
-_BUILTIN_ATTRIBUTES = frozenset(
-    {
-        "allow", "cfg", "cfg_attr", "cold", "deny", "deprecated", "derive", "doc",
-        "expect", "export_name", "forbid", "ignore", "inline", "link_name", "link_section",
-        "must_use", "no_mangle", "repr", "target_feature", "test", "track_caller",
-        "unsafe", "used", "warn",
-    }
-)  # fmt: skip
-
-
-def attribute_macros(item: Node) -> tuple[str, ...]:
-    """The paths of the attributes before an item that may be attribute macros
-    (`relay_ffi::catch_unwind`, `ffi_export`): the built-in ones left out."""
-    found: tuple[str, ...] = ()
-    sibling = item.prev_sibling
-    while sibling is not None and sibling.type in _ATTRIBUTE_SIBLINGS:
-        if sibling.type == "attribute_item":
-            found = _attribute_macro(sibling.text or b"") + found
-        sibling = sibling.prev_sibling
-    return found
-
-
-@lru_cache(maxsize=1024)
-def _attribute_macro(written: bytes) -> tuple[str, ...]:
-    """The path an attribute item (`#[relay_ffi::catch_unwind]`) names, if it may be
-    an attribute macro; by its text: the same few are written on every export."""
-    inner = written.removeprefix(b"#").removeprefix(b"!").strip().removeprefix(b"[")
-    name = _ATTRIBUTE_PATH.match(inner.decode("utf-8", "replace"))
-    path = name.group(0).replace(" ", "") if name is not None else ""
-    if not path or path in _BUILTIN_ATTRIBUTES or path.startswith(("clippy::", "rustfmt::")):
-        return ()
-    return (path,)
-
-
-_ATTRIBUTE_PATH = re.compile(r"\s*(?:::)?[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*")
-
-
-def _attribute_name(attribute: Node) -> str:
-    first = attribute.named_children[0] if attribute.named_children else None
-    return text(first) if first is not None else ""
-
-
-def attribute_bodies(attribute_items: Iterable[Node]) -> Iterator[str]:
-    """What attributes say, as written inside `#[..]` / `#![..]` with spaces collapsed:
-    `unsafe(no_mangle)` unwrapped to `no_mangle`, and `cfg_attr(cond, a, b)` opened to
-    `a` and `b` — its condition taken as true (it usually leaves out only tests)."""
-    for item in attribute_items:
-        for attribute in item.named_children:
-            if attribute.type == "attribute":
-                yield from _said(text(attribute))
-
-
-@lru_cache(maxsize=1024)
-def _said(written: str) -> tuple[str, ...]:
-    """What one attribute says (`attribute_bodies`), by its text: the same few are
-    written on every export."""
-    return tuple(_opened(_SPACES.sub(" ", written).strip()))
-
-
-def _opened(body: str, depth: int = 0) -> Iterator[str]:
-    for wrapper in ("unsafe", "cfg_attr"):
-        inner = _call_arguments(body, wrapper)
-        if inner is None:
-            continue
-        parts = split_arguments(inner)
-        if wrapper == "unsafe" and len(parts) == 1:
-            body = parts[0]  # `unsafe(no_mangle)` -> `no_mangle`
-        elif wrapper == "cfg_attr" and depth < 4:
-            for part in parts[1:]:
-                yield from _opened(part, depth + 1)
-            return
-    yield body
-
-
-def _call_arguments(body: str, name: str) -> str | None:
-    """`a, b` of `name(a, b)`; None when `body` is not that."""
-    if not body.startswith(name) or not body.endswith(")"):
-        return None
-    rest = body[len(name) :].lstrip()
-    return rest[1:-1] if rest.startswith("(") else None
-
-
-def split_arguments(arguments: str) -> list[str]:
-    """`a, b(c, d), "e,f"` -> [`a`, `b(c, d)`, `"e,f"`]: the comma-separated parts at the
-    top level, stripped (empty parts left out)."""
-    parts, depth, start, quoted, escaped = [], 0, 0, False, False
-    for i, char in enumerate(arguments):
-        if quoted:
-            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            quoted = True
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(arguments[start:i].strip())
-            start = i + 1
-    parts.append(arguments[start:].strip())
-    return [part for part in parts if part]
+    symbol_guessed: bool = False  # `export_name = prefix!(..)` (ExportSymbol.guessed)
 
 
 _EXPORT_NAME = re.compile(r'^export_name\s*=\s*"(?P<symbol>[^"]*)"$')
+# `export_name = prefix!(crc32)` (zlib-rs, libbz2-rs-sys), `= concat!("lib_", "crc32")`
+_EXPORT_NAME_MACRO = re.compile(
+    r"^export_name\s*=\s*(?P<macro>[\w:]+)\s*!\s*[(\[{](?P<arguments>.*)[)\]}]$", re.S
+)
+_STRINGIFIED = re.compile(r'^(?:"(?P<literal>[^"\\]*)"|stringify\s*!\s*\(\s*(?P<word>\w+)\s*\))$')
+
+
+class ExportSymbol(Struct, frozen=True):
+    symbol: str
+    guessed: bool = False  # a macro spells it: taken to be the function's name
 
 
 def export_symbol(function: Node) -> str | None:
     """The symbol a function is exported under, or None when it is not exported."""
+    found = exported_as(function)
+    return found.symbol if found is not None else None
+
+
+def exported_as(function: Node) -> ExportSymbol | None:
+    """How a function is exported, or None when it is not. An `export_name` a macro
+    spells is evaluated for `concat!` of literals and `stringify!`; another macro's
+    (`prefix!(crc32)`, which may add a configured prefix) is taken to give the
+    function's name, a guess (the crate then may export symbols no fact names)."""
     for body in attribute_bodies(attributes_of(function)):
         if body == "no_mangle":
-            return text(function.child_by_field_name("name"))
+            return ExportSymbol(text(function.child_by_field_name("name")))
         match = _EXPORT_NAME.match(body)
         if match:
-            return match.group("symbol")
+            return ExportSymbol(match.group("symbol"))
+        match = _EXPORT_NAME_MACRO.match(body)
+        if match:
+            spelled = _spelled_symbol(match.group("macro"), match.group("arguments"))
+            if spelled is not None:
+                return ExportSymbol(spelled)
+            return ExportSymbol(text(function.child_by_field_name("name")), guessed=True)
     return None
+
+
+def _spelled_symbol(macro: str, arguments: str) -> str | None:
+    """The string `concat!`/`stringify!` make of literal arguments, else None."""
+    if macro.endswith("stringify"):
+        word = arguments.strip()
+        return word if word.isidentifier() else None
+    if not macro.endswith("concat"):
+        return None
+    parts = []
+    for argument in split_arguments(arguments):
+        match = _STRINGIFIED.match(argument)
+        if match is None:
+            return None
+        literal = match.group("literal")
+        parts.append(literal if literal is not None else match.group("word"))
+    return "".join(parts)
 
 
 def function_abi(function: Node) -> str | None:
@@ -224,8 +139,10 @@ def as_exported(function: Node) -> ExportedFunction | None:
     abi = function_abi(function)
     if abi not in EXPORT_ABIS:
         return None
-    symbol = export_symbol(function)
-    return ExportedFunction(function, symbol, abi) if symbol else None
+    exported = exported_as(function)
+    if exported is None or not exported.symbol:
+        return None
+    return ExportedFunction(function, exported.symbol, abi, symbol_guessed=exported.guessed)
 
 
 def normalize_type(node: Node | None) -> str:
@@ -247,7 +164,7 @@ def repr_of(item: Node) -> tuple[str, ...]:
     found: list[str] = []
     for attribute_item in attributes_of(item):
         for attribute in attribute_item.named_children:
-            if attribute.type != "attribute" or _attribute_name(attribute) != "repr":
+            if attribute.type != "attribute" or attribute_name(attribute) != "repr":
                 continue
             arguments = attribute.child_by_field_name("arguments")
             if arguments is not None:

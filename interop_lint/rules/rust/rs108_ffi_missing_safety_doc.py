@@ -50,11 +50,11 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.attributes import doc_comments_of
 from interop_lint.analyzer.rust.doc_sections import has_safety_section, near_miss
 from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.lints import RS108_LINTS, turned_off
 from interop_lint.analyzer.rust.syntax import (
-    doc_comments_of,
     has_modifier,
     is_public,
 )

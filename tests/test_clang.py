@@ -224,6 +224,38 @@ ENGINE_API const char *engine_name(char buffer[ENGINE_LEN]);
     assert b"ENGINE_LEN]" in mask_export_macros(source), "a macro with a value stays"
 
 
+def test_export_macros_of_another_header_are_known_by_their_names() -> None:
+    source = b"""#ifndef MYLIB_H_
+#define MYLIB_H_
+#include <mylib/port.h>
+#if defined(__cplusplus) || defined(c_plusplus)
+extern "C" {
+#endif
+typedef struct MyState MyState;
+MYLIB_API MyState* MyCreate(void);
+MYLIB_API BROTLI_BOOL MyIsFinished(MyState* state);
+MYLIB_API BROTLI_BOOL MyHasMoreOutput(
+    MyState* state);
+ZEXTERN int ZEXPORT my_deflate(MyState *strm, int flush);
+JNIEXPORT jint JNICALL Java_my_Lib_size(void *env);
+#if defined(__cplusplus) || defined(c_plusplus)
+}
+#endif
+#endif
+"""
+    facts = _facts(source)
+    assert not facts.notifications
+    assert _signature(facts.c, "MyCreate") == "MyState * ()"
+    assert _signature(facts.c, "MyIsFinished") == "BROTLI_BOOL (MyState *)"
+    assert _signature(facts.c, "MyHasMoreOutput") == "BROTLI_BOOL (MyState *)"
+    assert _signature(facts.c, "my_deflate") == "int (MyState *, int)"
+    assert _signature(facts.c, "Java_my_Lib_size") == "jint (void *)"
+    # A name the file defines with a value is the file's: `#define LIB_API int` stays;
+    # so does a function-like use (`GIT_EXTERN(int) f(void);` holds the type).
+    assert b"LIB_API f" in mask_export_macros(b"#define LIB_API int\nLIB_API f(void);\n")
+    assert mask_export_macros(b"GIT_EXTERN(int) f(void);\n") == b"GIT_EXTERN(int) f(void);\n"
+
+
 def test_function_like_attribute_macros_are_blanked_with_their_arguments() -> None:
     source = b"""#include <stdint.h>
 #define __CBINDGEN_ALIGNED(n) __attribute__((aligned(n)))

@@ -147,5 +147,8 @@ def test_fixture_header_parses(header: Path) -> None:
         command = [_require("g++"), "-fsyntax-only", "-std=c++17", "-Wall", "-x", "c++"]
     else:
         command = [_require("gcc"), "-fsyntax-only", "-std=c11", "-Wall", "-x", "c"]
-    completed = subprocess.run([*command, str(header)], capture_output=True, text=True)
+    # `#include <codec/port.h>` is found as a build would find it: `-I` of the
+    # `include/` directory the header is under.
+    includes = [f"-I{d}" for d in header.parents if d.name == "include" and FIXTURES in d.parents]
+    completed = subprocess.run([*command, *includes, str(header)], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr

@@ -15,7 +15,10 @@ expands to nothing a type depends on, so its uses are blanked out too. So
 are those of a function-like macro defined so, with their arguments:
 cbindgen writes `typedef struct __CBINDGEN_ALIGNED(8) { .. } T;` for a
 `#[repr(C, align(8))]` struct, with `#define __CBINDGEN_ALIGNED(n)
-__attribute__((aligned(n)))` at the top of the header.
+__attribute__((aligned(n)))` at the top of the header. An export macro
+defined in another header (brotli's `BROTLI_ENC_API` in its port.h, zlib's
+`ZEXTERN`/`ZEXPORT`) is known by its conventional name (`_CONVENTIONAL_EXPORT`):
+a file is prepared on its own.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from __future__ import annotations
 import re
 
 _CONDITIONAL = re.compile(rb"^\s*#\s*(?P<directive>ifdef|ifndef|if|elif|else|endif)\b(?P<rest>.*)$")
-_CPLUSPLUS = re.compile(rb"^\s*(?:defined\s*\(?\s*)?__cplusplus\b\s*\)?\s*(?://.*|/\*.*)?$")
+# `__cplusplus`, `defined(__cplusplus)`, and with the old `|| defined(c_plusplus)` (brotli)
+_CPLUSPLUS = re.compile(
+    rb"^\s*(?:defined\s*\(?\s*)?__cplusplus\b\s*\)?"
+    rb"(?:\s*\|\|\s*defined\s*\(?\s*c_plusplus\s*\)?)?\s*(?://.*|/\*.*)?$"
+)
 _NOT_CPLUSPLUS = re.compile(rb"^\s*!\s*defined\s*\(?\s*__cplusplus\b\s*\)?\s*(?://.*|/\*.*)?$")
 
 
@@ -76,8 +83,6 @@ def mask_export_macros(data: bytes) -> bytes:
     """`data` with the uses of attribute-only macros blanked out: an object-like
     macro's name, a function-like macro's name with its arguments
     (`__CBINDGEN_ALIGNED(8)` of `#define __CBINDGEN_ALIGNED(n) __attribute__((aligned(n)))`)."""
-    if b"define" not in data:
-        return data
     verdicts: dict[bytes, bool] = {}
     function_like: set[bytes] = set()
     for match in _DEFINE.finditer(data):
@@ -90,6 +95,10 @@ def mask_export_macros(data: bytes) -> bytes:
             attribute_only = bool(_ATTRIBUTE_VALUE.match(rest))
         verdicts[name] = verdicts.get(name, True) and attribute_only
     names = [re.escape(name) for name, ok in verdicts.items() if ok]
+    conventional = {
+        m.group() for m in _CONVENTIONAL_EXPORT.finditer(data) if verdicts.get(m.group(), True)
+    }
+    names += [re.escape(name) for name in conventional if name not in verdicts]
     if not names:
         return data
     use = re.compile(rb"\b(?:" + b"|".join(names) + rb")\b")
@@ -98,6 +107,16 @@ def mask_export_macros(data: bytes) -> bytes:
         if not line.lstrip().startswith(b"#"):
             lines[number] = _blank_uses(line, use, function_like)
     return b"\n".join(lines)
+
+
+# An export or calling-convention macro defined in another header (a port.h, a
+# config.h): `MYLIB_API BROTLI_BOOL f(..);`, `ZEXTERN int ZEXPORT deflate(..);`,
+# `SQLITE_API`, `JNIEXPORT jint JNICALL f(..)`. Its name says what it is, and a
+# name or a `*` follows it; the file's own `#define` of it, when it has one, decides.
+_CONVENTIONAL_EXPORT = re.compile(
+    rb"\b(?:[A-Z][A-Z0-9_]*)?(?:API|EXPORTS?|EXTERN|IMPORT|IMPEXP|PUBLIC|DECLSPEC|CDECL|STDCALL"
+    rb"|WINAPI|APIENTRY|JNICALL)\b(?=[ \t]+[A-Za-z_*])"
+)
 
 
 def _blank_uses(line: bytes, use: re.Pattern[bytes], function_like: set[bytes]) -> bytes:

@@ -142,3 +142,20 @@ def test_a_preamble_finds_an_angle_included_header_in_its_own_directory() -> Non
     assert index.includes_of("banner/banner.go") == ["banner/banner.h"]
     assert index.includes_of("banner/banner.h") == []
     assert index.includes_of("other/other.go") == []
+
+
+def test_the_repr_c_struct_is_compared_beside_a_rust_only_namesake(project: Project) -> None:
+    _crate(
+        project,
+        "rust",
+        "geometry",
+        "mod engine;\n\n#[repr(C)]\npub struct Point { pub x: i32, pub y: i32 }\n\n"
+        '#[no_mangle]\npub extern "C" fn point_norm(p: Point) -> i32 { p.x.abs() + p.y.abs() }\n',
+    )
+    project.write("rust/src/engine.rs", "pub struct Point { pub x: f64 }\n")
+    project.write(
+        "include/geometry.h",
+        "#include <stdint.h>\ntypedef struct Point { int32_t x; int64_t y; } Point;\n"
+        "int32_t point_norm(Point p);\n",
+    )
+    assert ("include/geometry.h", 2, "XL103") in _xl(project)

@@ -16,7 +16,7 @@ from interop_lint.analyzer.rust.types import STANDARD_CRATES
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
-    from interop_lint.analyzer.rust.facts import RustFileFacts
+    from interop_lint.analyzer.rust.facts import RustEnum, RustFileFacts, RustStruct
     from interop_lint.analyzer.rust.index import Crate
 
 _AMBIGUOUS = "_"  # an alias's target that differs by `#[cfg]`: compared with nothing
@@ -94,6 +94,22 @@ class CrateNameQueries:
                 if resolved != name:
                     return resolved
         return name
+
+    @cached_property
+    def _namesakes(self) -> dict[Crate, dict[str, list[tuple[str, RustStruct | RustEnum]]]]:
+        found: dict[Crate, dict[str, list[tuple[str, RustStruct | RustEnum]]]] = {}
+        for crate, files in self.files_by_crate.items():
+            by_name: dict[str, list[tuple[str, RustStruct | RustEnum]]] = defaultdict(list)
+            for path, rust in files:
+                for item in (*rust.structs, *rust.enums):
+                    by_name[item.name].append((path, item))
+            found[crate] = {name: items for name, items in by_name.items() if len(items) > 1}
+        return found
+
+    def namesakes(self, crate: Crate, name: str) -> list[tuple[str, RustStruct | RustEnum]]:
+        """(file, item) of every struct and enum of that name in the crate, when modules
+        declare several (an FFI mirror `ffi::Mode` beside the engine's `enc::Mode`); else []."""
+        return self._namesakes.get(crate, {}).get(name, [])
 
     def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:
         """The type whose functions a call's qualifier names (`Self` in an `impl` of

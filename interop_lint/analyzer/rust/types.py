@@ -128,6 +128,9 @@ class TypeNames:
         found = self._index.type_named(self._crate, name)
         return found[1] if found is not None else None
 
+    def namesakes(self, name: str) -> list[RustStruct | RustEnum]:
+        return [item for _, item in self._index.namesakes(self._crate, name)]
+
     def is_standard(self, node: Node) -> bool:
         """Whether a named type is the standard library's (`Path` of `std::path`, not a
         handle of the crate or a dependency that is also called `Path`)."""
@@ -247,13 +250,13 @@ def _fat_pointer(pointee: Node, names: TypeNames) -> str | None:
 def _named_type_problem(node: Node, names: TypeNames) -> str | None:
     name = base_name(node)
     declared = names.declared(name)
-    if isinstance(declared, RustStruct):
-        if {"C", "transparent"} & set(declared.repr):
+    if declared is not None:
+        # Which of several of that name the signature means is a question of module
+        # paths, not asked here: one with C layout is taken to be it (precision first).
+        if _has_c_layout(declared) or any(map(_has_c_layout, names.namesakes(name))):
             return None
-        return "has no `#[repr(C)]` or `#[repr(transparent)]`, so its layout is unspecified"
-    if isinstance(declared, RustEnum):
-        if "C" in declared.repr or INTEGER_REPRS & set(declared.repr):
-            return None
+        if isinstance(declared, RustStruct):
+            return "has no `#[repr(C)]` or `#[repr(transparent)]`, so its layout is unspecified"
         return "has no `#[repr(C)]` or integer `repr`, so its layout is unspecified"
     arguments = type_arguments(node)
     if name == "Option":
@@ -269,6 +272,12 @@ def _named_type_problem(node: Node, names: TypeNames) -> str | None:
     if name in NO_C_LAYOUT:
         return "has no C layout"
     return None
+
+
+def _has_c_layout(item: RustStruct | RustEnum) -> bool:
+    if isinstance(item, RustStruct):
+        return bool({"C", "transparent"} & set(item.repr))
+    return "C" in item.repr or bool(INTEGER_REPRS & set(item.repr))
 
 
 def _unknown_name(node: Node, names: TypeNames) -> bool:

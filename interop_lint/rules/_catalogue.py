@@ -1720,10 +1720,12 @@ RULES = [{'cross_language': False,
                                    'that is freed\n'
                                    'before the pointer is used: on a temporary that owns memory\n'
                                    '(`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,\n'
-                                   '`name.to_string().as_ptr()`) when the pointer is kept in a '
-                                   'variable, stored\n'
-                                   'or returned; or on a local `CString`/`String`/`Vec` whose '
-                                   'pointer is returned\n'
+                                   '`name.to_string().as_ptr()`, a function of the same file '
+                                   'declared to return\n'
+                                   'a `CString`, `String` or `Vec`) when the pointer is kept in a '
+                                   'variable,\n'
+                                   'stored or returned; or on a local `CString`/`String`/`Vec` '
+                                   'whose pointer is returned\n'
                                    'or written to an out-parameter or static while the local '
                                    'itself drops at the\n'
                                    "end of the function. A temporary's pointer passed straight "
@@ -1774,10 +1776,11 @@ RULES = [{'cross_language': False,
                   'summary': 'Checks for `.as_ptr()` / `.as_mut_ptr()` pointers into memory that '
                              'is freed before the pointer is used: on a temporary that owns memory '
                              '(`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`, '
-                             '`name.to_string().as_ptr()`) when the pointer is kept in a variable, '
-                             'stored or returned; or on a local `CString`/`String`/`Vec` whose '
-                             'pointer is returned or written to an out-parameter or static while '
-                             'the local itself drops at the end of the function.',
+                             '`name.to_string().as_ptr()`, a function of the same file declared to '
+                             'return a `CString`, `String` or `Vec`) when the pointer is kept in a '
+                             'variable, stored or returned; or on a local `CString`/`String`/`Vec` '
+                             'whose pointer is returned or written to an out-parameter or static '
+                             'while the local itself drops at the end of the function.',
                   'tags': ['security', 'external/cwe/cwe-416', 'external/cwe/cwe-825']},
   'file_kinds': ['rust'],
   'id': 'RS106',

@@ -4,7 +4,8 @@ Two shapes:
 
 - `.as_ptr()` / `.as_mut_ptr()` on a temporary that owns memory
   (`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
-  `s.to_string().as_ptr()`): the temporary is dropped at the end of the
+  `s.to_string().as_ptr()`, a free function of the file declared `->
+  CString`, or `-> Result<CString, E>` unwrapped): the temporary is dropped at the end of the
   statement, so a pointer kept in a `let`, an assignment or returned
   dangles. Passed straight into a call it is still valid during the call.
 - `.as_ptr()` on a local owner (`let s = CString::new(..)?;`) whose pointer is
@@ -14,15 +15,18 @@ Two shapes:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from msgspec import Struct
 
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller, references_after
 from interop_lint.analyzer.rust.ownership import local_declaration
 from interop_lint.analyzer.rust.scan import MACRO
+from interop_lint.analyzer.rust.syntax import impl_type_of, normalize_type
 
 _POINTER_METHODS = frozenset({"as_ptr", "as_mut_ptr"})
 _OWNING_CONSTRUCTORS = frozenset(
@@ -78,6 +82,7 @@ def dangling_pointers(
     pointer into a temporary (RustIndex.dangling_macros), kept from an invocation."""
     if macros:
         yield from _macro_values(bodies, macros)
+    owning = _owning_functions(bodies)
     for node, fragment in bodies.scan.calls:
         found = raw_callee_in(node, fragment)
         if found is None or found[0] not in _POINTER_METHODS or found[2] is None:
@@ -91,12 +96,12 @@ def dangling_pointers(
         if called.name not in _POINTER_METHODS:
             continue
         receiver = strip(called.receiver)
-        if _owns_memory(receiver):
+        if _owns_memory(receiver, owning):
             reached = destination(call)
             if reached.kind in _KEPT:
                 yield DanglingPointer(call, method, receiver.text, False, reached.kind)
         elif receiver.type == "identifier":
-            kept = _outlives_local(call, receiver, bodies)
+            kept = _outlives_local(call, receiver, bodies, owning)
             if kept is not None:
                 yield DanglingPointer(call, method, receiver.text, True, kept)
 
@@ -128,12 +133,14 @@ def temporary_pointer(call: Located) -> Located | None:
     return receiver if _owns_memory(receiver) else None
 
 
-def _owns_memory(expression: Located) -> bool:
-    """Whether an expression makes a new owned `CString`, `String` or `Vec`."""
+def _owns_memory(expression: Located, owning: Mapping[str, bool] | None = None) -> bool:
+    """Whether an expression makes a new owned `CString`, `String` or `Vec`; `owning`:
+    the file's functions that return one (`_owning_functions`)."""
     current = strip(expression)
+    unwrapped = False
     while True:
         if current.type == "try_expression" and current.node.named_child_count:
-            current = strip(current.named_children()[0])
+            current, unwrapped = strip(current.named_children()[0]), True
             continue
         if current.type == "macro_invocation":
             return invocation_name(current) in _OWNING_MACROS
@@ -144,19 +151,46 @@ def _owns_memory(expression: Located) -> bool:
             return False
         if called.receiver is None:
             qualified = called.qualified
-            return qualified in _OWNING_CONSTRUCTORS
+            if qualified in _OWNING_CONSTRUCTORS:
+                return True
+            # `state_to_c_string(state).as_ptr()` (rust-systemd): the file's own function
+            wrapped = owning.get(called.name) if owning and called.qualifier is None else None
+            return wrapped is not None and (unwrapped or not wrapped)
         if called.name in _OWNING_METHODS:
             return True
         if called.name not in _UNWRAPS:
             return False
-        current = strip(called.receiver)
+        current, unwrapped = strip(called.receiver), True
 
 
-def _outlives_local(call: Located, owner: Located, bodies: RustBodies) -> str | None:
+_OWNED_RETURN = re.compile(
+    r"^(?:(?P<wrapper>Result|Option)<)?(?:[\w:]*::)?(?:CString|String|Vec<.*>)\b"
+)
+
+
+def _owning_functions(bodies: RustBodies) -> dict[str, bool]:
+    """The file's free functions declared to return a new `CString`, `String` or `Vec`,
+    by name: whether it comes wrapped in a `Result` or `Option` (so only an unwrap or
+    `?` of the call is one)."""
+    found: dict[str, bool] = {}
+    for function in bodies.scan.functions:
+        returned = function.child_by_field_name("return_type")
+        name = function.child_by_field_name("name")
+        if returned is None or name is None or impl_type_of(function) is not None:
+            continue
+        match = _OWNED_RETURN.match(normalize_type(returned))
+        if match is not None:
+            found.setdefault(text(name), match.group("wrapper") is not None)
+    return found
+
+
+def _outlives_local(
+    call: Located, owner: Located, bodies: RustBodies, owning: Mapping[str, bool]
+) -> str | None:
     """How a pointer into local `owner` leaves the function while `owner` stays behind."""
     declaration = local_declaration(owner.text, owner)
     value = declaration.field("value") if declaration is not None else None
-    if declaration is None or value is None or not _owns_memory(value):
+    if declaration is None or value is None or not _owns_memory(value, owning):
         return None
     reached = destination(call)
     if reached.kind == "assign" and reached.target is None:

@@ -2,8 +2,9 @@
 Checks for `.as_ptr()` / `.as_mut_ptr()` pointers into memory that is freed
 before the pointer is used: on a temporary that owns memory
 (`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
-`name.to_string().as_ptr()`) when the pointer is kept in a variable, stored
-or returned; or on a local `CString`/`String`/`Vec` whose pointer is returned
+`name.to_string().as_ptr()`, a function of the same file declared to return
+a `CString`, `String` or `Vec`) when the pointer is kept in a variable,
+stored or returned; or on a local `CString`/`String`/`Vec` whose pointer is returned
 or written to an out-parameter or static while the local itself drops at the
 end of the function. A temporary's pointer passed straight into a call is
 valid for that call and is not reported. A `macro_rules!` macro of the crate

@@ -146,12 +146,21 @@ def may_be_pointer(kind: Node, aliases: dict[str, Node]) -> bool:
     return expanded is not None and expanded.type in ("pointer_type", "type_identifier")
 
 
+# Generic standard types that hold no raw pointer a caller frees (NonNull is one).
+_POINTERLESS_GENERICS = frozenset(
+    {"Vec", "VecDeque", "Box", "Arc", "Rc", "HashMap", "BTreeMap", "HashSet", "BTreeSet"}
+    | {"Cow", "Cell", "RefCell", "Mutex", "RwLock", "PhantomData"}
+)
+
+
 def may_return_pointer(returns: Node, aliases: dict[str, Node]) -> bool:
-    """`may_be_pointer`, or a `Result`/`Option` that may hold one (`Result<(), CResult>`)."""
+    """`may_be_pointer`, a `Result`/`Option` that may hold one (`Result<(), CResult>`),
+    or a generic struct that may (go-vrl's `#[repr(C)] CResult<T>`, pointer fields)."""
     expanded = expand_alias(returns, aliases)
     if expanded is not None and expanded.type == "generic_type":
-        if text(expanded.child_by_field_name("type")) not in ("Result", "Option"):
-            return False
+        base = text(expanded.child_by_field_name("type")).rsplit("::", 1)[-1]
+        if base not in ("Result", "Option"):
+            return base not in _POINTERLESS_GENERICS
         arguments = expanded.child_by_field_name("type_arguments")
         return arguments is not None and any(
             may_be_pointer(a, aliases) for a in arguments.named_children

@@ -31,7 +31,7 @@ from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
-from interop_lint.analyzer.rust.pointee_arrays import array_behind, array_parameter
+from interop_lint.analyzer.rust.pointee_arrays import array_behind, array_parameter, static_array
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import pointer_owner
 from interop_lint.analyzer.rust.types import base_name, type_arguments
@@ -119,9 +119,12 @@ def _constant_in_bounds(indexing: Located) -> bool:
         return False
     array = value
     if value.type == "identifier":
-        declaration = _array_declaration(indexing, (value.text or b"").decode())
+        name = (value.text or b"").decode()
+        declaration = _array_declaration(indexing, name)
         if declaration is None:
             declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
+        if declaration is None and name.isupper():
+            declaration = static_array(value, name)
         if declaration is None:
             return False
         array = declaration

@@ -5,7 +5,9 @@ constants into the array behind it is checked at compile time, like one into
 a local array: `(*key)[0]`, and `t[0]` where `t` is the reference the
 pointer's `as_ref()` gives, bound by `Some(t)` in a `match` arm or an `if
 let`, or as the parameter of a closure handed to a method of that `Option`
-(`key.as_ref().map_or(false, |k| k[31] == 1)`).
+(`key.as_ref().map_or(false, |k| k[31] == 1)`). So is one into a `static` or
+`const` array of the file (`GLOBAL_EXNDATA[0]` of `static mut GLOBAL_EXNDATA:
+[u32; 2]`).
 """
 
 from __future__ import annotations
@@ -115,4 +117,19 @@ def array_parameter(function: Node, name: str) -> Node | None:
             return None
         # `[T]` is an array_type too: only `[T; N]` has a length to check against.
         return declared if declared.child_by_field_name("length") is not None else None
+    return None
+
+
+def static_array(use: Node, name: str) -> Node | None:
+    """The array type of a `static` or `const` of the file (`static mut DATA: [u32; 2]`,
+    wasm-bindgen's `GLOBAL_EXNDATA`)."""
+    root = use
+    while root.parent is not None:
+        root = root.parent
+    for item in root.named_children:
+        if item.type in ("static_item", "const_item"):
+            named = item.child_by_field_name("name")
+            declared = item.child_by_field_name("type")
+            if named is not None and named.text == name.encode() and declared is not None:
+                return declared if declared.type == "array_type" else None
     return None

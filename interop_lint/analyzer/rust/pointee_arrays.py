@@ -121,15 +121,19 @@ def array_parameter(function: Node, name: str) -> Node | None:
 
 
 def static_array(use: Node, name: str) -> Node | None:
-    """The array type of a `static` or `const` of the file (`static mut DATA: [u32; 2]`,
-    wasm-bindgen's `GLOBAL_EXNDATA`)."""
-    root = use
-    while root.parent is not None:
-        root = root.parent
-    for item in root.named_children:
-        if item.type in ("static_item", "const_item"):
-            named = item.child_by_field_name("name")
-            declared = item.child_by_field_name("type")
-            if named is not None and named.text == name.encode() and declared is not None:
-                return declared if declared.type == "array_type" else None
+    """The array type of a `static` or `const` of an enclosing module (`static mut
+    DATA: [u32; 2]`, wasm-bindgen's `GLOBAL_EXNDATA` in its `mod __rt`)."""
+    scope = use.parent
+    while scope is not None:
+        if scope.type in ("source_file", "declaration_list"):
+            for item in scope.named_children:
+                if item.type not in ("static_item", "const_item"):
+                    continue
+                named = item.child_by_field_name("name")
+                if named is not None and named.text == name.encode():
+                    declared = item.child_by_field_name("type")
+                    return (
+                        declared if declared is not None and declared.type == "array_type" else None
+                    )
+        scope = scope.parent
     return None

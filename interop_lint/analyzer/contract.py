@@ -133,10 +133,8 @@ def repr_c_struct(
 ) -> tuple[str, RustStruct] | None:
     """The `#[repr(C)]` struct of the crate going by one of `names` (aliases resolved)."""
     for name in names:
-        resolved = index.rust.resolve_name(crate, name)
-        found = index.rust.type_named(crate, resolved)
         # the `#[repr(C)]` one of several of that name (an FFI mirror of an engine type)
-        for path, item in ([found] if found else []) + index.rust.namesakes(crate, resolved):
+        for path, item in index.rust.types_named(crate, index.rust.resolve_name(crate, name)):
             if isinstance(item, RustStruct) and "C" in item.repr:
                 return path, item
     return None

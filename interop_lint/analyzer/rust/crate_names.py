@@ -96,20 +96,26 @@ class CrateNameQueries:
         return name
 
     @cached_property
-    def _namesakes(self) -> dict[Crate, dict[str, list[tuple[str, RustStruct | RustEnum]]]]:
+    def _types_by_name(self) -> dict[Crate, dict[str, list[tuple[str, RustStruct | RustEnum]]]]:
         found: dict[Crate, dict[str, list[tuple[str, RustStruct | RustEnum]]]] = {}
         for crate, files in self.files_by_crate.items():
             by_name: dict[str, list[tuple[str, RustStruct | RustEnum]]] = defaultdict(list)
             for path, rust in files:
                 for item in (*rust.structs, *rust.enums):
                     by_name[item.name].append((path, item))
-            found[crate] = {name: items for name, items in by_name.items() if len(items) > 1}
+            found[crate] = dict(by_name)
         return found
 
-    def namesakes(self, crate: Crate, name: str) -> list[tuple[str, RustStruct | RustEnum]]:
-        """(file, item) of every struct and enum of that name in the crate, when modules
-        declare several (an FFI mirror `ffi::Mode` beside the engine's `enc::Mode`); else []."""
-        return self._namesakes.get(crate, {}).get(name, [])
+    def types_named(self, crate: Crate, name: str) -> list[tuple[str, RustStruct | RustEnum]]:
+        """(file, item) of every struct and enum of that name in the crate, in file order:
+        modules may declare several (an FFI mirror `ffi::Mode` beside the engine's
+        `enc::Mode`)."""
+        return self._types_by_name.get(crate, {}).get(name, [])
+
+    def type_named(self, crate: Crate, name: str) -> tuple[str, RustStruct | RustEnum] | None:
+        """The first struct or enum of that name declared in the crate, with its file."""
+        found = self.types_named(crate, name)
+        return found[0] if found else None
 
     def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:
         """The type whose functions a call's qualifier names (`Self` in an `impl` of

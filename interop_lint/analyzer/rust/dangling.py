@@ -82,7 +82,7 @@ def dangling_pointers(
     pointer into a temporary (RustIndex.dangling_macros), kept from an invocation."""
     if macros:
         yield from _macro_values(bodies, macros)
-    owning = _owning_functions(bodies)
+    owning: dict[str, bool] | None = None  # read from the file at its first `.as_ptr()`
     for node, fragment in bodies.scan.calls:
         found = raw_callee_in(node, fragment)
         if found is None or found[0] not in _POINTER_METHODS or found[2] is None:
@@ -95,6 +95,8 @@ def dangling_pointers(
             continue
         if called.name not in _POINTER_METHODS:
             continue
+        if owning is None:
+            owning = _owning_functions(bodies)
         receiver = strip(called.receiver)
         if _owns_memory(receiver, owning):
             reached = destination(call)

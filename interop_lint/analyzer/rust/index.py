@@ -15,12 +15,10 @@ from interop_lint.analyzer.rust.crate_macros import CrateMacroQueries
 from interop_lint.analyzer.rust.crate_names import CrateNameQueries
 from interop_lint.analyzer.rust.facts import (
     RustAbiFunction,
-    RustEnum,
     RustExport,
     RustFileFacts,
     RustFunction,
     RustStaticMut,
-    RustStruct,
 )
 from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.macros import delegating_guards
@@ -126,19 +124,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         """Those, and the crates whose macros export symbols no fact names."""
         by_symbol, open_crates = self._generating_crates
         return by_symbol.get(symbol, []) + open_crates
-
-    @cached_property
-    def _types_by_crate(self) -> dict[Crate, dict[str, tuple[str, RustStruct | RustEnum]]]:
-        types: dict[Crate, dict[str, tuple[str, RustStruct | RustEnum]]] = defaultdict(dict)
-        for crate, files in self.files_by_crate.items():
-            for path, rust in files:
-                for item in (*rust.structs, *rust.enums):
-                    types[crate].setdefault(item.name, (path, item))
-        return types
-
-    def type_named(self, crate: Crate, name: str) -> tuple[str, RustStruct | RustEnum] | None:
-        """The struct or enum of that name declared in the crate, with its file."""
-        return self._types_by_crate.get(crate, {}).get(name)
 
     @cached_property
     def _dangling_macros(self) -> dict[Crate, dict[str, str]]:

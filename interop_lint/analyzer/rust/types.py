@@ -128,8 +128,9 @@ class TypeNames:
         found = self._index.type_named(self._crate, name)
         return found[1] if found is not None else None
 
-    def namesakes(self, name: str) -> list[RustStruct | RustEnum]:
-        return [item for _, item in self._index.namesakes(self._crate, name)]
+    def declarations(self, name: str) -> list[RustStruct | RustEnum]:
+        """Every struct and enum of the crate going by `name` (modules may declare several)."""
+        return [item for _, item in self._index.types_named(self._crate, name)]
 
     def is_standard(self, node: Node) -> bool:
         """Whether a named type is the standard library's (`Path` of `std::path`, not a
@@ -253,7 +254,7 @@ def _named_type_problem(node: Node, names: TypeNames) -> str | None:
     if declared is not None:
         # Which of several of that name the signature means is a question of module
         # paths, not asked here: one with C layout is taken to be it (precision first).
-        if _has_c_layout(declared) or any(map(_has_c_layout, names.namesakes(name))):
+        if any(map(_has_c_layout, names.declarations(name))):
             return None
         if isinstance(declared, RustStruct):
             return "has no `#[repr(C)]` or `#[repr(transparent)]`, so its layout is unspecified"

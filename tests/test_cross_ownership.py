@@ -8,7 +8,7 @@ import pytest
 
 from interop_lint.analyzer.golang.flow import binding_uses
 from interop_lint.analyzer.golang.ownership import out_of_sight
-from tests.conftest import Project, run_cli
+from tests.conftest import FIXTURES, Project, run_cli
 from tests.go_helpers import HEADER, find, go_file
 from tests.rust_helpers import project_index
 
@@ -276,6 +276,25 @@ def test_naming_only_the_rust_file_reports_the_go_finding_too(project: Project) 
     _write(project, "func F() {\n\tC.free(unsafe.Pointer(C.engine_version()))\n}\n")
     line = _line(project, "go/engine.go", "C.free")
     assert _rules_at(project, "rust/src/lib.rs") == [("go/engine.go", line, "XL105")]
+
+
+def test_a_struct_result_holding_two_kinds_names_the_freed_fields_kind_and_release() -> None:
+    """go-vrl's `CResult<T>`: a `Box` value and a `CString` error, each with its own
+    release; freeing the error must not be told to use the Box's release."""
+    root = FIXTURES / "cross" / "mixed-results"
+    result = run_cli(["check", "--format", "json", "--select", "XL105,XL106"], cwd=root)
+    findings = json.loads(result.stdout)["findings"]
+    got = [(f["line"], f["rule"]) for f in findings]
+    go = "matcher/matcher.go"
+    error_line = _line(Project(root), go, "C.free(unsafe.Pointer(result.error))")
+    value_line = _line(Project(root), go, "C.free(unsafe.Pointer(result.value))")
+    dropped_line = _line(Project(root), go, "expect: XL106")
+    assert got == [(error_line, "XL105"), (value_line, "XL105"), (dropped_line, "XL106")]
+    error, value, dropped = (f["message"] for f in findings)
+    assert "frees a `CString`" in error and "pass it to `matcher_error_free`" in error
+    assert "frees a `Box`" in value and "pass it to `matcher_free`" in value
+    assert "a `Box` in its `value` field and a `CString` in its `error` field" in dropped
+    assert "pass them to `matcher_free` (src/lib.rs:71), `matcher_error_free`" in dropped
 
 
 # -- XL106 -----------------------------------------------------------------------------------

@@ -27,6 +27,11 @@ class Location(Struct, frozen=True, order=True):
     end_line: int
     end_column: int
 
+    @property
+    def place(self) -> str:
+        """`path:line`, as messages cite another place."""
+        return f"{self.path}:{self.line}"
+
 
 class RelatedLocation(Struct, frozen=True):
     """Supporting evidence for a finding: the other side of a pair, a panic site..."""

@@ -58,6 +58,18 @@ class OwnedResult:
     # those fields (`flow` is then the struct's, its field reads left out).
     fields: tuple[str, ...] = ()
     parts: tuple[ValueFlow, ...] = ()
+    # The kind each of those fields holds when they hold different kinds (a `Box`
+    # `value` and a `CString` `error`); `kind` is then the first's.
+    field_kinds: tuple[tuple[str, str], ...] = ()
+
+    def kind_of(self, flow: ValueFlow) -> str:
+        """The kind of memory a flow of the result carries: its field's for a field read."""
+        if flow is self.flow or not self.field_kinds:
+            return self.kind
+        read = flow.origin.child_by_field_name("field")
+        field = read.text.decode() if read is not None and read.text else ""
+        kinds = dict(self.field_kinds)  # cgo spells a field named for a Go keyword `_type`
+        return kinds.get(field) or kinds.get(field.removeprefix("_"), self.kind)
 
     @property
     def flows(self) -> tuple[ValueFlow, ...]:
@@ -82,13 +94,15 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
     index, path = ctx.index, ctx.file.path
     owned: dict[str, tuple[str, RustExport, Crate, str] | None] = {}
     fields: dict[str, tuple[str, ...]] = {}
+    field_kinds: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def returns_owned(name: str) -> bool:
         if name not in owned:
             owned[name] = found = _owned_return(index, path, name)
             if found is not None:
-                _, export, crate, kind = found
+                rust_path, export, crate, kind = found
                 fields[name] = crate_holding_fields(index.rust, crate, export.return_type, kind)
+                field_kinds[name] = _kinds_by_field(index, rust_path, export, crate, fields[name])
         return owned[name] is not None
 
     found = _RESULTS[file] = []
@@ -99,9 +113,38 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
         # A field read through a returned pointer (`r.success` of a `*C.Result`) reads
         # the box; it neither releases nor keeps it.
         flow, parts = split_field_reads(file, flow, fields[name])
-        found.append(OwnedResult(call, flow, *owned[name], fields=fields[name], parts=tuple(parts)))  # type: ignore[misc]
+        found.append(
+            OwnedResult(
+                call,
+                flow,
+                *owned[name],  # type: ignore[misc]
+                fields=fields[name],
+                parts=tuple(parts),
+                field_kinds=field_kinds[name],
+            )
+        )
     found += _filled_results(index, path, file)
     return found
+
+
+def _kinds_by_field(
+    index: ProjectIndex, rust_path: str, export: RustExport, crate: Crate, fields: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """The kind each field of a struct result holds, when the export returns several
+    kinds: a field takes the narrowest kind that can be in it (a `CString` fits only
+    the `char *` field, a generic `Box<T>` any pointer)."""
+    if len(fields) < 2:
+        return ()
+    kinds = index.rust.owned_return_kinds(crate, rust_path, export)
+    if len(kinds) < 2:
+        return ()
+    best: dict[str, tuple[int, str]] = {}
+    for kind in kinds:
+        held = crate_holding_fields(index.rust, crate, export.return_type, kind)
+        for name in held:
+            if name not in best or len(held) < best[name][0]:
+                best[name] = (len(held), index.rust.canonical_kind(crate, kind))
+    return tuple((name, kind) for name, (_, kind) in best.items())
 
 
 def _filled_results(index: ProjectIndex, path: str, file: GoFile) -> list[OwnedResult]:
@@ -178,13 +221,14 @@ def _owned_return(
     return rust_path, export, crate, index.rust.canonical_kind(crate, kind)
 
 
-def release_exports(index: ProjectIndex, owned: OwnedResult) -> Releases:
-    """(file, export) of the crate's exports that give the result's kind back to Rust
-    (asked once per crate and kind: every owned result of a kind has the same)."""
+def release_exports(index: ProjectIndex, owned: OwnedResult, kind: str | None = None) -> Releases:
+    """(file, export) of the crate's exports that give the result's kind (or `kind`,
+    one of its fields') back to Rust (asked once per crate and kind: every owned
+    result of a kind has the same)."""
     known = _RELEASES.setdefault(index, {})
-    key = (owned.crate, owned.kind)
+    key = (owned.crate, kind or owned.kind)
     if key not in known:
-        known[key] = index.rust.release_exports(owned.crate, owned.kind)
+        known[key] = index.rust.release_exports(*key)
     return known[key]
 
 

@@ -104,7 +104,7 @@ def linked_message(finding: Finding) -> str:
     """
     message = _BRACKET.sub(r"\\\1", finding.message)
     for number, related in enumerate(finding.related[:MAX_RELATED_LOCATIONS], start=1):
-        reference = f"{related.location.path}:{related.location.line}"
+        reference = related.location.place
         if reference in message:
             message = message.replace(reference, f"[{reference}]({number})", 1)
     return message

@@ -252,21 +252,22 @@ class CrateCalls:
                     pending.append(callee)
         return seen
 
-    def returned_allocation(self, start: int) -> str | None:
-        """The kind of memory a function returns that it or a helper it returns from makes."""
+    def returned_allocations(self, start: int) -> tuple[str, ...]:
+        """The kinds of memory a function returns that it or a helper it returns from
+        makes (a struct result may hold several: a `Box` value and a `CString` error)."""
         seen = {start}
         pending = deque([start])
         while pending:
             function = self.functions[pending.popleft()][1]
-            owned = next((a.kind for a in function.hands_out if a.via == "return"), None)
-            if owned is not None:
+            owned = tuple(dict.fromkeys(a.kind for a in function.hands_out if a.via == "return"))
+            if owned:
                 return owned
             for call in function.returned_calls:
                 for callee in self.callees(call):
                     if callee not in seen:
                         seen.add(callee)
                         pending.append(callee)
-        return None
+        return ()
 
 
 def inherited_method(default: RustFunction, kind: str) -> RustFunction:

@@ -254,11 +254,24 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         kind its declared return type can be counts (`typesys.kinds`)."""
         kind = export.returns_owned
         if kind is None:
-            index = self.function_at(crate, path, export.location)
-            kind = None if index is None else self.calls_of(crate).returned_allocation(index)
+            kind = next(iter(self._helper_returns(crate, path, export)), None)
         if kind is None or not crate_returns_kind(self, crate, export.return_type, kind):
             return None
         return kind
+
+    def owned_return_kinds(self, crate: Crate, path: str, export: RustExport) -> tuple[str, ...]:
+        """Every kind `owned_return` could give: those of a struct result's fields."""
+        kinds = tuple(dict.fromkeys(a.kind for a in export.hands_out if a.via == "return"))
+        returned = export.return_type
+        return tuple(
+            k
+            for k in kinds or self._helper_returns(crate, path, export)
+            if crate_returns_kind(self, crate, returned, k)
+        )
+
+    def _helper_returns(self, crate: Crate, path: str, export: RustExport) -> tuple[str, ...]:
+        index = self.function_at(crate, path, export.location)
+        return () if index is None else self.calls_of(crate).returned_allocations(index)
 
     def called_from_exports(self, crate: Crate) -> set[int]:
         """Call-graph indexes of every function an export of the crate reaches."""

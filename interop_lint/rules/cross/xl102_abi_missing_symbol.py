@@ -60,7 +60,7 @@ class AbiMissingSymbol(Rule):
             declaration = missing[call.name]
             if declaration is None:
                 continue
-            where = f"{declaration.location.path}:{declaration.location.line}"
+            where = declaration.location.place
             yield Violation(
                 call.location,
                 f"`C.{call.name}` is declared in {where} but no Rust export or C definition "

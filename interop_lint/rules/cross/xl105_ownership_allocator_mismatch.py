@@ -65,7 +65,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.facts import CCallSite
 from interop_lint.analyzer.golang.flow import is_freed
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.locations import Location, RelatedLocation
+from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.ownership import c_memory_callers, owned_results, release_exports
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
@@ -77,10 +77,6 @@ from interop_lint.rules.registry import Rule
 
 _FROM_RAW = ("CString::from_raw", "Box::from_raw")
 _MAX_CALLERS = 5
-
-
-def _at(location: Location) -> str:
-    return f"{location.path}:{location.line}"
 
 
 class OwnershipAllocatorMismatch(Rule):
@@ -98,23 +94,24 @@ class OwnershipAllocatorMismatch(Rule):
             return
         file = GoFile.of(ctx)
         for owned in owned_results(ctx, file) if file is not None else ():
-            freed = next(
-                (u for f in owned.flows if (u := is_freed(file, f)) is not None),  # type: ignore[arg-type]
-                None,
+            freed, flow = next(
+                ((u, f) for f in owned.flows if (u := is_freed(file, f)) is not None),  # type: ignore[arg-type]
+                (None, owned.flow),
             )
             if freed is None or freed.call is None:
                 continue
+            kind = owned.kind_of(flow)
             made, how = owned.made_at
             by = "`C.free`" if freed.callee == "C.free" else f"`{freed.callee}` (with `C.free`)"
             message = (
-                f"{by} frees {describe_kind(owned.kind)} that `C.{owned.export.symbol}` got "
-                f"from Rust's allocator ({how}, {_at(made)})"
+                f"{by} frees {describe_kind(kind)} that `C.{owned.export.symbol}` got "
+                f"from Rust's allocator ({how}, {made.place})"
             )
             related = [RelatedLocation(made, f"allocated by Rust: {how}")]
-            releases = release_exports(ctx.index, owned)
+            releases = release_exports(ctx.index, owned, kind)
             if releases:
                 release = releases[0][1]
-                message += f": pass it to `{release.symbol}` ({_at(release.location)}) instead"
+                message += f": pass it to `{release.symbol}` ({release.location.place}) instead"
                 related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
             else:
                 message += ": only Rust may free it, and the crate exports no function that does"
@@ -179,7 +176,7 @@ class OwnershipAllocatorMismatch(Rule):
                 message = _adopted(
                     f"`{export.name}` passes parameter `{helper.use.name}` to "
                     f"`{helper.helper}`, which frees it with Rust's allocator "
-                    f"(`{release.what}`, {_at(release.location)})",
+                    f"(`{release.what}`, {release.location.place})",
                     callers,
                 )
                 if release.location.path == ctx.file.path:
@@ -196,7 +193,7 @@ def _adopted(freed: str, callers: list[tuple[CCallSite, str]]) -> str:
     """`freed`, then where Go passes C memory there."""
     call, allocator = callers[0]
     message = (
-        f"{freed} but Go passes memory from `{allocator}` there ({_at(call.location)}): "
+        f"{freed} but Go passes memory from `{allocator}` there ({call.location.place}): "
         "only `C.free` may free it"
     )
     if len(callers) > 1:

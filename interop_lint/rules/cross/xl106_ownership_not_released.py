@@ -83,7 +83,12 @@ from interop_lint.analyzer.golang.struct_holders import held_in_local_struct
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.locations import RelatedLocation
-from interop_lint.analyzer.ownership import owned_results, reads_only, release_exports
+from interop_lint.analyzer.ownership import (
+    OwnedResult,
+    owned_results,
+    reads_only,
+    release_exports,
+)
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.ownership import describe_kind
 from interop_lint.rules.registry import Rule
@@ -104,10 +109,11 @@ class OwnershipNotReleased(Rule):
         taking = ctx.config.ownership_taking
         in_sight = reads_only(ctx.index, ctx.file.path)
         for owned in owned_results(ctx, file):
-            flow, parts, fields = owned.flow, owned.parts, owned.fields
+            flow, parts = owned.flow, owned.parts
             if any(is_freed(file, f) is not None for f in owned.flows):
                 continue  # freed with C.free: XL105
-            releases = release_exports(ctx.index, owned)
+            kinds = dict.fromkeys((owned.kind, *(k for _, k in owned.field_kinds)))
+            releases = [r for k in kinds for r in release_exports(ctx.index, owned, k)]
             names = [f"C.{export.symbol}" for _, export in releases]
             flows, held, reads = [flow], "", list(parts)
             kept = kept_or_released(file, flow, names, taking)
@@ -128,23 +134,6 @@ class OwnershipNotReleased(Rule):
             flows += parts
             if any(out_of_sight(file, f, in_sight) is not None for f in flows):
                 continue
-            export = owned.export
-            where = f"{export.location.path}:{export.location.line}"
-            what = f"{describe_kind(owned.kind)} owned by Rust ({where})"
-            if fields:
-                what += f" in its `{'`/`'.join(fields)}` field"
-            caller = function_name(owned.call)
-            void = "" if releases else ctx.index.rust.void_release_hint(owned.crate, owned.kind)
-            if void:  # freed, if at all, through a `free(void *)` that cannot free it
-                into = "returns" if owned.via == "return" else f"writes to its `{owned.via}`"
-                message = f"`C.{export.symbol}` {into} {what} that no export of the crate releases"
-            elif owned.via == "return":
-                message = f"`C.{export.symbol}` returns {what} that `{caller}` never releases"
-            else:
-                message = (
-                    f"`C.{export.symbol}` writes {what} to its `{owned.via}`, and "
-                    f"`{caller}` never releases it"
-                )
             notes = [f"kept in `{held}`, a local that does not leave the function"] if held else []
             early = deferred_too_early(file, owned.flow, set(names).__contains__)
             if early is not None:
@@ -152,18 +141,47 @@ class OwnershipNotReleased(Rule):
                     f"the `defer` at line {early[1]} reads `{text(early[0])}` before the call "
                     "fills it: defer the release after the call"
                 )
-            related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
             if any(u.callee == "C.GoString" for f in flows for u in f.of_kind(UseKind.ARGUMENT)):
                 notes.append("`C.GoString` copies it, it does not release it")
-            if notes:
-                message += f" ({'; '.join(notes)})"
-            if releases:
-                release = releases[0][1]
-                at = f"{release.location.path}:{release.location.line}"
-                message += f": pass it to `{release.symbol}` ({at})"
-                related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
-            elif void:
-                message += f": {void}"
-            else:
-                message += ", and the crate exports no function to release it"
+            message, related = _message(ctx, owned, list(kinds), notes)
             yield Violation(ctx.file.location(owned.call), message, related=tuple(related))
+
+
+def _message(
+    ctx: RuleContext, owned: OwnedResult, kinds: list[str], notes: list[str]
+) -> tuple[str, list[RelatedLocation]]:
+    """What is not released, by whom, and which export releases it."""
+    export, where = owned.export, owned.export.location.place
+    if len(kinds) > 1:  # a `Box` value and a `CString` error: each with its release
+        held = (f"{describe_kind(k)} in its `{f}` field" for f, k in owned.field_kinds)
+        what = f"{' and '.join(held)}, owned by Rust ({where}),"
+    else:
+        what = f"{describe_kind(owned.kind)} owned by Rust ({where})"
+        if owned.fields:
+            what += f" in its `{'`/`'.join(owned.fields)}` field"
+    found = (release_exports(ctx.index, owned, k) for k in kinds)
+    releases = list(dict.fromkeys(r[0][1] for r in found if r))  # the first of each kind
+    void = "" if releases else ctx.index.rust.void_release_hint(owned.crate, owned.kind)
+    caller = function_name(owned.call)
+    if void:  # freed, if at all, through a `free(void *)` that cannot free it
+        into = "returns" if owned.via == "return" else f"writes to its `{owned.via}`"
+        message = f"`C.{export.symbol}` {into} {what} that no export of the crate releases"
+    elif owned.via == "return":
+        message = f"`C.{export.symbol}` returns {what} that `{caller}` never releases"
+    else:
+        message = (
+            f"`C.{export.symbol}` writes {what} to its `{owned.via}`, and "
+            f"`{caller}` never releases it"
+        )
+    if notes:
+        message += f" ({'; '.join(notes)})"
+    related = [RelatedLocation(export.location, f"the Rust export `{export.name}`")]
+    if releases:
+        given = ", ".join(f"`{r.symbol}` ({r.location.place})" for r in releases)
+        message += f": pass {'them' if len(releases) > 1 else 'it'} to {given}"
+        related += (RelatedLocation(r.location, f"the release `{r.name}`") for r in releases)
+    elif void:
+        message += f": {void}"
+    else:
+        message += ", and the crate exports no function to release it"
+    return message, related

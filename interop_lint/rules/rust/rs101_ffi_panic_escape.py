@@ -122,7 +122,7 @@ def _wrapper_hint(ctx: RuleContext, function: Node | None) -> str:
 
 
 def _where(trace: PanicTrace) -> str:
-    place = f"{trace.site.location.path}:{trace.site.location.line}"
+    place = trace.site.location.place
     if not trace.chain:
         return f"{trace.site.what} at {place}"
     found = f"{trace.site.what} in `{trace.function}` at {place}"

@@ -79,7 +79,7 @@ class FfiSafeFnDerefsPointer(Rule):
             yield Violation(
                 ctx.file.location(name_node or function),
                 f"`{name}` is a safe `pub extern` function but dereferences raw pointer "
-                f"`{use.name}` (`{use.what}` at {where.path}:{where.line}): declare it "
+                f"`{use.name}` (`{use.what}` at {where.place}): declare it "
                 "`unsafe` and document what callers must guarantee",
                 related=(RelatedLocation(where, f"`{use.name}` is dereferenced here"),),
             )

@@ -139,6 +139,31 @@ def test_a_new_binding_of_the_name_is_not_the_parameter() -> None:
     assert _unchecked("[1u8].iter().map(|p| *p).sum()") == []
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # zlib-rs's `uncompress`: one local holds `q`, then `p`; each use is its own.
+        ("let data = q;\nlet a = *data;\nlet data = p;\na + *data", ["*data", "*data"]),
+        # `q` checked through the local does not check the `p` it holds later.
+        (
+            "let data = q;\nif data.is_null() { return 0; }\nlet a = *data;\n"
+            "let data = p;\na + *data",
+            ["*data"],
+        ),
+        # Each checked after its own binding.
+        (
+            "let data = q;\nif data.is_null() { return 0; }\nlet a = *data;\n"
+            "let data = p;\nif data.is_null() { return 0; }\na + *data",
+            [],
+        ),
+        # A cast of the same pointer keeps the check.
+        ("if p.is_null() { return 0; }\nlet p = p.cast::<u8>();\n*p", []),
+    ],
+)
+def test_a_local_bound_to_two_pointers_in_turn(body: str, expected: list[str]) -> None:
+    assert _unchecked(body) == expected
+
+
 def test_pointer_parameter_positions_count_self_but_not_comments_or_attributes() -> None:
     code = (
         "impl E {\n    fn f(&self, /* n */ a: u8, #[cfg(x)] p: *mut u8,\n"

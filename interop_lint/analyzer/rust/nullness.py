@@ -92,10 +92,12 @@ def checked_before(
             return True
         if kind == "match_arm" and _arm_protects(ancestor, child, name):
             return True
-        if kind == "block" and child.fragment is ancestor.fragment:
-            guarded_from = _first_guard(ancestor, name, bodies, macros)
-            if guarded_from is not None and guarded_from <= child.node.start_byte:
-                return True
+        if (
+            kind == "block"
+            and child.fragment is ancestor.fragment
+            and _guarded_at(ancestor, name, bodies, macros, child.node.start_byte)
+        ):
+            return True
         child = ancestor
     return checked_given(use, name, lambda branch: _diverges(branch, bodies))
 
@@ -124,22 +126,43 @@ def _arm_protects(arm: Located, child: Located, name: str) -> bool:
     return name in nonnull_if_matches(arm.field("pattern"), scrutinee)
 
 
-def _first_guard(
-    block: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None
-) -> int | None:
-    """Where the first statement of a block that stops a null `name` ends (computed once
-    per block and pointer): every statement after it sees the pointer non-null."""
-    return block.fragment.remember(
-        ("guard", block.node.id, name, macros),
-        lambda: next(
-            (
-                s.end_byte
-                for s in block.node.named_children
-                if leaves_unless_nonnull(block.at(s), name, bodies, macros)  # type: ignore[arg-type]
-            ),
-            None,
-        ),
+def _guarded_at(
+    block: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None, at: int
+) -> bool:
+    """Whether a statement of the block before byte `at` stops a null `name`, and no
+    `let` binds `name` to another pointer between them (`let data = dest;` checked,
+    then `let data = source;` unchecked: zlib-rs)."""
+    guards, rebinds = block.fragment.remember(
+        ("guards", block.node.id, name, macros), lambda: _guards(block, name, bodies, macros)
     )
+    since = max((r for r in rebinds if r < at), default=-1)
+    return any(since < end <= at for end in guards)
+
+
+def _guards(
+    block: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None
+) -> tuple[list[int], list[int]]:
+    """Where each statement of a block that stops a null `name` ends, and where each
+    `let` that binds `name` to another pointer starts (computed once per block and
+    pointer): a statement after a guard sees the pointer non-null, until such a `let`."""
+    guards, rebinds = [], []
+    for statement in block.node.named_children:
+        if statement.type == "let_declaration" and _binds_another_pointer(
+            block.at(statement), name
+        ):  # type: ignore[arg-type]
+            rebinds.append(statement.start_byte)
+        elif leaves_unless_nonnull(block.at(statement), name, bodies, macros):  # type: ignore[arg-type]
+            guards.append(statement.end_byte)
+    return guards, rebinds
+
+
+def _binds_another_pointer(statement: Located, name: str) -> bool:
+    """`let name = other;`: a copy of another pointer (`let p = p.cast()` keeps it)."""
+    pattern, value = statement.field("pattern"), statement.field("value")
+    if pattern is None or value is None or pattern.type != "identifier" or pattern.text != name:
+        return False
+    source = pointer_of(value)
+    return source is not None and source != name
 
 
 def leaves_unless_nonnull(

@@ -262,13 +262,14 @@ def _pointer_uses(
         return []
     copies = _copies([Located(n, f) for n, f, kind in uses if kind == LET], parameters)
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
-    for local, parameter in copies.items():
-        groups[parameter].add(local)
+    for local, bindings in copies.items():
+        for _, parameter in bindings:
+            groups[parameter].add(local)
     bound = bodies.scan.function(function)  # the names it may bind
     found = []
     for node in candidates:
         for name, target in used(node):
-            parameter = name if name in parameters else copies.get(name)
+            parameter = name if name in parameters else _copied_at(copies, name, node.start)
             if parameter is None:
                 continue
             if bodies.function_of(node) != function:
@@ -292,9 +293,11 @@ def _may_use(node: Node, fragment: Fragment, kind: int) -> bool:
 _FEW = 8  # names to look for in a `let` before reading its value
 
 
-def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:
-    """Locals that hold a parameter's pointer: `let q = p.cast::<T>();` -> {q: p}."""
-    copies: dict[str, str] = {}
+def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, list[tuple[int, str]]]:
+    """Locals that hold a parameter's pointer: `let q = p.cast::<T>();` -> {q: [(start
+    of the `let`, p)]}, in file order: one name may hold two parameters in turn
+    (`let data = dest; .. let data = source;`, zlib-rs)."""
+    copies: dict[str, list[tuple[int, str]]] = {}
     for node in nodes:
         if node.type != "let_declaration":
             continue
@@ -306,10 +309,20 @@ def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, str]:
             if not spelled.any_of(parameters | copies.keys()):
                 continue  # `pointer_of` names an identifier written in the value
         source = pointer_of(value)
-        parameter = source if source in parameters else copies.get(source or "")
+        parameter = source if source in parameters else _copied_at(copies, source, node.start)
         if parameter is not None and pattern.text not in parameters:
-            copies[pattern.text] = parameter
+            copies.setdefault(pattern.text, []).append((node.start, parameter))
     return copies
+
+
+def _copied_at(copies: dict[str, list[tuple[int, str]]], name: str | None, at: int) -> str | None:
+    """The parameter the local `name` holds at byte `at`: that of its last copy before."""
+    held = None
+    for start, parameter in copies.get(name or "", ()):
+        if start >= at:
+            break
+        held = parameter
+    return held
 
 
 def used_pointers(node: Located) -> list[tuple[str, Located]]:

@@ -156,8 +156,9 @@ def _message(function: str, use: PointerUse) -> str:
             "checking it for null first: free functions are called with NULL, as "
             f"C's free is: return early when `{use.local}` is null"
         )
+    copy = f"a copy of `{use.name}`: " if use.local != use.name else ""
     return (
-        f"`{function}` uses pointer `{use.local}` (`{use.what}`) without checking "
+        f"`{function}` uses pointer `{use.local}` ({copy}`{use.what}`) without checking "
         "it for null first: a null pointer from the caller (Go's nil, Python's "
         "None) is undefined behaviour here"
     )

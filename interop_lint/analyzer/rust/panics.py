@@ -25,13 +25,12 @@ from msgspec import Struct
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.bindings import is_shadowed, lets_of
+from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
-from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 from interop_lint.analyzer.rust.literals import infallible_conversion
-from interop_lint.analyzer.rust.pointee_arrays import array_behind, array_parameter, static_array
+from interop_lint.analyzer.rust.pointee_arrays import constant_in_bounds
 from interop_lint.analyzer.rust.spelling import identifiers_named
 from interop_lint.analyzer.rust.syntax import pointer_owner
 from interop_lint.analyzer.rust.types import base_name, type_arguments
@@ -67,7 +66,7 @@ def panic_source(found: Located, called: Callee | None = None) -> PanicSource | 
         index = found.node.named_children[-1] if found.node.named_child_count else None
         if index is None or (index.type == "range_expression" and index.named_child_count == 0):
             return None  # `v[..]` cannot panic
-        if _constant_in_bounds(found) or checked_in_bounds(found):
+        if constant_in_bounds(found) or checked_in_bounds(found):
             return None
         return PanicSource(f"indexing `{_indexing(found)}`", found, found)
     if kind == "call_expression":
@@ -105,63 +104,6 @@ def _std_unwrap_shape(call: Located, called: Callee) -> bool:
     return message.type not in ("scoped_identifier", "struct_expression", "call_expression") or (
         message.type == "call_expression" and b"format" in (message.text or b"")
     )
-
-
-def _constant_in_bounds(indexing: Located) -> bool:
-    """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`), or where `table` is a
-    parameter of array type (`out: &mut [u8; 32]`): checked at compile time. Also
-    `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic).
-    A range of constants within the length cannot panic either (`&buf[0..128]` of
-    `[0u8; 256]`)."""
-    value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
-    needed = index_extent(index)
-    if needed is None:
-        return False
-    array = value
-    if value.type == "identifier":
-        name = (value.text or b"").decode()
-        declaration = _array_declaration(indexing, name)
-        if declaration is None:
-            declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
-        if declaration is None and name.isupper():
-            declaration = static_array(value, name)
-        if declaration is None:
-            return False
-        array = declaration
-    elif value.type == "parenthesized_expression":  # `(*key)[0]`
-        declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
-        if declaration is None:
-            return False
-        array = declaration
-    sliced = sliced_length(array)
-    if sliced is not None:  # `let magic = &header[..4];`
-        return needed <= sliced
-    if array.type not in ("array_expression", "array_type"):
-        return False
-    length = array.child_by_field_name("length")
-    size = array.named_child_count if length is None else constant_value(length)
-    return size is not None and needed <= size
-
-
-def _array_declaration(use: Located, name: str) -> Node | None:
-    """The array expression a local was bound to in an enclosing block (or the array
-    type its `let` declares), or the array type of the function's parameter of that
-    name (through one reference)."""
-    for ancestor in use.ancestors():
-        if ancestor.type == "function_item":
-            return array_parameter(ancestor.node, name)
-        if ancestor.type != "block":
-            continue
-        for statement in lets_of(ancestor).get(name, ()):  # in order, computed once per block
-            if statement.start_byte >= use.node.start_byte and ancestor.fragment is use.fragment:
-                break
-            pattern = statement.child_by_field_name("pattern")
-            if pattern is not None and pattern.type == "identifier":  # the first plain `let`
-                declared = statement.child_by_field_name("type")  # `let k: [u8; 64] = *p;`
-                if declared is not None and declared.child_by_field_name("length") is not None:
-                    return declared
-                return statement.child_by_field_name("value")
-    return None
 
 
 def _indexing(expression: Located, limit: int = 40) -> str:

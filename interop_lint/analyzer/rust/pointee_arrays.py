@@ -1,4 +1,6 @@
-"""The fixed-size array behind a pointer parameter, where it is indexed (RS101).
+"""Indexes of constants that cannot panic, for RS101 (`constant_in_bounds`): into a
+local array, an array parameter, a slice of known length, and the fixed-size
+array behind a pointer parameter.
 
 Keys, hashes and transaction ids cross as `*const [u8; 32]`. An index of
 constants into the array behind it is checked at compile time, like one into
@@ -7,15 +9,19 @@ pointer's `as_ref()` gives, bound by `Some(t)` in a `match` arm or an `if
 let`, or as the parameter of a closure handed to a method of that `Option`
 (`key.as_ref().map_or(false, |k| k[31] == 1)`). So is one into a `static` or
 `const` array of the file (`GLOBAL_EXNDATA[0]` of `static mut GLOBAL_EXNDATA:
-[u32; 2]`).
+[u32; 2]`), even from inside a macro's arguments, and one into the bytes of a
+string constant (`VERSION.as_bytes()[0]` of `const VERSION: &str = "1.3"`).
 """
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.bindings import lets_of
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip
+from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
 
 _AS_REFERENCE = frozenset({"as_ref", "as_mut"})
 
@@ -120,20 +126,113 @@ def array_parameter(function: Node, name: str) -> Node | None:
     return None
 
 
-def static_array(use: Node, name: str) -> Node | None:
+def static_array(use: Located, name: str) -> Node | None:
     """The array type of a `static` or `const` of an enclosing module (`static mut
     DATA: [u32; 2]`, wasm-bindgen's `GLOBAL_EXNDATA` in its `mod __rt`)."""
-    scope = use.parent
-    while scope is not None:
-        if scope.type in ("source_file", "declaration_list"):
-            for item in scope.named_children:
-                if item.type not in ("static_item", "const_item"):
-                    continue
+    item = _module_constant(use, name)
+    declared = item.child_by_field_name("type") if item is not None else None
+    return declared if declared is not None and declared.type == "array_type" else None
+
+
+def string_constant_length(value: Located) -> int | None:
+    """At least how many bytes `NAME.as_bytes()` has, where `NAME` is a string `const`
+    or `static` of an enclosing module: `"1.3"`, `concat!("1.3.0-zlib-rs-",
+    env!("CARGO_PKG_VERSION"))` (zlib-rs's version check reads its first byte)."""
+    called = callee(value) if value.type == "call_expression" else None
+    if called is None or called.name != "as_bytes" or called.receiver is None:
+        return None
+    name = called.receiver.text
+    item = _module_constant(value, name) if name.isupper() else None
+    written = item.child_by_field_name("value") if item is not None else None
+    if written is None:
+        return None
+    if (
+        written.type == "macro_invocation"
+        and text(written.child_by_field_name("macro")) == "concat"
+    ):
+        arguments = next((c for c in written.named_children if c.type == "token_tree"), None)
+        pieces = arguments.named_children if arguments is not None else []
+        return sum(_literal_bytes(p) for p in pieces if p.type == "string_literal")
+    return _literal_bytes(written) if written.type == "string_literal" else None
+
+
+def _literal_bytes(literal: Node) -> int:
+    """The bytes of a string literal's plain text (each escape counts none: a lower bound)."""
+    return sum(
+        c.end_byte - c.start_byte for c in literal.named_children if c.type == "string_content"
+    )
+
+
+def _module_constant(use: Located, name: str) -> Node | None:
+    """The `static` or `const` item named `name` of a module enclosing `use` (from
+    inside a macro's arguments too: `debug_assert_eq!(GLOBAL_EXNDATA[0], 0)`)."""
+    wanted = name.encode()
+    for scope in use.ancestors():
+        if scope.type not in ("source_file", "declaration_list"):
+            continue
+        for item in scope.node.named_children:
+            if item.type in ("static_item", "const_item"):
                 named = item.child_by_field_name("name")
-                if named is not None and named.text == name.encode():
-                    declared = item.child_by_field_name("type")
-                    return (
-                        declared if declared is not None and declared.type == "array_type" else None
-                    )
-        scope = scope.parent
+                if named is not None and named.text == wanted:
+                    return item
+    return None
+
+
+def constant_in_bounds(indexing: Located) -> bool:
+    """`table[2]` where `let table = [a, b, c];` (or `[x; 8]`), or where `table` is a
+    parameter of array type (`out: &mut [u8; 32]`): checked at compile time. Also
+    `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic).
+    A range of constants within the length cannot panic either (`&buf[0..128]` of
+    `[0u8; 256]`)."""
+    value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
+    needed = index_extent(index)
+    if needed is None:
+        return False
+    array = value
+    if value.type == "identifier":
+        name = (value.text or b"").decode()
+        declaration = _array_declaration(indexing, name)
+        if declaration is None:
+            declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
+        if declaration is None and name.isupper():
+            declaration = static_array(indexing.at(value), name)  # type: ignore[arg-type]
+        if declaration is None:
+            return False
+        array = declaration
+    elif value.type == "call_expression":  # `VERSION.as_bytes()[0]` of a `const VERSION: &str`
+        size = string_constant_length(indexing.at(value))  # type: ignore[arg-type]
+        return size is not None and needed <= size
+    elif value.type == "parenthesized_expression":  # `(*key)[0]`
+        declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
+        if declaration is None:
+            return False
+        array = declaration
+    sliced = sliced_length(array)
+    if sliced is not None:  # `let magic = &header[..4];`
+        return needed <= sliced
+    if array.type not in ("array_expression", "array_type"):
+        return False
+    length = array.child_by_field_name("length")
+    size = array.named_child_count if length is None else constant_value(length)
+    return size is not None and needed <= size
+
+
+def _array_declaration(use: Located, name: str) -> Node | None:
+    """The array expression a local was bound to in an enclosing block (or the array
+    type its `let` declares), or the array type of the function's parameter of that
+    name (through one reference)."""
+    for ancestor in use.ancestors():
+        if ancestor.type == "function_item":
+            return array_parameter(ancestor.node, name)
+        if ancestor.type != "block":
+            continue
+        for statement in lets_of(ancestor).get(name, ()):  # in order, computed once per block
+            if statement.start_byte >= use.node.start_byte and ancestor.fragment is use.fragment:
+                break
+            pattern = statement.child_by_field_name("pattern")
+            if pattern is not None and pattern.type == "identifier":  # the first plain `let`
+                declared = statement.child_by_field_name("type")  # `let k: [u8; 64] = *p;`
+                if declared is not None and declared.child_by_field_name("length") is not None:
+                    return declared
+                return statement.child_by_field_name("value")
     return None

@@ -52,6 +52,18 @@ _POINTERFUL_BUILTINS = frozenset({"string", "error", "any"})
 # Types of the standard library whose values hold Go pointers (the rest: unknown, none).
 _POINTERFUL_LIBRARY = frozenset(
     {"time.Time", "bytes.Buffer", "strings.Builder", "big.Int", "big.Float", "atomic.Value"}
+    | {"bytes.Reader", "strings.Reader", "bufio.Reader", "bufio.Writer", "os.File"}
+    | {"reflect.Value", "regexp.Regexp", "sync.Map", "sync.Pool", "log.Logger", "url.URL"}
+    # Interfaces: a binding's struct that keeps the caller's reader or writer and is
+    # handed to C as callback data (goflac's `Encoder{writer io.WriteCloser}`).
+    | {f"io.{n}" for n in ("Reader", "Writer", "Closer", "Seeker", "ReaderAt", "WriterAt")}
+    | {f"io.{n}" for n in ("ReadWriter", "ReadCloser", "WriteCloser", "ReadWriteCloser")}
+    | {f"io.{n}" for n in ("ReadSeeker", "WriteSeeker", "ReadWriteSeeker", "ReadSeekCloser")}
+    | {f"io.{n}" for n in ("ByteReader", "ByteWriter", "RuneReader", "StringWriter")}
+    | {"context.Context", "fmt.Stringer", "sort.Interface", "sync.Locker", "reflect.Type"}
+    | {"net.Conn", "net.Listener", "net.Addr", "net.PacketConn", "fs.FS", "fs.File"}
+    | {"fs.FileInfo", "os.FileInfo", "hash.Hash", "hash.Hash32", "hash.Hash64"}
+    | {"http.Handler", "http.ResponseWriter", "http.RoundTripper", "slog.Handler"}
 )
 _MAX_DEPTH = 64
 _GO_INTEGERS = _words(

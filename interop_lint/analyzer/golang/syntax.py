@@ -189,6 +189,21 @@ def enclosing_function(node: Node) -> Node | None:
     return found
 
 
+def exported_to_c(function: Node) -> bool:
+    """Whether a function declaration carries cgo's `//export Name` in the comments
+    right above it: C calls it, with C's arguments."""
+    if function.type != "function_declaration":
+        return False
+    name = function.child_by_field_name("name")
+    wanted = b"//export " + (name.text or b"" if name is not None else b"")
+    comment = function.prev_sibling
+    while comment is not None and comment.type == "comment":
+        if (comment.text or b"").rstrip() == wanted:
+            return True
+        comment = comment.prev_sibling
+    return False
+
+
 def is_c_type_name(name: str, typedefs: frozenset[str]) -> bool:
     """Whether `C.name` names a C type (so `C.name(x)` converts, not calls).
 

@@ -23,6 +23,7 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     evaluate_int,
+    exported_to_c,
     is_address_of,
     operator,
     outer_paren,
@@ -213,8 +214,12 @@ def _made_elsewhere(inference: Inference, node: Node) -> bool:
     if holds_handle(file, node):
         return True  # a `cgo.Handle`: an integer, never an address
     binding = file.binding(node) if node.type == "identifier" else None
-    if binding is None or binding.is_parameter:
-        return True  # a field, a global, a parameter: made who knows where
+    if binding is not None and binding.is_parameter and not binding.writes:
+        # C calls an `//export` function: it passes its own memory's address (or a Go
+        # pointer it was given, pinned for the call), as FSEvents callbacks do.
+        return not exported_to_c(binding.scope)
+    if binding is None:
+        return True  # a field, a global: made who knows where
     value = binding.value_at(node.start_byte)
     if value is None:
         return True

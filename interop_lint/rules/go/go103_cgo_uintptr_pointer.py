@@ -11,8 +11,10 @@ field: `r.handle = uintptr(cgo.NewHandle(v))`, then
 `unsafe.Pointer(r.handle)`).
 
 Not reported: the one-expression pattern `unsafe.Pointer(uintptr(p) + off)`;
-pointers into C memory, which never move; addresses that are only compared
-or printed (an alignment check).
+pointers into C memory, which never move; a `uintptr` parameter of an
+`//export` function, which C calls with its own addresses (an event
+callback handed the native arrays as `uintptr_t`); addresses that are only
+compared or printed (an alignment check).
 
 ## Why is this bad?
 A `uintptr` is an integer: the garbage collector does not treat it as a

@@ -1,4 +1,4 @@
-"""Attributes: export symbols inside `cfg_attr`, and the clippy lint levels RS103/RS108 follow."""
+"""Attributes: export symbols inside `cfg_attr`, and the clippy levels RS103/RS108 can follow."""
 
 from __future__ import annotations
 

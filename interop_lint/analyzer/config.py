@@ -41,6 +41,10 @@ class Config(Struct, frozen=True):
     ownership_taking: tuple[str, ...] = ()
     # XL rules: which headers are the contract (default: every .h file).
     header_globs: tuple[str, ...] = ()
+    # RS103/RS108: also honour clippy's switches for the lints they are
+    # (`#![allow(clippy::missing_safety_doc)]`); off by default, as ruff and clippy
+    # honour only their own suppressions.
+    follow_clippy_allows: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     source: str = ""  # the file it came from, for messages
 
@@ -124,12 +128,17 @@ def config_from_mapping(data: Mapping[str, Any], source: str) -> Config:
                 glob: _string_list(ids, f"per-file-ignores.{glob}", source)
                 for glob, ids in value.items()
             }
+        elif key == "follow-clippy-allows":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: `follow-clippy-allows` must be true or false")
+            values["follow_clippy_allows"] = value
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{source}: `max-file-size` must be a number of bytes (>= 0)")
             values["max_file_size"] = value
         else:
-            known = ", ".join(sorted([*_LIST_KEYS, "per-file-ignores", "max-file-size"]))
+            others = ("per-file-ignores", "max-file-size", "follow-clippy-allows")
+            known = ", ".join(sorted([*_LIST_KEYS, *others]))
             raise ConfigError(f"{source}: unknown key `{key}` (known keys: {known})")
     return Config(**values)
 

@@ -2,12 +2,12 @@
 
 RS108 is clippy's `missing_safety_doc` (in the group `clippy::style`)
 restricted to exports, RS103 is `not_unsafe_ptr_arg_deref` (in
-`clippy::correctness`) restricted to `pub extern` functions: a crate that
-turns the clippy lint off has decided the question, and the rule is off
-there too. `allow` and `expect` turn a lint off, `warn`, `deny` and
-`forbid` on, also inside `cfg_attr(cond, ..)` (the condition taken as true).
-`clippy::all` does not count: a blanket allow says nothing about these lints
-in particular.
+`clippy::correctness`) restricted to `pub extern` functions. With
+`follow-clippy-allows = true` a crate that turns the clippy lint off has
+decided the question, and the rule is off there too. `allow` and `expect`
+turn a lint off, `warn`, `deny` and `forbid` on, also inside
+`cfg_attr(cond, ..)` (the condition taken as true). `clippy::all` does not
+count: a blanket allow says nothing about these lints in particular.
 
 The nearest setting wins, as in rustc: the function's own attributes, then
 each enclosing `impl`, trait or inline `mod` (its outer and its inner

@@ -4,12 +4,15 @@ dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
 `slice::from_raw_parts(p, n)`, `p.read()`, ...), usually inside an
 `unsafe { }` block.
 
-This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, and
-it follows the same switch: `#[allow(clippy::not_unsafe_ptr_arg_deref)]` or
+This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, a
+lint clippy denies by default: a crate-wide allow of it hides unsound
+exports (mmtk-ruby removed its own and made eleven exports `unsafe`), so it
+is no interop-lint suppression. With `follow-clippy-allows = true` in the
+configuration it is one: `#[allow(clippy::not_unsafe_ptr_arg_deref)]` or
 `#[expect(..)]` on the function, its `impl` or an enclosing `mod` (also in
 `cfg_attr`), the same as an inner attribute `#![allow(..)]` of its file or of
-a module above it up to the crate root, turns it off there. So does the
-lint's group, `clippy::correctness`; `clippy::all` does not.
+a module above it up to the crate root, turns the rule off there. So does
+the lint's group, `clippy::correctness`; `clippy::all` does not.
 
 ## Why is this bad?
 A safe function promises that no argument can cause undefined behaviour.
@@ -71,7 +74,10 @@ class FfiSafeFnDerefsPointer(Rule):
                 continue
             parameters = {p.name for p in pointer_parameters(function, names.is_raw_pointer)}
             use = next(pointer_uses(bodies, function, parameters), None)
-            if use is None or turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust):
+            if use is None or (
+                ctx.config.follow_clippy_allows
+                and turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust)
+            ):
                 continue
             name_node = function.child_by_field_name("name")
             name = text(name_node)

@@ -5,11 +5,15 @@ Checks for exported `pub unsafe extern` functions whose documentation has no
 This is clippy's `missing_safety_doc` for exports. It reads the doc as clippy
 does: a Markdown heading whose text is `Safety` (or `SAFETY`,
 `Implementation safety`), at any level; `#Safety` without a space is no
-heading, nor is `# Safety:`. It follows the same switch:
+heading, nor is `# Safety:`.
+
+Clippy's own switch for the lint is not an interop-lint suppression (as
+clippy and ruff honour only theirs; use `// interop-lint: ignore[RS108]`).
+With `follow-clippy-allows = true` in the configuration it is one:
 `#[allow(clippy::missing_safety_doc)]` or `#[expect(..)]` on the function,
 its `impl` or an enclosing `mod` (also in `cfg_attr`), the same as an inner
 attribute `#![allow(..)]` of its file or of a module above it up to the
-crate root, turns it off there. So does the lint's group,
+crate root, turns the rule off there. So does the lint's group,
 `clippy::style`; `clippy::all` does not.
 
 ## Why is this bad?
@@ -78,7 +82,9 @@ class FfiMissingSafetyDoc(Rule):
             docs = doc_comments_of(function)
             if has_safety_section(docs):
                 continue
-            if turned_off(function, RS108_LINTS, ctx.file, ctx.index.rust):
+            if ctx.config.follow_clippy_allows and turned_off(
+                function, RS108_LINTS, ctx.file, ctx.index.rust
+            ):
                 continue
             name = function.child_by_field_name("name")
             almost = near_miss(docs)

@@ -137,6 +137,31 @@ pub type Handle = EngineHandle;
     assert not index.releases_kind("", "cstring")
 
 
+CONTEXT = """use std::cell::RefCell;
+pub struct Item { v: i32 }
+pub struct Other { v: i32 }
+pub struct Ctx { items: RefCell<Vec<*mut {held}>> }
+#[no_mangle]
+pub unsafe extern "C" fn ctx_free(ctx: *mut Ctx) {
+    let b = Box::from_raw(ctx);
+    for item in b.items.borrow_mut().iter() {
+        let _ = Box::from_raw(*item);
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("held", "releases_item"), [("Item", True), ("Other", False)])
+def test_a_context_freeing_the_handles_it_keeps_gives_their_type_back(
+    held: str, releases_item: bool
+) -> None:
+    """pulumi-gestalt: the context keeps every output it hands out in a
+    `RefCell<Vec<*mut ..>>` and frees them when destroyed."""
+    index = project_index({"src/lib.rs": CONTEXT.replace("{held}", held)}).rust
+    assert index.releases_kind("", "box:Ctx")
+    assert index.releases_kind("", "box:Item") is releases_item
+
+
 def test_what_a_type_gives_back_when_dropped() -> None:
     code = """
 pub type Alias = Blob;

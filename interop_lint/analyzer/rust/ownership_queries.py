@@ -10,6 +10,7 @@ bodies or through the functions they call, and against the kinds an
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -42,8 +43,8 @@ class OwnershipQueries:
             declared = self.type_named(crate, self.resolve_name(crate, holder))
             struct = declared[1] if declared and isinstance(declared[1], RustStruct) else None
             fields = struct.fields if struct is not None else ()
-            written = next((f.type for f in fields if f.name == field), "")
-            if not written.startswith("*"):
+            written = _pointer_held(next((f.type for f in fields if f.name == field), ""))
+            if not written:
                 return family
             if struct is not None and _pointee_is_parameter(written, struct.generics):
                 return family  # `Holder<T> { inner: *mut T }`: any type
@@ -155,6 +156,19 @@ class OwnershipQueries:
                     canonical = frozenset(self.canonical_kind(crate, k) for k in kinds)
                     found.append((path, export, canonical))
         return found
+
+
+# `*mut Item` in a field's type, also as the element of a collection in a cell
+# (`RefCell<Vec<*mut Item>>`, whose elements a context frees).
+_HELD_POINTER = re.compile(r"\*\s*(?:mut|const)\s+[A-Za-z_][\w:]*(?:<[^<>]*>)?")
+
+
+def _pointer_held(written: str) -> str:
+    """The one pointer type a field's type holds: itself, or its collection's element."""
+    if written.startswith("*"):
+        return written
+    held = set(_HELD_POINTER.findall(written))
+    return held.pop() if len(held) == 1 else ""
 
 
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family

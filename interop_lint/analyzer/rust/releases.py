@@ -93,6 +93,10 @@ def _through_local(argument: Located) -> Located:
     also when it is made in an unsafe block (`let slice = unsafe { .. };`); for an
     element taken from a field's collection, that field (`_kept_in`)."""
     current = strip(argument)
+    if current.type == "unary_expression" and current.node.children[0].type == "*":
+        inner = next(iter(current.named_children()), None)  # `*item` of `for item in v.iter()`
+        kept = _kept_in(strip(inner)) if inner is not None and inner.type == "identifier" else None
+        return kept if kept is not None else argument
     if current.type != "identifier":
         return argument
     declaration = local_declaration(current.text, current)
@@ -103,9 +107,12 @@ def _through_local(argument: Located) -> Located:
     return value if value is not None else argument
 
 
-# Methods that take elements out of a collection, or go over them.
+# Methods that take elements out of a collection, or go over them; and those that
+# reach a collection inside a cell or lock (`b.items.borrow_mut().iter()`,
+# pulumi-gestalt's context freeing its outputs).
 _ELEMENT_TAKERS = frozenset(
     {"pop", "pop_front", "pop_back", "drain", "into_iter", "iter", "iter_mut", "take"}
+    | {"borrow", "borrow_mut", "get_mut", "lock", "unwrap", "expect"}
 )
 
 

@@ -256,6 +256,45 @@ JNIEXPORT jint JNICALL Java_my_Lib_size(void *env);
     assert mask_export_macros(b"GIT_EXTERN(int) f(void);\n") == b"GIT_EXTERN(int) f(void);\n"
 
 
+def test_export_macros_defined_through_other_macros_parse_without_errors() -> None:
+    """zstd.h: the export macro is an attribute plus a visibility macro, itself an
+    attribute, nothing, or a macro the user may define; the deprecation macro's
+    body may be only a comment."""
+    source = b"""#include <stddef.h>
+#ifndef ZSTDLIB_VISIBLE
+#  ifdef ZSTDLIB_VISIBILITY
+#    define ZSTDLIB_VISIBLE ZSTDLIB_VISIBILITY
+#  elif defined(__GNUC__)
+#    define ZSTDLIB_VISIBLE __attribute__ ((visibility ("default")))
+#  else
+#    define ZSTDLIB_VISIBLE
+#  endif
+#endif
+#if defined(ZSTD_DLL_EXPORT)
+#  define ZSTDLIB_API __declspec(dllexport) ZSTDLIB_VISIBLE
+#else
+#  define ZSTDLIB_API ZSTDLIB_VISIBLE
+#endif
+#ifdef ZSTD_DISABLE_DEPRECATE_WARNINGS
+#  define ZSTD_DEPRECATED(message) /* disable deprecation warnings */
+#else
+#  define ZSTD_DEPRECATED(message) __attribute__((deprecated(message)))
+#endif
+#define ZSTD_LEN ZSTD_MAX
+ZSTDLIB_API size_t ZSTD_compressBound(size_t srcSize);
+ZSTD_DEPRECATED("Replaced by ZSTD_getFrameContentSize")
+ZSTDLIB_API unsigned long long ZSTD_getDecompressedSize(const void* src, size_t srcSize);
+"""
+    facts = _facts(source)
+    assert not facts.notifications
+    assert _signature(facts.c, "ZSTD_compressBound") == "size_t (size_t)"
+    assert _signature(facts.c, "ZSTD_getDecompressedSize") == (
+        "unsigned long long (const void *, size_t)"
+    )
+    # A macro made of another that is no attribute stays.
+    assert b"ZSTD_LEN" in mask_export_macros(b"#define ZSTD_LEN ZSTD_MAX\nint a[ZSTD_LEN];\n")
+
+
 def test_function_like_attribute_macros_are_blanked_with_their_arguments() -> None:
     source = b"""#include <stdint.h>
 #define __CBINDGEN_ALIGNED(n) __attribute__((aligned(n)))

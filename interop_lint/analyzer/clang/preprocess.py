@@ -84,9 +84,10 @@ def mask_export_macros(data: bytes) -> bytes:
     macro's name, a function-like macro's name with its arguments
     (`__CBINDGEN_ALIGNED(8)` of `#define __CBINDGEN_ALIGNED(n) __attribute__((aligned(n)))`)."""
     verdicts: dict[bytes, bool] = {}
+    spelled: dict[bytes, list[bytes]] = {}  # the other values of object-like macros
     function_like: set[bytes] = set()
     for match in _DEFINE.finditer(data):
-        name, rest = match.group("name"), match.group("rest")
+        name, rest = match.group("name"), _COMMENT.sub(b"", match.group("rest"))
         if rest.startswith(b"("):  # function-like: the parameters, then the body
             close = rest.find(b")")
             attribute_only = close > 0 and bool(_ATTRIBUTE_VALUE.match(rest[close + 1 :]))
@@ -94,6 +95,9 @@ def mask_export_macros(data: bytes) -> bytes:
         else:
             attribute_only = bool(_ATTRIBUTE_VALUE.match(rest))
         verdicts[name] = verdicts.get(name, True) and attribute_only
+        if not attribute_only and not rest.startswith(b"("):
+            spelled.setdefault(name, []).append(rest)
+    _through_other_macros(verdicts, spelled)
     names = [re.escape(name) for name, ok in verdicts.items() if ok]
     conventional = {
         m.group() for m in _CONVENTIONAL_EXPORT.finditer(data) if verdicts.get(m.group(), True)
@@ -109,14 +113,43 @@ def mask_export_macros(data: bytes) -> bytes:
     return b"\n".join(lines)
 
 
+def _through_other_macros(verdicts: dict[bytes, bool], spelled: dict[bytes, list[bytes]]) -> None:
+    """Marks attribute-only the macros whose every value is made of attribute-only
+    macros and attributes: zstd's `#define ZSTDLIB_API __declspec(dllexport)
+    ZSTDLIB_VISIBLE`, with `ZSTDLIB_VISIBLE` defined as an attribute or nothing."""
+    changed = True
+    while changed:
+        changed = False
+        for name, values in spelled.items():
+            if verdicts.get(name) or not all(_made_of_attributes(v, verdicts) for v in values):
+                continue
+            verdicts[name] = changed = True
+
+
+_COMMENT = re.compile(rb"/\*.*?\*/|//.*$")
+_ATTRIBUTES = re.compile(
+    rb"/\*.*?\*/|//.*$|__declspec\s*\([^()]*\)|__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)"
+)
+_WORD = re.compile(rb"[A-Za-z_]\w*")
+
+
+def _made_of_attributes(value: bytes, verdicts: dict[bytes, bool]) -> bool:
+    words = _ATTRIBUTES.sub(b" ", value).split()
+    return bool(words) and all(
+        _WORD.fullmatch(w) and verdicts.get(w, bool(_CONVENTIONAL_NAME.fullmatch(w))) for w in words
+    )
+
+
 # An export or calling-convention macro defined in another header (a port.h, a
 # config.h): `MYLIB_API BROTLI_BOOL f(..);`, `ZEXTERN int ZEXPORT deflate(..);`,
 # `SQLITE_API`, `JNIEXPORT jint JNICALL f(..)`. Its name says what it is, and a
 # name or a `*` follows it; the file's own `#define` of it, when it has one, decides.
-_CONVENTIONAL_EXPORT = re.compile(
-    rb"\b(?:[A-Z][A-Z0-9_]*)?(?:API|EXPORTS?|EXTERN|IMPORT|IMPEXP|PUBLIC|DECLSPEC|CDECL|STDCALL"
-    rb"|WINAPI|APIENTRY|JNICALL)\b(?=[ \t]+[A-Za-z_*])"
+_EXPORT_NAME = (
+    rb"(?:[A-Z][A-Z0-9_]*)?(?:API|EXPORTS?|EXTERN|IMPORT|IMPEXP|PUBLIC|DECLSPEC|CDECL|STDCALL"
+    rb"|WINAPI|APIENTRY|JNICALL|VISIBLE|VISIBILITY)"
 )
+_CONVENTIONAL_EXPORT = re.compile(rb"\b" + _EXPORT_NAME + rb"\b(?=[ \t]+[A-Za-z_*])")
+_CONVENTIONAL_NAME = re.compile(_EXPORT_NAME)
 
 
 def _blank_uses(line: bytes, use: re.Pattern[bytes], function_like: set[bytes]) -> bytes:

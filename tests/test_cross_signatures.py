@@ -122,3 +122,48 @@ def test_enums_compare_by_width_and_bool_as_a_byte_is_a_warning(project: Project
     assert [(line, level) for line, level, _ in found] == [(4, "warning"), (5, "error")]
     assert "which must be 0 or 1" in found[0][2]
     assert "is `Mode` (`uint8_t`) here but `Mode` (a `c_int`-sized enum)" in found[1][2]
+
+
+CALLBACKS = """use std::os::raw::{c_int, c_void};
+
+pub type EvalCb = unsafe extern "C" fn(n: c_int, x: *const f64, user: *mut c_void) -> c_int;
+pub type LogCb = extern "C" fn(level: c_int);
+
+#[no_mangle]
+pub extern "C" fn solver_new(eval: Option<EvalCb>, log: Option<LogCb>) -> c_int { 0 }
+"""
+
+
+@pytest.mark.parametrize(
+    ("typedefs", "detail"),
+    [
+        # pounce PR 627: C's callbacks return `bool` where Rust's return `c_int`.
+        (
+            "typedef bool (*EvalCb)(int n, const double *x, void *user);\n"
+            "typedef void (*LogCb)(int level);\n",
+            "parameter 1 (`eval`) of `solver_new` is `EvalCb` here but `Option<EvalCb>` in "
+            "src/lib.rs:7 (the callback returns `bool` here but `i32`)",
+        ),
+        (
+            "typedef int (*EvalCb)(int n, const double *x, void *user);\n"
+            "typedef void (*LogCb)(long long level);\n",
+            "parameter 2 (`log`) of `solver_new` is `LogCb` here but `Option<LogCb>` in "
+            "src/lib.rs:7 (the callback's parameter 1 is `int64_t` here but `i32`)",
+        ),
+        (
+            "typedef int (*EvalCb)(int n, const double *x);\ntypedef void (*LogCb)(int level);\n",
+            "parameter 1 (`eval`) of `solver_new` is `EvalCb` here but `Option<EvalCb>` in "
+            "src/lib.rs:7 (the callback takes 2 parameter(s) here but 3)",
+        ),
+    ],
+)
+def test_a_callback_difference_is_named_inside_the_typedef(
+    project: Project, typedefs: str, detail: str
+) -> None:
+    project.write("Cargo.toml", CRATE.format(name="solver"))
+    project.write("src/lib.rs", CALLBACKS)
+    header = "#include <stdbool.h>\n" + typedefs + "int solver_new(EvalCb eval, LogCb log);\n"
+    project.write("include/solver.h", header)
+    result = run_cli(["check", "--format", "json", "--select", "XL101"], cwd=project.root)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["message"] == detail

@@ -38,7 +38,7 @@ from interop_lint.analyzer.typesys.model import (
     two_words_for_one,
 )
 from interop_lint.analyzer.typesys.rust import RustTypes
-from interop_lint.analyzer.typesys.spelling import resolved_c, resolved_rust
+from interop_lint.analyzer.typesys.spelling import callback_difference, resolved_c, resolved_rust
 
 Crate = str | None
 
@@ -189,6 +189,7 @@ class Difference(Struct, frozen=True):
     name: str = ""  # the parameter's name (C's, else Rust's)
     c_resolved: str = ""  # what a C typedef resolves to (`typesys.spelling`), or ""
     rust_resolved: str = ""  # what a Rust alias, enum or wrapper resolves to, or ""
+    detail: str = ""  # for two callbacks, where they differ (`spelling.callback_difference`)
 
 
 REPORTED = (Verdict.DIFFERENT, Verdict.CONSTNESS, Verdict.VALUES)
@@ -236,6 +237,7 @@ def signature_differences(
                     returns_rust,
                     c_resolved=resolved_c(returns_c, c_model),
                     rust_resolved=resolved_rust(returns_rust, rust_model),
+                    detail=callback_difference(c_model, rust_model),
                 )
             )
     if signature.variadic:
@@ -272,6 +274,7 @@ def signature_differences(
                     name,
                     resolved_c(c_text, c_model),
                     resolved_rust(rust_text, rust_model),
+                    callback_difference(c_model, rust_model),
                 )
             )
     return found

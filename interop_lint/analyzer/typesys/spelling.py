@@ -20,11 +20,14 @@ from interop_lint.analyzer.typesys.model import (
     Bool,
     FatPointer,
     Float,
+    Function,
     Int,
     Named,
     Pointer,
     Type,
+    Verdict,
     Void,
+    compare,
 )
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -86,3 +89,33 @@ def _in_c(t: Type) -> str | None:
     if isinstance(t, Void):
         return "void"
     return None
+
+
+def callback_difference(c: Type, rust: Type) -> str:
+    """Where two function pointer types differ, in words: a typedef'd callback's name
+    on both sides says nothing ("the callback returns `bool` here but `i32`")."""
+    c_function, rust_function = _function_of(c), _function_of(rust)
+    if c_function is None or rust_function is None:
+        return ""
+    if compare(c_function.returns, rust_function.returns) is Verdict.DIFFERENT:
+        return "the callback returns " + _both(c_function.returns, rust_function.returns)
+    c_params, rust_params = c_function.params, rust_function.params
+    if c_params is None or rust_params is None:
+        return ""
+    if len(c_params) != len(rust_params):
+        return f"the callback takes {len(c_params)} parameter(s) here but {len(rust_params)}"
+    for position, (a, b) in enumerate(zip(c_params, rust_params, strict=True), start=1):
+        if compare(a, b) is Verdict.DIFFERENT:
+            return f"the callback's parameter {position} is " + _both(a, b)
+    return ""
+
+
+def _function_of(t: Type) -> Function | None:
+    while isinstance(t, Pointer):
+        t = t.pointee
+    return t if isinstance(t, Function) else None
+
+
+def _both(c: Type, rust: Type) -> str:
+    c_text, rust_text = _in_c(c), rust_types.canonical(rust)
+    return f"`{c_text or '?'}` here but `{rust_text or '?'}`"

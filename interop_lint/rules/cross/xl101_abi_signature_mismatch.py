@@ -166,7 +166,7 @@ def _describe(name: str, d: Difference, where: str) -> str:
             f"parameter {d.position} (`{d.name}`) of `{name}` is {_c_type(d)} here "
             f"but {_rust_type(d)} in {where}"
         )
-    return said + detail_note(d.verdict)
+    return said + _callback(d) + detail_note(d.verdict)
 
 
 def _describe_more(d: Difference) -> str:
@@ -179,7 +179,7 @@ def _describe_more(d: Difference) -> str:
         said = f"the return type is {_c_type(d)} here but {_rust_result(d)}"
     else:
         said = f"parameter {d.position} (`{d.name}`) is {_c_type(d)} here but {_rust_type(d)}"
-    return said + detail_note(d.verdict)
+    return said + _callback(d) + detail_note(d.verdict)
 
 
 def _rust_result(d: Difference) -> str:
@@ -188,6 +188,10 @@ def _rust_result(d: Difference) -> str:
 
 def _c_type(d: Difference) -> str:
     return shown(d.c_spelling, d.c_resolved)
+
+
+def _callback(d: Difference) -> str:
+    return f" ({d.detail})" if d.detail else ""
 
 
 def _rust_type(d: Difference) -> str:

@@ -720,8 +720,14 @@ RULES = [{'cross_language': False,
                                    'to the call by value, or in a struct literal passed to the\n'
                                    'call or whose address is (`&C.MDB_val{mv_data: '
                                    'unsafe.Pointer(&key[0])}`),\n'
-                                   'in a function that never checks `len(s)`. A check is `len(s)` '
-                                   'or `cap(s)` in a comparison or a\n'
+                                   'or returned by an unexported helper of the file whose result a '
+                                   'call passes\n'
+                                   'to C (`func p(in []byte) *C.char { return '
+                                   '(*C.char)(unsafe.Pointer(&in[0]))\n'
+                                   '}` with `C.LZ4_compress(p(in), ..)`), in a function that never '
+                                   'checks\n'
+                                   '`len(s)`. A check is `len(s)` or `cap(s)` in a comparison or '
+                                   'a\n'
                                    '`switch`, `n := len(s)` with `n` compared, `str == ""` for `s '
                                    ':= []byte(str)`,\n'
                                    'or the length of what `s` was made from: `make([]T, '
@@ -818,7 +824,10 @@ RULES = [{'cross_language': False,
                              'passed to a C call, directly, through a local variable, in a field '
                              'of a local C struct passed to the call by value, or in a struct '
                              'literal passed to the call or whose address is (`&C.MDB_val{mv_data: '
-                             'unsafe.Pointer(&key[0])}`), in a function that never checks '
+                             'unsafe.Pointer(&key[0])}`), or returned by an unexported helper of '
+                             'the file whose result a call passes to C (`func p(in []byte) *C.char '
+                             '{ return (*C.char)(unsafe.Pointer(&in[0])) }` with '
+                             '`C.LZ4_compress(p(in), ..)`), in a function that never checks '
                              '`len(s)`.',
                   'tags': ['security', 'external/cwe/cwe-129']},
   'file_kinds': ['go'],

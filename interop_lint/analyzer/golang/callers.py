@@ -18,9 +18,11 @@ from collections.abc import Callable
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import GoFuncDecl
+from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments
+from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.parsing import text
 
 _DECLARED = frozenset({"function_declaration", "method_declaration"})
@@ -72,6 +74,30 @@ def passed_for(file: GoFile, parameter: Binding) -> list[Node] | None:
             return None
         found.append(args[position])
     return found or None
+
+
+def calls_of_result(file: GoFile, value: Node) -> list[Node]:
+    """When an unexported function of the file returns `value` (golz4's `func p(in
+    []byte) *C.char { return (*C.char)(unsafe.Pointer(&in[0])) }`): the calls of it in
+    the file. Empty when it returns something else or is used other than by calls."""
+    function = file.syntax.top_function(value)
+    if function is None or function.type != "function_declaration":
+        return []
+    name_node = function.child_by_field_name("name")
+    name = text(name_node) if name_node is not None else ""
+    if not name or not name[0].islower():
+        return []
+    if not any(u.kind == UseKind.RETURNED for u in value_uses(file, value).uses):
+        return []
+    calls = []
+    for token in file.syntax.tokens.tokens(name):
+        if token == name_node:
+            continue
+        call = _called_by(token, False)
+        if call is None:
+            return []  # stored or passed as a value: callers unknown
+        calls.append(call)
+    return calls
 
 
 def _declaring_function(ident: Node) -> Node | None:

@@ -5,7 +5,10 @@ pointer: Go takes `&s[0]` for it) of a slice that is passed to a C call,
 directly, through a local variable, in a field of a local C struct passed
 to the call by value, or in a struct literal passed to the
 call or whose address is (`&C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`),
-in a function that never checks `len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
+or returned by an unexported helper of the file whose result a call passes
+to C (`func p(in []byte) *C.char { return (*C.char)(unsafe.Pointer(&in[0]))
+}` with `C.LZ4_compress(p(in), ..)`), in a function that never checks
+`len(s)`. A check is `len(s)` or `cap(s)` in a comparison or a
 `switch`, `n := len(s)` with `n` compared, `str == ""` for `s := []byte(str)`,
 or the length of what `s` was made from: `make([]T, len(parts))`,
 `make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {
@@ -65,9 +68,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.c_stores import filled_argument_call
+from interop_lint.analyzer.golang.callers import calls_of_result
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.results import returned_non_empty
@@ -97,6 +103,10 @@ class CgoEmptySliceAddress(CgoRule):
         explicit = ((address, slice_, address) for address, slice_ in first_element_addresses(file))
         for address, slice_, value in chain(explicit, receiver_addresses(inference)):
             target = reaches_c_call(file, value) or filled_argument_call(inference, value)
+            via = ""
+            if target is None:  # a helper returning it: `C.f(p(in))` (golz4)
+                target, line = _returned_to_c_call(file, value)
+                via = f" (returned by `{function_name(value)}`, at line {line})" if line else ""
             if target is None or not may_be_empty(inference, slice_):
                 continue
             if returned_non_empty(file, slice_) or validated_before(file, slice_):
@@ -115,7 +125,17 @@ class CgoEmptySliceAddress(CgoRule):
             named = text(unparen(slice_) or slice_)  # `len(*sig)` for `(*sig)[0]`
             yield Violation(
                 ctx.file.location(address),
-                f"{passed} is passed to `C.{target}` without a `len({named})` "
+                f"{passed} is passed to `C.{target}`{via} without a `len({named})` "
                 f"check in `{function_name(address)}`{bounds}: it panics for an empty slice; "
                 f"use `unsafe.SliceData({named})`",
             )
+
+
+def _returned_to_c_call(file: GoFile, value: Node) -> tuple[str | None, int]:
+    """The C function a call of the unexported function returning `value` passes the
+    result to, and the line of that call."""
+    for call in calls_of_result(file, value):
+        target = reaches_c_call(file, call)
+        if target is not None:
+            return target, call.start_point[0] + 1
+    return None, 0

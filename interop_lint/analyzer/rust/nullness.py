@@ -142,17 +142,21 @@ def _guarded_at(
 def _guards(
     block: Located, name: str, bodies: RustBodies, macros: InvocationChecks | None
 ) -> tuple[list[int], list[int]]:
-    """Where each statement of a block that stops a null `name` ends, and where each
-    `let` that binds `name` to another pointer starts (computed once per block and
-    pointer): a statement after a guard sees the pointer non-null, until such a `let`."""
+    """Where the first statement of a block that stops a null `name` ends, after the
+    start and after each `let` that binds `name` to another pointer; and where those
+    `let`s start (computed once per block and pointer): a statement after a guard
+    sees the pointer non-null, until such a `let`."""
     guards, rebinds = [], []
+    guarded = False  # in the current stretch (from the start or the last rebinding)
     for statement in block.node.named_children:
         if statement.type == "let_declaration" and _binds_another_pointer(
             block.at(statement), name
         ):  # type: ignore[arg-type]
             rebinds.append(statement.start_byte)
-        elif leaves_unless_nonnull(block.at(statement), name, bodies, macros):  # type: ignore[arg-type]
+            guarded = False
+        elif not guarded and leaves_unless_nonnull(block.at(statement), name, bodies, macros):  # type: ignore[arg-type]
             guards.append(statement.end_byte)
+            guarded = True
     return guards, rebinds
 
 

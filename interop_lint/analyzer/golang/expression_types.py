@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.facts import GoFuncDecl, TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
@@ -134,10 +134,24 @@ class ExpressionTypes:
             if file.c_returns_pointer(name):
                 return pointer_to(named("C.?"))  # a pointer to some C type
             return named("C.?")  # some C type
-        function = file.package.function_for(file.syntax.spelled_callee(call))
+        function = self.called_function(call, depth)
         if function is not None and function.results:
             return function.results[0]
         return None
+
+    def called_function(self, call: Node, depth: int = 0) -> GoFuncDecl | None:
+        """The package function or method a call calls. A method name several types
+        of the package declare (`decoders.get(d)`, `encoders.get(e)`) is told apart
+        by the type of the receiver operand."""
+        package = self.file.package
+        function = package.function_for(self.file.syntax.spelled_callee(call))
+        if function is not None:
+            return function
+        callee = self.file.syntax.callee(call)
+        if callee is None or callee.kind != "selector_expression" or callee.local is None:
+            return None
+        receiver = _receiver_name(self.type_of(callee.local, depth))
+        return package.method_of(receiver, callee.name) if receiver else None
 
     def binding_type(self, binding: Binding, depth: int = 0) -> TypeExpr | None:
         if binding.type_node is not None:
@@ -158,9 +172,7 @@ class ExpressionTypes:
                 return type_expr(source.child_by_field_name("type"), self.file.constant)
             return named("bool")
         if binding.source is not None and binding.source.type == "call_expression":
-            function = self.file.package.function_for(
-                self.file.syntax.spelled_callee(binding.source)
-            )
+            function = self.called_function(binding.source, depth + 1)
             if function is not None and binding.source_index < len(function.results):
                 return function.results[binding.source_index]
         return None
@@ -168,3 +180,11 @@ class ExpressionTypes:
     def _is_package(self, identifier: Node) -> bool:
         name = text(identifier)
         return (name == "C" or name in self.file.imports) and self.file.binding(identifier) is None
+
+
+def _receiver_name(t: TypeExpr | None) -> str:
+    """The type name a method call on a value of type `t` looks up: `T` for a `T` or a
+    `*T` (as a method's `receiver` is written), "" for any other type."""
+    if t is not None and t.kind == Kind.POINTER:
+        t = t.elem
+    return t.name if t is not None and t.kind == Kind.NAME else ""

@@ -92,6 +92,10 @@ class GoPackage:
         candidates = self.methods.get(name, [])
         return candidates[0] if len(candidates) == 1 else None
 
+    def method_of(self, receiver: str, name: str) -> GoFuncDecl | None:
+        """The method `name` of the package type `receiver`, if it declares one."""
+        return next((m for m in self.methods.get(name, ()) if m.receiver == receiver), None)
+
     @cached_property
     def c_ownership(self) -> frozenset[tuple[str, int]]:
         """(C function, parameter index) of the preamble functions of the package that

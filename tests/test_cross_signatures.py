@@ -69,6 +69,44 @@ def test_constness_counts_only_where_one_side_may_write_to_read_only_memory(
         assert found == []
 
 
+@pytest.mark.parametrize(
+    ("declaration", "reported"),
+    [
+        ("void doc_user_data_set(const lol_doctype_t *d, void *data);", True),
+        ("void doc_user_data_set(lol_doctype_t *d, void *data);", False),
+        ("void *doc_user_data_get(lol_doctype_t *d);", False),  # Rust only reads
+        ("void *doc_user_data_get(const lol_doctype_t *d);", False),
+    ],
+)
+def test_constness_counts_when_the_header_names_the_opaque_type_its_own_way(
+    project: Project, declaration: str, reported: bool
+) -> None:
+    # lol-html: `typedef struct lol_html_Doctype lol_html_doctype_t;` for the crate's
+    # `Doctype`; the names differ, the pointers' constness still counts.
+    project.write("Cargo.toml", CRATE.format(name="doc"))
+    project.write(
+        "src/lib.rs",
+        "use std::os::raw::c_void;\n\npub struct Doctype {\n    data: *mut c_void,\n}\n\n"
+        '#[no_mangle]\npub unsafe extern "C" fn doc_user_data_set(d: *mut Doctype, '
+        "data: *mut c_void) {\n    (*d).data = data;\n}\n\n"
+        '#[no_mangle]\npub unsafe extern "C" fn doc_user_data_get(d: *const Doctype) '
+        "-> *mut c_void {\n    (*d).data\n}\n",
+    )
+    project.write(
+        "include/doc.h",
+        "typedef struct lol_Doctype lol_doctype_t;\n" + declaration + "\n",
+    )
+    result = run_cli(["check", "--format", "json", "--select", "XL101"], cwd=project.root)
+    assert result.exit_code in (0, 1), result.output
+    found = [(f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+    if reported:
+        ((line, message),) = found
+        assert line == 2
+        assert message.endswith("only the constness differs"), message
+    else:
+        assert found == []
+
+
 def test_every_difference_of_a_declaration_is_named_in_one_finding(project: Project) -> None:
     found = _xl101(project, "int text_copy(const char *dst, const uint8_t *src, int64_t len);\n")
     assert found == [

@@ -191,6 +191,10 @@ TABLE = [
     ("typedef struct Engine *x", "*mut Engine", EQUAL),
     ("typedef Engine *x", "Handle", EQUAL),
     ("typedef engine_t *x", "*mut Engine", UNKNOWN),  # C's own name for it
+    # .. whose constness still counts: one side writes what the other only reads.
+    ("typedef const engine_t *x", "*mut Engine", CONST),
+    ("typedef engine_t *x", "*const Engine", CONST),
+    ("typedef const engine_t *x", "*mut u8", UNKNOWN),  # not two struct names
     ("typedef Config *x", "*mut Engine", DIFFERENT),  # both are crate types
     ("typedef Point x", "Point", EQUAL),
     ("typedef struct Point x", "Point", EQUAL),

@@ -160,7 +160,13 @@ def compare(a: Type, b: Type) -> Verdict:
                 return Verdict.DIFFERENT
             a, b = a.element, b.element
             continue
-        return combine([*verdicts, _compare_leaf(a, b)])
+        leaf = _compare_leaf(a, b)
+        if leaf is Verdict.UNKNOWN and Verdict.CONSTNESS in verdicts and _renamed_pair(a, b):
+            # `const lol_html_doctype_t *` against `*mut Doctype`: whether the header's
+            # name is the crate's type or not, one side writes what the other says
+            # it only reads.
+            leaf = Verdict.EQUAL
+        return combine([*verdicts, leaf])
 
 
 def outer_constness(a: Type, b: Type) -> tuple[bool, bool] | None:
@@ -172,7 +178,9 @@ def outer_constness(a: Type, b: Type) -> tuple[bool, bool] | None:
         return None
     if _void_pointer_pair(a.pointee, b.pointee):
         return a.const, b.const
-    if compare(a.pointee, b.pointee) is not Verdict.EQUAL:
+    if compare(a.pointee, b.pointee) is not Verdict.EQUAL and not _renamed_pair(
+        a.pointee, b.pointee
+    ):
         return None
     return a.const, b.const
 
@@ -186,6 +194,17 @@ def _first_elements(a: Type, b: Type) -> tuple[Type, Type]:
     if isinstance(b, Array) and not isinstance(a, Array):
         return a, b.element
     return a, b
+
+
+def _renamed_pair(a: Type, b: Type) -> bool:
+    """Two struct or opaque types by names that do not match (the C side's own
+    spelling of a Rust type: a prefix, a `_t` typedef)."""
+    return (
+        isinstance(a, Named)
+        and isinstance(b, Named)
+        and not (a.enum or b.enum)
+        and not (a.names & b.names)
+    )
 
 
 def _void_pointer_pair(a: Type, b: Type) -> bool:

@@ -76,6 +76,9 @@ def test_constness_counts_only_where_one_side_may_write_to_read_only_memory(
         ("void doc_user_data_set(lol_doctype_t *d, void *data);", False),
         ("void *doc_user_data_get(lol_doctype_t *d);", False),  # Rust only reads
         ("void *doc_user_data_get(const lol_doctype_t *d);", False),
+        # A result: C callers cannot write through a pointer to a struct C only declares.
+        ("lol_doctype_t *doc_new(void);", False),
+        ("struct lol_Doctype { void *data; };\nlol_doctype_t *doc_new(void);", True),
     ],
 )
 def test_constness_counts_when_the_header_names_the_opaque_type_its_own_way(
@@ -90,7 +93,9 @@ def test_constness_counts_when_the_header_names_the_opaque_type_its_own_way(
         '#[no_mangle]\npub unsafe extern "C" fn doc_user_data_set(d: *mut Doctype, '
         "data: *mut c_void) {\n    (*d).data = data;\n}\n\n"
         '#[no_mangle]\npub unsafe extern "C" fn doc_user_data_get(d: *const Doctype) '
-        "-> *mut c_void {\n    (*d).data\n}\n",
+        "-> *mut c_void {\n    (*d).data\n}\n\n"
+        '#[no_mangle]\npub extern "C" fn doc_new() -> *const Doctype {\n'
+        "    Box::into_raw(Box::new(Doctype { data: std::ptr::null_mut() }))\n}\n",
     )
     project.write(
         "include/doc.h",
@@ -101,7 +106,7 @@ def test_constness_counts_when_the_header_names_the_opaque_type_its_own_way(
     found = [(f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
     if reported:
         ((line, message),) = found
-        assert line == 2
+        assert line == declaration.count("\n") + 2
         assert message.endswith("only the constness differs"), message
     else:
         assert found == []

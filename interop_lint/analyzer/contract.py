@@ -31,6 +31,7 @@ from interop_lint.analyzer.typesys.cbindgen import CNames
 from interop_lint.analyzer.typesys.layout import fields_in_c
 from interop_lint.analyzer.typesys.model import (
     Named,
+    Pointer,
     Type,
     Verdict,
     compare,
@@ -200,18 +201,22 @@ def shown(spelled: str, resolved: str) -> str:
     return f"`{spelled}` ({resolved})" if resolved else f"`{spelled}`"
 
 
-def _harmless_constness(c: Type, rust: Type, returned: bool) -> bool:
+def _harmless_constness(c: Type, rust: Type, returned: bool, c_types: CTypes) -> bool:
     """A constness difference of the outermost pointer in the direction that cannot
     break anything. A parameter C declares `char *` that Rust takes as `*const c_char`:
     C callers may pass anything, Rust only reads. A result C declares `const char *`
-    that Rust returns as `*mut c_char`: C callers only read. The other directions let
-    one side write to memory the other considers read-only; a difference deeper down
-    (`char **` against `*const *const c_char`) is never harmless."""
+    that Rust returns as `*mut c_char`: C callers only read; nor can they write through
+    a result C declares `gifski *` for a `*const GifskiHandle` when C only declares
+    the struct. The other directions let one side write to memory the other considers
+    read-only; a difference deeper down (`char **` against `*const *const c_char`) is
+    never harmless."""
     outer = outer_constness(c, rust)
     if outer is None:
         return False
     c_const, rust_const = outer
-    return c_const if returned else rust_const
+    if returned:
+        return c_const or (isinstance(c, Pointer) and c_types.is_opaque(c.pointee))
+    return rust_const
 
 
 def signature_differences(
@@ -225,7 +230,7 @@ def signature_differences(
     if signature.of is not None:
         c_model, rust_model = c.model(signature.of), rust.model(export.return_type)
         verdict = compare(c_model, rust_model)
-        if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, True):
+        if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, True, c):
             verdict = Verdict.EQUAL
         if verdict in REPORTED:
             returns_rust = rust_spelled(export.return_type)
@@ -259,7 +264,7 @@ def signature_differences(
     ):
         c_model, rust_model = c.model(param.type), rust.model(rust_param.type)
         verdict = compare(c_model, rust_model)
-        if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, False):
+        if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, False, c):
             continue
         if verdict in REPORTED:
             name = param.name or rust_param.name.removeprefix("mut ")

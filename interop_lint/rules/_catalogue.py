@@ -2005,7 +2005,16 @@ RULES = [{'cross_language': False,
                                    'c_char`: C\n'
                                    '  callers may write to memory Rust considers immutable (a C '
                                    '`const char *`\n'
-                                   '  for a Rust `*mut c_char` is fine: C callers only read).\n'
+                                   '  for a Rust `*mut c_char` is fine: C callers only read, and '
+                                   'so is a\n'
+                                   '  `gifski *` for a `*const GifskiHandle` when C only declares '
+                                   'the struct:\n'
+                                   '  C cannot write through it).\n'
+                                   '\n'
+                                   "A header's own name for an opaque type (`lol_html_doctype_t` "
+                                   "for the crate's\n"
+                                   "`Doctype`) is not compared with the crate's, but its pointers' "
+                                   'constness is.\n'
                                    '\n'
                                    'This holds for the outermost pointer only. A constness '
                                    'difference deeper\n'

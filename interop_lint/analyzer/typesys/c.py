@@ -108,6 +108,15 @@ class CTypes:
         params = tuple(self._model(p, depth + 1) for p in t.params) if t.prototype else None
         return Function(params, inner, t.variadic)
 
+    def is_opaque(self, t: Type) -> bool:
+        """A struct C only declares (`typedef struct gifski gifski;`): C code can
+        neither read nor write what a pointer to it points to."""
+        return (
+            isinstance(t, Named)
+            and not t.enum
+            and all(self._scope.struct(name) is None for name in t.names)
+        )
+
     def _is_const(self, t: CType, depth: int) -> bool:
         """Whether `t` is const, through typedefs (`typedef const char cchar_t;`)."""
         while t.kind is CKind.BASE and not t.const and depth <= MAX_DEPTH:

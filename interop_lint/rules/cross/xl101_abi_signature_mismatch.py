@@ -27,7 +27,12 @@ direction that can break something:
   Rust `*const c_char` is fine: C callers may pass anything, Rust only reads);
 - a result C declares `char *` that Rust returns as `*const c_char`: C
   callers may write to memory Rust considers immutable (a C `const char *`
-  for a Rust `*mut c_char` is fine: C callers only read).
+  for a Rust `*mut c_char` is fine: C callers only read, and so is a
+  `gifski *` for a `*const GifskiHandle` when C only declares the struct:
+  C cannot write through it).
+
+A header's own name for an opaque type (`lol_html_doctype_t` for the crate's
+`Doctype`) is not compared with the crate's, but its pointers' constness is.
 
 This holds for the outermost pointer only. A constness difference deeper
 down (`const char **` against `*mut *mut c_char`) is always reported: through

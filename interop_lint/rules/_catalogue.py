@@ -1744,14 +1744,18 @@ RULES = [{'cross_language': False,
                                    'declared to return\n'
                                    'a `CString`, `String` or `Vec`) when the pointer is kept in a '
                                    'variable,\n'
-                                   'stored or returned; or on a local `CString`/`String`/`Vec` '
-                                   'whose pointer is returned\n'
-                                   'or written to an out-parameter or static while the local '
-                                   'itself drops at the\n'
-                                   "end of the function. A temporary's pointer passed straight "
-                                   'into a call is\n'
-                                   'valid for that call and is not reported. A `macro_rules!` '
-                                   'macro of the crate\n'
+                                   'stored, returned, or returned from a closure '
+                                   '(`args.iter().map(|a|\n'
+                                   'CString::new(a.as_str()).unwrap().as_ptr())`); or on a local\n'
+                                   '`CString`/`String`/`Vec` whose pointer is returned or written '
+                                   'to an\n'
+                                   'out-parameter or static while the local itself drops at the '
+                                   'end of the\n'
+                                   'function, or is used after the inner block or closure that '
+                                   'declares the\n'
+                                   "local. A temporary's pointer passed straight into a call is "
+                                   'valid for that\n'
+                                   'call and is not reported. A `macro_rules!` macro of the crate\n'
                                    'whose value is such a pointer (`macro_rules! str_conv { '
                                    '($s:expr) =>\n'
                                    '{ CString::new($s).unwrap().as_ptr() } }`) is reported where '
@@ -1798,9 +1802,12 @@ RULES = [{'cross_language': False,
                              '(`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`, '
                              '`name.to_string().as_ptr()`, a function of the same file declared to '
                              'return a `CString`, `String` or `Vec`) when the pointer is kept in a '
-                             'variable, stored or returned; or on a local `CString`/`String`/`Vec` '
-                             'whose pointer is returned or written to an out-parameter or static '
-                             'while the local itself drops at the end of the function.',
+                             'variable, stored, returned, or returned from a closure '
+                             '(`args.iter().map(|a| CString::new(a.as_str()).unwrap().as_ptr())`); '
+                             'or on a local `CString`/`String`/`Vec` whose pointer is returned or '
+                             'written to an out-parameter or static while the local itself drops '
+                             'at the end of the function, or is used after the inner block or '
+                             'closure that declares the local.',
                   'tags': ['security', 'external/cwe/cwe-416', 'external/cwe/cwe-825']},
   'file_kinds': ['rust'],
   'id': 'RS106',

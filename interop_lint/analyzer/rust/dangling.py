@@ -6,11 +6,13 @@ Two shapes:
   (`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
   `s.to_string().as_ptr()`, a free function of the file declared `->
   CString`, or `-> Result<CString, E>` unwrapped): the temporary is dropped at the end of the
-  statement, so a pointer kept in a `let`, an assignment or returned
-  dangles. Passed straight into a call it is still valid during the call.
+  statement, so a pointer kept in a `let`, an assignment or returned (from the
+  function or from a closure) dangles. Passed straight into a call it is still
+  valid during the call.
 - `.as_ptr()` on a local owner (`let s = CString::new(..)?;`) whose pointer is
   returned or stored through an out-parameter or in a static, while `s`
-  itself is never moved or forgotten: it drops at the end of the function.
+  itself is never moved or forgotten: it drops at the end of the function;
+  or whose pointer leaves the inner block or closure that declares `s`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from msgspec import Struct
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
-from interop_lint.analyzer.rust.flow import destination, handed_to_caller, references_after
+from interop_lint.analyzer.rust.flow import (
+    Destination,
+    destination,
+    handed_to_caller,
+    references_after,
+)
 from interop_lint.analyzer.rust.ownership import local_declaration
 from interop_lint.analyzer.rust.scan import MACRO
 from interop_lint.analyzer.rust.syntax import impl_type_of, normalize_type
@@ -100,8 +107,9 @@ def dangling_pointers(
         receiver = strip(called.receiver)
         if _owns_memory(receiver, owning):
             reached = destination(call)
-            if reached.kind in _KEPT:
-                yield DanglingPointer(call, method, receiver.text, False, reached.kind)
+            kept = reached.kind if reached.kind in _KEPT else _out_of_closure(call, reached.at)
+            if kept is not None:
+                yield DanglingPointer(call, method, receiver.text, False, kept)
         elif receiver.type == "identifier":
             kept = _outlives_local(call, receiver, bodies, owning)
             if kept is not None:
@@ -123,6 +131,18 @@ def _macro_values(bodies: RustBodies, macros: Mapping[str, str]) -> Iterator[Dan
                 path = node.child_by_field_name("macro")
                 start = Located(path, fragment) if path is not None else invocation
                 yield DanglingPointer(invocation, start, temporary, False, reached.kind, name)
+
+
+def _out_of_closure(value: Located, reached: Located) -> str | None:
+    """Returns "closure" when a value leaves the closure that makes it on its way to
+    where it goes (`.map(|a| CString::new(a).unwrap().as_ptr())`): the closure's
+    temporaries are freed when it returns."""
+    for ancestor in value.ancestors():
+        if ancestor.contains(reached):
+            return None
+        if ancestor.type == "closure_expression":
+            return "closure"
+    return None
 
 
 def temporary_pointer(call: Located) -> Located | None:
@@ -203,10 +223,25 @@ def _outlives_local(
             kept = handed_to_caller(call, bodies, set())
     else:
         kept = handed_to_caller(call, bodies, _parameters(bodies, call))
+    if kept is None and _leaves_inner_block(declaration, reached):
+        kept = "block"
     if kept is None:
         return None
     uses = references_after(owner.text, declaration, bodies)
     return kept if all(_borrows(use, bodies) for use in uses) else None
+
+
+def _leaves_inner_block(declaration: Located, reached: Destination) -> bool:
+    """Whether a value goes out of the inner block that declares a local (`let p = {
+    let c = CString::new(s)?; c.as_ptr() };`, a closure's body) to be kept or passed
+    on: the local is freed where the block ends, before the value is used."""
+    scope = declaration.parent()
+    holder = scope.parent() if scope is not None else None
+    if scope is None or holder is None or scope.contains(reached.at):
+        return False
+    if holder.type == "closure_expression":
+        return True  # returned by the closure, whatever its caller does with it
+    return holder.type != "function_item" and reached.kind in (*_KEPT, "argument")
 
 
 def _parameters(bodies: RustBodies, at: Located) -> set[str]:

@@ -4,10 +4,13 @@ before the pointer is used: on a temporary that owns memory
 (`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
 `name.to_string().as_ptr()`, a function of the same file declared to return
 a `CString`, `String` or `Vec`) when the pointer is kept in a variable,
-stored or returned; or on a local `CString`/`String`/`Vec` whose pointer is returned
-or written to an out-parameter or static while the local itself drops at the
-end of the function. A temporary's pointer passed straight into a call is
-valid for that call and is not reported. A `macro_rules!` macro of the crate
+stored, returned, or returned from a closure (`args.iter().map(|a|
+CString::new(a.as_str()).unwrap().as_ptr())`); or on a local
+`CString`/`String`/`Vec` whose pointer is returned or written to an
+out-parameter or static while the local itself drops at the end of the
+function, or is used after the inner block or closure that declares the
+local. A temporary's pointer passed straight into a call is valid for that
+call and is not reported. A `macro_rules!` macro of the crate
 whose value is such a pointer (`macro_rules! str_conv { ($s:expr) =>
 { CString::new($s).unwrap().as_ptr() } }`) is reported where an invocation's
 value is kept (`let name = str_conv!("abuffer");`).
@@ -67,10 +70,20 @@ def _explain(found: DanglingPointer) -> str:
             f"{_KEPT.get(found.kept, 'outlives it')}, but the temporary is freed at the end "
             "of the statement"
         )
+    if found.kept == "closure":
+        return (
+            f"the pointer into the temporary `{owner}` is returned from the closure, but the "
+            "temporary is freed when the closure returns"
+        )
     if not found.local:
         return (
             f"the pointer into the temporary `{owner}` {_KEPT.get(found.kept, 'outlives it')}, "
             "but the temporary is freed at the end of the statement"
+        )
+    if found.kept == "block":
+        return (
+            f"the pointer into local `{owner}` is used after the block that declares it, "
+            f"where `{owner}` is freed"
         )
     how = "is returned" if found.kept in ("return", "static") else f"is written to `{found.kept}`"
     if found.kept == "static":

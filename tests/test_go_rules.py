@@ -150,6 +150,27 @@ def test_messages_say_why_a_defer_or_a_length_comparison_is_not_enough(
     )
 
 
+def test_go101_names_the_return_that_leaves_before_the_free(project: Project) -> None:
+    # The release is configured: a free function of the user's that comes after an
+    # early return counts as the free, and a C call before it does not.
+    project.write("go.mod", GO_MOD)
+    project.write(
+        "db/db.go",
+        "package db\n\n// #include <stdlib.h>\n// static int run(char *s) { return 0; }\n"
+        'import "C"\n\nimport (\n\t"errors"\n\t"unsafe"\n)\n\n'
+        "func release(p unsafe.Pointer) { C.free(p) }\n\n"
+        "func Run(sql string) error {\n\tcs := C.CString(sql)\n"
+        "\tif C.run(cs) != 0 {\n\t\treturn errors.New(sql)\n\t}\n"
+        "\trelease(unsafe.Pointer(cs))\n\treturn nil\n}\n",
+    )
+    (finding,) = _findings(project, "--select", "GO101")
+    assert (finding["line"], finding["column"]) == (15, 8)
+    assert finding["message"] == (
+        "`cs` from `C.CString` is not freed when `Run` returns at line 17: the free comes "
+        "later; `defer` it right after the allocation"
+    )
+
+
 def test_a_capitalised_c_name_converts_and_the_c_call_beyond_it_is_named(
     project: Project,
 ) -> None:

@@ -33,6 +33,13 @@ allocation the caller must free or hand on.
 An allocation used only as a call argument (`C.engine_log(C.CString(msg))`)
 always leaks, unless the function takes ownership.
 
+A function that frees the allocation, or lets it escape, only after a `return`
+that can leave first (`if err := check(); err != nil { return err }` above
+the `defer C.free(..)`, `if C.run(cs) != 0 { return errRun }` above
+`C.free(..)`) leaks it on that path: the allocation is reported with the
+line of that `return`. A `return` under a test of the allocation itself (`if
+p == nil`), or after `p, err := C.calloc(..)` fails, holds nothing.
+
 ## Why is this bad?
 The Go garbage collector does not know about memory from C's `malloc`.
 Every call of the function leaks the allocation: a long-running service
@@ -64,7 +71,7 @@ ownership-taking = ["C.engine_take_buffer"]
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -72,6 +79,7 @@ from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.allocating import helper_allocations
+from interop_lint.analyzer.golang.early_returns import leaving_return
 from interop_lint.analyzer.golang.flow import (
     ValueFlow,
     deferred_too_early,
@@ -87,7 +95,7 @@ from interop_lint.analyzer.golang.ownership import (
 )
 from interop_lint.analyzer.golang.struct_holders import held_in_local_array, held_in_local_struct
 from interop_lint.analyzer.golang.syntax import function_name
-from interop_lint.analyzer.golang.uses import UseKind, carrier
+from interop_lint.analyzer.golang.uses import Use, UseKind, carrier
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -106,11 +114,17 @@ class CgoCMemoryLeak(CgoRule):
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
             kept: tuple[str, str] | None = None  # (local, what it is) the value stays in
+            where = function_name(call)
             if is_released(file, flow, frees, taking):
                 kept = _held_locally(file, flow, frees, taking)
                 if kept is None:
+                    leaving = leaving_return(flow, _releasing(file, frees, taking))
+                    if leaving is not None:
+                        yield Violation(
+                            ctx.file.location(call),
+                            _leaving_message(flow, allocator, where, leaving),
+                        )
                     continue
-            where = function_name(call)
             early = _early_free(file, flow, frees)
             if early is not None:
                 held, line = early
@@ -145,6 +159,35 @@ class CgoCMemoryLeak(CgoRule):
             if taker is not None:
                 message += f", or list `{taker}` in `ownership-taking` if it takes ownership"
             yield Violation(ctx.file.location(call), message)
+
+
+def _releasing(
+    file: GoFile, frees: tuple[str, ...], taking: tuple[str, ...]
+) -> Callable[[Use], bool]:
+    """Which uses may release an allocation: all but reads and the arguments of C
+    functions that neither free nor take ownership (`C.engine_render(cs)`)."""
+
+    def releases(use: Use) -> bool:
+        if use.kind in (UseKind.OTHER, UseKind.DISCARDED):
+            return False
+        if use.kind is not UseKind.ARGUMENT or not use.callee.startswith("C."):
+            return True
+        return (
+            is_c_free_function(use.callee)
+            or matches_name(use.callee, frees + taking)
+            or (use.callee[2:], use.index) in file.package.c_ownership
+        )
+
+    return releases
+
+
+def _leaving_message(flow: ValueFlow, allocator: str, where: str, leaving: Node) -> str:
+    held = f"`{flow.aliases[0].name}`" if flow.aliases else f"`{allocator}(...)`"
+    line = leaving.start_point.row + 1
+    return (
+        f"{held} from `{allocator}` is not freed when `{where}` returns at line {line}: "
+        "the free comes later; `defer` it right after the allocation"
+    )
 
 
 def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str]]:

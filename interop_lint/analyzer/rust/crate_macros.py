@@ -69,9 +69,14 @@ class CrateMacroQueries:
         if not rust.macro_functions:
             return rust.exports
         made = []
+        written_out = {export.name for export in rust.exports}
         for written in rust.macro_functions:
             macro = self.export_macro(crate, written.macro)
-            if macro is not None:
+            if macro is not None and macro.items:
+                export = written.export
+                if export.abi not in ("", "Rust") and export.name not in written_out:
+                    made.append(export)
+            elif macro is not None:
                 export = written.export
                 made.append(
                     replace(

@@ -89,8 +89,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     for item in bodies.scan.items:
         kind = item.type
         if kind == "function_item" and item.start_byte in written_in_macros:
-            if not (may_be_test and is_test_code(item)) and function_abi(item) is None:
-                macro_functions.append(item)
+            if not (may_be_test and is_test_code(item)) and function_abi(item) != "Rust":
+                macro_functions.append(item)  # `extern` ones for macros of whole items
         elif kind == "function_item" and may_export:
             found = _rust_abi_function(source, item)
             if found is not None and not (may_be_test and is_test_code(item)):
@@ -203,8 +203,10 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
 
 def _as_written(function: Node) -> ExportedFunction:
     """A function written in a macro invocation as the export the macro may make of it
-    (its ABI and `pub` are the macro's: RustIndex.exports_in_file)."""
-    return ExportedFunction(function, text(function.child_by_field_name("name")), "C")
+    (its ABI and `pub` are the macro's, or its own `extern` ABI ("" if none) for a
+    macro of whole items: RustIndex.exports_in_file)."""
+    name = text(function.child_by_field_name("name"))
+    return ExportedFunction(function, name, function_abi(function) or "")
 
 
 def _rust_abi_function(source: SourceFile, function: Node) -> RustAbiFunction | None:

@@ -186,6 +186,10 @@ class ExportMacro(Struct, frozen=True):
     # The type the invocation's return type is wrapped in and the export returns the
     # inside of: "Result" for `fn $n(..) -> Result<$rv:ty>` written as `-> $rv`.
     return_wrapper: str = ""
+    # It puts `#[no_mangle]` before the whole items its invocation writes (`$($it:item)*`
+    # written `$(#[no_mangle] $it)*`, miniz_oxide's `unmangle!`): an `extern` function
+    # among them is exported with its own ABI, `unsafe` and `pub`.
+    items: bool = False
 
 
 class MacroFunction(Struct, frozen=True):

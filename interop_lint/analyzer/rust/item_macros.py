@@ -74,6 +74,15 @@ _EXPORTED_FN = re.compile(
 )
 
 
+# `$it:item` in a matcher, and `#[no_mangle] $it` in a transcriber.
+_ITEM_FRAGMENT = re.compile(r"\$([A-Za-z_]\w*)\s*:\s*item\b")
+_EXPORTED_ITEM = re.compile(
+    r"#\s*\[\s*(?:unsafe\s*\(\s*)?no_mangle\s*\)?\s*\]\s*"
+    + _ATTRIBUTES
+    + r"\$(?P<name>[A-Za-z_]\w*)\b"
+)
+
+
 def export_macro(definition: Node) -> ExportMacro | None:
     """What a `macro_rules!` definition makes of the functions its invocations write,
     when one of its rules takes `fn $name:ident` and writes `#[no_mangle] extern "C"
@@ -85,6 +94,9 @@ def export_macro(definition: Node) -> ExportMacro | None:
         left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
         if rule.type != "macro_rule" or left is None or right is None:
             continue
+        items = set(_ITEM_FRAGMENT.findall(text(left)))
+        if any(f.group("name") in items for f in _EXPORTED_ITEM.finditer(text(right))):
+            return ExportMacro(text(name), "", False, False, items=True)
         named = set(_NAMED_FN.findall(text(left)))
         for found in _EXPORTED_FN.finditer(text(right)) if named else ():
             if found.group("name") in named:
@@ -263,11 +275,17 @@ def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunc
     if not written:
         return bodies.exports
     found = list(bodies.exports)
+    written_out = {export.node for export in found}  # `#[no_mangle]` of its own too
     crate = rust.crate_of(source.path)
     for item in bodies.scan.items:
         macro = written.get(item.start_byte) if item.type == "function_item" else None
         made = rust.export_macro(crate, macro) if macro is not None else None
-        if made is not None and function_abi(item) is None:
+        if made is None:
+            continue
+        abi = function_abi(item)
+        if made.items and abi not in (None, "Rust") and item not in written_out:
+            found.append(ExportedFunction(item, text(item.child_by_field_name("name")), abi))
+        elif not made.items and abi is None:
             name = text(item.child_by_field_name("name"))
             found.append(ExportedFunction(item, name, made.abi, made.return_wrapper))
     return found

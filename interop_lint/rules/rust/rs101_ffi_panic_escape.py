@@ -2,8 +2,9 @@
 Checks for exported functions (`extern "C"` with `#[no_mangle]` or
 `#[export_name]`, and the functions a `macro_rules!` macro of the crate
 exports from a whole function its invocation is given, in any file of the
-crate: `ffi_fn! { fn name(..) { .. } }`) that can panic and have no panic
-guard. Panic sources are
+crate: `ffi_fn! { fn name(..) { .. } }`, or the `extern` functions it
+writes out with `#[no_mangle]`: `unmangle!( pub extern "C" fn name(..) { .. } )`)
+that can panic and have no panic guard. Panic sources are
 `.unwrap()`, `.expect()`, `panic!`, `unreachable!`, `todo!`,
 `unimplemented!`, the `assert!` family and indexing `a[i]`: in the function,
 including the code it writes inside macro invocations (`format!("{}", v[0])`

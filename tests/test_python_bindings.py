@@ -274,6 +274,31 @@ def test_ctypes_types_aliases_and_structures() -> None:
     assert aliases["Owned"] == "Owned"
 
 
+def test_argtypes_joined_and_repeated_lists_are_read() -> None:
+    facts = _facts(
+        """
+        import ctypes
+        from ctypes import c_char_p, c_int
+
+        PATHS = [c_char_p] * 2
+        lib = ctypes.CDLL("libx.so")
+        lib.project.argtypes = [c_char_p] * 3 + [c_int]
+        lib.plan.argtypes = PATHS + 2 * (c_int,)
+        lib.none.argtypes = [c_int] * 0
+        lib.computed.argtypes = [c_char_p] * COUNT
+        lib.huge.argtypes = [c_int] * 100000
+        """
+    )
+    bound = {symbol: argtypes for symbol, (_, _, argtypes) in _bound(facts).items()}
+    assert bound == {
+        "project": ["c_char_p", "c_char_p", "c_char_p", "c_int"],
+        "plan": ["c_char_p", "c_char_p", "c_int", "c_int"],
+        "none": [],
+        "computed": None,
+        "huge": None,
+    }
+
+
 def test_locations_count_utf16_columns_and_start_at_the_first_access() -> None:
     facts = _facts(
         """

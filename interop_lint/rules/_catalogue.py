@@ -2569,10 +2569,12 @@ RULES = [{'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks that every Python `ctypes` binding of a Rust export '
                                    'agrees with the\n'
-                                   'Rust function: `argtypes` lists one type per parameter, each '
-                                   'equivalent to\n'
-                                   "the Rust parameter's type; `restype` is equivalent to the "
-                                   'return type\n'
+                                   'Rust function: `argtypes` lists one type per parameter (lists '
+                                   'joined and\n'
+                                   'repeated by a literal count are read too: `[c_char_p] * 7 + '
+                                   '[c_int]`), each\n'
+                                   "equivalent to the Rust parameter's type; `restype` is "
+                                   'equivalent to the return type\n'
                                    '(`None` for a function that returns nothing, though a scalar '
                                    'there, such\n'
                                    'as `c_void_p` taken for `void`, is a register nobody reads and '
@@ -2676,13 +2678,15 @@ RULES = [{'cross_language': False,
                   'precision': 'high',
                   'security_severity': 8.1,
                   'summary': 'Checks that every Python `ctypes` binding of a Rust export agrees '
-                             'with the Rust function: `argtypes` lists one type per parameter, '
-                             "each equivalent to the Rust parameter's type; `restype` is "
-                             'equivalent to the return type (`None` for a function that returns '
-                             'nothing, though a scalar there, such as `c_void_p` taken for `void`, '
-                             'is a register nobody reads and is left alone, as is the result of a '
-                             'callback Rust never reads); and a function that returns a pointer or '
-                             'a 64-bit value has a `restype` at all.',
+                             'with the Rust function: `argtypes` lists one type per parameter '
+                             '(lists joined and repeated by a literal count are read too: '
+                             "`[c_char_p] * 7 + [c_int]`), each equivalent to the Rust parameter's "
+                             'type; `restype` is equivalent to the return type (`None` for a '
+                             'function that returns nothing, though a scalar there, such as '
+                             '`c_void_p` taken for `void`, is a register nobody reads and is left '
+                             'alone, as is the result of a callback Rust never reads); and a '
+                             'function that returns a pointer or a 64-bit value has a `restype` at '
+                             'all.',
                   'tags': ['security', 'external/cwe/cwe-686', 'external/cwe/cwe-197']},
   'file_kinds': ['python'],
   'id': 'XL107',

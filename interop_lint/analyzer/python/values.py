@@ -69,6 +69,7 @@ _PATH_WRAPPERS = frozenset(
     }
 )  # fmt: skip
 _PATH_METHODS = frozenset({"resolve", "absolute", "expanduser", "format", "as_posix"})
+_MAX_REPEAT = 256  # `[c_int] * n`: no C function takes more parameters
 MAX_DEPTH = 16
 _VERSION_OR_SUFFIX = re.compile(r"\..*$")
 
@@ -155,19 +156,41 @@ class Evaluator:
     def types(
         self, expr: cst.BaseExpression, scope: Scope, depth: int = 0
     ) -> tuple[CtypesType, ...] | None:
-        """An `argtypes` value: a literal list or tuple of types (through names)."""
+        """An `argtypes` value: a literal list or tuple of types (through names), or
+        lists joined and repeated (`[c_char_p] * 7 + [c_int]`)."""
         if depth > MAX_DEPTH:
             return None
         if isinstance(expr, (cst.List, cst.Tuple)):
             if any(isinstance(e, cst.StarredElement) for e in expr.elements):
                 return None
             return tuple(self.ctype(e.value, scope, depth + 1) for e in expr.elements)
+        if isinstance(expr, cst.BinaryOperation):
+            return self._joined_types(expr, scope, depth)
         key = self.scopes.key(expr, scope)
         values = self.scopes.assigned_to(key) if key is not None else []
         if len(values) == 1:
             value_scope, value = values[0]
             return self.types(value, value_scope, depth + 1)
         return None
+
+    def _joined_types(
+        self, expr: cst.BinaryOperation, scope: Scope, depth: int
+    ) -> tuple[CtypesType, ...] | None:
+        """`a + b` of two lists of types, `a * n` or `n * a` with a literal count."""
+        if isinstance(expr.operator, cst.Add):
+            left = self.types(expr.left, scope, depth + 1)
+            right = self.types(expr.right, scope, depth + 1)
+            return left + right if left is not None and right is not None else None
+        if not isinstance(expr.operator, cst.Multiply):
+            return None
+        repeated, count = expr.left, expr.right
+        if isinstance(repeated, cst.Integer):
+            repeated, count = count, repeated
+        times = count.evaluated_value if isinstance(count, cst.Integer) else None
+        if not isinstance(times, int) or not 0 <= times <= _MAX_REPEAT:
+            return None
+        found = self.types(repeated, scope, depth + 1)
+        return found * times if found is not None else None
 
     def class_type(self, key: str, depth: int = 0) -> CtypesType:
         """What a class of the file is as a ctypes type: a structure, a simple type

@@ -1,7 +1,8 @@
 """## What it does
 Checks that every Python `ctypes` binding of a Rust export agrees with the
-Rust function: `argtypes` lists one type per parameter, each equivalent to
-the Rust parameter's type; `restype` is equivalent to the return type
+Rust function: `argtypes` lists one type per parameter (lists joined and
+repeated by a literal count are read too: `[c_char_p] * 7 + [c_int]`), each
+equivalent to the Rust parameter's type; `restype` is equivalent to the return type
 (`None` for a function that returns nothing, though a scalar there, such
 as `c_void_p` taken for `void`, is a register nobody reads and is left
 alone, as is the result of a callback Rust never reads); and a function

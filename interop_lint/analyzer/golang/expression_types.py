@@ -3,9 +3,11 @@
 `ExpressionTypes.type_of(expr)` reads declared types, literals, conversions,
 `new`/`make`/`append`, `unsafe.Slice`/`SliceData`, the results of C calls
 (`C.CString` is a `*C.char`, any other C result some C type), fields of the
-package's struct types, elements, and the results of package functions; what
-cannot be known is None. It is the base of infer.py's `Inference`: types are
-read from the syntax alone, while the pointer provenance there (`memory`) is
+package's struct types, elements, the results of package functions, and the
+byte slices well-known marshallers and readers of other packages return
+(`json.Marshal`, `os.ReadFile`, `msg.Marshal()`); what cannot be known is
+None. It is the base of infer.py's `Inference`: types are read from the
+syntax alone, while the pointer provenance there (`memory`) is
 built on top of them, so the two questions live apart.
 """
 
@@ -16,6 +18,11 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.facts import GoFuncDecl, TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.standard_types import (
+    BYTE_RESULT_METHODS,
+    BYTE_RESULTS,
+    BYTE_SLICE,
+)
 from interop_lint.analyzer.golang.syntax import (
     is_address_of,
     is_deref,
@@ -137,7 +144,7 @@ class ExpressionTypes:
         function = self.called_function(call, depth)
         if function is not None and function.results:
             return function.results[0]
-        return None
+        return self._library_result(call)
 
     def called_function(self, call: Node, depth: int = 0) -> GoFuncDecl | None:
         """The package function or method a call calls. A method name several types
@@ -175,6 +182,21 @@ class ExpressionTypes:
             function = self.called_function(binding.source, depth + 1)
             if function is not None and binding.source_index < len(function.results):
                 return function.results[binding.source_index]
+            if function is None and binding.source_index == 0:
+                return self._library_result(binding.source)
+        return None
+
+    def _library_result(self, call: Node) -> TypeExpr | None:
+        """The first result of a call of another package's function or method that is
+        known to be a byte slice (`json.Marshal(v)`, `msg.Marshal()`); else None."""
+        callee = self.file.syntax.callee(call)
+        if callee is None or callee.kind != "selector_expression" or callee.local is None:
+            return None
+        if callee.local.type == "identifier" and self._is_package(callee.local):
+            path = self.file.imports.get(callee.qualifier)
+            return BYTE_SLICE if (path, callee.name) in BYTE_RESULTS else None
+        if callee.name in BYTE_RESULT_METHODS and callee.name not in self.file.package.methods:
+            return BYTE_SLICE  # no method of the package goes by that name
         return None
 
     def _is_package(self, identifier: Node) -> bool:

@@ -28,6 +28,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.slices import is_non_empty, shown_non_empty
+from interop_lint.analyzer.golang.standard_types import NON_EMPTY_UNLESS_FAILED
 from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, operator, unparen
 from interop_lint.analyzer.golang.types import Kind
 from interop_lint.analyzer.parsing import descendants_of_type, text
@@ -61,11 +62,14 @@ def returned_non_empty(file: GoFile, container: Node) -> bool:
     function = call.child_by_field_name("function") if call is not None else None
     if call is None or call.type != "call_expression" or function is None:
         return False
-    if (
-        function.type == "selector_expression"
-        and file.binding(function.child_by_field_name("operand")) is None
-    ):
-        return False  # `pkg.F(..)`, or a method of a package variable: not followed
+    operand = function.child_by_field_name("operand")
+    if function.type == "selector_expression" and file.binding(operand) is None:
+        # `pkg.F(..)`, or a method of a package variable: only the marshallers known
+        # to give a non-empty encoding when they succeed (`json.Marshal`: "null")
+        path = file.imports.get(text(operand)) if operand is not None else None
+        field = text(function.child_by_field_name("field"))
+        known = (path, field) in NON_EMPTY_UNLESS_FAILED and binding.source_index == 0
+        return known and _error_checked(file, binding.ident, 1)
     declared = file.package.function_for(text(function))
     if declared is None or binding.source_index not in declared.non_empty_results:
         return False

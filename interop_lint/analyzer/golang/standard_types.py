@@ -42,3 +42,43 @@ STANDARD_STRUCTS: dict[str, TypeExpr] = {
         Field("AStride", _INT),
     ),
 }
+
+# Functions of well-known packages whose first result is a byte slice (`data, err :=
+# json.Marshal(v)`), by import path and name: a result that is empty or nil when
+# the input is, or on the error a caller may drop (`data, _ := ..`).
+_MARSHALLERS = ("Marshal",)
+BYTE_RESULTS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("encoding/json", "Marshal"),
+        ("encoding/json", "MarshalIndent"),
+        ("encoding/hex", "DecodeString"),
+        ("io", "ReadAll"),
+        ("io/ioutil", "ReadAll"),
+        ("io/ioutil", "ReadFile"),
+        ("os", "ReadFile"),
+        ("encoding/xml", "Marshal"),
+        ("encoding/xml", "MarshalIndent"),
+        *(
+            (path, name)
+            for path in (
+                "google.golang.org/protobuf/proto",
+                "github.com/golang/protobuf/proto",
+                "github.com/gogo/protobuf/proto",
+                "github.com/vmihailenco/msgpack/v5",
+                "github.com/fxamacker/cbor/v2",
+            )
+            for name in _MARSHALLERS
+        ),
+    }
+)
+# Of those, the ones whose result is never empty when they succeed: a JSON
+# encoding has at least one token ("null" for nil; XML has none for nil).
+NON_EMPTY_UNLESS_FAILED = frozenset(
+    {("encoding/json", "Marshal"), ("encoding/json", "MarshalIndent")}
+)
+# Methods that by convention return `([]byte, error)` whatever their receiver
+# (encoding.BinaryMarshaler, json.Marshaler, gogo and vtprotobuf messages).
+BYTE_RESULT_METHODS = frozenset(
+    {"Marshal", "MarshalJSON", "MarshalBinary", "MarshalText", "MarshalVT", "MarshalSSZ"}
+)
+BYTE_SLICE = _BYTES

@@ -39,6 +39,14 @@ images are slices (`&img.Pix[0]`, `&yuv.Y[0]`); an image the function makes
 itself (`image.NewRGBA(rect)`) is left alone. Other comparisons count, even
 `if len(b) < size { return }`.
 
+Byte slices from other packages are known where their result type is
+fixed: `json.Marshal`, `proto.Marshal`, `io.ReadAll`, `os.ReadFile`,
+`hex.DecodeString`, and a `Marshal`, `MarshalBinary`, `MarshalJSON`,
+`MarshalText` or `MarshalVT` method the package does not declare itself
+(`data, _ := req.Marshal()`). A JSON encoding is never empty when it
+succeeds: `json.Marshal`'s result is left alone once its error is compared
+with nil.
+
 ## Why is this bad?
 Indexing an empty slice panics (`index out of range [0] with length 0`).
 An empty input (an empty request body, an empty string converted to

@@ -4,8 +4,9 @@
 `CStr::from_bytes_with_nul(b"text\\0")` only when they do not end in exactly one:
 with a literal the answer is known when compiling, so `.unwrap()` on it is no
 panic source. The argument may be the literal itself or the literal made owned
-(`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`). Anything else
-(a `format!`, a variable) may fail.
+(`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`). So is JSON
+text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
+NUL. Anything else (a `format!`, a variable) may fail.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import re
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
+from interop_lint.analyzer.rust.ownership import local_declaration
 
 _OWNING_METHODS = frozenset({"to_string", "to_owned", "to_vec", "into"})
+_UNWRAPS = frozenset({"unwrap", "expect", "unwrap_or_default"})
+_JSON_SERIALIZERS = frozenset({"serde_json::to_string", "serde_json::to_string_pretty"})
 _OWNING_TYPES = frozenset({"String", "Vec"})  # `String::from("..")`
 _NUL_ESCAPE = re.compile(rb"\\(?:0|x00|u\{[0_]+\})")
 
@@ -37,11 +41,42 @@ def infallible_conversion(call: Located) -> bool:
         return False
     if called.qualified == "CString::new":
         found = _nuls(_literal(given[0]))
-        return found is not None and found[0] == 0
+        return (found is not None and found[0] == 0) or _json_text(call.at(given[0]))
     if called.qualified == "CStr::from_bytes_with_nul":
         found = _nuls(given[0])
         return found == (1, True)
     return False
+
+
+def _json_text(argument: Located | None) -> bool:
+    """Whether an argument is JSON text, which holds no NUL (serde_json writes control
+    characters as `\\u0000`): `serde_json::to_string(&v)` unwrapped or tried,
+    `value.to_string()` of a `json!(..)` value."""
+    current = strip(argument) if argument is not None else None
+    for _ in range(4):  # `to_string(&v).unwrap()`, `to_string(&v)?`
+        if current is None:
+            return False
+        called = callee(current) if current.type == "call_expression" else None
+        if current.type == "try_expression":
+            current = strip(current.named_children()[0])
+        elif called is not None and called.is_method and called.name in _UNWRAPS:
+            current = strip(called.receiver) if called.receiver is not None else None
+        elif called is not None and not called.is_method:
+            return called.qualified in _JSON_SERIALIZERS
+        elif called is not None and called.name == "to_string" and called.receiver is not None:
+            return _json_value(strip(called.receiver))
+        else:
+            return False
+    return False
+
+
+def _json_value(value: Located) -> bool:
+    """`json!(..)`, or a local bound to one."""
+    if value.type == "identifier":
+        declaration = local_declaration(value.text, value)
+        bound = declaration.field("value") if declaration is not None else None
+        value = strip(bound) if bound is not None else value
+    return value.type == "macro_invocation" and invocation_name(value) == "json"
 
 
 def _literal(argument: Node) -> Node | None:

@@ -16,7 +16,9 @@ transitively, through macros too, or handed by name to a combinator:
 return type). Macros of other crates are not expanded:
 only the code written in their arguments counts. Unwrapping a conversion of
 a literal that cannot fail is no panic source: `CString::new("no NUL")`,
-`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`. Neither is
+`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`; nor is `CString::new`
+of JSON text, which holds no NUL (`serde_json::to_string(&v)?`,
+`json!(..).to_string()`; unwrapping the encoding still is). Neither is
 indexing checked against the length first: in the branch of
 `if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
 `if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, in a match arm

@@ -1786,8 +1786,14 @@ RULES = [{'cross_language': False,
                                    'end of the\n'
                                    'function, or is used after the inner block or closure that '
                                    'declares the\n'
-                                   "local. A temporary's pointer passed straight into a call is "
-                                   'valid for that\n'
+                                   "local; or on a closure's parameter that owns its memory, "
+                                   'returned from the\n'
+                                   'closure (`title.map_or(ptr::null(), |s| s.as_ptr())` on an '
+                                   '`Option<CString>`,\n'
+                                   'which hands the closure the `CString` itself; '
+                                   '`title.as_ref().map_or(..)`\n'
+                                   "lends it). A temporary's pointer passed straight into a call "
+                                   'is valid for that\n'
                                    'call and is not reported. A `macro_rules!` macro of the crate\n'
                                    'whose value is such a pointer (`macro_rules! str_conv { '
                                    '($s:expr) =>\n'
@@ -1840,7 +1846,11 @@ RULES = [{'cross_language': False,
                              'or on a local `CString`/`String`/`Vec` whose pointer is returned or '
                              'written to an out-parameter or static while the local itself drops '
                              'at the end of the function, or is used after the inner block or '
-                             'closure that declares the local.',
+                             "closure that declares the local; or on a closure's parameter that "
+                             'owns its memory, returned from the closure '
+                             '(`title.map_or(ptr::null(), |s| s.as_ptr())` on an '
+                             '`Option<CString>`, which hands the closure the `CString` itself; '
+                             '`title.as_ref().map_or(..)` lends it).',
                   'tags': ['security', 'external/cwe/cwe-416', 'external/cwe/cwe-825']},
   'file_kinds': ['rust'],
   'id': 'RS106',

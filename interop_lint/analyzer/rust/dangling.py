@@ -12,7 +12,9 @@ Two shapes:
 - `.as_ptr()` on a local owner (`let s = CString::new(..)?;`) whose pointer is
   returned or stored through an out-parameter or in a static, while `s`
   itself is never moved or forgotten: it drops at the end of the function;
-  or whose pointer leaves the inner block or closure that declares `s`.
+  or whose pointer leaves the inner block or closure that declares `s`; or a
+  closure parameter that owns memory (rust.closure_owners) whose pointer the
+  closure returns.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from msgspec import Struct
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Located, RustBodies, macro_name
+from interop_lint.analyzer.rust.closure_owners import owned_parameter
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
 from interop_lint.analyzer.rust.flow import (
     Destination,
@@ -112,8 +115,16 @@ def dangling_pointers(
                 yield DanglingPointer(call, method, receiver.text, False, kept)
         elif receiver.type == "identifier":
             kept = _outlives_local(call, receiver, bodies, owning)
+            if kept is None and _returned_by_owner(call, receiver, owning):
+                kept = "closure"
             if kept is not None:
                 yield DanglingPointer(call, method, receiver.text, True, kept)
+
+
+def _returned_by_owner(call: Located, parameter: Located, owning: Mapping[str, bool]) -> bool:
+    """`|s| s.as_ptr()` returned by a closure that owns `s` (rust.closure_owners)."""
+    closure = owned_parameter(parameter, lambda value: _owns_memory(value, owning))
+    return closure is not None and _out_of_closure(call, destination(call).at) is not None
 
 
 def _macro_values(bodies: RustBodies, macros: Mapping[str, str]) -> Iterator[DanglingPointer]:

@@ -80,6 +80,17 @@ def local_declaration(name: str, at: Located) -> Located | None:
     return at.fragment.remember(("local", name, at.node.id), lambda: _local_declaration(name, at))
 
 
+def local_binding(expression: Located) -> tuple[Located | None, Located | None] | None:
+    """The written type and the value of the `let` of the local an expression is
+    (either may be None); None when it is no local's name."""
+    if expression.type != "identifier":
+        return None
+    declaration = local_declaration(expression.text, expression)
+    if declaration is None:
+        return None
+    return declaration.field("type"), declaration.field("value")
+
+
 def _local_declaration(name: str, at: Located) -> Located | None:
     for ancestor in at.ancestors():
         if ancestor.type == "function_item":

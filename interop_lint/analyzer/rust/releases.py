@@ -19,6 +19,7 @@ from interop_lint.analyzer.rust.expressions import (
 from interop_lint.analyzer.rust.ownership import (
     OwnershipSite,
     annotated,
+    local_binding,
     local_declaration,
     turbofish,
     type_name,
@@ -159,18 +160,14 @@ def _binds(pattern: Located, name: str) -> bool:
 def _referenced_type(argument: Located) -> str | None:
     """For a local bound to a reference (`let s: &mut Session = ..`, `let s = p.as_mut()..`),
     the type it refers to ("" when not written); None for anything else."""
-    current = strip(argument)
-    if current.type != "identifier":
+    bound = local_binding(strip(argument))
+    if bound is None:
         return None
-    declaration = local_declaration(current.text, current)
-    if declaration is None:
-        return None
-    annotation = declaration.field("type")
+    annotation, value = bound
     if annotation is not None:
         if annotation.type != "reference_type":
             return None
         return type_name(annotation.node.child_by_field_name("type")) or ""
-    value = declaration.field("value")
     return "" if value is not None and reference_source(value) is not None else None
 
 

@@ -9,7 +9,10 @@ CString::new(a.as_str()).unwrap().as_ptr())`); or on a local
 `CString`/`String`/`Vec` whose pointer is returned or written to an
 out-parameter or static while the local itself drops at the end of the
 function, or is used after the inner block or closure that declares the
-local. A temporary's pointer passed straight into a call is valid for that
+local; or on a closure's parameter that owns its memory, returned from the
+closure (`title.map_or(ptr::null(), |s| s.as_ptr())` on an `Option<CString>`,
+which hands the closure the `CString` itself; `title.as_ref().map_or(..)`
+lends it). A temporary's pointer passed straight into a call is valid for that
 call and is not reported. A `macro_rules!` macro of the crate
 whose value is such a pointer (`macro_rules! str_conv { ($s:expr) =>
 { CString::new($s).unwrap().as_ptr() } }`) is reported where an invocation's
@@ -69,6 +72,11 @@ def _explain(found: DanglingPointer) -> str:
             f"`{found.macro}` points into the temporary `{owner}` it makes; the pointer "
             f"{_KEPT.get(found.kept, 'outlives it')}, but the temporary is freed at the end "
             "of the statement"
+        )
+    if found.kept == "closure" and found.local:
+        return (
+            f"the pointer into `{owner}`, which the closure takes by value, is returned from "
+            f"the closure, but `{owner}` is freed when the closure returns"
         )
     if found.kept == "closure":
         return (

@@ -419,8 +419,12 @@ RULES = [{'cross_language': False,
                                    'closure that is returned or stored, or passed to a configured\n'
                                    '`ownership-taking` function. Package functions that free or '
                                    'keep their\n'
-                                   'parameter count as well (`freeCString(cs)`, `b.adopt(p)`). An '
-                                   'element of an\n'
+                                   'parameter count as well (`freeCString(cs)`, `b.adopt(p)`), and '
+                                   'so do methods\n'
+                                   'of the package that free their receiver (`defer v.Free()` with '
+                                   '`func (v *Val)\n'
+                                   'Free() { C.free(unsafe.Pointer(v)) }`, resolved by the '
+                                   "receiver's type). An element of an\n"
                                    "array or slice of the function's own (`args[0] = "
                                    'unsafe.Pointer(C.CString(s))`)\n'
                                    'is no escape while the array is only written, read by element, '

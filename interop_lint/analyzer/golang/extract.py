@@ -27,7 +27,11 @@ from interop_lint.analyzer.golang.handles import (
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import c_call_argument_sources, param_flows
+from interop_lint.analyzer.golang.ownership import (
+    c_call_argument_sources,
+    frees_receiver,
+    param_flows,
+)
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.preamble import ownership_taking
 from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
@@ -94,6 +98,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     ),
                     new_handle=returns_new_handle(file, node),
                     returns_receiver=returns_receiver_address(file, node),
+                    frees_receiver=node.type == "method_declaration" and frees_receiver(file, node),
                     allocated_result=returned_allocation(file, node) if imports_c else None,
                     c_pointer_params=c_pointer_params(file, node) if imports_c else (),
                 )

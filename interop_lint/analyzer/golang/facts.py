@@ -94,6 +94,9 @@ class GoFuncDecl(Struct, frozen=True):
     # A method with a pointer receiver whose every `return` gives that pointer, converted
     # (`return (*C.Point)(unsafe.Pointer(p))`; see golang/results.py).
     returns_receiver: bool = False
+    # A method that frees its receiver (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`):
+    # `defer ckey.Free()` frees the C memory `ckey` points to (see golang/ownership.py).
+    frees_receiver: bool = False
     # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
     new_handle: bool = False
     # (allocator, result position) of a fresh C allocation it returns for the caller to

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, unparen
@@ -242,6 +243,8 @@ def is_freed(
         return frees is not None and frees(callee)
 
     for use in flow.uses:
+        if use.kind == UseKind.RECEIVER and _frees_its_receiver(file, use):
+            return use  # `defer ckey.Free()`
         if use.kind != UseKind.ARGUMENT:
             continue
         if use.callee == "C.free" or matches_name(use.callee, names):
@@ -251,6 +254,13 @@ def is_freed(
         if _parameter_effect(file, use.callee, use.index, names, "frees", accepts):
             return use
     return None
+
+
+def _frees_its_receiver(file: GoFile, use: Use) -> bool:
+    """Whether a method called on the value is a package method that frees its
+    receiver (resolved by the receiver's type when several types have the name)."""
+    declared = Inference.of(file).called_function(use.call) if use.call is not None else None
+    return declared is not None and declared.frees_receiver
 
 
 def released_by(file: GoFile, flow: ValueFlow, release_functions: Iterable[str]) -> Use | None:

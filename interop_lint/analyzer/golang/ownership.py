@@ -206,6 +206,17 @@ def parameter_bindings(
     return found
 
 
+def frees_receiver(file: GoFile, method: Node) -> bool:
+    """Whether a method frees the C memory its receiver points to, as a function
+    frees a parameter (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`)."""
+    receivers = method.child_by_field_name("receiver")
+    declared = receivers.named_children[0] if receivers and receivers.named_children else None
+    name = declared.child_by_field_name("name") if declared is not None else None
+    scope = file.scope(method) if name is not None else None
+    binding = scope.binding_of(name) if scope is not None and name is not None else None
+    return binding is not None and _param_flow(file, binding).frees
+
+
 def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:
     """What happens to a parameter, or to what one of its fields holds: a function given a
     C struct (`toError(r C.result_t)`) that releases `r.message` releases the memory the

@@ -97,6 +97,9 @@ class GoFuncDecl(Struct, frozen=True):
     # A method that frees its receiver (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`):
     # `defer ckey.Free()` frees the C memory `ckey` points to (see golang/ownership.py).
     frees_receiver: bool = False
+    # Its first result is a struct literal whose element is a Go pointer on some `return`
+    # (`return Val(C.MDB_val{mv_data: unsafe.Pointer(&p[0])})`): "field mv_data" (GO102).
+    go_pointer_field: str = ""
     # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
     new_handle: bool = False
     # (allocator, result position) of a fresh C allocation it returns for the caller to

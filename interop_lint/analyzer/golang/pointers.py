@@ -16,6 +16,7 @@ from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
     arguments,
     assigned_value,
     is_address_of,
@@ -35,7 +36,7 @@ from interop_lint.analyzer.golang.types import (
     slice_of,
     underlying,
 )
-from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.parsing import descendants_of_type, text
 
 _MAX_ALIAS_DEPTH = 16
 _ASSIGNMENT = frozenset({"assignment_statement"})
@@ -156,6 +157,11 @@ def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:
         if binding is None or binding.is_parameter:
             return None
         literal = unparen(binding.value_at(obj.start_byte))
+    if literal is not None and literal.type == "call_expression" and binding is not None:
+        made = inference.called_function(literal)  # `ckey := Wrap(key)`
+        if made is None or not made.go_pointer_field or _assigned_go_pointer(inference, binding):
+            return None
+        return f"{made.go_pointer_field} (in {made.name})"
     if literal is None or literal.type != "composite_literal":
         return None
     if underlying(inference.type_of(literal), inference.lookup).kind not in (
@@ -167,6 +173,25 @@ def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:
     if found is None or (binding is not None and _assigned_go_pointer(inference, binding)):
         return None
     return found
+
+
+def returned_go_pointer_field(inference: Inference, function: Node) -> str:
+    """The element of a struct literal a function returns first that is a Go pointer on
+    some `return` (`return Val(C.MDB_val{mv_data: unsafe.Pointer(&p[0])})`: "field
+    mv_data"); "" when none is."""
+    file = inference.file
+    body = function.child_by_field_name("body")
+    if body is None:
+        return ""
+    for statement in descendants_of_type(body, "return_statement", prune=FUNCTION_TYPES):
+        values = statement.named_children[0] if statement.named_children else None
+        first = values.named_children[0] if values is not None and values.named_children else None
+        literal = file.strip_conversions(first) if first is not None else None
+        if literal is not None and literal.type == "composite_literal":
+            found = _go_pointer_field(inference, literal.child_by_field_name("body"))
+            if found is not None:
+                return found
+    return ""
 
 
 def _go_pointer_field(inference: Inference, body: Node | None) -> str | None:

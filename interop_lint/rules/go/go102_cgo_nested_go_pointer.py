@@ -16,7 +16,9 @@ declared in another file is seen. A function that pins with
 A struct of C type holds no Go pointer by its type, but one made from a
 literal holds the Go pointers it is initialized with:
 `ckey := &C.MDB_val{mv_data: unsafe.Pointer(&key[0])}` passed to C, or
-`req := C.struct_req{data: p}` and `&req`. When a field of the struct is
+`req := C.struct_req{data: p}` and `&req`, or a local set from a package
+helper that returns such a literal (gomdb's `ckey := Wrap(key)` with `return
+Val(C.MDB_val{mv_data: unsafe.Pointer(&p[0])})`, then `&ckey`). When a field of the struct is
 assigned a Go pointer instead (`req.data = p`), GO107 reports that store and
 this rule stays silent, so one bug is reported once. A struct passed by value
 is a copy for the call and is not reported.

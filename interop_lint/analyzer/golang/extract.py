@@ -33,7 +33,7 @@ from interop_lint.analyzer.golang.ownership import (
     param_flows,
 )
 from interop_lint.analyzer.golang.package import GoPackage
-from interop_lint.analyzer.golang.pointers import returned_go_pointer_field
+from interop_lint.analyzer.golang.pointers import may_be_struct, returned_go_pointer_field
 from interop_lint.analyzer.golang.preamble import ownership_taking
 from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
 from interop_lint.analyzer.golang.syntax import evaluate_int
@@ -101,7 +101,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     returns_receiver=returns_receiver_address(file, node),
                     frees_receiver=node.type == "method_declaration" and frees_receiver(file, node),
                     go_pointer_field=returned_go_pointer_field(inference, node)
-                    if imports_c and decl.results
+                    if imports_c and may_be_struct(decl.results)
                     else "",
                     allocated_result=returned_allocation(file, node) if imports_c else None,
                     c_pointer_params=c_pointer_params(file, node) if imports_c else (),

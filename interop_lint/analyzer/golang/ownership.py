@@ -209,12 +209,21 @@ def parameter_bindings(
 def frees_receiver(file: GoFile, method: Node) -> bool:
     """Whether a method frees the C memory its receiver points to, as a function
     frees a parameter (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`)."""
+    body = method.child_by_field_name("body")
+    code = (body.text or b"") if body is not None else b""
+    words = code.lower()
+    if not any(word.encode() in words for word in _FREE_WORDS):
+        return False  # it frees nothing (by name, nor through a function named so)
     receivers = method.child_by_field_name("receiver")
     declared = receivers.named_children[0] if receivers and receivers.named_children else None
     name = declared.child_by_field_name("name") if declared is not None else None
-    scope = file.scope(method) if name is not None else None
-    binding = scope.binding_of(name) if scope is not None and name is not None else None
-    return binding is not None and _param_flow(file, binding).frees
+    if name is None or not re.search(rb"\b%s\b(?!\s*\.)" % re.escape(name.text or b""), code):
+        return False  # only its fields are read (`C.engine_free(e.ptr)`)
+    scope = file.scope(method)
+    binding = scope.binding_of(name) if scope is not None else None
+    # The receiver itself, not what its fields hold: `C.free(b.ptr)` frees another
+    # allocation than the one `b` points to.
+    return binding is not None and is_freed(file, binding_uses(file, binding)) is not None
 
 
 def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:

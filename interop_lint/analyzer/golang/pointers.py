@@ -24,6 +24,7 @@ from interop_lint.analyzer.golang.syntax import (
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
+    BUILTIN_TYPES,
     Kind,
     contains_go_pointers,
     describe,
@@ -173,6 +174,17 @@ def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:
     if found is None or (binding is not None and _assigned_go_pointer(inference, binding)):
         return None
     return found
+
+
+def may_be_struct(results: tuple[TypeExpr | None, ...]) -> bool:
+    """Whether a function's first result may be a struct value by its written type: a
+    named type other than a builtin one (`Val`, `C.MDB_val`), or a struct literal."""
+    first = results[0] if results else None
+    if first is None:
+        return False
+    return first.kind == Kind.STRUCT or (
+        first.kind == Kind.NAME and first.name not in BUILTIN_TYPES
+    )
 
 
 def returned_go_pointer_field(inference: Inference, function: Node) -> str:

@@ -1502,7 +1502,13 @@ RULES = [{'cross_language': False,
                                    '`CStr::from_ptr(p)`,\n'
                                    '`slice::from_raw_parts(p, n)`, `p.read()`, ...), usually '
                                    'inside an\n'
-                                   '`unsafe { }` block.\n'
+                                   '`unsafe { }` block, or hand it to a function of the crate that '
+                                   'dereferences\n'
+                                   "it unchecked (ttf-parser's `font_from_ptr(font).ascender`, "
+                                   'where\n'
+                                   "`fn font_from_ptr(font: *const ttfp_font) -> &'static Font { "
+                                   'unsafe { &*(font\n'
+                                   'as *const Font) } }`: the helper RS102 follows).\n'
                                    '\n'
                                    "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
                                    'functions, a\n'
@@ -1564,7 +1570,11 @@ RULES = [{'cross_language': False,
                   'summary': 'Checks for public `extern "C"` functions that are not declared '
                              '`unsafe` but dereference a raw-pointer parameter (`*p`, `&*p`, '
                              '`CStr::from_ptr(p)`, `slice::from_raw_parts(p, n)`, `p.read()`, '
-                             '...), usually inside an `unsafe { }` block.',
+                             '...), usually inside an `unsafe { }` block, or hand it to a function '
+                             "of the crate that dereferences it unchecked (ttf-parser's "
+                             '`font_from_ptr(font).ascender`, where `fn font_from_ptr(font: *const '
+                             "ttfp_font) -> &'static Font { unsafe { &*(font as *const Font) } }`: "
+                             'the helper RS102 follows).',
                   'tags': ['external/cwe/cwe-822']},
   'file_kinds': ['rust'],
   'id': 'RS103',

@@ -2,7 +2,10 @@
 Checks for public `extern "C"` functions that are not declared `unsafe` but
 dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
 `slice::from_raw_parts(p, n)`, `p.read()`, ...), usually inside an
-`unsafe { }` block.
+`unsafe { }` block, or hand it to a function of the crate that dereferences
+it unchecked (ttf-parser's `font_from_ptr(font).ascender`, where
+`fn font_from_ptr(font: *const ttfp_font) -> &'static Font { unsafe { &*(font
+as *const Font) } }`: the helper RS102 follows).
 
 This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, a
 lint clippy denies by default: a crate-wide allow of it hides unsound
@@ -43,6 +46,7 @@ pub unsafe extern "C" fn engine_len(engine: *const Engine) -> usize {
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
@@ -51,8 +55,13 @@ from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.lints import RS103_LINTS, turned_off
+from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
 from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
-from interop_lint.analyzer.rust.syntax import has_modifier, public_extern_functions
+from interop_lint.analyzer.rust.syntax import (
+    has_modifier,
+    impl_type_of,
+    public_extern_functions,
+)
 from interop_lint.rules.registry import Rule
 
 
@@ -67,13 +76,23 @@ class FfiSafeFnDerefsPointer(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
         if b"extern" not in ctx.file.code:
             return
-        names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
+        rust = ctx.index.rust
+        crate = rust.crate_of(ctx.file.path)
+        names = rust.type_names(crate)
         bodies = bodies_of(ctx.file)
         for function in public_extern_functions(bodies.scan.items):
             if has_modifier(function, "unsafe"):
                 continue
             parameters = {p.name for p in pointer_parameters(function, names.is_raw_pointer)}
             use = next(pointer_uses(bodies, function, parameters), None)
+            helper = None
+            if use is None and parameters:
+                owner_of = partial(rust.call_owner, crate, self_type=impl_type_of(function))
+                demands = rust.pointer_demands(crate)
+                helper = next(
+                    iter(passed_to_helpers(bodies, function, parameters, demands, owner_of)), None
+                )
+                use = helper.use if helper is not None else None
             if use is None or (
                 ctx.config.follow_clippy_allows
                 and turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust)
@@ -82,6 +101,19 @@ class FfiSafeFnDerefsPointer(Rule):
             name_node = function.child_by_field_name("name")
             name = text(name_node)
             where = bodies.location(use.at)
+            if helper is not None:
+                yield Violation(
+                    ctx.file.location(name_node or function),
+                    f"`{name}` is a safe `pub extern` function but hands raw pointer "
+                    f"`{use.name}` to `{helper.helper}` at {where.place}, which dereferences "
+                    f"it (`{helper.demand.what}`): declare it `unsafe` and document what "
+                    "callers must guarantee",
+                    related=(
+                        RelatedLocation(where, f"`{use.name}` is passed here"),
+                        RelatedLocation(helper.demand.location, f"`{helper.helper}` uses it"),
+                    ),
+                )
+                continue
             yield Violation(
                 ctx.file.location(name_node or function),
                 f"`{name}` is a safe `pub extern` function but dereferences raw pointer "

@@ -112,6 +112,43 @@ def test_constness_counts_when_the_header_names_the_opaque_type_its_own_way(
         assert found == []
 
 
+@pytest.mark.parametrize(
+    ("len_type", "message"),
+    [
+        ("size_t", None),  # renamed, laid out the same: the header is only stale
+        (
+            "uint32_t",
+            "parameter 1 (`coords`) of `poly_encode` is `struct Array` here but "
+            "`ExternalArray` in src/lib.rs:12 (the structs differ: field 2 (`len`) is "
+            "`uint32_t` here but `usize` in Rust)",
+        ),
+    ],
+)
+def test_a_struct_the_header_names_otherwise_is_compared_by_its_fields(
+    project: Project, len_type: str, message: str | None
+) -> None:
+    # urschrei/polyline-ffi renamed `Array` to `ExternalArray` in the crate only.
+    project.write("Cargo.toml", CRATE.format(name="poly"))
+    project.write(
+        "src/lib.rs",
+        "use std::os::raw::c_void;\n\n#[repr(C)]\npub struct ExternalArray {\n"
+        "    pub data: *const c_void,\n    pub len: usize,\n}\n\n"
+        "/// # Safety\n/// None.\n"
+        '#[no_mangle]\npub unsafe extern "C" fn poly_encode(coords: ExternalArray, '
+        "precision: u32) -> u32 {\n    let _ = coords;\n    precision\n}\n",
+    )
+    project.write(
+        "include/poly.h",
+        "#include <stddef.h>\n#include <stdint.h>\n"
+        f"typedef struct Array {{\n  const void *data;\n  {len_type} len;\n}} Array;\n"
+        "uint32_t poly_encode(struct Array coords, uint32_t precision);\n",
+    )
+    result = run_cli(["check", "--format", "json", "--select", "XL101"], cwd=project.root)
+    assert result.exit_code in (0, 1), result.output
+    found = [(f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == ([] if message is None else [(7, message)])
+
+
 def test_every_difference_of_a_declaration_is_named_in_one_finding(project: Project) -> None:
     found = _xl101(project, "int text_copy(const char *dst, const uint8_t *src, int64_t len);\n")
     assert found == [

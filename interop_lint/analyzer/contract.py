@@ -229,9 +229,11 @@ def signature_differences(
     returns_c = spell(signature.of) if signature.of else "?"
     if signature.of is not None:
         c_model, rust_model = c.model(signature.of), rust.model(export.return_type)
-        verdict = compare(c_model, rust_model)
+        verdict, detail = compare(c_model, rust_model), callback_difference(c_model, rust_model)
         if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, True, c):
             verdict = Verdict.EQUAL
+        if verdict is Verdict.UNKNOWN:
+            verdict, detail = _renamed_struct(c_model, c, rust_model, rust) or (verdict, detail)
         if verdict in REPORTED:
             returns_rust = rust_spelled(export.return_type)
             found.append(
@@ -242,7 +244,7 @@ def signature_differences(
                     returns_rust,
                     c_resolved=resolved_c(returns_c, c_model),
                     rust_resolved=resolved_rust(returns_rust, rust_model),
-                    detail=callback_difference(c_model, rust_model),
+                    detail=detail,
                 )
             )
     if signature.variadic:
@@ -263,9 +265,11 @@ def signature_differences(
         zip(function.params, export.params, strict=True), start=1
     ):
         c_model, rust_model = c.model(param.type), rust.model(rust_param.type)
-        verdict = compare(c_model, rust_model)
+        verdict, detail = compare(c_model, rust_model), callback_difference(c_model, rust_model)
         if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, False, c):
             continue
+        if verdict is Verdict.UNKNOWN:
+            verdict, detail = _renamed_struct(c_model, c, rust_model, rust) or (verdict, detail)
         if verdict in REPORTED:
             name = param.name or rust_param.name.removeprefix("mut ")
             c_text, rust_text = spell(param.type), rust_spelled(rust_param.type)
@@ -279,10 +283,32 @@ def signature_differences(
                     name,
                     resolved_c(c_text, c_model),
                     resolved_rust(rust_text, rust_model),
-                    callback_difference(c_model, rust_model),
+                    detail,
                 )
             )
     return found
+
+
+def _renamed_struct(
+    c_model: Type, c: CTypes, rust_model: Type, rust: RustTypes
+) -> tuple[Verdict, str] | None:
+    """For a struct the header names otherwise than the crate (by value, or through a
+    pointer), both defined: how their layouts differ (a renamed `struct Array` whose
+    `len` went from `size_t` to `usize`'s half). None when they agree, or cannot be
+    compared (an opaque handle)."""
+    if isinstance(c_model, Pointer) and isinstance(rust_model, Pointer):
+        c_model, rust_model = c_model.pointee, rust_model.pointee
+    if not (isinstance(c_model, Named) and isinstance(rust_model, Named)):
+        return None
+    if c_model.enum or rust_model.enum or c_model.names & rust_model.names:
+        return None
+    c_struct, rust_found = c.struct_of(c_model), rust.struct_of(rust_model)
+    if c_struct is None or rust_found is None or "C" not in rust_found[0].repr:
+        return None
+    layout = layout_difference(c_struct, c, rust_found[0], rust_found[1])
+    if layout is None:
+        return None
+    return layout.verdict, f"the structs differ: {layout.detail}"
 
 
 class LayoutDifference(Struct, frozen=True):

@@ -2083,6 +2083,13 @@ RULES = [{'cross_language': False,
                                    "for the crate's\n"
                                    "`Doctype`) is not compared with the crate's, but its pointers' "
                                    'constness is.\n'
+                                   'A struct the header defines under another name than the '
+                                   "crate's `#[repr(C)]`\n"
+                                   'struct (a rename the header missed: `struct Array` for '
+                                   '`ExternalArray`) is\n'
+                                   'compared field by field, by value or through a pointer: the '
+                                   'same layout is\n'
+                                   'no finding, another is (with the first fields that differ).\n'
                                    '\n'
                                    'This holds for the outermost pointer only. A constness '
                                    'difference deeper\n'

@@ -108,6 +108,11 @@ class CTypes:
         params = tuple(self._model(p, depth + 1) for p in t.params) if t.prototype else None
         return Function(params, inner, t.variadic)
 
+    def struct_of(self, t: Named) -> CStruct | None:
+        """The definition of the struct or union a named type is, if C has one."""
+        found = (self._scope.struct(name) for name in sorted(t.names))
+        return next((struct for struct in found if struct is not None), None)
+
     def is_opaque(self, t: Type) -> bool:
         """A struct C only declares (`typedef struct gifski gifski;`): C code can
         neither read nor write what a pointer to it points to."""

@@ -33,6 +33,10 @@ direction that can break something:
 
 A header's own name for an opaque type (`lol_html_doctype_t` for the crate's
 `Doctype`) is not compared with the crate's, but its pointers' constness is.
+A struct the header defines under another name than the crate's `#[repr(C)]`
+struct (a rename the header missed: `struct Array` for `ExternalArray`) is
+compared field by field, by value or through a pointer: the same layout is
+no finding, another is (with the first fields that differ).
 
 This holds for the outermost pointer only. A constness difference deeper
 down (`const char **` against `*mut *mut c_char`) is always reported: through

@@ -57,6 +57,25 @@ def test_a_cfg_attr_export_is_in_the_facts() -> None:
     assert [e.symbol for e in facts.exports] == ["f"]
 
 
+@pytest.mark.parametrize(
+    ("abi", "exported"),
+    [
+        ('"C"', True),
+        ("", True),
+        ('"system"', True),
+        ('"stdcall"', True),  # a 32-bit Windows DLL's, for `ctypes.WinDLL`
+        ('"win64"', True),
+        ('"C-unwind"', True),
+        ('"Rust"', False),
+        (None, False),
+    ],
+)
+def test_c_family_abis_are_exported(abi: str | None, exported: bool) -> None:
+    written = "" if abi is None else f"extern {abi} ".replace("  ", " ")
+    facts = rust_facts(f"#[no_mangle]\npub {written}fn f(x: i32) -> i32 {{ x }}\n")
+    assert [e.symbol for e in facts.exports] == (["f"] if exported else [])
+
+
 def test_split_arguments_keeps_nested_calls_and_strings_whole() -> None:
     assert split_arguments('a, b(c, d), "e,\\"f", [g, h], ') == [
         "a",

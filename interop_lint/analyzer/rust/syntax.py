@@ -1,7 +1,8 @@
 """Questions about Rust syntax trees that several rules and extractors ask.
 
 "Exported function" (rules.md): a `fn` with a C-family ABI (`extern "C"`, a
-bare `extern`, `"C-unwind"`, `"system"`) exported under a symbol by
+bare `extern`, `"C-unwind"`, `"system"`; also the platforms' C conventions,
+`"stdcall"`, `"win64"`, ..) exported under a symbol by
 `#[no_mangle]`, `#[unsafe(no_mangle)]`, `#[export_name = ".."]` or
 `#[unsafe(export_name = "..")]` (the name may be a macro's: `concat!(..)`,
 zlib-rs's `prefix!(crc32)`) — also inside `#[cfg_attr(cond, ..)]`,
@@ -26,7 +27,13 @@ from interop_lint.analyzer.rust.attributes import (
     split_arguments,
 )
 
-EXPORT_ABIS = frozenset({"C", "C-unwind", "system", "system-unwind"})
+# C and the platforms' C calling conventions: a Windows DLL's `extern "stdcall"`
+# exports are called from `ctypes.WinDLL` as `extern "C"` ones are from `CDLL`.
+_PLATFORM_ABIS = ("stdcall", "cdecl", "fastcall", "vectorcall", "thiscall", "win64", "sysv64")
+EXPORT_ABIS = frozenset(
+    {"C", "system", "aapcs", "efiapi", *_PLATFORM_ABIS}
+    | {f"{abi}-unwind" for abi in ("C", "system", "aapcs", *_PLATFORM_ABIS)}
+)
 _SPACES = re.compile(r"\s+")
 _LIFETIME = re.compile(r"'[A-Za-z_][A-Za-z0-9_]*\s*")
 _TIGHT_AFTER = re.compile(r"([<(&\[]) ")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
+from interop_lint.analyzer.rust.syntax import EXPORT_ABIS
 from interop_lint.analyzer.typesys.model import (
     Array,
     FatPointer,
@@ -31,7 +32,6 @@ from interop_lint.analyzer.typesys.model import (
 if TYPE_CHECKING:
     from interop_lint.analyzer.typesys.rust import RustTypes
 
-C_ABIS = frozenset({"C", "C-unwind", "system", "system-unwind"})
 # Every wrapper that is a pointer to its argument (and fills Option's niche).
 _POINTER_WRAPPERS = frozenset({"NonNull", "Box"})
 _WRAPPERS = frozenset({"Option", "ManuallyDrop", *_POINTER_WRAPPERS})
@@ -196,7 +196,7 @@ class Parser:
         if self.peek() == "->":
             self.take()
             returns = self.type().type
-        if abi not in C_ABIS:
+        if abi not in EXPORT_ABIS:
             raise Unparsable  # a Rust-ABI function pointer has no C equivalent
         return Parsed(Pointer(Function(tuple(params), returns, variadic), False), niche=True)
 

@@ -36,6 +36,8 @@ from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.pointers import may_be_struct, returned_go_pointer_field
 from interop_lint.analyzer.golang.preamble import ownership_taking
 from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
+from interop_lint.analyzer.golang.sized_results import sized_results
+from interop_lint.analyzer.golang.slices import made_from
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.golang.validators import length_checked_params
@@ -103,6 +105,9 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     go_pointer_field=returned_go_pointer_field(inference, node)
                     if imports_c and may_be_struct(decl.results)
                     else "",
+                    sized_results=sized_results(file, node, made_from)
+                    if imports_c and any(t is not None and t.kind == "slice" for t in decl.results)
+                    else (),
                     allocated_result=returned_allocation(file, node) if imports_c else None,
                     c_pointer_params=c_pointer_params(file, node) if imports_c else (),
                 )

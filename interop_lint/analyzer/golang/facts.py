@@ -100,6 +100,9 @@ class GoFuncDecl(Struct, frozen=True):
     # Its first result is a struct literal whose element is a Go pointer on some `return`
     # (`return Val(C.MDB_val{mv_data: unsafe.Pointer(&p[0])})`): "field mv_data" (GO102).
     go_pointer_field: str = ""
+    # (result, parameter) positions of slice results with as many elements as the
+    # parameter has (see golang/sized_results.py; GO104).
+    sized_results: tuple[tuple[int, int], ...] = ()
     # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
     new_handle: bool = False
     # (allocator, result position) of a fresh C allocation it returns for the caller to

@@ -48,6 +48,7 @@ from interop_lint.analyzer.golang.lengths import (
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.reslices import reslice_non_empty
+from interop_lint.analyzer.golang.sized_results import sized_source
 from interop_lint.analyzer.golang.syntax import (
     FUNCTION_TYPES,
     arguments,
@@ -233,7 +234,7 @@ def has_length_check(file: GoFile, container: Node) -> bool:
         return False
     if _length_compared(file, container) or counted_guard(file, container):
         return True
-    wanted = {normal(container), *_made_from(file, container)}
+    wanted = {normal(container), *made_from(file, container)}
     sums = _summed_lengths(file, container)
     function = scope.function
     for operator_ in ("==", "!="):
@@ -273,12 +274,13 @@ def length_clamp(file: GoFile, container: Node) -> Node | None:
     return None
 
 
-def _made_from(file: GoFile, container: Node) -> list[str]:
+def made_from(file: GoFile, container: Node) -> list[str]:
     """What a slice's length comes from: `x` in `make([]T, len(x))`, in `make([]T, n)`
     with `n := len(x)`, in `[]byte(x)`, in `s = x`, and in `s = append(s, ...)` inside
     a `for ... range x`."""
     binding = file.binding(container)
-    found = []
+    sized = sized_source(file, binding) if binding is not None else None
+    found = [sized] if sized is not None else []
     for where, value in binding.definitions() if binding is not None else ():
         value = unparen(value)
         if value is None:

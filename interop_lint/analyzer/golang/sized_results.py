@@ -1,0 +1,90 @@
+"""Slices a package function returns with as many elements as a parameter has (GO104).
+
+onnxruntime_go builds its C option arrays in a helper and checks the map in
+the caller:
+
+    func mapToCStrings(options map[string]string) ([]*C.char, []*C.char) {
+        keys := make([]*C.char, 0, len(options))
+        for k, v := range options { keys = append(keys, C.CString(k)); .. }
+        return keys, values
+    }
+    if len(options) == 0 { return }
+    keys, values := mapToCStrings(options)
+    C.update(&keys[0], &values[0], C.int(len(options)))
+
+A result is sized by a parameter when every `return` gives, at its position, a
+local whose length the function makes from that parameter (what GO104 reads
+as "made from": `make([]T, len(p))`, `append` in every iteration of `range p`,
+`[]byte(p)`). A caller's check of the argument's length then checks the
+result's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.lengths import normal
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, unparen
+from interop_lint.analyzer.parsing import descendants_of_type, text
+
+MadeFrom = Callable[[GoFile, Node], list[str]]  # slices.made_from
+
+
+def sized_results(file: GoFile, function: Node, made_from: MadeFrom) -> tuple[tuple[int, int], ...]:
+    """(result position, parameter position) of the slice results sized by a parameter."""
+    body = function.child_by_field_name("body")
+    parameters = _parameter_names(function)
+    if body is None or not parameters:
+        return ()
+    returned = [
+        _values(statement)
+        for statement in descendants_of_type(body, "return_statement", prune=FUNCTION_TYPES)
+    ]
+    if not returned:
+        return ()
+    found = []
+    for position in range(min(len(values) for values in returned)):
+        sized_by: set[int] = set()
+        for values in returned:
+            value = unparen(values[position])
+            if value is None or value.type != "identifier":
+                sized_by = set()
+                break
+            made = set(made_from(file, value))
+            sized_by |= {i for i, name in enumerate(parameters) if name in made} or {-1}
+        if len(sized_by) == 1 and -1 not in sized_by:
+            found.append((position, sized_by.pop()))
+    return tuple(found)
+
+
+def sized_source(file: GoFile, binding: Binding) -> str | None:
+    """For a local set from a call of such a function (`keys, values :=
+    mapToCStrings(options)`), the argument its length comes from (`options`)."""
+    call = unparen(binding.source if binding.source is not None else binding.value)
+    if call is None or call.type != "call_expression":
+        return None
+    function = file.package.function_for(file.syntax.spelled_callee(call))
+    sized = dict(function.sized_results) if function is not None else {}
+    parameter = sized.get(binding.source_index if binding.source is not None else 0)
+    arguments = file.syntax.arguments(call)
+    if parameter is None or parameter >= len(arguments):
+        return None
+    return normal(arguments[parameter])
+
+
+def _parameter_names(function: Node) -> list[str]:
+    parameters = function.child_by_field_name("parameters")
+    names = []
+    for declaration in parameters.named_children if parameters is not None else ():
+        if declaration.type in ("parameter_declaration", "variadic_parameter_declaration"):
+            names += [text(n) for n in declaration.children_by_field_name("name")] or ["_"]
+    return names
+
+
+def _values(statement: Node) -> list[Node]:
+    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
+    return list(listed.named_children) if listed is not None else []

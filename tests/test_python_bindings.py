@@ -299,6 +299,30 @@ def test_argtypes_joined_and_repeated_lists_are_read() -> None:
     }
 
 
+def test_a_loop_over_bound_functions_sets_each_one() -> None:
+    facts = _facts(
+        """
+        import ctypes
+
+        lib = ctypes.CDLL("libx.so")
+        NAMED = [lib.add_name, lib.add_author]
+        for f in NAMED:
+            f.argtypes = [ctypes.c_char_p]
+            f.restype = ctypes.c_int
+        for g in (lib.engine_new,):
+            g.restype = ctypes.c_void_p
+        for h in [lib.other]:
+            print(h)
+        """
+    )
+    assert _bound(facts) == {
+        "add_name": ("libx", "c_int", ["c_char_p"]),
+        "add_author": ("libx", "c_int", ["c_char_p"]),
+        "engine_new": ("libx", "c_void_p", None),
+        "other": ("libx", None, None),
+    }
+
+
 def test_locations_count_utf16_columns_and_start_at_the_first_access() -> None:
     facts = _facts(
         """

@@ -2670,7 +2670,11 @@ RULES = [{'cross_language': False,
                                    'call, and a\n'
                                    'signature table bound in a loop (`for name, (argtypes, '
                                    'restype) in\n'
-                                   "SIGNATURES.items()`) at each row's name.\n"
+                                   "SIGNATURES.items()`) at each row's name, and a loop that sets "
+                                   'the same\n'
+                                   'signature on a literal list of functions (`for f in '
+                                   '[lib.add_name,\n'
+                                   'lib.add_author]: f.restype = EmptyReturn`) at each function.\n'
                                    'A missing `restype` is reported once, at the first use of the '
                                    'function in\n'
                                    'the module that loads the library (else the first module that '

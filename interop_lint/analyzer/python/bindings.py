@@ -44,7 +44,7 @@ from interop_lint.analyzer.python.facts import (
     PythonFileFacts,
     RestypeSetting,
 )
-from interop_lint.analyzer.python.loop_binders import table_rows
+from interop_lint.analyzer.python.loop_binders import function_rows, table_rows
 from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, collect, parameters
 from interop_lint.analyzer.python.values import (
     LOADERS,
@@ -337,6 +337,10 @@ class _Reader:
             library = self.library(row.holder, row.holder_scope)
             if library is not None:
                 self._bind((library, row.symbol), row.row, row.settings)
+        for (row_scope, value), settings in function_rows(self.scopes):
+            function = self.function(value, row_scope)
+            if function is not None:
+                self._bind(function, value, settings)
 
     def _bind(
         self, function: Function, node: cst.CSTNode, settings: Mapping[str, Argument | None]

@@ -72,6 +72,29 @@ def table_rows(scopes: ModuleScopes, is_call: IsCall) -> Iterator[TableRow]:
 Row = tuple[Scope, Expr]
 
 
+def function_rows(scopes: ModuleScopes) -> Iterator[tuple[Row, dict[str, Argument]]]:
+    """Each function of a literal list a loop sets `argtypes`/`restype` on, with those
+    settings: `for f in [lib.add_name, lib.add_author]: f.restype = EmptyReturn`
+    (surrealml binds its same-signature exports so)."""
+    for scope, loop in scopes.loops:
+        if not isinstance(loop.target, cst.Name):
+            continue
+        name = loop.target.value
+        settings = {
+            node.targets[0].target.attr.value: Argument(node.value, scope)  # type: ignore[attr-defined]
+            for node in _walk(loop.body)
+            if isinstance(node, cst.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Attribute)
+            and node.targets[0].target.attr.value in SETTINGS
+            and isinstance(node.targets[0].target.value, cst.Name)
+            and node.targets[0].target.value.value == name
+        }
+        if settings:
+            for row in _rows(scopes, loop.iter, scope):
+                yield row, settings
+
+
 def _rows(scopes: ModuleScopes, iterable: Expr, scope: Scope) -> list[Row]:
     """Each row of a literal table with the loop target's names bound to its parts:
     `TABLE.items()` of a dict, or a list or tuple of tuples (through a name)."""

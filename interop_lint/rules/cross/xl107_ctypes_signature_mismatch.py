@@ -25,7 +25,9 @@ export (libc, another C library) are not checked. A handle imported from
 another module is that module's; a helper that binds by name
 (`_fn("engine_new", c_void_p, c_uint32)`) is reported at its call, and a
 signature table bound in a loop (`for name, (argtypes, restype) in
-SIGNATURES.items()`) at each row's name.
+SIGNATURES.items()`) at each row's name, and a loop that sets the same
+signature on a literal list of functions (`for f in [lib.add_name,
+lib.add_author]: f.restype = EmptyReturn`) at each function.
 A missing `restype` is reported once, at the first use of the function in
 the module that loads the library (else the first module that uses it),
 and not when some module sets it, or sets `restype` under computed names.

@@ -172,11 +172,40 @@ def is_released(
     def takes(use: Use) -> bool:
         return (
             matches_name(use.callee, taking)
+            or (use.callee.startswith("C.") and given_a_destructor(file, use))
             or preamble_takes(use.callee, use.index)
             or parameter_escapes(file, use.callee, use.index, taking, preamble_takes)
         )
 
     return escapes(flow, takes) is not None
+
+
+def given_a_destructor(file: GoFile, use: Use) -> bool:
+    """Whether the C call a value is passed to also gets a free function as a value,
+    the destructor the library calls when done with it (`sqlite3_bind_text(s, i, cs,
+    n, (*[0]byte)(C.free))`, or a local set to one): the library takes the value."""
+    for argument in file.syntax.arguments(use.call) if use.call is not None else ():
+        if argument.start_byte <= use.node.start_byte < argument.end_byte:
+            continue  # the value itself
+        values = [file.strip_conversions(argument, pointers=True)]
+        binding = file.binding(values[0]) if values[0] is not None else None
+        if binding is not None:
+            values = [file.strip_conversions(v, pointers=True) for _, v in binding.definitions()]
+        if any(_names_a_free_function(file, v) for v in values):
+            return True
+    return False
+
+
+def _names_a_free_function(file: GoFile, value: Node | None) -> bool:
+    """`C.free`, `C.lib_string_free` as a value (not called), or a function of a
+    preamble that frees what it is given (`static void cfree(void *p) { free(p); }`)."""
+    if value is None or value.type != "selector_expression":
+        return False
+    operand = value.child_by_field_name("operand")
+    if operand is None or text(operand) != "C":
+        return False
+    name = text(value)
+    return is_c_free_function(name) or (name[2:], 0) in file.package.c_ownership
 
 
 def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:

@@ -17,6 +17,11 @@ is no escape while the array is only written, read by element, measured and
 handed to C as `&args[0]`: the allocation is then freed only if an element
 read frees it (or a C function whose name says it frees gets the array).
 
+A C call that is also given a free function as a value, the destructor the
+library calls when it is done (`sqlite3_bind_text(s, i, cs, n,
+(*[0]byte)(C.free))`, or a preamble function that frees its argument, or a
+local set to one), takes the allocation.
+
 `var p = C.malloc(n)` and the two-value form `p, err := C.calloc(n, size)`
 hold the allocation like `p := C.malloc(n)`. A C function defined in a
 preamble of the package takes ownership of a parameter that its body frees

@@ -794,7 +794,11 @@ RULES = [{'cross_language': False,
                                    'length and reports it in an `error` or `bool` result the '
                                    'caller acts on\n'
                                    '(`if err := checkSignature(sig); err != nil { return }`, `if\n'
-                                   '!valid(sig) { .. }`).\n'
+                                   '!valid(sig) { .. }`), its parameter a slice or a named type of '
+                                   'the package\n'
+                                   "(`type Shape []int64`), or to such a method of the slice's own "
+                                   'type (`if err\n'
+                                   ':= shape.Validate(); err != nil { return }`).\n'
                                    '\n'
                                    'A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` '
                                    'without\n'

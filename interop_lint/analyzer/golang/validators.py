@@ -24,7 +24,7 @@ from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.slices import has_length_check
 from interop_lint.analyzer.golang.syntax import operator, outer_paren
-from interop_lint.analyzer.golang.types import Kind
+from interop_lint.analyzer.golang.types import BUILTIN_TYPES, Kind
 from interop_lint.analyzer.parsing import text
 
 _VERDICTS = frozenset({"error", "bool"})
@@ -42,14 +42,33 @@ def length_checked_params(
     if last is None or last.kind != Kind.NAME or last.name not in _VERDICTS:
         return ()
     names = _parameter_names(function)
-    return tuple(
+    checked = tuple(
         i
         for i, (name, kind) in enumerate(zip(names, params, strict=False))
-        if name is not None
-        and kind is not None
-        and kind.kind == Kind.SLICE
-        and has_length_check(file, name)
+        if name is not None and _slice_like(kind) and has_length_check(file, name)
     )
+    receiver = _receiver_name(function)
+    if receiver is not None and has_length_check(file, receiver):
+        return (RECEIVER, *checked)  # `func (s Shape) Validate() error`
+    return checked
+
+
+RECEIVER = -1  # in `length_checked_params`: the method's receiver
+
+
+def _slice_like(kind: TypeExpr | None) -> bool:
+    """A slice, or a type of the package that may be one (`type Shape []int64`,
+    perhaps declared in another file): `&s[0]` of what the caller passes is a
+    slice's, the length check a slice's too."""
+    if kind is None:
+        return False
+    return kind.kind == Kind.SLICE or (kind.kind == Kind.NAME and kind.name not in BUILTIN_TYPES)
+
+
+def _receiver_name(function: Node) -> Node | None:
+    receivers = function.child_by_field_name("receiver")
+    declared = receivers.named_children[0] if receivers and receivers.named_children else None
+    return declared.child_by_field_name("name") if declared is not None else None
 
 
 def validated_before(file: GoFile, container: Node) -> bool:
@@ -62,6 +81,10 @@ def validated_before(file: GoFile, container: Node) -> bool:
         if read.start_byte >= container.start_byte:
             continue
         argument_list = read.parent
+        if argument_list is not None and argument_list.type == "selector_expression":
+            if _validating_method(file, argument_list):  # `shape.Validate()`
+                return True
+            continue
         call = argument_list.parent if argument_list is not None else None
         if call is None or call.type != "call_expression":
             continue
@@ -74,6 +97,21 @@ def validated_before(file: GoFile, container: Node) -> bool:
         if checks and _verdict_heeded(file, call):
             return True
     return False
+
+
+def _validating_method(file: GoFile, selector: Node) -> bool:
+    """`shape.Validate()` of a method that checks its receiver's length, heeded."""
+    call = selector.parent
+    if call is None or call.type != "call_expression":
+        return False
+    if call.child_by_field_name("function") != selector:
+        return False
+    declared = file.package.function_for(text(selector))
+    return (
+        declared is not None
+        and RECEIVER in declared.length_checked_params
+        and _verdict_heeded(file, call)
+    )
 
 
 def _verdict_heeded(file: GoFile, call: Node) -> bool:

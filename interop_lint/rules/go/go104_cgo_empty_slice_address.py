@@ -28,7 +28,9 @@ to be non-empty, or `nil` with an error) when the caller compares `err`
 with nil; and a slice passed first to a package function that checks its
 length and reports it in an `error` or `bool` result the caller acts on
 (`if err := checkSignature(sig); err != nil { return }`, `if
-!valid(sig) { .. }`).
+!valid(sig) { .. }`), its parameter a slice or a named type of the package
+(`type Shape []int64`), or to such a method of the slice's own type (`if err
+:= shape.Validate(); err != nil { return }`).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
 `else` on one ordered comparison, whose body only assigns to its operands)

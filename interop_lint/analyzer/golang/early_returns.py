@@ -32,6 +32,8 @@ def leaving_return(flow: ValueFlow, releases: Callable[[Use], bool]) -> Node | N
     if not released_at or _with_error(flow.origin):
         return None
     first_release = min(released_at)
+    if not _return_written_before(flow.origin, first_release):
+        return None
     compared = [use.node for use in flow.uses if use.kind is UseKind.OTHER]
     for statement in _statements_after(flow.origin):
         if statement.start_byte >= first_release:
@@ -54,6 +56,18 @@ def _with_error(origin: Node) -> bool:
         return False
     left = current.child_by_field_name("left") or current.child_by_field_name("name")
     return left is not None and left.named_child_count > 1
+
+
+def _return_written_before(origin: Node, end: int) -> bool:
+    """Whether `return` is written between an allocation and its first release (read
+    from the bytes of the enclosing function, before any statement is walked)."""
+    function: Node | None = origin
+    while function is not None and function.type not in _FUNCTIONS:
+        function = function.parent
+    if function is None:
+        return False
+    start = function.start_byte
+    return b"return" in (function.text or b"")[origin.end_byte - start : end - start]
 
 
 def _statements_after(node: Node) -> Iterator[Node]:

@@ -140,6 +140,7 @@ def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bo
 # The words of a C function's name that say it frees what it is given.
 _FREE_WORDS = frozenset({"free", "release", "dealloc", "deallocate", "destroy", "dispose"})
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_PREFIXED_FREE = re.compile(r"[a-z]{1,2}free")
 
 
 def is_c_free_function(callee: str) -> bool:
@@ -147,10 +148,12 @@ def is_c_free_function(callee: str) -> bool:
     words of its name (split at `_` and camel case), a free word (free, release,
     dealloc, destroy, dispose) is the first, the one after a library prefix, or the
     last: `C.free`, `C.free_string`, `C.xmlFreeDoc`, `C.SDL_FreeSurface`,
-    `C.duckdb_free`, `C.g_string_free`, `C.lib_string_release`; not
-    `C.lib_set_free_callback`."""
+    `C.duckdb_free`, `C.g_string_free`, `C.lib_string_release`, and a free with a
+    letter or two before it (`C.cfree`, `C.xfree`); not `C.lib_set_free_callback`."""
     if not callee.startswith("C."):
         return False
+    if _PREFIXED_FREE.fullmatch(callee[2:]):
+        return True
     words = [w.lower() for w in _CAMEL_WORD.findall(callee[2:])]
     return any(w in _FREE_WORDS for w in (*words[:2], *words[-1:]))
 

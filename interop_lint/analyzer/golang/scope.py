@@ -95,6 +95,50 @@ class Binding:
                 chosen, chosen_at = value, at
         return chosen
 
+    def value_reaching(self, read: Node) -> Node | None:
+        """The value `read` surely sees: that of the declaration or of the last
+        `name = value` before it that runs on every path to it (a statement of a block
+        around it), when no write after it can reach it again through a loop around
+        both (`dst = append(dst, 0)` right before `&dst[0]`). None when unknown."""
+        reaching, reaching_at = self.value, self.ident
+        for where, value in sorted(self.writes, key=lambda w: w[0].start_byte):
+            if where.start_byte < read.start_byte:
+                if _runs_before(where, read):
+                    reaching, reaching_at = value, where
+                else:
+                    reaching = None  # a write that may or may not have run
+            elif _loop_around(read, where, reaching_at):
+                return None
+        return reaching
+
+
+_STATEMENT_LISTS = frozenset(
+    {"statement_list", "expression_case", "default_case", "type_case", "communication_case"}
+)
+
+
+def _runs_before(written: Node, read: Node) -> bool:
+    """Whether the assignment of `written` is a statement of a block around `read`."""
+    statement = written.parent.parent if written.parent is not None else None
+    if statement is None or statement.type != "assignment_statement":
+        return False
+    block = statement.parent
+    return (
+        block is not None
+        and block.type in _STATEMENT_LISTS
+        and block.start_byte <= read.start_byte < block.end_byte
+    )
+
+
+def _loop_around(read: Node, later: Node, earlier: Node) -> bool:
+    """Whether a `for` holds `read` and the `later` write but not the `earlier` one."""
+    current = read.parent
+    while current is not None and current.type not in ("function_declaration", "func_literal"):
+        if current.type == "for_statement" and current.end_byte >= later.end_byte:
+            return not (current.start_byte <= earlier.start_byte < current.end_byte)
+        current = current.parent
+    return False
+
 
 class FunctionScope:
     def __init__(self, function: Node, tokens: TokenIndex) -> None:

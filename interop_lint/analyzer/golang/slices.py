@@ -172,8 +172,10 @@ def _non_empty_definition(file: GoFile, container: Node, depth: int = 0) -> bool
         return variable is not None and variable.non_empty
     if binding is None or binding.is_parameter:
         return False
-    definitions = [unparen(v) for _, v in binding.definitions()]
-    return bool(definitions) and all(
+    reaching = binding.value_reaching(container)
+    values = [reaching] if reaching is not None else [v for _, v in binding.definitions()]
+    definitions = [unparen(v) for v in values]
+    return all(
         v is not None and (is_non_empty(file, v, depth) or reslice_non_empty(file, v))
         for v in definitions
     )

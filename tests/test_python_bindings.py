@@ -313,6 +313,12 @@ def test_a_loop_over_bound_functions_sets_each_one() -> None:
             g.restype = ctypes.c_void_p
         for h in [lib.other]:
             print(h)
+
+        class TestMeta:
+            def setUp(self):
+                self.functions = [lib.add_origin]
+                for i in self.functions:
+                    i.restype = ctypes.c_int
         """
     )
     assert _bound(facts) == {
@@ -320,6 +326,7 @@ def test_a_loop_over_bound_functions_sets_each_one() -> None:
         "add_author": ("libx", "c_int", ["c_char_p"]),
         "engine_new": ("libx", "c_void_p", None),
         "other": ("libx", None, None),
+        "add_origin": ("libx", "c_int", None),
     }
 
 

@@ -3,12 +3,14 @@
 A *library* is a loading call (`ctypes.CDLL(path)`, `cdll.LoadLibrary`, ...),
 found through whatever holds it: a module name, a class attribute set in
 `__init__` (`self._lib`), a local, the result of a loader function
-(`_lib = _load()`), or a function's parameter that the module passes one
-to. A holder on which `argtypes`/`restype` are set but whose library this
-module does not load is a library of its own, with no name: a parameter
-nobody visibly passes one to, a variable set from where the module cannot
-see, or a name imported from another module (`from ._native import lib`),
-which the index follows to the module that loads it.
+(`_lib = _load()`), a function's parameter that the module passes one
+to, or the attribute of an object of a loader class (`self.loader.lib` for
+`self.loader = LibLoader()`; instances.py), of this module or imported.
+A holder on which `argtypes`/`restype` are set but whose library this module
+does not load is a library of its own, with no name: a parameter nobody
+visibly passes one to, a variable set from where the module cannot see, or a
+name imported from another module (`from ._native import lib`), which the
+index follows to the module that loads it.
 
 A *function* is `lib.name`, `getattr(lib, "name")` or `lib["name"]`,
 directly or through a variable (`fn = lib.name; fn.restype = ...`), or a
@@ -44,6 +46,7 @@ from interop_lint.analyzer.python.facts import (
     PythonFileFacts,
     RestypeSetting,
 )
+from interop_lint.analyzer.python.instances import instance_class
 from interop_lint.analyzer.python.loop_binders import function_rows, table_rows
 from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, collect, parameters
 from interop_lint.analyzer.python.values import (
@@ -74,6 +77,7 @@ class _Reader:
         self._loaded: dict[int, int] = {}  # id(loading call) -> library
         self._assumed: dict[str, int] = {}  # parameter or imported name -> library
         self._held: dict[str, int | None] = {}  # key -> library, memoized
+        self._instances: dict[str, int] = {}  # origin -> library of an imported class
         self.bindings: dict[Function, _Binding] = {}
         self._binders = find_binders(scopes, self._is_getattr)
         self._binder_lookups = {id(b.lookup) for b in self._binders}
@@ -106,7 +110,26 @@ class _Reader:
         if not isinstance(expr, (cst.Name, cst.Attribute)):
             return None
         key = self.scopes.key(expr, scope)
-        return None if key is None else self._held_by(key, depth)
+        found = None if key is None else self._held_by(key, depth)
+        if found is None and isinstance(expr, cst.Attribute):
+            found = self._instance_attribute(expr, scope, depth)
+        return found
+
+    def _instance_attribute(self, expr: cst.Attribute, scope: Scope, depth: int) -> int | None:
+        """`loader.lib` for `loader = LibLoader()`: the class's `lib`, of this module or,
+        for a class imported, followed by the index to the module that defines it."""
+        owner = instance_class(self.scopes, expr.value, scope)
+        if owner is None:
+            return None
+        name, module = owner
+        attribute = f"{name}.{expr.attr.value}"
+        if not module:
+            return self._held_by(attribute, depth)
+        origin = f"{module}:{attribute}"
+        if origin not in self._instances:
+            self.libraries.append(CtypesLibrary("instance", None, self.locate(expr), origin=origin))
+            self._instances[origin] = len(self.libraries) - 1
+        return self._instances[origin]
 
     def _held_by(self, key: str, depth: int) -> int | None:
         if key in self._assumed:
@@ -219,6 +242,8 @@ class _Reader:
     def handles(self) -> list[CtypesHandle]:
         """Module-level names that hold a library."""
         names = [k for k in self.scopes.values if "." not in k and ":" not in k]
+        # `LibLoader.lib`, for the modules that make a `LibLoader()` and use its `lib`
+        names += [k for k in self.scopes.values if k.partition(".")[0] in self.scopes.classes]
         names += [k for k in self._assumed if "." not in k and ":" not in k]
         found = {}
         for name in names:

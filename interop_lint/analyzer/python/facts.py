@@ -86,7 +86,8 @@ class CtypesLibrary(Struct, frozen=True):
 
     # "CDLL", "cdll.LoadLibrary", ...; "parameter" for a handle passed in,
     # "import" for one imported from another module, "unseen" for one set
-    # from elsewhere (`self._lib = lib`)
+    # from elsewhere (`self._lib = lib`), "instance" for an attribute of an object
+    # of an imported class (`self.loader.lib` for `self.loader = LibLoader()`)
     loader: str
     # The library's name as loaded, from the literal file name: "engine" for
     # "./target/release/libengine.so", "engine.dll" or find_library("engine").
@@ -96,7 +97,8 @@ class CtypesLibrary(Struct, frozen=True):
     # so a function without a `restype` here may have one set there.
     dynamic: bool = False
     # loader "import": the module and name the handle is imported from
-    # (`.native:lib` for `from .native import lib`); the index follows it.
+    # (`.native:lib` for `from .native import lib`), "instance": the module and
+    # the class's attribute (`.loader:LibLoader.lib`); the index follows it.
     origin: str = ""
 
 

@@ -101,6 +101,8 @@ class PythonIndex:
         facts = self.files.get(path)
         if facts is None or library >= len(facts.libraries):
             return None
+        if facts.libraries[library].loader == "instance":
+            return None  # an attribute of an object whose class loads no library
         here = directory_of(path)
         named: list[str] = []
         name = facts.libraries[library].name

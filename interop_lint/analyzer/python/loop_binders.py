@@ -107,7 +107,7 @@ def _rows(scopes: ModuleScopes, iterable: Expr, scope: Scope) -> list[Row]:
     ):
         iterable, items = iterable.func.value, True
     table_scope = scope
-    if isinstance(iterable, cst.Name):
+    if isinstance(iterable, (cst.Name, cst.Attribute)):  # `self.functions` too
         key = scopes.key(iterable, scope)
         values = scopes.assigned_to(key) if key is not None else []
         if len(values) != 1:

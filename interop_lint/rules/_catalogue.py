@@ -1822,14 +1822,19 @@ RULES = [{'cross_language': False,
                                    '`Option<CString>`,\n'
                                    'which hands the closure the `CString` itself; '
                                    '`title.as_ref().map_or(..)`\n'
-                                   "lends it). A temporary's pointer passed straight into a call "
-                                   'is valid for that\n'
-                                   'call and is not reported. A `macro_rules!` macro of the crate\n'
-                                   'whose value is such a pointer (`macro_rules! str_conv { '
-                                   '($s:expr) =>\n'
-                                   '{ CString::new($s).unwrap().as_ptr() } }`) is reported where '
-                                   "an invocation's\n"
-                                   'value is kept (`let name = str_conv!("abuffer");`).\n'
+                                   'lends it); or on an owner a pattern takes by value, given away '
+                                   'by its match\n'
+                                   'arm or `if let` block (`match CString::new(path) { Ok(s) => '
+                                   's.as_ptr(), .. }`).\n'
+                                   "A temporary's pointer passed straight into a call is valid for "
+                                   'that call and\n'
+                                   'is not reported. A `macro_rules!` macro of the crate whose '
+                                   'value is such a\n'
+                                   'pointer (`macro_rules! str_conv { ($s:expr) => { '
+                                   'CString::new($s).unwrap()\n'
+                                   ".as_ptr() } }`) is reported where an invocation's value is "
+                                   'kept\n'
+                                   '(`let name = str_conv!("abuffer");`).\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'The owner frees its buffer when it is dropped: a temporary at '
@@ -1880,7 +1885,9 @@ RULES = [{'cross_language': False,
                              'owns its memory, returned from the closure '
                              '(`title.map_or(ptr::null(), |s| s.as_ptr())` on an '
                              '`Option<CString>`, which hands the closure the `CString` itself; '
-                             '`title.as_ref().map_or(..)` lends it).',
+                             '`title.as_ref().map_or(..)` lends it); or on an owner a pattern '
+                             'takes by value, given away by its match arm or `if let` block '
+                             '(`match CString::new(path) { Ok(s) => s.as_ptr(), ..',
                   'tags': ['security', 'external/cwe/cwe-416', 'external/cwe/cwe-825']},
   'file_kinds': ['rust'],
   'id': 'RS106',

@@ -6,9 +6,10 @@ pointer the closure returns dangles (tcod-rs kept a comment about it). With
 `title.as_ref()` the closure borrows, and the pointer stays valid. A closure
 parameter owns memory when its type is written so (`|s: CString|`), or when
 the closure is given to a by-value method of `Option`/`Result` (`map`,
-`map_or`, `map_or_else`, `and_then`) called on a local that holds an owner:
-declared `Option<CString>`, or made by `CString::new(..).ok()`, `Some(owner)`,
-or `.map(|..| owner)`.
+`map_or`, `map_or_else`, `and_then`) called on what holds an owner: the value
+that makes it (`CString::new(s).map(|c| c.as_ptr())`), or a local declared
+`Option<CString>` or made by `CString::new(..).ok()`, `Some(owner)` or
+`.map(|..| owner)`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def _given_by_value(closure: Located, owns: OwnsMemory) -> bool:
     called = callee(call) if call is not None and call.type == "call_expression" else None
     if called is None or called.name not in _BY_VALUE or called.receiver is None:
         return False
-    bound = local_binding(strip(called.receiver))
+    receiver = strip(called.receiver)
+    if owns(receiver) or _holds_owner(receiver, owns):
+        return True  # `CString::new(s).map(|c| ..)`, `CString::new(s).ok().map_or(..)`
+    bound = local_binding(receiver)
     if bound is None:
         return False
     written, value = bound

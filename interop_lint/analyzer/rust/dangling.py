@@ -35,6 +35,7 @@ from interop_lint.analyzer.rust.flow import (
     references_after,
 )
 from interop_lint.analyzer.rust.ownership import local_declaration
+from interop_lint.analyzer.rust.pattern_owners import pattern_scope
 from interop_lint.analyzer.rust.scan import MACRO
 from interop_lint.analyzer.rust.syntax import impl_type_of, normalize_type
 
@@ -117,6 +118,8 @@ def dangling_pointers(
             kept = _outlives_local(call, receiver, bodies, owning)
             if kept is None and _returned_by_owner(call, receiver, owning):
                 kept = "closure"
+            if kept is None and _leaves_pattern_scope(call, receiver, bodies, owning):
+                kept = "arm"
             if kept is not None:
                 yield DanglingPointer(call, method, receiver.text, True, kept)
 
@@ -125,6 +128,25 @@ def _returned_by_owner(call: Located, parameter: Located, owning: Mapping[str, b
     """`|s| s.as_ptr()` returned by a closure that owns `s` (rust.closure_owners)."""
     closure = owned_parameter(parameter, lambda value: _owns_memory(value, owning))
     return closure is not None and _out_of_closure(call, destination(call).at) is not None
+
+
+def _leaves_pattern_scope(
+    call: Located, owner: Located, bodies: RustBodies, owning: Mapping[str, bool]
+) -> bool:
+    """`Ok(s) => s.as_ptr()` given away by an arm of `match CString::new(..)`, or by the
+    block of `if let Ok(s) = CString::new(..)` (rust.pattern_owners), `s` left there."""
+    scope = pattern_scope(owner, lambda value: _owns_memory(value, owning))
+    if scope is None:
+        return False
+    reached = destination(call)
+    if scope.contains(reached.at) or reached.kind not in (*_KEPT, "argument"):
+        return False
+    uses = [
+        n
+        for n in bodies.walk(scope, prune=("function_item",))
+        if n.type == "identifier" and n.start >= call.end and n.text == owner.text
+    ]
+    return all(_borrows(use, bodies) for use in uses)
 
 
 def _macro_values(bodies: RustBodies, macros: Mapping[str, str]) -> Iterator[DanglingPointer]:

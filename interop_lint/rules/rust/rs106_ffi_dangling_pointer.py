@@ -12,11 +12,13 @@ function, or is used after the inner block or closure that declares the
 local; or on a closure's parameter that owns its memory, returned from the
 closure (`title.map_or(ptr::null(), |s| s.as_ptr())` on an `Option<CString>`,
 which hands the closure the `CString` itself; `title.as_ref().map_or(..)`
-lends it). A temporary's pointer passed straight into a call is valid for that
-call and is not reported. A `macro_rules!` macro of the crate
-whose value is such a pointer (`macro_rules! str_conv { ($s:expr) =>
-{ CString::new($s).unwrap().as_ptr() } }`) is reported where an invocation's
-value is kept (`let name = str_conv!("abuffer");`).
+lends it); or on an owner a pattern takes by value, given away by its match
+arm or `if let` block (`match CString::new(path) { Ok(s) => s.as_ptr(), .. }`).
+A temporary's pointer passed straight into a call is valid for that call and
+is not reported. A `macro_rules!` macro of the crate whose value is such a
+pointer (`macro_rules! str_conv { ($s:expr) => { CString::new($s).unwrap()
+.as_ptr() } }`) is reported where an invocation's value is kept
+(`let name = str_conv!("abuffer");`).
 
 ## Why is this bad?
 The owner frees its buffer when it is dropped: a temporary at the end of the
@@ -77,6 +79,11 @@ def _explain(found: DanglingPointer) -> str:
         return (
             f"the pointer into `{owner}`, which the closure takes by value, is returned from "
             f"the closure, but `{owner}` is freed when the closure returns"
+        )
+    if found.kept == "arm":
+        return (
+            f"the pointer into `{owner}`, which the pattern takes by value, is used after the "
+            f"match arm or `if let` block that binds `{owner}`, where it is freed"
         )
     if found.kept == "closure":
         return (

@@ -300,7 +300,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             if via is None:
                 continue
             kind, handle = handed_out_kind(
-                site.kind, via, returns, parameters, aliases, generics, found.owner
+                site.kind, via, returns, parameters, aliases, generics, found.owner, held_by
             )
             location = _call_location(bodies, site)
             hands_out.append(Allocation(kind, location, via, site.what, handle, held_by))

@@ -45,10 +45,15 @@ def handed_out_kind(
     aliases: dict[str, Node],
     generics: set[str],
     owner: str | None,
+    held_by: str | None = None,
 ) -> tuple[str, str | None]:
     """The kind of an allocation handed to the caller through `via` (`"return"`, or
     the name of an out-parameter `out: *mut *mut T`) with the type it points to there,
-    and its handle."""
+    and its handle. Memory kept in a field of a struct on the way (`held_by`: a
+    forgotten `Vec<Item>` in `List { items, count }`, the list boxed and returned)
+    does not have the type the returned pointer points to."""
+    if held_by is not None:
+        return _type_named_in(kind, owner), None
     if via == "return":
         written = pointee_name(expand_alias(returns, aliases))
     else:  # `out: *mut *mut T`

@@ -1120,7 +1120,12 @@ RULES = [{'cross_language': False,
                                    'the package or the function, or a byte count divided by the '
                                    'element size,\n'
                                    "`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size "
-                                   'counts as 1).\n'
+                                   'counts as 1); or\n'
+                                   "any length the package's constants do not give (one that "
+                                   'depends on another\n'
+                                   "package's constant) when the array is sliced to a count that "
+                                   'is no constant,\n'
+                                   '`(*[valMaxSize]byte)(p)[:n:n]`.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'The array type is a lie the compiler believes: a forgotten or '
@@ -1153,7 +1158,9 @@ RULES = [{'cross_language': False,
                              'elements or more: a literal, a shift, a constant of the package or '
                              'the function, or a byte count divided by the element size, '
                              "`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as "
-                             '1).',
+                             "1); or any length the package's constants do not give (one that "
+                             "depends on another package's constant) when the array is sliced to a "
+                             'count that is no constant, `(*[valMaxSize]byte)(p)[:n:n]`.',
                   'tags': []},
   'file_kinds': ['go'],
   'id': 'GO108',

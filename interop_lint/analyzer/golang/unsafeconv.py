@@ -246,7 +246,8 @@ def huge_array_casts(file: GoFile) -> Iterator[Node]:
     or to a pointer to a package type declared as such an array. A length the package
     constants do not give is computed with the function's own constants
     (`const maxLen = 1 << 30`) and `unsafe.Sizeof` (`(math.MaxInt32 - 1) /
-    unsafe.Sizeof(x)`, see `_size_of`), or read from a `1 << k` in it."""
+    unsafe.Sizeof(x)`, see `_size_of`), or read from a `1 << k` in it; one no constant
+    gives is huge when the array is sliced to a count (`_sliced_to_a_count`)."""
     for node in file.syntax.typed_candidates(("*",)):
         converted = file.conversion(node)
         if converted is None or converted[0].kind != Kind.POINTER:
@@ -262,8 +263,29 @@ def huge_array_casts(file: GoFile) -> Iterator[Node]:
                 length = _computed_length(file, written, local)
         if length is None:
             length = _shifted_length(node)
-        if length is not None and length >= _HUGE_ARRAY:
+        if (length is not None and length >= _HUGE_ARRAY) or (
+            length is None and _sliced_to_a_count(file, node)
+        ):
             yield node
+
+
+def _sliced_to_a_count(file: GoFile, conversion: Node) -> bool:
+    """`(*[maxLen]T)(p)[:n:n]` with a length no constant of the package gives
+    (`1<<valSizeBits - 1` of another package's constant, `1 << 30 / unsafe.Sizeof(C.T{})`
+    through a named constant): sliced to a count that is no constant, the array is a
+    view of memory of any length, the idiom itself."""
+    parent = conversion.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        conversion, parent = parent, parent.parent
+    if parent is None or parent.type != "slice_expression":
+        return False
+    operand, end = parent.child_by_field_name("operand"), parent.child_by_field_name("end")
+    return (
+        operand is not None
+        and operand.id == conversion.id
+        and end is not None
+        and file.constant(end) is None
+    )
 
 
 def _written_length(conversion: Node) -> Node | None:

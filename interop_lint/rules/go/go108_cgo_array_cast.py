@@ -3,7 +3,10 @@ Checks for the pre-Go 1.17 idiom that views C memory as a Go slice by
 converting to a pointer to a huge array, `(*[1 << 30]C.int)(unsafe.Pointer(p))[:n:n]`,
 with any length of 1<<20 elements or more: a literal, a shift, a constant of
 the package or the function, or a byte count divided by the element size,
-`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as 1).
+`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as 1); or
+any length the package's constants do not give (one that depends on another
+package's constant) when the array is sliced to a count that is no constant,
+`(*[valMaxSize]byte)(p)[:n:n]`.
 
 ## Why is this bad?
 The array type is a lie the compiler believes: a forgotten or wrong

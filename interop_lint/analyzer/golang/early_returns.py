@@ -31,7 +31,12 @@ def leaving_return(flow: ValueFlow, releases: Callable[[Use], bool]) -> Node | N
     released_at = [use.node.start_byte for use in flow.uses if releases(use)]
     if not released_at or _with_error(flow.origin):
         return None
-    first_release = min(released_at)
+    return return_before(flow, min(released_at))
+
+
+def return_before(flow: ValueFlow, first_release: int) -> Node | None:
+    """The first `return` after `flow`'s allocation and before byte `first_release`
+    (where it is released), outside statements that read it (`if cs == nil`)."""
     if not _return_written_before(flow.origin, first_release):
         return None
     compared = [use.node for use in flow.uses if use.kind is UseKind.OTHER]

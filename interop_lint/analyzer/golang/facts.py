@@ -105,9 +105,10 @@ class GoFuncDecl(Struct, frozen=True):
     sized_results: tuple[tuple[int, int], ...] = ()
     # It returns a new `cgo.Handle` (a wrapper of `cgo.NewHandle`; see golang/handles.py).
     new_handle: bool = False
-    # (allocator, result position) of a fresh C allocation it returns for the caller to
-    # free (`return C.CString(s), nil`; see golang/allocating.py).
-    allocated_result: tuple[str, int] | None = None
+    # (allocator, result position, free position) of a fresh C allocation it returns
+    # for the caller to free (`return C.CString(s), nil`; see golang/allocating.py); the
+    # free position is that of a `func()` result that frees it, else -1.
+    allocated_result: tuple[str, int, int] | None = None
     # (parameter position, C function) of the pointer parameters it passes on to a C
     # call, through conversions and local variables, without pinning (see
     # golang/wrappers.py).

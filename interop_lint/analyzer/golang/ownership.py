@@ -150,11 +150,20 @@ def is_c_free_function(callee: str) -> bool:
     last: `C.free`, `C.free_string`, `C.xmlFreeDoc`, `C.SDL_FreeSurface`,
     `C.duckdb_free`, `C.g_string_free`, `C.lib_string_release`, and a free with a
     letter or two before it (`C.cfree`, `C.xfree`); not `C.lib_set_free_callback`."""
-    if not callee.startswith("C."):
-        return False
-    if _PREFIXED_FREE.fullmatch(callee[2:]):
+    return callee.startswith("C.") and _named_a_free(callee[2:])
+
+
+def names_a_free(callee: str) -> bool:
+    """`is_c_free_function` for a function of any package, by the last part of its name
+    (`freeString`, `cutil.FreeCString`): what a closure handed out with an allocation
+    calls to free it."""
+    return _named_a_free(callee.rpartition(".")[2])
+
+
+def _named_a_free(name: str) -> bool:
+    if _PREFIXED_FREE.fullmatch(name):
         return True
-    words = [w.lower() for w in _CAMEL_WORD.findall(callee[2:])]
+    words = [w.lower() for w in _CAMEL_WORD.findall(name)]
     return any(w in _FREE_WORDS for w in (*words[:2], *words[-1:]))
 
 

@@ -35,7 +35,10 @@ the allocation is reported (a deferred closure does free it).
 A package function that returns a C allocation it makes (`return
 C.CString(s), nil`, and `nil` or that allocation on every `return`) hands it
 to its caller: each call of it (`cs, err := ffiSerialize(v)`) is an
-allocation the caller must free or hand on.
+allocation the caller must free or hand on. One that returns with it a
+closure that frees it (`return cs, func() { freeString(cs) }`) asks the
+caller to call that: `cs, free := toCString(v)` leaks when `free` is dropped
+(`cs, _ :=`) or called only after a `return` that can leave first.
 
 An allocation used only as a call argument (`C.engine_log(C.CString(msg))`)
 always leaks, unless the function takes ownership.
@@ -85,8 +88,8 @@ from tree_sitter import Node
 from interop_lint.analyzer.clang.libc import LIBC_FUNCTIONS, LIBC_TAKING
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.allocating import helper_allocations
-from interop_lint.analyzer.golang.early_returns import leaving_return
+from interop_lint.analyzer.golang.allocating import free_closure_call, helper_allocations
+from interop_lint.analyzer.golang.early_returns import leaving_return, return_before
 from interop_lint.analyzer.golang.flow import (
     ValueFlow,
     deferred_too_early,
@@ -116,13 +119,19 @@ class CgoCMemoryLeak(CgoRule):
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         frees, taking = ctx.config.free_functions, ctx.config.ownership_taking
-        for call, allocator, made in _allocations(file):
+        for call, allocator, made, free_position in _allocations(file):
             if file.syntax.top_function(call) is None:
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
             kept: tuple[str, str] | None = None  # (local, what it is) the value stays in
             where = function_name(call)
-            if is_released(file, flow, frees, taking):
+            released = is_released(file, flow, frees, taking)
+            if not released and free_position >= 0:
+                message = _free_closure_message(file, flow, call, allocator, free_position)
+                if message is not None:
+                    yield Violation(ctx.file.location(call), message)
+                continue
+            if released:
                 kept = _held_locally(file, flow, frees, taking)
                 if kept is None:
                     leaving = leaving_return(flow, _releasing(file, frees, taking))
@@ -197,14 +206,43 @@ def _leaving_message(flow: ValueFlow, allocator: str, where: str, leaving: Node)
     )
 
 
-def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str]]:
-    """(call, what it is called, the C allocator) of the file's C allocations and of its
-    calls of package functions that return one (`ffiSerialize`, a `C.CString`)."""
+def _allocations(file: GoFile) -> Iterator[tuple[Node, str, str, int]]:
+    """(call, what it is called, the C allocator, the position of the function that
+    frees it or -1) of the file's C allocations and of its calls of package functions
+    that return one (`ffiSerialize`, a `C.CString`; `toCString`, with its free)."""
     for call, allocator in allocations(file):
-        yield call, allocator, allocator
+        yield call, allocator, allocator, -1
     for call, function in helper_allocations(file):
         if function.allocated_result is not None:
-            yield call, function.name, function.allocated_result[0]
+            made, _, free_position = function.allocated_result
+            yield call, function.name, made, free_position
+
+
+def _free_closure_message(
+    file: GoFile, flow: ValueFlow, call: Node, helper: str, position: int
+) -> str | None:
+    """`cs, free := toCString(s)`: the free function dropped or never called, or called
+    after a `return` that leaves without it."""
+    kept = free_closure_call(file, call, position)
+    if kept is None:
+        return None
+    name, called = kept
+    held = f"`{flow.aliases[0].name}`" if flow.aliases else f"`{helper}(...)`"
+    where = function_name(call)
+    if called is None:
+        how = "dropped" if name == "_" else f"kept in `{name}` but never called"
+        return (
+            f"{held} from `{helper}` is never freed in `{where}`: the function `{helper}` "
+            f"returns to free it is {how}; `defer` a call of it right after the allocation"
+        )
+    leaving = return_before(flow, called.start_byte)
+    if leaving is None:
+        return None
+    return (
+        f"{held} from `{helper}` is not freed when `{where}` returns at line "
+        f"{leaving.start_point.row + 1}: `{name}()` comes later; `defer {name}()` right after "
+        "the allocation"
+    )
 
 
 def _held_locally(

@@ -73,11 +73,13 @@ pub extern "C" fn f(x: u32) -> u32 { catch(|| x + 1).unwrap_or(0) }
     assert "no panic guard" not in message
 
 
-def test_a_panic_in_what_a_guard_calls_outside_its_catch_names_the_guard(
+def test_a_panic_in_what_a_guard_calls_to_build_its_error_is_not_reported(
     project: Project,
 ) -> None:
-    # soroban-rpc's `catch_preflight_panic`: its error path builds the error with a
-    # helper that unwraps, outside catch_unwind.
+    # soroban-rpc's `catch_preflight_panic`, ockam_ffi's `handle_panics`: the error path
+    # builds the error with a helper that unwraps (a constant's `CString::new`), outside
+    # catch_unwind. Every export runs under the guard: rules.md's "has no panic guard"
+    # does not hold, and a finding on each export would be noise.
     code = """
 use std::panic::{catch_unwind, UnwindSafe};
 fn error_of(message: &str) -> u32 {
@@ -89,11 +91,11 @@ fn guarded(f: impl FnOnce() -> u32 + UnwindSafe) -> u32 {
 #[no_mangle]
 pub extern "C" fn f(x: u32) -> u32 { guarded(move || x + 1) }
 """
-    ((rule, message),) = _messages(project, code)
+    assert _messages(project, code) == []
+    # The same helper called from the export's own body is a panic source of it.
+    unguarded = code.replace("guarded(move || x + 1) }", 'error_of("1") + x }')
+    ((rule, _),) = _messages(project, unguarded)
     assert rule == "RS101"
-    assert "via `guarded` → `error_of`) outside the `catch_unwind` of its guard `guarded`" in (
-        message
-    )
 
 
 def test_a_release_function_is_told_why_null_matters(project: Project) -> None:

@@ -45,7 +45,11 @@ catches panics (its last path segment contains
 `ffi_helpers::catch_panic`), an attribute macro on the function with such a
 name (getsentry/relay's `#[relay_ffi::catch_unwind]` rewrites the body to run
 under `catch_unwind`), or a function, macro or attribute named in the
-`panic-guards` setting. When the whole body is handed in a closure to some
+`panic-guards` setting. A guard that panics in its own code, outside its
+`catch_unwind` (`*LAST_ERROR.lock().unwrap() = message;` where it handles the
+caught panic), leaves the export unguarded there; what it calls to build its
+error value (`FfiError::new(code, "FFI")`) is taken to be the crate's way of
+reporting, not a panic source of every export. When the whole body is handed in a closure to some
 other function (`ffi_support::call_with_result(&mut err, || ..)`), the
 finding says to add it to `panic-guards` if it is a guard.
 
@@ -156,6 +160,7 @@ class FfiPanicEscape(Rule):
         for export in index.exports_in_file(ctx.file.path):
             start = calls.index_of(ctx.file.path, export.location)
             traces = calls.panic_traces(start, MAX_SITES) if start is not None else []
+            traces = [t for t in traces if not t.guard or t.guard == t.function]
             if not traces:
                 continue
             if nodes is None:  # the syntax tree, only for a file with a finding

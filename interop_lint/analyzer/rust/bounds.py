@@ -41,6 +41,7 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.lengths import (
     ELEMENT_ITERATORS,
+    VALUE_OF,
     Fact,
     Lengths,
     bound_of,
@@ -48,6 +49,7 @@ from interop_lint.analyzer.rust.lengths import (
     least_left,
     lengths_of,
     range_parts,
+    sized_by,
 )
 from interop_lint.analyzer.rust.positions import condition_scope, found_fact, searched
 
@@ -64,7 +66,10 @@ def checked_in_bounds(indexing: Located) -> bool:
     subject, index = flat(children[0]), indexing.at(children[-1])
     if index is None:
         return False
-    facts = [fact for fact in _facts_around(indexing) if fact.subject == subject]
+    # `out[..n]` of `out = from_raw_parts_mut(p, len)` after `if n > len { return }`
+    sized = sized_by(indexing.at(children[0]))  # type: ignore[arg-type]
+    subjects = {subject, VALUE_OF + sized} if sized else {subject}
+    facts = [fact for fact in _facts_around(indexing) if fact.subject in subjects]
     return bool(facts) and _index_within(index, facts)
 
 
@@ -176,20 +181,31 @@ def _comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | 
         return None
     if not holds:
         operator = _NEGATED[operator]
-    subject = _method_of(strip(left), "len")
-    other = right
-    if subject is None:  # `i < v.len()`: read as `v.len() > i`
-        subject, other, operator = _method_of(strip(right), "len"), left, _MIRRORED[operator]
-    if subject is None:
-        return None
-    bound = bound_of(strip(other).node)
-    if operator == ">":
-        return Fact(subject, bound, True)
-    if operator in (">=", "=="):
-        return Fact(subject, bound, False)
-    if operator == "!=" and bound == 0:
-        return Fact(subject, 0, True)
+    mirrored = _MIRRORED[operator]
+    # `v.len() > i`, `i < v.len()`; else a fact about a variable (lengths.sized_by):
+    # `n <= buffer_len` read as `buffer_len >= n`.
+    readings = (
+        (_method_of(strip(left), "len"), right, operator),
+        (_method_of(strip(right), "len"), left, mirrored),
+        (_variable(right), left, mirrored),
+        (_variable(left), right, operator),
+    )
+    for subject, other, reading in readings:
+        if subject is None:
+            continue
+        bound = bound_of(strip(other).node)
+        if reading == ">":
+            return Fact(subject, bound, True)
+        if reading in (">=", "=="):
+            return Fact(subject, bound, False)
+        if reading == "!=" and bound == 0:
+            return Fact(subject, 0, True)
     return None
+
+
+def _variable(side: Located) -> str | None:
+    side = strip(side)
+    return VALUE_OF + side.text if side.type == "identifier" else None
 
 
 def _loop_fact(loop: Located) -> Iterator[Fact]:

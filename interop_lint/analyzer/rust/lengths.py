@@ -1,8 +1,9 @@
 """Lengths and indexes as written: integer bounds, ranges, integer patterns.
 
 The terms bounds.py reasons with: `4` of `v[..4]` or `4usize`, the parts of
-`s..e`/`s..=e`, the length a literal slice has, and the integers a `match`
-pattern on a length covers (`0 | 1`, `2..=5`, `8..`).
+`s..e`/`s..=e`, the length a literal slice has, the integers a `match`
+pattern on a length covers (`0 | 1`, `2..=5`, `8..`), and the variable a slice
+made from a raw pointer has as its length (`sized_by`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from tree_sitter import Node
+
+from interop_lint.analyzer.rust.bindings import let_value
+from interop_lint.analyzer.rust.body import Located
 
 _INTEGER_SUFFIXES = ("usize", "isize", "u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8")
 
@@ -164,3 +168,28 @@ def least_left(own: Lengths | None, taken: Lengths) -> int:
         ):
             return length
     return 0
+
+
+# A fact about the value of a variable rather than a length: `n` < `buffer_len`
+# is `Fact(VALUE_OF + "buffer_len", "n", True)`.
+VALUE_OF = "="
+_RAW_SLICES = ("from_raw_parts", "from_raw_parts_mut")
+
+
+def sized_by(subject: Located) -> str | None:
+    """`buffer_len` for `out` of `let out = slice::from_raw_parts_mut(buffer, buffer_len);`:
+    the variable whose value is the slice's length."""
+    if subject.type != "identifier":
+        return None
+    value = let_value(subject)
+    while value is not None and value.type in ("unsafe_block", "block"):
+        children = value.named_children()
+        value = children[-1] if len(children) == 1 else None  # `unsafe { from_raw_parts(..) }`
+    if value is None or value.type != "call_expression":
+        return None
+    function, arguments = value.field("function"), value.field("arguments")
+    name = function.text.rsplit("::", 1)[-1] if function is not None else ""
+    given = arguments.named_children() if arguments is not None else []
+    if name not in _RAW_SLICES or len(given) != 2 or given[1].type != "identifier":
+        return None
+    return given[1].text

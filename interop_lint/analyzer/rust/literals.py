@@ -4,7 +4,8 @@
 `CStr::from_bytes_with_nul(b"text\\0")` only when they do not end in exactly one:
 with a literal the answer is known when compiling, so `.unwrap()` on it is no
 panic source. The argument may be the literal itself or the literal made owned
-(`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`). So is JSON
+(`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`), directly or
+through an immutable local bound to it (`let message = "text";`). So is JSON
 text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
 NUL. Anything else (a `format!`, a variable) may fail.
 """
@@ -40,7 +41,7 @@ def infallible_conversion(call: Located) -> bool:
     if len(given) != 1:
         return False
     if called.qualified == "CString::new":
-        found = _nuls(_literal(given[0]))
+        found = _nuls(_literal(_bound_value(call.at(given[0]))))  # type: ignore[arg-type]
         return (found is not None and found[0] == 0) or _json_text(call.at(given[0]))
     if called.qualified == "CStr::from_bytes_with_nul":
         found = _nuls(given[0])
@@ -77,6 +78,18 @@ def _json_value(value: Located) -> bool:
         bound = declaration.field("value") if declaration is not None else None
         value = strip(bound) if bound is not None else value
     return value.type == "macro_invocation" and invocation_name(value) == "json"
+
+
+def _bound_value(argument: Located) -> Node:
+    """What an immutable local is bound to (`let text = "literal";`), else the argument."""
+    if argument.type != "identifier":
+        return argument.node
+    declaration = local_declaration(argument.text, argument)
+    pattern = declaration.field("pattern") if declaration is not None else None
+    value = declaration.field("value") if declaration is not None else None
+    if pattern is None or pattern.type != "identifier" or value is None:
+        return argument.node
+    return strip(value).node
 
 
 def _literal(argument: Node) -> Node | None:

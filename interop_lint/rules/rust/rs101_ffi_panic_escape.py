@@ -15,13 +15,16 @@ transitively, through macros too, or handed by name to a combinator:
 `.map(convert_options)`; a result converted with `.into()` calls `from` of the
 return type). Macros of other crates are not expanded:
 only the code written in their arguments counts. Unwrapping a conversion of
-a literal that cannot fail is no panic source: `CString::new("no NUL")`,
+a literal that cannot fail (directly or through an immutable local bound to
+it) is no panic source: `CString::new("no NUL")`,
 `CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`; nor is `CString::new`
 of JSON text, which holds no NUL (`serde_json::to_string(&v)?`,
 `json!(..).to_string()`; unwrapping the encoding still is). Neither is
 indexing checked against the length first: in the branch of
 `if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
-`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, in a match arm
+`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, a slice made with
+`slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` after
+`if n > buf_len { return .. }`, in a match arm
 past the arms that took the short lengths (`match v.len() { 0 => .., _ => v[0] }`,
 `Err(_) if v.is_empty() => .., Err(_) => v[0]`), through a local bound to the
 length and only decreased (`let mut n = v.len() - 1;` once `v` is non-empty,

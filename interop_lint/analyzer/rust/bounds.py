@@ -26,12 +26,13 @@ is kept from wrapping below zero.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
+from collections.abc import Iterator
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.comparisons import comparison_fact, method_of, receiver_of
 from interop_lint.analyzer.rust.expressions import (
     binary_operator,
     callee,
@@ -151,7 +152,7 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
             if (joined == "&&" and holds) or (joined == "||" and not holds):
                 pending.extend(((current.field("left"), holds), (current.field("right"), holds)))
                 continue
-            fact = _comparison_fact(current, joined, holds)
+            fact = comparison_fact(current, joined, holds)
         elif current.type == "let_condition":
             scope = condition_scope(current)
             fact = (
@@ -160,52 +161,12 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
                 else None
             )
         else:
-            emptiness = _method_of(current, "is_empty")
+            emptiness = method_of(current, "is_empty")
             fact = Fact(emptiness, 0, True) if emptiness is not None and not holds else None
             fact = fact or _presence_fact(current, holds)
         if fact is not None:
             found.append(fact)
     return found
-
-
-# `len OP bound` holding, as a fact about bound; the negation flips the operator.
-_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-
-
-def _comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | None:
-    if operator not in _NEGATED:
-        return None
-    left, right = comparison.field("left"), comparison.field("right")
-    if left is None or right is None:
-        return None
-    if not holds:
-        operator = _NEGATED[operator]
-    mirrored = _MIRRORED[operator]
-    # `v.len() > i`, `i < v.len()`; else a fact about a variable (lengths.sized_by):
-    # `n <= buffer_len` read as `buffer_len >= n`.
-    readings = (
-        (_method_of(strip(left), "len"), right, operator),
-        (_method_of(strip(right), "len"), left, mirrored),
-        (_variable(right), left, mirrored),
-        (_variable(left), right, operator),
-    )
-    for subject, other, reading in readings:
-        if subject is None:
-            continue
-        bound = bound_of(strip(other).node)
-        if reading == ">":
-            return Fact(subject, bound, True)
-        if reading in (">=", "=="):
-            return Fact(subject, bound, False)
-        if reading == "!=" and bound == 0:
-            return Fact(subject, 0, True)
-    return None
-
-
-def _variable(side: Located) -> str | None:
-    side = strip(side)
-    return VALUE_OF + side.text if side.type == "identifier" else None
 
 
 def _loop_fact(loop: Located) -> Iterator[Fact]:
@@ -247,13 +208,13 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
     items = strip(items)
     if items.type == "range_expression" and pattern.type == "identifier":
         start, operator, end = range_parts(items.node)
-        subject = _method_of(items.at(end), "len") if end is not None else None  # type: ignore[arg-type]
+        subject = method_of(items.at(end), "len") if end is not None else None  # type: ignore[arg-type]
         if subject is not None and operator == ".." and (start is None or bound_of(start) == 0):
             yield Fact(subject, pattern.text, True)
         return
     index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None
-    walked = _receiver_of(items, ("enumerate",))
-    collection = _receiver_of(walked, ELEMENT_ITERATORS)
+    walked = receiver_of(items, ("enumerate",))
+    collection = receiver_of(walked, ELEMENT_ITERATORS)
     if index is not None and index.type == "identifier" and collection is not None:
         yield Fact(flat(collection.node), index.text, True)
 
@@ -265,7 +226,7 @@ _PRESENT_WHEN = {"is_some": True, "is_ok": True, "is_none": False, "is_err": Fal
 
 def _presence_fact(condition: Located, holds: bool) -> Fact | None:
     """`x.is_some()` holding, `x.is_none()` failing: `x` has a value."""
-    receiver = _receiver_of(condition, _PRESENT_WHEN)
+    receiver = receiver_of(condition, _PRESENT_WHEN)
     called = callee(condition) if receiver is not None else None
     if called is None or _PRESENT_WHEN[called.name] != holds:
         return None
@@ -323,7 +284,7 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
     if name is None or value is None:
         return []
     value = strip(value)
-    subject = _method_of(value, "len")
+    subject = method_of(value, "len")
     if subject is not None:
         fact = Fact(subject, name, False)
     else:
@@ -331,7 +292,7 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
         left, right = value.field("left"), value.field("right")
         if operator is None or operator.type != "-" or left is None or right is None:
             return []
-        subject = _method_of(strip(left), "len")
+        subject = method_of(strip(left), "len")
         less = bound_of(strip(right).node)
         if subject is None:
             return []
@@ -359,7 +320,7 @@ def _arm_facts(arm: Located) -> Iterator[Fact]:
     if found is not None:
         yield found
     own = flat(own_pattern.node) if own_pattern is not None else "_"
-    measured = _method_of(strip(scrutinee), "len")
+    measured = method_of(strip(scrutinee), "len")
     taken: Lengths = []  # lengths earlier arms without a guard take
     for earlier in arms.named_children():
         if earlier.start >= arm.start:
@@ -402,22 +363,3 @@ def _leaves(branch: Node | None) -> bool:
         if node.type not in ("closure_expression", "function_item"):
             pending.extend(node.named_children)
     return False
-
-
-def _method_of(expression: Located | None, method: str) -> str | None:
-    """`v` for `v.len()` (method `len`): the receiver of that argument-less call."""
-    receiver = _receiver_of(expression, (method,))
-    return flat(receiver.node) if receiver is not None else None
-
-
-def _receiver_of(expression: Located | None, methods: Container[str]) -> Located | None:
-    """`v` of `v.m()` for an argument-less call of one of `methods`."""
-    if expression is None or expression.type != "call_expression":
-        return None
-    called = callee(expression)
-    given = expression.node.child_by_field_name("arguments")
-    if called is None or called.name not in methods or called.receiver is None:
-        return None
-    if given is not None and given.named_child_count:
-        return None
-    return called.receiver

@@ -1027,9 +1027,15 @@ RULES = [{'cross_language': False,
                                    'element of\n'
                                    'a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C '
                                    'memory\n'
-                                   '(`arr[i]` of a view over `C.malloc` memory): `opts.name =\n'
-                                   '(*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = '
-                                   'unsafe.Pointer(&payload)`.\n'
+                                   '(`arr[i]` of a view over `C.malloc` memory: '
+                                   '`unsafe.Slice((*T)(p), n)`, a\n'
+                                   'slice whose `reflect.SliceHeader` has its `Data` set to '
+                                   '`uintptr(C.malloc(..))`,\n'
+                                   "or one a package function returns so, as apache/arrow's cdata "
+                                   'exports make\n'
+                                   'their arrays): `opts.name = '
+                                   '(*C.char)(unsafe.Pointer(&buf[0]))`,\n'
+                                   '`req.data = unsafe.Pointer(&payload)`.\n'
                                    'Values made from Go pointers in the same function are tracked '
                                    'through\n'
                                    'local variables. What a C call returns is C memory; the '
@@ -1108,8 +1114,11 @@ RULES = [{'cross_language': False,
                   'security_severity': 7.5,
                   'summary': 'Checks for assignments that store a Go pointer into a field or '
                              'element of a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C '
-                             'memory (`arr[i]` of a view over `C.malloc` memory): `opts.name = '
-                             '(*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = '
+                             'memory (`arr[i]` of a view over `C.malloc` memory: '
+                             '`unsafe.Slice((*T)(p), n)`, a slice whose `reflect.SliceHeader` has '
+                             'its `Data` set to `uintptr(C.malloc(..))`, or one a package function '
+                             "returns so, as apache/arrow's cdata exports make their arrays): "
+                             '`opts.name = (*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = '
                              'unsafe.Pointer(&payload)`.',
                   'tags': ['security', 'external/cwe/cwe-825']},
   'file_kinds': ['go'],

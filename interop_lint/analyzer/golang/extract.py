@@ -11,6 +11,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.cgo import import_c_declarations
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.golang.allocating import returned_allocation
+from interop_lint.analyzer.golang.c_results import c_memory_results
 from interop_lint.analyzer.golang.facts import (
     CCallSite,
     GoFileFacts,
@@ -110,6 +111,9 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     else (),
                     allocated_result=returned_allocation(file, node) if imports_c else None,
                     c_pointer_params=c_pointer_params(file, node) if imports_c else (),
+                    c_memory_results=c_memory_results(inference, node, decl.results)
+                    if imports_c
+                    else (),
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
             )

@@ -109,6 +109,9 @@ class GoFuncDecl(Struct, frozen=True):
     # for the caller to free (`return C.CString(s), nil`; see golang/allocating.py); the
     # free position is that of a `func()` result that frees it, else -1.
     allocated_result: tuple[str, int, int] | None = None
+    # The positions of its pointer and slice results that point to C memory on every
+    # `return` (a C array made over `C.malloc`; see golang/c_results.py; GO107).
+    c_memory_results: tuple[int, ...] = ()
     # (parameter position, C function) of the pointer parameters it passes on to a C
     # call, through conversions and local variables, without pinning (see
     # golang/wrappers.py).

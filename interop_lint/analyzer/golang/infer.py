@@ -23,6 +23,7 @@ from interop_lint.analyzer.golang.expression_types import MAX_DEPTH, ExpressionT
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
 from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.slice_headers import header_data
 from interop_lint.analyzer.golang.syntax import (
     arguments,
     is_address_of,
@@ -134,6 +135,9 @@ class Inference(ExpressionTypes):
         return Memory.NONE
 
     def binding_memory(self, binding: Binding, position: int, depth: int = 0) -> Memory:
+        data = header_data(self.file, binding)  # `(*reflect.SliceHeader)(..).Data = ..`
+        if data is not None and self.memory(data, depth + 1) is Memory.C:
+            return Memory.C
         if binding.is_parameter:
             return self.by_type(self.binding_type(binding, depth))
         value = binding.value_at(position)
@@ -150,6 +154,10 @@ class Inference(ExpressionTypes):
             and self.file.c_function(binding.source) is not None
         ):
             return Memory.C  # `p, err := C.f()`
+        if binding.source is not None and self._c_memory_result(
+            binding.source, binding.source_index
+        ):
+            return Memory.C  # `arr, err := allocArray(n)`
         return self.by_type(self.binding_type(binding, depth))
 
     def _call_memory(self, call: Node, depth: int) -> Memory:
@@ -178,7 +186,13 @@ class Inference(ExpressionTypes):
         name = file.c_function(call)
         if name is not None:
             return Memory.GO if name in GO_RESULT_C_FUNCTIONS else Memory.C
+        if self._c_memory_result(call, 0):
+            return Memory.C  # a helper's C array (golang/c_results.py)
         return self.by_type(self.type_of(call, depth))
+
+    def _c_memory_result(self, call: Node, position: int) -> bool:
+        declared = self.called_function(call) if call.type == "call_expression" else None
+        return declared is not None and position in declared.c_memory_results
 
     def arithmetic_memory(self, expr: Node, depth: int = 0) -> Memory:
         """Where `unsafe.Pointer(<arithmetic>)` points: the pointer converted to uintptr

@@ -1,8 +1,11 @@
 """## What it does
 Checks for assignments that store a Go pointer into a field or element of
 a value of C type (`C.struct_x`, `*C.T`, `C.T`) or into C memory
-(`arr[i]` of a view over `C.malloc` memory): `opts.name =
-(*C.char)(unsafe.Pointer(&buf[0]))`, `req.data = unsafe.Pointer(&payload)`.
+(`arr[i]` of a view over `C.malloc` memory: `unsafe.Slice((*T)(p), n)`, a
+slice whose `reflect.SliceHeader` has its `Data` set to `uintptr(C.malloc(..))`,
+or one a package function returns so, as apache/arrow's cdata exports make
+their arrays): `opts.name = (*C.char)(unsafe.Pointer(&buf[0]))`,
+`req.data = unsafe.Pointer(&payload)`.
 Values made from Go pointers in the same function are tracked through
 local variables. What a C call returns is C memory; the declaration of the
 function in the file's preamble or headers says whether it is a pointer

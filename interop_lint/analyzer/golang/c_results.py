@@ -1,0 +1,84 @@
+"""Package functions whose results point to C memory (GO107, GO102).
+
+A helper that allocates a C array and hands it back as a Go slice
+(apache/arrow's `allocateArrowArrayPtrArr`, through a `reflect.SliceHeader`
+over `C.malloc`: slice_headers.py; or `unsafe.Slice((*T)(C.malloc(..)), n)`)
+returns C memory: storing into its elements stores into C memory, and
+`&s[0]` of it is a C pointer. A result points to C memory when every
+`return` gives there a value that does (by Inference.memory) or `nil`; a bare
+`return` gives the named result as it is there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.golang.facts import TypeExpr
+from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, unparen
+from interop_lint.analyzer.golang.types import Kind
+from interop_lint.analyzer.parsing import descendants_of_type
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.golang.infer import Inference
+
+_NESTED = tuple(FUNCTION_TYPES)
+_ADDRESSES = frozenset({Kind.POINTER, Kind.SLICE})
+# What a body that makes a C array writes: an allocation, or a view over one.
+_C_ARRAY = re.compile(rb"C\.(?:[cm]alloc|CBytes)\b|SliceHeader|unsafe\.Slice\(")
+
+
+def c_memory_results(
+    inference: Inference, function: Node, results: tuple[TypeExpr | None, ...]
+) -> tuple[int, ...]:
+    """The positions of the results that point to C memory on every `return`."""
+    from interop_lint.analyzer.golang.infer import Memory  # infer.py asks this module
+
+    body = function.child_by_field_name("body")
+    wanted = [i for i, t in enumerate(results) if t is not None and t.kind in _ADDRESSES]
+    if body is None or not wanted or not _C_ARRAY.search(body.text or b""):
+        return ()
+    statements = list(descendants_of_type(body, "return_statement", prune=_NESTED))
+    if not statements:
+        return ()
+    named = _named_results(inference, function)
+    found = []
+    for position in wanted:
+        memories = set()
+        for statement in statements:
+            listed = next(
+                (c for c in statement.named_children if c.type == "expression_list"), None
+            )
+            values = listed.named_children if listed is not None else []
+            if values and len(values) == len(results):
+                value = unparen(values[position])
+                if value is not None and value.type == "nil":
+                    continue
+                memories.add(inference.memory(value))
+            elif not values and position < len(named) and named[position] is not None:
+                binding = named[position]
+                memories.add(inference.binding_memory(binding, statement.start_byte))  # type: ignore[arg-type]
+            else:
+                memories.add(Memory.UNKNOWN)
+        if memories == {Memory.C}:
+            found.append(position)
+    return tuple(found)
+
+
+def _named_results(inference: Inference, function: Node) -> list:
+    result = function.child_by_field_name("result")
+    if result is None or result.type != "parameter_list":
+        return []
+    names = [
+        name
+        for declaration in result.named_children
+        for name in declaration.children_by_field_name("name")
+    ]
+    return [inference.file.binding(name) for name in names]
+
+
+def _values(statement: Node) -> list[Node]:
+    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
+    return listed.named_children if listed is not None else []

@@ -16,12 +16,17 @@ points.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import assigned_value, is_address_of, unparen
 from interop_lint.analyzer.parsing import text
+
+if TYPE_CHECKING:
+    from interop_lint.analyzer.golang.infer import Inference
 
 _HEADERS = frozenset({"reflect.SliceHeader", "reflect.StringHeader"})
 
@@ -68,3 +73,21 @@ def _header_over(file: GoFile, read: Node) -> Binding | None:
     left = declaration.child_by_field_name("left")
     names = left.named_children if left is not None else []
     return file.binding(names[0]) if len(names) == 1 else None
+
+
+def header_data_through_pointer(inference: Inference, node: Node | None) -> bool:
+    """Whether `node` is `h.Data` of `h` a `*reflect.SliceHeader` (or StringHeader): the
+    field of a real slice's header, which the unsafe package lets code convert to and
+    from `unsafe.Pointer` (its pattern 6). A header copied by value holds an integer."""
+    node = unparen(node)
+    if node is None or node.type != "selector_expression":
+        return False
+    if text(node.child_by_field_name("field")) != "Data":
+        return False
+    held = inference.type_of(node.child_by_field_name("operand"))
+    return (
+        held is not None
+        and held.kind == "pointer"
+        and held.elem is not None
+        and held.elem.name in _HEADERS
+    )

@@ -1,4 +1,5 @@
-"""The standard library's struct types whose slice fields cgo code hands to C.
+"""The standard library's struct types whose slice fields cgo code hands to C,
+and the slice and string headers whose `Data` it converts to and from pointers.
 
 Types of other packages are unknown to a syntax-only reading. The image
 types are the exception worth knowing: codecs and GUI toolkits pass their
@@ -27,7 +28,13 @@ def _planes(*names: str) -> tuple[Field, ...]:
 _PIXELS = _struct(*_planes("Pix"), Field("Stride", _INT))
 _YCBCR = _struct(*_planes("Y", "Cb", "Cr"), Field("YStride", _INT), Field("CStride", _INT))
 
+_UINTPTR = TypeExpr("name", name="uintptr")
+
 STANDARD_STRUCTS: dict[str, TypeExpr] = {
+    # A slice's or string's header: `Data` is an integer, a pointer only when read or
+    # written through a `*reflect.SliceHeader` over a real slice (GO103).
+    "reflect.SliceHeader": _struct(Field("Data", _UINTPTR), Field("Len", _INT), Field("Cap", _INT)),
+    "reflect.StringHeader": _struct(Field("Data", _UINTPTR), Field("Len", _INT)),
     **{
         f"image.{name}": _PIXELS
         for name in ("RGBA", "RGBA64", "NRGBA", "NRGBA64", "Alpha", "Alpha16", "Gray")

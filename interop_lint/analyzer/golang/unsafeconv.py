@@ -21,6 +21,7 @@ from interop_lint.analyzer.golang.handles import holds_handle
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
+from interop_lint.analyzer.golang.slice_headers import header_data_through_pointer
 from interop_lint.analyzer.golang.syntax import (
     evaluate_int,
     exported_to_c,
@@ -30,7 +31,7 @@ from interop_lint.analyzer.golang.syntax import (
     unparen,
 )
 from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr, underlying
-from interop_lint.analyzer.golang.uses import Assigned, UseKind, classify
+from interop_lint.analyzer.golang.uses import Assigned, Use, UseKind, classify
 from interop_lint.analyzer.parsing import descendants_of_type, text, walk
 
 # Functions that only print or format an address (an integer to them).
@@ -72,6 +73,12 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
     if _converted_back(file, top) or _pointer_difference(file, conversion, top):
         return None
     use = classify(file, top)
+    if (
+        isinstance(use, Use)
+        and use.kind == UseKind.FIELD
+        and header_data_through_pointer(inference, use.target)
+    ):
+        return None  # `sh.Data = uintptr(unsafe.Pointer(&b[0]))` of a real slice's header
     if isinstance(use, Assigned):
         binding = file.binding(use.target)
         if binding is None:
@@ -201,7 +208,11 @@ def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
                 inner = file.strip_conversions(converted[1])
                 if not is_integer_type(inference.type_of(inner)):
                     return None  # `uintptr(p) + off`: made in this expression
-        elif node.type in _INTEGER_READS and is_uintptr(inference.type_of(node)):
+        elif (
+            node.type in _INTEGER_READS
+            and is_uintptr(inference.type_of(node))
+            and not header_data_through_pointer(inference, node)
+        ):
             candidates.append(node)
     for node in candidates:
         if _made_elsewhere(inference, node):

@@ -14,7 +14,12 @@ Not reported: the one-expression pattern `unsafe.Pointer(uintptr(p) + off)`;
 pointers into C memory, which never move; a `uintptr` parameter of an
 `//export` function, which C calls with its own addresses (an event
 callback handed the native arrays as `uintptr_t`); addresses that are only
-compared or printed (an alignment check).
+compared or printed (an alignment check); the `Data` of a
+`*reflect.SliceHeader` or `*reflect.StringHeader` over a real slice or string,
+read or written (the unsafe package's own pattern: `h := (*reflect.SliceHeader)
+(unsafe.Pointer(&b)); p := unsafe.Pointer(h.Data)`). A header copied by value
+(`h := *(*reflect.StringHeader)(unsafe.Pointer(&s))`) holds a plain integer,
+and `unsafe.Pointer(h.Data)` of it is reported.
 
 ## Why is this bad?
 A `uintptr` is an integer: the garbage collector does not treat it as a

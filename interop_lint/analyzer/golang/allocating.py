@@ -141,7 +141,7 @@ def _allocated_at(
         if len(values) <= position:
             return None  # a bare `return` of named results, or `return f()`
         value = values[position]
-        bare = unparen(value)
+        bare = file.strip_conversions(value)  # `nil`, `(*C.char)(nil)`
         if bare is not None and bare.type == "nil":
             continue
         given = returned.get(carrier(file, value).id)

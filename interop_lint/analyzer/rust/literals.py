@@ -89,6 +89,8 @@ def _bound_value(argument: Located) -> Node:
     value = declaration.field("value") if declaration is not None else None
     if pattern is None or pattern.type != "identifier" or value is None:
         return argument.node
+    if any(c.type == "mutable_specifier" for c in declaration.node.children):  # type: ignore[union-attr]
+        return argument.node  # `let mut song = String::from(".."); song.push_str(..)`
     return strip(value).node
 
 

@@ -2,8 +2,8 @@
 Checks for `panic = "abort"` in a Cargo profile of a crate whose exported
 functions guard their bodies with `std::panic::catch_unwind`, written in
 the export or through a guard helper of the crate (`invoke(|| ..)` where
-`invoke` runs its closure under `catch_unwind`, or a configured
-`panic-guards` function). A profile in a workspace root applies to every
+`invoke` runs its closure under `catch_unwind`, a `macro_rules!` macro that
+expands to it, `catch_err! { .. }`, or a configured `panic-guards` function). A profile in a workspace root applies to every
 member crate. When the manifest has a custom profile that sets
 `panic = "unwind"` (`[profile.release-with-panic-unwind]`), that is the
 one the library is built with, and only `dev` and `release` are checked.
@@ -112,8 +112,20 @@ def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport,
             yield export, "catch_unwind"
             continue
         function = functions.get((path, export.location))
-        for call in function.calls if function is not None else ():
-            name = rust.resolve_name(crate, call.name)
-            if name != "spawn" and is_guard_name(name, configured, local):
-                yield export, call.name
-                break
+        if function is None:
+            continue
+        guard = next(
+            (
+                call.name
+                for call in function.calls
+                if call.name != "spawn"
+                and is_guard_name(rust.resolve_name(crate, call.name), configured, local)
+            ),
+            None,
+        )
+        # A guard macro (`catch_err! { .. }`) is no call: what runs inside it names it
+        # among its wrappers, as RS101 reads it.
+        wrappers = (w for site in (*function.calls, *function.panics) for w in site.guards)
+        guard = guard or next((w for w in wrappers if is_guard_name(w, configured, local)), None)
+        if guard is not None:
+            yield export, guard

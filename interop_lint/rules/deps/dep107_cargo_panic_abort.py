@@ -3,8 +3,8 @@ Checks for `panic = "abort"` in a Cargo profile of a crate whose exported
 functions guard their bodies with `std::panic::catch_unwind`, written in
 the export or through a guard helper of the crate (`invoke(|| ..)` where
 `invoke` runs its closure under `catch_unwind`, a `macro_rules!` macro that
-expands to it, `catch_err! { .. }`, or a configured `panic-guards` function). A profile in a workspace root applies to every
-member crate. When the manifest has a custom profile that sets
+expands to it, `catch_err! { .. }`, or a configured `panic-guards` function).
+A profile in a workspace root applies to every member crate. When the manifest has a custom profile that sets
 `panic = "unwind"` (`[profile.release-with-panic-unwind]`), that is the
 one the library is built with, and only `dev` and `release` are checked.
 `test` and `bench` never are: Cargo ignores their `panic` setting.

@@ -4,10 +4,11 @@ functions guard their bodies with `std::panic::catch_unwind`, written in
 the export or through a guard helper of the crate (`invoke(|| ..)` where
 `invoke` runs its closure under `catch_unwind`, a `macro_rules!` macro that
 expands to it, `catch_err! { .. }`, or a configured `panic-guards` function).
-A profile in a workspace root applies to every member crate. When the manifest has a custom profile that sets
-`panic = "unwind"` (`[profile.release-with-panic-unwind]`), that is the
-one the library is built with, and only `dev` and `release` are checked.
-`test` and `bench` never are: Cargo ignores their `panic` setting.
+A profile in a workspace root applies to every member crate. When the
+manifest has a custom profile that sets `panic = "unwind"`
+(`[profile.release-with-panic-unwind]`), that is the one the library is
+built with, and only `dev` and `release` are checked. `test` and `bench`
+never are: Cargo ignores their `panic` setting.
 
 ## Why is this bad?
 `catch_unwind` only catches a panic that unwinds. With `panic = "abort"` a

@@ -31,13 +31,18 @@ def leaving_return(flow: ValueFlow, releases: Callable[[Use], bool]) -> Node | N
     released_at = [use.node.start_byte for use in flow.uses if releases(use)]
     if not released_at or _with_error(flow.origin):
         return None
-    return return_before(flow, min(released_at))
+    return return_before(flow, released_at)
 
 
-def return_before(flow: ValueFlow, first_release: int) -> Node | None:
-    """The first `return` after `flow`'s allocation and before byte `first_release`
-    (where it is released), outside statements that read it (`if cs == nil`)."""
-    if not _return_written_before(flow.origin, first_release):
+def return_before(flow: ValueFlow, released_at: list[int]) -> Node | None:
+    """The first `return` after `flow`'s allocation that leaves before any of the
+    releases at bytes `released_at`: in a statement before the first one, outside
+    statements that read the value (`if cs == nil`), or in a branch of the `if` or
+    `switch` that holds the first one where no release is (`case 1: C.free(..);
+    return` beside `case 2: return err`)."""
+    first_release = min(released_at)
+    end = max(released_at)
+    if not _return_written_before(flow.origin, end):
         return None
     compared = [use.node for use in flow.uses if use.kind is UseKind.OTHER]
     for statement in _statements_after(flow.origin):
@@ -48,7 +53,39 @@ def return_before(flow: ValueFlow, first_release: int) -> Node | None:
         found = _first_return(statement)
         if found is not None and found.end_byte <= first_release:
             return found
+        if statement.end_byte > first_release:
+            return _unreleased_branch_return(statement, released_at)
     return None
+
+
+_BRANCHING = frozenset({"if_statement", "expression_switch_statement", "type_switch_statement"})
+_CASES = frozenset({"expression_case", "type_case", "default_case"})
+
+
+def _unreleased_branch_return(statement: Node, released_at: list[int]) -> Node | None:
+    """A `return` in a branch of `statement` (an `if` or `switch`) that holds none of
+    the releases, when another branch holds one."""
+    branches: list[Node] = []
+    pending = [statement]
+    while pending:  # `if .. {} else if .. {} else {}` is one chain of branches
+        current = pending.pop()
+        if current.type == "if_statement":
+            for part in ("consequence", "alternative"):
+                branch = current.child_by_field_name(part)
+                if branch is not None and branch.type == "if_statement":
+                    pending.append(branch)
+                elif branch is not None:
+                    branches.append(branch)
+        elif current.type in _BRANCHING:
+            branches += [c for c in current.named_children if c.type in _CASES]
+    found: Node | None = None
+    for branch in branches:
+        if any(branch.start_byte <= at < branch.end_byte for at in released_at):
+            continue
+        leaving = _first_return(branch)
+        if leaving is not None and (found is None or leaving.start_byte < found.start_byte):
+            found = leaving
+    return found
 
 
 def _with_error(origin: Node) -> bool:

@@ -46,8 +46,10 @@ always leaks, unless the function takes ownership.
 A function that frees the allocation, or lets it escape, only after a `return`
 that can leave first (`if err := check(); err != nil { return err }` above
 the `defer C.free(..)`, `if C.run(cs) != 0 { return errRun }` above
-`C.free(..)`) leaks it on that path: the allocation is reported with the
-line of that `return`. A `return` under a test of the allocation itself (`if
+`C.free(..)`), or that frees it in some branches of an `if` or `switch` and
+returns from another that does not (`case 0: C.free(..); return errA` beside
+`case 1: return errB`), leaks it on that path: the allocation is reported with
+the line of that `return`. A `return` under a test of the allocation itself (`if
 p == nil`), or after `p, err := C.calloc(..)` fails, holds nothing.
 
 ## Why is this bad?
@@ -235,7 +237,7 @@ def _free_closure_message(
             f"{held} from `{helper}` is never freed in `{where}`: the function `{helper}` "
             f"returns to free it is {how}; `defer` a call of it right after the allocation"
         )
-    leaving = return_before(flow, called.start_byte)
+    leaving = return_before(flow, [called.start_byte])
     if leaving is None:
         return None
     return (

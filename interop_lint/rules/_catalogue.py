@@ -1569,7 +1569,11 @@ RULES = [{'cross_language': False,
                                    'where\n'
                                    "`fn font_from_ptr(font: *const ttfp_font) -> &'static Font { "
                                    'unsafe { &*(font\n'
-                                   'as *const Font) } }`: the helper RS102 follows).\n'
+                                   'as *const Font) } }`: the helper RS102 follows), or name it to '
+                                   'a macro of the\n'
+                                   "crate that dereferences it (lightningcss's `unwrap!(parse(s), "
+                                   'error, ..)`\n'
+                                   'writing `*$error = ..`).\n'
                                    '\n'
                                    "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
                                    'functions, a\n'
@@ -1635,7 +1639,9 @@ RULES = [{'cross_language': False,
                              "of the crate that dereferences it unchecked (ttf-parser's "
                              '`font_from_ptr(font).ascender`, where `fn font_from_ptr(font: *const '
                              "ttfp_font) -> &'static Font { unsafe { &*(font as *const Font) } }`: "
-                             'the helper RS102 follows).',
+                             'the helper RS102 follows), or name it to a macro of the crate that '
+                             "dereferences it (lightningcss's `unwrap!(parse(s), error, ..)` "
+                             'writing `*$error = ..`).',
                   'tags': ['external/cwe/cwe-822']},
   'file_kinds': ['rust'],
   'id': 'RS103',

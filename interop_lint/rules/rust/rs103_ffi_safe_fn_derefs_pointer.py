@@ -5,7 +5,9 @@ dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
 `unsafe { }` block, or hand it to a function of the crate that dereferences
 it unchecked (ttf-parser's `font_from_ptr(font).ascender`, where
 `fn font_from_ptr(font: *const ttfp_font) -> &'static Font { unsafe { &*(font
-as *const Font) } }`: the helper RS102 follows).
+as *const Font) } }`: the helper RS102 follows), or name it to a macro of the
+crate that dereferences it (lightningcss's `unwrap!(parse(s), error, ..)`
+writing `*$error = ..`).
 
 This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, a
 lint clippy denies by default: a crate-wide allow of it hides unsound
@@ -56,7 +58,11 @@ from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.lints import RS103_LINTS, turned_off
 from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
-from interop_lint.analyzer.rust.pointers import pointer_parameters, pointer_uses
+from interop_lint.analyzer.rust.pointers import (
+    pointer_parameters,
+    pointer_uses,
+    pointers_used_by_macros,
+)
 from interop_lint.analyzer.rust.syntax import (
     has_modifier,
     impl_type_of,
@@ -93,6 +99,12 @@ class FfiSafeFnDerefsPointer(Rule):
                     iter(passed_to_helpers(bodies, function, parameters, demands, owner_of)), None
                 )
                 use = helper.use if helper is not None else None
+            if use is None and parameters:
+                # `unwrap!(parse(s), error, 0)` of a crate macro writing `*$error = ..`
+                unchecked = rust.null_checks(crate).unchecked_uses
+                use = next(
+                    iter(pointers_used_by_macros(bodies, function, parameters, unchecked)), None
+                )
             if use is None or (
                 ctx.config.follow_clippy_allows
                 and turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust)

@@ -48,7 +48,7 @@ def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | 
     body = function.child_by_field_name("body")
     if function.type != "function_declaration" or body is None:
         return None
-    statements = [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
+    statements: list[list[Node]] | None = None  # read once an allocation is returned
     returned: dict[int, str] = {}  # the carrier of a returned allocation -> allocator
     freeing: dict[int, int] = {}  # a returned closure that frees one -> its position
     for call, allocator in allocations(file):
@@ -58,6 +58,8 @@ def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | 
         kinds = {use.kind for use in flow.uses}
         if UseKind.RETURNED not in kinds:
             continue
+        if statements is None:
+            statements = _returns(body)
         closures = _returned_closures(flow, statements)
         escaping = kinds & ESCAPING
         if escaping - {UseKind.CAPTURED} != {UseKind.RETURNED} or (
@@ -74,13 +76,17 @@ def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | 
         returned.update((use.node.id, allocator) for use in flow.of_kind(UseKind.RETURNED))
         if closures and free is not None:
             freeing.update(closures)
-    if not returned:
+    if not returned or statements is None:
         return None
     for position in range(max(len(values) for values in statements)):
         found = _allocated_at(file, statements, position, returned)
         if found is not None:
             return found, position, _freed_at(statements, position, freeing)
     return None
+
+
+def _returns(body: Node) -> list[list[Node]]:
+    return [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
 
 
 def _returned_closures(flow: ValueFlow, statements: list[list[Node]]) -> dict[int, int] | None:

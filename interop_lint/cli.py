@@ -192,8 +192,10 @@ def check(
     report = _report(project, result, rules, scope, baseline, write_baseline_file)
     rendered = _render(report, output_format, output, category, include_suppressed, statistics)
     _write(rendered.text, output)
+    from interop_lint.reporters.base import printable
+
     for note in result.notifications:
-        click.echo(f"{note.level.value}: {note.describe()}", err=True)
+        click.echo(printable(f"{note.level.value}: {note.describe()}"), err=True)
     for warning in rendered.warnings:
         click.echo(f"warning: {warning}", err=True)
     if statistics and output_format in MACHINE_FORMATS:
@@ -218,7 +220,19 @@ def _cache_dir(project: str, no_cache: bool, cache_dir: str | None) -> str | Non
 
     if no_cache:
         return None
-    return os.path.abspath(cache_dir) if cache_dir else os.path.join(project, CACHE_DIRECTORY)
+    if cache_dir:
+        return os.path.abspath(cache_dir)
+    default = os.path.join(project, CACHE_DIRECTORY)
+    if os.path.islink(default):
+        # A repository that makes its cache directory a link would have the run write
+        # where the link points: only an explicit `--cache-dir` goes outside the root.
+        click.echo(
+            f"warning: {CACHE_DIRECTORY} is a symbolic link: the cache is not used "
+            "(give --cache-dir to keep it elsewhere)",
+            err=True,
+        )
+        return None
+    return default
 
 
 def _load_baseline(path: str) -> list[BaselineEntry]:
@@ -303,8 +317,10 @@ def _render(
 
     cwd = os.getcwd()
 
+    from interop_lint.reporters.base import printable
+
     def display_path(path: str) -> str:
-        return os.path.relpath(os.path.join(report.root, path), cwd)
+        return printable(os.path.relpath(os.path.join(report.root, path), cwd))
 
     colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return render_text(report, display_path, colour=colour, statistics=statistics)

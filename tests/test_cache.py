@@ -11,6 +11,7 @@ import time
 import zlib
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from interop_lint.analyzer import cache as cache_module
@@ -313,6 +314,27 @@ def test_a_forged_entry_cannot_run_code(
     assert result.findings == cold.findings
     notes = [n for n in result.notifications if n.kind is NotificationKind.CACHE]
     assert notes and all("forbidden" in n.message for n in notes)
+
+
+def test_a_forged_run_naming_paths_outside_the_project_is_ignored(
+    tree: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cold = _run(tree, cache)
+    (run_file,) = _entries(cache, "runs")
+    record = decode(zlib.decompress(run_file.read_bytes()[cache_module._HEADER.size :]))
+    for checked in record.checked.values():
+        checked.findings = tuple(
+            msgspec.structs.replace(
+                f, location=msgspec.structs.replace(f.location, path="../../etc/passwd")
+            )
+            for f in checked.findings
+        )
+    _forge(run_file, zlib.compress(encode(record)))
+    result = _run(tree, cache)
+    assert result.findings == cold.findings
+    notes = [n for n in result.notifications if n.kind is NotificationKind.CACHE]
+    assert notes and all("outside the project" in n.message for n in notes)
 
 
 def test_stale_packs_and_runs_of_other_versions_are_pruned(tree: Path, tmp_path: Path) -> None:

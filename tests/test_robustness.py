@@ -351,6 +351,31 @@ BAD_INPUTS = [
         "warning: m/go.mod: go.mod: `require (` block is never closed",
         1,
     ),
+    (
+        # git skips a pattern it cannot read (a lone `!`); pathspec raises on it.
+        "gitignore-line-git-skips",
+        _writer("sub/.gitignore", b"!\n\\\nbuild/\n"),
+        None,
+        1,
+    ),
+    (
+        "file-name-not-utf-8",
+        _writer(os.fsdecode(b"go/na\xe9me.go"), b"package p\n"),
+        "warning: go/na\\udce9me.go: name is not valid UTF-8: skipped",
+        1,
+    ),
+    (
+        "file-name-with-a-newline",
+        _writer("a\n::warning file=x.go::b.go", b'package p\n\nimport "C"\n'),
+        None,
+        1,
+    ),
+    (
+        "cargo-toml-nested-too-deeply",
+        _writer("deep/Cargo.toml", b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n"),
+        "warning: deep/Cargo.toml: Cargo.toml is not valid TOML: maximum recursion depth exceeded",
+        1,
+    ),
 ]
 
 
@@ -372,6 +397,58 @@ def test_every_bad_input_has_its_exact_notification_and_status(
         result = runner.invoke(main, ["check", "--no-cache"], catch_exceptions=False)
     finally:
         os.chdir(previous)
-    assert line in result.stderr.splitlines(), result.stderr
+    if line is not None:
+        assert line in result.stderr.splitlines(), result.stderr
+    assert "Traceback" not in result.stderr
     assert "b/Cargo.toml:2:1: DEP101" in result.stdout
+    # No control character of a file name reaches the report (a line of its own
+    # would be a workflow command in a GitHub Actions log).
+    assert all(line.startswith(("b/", "Found")) or not line for line in result.stdout.splitlines())
     assert result.exit_code == status
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (".interop-lint.toml", b"select = [\xff]\n", "invalid TOML: not UTF-8 text"),
+        ("pyproject.toml", b"[tool]\nx = '\xe9'\n", "invalid TOML: not UTF-8 text"),
+        (".interop-lint.toml", b"x = " + b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+        (".interop-lint.toml", b'select = [""]\n', "`select` holds an empty string"),
+    ],
+)
+def test_a_config_that_cannot_be_read_is_a_clear_error(
+    project: Project, name: str, data: bytes, message: str
+) -> None:
+    (project.root / name).write_bytes(data)
+    result = CliRunner().invoke(
+        main, ["check", "--no-cache", "--root", str(project.root), str(project.root)]
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_tool_key_that_is_no_table_is_no_interop_lint_table(project: Project) -> None:
+    project.write("pyproject.toml", 'tool = "x"\n')
+    project.write("b/Cargo.toml", '[dependencies]\nlibc = "*"\n')
+    result = CliRunner().invoke(
+        main, ["check", "--no-cache", "--root", str(project.root), str(project.root)]
+    )
+    assert result.exit_code == 1, result.stderr
+    assert "DEP101" in result.stdout
+
+
+def test_a_cache_directory_that_is_a_symlink_is_not_used(
+    project: Project, tmp_path_factory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    os.symlink(elsewhere, project.root / ".interop-lint-cache")
+    project.write("b/Cargo.toml", '[dependencies]\nlibc = "*"\n')
+    result = CliRunner().invoke(
+        main,
+        ["check", "--root", str(project.root), str(project.root)],
+        env={"INTEROP_LINT_CACHE_DIR": None},  # the tests' own cache is elsewhere
+    )
+    assert "is a symbolic link: the cache is not used" in result.stderr
+    assert "DEP101" in result.stdout
+    assert list(elsewhere.iterdir()) == []

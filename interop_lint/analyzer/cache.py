@@ -100,6 +100,20 @@ class RunRecord(Struct):
     tree: TreeSnapshot | None = None
 
 
+def _inside_the_root(record: RunRecord) -> bool:
+    paths = [n.path for n in record.index_notifications]
+    for checked in record.checked.values():
+        paths += [f.location.path for f in checked.findings]
+        paths += [r.location.path for f in checked.findings for r in f.related]
+        paths += [n.path for n in checked.notifications]
+    return all(_relative_inside(p) for p in paths)
+
+
+def _relative_inside(path: str) -> bool:
+    """A root-relative path as reports hold them (an empty one is the project's)."""
+    return not path or (not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/"))
+
+
 # -- the store ----------------------------------------------------------------------
 
 
@@ -203,7 +217,15 @@ class Cache:
         return os.path.join(self._base, "runs", name)
 
     def load_run(self, rules: list[str]) -> RunRecord | None:
-        return self._read(self._run_path(rules), RunRecord, compressed=True)
+        path = self._run_path(rules)
+        record = self._read(path, RunRecord, compressed=True)
+        if record is not None and not _inside_the_root(record):
+            # Only a forged entry names a file outside the project: reports never do.
+            self._corrupt(
+                os.path.relpath(path, self.directory), "it names paths outside the project", path
+            )
+            return None
+        return record
 
     def store_run(self, rules: list[str], record: RunRecord) -> None:
         path = self._run_path(rules)

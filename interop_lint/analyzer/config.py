@@ -112,6 +112,8 @@ def _string_list(value: Any, key: str, source: str) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{source}: `{key}` must be a list of strings")
+    if "" in value:
+        raise ConfigError(f"{source}: `{key}` holds an empty string")
     return tuple(value)
 
 
@@ -153,6 +155,10 @@ def _read_toml(path: str, shown: str) -> dict[str, Any]:
         raise ConfigError(f"{shown}: cannot read: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: invalid TOML: not UTF-8 text") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: invalid TOML: nested too deeply") from None
 
 
 def load_config(root: str, explicit: str | None = None) -> Config:
@@ -175,7 +181,8 @@ def load_config(root: str, explicit: str | None = None) -> Config:
 
 
 def _tool_table(data: dict[str, Any], shown: str) -> dict[str, Any]:
-    table = data.get("tool", {}).get("interop-lint", {})
+    tools = data.get("tool", {})
+    table = tools.get("interop-lint", {}) if isinstance(tools, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{shown}: `[tool.interop-lint]` must be a table")
     return table

@@ -129,7 +129,20 @@ def _ignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     # small run is this import).
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # pathspec's pattern errors: git skips a line it cannot read
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _readable(line)])
+
+
+def _readable(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
 
 
 class _IgnoreRules:
@@ -208,6 +221,15 @@ def discover(
         names = [e.name for e in entries]
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if not _utf8_name(entry.name):
+                # No report, cache key or SARIF URI can hold it: said, and left out.
+                printable = rel.encode("utf-8", "backslashreplace").decode()
+                notes.append(
+                    Notification(
+                        printable, 0, NotificationKind.SKIPPED, "name is not valid UTF-8: skipped"
+                    )
+                )
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as error:
@@ -314,6 +336,14 @@ def _examine(
         return None
     stamp = _file_stamp(info) if _settled(info, settled_before) else None
     return DiscoveredFile(rel, kind, info.st_size, stamp)
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by os.fsdecode as surrogates
+        return False
+    return True
 
 
 def _read_error(rel: str, error: OSError) -> Notification:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -36,6 +37,15 @@ class Rendered(Struct):
 
 # Maps a root-relative path to what the user sees (text output: relative to cwd).
 PathStyle = Callable[[str], str]
+
+# Control characters a file name may hold: printed raw, a newline would start a line
+# of its own (`::warning ..` is a workflow command in a GitHub Actions log).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters escaped (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def count_by_level(findings: Sequence[Finding]) -> Counter[str]:

@@ -27,7 +27,7 @@ def load_toml(source: SourceFile, facts: FileFacts, what: str) -> dict[str, Any]
     """The document, or None after a MALFORMED notification at the error's line."""
     try:
         return tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:  # too deep: a RecursionError
         found = _TOML_ERROR_LINE.search(str(error))
         facts.notifications.append(
             Notification(

@@ -47,7 +47,7 @@ def extract_toolchain(source: SourceFile, facts: FileFacts) -> None:
         return
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:  # too deep: a RecursionError
         facts.notifications.append(
             Notification(
                 source.path,

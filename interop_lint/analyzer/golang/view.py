@@ -239,6 +239,7 @@ class GoSyntax:
         if known is not None:
             return known
         found: dict[int, Node] = {}
+        climbed: set[int] = set()  # above a node climbed once, every answer is known
         for spelling in spellings:
             for token in self.tokens.tokens(spelling):
                 node, parent = token, token.parent
@@ -246,6 +247,9 @@ class GoSyntax:
                     field = _CALLEE_FIELDS.get(parent.type)
                     if field is not None and parent.child_by_field_name(field) == node:
                         found[parent.id] = parent
+                    if parent.id in climbed:
+                        break  # nested `*`s (`&*&*p`): quadratic climbs otherwise
+                    climbed.add(parent.id)
                     node, parent = parent, parent.parent
         known = self._typed_candidates[spellings] = _in_order(list(found.values()))
         return known

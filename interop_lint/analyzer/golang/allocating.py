@@ -33,11 +33,9 @@ from interop_lint.analyzer.golang.facts import GoFuncDecl
 from interop_lint.analyzer.golang.flow import ValueFlow, is_freed, value_uses
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import allocations, names_a_free
-from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, unparen
+from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
 from interop_lint.analyzer.golang.uses import ESCAPING, UseKind, carrier
-from interop_lint.analyzer.parsing import descendants_of_type, text
-
-_NESTED = tuple(FUNCTION_TYPES)
+from interop_lint.analyzer.parsing import text
 
 
 def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | None:
@@ -86,7 +84,7 @@ def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | 
 
 
 def _returns(body: Node) -> list[list[Node]]:
-    return [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
+    return [return_values(r) for r in returns_in(body)]
 
 
 def _returned_closures(flow: ValueFlow, statements: list[list[Node]]) -> dict[int, int] | None:
@@ -155,11 +153,6 @@ def _allocated_at(
             return None
         allocator = given
     return allocator
-
-
-def _values(statement: Node) -> list[Node]:
-    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
-    return list(listed.named_children) if listed is not None else []
 
 
 def helper_allocations(file: GoFile) -> Iterator[tuple[Node, GoFuncDecl]]:

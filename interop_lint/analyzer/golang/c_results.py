@@ -17,14 +17,12 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, unparen
+from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
 from interop_lint.analyzer.golang.types import Kind
-from interop_lint.analyzer.parsing import descendants_of_type
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.golang.infer import Inference
 
-_NESTED = tuple(FUNCTION_TYPES)
 _ADDRESSES = frozenset({Kind.POINTER, Kind.SLICE})
 # What a body that makes a C array writes: an allocation, or a view over one.
 _C_ARRAY = re.compile(rb"C\.(?:[cm]alloc|CBytes)\b|SliceHeader|unsafe\.Slice\(")
@@ -40,7 +38,7 @@ def c_memory_results(
     wanted = [i for i, t in enumerate(results) if t is not None and t.kind in _ADDRESSES]
     if body is None or not wanted or not _C_ARRAY.search(body.text or b""):
         return ()
-    statements = list(descendants_of_type(body, "return_statement", prune=_NESTED))
+    statements = returns_in(body)
     if not statements:
         return ()
     named = _named_results(inference, function)
@@ -48,10 +46,7 @@ def c_memory_results(
     for position in wanted:
         memories = set()
         for statement in statements:
-            listed = next(
-                (c for c in statement.named_children if c.type == "expression_list"), None
-            )
-            values = listed.named_children if listed is not None else []
+            values = return_values(statement)
             if values and len(values) == len(results):
                 value = unparen(values[position])
                 if value is not None and value.type == "nil":
@@ -77,8 +72,3 @@ def _named_results(inference: Inference, function: Node) -> list:
         for name in declaration.children_by_field_name("name")
     ]
     return [inference.file.binding(name) for name in names]
-
-
-def _values(statement: Node) -> list[Node]:
-    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
-    return listed.named_children if listed is not None else []

@@ -29,9 +29,14 @@ from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.slices import is_non_empty, shown_non_empty
 from interop_lint.analyzer.golang.standard_types import NON_EMPTY_UNLESS_FAILED
-from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, operator, unparen
+from interop_lint.analyzer.golang.syntax import (
+    operator,
+    return_values,
+    returns_in,
+    unparen,
+)
 from interop_lint.analyzer.golang.types import Kind
-from interop_lint.analyzer.parsing import descendants_of_type, text
+from interop_lint.analyzer.parsing import text
 
 _NOT_DEFINED_BY_CALL = frozenset({"param", "result", "receiver", "range", "switch", "receive"})
 
@@ -46,7 +51,7 @@ def non_empty_results(
     if not wanted or body is None:
         return ()
     failing = len(results) - 1 if _is_error(results[-1]) else None
-    returned = [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
+    returned = [_unparened(return_values(r)) for r in returns_in(body)]
     if not returned or any(len(values) != len(results) for values in returned):
         return ()  # a bare `return` of named results, or `return f()`
     return tuple(i for i in wanted if _always_non_empty(file, returned, i, failing))
@@ -78,9 +83,6 @@ def returned_non_empty(file: GoFile, container: Node) -> bool:
     return _error_checked(file, binding.ident, len(declared.results) - 1)
 
 
-_NESTED = tuple(FUNCTION_TYPES)
-
-
 def returns_receiver_address(file: GoFile, method: Node) -> bool:
     """Whether a method with a pointer receiver gives that pointer in every `return`,
     converted or not (`return (*C.Point)(unsafe.Pointer(p))`): `s[0].m()` then hands
@@ -92,17 +94,12 @@ def returns_receiver_address(file: GoFile, method: Node) -> bool:
     body = method.child_by_field_name("body")
     if name is None or kind is None or kind.type != "pointer_type" or body is None:
         return False
-    returned = [_values(r) for r in descendants_of_type(body, "return_statement", prune=_NESTED)]
+    returned = [_unparened(return_values(r)) for r in returns_in(body)]
     receiver = text(name)
     return bool(returned) and all(
         len(values) == 1 and text(file.strip_conversions(values[0], pointers=True)) == receiver
         for values in returned
     )
-
-
-def _values(statement: Node) -> list[Node]:
-    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
-    return [unparen(v) or v for v in listed.named_children] if listed is not None else []
 
 
 def _always_non_empty(
@@ -143,3 +140,7 @@ def _error_checked(file: GoFile, declared: Node, position: int) -> bool:
 
 def _is_error(result: TypeExpr | None) -> bool:
     return result is not None and result.kind == Kind.NAME and result.name == "error"
+
+
+def _unparened(values: list[Node]) -> list[Node]:
+    return [unparen(v) or v for v in values]

@@ -28,8 +28,8 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.lengths import normal
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, unparen
-from interop_lint.analyzer.parsing import descendants_of_type, text
+from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
+from interop_lint.analyzer.parsing import text
 
 MadeFrom = Callable[[GoFile, Node], list[str]]  # slices.made_from
 
@@ -40,10 +40,7 @@ def sized_results(file: GoFile, function: Node, made_from: MadeFrom) -> tuple[tu
     parameters = _parameter_names(function)
     if body is None or not parameters:
         return ()
-    returned = [
-        _values(statement)
-        for statement in descendants_of_type(body, "return_statement", prune=FUNCTION_TYPES)
-    ]
+    returned = [return_values(statement) for statement in returns_in(body)]
     if not returned:
         return ()
     found = []
@@ -83,8 +80,3 @@ def _parameter_names(function: Node) -> list[str]:
         if declaration.type in ("parameter_declaration", "variadic_parameter_declaration"):
             names += [text(n) for n in declaration.children_by_field_name("name")] or ["_"]
     return names
-
-
-def _values(statement: Node) -> list[Node]:
-    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
-    return list(listed.named_children) if listed is not None else []

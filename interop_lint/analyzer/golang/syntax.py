@@ -301,6 +301,17 @@ def _evaluate_one(
     return None
 
 
+def return_values(statement: Node) -> list[Node]:
+    """The expressions a `return` statement gives (none for a bare `return`)."""
+    listed = next((c for c in statement.named_children if c.type == "expression_list"), None)
+    return list(listed.named_children) if listed is not None else []
+
+
+def returns_in(body: Node) -> list[Node]:
+    """The `return` statements of a function's body, outside function literals, in order."""
+    return list(descendants_of_type(body, "return_statement", prune=tuple(FUNCTION_TYPES)))
+
+
 def function_name(node: Node) -> str:
     """The name of the function or method a node is in (`Render`, `Engine.Close`);
     for a closure, its enclosing function's."""

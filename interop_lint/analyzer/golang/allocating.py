@@ -35,7 +35,7 @@ from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import allocations, names_a_free
 from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
 from interop_lint.analyzer.golang.uses import ESCAPING, UseKind, carrier
-from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.parsing import enclosing, text
 
 
 def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | None:
@@ -91,30 +91,21 @@ def _returned_closures(flow: ValueFlow, statements: list[list[Node]]) -> dict[in
     """The function literals returned that capture the value, by id, with their result
     position, when every capture is in one (`{}` when it is captured nowhere); None when
     a closure kept elsewhere captures it."""
+    bare = ((unparen(v), position) for values in statements for position, v in enumerate(values))
     returned = {
-        unparen(value).id: position  # type: ignore[union-attr]
-        for values in statements
-        for position, value in enumerate(values)
-        if unparen(value) is not None and unparen(value).type == "func_literal"  # type: ignore[union-attr]
+        v.id: position for v, position in bare if v is not None and v.type == "func_literal"
     }
     found: dict[int, int] = {}
     for use in flow.of_kind(UseKind.CAPTURED):
-        closure = _enclosing_literal(use.node)
+        closure = enclosing(use.node, "func_literal")
         if closure is None or closure.id not in returned:
             return None
         found[closure.id] = returned[closure.id]
     return found
 
 
-def _enclosing_literal(node: Node) -> Node | None:
-    current = node.parent
-    while current is not None and current.type != "func_literal":
-        current = current.parent
-    return current
-
-
 def _inside(node: Node, closures: dict[int, int]) -> bool:
-    literal = _enclosing_literal(node)
+    literal = enclosing(node, "func_literal")
     return literal is not None and literal.id in closures
 
 

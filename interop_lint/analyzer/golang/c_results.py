@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
+from interop_lint.analyzer.golang.syntax import declared_names, return_values, returns_in, unparen
 from interop_lint.analyzer.golang.types import Kind
 
 if TYPE_CHECKING:
@@ -66,9 +66,7 @@ def _named_results(inference: Inference, function: Node) -> list:
     result = function.child_by_field_name("result")
     if result is None or result.type != "parameter_list":
         return []
-    names = [
-        name
-        for declaration in result.named_children
-        for name in declaration.children_by_field_name("name")
+    return [
+        inference.file.binding(name) if name is not None else None
+        for name in declared_names(result)
     ]
-    return [inference.file.binding(name) for name in names]

@@ -21,7 +21,7 @@ from interop_lint.analyzer.golang.facts import GoFuncDecl
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import arguments
+from interop_lint.analyzer.golang.syntax import arguments, declared_names
 from interop_lint.analyzer.golang.uses import UseKind
 from interop_lint.analyzer.parsing import text
 
@@ -58,7 +58,7 @@ def passed_for(file: GoFile, parameter: Binding) -> list[Node] | None:
     name = text(name_node) if name_node is not None else ""
     if not name or not (name[0].islower() or name[0] == "_") or name == "_":
         return None
-    names = _parameter_names(function)
+    names = declared_names(function.child_by_field_name("parameters"))
     if parameter.ident not in names:
         return None
     position = names.index(parameter.ident)
@@ -111,17 +111,6 @@ def _declaring_function(ident: Node) -> Node | None:
     if function.child_by_field_name("parameters") != parameters:
         return None  # a result or a receiver
     return function
-
-
-def _parameter_names(function: Node) -> list[Node]:
-    parameters = function.child_by_field_name("parameters")
-    names: list[Node] = []
-    for declaration in parameters.named_children if parameters is not None else ():
-        if declaration.type == "parameter_declaration":
-            names += declaration.children_by_field_name("name")
-        elif declaration.type == "variadic_parameter_declaration":
-            names.append(declaration)  # counts as one; never the parameter asked about
-    return names
 
 
 def _called_by(token: Node, method: bool) -> Node | None:

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.flow import ValueFlow
+from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES
 from interop_lint.analyzer.golang.uses import Use, UseKind
 
-_FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
 _ASSIGNMENTS = frozenset({"short_var_declaration", "assignment_statement", "var_spec"})
 
 
@@ -92,9 +92,9 @@ def _with_error(origin: Node) -> bool:
     """`p, err := C.calloc(n, size)`, `cs, err := toCString(v)`: a `return` on the
     error is where nothing was allocated."""
     current: Node | None = origin
-    while current is not None and current.type not in _ASSIGNMENTS | _FUNCTIONS:
+    while current is not None and current.type not in _ASSIGNMENTS | FUNCTION_TYPES:
         current = current.parent
-    if current is None or current.type in _FUNCTIONS:
+    if current is None or current.type in FUNCTION_TYPES:
         return False
     left = current.child_by_field_name("left") or current.child_by_field_name("name")
     return left is not None and left.named_child_count > 1
@@ -104,7 +104,7 @@ def _return_written_before(origin: Node, end: int) -> bool:
     """Whether `return` is written between an allocation and its first release (read
     from the bytes of the enclosing function, before any statement is walked)."""
     function: Node | None = origin
-    while function is not None and function.type not in _FUNCTIONS:
+    while function is not None and function.type not in FUNCTION_TYPES:
         function = function.parent
     if function is None:
         return False
@@ -116,7 +116,7 @@ def _statements_after(node: Node) -> Iterator[Node]:
     """The statements run after the one holding `node`: its later siblings, then those
     of each enclosing statement, up to the body of `node`'s function."""
     current: Node | None = node
-    while current is not None and current.type not in _FUNCTIONS:
+    while current is not None and current.type not in FUNCTION_TYPES:
         parent = current.parent
         if parent is not None and parent.type == "statement_list":
             sibling = current.next_named_sibling
@@ -136,7 +136,7 @@ def _first_return(statement: Node) -> Node | None:
             if found is None or node.start_byte < found.start_byte:
                 found = node
             continue
-        if node.type not in _FUNCTIONS:
+        if node.type not in FUNCTION_TYPES:
             stack.extend(node.named_children)
     return found
 

@@ -28,7 +28,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.lengths import normal
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
+from interop_lint.analyzer.golang.syntax import declared_names, return_values, returns_in, unparen
 from interop_lint.analyzer.parsing import text
 
 MadeFrom = Callable[[GoFile, Node], list[str]]  # slices.made_from
@@ -37,7 +37,10 @@ MadeFrom = Callable[[GoFile, Node], list[str]]  # slices.made_from
 def sized_results(file: GoFile, function: Node, made_from: MadeFrom) -> tuple[tuple[int, int], ...]:
     """(result position, parameter position) of the slice results sized by a parameter."""
     body = function.child_by_field_name("body")
-    parameters = _parameter_names(function)
+    parameters = [
+        text(n) if n is not None else "_"
+        for n in declared_names(function.child_by_field_name("parameters"))
+    ]
     if body is None or not parameters:
         return ()
     returned = [return_values(statement) for statement in returns_in(body)]
@@ -71,12 +74,3 @@ def sized_source(file: GoFile, binding: Binding) -> str | None:
     if parameter is None or parameter >= len(arguments):
         return None
     return normal(arguments[parameter])
-
-
-def _parameter_names(function: Node) -> list[str]:
-    parameters = function.child_by_field_name("parameters")
-    names = []
-    for declaration in parameters.named_children if parameters is not None else ():
-        if declaration.type in ("parameter_declaration", "variadic_parameter_declaration"):
-            names += [text(n) for n in declaration.children_by_field_name("name")] or ["_"]
-    return names

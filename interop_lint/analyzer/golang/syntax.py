@@ -301,6 +301,18 @@ def _evaluate_one(
     return None
 
 
+def declared_names(parameters: Node | None) -> list[Node | None]:
+    """The name of each parameter (or named result) of a parameter list, in order;
+    None for an unnamed one."""
+    names: list[Node | None] = []
+    for declaration in parameters.named_children if parameters is not None else ():
+        if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        named = declaration.children_by_field_name("name")
+        names += named if named else [None]
+    return names
+
+
 def return_values(statement: Node) -> list[Node]:
     """The expressions a `return` statement gives (none for a bare `return`)."""
     listed = next((c for c in statement.named_children if c.type == "expression_list"), None)

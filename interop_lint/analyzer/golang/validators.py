@@ -23,7 +23,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.slices import has_length_check
-from interop_lint.analyzer.golang.syntax import operator, outer_paren
+from interop_lint.analyzer.golang.syntax import declared_names, operator, outer_paren
 from interop_lint.analyzer.golang.types import BUILTIN_TYPES, Kind
 from interop_lint.analyzer.parsing import text
 
@@ -41,7 +41,7 @@ def length_checked_params(
     last = results[-1] if results else None
     if last is None or last.kind != Kind.NAME or last.name not in _VERDICTS:
         return ()
-    names = _parameter_names(function)
+    names = declared_names(function.child_by_field_name("parameters"))
     checked = tuple(
         i
         for i, (name, kind) in enumerate(zip(names, params, strict=False))
@@ -139,15 +139,3 @@ def _compared_with_nil(read: Node) -> bool:
         return False
     sides = (comparison.child_by_field_name("left"), comparison.child_by_field_name("right"))
     return any(side is not None and side.type == "nil" for side in sides)
-
-
-def _parameter_names(function: Node) -> list[Node | None]:
-    """The name of each parameter, in order (None for an unnamed one)."""
-    parameters = function.child_by_field_name("parameters")
-    names: list[Node | None] = []
-    for declaration in parameters.named_children if parameters is not None else ():
-        if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        named = declaration.children_by_field_name("name")
-        names += named if named else [None]
-    return names

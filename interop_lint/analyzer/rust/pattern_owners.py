@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.rust.bindings import pattern_names
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import strip
 from interop_lint.analyzer.rust.ownership import local_declaration
@@ -66,14 +68,13 @@ def _bound_in(
 
 def _binding(pattern: Located, name: str) -> str | None:
     """ "move" or "ref" when `pattern` binds `name`, else None."""
-    pending = [pattern]
-    while pending:
-        current = pending.pop()
-        for child in current.named_children():
-            if child.type == "identifier" and child.text == name:
-                typed = current.field("type")
-                if typed is not None and typed.node.id == child.node.id:
-                    continue  # `Ok` of `Ok(s)`
-                return "ref" if current.type == "ref_pattern" else "move"
-            pending.append(child)
-    return None
+    if name not in pattern_names(pattern.node):
+        return None
+    by_reference = any(
+        node.type == "identifier"
+        and text(node) == name
+        and node.parent is not None
+        and node.parent.type == "ref_pattern"
+        for node in walk(pattern.node)
+    )
+    return "ref" if by_reference else "move"

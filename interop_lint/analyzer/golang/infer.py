@@ -74,6 +74,8 @@ class Inference(ExpressionTypes):
         super().__init__(file)
         self._memory: dict[int, Memory] = {}
         self._element_stores: dict[int, list[Node]] = {}
+        # Asked of every binding's memory: whether the file can build a slice's header.
+        self._writes_headers = b"SliceHeader" in file.source.data
 
     # -- provenance --------------------------------------------------------------------
 
@@ -135,7 +137,8 @@ class Inference(ExpressionTypes):
         return Memory.NONE
 
     def binding_memory(self, binding: Binding, position: int, depth: int = 0) -> Memory:
-        data = header_data(self.file, binding)  # `(*reflect.SliceHeader)(..).Data = ..`
+        # `(*reflect.SliceHeader)(unsafe.Pointer(&s)).Data = ..`
+        data = header_data(self.file, binding) if self._writes_headers else None
         if data is not None and self.memory(data, depth + 1) is Memory.C:
             return Memory.C
         if binding.is_parameter:

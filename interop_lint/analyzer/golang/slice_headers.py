@@ -34,8 +34,6 @@ _HEADERS = frozenset({"reflect.SliceHeader", "reflect.StringHeader"})
 def header_data(file: GoFile, binding: Binding) -> Node | None:
     """`X` of `h.Data = uintptr(X)` where `h := (*reflect.SliceHeader)(unsafe.Pointer(&s))`
     views the slice `s` of `binding`; None when no header of it is written so."""
-    if b"SliceHeader" not in file.source.data:
-        return None
     for read in binding.reads:
         header = _header_over(file, read)
         for use in header.reads if header is not None else ():

@@ -3,7 +3,9 @@
 A use needs the pointer non-null: `*p` (so `&*p`, `&mut *p`, `(*p).f`),
 `CStr::from_ptr(p)`, `slice::from_raw_parts(_mut)(p, n)`, `Box::from_raw(p)`,
 `CString::from_raw(p)`, `Vec::from_raw_parts(p, ..)`, `ptr::read/write(p)`,
-`p.read()`, `p.write(v)`; also through `p as *const T`, `p.cast()`, `p.add(n)`.
+`p.read()`, `p.write(v)`, either pointer of `ptr::copy(_nonoverlapping)(src, dst, n)`
+and `dst.copy_from(src, n)`, `ptr::write_bytes(p, ..)`; also through `p as *const T`,
+`p.cast()`, `p.add(n)`.
 
 A check protects a use when it comes first on every path (nullness.py).
 """
@@ -32,33 +34,63 @@ from interop_lint.analyzer.rust.expressions import (
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, MACRO
 from interop_lint.analyzer.rust.spelling import Spelled
 
-# `Type::function(p, ..)` calls that read or free through their first argument.
-_NEEDS_VALID_FIRST = frozenset(
-    {
-        "CStr::from_ptr",
-        "slice::from_raw_parts",
-        "slice::from_raw_parts_mut",
-        "Box::from_raw",
-        "CString::from_raw",
-        "Vec::from_raw_parts",
-        "String::from_raw_parts",
-        "ptr::read",
-        "ptr::write",
-        "ptr::read_unaligned",
-        "ptr::write_unaligned",
-        "ptr::read_volatile",
-        "ptr::write_volatile",
-    }
-)
-_BARE_NEEDS_VALID_FIRST = frozenset({"from_raw_parts", "from_raw_parts_mut"})
-_NEEDS_VALID_RECEIVER = frozenset(
-    {"read", "write", "read_unaligned", "write_unaligned", "read_volatile", "write_volatile"}
-)
+# `Type::function(..)` calls that read, write or free through the arguments at
+# these positions: `ptr::copy_nonoverlapping(src, dst, n)` needs both non-null even
+# when `n` is 0, as `slice::from_raw_parts` does.
+_FIRST = frozenset({0})
+_FIRST_TWO = frozenset({0, 1})
+_NEEDS_VALID = {
+    "CStr::from_ptr": _FIRST,
+    "slice::from_raw_parts": _FIRST,
+    "slice::from_raw_parts_mut": _FIRST,
+    "Box::from_raw": _FIRST,
+    "CString::from_raw": _FIRST,
+    "Vec::from_raw_parts": _FIRST,
+    "String::from_raw_parts": _FIRST,
+    "ptr::read": _FIRST,
+    "ptr::write": _FIRST,
+    "ptr::read_unaligned": _FIRST,
+    "ptr::write_unaligned": _FIRST,
+    "ptr::read_volatile": _FIRST,
+    "ptr::write_volatile": _FIRST,
+    "ptr::copy": _FIRST_TWO,
+    "ptr::copy_nonoverlapping": _FIRST_TWO,
+    "ptr::swap": _FIRST_TWO,
+    "ptr::swap_nonoverlapping": _FIRST_TWO,
+    "ptr::write_bytes": _FIRST,
+    "ptr::replace": _FIRST,
+    "ptr::drop_in_place": _FIRST,
+}
+# The same called by a name `use` brought in (`copy_nonoverlapping(src, dst, n)`);
+# only names no other common function has.
+_BARE_NEEDS_VALID = {
+    "from_raw_parts": _FIRST,
+    "from_raw_parts_mut": _FIRST,
+    "copy_nonoverlapping": _FIRST_TWO,
+    "write_bytes": _FIRST,
+}
+# Pointer methods that read or write through the receiver (`p.read()`, `p.write(v)`)
+# with at most this many arguments, and the arguments that are pointers used too
+# (`dst.copy_from_nonoverlapping(src, n)`).
+_NEEDS_VALID_RECEIVER: dict[str, tuple[int, frozenset[int]]] = {
+    "read": (0, frozenset()),
+    "write": (1, frozenset()),
+    "read_unaligned": (0, frozenset()),
+    "write_unaligned": (1, frozenset()),
+    "read_volatile": (0, frozenset()),
+    "write_volatile": (1, frozenset()),
+    "copy_from": (2, _FIRST),
+    "copy_from_nonoverlapping": (2, _FIRST),
+    "copy_to": (2, _FIRST),
+    "copy_to_nonoverlapping": (2, _FIRST),
+    "write_bytes": (2, frozenset()),
+    "drop_in_place": (0, frozenset()),
+}
 # The names of the calls above.
 _USING_NAMES = (
-    frozenset(q.rsplit("::", 1)[1] for q in _NEEDS_VALID_FIRST)
-    | _BARE_NEEDS_VALID_FIRST
-    | _NEEDS_VALID_RECEIVER
+    frozenset(q.rsplit("::", 1)[1] for q in _NEEDS_VALID)
+    | _BARE_NEEDS_VALID.keys()
+    | _NEEDS_VALID_RECEIVER.keys()
 )
 # Methods that give another pointer into the same memory: `*p.add(i)` uses `p`
 # (`as_ptr` for a `NonNull` bound under the parameter's name).
@@ -336,19 +368,19 @@ def used_pointers(node: Located) -> list[tuple[str, Located]]:
     called = callee(node)
     if called is None:
         return []
+    passed = passed_arguments(node)
     if called.receiver is not None:
-        if called.name in _NEEDS_VALID_RECEIVER and not arguments(node)[1:]:
-            name = pointer_of(called.receiver)
-            return [(name, called.receiver)] if name else []
-        return []
-    qualified = called.qualified
-    if qualified in _NEEDS_VALID_FIRST or (
-        called.qualifier is None and called.name in _BARE_NEEDS_VALID_FIRST
-    ):
-        first = next(iter(arguments(node)), None)
-        name = pointer_of(first) if first is not None else None
-        return [(name, first)] if name and first is not None else []
-    return []
+        taken = _NEEDS_VALID_RECEIVER.get(called.name)
+        if taken is None or len(passed) > taken[0]:
+            return []
+        used = [called.receiver, *(a for i, a in enumerate(passed) if i in taken[1])]
+    else:
+        positions = _NEEDS_VALID.get(called.qualified)
+        if positions is None and called.qualifier is None:
+            positions = _BARE_NEEDS_VALID.get(called.name)
+        used = [a for i, a in enumerate(passed) if i in (positions or ())]
+    named = [(pointer_of(a), a) for a in used]
+    return [(name, a) for name, a in named if name]
 
 
 def _same_pointer(names: set[str]) -> Callable[[Located], bool]:

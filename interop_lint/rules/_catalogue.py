@@ -1748,8 +1748,16 @@ RULES = [{'cross_language': False,
                                    'gives that kind\n'
                                    'of memory back to Rust (`CString::from_raw`, `Box::from_raw` '
                                    'of the same\n'
-                                   'type, `Vec::from_raw_parts`). Helpers that exports call and '
-                                   'whose result they\n'
+                                   "type, `Vec::from_raw_parts`). A forgotten `Vec`'s pointer is "
+                                   'handed out when\n'
+                                   'it is taken directly (`v.as_mut_ptr()`), through a reborrow '
+                                   '(`let s =\n'
+                                   '&v[..]; s.as_ptr()`), by a conversion of a borrow '
+                                   '(`Buffer::from(&v[..])`,\n'
+                                   '`(&v[..]).into()`) or by a function of the file that takes its '
+                                   "argument's\n"
+                                   'pointer (`to_buffer(&v)`). Helpers that exports call and whose '
+                                   'result they\n'
                                    'hand on count as the export. Releases in functions an export '
                                    'calls count, and\n'
                                    "so do releases of pointers a handle kept in a field's "

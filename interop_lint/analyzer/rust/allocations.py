@@ -9,6 +9,7 @@ out (ownership.py says what the kinds are).
 
 from __future__ import annotations
 
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import arguments, callee, strip
 from interop_lint.analyzer.rust.ownership import (
@@ -153,14 +154,21 @@ def _forgotten_buffer(
                 holders.add(pattern.text)
     function = bodies.function_of(call)
     body = function.child_by_field_name("body") if function is not None else None
-    if body is None:
+    if body is None or not holders:
         return None
+    nodes = list(bodies.walk(bodies.in_file(body), prune=("function_item",)))
+    for node in nodes:  # `let s = &v[..];`: `s.as_ptr()` points into `v` (in file order)
+        value = node.field("value") if node.type == "let_declaration" else None
+        pattern = node.field("pattern") if value is not None else None
+        if pattern is not None and pattern.type == "identifier" and _borrows(value, holders):
+            holders.add(pattern.text)
     carriers = tuple(
         node
-        for node in bodies.walk(bodies.in_file(body), prune=("function_item",))
-        if node.type == "call_expression" and _pointer_of_buffer(node, holders)
+        for node in nodes
+        if node.type == "call_expression"
+        and (_pointer_of_buffer(node, holders) or _converts_borrow(node, holders, bodies))
     )
-    if not holders or not carriers:
+    if not carriers:
         return None
     if forgotten.type == "identifier":
         declaration = local_declaration(forgotten.text, forgotten)
@@ -176,8 +184,82 @@ def _forgotten_buffer(
 
 
 def _pointer_of_buffer(call: Located, holders: set[str]) -> bool:
-    called = callee(call)
-    if called is None or called.receiver is None or called.name not in ("as_ptr", "as_mut_ptr"):
+    return _pointer_receiver(call) in holders
+
+
+# Methods that borrow a buffer as a slice or string: `v.as_slice()`.
+_BORROWING = frozenset({"as_slice", "as_mut_slice", "as_bytes", "as_str", "as_ref", "as_mut"})
+
+
+def _borrows(value: Located | None, holders: set[str]) -> bool:
+    """`&v`, `&v[..]`, `&mut v[1..]`, `v.as_slice()` of a buffer in `holders`."""
+    current = strip(value) if value is not None else None
+    if current is not None and current.type == "reference_expression":
+        inner = current.field("value")
+        current = strip(inner) if inner is not None else None
+        if current is not None and current.type == "index_expression":
+            indexed = next(iter(current.named_children()), None)
+            current = strip(indexed) if indexed is not None else None
+        return current is not None and current.type == "identifier" and current.text in holders
+    if current is None or current.type != "call_expression":
+        return False
+    called = callee(current)
+    if called is None or called.receiver is None or called.name not in _BORROWING:
         return False
     receiver = strip(called.receiver)
     return receiver.type == "identifier" and receiver.text in holders
+
+
+def _converts_borrow(call: Located, holders: set[str], bodies: RustBodies) -> bool:
+    """`Buffer::from(&v[..])`, `(&v[..]).into()`, `to_buffer(&v)`: a borrow of a
+    forgotten buffer made into a value (a `#[repr(C)]` struct of its pointer and
+    length, zerokit's `Buffer`) that the forget keeps alive for the caller. A
+    function of the file counts when it takes the pointer of that argument."""
+    called = callee(call)
+    if called is None:
+        return False
+    if called.receiver is not None:
+        return called.name == "into" and _borrows(called.receiver, holders)
+    given = arguments(call)
+    if called.name == "from" and (called.qualifier or "")[:1].isupper():
+        return any(_borrows(a, holders) for a in given)
+    if called.qualifier is not None:
+        return False
+    taking = bodies.file.remember("pointer-taking functions", lambda: _pointer_takers(bodies))
+    positions = taking.get(called.name, ())
+    return any(i in positions and _borrows(a, holders) for i, a in enumerate(given))
+
+
+def _pointer_takers(bodies: RustBodies) -> dict[str, frozenset[int]]:
+    """Functions of the file that take the pointer of a parameter (`src.as_ptr()`):
+    name -> those parameters' positions."""
+    found: dict[str, frozenset[int]] = {}
+    for function in bodies.scan.functions:
+        name = function.child_by_field_name("name")
+        body = function.child_by_field_name("body")
+        listed = function.child_by_field_name("parameters")
+        if name is None or body is None or listed is None:
+            continue
+        patterns = [c.child_by_field_name("pattern") for c in listed.named_children]
+        positions = {
+            text(p): i for i, p in enumerate(patterns) if p is not None and p.type == "identifier"
+        }
+        taken = frozenset(
+            positions[receiver]
+            for node in bodies.walk(bodies.in_file(body), prune=("function_item",))
+            if node.type == "call_expression"
+            and (receiver := _pointer_receiver(node)) is not None
+            and receiver in positions
+        )
+        if taken:
+            found[text(name)] = taken
+    return found
+
+
+def _pointer_receiver(call: Located) -> str | None:
+    """`p` of `p.as_ptr()` / `p.as_mut_ptr()`."""
+    called = callee(call)
+    if called is None or called.receiver is None or called.name not in ("as_ptr", "as_mut_ptr"):
+        return None
+    receiver = strip(called.receiver)
+    return receiver.text if receiver.type == "identifier" else None

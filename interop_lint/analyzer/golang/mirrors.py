@@ -15,7 +15,8 @@ the mirror's fields seem to hold. A package type `T` is such a mirror when
 the package converts C memory to `*T` (`(*T)(unsafe.Pointer(C.f(..)))`), never
 converts anything else to `*T`, and never names `T` other than as `*T`: no
 `T{..}`, `&T{..}`, `new(T)`, `var x T`, `[]T`, field or parameter of type `T`
-(any of them makes Go memory of type `T` that a `*T` may point to).
+(any of them makes Go memory of type `T` that a `*T` may point to). A `T{}`
+only measured (`C.malloc(C.size_t(unsafe.Sizeof(T{})))`) makes nothing.
 
 Each file records both sides (`GoFileFacts.c_pointer_types`,
 `go_pointer_types`); `GoPackage.c_mirror_types` is the difference over the
@@ -66,8 +67,27 @@ def _named_as_values(file: GoFile) -> set[str]:
             and parent.child_by_field_name("name") == node
         ):
             continue
+        if parent.type == "composite_literal" and _only_measured(parent):
+            continue
         found.add(file.syntax.text(node))
     return found
+
+
+_MEASURING = frozenset({b"unsafe.Sizeof", b"unsafe.Alignof", b"unsafe.Offsetof"})
+
+
+def _only_measured(literal: Node) -> bool:
+    """`T{}` of `unsafe.Sizeof(T{})`, `unsafe.Offsetof(T{}.f)`: measured, never made
+    (`(*T)(C.malloc(C.size_t(unsafe.Sizeof(T{}))))` allocates `T` in C memory)."""
+    current = literal.parent
+    while current is not None and current.type in (
+        "parenthesized_expression",
+        "selector_expression",
+    ):
+        current = current.parent
+    call = current.parent if current is not None and current.type == "argument_list" else None
+    function = call.child_by_field_name("function") if call is not None else None
+    return function is not None and function.text in _MEASURING
 
 
 def _converted_to_pointer(file: GoFile, node: Node) -> str | None:

@@ -25,8 +25,9 @@ is a copy for the call and is not reported.
 
 A pointer to a Go mirror of a C struct is C memory: a package type `T` whose
 `*T` values the package only ever gets from C
-(`(*T)(unsafe.Pointer(C.alloc_format(..)))`) and never makes in Go (no `T{}`,
-`&T{}`, `new(T)`, `var x T`, `[]T`, field or parameter of type `T`).
+(`(*T)(unsafe.Pointer(C.alloc_format(..)))`, `(*T)(C.malloc(C.size_t(unsafe.Sizeof(T{}))))`)
+and never makes in Go (no `T{}` but the one `unsafe.Sizeof` measures, `&T{}`,
+`new(T)`, `var x T`, `[]T`, field or parameter of type `T`).
 
 Bindings often wrap each C function in a package function; cgo checks the
 argument of the C call inside the wrapper. An argument of a call of a

@@ -14,6 +14,7 @@ from below (`if n < minLen { n = minLen }`: that clamp is a bound, not a test).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -279,16 +280,40 @@ def normal(node: Node | None) -> str:
 
 def positive_bound(file: GoFile, bound: Node | None) -> bool:
     """A constant above zero: `64`, `minDictLen` (a package constant, even one whose
-    value is a C macro's: a minimum is not written for zero)."""
+    value is a C macro's: a minimum is not written for zero), `C.KEY_BYTES` (a C
+    constant the file's preamble does not define as 0: libsodium's
+    `make([]byte, C.crypto_sign_BYTES)`)."""
     value = file.constant(bound)
     if value is not None:
         return value > 0
     bound = unparen(bound)
+    if bound is not None and bound.type == "selector_expression":
+        operand, field = bound.child_by_field_name("operand"), bound.child_by_field_name("field")
+        return (
+            operand is not None
+            and field is not None
+            and text(operand) == "C"
+            and file.binding(operand) is None
+            and not _defined_as_zero(file, text(field))
+        )
     return (
         bound is not None
         and bound.type == "identifier"
         and file.binding(bound) is None
         and text(bound) in file.package.constants
+    )
+
+
+def _defined_as_zero(file: GoFile, name: str) -> bool:
+    """`#define NAME 0` (or an `enum` member `NAME = 0`) in the file's cgo preamble."""
+    preamble = file.source.preamble
+    if preamble is None or name.encode() not in preamble.source:
+        return False
+    written = re.escape(name.encode())
+    zero = rb"\(?\s*0+[uUlL]*\s*\)?"
+    return bool(
+        re.search(rb"#\s*define\s+" + written + rb"\s+" + zero + rb"\s*$", preamble.source, re.M)
+        or re.search(rb"\b" + written + rb"\s*=\s*" + zero + rb"\s*[,}]", preamble.source)
     )
 
 

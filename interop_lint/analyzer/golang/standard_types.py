@@ -84,8 +84,9 @@ NON_EMPTY_UNLESS_FAILED = frozenset(
     {("encoding/json", "Marshal"), ("encoding/json", "MarshalIndent")}
 )
 # Methods that by convention return `([]byte, error)` whatever their receiver
-# (encoding.BinaryMarshaler, json.Marshaler, gogo and vtprotobuf messages).
+# (encoding.BinaryMarshaler, json.Marshaler, gogo and vtprotobuf messages), and
+# `Bytes()`, a `[]byte` (`bytes.Buffer`, `big.Int`: empty for zero).
 BYTE_RESULT_METHODS = frozenset(
-    {"Marshal", "MarshalJSON", "MarshalBinary", "MarshalText", "MarshalVT", "MarshalSSZ"}
+    {"Marshal", "MarshalJSON", "MarshalBinary", "MarshalText", "MarshalVT", "MarshalSSZ", "Bytes"}
 )
 BYTE_SLICE = _BYTES

@@ -17,7 +17,9 @@ return }`) or raised to a positive constant (`if n < minLen { n = minLen
 too), `s = append(s, x)` in every iteration of `for ... range parts`,
 or the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
-`make([]T, 64)`, non-empty literals, and code inside `for ... range s`;
+`make([]T, 64)`, `make([]T, C.KEY_BYTES)` and `make([]T, len(m)+C.MAC_BYTES)`
+(a C constant the preamble does not define as 0), non-empty literals, and
+code inside `for ... range s`;
 so is the parameter of an unexported function whose every call in the file
 passes a slice the caller checks (or a non-empty literal, or a re-slice
 that holds an element: `dst[n:cap(dst)]` under `if cap(dst) > n`,
@@ -45,7 +47,8 @@ Byte slices from other packages are known where their result type is
 fixed: `json.Marshal`, `proto.Marshal`, `io.ReadAll`, `os.ReadFile`,
 `hex.DecodeString`, and a `Marshal`, `MarshalBinary`, `MarshalJSON`,
 `MarshalText` or `MarshalVT` method the package does not declare itself
-(`data, _ := req.Marshal()`). A JSON encoding is never empty when it
+(`data, _ := req.Marshal()`), and a `Bytes()` method's (`bytes.Buffer`,
+`big.Int`, whose `Bytes()` is empty for zero). A JSON encoding is never empty when it
 succeeds: `json.Marshal`'s result is left alone once its error is compared
 with nil.
 

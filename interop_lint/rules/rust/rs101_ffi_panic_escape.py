@@ -22,7 +22,9 @@ of JSON text, which holds no NUL (`serde_json::to_string(&v)?`,
 `json!(..).to_string()`; unwrapping the encoding still is). Neither is
 indexing checked against the length first: in the branch of
 `if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
-`if v.len() < 4 { return .. }`, in `for i in 0..v.len()`, a slice made with
+`if v.len() < 4 { return .. }` (an unsigned parameter converted on either
+side: `if i >= v.len() as u64 { .. } else { v[i as usize] }`), in
+`for i in 0..v.len()`, a slice made with
 `slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` after
 `if n > buf_len { return .. }`, in a match arm
 past the arms that took the short lengths (`match v.len() { 0 => .., _ => v[0] }`,

@@ -14,7 +14,8 @@ protects a use when
   is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
   else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
   => r, None => return .. }`, `assert!(!p.is_null())`, or a call or macro
-  whose name says it checks for null (`ffi_check_not_null!(p)`), or
+  whose name says it checks for null (`ffi_check_not_null!(p)`; in such a
+  macro's own arguments, `p` checks `*p` after it), or
   `if invalid_pointer(p) { return .. }` with a function whose name says it
   validates the pointer;
 - or an earlier `if p.is_null() && len > 0 { return .. }` leaves for a null
@@ -69,13 +70,14 @@ def checked_before(
         kind = ancestor.type
         if kind == "function_item":
             break
-        if (
-            kind == "macro_invocation"
-            and macros is not None
-            and child.fragment is not ancestor.fragment  # written in its body
-            and name in macros(ancestor)
-        ):
-            return True
+        if kind == "macro_invocation" and child.fragment is not ancestor.fragment:
+            # written in its body: checked by the invocation, or by an earlier
+            # argument of a macro named for null checks (tract's
+            # `check_not_null!(model, *model)` checks `model` before reading `*model`)
+            if macros is not None and name in macros(ancestor):
+                return True
+            if _checked_by_earlier_argument(ancestor, use, name, bodies):
+                return True
         if kind == "if_expression" and _if_protects(ancestor, child, name):
             return True
         if (
@@ -237,6 +239,27 @@ def _macro_checks(macro: Located, name: str, bodies: RustBodies) -> bool:
             for n in bodies.walk(macro)
             if n.fragment is not macro.fragment
         )
+    return False
+
+
+def _checked_by_earlier_argument(
+    macro: Located, use: Located, name: str, bodies: RustBodies
+) -> bool:
+    """`check_not_null!(p, *p)`: `p` given whole before `use` to a macro named for null
+    checks, which checks its arguments in order."""
+    if "null" not in invocation_name(macro).lower():
+        return False
+    for node in bodies.walk(macro):
+        if node.start >= use.start:
+            break  # pre-order: the nodes after are later in the text
+        parent = node.parent()
+        if (
+            node.fragment is not macro.fragment
+            and node.type == "identifier"
+            and node.text == name
+            and (parent is None or parent.type != "unary_expression")
+        ):
+            return True
     return False
 
 

@@ -52,7 +52,8 @@ pub unsafe extern "C" fn engine_name_len(name: *const c_char) -> usize {
 
 ## Known problems
 A fallible call given the pointer itself (`validate(handle)?`), a macro
-whose name mentions null (`ffi_check_null!(p)`), and a function whose name
+whose name mentions null (`ffi_check_null!(p)`, which checks its arguments
+in order: `check_not_null!(p, *p)` reads `*p` after checking `p`), and a function whose name
 says it validates the pointer asked in an `if` that returns
 (`if received_invalid_pointer(p) { return .. }`) are taken as checks,
 without looking inside them. A local copy of the pointer (`let q = p.cast::<T>()`)

@@ -99,7 +99,12 @@ def _config(root: str, config_file: str | None) -> Config:
 
 
 def _enabled_rules(config: Config, select: str | None, ignore: str | None) -> list[RuleEntry]:
-    from interop_lint.analyzer.config import ConfigError, resolve_selection, split_ids
+    from interop_lint.analyzer.config import (
+        ConfigError,
+        check_prefixes,
+        resolve_selection,
+        split_ids,
+    )
     from interop_lint.rules.catalogue import catalogue
 
     rules = catalogue()  # the rule modules are imported only if a rule has to run
@@ -111,6 +116,11 @@ def _enabled_rules(config: Config, select: str | None, ignore: str | None) -> li
     except ConfigError as error:
         where = "--select/--ignore" if select or ignore else config.source or "config"
         fail(f"{where}: {error}")
+    for glob, prefixes in config.per_file_ignores.items():
+        try:
+            check_prefixes(ids, prefixes)
+        except ConfigError as error:
+            fail(f"{config.source or 'config'}: per-file-ignores `{glob}`: {error}")
     return [rule for rule in rules if rule.id in enabled]
 
 

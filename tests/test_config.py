@@ -120,6 +120,32 @@ def test_per_file_ignores(project: Project) -> None:
     assert reported == [["tools/Cargo.toml:2:1:", "DEP101"]]
 
 
+def test_per_file_ignores_match_as_select_does(project: Project) -> None:
+    """Lower case and `ALL` work as in `select`/`ignore`: `dep1` turns off DEP1xx."""
+    project.write(
+        ".interop-lint.toml",
+        '[per-file-ignores]\n"legacy/**" = ["dep1"]\n"vendored/**" = ["ALL"]\n',
+    )
+    project.write("legacy/Cargo.toml", UNPINNED)
+    project.write("vendored/Cargo.toml", UNPINNED)
+    project.write("tools/Cargo.toml", UNPINNED)
+    result = run_cli(["check", "--select", "DEP101"], project.root)
+    reported = [line.split()[:2] for line in result.stdout.splitlines()[:-1]]
+    assert reported == [["tools/Cargo.toml:2:1:", "DEP101"]]
+
+
+def test_unknown_rule_in_per_file_ignores_is_an_error(project: Project) -> None:
+    """A typo would keep reporting what the user meant to silence, without a word."""
+    project.write(".interop-lint.toml", '[per-file-ignores]\n"legacy/**" = ["DEP101", "XX999"]\n')
+    project.write("Cargo.toml", UNPINNED)
+    result = run_cli(["check"], project.root)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "interop-lint: error: .interop-lint.toml: per-file-ignores `legacy/**`: "
+        "unknown rule or prefix `XX999`"
+    )
+
+
 def test_exclude_globs(project: Project) -> None:
     project.write(".interop-lint.toml", 'exclude = ["third_party/", "*.gen/Cargo.toml"]\n')
     project.write("third_party/x/Cargo.toml", UNPINNED)

@@ -126,8 +126,10 @@ def config_from_mapping(data: Mapping[str, Any], source: str) -> Config:
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: `per-file-ignores` must be a table of glob = [IDs]")
-            values["per_file_ignores"] = {
-                glob: _string_list(ids, f"per-file-ignores.{glob}", source)
+            values["per_file_ignores"] = {  # matched as `select`/`ignore` are: `rs1` is RS1
+                glob: tuple(
+                    i.strip().upper() for i in _string_list(ids, f"per-file-ignores.{glob}", source)
+                )
                 for glob, ids in value.items()
             }
         elif key == "follow-clippy-allows":
@@ -200,9 +202,7 @@ def resolve_selection(
     ids = sorted(rule_ids)
     selectors = [("select", s.strip().upper()) for s in select if s.strip()]
     selectors += [("ignore", s.strip().upper()) for s in ignore if s.strip()]
-    for _, prefix in selectors:
-        if prefix != "ALL" and not any(rule.startswith(prefix) for rule in ids):
-            raise ConfigError(f"unknown rule or prefix `{prefix}`")
+    check_prefixes(ids, (prefix for _, prefix in selectors))
     enabled = set()
     for rule in ids:
         best_select = max(
@@ -216,6 +216,16 @@ def resolve_selection(
         if best_select > best_ignore:
             enabled.add(rule)
     return frozenset(enabled)
+
+
+def check_prefixes(rule_ids: Iterable[str], prefixes: Iterable[str]) -> None:
+    """A ConfigError for the first prefix that names no rule (a typo would turn
+    nothing on, or nothing off, without a word)."""
+    ids = tuple(rule_ids)
+    for prefix in prefixes:
+        wanted = prefix.strip().upper()
+        if wanted != "ALL" and not any(rule.startswith(wanted) for rule in ids):
+            raise ConfigError(f"unknown rule or prefix `{prefix.strip()}`")
 
 
 def _matches(prefix: str, rule: str) -> bool:

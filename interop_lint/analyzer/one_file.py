@@ -119,7 +119,7 @@ def check_file(
     for rule in rules:
         if source.kind not in rule.file_kinds:
             continue
-        if any(rule.id.startswith(prefix) for prefix in ignored_here):
+        if any(prefix == "ALL" or rule.id.startswith(prefix) for prefix in ignored_here):
             continue
         try:
             violations = list(rule().check(ctx))

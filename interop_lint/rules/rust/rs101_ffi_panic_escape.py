@@ -19,7 +19,10 @@ a literal that cannot fail (directly or through an immutable local bound to
 it) is no panic source: `CString::new("no NUL")`,
 `CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`; nor is `CString::new`
 of JSON text, which holds no NUL (`serde_json::to_string(&v)?`,
-`json!(..).to_string()`; unwrapping the encoding still is). Neither is
+`json!(..).to_string()`; unwrapping the encoding still is), nor an
+`.unwrap()` the code shows cannot fail (inside `if x.is_some()`, after
+`if x.is_none() { return .. }` or `if r.is_err() { return .. }`, as
+clippy's `unnecessary_unwrap` reads them). Neither is
 indexing checked against the length first: in the branch of
 `if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
 `if v.len() < 4 { return .. }` (an unsigned parameter converted on either

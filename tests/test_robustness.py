@@ -376,6 +376,24 @@ BAD_INPUTS = [
         "warning: deep/Cargo.toml: Cargo.toml is not valid TOML: maximum recursion depth exceeded",
         1,
     ),
+    (
+        "cargo-toml-not-utf-8",
+        _writer("latin/Cargo.toml", b'[package]\nname = "caf\xe9"\n'),
+        "warning: latin/Cargo.toml:2: Cargo.toml is not valid TOML: not UTF-8 text",
+        1,
+    ),
+    (
+        "cargo-toml-table-of-the-wrong-type",
+        _writer("typed/Cargo.toml", b'package = 1\n[dependencies]\nlibc = "1"\n'),
+        "warning: typed/Cargo.toml:1: Cargo.toml: `package` must be a table; it is left unread",
+        1,
+    ),
+    (
+        "cargo-toml-crate-type-not-a-list",
+        _writer("lib/Cargo.toml", b'[package]\nname = "x"\n[lib]\ncrate-type = "staticlib"\n'),
+        "warning: lib/Cargo.toml:4: Cargo.toml: `lib.crate-type` must be a list; it is left unread",
+        1,
+    ),
 ]
 
 

@@ -11,9 +11,17 @@ from msgspec import Struct
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.manifests.toml_lines import KeyPath, key_lines, line_of, load_toml
+from interop_lint.analyzer.manifests.toml_lines import (
+    KeyPath,
+    key_lines,
+    line_of,
+    load_toml,
+    malformed,
+)
 from interop_lint.analyzer.source import SourceFile
 
+# The tables of a manifest that the checks read.
+_TABLES = ("package", "lib", "workspace", "target", "profile", "patch")
 _DEPENDENCY_TABLES = (
     "dependencies",
     "dev-dependencies",
@@ -103,13 +111,20 @@ def extract_cargo_manifest(source: SourceFile, facts: FileFacts) -> None:
     def locate(path: KeyPath) -> Location:
         return source.lines.line_location(line_of(lines, path))
 
+    for key in (*_TABLES, *_DEPENDENCY_TABLES):  # cargo refuses these; they are left unread
+        if key in data and not isinstance(data[key], dict):
+            message = f"Cargo.toml: `{key}` must be a table; it is left unread"
+            malformed(source, facts, line_of(lines, (key,)), message)
+
     package = _table(data.get("package"))
     lib = _table(data.get("lib"))
     crate_types = lib.get("crate-type", lib.get("crate_type", []))
-    crate_types = (
-        tuple(t for t in crate_types if isinstance(t, str)) if _is_list(crate_types) else ()
-    )
     crate_type_key = "crate-type" if "crate-type" in lib else "crate_type"
+    if not _is_list(crate_types):
+        message = f"Cargo.toml: `lib.{crate_type_key}` must be a list; it is left unread"
+        malformed(source, facts, line_of(lines, ("lib", crate_type_key)), message)
+        crate_types = []
+    crate_types = tuple(t for t in crate_types if isinstance(t, str))
     workspace = package.get("workspace")
     facts.cargo = CargoManifest(
         directory=posixpath.dirname(source.path),

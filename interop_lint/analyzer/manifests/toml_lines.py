@@ -24,20 +24,26 @@ _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 
 def load_toml(source: SourceFile, facts: FileFacts, what: str) -> dict[str, Any] | None:
-    """The document, or None after a MALFORMED notification at the error's line."""
+    """The document, or None after a MALFORMED notification at the error's line. A
+    document that is not UTF-8 (which TOML requires) is read with its bad bytes
+    replaced, after a notification."""
+    try:
+        source.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = source.data.count(b"\n", 0, error.start) + 1
+        malformed(source, facts, line, f"{what} is not valid TOML: not UTF-8 text")
     try:
         return tomllib.loads(source.text)
     except (tomllib.TOMLDecodeError, RecursionError) as error:  # too deep: a RecursionError
         found = _TOML_ERROR_LINE.search(str(error))
-        facts.notifications.append(
-            Notification(
-                source.path,
-                int(found.group(1)) if found else 0,
-                NotificationKind.MALFORMED,
-                f"{what} is not valid TOML: {error}",
-            )
-        )
+        line = int(found.group(1)) if found else 0
+        malformed(source, facts, line, f"{what} is not valid TOML: {error}")
         return None
+
+
+def malformed(source: SourceFile, facts: FileFacts, line: int, message: str) -> None:
+    """A MALFORMED notification for the manifest at `line` (0: the whole file)."""
+    facts.notifications.append(Notification(source.path, line, NotificationKind.MALFORMED, message))
 
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")

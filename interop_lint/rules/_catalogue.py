@@ -2770,7 +2770,10 @@ RULES = [{'cross_language': False,
                                    'does not\n'
                                    'export (libc, another C library) are not checked. A handle '
                                    'imported from\n'
-                                   "another module is that module's; a helper that binds by name\n"
+                                   "another module is that module's (a star import too, which also "
+                                   'passes on\n'
+                                   'the `ctypes` module and its types: `from engine._lib import '
+                                   '*`); a helper that binds by name\n'
                                    '(`_fn("engine_new", c_void_p, c_uint32)`) is reported at its '
                                    'call, and a\n'
                                    'signature table bound in a loop (`for name, (argtypes, '

@@ -120,7 +120,8 @@ class ModuleScopes:
     def qualified(self, expr: Expr, star: tuple[str, frozenset[str]] | None = None) -> str | None:
         """The imported name an expression refers to: `C.c_int` -> `ctypes.c_int`.
 
-        `star` is a module and the names it exports, for `from module import *`.
+        `star` is a module and the names it exports, for `from module import *`,
+        and for a star import of another module, which may pass them on.
         """
         parts = []
         while isinstance(expr, cst.Attribute):
@@ -133,6 +134,15 @@ class ModuleScopes:
             module, names = star
             if module in self.star_imports and expr.value in names:
                 head = f"{module}.{expr.value}"
+            elif self.star_imports and expr.value not in self.values:
+                # `from mylib._lib import *` of a module that imports `ctypes` (or
+                # `from ctypes import *`) passes those names on (opendp's generated
+                # bindings); a module of the project naming its own `ctypes` or
+                # `c_int` would be perverse.
+                if expr.value == module:
+                    head = module
+                elif expr.value in names:
+                    head = f"{module}.{expr.value}"
         if head is None:
             return None
         return ".".join([head, *reversed(parts)])

@@ -22,7 +22,8 @@ by the crate that exports every function bound on it. A crate's library
 carries the exports of the crates it depends on by path (a cdylib that
 re-exports an FFI crate with `pub use`). Functions the crate does not
 export (libc, another C library) are not checked. A handle imported from
-another module is that module's; a helper that binds by name
+another module is that module's (a star import too, which also passes on
+the `ctypes` module and its types: `from engine._lib import *`); a helper that binds by name
 (`_fn("engine_new", c_void_p, c_uint32)`) is reported at its call, and a
 signature table bound in a loop (`for name, (argtypes, restype) in
 SIGNATURES.items()`) at each row's name, and a loop that sets the same

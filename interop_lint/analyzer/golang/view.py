@@ -101,7 +101,18 @@ class GoSyntax:
 
     @cached_property
     def c_typedefs(self) -> frozenset[str]:
-        return preamble_typedefs(self.source.preamble)
+        """The C type names the file knows: its preamble's typedefs, and the names it
+        writes as types (`var key C.gpointer`, `map[C.EGLClientBuffer]T`): a system
+        header's typedef the preamble only includes, whose `C.gpointer(p)` converts."""
+        written = set()
+        for package in self.tokens.tokens("C"):
+            parent = package.parent
+            if package.type != "package_identifier" or parent is None:
+                continue
+            holder = parent.parent  # in broken code `C.CString(s` parses as a type
+            if parent.type == "qualified_type" and holder is not None and not holder.is_error:
+                written.add(self.text(parent.child_by_field_name("name")))
+        return preamble_typedefs(self.source.preamble) | written
 
     def import_name(self, path: str) -> str | None:
         """The name the file uses for an import path (`cgo` for "runtime/cgo")."""

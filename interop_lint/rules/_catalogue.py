@@ -1083,9 +1083,10 @@ RULES = [{'cross_language': False,
                                    'it is a copy for the call, and GO104 checks\n'
                                    'a `&s[0]` stored in it like a direct argument. That does not '
                                    'hold for a field\n'
-                                   'C hands back to callbacks (`userData`, `user_data`, `cb_arg`, '
-                                   '`opaque`,\n'
-                                   '`cookie`): a callbacks struct registered by value\n'
+                                   'C hands back to callbacks (`userData`, `user_data`, '
+                                   "webgpu.h's\n"
+                                   '`userdata1`, `cb_arg`, `opaque`, `cookie`): a callbacks struct '
+                                   'registered by value\n'
                                    '(`cbs.userData = unsafe.Pointer(&state); C.node_create(cbs)`) '
                                    'is kept.\n'
                                    'A Go pointer put in a C struct by its literal '

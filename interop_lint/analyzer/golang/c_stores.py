@@ -129,9 +129,10 @@ def _go_pointer_in_literal(inference: Inference, literal: Node) -> Node | None:
 
 
 # Fields whose pointer C hands back to callbacks later (`cbs.userData = p` in a
-# callbacks struct registered by value): kept, even when the struct is a copy.
+# callbacks struct registered by value, webgpu.h's `info.userdata1`): kept, even
+# when the struct is a copy.
 _CALLBACK_FIELD = re.compile(
-    r"(?i)(?:user|cb|callback|client)_?(?:data|ptr|arg|ctx|context|param)|userp|opaque|cookie"
+    r"(?i)(?:user|cb|callback|client)_?(?:data|ptr|arg|ctx|context|param)\d?|userp|opaque|cookie"
 )
 
 

@@ -20,8 +20,8 @@ pointers). Nor is a local C struct that is only passed by value to C calls
 assigned, returned or captured; or a struct a C function returns by value):
 it is a copy for the call, and GO104 checks
 a `&s[0]` stored in it like a direct argument. That does not hold for a field
-C hands back to callbacks (`userData`, `user_data`, `cb_arg`, `opaque`,
-`cookie`): a callbacks struct registered by value
+C hands back to callbacks (`userData`, `user_data`, webgpu.h's
+`userdata1`, `cb_arg`, `opaque`, `cookie`): a callbacks struct registered by value
 (`cbs.userData = unsafe.Pointer(&state); C.node_create(cbs)`) is kept.
 A Go pointer put in a C struct by its literal (`C.struct_req{data: p}`) is
 no assignment: GO102 reports it where the struct's address is passed to C.

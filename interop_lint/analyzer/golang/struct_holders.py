@@ -115,9 +115,13 @@ def _field_reads(
 
 
 def _reads_in_function(file: GoFile, binding: Binding) -> list[Node] | None:
-    """A local variable's reads, or None when a closure reads it (it may run later)."""
+    """A local variable's reads, or None when a closure other than the one that declares
+    it reads it (it may run later: gohttplib's handler closure declares its own)."""
     scope = file.scope(binding.ident)
-    if scope is None or any(scope.closures_around(read) for read in binding.reads):
+    if scope is None:
+        return None
+    declared_in = scope.closures_around(binding.ident)
+    if any(scope.closures_around(read) != declared_in for read in binding.reads):
         return None
     return binding.reads
 

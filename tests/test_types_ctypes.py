@@ -44,6 +44,9 @@ def _rust() -> RustTypes:
     structs = {
         "Point": RustStruct("Point", _HERE, ("C",), (RustField("x", "f64", _HERE),), True),
         "Engine": RustStruct("Engine", _HERE, (), (), True),
+        "Pair": RustStruct(
+            "Pair", _HERE, ("C",), (RustField("first", "T", _HERE),), True, generics=("T",)
+        ),
     }
     aliases = {"Handle": "*mut Engine"}
     return RustTypes(lambda name: aliases.get(name, name), structs.get)
@@ -141,6 +144,7 @@ def test_named_types_that_lead_nowhere_are_unknown_not_a_crash() -> None:
         ("isize", True, "c_ssize_t"),
         ("f64", True, "c_double"),
         ("Point", True, "Point"),
+        ("Pair<*mut Engine>", True, None),  # no Python class name to give an instance
         ("i32", False, "c_int32"),
         ("u32", False, "c_uint32"),
         ("bool", False, "c_bool"),

@@ -230,5 +230,6 @@ def suggested(t: Type, owned: bool = False) -> str | None:
             return "c_char_p"
         return "c_void_p"
     if isinstance(t, Named) and t.known and not t.enum:
-        return sorted(t.names)[0]
+        name = sorted(t.names)[0]
+        return None if "<" in name else name  # an instance: no Python name to give
     return _SPELLINGS.get(t)

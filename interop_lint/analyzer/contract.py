@@ -74,10 +74,11 @@ def c_names(index: ProjectIndex, crate: Crate) -> CNames:
             for _, rust in index.rust.files_by_crate.get(crate, [])
             for item in (*rust.structs, *rust.enums)
         ]
-        generics = {
+        generics = {  # cbindgen mangles instances of these (a tagged enum's too)
             s.name: len(s.generics)
             for s in structs
-            if isinstance(s, RustStruct) and s.generics and "C" in s.repr
+            if s.generics
+            and ("C" in s.repr if isinstance(s, RustStruct) else s.has_fields and bool(s.repr))
         }
         names = [s.name for s in structs]
         found = known[("names", crate)] = CNames(cbindgen_config(index, crate), names, generics)

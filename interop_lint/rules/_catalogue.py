@@ -2221,19 +2221,21 @@ RULES = [{'cross_language': False,
                                    'next to the\n'
                                    "crate's Cargo.toml (`struct polar_Query *` is a Rust `*mut "
                                    'Query` under\n'
-                                   '`prefix = "polar_"`), and its mangled names of generic '
-                                   'structs\n'
-                                   '(`CResult_c_void` is `CResult<c_void>`). Two named types '
-                                   'differ only when\n'
-                                   'both are types of the Rust side: declared by the crate, listed '
-                                   'in the\n'
-                                   "config's `include`, or, under a prefix or renames, declared by "
-                                   'the header in\n'
-                                   "the crate's spelling (an opaque `typedef struct polar_Polar "
+                                   '`prefix = "polar_"`), and its mangled names of generic structs '
+                                   'and of generic\n'
+                                   'enums whose variants carry data (`CResult_c_void` is '
+                                   '`CResult<c_void>`,\n'
+                                   '`FfiResult_____Object` is `FfiResult<*mut Object>`). Two named '
+                                   'types differ\n'
+                                   'only when both are types of the Rust side: declared by the '
+                                   'crate, listed in\n'
+                                   "the config's `include`, or, under a prefix or renames, "
+                                   'declared by the header\n'
+                                   "in the crate's spelling (an opaque `typedef struct polar_Polar "
                                    'polar_Polar;`\n'
                                    'for a type the crate imports). A C name of its own (`engine_t '
-                                   '*` for a\n'
-                                   "`*mut Engine`), or a generic struct's bare name, is never a "
+                                   '*` for a `*mut\n'
+                                   "Engine`), or a generic struct's bare name, is never a "
                                    'difference.\n'
                                    '\n'
                                    '## Why is this bad?\n'

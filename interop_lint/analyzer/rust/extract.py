@@ -339,6 +339,7 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
         repr=repr_of(item),
         has_fields=any(v.child_by_field_name("body") is not None for v in variants),
         is_pub=is_pub(item),
+        generics=_generic_names(item.child_by_field_name("type_parameters")),
     )
 
 

@@ -251,6 +251,7 @@ class RustEnum(Struct, frozen=True):
     repr: tuple[str, ...]
     has_fields: bool  # some variant carries data (`B(u32)`, `C { x: i32 }`)
     is_pub: bool
+    generics: tuple[str, ...] = ()  # `FfiResult<T>`: ("T",)
 
 
 class RustTypeAlias(Struct, frozen=True):

@@ -109,7 +109,7 @@ class RustTypes:
         """Whether the name is a struct or enum of the crate (or known to be a type of
         the Rust side), or an instance of a generic struct of the crate. A generic
         struct's bare name is not one type: C spells some instance of it so."""
-        if self.generic_struct(name) is not None:
+        if self.generic_struct(name) is not None or self._generic_data_enum(name) is not None:
             return False
         if self._lookup(name) is not None or name in self._known_also:
             return True
@@ -128,6 +128,12 @@ class RustTypes:
     def with_bindings(self, bindings: Mapping[str, str]) -> RustTypes:
         """These types with generic parameters standing for arguments: `T` -> `c_char`."""
         return RustTypes(self._resolve, self._lookup, self._known_also, bindings)
+
+    def _generic_data_enum(self, name: str) -> RustEnum | None:
+        item = self._lookup(name)
+        if isinstance(item, RustEnum) and item.generics and item.has_fields and item.repr:
+            return item
+        return None
 
     def generic_struct(self, name: str) -> RustStruct | None:
         """The generic struct of the crate of that name, if it is one."""
@@ -159,14 +165,18 @@ class RustTypes:
         return None
 
     def generic(self, name: str, arguments: list[Parsed], depth: int) -> Parsed:
-        """`Name<A, B>` for a generic struct of the crate: a `Named` type by its
-        canonical spelling, known when every argument is."""
-        struct = self.generic_struct(name)
+        """`Name<A, B>` for a generic struct of the crate, or a generic enum whose
+        variants carry data (`FfiResult<*mut T>`, a tagged union by value): a `Named`
+        type by its canonical spelling, known when every argument is."""
+        struct = self.generic_struct(name) or self._generic_data_enum(name)
         if struct is None or len(struct.generics) != len(arguments):
             raise Unparsable
         spelled = [canonical(a.type) for a in arguments]
         if any(s is None for s in spelled):
             raise Unparsable
+        if isinstance(struct, RustEnum):
+            known = all(_known(a.type) for a in arguments)
+            return Parsed(Named(frozenset({f"{name}<{', '.join(spelled)}>"}), known))  # type: ignore[arg-type]
         inner = transparent_field(struct, self._lookup)
         if inner is not None:  # `Wrapper<c_int>` of `#[repr(transparent)] struct Wrapper<T>(T)`
             bindings = dict(zip(struct.generics, spelled, strict=True))
@@ -201,6 +211,8 @@ class RustTypes:
         item = self._lookup(name)
         if item is None and name in _UNSIZED and name not in self._known_also:
             return unsized(f"`{name}`")
+        if isinstance(item, RustEnum) and item.generics and item.has_fields:
+            return Parsed(Named(frozenset({name}), False))  # which instance: unknown
         if isinstance(item, RustEnum):
             integer = next((_INT_REPRS[r] for r in item.repr if r in _INT_REPRS), None)
             if integer is not None and not item.has_fields:

@@ -32,7 +32,12 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.comparisons import comparison_fact, method_of, receiver_of
+from interop_lint.analyzer.rust.comparisons import (
+    comparison_fact,
+    index_bounds,
+    method_of,
+    receiver_of,
+)
 from interop_lint.analyzer.rust.expressions import (
     binary_operator,
     callee,
@@ -70,14 +75,16 @@ def checked_in_bounds(indexing: Located) -> bool:
     # `out[..n]` of `out = from_raw_parts_mut(p, len)` after `if n > len { return }`
     sized = sized_by(indexing.at(children[0]))  # type: ignore[arg-type]
     subjects = {subject, VALUE_OF + sized} if sized else {subject}
-    facts = [fact for fact in _facts_around(indexing) if fact.subject in subjects]
-    return bool(facts) and _index_within(index, facts)
+    around = list(_facts_around(indexing))
+    facts = [fact for fact in around if fact.subject in subjects]
+    return bool(facts) and _index_within(index, facts, around)
 
 
-def _index_within(index: Located, facts: list[Fact]) -> bool:
-    """Whether `v[index]` (an element or a range) is proven by the facts about `v`."""
+def _index_within(index: Located, facts: list[Fact], around: list[Fact]) -> bool:
+    """Whether `v[index]` (an element or a range) is proven by the facts about `v`
+    (`around`: every fact there, for what they say of the index itself)."""
     if index.type != "range_expression":
-        return any(_below(b, facts, strict=True) for b in _index_bounds(index))
+        return any(_below(b, facts, strict=True) for b in index_bounds(index, around))
     start, operator, end = range_parts(index.node)
     if end is not None:
         # `..=e` reads element e; `s..e` needs s <= e, known only for numbers or `..e`.
@@ -87,38 +94,6 @@ def _index_within(index: Located, facts: list[Fact]) -> bool:
         ordered = first == 0 or (isinstance(first, int) and isinstance(last, int) and first <= last)
         return ordered and _below(last, facts, strict=inclusive)
     return start is not None and _below(bound_of(start), facts, strict=False)
-
-
-# Unsigned integer types: such a value converted to `usize` keeps its value when it
-# is below a length (a `usize`), and a check against `v.len() as u64` holds for it.
-_UNSIGNED = frozenset(
-    {
-        "u8", "u16", "u32", "u64", "u128", "usize", "c_uchar", "c_ushort", "c_uint",
-        "c_ulong", "c_ulonglong", "size_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
-    }
-)  # fmt: skip
-
-
-def _index_bounds(index: Located) -> list[int | str]:
-    """The index as written, and as an unsigned parameter it converts (`i` of
-    `v[i as usize]` for `i: u64`, checked by `if i >= v.len() as u64 { return }`,
-    biscuit's C API); a signed one may be negative, which no `<` check rules out."""
-    bounds = [bound_of(index.node)]
-    if index.type == "type_cast_expression":
-        converted = strip(index)
-        if converted.type == "identifier" and _unsigned_parameter(converted):
-            bounds.append(converted.text)
-    return bounds
-
-
-def _unsigned_parameter(name: Located) -> bool:
-    function = next((a for a in name.ancestors() if a.type == "function_item"), None)
-    listed = function.field("parameters") if function is not None else None
-    for parameter in listed.named_children() if listed is not None else ():
-        pattern, written = parameter.field("pattern"), parameter.field("type")
-        if pattern is not None and pattern.text == name.text and written is not None:
-            return written.text.rsplit("::", 1)[-1] in _UNSIGNED
-    return False
 
 
 def _below(bound: int | str, facts: list[Fact], *, strict: bool) -> bool:

@@ -2,7 +2,9 @@
 
 `v.len() > i` and `i < v.len()` say `i < v.len()`; a comparison with a plain
 variable (`n <= buffer_len`) says the same of that variable's value, for a
-slice whose length it is (lengths.sized_by).
+slice whose length it is (lengths.sized_by). `index_bounds` tells what an
+index converted to `usize` is compared as (`v[i as usize]` after `i < v.len() as
+u64`).
 """
 
 from __future__ import annotations
@@ -70,3 +72,48 @@ def receiver_of(expression: Located | None, methods: Container[str]) -> Located 
     if given is not None and given.named_child_count:
         return None
     return called.receiver
+
+
+# Unsigned integer types: such a value converted to `usize` keeps its value when it
+# is below a length (a `usize`), and a check against `v.len() as u64` holds for it.
+_UNSIGNED = frozenset(
+    {
+        "u8", "u16", "u32", "u64", "u128", "usize", "c_uchar", "c_ushort", "c_uint",
+        "c_ulong", "c_ulonglong", "size_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    }
+)  # fmt: skip
+
+
+def index_bounds(index: Located, around: list[Fact]) -> list[int | str]:
+    """The index as written, and as the value it converts when that cannot be negative
+    (`i` of `v[i as usize]` for `i: u64`, checked by `if i >= v.len() as u64 { return }`,
+    biscuit's C API; or a signed `i` the same conditions show `>= 0`: `if i < 0 || i >=
+    v.len() as c_int { return }`, SQLite's `int` column indices). A signed one no
+    condition bounds below may be negative, which no `<` check rules out."""
+    bounds = [bound_of(index.node)]
+    if index.type == "type_cast_expression":
+        converted = strip(index)
+        if converted.type == "identifier" and (
+            _unsigned_parameter(converted) or _not_negative(converted.text, around)
+        ):
+            bounds.append(converted.text)
+    return bounds
+
+
+def _not_negative(name: str, around: list[Fact]) -> bool:
+    """Whether a fact says `0 <= name` (`name >= 0`, the `else` of `name < 0`)."""
+    subject = VALUE_OF + name
+    return any(
+        f.subject == subject and isinstance(f.bound, int) and f.bound >= (0 if not f.strict else -1)
+        for f in around
+    )
+
+
+def _unsigned_parameter(name: Located) -> bool:
+    function = next((a for a in name.ancestors() if a.type == "function_item"), None)
+    listed = function.field("parameters") if function is not None else None
+    for parameter in listed.named_children() if listed is not None else ():
+        pattern, written = parameter.field("pattern"), parameter.field("type")
+        if pattern is not None and pattern.text == name.text and written is not None:
+            return written.text.rsplit("::", 1)[-1] in _UNSIGNED
+    return False

@@ -26,7 +26,8 @@ clippy's `unnecessary_unwrap` reads them). Neither is
 indexing checked against the length first: in the branch of
 `if !v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after
 `if v.len() < 4 { return .. }` (an unsigned parameter converted on either
-side: `if i >= v.len() as u64 { .. } else { v[i as usize] }`), in
+side: `if i >= v.len() as u64 { .. } else { v[i as usize] }`, or a signed
+one also checked `>= 0`: `if i < 0 || i >= v.len() as c_int { return }`), in
 `for i in 0..v.len()`, a slice made with
 `slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` after
 `if n > buf_len { return .. }`, in a match arm

@@ -1495,6 +1495,10 @@ RULES = [{'cross_language': False,
                                    'to_str(p) }`), is\n'
                                    'a use too, reported at the call: check before the call, or in '
                                    'the helper.\n'
+                                   'So is passing a reference to it to a helper that dereferences '
+                                   'what it refers\n'
+                                   'to (`params_unwrap(&p)` with `fn params_unwrap(r: &*mut T) { '
+                                   '&**r }`).\n'
                                    'So is naming it to a macro of the crate whose transcriber uses '
                                    'it unchecked\n'
                                    "(pkgcraft's `iter_to_array!(iter, len, f)` writing `*$len = "

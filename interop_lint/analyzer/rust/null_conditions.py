@@ -145,12 +145,22 @@ def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[
         if called is None or called.receiver is None:
             return set()
         if called.name == "is_null":
-            name = pointer_of(called.receiver)
+            name = pointer_of(called.receiver) or _referred(called.receiver)
             return {name} if name and not truth else set()
         if called.name in ("is_some", "is_none"):
             name = option_of_pointer(called.receiver)
             return {name} if name and (called.name == "is_some") == truth else set()
     return set()
+
+
+def _referred(receiver: Located) -> str | None:
+    """`r` of `(*r).is_null()`: the pointer a reference `r: &*mut T` refers to, named
+    as the reference (pointer_contracts follows `**r` by that name)."""
+    current = strip(receiver)
+    if current.type != "unary_expression" or not current.text.startswith("*"):
+        return None
+    operand = next(iter(current.named_children()), None)
+    return operand.text if operand is not None and operand.type == "identifier" else None
 
 
 def _compared_with_null(comparison: Located) -> str | None:

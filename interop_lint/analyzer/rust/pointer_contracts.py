@@ -7,7 +7,9 @@ non-null argument:
     fn to_str<'a>(p: *const c_char) -> &'a str { unsafe { CStr::from_ptr(p) }.to_str().unwrap() }
 
 An export that passes its own parameter there unchecked dereferences it as
-surely as if it had written the use itself. The demand is a fact of the
+surely as if it had written the use itself; so does one that passes a
+reference to it (`params_unwrap(&p)`) to a helper that dereferences what its
+`r: &*mut T` refers to (`&**r`, jieba-rs). The demand is a fact of the
 helper's file (`RustFunction.needs_nonnull`); the export's file asks the
 crate for it by the call's name: `f(p)` and `module::f(p)` reach free
 functions named `f`, `Type::f(p)` the associated functions of `Type`. A name
@@ -28,19 +30,26 @@ from typing import Generic, TypeVar
 from msgspec import Struct
 from tree_sitter import Node
 
-from interop_lint.analyzer.rust.body import RustBodies
-from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies
+from interop_lint.analyzer.rust.expressions import (
+    callee,
+    raw_callee_in,
+    strip,
+    unary_operand,
+    unary_operator,
+)
 from interop_lint.analyzer.rust.facts import PointerDemand, PointerPass, Release, RustFunction
 from interop_lint.analyzer.rust.nullness import InvocationChecks, checked_before
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
+    find_pointer_uses,
     passed_arguments,
     pointer_of,
     pointer_parameters,
     pointer_uses,
     pointers_forwarded,
-    pointers_passed,
 )
+from interop_lint.analyzer.rust.scan import CALL, DEREF
 from interop_lint.analyzer.rust.syntax import as_exported
 from interop_lint.analyzer.rust.typed_kinds import expand_alias
 
@@ -63,7 +72,7 @@ def pointer_demands(
     positions = {
         p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
     }
-    if not positions:
+    if not positions and b"&*" not in bodies.source.data and b"& *" not in bodies.source.data:
         return (), ()
 
     def unchecked(use: PointerUse) -> bool:
@@ -75,6 +84,14 @@ def pointer_demands(
     for use in pointer_uses(bodies, function, set(positions)):
         if use.name not in demands and unchecked(use):
             position = positions[use.name]
+            demands[use.name] = PointerDemand(position, bodies.location(use.at), use.what)
+    behind = {
+        p.name: p.position
+        for p in pointer_parameters(function, partial(_is_pointer_reference, aliases))
+    }
+    for use in _dereferenced_behind_references(bodies, function, set(behind)):
+        if use.name not in demands and unchecked(use):
+            position = behind[use.name]
             demands[use.name] = PointerDemand(position, bodies.location(use.at), use.what)
     passes = []
     for use in pointers_forwarded(bodies, function, set(positions) - set(demands)):
@@ -89,6 +106,47 @@ def pointer_demands(
     return tuple(sorted(demands.values(), key=lambda d: d.position)), tuple(passes)
 
 
+# The argument positions at which a function named so needs a pointer non-null
+# (empty: none): `to_str` -> {0} for `fn to_str(p: *const c_char) -> &str`.
+Demands = Callable[[str, str | None], frozenset[int]]
+
+
+def pointers_passed(
+    bodies: RustBodies,
+    function: Node,
+    parameters: set[str],
+    names: frozenset[str],
+    demands: Demands,
+) -> list[PointerUse]:
+    """The calls of `function` that pass one of `parameters` (or a local copy) to a
+    function that needs it non-null (`demands`, asked of calls named in `names`)."""
+
+    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
+        called = raw_callee_in(node, fragment) if kind == CALL else None
+        return called is not None and called[0] in names and called[2] is None
+
+    def used(node: Located) -> list[tuple[str, Located]]:
+        called = callee(node) if node.type == "call_expression" else None
+        if called is None or called.receiver is not None:
+            return []
+        needed = demands(called.name, called.qualifier)
+        passed = [
+            (passed_pointer(a), a) for i, a in enumerate(passed_arguments(node)) if i in needed
+        ]
+        return [(name, argument) for name, argument in passed if name]
+
+    return find_pointer_uses(bodies, function, parameters, may_use, used)
+
+
+def passed_pointer(argument: Located) -> str | None:
+    """The pointer an argument passes: `p`, or `p` behind a reference `&p` (to a helper
+    taking `&*mut T`: jieba's `params_unwrap(&cjieba)`)."""
+    if argument.type == "reference_expression":
+        inner = argument.field("value")
+        return inner.text if inner is not None and inner.type == "identifier" else None
+    return pointer_of(argument)
+
+
 def _is_method(function: Node) -> bool:
     """Whether `function` takes `self` (its callers are not followed)."""
     parameters = function.child_by_field_name("parameters")
@@ -100,6 +158,34 @@ def _is_pointer(aliases: dict[str, Node], written: Node) -> bool:
     """A raw pointer, aliases resolved through the file's own `type` items."""
     expanded = expand_alias(written, aliases)
     return expanded is not None and expanded.type == "pointer_type"
+
+
+def _is_pointer_reference(aliases: dict[str, Node], written: Node) -> bool:
+    """A reference to a raw pointer (`&*mut T`, `&mut *const T`)."""
+    if written.type != "reference_type":
+        return False
+    inner = written.child_by_field_name("type")
+    return inner is not None and _is_pointer(aliases, inner)
+
+
+def _dereferenced_behind_references(
+    bodies: RustBodies, function: Node, parameters: set[str]
+) -> list[PointerUse]:
+    """`*(*r)` (`**r`) of a parameter `r: &*mut T`: the pointer it refers to, used."""
+
+    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
+        return kind == DEREF
+
+    def used(node: Located) -> list[tuple[str, Located]]:
+        operand = unary_operand(node) if unary_operator(node) == "*" else None
+        inner = strip(operand) if operand is not None else None
+        if inner is None or inner.type != "unary_expression" or unary_operator(inner) != "*":
+            return []
+        referred = unary_operand(inner)
+        name = pointer_of(referred) if referred is not None else None
+        return [(name, node)] if name and referred is not None else []
+
+    return find_pointer_uses(bodies, function, parameters, may_use, used) if parameters else []
 
 
 _MAX_HANDED_ON = 4  # helpers between an export and the unchecked use
@@ -199,7 +285,9 @@ def passed_to_helpers(
             continue
         needed = demanded(called.name, called.qualifier)
         passing = enumerate(passed_arguments(use.at))
-        position = next((i for i, a in passing if i in needed and pointer_of(a) == use.local), None)
+        position = next(
+            (i for i, a in passing if i in needed and passed_pointer(a) == use.local), None
+        )
         if position is not None:
             helper = f"{called.qualifier}::{called.name}" if called.qualifier else called.name
             found.append(HelperUse(use, helper, needed[position]))

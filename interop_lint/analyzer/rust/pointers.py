@@ -189,7 +189,7 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
     key = ("pointer uses", function.id, frozenset(parameters))
     memo = bodies.file.memo
     if key not in memo:
-        memo[key] = _pointer_uses(bodies, function, parameters, _may_use, used_pointers)
+        memo[key] = find_pointer_uses(bodies, function, parameters, _may_use, used_pointers)
     yield from memo[key]  # type: ignore[attr-defined]
 
 
@@ -213,41 +213,13 @@ def pointers_used_by_macros(
         return [(name, node) for name, _ in uses_of(node)]
 
     found = []
-    for use in _pointer_uses(bodies, function, parameters, may_use, used):
+    for use in find_pointer_uses(bodies, function, parameters, may_use, used):
         written = dict(uses_of(use.at)).get(use.local, use.what)
         found.append(replace(use, what=f"{written}` in `{macro_name(use.at.node)}!"))
     return found
 
 
 _COMMENTS = frozenset({"line_comment", "block_comment"})
-# The argument positions at which a function named so needs a pointer non-null
-# (empty: none): `to_str` -> {0} for `fn to_str(p: *const c_char) -> &str`.
-Demands = Callable[[str, str | None], frozenset[int]]
-
-
-def pointers_passed(
-    bodies: RustBodies,
-    function: Node,
-    parameters: set[str],
-    names: frozenset[str],
-    demands: Demands,
-) -> list[PointerUse]:
-    """The calls of `function` that pass one of `parameters` (or a local copy) to a
-    function that needs it non-null (`demands`, asked of calls named in `names`)."""
-
-    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
-        called = raw_callee_in(node, fragment) if kind == CALL else None
-        return called is not None and called[0] in names and called[2] is None
-
-    def used(node: Located) -> list[tuple[str, Located]]:
-        called = callee(node) if node.type == "call_expression" else None
-        if called is None or called.receiver is not None:
-            return []
-        needed = demands(called.name, called.qualifier)
-        passed = [(pointer_of(a), a) for i, a in enumerate(passed_arguments(node)) if i in needed]
-        return [(name, argument) for name, argument in passed if name]
-
-    return _pointer_uses(bodies, function, parameters, may_use, used)
 
 
 def pointers_forwarded(
@@ -267,7 +239,7 @@ def pointers_forwarded(
         passed = [(pointer_of(a), a) for a in passed_arguments(node)]
         return [(name, argument) for name, argument in passed if name]
 
-    return _pointer_uses(bodies, function, parameters, may_use, used)
+    return find_pointer_uses(bodies, function, parameters, may_use, used)
 
 
 def passed_arguments(call: Located) -> list[Located]:
@@ -275,13 +247,15 @@ def passed_arguments(call: Located) -> list[Located]:
     return [a for a in arguments(call) if a.type not in _COMMENTS]
 
 
-def _pointer_uses(
+def find_pointer_uses(
     bodies: RustBodies,
     function: Node,
     parameters: set[str],
     may_use: Callable[[Node, Fragment, int], bool],
     used: Callable[[Located], list[tuple[str, Located]]],
 ) -> list[PointerUse]:
+    """The nodes of `function` that `may_use` picks (by kind, cheaply) and `used` reads
+    as uses of one of `parameters` or of a local copy, in file order."""
     body = function.child_by_field_name("body")
     if body is None or not parameters:
         return []

@@ -18,6 +18,8 @@ Passing the parameter to a function of the crate that does one of those uses
 unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`),
 or hands it on unchecked to one that does (`fn keys(p) { to_str(p) }`), is
 a use too, reported at the call: check before the call, or in the helper.
+So is passing a reference to it to a helper that dereferences what it refers
+to (`params_unwrap(&p)` with `fn params_unwrap(r: &*mut T) { &**r }`).
 So is naming it to a macro of the crate whose transcriber uses it unchecked
 (pkgcraft's `iter_to_array!(iter, len, f)` writing `*$len = ..`), reported at
 the invocation; uses inside macros the transcriber invokes are theirs.

@@ -1779,8 +1779,11 @@ RULES = [{'cross_language': False,
                                    '(`Buffer::from(&v[..])`,\n'
                                    '`(&v[..]).into()`) or by a function of the file that takes its '
                                    "argument's\n"
-                                   'pointer (`to_buffer(&v)`). Helpers that exports call and whose '
-                                   'result they\n'
+                                   "pointer (`to_buffer(&v)`); so is a `Vec` field's pointer when "
+                                   'the struct\n'
+                                   'that owns it is forgotten (`*out = res.rows.as_mut_ptr(); '
+                                   'mem::forget(res)`).\n'
+                                   'Helpers that exports call and whose result they\n'
                                    'hand on count as the export. Releases in functions an export '
                                    'calls count, and\n'
                                    "so do releases of pointers a handle kept in a field's "

@@ -184,7 +184,12 @@ def _forgotten_buffer(
 
 
 def _pointer_of_buffer(call: Located, holders: set[str]) -> bool:
-    return _pointer_receiver(call) in holders
+    """`v.as_mut_ptr()` of a forgotten buffer, or `res.rows.as_mut_ptr()` of a buffer
+    in a field of a forgotten struct (limbo's `sqlite3_get_table`)."""
+    receiver = _pointer_receiver(call)
+    if receiver is not None and receiver.type == "field_expression":
+        receiver = receiver.field("value")
+    return receiver is not None and receiver.type == "identifier" and receiver.text in holders
 
 
 # Methods that borrow a buffer as a slice or string: `v.as_slice()`.
@@ -245,21 +250,21 @@ def _pointer_takers(bodies: RustBodies) -> dict[str, frozenset[int]]:
             text(p): i for i, p in enumerate(patterns) if p is not None and p.type == "identifier"
         }
         taken = frozenset(
-            positions[receiver]
+            positions[receiver.text]
             for node in bodies.walk(bodies.in_file(body), prune=("function_item",))
             if node.type == "call_expression"
             and (receiver := _pointer_receiver(node)) is not None
-            and receiver in positions
+            and receiver.type == "identifier"
+            and receiver.text in positions
         )
         if taken:
             found[text(name)] = taken
     return found
 
 
-def _pointer_receiver(call: Located) -> str | None:
-    """`p` of `p.as_ptr()` / `p.as_mut_ptr()`."""
+def _pointer_receiver(call: Located) -> Located | None:
+    """`p` of `p.as_ptr()` / `p.as_mut_ptr()` (parentheses and casts stripped)."""
     called = callee(call)
     if called is None or called.receiver is None or called.name not in ("as_ptr", "as_mut_ptr"):
         return None
-    receiver = strip(called.receiver)
-    return receiver.text if receiver.type == "identifier" else None
+    return strip(called.receiver)

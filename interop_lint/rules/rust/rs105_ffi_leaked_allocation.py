@@ -8,7 +8,9 @@ type, `Vec::from_raw_parts`). A forgotten `Vec`'s pointer is handed out when
 it is taken directly (`v.as_mut_ptr()`), through a reborrow (`let s =
 &v[..]; s.as_ptr()`), by a conversion of a borrow (`Buffer::from(&v[..])`,
 `(&v[..]).into()`) or by a function of the file that takes its argument's
-pointer (`to_buffer(&v)`). Helpers that exports call and whose result they
+pointer (`to_buffer(&v)`); so is a `Vec` field's pointer when the struct
+that owns it is forgotten (`*out = res.rows.as_mut_ptr(); mem::forget(res)`).
+Helpers that exports call and whose result they
 hand on count as the export. Releases in functions an export calls count, and
 so do releases of pointers a handle kept in a field's collection, given back
 when the handle is freed (`while let Some(p) = it.name_ptrs.pop() {

@@ -98,6 +98,6 @@ class CgoUintptrPointer(CgoRule):
                     ctx.file.location(conversion),
                     f"`unsafe.Pointer` of the uintptr `{text(integer)}` in "
                     f"`{function_name(conversion)}`, which was not computed from a pointer in "
-                    "this expression: an object it addressed may have moved or been freed, "
-                    "and an integer key is no pointer; pass a `cgo.Handle` as a `uintptr_t`",
+                    "this expression: an object it held the address of may have moved or been "
+                    "freed (for an integer key, pass a `cgo.Handle` as a `uintptr_t` instead)",
                 )

@@ -123,8 +123,15 @@ class CTypes:
         )
 
     def _is_const(self, t: CType, depth: int) -> bool:
-        """Whether `t` is const, through typedefs (`typedef const char cchar_t;`)."""
-        while t.kind is CKind.BASE and not t.const and depth <= MAX_DEPTH:
+        """Whether `t` is const, through typedefs (`typedef const char cchar_t;`); an
+        array is as const as its elements (`const double (*rows)[6]` is Rust's
+        `*const [f64; 6]`)."""
+        while depth <= MAX_DEPTH:
+            if t.kind is CKind.ARRAY and t.of is not None:
+                t, depth = t.of, depth + 1
+                continue
+            if t.kind is not CKind.BASE or t.const:
+                break
             target = None if t.name in PRIMITIVES else self._scope.typedef(t.name)
             if target is None:
                 return False

@@ -22,7 +22,6 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.attributes import (
     attribute_bodies,
-    attribute_name,
     attributes_of,
     split_arguments,
 )
@@ -167,20 +166,19 @@ def _normalized(written: str) -> str:
 
 
 def repr_of(item: Node) -> tuple[str, ...]:
-    """The arguments of an item's `#[repr(...)]` attributes: ("C",), ("u8",), ("C", "packed")."""
+    """The arguments of an item's `#[repr(...)]` attributes: ("C",), ("u8",), ("C", "packed");
+    also under `cfg_attr(feature = "ffi", repr(C))`, its condition taken as true (a crate
+    built for C and for Rust alone gives its C layout with the feature that exports)."""
     found: list[str] = []
-    for attribute_item in attributes_of(item):
-        for attribute in attribute_item.named_children:
-            if attribute.type != "attribute" or attribute_name(attribute) != "repr":
-                continue
-            arguments = attribute.child_by_field_name("arguments")
-            if arguments is not None:
-                found += [
-                    text(n)
-                    for n in arguments.named_children
-                    if n.type in ("identifier", "primitive_type")
-                ]
+    for body in attribute_bodies(attributes_of(item)):
+        if body.startswith("repr") and body.endswith(")"):
+            arguments = body[4:].lstrip()
+            if arguments.startswith("("):
+                found += [a for a in split_arguments(arguments[1:-1]) if _REPR_WORD.fullmatch(a)]
     return tuple(found)
+
+
+_REPR_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_public(item: Node) -> bool:

@@ -2,13 +2,13 @@
 Checks the parameter and return types of exported functions for types that
 have no C layout and cross the boundary by value: a struct or enum of the
 crate without `#[repr(C)]` / `#[repr(transparent)]` (or an integer `repr` on
-an enum); `String`, `Vec<T>`, `CString`, `Result`, `Option<T>` other than
-`Option` of a reference, `Box`, `NonNull` or `extern fn`; `&str`, `&[T]`,
-`&CStr`, `Box<[T]>` and other fat pointers; tuples; `char`; trait objects;
-arrays `[T; N]` by value; and Rust-ABI function pointers (`fn(..)` instead of
-`extern "C" fn(..)`). Type aliases and `use .. as` renames are followed.
-Pointers to types without C layout are fine: that is the opaque handle
-pattern.
+an enum; one given under `#[cfg_attr(feature = "ffi", repr(C))]` counts);
+`String`, `Vec<T>`, `CString`, `Result`, `Option<T>` other than `Option` of a
+reference, `Box`, `NonNull` or `extern fn`; `&str`, `&[T]`, `&CStr`,
+`Box<[T]>` and other fat pointers; tuples; `char`; trait objects; arrays `[T;
+N]` by value; and Rust-ABI function pointers (`fn(..)` instead of `extern "C"
+fn(..)`). Type aliases and `use .. as` renames are followed. Pointers to types
+without C layout are fine: that is the opaque handle pattern.
 
 ## Why is this bad?
 The C declaration Go compiles against cannot describe these types, so the

@@ -92,7 +92,8 @@ class ProjectIndex:
             return self.cargo_manifests.get("" if directory == "." else directory)
         for directory in parent_directories(manifest.directory):
             candidate = self.cargo_manifests.get(directory)
-            if candidate is not None and candidate.is_workspace_root:
+            workspace = candidate is not None and candidate.is_workspace_root
+            if workspace and not _excluded(candidate, manifest.directory):  # type: ignore[arg-type]
                 return candidate
         return None
 
@@ -176,3 +177,12 @@ class ProjectIndex:
 def join_path(directory: str, name: str) -> str:
     """`name` in `directory`, where "" is the root."""
     return f"{directory}/{name}" if directory else name
+
+
+def _excluded(workspace: CargoManifest, directory: str) -> bool:
+    """Whether a workspace's `exclude` leaves out the crate in `directory` (cargo then
+    looks further up for the crate's workspace: it is no member of this one)."""
+    if workspace.directory == directory:
+        return False
+    relative = posixpath.relpath(directory, workspace.directory or ".")
+    return any(relative == e or relative.startswith(e + "/") for e in workspace.workspace_exclude)

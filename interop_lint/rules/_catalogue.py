@@ -103,7 +103,9 @@ RULES = [{'cross_language': False,
                                    'containing\n'
                                    '`staticlib` or `cdylib`) has a `Cargo.lock` in its directory '
                                    'or at the root\n'
-                                   'of its workspace.\n'
+                                   "of its workspace. A crate the workspace's `exclude` leaves out "
+                                   'is not a\n'
+                                   "member: the root's lock does not pin it.\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "A library crate's lock file is often left out of version "
@@ -292,8 +294,11 @@ RULES = [{'cross_language': False,
                                    '`macro_rules!` macro that\n'
                                    'expands to it, `catch_err! { .. }`, or a configured '
                                    '`panic-guards` function).\n'
-                                   'A profile in a workspace root applies to every member crate. '
-                                   'When the\n'
+                                   'A profile in a workspace root applies to every member crate; a '
+                                   "member's\n"
+                                   "own profiles are ignored by cargo, and a crate the root's "
+                                   '`exclude` leaves\n'
+                                   'out is a workspace of its own. When the\n'
                                    'manifest has a custom profile that sets `panic = "unwind"`\n'
                                    '(`[profile.release-with-panic-unwind]`), that is the one the '
                                    'library is\n'

@@ -87,6 +87,8 @@ class CargoManifest(Struct, frozen=True):
     dependencies: tuple[CargoDependency, ...]
     panic_profiles: tuple[ProfilePanic, ...]
     lib_name: str | None = None  # `lib.name`, when it renames the library
+    # `workspace.exclude`: paths of crates below a workspace root that are not members
+    workspace_exclude: tuple[str, ...] = ()
 
     @property
     def library_name(self) -> str | None:
@@ -144,11 +146,21 @@ def extract_cargo_manifest(source: SourceFile, facts: FileFacts) -> None:
             if isinstance(profile, dict) and isinstance(profile.get("panic"), str)
         ),
         lib_name=lib.get("name") if isinstance(lib.get("name"), str) else None,
+        workspace_exclude=_paths(_table(data.get("workspace")).get("exclude")),
     )
 
 
 def _table(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _paths(value: Any) -> tuple[str, ...]:
+    """A list of relative paths (`workspace.exclude`), normalized; () for anything else."""
+    if not _is_list(value):
+        return ()
+    return tuple(
+        posixpath.normpath(p.strip("/")) for p in value if isinstance(p, str) and p.strip("/")
+    )
 
 
 def _is_list(value: Any) -> bool:

@@ -1,7 +1,8 @@
 """## What it does
 Checks that a crate built as a C library for Go (`crate-type` containing
 `staticlib` or `cdylib`) has a `Cargo.lock` in its directory or at the root
-of its workspace.
+of its workspace. A crate the workspace's `exclude` leaves out is not a
+member: the root's lock does not pin it.
 
 ## Why is this bad?
 A library crate's lock file is often left out of version control, but a

@@ -4,7 +4,9 @@ functions guard their bodies with `std::panic::catch_unwind`, written in
 the export or through a guard helper of the crate (`invoke(|| ..)` where
 `invoke` runs its closure under `catch_unwind`, a `macro_rules!` macro that
 expands to it, `catch_err! { .. }`, or a configured `panic-guards` function).
-A profile in a workspace root applies to every member crate. When the
+A profile in a workspace root applies to every member crate; a member's
+own profiles are ignored by cargo, and a crate the root's `exclude` leaves
+out is a workspace of its own. When the
 manifest has a custom profile that sets `panic = "unwind"`
 (`[profile.release-with-panic-unwind]`), that is the one the library is
 built with, and only `dev` and `release` are checked. `test` and `bench`
@@ -61,6 +63,9 @@ class CargoPanicAbort(Rule):
         manifest = ctx.facts.cargo
         if manifest is None:
             return
+        workspace = ctx.index.workspace_root_of(manifest)
+        if workspace is not None and workspace is not manifest:
+            return  # cargo ignores a member's profiles (and warns that it does)
         aborting = [
             p
             for p in manifest.panic_profiles

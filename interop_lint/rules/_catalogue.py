@@ -2038,7 +2038,11 @@ RULES = [{'cross_language': False,
                                    '    CALLS.fetch_add(1, Ordering::Relaxed) + 1\n'
                                    '}\n'
                                    '```\n'
-                                   'Use a `Mutex` or `OnceLock` for anything larger than a word.\n'
+                                   'Use a `Mutex` or `OnceLock` for anything larger than a word, '
+                                   'and take the lock\n'
+                                   'without `.unwrap()` '
+                                   '(`.lock().unwrap_or_else(PoisonError::into_inner)`): a\n'
+                                   "poisoned lock's `unwrap` is a panic at the boundary (RS101).\n"
                                    '\n'
                                    '## Known problems\n'
                                    'Uses inside a closure run by `Once::call_once` / '

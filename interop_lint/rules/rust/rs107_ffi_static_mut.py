@@ -33,7 +33,9 @@ pub extern "C" fn engine_tick() -> u64 {
     CALLS.fetch_add(1, Ordering::Relaxed) + 1
 }
 ```
-Use a `Mutex` or `OnceLock` for anything larger than a word.
+Use a `Mutex` or `OnceLock` for anything larger than a word, and take the lock
+without `.unwrap()` (`.lock().unwrap_or_else(PoisonError::into_inner)`): a
+poisoned lock's `unwrap` is a panic at the boundary (RS101).
 
 ## Known problems
 Uses inside a closure run by `Once::call_once` / `OnceLock::get_or_init`,

@@ -432,6 +432,12 @@ def test_every_bad_input_has_its_exact_notification_and_status(
         ("pyproject.toml", b"[tool]\nx = '\xe9'\n", "invalid TOML: not UTF-8 text"),
         (".interop-lint.toml", b"x = " + b"[" * 5000 + b"]" * 5000, "nested too deeply"),
         (".interop-lint.toml", b'select = [""]\n', "`select` holds an empty string"),
+        (".interop-lint.toml", b'exclude = ["!"]\n', "`exclude` holds an invalid glob `!`"),
+        (
+            ".interop-lint.toml",
+            b'[per-file-ignores]\n"\\\\" = ["RS"]\n',
+            "`per-file-ignores` holds an invalid glob `\\`",
+        ),
     ],
 )
 def test_a_config_that_cannot_be_read_is_a_clear_error(

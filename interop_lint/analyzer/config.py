@@ -117,15 +117,34 @@ def _string_list(value: Any, key: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+# The keys whose strings are gitignore-style globs.
+_GLOB_KEYS = frozenset({"exclude", "header-globs"})
+
+
+def _check_globs(globs: Iterable[str], key: str, source: str) -> None:
+    """A ConfigError for a glob pathspec cannot read (git would skip it: the user
+    would see nothing excluded, and not why)."""
+    import pathspec  # only for a config that has globs
+
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except ValueError:
+            raise ConfigError(f"{source}: `{key}` holds an invalid glob `{glob}`") from None
+
+
 def config_from_mapping(data: Mapping[str, Any], source: str) -> Config:
     """Validate a parsed TOML table into a Config."""
     values: dict[str, Any] = {"source": source}
     for key, value in data.items():
         if key in _LIST_KEYS:
             values[_LIST_KEYS[key]] = _string_list(value, key, source)
+            if key in _GLOB_KEYS:
+                _check_globs(values[_LIST_KEYS[key]], key, source)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: `per-file-ignores` must be a table of glob = [IDs]")
+            _check_globs(value, "per-file-ignores", source)
             values["per_file_ignores"] = {  # matched as `select`/`ignore` are: `rs1` is RS1
                 glob: tuple(
                     i.strip().upper() for i in _string_list(ids, f"per-file-ignores.{glob}", source)

@@ -8,7 +8,12 @@ are), with the name of the pointer released and the field it is read from.
 
 from __future__ import annotations
 
-from interop_lint.analyzer.rust.body import Located
+import re
+
+from tree_sitter import Node
+
+from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     callee,
@@ -16,6 +21,7 @@ from interop_lint.analyzer.rust.expressions import (
     under_methods,
     unsafe_value,
 )
+from interop_lint.analyzer.rust.facts import Release
 from interop_lint.analyzer.rust.ownership import (
     OwnershipSite,
     annotated,
@@ -260,3 +266,43 @@ def _cast_type(expression: Located) -> str | None:
         if target is not None and target.type == "pointer_type":
             return type_name(target.node.child_by_field_name("type"))
     return None
+
+
+_BOXED = re.compile(r"(?:Option<)?Box<(\w+)>>?")
+
+
+def dropped_box_parameters(bodies: RustBodies, function: Node) -> list[Release]:
+    """Parameters `Box<T>` / `Option<Box<T>>` a function takes and drops: unnamed
+    (`_error`), unused, or given to `drop(..)`. cbindgen's idiom for a free function
+    (`fn df_error_free(_error: Option<Box<DFError>>) {}`): C passes the pointer it got
+    from `Box::into_raw`, and Rust frees it when the box goes out of scope."""
+    listed = function.child_by_field_name("parameters")
+    body = function.child_by_field_name("body")
+    if listed is None or body is None:
+        return []
+    found = []
+    parameters = [p for p in listed.named_children if p.type in _PARAMETERS]
+    for position, parameter in enumerate(parameters):
+        pattern, written = (
+            parameter.child_by_field_name("pattern"),
+            parameter.child_by_field_name("type"),
+        )
+        matched = _BOXED.fullmatch(re.sub(r"\s+", "", text(written))) if written else None
+        if matched is None or pattern is None or pattern.type != "identifier":
+            continue
+        name = text(pattern)
+        if name.startswith("_") or _only_dropped(text(body), name):
+            kind = f"box:{matched.group(1)}"
+            location = bodies.source.location(parameter)
+            found.append(Release(kind, location, position, name, f"`{name}` dropped"))
+    return found
+
+
+_PARAMETERS = frozenset({"parameter", "self_parameter", "variadic_parameter"})
+
+
+def _only_dropped(body: str, name: str) -> bool:
+    """Whether the body names `name` only to drop it (or never)."""
+    uses = re.findall(rf"(?<![\w.]){re.escape(name)}\b", body)
+    drops = re.findall(rf"\bdrop\(\s*{re.escape(name)}\s*\)", body)
+    return len(uses) == len(drops)

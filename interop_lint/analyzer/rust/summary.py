@@ -33,7 +33,7 @@ from interop_lint.analyzer.rust.guard_calls import hands_argument_to_calls, runs
 from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import OwnershipSite
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
-from interop_lint.analyzer.rust.releases import release_sites
+from interop_lint.analyzer.rust.releases import dropped_box_parameters, release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.syntax import (
     impl_trait_of,
@@ -308,6 +308,8 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             release_of(bodies, site, parameters, aliases, generics, found.owner)
             for site in release_sites(found.ownership)
         )
+    if b"Box<" in bodies.source.data:
+        releases += tuple(dropped_box_parameters(bodies, function))
     returned: tuple[RustCall, ...] = ()
     plain_calls = [
         (node, fragment, call) for node, fragment, call in found.calls if not call.method

@@ -3,17 +3,18 @@ Checks for exported functions that hand Rust-allocated memory to the caller
 (returned, or written through an out-parameter) — `CString::into_raw`,
 `Box::into_raw`, `Box::leak`, a `Vec`'s pointer after `mem::forget` or
 `ManuallyDrop::new` — when no exported function of the crate gives that kind
-of memory back to Rust (`CString::from_raw`, `Box::from_raw` of the same
-type, `Vec::from_raw_parts`). A forgotten `Vec`'s pointer is handed out when
-it is taken directly (`v.as_mut_ptr()`), through a reborrow (`let s =
-&v[..]; s.as_ptr()`), by a conversion of a borrow (`Buffer::from(&v[..])`,
-`(&v[..]).into()`) or by a function of the file that takes its argument's
-pointer (`to_buffer(&v)`); so is a `Vec` field's pointer when the struct
-that owns it is forgotten (`*out = res.rows.as_mut_ptr(); mem::forget(res)`).
-Helpers that exports call and whose result they
-hand on count as the export. Releases in functions an export calls count, and
-so do releases of pointers a handle kept in a field's collection, given back
-when the handle is freed (`while let Some(p) = it.name_ptrs.pop() {
+of memory back to Rust (`CString::from_raw`, `Box::from_raw` of the same type,
+`Vec::from_raw_parts`, or a `Box<T>` / `Option<Box<T>>` parameter the export
+drops: `fn error_free(_e: Option<Box<Error>>) {}`). A forgotten `Vec`'s
+pointer is handed out when it is taken directly (`v.as_mut_ptr()`), through a
+reborrow (`let s = &v[..]; s.as_ptr()`), by a conversion of a borrow
+(`Buffer::from(&v[..])`, `(&v[..]).into()`) or by a function of the file that
+takes its argument's pointer (`to_buffer(&v)`); so is a `Vec` field's pointer
+when the struct that owns it is forgotten (`*out = res.rows.as_mut_ptr();
+mem::forget(res)`). Helpers that exports call and whose result they hand on
+count as the export. Releases in functions an export calls count, and so do
+releases of pointers a handle kept in a field's collection, given back when
+the handle is freed (`while let Some(p) = it.name_ptrs.pop() {
 CString::from_raw(p); }`, `for p in set.labels.drain(..)`).
 
 Opaque handles: memory is matched by its type in Rust and also by the type C

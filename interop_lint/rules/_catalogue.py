@@ -1332,7 +1332,9 @@ RULES = [{'cross_language': False,
                                    'or a signed\n'
                                    'one also checked `>= 0`: `if i < 0 || i >= v.len() as c_int { '
                                    'return }`), in\n'
-                                   '`for i in 0..v.len()`, a slice made with\n'
+                                   '`for i in 0..v.len()` (or `0..n` with `let n = v.len();`, or '
+                                   '`n` the length\n'
+                                   'a raw slice was made with), a slice made with\n'
                                    '`slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` '
                                    'after\n'
                                    '`if n > buf_len { return .. }`, in a match arm\n'
@@ -1776,26 +1778,29 @@ RULES = [{'cross_language': False,
                                    '`ManuallyDrop::new` — when no exported function of the crate '
                                    'gives that kind\n'
                                    'of memory back to Rust (`CString::from_raw`, `Box::from_raw` '
-                                   'of the same\n'
-                                   "type, `Vec::from_raw_parts`). A forgotten `Vec`'s pointer is "
-                                   'handed out when\n'
-                                   'it is taken directly (`v.as_mut_ptr()`), through a reborrow '
-                                   '(`let s =\n'
-                                   '&v[..]; s.as_ptr()`), by a conversion of a borrow '
-                                   '(`Buffer::from(&v[..])`,\n'
-                                   '`(&v[..]).into()`) or by a function of the file that takes its '
-                                   "argument's\n"
-                                   "pointer (`to_buffer(&v)`); so is a `Vec` field's pointer when "
-                                   'the struct\n'
-                                   'that owns it is forgotten (`*out = res.rows.as_mut_ptr(); '
-                                   'mem::forget(res)`).\n'
-                                   'Helpers that exports call and whose result they\n'
-                                   'hand on count as the export. Releases in functions an export '
-                                   'calls count, and\n'
-                                   "so do releases of pointers a handle kept in a field's "
-                                   'collection, given back\n'
-                                   'when the handle is freed (`while let Some(p) = '
-                                   'it.name_ptrs.pop() {\n'
+                                   'of the same type,\n'
+                                   '`Vec::from_raw_parts`, or a `Box<T>` / `Option<Box<T>>` '
+                                   'parameter the export\n'
+                                   'drops: `fn error_free(_e: Option<Box<Error>>) {}`). A '
+                                   "forgotten `Vec`'s\n"
+                                   'pointer is handed out when it is taken directly '
+                                   '(`v.as_mut_ptr()`), through a\n'
+                                   'reborrow (`let s = &v[..]; s.as_ptr()`), by a conversion of a '
+                                   'borrow\n'
+                                   '(`Buffer::from(&v[..])`, `(&v[..]).into()`) or by a function '
+                                   'of the file that\n'
+                                   "takes its argument's pointer (`to_buffer(&v)`); so is a `Vec` "
+                                   "field's pointer\n"
+                                   'when the struct that owns it is forgotten (`*out = '
+                                   'res.rows.as_mut_ptr();\n'
+                                   'mem::forget(res)`). Helpers that exports call and whose result '
+                                   'they hand on\n'
+                                   'count as the export. Releases in functions an export calls '
+                                   'count, and so do\n'
+                                   "releases of pointers a handle kept in a field's collection, "
+                                   'given back when\n'
+                                   'the handle is freed (`while let Some(p) = it.name_ptrs.pop() '
+                                   '{\n'
                                    'CString::from_raw(p); }`, `for p in set.labels.drain(..)`).\n'
                                    '\n'
                                    'Opaque handles: memory is matched by its type in Rust and also '
@@ -1893,7 +1898,8 @@ RULES = [{'cross_language': False,
                              'after `mem::forget` or `ManuallyDrop::new` — when no exported '
                              'function of the crate gives that kind of memory back to Rust '
                              '(`CString::from_raw`, `Box::from_raw` of the same type, '
-                             '`Vec::from_raw_parts`).',
+                             '`Vec::from_raw_parts`, or a `Box<T>` / `Option<Box<T>>` parameter '
+                             'the export drops: `fn error_free(_e: Option<Box<Error>>) {}`).',
                   'tags': ['security', 'external/cwe/cwe-401', 'external/cwe/cwe-762']},
   'file_kinds': ['rust'],
   'id': 'RS105',

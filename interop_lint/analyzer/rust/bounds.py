@@ -30,7 +30,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.rust.bindings import local_name, only_decreased
+from interop_lint.analyzer.rust.bindings import let_value, local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.comparisons import (
     comparison_fact,
@@ -215,8 +215,17 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
     items = strip(items)
     if items.type == "range_expression" and pattern.type == "identifier":
         start, operator, end = range_parts(items.node)
-        subject = method_of(items.at(end), "len") if end is not None else None  # type: ignore[arg-type]
-        if subject is not None and operator == ".." and (start is None or bound_of(start) == 0):
+        if end is None or operator != ".." or (start is not None and bound_of(start) != 0):
+            return
+        bound = strip(items.at(end))  # type: ignore[arg-type]
+        subject = method_of(bound, "len")
+        if subject is None and bound.type == "identifier":
+            # `for i in 0..n` over a slice made with length `n` (lengths.sized_by), or
+            # with `let n = v.len();`
+            yield Fact(VALUE_OF + bound.text, pattern.text, True)
+            value = let_value(bound)
+            subject = method_of(strip(value), "len") if value is not None else None
+        if subject is not None:
             yield Fact(subject, pattern.text, True)
         return
     index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None

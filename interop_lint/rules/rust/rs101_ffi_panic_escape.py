@@ -28,7 +28,8 @@ indexing checked against the length first: in the branch of
 `if v.len() < 4 { return .. }` (an unsigned parameter converted on either
 side: `if i >= v.len() as u64 { .. } else { v[i as usize] }`, or a signed
 one also checked `>= 0`: `if i < 0 || i >= v.len() as c_int { return }`), in
-`for i in 0..v.len()`, a slice made with
+`for i in 0..v.len()` (or `0..n` with `let n = v.len();`, or `n` the length
+a raw slice was made with), a slice made with
 `slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` after
 `if n > buf_len { return .. }`, in a match arm
 past the arms that took the short lengths (`match v.len() { 0 => .., _ => v[0] }`,

@@ -7,19 +7,15 @@ converts. `counted_guard` reads the counter idiom of cgo code that builds a C
 array: `n` starts at zero and grows by `n++` after each element put in `s`, so
 `if n > 0 { &s[0] }` cannot index an empty slice (wasmer-go's
 `ImportObject.intoInner`, confluent-kafka-go's `setOAuthBearerToken`).
-`known_positive` tells a length that cannot be zero: a positive constant,
-`x + 1`, a compared local, or one raised to a positive constant by a clamp
-from below (`if n < minLen { n = minLen }`: that clamp is a bound, not a test).
+What a length's value says is in positive_lengths.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.callers import passed_for
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
@@ -120,7 +116,7 @@ def is_clamp(comparison: Node) -> bool:
         normal(comparison.child_by_field_name("left")),
         normal(comparison.child_by_field_name("right")),
     }
-    statements = _statements(body)
+    statements = statements_of(body)
     if not statements:
         return False
     for child in statements:
@@ -132,7 +128,7 @@ def is_clamp(comparison: Node) -> bool:
     return True
 
 
-def _statements(block: Node | None) -> list[Node]:
+def statements_of(block: Node | None) -> list[Node]:
     """The statements of a block (comments left out)."""
     if block is None:
         return []
@@ -276,107 +272,3 @@ def _appends_to(file: GoFile, value: Node, wanted: str) -> bool:
 
 def normal(node: Node | None) -> str:
     return "".join(text(unparen(node)).split())
-
-
-def positive_bound(file: GoFile, bound: Node | None) -> bool:
-    """A constant above zero: `64`, `minDictLen` (a package constant, even one whose
-    value is a C macro's: a minimum is not written for zero), `C.KEY_BYTES` (a C
-    constant the file's preamble does not define as 0: libsodium's
-    `make([]byte, C.crypto_sign_BYTES)`)."""
-    value = file.constant(bound)
-    if value is not None:
-        return value > 0
-    bound = unparen(bound)
-    if bound is not None and bound.type == "selector_expression":
-        operand, field = bound.child_by_field_name("operand"), bound.child_by_field_name("field")
-        return (
-            operand is not None
-            and field is not None
-            and text(operand) == "C"
-            and file.binding(operand) is None
-            and not _defined_as_zero(file, text(field))
-        )
-    return (
-        bound is not None
-        and bound.type == "identifier"
-        and file.binding(bound) is None
-        and text(bound) in file.package.constants
-    )
-
-
-def _defined_as_zero(file: GoFile, name: str) -> bool:
-    """`#define NAME 0` (or an `enum` member `NAME = 0`) in the file's cgo preamble."""
-    preamble = file.source.preamble
-    if preamble is None or name.encode() not in preamble.source:
-        return False
-    written = re.escape(name.encode())
-    zero = rb"\(?\s*0+[uUlL]*\s*\)?"
-    return bool(
-        re.search(rb"#\s*define\s+" + written + rb"\s+" + zero + rb"\s*$", preamble.source, re.M)
-        or re.search(rb"\b" + written + rb"\s*=\s*" + zero + rb"\s*[,}]", preamble.source)
-    )
-
-
-def raised_to_bound(file: GoFile, binding: Binding) -> bool:
-    """`if n < minLen { n = minLen }` with a positive bound: a clamp from below, after
-    which `n` is at least the bound (gozstd's `BuildDict` makes its dictionary so)."""
-    for read in binding.reads:
-        comparison = outer_paren(read).parent
-        if comparison is None or comparison.type != "binary_expression":
-            continue
-        left, right = (
-            comparison.child_by_field_name("left"),
-            comparison.child_by_field_name("right"),
-        )
-        written = operator(comparison)
-        if written in ("<", "<=") and unparen(left) == read:
-            bound = right
-        elif written in (">", ">=") and unparen(right) == read:
-            bound = left
-        else:
-            continue
-        if not is_clamp(comparison) or not positive_bound(file, bound):
-            continue
-        statement = outer_paren(comparison).parent
-        body = statement.child_by_field_name("consequence") if statement is not None else None
-        assigned = [s.child_by_field_name("right") for s in _statements(body)]
-        if assigned and all(normal(value) == normal(bound) for value in assigned):
-            return True
-    return False
-
-
-def known_positive(file: GoFile, length: Node | None) -> bool:
-    """A length that is above zero where it is used: a positive constant, `x + k`, or a
-    local whose every value is `x + k` (`bound := int(C.ZSTD_compressBound(n)) + 1`),
-    or that the function compares or raises to a positive bound (as `make([]T, n)` asks
-    of `n`), or a parameter every call in the file passes a positive constant. A
-    conversion is looked through (`int(size)`)."""
-    length = unparen(length)
-    if length is None:
-        return False
-    length = unparen(file.strip_conversions(length))  # `make([]byte, int(size))`
-    if length is None:
-        return False
-    if positive_bound(file, length) or _plus_positive(file, length):
-        return True
-    binding = file.binding(length) if length.type == "identifier" else None
-    if binding is None:
-        return False
-    if any(in_comparison(through_conversions(file, read)) for read in binding.reads):
-        return True
-    if raised_to_bound(file, binding):
-        return True
-    if binding.is_parameter:
-        passed = passed_for(file, binding)  # an unexported helper's callers in the file
-        return bool(passed) and all(positive_bound(file, a) for a in passed or ())
-    values = [unparen(v) for _, v in binding.definitions()]
-    return bool(values) and all(v is not None and _plus_positive(file, v) for v in values)
-
-
-def _plus_positive(file: GoFile, value: Node) -> bool:
-    """`x + k` with a positive constant `k`."""
-    return (
-        value.type == "binary_expression"
-        and operator(value) == "+"
-        and positive_bound(file, value.child_by_field_name("right"))
-    )

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.lengths import guarding_conditions, known_positive, normal
+from interop_lint.analyzer.golang.lengths import guarding_conditions, normal
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.positive_lengths import known_positive
 from interop_lint.analyzer.golang.syntax import operator, unparen
 
 _GREATER = {">": False, "<": True}  # operator -> whether `lo OP hi` (mirrored) is written

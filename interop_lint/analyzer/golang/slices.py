@@ -42,15 +42,20 @@ from interop_lint.analyzer.golang.lengths import (
     counted_guard,
     in_comparison,
     is_clamp,
-    known_positive,
     normal,
     through_conversions,
 )
+from interop_lint.analyzer.golang.loops import (
+    counted_by,
+    inside_counting_loop,
+    inside_range_over,
+    ranged_over,
+)
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.positive_lengths import known_positive
 from interop_lint.analyzer.golang.reslices import reslice_non_empty
 from interop_lint.analyzer.golang.sized_results import sized_source
 from interop_lint.analyzer.golang.syntax import (
-    FUNCTION_TYPES,
     arguments,
     is_address_of,
     operator,
@@ -139,9 +144,9 @@ def may_be_empty(inference: Inference, container: Node) -> bool:
 
 def shown_non_empty(file: GoFile, container: Node) -> bool:
     """Whether the function of `container` shows it to be non-empty where it is."""
-    if _non_empty_definition(file, container) or _inside_range_over(container):
+    if _non_empty_definition(file, container) or inside_range_over(container):
         return True
-    if _inside_counting_loop(container):
+    if inside_counting_loop(container):
         return True
     return has_length_check(file, container)
 
@@ -207,25 +212,6 @@ def is_non_empty(file: GoFile, value: Node, depth: int = 0) -> bool:
         operand = unparen(converted[1])
         literals = descendants_of_type(operand, "interpreted_string_literal") if operand else ()
         return any(len(text(lit)) > 2 for lit in literals)
-    return False
-
-
-def _inside_range_over(container: Node) -> bool:
-    return normal(container) in _ranged_over(container)
-
-
-def _inside_counting_loop(container: Node) -> bool:
-    """In the body of `for i := 0; i < len(s); i++`: an iteration runs only for a
-    non-empty `s` (the loop's bound is no check after it, see `in_comparison`)."""
-    wanted = f"len({normal(container)})"
-    current = container.parent
-    while current is not None and current.type not in ("function_declaration", "func_literal"):
-        if current.type == "for_statement":
-            clause = next((c for c in current.named_children if c.type == "for_clause"), None)
-            condition = clause.child_by_field_name("condition") if clause is not None else None
-            if condition is not None and wanted in text(condition).replace(" ", ""):
-                return True
-        current = current.parent
     return False
 
 
@@ -297,7 +283,7 @@ def made_from(file: GoFile, container: Node) -> list[str]:
             if measured is not None:
                 found.append(normal(measured))
         elif file.builtin_call(value, "append"):
-            found += _ranged_over(where, unconditional=True)
+            found += ranged_over(where, unconditional=True)
     return found
 
 
@@ -359,30 +345,14 @@ def _length_compared(file: GoFile, container: Node) -> bool:
             length = _make_length(value)
             if length is not None and known_positive(file, length):
                 return True
+    for where, value in binding.definitions() if binding is not None else ():
+        # `s = append(s, x)` in every iteration of `for i := 0; i < n; i++` with `n`
+        # known positive (go-geos's holes under `if nholes > 0`)
+        if value is not None and file.builtin_call(unparen(value), "append"):
+            bound = counted_by(where)
+            if bound is not None and known_positive(file, bound):
+                return True
     return False
-
-
-_BRANCHES = frozenset(
-    {"if_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
-)
-
-
-def _ranged_over(node: Node, unconditional: bool = False) -> list[str]:
-    """What the `for ... range` loops around `node` range over (in its function); with
-    `unconditional`, only loops whose every iteration reaches `node` (no branch between)."""
-    found = []
-    current = node.parent
-    while current is not None and current.type not in FUNCTION_TYPES:
-        if unconditional and current.type in _BRANCHES:
-            break
-        if current.type == "for_statement":
-            clause = next((c for c in current.named_children if c.type == "range_clause"), None)
-            if clause is None and unconditional:
-                break
-            if clause is not None:
-                found.append(normal(clause.child_by_field_name("right")))
-        current = current.parent
-    return found
 
 
 def _checked(file: GoFile, length: Node) -> bool:

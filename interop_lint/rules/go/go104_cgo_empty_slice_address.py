@@ -14,7 +14,10 @@ or the length of what `s` was made from: `make([]T, len(parts))`,
 `make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {
 return }`) or raised to a positive constant (`if n < minLen { n = minLen
 }`), `s = other` (every assignment counts, `s = one` of a fallback literal
-too), `s = append(s, x)` in every iteration of `for ... range parts`,
+too), `s = append(s, x)` in every iteration of `for ... range parts` (or of
+`for i := 0; i < n; i++` with `n` compared), a field compared in the function
+(`if s.size == 0 { return }` before `make([]T, s.size)`) and a product of
+such (`s.size*s.dimensions`),
 or the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`.
 Slices that cannot be empty where they are used are left alone: arrays,
 `make([]T, 64)`, `make([]T, C.KEY_BYTES)` and `make([]T, len(m)+C.MAC_BYTES)`

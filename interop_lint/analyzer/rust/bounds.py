@@ -33,6 +33,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.rust.bindings import let_value, local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.comparisons import (
+    BELOW,
     comparison_fact,
     index_bounds,
     method_of,
@@ -57,6 +58,7 @@ from interop_lint.analyzer.rust.lengths import (
     range_parts,
     sized_by,
 )
+from interop_lint.analyzer.rust.pointee_arrays import fixed_length
 from interop_lint.analyzer.rust.positions import condition_scope, found_fact, searched
 
 _MAX_DEPTH = 16
@@ -77,7 +79,24 @@ def checked_in_bounds(indexing: Located) -> bool:
     subjects = {subject, VALUE_OF + sized} if sized else {subject}
     around = list(_facts_around(indexing))
     facts = [fact for fact in around if fact.subject in subjects]
+    if any(f.subject.startswith(BELOW) for f in around):  # `if i >= 16 { return }`
+        facts += _below_fixed_length(indexing, subject, around)
     return bool(facts) and _index_within(index, facts, around)
+
+
+def _below_fixed_length(indexing: Located, subject: str, around: list[Fact]) -> list[Fact]:
+    """Facts `i < K` as facts about an array of fixed length N >= K (`table[i]` of
+    `let table = [0u32; 16]` after `if i >= 16 { return }`)."""
+    size = fixed_length(indexing)
+    if size is None:
+        return []
+    found = []
+    for fact in around:
+        if fact.subject.startswith(BELOW):
+            limit = int(fact.subject[len(BELOW) :])
+            if limit <= size if fact.strict else limit < size:
+                found.append(Fact(subject, fact.bound, True))
+    return found
 
 
 def _index_within(index: Located, facts: list[Fact], around: list[Fact]) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Container
 
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip
-from interop_lint.analyzer.rust.lengths import VALUE_OF, Fact, bound_of, flat
+from interop_lint.analyzer.rust.lengths import VALUE_OF, Fact, bound_of, constant_value, flat
 
 # `len OP bound` holding, as a fact about bound; the negation flips the operator.
 _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -47,6 +47,23 @@ def comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | N
             return Fact(subject, bound, False)
         if reading == "!=" and bound == 0:
             return Fact(subject, 0, True)
+    return _upper_bound(left, right, operator)
+
+
+# The subject of a fact "`name` < K" (`i < 16`), for the index of a fixed array.
+BELOW = "<"
+
+
+def _upper_bound(left: Located, right: Located, operator: str) -> Fact | None:
+    """`i < 16` (or `16 > i`, `i <= 15`) as Fact(BELOW + "16", "i", strict)."""
+    for variable, constant, reading in (
+        (left, right, operator),
+        (right, left, _MIRRORED[operator]),
+    ):
+        variable, constant = strip(variable), strip(constant)
+        limit = constant_value(constant.node)
+        if variable.type == "identifier" and limit is not None and reading in ("<", "<="):
+            return Fact(f"{BELOW}{limit}", variable.text, reading == "<")
     return None
 
 

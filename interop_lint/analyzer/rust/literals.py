@@ -7,7 +7,8 @@ panic source. The argument may be the literal itself or the literal made owned
 (`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`), directly or
 through an immutable local bound to it (`let message = "text";`). So is JSON
 text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
-NUL. Anything else (a `format!`, a variable) may fail.
+NUL. Anything else (a `format!`, a variable) may fail. `NonZeroU32::new(83)` of
+a literal other than 0 is `Some` too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
+from interop_lint.analyzer.rust.lengths import constant_value
 from interop_lint.analyzer.rust.ownership import local_declaration
 
 _OWNING_METHODS = frozenset({"to_string", "to_owned", "to_vec", "into"})
@@ -46,6 +48,9 @@ def infallible_conversion(call: Located) -> bool:
     if called.qualified == "CStr::from_bytes_with_nul":
         found = _nuls(given[0])
         return found == (1, True)
+    if called.name == "new" and (called.qualifier or "").startswith("NonZero"):
+        value = constant_value(_bound_value(call.at(given[0])))  # type: ignore[arg-type]
+        return value is not None and value != 0  # `NonZeroU32::new(83)`
     return False
 
 

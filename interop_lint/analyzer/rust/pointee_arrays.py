@@ -184,10 +184,18 @@ def constant_in_bounds(indexing: Located) -> bool:
     `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic).
     A range of constants within the length cannot panic either (`&buf[0..128]` of
     `[0u8; 256]`)."""
-    value, index = indexing.node.named_children[0], indexing.node.named_children[-1]
-    needed = index_extent(index)
+    needed = index_extent(indexing.node.named_children[-1])
     if needed is None:
         return False
+    size = fixed_length(indexing)
+    return size is not None and needed <= size
+
+
+def fixed_length(indexing: Located) -> int | None:
+    """The length of what an index expression indexes, when it is fixed: a local or
+    parameter array, the array behind a pointer parameter, a `static` array, a
+    slice taken with constant bounds, a string constant's bytes."""
+    value = indexing.node.named_children[0]
     array = value
     if value.type == "identifier":
         name = (value.text or b"").decode()
@@ -197,24 +205,22 @@ def constant_in_bounds(indexing: Located) -> bool:
         if declaration is None and name.isupper():
             declaration = static_array(indexing.at(value), name)  # type: ignore[arg-type]
         if declaration is None:
-            return False
+            return None
         array = declaration
     elif value.type == "call_expression":  # `VERSION.as_bytes()[0]` of a `const VERSION: &str`
-        size = string_constant_length(indexing.at(value))  # type: ignore[arg-type]
-        return size is not None and needed <= size
+        return string_constant_length(indexing.at(value))  # type: ignore[arg-type]
     elif value.type == "parenthesized_expression":  # `(*key)[0]`
         declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
         if declaration is None:
-            return False
+            return None
         array = declaration
     sliced = sliced_length(array)
     if sliced is not None:  # `let magic = &header[..4];`
-        return needed <= sliced
+        return sliced
     if array.type not in ("array_expression", "array_type"):
-        return False
+        return None
     length = array.child_by_field_name("length")
-    size = array.named_child_count if length is None else constant_value(length)
-    return size is not None and needed <= size
+    return array.named_child_count if length is None else constant_value(length)
 
 
 def _array_declaration(use: Located, name: str) -> Node | None:

@@ -45,12 +45,32 @@ def positive_bound(file: GoFile, bound: Node | None) -> bool:
             and file.binding(operand) is None
             and not _defined_as_zero(file, text(field))
         )
-    return (
-        bound is not None
-        and bound.type == "identifier"
-        and file.binding(bound) is None
-        and text(bound) in file.package.constants
-    )
+    if bound is None or bound.type != "identifier" or file.binding(bound) is not None:
+        return False
+    local = _local_constant(file, bound)
+    if local is not None:
+        return local > 0
+    return text(bound) in file.package.constants
+
+
+def _local_constant(file: GoFile, name: Node) -> int | None:
+    """The value of a `const` the enclosing function declares (`const max = 1` in
+    libheif's `NewEncoder`), when it is a known integer."""
+    scope = file.scope(name)
+    if scope is None:
+        return None
+    wanted = text(name)
+    for keyword in file.syntax.tokens.tokens("const", within=scope.function):
+        declaration = keyword.parent
+        if declaration is None or declaration.start_byte >= name.start_byte:
+            continue
+        for spec in declaration.named_children:
+            names = spec.children_by_field_name("name") if spec.type == "const_spec" else []
+            values = spec.child_by_field_name("value")
+            for i, declared in enumerate(names):
+                if text(declared) == wanted and values is not None and i < values.named_child_count:
+                    return file.constant(values.named_children[i])
+    return None
 
 
 def _defined_as_zero(file: GoFile, name: str) -> bool:

@@ -570,7 +570,9 @@ RULES = [{'cross_language': False,
                                    '`C.iconv(cd, &in, ..)`) — from the address of a variable, or '
                                    'of an element\n'
                                    'of a Go-typed slice or array (a `[]C.T` is often a view of C '
-                                   'memory). Types are\n'
+                                   'memory: only one\n'
+                                   'the function makes counts, `buf := make([]C.uchar, n)`). Types '
+                                   'are\n'
                                    'resolved through the declarations of the whole package, so a '
                                    'struct\n'
                                    'declared in another file is seen. A function that pins with\n'
@@ -669,7 +671,8 @@ RULES = [{'cross_language': False,
                              "iconv's in/out cursors are (`in := "
                              '(*C.char)(unsafe.Pointer(&input[0]))`, then `C.iconv(cd, &in, ..)`) '
                              '— from the address of a variable, or of an element of a Go-typed '
-                             'slice or array (a `[]C.T` is often a view of C memory).',
+                             'slice or array (a `[]C.T` is often a view of C memory: only one the '
+                             'function makes counts, `buf := make([]C.uchar, n)`).',
                   'tags': ['security', 'external/cwe/cwe-825']},
   'file_kinds': ['go'],
   'id': 'GO102',

@@ -125,7 +125,8 @@ def _holds_go_pointer(inference: Inference, variable: Node, declared: TypeExpr |
     is read: iconv-go's `in := (*C.char)(unsafe.Pointer(&input[0]))` before
     `C.iconv(cd, &in, ..)`. Its address is a Go pointer to a Go pointer. Only a
     pointer shown to be Go's counts: the address of a variable, or of an element of
-    a Go-typed slice (`[]C.T` is often a view of C memory) or array."""
+    a Go-typed slice (`[]C.T` is often a view of C memory: only one the function
+    makes counts) or array."""
     if not holds_address(underlying(declared, inference.lookup)):
         return False
     origin = pointer_origin(inference.file, variable)
@@ -141,7 +142,18 @@ def _holds_go_pointer(inference: Inference, variable: Node, declared: TypeExpr |
     if is_array(held, inference.lookup):
         return container is not None and container.type == "identifier"
     element = element_type(held, inference.lookup)
-    return is_slice(held, inference.lookup) and element is not None and not is_c_type(element)
+    if not is_slice(held, inference.lookup) or element is None:
+        return False
+    if not is_c_type(element):
+        return True
+    # `buf := make([]C.uchar, n)`: a local the function made in Go memory (gossl's
+    # `i2d_ECPrivateKey(k, &pkey)` panicked so); a parameter may view C memory.
+    binding = inference.file.binding(container) if container is not None else None
+    return (
+        binding is not None
+        and not binding.is_parameter
+        and inference.memory(container) is Memory.GO  # type: ignore[arg-type]
+    )
 
 
 def _initialized_with_go_pointer(inference: Inference, obj: Node) -> str | None:

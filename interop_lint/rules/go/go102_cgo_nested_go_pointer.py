@@ -8,7 +8,8 @@ pointers whose elements were assigned Go pointers
 address of a local of C pointer type made from a Go pointer, as iconv's
 in/out cursors are (`in := (*C.char)(unsafe.Pointer(&input[0]))`, then
 `C.iconv(cd, &in, ..)`) — from the address of a variable, or of an element
-of a Go-typed slice or array (a `[]C.T` is often a view of C memory). Types are
+of a Go-typed slice or array (a `[]C.T` is often a view of C memory: only one
+the function makes counts, `buf := make([]C.uchar, n)`). Types are
 resolved through the declarations of the whole package, so a struct
 declared in another file is seen. A function that pins with
 `runtime.Pinner` is left alone.

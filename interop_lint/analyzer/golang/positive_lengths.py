@@ -146,7 +146,11 @@ def known_positive(file: GoFile, length: Node | None, depth: int = 0) -> bool:
         passed = passed_for(file, binding)  # an unexported helper's callers in the file
         return bool(passed) and all(positive_bound(file, a) for a in passed or ())
     values = [unparen(v) for _, v in binding.definitions()]
-    return bool(values) and all(v is not None and _plus_positive(file, v) for v in values)
+    return bool(values) and all(
+        v is not None  # `bound := n + 1`, `l := C.size_t(1001)` (gossl)
+        and (_plus_positive(file, v) or positive_bound(file, file.strip_conversions(v)))
+        for v in values
+    )
 
 
 _MAX_FACTORS = 4  # `a * b * c * d`: deeper products are not read

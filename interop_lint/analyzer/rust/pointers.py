@@ -33,6 +33,7 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, MACRO
 from interop_lint.analyzer.rust.spelling import Spelled
+from interop_lint.analyzer.rust.syntax import PARAMETER_KINDS
 
 # `Type::function(..)` calls that read, write or free through the arguments at
 # these positions: `ptr::copy_nonoverlapping(src, dst, n)` needs both non-null even
@@ -115,9 +116,6 @@ class PointerParameter(Struct, frozen=True):
     position: int  # among the parameters, `self` counted (comments and attributes not)
 
 
-_PARAMETERS = frozenset({"parameter", "self_parameter", "variadic_parameter"})
-
-
 def pointer_parameters(
     function: Node, is_pointer: Callable[[Node], bool]
 ) -> list[PointerParameter]:
@@ -127,7 +125,7 @@ def pointer_parameters(
     parameters = function.child_by_field_name("parameters")
     listed = parameters.named_children if parameters is not None else ()
     found = []
-    for position, parameter in enumerate(p for p in listed if p.type in _PARAMETERS):
+    for position, parameter in enumerate(p for p in listed if p.type in PARAMETER_KINDS):
         if parameter.type != "parameter":
             continue
         pattern = parameter.child_by_field_name("pattern")

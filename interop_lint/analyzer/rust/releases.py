@@ -32,6 +32,7 @@ from interop_lint.analyzer.rust.ownership import (
 )
 from interop_lint.analyzer.rust.pointers import SAME_POINTER as _SAME_POINTER
 from interop_lint.analyzer.rust.pointers import pointer_of, reference_source
+from interop_lint.analyzer.rust.syntax import PARAMETER_KINDS
 
 _SLICE_VIEWS = frozenset({"from_raw_parts_mut", "slice_from_raw_parts_mut", "from_raw_parts"})
 
@@ -281,7 +282,7 @@ def dropped_box_parameters(bodies: RustBodies, function: Node) -> list[Release]:
     if listed is None or body is None:
         return []
     found = []
-    parameters = [p for p in listed.named_children if p.type in _PARAMETERS]
+    parameters = [p for p in listed.named_children if p.type in PARAMETER_KINDS]
     for position, parameter in enumerate(parameters):
         pattern, written = (
             parameter.child_by_field_name("pattern"),
@@ -296,9 +297,6 @@ def dropped_box_parameters(bodies: RustBodies, function: Node) -> list[Release]:
             location = bodies.source.location(parameter)
             found.append(Release(kind, location, position, name, f"`{name}` dropped"))
     return found
-
-
-_PARAMETERS = frozenset({"parameter", "self_parameter", "variadic_parameter"})
 
 
 def _only_dropped(body: str, name: str) -> bool:

@@ -36,6 +36,7 @@ from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, recei
 from interop_lint.analyzer.rust.releases import dropped_box_parameters, release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.syntax import (
+    PARAMETER_KINDS,
     impl_trait_of,
     impl_type_of,
     is_test_code,
@@ -370,7 +371,7 @@ def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
     position = 0
     for parameter in parameters.named_children if parameters is not None else ():
         kind = parameter.type
-        if kind not in ("parameter", "self_parameter", "variadic_parameter"):
+        if kind not in PARAMETER_KINDS:
             continue
         pattern = parameter.child_by_field_name("pattern")
         written = parameter.child_by_field_name("type")

@@ -26,6 +26,10 @@ from interop_lint.analyzer.rust.attributes import (
     split_arguments,
 )
 
+# The nodes of a function's parameter list that take a position (attributes and
+# comments among them do not).
+PARAMETER_KINDS = frozenset({"parameter", "self_parameter", "variadic_parameter"})
+
 # C and the platforms' C calling conventions: a Windows DLL's `extern "stdcall"`
 # exports are called from `ctypes.WinDLL` as `extern "C"` ones are from `CDLL`.
 _PLATFORM_ABIS = ("stdcall", "cdecl", "fastcall", "vectorcall", "thiscall", "win64", "sysv64")

@@ -836,7 +836,11 @@ RULES = [{'cross_language': False,
                                    'the package\n'
                                    "(`type Shape []int64`), or to such a method of the slice's own "
                                    'type (`if err\n'
-                                   ':= shape.Validate(); err != nil { return }`).\n'
+                                   ':= shape.Validate(); err != nil { return }`); and a slice made '
+                                   'with the length\n'
+                                   'of one so validated (`input := make([]C.Note, len(notes))` '
+                                   'after\n'
+                                   '`validate(notes)`).\n'
                                    '\n'
                                    'A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` '
                                    'without\n'

@@ -13,7 +13,8 @@ Wrappers often check their input in a helper and give up when it fails:
 a package function that checks the length of that parameter (as GO104 asks of
 any function: golang/slices.py) and says so in its result, an `error` or a
 `bool`, and the caller acts on that result before taking `&s[0]`: the call is
-in an `if` condition, or its error is compared with nil.
+in an `if` condition, or its error is compared with nil. So is a slice made with
+the length of one so validated (`input := make([]C.Note, len(notes))`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.slices import has_length_check
-from interop_lint.analyzer.golang.syntax import declared_names, operator, outer_paren
+from interop_lint.analyzer.golang.syntax import (
+    arguments,
+    declared_names,
+    operator,
+    outer_paren,
+    unparen,
+)
 from interop_lint.analyzer.golang.types import BUILTIN_TYPES, Kind
 from interop_lint.analyzer.parsing import text
 
@@ -97,6 +104,25 @@ def validated_before(file: GoFile, container: Node) -> bool:
         if checks and _verdict_heeded(file, call):
             return True
     return False
+
+
+def validated_source(file: GoFile, container: Node) -> bool:
+    """Whether a local made once as `make([]T, len(x))` is sized by an `x` validated
+    before that (`validate(notes)` then `input := make([]C.Note, len(notes))`,
+    minacalc's wrappers)."""
+    binding = file.binding(container) if container.type == "identifier" else None
+    if binding is None or binding.is_parameter or binding.writes:
+        return False
+    value = unparen(binding.value)
+    if value is None or not file.builtin_call(value, "make"):
+        return False
+    given = arguments(value)
+    measured = unparen(given[1]) if len(given) > 1 else None
+    if measured is None or not file.builtin_call(measured, "len"):
+        return False
+    counted = arguments(measured)
+    source = unparen(counted[0]) if len(counted) == 1 else None
+    return source is not None and source.type == "identifier" and validated_before(file, source)
 
 
 def _validating_method(file: GoFile, selector: Node) -> bool:

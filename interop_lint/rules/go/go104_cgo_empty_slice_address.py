@@ -35,7 +35,9 @@ length and reports it in an `error` or `bool` result the caller acts on
 (`if err := checkSignature(sig); err != nil { return }`, `if
 !valid(sig) { .. }`), its parameter a slice or a named type of the package
 (`type Shape []int64`), or to such a method of the slice's own type (`if err
-:= shape.Validate(); err != nil { return }`).
+:= shape.Validate(); err != nil { return }`); and a slice made with the length
+of one so validated (`input := make([]C.Note, len(notes))` after
+`validate(notes)`).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
 `else` on one ordered comparison, whose body only assigns to its operands)
@@ -101,7 +103,7 @@ from interop_lint.analyzer.golang.slices import (
     receiver_addresses,
 )
 from interop_lint.analyzer.golang.syntax import function_name, unparen
-from interop_lint.analyzer.golang.validators import validated_before
+from interop_lint.analyzer.golang.validators import validated_before, validated_source
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule
 
@@ -125,7 +127,11 @@ class CgoEmptySliceAddress(CgoRule):
                 via = f" (returned by `{function_name(value)}`, at line {line})" if line else ""
             if target is None or not may_be_empty(inference, slice_):
                 continue
-            if returned_non_empty(file, slice_) or validated_before(file, slice_):
+            if (
+                returned_non_empty(file, slice_)
+                or validated_before(file, slice_)
+                or validated_source(file, slice_)
+            ):
                 continue  # a helper made it non-empty, or checked it (and was heeded)
             clamp = length_clamp(file, slice_)
             bounds = (

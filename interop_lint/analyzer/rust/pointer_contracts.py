@@ -72,7 +72,11 @@ def pointer_demands(
     positions = {
         p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
     }
-    if not positions and b"&*" not in bodies.source.data and b"& *" not in bodies.source.data:
+    behind = {  # `r: &*mut T`, `r: &'a mut *const T`
+        p.name: p.position
+        for p in pointer_parameters(function, partial(_is_pointer_reference, aliases))
+    }
+    if not positions and not behind:
         return (), ()
 
     def unchecked(use: PointerUse) -> bool:
@@ -85,10 +89,6 @@ def pointer_demands(
         if use.name not in demands and unchecked(use):
             position = positions[use.name]
             demands[use.name] = PointerDemand(position, bodies.location(use.at), use.what)
-    behind = {
-        p.name: p.position
-        for p in pointer_parameters(function, partial(_is_pointer_reference, aliases))
-    }
     for use in _dereferenced_behind_references(bodies, function, set(behind)):
         if use.name not in demands and unchecked(use):
             position = behind[use.name]

@@ -265,7 +265,7 @@ def signature_differences(
     for position, (param, rust_param) in enumerate(
         zip(function.params, export.params, strict=True), start=1
     ):
-        c_model, rust_model = c.model(param.type), rust.model(rust_param.type)
+        c_model, rust_model = c.parameter(param.type), rust.model(rust_param.type)
         verdict, detail = compare(c_model, rust_model), callback_difference(c_model, rust_model)
         if verdict is Verdict.CONSTNESS and _harmless_constness(c_model, rust_model, False, c):
             continue

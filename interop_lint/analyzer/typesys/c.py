@@ -105,8 +105,23 @@ class CTypes:
             return Pointer(inner, const=self._is_const(t.of, depth))
         if t.kind is CKind.ARRAY:
             return Array(inner, t.length)
-        params = tuple(self._model(p, depth + 1) for p in t.params) if t.prototype else None
+        params = tuple(self._parameter(p, depth + 1) for p in t.params) if t.prototype else None
         return Function(params, inner, t.variadic)
+
+    def parameter(self, t: CType) -> Type:
+        """A parameter's type as passed. The parser decays the arrays and functions
+        it sees written; one behind a typedef decays too (C11 6.7.6.3p7):
+        `typedef uint64_t felt_t[4]; void f(const felt_t a)` takes a
+        `const uint64_t *`."""
+        return self._parameter(t, 0)
+
+    def _parameter(self, t: CType, depth: int) -> Type:
+        model = self._model(t, depth) if depth else self.model(t)
+        if isinstance(model, Array):
+            return Pointer(model.element, const=self._is_const(t, depth))
+        if isinstance(model, Function):
+            return Pointer(model, const=False)
+        return model
 
     def struct_of(self, t: Named) -> CStruct | None:
         """The definition of the struct or union a named type is, if C has one."""

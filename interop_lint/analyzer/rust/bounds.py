@@ -37,6 +37,7 @@ from interop_lint.analyzer.rust.comparisons import (
     comparison_fact,
     index_bounds,
     method_of,
+    minimum_facts,
     receiver_of,
 )
 from interop_lint.analyzer.rust.expressions import (
@@ -322,6 +323,8 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
     subject = method_of(value, "len")
     if subject is not None:
         fact = Fact(subject, name, False)
+    elif found := minimum_facts(name, value):
+        return found if only_decreased(name, block, declaration) else []
     else:
         operator = value.node.child_by_field_name("operator")
         left, right = value.field("left"), value.field("right")

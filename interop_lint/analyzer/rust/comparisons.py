@@ -134,3 +134,28 @@ def _unsigned_parameter(name: Located) -> bool:
         if pattern is not None and pattern.text == name.text and written is not None:
             return written.text.rsplit("::", 1)[-1] in _UNSIGNED
     return False
+
+
+def minimum_facts(name: str, value: Located) -> list[Fact]:
+    """`n <= a` and `n <= b` for `let n = a.min(b)` or `cmp::min(a, b)`, where each
+    side is a length (`src.len()`) or a variable that sizes a slice (`buf_len`):
+    the copy-what-fits idiom of exports filling a caller's buffer."""
+    called = callee(value) if value.type == "call_expression" else None
+    if called is None or called.name != "min":
+        return []
+    given = value.field("arguments")
+    sides = given.named_children() if given is not None else []
+    if called.receiver is not None:
+        sides = [called.receiver, *sides]
+    elif called.qualifier not in ("cmp", None):
+        return []
+    if len(sides) != 2:
+        return []
+    found = []
+    for side in map(strip, sides):
+        subject = method_of(side, "len")
+        if subject is None and side.type == "identifier":
+            subject = VALUE_OF + side.text
+        if subject is not None:
+            found.append(Fact(subject, name, False))
+    return found

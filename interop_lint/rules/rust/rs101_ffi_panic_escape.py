@@ -29,7 +29,8 @@ else { v[i as usize] }`, or a signed one also checked `>= 0`: `if i < 0 || i
 >= v.len() as c_int { return }`), in `for i in 0..v.len()` (or `0..n` with
 `let n = v.len();`, or `n` the length a raw slice was made with), a slice made
 with `slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` after `if n
-> buf_len { return .. }`, in a match arm past the arms that took the short
+> buf_len { return .. }` or with `let n = src.len().min(buf_len)` (also
+`cmp::min`), in a match arm past the arms that took the short
 lengths (`match v.len() { 0 => .., _ => v[0] }`, `Err(_) if v.is_empty() =>
 .., Err(_) => v[0]`), through a local bound to the length and only decreased
 (`let mut n = v.len() - 1;` once `v` is non-empty, then `v[..n]` in `while n >

@@ -1351,8 +1351,9 @@ RULES = [{'cross_language': False,
                                    'with), a slice made\n'
                                    'with `slice::from_raw_parts_mut(buf, buf_len)` indexed '
                                    '`out[..n]` after `if n\n'
-                                   '> buf_len { return .. }`, in a match arm past the arms that '
-                                   'took the short\n'
+                                   '> buf_len { return .. }` or with `let n = '
+                                   'src.len().min(buf_len)` (also\n'
+                                   '`cmp::min`), in a match arm past the arms that took the short\n'
                                    'lengths (`match v.len() { 0 => .., _ => v[0] }`, `Err(_) if '
                                    'v.is_empty() =>\n'
                                    '.., Err(_) => v[0]`), through a local bound to the length and '
@@ -1623,11 +1624,15 @@ RULES = [{'cross_language': False,
                                    'where\n'
                                    "`fn font_from_ptr(font: *const ttfp_font) -> &'static Font { "
                                    'unsafe { &*(font\n'
-                                   'as *const Font) } }`: the helper RS102 follows), or name it to '
-                                   'a macro of the\n'
-                                   "crate that dereferences it (lightningcss's `unwrap!(parse(s), "
-                                   'error, ..)`\n'
-                                   'writing `*$error = ..`).\n'
+                                   'as *const Font) } }`: the helper RS102 follows), checked for '
+                                   'null there or not\n'
+                                   "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); "
+                                   'unsafe { &*p }`: a\n'
+                                   'null check spares the null pointer, not a dangling one), or '
+                                   'name it to a\n'
+                                   "macro of the crate that dereferences it (lightningcss's "
+                                   '`unwrap!(parse(s),\n'
+                                   'error, ..)` writing `*$error = ..`).\n'
                                    '\n'
                                    "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
                                    'functions, a\n'
@@ -1693,9 +1698,12 @@ RULES = [{'cross_language': False,
                              "of the crate that dereferences it unchecked (ttf-parser's "
                              '`font_from_ptr(font).ascender`, where `fn font_from_ptr(font: *const '
                              "ttfp_font) -> &'static Font { unsafe { &*(font as *const Font) } }`: "
-                             'the helper RS102 follows), or name it to a macro of the crate that '
-                             "dereferences it (lightningcss's `unwrap!(parse(s), error, ..)` "
-                             'writing `*$error = ..`).',
+                             'the helper RS102 follows), checked for null there or not '
+                             "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); unsafe { "
+                             '&*p }`: a null check spares the null pointer, not a dangling one), '
+                             'or name it to a macro of the crate that dereferences it '
+                             "(lightningcss's `unwrap!(parse(s), error, ..)` writing `*$error = "
+                             '..`).',
                   'tags': ['external/cwe/cwe-822']},
   'file_kinds': ['rust'],
   'id': 'RS103',

@@ -168,9 +168,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         imports=tuple(imports),
         trait_impls=tuple(trait_impls),
         functions=tuple(
-            replace(s.function, needs_nonnull=demands[at][0], passes_pointers=demands[at][1])
-            if at in demands
-            else s.function
+            replace(s.function, **demands[at]._asdict()) if at in demands else s.function
             for at, s in summaries.items()
         ),
         static_muts=tuple(static_muts),

@@ -135,6 +135,10 @@ class RustFunction(Struct, frozen=True):
     # into such helpers); only for functions without `self` that are not exported.
     needs_nonnull: tuple[PointerDemand, ...] = ()
     passes_pointers: tuple[PointerPass, ...] = ()  # its other pointer parameters, handed on
+    # Those it dereferences only after a null check (`assert!(!p.is_null()); &*p`):
+    # no demand on its callers, but a safe export handing it its pointer still
+    # dereferences that pointer (RS103).
+    dereferences: tuple[PointerDemand, ...] = ()
     # What it gives back to Rust's allocator of memory its parameters point to
     # (`Box::from_raw(p)`): XL105 follows exports that hand it their own parameter.
     frees_parameters: tuple[Release, ...] = ()

@@ -28,6 +28,7 @@ from interop_lint.analyzer.rust.pointer_contracts import (
     CrateDemands,
     CrateReleases,
     crate_demands,
+    crate_dereferences,
     crate_parameter_releases,
 )
 from interop_lint.analyzer.rust.types import TypeNames
@@ -56,6 +57,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
         self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._pointer_demands: dict[Crate, CrateDemands] = {}
+        self._pointer_dereferences: dict[Crate, CrateDemands] = {}
         self._functions_by_type: dict[Crate, list[tuple[str, RustFunction]]] = {}
         self._parameter_releases: dict[Crate, CrateReleases] = {}
 
@@ -233,6 +235,16 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             functions = self.functions_by_type(crate)
             owner_of = partial(self.call_owner, crate)
             found = self._pointer_demands[crate] = crate_demands(functions, owner_of)
+        return found
+
+    def pointer_dereferences(self, crate: Crate) -> CrateDemands:
+        """The crate's helpers that dereference a pointer argument, null-checked or
+        not (rust.pointer_contracts; RS103)."""
+        found = self._pointer_dereferences.get(crate)
+        if found is None:
+            functions = self.functions_by_type(crate)
+            demands = self.pointer_demands(crate)
+            found = self._pointer_dereferences[crate] = crate_dereferences(functions, demands)
         return found
 
     def parameter_releases(self, crate: Crate) -> CrateReleases:

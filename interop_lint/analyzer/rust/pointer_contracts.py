@@ -23,9 +23,9 @@ parameter points to (`fn drop_boxed<T>(p: *mut T) { drop(Box::from_raw(p)) }`):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from msgspec import Struct
 from tree_sitter import Node
@@ -60,15 +60,23 @@ CrateReleases = dict[tuple[str | None, str], dict[int, Release]]
 T = TypeVar("T", PointerDemand, Release)
 
 
+class ParameterUses(NamedTuple):
+    """What a helper does with its raw-pointer parameters (`RustFunction`'s fields)."""
+
+    needs_nonnull: tuple[PointerDemand, ...]
+    passes_pointers: tuple[PointerPass, ...]
+    dereferences: tuple[PointerDemand, ...]
+
+
 def pointer_demands(
     bodies: RustBodies, function: Node, aliases: dict[str, Node], macros: InvocationChecks
-) -> tuple[tuple[PointerDemand, ...], tuple[PointerPass, ...]]:
-    """The raw-pointer parameters `function` uses unchecked, and those of the others it
-    hands unchecked to a function of the crate (none for a method or an export: callers
-    of a method are not followed, an export is reported itself); `macros` tells what
-    invocations of the crate's macros check."""
+) -> ParameterUses:
+    """The raw-pointer parameters `function` uses unchecked, those of the others it
+    hands unchecked to a function of the crate, and those it uses after a null check
+    (none for a method or an export: callers of a method are not followed, an export
+    is reported itself); `macros` tells what invocations of the crate's macros check."""
     if _is_method(function) or as_exported(function) is not None:
-        return (), ()
+        return ParameterUses((), (), ())
     positions = {
         p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
     }
@@ -77,7 +85,7 @@ def pointer_demands(
         for p in pointer_parameters(function, partial(_is_pointer_reference, aliases))
     }
     if not positions and not behind:
-        return (), ()
+        return ParameterUses((), (), ())
 
     def unchecked(use: PointerUse) -> bool:
         return not any(
@@ -85,10 +93,15 @@ def pointer_demands(
         )
 
     demands: dict[str, PointerDemand] = {}
+    checked: dict[str, PointerDemand] = {}
     for use in pointer_uses(bodies, function, set(positions)):
-        if use.name not in demands and unchecked(use):
-            position = positions[use.name]
-            demands[use.name] = PointerDemand(position, bodies.location(use.at), use.what)
+        if use.name in demands:
+            continue
+        found = PointerDemand(positions[use.name], bodies.location(use.at), use.what)
+        if unchecked(use):
+            demands[use.name] = found
+        else:
+            checked.setdefault(use.name, found)
     for use in _dereferenced_behind_references(bodies, function, set(behind)):
         if use.name not in demands and unchecked(use):
             position = behind[use.name]
@@ -103,7 +116,12 @@ def pointer_demands(
         if argument is not None:
             pass_ = PointerPass(positions[use.name], called.name, called.qualifier, argument)
             passes.append(pass_)
-    return tuple(sorted(demands.values(), key=lambda d: d.position)), tuple(passes)
+    dereferences = (d for name, d in checked.items() if name not in demands)
+    return ParameterUses(_by_position(demands.values()), tuple(passes), _by_position(dereferences))
+
+
+def _by_position(demands: Iterable[PointerDemand]) -> tuple[PointerDemand, ...]:
+    return tuple(sorted(demands, key=lambda d: d.position))
 
 
 # The argument positions at which a function named so needs a pointer non-null
@@ -219,6 +237,17 @@ def crate_demands(
         if not grown:
             break
     return by_call_name(functions, lambda f: own[id(f)])
+
+
+def crate_dereferences(
+    functions: list[tuple[str, RustFunction]], demands: CrateDemands
+) -> CrateDemands:
+    """What the crate's functions dereference, checked for null or not (RS103): a safe
+    export handing its pointer to any of them dereferences it."""
+    found = by_call_name(functions, lambda f: {d.position: d for d in f.dereferences})
+    for key, positions in demands.items():
+        found[key] = {**found.get(key, {}), **positions}
+    return found
 
 
 def crate_parameter_releases(functions: list[tuple[str, RustFunction]]) -> CrateReleases:

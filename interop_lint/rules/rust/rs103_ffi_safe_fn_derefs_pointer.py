@@ -5,9 +5,11 @@ dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
 `unsafe { }` block, or hand it to a function of the crate that dereferences
 it unchecked (ttf-parser's `font_from_ptr(font).ascender`, where
 `fn font_from_ptr(font: *const ttfp_font) -> &'static Font { unsafe { &*(font
-as *const Font) } }`: the helper RS102 follows), or name it to a macro of the
-crate that dereferences it (lightningcss's `unwrap!(parse(s), error, ..)`
-writing `*$error = ..`).
+as *const Font) } }`: the helper RS102 follows), checked for null there or not
+(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); unsafe { &*p }`: a
+null check spares the null pointer, not a dangling one), or name it to a
+macro of the crate that dereferences it (lightningcss's `unwrap!(parse(s),
+error, ..)` writing `*$error = ..`).
 
 This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, a
 lint clippy denies by default: a crate-wide allow of it hides unsound
@@ -94,7 +96,7 @@ class FfiSafeFnDerefsPointer(Rule):
             helper = None
             if use is None and parameters:
                 owner_of = partial(rust.call_owner, crate, self_type=impl_type_of(function))
-                demands = rust.pointer_demands(crate)
+                demands = rust.pointer_dereferences(crate)
                 helper = next(
                     iter(passed_to_helpers(bodies, function, parameters, demands, owner_of)), None
                 )

@@ -124,6 +124,24 @@ pub unsafe extern "C" fn thing_get(p: *const u32) -> u32 {
     )
 
 
+def test_a_box_taken_and_handed_back_is_no_release(project: Project) -> None:
+    # c2pa-c borrows its handles with `Box::from_raw(p)` .. `Box::into_raw(b)`: no free function.
+    code = """
+/// # Safety
+/// `p` comes from this library.
+#[no_mangle]
+pub unsafe extern "C" fn thing_bump(p: *mut u32) {
+    let mut b = Box::from_raw(p);
+    *b += 1;
+    let _ = Box::into_raw(b);
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS102"
+    assert message.startswith("`thing_bump` uses pointer `p` (`Box::from_raw(p)`)")
+    assert "free functions" not in message
+
+
 def test_each_pointer_passed_in_one_call_names_its_own_use_in_the_helper(project: Project) -> None:
     # libsql's C binding: `libsql_open_remote(url, auth_token, out_db, ..)` hands all three to
     # one helper; each finding named the helper's `*out_db`, whichever pointer it was about.

@@ -67,8 +67,11 @@ macros are not followed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import partial
+
+from tree_sitter import Node
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
@@ -149,13 +152,19 @@ class FfiUncheckedPointer(Rule):
                         RelatedLocation(helper.demand.location, f"the use in `{helper.helper}`")
                     )
                 else:
-                    message = _message(function, use)
+                    message = _message(function, use, export.node)
                 yield Violation(bodies.location(use.at), message, related=tuple(related))
 
 
-def _message(function: str, use: PointerUse) -> str:
+# A function that hands a box back after taking it (`Box::from_raw(p)` .. `Box::into_raw(b)`)
+# borrows it: it is no free function.
+_HANDED_BACK = re.compile(rb"\binto_raw\s*\(|\bforget\s*\(|\bleak\s*\(")
+
+
+def _message(function: str, use: PointerUse, export: Node) -> str:
     called = callee(use.at) if use.at.type == "call_expression" else None
-    if called is not None and called.qualified in RELEASE_CALLS:
+    released = called is not None and called.qualified in RELEASE_CALLS
+    if released and not _HANDED_BACK.search(export.text or b""):
         return (
             f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
             "checking it for null first: free functions are called with NULL, as "

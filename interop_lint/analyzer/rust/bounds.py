@@ -238,6 +238,9 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
         if end is None or operator != ".." or (start is not None and bound_of(start) != 0):
             return
         bound = strip(items.at(end))  # type: ignore[arg-type]
+        if isinstance(limit := bound_of(bound.node), int):  # `for i in 0..4` of a `[T; 4]`
+            yield Fact(f"{BELOW}{limit}", pattern.text, True)
+            return
         subject = method_of(bound, "len")
         if subject is None and bound.type == "identifier":
             # `for i in 0..n` over a slice made with length `n` (lengths.sized_by), or

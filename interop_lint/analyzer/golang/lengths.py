@@ -54,7 +54,7 @@ def in_comparison(node: Node) -> bool:
         if current.type == "binary_expression" and operator(current) == "%":
             return False
         if current.type == "binary_expression" and operator(current) in _COMPARISONS:
-            if _sign_test(current, node):
+            if _sign_test(current, node) or _rejects_long(current, node):
                 return False
             return not is_clamp(current) and not _counting_bound(current)
         current = current.parent
@@ -72,17 +72,43 @@ _SIGN_TESTS = {("left", "<"), ("left", ">="), ("right", ">"), ("right", "<=")}
 def _sign_test(comparison: Node, operand: Node) -> bool:
     """`operand < 0`, `operand >= 0`, `0 > operand`, or a comparison with a negative
     constant (`n == -1`): none tells an empty slice's 0 from a positive length."""
-    left, right = comparison.child_by_field_name("left"), comparison.child_by_field_name("right")
-    if left is None or right is None:
-        return False
-    side = "left" if unparen(left) == operand else "right" if unparen(right) == operand else ""
-    other = unparen(right if side == "left" else left)
-    if not side or other is None:
-        return False
-    literal = text(other).replace(" ", "")
+    side, literal = _compared_with(comparison, operand)
     if literal.startswith("-") and literal[1:].isdigit():
         return True
     return literal == "0" and (side, operator(comparison)) in _SIGN_TESTS
+
+
+# `x OP y` that holds for the larger values of x only, and the same written `y OP x`.
+_ABOVE = {("left", ">"), ("left", ">="), ("right", "<"), ("right", "<=")}
+# Bounds that make such a comparison a test for non-empty: `len(s) > 0`, `len(s) >= 1`.
+_NON_EMPTY_BOUNDS = {">": "0", "<": "0", ">=": "1", "<=": "1"}
+
+
+def _rejects_long(comparison: Node, operand: Node) -> bool:
+    """`if len(sig) > maxLen { return err }`: an upper bound the function leaves on,
+    the whole condition of an `if` without `else`; the short lengths go on, 0 among
+    them (liboqs-go's `Verify`, portmidi's `Write`)."""
+    side, literal = _compared_with(comparison, operand)
+    written = operator(comparison)
+    if (side, written) not in _ABOVE or literal == _NON_EMPTY_BOUNDS[written]:
+        return False
+    statement = _sole_condition_of(comparison)
+    body = statement.child_by_field_name("consequence") if statement is not None else None
+    last = statements_of(body)[-1:] if body is not None else []
+    return bool(last) and last[0].type == "return_statement"
+
+
+def _compared_with(comparison: Node, operand: Node) -> tuple[str, str]:
+    """Which side of `comparison` `operand` is ("left", "right" or ""), and the other
+    side's text without spaces."""
+    left, right = comparison.child_by_field_name("left"), comparison.child_by_field_name("right")
+    if left is None or right is None:
+        return "", ""
+    side = "left" if unparen(left) == operand else "right" if unparen(right) == operand else ""
+    other = unparen(right if side == "left" else left)
+    if not side or other is None:
+        return "", ""
+    return side, text(other).replace(" ", "")
 
 
 def _counting_bound(comparison: Node) -> bool:
@@ -100,16 +126,8 @@ def is_clamp(comparison: Node) -> bool:
     """`if len(b) < n { n = len(b) }`: an ordered comparison that is the whole condition
     of an `if` without `else` whose body only assigns to its operands. It bounds one
     value by the other and lets both paths go on: it says nothing about `len(b) > 0`."""
-    if operator(comparison) not in _ORDERED:
-        return False
-    condition = outer_paren(comparison)
-    statement = condition.parent
-    if (
-        statement is None
-        or statement.type != "if_statement"
-        or statement.child_by_field_name("condition") != condition
-        or statement.child_by_field_name("alternative") is not None
-    ):
+    statement = _sole_condition_of(comparison) if operator(comparison) in _ORDERED else None
+    if statement is None:
         return False
     body = statement.child_by_field_name("consequence")
     operands = {
@@ -126,6 +144,20 @@ def is_clamp(comparison: Node) -> bool:
         if normal(left.named_children[0]) not in operands:
             return False
     return True
+
+
+def _sole_condition_of(comparison: Node) -> Node | None:
+    """The `if` statement without `else` whose whole condition `comparison` is."""
+    condition = outer_paren(comparison)
+    statement = condition.parent
+    if (
+        statement is None
+        or statement.type != "if_statement"
+        or statement.child_by_field_name("condition") != condition
+        or statement.child_by_field_name("alternative") is not None
+    ):
+        return None
+    return statement
 
 
 def statements_of(block: Node | None) -> list[Node]:

@@ -39,14 +39,16 @@ length and reports it in an `error` or `bool` result the caller acts on
 of one so validated (`input := make([]C.Note, len(notes))` after
 `validate(notes)`).
 
-A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without
-`else` on one ordered comparison, whose body only assigns to its operands)
-lets an empty `b` through; nor is a sign test: `if size < 0 { return }`
-(or `>= 0`, or a comparison with a negative constant) before `make([]byte,
-size)` lets a size of 0 through. The planes of the standard library's
-images are slices (`&img.Pix[0]`, `&yuv.Y[0]`); an image the function makes
-itself (`image.NewRGBA(rect)`) is left alone. Other comparisons count, even
-`if len(b) < size { return }`.
+A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without `else` on
+one ordered comparison, whose body only assigns to its operands) lets an empty
+`b` through; nor is a sign test: `if size < 0 { return }` (or `>= 0`, or a
+comparison with a negative constant) before `make([]byte, size)` lets a size
+of 0 through; nor is an upper bound the function leaves on: `if len(sig) >
+maxLen { return err }` lets every shorter length through, 0 too (liboqs-go's
+`Verify`, portmidi's `Write`). The planes of the standard library's images are
+slices (`&img.Pix[0]`, `&yuv.Y[0]`); an image the function makes itself
+(`image.NewRGBA(rect)`) is left alone. Other comparisons count, even `if
+len(b) < size { return }`.
 
 Byte slices from other packages are known where their result type is
 fixed: `json.Marshal`, `proto.Marshal`, `io.ReadAll`, `os.ReadFile`,

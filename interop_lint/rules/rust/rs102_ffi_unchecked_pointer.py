@@ -156,15 +156,27 @@ class FfiUncheckedPointer(Rule):
                 yield Violation(bodies.location(use.at), message, related=tuple(related))
 
 
-# A function that hands a box back after taking it (`Box::from_raw(p)` .. `Box::into_raw(b)`)
-# borrows it: it is no free function.
-_HANDED_BACK = re.compile(rb"\binto_raw\s*\(|\bforget\s*\(|\bleak\s*\(")
+# The box an export takes and hands back (`let b = Box::from_raw(p); .. Box::into_raw(b)`,
+# `Box::leak(b)`, `mem::forget(b)`) is borrowed: it is no free function.
+_HANDED_BACK = r"\b(?:into_raw|forget|leak)\s*\(\s*{}\s*\)"
+
+
+def _handed_back(use: PointerUse, export: Node) -> bool:
+    holder = use.at.node.parent
+    while holder is not None and holder.type in ("unsafe_block", "block", "type_cast_expression"):
+        holder = holder.parent
+    pattern = holder.child_by_field_name("pattern") if holder is not None else None
+    if holder is None or holder.type != "let_declaration" or pattern is None:
+        return False
+    name = (pattern.text or b"").decode().removeprefix("mut ").strip()
+    found = re.search(_HANDED_BACK.format(re.escape(name)), (export.text or b"").decode())
+    return name.isidentifier() and found is not None
 
 
 def _message(function: str, use: PointerUse, export: Node) -> str:
     called = callee(use.at) if use.at.type == "call_expression" else None
     released = called is not None and called.qualified in RELEASE_CALLS
-    if released and not _HANDED_BACK.search(export.text or b""):
+    if released and not _handed_back(use, export):
         return (
             f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
             "checking it for null first: free functions are called with NULL, as "

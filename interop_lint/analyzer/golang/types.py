@@ -202,10 +202,24 @@ def is_go_pointer_type(t: TypeExpr | None, lookup: TypeLookup) -> bool:
     chan, func, interface. C types, `unsafe.Pointer` and `uintptr` are not."""
     u = underlying(t, lookup)
     if u.kind == Kind.POINTER:
-        return not points_to_c(u, lookup)
+        return not points_to_c(u, lookup) and not is_c_function_pointer(u)
     if u.kind in (Kind.SLICE, Kind.MAP, Kind.CHAN, Kind.FUNC, Kind.INTERFACE):
         return True
     return u.kind == Kind.NAME and u.name in _POINTERFUL_BUILTINS
+
+
+def is_c_function_pointer(t: TypeExpr) -> bool:
+    """`*[0]byte`: cgo's spelling of a C function pointer (`(*[0]byte)(C.callback)`),
+    the type Go mirrors of C callback fields declare (malgo's `OnMalloc *[0]byte`)."""
+    pointee = t.elem if t.kind == Kind.POINTER else None
+    element = pointee.elem if pointee is not None and pointee.kind == Kind.ARRAY else None
+    return (
+        pointee is not None
+        and pointee.length == 0
+        and element is not None
+        and element.kind == Kind.NAME
+        and element.name in ("byte", "uint8")
+    )
 
 
 def points_to_c(t: TypeExpr, lookup: TypeLookup) -> bool:

@@ -126,11 +126,22 @@ def reaches_c_call(file: GoFile, expr: Node) -> str | None:
     """The C function a pointer expression is passed to (directly, converted, or
     through local variables), if any."""
     for use in value_uses(file, expr).uses:
-        if use.kind == UseKind.ARGUMENT and use.call is not None:
-            name = file.c_function(use.call)
-            if name is not None:
-                return name
+        call = use.call if use.kind == UseKind.ARGUMENT else _cursor_call(use.node)
+        name = file.c_function(call) if call is not None else None
+        if name is not None:
+            return name
     return None
+
+
+def _cursor_call(variable: Node) -> Node | None:
+    """The call `&buf` is an argument of: a cursor C reads and advances through a
+    `const unsigned char **` (OpenSSL's `d2i_X509(NULL, &buf, len)`, gossl)."""
+    address = variable.parent
+    if variable.type != "identifier" or address is None or address.type != "unary_expression":
+        return None
+    listed = address.parent if address.children[0].type == "&" else None
+    call = listed.parent if listed is not None and listed.type == "argument_list" else None
+    return call if call is not None and call.type == "call_expression" else None
 
 
 def may_be_empty(inference: Inference, container: Node) -> bool:

@@ -71,6 +71,22 @@ def pointer_origin(file: GoFile, expr: Node | None) -> Node | None:
 def nested_go_pointers(inference: Inference, argument: Node) -> str | None:
     """When `argument` is a Go pointer to Go memory that holds Go pointers, what that
     memory is (`[]string`, `Config`, "elements assigned Go pointers"); else None."""
+    found = _nested_at_origin(inference, argument)
+    if found is not None:
+        return found
+    # `var value *Value` assigned in a type switch (`value = v.value()`, v8go): what made
+    # it is not known, but a variable of Go memory is as its declared type says.
+    variable = inference.file.strip_conversions(argument, pointers=True)
+    if variable is None or variable.type != "identifier":
+        return None
+    if variable == pointer_origin(inference.file, argument):
+        return None  # already asked
+    if inference.memory(variable) is not Memory.GO:
+        return None
+    return _pointee_description(inference, inference.type_of(variable))
+
+
+def _nested_at_origin(inference: Inference, argument: Node) -> str | None:
     file = inference.file
     origin = pointer_origin(file, argument)
     if origin is None:

@@ -2034,12 +2034,18 @@ RULES = [{'cross_language': False,
  {'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks for exported functions that read or write a `static '
-                                   'mut` of their\n'
-                                   'crate (in their body or in a macro they invoke: a macro '
-                                   'written in the\n'
-                                   'invocation, or a `macro_rules!` of the crate whose body names '
-                                   'the static,\n'
-                                   '`client!()` reading `static mut CLIENT`).\n'
+                                   'mut` of their crate\n'
+                                   '(in their body or in a macro they invoke: a macro written in '
+                                   'the invocation,\n'
+                                   'or a `macro_rules!` of the crate whose body names the static, '
+                                   '`client!()`\n'
+                                   'reading `static mut CLIENT`), or in a function of the crate it '
+                                   'calls by name,\n'
+                                   'a few calls deep (`set_last_error(..)` writing `static mut '
+                                   'LAST_ERROR` in its\n'
+                                   'file; methods are not followed). The finding is at the first '
+                                   'use, or at the\n'
+                                   'call of the macro or helper.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'Go calls exported functions from whichever OS thread the '
@@ -2096,7 +2102,10 @@ RULES = [{'cross_language': False,
                   'summary': 'Checks for exported functions that read or write a `static mut` of '
                              'their crate (in their body or in a macro they invoke: a macro '
                              'written in the invocation, or a `macro_rules!` of the crate whose '
-                             'body names the static, `client!()` reading `static mut CLIENT`).',
+                             'body names the static, `client!()` reading `static mut CLIENT`), or '
+                             'in a function of the crate it calls by name, a few calls deep '
+                             '(`set_last_error(..)` writing `static mut LAST_ERROR` in its file; '
+                             'methods are not followed).',
                   'tags': ['external/cwe/cwe-362']},
   'file_kinds': ['rust'],
   'id': 'RS107',

@@ -33,7 +33,8 @@ from interop_lint.analyzer.rust.item_macros import export_macro, invoked_macros
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
 from interop_lint.analyzer.rust.null_macros import InvocationNullChecks, null_check_macro
-from interop_lint.analyzer.rust.pointer_contracts import pointer_demands
+from interop_lint.analyzer.rust.pointer_contracts import ParameterUses, pointer_demands
+from interop_lint.analyzer.rust.statics import static_mut_uses
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
@@ -155,6 +156,12 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         if f.start_byte in summaries
         and any(found := pointer_demands(bodies, f, alias_targets, own_checks))
     }
+    file_statics = {s.name for s in static_muts}
+    statics_used = {
+        f.start_byte: tuple(dict.fromkeys(u.text for u in found))
+        for f in (bodies.scan.functions if file_statics else ())
+        if f.start_byte in summaries and (found := static_mut_uses(bodies, f, file_statics))
+    }
     lints = may_set_lints(data)
     may_catch = b"catch_unwind" in data  # once: a test of every export's attributes
     facts.rust = RustFileFacts(
@@ -168,7 +175,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         imports=tuple(imports),
         trait_impls=tuple(trait_impls),
         functions=tuple(
-            replace(s.function, **demands[at]._asdict()) if at in demands else s.function
+            _with_pointer_and_static_uses(s.function, demands.get(at), statics_used.get(at))
             for at, s in summaries.items()
         ),
         static_muts=tuple(static_muts),
@@ -381,3 +388,11 @@ def _use_list_prefix(clause: Node) -> str:
                 prefixes.append(text(path))
         parent = parent.parent
     return "::".join(reversed(prefixes))
+
+
+def _with_pointer_and_static_uses(
+    function: RustFunction, demands: ParameterUses | None, statics: tuple[str, ...] | None
+) -> RustFunction:
+    if demands is not None:
+        function = replace(function, **demands._asdict())
+    return replace(function, static_uses=statics) if statics else function

@@ -149,6 +149,9 @@ class RustFunction(Struct, frozen=True):
     # For a `macro_rules!` macro: the SCREAMING_CASE names its transcribers mention,
     # the statics it may read or write for the function that invokes it (RS107).
     statics_named: tuple[str, ...] = ()
+    # The `static mut`s of its own file it uses unserialised (`LAST_ERROR = ..` in a
+    # `set_last_error` helper): an export calling it uses them too (RS107).
+    static_uses: tuple[str, ...] = ()
 
 
 class RustStaticMut(Struct, frozen=True):

@@ -14,7 +14,9 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located, RustBodies
+from interop_lint.analyzer.rust.callgraph import CrateCalls
 from interop_lint.analyzer.rust.expressions import callee, invocation_name
+from interop_lint.analyzer.rust.facts import RustCall
 
 _ONCE = frozenset({"call_once", "call_once_force", "get_or_init", "get_or_try_init"})
 _LOCKS = frozenset({"lock", "try_lock"}) | _ONCE
@@ -94,4 +96,46 @@ def macro_static_use(
         named = next((n for n in macros.get(name, ()) if n in statics), None)
         if named is not None and bodies.function_of(invocation) == function:
             return invocation, named, name
+    return None
+
+
+_MAX_HELPER_DEPTH = 4  # calls between an export and the helper that uses the static
+
+
+def helper_static_use(
+    calls: CrateCalls, start: int, statics: Mapping[str, object]
+) -> tuple[RustCall, str, str] | None:
+    """(call of the function `start`, helper, static) for the first call that reaches,
+    through functions called by name (`set_last_error(..)`, `Errors::set(..)`; methods
+    are not followed: their receiver's type is not known), a function of the crate
+    using one of the `static mut`s unserialised (`RustFunction.static_uses`)."""
+    for call in calls.functions[start][1].calls:
+        if call.method:
+            continue
+        pending = [(index, 0) for index in calls.callees(call)]
+        seen = {start}
+        while pending:
+            index, depth = pending.pop()
+            if index in seen or depth > _MAX_HELPER_DEPTH:
+                continue
+            seen.add(index)
+            function = calls.functions[index][1]
+            used = next((name for name in function.static_uses if name in statics), None)
+            if used is not None:
+                return call, function.name, used
+            for inner in function.calls:
+                if not inner.method:
+                    pending.extend((callee, depth + 1) for callee in calls.callees(inner))
+    return None
+
+
+def call_site(bodies: RustBodies, function: Node, call: RustCall) -> Located | None:
+    """The first call expression of `function` that `call` is (by name and owner)."""
+    body = function.child_by_field_name("body")
+    found = bodies.captures("(call_expression) @call", within=body) if body is not None else {}
+    for node in found.get("call", ()):
+        called = callee(node)
+        same = called is not None and not called.is_method and called.name == call.name
+        if same and (call.owner is None or called.qualifier is not None):  # type: ignore[union-attr]
+            return node
     return None

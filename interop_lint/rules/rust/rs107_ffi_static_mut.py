@@ -1,8 +1,11 @@
 """## What it does
-Checks for exported functions that read or write a `static mut` of their
-crate (in their body or in a macro they invoke: a macro written in the
-invocation, or a `macro_rules!` of the crate whose body names the static,
-`client!()` reading `static mut CLIENT`).
+Checks for exported functions that read or write a `static mut` of their crate
+(in their body or in a macro they invoke: a macro written in the invocation,
+or a `macro_rules!` of the crate whose body names the static, `client!()`
+reading `static mut CLIENT`), or in a function of the crate it calls by name,
+a few calls deep (`set_last_error(..)` writing `static mut LAST_ERROR` in its
+file; methods are not followed). The finding is at the first use, or at the
+call of the macro or helper.
 
 ## Why is this bad?
 Go calls exported functions from whichever OS thread the goroutine runs on,
@@ -45,16 +48,23 @@ serialised without checking that every other access takes the same lock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+
+from tree_sitter import Node
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.body import Located, RustBodies, bodies_of
 from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
-from interop_lint.analyzer.rust.statics import macro_static_use, static_mut_uses
+from interop_lint.analyzer.rust.statics import (
+    call_site,
+    helper_static_use,
+    macro_static_use,
+    static_mut_uses,
+)
 from interop_lint.rules.registry import Rule
 
 
@@ -84,12 +94,14 @@ class FfiStaticMut(Rule):
             through = ""
             if uses:
                 use, name = uses[0], uses[0].text
-            else:  # `client!()`, a macro of the crate that reads `static mut CLIENT`
-                found = macro_static_use(bodies, export.node, macros, statics)
-                if found is None:
-                    continue
-                use, name, macro = found
+            elif found := macro_static_use(bodies, export.node, macros, statics):
+                use, name, macro = found  # `client!()`, a macro reading `static mut CLIENT`
                 through = f" through `{macro}`"
+            elif helped := self._through_helper(ctx, bodies, export.node, statics):
+                use, name, helper = helped  # `set_last_error(..)` writing `LAST_ERROR`
+                through = f" through `{helper}`"
+            else:
+                continue
             path, static = statics[name]
             yield Violation(
                 bodies.location(use),
@@ -101,3 +113,17 @@ class FfiStaticMut(Rule):
                     RelatedLocation(static.location, f"`static mut {name}` is declared here"),
                 ),
             )
+
+    @staticmethod
+    def _through_helper(
+        ctx: RuleContext, bodies: RustBodies, function: Node, statics: Mapping[str, object]
+    ) -> tuple[Located, str, str] | None:
+        rust = ctx.index.rust
+        crate = rust.crate_of(ctx.file.path)
+        name = function.child_by_field_name("name")
+        start = rust.function_at(crate, ctx.file.path, ctx.file.location(name or function))
+        if start is None:
+            return None
+        found = helper_static_use(rust.calls_of(crate), start, statics)
+        site = call_site(bodies, function, found[0]) if found is not None else None
+        return (site, found[2], found[1]) if site is not None and found is not None else None

@@ -37,6 +37,22 @@ pub extern "C" fn f(x: i32) -> u8 {
     assert run_sarif(project.root)["runs"][0]["results"] == []
 
 
+def test_a_result_handed_to_a_helper_suggests_no_configuration(project: Project) -> None:
+    # webknossos-wrap: `check_return(File::open(p).and_then(|f| ..))` maps a Result.
+    code = """
+fn check_return<T>(ret: Result<T, ()>) -> i32 {
+    ret.map_or(1, |_| 0)
+}
+#[no_mangle]
+pub extern "C" fn f(x: i32) -> i32 {
+    check_return(Ok::<i32, ()>(x).and_then(|y| Ok(u8::try_from(y).unwrap())))
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert "panic-guards" not in message
+
+
 def test_a_panic_past_a_known_guard_suggests_no_configuration(project: Project) -> None:
     # objectscale-client: the body is `match catch_unwind(..) { Ok(a) => ..expect().. }`.
     code = """

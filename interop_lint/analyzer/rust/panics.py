@@ -225,10 +225,15 @@ _BODY_VALUE = frozenset(
 
 
 def _holds_closure(argument: Node) -> bool:
-    """`|| ..`, or a call wrapping one: `AssertUnwindSafe(|| ..)`."""
+    """`|| ..`, or a call wrapping one: `AssertUnwindSafe(|| ..)`; not a method
+    called with one (`File::open(p).and_then(|f| ..)` is a value, wkw's
+    `check_return(..)` of it no guard)."""
     if argument.type == "closure_expression":
         return True
-    if argument.type != "call_expression":
+    function = argument.child_by_field_name("function")
+    if argument.type != "call_expression" or function is None:
+        return False
+    if function.type == "field_expression":
         return False
     given = argument.child_by_field_name("arguments")
     return given is not None and any(a.type == "closure_expression" for a in given.named_children)

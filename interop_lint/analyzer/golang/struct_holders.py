@@ -21,6 +21,7 @@ from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     assignment_to,
     is_address_of,
+    is_deref,
     literal_carrier,
     literal_of,
     outer_paren,
@@ -64,6 +65,8 @@ def _local_holder(file: GoFile, use: Use) -> tuple[Binding, str] | None:
     """(local struct variable, field) a FIELD or COMPOSITE use stores the value in."""
     if use.kind == UseKind.FIELD:
         target = unparen(use.target)
+        if is_deref(target):  # `*(**C.char)(unsafe.Pointer(&obj.value[0])) = v`
+            target = _written_field(file, target.child_by_field_name("operand"))  # type: ignore[union-attr]
         if target is None or target.type != "selector_expression":
             return None
         return _local_variable(file, target.child_by_field_name("operand"), target)
@@ -105,6 +108,8 @@ def _field_reads(
         selected = _selected_field(read)
         if selected is None and frees is not None and _whole_for_c(file, read, frees):
             continue
+        if selected is None and _written_through(file, read):
+            continue  # `&obj.value[0]` only written through: the store itself
         if selected is None:
             return None  # not a field, a method call (it may release the field) or `&v.f`
         if assignment_to(selected[0]) is not None:
@@ -265,3 +270,47 @@ def _whole_for_c(file: GoFile, read: Node, frees: Callable[[str], bool]) -> bool
 
 
 _MEASURING = frozenset({"len", "cap"})
+
+
+def _written_field(file: GoFile, pointer: Node | None) -> Node | None:
+    """`obj.value` of a pointer to it (or to its first byte), under conversions and
+    through a local it was put in: cgo gives a C union a byte array, and Go writes a
+    member through `*(**C.char)(unsafe.Pointer(&obj.value[0])) = s` (the Dart_CObject
+    idiom)."""
+    pointer = file.strip_conversions(pointer, pointers=True)
+    if pointer is not None and pointer.type == "identifier":
+        binding = file.binding(pointer)
+        value = binding.value_at(pointer.start_byte) if binding is not None else None
+        pointer = file.strip_conversions(value, pointers=True)
+    if not is_address_of(pointer):
+        return None
+    place = unparen(pointer.child_by_field_name("operand"))  # type: ignore[union-attr]
+    if place is not None and place.type == "index_expression":
+        place = unparen(place.child_by_field_name("operand"))
+    return place if place is not None and place.type == "selector_expression" else None
+
+
+def _written_through(file: GoFile, read: Node) -> bool:
+    """Whether a read of a local struct is the `&obj.value[0]` a store writes through
+    (inline or by a local `ptr` every read of which is such a store)."""
+    selector = outer_paren(read).parent
+    address = selector.parent if selector is not None else None
+    if address is not None and address.type == "index_expression":
+        address = address.parent
+    if not is_address_of(address):
+        return False
+    stores = [address]
+    assigned = classify(file, carrier(file, address))  # type: ignore[arg-type]
+    if isinstance(assigned, Assigned):
+        binding = file.binding(assigned.target)
+        if binding is None or binding.kind != "short" or not binding.reads:
+            return False
+        stores = binding.reads
+    return all(_stored_through(file, place) for place in stores)
+
+
+def _stored_through(file: GoFile, pointer: Node) -> bool:
+    """`*(**C.char)(pointer) = v`: the pointer is only the target of a store."""
+    outer = carrier(file, pointer)
+    deref = outer_paren(outer).parent
+    return is_deref(deref) and assignment_to(outer_paren(deref)) is not None  # type: ignore[arg-type]

@@ -144,6 +144,8 @@ def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[
         called = callee(current)
         if called is None or called.receiver is None:
             return set()
+        if called.name == "not" and not arguments(current):  # `p.is_null().not()` (ops::Not)
+            return nonnull_when(called.receiver, not truth, depth + 1)
         if called.name == "is_null":
             name = pointer_of(called.receiver) or _referred(called.receiver)
             return {name} if name and not truth else set()

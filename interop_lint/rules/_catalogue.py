@@ -1631,23 +1631,25 @@ RULES = [{'cross_language': False,
                                    '`unsafe` but\n'
                                    'dereference a raw-pointer parameter (`*p`, `&*p`, '
                                    '`CStr::from_ptr(p)`,\n'
-                                   '`slice::from_raw_parts(p, n)`, `p.read()`, ...), usually '
-                                   'inside an\n'
-                                   '`unsafe { }` block, or hand it to a function of the crate that '
-                                   'dereferences\n'
-                                   "it unchecked (ttf-parser's `font_from_ptr(font).ascender`, "
-                                   'where\n'
-                                   "`fn font_from_ptr(font: *const ttfp_font) -> &'static Font { "
-                                   'unsafe { &*(font\n'
-                                   'as *const Font) } }`: the helper RS102 follows), checked for '
-                                   'null there or not\n'
+                                   '`slice::from_raw_parts(p, n)`, `p.read()`, `p.as_ref()`, '
+                                   '`p.as_mut()`, ...:\n'
+                                   '`as_ref` spares a null pointer, not a dangling one), usually '
+                                   'inside an `unsafe\n'
+                                   '{ }` block, or hand it to a function of the crate that '
+                                   'dereferences it\n'
+                                   "unchecked (ttf-parser's `font_from_ptr(font).ascender`, where "
+                                   '`fn\n'
+                                   "font_from_ptr(font: *const ttfp_font) -> &'static Font { "
+                                   'unsafe { &*(font as\n'
+                                   '*const Font) } }`: the helper RS102 follows), checked for null '
+                                   'there or not\n'
                                    "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); "
                                    'unsafe { &*p }`: a\n'
                                    'null check spares the null pointer, not a dangling one), or '
-                                   'name it to a\n'
-                                   "macro of the crate that dereferences it (lightningcss's "
-                                   '`unwrap!(parse(s),\n'
-                                   'error, ..)` writing `*$error = ..`).\n'
+                                   'name it to a macro\n'
+                                   "of the crate that dereferences it (lightningcss's "
+                                   '`unwrap!(parse(s), error,\n'
+                                   '..)` writing `*$error = ..`).\n'
                                    '\n'
                                    "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
                                    'functions, a\n'
@@ -1709,8 +1711,9 @@ RULES = [{'cross_language': False,
                   'summary': 'Checks for public `extern "C"` functions that are not declared '
                              '`unsafe` but dereference a raw-pointer parameter (`*p`, `&*p`, '
                              '`CStr::from_ptr(p)`, `slice::from_raw_parts(p, n)`, `p.read()`, '
-                             '...), usually inside an `unsafe { }` block, or hand it to a function '
-                             "of the crate that dereferences it unchecked (ttf-parser's "
+                             '`p.as_ref()`, `p.as_mut()`, ...: `as_ref` spares a null pointer, not '
+                             'a dangling one), usually inside an `unsafe { }` block, or hand it to '
+                             "a function of the crate that dereferences it unchecked (ttf-parser's "
                              '`font_from_ptr(font).ascender`, where `fn font_from_ptr(font: *const '
                              "ttfp_font) -> &'static Font { unsafe { &*(font as *const Font) } }`: "
                              'the helper RS102 follows), checked for null there or not '

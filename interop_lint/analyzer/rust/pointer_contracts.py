@@ -48,6 +48,7 @@ from interop_lint.analyzer.rust.pointers import (
     pointer_parameters,
     pointer_uses,
     pointers_forwarded,
+    referenced_pointers,
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF
 from interop_lint.analyzer.rust.syntax import as_exported
@@ -116,6 +117,9 @@ def pointer_demands(
         if argument is not None:
             pass_ = PointerPass(positions[use.name], called.name, called.qualifier, argument)
             passes.append(pass_)
+    for use in referenced_pointers(bodies, function, set(positions)):  # `p.as_ref()`
+        found = PointerDemand(positions[use.name], bodies.location(use.at), use.what)
+        checked.setdefault(use.name, found)
     dereferences = (d for name, d in checked.items() if name not in demands)
     return ParameterUses(_by_position(demands.values()), tuple(passes), _by_position(dereferences))
 

@@ -191,6 +191,30 @@ def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> It
     yield from memo[key]  # type: ignore[attr-defined]
 
 
+# Methods that make a reference of a pointer, or None for null: no use RS102 reports,
+# but a read of any other invalid pointer (RS103, clippy's `not_unsafe_ptr_arg_deref`).
+_REFERENCING = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
+
+
+def referenced_pointers(
+    bodies: RustBodies, function: Node, parameters: set[str]
+) -> list[PointerUse]:
+    """`p.as_ref()` / `p.as_mut()` of one of `parameters` (or a local copy)."""
+
+    def may_use(node: Node, fragment: Fragment, kind: int) -> bool:
+        called = raw_callee_in(node, fragment) if kind == CALL else None
+        return called is not None and called[0] in _REFERENCING and called[2] is not None
+
+    def used(node: Located) -> list[tuple[str, Located]]:
+        called = callee(node)
+        if called is None or called.receiver is None or passed_arguments(node):
+            return []
+        name = pointer_of(called.receiver) if called.name in _REFERENCING else None
+        return [(name, node)] if name else []
+
+    return find_pointer_uses(bodies, function, parameters, may_use, used)
+
+
 # (pointer, the use as expanded) of the pointers an invocation of a crate macro
 # uses unchecked (null_macros.InvocationNullChecks.unchecked_uses).
 MacroUses = Callable[[Located], list[tuple[str, str]]]

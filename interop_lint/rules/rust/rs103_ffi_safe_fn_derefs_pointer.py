@@ -1,15 +1,16 @@
 """## What it does
 Checks for public `extern "C"` functions that are not declared `unsafe` but
 dereference a raw-pointer parameter (`*p`, `&*p`, `CStr::from_ptr(p)`,
-`slice::from_raw_parts(p, n)`, `p.read()`, ...), usually inside an
-`unsafe { }` block, or hand it to a function of the crate that dereferences
-it unchecked (ttf-parser's `font_from_ptr(font).ascender`, where
-`fn font_from_ptr(font: *const ttfp_font) -> &'static Font { unsafe { &*(font
-as *const Font) } }`: the helper RS102 follows), checked for null there or not
+`slice::from_raw_parts(p, n)`, `p.read()`, `p.as_ref()`, `p.as_mut()`, ...:
+`as_ref` spares a null pointer, not a dangling one), usually inside an `unsafe
+{ }` block, or hand it to a function of the crate that dereferences it
+unchecked (ttf-parser's `font_from_ptr(font).ascender`, where `fn
+font_from_ptr(font: *const ttfp_font) -> &'static Font { unsafe { &*(font as
+*const Font) } }`: the helper RS102 follows), checked for null there or not
 (ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); unsafe { &*p }`: a
-null check spares the null pointer, not a dangling one), or name it to a
-macro of the crate that dereferences it (lightningcss's `unwrap!(parse(s),
-error, ..)` writing `*$error = ..`).
+null check spares the null pointer, not a dangling one), or name it to a macro
+of the crate that dereferences it (lightningcss's `unwrap!(parse(s), error,
+..)` writing `*$error = ..`).
 
 This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, a
 lint clippy denies by default: a crate-wide allow of it hides unsound
@@ -64,6 +65,7 @@ from interop_lint.analyzer.rust.pointers import (
     pointer_parameters,
     pointer_uses,
     pointers_used_by_macros,
+    referenced_pointers,
 )
 from interop_lint.analyzer.rust.syntax import (
     has_modifier,
@@ -93,6 +95,8 @@ class FfiSafeFnDerefsPointer(Rule):
                 continue
             parameters = {p.name for p in pointer_parameters(function, names.is_raw_pointer)}
             use = next(pointer_uses(bodies, function, parameters), None)
+            if use is None:  # `unsafe { p.as_ref() }`: null-safe, not dangling-safe
+                use = next(iter(referenced_pointers(bodies, function, parameters)), None)
             helper = None
             if use is None and parameters:
                 owner_of = partial(rust.call_owner, crate, self_type=impl_type_of(function))

@@ -221,8 +221,10 @@ def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
         tail = at  # what the macro takes after the body (`?= default`), up to the next item
         while at < len(tokens) and kinds[_past_qualifiers(tokens, kinds, at) :][:1] != ["fn"]:
             at += 1
-        if tail < at and any(c.isalpha() for c in kinds[tail]):
-            return None  # an item, not what the macro takes after a body (`?=`, `,`)
+        if tail < at and not _is_group(tokens[tail], "{") and any(c.isalpha() for c in kinds[tail]):
+            # An item, not what the macro takes after a body (`?= default`, `,`, or
+            # pact_ffi's `ffi_fn!`: `{ body } { value on panic }`).
+            return None
         if tail < at:
             blanks.append((tokens[tail].start_byte, tokens[at - 1].end_byte))
     close = tree.children[-1]
@@ -287,7 +289,16 @@ def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunc
             found.append(ExportedFunction(item, text(item.child_by_field_name("name")), abi))
         elif not made.items and abi is None:
             name = text(item.child_by_field_name("name"))
-            found.append(ExportedFunction(item, name, made.abi, made.return_wrapper))
+            found.append(
+                ExportedFunction(
+                    item,
+                    name,
+                    made.abi,
+                    made.return_wrapper,
+                    made_pub=made.is_pub,
+                    made_unsafe=made.is_unsafe,
+                )
+            )
     return found
 
 

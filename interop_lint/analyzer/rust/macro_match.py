@@ -270,6 +270,8 @@ def _stop_tokens(pattern: list[object], number: int, inherited: tuple[str, ...])
         return (following.opener,)
     if isinstance(following, str):
         return (following,)
+    if isinstance(following, Fragment) and following.kind == "block":
+        return ("{",)  # `-> $ret:ty $body:block`: a type ends where a block opens
     return inherited if following is None else ()
 
 

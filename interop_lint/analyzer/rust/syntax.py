@@ -51,6 +51,9 @@ class ExportedFunction(Struct, frozen=True):
     abi: str
     return_wrapper: str = ""  # the export returns the inside of this (ExportMacro)
     symbol_guessed: bool = False  # `export_name = prefix!(..)` (ExportSymbol.guessed)
+    # Made by a crate macro that writes `pub` / `unsafe` itself (ExportMacro).
+    made_pub: bool = False
+    made_unsafe: bool = False
 
 
 _EXPORT_NAME = re.compile(r'^export_name\s*=\s*"(?P<symbol>[^"]*)"$')

@@ -53,12 +53,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.body import RustBodies, bodies_of
+from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
 from interop_lint.analyzer.rust.lints import RS103_LINTS, turned_off
 from interop_lint.analyzer.rust.pointer_contracts import passed_to_helpers
 from interop_lint.analyzer.rust.pointers import (
@@ -84,15 +87,13 @@ class FfiSafeFnDerefsPointer(Rule):
     precision = "high"
 
     def check(self, ctx: RuleContext) -> Iterator[Violation]:
-        if b"extern" not in ctx.file.code:
-            return
+        if b"extern" not in ctx.file.code and not may_export(ctx.facts.rust):
+            return  # no `extern` function written, none made by a crate macro
         rust = ctx.index.rust
         crate = rust.crate_of(ctx.file.path)
         names = rust.type_names(crate)
         bodies = bodies_of(ctx.file)
-        for function in public_extern_functions(bodies.scan.items):
-            if has_modifier(function, "unsafe"):
-                continue
+        for function in self._safe_public_functions(ctx, bodies):
             parameters = {p.name for p in pointer_parameters(function, names.is_raw_pointer)}
             use = next(pointer_uses(bodies, function, parameters), None)
             if use is None:  # `unsafe { p.as_ref() }`: null-safe, not dangling-safe
@@ -139,3 +140,16 @@ class FfiSafeFnDerefsPointer(Rule):
                 "`unsafe` and document what callers must guarantee",
                 related=(RelatedLocation(where, f"`{use.name}` is dereferenced here"),),
             )
+
+    @staticmethod
+    def _safe_public_functions(ctx: RuleContext, bodies: RustBodies) -> list[Node]:
+        """The file's public `extern` functions not declared `unsafe`, and the exports a
+        crate macro makes `pub` and not `unsafe` of the functions its invocations
+        write (pact_ffi's `ffi_fn! { fn name(..) -> T { .. } }`)."""
+        written = public_extern_functions(bodies.scan.items)
+        found = [f for f in written if not has_modifier(f, "unsafe")]
+        for export in exported_functions(ctx.file, ctx.index.rust):
+            made_safe = export.made_pub and not export.made_unsafe
+            if made_safe and export.node not in written and not has_modifier(export.node, "unsafe"):
+                found.append(export.node)
+        return found

@@ -77,8 +77,9 @@ class FfiMissingSafetyDoc(Rule):
             return
         for export in exported_functions(ctx.file, ctx.index.rust):
             function = export.node
-            if not (is_public(function) and has_modifier(function, "unsafe")):
-                continue
+            public = is_public(function) or export.made_pub
+            if not (public and (has_modifier(function, "unsafe") or export.made_unsafe)):
+                continue  # a crate macro may write `pub unsafe` itself (pact_ffi's `ffi_fn!`)
             docs = doc_comments_of(function)
             if has_safety_section(docs):
                 continue

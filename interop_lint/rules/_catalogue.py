@@ -1645,11 +1645,13 @@ RULES = [{'cross_language': False,
                                    'there or not\n'
                                    "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); "
                                    'unsafe { &*p }`: a\n'
-                                   'null check spares the null pointer, not a dangling one), or '
-                                   'name it to a macro\n'
-                                   "of the crate that dereferences it (lightningcss's "
-                                   '`unwrap!(parse(s), error,\n'
-                                   '..)` writing `*$error = ..`).\n'
+                                   'null check spares the null pointer, not a dangling one) or '
+                                   'another export that\n'
+                                   "does (shadow's GLib `*Void` adapters), or name it to a macro "
+                                   'of the crate that\n'
+                                   "dereferences it (lightningcss's `unwrap!(parse(s), error, ..)` "
+                                   'writing\n'
+                                   '`*$error = ..`).\n'
                                    '\n'
                                    "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
                                    'functions, a\n'
@@ -1718,10 +1720,10 @@ RULES = [{'cross_language': False,
                              "ttfp_font) -> &'static Font { unsafe { &*(font as *const Font) } }`: "
                              'the helper RS102 follows), checked for null there or not '
                              "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); unsafe { "
-                             '&*p }`: a null check spares the null pointer, not a dangling one), '
-                             'or name it to a macro of the crate that dereferences it '
-                             "(lightningcss's `unwrap!(parse(s), error, ..)` writing `*$error = "
-                             '..`).',
+                             '&*p }`: a null check spares the null pointer, not a dangling one) or '
+                             "another export that does (shadow's GLib `*Void` adapters), or name "
+                             "it to a macro of the crate that dereferences it (lightningcss's "
+                             '`unwrap!(parse(s), error, ..)` writing `*$error = ..`).',
                   'tags': ['external/cwe/cwe-822']},
   'file_kinds': ['rust'],
   'id': 'RS103',

@@ -74,10 +74,11 @@ def pointer_demands(
 ) -> ParameterUses:
     """The raw-pointer parameters `function` uses unchecked, those of the others it
     hands unchecked to a function of the crate, and those it uses after a null check
-    (none for a method or an export: callers of a method are not followed, an export
-    is reported itself); `macros` tells what invocations of the crate's macros check."""
-    if _is_method(function) or as_exported(function) is not None:
+    (none for a method: its callers are not followed; an export, reported itself,
+    has only the last); `macros` tells what invocations of the crate's macros check."""
+    if _is_method(function):
         return ParameterUses((), (), ())
+    exported = as_exported(function) is not None
     positions = {
         p.name: p.position for p in pointer_parameters(function, partial(_is_pointer, aliases))
     }
@@ -120,6 +121,10 @@ def pointer_demands(
     for use in referenced_pointers(bodies, function, set(positions)):  # `p.as_ref()`
         found = PointerDemand(positions[use.name], bodies.location(use.at), use.what)
         checked.setdefault(use.name, found)
+    if exported:
+        # Reported itself (RS102), but an export handing it its pointer (shadow's
+        # GLib `*Void` adapters) dereferences that pointer (RS103).
+        return ParameterUses((), (), _by_position({**checked, **demands}.values()))
     dereferences = (d for name, d in checked.items() if name not in demands)
     return ParameterUses(_by_position(demands.values()), tuple(passes), _by_position(dereferences))
 

@@ -20,6 +20,17 @@ def test_a_panic_aborts_whatever_process_loaded_the_library(project: Project) ->
     assert "aborts the whole process (the Go runtime or Python interpreter with it)" in message
 
 
+def test_a_panic_of_a_c_unwind_export_unwinds_into_its_caller(project: Project) -> None:
+    # shadow's `extern "C-unwind"` exports: Rust does not abort, it unwinds into C.
+    code = '#[no_mangle]\npub extern "C-unwind" fn f(x: i32) -> u8 { u8::try_from(x).unwrap() }\n'
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert message.endswith(
+        "a panic here unwinds into the C caller, which neither Go nor Python can catch: "
+        "the process crashes"
+    )
+
+
 def test_a_body_handed_to_an_unknown_wrapper_suggests_configuring_it(project: Project) -> None:
     code = """
 #[no_mangle]

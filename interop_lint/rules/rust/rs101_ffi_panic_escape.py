@@ -137,6 +137,16 @@ def _wrapper_hint(ctx: RuleContext, function: Node | None) -> str:
     return f"; if `{wrapper}` catches panics, add it to `panic-guards` in the configuration"
 
 
+def _consequence(abi: str) -> str:
+    """What a panic escaping an export of this ABI does to the process."""
+    if abi.endswith("-unwind"):  # `extern "C-unwind"`: Rust unwinds into the caller
+        return (
+            "a panic here unwinds into the C caller, which neither Go nor Python can catch: "
+            "the process crashes"
+        )
+    return "a panic here aborts the whole process (the Go runtime or Python interpreter with it)"
+
+
 def _where(trace: PanicTrace) -> str:
     place = trace.site.location.place
     if not trace.chain:
@@ -184,8 +194,7 @@ class FfiPanicEscape(Rule):
             yield Violation(
                 export.location,
                 f"`{export.name}` can panic ({_where(first)}) {unguarded}: "
-                "a panic here aborts the whole process (the Go runtime or Python interpreter "
-                f"with it){hint}",
+                f"{_consequence(export.abi)}{hint}",
                 related=tuple(
                     RelatedLocation(
                         t.site.location,

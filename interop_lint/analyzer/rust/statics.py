@@ -8,7 +8,7 @@ lock (`.lock()`), is left alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from tree_sitter import Node
 
@@ -137,5 +137,18 @@ def call_site(bodies: RustBodies, function: Node, call: RustCall) -> Located | N
         called = callee(node)
         same = called is not None and not called.is_method and called.name == call.name
         if same and (call.owner is None or called.qualifier is not None):  # type: ignore[union-attr]
-            return node
+            # After the function took a lock, or in a `call_once` closure, it is
+            # serialised as the function's own uses are (`static_mut_uses`).
+            return None if _serialised(found.get("call", ()), node) else node
     return None
+
+
+def _serialised(calls: Iterable[Located], use: Located) -> bool:
+    locked = any(
+        (called := callee(c)) is not None
+        and called.is_method
+        and called.name in _LOCKS
+        and c.start < use.start
+        for c in calls
+    )
+    return locked or _in_once_closure(use)

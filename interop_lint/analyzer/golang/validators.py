@@ -19,6 +19,8 @@ the length of one so validated (`input := make([]C.Note, len(notes))`).
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
@@ -103,7 +105,32 @@ def validated_before(file: GoFile, container: Node) -> bool:
         checks = declared is not None and position in declared.length_checked_params
         if checks and _verdict_heeded(file, call):
             return True
+        if declared is None and _panicking_check(function):
+            return True
     return False
+
+
+# A function of another package that checks its argument by name and gives no verdict
+# to act on: it panics when the check fails (libsodium-go's `support.CheckSize(n,
+# NonceBytes(), "nonce")`). Its body is not in sight; its name and its call as a
+# statement of its own are what there is.
+_CHECKING_NAME = re.compile(r"(?:Check|Validate|Assert|Must|Require|Ensure)[A-Z_]")
+
+
+def _panicking_check(function: Node | None) -> bool:
+    """`pkg.CheckSize(s, ..)` called as a statement, `pkg` another package of Go code."""
+    if function is None or function.type != "selector_expression":
+        return False
+    package = function.child_by_field_name("operand")
+    name = text(function.child_by_field_name("field"))
+    if package is None or package.type != "identifier" or text(package) == "C":
+        return False
+    statement = outer_paren(function.parent).parent if function.parent is not None else None
+    return (
+        statement is not None
+        and statement.type == "expression_statement"
+        and _CHECKING_NAME.match(name) is not None
+    )
 
 
 def validated_source(file: GoFile, container: Node) -> bool:

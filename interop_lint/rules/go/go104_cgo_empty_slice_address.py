@@ -35,7 +35,10 @@ checkSignature(sig); err != nil { return }`, `if !valid(sig) { .. }`), its
 parameter a slice or a named type of the package (`type Shape []int64`), or to
 such a method of the slice's own type (`if err := shape.Validate(); err != nil
 { return }`); and a slice made with the length of one so validated (`input :=
-make([]C.Note, len(notes))` after `validate(notes)`).
+make([]C.Note, len(notes))` after `validate(notes)`); and a slice handed first
+to a function of another package whose name says it checks, called as a
+statement of its own, so that it can only act by panicking (libsodium-go's
+`support.CheckSize(n, NonceBytes(), "nonce")`).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without `else` on
 one ordered comparison, whose body only assigns to its operands) lets an empty

@@ -1651,13 +1651,13 @@ RULES = [{'cross_language': False,
                                    'there or not\n'
                                    "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); "
                                    'unsafe { &*p }`: a\n'
-                                   'null check spares the null pointer, not a dangling one) or '
-                                   'another export that\n'
-                                   "does (shadow's GLib `*Void` adapters), or name it to a macro "
-                                   'of the crate that\n'
-                                   "dereferences it (lightningcss's `unwrap!(parse(s), error, ..)` "
-                                   'writing\n'
-                                   '`*$error = ..`).\n'
+                                   'null check spares the null pointer, not a dangling one), a few '
+                                   'helpers deep,\n'
+                                   "or another export that does (shadow's GLib `*Void` adapters), "
+                                   'or name it to a\n'
+                                   "macro of the crate that dereferences it (lightningcss's "
+                                   '`unwrap!(parse(s),\n'
+                                   'error, ..)` writing `*$error = ..`).\n'
                                    '\n'
                                    "This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` "
                                    'functions, a\n'
@@ -1726,10 +1726,11 @@ RULES = [{'cross_language': False,
                              "ttfp_font) -> &'static Font { unsafe { &*(font as *const Font) } }`: "
                              'the helper RS102 follows), checked for null there or not '
                              "(ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); unsafe { "
-                             '&*p }`: a null check spares the null pointer, not a dangling one) or '
-                             "another export that does (shadow's GLib `*Void` adapters), or name "
-                             "it to a macro of the crate that dereferences it (lightningcss's "
-                             '`unwrap!(parse(s), error, ..)` writing `*$error = ..`).',
+                             '&*p }`: a null check spares the null pointer, not a dangling one), a '
+                             "few helpers deep, or another export that does (shadow's GLib `*Void` "
+                             'adapters), or name it to a macro of the crate that dereferences it '
+                             "(lightningcss's `unwrap!(parse(s), error, ..)` writing `*$error = "
+                             '..`).',
                   'tags': ['external/cwe/cwe-822']},
   'file_kinds': ['rust'],
   'id': 'RS103',

@@ -101,6 +101,9 @@ class PointerPass(Struct, frozen=True):
     callee: str  # the function called, as named: `to_string` of `utils::to_string(p)`
     qualifier: str | None  # `Type` of `Type::f(p)`, `Self`, a module path, or None
     argument: int  # the position it is passed at
+    # Checked for null before it is passed: no demand on callers, but a dereference
+    # where the function called dereferences it (RS103).
+    checked: bool = False
 
 
 class RustFunction(Struct, frozen=True):

@@ -243,8 +243,8 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         found = self._pointer_dereferences.get(crate)
         if found is None:
             functions = self.functions_by_type(crate)
-            demands = self.pointer_demands(crate)
-            found = self._pointer_dereferences[crate] = crate_dereferences(functions, demands)
+            owner_of = partial(self.call_owner, crate)
+            found = self._pointer_dereferences[crate] = crate_dereferences(functions, owner_of)
         return found
 
     def parameter_releases(self, crate: Crate) -> CrateReleases:

@@ -111,13 +111,15 @@ def pointer_demands(
     passes = []
     for use in pointers_forwarded(bodies, function, set(positions) - set(demands)):
         called = callee(use.at)
-        if called is None or not unchecked(use):
+        if called is None:
             continue
         passed = enumerate(passed_arguments(use.at))
         argument = next((i for i, a in passed if pointer_of(a) == use.local), None)
         if argument is not None:
-            pass_ = PointerPass(positions[use.name], called.name, called.qualifier, argument)
-            passes.append(pass_)
+            position, was_checked = positions[use.name], not unchecked(use)
+            passes.append(
+                PointerPass(position, called.name, called.qualifier, argument, was_checked)
+            )
     for use in referenced_pointers(bodies, function, set(positions)):  # `p.as_ref()`
         found = PointerDemand(positions[use.name], bodies.location(use.at), use.what)
         checked.setdefault(use.name, found)
@@ -228,6 +230,19 @@ def crate_demands(
     (`fn keys(p) { to_string(p) }`), a few helpers deep; `owner_of(qualifier,
     impl type)` says whose functions a call's qualifier names."""
     own = {id(f): {d.position: d for d in f.needs_nonnull} for _, f in functions}
+    return _handed_on(functions, own, owner_of, checked_too=False)
+
+
+def _handed_on(
+    functions: list[tuple[str, RustFunction]],
+    own: dict[int, dict[int, PointerDemand]],
+    owner_of: Callable[[str | None, str | None], str | None],
+    *,
+    checked_too: bool,
+) -> CrateDemands:
+    """`own` (each function's uses, by `id`) grown by the pointers each function hands
+    to one that uses them, a few helpers deep, by how a call names the function; a
+    pointer checked for null before it is handed on only `checked_too`."""
     handing = [f for _, f in functions if f.passes_pointers]
     for _ in range(_MAX_HANDED_ON if handing else 0):
         named = by_call_name(functions, lambda f: own[id(f)])
@@ -235,6 +250,8 @@ def crate_demands(
         for function in handing:
             demanded = own[id(function)]
             for handed in function.passes_pointers:
+                if handed.checked and not checked_too:
+                    continue
                 key = (owner_of(handed.qualifier, function.owner), handed.callee)
                 needed = named.get(key, {}).get(handed.argument)
                 if handed.position in demanded or needed is None:
@@ -249,14 +266,16 @@ def crate_demands(
 
 
 def crate_dereferences(
-    functions: list[tuple[str, RustFunction]], demands: CrateDemands
+    functions: list[tuple[str, RustFunction]],
+    owner_of: Callable[[str | None, str | None], str | None],
 ) -> CrateDemands:
-    """What the crate's functions dereference, checked for null or not (RS103): a safe
-    export handing its pointer to any of them dereferences it."""
-    found = by_call_name(functions, lambda f: {d.position: d for d in f.dereferences})
-    for key, positions in demands.items():
-        found[key] = {**found.get(key, {}), **positions}
-    return found
+    """What the crate's functions dereference, checked for null or not, themselves or
+    in the helpers they hand the pointer to (RS103: a safe export handing its pointer
+    to any of them dereferences it; ringrtc's handle accessors are two calls deep)."""
+    own = {
+        id(f): {d.position: d for d in (*f.dereferences, *f.needs_nonnull)} for _, f in functions
+    }
+    return _handed_on(functions, own, owner_of, checked_too=True)
 
 
 def crate_parameter_releases(functions: list[tuple[str, RustFunction]]) -> CrateReleases:

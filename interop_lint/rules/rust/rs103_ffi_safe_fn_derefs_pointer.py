@@ -8,10 +8,10 @@ unchecked (ttf-parser's `font_from_ptr(font).ascender`, where `fn
 font_from_ptr(font: *const ttfp_font) -> &'static Font { unsafe { &*(font as
 *const Font) } }`: the helper RS102 follows), checked for null there or not
 (ja2-stracciatella's `unsafe_ref`, `assert!(!p.is_null()); unsafe { &*p }`: a
-null check spares the null pointer, not a dangling one) or another export that
-does (shadow's GLib `*Void` adapters), or name it to a macro of the crate that
-dereferences it (lightningcss's `unwrap!(parse(s), error, ..)` writing
-`*$error = ..`).
+null check spares the null pointer, not a dangling one), a few helpers deep,
+or another export that does (shadow's GLib `*Void` adapters), or name it to a
+macro of the crate that dereferences it (lightningcss's `unwrap!(parse(s),
+error, ..)` writing `*$error = ..`).
 
 This is clippy's `not_unsafe_ptr_arg_deref` for `pub extern` functions, a
 lint clippy denies by default: a crate-wide allow of it hides unsound

@@ -107,11 +107,15 @@ class CrateCalls:
         self._called_by: list[list[int] | None] = [None] * len(functions)
         self._callees_by_key: dict[tuple[str, str | None, bool], list[int]] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
+        # Functions declared in a function's body, by (file, that function, name).
+        self._nested: dict[tuple[str, Location, str], list[int]] = defaultdict(list)
         self._associated: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._methods: dict[str, list[int]] = defaultdict(list)
         for index, (path, function) in enumerate(functions):
             self._by_location.setdefault((path, function.location), index)  # not a copy
-            if function.owner is None:
+            if function.owner is None and function.enclosing is not None:
+                self._nested[(path, function.enclosing, function.name)].append(index)
+            elif function.owner is None:
                 self._free[function.name].append(index)
             else:
                 self._associated[(function.owner, function.name)].append(index)
@@ -128,6 +132,17 @@ class CrateCalls:
             return self._associated.get((self._resolve(call.owner), call.name), [])
         return self._free.get(call.name, [])
 
+    def callees_from(self, caller: int, call: RustCall) -> list[int]:
+        """`callees`, a function declared in the caller's body (or beside the caller in
+        the body declaring it) first: `inner(..)` of an export's own `fn inner`."""
+        if call.owner is None and not call.method and self._nested:
+            path, function = self.functions[caller]
+            for scope in (function.location, function.enclosing):
+                nested = self._nested.get((path, scope, call.name)) if scope else None
+                if nested:
+                    return nested
+        return self._callees_of(call)
+
     def _callees_of(self, call: RustCall) -> list[int]:
         """`callees`, once per name, owner and kind of call."""
         key = (call.name, call.owner, call.method)
@@ -142,7 +157,7 @@ class CrateCalls:
         if found is None:
             targets: dict[int, None] = {}
             for call in self.functions[index][1].calls:
-                targets.update(dict.fromkeys(self._callees_of(call)))
+                targets.update(dict.fromkeys(self.callees_from(index, call)))
             found = self._called_by[index] = list(targets)
         return found
 
@@ -171,8 +186,10 @@ class CrateCalls:
         """Per function: the functions it calls outside any guard, its own unguarded sites."""
         calls: list[list[int]] = []
         sites: list[list[PanicSite]] = []
-        for _, function in self.functions:
-            targets = (self._callees_of(c) for c in function.calls if not self._guarded(c.guards))
+        for index, (_, function) in enumerate(self.functions):
+            targets = (
+                self.callees_from(index, c) for c in function.calls if not self._guarded(c.guards)
+            )
             calls.append(list(dict.fromkeys(i for found in targets for i in found)))
             # In source order: the message names the first site of the body.
             own = [s for s in function.panics if not self._guarded(s.guards)]
@@ -258,12 +275,13 @@ class CrateCalls:
         seen = {start}
         pending = deque([start])
         while pending:
-            function = self.functions[pending.popleft()][1]
+            index = pending.popleft()
+            function = self.functions[index][1]
             owned = tuple(dict.fromkeys(a.kind for a in function.hands_out if a.via == "return"))
             if owned:
                 return owned
             for call in function.returned_calls:
-                for callee in self.callees(call):
+                for callee in self.callees_from(index, call):
                     if callee not in seen:
                         seen.add(callee)
                         pending.append(callee)

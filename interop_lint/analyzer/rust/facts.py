@@ -155,6 +155,10 @@ class RustFunction(Struct, frozen=True):
     # The `static mut`s of its own file it uses unserialised (`LAST_ERROR = ..` in a
     # `set_last_error` helper): an export calling it uses them too (RS107).
     static_uses: tuple[str, ...] = ()
+    # The function whose body declares it (`fn inner` of an export's
+    # `fn f() { fn inner() {..} inner() }`), by the location of its name: only
+    # that function's code can call it.
+    enclosing: Location | None = None
 
 
 class RustStaticMut(Struct, frozen=True):

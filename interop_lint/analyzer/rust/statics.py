@@ -112,7 +112,7 @@ def helper_static_use(
     for call in calls.functions[start][1].calls:
         if call.method:
             continue
-        pending = [(index, 0) for index in calls.callees(call)]
+        pending = [(index, 0) for index in calls.callees_from(start, call)]
         seen = {start}
         while pending:
             index, depth = pending.pop()
@@ -125,7 +125,9 @@ def helper_static_use(
                 return call, function.name, used
             for inner in function.calls:
                 if not inner.method:
-                    pending.extend((callee, depth + 1) for callee in calls.callees(inner))
+                    pending.extend(
+                        (callee, depth + 1) for callee in calls.callees_from(index, inner)
+                    )
     return None
 
 

@@ -347,6 +347,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         trait_name=trait,
         drop_releases=tuple(dict.fromkeys(r.kind for r in releases)) if trait == "Drop" else (),
         frees_parameters=tuple(r for r in releases if r.param_index is not None and not r.field),
+        enclosing=_enclosing_function(bodies, function),
     )
     return FunctionSummary(summary, releases)
 
@@ -395,3 +396,12 @@ def _call_location(bodies: RustBodies, site: OwnershipSite) -> Location:
     if called is not None and called.is_method and name is not None:
         return bodies.span_location(name, site.call)
     return bodies.location(site.call)
+
+
+def _enclosing_function(bodies: RustBodies, function: Node) -> Location | None:
+    """Where the name of the function whose body declares `function` is, if one does."""
+    outer = function.parent
+    while outer is not None and outer.type != "function_item":
+        outer = outer.parent
+    name = outer.child_by_field_name("name") if outer is not None else None
+    return bodies.source.location(name) if name is not None else None

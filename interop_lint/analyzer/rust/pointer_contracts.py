@@ -30,6 +30,7 @@ from typing import Generic, NamedTuple, TypeVar
 from msgspec import Struct
 from tree_sitter import Node
 
+from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     callee,
@@ -296,13 +297,21 @@ def by_call_name(
     named: dict[tuple[str | None, str], list[dict[int, T]]] = {}
     for _, function in functions:
         if not function.has_self and not function.name.endswith("!"):
-            named.setdefault((function.owner, function.name), []).append(at(function))
+            # A function declared in another's body is named in that body only.
+            scope = function.owner if function.enclosing is None else body_scope(function.enclosing)
+            named.setdefault((scope, function.name), []).append(at(function))
     found: dict[tuple[str | None, str], dict[int, T]] = {}
     for key, candidates in named.items():
         common = set.intersection(*(set(positions) for positions in candidates))
         if common:
             found[key] = {i: fact for i, fact in candidates[0].items() if i in common}
     return found
+
+
+def body_scope(function: Location) -> str:
+    """How `by_call_name` names the body of the function whose name is at `function`:
+    the scope of the functions declared in it (`fn inner` of an export)."""
+    return f"fn {function.path}:{function.line}:{function.column}"
 
 
 class HelperUse(Struct, Generic[T], frozen=True):
@@ -329,8 +338,12 @@ def passed_to_helpers(
         return []
     names = frozenset(name for _, name in demands)
 
+    declared = function.child_by_field_name("name")
+    own_scope = body_scope(bodies.source.location(declared)) if declared is not None else None
+
     def demanded(name: str, qualifier: str | None) -> dict[int, T]:
-        return demands.get((owner_of(qualifier), name), {})
+        nested = demands.get((own_scope, name)) if qualifier is None else None
+        return nested if nested is not None else demands.get((owner_of(qualifier), name), {})
 
     found = []
     uses = pointers_passed(

@@ -230,21 +230,27 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
     def pointer_demands(self, crate: Crate) -> CrateDemands:
         """The crate's helpers that need a pointer argument non-null, by how a call
         names them (rust.pointer_contracts; RS102)."""
-        found = self._pointer_demands.get(crate)
-        if found is None:
-            functions = self.functions_by_type(crate)
-            owner_of = partial(self.call_owner, crate)
-            found = self._pointer_demands[crate] = crate_demands(functions, owner_of)
-        return found
+        return self._helper_table(self._pointer_demands, crate, crate_demands)
 
     def pointer_dereferences(self, crate: Crate) -> CrateDemands:
         """The crate's helpers that dereference a pointer argument, null-checked or
         not (rust.pointer_contracts; RS103)."""
-        found = self._pointer_dereferences.get(crate)
+        return self._helper_table(self._pointer_dereferences, crate, crate_dereferences)
+
+    def _helper_table(
+        self,
+        built: dict[Crate, CrateDemands],
+        crate: Crate,
+        build: Callable[
+            [list[tuple[str, RustFunction]], Callable[[str | None, str | None], str | None]],
+            CrateDemands,
+        ],
+    ) -> CrateDemands:
+        """A table of the crate's helpers by call name, built once per crate and run."""
+        found = built.get(crate)
         if found is None:
-            functions = self.functions_by_type(crate)
             owner_of = partial(self.call_owner, crate)
-            found = self._pointer_dereferences[crate] = crate_dereferences(functions, owner_of)
+            found = built[crate] = build(self.functions_by_type(crate), owner_of)
         return found
 
     def parameter_releases(self, crate: Crate) -> CrateReleases:

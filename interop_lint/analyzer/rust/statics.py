@@ -54,28 +54,36 @@ def static_mut_uses(bodies: RustBodies, function: Node, statics: set[str]) -> li
     data, start, end = bodies.source.code, body.start_byte, body.end_byte
     if not any(data.find(name.encode(), start, end) >= 0 for name in statics):
         return []  # macro bodies are copies of the file's text: no use anywhere
-    locks: list[int] = []
     uses: list[Located] = []
     found = bodies.captures("(call_expression) @call (identifier) @name", within=body)
-    for node in found.get("call", ()):
-        called = callee(node)
-        if called is not None and called.is_method and called.name in _LOCKS:
-            locks.append(node.start)
     for node in found.get("name", ()):
         if node.node.parent is not None and node.node.parent.type == "token_tree":
             continue  # a token of a macro: its parsed body is searched instead
         if node.text in statics and _is_reference(node) and bodies.function_of(node) == function:
             uses.append(node)
-    first_lock = min(locks, default=None)
+    first_lock = _first_lock(found.get("call", ()))
     bound = bodies.scan.function(function)  # the names it may bind
     found = [
         use
         for use in uses
-        if (first_lock is None or use.start < first_lock)
-        and not _in_once_closure(use)
-        and not is_shadowed(use.text, use, bound=bound)
+        if not _serialised(first_lock, use) and not is_shadowed(use.text, use, bound=bound)
     ]
     return sorted(found, key=lambda use: use.start)
+
+
+def _first_lock(calls: Iterable[Located]) -> int | None:
+    """Where the first `.lock()` (or `call_once`, ..) of a function's calls starts."""
+    starts = (
+        c.start
+        for c in calls
+        if (called := callee(c)) is not None and called.is_method and called.name in _LOCKS
+    )
+    return min(starts, default=None)
+
+
+def _serialised(first_lock: int | None, use: Located) -> bool:
+    """A use after the function took a lock, or in a closure run once."""
+    return (first_lock is not None and use.start > first_lock) or _in_once_closure(use)
 
 
 def macro_static_use(
@@ -141,16 +149,5 @@ def call_site(bodies: RustBodies, function: Node, call: RustCall) -> Located | N
         if same and (call.owner is None or called.qualifier is not None):  # type: ignore[union-attr]
             # After the function took a lock, or in a `call_once` closure, it is
             # serialised as the function's own uses are (`static_mut_uses`).
-            return None if _serialised(found.get("call", ()), node) else node
+            return None if _serialised(_first_lock(found.get("call", ())), node) else node
     return None
-
-
-def _serialised(calls: Iterable[Located], use: Located) -> bool:
-    locked = any(
-        (called := callee(c)) is not None
-        and called.is_method
-        and called.name in _LOCKS
-        and c.start < use.start
-        for c in calls
-    )
-    return locked or _in_once_closure(use)

@@ -46,7 +46,8 @@ def test_the_wrapper_is_blanked_in_as_many_bytes_and_lines() -> None:
 def test_invocations_that_hold_anything_but_functions_are_left_alone() -> None:
     code = (
         "lazy_static! { static ref X: u8 = 0; }\n"
-        "cfg_if! { if #[cfg(unix)] { fn a() {} } }\n"
+        "cfg_if! { fn a() {} }\n"
+        "cfg_if! { if #[cfg(unix)] { fn a() {} } { fn b() {} } }\n"
         "paste! { fn [<a _b>]() {} }\n"
         "impls! { fn a() {} struct S; }\n"
         "decl! { fn a(); }\n"
@@ -54,6 +55,28 @@ def test_invocations_that_hold_anything_but_functions_are_left_alone() -> None:
     source = _source(code)
     assert source.item_macros == {}
     assert source.root.text == code.encode()
+
+
+def test_every_branch_of_cfg_if_stands_as_items_of_the_file() -> None:
+    code = (
+        "cfg_if::cfg_if! {\n"
+        "    if #[cfg(unix)] {\n"
+        '        #[no_mangle] pub extern "C" fn a() {}\n'
+        "    } else if #[cfg(windows)] {\n"
+        "        struct S; fn b() {}\n"
+        "    } else {\n"
+        "        fn c() {}\n"
+        "    }\n"
+        "}\n"
+    )
+    source = _source(code)
+    unwrapped = source.root.text or b""
+    assert b"cfg_if" not in unwrapped and b"else" not in unwrapped and b"windows" not in unwrapped
+    items = [(n.type, n.start_point.row) for n in source.root.named_children]
+    expected = [("attribute_item", 2), ("function_item", 2), ("struct_item", 4)]
+    assert items == [*expected, ("function_item", 4), ("function_item", 6)]
+    assert source.item_macros == {}  # exported, if at all, by their own attributes
+    assert not source.root.has_error
 
 
 def _macro(code: str):  # type: ignore[no-untyped-def]

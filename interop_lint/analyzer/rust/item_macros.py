@@ -26,6 +26,11 @@ macros it defines that write an invocation's `fn NAME` as `#[no_mangle]
 extern "C" fn NAME` (`ExportMacro`), and the index pairs the two across the
 crate (RustIndex.exports_in_file), so that editing the macro's file changes
 what the invoking file exports without its own facts changing.
+
+`cfg_if! { if #[cfg(unix)] { items } else { items } }` (the cfg-if crate) is
+unwrapped the same way, every branch at once: its items are plain items of the
+file, exports by their own `#[no_mangle]` and helpers of the exports around
+them, compiled on some platform each.
 """
 
 from __future__ import annotations
@@ -50,8 +55,12 @@ if TYPE_CHECKING:
 # Macros of the standard library and of well-known crates whose input is no
 # function to export, whatever it holds.
 _NOT_WRAPPERS = frozenset(
-    {"macro_rules", "cfg_if", "thread_local", "lazy_static", "include", "quote", "paste"}
+    {"macro_rules", "thread_local", "lazy_static", "include", "quote", "paste"}
 )
+# `cfg_if! { if #[cfg(..)] { items } else { items } }` (the cfg-if crate): every
+# branch holds plain items, each compiled on some platform, exported by its own
+# `#[no_mangle]` if at all.
+_CFG_IF = "cfg_if"
 # Tokens that may stand before `fn` in an invocation: doc comments, attributes
 # (`#` then `[..]`), visibility and qualifiers.
 _BEFORE_FN = frozenset(
@@ -131,6 +140,7 @@ def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
     unwrapped_data: bytearray | None = None
     spans: list[tuple[int, int, str]] = []
     for invocation in items_of_kind(root, "macro_invocation"):
+        name = _macro_name(invocation)
         blanks = _wrapper(invocation)
         if blanks is None:
             continue
@@ -138,7 +148,8 @@ def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
             unwrapped_data = bytearray(data)
         for start, end in blanks:
             unwrapped_data[start:end] = _blank(unwrapped_data[start:end])
-        spans.append((invocation.start_byte, invocation.end_byte, _macro_name(invocation)))
+        if name != _CFG_IF:
+            spans.append((invocation.start_byte, invocation.end_byte, name))
     if unwrapped_data is None:
         return tree, {}
     unwrapped = parse(Grammar.RUST, bytes(unwrapped_data))
@@ -197,18 +208,33 @@ def items_of_kind(root: Node, kind: str) -> Iterator[Node]:
 
 
 def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
-    """The byte spans to blank for the functions an invocation holds to stand as items:
-    the macro's path up to its opening delimiter, the closing delimiter (and `;`),
-    and whatever follows each function's body; None when it holds anything but
-    functions (`fn NAME(..) .. { .. }`, with doc comments, attributes, qualifiers)."""
-    if _macro_name(invocation) in _NOT_WRAPPERS:
+    """The byte spans to blank for the items an invocation holds to stand as items of
+    the file: the macro's path up to its opening delimiter, the closing delimiter
+    (and `;`), and what lies between the items (`_function_tails`, `_cfg_if_branches`);
+    None when it is neither form."""
+    name = _macro_name(invocation)
+    if name in _NOT_WRAPPERS:
         return None
     tree = invocation.children[-1] if invocation.children else None
     if tree is None or tree.type != "token_tree" or tree.child_count < 3:
         return None
     tokens = tree.children[1:-1]
     kinds = [_kind(token) for token in tokens]
-    blanks = [(invocation.start_byte, tree.children[0].end_byte)]
+    between = (_cfg_if_branches if name == _CFG_IF else _function_tails)(tokens, kinds)
+    if between is None:
+        return None
+    return [
+        (invocation.start_byte, tree.children[0].end_byte),
+        *between,
+        _closing(invocation, tree),
+    ]
+
+
+def _function_tails(tokens: list[Node], kinds: list[str]) -> list[tuple[int, int]] | None:
+    """What follows each function's body (`?= default`), when an invocation's tokens
+    are whole functions only (`fn NAME(..) .. { .. }`, with doc comments, attributes,
+    qualifiers); None when they hold anything else."""
+    blanks: list[tuple[int, int]] = []
     at = 0
     while at < len(tokens):
         at = _past_qualifiers(tokens, kinds, at)
@@ -227,6 +253,37 @@ def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
             return None
         if tail < at:
             blanks.append((tokens[tail].start_byte, tokens[at - 1].end_byte))
+    return blanks
+
+
+def _cfg_if_branches(tokens: list[Node], kinds: list[str]) -> list[tuple[int, int]] | None:
+    """Each `if #[cfg(..)] {`, `} else if #[cfg(..)] {`, `} else {` and last `}` of a
+    `cfg_if!`'s tokens; None when they are not of that form."""
+    blanks: list[tuple[int, int]] = []
+    at = 0
+    while at < len(tokens):
+        start = at
+        if at > 0:  # `else`, then `if #[..] {..}` or the last `{..}`
+            if tokens[at].text != b"else":
+                return None
+            at += 1
+        if at + 2 < len(tokens) and kinds[at : at + 2] == ["if", "#"]:
+            if not _is_group(tokens[at + 2], "["):
+                return None
+            at += 3
+        elif start > 0 and at + 1 != len(tokens):
+            return None  # only the last branch goes without a condition
+        if at >= len(tokens) or not _is_group(tokens[at], "{"):
+            return None
+        branch = tokens[at]
+        blanks.append((tokens[start].start_byte, branch.children[0].end_byte))
+        blanks.append((branch.children[-1].start_byte, branch.children[-1].end_byte))
+        at += 1
+    return blanks
+
+
+def _closing(invocation: Node, tree: Node) -> tuple[int, int]:
+    """The span of an invocation's closing delimiter, with its `;` if it has one."""
     close = tree.children[-1]
     after = invocation.next_sibling if invocation.parent is not None else None
     end = close.end_byte
@@ -234,12 +291,12 @@ def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
         end = invocation.parent.end_byte  # the `;` of `m!(..);`
     elif after is not None and after.type == ";":
         end = after.end_byte
-    blanks.append((close.start_byte, end))
-    return blanks
+    return close.start_byte, end
 
 
 def holds_functions(invocation: Node) -> bool:
-    """Whether an item-level invocation holds whole functions (unwrapped into items)."""
+    """Whether an item-level invocation holds whole functions or `cfg_if!` branches
+    (unwrapped into items)."""
     return _wrapper(invocation) is not None
 
 

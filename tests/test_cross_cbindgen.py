@@ -136,6 +136,20 @@ def test_the_fields_of_an_instance_are_compared_with_its_parameters_filled_in(
     assert [(line, rule) for line, rule, _ in _xl(project)] == [(6, "XL103")]
 
 
+def test_a_workspace_roots_cbindgen_toml_serves_a_member_crate_without_one(
+    project: Project,
+) -> None:
+    before, after = "const pq_Record *row", "const pq_Db *row"
+    project.write("Cargo.toml", '[workspace]\nmembers = ["ffi"]\n')
+    project.write("cbindgen.toml", CONFIG)
+    project.write("ffi/Cargo.toml", CRATE.format(name="pq"))
+    project.write("ffi/src/lib.rs", LIB)
+    project.write("ffi/include/pq.h", HEADER)
+    assert _xl(project) == []
+    project.write("ffi/include/pq.h", HEADER.replace(before, after))
+    assert [(line, rule) for line, rule, _ in _xl(project)] == [(10, "XL101")]
+
+
 def test_without_the_configuration_prefixed_names_are_the_headers_own(project: Project) -> None:
     # Without cbindgen.toml nothing says `pq_Db` is `Db`: the names are C's, unknown.
     _write(project, HEADER.replace("const pq_Record *row", "const pq_Db *row"), config=None)

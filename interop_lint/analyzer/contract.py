@@ -23,7 +23,7 @@ from msgspec import Struct
 
 from interop_lint.analyzer.clang.facts import CFunction, CStruct
 from interop_lint.analyzer.clang.syntax import spell
-from interop_lint.analyzer.index import ProjectIndex, join_path
+from interop_lint.analyzer.index import ProjectIndex, join_path, parent_directories
 from interop_lint.analyzer.manifests.cbindgen import CbindgenConfig
 from interop_lint.analyzer.rust.facts import RustExport, RustStruct
 from interop_lint.analyzer.typesys.c import CTypes
@@ -57,11 +57,15 @@ def rust_types(
 
 
 def cbindgen_config(index: ProjectIndex, crate: Crate) -> CbindgenConfig | None:
-    """The crate's `cbindgen.toml`, next to its Cargo.toml."""
+    """The crate's `cbindgen.toml`: next to its Cargo.toml, else the nearest one above
+    it (a workspace's, at its root, that the build runs cbindgen with)."""
     if crate is None:
         return None
-    facts = index.files.get(join_path(crate, "cbindgen.toml"))
-    return facts.cbindgen if facts is not None else None
+    for directory in parent_directories(crate):
+        facts = index.files.get(join_path(directory, "cbindgen.toml"))
+        if facts is not None and facts.cbindgen is not None:
+            return facts.cbindgen
+    return None
 
 
 def c_names(index: ProjectIndex, crate: Crate) -> CNames:

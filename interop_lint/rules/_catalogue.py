@@ -2305,24 +2305,25 @@ RULES = [{'cross_language': False,
                                    "crate's types: the\n"
                                    '`[export] prefix` and `[export.rename]` of a `cbindgen.toml` '
                                    'next to the\n'
-                                   "crate's Cargo.toml (`struct polar_Query *` is a Rust `*mut "
-                                   'Query` under\n'
-                                   '`prefix = "polar_"`), and its mangled names of generic structs '
-                                   'and of generic\n'
-                                   'enums whose variants carry data (`CResult_c_void` is '
-                                   '`CResult<c_void>`,\n'
-                                   '`FfiResult_____Object` is `FfiResult<*mut Object>`). Two named '
-                                   'types differ\n'
-                                   'only when both are types of the Rust side: declared by the '
-                                   'crate, listed in\n'
-                                   "the config's `include`, or, under a prefix or renames, "
-                                   'declared by the header\n'
-                                   "in the crate's spelling (an opaque `typedef struct polar_Polar "
-                                   'polar_Polar;`\n'
-                                   'for a type the crate imports). A C name of its own (`engine_t '
-                                   '*` for a `*mut\n'
-                                   "Engine`), or a generic struct's bare name, is never a "
-                                   'difference.\n'
+                                   "crate's Cargo.toml, else the nearest above it (a workspace's) "
+                                   '(`struct\n'
+                                   'polar_Query *` is a Rust `*mut Query` under `prefix = '
+                                   '"polar_"`), and its\n'
+                                   'mangled names of generic structs and of generic enums whose '
+                                   'variants carry\n'
+                                   'data (`CResult_c_void` is `CResult<c_void>`, '
+                                   '`FfiResult_____Object` is\n'
+                                   '`FfiResult<*mut Object>`). Two named types differ only when '
+                                   'both are types of\n'
+                                   "the Rust side: declared by the crate, listed in the config's "
+                                   '`include`, or,\n'
+                                   'under a prefix or renames, declared by the header in the '
+                                   "crate's spelling (an\n"
+                                   'opaque `typedef struct polar_Polar polar_Polar;` for a type '
+                                   'the crate\n'
+                                   'imports). A C name of its own (`engine_t *` for a `*mut '
+                                   'Engine`), or a generic\n'
+                                   "struct's bare name, is never a difference.\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    'Neither compiler sees both sides. Go compiles against the C '

@@ -51,15 +51,16 @@ alias, an enum or a wrapper is shown with what it resolves to: `Level`
 
 Named types are compared by the names cbindgen gives the crate's types: the
 `[export] prefix` and `[export.rename]` of a `cbindgen.toml` next to the
-crate's Cargo.toml (`struct polar_Query *` is a Rust `*mut Query` under
-`prefix = "polar_"`), and its mangled names of generic structs and of generic
-enums whose variants carry data (`CResult_c_void` is `CResult<c_void>`,
-`FfiResult_____Object` is `FfiResult<*mut Object>`). Two named types differ
-only when both are types of the Rust side: declared by the crate, listed in
-the config's `include`, or, under a prefix or renames, declared by the header
-in the crate's spelling (an opaque `typedef struct polar_Polar polar_Polar;`
-for a type the crate imports). A C name of its own (`engine_t *` for a `*mut
-Engine`), or a generic struct's bare name, is never a difference.
+crate's Cargo.toml, else the nearest above it (a workspace's) (`struct
+polar_Query *` is a Rust `*mut Query` under `prefix = "polar_"`), and its
+mangled names of generic structs and of generic enums whose variants carry
+data (`CResult_c_void` is `CResult<c_void>`, `FfiResult_____Object` is
+`FfiResult<*mut Object>`). Two named types differ only when both are types of
+the Rust side: declared by the crate, listed in the config's `include`, or,
+under a prefix or renames, declared by the header in the crate's spelling (an
+opaque `typedef struct polar_Polar polar_Polar;` for a type the crate
+imports). A C name of its own (`engine_t *` for a `*mut Engine`), or a generic
+struct's bare name, is never a difference.
 
 ## Why is this bad?
 Neither compiler sees both sides. Go compiles against the C declaration,

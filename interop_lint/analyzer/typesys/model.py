@@ -21,7 +21,9 @@ Decisions the table in rules.md leaves open:
 - A C enum against an integer is *unknown*: its width is the C compiler's
   choice. A Rust field-less `#[repr(C)]` enum is `int`-sized
   (`typesys.layout`): against an integer it is compared by width, equal to
-  any 32-bit integer and different from the others.
+  any 32-bit integer and different from the others. One of a primitive
+  repr (`#[repr(u64)]`) is that integer by value; behind a pointer it is
+  also the named handle a header may declare opaque (`Handle *`).
 - A Rust fat pointer (`&str`, `&[T]`, `Box<dyn Trait>`) is two words, which
   no C type is. `compare` calls it *unknown*: in a signature RS104 reports
   it on the Rust side. A struct field has no other rule, so a layout
@@ -86,6 +88,7 @@ class Named(Struct, frozen=True):
     known: bool  # one of the names is a type of the Rust side (see the module doc)
     enum: bool = False
     bits: int | None = None  # an enum's width when it is known (a `#[repr(C)]` Rust enum)
+    integer: Int | None = None  # a Rust field-less enum of a primitive repr (`#[repr(u64)]`)
 
 
 class FatPointer(Struct, frozen=True):
@@ -258,10 +261,14 @@ def _compare_int(a: Int, b: Int) -> Verdict:
 def _compare_named(a: Type, b: Type) -> Verdict:
     if isinstance(a, Named) and isinstance(b, Named):
         if a.names & b.names:
+            if (a.integer is None) != (b.integer is None) and a.enum and b.enum:
+                return Verdict.UNKNOWN  # a C enum's width is the C compiler's choice
             return Verdict.EQUAL
         return Verdict.DIFFERENT if a.known and b.known else Verdict.UNKNOWN
     named, other = (a, b) if isinstance(a, Named) else (b, a)
     assert isinstance(named, Named)
+    if named.integer is not None and isinstance(other, Int):
+        return _compare_int(named.integer, other)
     if named.enum and named.bits is not None and isinstance(other, Int):
         return Verdict.EQUAL if other.bits == named.bits else Verdict.DIFFERENT
     if not named.known or (named.enum and isinstance(other, Int)):

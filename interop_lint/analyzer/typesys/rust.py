@@ -216,7 +216,8 @@ class RustTypes:
         if isinstance(item, RustEnum):
             integer = next((_INT_REPRS[r] for r in item.repr if r in _INT_REPRS), None)
             if integer is not None and not item.has_fields:
-                return Parsed(integer)
+                handle = Named(frozenset({name}), True, enum=True, integer=integer)
+                return Parsed(integer, pointed=handle)
             bits = C_ENUM_BITS if "C" in item.repr and not item.has_fields else None
             return Parsed(Named(frozenset({name}), True, enum=not item.has_fields, bits=bits))
         inner = transparent_field(item, self._lookup) if isinstance(item, RustStruct) else None

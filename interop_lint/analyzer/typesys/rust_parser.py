@@ -56,6 +56,10 @@ class Parsed(Struct, frozen=True):
     type: Type
     niche: bool = False  # never null: `Option` of it is a nullable pointer
     unsized: str | None = None  # what an unsized type is ("slice"): a pointer to it is fat
+    # What a pointer points to when that is not `type`: a field-less enum of a
+    # primitive repr is its integer by value, but behind a pointer it is also the
+    # named handle C may declare opaque (`typedef struct Handle Handle;`, weld).
+    pointed: Type | None = None
 
 
 def unsized(what: str) -> Parsed:
@@ -235,7 +239,7 @@ def _pointer(pointee: Parsed, const: bool) -> Type:
         return FatPointer(pointee.unsized)  # `&str`, `&[u8]`, `Box<dyn Trait>`
     if isinstance(pointee.type, Unknown):
         return pointee.type
-    return Pointer(pointee.type, const)
+    return Pointer(pointee.pointed or pointee.type, const)
 
 
 def _generic(name: str, arguments: list[Parsed]) -> Parsed:

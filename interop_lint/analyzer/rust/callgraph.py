@@ -134,14 +134,23 @@ class CrateCalls:
 
     def callees_from(self, caller: int, call: RustCall) -> list[int]:
         """`callees`, a function declared in the caller's body (or beside the caller in
-        the body declaring it) first: `inner(..)` of an export's own `fn inner`."""
-        if call.owner is None and not call.method and self._nested:
-            path, function = self.functions[caller]
+        the body declaring it) first: `inner(..)` of an export's own `fn inner`; then
+        one of the caller's file, for a call that names no module."""
+        if call.owner is not None or call.method:
+            return self._callees_of(call)
+        path, function = self.functions[caller]
+        if self._nested:
             for scope in (function.location, function.enclosing):
                 nested = self._nested.get((path, scope, call.name)) if scope else None
                 if nested:
                     return nested
-        return self._callees_of(call)
+        found = self._callees_of(call)
+        if not call.in_module and len(found) > 1:
+            # `f()` is the caller's module's own `f` when it has one: a module cannot
+            # both declare `f` and import another.
+            own = [i for i in found if self.functions[i][0] == path]
+            return own or found
+        return found
 
     def _callees_of(self, call: RustCall) -> list[int]:
         """`callees`, once per name, owner and kind of call."""
@@ -188,13 +197,21 @@ class CrateCalls:
         sites: list[list[PanicSite]] = []
         for index, (_, function) in enumerate(self.functions):
             targets = (
-                self.callees_from(index, c) for c in function.calls if not self._guarded(c.guards)
+                self._run_unguarded(index, c) for c in function.calls if not self._guarded(c.guards)
             )
             calls.append(list(dict.fromkeys(i for found in targets for i in found)))
             # In source order: the message names the first site of the body.
             own = [s for s in function.panics if not self._guarded(s.guards)]
             sites.append(sorted(own, key=lambda site: site.location))
         return calls, sites
+
+    def _run_unguarded(self, index: int, call: RustCall) -> list[int]:
+        """The functions a call outside any guard runs: not an `async fn` whose future it
+        hands to a guard (`run_safely(parse_port(..))` polls it under `catch_unwind`)."""
+        callees = self.callees_from(index, call)
+        if call.handed_to and self._guarded(call.handed_to):
+            return [i for i in callees if not self.functions[i][1].is_async]
+        return callees
 
     @cached_property
     def _toward_panic(self) -> dict[int, int | None]:

@@ -81,6 +81,12 @@ class RustCall(Struct, frozen=True):
     owner: str | None  # `Engine` of `Engine::new()` (`Self` resolved); None otherwise
     method: bool  # `x.f()`
     guards: tuple[str, ...] = ()  # as for PanicSite
+    # The calls its value is handed to, innermost first (`run_safely` of
+    # `run_safely(work())`): a guard there runs an `async fn`'s body, which runs
+    # only when the future is polled.
+    handed_to: tuple[str, ...] = ()
+    # `module::f()`: a path names where `f` is (not the caller's own module's `f`).
+    in_module: bool = False
 
 
 class PointerDemand(Struct, frozen=True):
@@ -124,6 +130,7 @@ class RustFunction(Struct, frozen=True):
     # Whether it runs one of its own parameters under `catch_unwind`:
     # `fn guard<F: FnOnce()>(f: F) { catch_unwind(f) }` is a guard for its callers.
     guards_its_argument: bool = False
+    is_async: bool = False  # a call of it makes a future; its body runs when polled
     # The functions it hands one of its generic parameters to (`fn ffi_safe_ptr<F:
     # FnOnce()>(f: F) { ffi_safe(f) }`): a guard when one of them is.
     hands_argument_to: tuple[str, ...] = ()

@@ -37,6 +37,7 @@ FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITE
 _PATTERNS = (
     (FUNCTION, "function_item"),
     (CLOSURE, "closure_expression"),
+    (CLOSURE, "async_block"),  # runs where it is polled, as a closure where it is called
     (MACRO, "macro_invocation"),
     (CALL, "call_expression"),
     (INDEX, "index_expression"),

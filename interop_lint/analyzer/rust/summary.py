@@ -37,6 +37,7 @@ from interop_lint.analyzer.rust.releases import dropped_box_parameters, release_
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.syntax import (
     PARAMETER_KINDS,
+    has_modifier,
     impl_trait_of,
     impl_type_of,
     is_test_code,
@@ -129,7 +130,11 @@ class FunctionSummary(Struct, frozen=True):
     releases: tuple[Release, ...]  # with parameters, for the export facts
 
 
-_CallKey = tuple[str, str | None, bool, tuple[str, ...]]
+# RustCall's fields, in order: one object for equal calls.
+_CallKey = (
+    tuple[str, str | None, bool, tuple[str, ...]]
+    | tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], bool]
+)
 
 
 def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, FunctionSummary]:
@@ -193,7 +198,10 @@ def _take_calls(
         if receiver is not None:
             key = (name, owner_of(receiver, fragment), True, guards)
         else:
-            key = (name, _type_owner(into, qualifier), False, guards)
+            owner = _type_owner(into, qualifier)
+            in_module = qualifier is not None and owner is None and qualifier != "Self"
+            handed = _handed_to(Located(node, fragment), data)
+            key = (name, owner, False, guards, handed, in_module)
         made = shared.get(key)
         if made is None:
             made = shared[key] = RustCall(*key)
@@ -202,6 +210,30 @@ def _take_calls(
             _functions_passed(into, Located(node, fragment), guards, shared)
         elif name == "into" and receiver is not None:
             _conversion(into, Located(node, fragment), guards, shared)
+
+
+_BLANKS = frozenset(b" \t\r\n")
+
+
+def _handed_to(call: Located, data: bytes) -> tuple[str, ...]:
+    """The calls a call's value is handed to as an argument, innermost first
+    (`[AssertUnwindSafe, run_safely]` of `run_safely(AssertUnwindSafe(work()))`)."""
+    handed: list[str] = []
+    current = call
+    while len(handed) < 2:
+        at = current.node.start_byte + current.fragment.shift - 1
+        while at > 0 and data[at] in _BLANKS:
+            at -= 1
+        if data[at : at + 1] not in (b"(", b","):  # a cheap test first: calls are most nodes
+            break
+        holder = current.parent()
+        outer = holder.parent() if holder is not None and holder.type == "arguments" else None
+        called = callee(outer) if outer is not None and outer.type == "call_expression" else None
+        if outer is None or called is None:
+            break
+        handed.append(called.path)
+        current = outer
+    return tuple(handed)
 
 
 def _conversion(
@@ -343,6 +375,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         release_handles=tuple(dict.fromkeys(r.handle for r in releases if r.handle is not None)),
         returned_calls=returned,
         guards_its_argument=guards_its_argument,
+        is_async=has_modifier(function, "async"),
         hands_argument_to=hands_argument_to,
         trait_name=trait,
         drop_releases=tuple(dict.fromkeys(r.kind for r in releases)) if trait == "Drop" else (),

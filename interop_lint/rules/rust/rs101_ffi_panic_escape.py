@@ -45,22 +45,26 @@ its `key.as_ref()` gives) or a slice taken with constant bounds (`let m =
 A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under
 `catch_unwind` (an export macro that runs the function's body so, such as
-hyper's `ffi_fn!`, guards it; or a macro that hands its argument to such a guard:
-`ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, ..)`; or a generic
-function that hands its closure to one: `ffi_safe_ptr(f)` calling `ffi_safe(f)`), a
-function of another crate given the code in a closure whose name says it
-catches panics (its last path segment contains
-`catch_unwind` or `catch_panic`: `ffi_toolkit::catch_panic_response`,
+hyper's `ffi_fn!`, guards it; or a macro that hands its argument to such a
+guard: `ffi_boundary_size_t!` expanding to `ffi_boundary_generic!(0, ..)`; or
+a generic function that hands its closure to one: `ffi_safe_ptr(f)` calling
+`ffi_safe(f)`), a function of another crate given the code in a closure whose
+name says it catches panics (its last path segment contains `catch_unwind` or
+`catch_panic`: `ffi_toolkit::catch_panic_response`,
 `ffi_helpers::catch_panic`), an attribute macro on the function with such a
 name (getsentry/relay's `#[relay_ffi::catch_unwind]` rewrites the body to run
 under `catch_unwind`), or a function, macro or attribute named in the
-`panic-guards` setting. A guard that panics in its own code, outside its
-`catch_unwind` (`*LAST_ERROR.lock().unwrap() = message;` where it handles the
-caught panic), leaves the export unguarded there; what it calls to build its
-error value (`FfiError::new(code, "FFI")`) is taken to be the crate's way of
-reporting, not a panic source of every export. When the whole body is handed in a closure to some
-other function (`ffi_support::call_with_result(&mut err, || ..)`), the
-finding says to add it to `panic-guards` if it is a guard.
+`panic-guards` setting. Async code runs where it is polled: an `async` block
+or the future of a call of an `async fn` of the crate handed to such a guard
+(cpex-ffi's `run_safely(parse(input))`, polled under `catch_unwind`) is
+guarded, one given to `block_on` is not. A guard that panics in its own code,
+outside its `catch_unwind` (`*LAST_ERROR.lock().unwrap() = message;` where it
+handles the caught panic), leaves the export unguarded there; what it calls to
+build its error value (`FfiError::new(code, "FFI")`) is taken to be the
+crate's way of reporting, not a panic source of every export. When the whole
+body is handed in a closure to some other function
+(`ffi_support::call_with_result(&mut err, || ..)`), the finding says to add it
+to `panic-guards` if it is a guard.
 
 ## Why is this bad?
 A panic cannot unwind into C, and a caller through cgo or ctypes is C here.

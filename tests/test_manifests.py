@@ -121,6 +121,16 @@ def test_go_mod_facts() -> None:
     )
     assert gomod.replaced_locally(gomod.requires[0])
     assert not remote.is_local and not gomod.replaced_locally(gomod.requires[1])
+    assert gomod.go_version == (1, 22) and gomod.predates(1, 23) and not gomod.predates(1, 17)
+
+
+def test_go_mod_empty_blocks_and_old_language_versions() -> None:
+    facts = _facts("go.mod", FileKind.GO_MOD, "module x\n\ngo 1.15.2\n\nrequire ()\n")
+    gomod = facts.gomod
+    assert gomod is not None and not facts.notifications
+    assert gomod.requires == () and gomod.go_version == (1, 15) and gomod.predates(1, 17)
+    unversioned = _facts("go.mod", FileKind.GO_MOD, "module x\n").gomod
+    assert unversioned is not None and not unversioned.predates(1, 17)
 
 
 def test_go_mod_unknown_directive() -> None:

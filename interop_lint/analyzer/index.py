@@ -18,6 +18,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.golang.index import GoIndex
 from interop_lint.analyzer.manifests.cargo import CargoManifest
+from interop_lint.analyzer.manifests.gomod import GoMod
 from interop_lint.analyzer.manifests.toolchain import RustToolchain
 from interop_lint.analyzer.python.index import PythonIndex
 from interop_lint.analyzer.rust.index import RustIndex
@@ -50,6 +51,14 @@ class ProjectIndex:
         for facts in self.files.values():
             grouped[facts.kind].append(facts)
         return grouped
+
+    def go_module_of(self, path: str) -> GoMod | None:
+        """The go.mod nearest above a file: the module it belongs to."""
+        for directory in parent_directories(posixpath.dirname(path)):
+            facts = self.files.get(join_path(directory, "go.mod"))
+            if facts is not None:
+                return facts.gomod
+        return None
 
     # -- Cargo ---------------------------------------------------------------
 

@@ -1200,7 +1200,11 @@ RULES = [{'cross_language': False,
                                    'depends on another\n'
                                    "package's constant) when the array is sliced to a count that "
                                    'is no constant,\n'
-                                   '`(*[valMaxSize]byte)(p)[:n:n]`.\n'
+                                   '`(*[valMaxSize]byte)(p)[:n:n]`. Not in a module whose go.mod '
+                                   'names a\n'
+                                   'language version before 1.17 (`go 1.15`), where `unsafe.Slice` '
+                                   'does not\n'
+                                   'compile.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'The array type is a lie the compiler believes: a forgotten or '

@@ -33,6 +33,7 @@ _DIRECTIVES = frozenset(
 )
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|//.*|=>|[()]|[^\s()"`]+')
 _WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+_GO_VERSION = re.compile(r"^(\d+)\.(\d+)")
 
 
 class GoRequire(Struct, frozen=True):
@@ -65,6 +66,11 @@ class GoMod(Struct, frozen=True):
     module_location: Location | None
     requires: tuple[GoRequire, ...]
     replaces: tuple[GoReplace, ...]
+    go_version: tuple[int, int] | None = None  # `go 1.15`: the language version
+
+    def predates(self, major: int, minor: int) -> bool:
+        """Whether the module's `go` line names a language version before this one."""
+        return self.go_version is not None and self.go_version < (major, minor)
 
     def replaced_locally(self, require: GoRequire) -> bool:
         """Built from a directory: such a module has no checksum in go.sum."""
@@ -95,6 +101,7 @@ def extract_go_mod(source: SourceFile, facts: FileFacts) -> None:
     requires: list[GoRequire] = []
     replaces: list[GoReplace] = []
     block: str | None = None
+    go_version: tuple[int, int] | None = None
     for number, raw in enumerate(source.text.splitlines(), start=1):
         words = _tokens(raw)
         if not words:
@@ -119,9 +126,13 @@ def extract_go_mod(source: SourceFile, facts: FileFacts) -> None:
             if args == ["("]:
                 block = verb
                 continue
+            if args == ["(", ")"]:
+                continue  # `require ()`: an empty block
         location = source.lines.line_location(number)
         if verb == "module" and args:
             module, module_location = args[0], location
+        elif verb == "go" and args and (version := _GO_VERSION.match(args[0])):
+            go_version = (int(version.group(1)), int(version.group(2)))
         elif verb == "require" and len(args) >= 2:
             requires.append(GoRequire(args[0], args[1], location))
         elif verb == "replace" and "=>" in args:
@@ -152,4 +163,5 @@ def extract_go_mod(source: SourceFile, facts: FileFacts) -> None:
         module_location=module_location,
         requires=tuple(requires),
         replaces=tuple(replaces),
+        go_version=go_version,
     )

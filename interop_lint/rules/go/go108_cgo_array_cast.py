@@ -6,7 +6,9 @@ the package or the function, or a byte count divided by the element size,
 `(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as 1); or
 any length the package's constants do not give (one that depends on another
 package's constant) when the array is sliced to a count that is no constant,
-`(*[valMaxSize]byte)(p)[:n:n]`.
+`(*[valMaxSize]byte)(p)[:n:n]`. Not in a module whose go.mod names a
+language version before 1.17 (`go 1.15`), where `unsafe.Slice` does not
+compile.
 
 ## Why is this bad?
 The array type is a lie the compiler believes: a forgotten or wrong
@@ -45,6 +47,9 @@ class CgoArrayCast(CgoRule):
     precision = "very-high"
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
+        module = ctx.index.go_module_of(ctx.file.path)
+        if module is not None and module.predates(1, 17):
+            return  # `unsafe.Slice` does not compile there: the cast is the only way
         for conversion in huge_array_casts(file):
             written = conversion.child_by_field_name("type") or conversion.child_by_field_name(
                 "function"

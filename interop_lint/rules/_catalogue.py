@@ -1527,22 +1527,24 @@ RULES = [{'cross_language': False,
                                    'dst, n)` or `dst.copy_from(src, n)`, `ptr::write_bytes(p, 0, '
                                    'n)`, ...; these\n'
                                    'need a non-null pointer even when `n` is 0) without checking '
-                                   'it for null first on every\n'
-                                   "path: `p.is_null()` with an early return or in the branch's "
-                                   'condition, a\n'
-                                   'comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` '
-                                   'or\n'
+                                   'it for null first\n'
+                                   'on every path: `p.is_null()` with an early return or in the '
+                                   "branch's\n"
+                                   'condition, a comparison with `ptr::null()`/`null_mut()`, '
+                                   '`NonNull::new(p)` or\n'
                                    '`p.as_ref()`/`p.as_mut()` that is matched, alone or as an '
                                    'element of a tuple\n'
-                                   '(`if let (Some(t), false) = (t, p.is_null())`). A macro of the '
-                                   'crate that does\n'
-                                   'such a check and leaves otherwise before the rest of it runs '
-                                   "(hyper's\n"
+                                   '(`if let (Some(t), false) = (t, p.is_null())`), or a `match '
+                                   'p.is_null()` whose\n'
+                                   'null arm leaves (`true => return -1, false => {}`). A macro of '
+                                   'the crate that\n'
+                                   'does such a check and leaves otherwise before the rest of it '
+                                   "runs (hyper's\n"
                                    '`non_null!(&*p ?= default)`, from another file too) checks the '
                                    'pointer its\n'
                                    'invocation names. Type aliases of pointers count as pointers. '
-                                   'One finding\n'
-                                   'per parameter, at its first unchecked use.\n'
+                                   'One finding per\n'
+                                   'parameter, at its first unchecked use.\n'
                                    '\n'
                                    'Passing the parameter to a function of the crate that does one '
                                    'of those uses\n'
@@ -1636,7 +1638,9 @@ RULES = [{'cross_language': False,
                              "or in the branch's condition, a comparison with "
                              '`ptr::null()`/`null_mut()`, `NonNull::new(p)` or '
                              '`p.as_ref()`/`p.as_mut()` that is matched, alone or as an element of '
-                             'a tuple (`if let (Some(t), false) = (t, p.is_null())`).',
+                             'a tuple (`if let (Some(t), false) = (t, p.is_null())`), or a `match '
+                             'p.is_null()` whose null arm leaves (`true => return -1, false => '
+                             '{}`).',
                   'tags': ['security', 'external/cwe/cwe-476']},
   'file_kinds': ['rust'],
   'id': 'RS102',

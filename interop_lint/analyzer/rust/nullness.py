@@ -13,7 +13,8 @@ protects a use when
 - or an earlier statement of an enclosing block leaves only when the pointer
   is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
   else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
-  => r, None => return .. }`, `assert!(!p.is_null())`, or a call or macro
+  => r, None => return .. }`, `match p.is_null() { true => return .., false
+  => {} }`, `assert!(!p.is_null())`, or a call or macro
   whose name says it checks for null (`ffi_check_not_null!(p)`; in such a
   macro's own arguments, `p` checks `*p` after it), or
   `if invalid_pointer(p) { return .. }` with a function whose name says it
@@ -43,6 +44,7 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.null_conditions import (
     nonnull_if_matches,
+    nonnull_unless_matches,
     nonnull_when,
     option_of_pointer,
 )
@@ -222,7 +224,9 @@ def _expression_leaves_unless_nonnull(
         )
     if current.type == "match_expression":
         scrutinee = current.field("value")
-        return option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies)
+        if option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies):
+            return True
+        return _only_nonnull_arms_continue(current, scrutinee, name, bodies)
     return _demands_some(current, name)
 
 
@@ -336,6 +340,29 @@ def _some_arm_diverges(match: Located, bodies: RustBodies) -> bool:
         if pattern is not None and value is not None and not some and _diverges(value, bodies):
             return True
     return False
+
+
+def _only_nonnull_arms_continue(
+    match: Located, scrutinee: Located | None, name: str, bodies: RustBodies
+) -> bool:
+    """`match p.is_null() { true => return .., false => {} }`: every arm that goes on
+    matches only where the pointer is non-null, or is a catch-all after an arm that
+    leaves for the null case (`true => return .., _ => {}`)."""
+    block = match.field("body")
+    arms = block.named_children() if block is not None else []
+    null_case_left = False
+    for arm in arms:
+        pattern, value = arm.field("pattern"), arm.field("value")
+        if pattern is None or value is None:
+            return False
+        if _diverges(value, bodies):
+            null_case_left = null_case_left or name in nonnull_unless_matches(pattern, scrutinee)
+            continue
+        inner = pattern.named_children()  # none for `_`; `x` binds anything
+        catch_all = not inner or (len(inner) == 1 and inner[0].type == "identifier")
+        if not (name in nonnull_if_matches(pattern, scrutinee) or (catch_all and null_case_left)):
+            return False
+    return null_case_left
 
 
 _LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})

@@ -4,15 +4,16 @@ requires it to be non-null (`*p`, `&*p`, `(*p).field`, `CStr::from_ptr(p)`,
 `slice::from_raw_parts(p, n)`, `Box::from_raw(p)`, `CString::from_raw(p)`,
 `ptr::read(p)`, `p.read()`, either pointer of `ptr::copy_nonoverlapping(src,
 dst, n)` or `dst.copy_from(src, n)`, `ptr::write_bytes(p, 0, n)`, ...; these
-need a non-null pointer even when `n` is 0) without checking it for null first on every
-path: `p.is_null()` with an early return or in the branch's condition, a
-comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
+need a non-null pointer even when `n` is 0) without checking it for null first
+on every path: `p.is_null()` with an early return or in the branch's
+condition, a comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
 `p.as_ref()`/`p.as_mut()` that is matched, alone or as an element of a tuple
-(`if let (Some(t), false) = (t, p.is_null())`). A macro of the crate that does
-such a check and leaves otherwise before the rest of it runs (hyper's
+(`if let (Some(t), false) = (t, p.is_null())`), or a `match p.is_null()` whose
+null arm leaves (`true => return -1, false => {}`). A macro of the crate that
+does such a check and leaves otherwise before the rest of it runs (hyper's
 `non_null!(&*p ?= default)`, from another file too) checks the pointer its
-invocation names. Type aliases of pointers count as pointers. One finding
-per parameter, at its first unchecked use.
+invocation names. Type aliases of pointers count as pointers. One finding per
+parameter, at its first unchecked use.
 
 Passing the parameter to a function of the crate that does one of those uses
 unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`),

@@ -15,7 +15,8 @@ DOCS = ROOT / "docs" / "rules"
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.id)
 def test_rule_documentation_has_the_four_sections_in_order(rule) -> None:
     doc = rule.documentation()
-    positions = [doc.find(section) for section in REQUIRED_SECTIONS]
+    lines = doc.splitlines()
+    positions = [lines.index(s) if s in lines else -1 for s in REQUIRED_SECTIONS]
     assert all(p >= 0 for p in positions), f"{rule.id} lacks a section: {positions}"
     assert positions == sorted(positions)
     assert "```" in doc.split("## Example", 1)[1], f"{rule.id}: the example needs code"

@@ -49,6 +49,8 @@ def _panics(body: str) -> list[str]:
         ("let b = [0u8; 8];\nlet i = 2;\nlet h = &b[i..4];", ["indexing `b[i..4]`"]),
         ("let x = self.expect(Token::Comma)?;", []),
         ("let x = parser.expect(Token::Comma);", []),
+        ("let x = parser.expect(b'(');\nlet y = lexer.expect(7);", []),
+        ('const WHY: &str = "set";\nlet x = o.expect(WHY);', ["`.expect()`"]),
         ('let x = o.expect(&format!("{}", 1));', ["`.expect()`"]),
         ("let t = stringify!(o.unwrap());", []),
         ('let c = CString::new("no nul").unwrap();', []),

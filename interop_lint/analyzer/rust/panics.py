@@ -101,9 +101,14 @@ def _std_unwrap_shape(call: Located, called: Callee) -> bool:
     if count != 1 or given is None:
         return False
     message = given.named_children[0]
+    if message.type in _NO_MESSAGES:
+        return False  # a parser's own `p.expect(b'(')`: `expect` takes a `&str`
     return message.type not in ("scoped_identifier", "struct_expression", "call_expression") or (
         message.type == "call_expression" and b"format" in (message.text or b"")
     )
+
+
+_NO_MESSAGES = frozenset({"char_literal", "integer_literal", "float_literal", "boolean_literal"})
 
 
 def _indexing(expression: Located, limit: int = 40) -> str:

@@ -1,9 +1,10 @@
-"""## What it does Checks for exported functions (`extern "C"` with
-`#[no_mangle]` or `#[export_name]`, and the functions a `macro_rules!` macro
-of the crate exports from a whole function its invocation is given, in any
-file of the crate: `ffi_fn! { fn name(..) { .. } }`, or the `extern` functions
-it writes out with `#[no_mangle]`: `unmangle!( pub extern "C" fn name(..) { ..
-} )`) that can panic and have no panic guard. Panic sources are `.unwrap()`,
+"""## What it does
+Checks for exported functions (`extern "C"` with `#[no_mangle]` or
+`#[export_name]`, and the functions a `macro_rules!` macro of the crate
+exports from a whole function its invocation is given, in any file of the
+crate: `ffi_fn! { fn name(..) { .. } }`, or the `extern` functions it writes
+out with `#[no_mangle]`: `unmangle!( pub extern "C" fn name(..) { .. } )`)
+that can panic and have no panic guard. Panic sources are `.unwrap()`,
 `.expect()`, `panic!`, `unreachable!`, `todo!`, `unimplemented!`, the
 `assert!` family and indexing `a[i]`: in the function, including the code it
 writes inside macro invocations (`format!("{}", v[0])` indexes); in the
@@ -11,36 +12,39 @@ expansion of each `macro_rules!` macro of the crate it invokes (what the
 macro's rules write themselves; a panic in any rule counts); and in every
 function of the same crate it calls (by name, transitively, through macros
 too, or handed by name to a combinator: `.map(convert_options)`; a result
-converted with `.into()` calls `from` of the return type). Macros of other
-crates are not expanded: only the code written in their arguments counts.
-Unwrapping a conversion of a literal that cannot fail (directly or through an
-immutable local bound to it) is no panic source: `CString::new("no NUL")`,
-`CStr::from_bytes_with_nul(b"ends in its only NUL\\0")`,
-`NonZeroU32::new(83)`; nor is `CString::new` of JSON text, which holds no NUL
-(`serde_json::to_string(&v)?`, `json!(..).to_string()`; unwrapping the
-encoding still is), nor an `.unwrap()` the code shows cannot fail (inside `if
-x.is_some()`, after `if x.is_none() { return .. }` or `if r.is_err() { return
-.. }`, as clippy's `unnecessary_unwrap` reads them). Neither is indexing
-checked against the length first: in the branch of `if !v.is_empty()`, `if i <
-v.len()` or `v.len() >= 4 && ..`, after `if v.len() < 4 { return .. }` (an
-unsigned parameter converted on either side: `if i >= v.len() as u64 { .. }
-else { v[i as usize] }`, or a signed one also checked `>= 0`: `if i < 0 || i
->= v.len() as c_int { return }`), in `for i in 0..v.len()` (or `0..n` with
-`let n = v.len();`, or `n` the length a raw slice was made with; `for i in
-0..4` of a `[T; 4]`), a slice made with `slice::from_raw_parts_mut(buf,
-buf_len)` indexed `out[..n]` after `if n > buf_len { return .. }` or with `let
-n = src.len().min(buf_len)` (also `cmp::min`), in a match arm past the arms
-that took the short lengths (`match v.len() { 0 => .., _ => v[0] }`, `Err(_)
-if v.is_empty() => .., Err(_) => v[0]`), through a local bound to the length
-and only decreased (`let mut n = v.len() - 1;` once `v` is non-empty, then
-`v[..n]` in `while n > 0 { .. n -= 1; }`), at a position found in the same
-string or slice (`if let Some(i) = s.find('?') { &s[..i] }`, `&s[i + 1..]`
-after a `find` of a char, `v[i]` after `v.iter().position(..)`), or a constant
-index or range within a fixed array (`let b = [0u8; 256];` or `let k: [u8; 64]
-= ..;`, then `b[3]` or `&b[0..128]`, or `b[i]` after `if i >= 256 { return }`;
-a parameter `key: *const [u8; 32]`, then `(*key)[0]`, or `k[31]` of the `k`
-its `key.as_ref()` gives) or a slice taken with constant bounds (`let m =
-&v[..4];`, then `m[3]`).
+converted with `.into()` calls `from` of the return type). `.expect(x)` is
+`Option`/`Result`'s only with one message: a crate's own `expect` method
+taking a token (`parser.expect(b'(')`, `self.expect(Token::Comma)`) is not.
+Macros of other crates are not expanded: only the code written in their
+arguments counts. Unwrapping a conversion of a literal that cannot fail
+(directly or through an immutable local bound to it) is no panic source:
+`CString::new("no NUL")`, `CStr::from_bytes_with_nul(b"ends in its only
+NUL\\0")`, `NonZeroU32::new(83)`; nor is `CString::new` of JSON text, which
+holds no NUL (`serde_json::to_string(&v)?`, `json!(..).to_string()`;
+unwrapping the encoding still is), nor an `.unwrap()` the code shows cannot
+fail (inside `if x.is_some()`, after `if x.is_none() { return .. }` or `if
+r.is_err() { return .. }`, as clippy's `unnecessary_unwrap` reads them).
+Neither is indexing checked against the length first: in the branch of `if
+!v.is_empty()`, `if i < v.len()` or `v.len() >= 4 && ..`, after `if v.len() <
+4 { return .. }` (an unsigned parameter converted on either side: `if i >=
+v.len() as u64 { .. } else { v[i as usize] }`, or a signed one also checked
+`>= 0`: `if i < 0 || i >= v.len() as c_int { return }`), in `for i in
+0..v.len()` (or `0..n` with `let n = v.len();`, or `n` the length a raw slice
+was made with; `for i in 0..4` of a `[T; 4]`), a slice made with
+`slice::from_raw_parts_mut(buf, buf_len)` indexed `out[..n]` after `if n >
+buf_len { return .. }` or with `let n = src.len().min(buf_len)` (also
+`cmp::min`), in a match arm past the arms that took the short lengths (`match
+v.len() { 0 => .., _ => v[0] }`, `Err(_) if v.is_empty() => .., Err(_) =>
+v[0]`), through a local bound to the length and only decreased (`let mut n =
+v.len() - 1;` once `v` is non-empty, then `v[..n]` in `while n > 0 { .. n -=
+1; }`), at a position found in the same string or slice (`if let Some(i) =
+s.find('?') { &s[..i] }`, `&s[i + 1..]` after a `find` of a char, `v[i]` after
+`v.iter().position(..)`), or a constant index or range within a fixed array
+(`let b = [0u8; 256];` or `let k: [u8; 64] = ..;`, then `b[3]` or
+`&b[0..128]`, or `b[i]` after `if i >= 256 { return }`; a parameter `key:
+*const [u8; 32]`, then `(*key)[0]`, or `k[31]` of the `k` its `key.as_ref()`
+gives) or a slice taken with constant bounds (`let m = &v[..4];`, then
+`m[3]`).
 
 A guard is `std::panic::catch_unwind` (by any path) around the code, a
 `macro_rules!` macro or function of the crate that runs its argument under

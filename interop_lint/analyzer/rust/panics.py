@@ -43,6 +43,9 @@ _UNWRAPPABLE = frozenset({"Option", "Result"})  # `Option::unwrap(x)`
 # Panics inside these closures stay on the Rust side: a panic in a spawned
 # thread ends that thread (and `join()` reports it), it does not unwind into C.
 ISOLATING = frozenset({"catch_unwind", "spawn"})
+# A closure boxed or shared (`opts.log = Some(Box::new(move |m| ..))`) is a value
+# kept to run later: its panics are the code's that calls it.
+_STORING = frozenset({("Box", "new"), ("Arc", "new"), ("Rc", "new")})
 
 _MAX_WRAPPERS = 16
 # Words in the name of another crate's function that runs a closure under `catch_unwind`.
@@ -329,13 +332,16 @@ def call_target(
 def is_guard_name(name: str, configured: tuple[str, ...], local: frozenset[str]) -> bool:
     """Whether a wrapper name is a guard: `catch_unwind` by any path, a thread spawn,
     a name that says it catches panics (`catch_panic_response`), a guard of the crate
-    (`local`), or a configured one (a path suffix either way)."""
+    (`local`), a configured one (a path suffix either way), or `Box::new`, `Arc::new`
+    or `Rc::new`, which keep a closure to run later."""
     segments = [s for s in name.replace(" ", "").split("::") if s]
     if not segments:
         return False
     last = segments[-1]
     if last in ISOLATING or last in local or any(word in last for word in _CATCHING):
         return True
+    if tuple(segments[-2:]) in _STORING:
+        return True  # a boxed closure is kept to run later, where its caller guards it
     for entry in configured:
         wanted = [s for s in entry.strip().rstrip("!").split("::") if s]
         if not wanted:

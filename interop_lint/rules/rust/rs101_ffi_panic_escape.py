@@ -61,14 +61,16 @@ under `catch_unwind`), or a function, macro or attribute named in the
 `panic-guards` setting. Async code runs where it is polled: an `async` block
 or the future of a call of an `async fn` of the crate handed to such a guard
 (cpex-ffi's `run_safely(parse(input))`, polled under `catch_unwind`) is
-guarded, one given to `block_on` is not. A guard that panics in its own code,
-outside its `catch_unwind` (`*LAST_ERROR.lock().unwrap() = message;` where it
-handles the caught panic), leaves the export unguarded there; what it calls to
-build its error value (`FfiError::new(code, "FFI")`) is taken to be the
-crate's way of reporting, not a panic source of every export. When the whole
-body is handed in a closure to some other function
-(`ffi_support::call_with_result(&mut err, || ..)`), the finding says to add it
-to `panic-guards` if it is a guard.
+guarded, one given to `block_on` is not. A closure boxed into a value
+(`Box::new`, `Arc::new`, `Rc::new`: a callback slot, `opts.log =
+Some(Box::new(move |m| ..))`) runs later, where the code that calls it answers
+for its panics. A guard that panics in its own code, outside its
+`catch_unwind` (`*LAST_ERROR.lock().unwrap() = message;` where it handles the
+caught panic), leaves the export unguarded there; what it calls to build its
+error value (`FfiError::new(code, "FFI")`) is taken to be the crate's way of
+reporting, not a panic source of every export. When the whole body is handed
+in a closure to some other function (`ffi_support::call_with_result(&mut err,
+|| ..)`), the finding says to add it to `panic-guards` if it is a guard.
 
 ## Why is this bad?
 A panic cannot unwind into C, and a caller through cgo or ctypes is C here.

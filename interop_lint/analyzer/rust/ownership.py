@@ -41,6 +41,11 @@ def describe_kind(kind: str) -> str:
     return f"a `Vec<{written}>` buffer" if written else "a `Vec` buffer"
 
 
+# The `field` of a site that gives back an element of the array a pointer points
+# to, not a field of its pointee (`CString::from_raw(*names.add(i))`).
+ELEMENT = "[]"
+
+
 class OwnershipSite(Struct, frozen=True):
     kind: str
     what: str  # `CString::into_raw`, `mem::forget`

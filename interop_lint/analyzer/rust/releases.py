@@ -23,6 +23,7 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.facts import Release
 from interop_lint.analyzer.rust.ownership import (
+    ELEMENT,
     OwnershipSite,
     annotated,
     local_binding,
@@ -148,7 +149,7 @@ def _kept_in(element: Located) -> Located | None:
         if current is None:
             return None
         if current.type in ("reference_expression", "unary_expression"):
-            inner = next(iter(current.named_children()), None)
+            inner = current.field("value") or next(iter(current.named_children()), None)
             current = strip(inner) if inner is not None else current
         return current if current.type == "field_expression" else None
     return None
@@ -184,16 +185,26 @@ _ELEMENT_READS = _FIELD_READS | {"index_expression"}
 
 def _released(argument: Located) -> tuple[str | None, str | None]:
     """The name behind a released pointer, and the field it is read from:
-    (`p`, None) for `p` or `p as *mut T`; (`buf`, `ptr`) for `buf.ptr` or `(*buf).ptr`."""
+    (`p`, None) for `p` or `p as *mut T`; (`buf`, `ptr`) for `buf.ptr` or `(*buf).ptr`;
+    (`p`, ELEMENT) for an element of the array `p` points to (`*p.add(i)`, `item`
+    of `for &item in slice::from_raw_parts(p, n)`), and (`p`, `ptr`) for its field."""
+    current = strip(argument)
     name = pointer_of(argument)
     if name is not None:
-        return name, None
-    current = strip(argument)
+        array = _array_of_element(current) if current.type == "identifier" else None
+        return (array, ELEMENT) if array is not None else (name, None)
+    if current.type == "unary_expression" and current.node.children[0].type == "*":
+        inner = next(iter(current.named_children()), None)
+        stepped = under_methods(inner, _SAME_POINTER) if inner is not None else None
+        if stepped is not None and stepped.type == "identifier":
+            return _array_of_element(stepped) or stepped.text, ELEMENT
     if current.type == "self":  # a method giving back its own allocation
         return "self", None
     base, field = _under_fields(current)
     if base is None or base.type not in ("identifier", "self"):
         return None, None
+    if field is not None and base.type == "identifier" and (array := _array_of_element(base)):
+        return array, field  # `b.ids` of `for b in slice::from_raw_parts_mut(bufs, n)`
     if field is not None and base.type == "identifier":
         # `e.span` of `let e = &*res.messages.add(i);`: a field of memory `res` reaches.
         value = _through_local(base)
@@ -205,6 +216,34 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
         if unboxed is not None:
             return unboxed, field
     return base.text, field
+
+
+# What goes over a slice's elements in a `for` loop: `slice.iter_mut()`, `&mut *slice`.
+_OVER_ELEMENTS = frozenset({"iter", "iter_mut", "into_iter", "copied", "cloned"})
+
+
+def _array_of_element(binding: Located) -> str | None:
+    """The pointer a `for` loop's binding takes the elements of: `p` for `item` of
+    `for item in slice.iter_mut()` (or `&mut *slice`) with `let slice =
+    slice::from_raw_parts_mut(p, n)`, or of `for item in slice::from_raw_parts(p, n)`."""
+    name = binding.text
+    for ancestor in binding.ancestors():
+        if ancestor.type in ("function_item", "closure_expression"):
+            return None
+        if ancestor.type != "for_expression":
+            continue
+        pattern, value = ancestor.field("pattern"), ancestor.field("value")
+        if pattern is None or value is None or not _binds(pattern, name):
+            continue
+        current = under_methods(value, _OVER_ELEMENTS)
+        while current is not None and current.type in ("reference_expression", "unary_expression"):
+            inner = current.field("value") or next(iter(current.named_children()), None)
+            current = strip(inner) if inner is not None else None
+        if current is not None and current.type == "identifier":
+            current = strip(_through_local(current))
+        view = _slice_view(current) if current is not None else None
+        return view[0][0] if view is not None and view[0][1] is None else None
+    return None
 
 
 def _unboxed(value: Located) -> str | None:

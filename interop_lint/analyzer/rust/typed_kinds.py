@@ -20,7 +20,13 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import RustBodies
 from interop_lint.analyzer.rust.facts import Release
-from interop_lint.analyzer.rust.ownership import OwnershipSite, named_type, pointee_name, type_name
+from interop_lint.analyzer.rust.ownership import (
+    ELEMENT,
+    OwnershipSite,
+    named_type,
+    pointee_name,
+    type_name,
+)
 
 
 def expand_alias(kind: Node | None, aliases: dict[str, Node]) -> Node | None:
@@ -122,9 +128,10 @@ def release_of(
             what=site.what,
             field=site.field,
         )
-    if parameter is not None and site.field is None:
+    element = site.field == ELEMENT  # one of the pointers an array parameter holds
+    if parameter is not None and (site.field is None or element):
         pointer = expand_alias(parameter[1], aliases)
-        written = _type_named(pointee_name(pointer), generics, owner)
+        written = _type_named(pointee_name(pointer, 2 if element else 1), generics, owner)
         kind = _with_type(kind, written)
         handle = _handle_of(kind, written)
         if kind == "box" and _points_to_void(pointer):
@@ -140,7 +147,7 @@ def release_of(
         param_index=parameter[0] if parameter is not None else None,
         param_name=site.pointer if parameter is not None else None,
         what=site.what,
-        field=site.field if parameter is not None else None,
+        field=site.field if parameter is not None and not element else None,
         handle=handle,
     )
 

@@ -15,7 +15,10 @@ mem::forget(res)`). Helpers that exports call and whose result they hand on
 count as the export. Releases in functions an export calls count, and so do
 releases of pointers a handle kept in a field's collection, given back when
 the handle is freed (`while let Some(p) = it.name_ptrs.pop() {
-CString::from_raw(p); }`, `for p in set.labels.drain(..)`).
+CString::from_raw(p); }`, `for p in set.labels.drain(..)`), and releases of
+the elements of an array the caller passes
+(`CString::from_raw(*names.add(i))`, or `Box::from_raw` of `r.values` for each
+`r` of `slice::from_raw_parts_mut(results, n)`).
 
 Opaque handles: memory is matched by its type in Rust and also by the type C
 sees. A `Box<Session>` handed out as `*mut session_handle` is given back by an

@@ -2,8 +2,10 @@
 
 A use counts when the name refers to the static (no local binding hides it)
 and the access is not obviously serialised: code in a closure run by
-`Once::call_once` / `OnceLock::get_or_init`, or after the function took a
-lock (`.lock()`), is left alone.
+`Once::call_once` / `OnceLock::get_or_init`, after the function took a
+lock (`.lock()`), or the static's own method that synchronises by itself
+(`LAST_ERROR.lock()` of a `static mut` Mutex, `COUNT.fetch_add(1, ..)` of an
+atomic) is left alone.
 """
 
 from __future__ import annotations
@@ -82,8 +84,31 @@ def _first_lock(calls: Iterable[Located]) -> int | None:
 
 
 def _serialised(first_lock: int | None, use: Located) -> bool:
-    """A use after the function took a lock, or in a closure run once."""
-    return (first_lock is not None and use.start > first_lock) or _in_once_closure(use)
+    """A use after the function took a lock, in a closure run once, or the static's own
+    synchronised method (`LAST_ERROR.lock()` of a `static mut LAST_ERROR: Mutex<..>`)."""
+    return (
+        (first_lock is not None and use.start > first_lock)
+        or _in_once_closure(use)
+        or _synchronised_receiver(use)
+    )
+
+
+# Methods that synchronise by themselves: a `Mutex`'s, an atomic's, a `OnceLock`'s.
+_SYNCHRONISED = _LOCKS | frozenset(
+    {"load", "store", "fetch_add", "fetch_sub", "fetch_and", "fetch_or", "fetch_xor"}
+    | {"fetch_max", "fetch_min", "fetch_update", "compare_exchange", "compare_exchange_weak"}
+)
+
+
+def _synchronised_receiver(use: Located) -> bool:
+    """`STATIC.lock()`, `STATIC.fetch_add(1, ..)`: the static is only borrowed shared,
+    for a method that synchronises every access itself."""
+    access = use.parent()
+    call = access.parent() if access is not None and access.type == "field_expression" else None
+    if call is None or call.type != "call_expression" or access.field("value") != use:
+        return False
+    called = callee(call)
+    return called is not None and called.is_method and called.name in _SYNCHRONISED
 
 
 def macro_static_use(

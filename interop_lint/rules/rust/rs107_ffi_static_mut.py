@@ -5,7 +5,11 @@ or a `macro_rules!` of the crate whose body names the static, `client!()`
 reading `static mut CLIENT`), or in a function of the crate it calls by name,
 a few calls deep (`set_last_error(..)` writing `static mut LAST_ERROR` in its
 file; methods are not followed). The finding is at the first use, or at the
-call of the macro or helper.
+call of the macro or helper. Uses that cannot race are left alone: after the
+function took a lock, in a closure run once (`call_once`, `get_or_init`), and
+the static's own synchronising method (`LAST_ERROR.lock()` of a `static mut`
+Mutex, `CALLS.fetch_add(1, ..)` of an atomic; such a static should be plain
+`static`, but nothing races).
 
 ## Why is this bad?
 Go calls exported functions from whichever OS thread the goroutine runs on,

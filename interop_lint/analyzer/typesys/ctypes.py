@@ -24,11 +24,14 @@ Four rules differ from C's (`compare_binding`):
   struct of another name is equal here, and their fields are compared
   instead (`analyzer.python.contract`).
 
-And one that is ctypes' as much as the model's: a pointer against a
-pointer-sized or 64-bit integer (`c_void_p` for a handle Rust passes as
-`usize`, `c_size_t` for a pointer) is unknown, never different. Python
-holds both as an `int` in the same register; only a narrower integer
-(`c_int` for a pointer) loses bits.
+And one that is ctypes' as much as the model's: `c_void_p` against a
+pointer-sized or 64-bit integer (a handle Rust passes as `usize`), and such
+an integer against a Rust pointer (`c_size_t` for a pointer), are unknown,
+never different. Python holds both as an `int` in the same register; only a
+narrower integer (`c_int` for a pointer) loses bits. A typed pointer against
+a Rust integer (`POINTER(c_uint64)` or `c_char_p` for a `u64` by value) is
+different: Python then passes an address (`byref(v)`, a `bytes`) where
+Rust reads a number.
 """
 
 from __future__ import annotations
@@ -187,7 +190,7 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
         and discards_result(python.pointee.returns, rust.pointee.returns)
     ):  # a callback: Rust calls it and reads no result
         python = Pointer(replace(python.pointee, returns=Void()), python.const)
-    if _address_sized(python, rust) or _address_sized(rust, python):
+    if (python == VOID_POINTER and _address_sized(python, rust)) or _address_sized(rust, python):
         return Verdict.UNKNOWN
     python_leaf, rust_leaf = leaves(python, rust)
     if is_record(python_leaf) and is_record(rust_leaf):

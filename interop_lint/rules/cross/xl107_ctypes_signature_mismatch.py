@@ -2,19 +2,24 @@
 Checks that every Python `ctypes` binding of a Rust export agrees with the
 Rust function: `argtypes` lists one type per parameter (lists joined and
 repeated by a literal count are read too: `[c_char_p] * 7 + [c_int]`), each
-equivalent to the Rust parameter's type; `restype` is equivalent to the return type
-(`None` for a function that returns nothing, though a scalar there, such
-as `c_void_p` taken for `void`, is a register nobody reads and is left
-alone, as is the result of a callback Rust never reads); and a function
-that returns a pointer or a 64-bit value has a `restype` at all. Types are equivalent by
-the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`,
-`c_size_t` is `usize`, `c_bool` is `bool`, `c_char_p` is `*const c_char`
-or `*mut c_char`, `c_void_p` is any pointer, `POINTER(T)` is a pointer to
-`T`, and a `Structure` is the `#[repr(C)]` struct in its place, field by
-field through `_fields_` (a field that spells out alignment padding, such as
-`("_padding", c_uint32)` before a pointer, is no field of its own). It also
-reports `restype = c_char_p` for an export that returns a string the caller
-must free: ctypes copies the result into `bytes` and the pointer is lost.
+equivalent to the Rust parameter's type; `restype` is equivalent to the return
+type (`None` for a function that returns nothing, though a scalar there, such
+as `c_void_p` taken for `void`, is a register nobody reads and is left alone,
+as is the result of a callback Rust never reads); and a function that returns
+a pointer or a 64-bit value has a `restype` at all. Types are equivalent by
+the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`, `c_size_t` is
+`usize`, `c_bool` is `bool`, `c_char_p` is `*const c_char` or `*mut c_char`,
+`c_void_p` is any pointer, `POINTER(T)` is a pointer to `T`, and a `Structure`
+is the `#[repr(C)]` struct in its place, field by field through `_fields_` (a
+field that spells out alignment padding, such as `("_padding", c_uint32)`
+before a pointer, is no field of its own). It also reports `restype =
+c_char_p` for an export that returns a string the caller must free: ctypes
+copies the result into `bytes` and the pointer is lost. An address-wide
+integer where Rust has a pointer (`c_size_t`), or `c_void_p` where Rust has an
+address-wide integer (a handle as `usize`), may hold the same value and is
+left alone; a typed pointer where Rust takes a number by value
+(`POINTER(c_uint64)` or `c_char_p` for a `u64`) passes an address where Rust
+reads the number, and is reported.
 
 The library a handle loads is matched to a crate by its file name
 (`CDLL("./libengine.so")` loads the crate whose library is `engine`), else

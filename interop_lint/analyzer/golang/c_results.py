@@ -1,10 +1,11 @@
-"""Package functions whose results point to C memory (GO107, GO102).
+"""Package functions whose results point to C memory (GO107, GO102, GO103).
 
 A helper that allocates a C array and hands it back as a Go slice
 (apache/arrow's `allocateArrowArrayPtrArr`, through a `reflect.SliceHeader`
 over `C.malloc`: slice_headers.py; or `unsafe.Slice((*T)(C.malloc(..)), n)`)
 returns C memory: storing into its elements stores into C memory, and
-`&s[0]` of it is a C pointer. A result points to C memory when every
+`&s[0]` of it is a C pointer. So does one that returns what a C call returns
+(go-tflite's `Data()`). A result points to C memory when every
 `return` gives there a value that does (by Inference.memory) or `nil`; a bare
 `return` gives the named result as it is there.
 """
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.golang.infer import Inference
 
 _ADDRESSES = frozenset({Kind.POINTER, Kind.SLICE})
-# What a body that makes a C array writes: an allocation, or a view over one.
-_C_ARRAY = re.compile(rb"C\.(?:[cm]alloc|CBytes)\b|SliceHeader|unsafe\.Slice\(")
+# What a body that returns C memory writes: a C call (an allocation, or a
+# library's own pointer: go-tflite's `func (t *Tensor) Data() unsafe.Pointer {
+# return C.TfLiteTensorData(t.t) }`), or a view over one.
+_C_MEMORY = re.compile(rb"\bC\.\w+\(|SliceHeader|unsafe\.Slice\(")
 
 
 def c_memory_results(
@@ -35,8 +38,8 @@ def c_memory_results(
     from interop_lint.analyzer.golang.infer import Memory  # infer.py asks this module
 
     body = function.child_by_field_name("body")
-    wanted = [i for i, t in enumerate(results) if t is not None and t.kind in _ADDRESSES]
-    if body is None or not wanted or not _C_ARRAY.search(body.text or b""):
+    wanted = [i for i, t in enumerate(results) if t is not None and _is_address(t)]
+    if body is None or not wanted or not _C_MEMORY.search(body.text or b""):
         return ()
     statements = returns_in(body)
     if not statements:
@@ -60,6 +63,10 @@ def c_memory_results(
         if memories == {Memory.C}:
             found.append(position)
     return tuple(found)
+
+
+def _is_address(t: TypeExpr) -> bool:
+    return t.kind in _ADDRESSES or (t.kind == Kind.NAME and t.name == "unsafe.Pointer")
 
 
 def _named_results(inference: Inference, function: Node) -> list:

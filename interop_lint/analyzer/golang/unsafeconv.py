@@ -4,9 +4,8 @@ GO103 has two halves. A Go pointer turned into an integer
 (`uintptr(unsafe.Pointer(p))`) is invisible to the garbage collector once
 it is kept in a variable, a field, or handed to C; the same conversion used
 inside one expression (`unsafe.Pointer(uintptr(p) + off)`) is the allowed
-pattern. And `unsafe.Pointer(u)` of a uintptr that was made elsewhere (a
-parameter, a field, a variable of unknown origin) turns an integer back
-into a pointer the collector may already have moved or freed.
+pattern. The other half, `unsafe.Pointer(u)` of a uintptr made elsewhere, is
+golang.uintptr_origins.
 """
 
 from __future__ import annotations
@@ -17,22 +16,19 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
-from interop_lint.analyzer.golang.handles import holds_handle
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.slice_headers import header_data_through_pointer
 from interop_lint.analyzer.golang.syntax import (
     evaluate_int,
-    exported_to_c,
     is_address_of,
-    operator,
     outer_paren,
     unparen,
 )
-from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr, underlying
+from interop_lint.analyzer.golang.types import Kind, underlying
 from interop_lint.analyzer.golang.uses import Assigned, Use, UseKind, classify
-from interop_lint.analyzer.parsing import descendants_of_type, text, walk
+from interop_lint.analyzer.parsing import descendants_of_type, text
 
 # Functions that only print or format an address (an integer to them).
 _FORMATTING = ("fmt.", "log.", "print", "println", "strconv.")
@@ -43,7 +39,6 @@ _STORED = {
     UseKind.COMPOSITE: "stored in a composite literal",
     UseKind.GLOBAL: "stored in a package variable",
 }
-_INTEGER_READS = frozenset({"identifier", "selector_expression", "index_expression"})
 _HUGE_ARRAY = 1 << 20
 _MAX_ALIASES = 32
 
@@ -180,71 +175,6 @@ def _used_as_integer_only(file: GoFile, binding: Binding) -> bool:
                 if not use.callee.startswith(_FORMATTING):
                     return False
             elif use is not None and use.kind not in (UseKind.OTHER, UseKind.DISCARDED):
-                return False
-    return True
-
-
-def integer_made_elsewhere(inference: Inference, operand: Node) -> Node | None:
-    """For `unsafe.Pointer(x)`: the uintptr in `x` that did not come from a pointer in
-    the same expression (a parameter, field, global, or call result), or a
-    `cgo.Handle` (an integer that never was an address), or None."""
-    file = inference.file
-    operand = unparen(operand)
-    if operand is None:
-        return None
-    candidates = []
-    stack = [operand]
-    while stack:  # the operands of the arithmetic, not what they are made of
-        node = unparen(stack.pop())
-        if node is None:
-            continue
-        if node.type == "binary_expression" and operator(node) in _ARITHMETIC:
-            stack.extend(node.named_children)
-        elif holds_handle(file, node):
-            candidates.append(node)
-        elif node.type == "call_expression":
-            converted = file.conversion(node)
-            if converted is not None and _is_named(converted[0], "uintptr"):
-                inner = file.strip_conversions(converted[1])
-                if not is_integer_type(inference.type_of(inner)):
-                    return None  # `uintptr(p) + off`: made in this expression
-        elif (
-            node.type in _INTEGER_READS
-            and is_uintptr(inference.type_of(node))
-            and not header_data_through_pointer(inference, node)
-        ):
-            candidates.append(node)
-    for node in candidates:
-        if _made_elsewhere(inference, node):
-            return node
-    return None
-
-
-def _made_elsewhere(inference: Inference, node: Node) -> bool:
-    file = inference.file
-    if holds_handle(file, node):
-        return True  # a `cgo.Handle`: an integer, never an address
-    binding = file.binding(node) if node.type == "identifier" else None
-    if binding is not None and binding.is_parameter and not binding.writes:
-        # C calls an `//export` function: it passes its own memory's address (or a Go
-        # pointer it was given, pinned for the call), as FSEvents callbacks do.
-        return not exported_to_c(binding.scope)
-    if binding is None:
-        return True  # a field, a global: made who knows where
-    value = binding.value_at(node.start_byte)
-    if value is None:
-        return True
-    found = inference.arithmetic_memory(value)
-    # Go: reported where it was hidden; C memory does not move; none: an offset.
-    return found is Memory.UNKNOWN and not _is_offset(inference, value)
-
-
-def _is_offset(inference: Inference, value: Node) -> bool:
-    """`uintptr(i) * size` and friends: an integer computed from integers."""
-    for node in walk(value, prune=("func_literal",)):
-        if node.type == "call_expression":
-            converted = inference.file.conversion(node)
-            if converted is None:
                 return False
     return True
 

@@ -11,15 +11,18 @@ field: `r.handle = uintptr(cgo.NewHandle(v))`, then
 `unsafe.Pointer(r.handle)`).
 
 Not reported: the one-expression pattern `unsafe.Pointer(uintptr(p) + off)`;
-pointers into C memory, which never move; a `uintptr` parameter of an
-`//export` function, which C calls with its own addresses (an event
-callback handed the native arrays as `uintptr_t`); addresses that are only
-compared or printed (an alignment check); the `Data` of a
-`*reflect.SliceHeader` or `*reflect.StringHeader` over a real slice or string,
-read or written (the unsafe package's own pattern: `h := (*reflect.SliceHeader)
-(unsafe.Pointer(&b)); p := unsafe.Pointer(h.Data)`). A header copied by value
-(`h := *(*reflect.StringHeader)(unsafe.Pointer(&s))`) holds a plain integer,
-and `unsafe.Pointer(h.Data)` of it is reported.
+pointers into C memory, which never move (what a C call returns, directly or
+through a function of the package that returns it: go-tflite's
+`uintptr(t.Data())`); a `uintptr` parameter of an `//export` function, which C
+calls with its own addresses (an event callback handed the native arrays as
+`uintptr_t`), and one of an unexported function that every call in the file
+gives such an address (portaudio's `silence(uintptr(buf), n)`, stepping it
+with `p++`); addresses that are only compared or printed (an alignment check);
+the `Data` of a `*reflect.SliceHeader` or `*reflect.StringHeader` over a real
+slice or string, read or written (the unsafe package's own pattern: `h :=
+(*reflect.SliceHeader) (unsafe.Pointer(&b)); p := unsafe.Pointer(h.Data)`). A
+header copied by value (`h := *(*reflect.StringHeader)(unsafe.Pointer(&s))`)
+holds a plain integer, and `unsafe.Pointer(h.Data)` of it is reported.
 
 ## Why is this bad?
 A `uintptr` is an integer: the garbage collector does not treat it as a
@@ -55,10 +58,10 @@ from interop_lint.analyzer.golang.handles import holds_handle
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import function_name
+from interop_lint.analyzer.golang.uintptr_origins import integer_made_elsewhere
 from interop_lint.analyzer.golang.unsafeconv import (
     conversions,
     hidden_go_pointer,
-    integer_made_elsewhere,
 )
 from interop_lint.analyzer.parsing import text
 from interop_lint.rules.go.base import CgoRule

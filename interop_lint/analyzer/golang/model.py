@@ -157,6 +157,13 @@ class GoFile:
             self._conversions[key] = found
         return self._conversions[key]
 
+    def misread_conversion(self, node: Node | None) -> tuple[TypeExpr, Node] | None:
+        """For `*(*T)(p)`, which tree-sitter-go misreads (`misread_dereference`): the
+        conversion `(*T)(p)` it dereferences, as `conversion` gives one."""
+        inner = misread_dereference(node)
+        operand = node.child_by_field_name("operand") if inner is not None else None  # type: ignore[union-attr]
+        return (type_expr(inner, self.constant), operand) if operand is not None else None
+
     def _package_constant(self, node: Node) -> int | None:
         """`constant`, noting that the answer being built depends on the package."""
         self._asked_package = True

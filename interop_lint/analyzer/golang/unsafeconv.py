@@ -190,7 +190,8 @@ def huge_array_casts(file: GoFile) -> Iterator[Node]:
     unsafe.Sizeof(x)`, see `_size_of`), or read from a `1 << k` in it; one no constant
     gives is huge when the array is sliced to a count (`_sliced_to_a_count`)."""
     for node in file.syntax.typed_candidates(("*",)):
-        converted = file.conversion(node)
+        # `*(*[1 << 30]T)(p)[:n]` dereferences the conversion (gopacket's pcap)
+        converted = file.conversion(node) or file.misread_conversion(node)
         if converted is None or converted[0].kind != Kind.POINTER:
             continue
         array = underlying(converted[0].elem, file.package.lookup_type)

@@ -30,12 +30,9 @@ and the rule's precision comes first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.callers import passed_for
-from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.images import made_in_function
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.lengths import (
@@ -57,91 +54,16 @@ from interop_lint.analyzer.golang.reslices import reslice_non_empty
 from interop_lint.analyzer.golang.sized_results import sized_source
 from interop_lint.analyzer.golang.syntax import (
     arguments,
-    is_address_of,
     operator,
     outer_paren,
     unparen,
 )
-from interop_lint.analyzer.golang.types import Kind, element_type, is_slice
-from interop_lint.analyzer.golang.uses import UseKind
+from interop_lint.analyzer.golang.types import is_slice
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
 _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
 _UNARY = frozenset({"unary_expression"})
 _BINARY = frozenset({"binary_expression"})
-
-
-def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
-    """(`&s[0]`, `s`) for every address of a first element in the file."""
-    for node in file.syntax.parents("&", _UNARY):
-        if not is_address_of(node):
-            continue
-        container = _first_element_of(file, node.child_by_field_name("operand"))
-        if container is not None:
-            yield node, container
-
-
-def _first_element_of(file: GoFile, index: Node | None) -> Node | None:
-    """`s` of `s[0]` (parentheses around it allowed); None for anything else."""
-    index = unparen(index)
-    if index is None or index.type != "index_expression":
-        return None
-    position = index.child_by_field_name("index")
-    if position is None or file.constant(position) != 0:
-        return None
-    return index.child_by_field_name("operand")
-
-
-def receiver_addresses(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
-    """(`s[0]`, `s`, `s[0].cptr()`) for a call, on the first element of a slice, of a
-    method of the package whose pointer receiver it returns (GoFuncDecl.returns_receiver):
-    Go takes `&s[0]` for the call (go-sdl2's `func (p *Point) cptr() *C.SDL_Point`)."""
-    file = inference.file
-    for name, methods in file.package.methods.items():
-        receivers = {m.receiver for m in methods if m.returns_receiver}
-        if not receivers:
-            continue
-        for token in file.syntax.tokens.tokens(name):
-            selector = token.parent
-            call = selector.parent if selector is not None else None
-            if (
-                selector is None
-                or selector.type != "selector_expression"
-                or call is None
-                or call.type != "call_expression"
-                or call.child_by_field_name("function") != selector
-            ):
-                continue
-            index = unparen(selector.child_by_field_name("operand"))
-            container = _first_element_of(file, index)
-            if index is None or container is None:
-                continue
-            held, lookup = inference.type_of(container), inference.lookup
-            element = element_type(held, lookup) if is_slice(held, lookup) else None
-            if element is not None and element.kind == Kind.NAME and element.name in receivers:
-                yield index, container, call
-
-
-def reaches_c_call(file: GoFile, expr: Node) -> str | None:
-    """The C function a pointer expression is passed to (directly, converted, or
-    through local variables), if any."""
-    for use in value_uses(file, expr).uses:
-        call = use.call if use.kind == UseKind.ARGUMENT else _cursor_call(use.node)
-        name = file.c_function(call) if call is not None else None
-        if name is not None:
-            return name
-    return None
-
-
-def _cursor_call(variable: Node) -> Node | None:
-    """The call `&buf` is an argument of: a cursor C reads and advances through a
-    `const unsigned char **` (OpenSSL's `d2i_X509(NULL, &buf, len)`, gossl)."""
-    address = variable.parent
-    if variable.type != "identifier" or address is None or address.type != "unary_expression":
-        return None
-    listed = address.parent if address.children[0].type == "&" else None
-    call = listed.parent if listed is not None and listed.type == "argument_list" else None
-    return call if call is not None and call.type == "call_expression" else None
 
 
 def may_be_empty(inference: Inference, container: Node) -> bool:
@@ -280,7 +202,11 @@ def made_from(file: GoFile, container: Node) -> list[str]:
     binding = file.binding(container)
     sized = sized_source(file, binding) if binding is not None else None
     found = [sized] if sized is not None else []
-    for where, value in binding.definitions() if binding is not None else ():
+    if binding is not None:
+        definitions = binding.definitions()
+    else:  # a field: `s.iov = make([]C.iovec, len(bufs))` earlier in the function
+        definitions = [(container, v) for v in _field_values(file, container)]
+    for where, value in definitions:
         value = unparen(value)
         if value is None:
             continue
@@ -289,12 +215,32 @@ def made_from(file: GoFile, container: Node) -> list[str]:
             found.append(normal(converted[1]))
         elif value.type in ("type_assertion_expression", "identifier", "selector_expression"):
             found.append(normal(value))  # `bs := i.([]byte)` is checked by `len(i.([]byte))`
-        elif file.builtin_call(value, "make"):
-            measured = _measured(file, _make_length(value))
+        elif file.builtin_call(value, "make") or file.calls(value, "unsafe", "Slice"):
+            measured = _measured(file, _make_length(value))  # the length: argument 2 of both
             if measured is not None:
                 found.append(normal(measured))
         elif file.builtin_call(value, "append"):
             found += ranged_over(where, unconditional=True)
+    return found
+
+
+_ASSIGNMENTS = frozenset({"assignment_statement"})
+
+
+def _field_values(file: GoFile, field: Node) -> list[Node]:
+    """What the function assigns to a field path (`s.iov`) before `field`, in order."""
+    scope = file.scope(field)
+    if scope is None or field.type != "selector_expression":
+        return []
+    wanted, found = normal(field), []
+    for assignment in file.syntax.parents("=", _ASSIGNMENTS, within=scope.function):
+        left = assignment.child_by_field_name("left")
+        right = assignment.child_by_field_name("right")
+        if assignment.end_byte > field.start_byte or left is None or right is None:
+            continue
+        one_to_one = left.named_child_count == 1 and right.named_child_count == 1
+        if one_to_one and normal(left.named_children[0]) == wanted:
+            found.append(right.named_children[0])
     return found
 
 
@@ -350,12 +296,14 @@ def _length_compared(file: GoFile, container: Node) -> bool:
     positive bound, `e + 1` (`len(s) + 1` for a terminator), or a positive constant
     every caller passes (golang/lengths.py)."""
     binding = file.binding(container)
-    for _, value in binding.definitions() if binding is not None else ():
-        value = unparen(value)
-        if value is not None and file.builtin_call(value, "make"):
-            length = _make_length(value)
-            if length is not None and known_positive(file, length):
-                return True
+    definitions = binding.definitions() if binding is not None else []
+    made = [unparen(v) for _, v in definitions if _made_positive(file, v)]
+    if made:
+        reaching = binding.value_reaching(container)  # type: ignore[union-attr]
+        if unparen(reaching) in made or not any(
+            _replaced_by_another(file, container, v) for _, v in definitions
+        ):
+            return True  # not when `b = payload` may have replaced `make([]byte, 4)`
     for where, value in binding.definitions() if binding is not None else ():
         # `s = append(s, x)` in every iteration of `for i := 0; i < n; i++` with `n`
         # known positive (go-geos's holes under `if nholes > 0`)
@@ -364,6 +312,29 @@ def _length_compared(file: GoFile, container: Node) -> bool:
             if bound is not None and known_positive(file, bound):
                 return True
     return False
+
+
+def _made_positive(file: GoFile, value: Node | None) -> bool:
+    value = unparen(value)
+    if value is None or not file.builtin_call(value, "make"):
+        return False
+    length = _make_length(value)
+    return length is not None and known_positive(file, length)
+
+
+def _replaced_by_another(file: GoFile, variable: Node, value: Node | None) -> bool:
+    """A value assigned to a slice variable that is not made in place, nor the same
+    slice re-sliced or appended to, nor non-empty: another slice, of any length."""
+    value = unparen(value)
+    if value is None or _made_positive(file, value) or is_non_empty(file, value):
+        return False
+    if file.builtin_call(value, "make"):
+        return True
+    if value.type == "slice_expression" or file.builtin_call(value, "append"):
+        base = value.child_by_field_name("operand") if value.type == "slice_expression" else None
+        base = base if base is not None else next(iter(arguments(value)), None)
+        return normal(base) != normal(variable) if base is not None else True
+    return True
 
 
 def _checked(file: GoFile, length: Node) -> bool:

@@ -11,34 +11,37 @@ C (`func p(in []byte) *C.char { return (*C.char)(unsafe.Pointer(&in[0])) }`
 with `C.LZ4_compress(p(in), ..)`), in a function that never checks `len(s)`. A
 check is `len(s)` or `cap(s)` in a comparison or a `switch`, `n := len(s)`
 with `n` compared, `str == ""` for `s := []byte(str)`, or the length of what
-`s` was made from: `make([]T, len(parts))`, `make([]T, n)` with `n :=
-len(parts)` or with `n` compared (`if n == 0 { return }`) or raised to a
-positive constant (`if n < minLen { n = minLen }`), `s = other` (every
-assignment counts, `s = one` of a fallback literal too), `s = append(s, x)` in
-every iteration of `for ... range parts` (or of `for i := 0; i < n; i++` with
-`n` compared), a field compared in the function (`if s.size == 0 { return }`
-before `make([]T, s.size)`) and a product of such (`s.size*s.dimensions`), or
-the type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`. Slices
-that cannot be empty where they are used are left alone: arrays, `make([]T,
-64)`, `make([]T, C.KEY_BYTES)` and `make([]T, len(m)+C.MAC_BYTES)` (a C
-constant the preamble does not define as 0), non-empty literals, and code
-inside `for ... range s`; so is the parameter of an unexported function whose
-every call in the file passes a slice the caller checks (or a non-empty
-literal, or a re-slice that holds an element: `dst[n:cap(dst)]` under `if
-cap(dst) > n`, `dst[n:n+bound]` with `bound := x + 1` or compared), and a
-slice a function of the package returns non-empty or fails (`ids, err :=
-s.fields(names)` where every `return` of `fields` gives a slice it shows to be
-non-empty, or `nil` with an error) when the caller compares `err` with nil;
-and a slice passed first to a package function that checks its length and
-reports it in an `error` or `bool` result the caller acts on (`if err :=
-checkSignature(sig); err != nil { return }`, `if !valid(sig) { .. }`), its
-parameter a slice or a named type of the package (`type Shape []int64`), or to
-such a method of the slice's own type (`if err := shape.Validate(); err != nil
-{ return }`); and a slice made with the length of one so validated (`input :=
-make([]C.Note, len(notes))` after `validate(notes)`); and a slice handed first
-to a function of another package whose name says it checks, called as a
-statement of its own, so that it can only act by panicking (libsodium-go's
-`support.CheckSize(n, NonceBytes(), "nonce")`).
+`s` was made from: `make([]T, len(parts))` (or `unsafe.Slice(p, len(parts))`;
+a field the function so assigns, `w.iov = make([]C.iovec, len(bufs))`, too),
+`make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {
+return }`) or raised to a positive constant (`if n < minLen { n = minLen }`),
+`s = other` (every assignment counts, `s = one` of a fallback literal too), `s
+= append(s, x)` in every iteration of `for ... range parts` (or of `for i :=
+0; i < n; i++` with `n` compared), a field compared in the function (`if
+s.size == 0 { return }` before `make([]T, s.size)`) and a product of such
+(`s.size*s.dimensions`), or the type assertion `s := v.([]byte)` checked as
+`len(v.([]byte)) == 0`. Slices that cannot be empty where they are used are
+left alone: arrays, `make([]T, 64)` (unless another slice may have replaced it
+since: `b = payload`), `make([]T, C.KEY_BYTES)` and `make([]T,
+len(m)+C.MAC_BYTES)` (a C constant the preamble does not define as 0),
+non-empty literals, and code inside `for ... range s`; so is the parameter of
+an unexported function whose every call in the file passes a slice the caller
+checks (or a non-empty literal, or a re-slice that holds an element:
+`dst[n:cap(dst)]` under `if cap(dst) > n`, `dst[n:n+bound]` with `bound := x +
+1` or compared), and a slice a function of the package returns non-empty or
+fails (`ids, err := s.fields(names)` where every `return` of `fields` gives a
+slice it shows to be non-empty, or `nil` with an error) when the caller
+compares `err` with nil; and a slice passed first to a package function that
+checks its length and reports it in an `error` or `bool` result the caller
+acts on (`if err := checkSignature(sig); err != nil { return }`, `if
+!valid(sig) { .. }`), its parameter a slice or a named type of the package
+(`type Shape []int64`), or to such a method of the slice's own type (`if err
+:= shape.Validate(); err != nil { return }`); and a slice made with the length
+of one so validated (`input := make([]C.Note, len(notes))` after
+`validate(notes)`); and a slice handed first to a function of another package
+whose name says it checks, called as a statement of its own, so that it can
+only act by panicking (libsodium-go's `support.CheckSize(n, NonceBytes(),
+"nonce")`).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without `else` on
 one ordered comparison, whose body only assigns to its operands) lets an empty
@@ -95,16 +98,15 @@ from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.c_stores import filled_argument_call
 from interop_lint.analyzer.golang.callers import calls_of_result
-from interop_lint.analyzer.golang.infer import Inference
-from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.results import returned_non_empty
-from interop_lint.analyzer.golang.slices import (
+from interop_lint.analyzer.golang.first_elements import (
     first_element_addresses,
-    length_clamp,
-    may_be_empty,
     reaches_c_call,
     receiver_addresses,
 )
+from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.results import returned_non_empty
+from interop_lint.analyzer.golang.slices import length_clamp, may_be_empty
 from interop_lint.analyzer.golang.syntax import function_name, unparen
 from interop_lint.analyzer.golang.validators import validated_before, validated_source
 from interop_lint.analyzer.parsing import text

@@ -100,6 +100,25 @@ pub extern "C" fn f(x: u32) -> u32 { catch(|| x + 1).unwrap_or(0) }
     assert "no panic guard" not in message
 
 
+def test_an_export_that_catches_a_call_given_its_parameter_is_no_guard(
+    project: Project,
+) -> None:
+    # scroll's libzkp: `catch_unwind(|| Prover::load(dir))` runs no code its caller
+    # hands in; the unwrap after it is outside every guard, not "its guard's".
+    code = """
+use std::panic::catch_unwind;
+fn load(dir: u32) -> Option<u32> { dir.checked_add(1) }
+#[no_mangle]
+pub extern "C" fn init(dir: u32) -> u32 {
+    let loaded = catch_unwind(|| load(dir));
+    loaded.unwrap().unwrap_or(0)
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert "has no panic guard" in message and "of its guard" not in message
+
+
 def test_a_panic_in_what_a_guard_calls_to_build_its_error_is_not_reported(
     project: Project,
 ) -> None:

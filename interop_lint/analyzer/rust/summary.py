@@ -10,6 +10,7 @@ reaches the crate's `macro_rules!` of that name (macros.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -356,7 +357,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             and destination(Located(node, fragment)).kind == "return"
         )
     guards_its_argument = bool(found.runs_catch_unwind) and runs_argument_guarded(
-        found.runs_catch_unwind, set(parameters)
+        found.runs_catch_unwind, _code_parameters(found, parameters)
     )
     hands_argument_to = (
         hands_argument_to_calls(found.calls, set(found.parameters())) if found.generics() else ()
@@ -383,6 +384,22 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         enclosing=_enclosing_function(bodies, function),
     )
     return FunctionSummary(summary, releases)
+
+
+def _code_parameters(found: _Found, parameters: dict[str, tuple[int, Node]]) -> set[str]:
+    """The parameters that hold code to run: of a generic type (`f: F`, `future: Fut`),
+    `impl FnOnce()`, `impl Future`, `Box<dyn Fn(..)>`. A guard runs one of them; a
+    function that only hands a string parameter to a call under `catch_unwind`
+    (scroll's `catch_unwind(|| Prover::from_params_dir(params_dir))`) is no guard."""
+    generics = found.generics()
+    return {
+        name
+        for name, (_, written) in parameters.items()
+        if text(written) in generics or _RUNNABLE.search(text(written))
+    }
+
+
+_RUNNABLE = re.compile(r"\b(?:FnOnce|FnMut|Fn|Future)\b|\bfn\s*\(")
 
 
 def _returned_spans(bodies: RustBodies, found: _Found) -> list[tuple[int, int]]:

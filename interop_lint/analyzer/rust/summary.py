@@ -354,7 +354,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             call
             for node, fragment, call in plain_calls
             if any(start <= node.start_byte + fragment.shift < end for start, end in spans)
-            and destination(Located(node, fragment)).kind == "return"
+            and destination(_result_holder(Located(node, fragment))).kind == "return"
         )
     guards_its_argument = bool(found.runs_catch_unwind) and runs_argument_guarded(
         found.runs_catch_unwind, _code_parameters(found, parameters)
@@ -384,6 +384,26 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         enclosing=_enclosing_function(bodies, function),
     )
     return FunctionSummary(summary, releases)
+
+
+# Methods whose result is the result of the function they are given by name.
+_RESULT_OF_FUNCTION = frozenset(
+    {"map", "map_or", "map_or_else", "and_then", "or_else", "unwrap_or_else", "then"}
+)
+
+
+def _result_holder(call: Located) -> Located:
+    """The expression holding a call's result: the call itself, or for a function
+    given by name to `.map_or(null(), to_c_string)` (scroll's libzkp), that method
+    call, whose result is the function's."""
+    if call.type not in ("identifier", "scoped_identifier"):
+        return call
+    listed = call.parent()
+    method = listed.parent() if listed is not None and listed.type == "arguments" else None
+    called = callee(method) if method is not None and method.type == "call_expression" else None
+    if called is not None and called.is_method and called.name in _RESULT_OF_FUNCTION:
+        return method  # type: ignore[return-value]
+    return call
 
 
 def _code_parameters(found: _Found, parameters: dict[str, tuple[int, Node]]) -> set[str]:

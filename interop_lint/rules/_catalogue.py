@@ -421,19 +421,22 @@ RULES = [{'cross_language': False,
                                    'prefix, or last) or a configured `free-functions` entry, '
                                    'unless it escapes the\n'
                                    'function: returned, stored in a field, an element, a map key '
-                                   'or a global, sent\n'
-                                   'on a channel, captured by a closure that is returned or '
-                                   'stored, or passed to a\n'
-                                   'configured `ownership-taking` function. Package functions that '
-                                   'free or keep\n'
-                                   'their parameter count as well (`freeCString(cs)`, '
-                                   '`b.adopt(p)`), and so do\n'
-                                   'methods of the package that free their receiver (`defer '
-                                   'v.Free()` with `func\n'
-                                   '(v *Val) Free() { C.free(unsafe.Pointer(v)) }`, resolved by '
-                                   "the receiver's\n"
-                                   "type). An element of an array or slice of the function's own "
-                                   '(`args[0] =\n'
+                                   'or a global (also\n'
+                                   'through a method that keeps its argument: '
+                                   '`r.buf.Store(uintptr(p))` of an\n'
+                                   'atomic, `m.Store(k, p)` of a `sync.Map`), sent on a channel, '
+                                   'captured by a\n'
+                                   'closure that is returned or stored, or passed to a configured\n'
+                                   '`ownership-taking` function. Package functions that free or '
+                                   'keep their\n'
+                                   'parameter count as well (`freeCString(cs)`, `b.adopt(p)`), and '
+                                   'so do methods\n'
+                                   'of the package that free their receiver (`defer v.Free()` with '
+                                   '`func (v *Val)\n'
+                                   'Free() { C.free(unsafe.Pointer(v)) }`, resolved by the '
+                                   "receiver's type). An\n"
+                                   "element of an array or slice of the function's own (`args[0] "
+                                   '=\n'
                                    'unsafe.Pointer(C.CString(s))`) is no escape while the array is '
                                    'only written,\n'
                                    'read by element, measured and handed to C as `&args[0]`: the '
@@ -553,9 +556,11 @@ RULES = [{'cross_language': False,
                              '`C.xmlFree`, `C.lib_string_release`: a free, release, dealloc, '
                              'destroy or dispose word first, after the library prefix, or last) or '
                              'a configured `free-functions` entry, unless it escapes the function: '
-                             'returned, stored in a field, an element, a map key or a global, sent '
-                             'on a channel, captured by a closure that is returned or stored, or '
-                             'passed to a configured `ownership-taking` function.',
+                             'returned, stored in a field, an element, a map key or a global (also '
+                             'through a method that keeps its argument: `r.buf.Store(uintptr(p))` '
+                             'of an atomic, `m.Store(k, p)` of a `sync.Map`), sent on a channel, '
+                             'captured by a closure that is returned or stored, or passed to a '
+                             'configured `ownership-taking` function.',
                   'tags': ['external/cwe/cwe-401']},
   'file_kinds': ['go'],
   'id': 'GO101',

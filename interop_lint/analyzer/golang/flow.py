@@ -201,9 +201,19 @@ def escapes(
     for use in flow.uses:
         if use.kind in ESCAPING:
             return use
-        if use.kind == UseKind.ARGUMENT and ownership_taking(use):
+        if use.kind == UseKind.ARGUMENT and (ownership_taking(use) or _stored_by_method(use)):
             return use
     return None
+
+
+# Methods that keep their argument in their receiver: `atomic.Uintptr`,
+# `atomic.Pointer[T]`, `atomic.Value`, `sync.Map` (pam's `r.ptr.Store(uintptr(p))`).
+_STORING_METHODS = frozenset({"Store", "Swap", "CompareAndSwap", "LoadOrStore"})
+
+
+def _stored_by_method(use: Use) -> bool:
+    receiver, _, method = (use.callee or "").rpartition(".")
+    return bool(receiver) and receiver != "C" and method in _STORING_METHODS
 
 
 def deferred_too_early(

@@ -5,13 +5,15 @@ Checks that C memory allocated from Go (`C.CString`, `C.CBytes`, `C.malloc`,
 it frees (`C.duckdb_free`, `C.g_free`, `C.xmlFree`, `C.lib_string_release`: a
 free, release, dealloc, destroy or dispose word first, after the library
 prefix, or last) or a configured `free-functions` entry, unless it escapes the
-function: returned, stored in a field, an element, a map key or a global, sent
-on a channel, captured by a closure that is returned or stored, or passed to a
-configured `ownership-taking` function. Package functions that free or keep
-their parameter count as well (`freeCString(cs)`, `b.adopt(p)`), and so do
-methods of the package that free their receiver (`defer v.Free()` with `func
-(v *Val) Free() { C.free(unsafe.Pointer(v)) }`, resolved by the receiver's
-type). An element of an array or slice of the function's own (`args[0] =
+function: returned, stored in a field, an element, a map key or a global (also
+through a method that keeps its argument: `r.buf.Store(uintptr(p))` of an
+atomic, `m.Store(k, p)` of a `sync.Map`), sent on a channel, captured by a
+closure that is returned or stored, or passed to a configured
+`ownership-taking` function. Package functions that free or keep their
+parameter count as well (`freeCString(cs)`, `b.adopt(p)`), and so do methods
+of the package that free their receiver (`defer v.Free()` with `func (v *Val)
+Free() { C.free(unsafe.Pointer(v)) }`, resolved by the receiver's type). An
+element of an array or slice of the function's own (`args[0] =
 unsafe.Pointer(C.CString(s))`) is no escape while the array is only written,
 read by element, measured and handed to C as `&args[0]`: the allocation is
 then freed only if an element read frees it (or a C function whose name says

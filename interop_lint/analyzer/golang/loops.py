@@ -56,6 +56,36 @@ def ranged_over(node: Node, unconditional: bool = False) -> list[str]:
     return found
 
 
+def appended_alongside(node: Node) -> list[Node]:
+    """The other slices every iteration of the innermost loop around `node` appends to
+    (`keys = append(..)` and `values = append(..)` in one `for k, v := range m`): as
+    long as each was empty before the loop, one is non-empty exactly when the other is
+    (go-keychain's `MapToCFDictionary` checks `len(values)` for `&keys[0]`)."""
+    current = node.parent
+    while current is not None and current.type not in FUNCTION_TYPES:
+        if current.type in _BRANCHES:
+            return []
+        if current.type == "for_statement":
+            break
+        current = current.parent
+    body = current.child_by_field_name("body") if current is not None else None
+    statements = body.named_children[0] if body is not None and body.named_children else None
+    if statements is None or statements.type != "statement_list":
+        return []
+    found = []
+    for statement in statements.named_children:
+        assigns = statement.type == "assignment_statement"
+        left = statement.child_by_field_name("left") if assigns else None
+        right = statement.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count != 1:
+            continue
+        target, value = left.named_children[0], unparen(right.named_children[0])
+        function = value.child_by_field_name("function") if value is not None else None
+        if target.type == "identifier" and function is not None and text(function) == "append":
+            found.append(target)
+    return found
+
+
 def counted_by(node: Node) -> Node | None:
     """`n` when every iteration of a loop `for i := 0; i < n; i++` around `node` (in its
     function, the innermost loop) reaches it: no branch between them."""

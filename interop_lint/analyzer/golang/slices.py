@@ -43,6 +43,7 @@ from interop_lint.analyzer.golang.lengths import (
     through_conversions,
 )
 from interop_lint.analyzer.golang.loops import (
+    appended_alongside,
     counted_by,
     inside_counting_loop,
     inside_range_over,
@@ -220,7 +221,10 @@ def made_from(file: GoFile, container: Node) -> list[str]:
             if measured is not None:
                 found.append(normal(measured))
         elif file.builtin_call(value, "append"):
-            found += ranged_over(where, unconditional=True)
+            ranged = ranged_over(where, unconditional=True)
+            found += ranged
+            if ranged:  # a slice appended to in the same iterations, empty before them
+                found += [normal(o) for o in appended_alongside(where) if _empty_before(file, o)]
     return found
 
 
@@ -312,6 +316,18 @@ def _length_compared(file: GoFile, container: Node) -> bool:
             if bound is not None and known_positive(file, bound):
                 return True
     return False
+
+
+def _empty_before(file: GoFile, variable: Node) -> bool:
+    """Whether a slice variable starts empty: `var s []T`, `s := []T{}`, `nil`."""
+    binding = file.binding(variable)
+    if binding is None or binding.is_parameter:
+        return False
+    value = unparen(binding.value)
+    if value is None or value.type == "nil":
+        return binding.source is None
+    body = value.child_by_field_name("body") if value.type == "composite_literal" else None
+    return body is not None and body.named_child_count == 0
 
 
 def _made_positive(file: GoFile, value: Node | None) -> bool:

@@ -16,32 +16,33 @@ a field the function so assigns, `w.iov = make([]C.iovec, len(bufs))`, too),
 `make([]T, n)` with `n := len(parts)` or with `n` compared (`if n == 0 {
 return }`) or raised to a positive constant (`if n < minLen { n = minLen }`),
 `s = other` (every assignment counts, `s = one` of a fallback literal too), `s
-= append(s, x)` in every iteration of `for ... range parts` (or of `for i :=
-0; i < n; i++` with `n` compared), a field compared in the function (`if
-s.size == 0 { return }` before `make([]T, s.size)`) and a product of such
-(`s.size*s.dimensions`), or the type assertion `s := v.([]byte)` checked as
-`len(v.([]byte)) == 0`. Slices that cannot be empty where they are used are
-left alone: arrays, `make([]T, 64)` (unless another slice may have replaced it
-since: `b = payload`), `make([]T, C.KEY_BYTES)` and `make([]T,
-len(m)+C.MAC_BYTES)` (a C constant the preamble does not define as 0),
-non-empty literals, and code inside `for ... range s`; so is the parameter of
-an unexported function whose every call in the file passes a slice the caller
-checks (or a non-empty literal, or a re-slice that holds an element:
-`dst[n:cap(dst)]` under `if cap(dst) > n`, `dst[n:n+bound]` with `bound := x +
-1` or compared), and a slice a function of the package returns non-empty or
-fails (`ids, err := s.fields(names)` where every `return` of `fields` gives a
-slice it shows to be non-empty, or `nil` with an error) when the caller
-compares `err` with nil; and a slice passed first to a package function that
-checks its length and reports it in an `error` or `bool` result the caller
-acts on (`if err := checkSignature(sig); err != nil { return }`, `if
-!valid(sig) { .. }`), its parameter a slice or a named type of the package
-(`type Shape []int64`), or to such a method of the slice's own type (`if err
-:= shape.Validate(); err != nil { return }`); and a slice made with the length
-of one so validated (`input := make([]C.Note, len(notes))` after
-`validate(notes)`); and a slice handed first to a function of another package
-whose name says it checks, called as a statement of its own, so that it can
-only act by panicking (libsodium-go's `support.CheckSize(n, NonceBytes(),
-"nonce")`).
+= append(s, x)` in every iteration of `for ... range parts` (and then the
+length of another slice, empty before, appended to in the same iterations:
+`len(values)` for `keys`) (or of `for i := 0; i < n; i++` with `n` compared),
+a field compared in the function (`if s.size == 0 { return }` before
+`make([]T, s.size)`) and a product of such (`s.size*s.dimensions`), or the
+type assertion `s := v.([]byte)` checked as `len(v.([]byte)) == 0`. Slices
+that cannot be empty where they are used are left alone: arrays, `make([]T,
+64)` (unless another slice may have replaced it since: `b = payload`),
+`make([]T, C.KEY_BYTES)` and `make([]T, len(m)+C.MAC_BYTES)` (a C constant the
+preamble does not define as 0), non-empty literals, and code inside `for ...
+range s`; so is the parameter of an unexported function whose every call in
+the file passes a slice the caller checks (or a non-empty literal, or a
+re-slice that holds an element: `dst[n:cap(dst)]` under `if cap(dst) > n`,
+`dst[n:n+bound]` with `bound := x + 1` or compared), and a slice a function of
+the package returns non-empty or fails (`ids, err := s.fields(names)` where
+every `return` of `fields` gives a slice it shows to be non-empty, or `nil`
+with an error) when the caller compares `err` with nil; and a slice passed
+first to a package function that checks its length and reports it in an
+`error` or `bool` result the caller acts on (`if err := checkSignature(sig);
+err != nil { return }`, `if !valid(sig) { .. }`), its parameter a slice or a
+named type of the package (`type Shape []int64`), or to such a method of the
+slice's own type (`if err := shape.Validate(); err != nil { return }`); and a
+slice made with the length of one so validated (`input := make([]C.Note,
+len(notes))` after `validate(notes)`); and a slice handed first to a function
+of another package whose name says it checks, called as a statement of its
+own, so that it can only act by panicking (libsodium-go's
+`support.CheckSize(n, NonceBytes(), "nonce")`).
 
 A clamp is no check: `if len(b) < n { n = len(b) }` (an `if` without `else` on
 one ordered comparison, whose body only assigns to its operands) lets an empty

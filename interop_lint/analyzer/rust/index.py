@@ -23,7 +23,7 @@ from interop_lint.analyzer.rust.facts import (
 from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.macros import delegating_guards
 from interop_lint.analyzer.rust.ownership_queries import OwnershipQueries
-from interop_lint.analyzer.rust.panics import is_guard_name
+from interop_lint.analyzer.rust.panics import is_guard_name, runs_later
 from interop_lint.analyzer.rust.pointer_contracts import (
     CrateDemands,
     CrateReleases,
@@ -204,6 +204,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             found = self._guarded[(crate, wrappers)] = any(
                 is_guard_name(self.resolve_name(crate, name.rsplit("::", 1)[-1]), configured, local)
                 or is_guard_name(name, configured, local)
+                or runs_later(name)  # a boxed closure runs where its caller guards it
                 for name in wrappers
             )
         return found

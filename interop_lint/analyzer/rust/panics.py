@@ -329,19 +329,23 @@ def call_target(
     return CallTarget(called.name, owner, False)
 
 
+def runs_later(name: str) -> bool:
+    """Whether a wrapper keeps the closure it is given to run later (`Box::new`,
+    `Arc::new`, `Rc::new`): the panics in it are not the enclosing function's."""
+    segments = tuple(s for s in name.replace(" ", "").split("::") if s)
+    return segments[-2:] in _STORING
+
+
 def is_guard_name(name: str, configured: tuple[str, ...], local: frozenset[str]) -> bool:
     """Whether a wrapper name is a guard: `catch_unwind` by any path, a thread spawn,
     a name that says it catches panics (`catch_panic_response`), a guard of the crate
-    (`local`), a configured one (a path suffix either way), or `Box::new`, `Arc::new`
-    or `Rc::new`, which keep a closure to run later."""
+    (`local`), or a configured one (a path suffix either way)."""
     segments = [s for s in name.replace(" ", "").split("::") if s]
     if not segments:
         return False
     last = segments[-1]
     if last in ISOLATING or last in local or any(word in last for word in _CATCHING):
         return True
-    if tuple(segments[-2:]) in _STORING:
-        return True  # a boxed closure is kept to run later, where its caller guards it
     for entry in configured:
         wanted = [s for s in entry.strip().rstrip("!").split("::") if s]
         if not wanted:

@@ -10,7 +10,12 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.lengths import normal
-from interop_lint.analyzer.golang.syntax import FUNCTION_TYPES, operator, unparen
+from interop_lint.analyzer.golang.syntax import (
+    FUNCTION_TYPES,
+    assigned_value,
+    operator,
+    unparen,
+)
 from interop_lint.analyzer.parsing import text
 
 
@@ -74,15 +79,12 @@ def appended_alongside(node: Node) -> list[Node]:
         return []
     found = []
     for statement in statements.named_children:
-        assigns = statement.type == "assignment_statement"
-        left = statement.child_by_field_name("left") if assigns else None
-        right = statement.child_by_field_name("right")
-        if left is None or right is None or left.named_child_count != 1:
-            continue
-        target, value = left.named_children[0], unparen(right.named_children[0])
-        function = value.child_by_field_name("function") if value is not None else None
-        if target.type == "identifier" and function is not None and text(function) == "append":
-            found.append(target)
+        left = statement.child_by_field_name("left")
+        for target in left.named_children if statement.type == "assignment_statement" else ():
+            value = unparen(assigned_value(target))
+            function = value.child_by_field_name("function") if value is not None else None
+            if target.type == "identifier" and function is not None and text(function) == "append":
+                found.append(target)
     return found
 
 

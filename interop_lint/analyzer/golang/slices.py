@@ -55,6 +55,7 @@ from interop_lint.analyzer.golang.reslices import reslice_non_empty
 from interop_lint.analyzer.golang.sized_results import sized_source
 from interop_lint.analyzer.golang.syntax import (
     arguments,
+    assigned_value,
     operator,
     outer_paren,
     unparen,
@@ -239,12 +240,12 @@ def _field_values(file: GoFile, field: Node) -> list[Node]:
     wanted, found = normal(field), []
     for assignment in file.syntax.parents("=", _ASSIGNMENTS, within=scope.function):
         left = assignment.child_by_field_name("left")
-        right = assignment.child_by_field_name("right")
-        if assignment.end_byte > field.start_byte or left is None or right is None:
+        if assignment.end_byte > field.start_byte or left is None:
             continue
-        one_to_one = left.named_child_count == 1 and right.named_child_count == 1
-        if one_to_one and normal(left.named_children[0]) == wanted:
-            found.append(right.named_children[0])
+        for target in left.named_children:
+            value = assigned_value(target) if normal(target) == wanted else None
+            if value is not None:
+                found.append(value)
     return found
 
 

@@ -18,7 +18,7 @@ from interop_lint.analyzer.golang.handles import holds_handle
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.slice_headers import header_data_through_pointer
-from interop_lint.analyzer.golang.syntax import exported_to_c, operator, unparen
+from interop_lint.analyzer.golang.syntax import assignment_to, exported_to_c, operator, unparen
 from interop_lint.analyzer.golang.types import is_integer_type, is_uintptr
 from interop_lint.analyzer.parsing import walk
 
@@ -119,13 +119,11 @@ def _only_stepped(binding: Binding) -> bool:
     """Whether every write of a variable steps it (`p++`, `p += size`): an address
     that stays in the memory it started in."""
     for target, _ in binding.writes:
-        statement = target.parent
-        while statement is not None and statement.type == "expression_list":
-            statement = statement.parent
-        if statement is None:
-            return False
-        if statement.type in ("inc_statement", "dec_statement"):
-            continue
-        if statement.type != "assignment_statement" or operator(statement) not in ("+=", "-="):
+        stepped = target.parent is not None and target.parent.type in _STEPS
+        statement = assignment_to(target)
+        if not stepped and (statement is None or operator(statement) not in ("+=", "-=")):
             return False
     return True
+
+
+_STEPS = frozenset({"inc_statement", "dec_statement"})

@@ -132,10 +132,7 @@ class FunctionSummary(Struct, frozen=True):
 
 
 # RustCall's fields, in order: one object for equal calls.
-_CallKey = (
-    tuple[str, str | None, bool, tuple[str, ...]]
-    | tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], bool]
-)
+_CallKey = tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], bool]
 
 
 def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, FunctionSummary]:
@@ -165,7 +162,7 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
                     location = bodies.span_location(found.start, found.at)
                     into.panics.append(PanicSite(found.what, location, guards))
                 elif kind == MACRO and (made := macro_call(macro_name(node), guards)) is not None:
-                    key = (made.name, made.owner, made.method, made.guards)
+                    key = (made.name, made.owner, made.method, made.guards, (), False)
                     into.macro_calls.append(calls.setdefault(key, made))
         summaries[function.start_byte] = _summary(bodies, into, aliases)
     return summaries
@@ -197,7 +194,7 @@ def _take_calls(
         if name[:1].isupper():
             continue  # `Some(..)`, `Point(..)`: not a function of the crate
         if receiver is not None:
-            key = (name, owner_of(receiver, fragment), True, guards)
+            key = (name, owner_of(receiver, fragment), True, guards, (), False)
         else:
             owner = _type_owner(into, qualifier)
             in_module = qualifier is not None and owner is None and qualifier != "Self"
@@ -248,7 +245,7 @@ def _conversion(
         return
     if destination(call).kind != "return":
         return
-    _add_call(into, call, ("from", written, False, guards), shared)
+    _add_call(into, call, ("from", written, False, guards, (), False), shared)
 
 
 # Methods that call a function they are given: `.map(convert_options)` calls
@@ -284,7 +281,7 @@ def _functions_passed(
             continue
         if not name[:1].islower():
             continue  # `Some`, a constant
-        _add_call(into, argument, (name, owner, False, guards), shared)
+        _add_call(into, argument, (name, owner, False, guards, (), False), shared)
 
 
 def _type_owner(into: _Found, qualifier: str | None) -> str | None:

@@ -9,6 +9,11 @@ import shutil
 import pytest
 
 from interop_lint.analyzer.clang.facts import CFileFacts, CKind, CType
+from interop_lint.analyzer.clang.macro_bodies import (
+    mask_define_comments,
+    mask_enum_macros,
+    mask_qualifier_macros,
+)
 from interop_lint.analyzer.clang.preprocess import (
     is_cplusplus,
     mask_cplusplus,
@@ -392,3 +397,96 @@ def test_a_cplusplus_wrapper_header_declares_nothing(tmp_path) -> None:  # type:
     result = run_cli(["check", "--format", "json", "--select", "XL", "--no-cache"], cwd=project)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["findings"] == []
+
+
+def _positions_kept(original: bytes, prepared: bytes) -> None:
+    assert len(prepared) == len(original)
+    assert prepared.count(b"\n") == original.count(b"\n")
+
+
+def test_comments_inside_multi_line_defines_parse_without_errors() -> None:
+    # brotli's decode.h documents its X-macro error list with comments.
+    source = b"""#include <stdint.h>
+#define ERROR_CODES(CODE, SEPARATOR)  \\
+  CODE(_, NO_ERROR, 0) SEPARATOR      \\
+  /* Same as the result values */   \\
+  CODE(_, SUCCESS, 1) SEPARATOR       \\
+  /* a comment over
+     two lines */                     \\
+  CODE(_ERROR_, UNREACHABLE, -31)
+int64_t dec_used(const void *d, int extra);
+"""
+    prepared = mask_define_comments(source)
+    _positions_kept(source, prepared)
+    assert b"/*" not in prepared and b"CODE(_ERROR_, UNREACHABLE, -31)" in prepared
+    facts = _facts(source)
+    assert list(facts.notifications) == []
+    assert _signature(facts.c, "dec_used") == "int64_t (const void *, int)"
+    assert _function(facts.c, "dec_used").location.line == 9
+    one_line = b"#define LIMIT 4 /* bytes */\n"
+    assert mask_define_comments(one_line) == one_line
+
+
+def test_x_macro_enums_parse_without_errors() -> None:
+    source = b"""#include <stdint.h>
+#define ERROR_CODES(CODE, SEP) CODE(_, NO_ERROR, 0) SEP CODE(_, SUCCESS, 1)
+typedef enum {
+#define DEC_COMMA_ ,
+#define DEC_ITEM_(PREFIX, NAME, CODE) \\
+    DEC ## PREFIX ## NAME = CODE
+  ERROR_CODES(DEC_ITEM_, DEC_COMMA_)
+} DecErrorCode;
+#undef DEC_ITEM_
+enum Level { LOW = 1, LEVELS(ITEM) HIGH = SHIFT(2) };
+int32_t dec_error(DecErrorCode code, enum Level level);
+"""
+    prepared = mask_enum_macros(source)
+    _positions_kept(source, prepared)
+    assert b"HIGH = SHIFT(2)" in prepared, "an enumerator's value is no item"
+    assert b"LEVELS" not in prepared and b"#undef DEC_ITEM_" in prepared
+    facts = _facts(source)
+    assert list(facts.notifications) == []
+    assert set(facts.c.enums) == {"DecErrorCode", "Level"}
+    assert _signature(facts.c, "dec_error") == "int32_t (DecErrorCode, enum Level)"
+
+
+def test_qualifier_macros_in_parameter_lists_parse_without_errors() -> None:
+    # msteinert/pam: `PAM_CONST` is `const`, or nothing on Solaris.
+    source = b"""#include <stdint.h>
+#ifdef __sun
+#define PAM_CONST
+#else
+#define PAM_CONST const
+#endif
+#define MY_RESTRICT_POINTER __restrict__
+struct pam_message;
+int pam_conv(int n, PAM_CONST struct pam_message **msg, void *MY_RESTRICT_POINTER data);
+int pam_count(void);
+"""
+    prepared = mask_qualifier_macros(source)
+    _positions_kept(source, prepared)
+    assert b"int n, const     struct" in prepared
+    facts = _facts(source)
+    assert list(facts.notifications) == []
+    assert _signature(facts.c, "pam_conv") == "int (int, const struct pam_message **, void *)"
+    assert _signature(facts.c, "pam_count") == "int ()"
+
+
+def test_errors_inside_function_bodies_give_no_notification() -> None:
+    # An `#ifdef` splitting a statement loses no declaration of the contract.
+    source = b"""#include <string.h>
+static inline void wipe(char *s, int style) {
+    if (s) {
+#ifdef HAS_STYLE
+        if (style != 3)
+#endif
+            memset(s, 0, strlen(s));
+    }
+}
+int after(void);
+"""
+    facts = _facts(source)
+    assert list(facts.notifications) == []
+    assert _signature(facts.c, "after") == "int ()"
+    broken = _facts(b"int before(void);\nint broken(int x;\nint after(void);\n")
+    assert [n.line for n in broken.notifications] == [2], "outside a body it is reported"

@@ -133,11 +133,12 @@ def enclosing(node: Node, types: str | Iterable[str]) -> Node | None:
     return next((a for a in ancestors(node) if a.type in wanted), None)
 
 
-def first_error(node: Node) -> Node | None:
-    """The first ERROR or MISSING node of a tree, to name where parsing failed."""
+def first_error(node: Node, *, prune: Iterable[str] = ()) -> Node | None:
+    """The first ERROR or MISSING node of a tree, to name where parsing failed
+    (not inside nodes of the types in `prune`)."""
     if not node.has_error:
         return None
-    for current in walk(node):
+    for current in walk(node, prune=prune):
         if current.is_error or current.is_missing:
             return current
     return None

@@ -18,12 +18,20 @@ cbindgen writes `typedef struct __CBINDGEN_ALIGNED(8) { .. } T;` for a
 __attribute__((aligned(n)))` at the top of the header. An export macro
 defined in another header (brotli's `BROTLI_ENC_API` in its port.h, zlib's
 `ZEXTERN`/`ZEXPORT`) is known by its conventional name (`_CONVENTIONAL_EXPORT`):
-a file is prepared on its own.
+a file is prepared on its own. Comments in multi-line macros, X-macro enums
+and qualifier macros are masked in clang/macro_bodies.py.
 """
 
 from __future__ import annotations
 
 import re
+
+from interop_lint.analyzer.clang.macro_bodies import (
+    closing_parenthesis,
+    mask_define_comments,
+    mask_enum_macros,
+    mask_qualifier_macros,
+)
 
 _CONDITIONAL = re.compile(rb"^\s*#\s*(?P<directive>ifdef|ifndef|if|elif|else|endif)\b(?P<rest>.*)$")
 # `__cplusplus`, `defined(__cplusplus)`, and with the old `|| defined(c_plusplus)` (brotli)
@@ -53,7 +61,8 @@ _ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s+(?:__attribute__|__declspec|\[\[|ex
 
 def prepare(data: bytes) -> bytes:
     """C text made easier for tree-sitter-c, every byte where it was."""
-    return mask_enum_bases(mask_export_macros(mask_cplusplus(data)))
+    data = mask_qualifier_macros(mask_export_macros(mask_cplusplus(data)))
+    return mask_enum_macros(mask_enum_bases(mask_define_comments(data)))
 
 
 # C23 gives an enum a fixed underlying type, `enum Kind : uint8_t { .. }`,
@@ -176,15 +185,7 @@ def _arguments_end(line: bytes, position: int) -> int:
         at += 1
     if at >= len(line) or line[at] != ord("("):
         return -1
-    depth = 0
-    for index in range(at, len(line)):
-        if line[index] == ord("("):
-            depth += 1
-        elif line[index] == ord(")"):
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return -1
+    return closing_parenthesis(line, at)
 
 
 def mask_cplusplus(data: bytes) -> bytes:

@@ -253,7 +253,7 @@ def _parameter_key(file: GoFile, callee: str, index: int) -> str | None:
         function = file.package.function_for(name)
         if function is None or not 0 <= position < len(function.params):
             return ""
-        if function.variadic or not followed_parameter(function.params[position]):
+        if function.variadic or not followed_parameter(function.params[position], file):
             return ""
         flow = function.param_flows[position] if position < len(function.param_flows) else None
         if flow is None or flow.escapes or flow.frees:

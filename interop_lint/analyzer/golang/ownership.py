@@ -53,7 +53,14 @@ _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
 _MAX_ALIAS_DEPTH = 16
 # Parameter types that can carry C memory, or a `cgo.Handle` (GO105 follows a handle
 # into the package function it is passed to): only these parameters get a flow.
-_C_MEMORY_TYPE = re.compile(r"\bC\.|unsafe\.Pointer|\buintptr\b|\bHandle\b")
+# A type of the package's own (`type BinaryPointer unsafe.Pointer`, pam) may be
+# declared in another file: its parameters are followed too, and what the type is
+# is asked of the package where a flow is used (`_may_hold_c_memory`).
+_C_MEMORY_TYPE = re.compile(
+    r"\bC\.|unsafe\.Pointer|\buintptr\b|\bHandle\b"
+    r"|^\*?(?!(?:bool|byte|rune|string|error|any|u?int(?:8|16|32|64)?|float(?:32|64)"
+    r"|complex(?:64|128))$)[A-Za-z_]\w*$"
+)
 
 
 def allocator(file: GoFile, node: Node | None) -> str | None:
@@ -383,26 +390,31 @@ def _followed(file: GoFile, called: str, index: int, c_reads_only: Callable[[str
         function = file.package.function_for(name)
         if function is None or not 0 <= position < len(function.param_flows):
             return False
-        if not _may_hold_c_memory(function.params[position]):
+        if not _may_hold_c_memory(function.params[position], file):
             return False
         work += function.param_flows[position].passed_to
     return True
 
 
-def _may_hold_c_memory(declared: TypeExpr | None) -> bool:
-    """A parameter type that can carry C memory, and which `param_flows` follows."""
-    if declared is None:
-        return False
-    if declared.kind == "pointer" and declared.elem is not None:
-        declared = declared.elem
-    return declared.kind == "name" and (
-        declared.name.startswith("C.") or declared.name in ("unsafe.Pointer", "uintptr")
-    )
+def _may_hold_c_memory(declared: TypeExpr | None, file: GoFile) -> bool:
+    """A parameter type that can carry C memory, and which `param_flows` follows: a C
+    type, `unsafe.Pointer`, `uintptr`, a pointer to one, or a package type defined as one."""
+    for _ in range(_MAX_ALIAS_DEPTH):
+        if declared is None:
+            return False
+        if declared.kind == "pointer" and declared.elem is not None:
+            declared = declared.elem
+        if declared.kind != "name":
+            return False
+        if declared.name.startswith("C.") or declared.name in ("unsafe.Pointer", "uintptr"):
+            return True
+        declared = file.package.lookup_type(declared.name)
+    return False
 
 
-def followed_parameter(declared: TypeExpr | None) -> bool:
+def followed_parameter(declared: TypeExpr | None, file: GoFile) -> bool:
     """Whether `param_flows` follows a parameter of this type (see `_C_MEMORY_TYPE`):
     one that may carry C memory, or a handle (`cgo.Handle`)."""
-    return _may_hold_c_memory(declared) or (
+    return _may_hold_c_memory(declared, file) or (
         declared is not None and declared.kind == "name" and declared.name.endswith("Handle")
     )

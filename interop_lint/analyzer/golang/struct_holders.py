@@ -191,7 +191,8 @@ def held_in_local_array(
     file: GoFile, flow: ValueFlow, frees: Callable[[str], bool]
 ) -> tuple[str, list[ValueFlow]] | None:
     """When every use through which a value leaves is a store into an element of one
-    local array or slice (`args[0] = unsafe.Pointer(C.CString(s))`) that is only written,
+    local array or slice (`args[0] = unsafe.Pointer(C.CString(s))`, or a field of one:
+    `leaves[i].name = cs`, sonic-mgmt-common) that is only written,
     read by element (`args[1]`), measured (`len(args)`) or handed to a C call by its
     first element's address (`&args[0]`, to one that `frees` does not accept): the array as
     written and the flows of its element reads. The value then leaves only if one of
@@ -200,7 +201,13 @@ def held_in_local_array(
     for use in flow.uses:
         if use.kind not in ESCAPING:
             continue
-        target = unparen(use.target) if use.kind == UseKind.ELEMENT else None
+        target = unparen(use.target) if use.kind in (UseKind.ELEMENT, UseKind.FIELD) else None
+        if (
+            target is not None
+            and use.kind == UseKind.FIELD
+            and target.type == "selector_expression"
+        ):
+            target = unparen(target.child_by_field_name("operand"))  # `arr[i].name = v`
         if target is None or target.type != "index_expression":
             return None  # `append(..)` or another escape
         found = _local_variable(file, target.child_by_field_name("operand"), None)
@@ -243,6 +250,11 @@ def _element_reads(
         element = outer_paren(parent)
         if assignment_to(element) is not None:
             continue  # `a[i] = ..`: a store
+        selector = element.parent
+        if selector is not None and selector.type == "selector_expression":
+            element = outer_paren(selector)  # `a[i].name`: what the field holds goes on
+            if assignment_to(element) is not None:
+                continue  # `a[i].name = ..`: a store
         if is_address_of(element.parent):
             if not _handed_to_c(file, element.parent, frees):  # type: ignore[arg-type]
                 return None  # a Go function, or a C one that may free the elements

@@ -76,8 +76,8 @@ def checked_given(use: Located, name: str, diverges: Diverges) -> bool:
     protects `use`: `C` holds wherever `use` runs."""
     child = use
     for ancestor in use.ancestors():
-        if ancestor.type in ("function_item", "closure_expression"):
-            return False
+        if ancestor.type == "function_item":
+            return False  # a closure runs after the guard too (`catch_unwind(|| ..)`)
         if ancestor.type == "block" and child.fragment is ancestor.fragment:
             for statement in ancestor.named_children():
                 if statement.start >= child.start:

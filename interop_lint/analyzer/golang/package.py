@@ -50,6 +50,11 @@ class GoPackage:
             stack += [field.type for field in t.fields]
         return frozenset(names)
 
+    @cached_property
+    def pointer_type_names(self) -> tuple[str, ...]:
+        """The package's types declared as pointers (`type cMemPtr *[1 << 30]byte`)."""
+        return tuple(sorted(n for n, t in self._types.items() if t.kind == "pointer"))
+
     def lookup_type(self, name: str) -> TypeExpr | None:
         """The declared type of a type name of the package (`T`), or None."""
         return self._types.get(name)

@@ -184,17 +184,21 @@ def _used_as_integer_only(file: GoFile, binding: Binding) -> bool:
 
 def huge_array_casts(file: GoFile) -> Iterator[Node]:
     """Conversions to a pointer to an array of 1<<20 or more elements: `(*[1 << 30]T)(p)`,
-    or to a pointer to a package type declared as such an array. A length the package
+    to a pointer to a package type declared as such an array, or to a package type
+    declared as such a pointer (`cMemPtr(p)`). A length the package
     constants do not give is computed with the function's own constants
     (`const maxLen = 1 << 30`) and `unsafe.Sizeof` (`(math.MaxInt32 - 1) /
     unsafe.Sizeof(x)`, see `_size_of`), or read from a `1 << k` in it; one no constant
     gives is huge when the array is sliced to a count (`_sliced_to_a_count`)."""
-    for node in file.syntax.typed_candidates(("*",)):
+    lookup = file.package.lookup_type
+    for node in file.syntax.typed_candidates(("*", *file.package.pointer_type_names)):
         # `*(*[1 << 30]T)(p)[:n]` dereferences the conversion (gopacket's pcap)
         converted = file.conversion(node) or file.misread_conversion(node)
-        if converted is None or converted[0].kind != Kind.POINTER:
+        # `cMemPtr(p)` of `type cMemPtr *[1 << 30]byte` (gozstd)
+        target = underlying(converted[0], lookup) if converted is not None else None
+        if target is None or target.kind != Kind.POINTER:
             continue
-        array = underlying(converted[0].elem, file.package.lookup_type)
+        array = underlying(target.elem, lookup)
         if array.kind != Kind.ARRAY:
             continue
         length = array.length

@@ -1208,24 +1208,27 @@ RULES = [{'cross_language': False,
   'description': {'documentation': '## What it does\n'
                                    'Checks for the pre-Go 1.17 idiom that views C memory as a Go '
                                    'slice by\n'
-                                   'converting to a pointer to a huge array, `(*[1 <<\n'
-                                   '30]C.int)(unsafe.Pointer(p))[:n:n]` (or the array it points '
-                                   'to, `(*(*[1 <<\n'
-                                   '30]byte)(p))[:n:n]`), with any length of 1<<20 elements or '
-                                   'more: a literal, a\n'
-                                   'shift, a constant of the package or the function, or a byte '
-                                   'count divided by\n'
-                                   'the element size, `(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a '
-                                   "struct's size\n"
-                                   "counts as 1); or any length the package's constants do not "
-                                   'give (one that\n'
-                                   "depends on another package's constant) when the array is "
-                                   'sliced to a count\n'
-                                   'that is no constant, `(*[valMaxSize]byte)(p)[:n:n]`. Not in a '
-                                   'module whose\n'
-                                   'go.mod names a language version before 1.17 (`go 1.15`), where '
-                                   '`unsafe.Slice`\n'
-                                   'does not compile.\n'
+                                   'converting to a pointer to a huge array,\n'
+                                   '`(*[1 << 30]C.int)(unsafe.Pointer(p))[:n:n]` (or the array it '
+                                   'points to,\n'
+                                   '`(*(*[1 << 30]byte)(p))[:n:n]`, or a package type declared as '
+                                   'such a\n'
+                                   'pointer, `type cMemPtr *[1 << 30]byte` and `cMemPtr(p)`), with '
+                                   'any length\n'
+                                   'of 1<<20 elements or more: a literal, a shift, a constant of '
+                                   'the package or\n'
+                                   'the function, or a byte count divided by the element size,\n'
+                                   "`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size "
+                                   'counts as 1); or\n'
+                                   "any length the package's constants do not give (one that "
+                                   'depends on\n'
+                                   "another package's constant) when the array is sliced to a "
+                                   'count that is no\n'
+                                   'constant, `(*[valMaxSize]byte)(p)[:n:n]`. Not in a module '
+                                   'whose go.mod\n'
+                                   'names a language version before 1.17 (`go 1.15`), where '
+                                   '`unsafe.Slice` does\n'
+                                   'not compile.\n'
                                    '\n'
                                    '## Why is this bad?\n'
                                    'The array type is a lie the compiler believes: a forgotten or '
@@ -1255,13 +1258,14 @@ RULES = [{'cross_language': False,
                   'summary': 'Checks for the pre-Go 1.17 idiom that views C memory as a Go slice '
                              'by converting to a pointer to a huge array, `(*[1 << '
                              '30]C.int)(unsafe.Pointer(p))[:n:n]` (or the array it points to, '
-                             '`(*(*[1 << 30]byte)(p))[:n:n]`), with any length of 1<<20 elements '
-                             'or more: a literal, a shift, a constant of the package or the '
-                             'function, or a byte count divided by the element size, '
-                             "`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as "
-                             "1); or any length the package's constants do not give (one that "
-                             "depends on another package's constant) when the array is sliced to a "
-                             'count that is no constant, `(*[valMaxSize]byte)(p)[:n:n]`.',
+                             '`(*(*[1 << 30]byte)(p))[:n:n]`, or a package type declared as such a '
+                             'pointer, `type cMemPtr *[1 << 30]byte` and `cMemPtr(p)`), with any '
+                             'length of 1<<20 elements or more: a literal, a shift, a constant of '
+                             'the package or the function, or a byte count divided by the element '
+                             "size, `(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size "
+                             "counts as 1); or any length the package's constants do not give (one "
+                             "that depends on another package's constant) when the array is sliced "
+                             'to a count that is no constant, `(*[valMaxSize]byte)(p)[:n:n]`.',
                   'tags': []},
   'file_kinds': ['go'],
   'id': 'GO108',

@@ -1,15 +1,17 @@
 """## What it does
 Checks for the pre-Go 1.17 idiom that views C memory as a Go slice by
-converting to a pointer to a huge array, `(*[1 <<
-30]C.int)(unsafe.Pointer(p))[:n:n]` (or the array it points to, `(*(*[1 <<
-30]byte)(p))[:n:n]`), with any length of 1<<20 elements or more: a literal, a
-shift, a constant of the package or the function, or a byte count divided by
-the element size, `(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size
-counts as 1); or any length the package's constants do not give (one that
-depends on another package's constant) when the array is sliced to a count
-that is no constant, `(*[valMaxSize]byte)(p)[:n:n]`. Not in a module whose
-go.mod names a language version before 1.17 (`go 1.15`), where `unsafe.Slice`
-does not compile.
+converting to a pointer to a huge array,
+`(*[1 << 30]C.int)(unsafe.Pointer(p))[:n:n]` (or the array it points to,
+`(*(*[1 << 30]byte)(p))[:n:n]`, or a package type declared as such a
+pointer, `type cMemPtr *[1 << 30]byte` and `cMemPtr(p)`), with any length
+of 1<<20 elements or more: a literal, a shift, a constant of the package or
+the function, or a byte count divided by the element size,
+`(math.MaxInt32 - 1) / unsafe.Sizeof(x)` (a struct's size counts as 1); or
+any length the package's constants do not give (one that depends on
+another package's constant) when the array is sliced to a count that is no
+constant, `(*[valMaxSize]byte)(p)[:n:n]`. Not in a module whose go.mod
+names a language version before 1.17 (`go 1.15`), where `unsafe.Slice` does
+not compile.
 
 ## Why is this bad?
 The array type is a lie the compiler believes: a forgotten or wrong

@@ -12,7 +12,7 @@ from interop_lint.analyzer.clang.facts import CFileFacts, CKind, CType
 from interop_lint.analyzer.clang.macro_bodies import (
     mask_define_comments,
     mask_enum_macros,
-    mask_qualifier_macros,
+    mask_type_macros,
 )
 from interop_lint.analyzer.clang.preprocess import (
     is_cplusplus,
@@ -463,13 +463,41 @@ struct pam_message;
 int pam_conv(int n, PAM_CONST struct pam_message **msg, void *MY_RESTRICT_POINTER data);
 int pam_count(void);
 """
-    prepared = mask_qualifier_macros(source)
+    prepared = mask_type_macros(source)
     _positions_kept(source, prepared)
     assert b"int n, const     struct" in prepared
     facts = _facts(source)
     assert list(facts.notifications) == []
     assert _signature(facts.c, "pam_conv") == "int (int, const struct pam_message **, void *)"
     assert _signature(facts.c, "pam_count") == "int ()"
+
+
+def test_type_macros_are_their_types() -> None:
+    # hsivonen/chardetng: the handle type is a macro a C++ user may define as a class.
+    source = b"""#include <stdint.h>
+typedef struct Detector_ EncodingDetector;
+#ifndef CHARDETNG_ENCODING_DETECTOR
+#define CHARDETNG_ENCODING_DETECTOR EncodingDetector
+#endif
+#define DET_LEN int32_t
+#define DET_VERY_LONG_TYPE_NAME unsigned long long
+#define compress z_compress
+#define DET_BUFFER_POINTER struct Buf *
+CHARDETNG_ENCODING_DETECTOR* det_new(void);
+int det_feed(CHARDETNG_ENCODING_DETECTOR const* d, DET_LEN len, DET_BUFFER_POINTER b);
+int compress(DET_VERY_LONG_TYPE_NAME n);
+"""
+    prepared = mask_type_macros(source)
+    _positions_kept(source, prepared)
+    facts = _facts(source)
+    assert list(facts.notifications) == []
+    assert _signature(facts.c, "det_new") == "EncodingDetector * ()"
+    assert _signature(facts.c, "det_feed") == (
+        "int (const EncodingDetector *, int32_t, struct Buf *)"
+    )
+    # A name no type declaration gives is left alone: a function renamed under
+    # `#ifdef Z_PREFIX` is not renamed where the prefix is off.
+    assert _signature(facts.c, "compress") == "int (unsigned long long)"
 
 
 def test_errors_inside_function_bodies_give_no_notification() -> None:

@@ -13,7 +13,9 @@ stay lines), so positions in the prepared text are positions in the file.
 - An object-like macro defined as a qualifier (`#define PAM_CONST const`, or
   nothing on another platform) in a parameter list reads as a type name
   followed by a second type. Its uses become the qualifier where it fits in
-  the name's width, and nothing where it does not.
+  the name's width, and nothing where it does not. A macro defined as a type
+  (`#define DET_LEN int32_t`, a type the header declares) becomes that type
+  where it fits, so that the declarations using it are compared.
 """
 
 from __future__ import annotations
@@ -123,21 +125,49 @@ _OBJECT_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])
 _QUALIFIERS = frozenset(
     (b"const", b"volatile", b"restrict", b"__restrict", b"__restrict__", b"__const")
 )
+_TYPE_WORDS = frozenset(
+    b"void char short int long float double signed unsigned _Bool bool wchar_t size_t "
+    b"ssize_t ptrdiff_t intptr_t uintptr_t int8_t int16_t int32_t int64_t uint8_t "
+    b"uint16_t uint32_t uint64_t struct union enum".split()
+)
+# The type names a header declares: `typedef .. Name;`, `} Name;`, `struct Name`.
+_DECLARED_TYPE = re.compile(
+    rb"\btypedef\b[^;{}()]*?\b([A-Za-z_]\w*)\s*;|\}\s*([A-Za-z_]\w*)\s*;"
+    rb"|\b(?:struct|union|enum)\s+([A-Za-z_]\w*)"
+)
 
 
-def mask_qualifier_macros(data: bytes) -> bytes:
-    """`data` with the uses of macros defined as a qualifier (or nothing) replaced
-    by it, padded to the name's width, or blanked when it does not fit."""
+def mask_type_macros(data: bytes) -> bytes:
+    """`data` with the uses of macros defined as a type or a qualifier replaced by
+    their value, padded to the name's width (`#define DET_LEN int32_t`, chardetng's
+    `#define CHARDETNG_ENCODING_DETECTOR EncodingDetector` of a type the header
+    declares). A qualifier macro defined as nothing on another platform is its
+    qualifier, blanked when it does not fit; a type that does not fit stays."""
     values: dict[bytes, set[bytes]] = {}
     for define in _OBJECT_DEFINE.finditer(data):
         value = re.sub(rb"/\*.*?\*/|//.*", b"", define.group(2)).strip()
         values.setdefault(define.group(1), set()).add(value)
+    if not values:
+        return data
+    declared: set[bytes] | None = None
     spelled = {}
     for name, seen in values.items():
         words = seen - {b""}
-        if len(words) == 1 and all(w in _QUALIFIERS for w in next(iter(words)).split()):
-            value = next(iter(words))
+        if len(words) != 1:
+            continue
+        value = next(iter(words))
+        if all(w in _QUALIFIERS for w in value.split()):
             spelled[name] = value.ljust(len(name)) if len(value) <= len(name) else b" " * len(name)
+            continue
+        if len(seen) > 1 or len(value) > len(name):
+            continue
+        if declared is None:
+            declared = {n for m in _DECLARED_TYPE.finditer(data) for n in m.groups() if n}
+        words_of = value.rstrip(b"* ").split()
+        if words_of and all(
+            w in _TYPE_WORDS or w in _QUALIFIERS or w in declared for w in words_of
+        ):
+            spelled[name] = value.ljust(len(name))
     if not spelled:
         return data
     use = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in spelled) + rb")\b")

@@ -30,7 +30,7 @@ from interop_lint.analyzer.clang.macro_bodies import (
     closing_parenthesis,
     mask_define_comments,
     mask_enum_macros,
-    mask_qualifier_macros,
+    mask_type_macros,
 )
 
 _CONDITIONAL = re.compile(rb"^\s*#\s*(?P<directive>ifdef|ifndef|if|elif|else|endif)\b(?P<rest>.*)$")
@@ -61,7 +61,7 @@ _ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s+(?:__attribute__|__declspec|\[\[|ex
 
 def prepare(data: bytes) -> bytes:
     """C text made easier for tree-sitter-c, every byte where it was."""
-    data = mask_qualifier_macros(mask_export_macros(mask_cplusplus(data)))
+    data = mask_type_macros(mask_export_macros(mask_cplusplus(data)))
     return mask_enum_macros(mask_enum_bases(mask_define_comments(data)))
 
 

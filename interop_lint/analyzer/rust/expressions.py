@@ -218,3 +218,17 @@ def is_value_of(block: Located, expression: Located) -> bool:
     """Whether an expression is the value of `block` (`is_tail` with its block known)."""
     tail = block_tail(block)
     return tail is not None and tail.node == expression.node
+
+
+def wrapped_pointer(value: Located) -> Located | None:
+    """`p` of `Wrapper(p)`, a one-field tuple struct made to carry a pointer where a raw
+    pointer may not go (`catch_unwind` wants `UnwindSafe`, a thread wants `Send`):
+    rust-brotli's `let wpp = UnsafeUnwindBox(p); .. (*wpp.0).f`."""
+    if value.type != "call_expression":
+        return None
+    function = value.field("function")
+    passed = [a for a in arguments(value) if a.type not in ("line_comment", "block_comment")]
+    if function is None or function.type != "identifier" or len(passed) != 1:
+        return None
+    named = function.text
+    return passed[0] if named[:1].isupper() and named not in ("Some", "Ok", "Err") else None

@@ -30,6 +30,7 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operand,
     unary_operator,
     under_methods,
+    wrapped_pointer,
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, MACRO
 from interop_lint.analyzer.rust.spelling import Spelled
@@ -138,8 +139,13 @@ def pointer_parameters(
 
 
 def pointer_of(expression: Located) -> str | None:
-    """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`."""
+    """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`;
+    `w.0` for the field of a local wrapper (`wrapped_pointer`)."""
     current = under_methods(expression, SAME_POINTER)
+    if current is not None and current.type == "field_expression":
+        value, field = current.field("value"), current.field("field")
+        if value is not None and value.type == "identifier" and field is not None:
+            return f"{value.text}.{field.text}" if field.text == "0" else None
     return current.text if current is not None and current.type == "identifier" else None
 
 
@@ -334,12 +340,15 @@ def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, list[tuple[
             continue
         if len(parameters) + len(copies) <= _FEW:
             spelled = Spelled(value.fragment.data, [(value.node.start_byte, value.node.end_byte)])
-            if not spelled.any_of(parameters | copies.keys()):
+            if not spelled.any_of(parameters | {c.split(".", 1)[0] for c in copies}):
                 continue  # `pointer_of` names an identifier written in the value
+        local, wrapped = pattern.text, wrapped_pointer(value)
+        if wrapped is not None:
+            local, value = f"{local}.0", wrapped
         source = pointer_of(value)
         parameter = source if source in parameters else _copied_at(copies, source, node.start)
-        if parameter is not None and pattern.text not in parameters:
-            copies.setdefault(pattern.text, []).append((node.start, parameter))
+        if parameter is not None and local not in parameters:
+            copies.setdefault(local, []).append((node.start, parameter))
     return copies
 
 

@@ -20,6 +20,7 @@ from interop_lint.analyzer.rust.expressions import (
     strip,
     under_methods,
     unsafe_value,
+    wrapped_pointer,
 )
 from interop_lint.analyzer.rust.facts import Release
 from interop_lint.analyzer.rust.ownership import (
@@ -106,6 +107,12 @@ def _through_local(argument: Located) -> Located:
         inner = next(iter(current.named_children()), None)  # `*item` of `for item in v.iter()`
         kept = _kept_in(strip(inner)) if inner is not None and inner.type == "identifier" else None
         return kept if kept is not None else argument
+    if current.type == "field_expression" and (current.field("field") or current).text == "0":
+        holder = current.field("value")  # `wpp.0` of `let wpp = UnsafeUnwindBox(p);`
+        declaration = local_declaration(holder.text, holder) if holder is not None else None
+        value = declaration.field("value") if declaration is not None else None
+        wrapped = wrapped_pointer(value) if value is not None else None
+        return wrapped if wrapped is not None else argument
     if current.type != "identifier":
         return argument
     declaration = local_declaration(current.text, current)

@@ -54,6 +54,9 @@ class OwnershipQueries:
         name = (base_name(resolved) or text(resolved)) if resolved is not None else written
         # `box:c_void` stays what it is: `Box::from_raw` of a `*mut c_void` frees a
         # `Box<c_void>`, with the wrong layout and no destructor, whatever was boxed.
+        # The byte types share one layout: a `Vec<u8>` handed out as `*mut c_char`
+        # is given back whole by `Vec::from_raw_parts(p as *mut u8, ..)`.
+        name = "u8" if name in _BYTE_TYPES else name
         return f"{family}:{name}" if name else family
 
     def _released_in(self: RustIndex, crate: Crate) -> frozenset[str]:
@@ -172,6 +175,7 @@ def _pointer_held(written: str) -> str:
 
 
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
+_BYTE_TYPES = frozenset({"u8", "i8", "c_char", "c_uchar", "c_schar"})
 
 
 def _pointee_is_parameter(pointer: str, generics: tuple[str, ...]) -> bool:

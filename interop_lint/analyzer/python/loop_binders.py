@@ -43,12 +43,16 @@ class TableRow:
 
 
 def table_rows(scopes: ModuleScopes, is_call: IsCall) -> Iterator[TableRow]:
-    """The functions every loop over a literal signature table binds."""
-    for scope, loop in scopes.loops:
+    """The functions every loop over a literal signature table binds, and every
+    helper that looks one row up by the name it is given (`_lookup_helpers`)."""
+    for scope, loop, row_lookup in [
+        *((s, f, None) for s, f in scopes.loops),
+        *_lookup_helpers(scopes),
+    ]:
         rows = _rows(scopes, loop.iter, scope)
         if not rows:
             continue
-        found = _lookup_and_settings(loop, is_call)
+        found = _lookup_and_settings(loop, is_call, row_lookup)
         if found is None:
             continue
         holder, name, settings = found
@@ -148,8 +152,31 @@ def destructure(target: Expr, value: Expr) -> dict[str, Expr] | None:
     return bound
 
 
+def _lookup_helpers(scopes: ModuleScopes) -> Iterator[tuple[Scope, cst.For, Expr]]:
+    """A function that binds the row of a signature table its parameter names, read
+    as the loop over the table it stands for (with the row's lookup):
+
+        def call(self, name, *args):
+            func = getattr(self.lib, name)
+            restype, argtypes = self._sigs[name]   # for name, (restype, argtypes) in
+            func.restype = restype                 #     self._sigs.items(): ...
+    """
+    for assignment in scopes.assignments:
+        scope, value = assignment.scope, assignment.value
+        if scope.kind != "function" or not isinstance(value, cst.Subscript):
+            continue
+        index = value.slice[0].slice if len(value.slice) == 1 else None
+        key = index.value if isinstance(index, cst.Index) else None
+        defined = scopes.functions.get(scope.name)
+        if not isinstance(key, cst.Name) or key.value not in scope.params or defined is None:
+            continue
+        target = cst.Tuple([cst.Element(key), cst.Element(assignment.target)])
+        items = cst.Call(cst.Attribute(value.value, cst.Name("items")))
+        yield scope, cst.For(target, items, defined.node.body), value
+
+
 def _lookup_and_settings(
-    loop: cst.For, is_call: IsCall
+    loop: cst.For, is_call: IsCall, row_lookup: Expr | None = None
 ) -> tuple[Expr, str, dict[str, Expr]] | None:
     """The library the loop body looks a target name up on (`getattr(lib, name)`,
     `lib[name]`), that name, and what the body sets on the function found."""
@@ -158,7 +185,7 @@ def _lookup_and_settings(
     assigned: list[cst.Assign] = []
     set_on: list[tuple[Expr, str | None, Expr]] = []  # (function, setting, value)
     for node in _walk(loop.body):
-        lookup = _lookup(node, loop_names, is_call)
+        lookup = _lookup(node, loop_names, is_call) if node is not row_lookup else None
         if lookup is not None:
             lookups.append(lookup)
         if isinstance(node, cst.Assign) and len(node.targets) == 1:

@@ -6,7 +6,8 @@ collector may already have moved or freed. Not so for the address of C
 memory, which never moves: made from a C pointer in the function, a
 parameter of an `//export` function (C calls it with its own addresses), or
 a parameter of an unexported function that every call in the file gives
-such an address (portaudio's `silence(uintptr(buf), n)` from its callback).
+such an address (portaudio's `silence(uintptr(buf), n)` from its callback;
+git2go's `sptr(p)` with `p` stepped over a C array).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.slice_headers import header_data_through_pointer
 from interop_lint.analyzer.golang.syntax import assignment_to, exported_to_c, operator, unparen
-from interop_lint.analyzer.golang.types import is_integer_type, is_uintptr
+from interop_lint.analyzer.golang.types import Kind, is_integer_type, is_uintptr
 from interop_lint.analyzer.parsing import walk
 
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "&^", "<<", ">>"})
@@ -107,12 +108,31 @@ def _c_address(inference: Inference, value: Node) -> bool:
     file = inference.file
     inner = file.strip_conversions(unparen(value))
     binding = file.binding(inner) if inner is not None and inner.type == "identifier" else None
+    if binding is not None and binding.kind != "param" and _only_stepped(binding):
+        # `for p := uintptr(unsafe.Pointer(arr.strings)); ..; p += size { sptr(p) }`
+        start = binding.value
+        return start is not None and (
+            inference.arithmetic_memory(start) is Memory.C or _c_field(inference, start)
+        )
     return (
         binding is not None
         and binding.kind == "param"
         and not binding.writes
         and exported_to_c(binding.scope)
     )
+
+
+def _c_field(inference: Inference, value: Node) -> bool:
+    """`uintptr(unsafe.Pointer(arr.strings))` of a C struct's pointer field: what C
+    filled in (a Go pointer stored there is GO107's finding)."""
+    inner = unparen(inference.file.strip_conversions(unparen(value)))
+    operand = inner.child_by_field_name("operand") if inner is not None else None
+    if inner is None or inner.type != "selector_expression" or operand is None:
+        return False
+    held = inference.type_of(operand)
+    if held is not None and held.kind == Kind.POINTER and held.elem is not None:
+        held = held.elem
+    return held is not None and held.kind == Kind.NAME and held.name.startswith("C.")
 
 
 def _only_stepped(binding: Binding) -> bool:

@@ -139,7 +139,8 @@ class RustFunction(Struct, frozen=True):
     trait_name: str | None = None
     # For `Drop::drop`: the kinds of memory it gives back, whatever holds the
     # pointer (`Vec::from_raw_parts(self.ptr, ..)`): what the type releases when
-    # dropped (RS105).
+    # dropped (RS105). For another method: those of memory `self` holds, which a
+    # `drop` calling it releases (wirefilter's `self.to_real_box_impl()`).
     drop_releases: tuple[str, ...] = ()
     # Its raw-pointer parameters that must not be null (RS102 follows exports' calls
     # into such helpers); only for functions without `self` that are not exported.

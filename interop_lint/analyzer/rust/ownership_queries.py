@@ -77,12 +77,21 @@ class OwnershipQueries:
         dropped: dict[Crate, dict[str, frozenset[str]]] = {}
         for crate in self.files_by_crate:
             by_type: dict[str, set[str]] = defaultdict(set)
+            drops, helpers = [], {}
             for _, function in self.functions_in_crate(crate):
-                if function.drop_releases and function.owner is not None:
-                    owner = self.resolve_name(crate, function.owner)
-                    by_type[owner].update(
-                        self.canonical_kind(crate, k) for k in function.drop_releases
-                    )
+                if function.owner is None:
+                    continue
+                if function.trait_name == "Drop":
+                    drops.append(function)
+                elif function.drop_releases:  # a method releasing what `self` holds
+                    helpers[(function.owner, function.name)] = function.drop_releases
+            for function in drops:
+                owner = self.resolve_name(crate, function.owner)  # type: ignore[arg-type]
+                called = (
+                    helpers.get((function.owner, c.name), ()) for c in function.calls if c.method
+                )
+                kinds = (*function.drop_releases, *(k for found in called for k in found))
+                by_type[owner].update(self.canonical_kind(crate, k) for k in kinds)
             for _, rust in self.files_by_crate[crate]:
                 for name in rust.derived_drops:  # what a derived Drop frees is out of sight
                     by_type[self.resolve_name(crate, name)].update(_ANY_KIND)

@@ -376,7 +376,9 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         is_async=has_modifier(function, "async"),
         hands_argument_to=hands_argument_to,
         trait_name=trait,
-        drop_releases=tuple(dict.fromkeys(r.kind for r in releases)) if trait == "Drop" else (),
+        drop_releases=tuple(
+            dict.fromkeys(r.kind for r in releases if trait == "Drop" or r.param_name == "self")
+        ),
         frees_parameters=tuple(r for r in releases if r.param_index is not None and not r.field),
         enclosing=_enclosing_function(bodies, function),
     )

@@ -77,6 +77,12 @@ def method_owner(owner: str, resolve: Callable[[str], str]) -> str:
 
 
 _PRIMITIVES = INTEGER_REPRS | {"bool", "char", "str", "f32", "f64"}
+# The standard library's traits: `From::from(x)` names one of many impls, and the
+# argument's type (which decides) is not known here.
+_STD_TRAITS = frozenset(
+    {"From", "Into", "TryFrom", "TryInto", "Default", "Clone", "Drop", "Display", "Debug"}
+    | {"FromStr", "AsRef", "AsMut", "Deref", "DerefMut", "Iterator", "PartialEq", "Hash"}
+)
 
 
 def _extends_builtin(owner: str | None) -> bool:
@@ -110,6 +116,8 @@ class CrateCalls:
         # Functions declared in a function's body, by (file, that function, name).
         self._nested: dict[tuple[str, Location, str], list[int]] = defaultdict(list)
         self._associated: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # Trait methods by (trait, name): `Decode::decode(v)` names the trait.
+        self._by_trait: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._methods: dict[str, list[int]] = defaultdict(list)
         for index, (path, function) in enumerate(functions):
             self._by_location.setdefault((path, function.location), index)  # not a copy
@@ -119,6 +127,8 @@ class CrateCalls:
                 self._free[function.name].append(index)
             else:
                 self._associated[(function.owner, function.name)].append(index)
+                if function.trait_name is not None and function.trait_name not in _STD_TRAITS:
+                    self._by_trait[(function.trait_name, function.name)].append(index)
             if function.has_self and not _extends_builtin(function.owner):
                 self._methods[function.name].append(index)
 
@@ -129,7 +139,10 @@ class CrateCalls:
         if call.method and call.owner is None:
             return self._methods.get(call.name, [])
         if call.owner is not None:
-            return self._associated.get((self._resolve(call.owner), call.name), [])
+            found = self._associated.get((self._resolve(call.owner), call.name))
+            if found or call.method:
+                return found or []
+            return self._by_trait.get((call.owner, call.name), [])  # `Decode::decode(v)`
         return self._free.get(call.name, [])
 
     def callees_from(self, caller: int, call: RustCall) -> list[int]:

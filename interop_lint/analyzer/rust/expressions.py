@@ -48,7 +48,12 @@ class Callee(NamedTuple):
 
 
 def _segment(node: Node) -> str:
-    """The last segment of a path node, without generic arguments."""
+    """The last segment of a path node, without generic arguments; the type of a
+    qualified path (`Tag` of `<Tag as Decode>`)."""
+    if node.type == "bracketed_type" and node.named_child_count == 1:
+        inner = node.named_children[0]
+        if inner.type == "qualified_type":
+            node = inner.child_by_field_name("type") or node
     if node.type == "generic_type":
         node = node.child_by_field_name("type") or node
     if node.type in ("scoped_identifier", "scoped_type_identifier"):

@@ -29,6 +29,7 @@ from interop_lint.analyzer.golang.syntax import (
     is_address_of,
     is_deref,
     misread_dereference,
+    operator,
     unparen,
 )
 from interop_lint.analyzer.golang.types import (
@@ -105,12 +106,14 @@ class Inference(ExpressionTypes):
             return self.object_memory(expr.child_by_field_name("operand"), depth)
         if kind in ("call_expression", "type_conversion_expression"):
             if misread_dereference(expr) is not None:  # `*(*T)(p)`: a value of type T
-                return self.by_type(self.type_of(expr, depth))
+                return self._read_through(expr.child_by_field_name("operand"), expr, depth)
             return self._call_memory(expr, depth)
         if kind == "index_expression":
             return self.element_memory(expr.child_by_field_name("operand"), depth)
         if kind == "slice_expression":
             return self._data_memory(expr.child_by_field_name("operand"), depth)
+        if kind == "unary_expression" and operator(expr) == "*":
+            return self._read_through(expr.child_by_field_name("operand"), expr, depth)
         if kind in ("func_literal", "interpreted_string_literal", "raw_string_literal"):
             return Memory.GO
         if kind == "composite_literal":
@@ -192,6 +195,18 @@ class Inference(ExpressionTypes):
         if self._c_memory_result(call, 0):
             return Memory.C  # a helper's C array (golang/c_results.py)
         return self.by_type(self.type_of(call, depth))
+
+    def _read_through(self, pointer: Node | None, read: Node, depth: int) -> Memory:
+        """What the value `*pointer` points to: by its type, or for a string's or
+        slice's data pointer read from its header (`*(**C.char)(unsafe.Pointer(&s))`,
+        the old spelling of `unsafe.StringData(s)`, go-mecab) where that data is."""
+        address = self.file.strip_conversions(pointer)
+        if is_address_of(address):
+            held = unparen(address.child_by_field_name("operand"))  # type: ignore[union-attr]
+            t = underlying(self.type_of(held, depth), self.lookup)
+            if t.kind == Kind.SLICE or t.name == "string":
+                return Memory.C if self.memory(held, depth) is Memory.C else Memory.GO
+        return self.by_type(self.type_of(read, depth))
 
     def _c_memory_result(self, call: Node, position: int) -> bool:
         declared = self.called_function(call) if call.type == "call_expression" else None

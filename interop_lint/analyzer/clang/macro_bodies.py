@@ -63,7 +63,7 @@ _DIRECTIVE_TOKEN = re.compile(
 
 def _as_continued_blank(comment: bytes) -> bytes:
     """A comment as spaces; a line break inside it keeps the macro going (`\\`)."""
-    out = bytearray(re.sub(rb"[^\r\n]", b" ", comment))
+    out = bytearray(_spaces(comment))
     for at, byte in enumerate(out):
         if byte == ord("\n") and at > 0:
             out[at - 1 if out[at - 1] != ord("\r") else at - 2] = ord("\\")
@@ -91,8 +91,16 @@ def mask_enum_macros(data: bytes) -> bytes:
     return bytes(out)
 
 
+def _spaces(text: bytes) -> bytes:
+    """`text` as blanks, its line breaks kept."""
+    return _NOT_LINE_BREAK.sub(b" ", text)
+
+
+_NOT_LINE_BREAK = re.compile(rb"[^\r\n]")
+
+
 def _blank(text: bytes, pattern: re.Pattern[bytes]) -> bytes:
-    return pattern.sub(lambda m: re.sub(rb"[^\r\n]", b" ", m.group()), text)
+    return pattern.sub(lambda m: _spaces(m.group()), text)
 
 
 def _blank_item_calls(body: bytes) -> bytes:
@@ -104,7 +112,7 @@ def _blank_item_calls(body: bytes) -> bytes:
         before = bytes(out[: call.start(2)]).rstrip()
         if end < 0 or not before.endswith((b"{", b",", b"*/")):
             continue  # a value's call that starts a line: `A = 1 +\n F(2),`
-        out[call.start(2) : end] = re.sub(rb"[^\r\n]", b" ", body[call.start(2) : end])
+        out[call.start(2) : end] = _spaces(body[call.start(2) : end])
     return bytes(out)
 
 

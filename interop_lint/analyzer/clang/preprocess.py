@@ -18,8 +18,8 @@ cbindgen writes `typedef struct __CBINDGEN_ALIGNED(8) { .. } T;` for a
 __attribute__((aligned(n)))` at the top of the header. An export macro
 defined in another header (brotli's `BROTLI_ENC_API` in its port.h, zlib's
 `ZEXTERN`/`ZEXPORT`) is known by its conventional name (`_CONVENTIONAL_EXPORT`):
-a file is prepared on its own. Comments in multi-line macros, X-macro enums
-and qualifier macros are masked in clang/macro_bodies.py.
+a file is prepared on its own. Comments in multi-line macros, X-macro enums,
+and qualifier and type macros are handled in clang/macro_bodies.py.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from interop_lint.analyzer.clang.facts import (
     CStruct,
     CTypedef,
 )
+from interop_lint.analyzer.clang.ownership import ownership_taking
 from interop_lint.analyzer.clang.syntax import base_type, declared, has_storage
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.locations import Location
@@ -47,6 +48,7 @@ def extract_c(source: SourceFile, facts: FileFacts) -> None:
         source.root,
         source.lines.point_location,
         generated_by_cbindgen=CBINDGEN_MARK in source.data,
+        ownership=ownership_taking(source.data, source.root),
     )
 
 
@@ -81,6 +83,7 @@ def c_facts(
     is_preamble: bool = False,
     include_dirs: tuple[str, ...] = (),
     link_libraries: tuple[str, ...] = (),
+    ownership: tuple[tuple[str, int], ...] = (),
 ) -> CFileFacts:
     functions: list[CFunction] = []
     structs: list[CStruct] = []
@@ -123,6 +126,7 @@ def c_facts(
         link_libraries=link_libraries,
         generated_by_cbindgen=generated_by_cbindgen,
         is_preamble=is_preamble,
+        ownership=ownership,
     )
 
 

@@ -108,3 +108,7 @@ class CFileFacts(Struct, frozen=True):
     link_libraries: tuple[str, ...] = ()
     generated_by_cbindgen: bool = False  # carries cbindgen's "Generated with cbindgen" line
     is_preamble: bool = False  # the cgo preamble of a Go file
+    # (function, parameter index) of the functions a header or C source defines
+    # that take ownership of that parameter (clang/ownership.py); a preamble's
+    # are its Go file's `c_ownership`.
+    ownership: tuple[tuple[str, int], ...] = ()

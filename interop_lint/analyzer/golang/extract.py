@@ -9,6 +9,7 @@ from msgspec.structs import replace
 from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import import_c_declarations
+from interop_lint.analyzer.clang.ownership import ownership_taking
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.golang.allocating import returned_allocation
 from interop_lint.analyzer.golang.c_results import c_memory_results
@@ -35,7 +36,6 @@ from interop_lint.analyzer.golang.ownership import (
 )
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.pointers import may_be_struct, returned_go_pointer_field
-from interop_lint.analyzer.golang.preamble import ownership_taking
 from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
 from interop_lint.analyzer.golang.sized_results import sized_results
 from interop_lint.analyzer.golang.slices import made_from
@@ -132,7 +132,9 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         functions=functions,
         handle_releases=releases,
         handle_integers=handle_fields,
-        c_ownership=ownership_taking(preamble),
+        c_ownership=(
+            ownership_taking(preamble.source, preamble.tree.root_node) if preamble else ()
+        ),
         c_pointer_types=mirrors[0],
         go_pointer_types=mirrors[1],
         c_exports=_c_exports(data) if imports_c and b"//export" in data else (),

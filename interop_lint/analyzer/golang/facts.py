@@ -134,7 +134,7 @@ class GoFileFacts(Struct, frozen=True):
     # integer (see golang/handles.py).
     handle_integers: tuple[str, ...] = ()
     # (C function, parameter index): functions defined in the cgo preamble that take
-    # ownership of that parameter (see golang/preamble.py).
+    # ownership of that parameter (see clang/ownership.py).
     c_ownership: tuple[tuple[str, int], ...] = ()
     # Package types `T` that C memory is converted to `*T`, and those named as values
     # or that other memory is converted to (see golang/mirrors.py).

@@ -58,6 +58,30 @@ class GoIndex:
         key = f"{directory}\0{mine}"
         package = self._packages.get(key)
         if package is None:
-            files = [go for _, go in self.packages.get(directory, ()) if go.package == mine]
-            package = self._packages[key] = GoPackage(files)
+            paths = [p for p, go in self.packages.get(directory, ()) if go.package == mine]
+            files = [self._project.files[p].go for p in paths]
+            package = self._packages[key] = GoPackage(
+                [go for go in files if go is not None], self._c_ownership(directory, paths)
+            )
         return package
+
+    @cached_property
+    def _c_sources(self) -> dict[str, list[str]]:
+        """The C source files of the project, by directory."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for facts in self._project.by_kind[FileKind.C_SOURCE]:
+            found[posixpath.dirname(facts.path)].append(facts.path)
+        return found
+
+    def _c_ownership(self, directory: str, paths: list[str]) -> set[tuple[str, int]]:
+        """What the C functions of the package's headers and C files take ownership of:
+        those the preambles include, and the C files cgo compiles with the package
+        (those of its directory)."""
+        c = self._project.c
+        units = [u for p in paths if p in c.units for u in c.context(p)[1:]]
+        units += self._c_sources.get(directory, [])
+        found: set[tuple[str, int]] = set()
+        for unit in dict.fromkeys(units):
+            if unit in c.units:
+                found.update(c.units[unit].ownership)
+        return found

@@ -180,7 +180,7 @@ def is_released(
     """Whether C memory is freed in its function or escapes it (GO101's negation): a C
     function whose name says it frees (`is_c_free_function`) frees it, and to the
     ownership-taking functions it counts the C functions of the package's preambles
-    that take ownership of the parameter (golang/preamble.py), called directly or
+    that take ownership of the parameter (clang/ownership.py), called directly or
     through package functions."""
     if is_freed(file, flow, free_functions, is_c_free_function) is not None:
         return True

@@ -14,8 +14,11 @@ from interop_lint.analyzer.golang.facts import GoFileFacts, GoFuncDecl, GoVarDec
 
 
 class GoPackage:
-    def __init__(self, files: Iterable[GoFileFacts]) -> None:
+    def __init__(
+        self, files: Iterable[GoFileFacts], c_ownership: Iterable[tuple[str, int]] = ()
+    ) -> None:
         self.files = tuple(files)
+        self._c_ownership = frozenset(c_ownership)
 
     @cached_property
     def uses_cgo(self) -> bool:
@@ -103,9 +106,10 @@ class GoPackage:
 
     @cached_property
     def c_ownership(self) -> frozenset[tuple[str, int]]:
-        """(C function, parameter index) of the preamble functions of the package that
-        take ownership of that parameter (see golang/preamble.py)."""
-        return frozenset(pair for f in self.files for pair in f.c_ownership)
+        """(C function, parameter index) of the C functions the package defines that
+        take ownership of that parameter (see clang/ownership.py): in its preambles,
+        the headers they include, and its C files."""
+        return self._c_ownership.union(pair for f in self.files for pair in f.c_ownership)
 
     @cached_property
     def handle_releases(self) -> frozenset[str]:

@@ -1,7 +1,8 @@
-"""C functions of a cgo preamble that take ownership of a pointer parameter (GO101).
+"""C functions defined in the project that take ownership of a pointer parameter (GO101).
 
 A package often wraps a C library call in a small C function of its preamble
-and calls that from Go, `C.resulttext(ctx, C.CString(s))`, with
+(or of a header it includes, or of a C file beside it) and calls that from
+Go, `C.resulttext(ctx, C.CString(s))`, with
 
     void resulttext(context *ctx, const char *s) {
         lib_resulttext(ctx, s, -1, &free);
@@ -9,19 +10,19 @@ and calls that from Go, `C.resulttext(ctx, C.CString(s))`, with
 
 The library frees the string when it is done with it: the wrapper takes
 ownership, and the allocation does not leak. A function defined (with a
-body) in a preamble takes ownership of a parameter when its body
+body) in a C unit takes ownership of a parameter when its body
 
 - frees it: `free(p)`, through casts and parentheses;
 - passes it to a call that also receives a destructor: `free`, `&free`,
-  `(void (*)(void *))free`, or a preamble function that takes ownership of
+  `(void (*)(void *))free`, or a function of the unit that takes ownership of
   its first parameter (`my_free`);
-- passes it to another preamble function that takes ownership of it there.
+- passes it to another function of the unit that takes ownership of it there.
 
 Nothing else counts (storing the pointer in a C global, returning it): the
 rule stays on the side of reporting, and `ownership-taking` is the way to
-say so. The facts are (function, parameter index) pairs of each file; cgo
-passes a call's arguments to the C parameters one to one. A preamble that
-never spells `free` is not read at all.
+say so. The facts are (function, parameter index) pairs of each unit; cgo
+passes a call's arguments to the C parameters one to one. A unit that never
+spells `free` is not read at all.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import re
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.cgo import CgoPreamble
 from interop_lint.analyzer.parsing import text, walk
 
 _FREE = re.compile(rb"(?<![A-Za-z0-9_])free(?![A-Za-z0-9_])")
@@ -41,13 +41,12 @@ _DECLARATORS = frozenset(
 _WRAPPERS = frozenset({"cast_expression", "parenthesized_expression"})
 
 
-def ownership_taking(preamble: CgoPreamble | None) -> tuple[tuple[str, int], ...]:
-    """(function, parameter index) of every preamble function that takes ownership of
-    that parameter (see the module docstring), in order."""
-    if preamble is None or _FREE.search(preamble.source) is None:
+def ownership_taking(source: bytes, root: Node) -> tuple[tuple[str, int], ...]:
+    """(function, parameter index) of every function defined in the C unit `source`
+    (parsed as `root`) that takes ownership of that parameter (see the module
+    docstring), in order."""
+    if _FREE.search(source) is None:
         return ()
-    source = preamble.source
-    root = preamble.tree.root_node
     definitions: list[tuple[str, list[str], Node]] = []
     for node in walk(root, prune=("compound_statement",)):
         if node.type != "function_definition":
@@ -136,7 +135,7 @@ def _owned_parameters(body: Node, params: list[str], owned: dict[str, set[int]])
 
 
 def _is_destructor(argument: Node, owned: dict[str, set[int]]) -> bool:
-    """`free`, `&free`, `(void (*)(void *))free`, or a preamble function that takes
+    """`free`, `&free`, `(void (*)(void *))free`, or a function of the unit that takes
     ownership of its first parameter."""
     value = _stripped(argument)
     if value is not None and value.type == "pointer_expression":

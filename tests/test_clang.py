@@ -500,6 +500,34 @@ int compress(DET_VERY_LONG_TYPE_NAME n);
     assert _signature(facts.c, "compress") == "int (unsigned long long)"
 
 
+def test_type_macros_are_typedefs_for_the_headers_including_them() -> None:
+    # encoding_rs: `#define ENCODING_RS_ENCODER Encoder` in encoding_rs_statics.h,
+    # used by encoding_rs.h, which includes it.
+    source = b"""#include <stdint.h>
+#define X_ENCODER Encoder
+#define X_LEN unsigned long long
+#define X_BUFFER struct Buf *
+#define X_CONST const
+#define X_INLINE static inline
+#define X_API __attribute__((visibility("default")))
+#define X_VERSION 3
+#define X_NAME "x"
+#ifdef WIDE
+#define X_CHAR wchar_t
+#else
+#define X_CHAR char
+#endif
+"""
+    typedefs = {t.name: spell(t.type) for t in _facts(source).c.typedefs}
+    assert typedefs == {
+        "X_ENCODER": "Encoder",
+        "X_LEN": "unsigned long long",
+        "X_BUFFER": "struct Buf *",
+    }
+    encoder = next(t for t in _facts(source).c.typedefs if t.name == "X_ENCODER")
+    assert (encoder.location.line, encoder.location.column) == (2, 9)
+
+
 def test_errors_inside_function_bodies_give_no_notification() -> None:
     # An `#ifdef` splitting a statement loses no declaration of the contract.
     source = b"""#include <string.h>

@@ -26,11 +26,12 @@ from interop_lint.analyzer.clang.facts import (
     CStruct,
     CTypedef,
 )
+from interop_lint.analyzer.clang.macro_bodies import type_macro_definitions
 from interop_lint.analyzer.clang.ownership import ownership_taking
 from interop_lint.analyzer.clang.syntax import base_type, declared, has_storage
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.parsing import Grammar, captures, text
+from interop_lint.analyzer.parsing import Grammar, captures, parse, text
 from interop_lint.analyzer.source import SourceFile
 
 Locate = Callable[[tuple[int, int], tuple[int, int]], Location]
@@ -44,12 +45,35 @@ _LIBRARY_FILE = re.compile(r"(?:^|/)lib(?P<name>[A-Za-z0-9_.+-]+?)\.(?:a|so|dyli
 
 def extract_c(source: SourceFile, facts: FileFacts) -> None:
     """Facts of a header or C source file."""
+    locate = source.lines.point_location
     facts.c = c_facts(
         source.root,
-        source.lines.point_location,
+        locate,
         generated_by_cbindgen=CBINDGEN_MARK in source.data,
         ownership=ownership_taking(source.data, source.root),
+        macro_types=tuple(_macro_typedefs(source.data, locate)),
     )
+
+
+def _macro_typedefs(data: bytes, locate: Locate) -> Iterable[CTypedef]:
+    """The type macros of a header (`#define X_ENCODER Encoder`) as typedefs, for the
+    headers that include it: a macro used in the header itself is substituted
+    before parsing (clang/macro_bodies.py), one from an included header cannot be.
+    The values are read as the typedefs `typedef VALUE NAME;`, parsed together."""
+    macros = type_macro_definitions(data)
+    if not macros:
+        return
+    snippet = b"\n".join(b"typedef %s %s;" % (value, name) for name, value, _ in macros)
+    statements = parse(Grammar.C, snippet).root_node.named_children
+    row, last = 0, 0
+    for (name, _, offset), statement in zip(macros, statements, strict=False):
+        row += data.count(b"\n", last, offset)
+        last = offset
+        if statement.type != "type_definition" or statement.has_error:
+            continue
+        column = offset - data.rfind(b"\n", 0, offset) - 1
+        at = locate((row, column), (row, column + len(name)))
+        yield from _typedefs(statement, lambda _, at=at: at)
 
 
 def extract_preamble(source: SourceFile, facts: FileFacts) -> None:
@@ -84,6 +108,7 @@ def c_facts(
     include_dirs: tuple[str, ...] = (),
     link_libraries: tuple[str, ...] = (),
     ownership: tuple[tuple[str, int], ...] = (),
+    macro_types: tuple[CTypedef, ...] = (),
 ) -> CFileFacts:
     functions: list[CFunction] = []
     structs: list[CStruct] = []
@@ -119,7 +144,7 @@ def c_facts(
     return CFileFacts(
         functions=tuple(functions),
         structs=tuple(structs),
-        typedefs=tuple(typedefs),
+        typedefs=(*typedefs, *macro_types),
         enums=tuple(dict.fromkeys(enums)),
         includes=tuple(includes),
         include_dirs=include_dirs,

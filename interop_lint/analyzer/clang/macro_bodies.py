@@ -145,16 +145,53 @@ _DECLARED_TYPE = re.compile(
 )
 
 
+def _object_macro_values(data: bytes) -> dict[bytes, set[bytes]]:
+    """The values (comments removed) each object-like macro of `data` is defined as."""
+    values: dict[bytes, set[bytes]] = {}
+    for define in _OBJECT_DEFINE.finditer(data):
+        value = re.sub(rb"/\*.*?\*/|//.*", b"", define.group(2)).strip()
+        values.setdefault(define.group(1), set()).add(value)
+    return values
+
+
+# A type's spelling: words (a name, `unsigned long`, `struct tag`, `const`), then
+# pointer stars. Words that make a macro something else rule it out.
+_TYPE_SPELLING = re.compile(rb"(?:[A-Za-z_]\w*[ \t]*)+(?:\*[ \t]*)*")
+_NOT_TYPE_WORDS = frozenset(
+    b"extern static inline __inline __inline__ __forceinline register auto typedef "
+    b"return sizeof if else do while for goto break continue true false NULL".split()
+)
+
+
+def type_macro_definitions(data: bytes) -> list[tuple[bytes, bytes, int]]:
+    """(name, value, offset of the name) of the object-like macros of `data` defined,
+    once, as a type's spelling (`#define X_ENCODER Encoder`), for a header that
+    writes them in a declaration and includes this one. A macro defined as
+    qualifiers only is not a type."""
+    if b"define" not in data:
+        return []
+    values = _object_macro_values(data)
+    found = []
+    for define in _OBJECT_DEFINE.finditer(data):
+        name = define.group(1)
+        seen = values[name]
+        value = next(iter(seen))
+        if len(seen) != 1 or not _TYPE_SPELLING.fullmatch(value):
+            continue
+        words = value.replace(b"*", b" ").split()
+        if all(w in _QUALIFIERS for w in words) or any(w in _NOT_TYPE_WORDS for w in words):
+            continue
+        found.append((name, value, define.start(1)))
+    return found
+
+
 def mask_type_macros(data: bytes) -> bytes:
     """`data` with the uses of macros defined as a type or a qualifier replaced by
     their value, padded to the name's width (`#define DET_LEN int32_t`, chardetng's
     `#define CHARDETNG_ENCODING_DETECTOR EncodingDetector` of a type the header
     declares). A qualifier macro defined as nothing on another platform is its
     qualifier, blanked when it does not fit; a type that does not fit stays."""
-    values: dict[bytes, set[bytes]] = {}
-    for define in _OBJECT_DEFINE.finditer(data):
-        value = re.sub(rb"/\*.*?\*/|//.*", b"", define.group(2)).strip()
-        values.setdefault(define.group(1), set()).add(value)
+    values = _object_macro_values(data)
     if not values:
         return data
     declared: set[bytes] | None = None

@@ -31,8 +31,8 @@ from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import (
     c_call_argument_sources,
-    frees_receiver,
     param_flows,
+    receiver_frees,
 )
 from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.pointers import may_be_struct, returned_go_pointer_field
@@ -102,7 +102,8 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     ),
                     new_handle=returns_new_handle(file, node),
                     returns_receiver=returns_receiver_address(file, node),
-                    frees_receiver=node.type == "method_declaration" and frees_receiver(file, node),
+                    frees_receiver=freed[0],
+                    freed_receiver_fields=freed[1],
                     go_pointer_field=returned_go_pointer_field(inference, node)
                     if imports_c and may_be_struct(decl.results)
                     else "",
@@ -116,6 +117,9 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
                     else (),
                 )
                 for decl, node in zip(functions, top_level.functions, strict=True)
+                for freed in [
+                    receiver_frees(file, node) if node.type == "method_declaration" else (False, ())
+                ]
             )
         if b".Delete()" in source.data:
             releases = release_keys(file, inference)

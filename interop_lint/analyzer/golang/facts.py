@@ -97,6 +97,8 @@ class GoFuncDecl(Struct, frozen=True):
     # A method that frees its receiver (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`):
     # `defer ckey.Free()` frees the C memory `ckey` points to (see golang/ownership.py).
     frees_receiver: bool = False
+    # The receiver's fields whose memory a method frees (`C.free(unsafe.Pointer(b.data))`).
+    freed_receiver_fields: tuple[str, ...] = ()
     # Its first result is a struct literal whose element is a Go pointer on some `return`
     # (`return Val(C.MDB_val{mv_data: unsafe.Pointer(&p[0])})`): "field mv_data" (GO102).
     go_pointer_field: str = ""

@@ -70,6 +70,16 @@ def binding_uses(file: GoFile, binding: Binding) -> ValueFlow:
     return flow
 
 
+def receiver_uses(file: GoFile, method: Node) -> ValueFlow | None:
+    """Every use of a method's receiver in its body (None for an unnamed receiver)."""
+    receivers = method.child_by_field_name("receiver")
+    declared = receivers.named_children[0] if receivers and receivers.named_children else None
+    name = declared.child_by_field_name("name") if declared is not None else None
+    scope = file.scope(method) if name is not None else None
+    binding = scope.binding_of(name) if scope is not None and name is not None else None
+    return binding_uses(file, binding) if binding is not None else None
+
+
 def filled_uses(file: GoFile, binding: Binding, call: Node) -> ValueFlow:
     """The uses of the value a call writes into a local variable through its address
     (`C.f(&out)`): the reads of `out` after the call, aliases followed; the reads the
@@ -243,17 +253,21 @@ def is_freed(
     flow: ValueFlow,
     free_functions: Iterable[str] = (),
     frees: Callable[[str], bool] | None = None,
+    fields: Iterable[str] = (),
 ) -> Use | None:
     """The use that frees the value: `C.free(...)` (direct, deferred, or in a deferred
-    closure), a configured free function, a callee that `frees` accepts, or a package
-    function that frees that parameter (transitively, by the package's facts)."""
+    closure), a configured free function, a callee that `frees` accepts, a package
+    function that frees that parameter (transitively, by the package's facts), or a
+    package method that frees the receiver or, for a struct value whose `fields` hold
+    the memory, one of those fields (`b.Free()` freeing `b.data`)."""
     names = tuple(free_functions)
+    held = frozenset(fields)
 
     def accepts(callee: str, _: int) -> bool:
         return frees is not None and frees(callee)
 
     for use in flow.uses:
-        if use.kind == UseKind.RECEIVER and _frees_its_receiver(file, use):
+        if use.kind == UseKind.RECEIVER and _frees_its_receiver(file, use, held):
             return use  # `defer ckey.Free()`
         if use.kind != UseKind.ARGUMENT:
             continue
@@ -266,11 +280,14 @@ def is_freed(
     return None
 
 
-def _frees_its_receiver(file: GoFile, use: Use) -> bool:
+def _frees_its_receiver(file: GoFile, use: Use, fields: frozenset[str]) -> bool:
     """Whether a method called on the value is a package method that frees its
-    receiver (resolved by the receiver's type when several types have the name)."""
+    receiver, or one of `fields` of it (resolved by the receiver's type when several
+    types have the name)."""
     declared = Inference.of(file).called_function(use.call) if use.call is not None else None
-    return declared is not None and declared.frees_receiver
+    return declared is not None and (
+        declared.frees_receiver or not fields.isdisjoint(declared.freed_receiver_fields)
+    )
 
 
 def released_by(file: GoFile, flow: ValueFlow, release_functions: Iterable[str]) -> Use | None:

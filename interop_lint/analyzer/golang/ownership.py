@@ -39,12 +39,13 @@ from interop_lint.analyzer.golang.flow import (
     is_freed,
     matches_name,
     parameter_escapes,
+    receiver_uses,
     released_by,
     value_uses,
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.struct_holders import split_field_reads
+from interop_lint.analyzer.golang.struct_holders import freed_fields, split_field_reads
 from interop_lint.analyzer.golang.syntax import is_address_of, unparen
 from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
@@ -254,24 +255,22 @@ def parameter_bindings(
     return found
 
 
-def frees_receiver(file: GoFile, method: Node) -> bool:
-    """Whether a method frees the C memory its receiver points to, as a function
-    frees a parameter (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`)."""
+def receiver_frees(file: GoFile, method: Node) -> tuple[bool, tuple[str, ...]]:
+    """Whether a method frees the C memory its receiver points to, as a function frees
+    a parameter (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`), and the
+    receiver's fields whose memory it frees (`C.free(unsafe.Pointer(b.data))` of a
+    `type Buffer C.Buffer` a Rust export returns by value)."""
     body = method.child_by_field_name("body")
-    code = (body.text or b"") if body is not None else b""
-    words = code.lower()
+    words = ((body.text or b"") if body is not None else b"").lower()
     if not any(word.encode() in words for word in _FREE_WORDS):
-        return False  # it frees nothing (by name, nor through a function named so)
-    receivers = method.child_by_field_name("receiver")
-    declared = receivers.named_children[0] if receivers and receivers.named_children else None
-    name = declared.child_by_field_name("name") if declared is not None else None
-    if name is None or not re.search(rb"\b%s\b(?!\s*\.)" % re.escape(name.text or b""), code):
-        return False  # only its fields are read (`C.engine_free(e.ptr)`)
-    scope = file.scope(method)
-    binding = scope.binding_of(name) if scope is not None else None
+        return False, ()  # it frees nothing (by name, nor through a function named so)
+    flow = receiver_uses(file, method)
+    if flow is None:
+        return False, ()
     # The receiver itself, not what its fields hold: `C.free(b.ptr)` frees another
     # allocation than the one `b` points to.
-    return binding is not None and is_freed(file, binding_uses(file, binding)) is not None
+    rest, _ = split_field_reads(file, flow, None)
+    return is_freed(file, rest) is not None, freed_fields(file, flow)
 
 
 def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:

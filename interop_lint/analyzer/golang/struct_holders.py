@@ -11,11 +11,11 @@ memory, so it lives here rather than in ownership.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.flow import ValueFlow, value_uses
+from interop_lint.analyzer.golang.flow import ValueFlow, is_freed, value_uses
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
@@ -168,7 +168,7 @@ def split_field_reads(
     fields that hold the memory; None for every field). A read of another field
     (`r.status`) copies a scalar and is no use of the memory. cgo spells a field named
     for a Go keyword with `_`."""
-    wanted = None if fields is None else {f"_{f}" if f in _GO_KEYWORDS else f for f in fields}
+    wanted = None if fields is None else set(go_field_names(fields))
     rest = ValueFlow(flow.origin, aliases=flow.aliases, early_reads=flow.early_reads)
     reads = []
     for use in flow.uses:
@@ -178,6 +178,24 @@ def split_field_reads(
         elif wanted is None or found[1] in wanted:
             reads.append(value_uses(file, found[0]))
     return rest, reads
+
+
+def freed_fields(file: GoFile, flow: ValueFlow) -> tuple[str, ...]:
+    """The fields of a struct value whose reads are freed (`C.free(unsafe.Pointer(b.data))`),
+    as the flow of the value spells them."""
+    found: list[str] = []
+    for use in flow.uses:
+        read = _read_of_field(use)
+        if read is None or read[1] in found:
+            continue
+        if is_freed(file, value_uses(file, read[0])) is not None:
+            found.append(read[1])
+    return tuple(found)
+
+
+def go_field_names(fields: Iterable[str]) -> tuple[str, ...]:
+    """C struct fields as Go spells them: cgo renames one named for a Go keyword `_f`."""
+    return tuple(f"_{f}" if f in _GO_KEYWORDS else f for f in fields)
 
 
 # Go's keywords: cgo renames a C field so named with a leading `_`.

@@ -7,7 +7,9 @@ On the Go side: a pointer returned by a Rust export that hands out memory
 from Rust's allocator (`CString::into_raw`, `Box::into_raw`, `Box::leak`, a
 forgotten `Vec`), passed to `C.free` — directly, deferred, in a deferred
 closure, through local variables and conversions, after `C.GoString(p)`, or
-through a function of the package that frees its parameter. On the Rust
+through a function of the package that frees its parameter, or a method
+that frees the receiver or the field holding the memory (`b.Free()` with
+`func (b Buffer) Free() { C.free(unsafe.Pointer(b.data)) }`). On the Rust
 side: an export that calls `CString::from_raw` or `Box::from_raw` on a
 parameter that Go callers fill with memory from `C.CString`, `C.CBytes`,
 `C.malloc` or `C.calloc` — itself, or by passing the parameter to a function
@@ -65,6 +67,7 @@ from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.facts import CCallSite
 from interop_lint.analyzer.golang.flow import is_freed
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.struct_holders import go_field_names
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.ownership import c_memory_callers, owned_results, release_exports
 from interop_lint.analyzer.parsing import text
@@ -95,14 +98,19 @@ class OwnershipAllocatorMismatch(Rule):
         file = GoFile.of(ctx)
         for owned in owned_results(ctx, file) if file is not None else ():
             freed, flow = next(
-                ((u, f) for f in owned.flows if (u := is_freed(file, f)) is not None),  # type: ignore[arg-type]
+                (
+                    (u, f)
+                    for f in owned.flows
+                    if (u := is_freed(file, f, fields=go_field_names(owned.fields))) is not None  # type: ignore[arg-type]
+                ),
                 (None, owned.flow),
             )
             if freed is None or freed.call is None:
                 continue
             kind = owned.kind_of(flow)
             made, how = owned.made_at
-            by = "`C.free`" if freed.callee == "C.free" else f"`{freed.callee}` (with `C.free`)"
+            callee = text(freed.call.child_by_field_name("function")) or freed.callee
+            by = "`C.free`" if callee == "C.free" else f"`{callee}` (with `C.free`)"
             message = (
                 f"{by} frees {describe_kind(kind)} that `C.{owned.export.symbol}` got "
                 f"from Rust's allocator ({how}, {made.place})"

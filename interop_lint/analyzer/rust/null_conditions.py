@@ -2,7 +2,7 @@
 
 `nonnull_when(condition, truth)`: the pointers known non-null when a
 condition evaluates to `truth`: `p.is_null()`, `p == ptr::null()` (either
-side, `!=` too), `p.as_ref().is_some()`, `if let Some(r) = p.as_ref()`,
+side, `!=` too; `0 as *const T`), `p.as_ref().is_some()`, `if let Some(r) = p.as_ref()`,
 combined through `!`, `&&`, `||` and let chains. `nonnull_if_matches` and
 `nonnull_unless_matches`: the same for a pattern matched or not, element by
 element for tuples (`if let (Some(t), false) = (t, p.is_null())`).
@@ -27,6 +27,7 @@ from interop_lint.analyzer.rust.expressions import (
 from interop_lint.analyzer.rust.pointers import pointer_of
 
 _NULL_CALLS = frozenset({"null", "null_mut"})
+_ZERO = re.compile(r"0+(?:_*(?:usize|isize|u64|i64|u32|i32))?")
 _OPTION_OF_POINTER = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
 # Option methods that keep the `Some`-ness question open: `p.as_ref().map(..)?`.
 _OPTION_CHAIN = frozenset(
@@ -177,7 +178,11 @@ def _compared_with_null(comparison: Located) -> str | None:
 
 
 def _is_null_pointer(expression: Located) -> bool:
+    """`ptr::null()`, `null_mut()`, or the literal `0` (`0 as *const u8`, or against
+    `p as usize`)."""
     current = strip(expression)
+    if current.type == "integer_literal":
+        return _ZERO.fullmatch(current.text) is not None
     if current.type != "call_expression":
         return False
     called = callee(current)

@@ -174,3 +174,18 @@ def only_decreased(name: str, block: Located, declaration: Located) -> bool:
             elif operator is None or operator.type != "-=":
                 return False
     return True
+
+
+def module_constant(use: Located, name: str) -> Node | None:
+    """The `static` or `const` item named `name` of a module enclosing `use` (from
+    inside a macro's arguments too: `debug_assert_eq!(GLOBAL_EXNDATA[0], 0)`)."""
+    wanted = name.encode()
+    for scope in use.ancestors():
+        if scope.type not in ("source_file", "declaration_list"):
+            continue
+        for item in scope.node.named_children:
+            if item.type in ("static_item", "const_item"):
+                named = item.child_by_field_name("name")
+                if named is not None and named.text == wanted:
+                    return item
+    return None

@@ -5,7 +5,8 @@
 with a literal the answer is known when compiling, so `.unwrap()` on it is no
 panic source. The argument may be the literal itself or the literal made owned
 (`"text".to_string()`, `b"text".to_vec()`, `String::from("text")`), directly or
-through an immutable local bound to it (`let message = "text";`). So is JSON
+through an immutable local bound to it (`let message = "text";`) or a constant
+of the module (`const MESSAGE: &str = "text";`). So is JSON
 text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
 NUL. Anything else (a `format!`, a variable) may fail. `NonZeroU32::new(83)` of
 a literal other than 0 is `Some` too.
@@ -17,6 +18,7 @@ import re
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.rust.bindings import module_constant
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
 from interop_lint.analyzer.rust.lengths import constant_value
@@ -86,10 +88,17 @@ def _json_value(value: Located) -> bool:
 
 
 def _bound_value(argument: Located) -> Node:
-    """What an immutable local is bound to (`let text = "literal";`), else the argument."""
+    """What an immutable local is bound to (`let text = "literal";`), or a constant of
+    an enclosing module (`const MESSAGE: &str = "literal";`), else the argument."""
     if argument.type != "identifier":
         return argument.node
     declaration = local_declaration(argument.text, argument)
+    if declaration is None:
+        item = module_constant(argument, argument.text)
+        value = item.child_by_field_name("value") if item is not None else None
+        if item is not None and any(c.type == "mutable_specifier" for c in item.children):
+            return argument.node  # `static mut`
+        return value if value is not None else argument.node
     pattern = declaration.field("pattern") if declaration is not None else None
     value = declaration.field("value") if declaration is not None else None
     if pattern is None or pattern.type != "identifier" or value is None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.bindings import lets_of
+from interop_lint.analyzer.rust.bindings import lets_of, module_constant
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip
 from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
@@ -129,7 +129,7 @@ def array_parameter(function: Node, name: str) -> Node | None:
 def static_array(use: Located, name: str) -> Node | None:
     """The array type of a `static` or `const` of an enclosing module (`static mut
     DATA: [u32; 2]`, wasm-bindgen's `GLOBAL_EXNDATA` in its `mod __rt`)."""
-    item = _module_constant(use, name)
+    item = module_constant(use, name)
     declared = item.child_by_field_name("type") if item is not None else None
     return declared if declared is not None and declared.type == "array_type" else None
 
@@ -142,7 +142,7 @@ def string_constant_length(value: Located) -> int | None:
     if called is None or called.name != "as_bytes" or called.receiver is None:
         return None
     name = called.receiver.text
-    item = _module_constant(value, name) if name.isupper() else None
+    item = module_constant(value, name) if name.isupper() else None
     written = item.child_by_field_name("value") if item is not None else None
     if written is None:
         return None
@@ -161,21 +161,6 @@ def _literal_bytes(literal: Node) -> int:
     return sum(
         c.end_byte - c.start_byte for c in literal.named_children if c.type == "string_content"
     )
-
-
-def _module_constant(use: Located, name: str) -> Node | None:
-    """The `static` or `const` item named `name` of a module enclosing `use` (from
-    inside a macro's arguments too: `debug_assert_eq!(GLOBAL_EXNDATA[0], 0)`)."""
-    wanted = name.encode()
-    for scope in use.ancestors():
-        if scope.type not in ("source_file", "declaration_list"):
-            continue
-        for item in scope.node.named_children:
-            if item.type in ("static_item", "const_item"):
-                named = item.child_by_field_name("name")
-                if named is not None and named.text == wanted:
-                    return item
-    return None
 
 
 def constant_in_bounds(indexing: Located) -> bool:

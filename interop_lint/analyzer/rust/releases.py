@@ -77,12 +77,32 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
                 content = turbofish(call) or _cast_type(first) or annotated(call.parent(), "Box")
                 kind = f"box:{content}" if content else "box"
                 found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
+        elif qualified == "Vec::from_raw_parts" and _string_length(call):
+            # the bytes of a C string and its NUL: a `CString`
+            found.append(OwnershipSite("cstring", qualified, call, (), *_released(first)))
         else:  # `Vec::from_raw_parts`, `String::from_raw_parts`
             element = "u8" if qualified.startswith("String") else turbofish(call)
             element = element or _cast_type(first) or annotated(call.parent(), "Vec")
             kind = f"vec:{element}" if element else "vec"
             found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
     return found
+
+
+_NUL_INCLUDED = re.compile(
+    r"to_bytes_with_nul\(\)|(?:strlen\(|\.to_bytes\(\)\.len\(\)|count_bytes\(\)).*\+\s*1\b"
+)
+
+
+def _string_length(call: Located) -> bool:
+    """Whether `Vec::from_raw_parts(p, n, n)` takes its length from the C string at `p`
+    with its NUL (`CStr::from_ptr(p).to_bytes_with_nul().len()`, `strlen(p) + 1`): it
+    rebuilds the boxed bytes a `CString` is, and releases what `CString::into_raw`
+    handed out (IotaWallet's `free_c_string`)."""
+    given = arguments(call)
+    if len(given) != 3:
+        return False
+    length = _through_local(given[1])
+    return _NUL_INCLUDED.search(length.text) is not None
 
 
 # The calls that give memory back to Rust's allocator, and the family of the

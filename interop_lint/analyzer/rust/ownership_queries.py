@@ -39,11 +39,8 @@ class OwnershipQueries:
         if not written:
             return family
         if "." in written:  # `Buffer.data`: the pointee of that field's type
-            holder, _, field = written.partition(".")
-            declared = self.type_named(crate, self.resolve_name(crate, holder))
-            struct = declared[1] if declared and isinstance(declared[1], RustStruct) else None
-            fields = struct.fields if struct is not None else ()
-            written = _pointer_held(next((f.type for f in fields if f.name == field), ""))
+            struct, field_type = self._field_type(crate, written)
+            written = _pointer_held(field_type)
             if not written:
                 return family
             if struct is not None and _pointee_is_parameter(written, struct.generics):
@@ -58,6 +55,20 @@ class OwnershipQueries:
         # is given back whole by `Vec::from_raw_parts(p as *mut u8, ..)`.
         name = "u8" if name in _BYTE_TYPES else name
         return f"{family}:{name}" if name else family
+
+    def _field_type(self: RustIndex, crate: Crate, path: str) -> tuple[RustStruct | None, str]:
+        """The struct holding the last field of `Holder.field` (`Scene.parts.shapes`, each
+        field's type read under `Rc`, `RefCell` and the like), and that field's type."""
+        holder, *fields = path.split(".")
+        struct, written = None, ""
+        for field in fields:
+            name = _WRAPPED.sub("", holder.replace(" ", ""))
+            declared = self.type_named(crate, self.resolve_name(crate, name.rstrip(">")))
+            struct = declared[1] if declared and isinstance(declared[1], RustStruct) else None
+            members = struct.fields if struct is not None else ()
+            written = next((f.type for f in members if f.name == field), "")
+            holder = written
+        return struct, written
 
     def _released_in(self: RustIndex, crate: Crate) -> frozenset[str]:
         """The kinds the crate's exports release; per crate, as a one-file run asks of one."""
@@ -183,6 +194,10 @@ def _pointer_held(written: str) -> str:
     return held.pop() if len(held) == 1 else ""
 
 
+# The wrappers a field's struct is read under: `Rc<RefCell<Parts>>` -> `Parts`.
+_WRAPPED = re.compile(
+    r"(?:(?:std|alloc|core)::(?:\w+::)*)?(?:Rc|Arc|RefCell|Cell|Mutex|RwLock|Box)<"
+)
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
 _BYTE_TYPES = frozenset({"u8", "i8", "c_char", "c_uchar", "c_schar"})
 

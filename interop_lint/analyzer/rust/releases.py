@@ -143,12 +143,16 @@ def _through_local(argument: Located) -> Located:
     return value if value is not None else argument
 
 
+# What reaches the value inside a cell or lock: `b.inner.borrow_mut().outputs`.
+_CELL_ACCESS = frozenset({"borrow", "borrow_mut", "get_mut", "lock", "unwrap", "expect"})
+
+
 # Methods that take elements out of a collection, or go over them; and those that
 # reach a collection inside a cell or lock (`b.items.borrow_mut().iter()`,
 # pulumi-gestalt's context freeing its outputs).
 _ELEMENT_TAKERS = frozenset(
     {"pop", "pop_front", "pop_back", "drain", "into_iter", "iter", "iter_mut", "take"}
-    | {"borrow", "borrow_mut", "get_mut", "lock", "unwrap", "expect"}
+    | _CELL_ACCESS
 )
 
 
@@ -290,21 +294,22 @@ def _unboxed(value: Located) -> str | None:
 
 
 def _under_fields(expression: Located, elements: bool = False) -> tuple[Located | None, str | None]:
-    """The value under field reads and dereferences, and the field read of it: (`buf`,
-    `ptr`) of `(*buf).ptr`; with `elements`, also under indexing and pointer steps:
-    (`res`, `messages`) of `res.messages.add(i)`."""
-    current, field = strip(expression), None
+    """The value under field reads and dereferences, and the fields read of it: (`buf`,
+    `ptr`) of `(*buf).ptr`, (`s`, `parts.shapes`) of `s.parts.borrow_mut().shapes`
+    (through cells and locks); with `elements`, also under indexing and pointer
+    steps: (`res`, `messages`) of `res.messages.add(i)`."""
+    current, fields = strip(expression), []
     kinds = _ELEMENT_READS if elements else _FIELD_READS
     while True:
-        stepped = under_methods(current, _SAME_POINTER) if elements else current
+        stepped = under_methods(current, _SAME_POINTER if elements else _CELL_ACCESS)
         if stepped is None:
             return None, None
         current = stepped
         if current.type not in kinds:
-            return current, field
+            return current, ".".join(reversed(fields)) or None
         if current.type == "field_expression":
             read = current.field("field")
-            field = read.text if read is not None else None
+            fields.append(read.text if read is not None else "")
         inner = current.field("value") or next(iter(current.named_children()), None)
         if inner is None:
             return None, None

@@ -191,12 +191,23 @@ def outer_constness(a: Type, b: Type) -> tuple[bool, bool] | None:
 def _first_elements(a: Type, b: Type) -> tuple[Type, Type]:
     """Two pointees, a pointer to an array against a pointer to its element compared
     by that element: C's `const uint8_t txid[32]` parameter is a `const uint8_t *`,
-    the same address as Rust's `*const [u8; 32]`."""
-    if isinstance(a, Array) and not isinstance(b, Array):
-        return a.element, b
-    if isinstance(b, Array) and not isinstance(a, Array):
-        return a, b.element
+    the same address as Rust's `*const [u8; 32]`. Nested arrays are taken apart until
+    both sides are as deep: `const bool *` and `bool (*)[10]` against Rust's
+    `&[[bool; 10]; 40]` (the first row's first element, the first row)."""
+    depth_a, depth_b = _array_depth(a), _array_depth(b)
+    for _ in range(abs(depth_a - depth_b)):
+        if depth_a > depth_b and isinstance(a, Array):
+            a = a.element
+        elif isinstance(b, Array):
+            b = b.element
     return a, b
+
+
+def _array_depth(t: Type) -> int:
+    depth = 0
+    while isinstance(t, Array):
+        t, depth = t.element, depth + 1
+    return depth
 
 
 def _renamed_pair(a: Type, b: Type) -> bool:

@@ -111,19 +111,55 @@ def parameter_array(at: Located, name: str) -> Node | None:
 def array_parameter(function: Node, name: str) -> Node | None:
     """The `[T; N]` type of the function's parameter `name` (`[T; N]`, through one
     reference or pointer); None for any other parameter."""
+    declared = _parameter_type(function, name)
+    if declared is not None and declared.type in ("reference_type", "pointer_type"):
+        declared = declared.child_by_field_name("type")
+    if declared is None or declared.type != "array_type":
+        return None
+    # `[T]` is an array_type too: only `[T; N]` has a length to check against.
+    return declared if declared.child_by_field_name("length") is not None else None
+
+
+def _parameter_type(function: Node, name: str) -> Node | None:
+    """The declared type of the function's parameter `name`."""
     parameters = function.child_by_field_name("parameters")
     for parameter in parameters.named_children if parameters is not None else ():
         pattern = parameter.child_by_field_name("pattern")
-        if pattern is None or pattern.type != "identifier" or pattern.text != name.encode():
-            continue
-        declared = parameter.child_by_field_name("type")
-        if declared is not None and declared.type in ("reference_type", "pointer_type"):
-            declared = declared.child_by_field_name("type")
-        if declared is None or declared.type != "array_type":
-            return None
-        # `[T]` is an array_type too: only `[T; N]` has a length to check against.
-        return declared if declared.child_by_field_name("length") is not None else None
+        if pattern is not None and pattern.type == "identifier" and pattern.text == name.encode():
+            return parameter.child_by_field_name("type")
     return None
+
+
+def _some_of_array_parameter(binding: Located, name: str) -> Node | None:
+    """The `[T; N]` of `Some(name)` matched against a parameter `p: Option<&[T; N]>`
+    (`match p { Some(k) => k[31], .. }`, `if let Some(k) = p`)."""
+    if binding.type == "match_arm":
+        pattern = binding.field("pattern")
+        scrutinee = binding.parent()
+        scrutinee = scrutinee.parent() if scrutinee is not None else None  # the match
+        value = scrutinee.field("value") if scrutinee is not None else None
+    else:
+        condition = binding.field("condition")
+        if condition is None or condition.type != "let_condition":
+            return None
+        pattern, value = condition.field("pattern"), condition.field("value")
+    if pattern is None or value is None or value.type != "identifier":
+        return None
+    if pattern.text.replace(" ", "") not in (f"Some({name})", f"Some(&{name})"):
+        return None
+    function = next((a for a in binding.ancestors() if a.type == "function_item"), None)
+    declared = _parameter_type(function.node, value.text) if function is not None else None
+    if declared is None or declared.type != "generic_type":
+        return None
+    if not (declared.text or b"").startswith(b"Option<"):
+        return None
+    arguments = declared.child_by_field_name("type_arguments")
+    inner = arguments.named_children[0] if arguments and arguments.named_children else None
+    if inner is not None and inner.type == "reference_type":
+        inner = inner.child_by_field_name("type")
+    if inner is None or inner.type != "array_type":
+        return None
+    return inner if inner.child_by_field_name("length") is not None else None
 
 
 def static_array(use: Located, name: str) -> Node | None:
@@ -179,26 +215,14 @@ def constant_in_bounds(indexing: Located) -> bool:
 def fixed_length(indexing: Located) -> int | None:
     """The length of what an index expression indexes, when it is fixed: a local or
     parameter array, the array behind a pointer parameter, a `static` array, a
-    slice taken with constant bounds, a string constant's bytes."""
+    slice taken with constant bounds, a string constant's bytes, a row of a fixed
+    array of arrays (`field[0][0]` of `field: &[[bool; 10]; 40]`)."""
     value = indexing.node.named_children[0]
-    array = value
-    if value.type == "identifier":
-        name = (value.text or b"").decode()
-        declaration = _array_declaration(indexing, name)
-        if declaration is None:
-            declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
-        if declaration is None and name.isupper():
-            declaration = static_array(indexing.at(value), name)  # type: ignore[arg-type]
-        if declaration is None:
-            return None
-        array = declaration
-    elif value.type == "call_expression":  # `VERSION.as_bytes()[0]` of a `const VERSION: &str`
+    if value.type == "call_expression":  # `VERSION.as_bytes()[0]` of a `const VERSION: &str`
         return string_constant_length(indexing.at(value))  # type: ignore[arg-type]
-    elif value.type == "parenthesized_expression":  # `(*key)[0]`
-        declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
-        if declaration is None:
-            return None
-        array = declaration
+    array = _indexed_array(indexing)
+    if array is None:
+        return None
     sliced = sliced_length(array)
     if sliced is not None:  # `let magic = &header[..4];`
         return sliced
@@ -208,6 +232,27 @@ def fixed_length(indexing: Located) -> int | None:
     return array.named_child_count if length is None else constant_value(length)
 
 
+def _indexed_array(indexing: Located) -> Node | None:
+    """What an index expression indexes, as declared: the array expression or type (or
+    the value a local is bound to)."""
+    value = indexing.node.named_children[0]
+    if value.type == "identifier":
+        name = (value.text or b"").decode()
+        declaration = _array_declaration(indexing, name)
+        if declaration is None:
+            declaration = array_behind(indexing.at(value))  # type: ignore[arg-type]
+        if declaration is None and name.isupper():
+            declaration = static_array(indexing.at(value), name)  # type: ignore[arg-type]
+        return declaration
+    if value.type == "parenthesized_expression":  # `(*key)[0]`
+        return array_behind(indexing.at(value))  # type: ignore[arg-type]
+    if value.type == "index_expression":  # a row: the element type of the outer array
+        outer = _indexed_array(indexing.at(value))  # type: ignore[arg-type]
+        element = outer.child_by_field_name("element") if outer is not None else None
+        return element if outer is not None and outer.type == "array_type" else None
+    return value
+
+
 def _array_declaration(use: Located, name: str) -> Node | None:
     """The array expression a local was bound to in an enclosing block (or the array
     type its `let` declares), or the array type of the function's parameter of that
@@ -215,6 +260,10 @@ def _array_declaration(use: Located, name: str) -> Node | None:
     for ancestor in use.ancestors():
         if ancestor.type == "function_item":
             return array_parameter(ancestor.node, name)
+        if ancestor.type in ("match_arm", "if_expression"):
+            bound = _some_of_array_parameter(ancestor, name)
+            if bound is not None:
+                return bound
         if ancestor.type != "block":
             continue
         for statement in lets_of(ancestor).get(name, ()):  # in order, computed once per block

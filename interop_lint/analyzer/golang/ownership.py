@@ -203,17 +203,30 @@ def is_released(
 def given_a_destructor(file: GoFile, use: Use) -> bool:
     """Whether the C call a value is passed to also gets a free function as a value,
     the destructor the library calls when done with it (`sqlite3_bind_text(s, i, cs,
-    n, (*[0]byte)(C.free))`, or a local set to one): the library takes the value."""
+    n, (*[0]byte)(C.free))`, or a local set to one): the library takes the value. A
+    destructor after another pointer given after the value is that one's
+    (`create_function(db, name, C.uintptr_t(id), destroy)`: `id`'s, not `name`'s)."""
+    pointer_after = False
     for argument in file.syntax.arguments(use.call) if use.call is not None else ():
         if argument.start_byte <= use.node.start_byte < argument.end_byte:
+            pointer_after = False
             continue  # the value itself
         values = [file.strip_conversions(argument, pointers=True)]
         binding = file.binding(values[0]) if values[0] is not None else None
         if binding is not None:
             values = [file.strip_conversions(v, pointers=True) for _, v in binding.definitions()]
         if any(_names_a_free_function(file, v) for v in values):
-            return True
+            if not pointer_after:
+                return True
+        elif argument.start_byte > use.node.start_byte and _POINTER_ARGUMENT.match(text(argument)):
+            pointer_after = True
     return False
+
+
+# An argument that is plainly a pointer or a handle: its own destructor's.
+_POINTER_ARGUMENT = re.compile(
+    r"nil$|&|unsafe\.Pointer\(|(?:C\.)?uintptr(?:_t)?\(|C\.C(?:String|Bytes)\("
+)
 
 
 def _names_a_free_function(file: GoFile, value: Node | None) -> bool:

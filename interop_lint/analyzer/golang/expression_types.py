@@ -67,6 +67,8 @@ class ExpressionTypes:
         kind = expr.type
         if kind == "identifier":
             binding = self.file.binding(expr)
+            if binding is not None and binding.kind == "switch":
+                return self._case_type(expr, binding.scope)
             if binding is not None:
                 return self.binding_type(binding, depth)
             variable = self.file.package.variables.get(text(expr))
@@ -184,6 +186,19 @@ class ExpressionTypes:
                 return function.results[binding.source_index]
             if function is None and binding.source_index == 0:
                 return self._library_result(binding.source)
+        return None
+
+    def _case_type(self, use: Node, switch: Node) -> TypeExpr | None:
+        """The type of a type switch's variable where it is used: the case's type when
+        the case names one (`case []float32:`), else unknown (the switched value's)."""
+        current = use.parent
+        while current is not None and current.id != switch.id:
+            if current.type == "type_case" and current.parent is not None:
+                if current.parent.id != switch.id:
+                    return None
+                types = current.children_by_field_name("type")
+                return type_expr(types[0], self.file.constant) if len(types) == 1 else None
+            current = current.parent
         return None
 
     def _library_result(self, call: Node) -> TypeExpr | None:

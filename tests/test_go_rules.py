@@ -166,8 +166,9 @@ def test_go101_names_the_return_that_leaves_before_the_free(project: Project) ->
     (finding,) = _findings(project, "--select", "GO101")
     assert (finding["line"], finding["column"]) == (15, 8)
     assert finding["message"] == (
-        "`cs` from `C.CString` is not freed when `Run` returns at line 17: the free comes "
-        "later; `defer` it right after the allocation"
+        "`cs` from `C.CString` is not freed when `Run` returns at line 17, though other "
+        "paths free or keep it: free it before that return, or `defer` the free right "
+        "after the allocation if nothing keeps it"
     )
 
 

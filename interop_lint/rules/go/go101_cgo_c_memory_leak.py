@@ -209,8 +209,9 @@ def _leaving_message(flow: ValueFlow, allocator: str, where: str, leaving: Node)
     held = f"`{flow.aliases[0].name}`" if flow.aliases else f"`{allocator}(...)`"
     line = leaving.start_point.row + 1
     return (
-        f"{held} from `{allocator}` is not freed when `{where}` returns at line {line}: "
-        "the free comes later; `defer` it right after the allocation"
+        f"{held} from `{allocator}` is not freed when `{where}` returns at line {line}, "
+        "though other paths free or keep it: free it before that return, or `defer` the "
+        "free right after the allocation if nothing keeps it"
     )
 
 

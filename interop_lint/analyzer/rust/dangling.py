@@ -11,7 +11,8 @@ Two shapes:
   valid during the call.
 - `.as_ptr()` on a local owner (`let s = CString::new(..)?;`) whose pointer is
   returned or stored through an out-parameter or in a static, while `s`
-  itself is never moved or forgotten: it drops at the end of the function;
+  itself is never moved or forgotten: it drops at the end of the function (or
+  at an explicit `drop(s)`);
   or whose pointer leaves the inner block or closure that declares `s`; or a
   closure parameter that owns memory (rust.closure_owners) whose pointer the
   closure returns.
@@ -303,4 +304,11 @@ def _borrows(use: Located, bodies: RustBodies) -> bool:
     if parent.type == "arguments" and parent.fragment.is_macro_body:
         host = parent.parent()
         return host is not None and invocation_name(host) in _FORMATTING
+    if parent.type == "arguments":  # `drop(owner)` frees it there and then
+        host = parent.parent()
+        called = callee(host) if host is not None and host.type == "call_expression" else None
+        return called is not None and called.receiver is None and called.qualified in _DROPS
     return False
+
+
+_DROPS = frozenset({"drop", "mem::drop", "std::mem::drop", "core::mem::drop"})

@@ -64,16 +64,17 @@ def _macro_typedefs(data: bytes, locate: Locate) -> Iterable[CTypedef]:
     if not macros:
         return
     snippet = b"\n".join(b"typedef %s %s;" % (value, name) for name, value, _ in macros)
-    statements = parse(Grammar.C, snippet).root_node.named_children
-    row, last = 0, 0
-    for (name, _, offset), statement in zip(macros, statements, strict=False):
-        row += data.count(b"\n", last, offset)
-        last = offset
+    places, row, last = [], 0, 0  # each macro's name, where the header defines it
+    for name, _, offset in macros:
+        row, last = row + data.count(b"\n", last, offset), offset
+        column = offset - data.rfind(b"\n", 0, offset) - 1
+        places.append(locate((row, column), (row, column + len(name))))
+    for statement in parse(Grammar.C, snippet).root_node.named_children:
+        line = statement.start_point[0]  # the snippet's line `line` is macro `line`'s
         if statement.type != "type_definition" or statement.has_error:
             continue
-        column = offset - data.rfind(b"\n", 0, offset) - 1
-        at = locate((row, column), (row, column + len(name)))
-        yield from _typedefs(statement, lambda _, at=at: at)
+        if statement.end_point[0] == line:
+            yield from _typedefs(statement, lambda _, at=places[line]: at)
 
 
 def extract_preamble(source: SourceFile, facts: FileFacts) -> None:

@@ -58,10 +58,9 @@ class GoIndex:
         key = f"{directory}\0{mine}"
         package = self._packages.get(key)
         if package is None:
-            paths = [p for p, go in self.packages.get(directory, ()) if go.package == mine]
-            files = [self._project.files[p].go for p in paths]
+            members = [(p, go) for p, go in self.packages.get(directory, ()) if go.package == mine]
             package = self._packages[key] = GoPackage(
-                [go for go in files if go is not None], self._c_ownership(directory, paths)
+                [go for _, go in members], self._c_ownership(directory, [p for p, _ in members])
             )
         return package
 

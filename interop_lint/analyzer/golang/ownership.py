@@ -209,7 +209,6 @@ def given_a_destructor(file: GoFile, use: Use) -> bool:
     pointer_after = False
     for argument in file.syntax.arguments(use.call) if use.call is not None else ():
         if argument.start_byte <= use.node.start_byte < argument.end_byte:
-            pointer_after = False
             continue  # the value itself
         values = [file.strip_conversions(argument, pointers=True)]
         binding = file.binding(values[0]) if values[0] is not None else None

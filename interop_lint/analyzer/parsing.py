@@ -142,3 +142,17 @@ def first_error(node: Node, *, prune: Iterable[str] = ()) -> Node | None:
         if current.is_error or current.is_missing:
             return current
     return None
+
+
+def error_positions(node: Node) -> list[int]:
+    """The start byte of every ERROR or MISSING node of a tree (only the subtrees
+    holding one are walked)."""
+    found: list[int] = []
+    stack = [node] if node.has_error else []
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            found.append(current.start_byte)
+            continue
+        stack.extend(child for child in current.children if child.has_error)
+    return found

@@ -84,7 +84,7 @@ class CrateMacroQueries:
                         abi=macro.abi,
                         is_unsafe=export.is_unsafe or macro.is_unsafe,
                         is_pub=export.is_pub or macro.is_pub,
-                        return_type=_unwrapped(export.return_type, macro.return_wrapper),
+                        return_type=_returned(export.return_type, macro),
                         uses_catch_unwind=export.uses_catch_unwind
                         or macro.name in self.guard_names(crate),
                     )
@@ -98,8 +98,12 @@ class CrateMacroQueries:
         return () if rust is None else self._exports_of(self.crate_of(path), rust)
 
 
-def _unwrapped(written: str, wrapper: str) -> str:
-    """`Result<T>` as `T` when the macro returns the inside of `wrapper`."""
+def _returned(written: str, macro: ExportMacro) -> str:
+    """What an export a macro makes returns: `Result<T>` as `T` when the macro returns
+    the inside of its wrapper; unknown (`_`) for a word of the macro (`-> Binary`)."""
+    if written in macro.return_words:
+        return "_"
+    wrapper = macro.return_wrapper
     inside = re.fullmatch(rf"(?:\w+::)*{wrapper}<(.*)>", written) if wrapper else None
     return inside.group(1) if inside is not None else written
 

@@ -40,7 +40,8 @@ from tree_sitter import Node, Tree
 
 from interop_lint.analyzer.locations import LineIndex, Location
 from interop_lint.analyzer.parsing import Grammar, parse, text
-from interop_lint.analyzer.rust.item_macros import export_macro, holds_functions, items_of_kind
+from interop_lint.analyzer.rust.invocation_wrappers import holds_functions
+from interop_lint.analyzer.rust.item_macros import export_macro, items_of_kind
 from interop_lint.analyzer.rust.macro_match import (
     METAVARIABLE,
     Bound,

@@ -212,6 +212,9 @@ class ExportMacro(Struct, frozen=True):
     # written `$(#[no_mangle] $it)*`, miniz_oxide's `unmangle!`): an `extern` function
     # among them is exported with its own ABI, `unsafe` and `pub`.
     items: bool = False
+    # Words a rule takes where the return type is written (`-> Binary`): a function
+    # written so returns what that rule makes of the word, not a type of that name.
+    return_words: tuple[str, ...] = ()
 
 
 class MacroFunction(Struct, frozen=True):
@@ -230,6 +233,8 @@ class NullCheckRule(Struct, frozen=True):
     hands_to: tuple[str, str] | None  # (macro, its token tree with `$x` kept) it expands to
     # (metavariable, the use as written: `*$len`) of pointers used unchecked (RS102)
     uses: tuple[tuple[str, str], ...] = ()
+    # .. and used after the rule's own null check: non-null, still maybe dangling (RS103)
+    checked_uses: tuple[tuple[str, str], ...] = ()
 
 
 class NullCheckMacro(Struct, frozen=True):

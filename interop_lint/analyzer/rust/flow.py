@@ -17,7 +17,7 @@ from interop_lint.analyzer.parsing import walk
 from interop_lint.analyzer.rust.bindings import local_name, pattern_names
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import arguments, callee, is_value_of, strip
-from interop_lint.analyzer.rust.pointers import pointer_of
+from interop_lint.analyzer.rust.pointer_copies import pointer_of
 
 _PASSING = frozenset(
     {"parenthesized_expression", "type_cast_expression", "tuple_expression", "array_expression"}

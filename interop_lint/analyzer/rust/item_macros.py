@@ -41,9 +41,10 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node, Tree
 
-from interop_lint.analyzer.parsing import Grammar, parse, text
+from interop_lint.analyzer.parsing import Grammar, error_positions, parse, text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import ExportMacro, RustFileFacts
+from interop_lint.analyzer.rust.invocation_wrappers import CFG_IF, macro_name, wrapper_spans
 from interop_lint.analyzer.rust.macros import STANDARD
 from interop_lint.analyzer.rust.panics import PANIC_MACROS
 from interop_lint.analyzer.rust.syntax import ExportedFunction, function_abi
@@ -52,22 +53,10 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.rust.index import RustIndex
     from interop_lint.analyzer.source import SourceFile
 
-# Macros of the standard library and of well-known crates whose input is no
-# function to export, whatever it holds.
-_NOT_WRAPPERS = frozenset(
-    {"macro_rules", "thread_local", "lazy_static", "include", "quote", "paste"}
-)
-# `cfg_if! { if #[cfg(..)] { items } else { items } }` (the cfg-if crate): every
-# branch holds plain items, each compiled on some platform, exported by its own
-# `#[no_mangle]` if at all.
-_CFG_IF = "cfg_if"
-# Tokens that may stand before `fn` in an invocation: doc comments, attributes
-# (`#` then `[..]`), visibility and qualifiers.
-_BEFORE_FN = frozenset(
-    {"line_comment", "block_comment", "#", "pub", "unsafe", "extern", "async", "const"}
-)
 # `fn $name:ident` in a rule's matcher: the invocation names the function.
 _NAMED_FN = re.compile(r"\bfn\s+\$([A-Za-z_]\w*)\s*:\s*ident\b")
+# `) -> Binary $body:block` in a matcher: a word where the return type is written.
+_RETURN_WORD = re.compile(r"\)\s*->\s*([A-Za-z_]\w*)\s*\$")
 # Attributes, and the invocation's forwarded ones (`$(#[$attr])*`), in any order.
 _ATTRIBUTES = r"(?:(?:#\s*\[[^\]]*\]|\$\s*\(\s*#\s*\[[^\]]*\]\s*\)\s*[*+?])\s*)*"
 # `-> Result<$rv:ty>` in a matcher: the export returns what `$rv` binds.
@@ -116,8 +105,20 @@ def export_macro(definition: Node) -> ExportMacro | None:
                     found.group("unsafe") is not None,
                     found.group("pub") is not None,
                     _return_wrapper(text(left), text(right), found.end()),
+                    return_words=_return_words(definition),
                 )
     return None
+
+
+def _return_words(definition: Node) -> tuple[str, ...]:
+    """The words a rule takes literally where the function's return type is written
+    (rpm-sequoia's `fn $f:ident(..) -> Binary $body:block`, handed on as `-> c_int`)."""
+    words: set[str] = set()
+    for rule in definition.named_children:
+        left = rule.child_by_field_name("left") if rule.type == "macro_rule" else None
+        if left is not None and _NAMED_FN.search(text(left)):
+            words.update(_RETURN_WORD.findall(text(left)))
+    return tuple(sorted(words))
 
 
 def _return_wrapper(matcher: str, transcriber: str, signature_at: int) -> str:
@@ -134,33 +135,37 @@ def _return_wrapper(matcher: str, transcriber: str, signature_at: int) -> str:
 def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
     """The file's tree with the wrapper of every item-level invocation that holds whole
     functions blanked out, and the macro each such function was written in, by the
-    function's start byte. The tree as it was, and no functions, when there are none
-    or blanking them would make a syntax error."""
+    function's start byte. An invocation whose unwrapping makes a syntax error (what
+    it held was not a function after all) stays as it was; the tree as it was, and
+    no functions, when none is left."""
     root = tree.root_node
-    unwrapped_data: bytearray | None = None
-    spans: list[tuple[int, int, str]] = []
+    wrapped: list[tuple[int, int, str, list[tuple[int, int]]]] = []
     for invocation in items_of_kind(root, "macro_invocation"):
-        name = _macro_name(invocation)
-        blanks = _wrapper(invocation)
-        if blanks is None:
-            continue
-        if unwrapped_data is None:
-            unwrapped_data = bytearray(data)
-        for start, end in blanks:
-            unwrapped_data[start:end] = _blank(unwrapped_data[start:end])
-        if name != _CFG_IF:
-            spans.append((invocation.start_byte, invocation.end_byte, name))
-    if unwrapped_data is None:
+        blanks = wrapper_spans(invocation)
+        if blanks is not None:
+            wrapped.append(
+                (invocation.start_byte, invocation.end_byte, macro_name(invocation), blanks)
+            )
+    for _ in range(2):  # the second time without those the first one's errors are in
+        if not wrapped:
+            return tree, {}
+        unwrapped_data = bytearray(data)
+        for *_, blanks in wrapped:
+            for start, end in blanks:
+                unwrapped_data[start:end] = _blank(unwrapped_data[start:end])
+        unwrapped = parse(Grammar.RUST, bytes(unwrapped_data))
+        if root.has_error or not unwrapped.root_node.has_error:
+            break
+        errors = error_positions(unwrapped.root_node)
+        wrapped = [w for w in wrapped if not any(w[0] <= at < w[1] for at in errors)]
+    else:
         return tree, {}
-    unwrapped = parse(Grammar.RUST, bytes(unwrapped_data))
-    if unwrapped.root_node.has_error and not root.has_error:
-        return tree, {}  # something it held was not a function after all
     written: dict[int, str] = {}
     for item in _items(unwrapped.root_node):
         if item.type != "function_item":
             continue
         at = item.start_byte
-        macro = next((name for start, end, name in spans if start <= at < end), None)
+        macro = next((w[2] for w in wrapped if w[0] <= at < w[1] and w[2] != CFG_IF), None)
         if macro is not None:
             written[at] = macro
     return unwrapped, written
@@ -175,10 +180,6 @@ def item_macro(source: SourceFile, function: Node) -> str | None:
 def _blank(data: bytearray) -> bytes:
     """Spaces for every byte but line breaks, so that lines stay where they were."""
     return bytes(c if c in (0x0A, 0x0D) else 0x20 for c in data)
-
-
-def _macro_name(invocation: Node) -> str:
-    return text(invocation.child_by_field_name("macro")).rsplit("::", 1)[-1]
 
 
 def _items(root: Node) -> Iterator[Node]:
@@ -207,125 +208,6 @@ def items_of_kind(root: Node, kind: str) -> Iterator[Node]:
                 stack.append(body)
 
 
-def _wrapper(invocation: Node) -> list[tuple[int, int]] | None:
-    """The byte spans to blank for the items an invocation holds to stand as items of
-    the file: the macro's path up to its opening delimiter, the closing delimiter
-    (and `;`), and what lies between the items (`_function_tails`, `_cfg_if_branches`);
-    None when it is neither form."""
-    name = _macro_name(invocation)
-    if name in _NOT_WRAPPERS:
-        return None
-    tree = invocation.children[-1] if invocation.children else None
-    if tree is None or tree.type != "token_tree" or tree.child_count < 3:
-        return None
-    tokens = tree.children[1:-1]
-    kinds = [_kind(token) for token in tokens]
-    between = (_cfg_if_branches if name == _CFG_IF else _function_tails)(tokens, kinds)
-    if between is None:
-        return None
-    return [
-        (invocation.start_byte, tree.children[0].end_byte),
-        *between,
-        _closing(invocation, tree),
-    ]
-
-
-def _function_tails(tokens: list[Node], kinds: list[str]) -> list[tuple[int, int]] | None:
-    """What follows each function's body (`?= default`), when an invocation's tokens
-    are whole functions only (`fn NAME(..) .. { .. }`, with doc comments, attributes,
-    qualifiers); None when they hold anything else."""
-    blanks: list[tuple[int, int]] = []
-    at = 0
-    while at < len(tokens):
-        at = _past_qualifiers(tokens, kinds, at)
-        if at + 2 >= len(tokens) or kinds[at] != "fn" or kinds[at + 1] != "identifier":
-            return None
-        body = next((i for i in range(at + 2, len(tokens)) if _is_group(tokens[i], "{")), None)
-        if body is None or not any(_is_group(t, "(") for t in tokens[at + 2 : body]):
-            return None
-        at = body + 1
-        tail = at  # what the macro takes after the body (`?= default`), up to the next item
-        while at < len(tokens) and kinds[_past_qualifiers(tokens, kinds, at) :][:1] != ["fn"]:
-            at += 1
-        if tail < at and not _is_group(tokens[tail], "{") and any(c.isalpha() for c in kinds[tail]):
-            # An item, not what the macro takes after a body (`?= default`, `,`, or
-            # pact_ffi's `ffi_fn!`: `{ body } { value on panic }`).
-            return None
-        if tail < at:
-            blanks.append((tokens[tail].start_byte, tokens[at - 1].end_byte))
-    return blanks
-
-
-def _cfg_if_branches(tokens: list[Node], kinds: list[str]) -> list[tuple[int, int]] | None:
-    """Each `if #[cfg(..)] {`, `} else if #[cfg(..)] {`, `} else {` and last `}` of a
-    `cfg_if!`'s tokens; None when they are not of that form."""
-    blanks: list[tuple[int, int]] = []
-    at = 0
-    while at < len(tokens):
-        start = at
-        if at > 0:  # `else`, then `if #[..] {..}` or the last `{..}`
-            if tokens[at].text != b"else":
-                return None
-            at += 1
-        if at + 2 < len(tokens) and kinds[at : at + 2] == ["if", "#"]:
-            if not _is_group(tokens[at + 2], "["):
-                return None
-            at += 3
-        elif start > 0 and at + 1 != len(tokens):
-            return None  # only the last branch goes without a condition
-        if at >= len(tokens) or not _is_group(tokens[at], "{"):
-            return None
-        branch = tokens[at]
-        blanks.append((tokens[start].start_byte, branch.children[0].end_byte))
-        blanks.append((branch.children[-1].start_byte, branch.children[-1].end_byte))
-        at += 1
-    return blanks
-
-
-def _closing(invocation: Node, tree: Node) -> tuple[int, int]:
-    """The span of an invocation's closing delimiter, with its `;` if it has one."""
-    close = tree.children[-1]
-    after = invocation.next_sibling if invocation.parent is not None else None
-    end = close.end_byte
-    if invocation.parent is not None and invocation.parent.type == "expression_statement":
-        end = invocation.parent.end_byte  # the `;` of `m!(..);`
-    elif after is not None and after.type == ";":
-        end = after.end_byte
-    return close.start_byte, end
-
-
-def holds_functions(invocation: Node) -> bool:
-    """Whether an item-level invocation holds whole functions or `cfg_if!` branches
-    (unwrapped into items)."""
-    return _wrapper(invocation) is not None
-
-
-def _kind(token: Node) -> str:
-    """A token's type; `extern` is an identifier in a token tree."""
-    kind = token.type
-    return "extern" if kind == "identifier" and token.text == b"extern" else kind
-
-
-def _past_qualifiers(tokens: list[Node], kinds: list[str], at: int) -> int:
-    """The index of the first token from `at` on that is no doc comment, attribute
-    (`#` and its `[..]`), visibility (`pub(crate)`) or qualifier (`extern "C"`)."""
-    while at < len(tokens) and kinds[at] in _BEFORE_FN:
-        kind = kinds[at]
-        at += 2 if kind == "#" else 1
-        if at < len(tokens) and (
-            (kind == "pub" and _is_group(tokens[at], "("))  # `pub(crate)`
-            or (kind == "extern" and kinds[at] == "string_literal")  # `extern "C"`
-        ):
-            at += 1
-    return at
-
-
-def _is_group(token: Node, opening: str) -> bool:
-    return (
-        token.type == "token_tree" and token.child_count > 0 and token.children[0].type == opening
-    )
-
-
 def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunction]:
     """The exported functions of a file: written out (`RustBodies.exports`), then those
     the crate's macros make of the functions the file writes in their invocations."""
@@ -352,11 +234,17 @@ def exported_functions(source: SourceFile, rust: RustIndex) -> list[ExportedFunc
                     name,
                     made.abi,
                     made.return_wrapper,
+                    return_unknown=_returns_word(item, made),
                     made_pub=made.is_pub,
                     made_unsafe=made.is_unsafe,
                 )
             )
     return found
+
+
+def _returns_word(function: Node, macro: ExportMacro) -> bool:
+    returns = function.child_by_field_name("return_type")
+    return returns is not None and text(returns) in macro.return_words
 
 
 # `name!(`, `name! [`, `name!{`: an invocation (not `!=`).

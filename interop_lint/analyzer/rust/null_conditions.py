@@ -24,11 +24,12 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operator,
     unsafe_value,
 )
-from interop_lint.analyzer.rust.pointers import pointer_of
+from interop_lint.analyzer.rust.pointer_copies import pointer_of
 
 _NULL_CALLS = frozenset({"null", "null_mut"})
 _ZERO = re.compile(r"0+(?:_*(?:usize|isize|u64|i64|u32|i32))?")
 _OPTION_OF_POINTER = frozenset({"as_ref", "as_mut", "as_uninit_ref", "as_uninit_mut"})
+_SOME_TESTS = frozenset({"is_some", "is_none", "is_some_and", "is_none_or"})
 # Option methods that keep the `Some`-ness question open: `p.as_ref().map(..)?`.
 _OPTION_CHAIN = frozenset(
     {"map", "ok_or", "ok_or_else", "and_then", "context", "with_context", "map_err", "cloned"}
@@ -150,9 +151,11 @@ def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[
         if called.name == "is_null":
             name = pointer_of(called.receiver) or _referred(called.receiver)
             return {name} if name and not truth else set()
-        if called.name in ("is_some", "is_none"):
+        if called.name in _SOME_TESTS:
+            # `is_some_and(f)` true and `is_none_or(f)` false say Some, as `is_some`
+            # true and `is_none` false do (lol-html's `p.as_ref().is_none_or(..)`)
             name = option_of_pointer(called.receiver)
-            return {name} if name and (called.name == "is_some") == truth else set()
+            return {name} if name and called.name.startswith("is_some") == truth else set()
     return set()
 
 

@@ -48,6 +48,7 @@ from interop_lint.analyzer.rust.macro_match import (
     token_tree,
 )
 from interop_lint.analyzer.rust.nullness import checked_before, leaves_unless_nonnull
+from interop_lint.analyzer.rust.pointer_copies import pointer_of
 from interop_lint.analyzer.rust.pointers import used_pointers
 from interop_lint.analyzer.rust.token_trees import token_tree as invocation_tokens
 
@@ -83,9 +84,11 @@ def null_check_macro(bodies: RustBodies, definition: Node) -> NullCheckMacro | N
         hands_to = (
             _hands_to(bodies, transcriber) if transcriber is not None and not checks else None
         )
-        uses = _unchecked_uses(bodies, transcriber, metavariables) if transcriber else ()
-        rules.append(NullCheckRule(text(left), checks, hands_to, uses))
-    if not any(rule.checks or rule.uses for rule in rules):
+        uses, checked_uses = (
+            _pointer_uses(bodies, transcriber, metavariables) if transcriber else ((), ())
+        )
+        rules.append(NullCheckRule(text(left), checks, hands_to, uses, checked_uses))
+    if not any(rule.checks or rule.uses or rule.checked_uses for rule in rules):
         return None
     return NullCheckMacro(text(name), tuple(rules))
 
@@ -138,28 +141,49 @@ def _checked(bodies: RustBodies, transcriber: Fragment, metavariables: set[str])
     return tuple(checked)
 
 
-def _unchecked_uses(
+def _pointer_uses(
     bodies: RustBodies, transcriber: Fragment, metavariables: set[str]
-) -> tuple[tuple[str, str], ...]:
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """(metavariable, the use as written) of each metavariable the transcriber uses as a
-    pointer that must be valid (`*$len = n`, `CStr::from_ptr($p)`) with no null check of
-    it before, the first use of each."""
+    pointer that must be valid (`*$len = n`, `CStr::from_ptr($p)`), the first use of
+    each: those with no null check of it before, and those with one."""
     spelled = {f"_{m}": m for m in metavariables}
-    found: dict[str, str] = {}
+    unchecked: dict[str, str] = {}
+    checked: dict[str, str] = {}
     # Not inside invocations in the transcriber: a hand-on (`non_null!($p, &*$p, ..)`)
     # checks what it is given before it runs it.
     root = Located(transcriber.root, transcriber)
-    for node in bodies.walk(root, prune=("macro_invocation",)):
+    nodes = list(bodies.walk(root, prune=("macro_invocation",)))
+    # `let p: *mut _ = $p; if p.is_null() { return .. }` (rpm-sequoia's
+    # `check_mut_slice!`): a check of a local copy is a check of the metavariable.
+    copies = _local_copies(nodes, spelled)
+    copied = {local: name for name, locals_ in copies.items() for local in locals_}
+    for node in nodes:
         if node.type not in ("unary_expression", "call_expression"):
             continue
-        for name, _ in used_pointers(node):
+        for used, _ in used_pointers(node):
+            name = used if used in spelled else copied.get(used, "")
             metavariable = spelled.get(name)
-            if metavariable is None or metavariable in found:
+            if metavariable is None or metavariable in unchecked:
                 continue
-            if not checked_before(node, name, bodies):
-                written = " ".join(node.text.split())
-                found[metavariable] = re.sub(r"\b_(\w+)", _respelled(spelled), written)
-    return tuple(sorted(found.items()))
+            written = re.sub(r"\b_(\w+)", _respelled(spelled), " ".join(node.text.split()))
+            if any(checked_before(node, held, bodies) for held in {name, *copies[name]}):
+                checked.setdefault(metavariable, written)
+            else:
+                unchecked[metavariable] = written
+    return tuple(sorted(unchecked.items())), tuple(sorted(checked.items()))
+
+
+def _local_copies(nodes: list[Located], spelled: dict[str, str]) -> dict[str, set[str]]:
+    """The locals of a transcriber bound to a metavariable's pointer, by its spelling."""
+    copies: dict[str, set[str]] = {name: set() for name in spelled}
+    for node in nodes:
+        pattern = node.field("pattern") if node.type == "let_declaration" else None
+        value = node.field("value") if pattern is not None else None
+        held = pointer_of(value) if value is not None else None
+        if pattern is not None and pattern.type == "identifier" and held in copies:
+            copies[held].add(pattern.text)
+    return copies
 
 
 def _respelled(spelled: dict[str, str]) -> Callable[[re.Match[str]], str]:
@@ -208,7 +232,7 @@ class InvocationNullChecks:
     def __init__(self, macro_named: Callable[[str], NullCheckMacro | None]) -> None:
         self._macro_named = macro_named
         self._answers: dict[tuple[int, int], frozenset[str]] = {}
-        self._uses: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        self._uses_found: dict[tuple[int, int, bool], list[tuple[str, str]]] = {}
 
     def __call__(self, invocation: Located) -> frozenset[str]:
         key = (invocation.start, invocation.end)
@@ -244,16 +268,26 @@ class InvocationNullChecks:
         """(pointer, the use as expanded: `*len`) for each pointer the invocation names
         that its macro's matching rule uses with no null check of its own (remembered
         per invocation: RS102 asks whether, then which)."""
-        key = (invocation.start, invocation.end)
-        found = self._uses.get(key)
+        return self._uses(invocation, checked=False)
+
+    def dereferences(self, invocation: Located) -> list[tuple[str, str]]:
+        """(pointer, the use as expanded) for each pointer the invocation names that its
+        macro's matching rule uses, null-checked or not (RS103)."""
+        return self._uses(invocation, checked=True)
+
+    def _uses(self, invocation: Located, checked: bool) -> list[tuple[str, str]]:
+        key = (invocation.start, invocation.end, checked)
+        found = self._uses_found.get(key)
         if found is None:
-            found = self._uses[key] = self._unchecked_uses(invocation)
+            found = self._uses_found[key] = self._find_uses(invocation, checked)
         return found
 
-    def _unchecked_uses(self, invocation: Located) -> list[tuple[str, str]]:
+    def _find_uses(self, invocation: Located, checked: bool) -> list[tuple[str, str]]:
         tokens = invocation_tokens(invocation.node)
         found = self._macro_named(macro_name(invocation.node)) if tokens is not None else None
-        if found is None or tokens is None or not any(rule.uses for rule in found.rules):
+        if found is None or tokens is None:
+            return []
+        if not any(rule.uses or (checked and rule.checked_uses) for rule in found.rules):
             return []
         items = token_tree(text(tokens))
         if not items or not isinstance(items[0], Group):
@@ -263,7 +297,7 @@ class InvocationNullChecks:
             return []
         rule, bindings = matched
         uses = []
-        for metavariable, written in rule.uses:
+        for metavariable, written in (*rule.uses, *(rule.checked_uses if checked else ())):
             bound = bindings.get(metavariable, [])
             if len(bound) == 1 and _IDENTIFIER.fullmatch(bound[0]):
                 uses.append((bound[0], _substitute(written, bindings)))

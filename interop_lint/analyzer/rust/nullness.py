@@ -49,7 +49,7 @@ from interop_lint.analyzer.rust.null_conditions import (
     option_of_pointer,
 )
 from interop_lint.analyzer.rust.null_given import checked_given
-from interop_lint.analyzer.rust.pointers import pointer_of
+from interop_lint.analyzer.rust.pointer_copies import pointer_of
 
 # The pointers a macro invocation checks for null, leaving unless they are
 # non-null, before the rest of it runs (rust.null_macros).

@@ -41,11 +41,11 @@ from interop_lint.analyzer.rust.expressions import (
 )
 from interop_lint.analyzer.rust.facts import PointerDemand, PointerPass, Release, RustFunction
 from interop_lint.analyzer.rust.nullness import InvocationChecks, checked_before
+from interop_lint.analyzer.rust.pointer_copies import pointer_of
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
     find_pointer_uses,
     passed_arguments,
-    pointer_of,
     pointer_parameters,
     pointer_uses,
     pointers_forwarded,
@@ -91,9 +91,7 @@ def pointer_demands(
         return ParameterUses((), (), ())
 
     def unchecked(use: PointerUse) -> bool:
-        return not any(
-            checked_before(use.at, name, bodies, macros) for name in {use.name, use.local}
-        )
+        return not any(checked_before(use.at, name, bodies, macros) for name in use.held_by())
 
     demands: dict[str, PointerDemand] = {}
     checked: dict[str, PointerDemand] = {}

@@ -29,11 +29,14 @@ from interop_lint.analyzer.rust.expressions import (
     strip,
     unary_operand,
     unary_operator,
-    under_methods,
-    wrapped_pointer,
+)
+from interop_lint.analyzer.rust.pointer_copies import (
+    copied_at,
+    copies_checked_in,
+    local_copies,
+    pointer_of,
 )
 from interop_lint.analyzer.rust.scan import CALL, DEREF, LET, MACRO
-from interop_lint.analyzer.rust.spelling import Spelled
 from interop_lint.analyzer.rust.syntax import PARAMETER_KINDS
 
 # `Type::function(..)` calls that read, write or free through the arguments at
@@ -94,21 +97,6 @@ _USING_NAMES = (
     | _BARE_NEEDS_VALID.keys()
     | _NEEDS_VALID_RECEIVER.keys()
 )
-# Methods that give another pointer into the same memory: `*p.add(i)` uses `p`
-# (`as_ptr` for a `NonNull` bound under the parameter's name).
-SAME_POINTER = frozenset(
-    {
-        "cast",
-        "cast_mut",
-        "cast_const",
-        "add",
-        "offset",
-        "wrapping_add",
-        "wrapping_offset",
-        "sub",
-        "as_ptr",
-    }
-)
 
 
 class PointerParameter(Struct, frozen=True):
@@ -136,17 +124,6 @@ def pointer_parameters(
         if is_pointer(kind):
             found.append(PointerParameter(text(pattern), parameter, position))
     return found
-
-
-def pointer_of(expression: Located) -> str | None:
-    """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`;
-    `w.0` for the field of a local wrapper (`wrapped_pointer`)."""
-    current = under_methods(expression, SAME_POINTER)
-    if current is not None and current.type == "field_expression":
-        value, field = current.field("value"), current.field("field")
-        if value is not None and value.type == "identifier" and field is not None:
-            return f"{value.text}.{field.text}" if field.text == "0" else None
-    return current.text if current is not None and current.type == "identifier" else None
 
 
 _AS_REFERENCE = frozenset({"as_mut", "as_ref"})
@@ -185,6 +162,13 @@ class PointerUse(Struct, frozen=True):
     at: Located  # the expression that needs the pointer valid
     what: str  # how it is written, for messages
     local: str  # the name used there: the parameter, or a local copy (`let q = p.cast()`)
+    # the other locals holding the same pointer there: a null check of any of them
+    # covers the use (rpm-sequoia checks `let p = out;` and then writes through `out`)
+    copies: tuple[str, ...] = ()
+
+    def held_by(self) -> set[str]:
+        """Every name that holds the pointer at the use."""
+        return {self.name, self.local, *self.copies}
 
 
 def pointer_uses(bodies: RustBodies, function: Node, parameters: set[str]) -> Iterator[PointerUse]:
@@ -294,22 +278,29 @@ def find_pointer_uses(
     candidates = [Located(n, f) for n, f, kind in uses if may_use(n, f, kind)]
     if not candidates:
         return []
-    copies = _copies([Located(n, f) for n, f, kind in uses if kind == LET], parameters)
+    copies = local_copies([Located(n, f) for n, f, kind in uses if kind == LET], parameters)
     groups: dict[str, set[str]] = {p: {p} for p in parameters}
     for local, bindings in copies.items():
         for _, parameter in bindings:
             groups[parameter].add(local)
     bound = bodies.scan.function(function)  # the names it may bind
+    # copies whose check would cover a use of another name for the same pointer
+    checked_copies = copies_checked_in(function, copies)
     found = []
     for node in candidates:
         for name, target in used(node):
-            parameter = name if name in parameters else _copied_at(copies, name, node.start)
+            parameter = name if name in parameters else copied_at(copies, name, node.start)
             if parameter is None:
                 continue
             if bodies.function_of(node) != function:
                 continue  # a function declared inside this one
             if not is_shadowed(name, target, _same_pointer(groups[parameter]), bound):
-                found.append(PointerUse(parameter, node, _describe(node), name))
+                held = sorted(
+                    local
+                    for local in checked_copies - {name}
+                    if copied_at(copies, local, node.start) == parameter
+                )
+                found.append(PointerUse(parameter, node, _describe(node), name, tuple(held)))
     found.sort(key=lambda use: use.at.start)
     return found
 
@@ -322,44 +313,6 @@ def _may_use(node: Node, fragment: Fragment, kind: int) -> bool:
         return False
     called = raw_callee_in(node, fragment)
     return called is not None and called[0] in _USING_NAMES
-
-
-_FEW = 8  # names to look for in a `let` before reading its value
-
-
-def _copies(nodes: list[Located], parameters: set[str]) -> dict[str, list[tuple[int, str]]]:
-    """Locals that hold a parameter's pointer: `let q = p.cast::<T>();` -> {q: [(start
-    of the `let`, p)]}, in file order: one name may hold two parameters in turn
-    (`let data = dest; .. let data = source;`, zlib-rs)."""
-    copies: dict[str, list[tuple[int, str]]] = {}
-    for node in nodes:
-        if node.type != "let_declaration":
-            continue
-        pattern, value = node.field("pattern"), node.field("value")
-        if pattern is None or value is None or pattern.type != "identifier":
-            continue
-        if len(parameters) + len(copies) <= _FEW:
-            spelled = Spelled(value.fragment.data, [(value.node.start_byte, value.node.end_byte)])
-            if not spelled.any_of(parameters | {c.split(".", 1)[0] for c in copies}):
-                continue  # `pointer_of` names an identifier written in the value
-        local, wrapped = pattern.text, wrapped_pointer(value)
-        if wrapped is not None:
-            local, value = f"{local}.0", wrapped
-        source = pointer_of(value)
-        parameter = source if source in parameters else _copied_at(copies, source, node.start)
-        if parameter is not None and local not in parameters:
-            copies.setdefault(local, []).append((node.start, parameter))
-    return copies
-
-
-def _copied_at(copies: dict[str, list[tuple[int, str]]], name: str | None, at: int) -> str | None:
-    """The parameter the local `name` holds at byte `at`: that of its last copy before."""
-    held = None
-    for start, parameter in copies.get(name or "", ()):
-        if start >= at:
-            break
-        held = parameter
-    return held
 
 
 def used_pointers(node: Located) -> list[tuple[str, Located]]:

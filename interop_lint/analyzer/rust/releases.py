@@ -32,8 +32,9 @@ from interop_lint.analyzer.rust.ownership import (
     turbofish,
     type_name,
 )
-from interop_lint.analyzer.rust.pointers import SAME_POINTER as _SAME_POINTER
-from interop_lint.analyzer.rust.pointers import pointer_of, reference_source
+from interop_lint.analyzer.rust.pointer_copies import SAME_POINTER as _SAME_POINTER
+from interop_lint.analyzer.rust.pointer_copies import pointer_of
+from interop_lint.analyzer.rust.pointers import reference_source
 from interop_lint.analyzer.rust.syntax import PARAMETER_KINDS
 
 _SLICE_VIEWS = frozenset({"from_raw_parts_mut", "slice_from_raw_parts_mut", "from_raw_parts"})

@@ -50,6 +50,8 @@ class ExportedFunction(Struct, frozen=True):
     symbol: str  # the linker symbol: `export_name`, else the function's name
     abi: str
     return_wrapper: str = ""  # the export returns the inside of this (ExportMacro)
+    # Its return type is written as a word of the macro (`-> Binary`), not a type.
+    return_unknown: bool = False
     symbol_guessed: bool = False  # `export_name = prefix!(..)` (ExportSymbol.guessed)
     # Made by a crate macro that writes `pub` / `unsafe` itself (ExportMacro).
     made_pub: bool = False
@@ -283,17 +285,20 @@ def public_extern_functions(items: Iterable[Node]) -> Iterator[Node]:
             yield node
 
 
-def signature_types(function: Node, wrapper: str = "") -> list[tuple[str, Node]]:
+def signature_types(
+    function: Node, wrapper: str = "", *, with_return: bool = True
+) -> list[tuple[str, Node]]:
     """(role, type) of each typed parameter and of the return type:
     ("parameter `name`", ..), ("return type", ..); the inside of a return type
-    wrapped in `wrapper<..>` (ExportMacro.return_wrapper)."""
+    wrapped in `wrapper<..>` (ExportMacro.return_wrapper); no return type without
+    `with_return` (ExportedFunction.return_unknown)."""
     parameters = function.child_by_field_name("parameters")
     found = []
     for parameter in parameters.named_children if parameters is not None else ():
         kind = parameter.child_by_field_name("type")
         if parameter.type == "parameter" and kind is not None:
             found.append((f"parameter `{text(parameter.child_by_field_name('pattern'))}`", kind))
-    returns = function.child_by_field_name("return_type")
+    returns = function.child_by_field_name("return_type") if with_return else None
     if returns is not None and wrapper:
         returns = unwrapped_type(returns, wrapper)
     if returns is not None:

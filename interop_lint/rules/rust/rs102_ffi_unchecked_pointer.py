@@ -131,7 +131,7 @@ class FfiUncheckedPointer(Rule):
             reported: set[str] = set()
             for use in sorted(uses, key=lambda u: u.at.start):
                 if use.name in reported or any(
-                    checked_before(use.at, name, bodies, macros) for name in {use.name, use.local}
+                    checked_before(use.at, name, bodies, macros) for name in use.held_by()
                 ):
                     continue
                 reported.add(use.name)

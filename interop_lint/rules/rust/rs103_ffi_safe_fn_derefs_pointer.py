@@ -109,10 +109,8 @@ class FfiSafeFnDerefsPointer(Rule):
                 use = helper.use if helper is not None else None
             if use is None and parameters:
                 # `unwrap!(parse(s), error, 0)` of a crate macro writing `*$error = ..`
-                unchecked = rust.null_checks(crate).unchecked_uses
-                use = next(
-                    iter(pointers_used_by_macros(bodies, function, parameters, unchecked)), None
-                )
+                used = rust.null_checks(crate).dereferences
+                use = next(iter(pointers_used_by_macros(bodies, function, parameters, used)), None)
             if use is None or (
                 ctx.config.follow_clippy_allows
                 and turned_off(function, RS103_LINTS, ctx.file, ctx.index.rust)

@@ -71,7 +71,10 @@ class FfiUnsafeType(Rule):
         names = ctx.index.rust.type_names(ctx.index.rust.crate_of(ctx.file.path))
         for export in exported_functions(ctx.file, ctx.index.rust):
             function = text(export.node.child_by_field_name("name"))
-            for role, kind in signature_types(export.node, export.return_wrapper):
+            typed = signature_types(
+                export.node, export.return_wrapper, with_return=not export.return_unknown
+            )
+            for role, kind in typed:
                 found = ffi_unsafe_type(kind, names)
                 if found is None:
                     continue

@@ -81,6 +81,8 @@ def shown_non_empty(file: GoFile, container: Node) -> bool:
     """Whether the function of `container` shows it to be non-empty where it is."""
     if _non_empty_definition(file, container) or inside_range_over(container):
         return True
+    if _sized_by_range(file, container):
+        return True
     if inside_counting_loop(container):
         return True
     return has_length_check(file, container)
@@ -110,9 +112,11 @@ def _non_empty_definition(file: GoFile, container: Node, depth: int = 0) -> bool
     if binding is None and container.type == "identifier":
         variable = file.package.variables.get(text(container))
         return variable is not None and variable.non_empty
-    if binding is None or binding.is_parameter:
+    if binding is None:
         return False
     reaching = binding.value_reaching(container)
+    if binding.is_parameter and reaching is None:
+        return False  # `args = append([]string{"prog"}, args...)` before is the value
     values = [reaching] if reaching is not None else [v for _, v in binding.definitions()]
     definitions = [unparen(v) for v in values]
     return all(
@@ -129,7 +133,12 @@ def is_non_empty(file: GoFile, value: Node, depth: int = 0) -> bool:
         body = value.child_by_field_name("body")
         return body is not None and body.named_child_count > 0
     if file.builtin_call(value, "append"):
-        return len(arguments(value)) > 1
+        appended = arguments(value)
+        if appended and appended[-1].type == "variadic_argument":
+            # `append(base, more...)`: as long as both, so non-empty with `base`
+            base = unparen(appended[0])
+            return base is not None and is_non_empty(file, base, depth)
+        return len(appended) > 1
     if file.builtin_call(value, "make") or file.calls(value, "unsafe", "Slice"):
         args = arguments(value)  # the length is the second argument of both
         length = file.constant(args[1]) if len(args) > 1 else None
@@ -272,6 +281,18 @@ def _sum_around(length: Node) -> Node:
             break
         current = outer_paren(current.parent)
     return current
+
+
+def _sized_by_range(file: GoFile, container: Node) -> bool:
+    """`ptrs := make([]T, len(names))` read inside `for .. range names`: an iteration
+    runs only when `names`, and so `ptrs`, is non-empty (go-llama.cpp)."""
+    binding = file.binding(container)
+    made = binding.value_reaching(container) if binding is not None else None
+    made = unparen(made) if made is not None else None
+    if made is None or not (file.builtin_call(made, "make") or file.calls(made, "unsafe", "Slice")):
+        return False
+    measured = _measured(file, _make_length(made))
+    return measured is not None and normal(measured) in ranged_over(container)
 
 
 def _make_length(make: Node) -> Node | None:

@@ -111,7 +111,7 @@ class CrateCalls:
         self._resolve = resolve
         self._by_location: dict[tuple[str, Location], int] = {}
         self._called_by: list[list[int] | None] = [None] * len(functions)
-        self._callees_by_key: dict[tuple[str, str | None, bool], list[int]] = {}
+        self._callees_by_key: dict[tuple[str, str | None, str | None, bool], list[int]] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
         # Functions declared in a function's body, by (file, that function, name).
         self._nested: dict[tuple[str, Location, str], list[int]] = defaultdict(list)
@@ -143,6 +143,10 @@ class CrateCalls:
             if found or call.method:
                 return found or []
             return self._by_trait.get((call.owner, call.name), [])  # `Decode::decode(v)`
+        if call.module is not None:  # `thing::to_box(p)` of a C-style `struct thing`
+            found = self._associated.get((call.module, call.name))
+            if found:
+                return found
         return self._free.get(call.name, [])
 
     def callees_from(self, caller: int, call: RustCall) -> list[int]:
@@ -158,7 +162,7 @@ class CrateCalls:
                 if nested:
                     return nested
         found = self._callees_of(call)
-        if not call.in_module and len(found) > 1:
+        if call.module is None and len(found) > 1:
             # `f()` is the caller's module's own `f` when it has one: a module cannot
             # both declare `f` and import another.
             own = [i for i in found if self.functions[i][0] == path]
@@ -167,7 +171,7 @@ class CrateCalls:
 
     def _callees_of(self, call: RustCall) -> list[int]:
         """`callees`, once per name, owner and kind of call."""
-        key = (call.name, call.owner, call.method)
+        key = (call.name, call.owner, call.module, call.method)
         found = self._callees_by_key.get(key)
         if found is None:
             found = self._callees_by_key[key] = self.callees(call)

@@ -85,8 +85,10 @@ class RustCall(Struct, frozen=True):
     # `run_safely(work())`): a guard there runs an `async fn`'s body, which runs
     # only when the future is polled.
     handed_to: tuple[str, ...] = ()
-    # `module::f()`: a path names where `f` is (not the caller's own module's `f`).
-    in_module: bool = False
+    # `module::f()`: a path names where `f` is (not the caller's own module's `f`):
+    # its last segment, which may also be a type written in lower case (`thing::f()`
+    # for a C-style `struct thing`).
+    module: str | None = None
 
 
 class PointerDemand(Struct, frozen=True):

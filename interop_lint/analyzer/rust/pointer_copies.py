@@ -11,7 +11,7 @@ import re
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import under_methods, wrapped_pointer
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip, wrapped_pointer
 from interop_lint.analyzer.rust.spelling import Spelled
 
 # Methods that give another pointer into the same memory: `*p.add(i)` uses `p`
@@ -31,10 +31,25 @@ SAME_POINTER = frozenset(
 )
 
 
+# Functions that cast the pointer they are given (`cast(p)`, `F::cast_mut_ptr(p)`).
+_CASTS = frozenset({"cast", "cast_ptr", "cast_mut_ptr", "cast_const_ptr"})
+
+
 def pointer_of(expression: Located) -> str | None:
     """The identifier whose pointer `expression` is: `p` for `p`, `p as *mut T`, `p.add(1)`;
     `w.0` for the field of a local wrapper (`wrapped_pointer`)."""
-    current = under_methods(expression, SAME_POINTER)
+    current: Located | None = strip(expression)
+    while current is not None and current.type == "call_expression":
+        called = callee(current)
+        if called is not None and called.receiver is not None and called.name in SAME_POINTER:
+            current = strip(called.receiver)
+            continue
+        # `cast(p)`, `F::cast_mut_ptr(p)`: the crate's helpers that cast a handle to its
+        # Rust type (rustls-ffi's `CastPtr`, accesskit) give the same pointer
+        given = arguments(current) if called is not None and called.name in _CASTS else []
+        if called is None or called.receiver is not None or len(given) != 1:
+            return None
+        current = strip(given[0])
     if current is not None and current.type == "field_expression":
         value, field = current.field("value"), current.field("field")
         if value is not None and value.type == "identifier" and field is not None:

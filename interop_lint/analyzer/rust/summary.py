@@ -42,6 +42,7 @@ from interop_lint.analyzer.rust.syntax import (
     impl_trait_of,
     impl_type_of,
     is_test_code,
+    trait_bounds,
 )
 from interop_lint.analyzer.rust.typed_kinds import (
     handed_out_kind,
@@ -72,6 +73,7 @@ class _Found:
     _parameters: tuple[dict[str, tuple[int, Node]], bool] | None = None
     _types: dict[str, Node] | None = None
     _generics: set[str] | None = None
+    _bounds: dict[str, str] | None = None
     # Receiver types by name, for names no pattern of the function binds.
     _owners: dict[bytes, str | None] = field(default_factory=dict)
 
@@ -115,6 +117,13 @@ class _Found:
             self._types = {name: kind for name, (_, kind) in self.parameters().items()}
         return self._types
 
+    def bounds(self) -> dict[str, str]:
+        """The trait each generic type parameter is bound by, where one is named
+        (`<F: BoxCastPtr>`, `where F: BoxCastPtr<RustType = T>`)."""
+        if self._bounds is None:
+            self._bounds = trait_bounds(self.function)
+        return self._bounds
+
     def generics(self) -> set[str]:
         """The names of the function's generic type parameters."""
         if self._generics is None:
@@ -132,7 +141,7 @@ class FunctionSummary(Struct, frozen=True):
 
 
 # RustCall's fields, in order: one object for equal calls.
-_CallKey = tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], bool]
+_CallKey = tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], str | None]
 
 
 def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, FunctionSummary]:
@@ -198,8 +207,9 @@ def _take_calls(
         else:
             owner = _type_owner(into, qualifier)
             in_module = qualifier is not None and owner is None and qualifier != "Self"
+            module = qualifier.rsplit("::", 1)[-1] if in_module and qualifier else None
             handed = _handed_to(Located(node, fragment), data)
-            key = (name, owner, False, guards, handed, in_module)
+            key = (name, owner, False, guards, handed, module)
         made = shared.get(key)
         if made is None:
             made = shared[key] = RustCall(*key)
@@ -286,8 +296,11 @@ def _functions_passed(
 
 def _type_owner(into: _Found, qualifier: str | None) -> str | None:
     """The type a path names a function of: `Engine` of `Engine::parse`, the impl's
-    type for `Self`; None for a module (`engine::parse`)."""
+    type for `Self`, the trait a type parameter is bound by for `F::to_box` with `F:
+    BoxCastPtr` (its default method); None for a module (`engine::parse`)."""
     owner = into.owner if qualifier == "Self" else qualifier
+    if owner is not None and owner in into.generics():
+        return into.bounds().get(owner, owner)
     return owner if owner and owner[:1].isupper() else None
 
 
@@ -315,6 +328,11 @@ def _names_a_function(call: Node) -> bool:
     )
 
 
+def _in_trait(function: Node) -> bool:
+    holder = function.parent.parent if function.parent is not None else None
+    return holder is not None and holder.type == "trait_item"
+
+
 def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> FunctionSummary:
     function = found.function
     name = function.child_by_field_name("name")
@@ -324,6 +342,9 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     releases: tuple[Release, ...] = ()
     if found.ownership:
         generics = found.generics()
+        # In a trait's default method `Self` is any implementor: a type parameter
+        owner = None if _in_trait(function) else found.owner
+        generics = generics | {"Self"} if owner is None and found.owner else generics
         pointers = {n for n, (_, kind) in parameters.items() if may_be_pointer(kind, aliases)}
         for site in allocation_sites(found.ownership, bodies):
             handed = (handed_to_caller_in(c, bodies, pointers) for c in site.carriers)
@@ -331,12 +352,12 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             if via is None:
                 continue
             kind, handle = handed_out_kind(
-                site.kind, via, returns, parameters, aliases, generics, found.owner, held_by
+                site.kind, via, returns, parameters, aliases, generics, owner, held_by
             )
             location = _call_location(bodies, site)
             hands_out.append(Allocation(kind, location, via, site.what, handle, held_by))
         releases = tuple(
-            release_of(bodies, site, parameters, aliases, generics, found.owner)
+            release_of(bodies, site, parameters, aliases, generics, owner)
             for site in release_sites(found.ownership)
         )
     if b"Box<" in bodies.source.data:

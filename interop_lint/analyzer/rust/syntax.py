@@ -210,6 +210,35 @@ def impl_type_of(function: Node) -> str | None:
     return _type_name(holder.child_by_field_name("type"))
 
 
+# Bounds that name no trait whose functions a call could mean.
+_MARKER_TRAITS = frozenset(
+    {"Sized", "Send", "Sync", "Copy", "Clone", "Unpin", "Default", "Debug", "Eq", "PartialEq"}
+)
+
+
+def trait_bounds(function: Node) -> dict[str, str]:
+    """The trait each type parameter of a function is bound by, its first that is no
+    marker (`F` -> `BoxCastPtr` of `<F: BoxCastPtr + Send>` or `where F: ..`)."""
+    found: dict[str, str] = {}
+    declared = function.child_by_field_name("type_parameters")
+    bounded = [
+        (p.child_by_field_name("name"), p.child_by_field_name("bounds"))
+        for p in (declared.named_children if declared is not None else ())
+    ]
+    for holder in function.named_children:
+        if holder.type == "where_clause":
+            bounded += [
+                (p.child_by_field_name("left"), p.child_by_field_name("bounds"))
+                for p in holder.named_children
+            ]
+    for name, bounds in bounded:
+        traits = [_type_name(b) for b in (bounds.named_children if bounds is not None else ())]
+        named = next((t for t in traits if t and t not in _MARKER_TRAITS), None)
+        if name is not None and named is not None:
+            found.setdefault(text(name), named)
+    return found
+
+
 def _type_name(kind: Node | None) -> str | None:
     """`Buf` of `Buf`, `Buf<T>` or `crate::io::Buf`; `<*const c_char>` of a raw pointer."""
     if kind is not None and kind.type == "pointer_type":

@@ -42,6 +42,12 @@ if TYPE_CHECKING:
 Crate = str | None  # a crate's directory (None: a Rust file outside any crate)
 
 
+# Libraries a Rust static library is linked with, which provide no function of it.
+_SYSTEM_LIBRARIES = frozenset(
+    {"m", "dl", "pthread", "rt", "c", "util", "resolv", "gcc_s", "stdc++", "c++", "unwind"}
+)
+
+
 class Link(Struct, frozen=True):
     crate: Crate  # the crate's directory
     depth: int  # leading directories the unit and the crate share
@@ -101,6 +107,25 @@ class CrateLinks:
         if count * 2 < len(symbols) and not cbindgen:
             return None
         return Link(best, depth, count)
+
+    def crate_linked_alone(self, path: str, header: str) -> Link | None:
+        """The crate a Go file's preamble links as its one library (`#cgo LDFLAGS: -lw`,
+        system libraries aside), when `header` declares one of its exports: the other
+        declarations of that header are its functions too, even where too few match
+        for the header to bind it by them (exports renamed since). A header none of
+        whose declarations match may declare what a dependency of the crate exports
+        (rust-brotli's `decode.h`, re-exported from brotli-decompressor)."""
+        unit = self._c.units.get(path)
+        if unit is None or not unit.is_preamble:
+            return None
+        libraries = [name for name in unit.link_libraries if name not in _SYSTEM_LIBRARIES]
+        link = self._by_libraries(path, tuple(libraries)) if len(libraries) == 1 else None
+        if link is None:
+            return None
+        exported = (
+            crate for name in self.rust_bound(header) for crate, _, _ in self._exports(name)
+        )
+        return link if link.crate in exported else None
 
     def _by_libraries(self, path: str, libraries: tuple[str, ...]) -> Link | None:
         if not libraries:

@@ -119,10 +119,25 @@ def _opened(body: str, depth: int = 0) -> Iterator[str]:
         if wrapper == "unsafe" and len(parts) == 1:
             body = parts[0]  # `unsafe(no_mangle)` -> `no_mangle`
         elif wrapper == "cfg_attr" and depth < 4:
+            if parts and _wasm_only(parts[0]):
+                return  # not on any target cgo or ctypes loads a library for
             for part in parts[1:]:
                 yield from _opened(part, depth + 1)
             return
     yield body
+
+
+# `target_arch = "wasm32"`, `target_family = "wasm"`: a WebAssembly build only.
+_WASM = re.compile(r'^target_(?:arch\s*=\s*"wasm(?:32|64)"|family\s*=\s*"wasm")$')
+
+
+def _wasm_only(condition: str) -> bool:
+    """Whether a `cfg` condition holds only when building for WebAssembly
+    (`target_arch = "wasm32"`, or `all(..)` of such a part)."""
+    inner = _call_arguments(condition, "all")
+    if inner is not None:
+        return any(_wasm_only(part) for part in split_arguments(inner))
+    return _WASM.match(condition) is not None
 
 
 def _call_arguments(body: str, name: str) -> str | None:

@@ -81,7 +81,7 @@ def _unprovided(ctx: RuleContext, path: str, name: str) -> CFunction | None:
     unit, declaration = seen[0]
     # A header binds a crate by its own declarations; the preamble may also
     # by the file's #cgo LDFLAGS or the headers it includes (see clang.linking).
-    link = c.links.crate_of(unit)
+    link = c.links.crate_of(unit) or c.links.crate_linked_alone(path, unit)
     if link is None:
         return None  # a declaration that binds no Rust crate: not ours to judge
     if c.links.exported_near(unit, name, link) or c.links.defined_in_c(unit, name, link):

@@ -56,6 +56,8 @@ def in_comparison(node: Node) -> bool:
         if current.type == "binary_expression" and operator(current) in _COMPARISONS:
             if _sign_test(current, node) or _rejects_long(current, node):
                 return False
+            if _two_lengths(current, node):
+                return False
             return not is_clamp(current) and not _counting_bound(current)
         current = current.parent
     return current is not None and current.type in (
@@ -96,6 +98,12 @@ def _rejects_long(comparison: Node, operand: Node) -> bool:
     body = statement.child_by_field_name("consequence") if statement is not None else None
     last = statements_of(body)[-1:] if body is not None else []
     return bool(last) and last[0].type == "return_statement"
+
+
+def _two_lengths(comparison: Node, operand: Node) -> bool:
+    """`len(a) != len(b)`: both may be 0 (gorocksdb's column families)."""
+    _, other = _compared_with(comparison, operand)
+    return other.startswith(("len(", "cap(")) and other.endswith(")")
 
 
 def _compared_with(comparison: Node, operand: Node) -> tuple[str, str]:

@@ -61,7 +61,7 @@ from interop_lint.analyzer.golang.syntax import (
     unparen,
 )
 from interop_lint.analyzer.golang.types import is_slice
-from interop_lint.analyzer.parsing import descendants_of_type, text
+from interop_lint.analyzer.parsing import descendants_of_type, enclosing, text
 
 _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
 _UNARY = frozenset({"unary_expression"})
@@ -173,9 +173,17 @@ def has_length_check(file: GoFile, container: Node) -> bool:
         for node in file.syntax.parents(operator_, _BINARY, within=function):
             if _is_empty_string_test(node, wanted):
                 return True
+    # A check of a parameter written after the use comes too late (openssl's `if n !=
+    # len(buf)` after `C.BIO_write(.., &buf[0], ..)`), unless the use is in a function
+    # literal that may run later. A buffer the code sizes itself is left alone: a late
+    # check shows the code minds its length (one sized by a C function is non-empty).
+    binding = file.binding(container) if container.type == "identifier" else None
+    indexed = container.parent is not None and container.parent.type == "index_expression"
+    late = indexed and binding is not None and binding.is_parameter
+    before = container.start_byte if late and not enclosing(container, "func_literal") else None
     for name in ("len", "cap"):
         for node in file.syntax.calls_named(name, within=function):
-            if not file.builtin_call(node, name):
+            if not file.builtin_call(node, name) or (before and node.start_byte > before):
                 continue
             args = arguments(node)
             if len(args) == 1 and normal(args[0]) in wanted and _checked(file, node):

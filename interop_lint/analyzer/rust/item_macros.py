@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -132,6 +132,15 @@ def _return_wrapper(matcher: str, transcriber: str, signature_at: int) -> str:
     return wrapped.group(1) if re.search(r"->\s*\$" + wrapped.group(2) + r"\b", written) else ""
 
 
+class _Wrapped(NamedTuple):
+    """An item-level invocation holding whole functions, and what to blank of it."""
+
+    start: int
+    end: int
+    macro: str
+    blanks: list[tuple[int, int]]
+
+
 def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
     """The file's tree with the wrapper of every item-level invocation that holds whole
     functions blanked out, and the macro each such function was written in, by the
@@ -139,25 +148,23 @@ def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
     it held was not a function after all) stays as it was; the tree as it was, and
     no functions, when none is left."""
     root = tree.root_node
-    wrapped: list[tuple[int, int, str, list[tuple[int, int]]]] = []
-    for invocation in items_of_kind(root, "macro_invocation"):
-        blanks = wrapper_spans(invocation)
-        if blanks is not None:
-            wrapped.append(
-                (invocation.start_byte, invocation.end_byte, macro_name(invocation), blanks)
-            )
+    wrapped = [
+        _Wrapped(invocation.start_byte, invocation.end_byte, macro_name(invocation), blanks)
+        for invocation in items_of_kind(root, "macro_invocation")
+        if (blanks := wrapper_spans(invocation)) is not None
+    ]
     for _ in range(2):  # the second time without those the first one's errors are in
         if not wrapped:
             return tree, {}
         unwrapped_data = bytearray(data)
-        for *_, blanks in wrapped:
-            for start, end in blanks:
+        for invocation in wrapped:
+            for start, end in invocation.blanks:
                 unwrapped_data[start:end] = _blank(unwrapped_data[start:end])
         unwrapped = parse(Grammar.RUST, bytes(unwrapped_data))
         if root.has_error or not unwrapped.root_node.has_error:
             break
         errors = error_positions(unwrapped.root_node)
-        wrapped = [w for w in wrapped if not any(w[0] <= at < w[1] for at in errors)]
+        wrapped = [w for w in wrapped if not any(w.start <= at < w.end for at in errors)]
     else:
         return tree, {}
     written: dict[int, str] = {}
@@ -165,8 +172,8 @@ def unwrap_item_macros(tree: Tree, data: bytes) -> tuple[Tree, dict[int, str]]:
         if item.type != "function_item":
             continue
         at = item.start_byte
-        macro = next((w[2] for w in wrapped if w[0] <= at < w[1] and w[2] != CFG_IF), None)
-        if macro is not None:
+        macro = next((w.macro for w in wrapped if w.start <= at < w.end), None)
+        if macro is not None and macro != CFG_IF:
             written[at] = macro
     return unwrapped, written
 

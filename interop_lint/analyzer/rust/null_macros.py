@@ -48,7 +48,7 @@ from interop_lint.analyzer.rust.macro_match import (
     token_tree,
 )
 from interop_lint.analyzer.rust.nullness import checked_before, leaves_unless_nonnull
-from interop_lint.analyzer.rust.pointer_copies import pointer_of
+from interop_lint.analyzer.rust.pointer_copies import local_copies
 from interop_lint.analyzer.rust.pointers import used_pointers
 from interop_lint.analyzer.rust.token_trees import token_tree as invocation_tokens
 
@@ -156,8 +156,12 @@ def _pointer_uses(
     nodes = list(bodies.walk(root, prune=("macro_invocation",)))
     # `let p: *mut _ = $p; if p.is_null() { return .. }` (rpm-sequoia's
     # `check_mut_slice!`): a check of a local copy is a check of the metavariable.
-    copies = _local_copies(nodes, spelled)
-    copied = {local: name for name, locals_ in copies.items() for local in locals_}
+    copied = {
+        local: bindings[-1][1] for local, bindings in local_copies(nodes, set(spelled)).items()
+    }
+    copies: dict[str, set[str]] = {name: set() for name in spelled}
+    for local, name in copied.items():
+        copies[name].add(local)
     for node in nodes:
         if node.type not in ("unary_expression", "call_expression"):
             continue
@@ -172,18 +176,6 @@ def _pointer_uses(
             else:
                 unchecked[metavariable] = written
     return tuple(sorted(unchecked.items())), tuple(sorted(checked.items()))
-
-
-def _local_copies(nodes: list[Located], spelled: dict[str, str]) -> dict[str, set[str]]:
-    """The locals of a transcriber bound to a metavariable's pointer, by its spelling."""
-    copies: dict[str, set[str]] = {name: set() for name in spelled}
-    for node in nodes:
-        pattern = node.field("pattern") if node.type == "let_declaration" else None
-        value = node.field("value") if pattern is not None else None
-        held = pointer_of(value) if value is not None else None
-        if pattern is not None and pattern.type == "identifier" and held in copies:
-            copies[held].add(pattern.text)
-    return copies
 
 
 def _respelled(spelled: dict[str, str]) -> Callable[[re.Match[str]], str]:

@@ -341,10 +341,9 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
     hands_out: list[Allocation] = []
     releases: tuple[Release, ...] = ()
     if found.ownership:
-        generics = found.generics()
-        # In a trait's default method `Self` is any implementor: a type parameter
-        owner = None if _in_trait(function) else found.owner
-        generics = generics | {"Self"} if owner is None and found.owner else generics
+        owner, generics = found.owner, found.generics()
+        if _in_trait(function):  # `Self` is any implementor there: a type parameter
+            owner, generics = None, generics | {"Self"}
         pointers = {n for n, (_, kind) in parameters.items() if may_be_pointer(kind, aliases)}
         for site in allocation_sites(found.ownership, bodies):
             handed = (handed_to_caller_in(c, bodies, pointers) for c in site.carriers)

@@ -76,6 +76,25 @@ def binds_before(block: Located, child: Located, name: str) -> Located | None:
     return block.at(found)
 
 
+def binding_let(name: Located) -> Located | None:
+    """The `let` statement that binds the identifier `name` where it is used; None when
+    a closure's parameters, an `if let` or a match arm binds it nearer, or nothing
+    of the function does."""
+    child = name
+    for ancestor in name.ancestors():
+        if ancestor.type == "function_item":
+            return None
+        same_fragment = child.fragment is ancestor.fragment
+        if ancestor.type == "block" and same_fragment:
+            found = binds_before(ancestor, child, name.text)
+            if found is not None:
+                return found
+        if same_fragment and _binds_around(ancestor.node, child.node, name.text):
+            return None
+        child = ancestor
+    return None
+
+
 def let_value(name: Located) -> Located | None:
     """The value of the `let` that binds the identifier `name` where it is used
     (`from_raw_parts(p, n)` for `s` of `let s = from_raw_parts(p, n); .. s ..`)."""

@@ -64,6 +64,9 @@ def method_owner(owner: str, resolve: Callable[[str], str]) -> str:
             written = written[1:].lstrip().removeprefix("mut ")
         elif written[:1] in ("(", "["):  # a tuple or slice: no type of the crate
             return written
+        elif written.startswith(("dyn ", "impl ")):  # `Box<dyn Light + Send>`: Light's
+            bound = written.split(None, 1)[1].split("+", 1)[0]
+            return "dyn " + bound.split("<", 1)[0].rsplit("::", 1)[-1].strip()
         else:
             named = written.split("<", 1)[0].rsplit("::", 1)[-1].strip()
             if named in _SMART_POINTERS and written.endswith(">"):
@@ -105,10 +108,12 @@ class CrateCalls:
         functions: list[tuple[str, RustFunction]],
         guarded: Guarded,
         resolve: Callable[[str], str] = lambda name: name,
+        field_type: Callable[[str, str], str | None] = lambda kind, field: None,
     ) -> None:
         self.functions = functions
         self._guarded = guarded
         self._resolve = resolve
+        self._field_type = field_type
         self._by_location: dict[tuple[str, Location], int] = {}
         self._called_by: list[list[int] | None] = [None] * len(functions)
         self._callees_by_key: dict[tuple[str, str | None, str | None, bool], list[int]] = {}
@@ -136,10 +141,16 @@ class CrateCalls:
         return self._by_location.get((path, location))
 
     def callees(self, call: RustCall) -> list[int]:
-        if call.method and call.owner is None:
+        owner = self._owner_type(call.owner) if call.owner is not None else None
+        if call.method and owner is None:
             return self._methods.get(call.name, [])
+        if owner is not None and owner.startswith("dyn "):  # the trait's methods
+            trait = owner[4:]
+            # The crate's impls of it (a supertrait's methods are not followed).
+            found = self._by_trait.get((trait, call.name), [])
+            return found + self._associated.get((trait, call.name), [])
         if call.owner is not None:
-            found = self._associated.get((self._resolve(call.owner), call.name))
+            found = self._associated.get((owner or call.owner, call.name))
             if found or call.method:
                 return found or []
             return self._by_trait.get((call.owner, call.name), [])  # `Decode::decode(v)`
@@ -148,6 +159,22 @@ class CrateCalls:
             if found:
                 return found
         return self._free.get(call.name, [])
+
+    def _owner_type(self, owner: str) -> str | None:
+        """The type whose functions a call's owner names (aliases resolved), through
+        the fields it names (`light.inner`: the type of `light`'s field `inner`);
+        None when a field's type is not known."""
+        if "." not in owner or owner.startswith("<"):
+            return self._resolve(owner)
+        base, *fields = owner.split(".")
+        kind = self._resolve(base)
+        for field in fields:
+            derefs = len(field) - len(field.lstrip("*"))
+            written = self._field_type(kind, field[derefs:])
+            if written is None:
+                return None
+            kind = self._resolve("*" * derefs + written)
+        return kind
 
     def callees_from(self, caller: int, call: RustCall) -> list[int]:
         """`callees`, a function declared in the caller's body (or beside the caller in

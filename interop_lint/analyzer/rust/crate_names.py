@@ -12,11 +12,12 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from interop_lint.analyzer.rust.facts import RustStruct
 from interop_lint.analyzer.rust.types import STANDARD_CRATES
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.index import ProjectIndex
-    from interop_lint.analyzer.rust.facts import RustEnum, RustFileFacts, RustStruct
+    from interop_lint.analyzer.rust.facts import RustEnum, RustFileFacts
     from interop_lint.analyzer.rust.index import Crate
 
 _AMBIGUOUS = "_"  # an alias's target that differs by `#[cfg]`: compared with nothing
@@ -116,6 +117,18 @@ class CrateNameQueries:
         """The first struct or enum of that name declared in the crate, with its file."""
         found = self.types_named(crate, name)
         return found[0] if found else None
+
+    def field_type(self, crate: Crate, kind: str, field: str) -> str | None:
+        """The type of the field `field` of the crate's struct `kind` as written; None
+        when no struct or several of that name have it, or it is a type parameter."""
+        found = {
+            f.type
+            for _, item in self.types_named(crate, kind)
+            if isinstance(item, RustStruct)
+            for f in item.fields
+            if f.name == field and f.type not in item.generics
+        }
+        return found.pop() if len(found) == 1 else None
 
     def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:
         """The type whose functions a call's qualifier names (`Self` in an `impl` of

@@ -224,6 +224,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
                 self.functions_by_type(crate),
                 lambda wrappers: self.is_guarded(crate, wrappers),
                 partial(method_owner, resolve=partial(self.resolve_name, crate)),
+                partial(self.field_type, crate),
             )
             self._calls[crate] = found
         return found

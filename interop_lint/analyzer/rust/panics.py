@@ -19,21 +19,15 @@ so the facts keep the names of the calls and macros that wrap each site
 
 from __future__ import annotations
 
-from collections.abc import Container
-
 from msgspec import Struct
 from tree_sitter import Node
 
-from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.bindings import is_shadowed
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.pointee_arrays import constant_in_bounds
 from interop_lint.analyzer.rust.spelling import identifiers_named
-from interop_lint.analyzer.rust.syntax import pointer_owner
-from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 PANIC_MACROS = frozenset(
     {"panic", "unreachable", "todo", "unimplemented", "assert", "assert_eq", "assert_ne"}
@@ -245,88 +239,6 @@ def _holds_closure(argument: Node) -> bool:
         return False
     given = argument.child_by_field_name("arguments")
     return given is not None and any(a.type == "closure_expression" for a in given.named_children)
-
-
-class CallTarget(Struct, frozen=True):
-    """A function a body calls, as far as names tell (RS101 follows these)."""
-
-    name: str
-    # `Engine` of `Engine::new()` (`Self` resolved), of `engine.run()` when
-    # `engine: &Engine` is a parameter; NOT_A_CRATE_TYPE when the receiver is
-    # a pointer, primitive or standard type; None when unknown. `*Handle` for
-    # `(*handle).run()` with `handle: Handle`, an alias the index resolves.
-    owner: str | None
-    method: bool  # `x.name()`
-
-
-NOT_A_CRATE_TYPE = "<std>"
-_SMART_POINTERS = frozenset({"Box", "Arc", "Rc"})
-_STD_TYPES = frozenset(
-    {"String", "Vec", "Option", "Result", "HashMap", "HashSet", "BTreeMap", "str", "CStr"}
-)
-
-
-def receiver_type(
-    receiver: Located,
-    impl_type: str | None,
-    parameters: dict[str, Node],
-    generics: set[str],
-    bound: Container[str] | None = None,
-) -> str | None:
-    """The type a method's receiver has, when the signature tells: `self`, or a
-    parameter (`engine: &mut Engine`, `(*handle).run()` with `handle: *mut Engine`)."""
-    current = receiver
-    derefs = 0
-    while current.type in ("parenthesized_expression", "unary_expression"):
-        if current.type == "unary_expression" and current.node.children[0].type == "*":
-            derefs += 1
-        elif current.type == "unary_expression":
-            return None
-        inner = next(iter(current.named_children()), None)
-        if inner is None:
-            return None
-        current = inner
-    if current.type == "self":
-        return impl_type
-    if current.type != "identifier":
-        return None
-    declared = parameters.get(current.text)  # a local is shadowed or not, it is no parameter
-    if declared is None or is_shadowed(current.text, current, bound=bound):
-        return None
-    while declared is not None and declared.type in ("reference_type", "pointer_type"):
-        if declared.type == "pointer_type":
-            if derefs == 0:  # `p.add(1)`, or a crate trait's `impl ToStr for *const c_char`
-                return pointer_owner(declared) or NOT_A_CRATE_TYPE
-            derefs -= 1
-        declared = declared.child_by_field_name("type")
-    if declared is None:
-        return None
-    if declared.type == "primitive_type":
-        return text(declared)  # `x.ext_len()` reaches only a crate trait's `impl Ext for u32`
-    name = base_name(declared)
-    if name in _SMART_POINTERS:
-        arguments = type_arguments(declared)
-        name = base_name(arguments[0]) if arguments else ""
-    if name in generics or declared.type in ("dynamic_type", "abstract_type"):
-        return None
-    if not name or name in _STD_TYPES:
-        return NOT_A_CRATE_TYPE
-    # `(*ctx).run()` with `ctx: Handle` where the crate may say `type Handle = *mut
-    # Engine;`: the derefs left are kept for the index, which knows the alias.
-    return "*" * derefs + name if declared.type == "type_identifier" else name
-
-
-def call_target(
-    called: Callee, impl_type: str | None, receiver_owner: str | None = None
-) -> CallTarget:
-    if called.is_method:
-        return CallTarget(called.name, receiver_owner, True)
-    qualifier = called.qualifier
-    if qualifier == "Self":
-        qualifier = impl_type
-    # `engine::parse()` names a module, `Engine::parse()` a type.
-    owner = qualifier if qualifier and qualifier[:1].isupper() else None
-    return CallTarget(called.name, owner, False)
 
 
 def runs_later(name: str) -> bool:

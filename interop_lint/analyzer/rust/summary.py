@@ -33,7 +33,8 @@ from interop_lint.analyzer.rust.flow import destination, handed_to_caller_in
 from interop_lint.analyzer.rust.guard_calls import hands_argument_to_calls, runs_argument_guarded
 from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import OwnershipSite
-from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source, receiver_type
+from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source
+from interop_lint.analyzer.rust.receivers import receiver_type
 from interop_lint.analyzer.rust.releases import dropped_box_parameters, release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.syntax import (
@@ -87,13 +88,10 @@ class _Found:
             if written in self._owners:
                 return self._owners[written]
             name = written.decode("utf-8", errors="replace")
-            if name not in self.parameters():
-                self._owners[written] = None  # only a parameter's type is known
-                return None
-            if name not in self.scanned:  # never bound again: the same type everywhere
+            if name not in self.scanned:  # never bound here: the same type everywhere
                 found = self._owners[written] = self._receiver_type(Located(receiver, fragment))
                 return found
-        elif kind not in ("parenthesized_expression", "unary_expression"):
+        elif kind not in ("parenthesized_expression", "unary_expression", "field_expression"):
             return None
         return self._receiver_type(Located(receiver, fragment))
 

@@ -33,7 +33,12 @@ from interop_lint.analyzer.golang.facts import GoFuncDecl
 from interop_lint.analyzer.golang.flow import ValueFlow, is_freed, value_uses
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import allocations, names_a_free
-from interop_lint.analyzer.golang.syntax import return_values, returns_in, unparen
+from interop_lint.analyzer.golang.syntax import (
+    enclosing_function,
+    return_values,
+    returns_in,
+    unparen,
+)
 from interop_lint.analyzer.golang.uses import ESCAPING, UseKind, carrier
 from interop_lint.analyzer.parsing import enclosing, text
 
@@ -52,6 +57,9 @@ def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | 
     for call, allocator in allocations(file):
         if not (body.start_byte <= call.start_byte < body.end_byte):
             continue
+        holder = enclosing_function(call)
+        if holder is None or holder.id != function.id:
+            continue  # a function literal's: returned by the literal, not by `function`
         flow = value_uses(file, call)
         kinds = {use.kind for use in flow.uses}
         if UseKind.RETURNED not in kinds:
@@ -74,7 +82,7 @@ def returned_allocation(file: GoFile, function: Node) -> tuple[str, int, int] | 
         returned.update((use.node.id, allocator) for use in flow.of_kind(UseKind.RETURNED))
         if closures and free is not None:
             freeing.update(closures)
-    if not returned or statements is None:
+    if not returned or not statements:
         return None
     for position in range(max(len(values) for values in statements)):
         found = _allocated_at(file, statements, position, returned)

@@ -1582,8 +1582,14 @@ RULES = [{'cross_language': False,
                                    "runs (hyper's\n"
                                    '`non_null!(&*p ?= default)`, from another file too) checks the '
                                    'pointer its\n'
-                                   'invocation names. Type aliases of pointers count as pointers. '
-                                   'One finding per\n'
+                                   'invocation names. So does a call of a function of the crate '
+                                   'that panics\n'
+                                   'when that argument is null before it can return '
+                                   '(`Status::check_not_null(p);`\n'
+                                   'with `if p.is_null() { panic!(..) }` or '
+                                   '`assert!(!p.is_null())` at the top of\n'
+                                   "its body): the panic is RS101's. Type aliases of pointers "
+                                   'count as pointers. One finding per\n'
                                    'parameter, at its first unchecked use.\n'
                                    '\n'
                                    'Passing the parameter to a function of the crate that does one '

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, TypeVar
 
 from msgspec.structs import replace
@@ -60,7 +60,8 @@ class CrateMacroQueries:
         found = self._null_checks.get(crate)
         if found is None:
             macros = self._null_check_macros.get(crate, {})
-            found = self._null_checks[crate] = InvocationNullChecks(macros.get)
+            asserted = partial(self.asserted_by_call, crate)
+            found = self._null_checks[crate] = InvocationNullChecks(macros.get, asserted)
         return found
 
     def _exports_of(self: RustIndex, crate: Crate, rust: RustFileFacts) -> tuple[RustExport, ...]:

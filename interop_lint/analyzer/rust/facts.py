@@ -152,6 +152,9 @@ class RustFunction(Struct, frozen=True):
     # no demand on its callers, but a safe export handing it its pointer still
     # dereferences that pointer (RS103).
     dereferences: tuple[PointerDemand, ...] = ()
+    # Those it panics on when null before it can return (`assert!(!p.is_null())`):
+    # a call of it checks its argument for the caller (RS102).
+    asserts_nonnull: tuple[PointerDemand, ...] = ()
     # What it gives back to Rust's allocator of memory its parameters point to
     # (`Box::from_raw(p)`): XL105 follows exports that hand it their own parameter.
     frees_parameters: tuple[Release, ...] = ()

@@ -36,6 +36,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, macro_name
+from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.facts import NullCheckMacro, NullCheckRule
 from interop_lint.analyzer.rust.macro_match import (
     Fragment as Metavariable,
@@ -48,8 +49,8 @@ from interop_lint.analyzer.rust.macro_match import (
     token_tree,
 )
 from interop_lint.analyzer.rust.nullness import checked_before, leaves_unless_nonnull
-from interop_lint.analyzer.rust.pointer_copies import local_copies
-from interop_lint.analyzer.rust.pointers import used_pointers
+from interop_lint.analyzer.rust.pointer_copies import local_copies, pointer_of
+from interop_lint.analyzer.rust.pointers import passed_arguments, used_pointers
 from interop_lint.analyzer.rust.token_trees import token_tree as invocation_tokens
 
 # The nodes of a transcriber that its statements run through on a straight line.
@@ -221,8 +222,15 @@ class InvocationNullChecks:
     """The pointers an invocation of one of the crate's macros checks for null before
     the rest of it runs (nullness.InvocationChecks), remembered per invocation."""
 
-    def __init__(self, macro_named: Callable[[str], NullCheckMacro | None]) -> None:
+    def __init__(
+        self,
+        macro_named: Callable[[str], NullCheckMacro | None],
+        asserted_by: Callable[[str, str | None], frozenset[int]] | None = None,
+    ) -> None:
         self._macro_named = macro_named
+        # The argument positions a call of the crate's function of that name and
+        # qualifier panics on when null (RustFunction.asserts_nonnull): a call checks too.
+        self._asserted_by = asserted_by
         self._answers: dict[tuple[int, int], frozenset[str]] = {}
         self._uses_found: dict[tuple[int, int, bool], list[tuple[str, str]]] = {}
 
@@ -234,6 +242,8 @@ class InvocationNullChecks:
         return found
 
     def _checks(self, invocation: Located) -> frozenset[str]:
+        if invocation.type == "call_expression":
+            return self._call_checks(invocation)
         macro = invocation.node.child_by_field_name("macro")
         tokens = invocation_tokens(invocation.node)
         if macro is None or tokens is None:
@@ -255,6 +265,16 @@ class InvocationNullChecks:
                 return frozenset()
             name, given = rule.hands_to[0], _substitute(rule.hands_to[1], bindings)
         return frozenset()
+
+    def _call_checks(self, call: Located) -> frozenset[str]:
+        """The pointers a call (a statement of its own) passes where the crate's
+        function it names panics on null: past the call, they are non-null."""
+        called = callee(call) if self._asserted_by is not None else None
+        if called is None or called.receiver is not None or called.qualifier == "Self":
+            return frozenset()
+        positions = self._asserted_by(called.name, called.qualifier)  # type: ignore[misc]
+        passed = enumerate(passed_arguments(call)) if positions else ()
+        return frozenset(p for i, a in passed if i in positions and (p := pointer_of(a)))
 
     def unchecked_uses(self, invocation: Located) -> list[tuple[str, str]]:
         """(pointer, the use as expanded: `*len`) for each pointer the invocation names

@@ -52,7 +52,8 @@ from interop_lint.analyzer.rust.null_given import checked_given
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
 
 # The pointers a macro invocation checks for null, leaving unless they are
-# non-null, before the rest of it runs (rust.null_macros).
+# non-null, before the rest of it runs, or a call of a crate function that
+# panics on null (rust.null_macros).
 InvocationChecks = Callable[[Located], frozenset[str]]
 
 _OPTION_DEMANDS = frozenset({"unwrap", "expect"})  # panic on null: RS101's business
@@ -227,6 +228,8 @@ def _expression_leaves_unless_nonnull(
         if option_of_pointer(scrutinee) == name and _some_arm_diverges(current, bodies):
             return True
         return _only_nonnull_arms_continue(current, scrutinee, name, bodies)
+    if current.type == "call_expression" and macros is not None and name in macros(current):
+        return True  # a function of the crate that panics on null (`check_not_null(p)`)
     return _demands_some(current, name)
 
 

@@ -40,7 +40,11 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operator,
 )
 from interop_lint.analyzer.rust.facts import PointerDemand, PointerPass, Release, RustFunction
-from interop_lint.analyzer.rust.nullness import InvocationChecks, checked_before
+from interop_lint.analyzer.rust.nullness import (
+    InvocationChecks,
+    checked_before,
+    leaves_unless_nonnull,
+)
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
@@ -68,6 +72,7 @@ class ParameterUses(NamedTuple):
     needs_nonnull: tuple[PointerDemand, ...]
     passes_pointers: tuple[PointerPass, ...]
     dereferences: tuple[PointerDemand, ...]
+    asserts_nonnull: tuple[PointerDemand, ...] = ()
 
 
 def pointer_demands(
@@ -127,7 +132,38 @@ def pointer_demands(
         # GLib `*Void` adapters) dereferences that pointer (RS103).
         return ParameterUses((), (), _by_position({**checked, **demands}.values()))
     dereferences = (d for name, d in checked.items() if name not in demands)
-    return ParameterUses(_by_position(demands.values()), tuple(passes), _by_position(dereferences))
+    asserted = _asserted_nonnull(bodies, function, positions, macros)
+    return ParameterUses(
+        _by_position(demands.values()), tuple(passes), _by_position(dereferences), asserted
+    )
+
+
+_LEAVING = ("return_expression", "try_expression", "break_expression")
+
+
+def _asserted_nonnull(
+    bodies: RustBodies, function: Node, positions: dict[str, int], macros: InvocationChecks
+) -> tuple[PointerDemand, ...]:
+    """The pointer parameters `function` panics on when null before it can return
+    (`if p.is_null() { panic!(..) }`, `assert!(!p.is_null())` at the top of its
+    body): past a call of it, its caller's argument is non-null (polyglot's
+    `Status::check_not_null(status); *status = ..`)."""
+    body = function.child_by_field_name("body")
+    if body is None or not positions:
+        return ()
+    found = []
+    pending = dict(positions)
+    for statement in bodies.in_file(body).named_children():
+        walked = bodies.walk(statement, prune=("closure_expression", "function_item"))
+        if any(node.type in _LEAVING for node in walked):
+            break  # it may return (on null too): the straight line ends
+        for name, position in list(pending.items()):
+            if leaves_unless_nonnull(statement, name, bodies, macros):
+                del pending[name]
+                found.append(PointerDemand(position, bodies.location(statement), "null check"))
+        if not pending:
+            break
+    return _by_position(found)
 
 
 def _by_position(demands: Iterable[PointerDemand]) -> tuple[PointerDemand, ...]:
@@ -275,6 +311,14 @@ def crate_dereferences(
         id(f): {d.position: d for d in (*f.dereferences, *f.needs_nonnull)} for _, f in functions
     }
     return _handed_on(functions, own, owner_of, checked_too=True)
+
+
+def crate_null_asserts(
+    functions: list[tuple[str, RustFunction]],
+    owner_of: Callable[[str | None, str | None], str | None],
+) -> CrateDemands:
+    """The crate's functions that panic when a pointer argument is null, by call name."""
+    return by_call_name(functions, lambda f: {d.position: d for d in f.asserts_nonnull})
 
 
 def crate_parameter_releases(functions: list[tuple[str, RustFunction]]) -> CrateReleases:

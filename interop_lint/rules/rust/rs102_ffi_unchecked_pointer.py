@@ -12,7 +12,10 @@ condition, a comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
 null arm leaves (`true => return -1, false => {}`). A macro of the crate that
 does such a check and leaves otherwise before the rest of it runs (hyper's
 `non_null!(&*p ?= default)`, from another file too) checks the pointer its
-invocation names. Type aliases of pointers count as pointers. One finding per
+invocation names. So does a call of a function of the crate that panics
+when that argument is null before it can return (`Status::check_not_null(p);`
+with `if p.is_null() { panic!(..) }` or `assert!(!p.is_null())` at the top of
+its body): the panic is RS101's. Type aliases of pointers count as pointers. One finding per
 parameter, at its first unchecked use.
 
 Passing the parameter to a function of the crate that does one of those uses

@@ -117,6 +117,9 @@ def _indexing(expression: Located, limit: int = 40) -> str:
     return "…[" + " ".join((index.text or b"").decode("utf-8", "replace").split())[:limit] + "]"
 
 
+_SEEN_THROUGH = frozenset({"reference_expression", "parenthesized_expression"})
+
+
 def calls_taking(argument: Located, anchor: Node | None = None) -> list[str]:
     """The calls a closure is handed to, innermost first: `[AssertUnwindSafe,
     catch_unwind]` for `catch_unwind(AssertUnwindSafe(|| ..))`, also through a
@@ -132,6 +135,9 @@ def calls_taking(argument: Located, anchor: Node | None = None) -> list[str]:
         current = pending.pop(0)
         in_anchor = current.fragment is argument.fragment
         holder = _parent(current, anchor if in_anchor else None, parents)
+        if holder is not None and holder.type in _SEEN_THROUGH:
+            pending.append(holder)  # `guarded(&move || ..)` hands the closure itself
+            continue
         if holder is not None and holder.type == "let_declaration":
             pattern = holder.field("pattern")
             if pattern is not None and pattern.type == "identifier":
@@ -176,9 +182,8 @@ def _later_arguments(declaration: Located, name: str) -> list[Located]:
     if block is None or block.type != "block":
         return []
     found = identifiers_named(block, [name], after=declaration.node.end_byte)
-    return [
-        n for n in found if (holder := n.node.parent) is not None and holder.type == "arguments"
-    ]
+    handed = ("arguments", *_SEEN_THROUGH)  # `guarded(pick)`, `guarded(&pick)`
+    return [n for n in found if (holder := n.node.parent) is not None and holder.type in handed]
 
 
 def body_wrapper(body: Located) -> str | None:

@@ -22,7 +22,9 @@ rule reads nor get a finding, so it is recognised here and never parsed.
   file is analysed wherever it is. A crate an in-scope crate depends on by
   path (`blockcore = { path = "../core" }`, read from the bytes of its
   Cargo.toml and of the workspace's) lends it the aliases it imports (`use
-  blockcore::BlockHeight;`): its files declaring a `type` alias are analysed.
+  blockcore::BlockHeight;`): its files declaring a `type` alias are analysed,
+  and those giving memory back to Rust (`from_raw`), which an export may call
+  to free what it handed out (`ffi::free_c_string(s)`, RS105).
 - C headers and sources, manifests, Python: always analysed. Headers are the
   contract and few; manifests are cheap; the Python extractor itself reads
   nothing (and loads no libcst) without `ctypes`.
@@ -49,6 +51,7 @@ _RUST_MARKERS = (b"extern", b"no_mangle", b"export_name")
 _RUST_REPR = re.compile(rb"\brepr\s*\(")
 _RUST_OWN_CHECK = (b"as_ptr", b"as_mut_ptr")  # RS106 reads a file on its own
 _RUST_TYPE_ALIAS = re.compile(rb"\btype\s+[A-Z]\w*\s*(?:<[^=;]*>\s*)?=")
+_RUST_RELEASE = (b"from_raw",)  # `CString::from_raw`, `Vec::from_raw_parts`, ..
 _CARGO_PATH = re.compile(rb"""\bpath\s*=\s*["']([^"'\n]+)["']""")
 
 # What each rule reads outside the scope above, and why skipping is safe for it.
@@ -66,7 +69,7 @@ RULE_SCOPES: dict[str, str] = {
     "RS102": "files with exports",
     "RS103": "files containing `extern`",
     "RS104": "files with exports",
-    "RS105": "functions reached from the crate's exports",
+    "RS105": "functions reached from the crate's exports, and releasing ones of path dependencies",
     "RS106": "any Rust file mentioning as_ptr/as_mut_ptr (always analysed)",
     "RS107": "files with exports, and their crate's statics",
     "RS108": "files with exports",
@@ -164,13 +167,19 @@ def analysed(files: Sequence[Candidate]) -> frozenset[str]:
             keep = (
                 crate in boundary_crates
                 or rust_checked_alone(f.data)
-                or (crate in lending and _RUST_TYPE_ALIAS.search(f.data) is not None)
+                or (crate in lending and _lends(f.data))
             )
         else:
             keep = True
         if keep:
             chosen.add(f.path)
     return frozenset(chosen)
+
+
+def _lends(data: bytes) -> bool:
+    """Whether a file of a crate a boundary crate depends on by path may declare what
+    that crate reads of it: a type alias, or a function freeing memory."""
+    return _RUST_TYPE_ALIAS.search(data) is not None or any(m in data for m in _RUST_RELEASE)
 
 
 def _path_dependencies(crates: Iterable[str | None], manifests: dict[str, bytes]) -> set[str]:

@@ -15,8 +15,10 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
+
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.facts import RustExport, RustStruct
+from interop_lint.analyzer.rust.facts import RustCall, RustExport, RustStruct
 from interop_lint.analyzer.rust.types import base_name, parse_type
 
 if TYPE_CHECKING:
@@ -76,12 +78,50 @@ class OwnershipQueries:
         if released is None:
             files = self.files_by_crate.get(crate, [])
             functions = self.calls_of(crate).functions if files else []
-            released = self._released[crate] = frozenset(
-                self.canonical_kind(crate, kind)
-                for i in (self.called_from_exports(crate) if files else ())
-                for kind in (*functions[i][1].release_kinds, *functions[i][1].release_handles)
-            ) | {k for _, rust in files for k in rust.generated_release_kinds}
+            reached = self.called_from_exports(crate) if files else set()
+            released = self._released[crate] = (
+                frozenset(
+                    self.canonical_kind(crate, kind)
+                    for i in reached
+                    for kind in (*functions[i][1].release_kinds, *functions[i][1].release_handles)
+                )
+                | {k for _, rust in files for k in rust.generated_release_kinds}
+                | self._released_by_dependencies(crate, reached)
+            )
         return released
+
+    def _released_by_dependencies(self: RustIndex, crate: Crate, reached: set[int]) -> set[str]:
+        """The kinds released by functions of the crate's path dependencies that the
+        functions `reached` call, by the dependency's name (`ffi::free_c_string(s)`)
+        or by a name the crate does not declare (stellar-rpc's `use
+        ffi::free_c_string;`), or that those call in turn."""
+        named = self._project.path_dependencies_by_name(crate)
+        dependencies = {name: d for name, d in named.items() if d != crate}
+        if not dependencies:
+            return set()
+        ours = self.calls_of(crate)
+        found: set[str] = set()
+        for index in reached:
+            for call in ours.functions[index][1].calls:
+                if call.module is not None:
+                    theirs = [dependencies[call.module]] if call.module in dependencies else []
+                elif call.owner is None and not call.method and not ours.callees(call):
+                    theirs = list(dict.fromkeys(dependencies.values()))
+                else:
+                    continue
+                for dependency in theirs:
+                    found.update(self._released_by_call(dependency, replace(call, module=None)))
+        return found
+
+    def _released_by_call(self: RustIndex, crate: Crate, call: RustCall) -> set[str]:
+        """The kinds the crate's functions a call names release, or those they call."""
+        calls = self.calls_of(crate)
+        reached = (calls.functions[i][1] for i in calls.reachable(calls.callees(call)))
+        return {
+            self.canonical_kind(crate, kind)
+            for function in reached
+            for kind in (*function.release_kinds, *function.release_handles)
+        }
 
     @cached_property
     def _dropped_by_crate(self: RustIndex) -> dict[Crate, dict[str, frozenset[str]]]:

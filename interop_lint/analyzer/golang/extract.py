@@ -27,6 +27,7 @@ from interop_lint.analyzer.golang.handles import (
     returns_new_handle,
 )
 from interop_lint.analyzer.golang.infer import Inference
+from interop_lint.analyzer.golang.made_lengths import made_from
 from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import (
@@ -38,7 +39,6 @@ from interop_lint.analyzer.golang.package import GoPackage
 from interop_lint.analyzer.golang.pointers import may_be_struct, returned_go_pointer_field
 from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
 from interop_lint.analyzer.golang.sized_results import sized_results
-from interop_lint.analyzer.golang.slices import made_from
 from interop_lint.analyzer.golang.syntax import evaluate_int
 from interop_lint.analyzer.golang.types import Constant, pointer_to, slice_of, type_expr
 from interop_lint.analyzer.golang.validators import length_checked_params

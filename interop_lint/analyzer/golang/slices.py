@@ -43,19 +43,18 @@ from interop_lint.analyzer.golang.lengths import (
     through_conversions,
 )
 from interop_lint.analyzer.golang.loops import (
-    appended_alongside,
     counted_by,
     inside_counting_loop,
     inside_range_over,
     ranged_over,
 )
+from interop_lint.analyzer.golang.made_lengths import made_from, make_length, measured_by
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.positive_lengths import known_positive
 from interop_lint.analyzer.golang.reslices import reslice_non_empty
-from interop_lint.analyzer.golang.sized_results import sized_source
+from interop_lint.analyzer.golang.sized_results import sized_argument
 from interop_lint.analyzer.golang.syntax import (
     arguments,
-    assigned_value,
     operator,
     outer_paren,
     unparen,
@@ -166,6 +165,10 @@ def has_length_check(file: GoFile, container: Node) -> bool:
         return False
     if _length_compared(file, container) or counted_guard(file, container):
         return True
+    binding = file.binding(container) if container.type == "identifier" else None
+    count = sized_argument(file, binding) if binding is not None else None
+    if count is not None and known_positive(file, count):
+        return True  # `lower := makeCopy(bounds, dim)` after `if dim == 0 { return }`
     wanted = {normal(container), *made_from(file, container)}
     sums = _summed_lengths(file, container)
     function = scope.function
@@ -177,7 +180,6 @@ def has_length_check(file: GoFile, container: Node) -> bool:
     # len(buf)` after `C.BIO_write(.., &buf[0], ..)`), unless the use is in a function
     # literal that may run later. A buffer the code sizes itself is left alone: a late
     # check shows the code minds its length (one sized by a C function is non-empty).
-    binding = file.binding(container) if container.type == "identifier" else None
     indexed = container.parent is not None and container.parent.type == "index_expression"
     late = indexed and binding is not None and binding.is_parameter
     before = container.start_byte if late and not enclosing(container, "func_literal") else None
@@ -214,58 +216,6 @@ def length_clamp(file: GoFile, container: Node) -> Node | None:
     return None
 
 
-def made_from(file: GoFile, container: Node) -> list[str]:
-    """What a slice's length comes from: `x` in `make([]T, len(x))`, in `make([]T, n)`
-    with `n := len(x)`, in `[]byte(x)`, in `s = x`, and in `s = append(s, ...)` inside
-    a `for ... range x`."""
-    binding = file.binding(container)
-    sized = sized_source(file, binding) if binding is not None else None
-    found = [sized] if sized is not None else []
-    if binding is not None:
-        definitions = binding.definitions()
-    else:  # a field: `s.iov = make([]C.iovec, len(bufs))` earlier in the function
-        definitions = [(container, v) for v in _field_values(file, container)]
-    for where, value in definitions:
-        value = unparen(value)
-        if value is None:
-            continue
-        converted = file.conversion(value)
-        if converted is not None:
-            found.append(normal(converted[1]))
-        elif value.type in ("type_assertion_expression", "identifier", "selector_expression"):
-            found.append(normal(value))  # `bs := i.([]byte)` is checked by `len(i.([]byte))`
-        elif file.builtin_call(value, "make") or file.calls(value, "unsafe", "Slice"):
-            measured = _measured(file, _make_length(value))  # the length: argument 2 of both
-            if measured is not None:
-                found.append(normal(measured))
-        elif file.builtin_call(value, "append"):
-            ranged = ranged_over(where, unconditional=True)
-            found += ranged
-            if ranged:  # a slice appended to in the same iterations, empty before them
-                found += [normal(o) for o in appended_alongside(where) if _empty_before(file, o)]
-    return found
-
-
-_ASSIGNMENTS = frozenset({"assignment_statement"})
-
-
-def _field_values(file: GoFile, field: Node) -> list[Node]:
-    """What the function assigns to a field path (`s.iov`) before `field`, in order."""
-    scope = file.scope(field)
-    if scope is None or field.type != "selector_expression":
-        return []
-    wanted, found = normal(field), []
-    for assignment in file.syntax.parents("=", _ASSIGNMENTS, within=scope.function):
-        left = assignment.child_by_field_name("left")
-        if assignment.end_byte > field.start_byte or left is None:
-            continue
-        for target in left.named_children:
-            value = assigned_value(target) if normal(target) == wanted else None
-            if value is not None:
-                found.append(value)
-    return found
-
-
 def _summed_lengths(file: GoFile, container: Node) -> set[str]:
     """`len(a)+len(b)` of `make([]T, len(a)+len(b))`: a sum of lengths the slice is made
     with, checked where the same sum is compared (`n := C.size_t(len(a) + len(b))`
@@ -275,7 +225,7 @@ def _summed_lengths(file: GoFile, container: Node) -> set[str]:
     for _, value in binding.definitions() if binding is not None else ():
         value = unparen(value)
         if value is not None and file.builtin_call(value, "make"):
-            length = _make_length(value)
+            length = make_length(value)
             if length is not None and length.type == "binary_expression":
                 found.add(normal(length))
     return found
@@ -299,29 +249,8 @@ def _sized_by_range(file: GoFile, container: Node) -> bool:
     made = unparen(made) if made is not None else None
     if made is None or not (file.builtin_call(made, "make") or file.calls(made, "unsafe", "Slice")):
         return False
-    measured = _measured(file, _make_length(made))
+    measured = measured_by(file, make_length(made))
     return measured is not None and normal(measured) in ranged_over(container)
-
-
-def _make_length(make: Node) -> Node | None:
-    args = arguments(make)
-    return unparen(args[1]) if len(args) > 1 else None
-
-
-def _measured(file: GoFile, length: Node | None) -> Node | None:
-    """`x` of a length `len(x)`, or of a variable `n` whose every value is `len(x)`."""
-    if length is not None and length.type == "identifier":
-        binding = file.binding(length)
-        values = [unparen(v) for _, v in binding.definitions()] if binding is not None else []
-        if not values or binding is None or binding.is_parameter:
-            return None
-        measured = {normal(arguments(v)[0]) if _is_len(file, v) else "" for v in values}
-        length = values[0] if len(measured) == 1 and "" not in measured else None
-    return arguments(length)[0] if length is not None and _is_len(file, length) else None
-
-
-def _is_len(file: GoFile, node: Node | None) -> bool:
-    return node is not None and file.builtin_call(node, "len") and len(arguments(node)) == 1
 
 
 def _length_compared(file: GoFile, container: Node) -> bool:
@@ -348,23 +277,11 @@ def _length_compared(file: GoFile, container: Node) -> bool:
     return False
 
 
-def _empty_before(file: GoFile, variable: Node) -> bool:
-    """Whether a slice variable starts empty: `var s []T`, `s := []T{}`, `nil`."""
-    binding = file.binding(variable)
-    if binding is None or binding.is_parameter:
-        return False
-    value = unparen(binding.value)
-    if value is None or value.type == "nil":
-        return binding.source is None
-    body = value.child_by_field_name("body") if value.type == "composite_literal" else None
-    return body is not None and body.named_child_count == 0
-
-
 def _made_positive(file: GoFile, value: Node | None) -> bool:
     value = unparen(value)
     if value is None or not file.builtin_call(value, "make"):
         return False
-    length = _make_length(value)
+    length = make_length(value)
     return length is not None and known_positive(file, length)
 
 

@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.infer import Inference, Memory
+from interop_lint.analyzer.golang.lengths import normal
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
@@ -20,6 +21,7 @@ from interop_lint.analyzer.golang.syntax import (
     arguments,
     assigned_value,
     is_address_of,
+    operator,
     outer_paren,
     unparen,
 )
@@ -295,15 +297,30 @@ def _struct_elements_with_go_pointer(
     return None
 
 
-def pins_memory(file: GoFile, node: Node) -> bool:
-    """Whether the function of `node` pins with a `runtime.Pinner` (`.Pin(x)`)."""
+def pins_memory(file: GoFile, node: Node, argument: Node | None = None) -> bool:
+    """Whether the function of `node` pins with a `runtime.Pinner` (`.Pin(x)`) what
+    may be the inner pointers of `argument`: anything but the passed value itself
+    (`p.Pin(d)` then `C.run(unsafe.Pointer(d))` leaves `d.buf` unpinned)."""
     scope = file.scope(node)
     if scope is None:
         return False
+    passed = _pinned_value(file, argument) if argument is not None else None
     for call in file.syntax.calls_named("Pin", within=scope.function):
-        if file.syntax.spelled_callee(call).endswith(".Pin") and len(arguments(call)) == 1:
+        pinned = arguments(call)
+        if not file.syntax.spelled_callee(call).endswith(".Pin") or len(pinned) != 1:
+            continue
+        if passed is None or _pinned_value(file, pinned[0]) != passed:
             return True
     return False
+
+
+def _pinned_value(file: GoFile, expression: Node) -> str:
+    """The value a pointer expression points to, as written: `d` of `d`, `&d` and
+    `unsafe.Pointer(d)` alike."""
+    current = unparen(file.strip_conversions(expression))
+    while current is not None and current.type == "unary_expression" and operator(current) == "&":
+        current = unparen(current.child_by_field_name("operand"))
+    return normal(current) if current is not None else ""
 
 
 # -- GO107 ---------------------------------------------------------------------------------

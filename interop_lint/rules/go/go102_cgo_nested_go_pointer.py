@@ -12,7 +12,9 @@ of a Go-typed slice or array (a `[]C.T` is often a view of C memory: only one
 the function makes counts, `buf := make([]C.uchar, n)`). Types are
 resolved through the declarations of the whole package, so a struct
 declared in another file is seen. A function that pins with
-`runtime.Pinner` is left alone.
+`runtime.Pinner` is left alone, unless all it pins is the value passed
+itself (`pinner.Pin(o)` then `C.configure(unsafe.Pointer(o))`: the pointers
+inside `o` stay unpinned, and cgo panics).
 
 A struct of C type holds no Go pointer by its type, but one made from a
 literal holds the Go pointers it is initialized with:
@@ -99,7 +101,7 @@ class CgoNestedGoPointer(CgoRule):
         inference = Inference.of(file)
         for call, argument, receiver in _c_arguments(file):
             memory = nested_go_pointers(inference, argument)
-            if memory is None or pins_memory(file, call):
+            if memory is None or pins_memory(file, call, argument):
                 continue
             yield Violation(
                 ctx.file.location(argument),

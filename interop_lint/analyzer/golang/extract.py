@@ -30,12 +30,9 @@ from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.made_lengths import made_from
 from interop_lint.analyzer.golang.mirrors import pointer_types
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import (
-    c_call_argument_sources,
-    param_flows,
-    receiver_frees,
-)
+from interop_lint.analyzer.golang.ownership import c_call_argument_sources
 from interop_lint.analyzer.golang.package import GoPackage
+from interop_lint.analyzer.golang.param_flows import param_flows, receiver_frees
 from interop_lint.analyzer.golang.pointers import may_be_struct, returned_go_pointer_field
 from interop_lint.analyzer.golang.results import non_empty_results, returns_receiver_address
 from interop_lint.analyzer.golang.sized_results import sized_results

@@ -24,7 +24,7 @@ from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.flow import ValueFlow, binding_uses, value_uses
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import followed_parameter
+from interop_lint.analyzer.golang.param_flows import followed_parameter
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import arguments, unparen
 from interop_lint.analyzer.golang.types import Kind, underlying

@@ -1,9 +1,8 @@
 """C memory allocated from Go, and who owns it: allocations, frees, escapes.
 
-Shared by GO101 (the leak), the index (what each C call argument is made
-from, for XL105/XL106) and the package facts (which package functions free
-or keep their parameters, so `freeCString(cs)` counts as a free without
-configuration).
+Shared by GO101 (the leak) and the index (what each C call argument is made
+from, for XL105/XL106); which package functions free or keep their
+parameters is golang/param_flows.py's.
 
 For the cross-language rules, on a Go file of a cgo package
 (`file = GoFile.of(ctx)`):
@@ -31,37 +30,24 @@ from collections.abc import Callable, Iterable, Iterator
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.golang.facts import C_ALLOCATORS, ParamFlow, TypeExpr
+from interop_lint.analyzer.golang.facts import C_ALLOCATORS, TypeExpr
 from interop_lint.analyzer.golang.flow import (
     ValueFlow,
-    binding_uses,
     escapes,
     is_freed,
     matches_name,
     parameter_escapes,
-    receiver_uses,
     released_by,
     value_uses,
 )
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
-from interop_lint.analyzer.golang.struct_holders import freed_fields, split_field_reads
 from interop_lint.analyzer.golang.syntax import is_address_of, unparen
 from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
 _MAX_ALIAS_DEPTH = 16
-# Parameter types that can carry C memory, or a `cgo.Handle` (GO105 follows a handle
-# into the package function it is passed to): only these parameters get a flow.
-# A type of the package's own (`type BinaryPointer unsafe.Pointer`, pam) may be
-# declared in another file: its parameters are followed too, and what the type is
-# is asked of the package where a flow is used (`_may_hold_c_memory`).
-_C_MEMORY_TYPE = re.compile(
-    r"\bC\.|unsafe\.Pointer|\buintptr\b|\bHandle\b"
-    r"|^\*?(?!(?:bool|byte|rune|string|error|any|u?int(?:8|16|32|64)?|float(?:32|64)"
-    r"|complex(?:64|128))$)[A-Za-z_]\w*$"
-)
 
 
 def allocator(file: GoFile, node: Node | None) -> str | None:
@@ -146,7 +132,7 @@ def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bo
 
 
 # The words of a C function's name that say it frees what it is given.
-_FREE_WORDS = frozenset({"free", "release", "dealloc", "deallocate", "destroy", "dispose"})
+FREE_WORDS = frozenset({"free", "release", "dealloc", "deallocate", "destroy", "dispose"})
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _PREFIXED_FREE = re.compile(r"[a-z]{1,2}free")
 
@@ -172,7 +158,7 @@ def _named_a_free(name: str) -> bool:
     if _PREFIXED_FREE.fullmatch(name):
         return True
     words = [w.lower() for w in _CAMEL_WORD.findall(name)]
-    return any(w in _FREE_WORDS for w in (*words[:2], *words[-1:]))
+    return any(w in FREE_WORDS for w in (*words[:2], *words[-1:]))
 
 
 def is_released(
@@ -238,70 +224,6 @@ def _names_a_free_function(file: GoFile, value: Node | None) -> bool:
         return False
     name = text(value)
     return is_c_free_function(name) or (name[2:], 0) in file.package.c_ownership
-
-
-def param_flows(file: GoFile, function: Node) -> tuple[ParamFlow, ...]:
-    """What a function does with each parameter, by position (for the package's facts)."""
-    bindings = parameter_bindings(file, function, _C_MEMORY_TYPE.search)
-    return tuple(ParamFlow() if b is None else _param_flow(file, b) for b in bindings)
-
-
-def parameter_bindings(
-    file: GoFile, function: Node, followed: Callable[[str], object]
-) -> list[Binding | None]:
-    """The variable of each parameter of a top-level function, by position (a variadic
-    parameter is the last), where `followed` accepts its type as written; None where it
-    does not, or the parameter is unnamed (`_` included: it has no reads)."""
-    params = function.child_by_field_name("parameters")
-    if file.syntax.top_function(function) is None or params is None:
-        return []
-    found: list[Binding | None] = []
-    for declaration in params.named_children:
-        if declaration.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        names = declaration.children_by_field_name("name") or [None]
-        wanted = followed(file.syntax.text(declaration.child_by_field_name("type")))
-        for name in names:
-            scope = file.scope(function) if name is not None and wanted else None
-            found.append(scope.binding_of(name) if scope is not None else None)  # type: ignore[arg-type]
-    return found
-
-
-def receiver_frees(file: GoFile, method: Node) -> tuple[bool, tuple[str, ...]]:
-    """Whether a method frees the C memory its receiver points to, as a function frees
-    a parameter (`func (v *Val) Free() { C.free(unsafe.Pointer(v)) }`), and the
-    receiver's fields whose memory it frees (`C.free(unsafe.Pointer(b.data))` of a
-    `type Buffer C.Buffer` a Rust export returns by value)."""
-    body = method.child_by_field_name("body")
-    words = ((body.text or b"") if body is not None else b"").lower()
-    if not any(word.encode() in words for word in _FREE_WORDS):
-        return False, ()  # it frees nothing (by name, nor through a function named so)
-    flow = receiver_uses(file, method)
-    if flow is None:
-        return False, ()
-    # The receiver itself, not what its fields hold: `C.free(b.ptr)` frees another
-    # allocation than the one `b` points to.
-    rest, _ = split_field_reads(file, flow, None)
-    return is_freed(file, rest) is not None, freed_fields(file, flow)
-
-
-def _param_flow(file: GoFile, binding: Binding) -> ParamFlow:
-    """What happens to a parameter, or to what one of its fields holds: a function given a
-    C struct (`toError(r C.result_t)`) that releases `r.message` releases the memory the
-    struct carries."""
-    flow, fields = split_field_reads(file, binding_uses(file, binding), None)
-    for part in fields:
-        flow.uses += part.uses
-    passed = tuple(
-        (u.callee, u.index)
-        for u in flow.uses
-        if u.kind == UseKind.ARGUMENT and u.callee != "C.free" and u.index >= 0
-    )
-    return ParamFlow(
-        frees=is_freed(file, flow) is not None,
-        escapes=escapes(flow) is not None,
-        passed_to=passed,
-    )
 
 
 # -- for the cross-language rules ----------------------------------------------------------
@@ -401,13 +323,13 @@ def _followed(file: GoFile, called: str, index: int, c_reads_only: Callable[[str
         function = file.package.function_for(name)
         if function is None or not 0 <= position < len(function.param_flows):
             return False
-        if not _may_hold_c_memory(function.params[position], file):
+        if not may_hold_c_memory(function.params[position], file):
             return False
         work += function.param_flows[position].passed_to
     return True
 
 
-def _may_hold_c_memory(declared: TypeExpr | None, file: GoFile) -> bool:
+def may_hold_c_memory(declared: TypeExpr | None, file: GoFile) -> bool:
     """A parameter type that can carry C memory, and which `param_flows` follows: a C
     type, `unsafe.Pointer`, `uintptr`, a pointer to one, or a package type defined as one."""
     for _ in range(_MAX_ALIAS_DEPTH):
@@ -421,11 +343,3 @@ def _may_hold_c_memory(declared: TypeExpr | None, file: GoFile) -> bool:
             return True
         declared = file.package.lookup_type(declared.name)
     return False
-
-
-def followed_parameter(declared: TypeExpr | None, file: GoFile) -> bool:
-    """Whether `param_flows` follows a parameter of this type (see `_C_MEMORY_TYPE`):
-    one that may carry C memory, or a handle (`cgo.Handle`)."""
-    return _may_hold_c_memory(declared, file) or (
-        declared is not None and declared.kind == "name" and declared.name.endswith("Handle")
-    )

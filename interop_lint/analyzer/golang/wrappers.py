@@ -30,7 +30,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.callers import package_function_calls
 from interop_lint.analyzer.golang.flow import binding_uses
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
-from interop_lint.analyzer.golang.ownership import parameter_bindings
+from interop_lint.analyzer.golang.param_flows import parameter_bindings
 from interop_lint.analyzer.golang.pointers import pins_memory
 from interop_lint.analyzer.golang.uses import UseKind
 

@@ -57,7 +57,7 @@ def receiver_type(
     if current is None:
         return None
     if current.type == "self":
-        base = impl_type if derefs == 0 else None
+        base = impl_type  # `(*self).f()` too: `self` is a reference to the impl's type
     elif current.type == "identifier":
         base = _named_type(current, derefs, impl_type, parameters, generics, bound)
     else:

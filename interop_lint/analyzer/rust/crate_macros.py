@@ -26,6 +26,7 @@ from interop_lint.analyzer.rust.facts import (
     RustFileFacts,
 )
 from interop_lint.analyzer.rust.null_macros import InvocationNullChecks
+from interop_lint.analyzer.rust.pointer_contracts import CrateDemands, crate_null_asserts
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.rust.index import Crate, RustIndex
@@ -39,6 +40,7 @@ class CrateMacroQueries:
 
     def __init__(self) -> None:
         self._null_checks: dict[Crate, InvocationNullChecks] = {}
+        self._null_asserts: dict[Crate, CrateDemands] = {}
 
     @cached_property
     def _export_macros(self: RustIndex) -> dict[Crate, dict[str, ExportMacro]]:
@@ -63,6 +65,14 @@ class CrateMacroQueries:
             asserted = partial(self.asserted_by_call, crate)
             found = self._null_checks[crate] = InvocationNullChecks(macros.get, asserted)
         return found
+
+    def asserted_by_call(
+        self: RustIndex, crate: Crate, name: str, qualifier: str | None
+    ) -> frozenset[int]:
+        """The argument positions a call so named passes to crate functions that all
+        panic when that argument is null (RustFunction.asserts_nonnull; RS102)."""
+        table = self._helper_table(self._null_asserts, crate, crate_null_asserts)
+        return frozenset(table.get((self.call_owner(crate, qualifier, None), name), ()))
 
     def _exports_of(self: RustIndex, crate: Crate, rust: RustFileFacts) -> tuple[RustExport, ...]:
         """A file's exports: written out, and made by the crate's macros of the

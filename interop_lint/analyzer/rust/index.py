@@ -29,7 +29,6 @@ from interop_lint.analyzer.rust.pointer_contracts import (
     CrateReleases,
     crate_demands,
     crate_dereferences,
-    crate_null_asserts,
     crate_parameter_releases,
 )
 from interop_lint.analyzer.rust.types import TypeNames
@@ -58,7 +57,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
         self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._pointer_demands: dict[Crate, CrateDemands] = {}
-        self._null_asserts: dict[Crate, CrateDemands] = {}
         self._pointer_dereferences: dict[Crate, CrateDemands] = {}
         self._functions_by_type: dict[Crate, list[tuple[str, RustFunction]]] = {}
         self._parameter_releases: dict[Crate, CrateReleases] = {}
@@ -235,12 +233,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         """The crate's helpers that need a pointer argument non-null, by how a call
         names them (rust.pointer_contracts; RS102)."""
         return self._helper_table(self._pointer_demands, crate, crate_demands)
-
-    def asserted_by_call(self, crate: Crate, name: str, qualifier: str | None) -> frozenset[int]:
-        """The argument positions a call so named passes to crate functions that all
-        panic when that argument is null (RustFunction.asserts_nonnull; RS102)."""
-        table = self._helper_table(self._null_asserts, crate, crate_null_asserts)
-        return frozenset(table.get((self.call_owner(crate, qualifier, None), name), ()))
 
     def pointer_dereferences(self, crate: Crate) -> CrateDemands:
         """The crate's helpers that dereference a pointer argument, null-checked or

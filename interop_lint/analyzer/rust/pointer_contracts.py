@@ -40,10 +40,10 @@ from interop_lint.analyzer.rust.expressions import (
     unary_operator,
 )
 from interop_lint.analyzer.rust.facts import PointerDemand, PointerPass, Release, RustFunction
+from interop_lint.analyzer.rust.null_asserts import asserted_nonnull
 from interop_lint.analyzer.rust.nullness import (
     InvocationChecks,
     checked_before,
-    leaves_unless_nonnull,
 )
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
 from interop_lint.analyzer.rust.pointers import (
@@ -132,38 +132,10 @@ def pointer_demands(
         # GLib `*Void` adapters) dereferences that pointer (RS103).
         return ParameterUses((), (), _by_position({**checked, **demands}.values()))
     dereferences = (d for name, d in checked.items() if name not in demands)
-    asserted = _asserted_nonnull(bodies, function, positions, macros)
+    asserted = asserted_nonnull(bodies, function, positions, macros)
     return ParameterUses(
         _by_position(demands.values()), tuple(passes), _by_position(dereferences), asserted
     )
-
-
-_LEAVING = ("return_expression", "try_expression", "break_expression")
-
-
-def _asserted_nonnull(
-    bodies: RustBodies, function: Node, positions: dict[str, int], macros: InvocationChecks
-) -> tuple[PointerDemand, ...]:
-    """The pointer parameters `function` panics on when null before it can return
-    (`if p.is_null() { panic!(..) }`, `assert!(!p.is_null())` at the top of its
-    body): past a call of it, its caller's argument is non-null (polyglot's
-    `Status::check_not_null(status); *status = ..`)."""
-    body = function.child_by_field_name("body")
-    if body is None or not positions:
-        return ()
-    found = []
-    pending = dict(positions)
-    for statement in bodies.in_file(body).named_children():
-        walked = bodies.walk(statement, prune=("closure_expression", "function_item"))
-        if any(node.type in _LEAVING for node in walked):
-            break  # it may return (on null too): the straight line ends
-        for name, position in list(pending.items()):
-            if leaves_unless_nonnull(statement, name, bodies, macros):
-                del pending[name]
-                found.append(PointerDemand(position, bodies.location(statement), "null check"))
-        if not pending:
-            break
-    return _by_position(found)
 
 
 def _by_position(demands: Iterable[PointerDemand]) -> tuple[PointerDemand, ...]:

@@ -170,6 +170,48 @@ pub unsafe extern "C" fn thing_get(p: *const u32) -> u32 {
     )
 
 
+def test_a_consuming_export_is_not_called_a_free_function(project: Project) -> None:
+    # taglib-rust's `writer_finish(w)` takes the writer back without a null check: the bug
+    # is the caller's nil, not C's habit of passing NULL to free functions.
+    code = """
+/// # Safety
+/// `w` comes from this library.
+#[no_mangle]
+pub unsafe extern "C" fn writer_finish(w: *mut u32) -> u32 {
+    let w = Box::from_raw(w);
+    *w + 1
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS102"
+    assert message == (
+        "`writer_finish` takes ownership of pointer `w` (`Box::from_raw(w)`) without checking "
+        "it for null first: a null pointer from the caller (Go's nil, Python's None) is "
+        "undefined behaviour here"
+    )
+
+
+def test_a_boxed_slice_is_not_called_a_vec(project: Project) -> None:
+    code = """
+#[no_mangle]
+pub extern "C" fn counts_new() -> *mut u32 {
+    let counts = vec![0u32; 16].into_boxed_slice();
+    Box::into_raw(counts) as *mut u32
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS105"
+    # SARIF escapes brackets in message text (they would start an embedded link).
+    assert (
+        message.replace("\\[", "[")
+        .replace("\\]", "]")
+        .startswith(
+            "`counts_new` hands a boxed slice (`Box<[u32]>`) to C (`Box::into_raw`) but no export "
+            "of the crate gives it back to Rust (`Box::from_raw(slice::from_raw_parts_mut(..))`)"
+        )
+    )
+
+
 def test_a_box_taken_and_handed_back_is_no_release(project: Project) -> None:
     # c2pa-c borrows its handles with `Box::from_raw(p)` .. `Box::into_raw(b)`: no free function.
     code = """

@@ -45,6 +45,7 @@ from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import is_address_of, unparen
 from interop_lint.analyzer.golang.uses import Use, UseKind
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.release_names import names_a_release
 
 _ALLOCATOR_NAMES = {name.removeprefix("C."): name for name in C_ALLOCATORS}
 _MAX_ALIAS_DEPTH = 16
@@ -131,12 +132,6 @@ def ownership_taken(file: GoFile, taking: tuple[str, ...]) -> Callable[[Use], bo
     return takes
 
 
-# The words of a C function's name that say it frees what it is given.
-FREE_WORDS = frozenset({"free", "release", "dealloc", "deallocate", "destroy", "dispose"})
-_CAMEL_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_PREFIXED_FREE = re.compile(r"[a-z]{1,2}free")
-
-
 def is_c_free_function(callee: str) -> bool:
     """Whether a callee as written is a C function whose name says it frees: of the
     words of its name (split at `_` and camel case), a free word (free, release,
@@ -144,21 +139,14 @@ def is_c_free_function(callee: str) -> bool:
     last: `C.free`, `C.free_string`, `C.xmlFreeDoc`, `C.SDL_FreeSurface`,
     `C.duckdb_free`, `C.g_string_free`, `C.lib_string_release`, and a free with a
     letter or two before it (`C.cfree`, `C.xfree`); not `C.lib_set_free_callback`."""
-    return callee.startswith("C.") and _named_a_free(callee[2:])
+    return callee.startswith("C.") and names_a_release(callee[2:])
 
 
 def names_a_free(callee: str) -> bool:
     """`is_c_free_function` for a function of any package, by the last part of its name
     (`freeString`, `cutil.FreeCString`): what a closure handed out with an allocation
     calls to free it."""
-    return _named_a_free(callee.rpartition(".")[2])
-
-
-def _named_a_free(name: str) -> bool:
-    if _PREFIXED_FREE.fullmatch(name):
-        return True
-    words = [w.lower() for w in _CAMEL_WORD.findall(name)]
-    return any(w in FREE_WORDS for w in (*words[:2], *words[-1:]))
+    return names_a_release(callee.rpartition(".")[2])
 
 
 def is_released(

@@ -14,10 +14,11 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.facts import ParamFlow, TypeExpr
 from interop_lint.analyzer.golang.flow import binding_uses, escapes, is_freed, receiver_uses
 from interop_lint.analyzer.golang.model import GoFile
-from interop_lint.analyzer.golang.ownership import FREE_WORDS, may_hold_c_memory
+from interop_lint.analyzer.golang.ownership import may_hold_c_memory
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.struct_holders import freed_fields, split_field_reads
 from interop_lint.analyzer.golang.uses import UseKind
+from interop_lint.analyzer.release_names import FREE_WORDS
 
 # Parameter types that can carry C memory, or a `cgo.Handle` (GO105 follows a handle
 # into the package function it is passed to): only these parameters get a flow.

@@ -31,13 +31,19 @@ from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 
-def describe_kind(kind: str) -> str:
-    """A kind in words, for messages: "a `CString`", "a `Box<Engine>`", "a `Vec<u8>` buffer"."""
+def describe_kind(kind: str, what: str = "") -> str:
+    """A kind in words, for messages: "a `CString`", "a `Box<Engine>`", "a `Vec<u8>` buffer".
+
+    `what` is the call that gave the memory up: a `"vec"` handed out by
+    `Box::into_raw` / `Box::leak` is a boxed slice, not a `Vec`.
+    """
     family, _, written = kind.partition(":")
     if family == "cstring":
         return "a `CString`"
     if family == "box":
         return f"a `Box<{written}>`" if written else "a `Box`"
+    if what in ("Box::into_raw", "Box::leak"):
+        return f"a boxed slice (`Box<[{written}]>`)" if written else "a boxed slice"
     return f"a `Vec<{written}>` buffer" if written else "a `Vec` buffer"
 
 

@@ -82,6 +82,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.release_names import has_release_word
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.expressions import callee
 from interop_lint.analyzer.rust.item_macros import exported_functions, may_export
@@ -180,11 +181,19 @@ def _handed_back(use: PointerUse, export: Node) -> bool:
 def _message(function: str, use: PointerUse, export: Node) -> str:
     called = callee(use.at) if use.at.type == "call_expression" else None
     released = called is not None and called.qualified in RELEASE_CALLS
-    if released and not _handed_back(use, export):
+    if released and not _handed_back(use, export) and has_release_word(function):
         return (
             f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
             "checking it for null first: free functions are called with NULL, as "
             f"C's free is: return early when `{use.local}` is null"
+        )
+    if released and not _handed_back(use, export):
+        # A consuming export (`writer_finish(w)`) is no free function C hands NULL to
+        # by habit; the null is still the caller's nil or None.
+        return (
+            f"`{function}` takes ownership of pointer `{use.local}` (`{use.what}`) "
+            "without checking it for null first: a null pointer from the caller "
+            "(Go's nil, Python's None) is undefined behaviour here"
         )
     copy = f"a copy of `{use.name}`: " if use.local != use.name else ""
     return (

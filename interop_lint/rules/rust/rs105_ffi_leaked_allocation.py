@@ -130,11 +130,15 @@ class FfiLeakedAllocation(Rule):
                 family = kind.partition(":")[0]
                 void = index.void_release_hint(crate, kind)
                 typed = " of its type" if void and family == "box" else ""
+                release = _RELEASES[family]
+                handed = describe_kind(kind, allocation.what)
+                if family == "vec" and allocation.what in ("Box::into_raw", "Box::leak"):
+                    release = "Box::from_raw(slice::from_raw_parts_mut(..))"
                 yield Violation(
                     allocation.location,
-                    f"`{function.name}` hands {describe_kind(kind)} to C (`{allocation.what}`) but "
+                    f"`{function.name}` hands {handed} to C (`{allocation.what}`) but "
                     "no export of the crate gives it back to "
-                    f"Rust (`{_RELEASES[family]}`{typed}): "
+                    f"Rust (`{release}`{typed}): "
                     + (f"{void}" if void else "the caller can only leak it or free it wrongly"),
                 )
 

@@ -22,8 +22,8 @@ def made_from(file: GoFile, container: Node) -> list[str]:
     with `n := len(x)`, in `[]byte(x)`, in `s = x`, and in `s = append(s, ...)` inside
     a `for ... range x`; of a value itself (`return make([]T, n)`), what its length
     comes from."""
-    if container.type == "call_expression":
-        return _value_made_from(file, container, container)
+    if container.type in ("call_expression", "type_conversion_expression"):
+        return _value_made_from(file, container, container)  # `&[]byte(name)[0]`
     binding = file.binding(container)
     sized = sized_source(file, binding) if binding is not None else None
     found = [sized] if sized is not None else []

@@ -61,15 +61,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
+from tree_sitter import Node
+
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.golang.facts import CCallSite
-from interop_lint.analyzer.golang.flow import is_freed
+from interop_lint.analyzer.golang.flow import ValueFlow, is_freed
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.struct_holders import go_field_names
 from interop_lint.analyzer.locations import RelatedLocation
-from interop_lint.analyzer.ownership import c_memory_callers, owned_results, release_exports
+from interop_lint.analyzer.ownership import (
+    OwnedResult,
+    c_memory_callers,
+    owned_results,
+    release_exports,
+)
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.ownership import describe_kind
@@ -97,33 +104,15 @@ class OwnershipAllocatorMismatch(Rule):
             return
         file = GoFile.of(ctx)
         for owned in owned_results(ctx, file) if file is not None else ():
-            freed, flow = next(
-                (
-                    (u, f)
-                    for f in owned.flows
-                    if (u := is_freed(file, f, fields=go_field_names(owned.fields))) is not None  # type: ignore[arg-type]
-                ),
-                (None, owned.flow),
-            )
-            if freed is None or freed.call is None:
-                continue
-            kind = owned.kind_of(flow)
-            made, how = owned.made_at
-            callee = text(freed.call.child_by_field_name("function")) or freed.callee
-            by = "`C.free`" if callee == "C.free" else f"`{callee}` (with `C.free`)"
-            message = (
-                f"{by} frees {describe_kind(kind)} that `C.{owned.export.symbol}` got "
-                f"from Rust's allocator ({how}, {made.place})"
-            )
-            related = [RelatedLocation(made, f"allocated by Rust: {how}")]
-            releases = release_exports(ctx.index, owned, kind)
-            if releases:
-                release = releases[0][1]
-                message += f": pass it to `{release.symbol}` ({release.location.place}) instead"
-                related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
-            else:
-                message += ": only Rust may free it, and the crate exports no function that does"
-            yield Violation(ctx.file.location(freed.call), message, related=tuple(related))
+            # Each `C.free` is its own bug: `ret.left` and `ret.right` of one result
+            # struct freed one after the other are two findings.
+            seen: set[int] = set()
+            for flow in owned.flows:
+                freed = is_freed(file, flow, fields=go_field_names(owned.fields))  # type: ignore[arg-type]
+                if freed is None or freed.call is None or freed.call.id in seen:
+                    continue
+                seen.add(freed.call.id)
+                yield _freed_by_go(ctx, owned, flow, freed.call, freed.callee)
 
     def _rust_adopts_c_memory(self, ctx: RuleContext) -> Iterator[Violation]:
         for export in ctx.index.rust.exports_in_file(ctx.file.path):
@@ -195,6 +184,28 @@ class OwnershipAllocatorMismatch(Rule):
                     continue
                 there = RelatedLocation(release.location, f"`{release.what}` in `{helper.helper}`")
                 yield Violation(call, message, related=(there, *_caller_locations(callers)))
+
+
+def _freed_by_go(
+    ctx: RuleContext, owned: OwnedResult, flow: ValueFlow, call: Node, called: str
+) -> Violation:
+    kind = owned.kind_of(flow)
+    made, how = owned.made_at
+    callee = text(call.child_by_field_name("function")) or called
+    by = "`C.free`" if callee == "C.free" else f"`{callee}` (with `C.free`)"
+    message = (
+        f"{by} frees {describe_kind(kind)} that `C.{owned.export.symbol}` got "
+        f"from Rust's allocator ({how}, {made.place})"
+    )
+    related = [RelatedLocation(made, f"allocated by Rust: {how}")]
+    releases = release_exports(ctx.index, owned, kind)
+    if releases:
+        release = releases[0][1]
+        message += f": pass it to `{release.symbol}` ({release.location.place}) instead"
+        related.append(RelatedLocation(release.location, f"the release `{release.name}`"))
+    else:
+        message += ": only Rust may free it, and the crate exports no function that does"
+    return Violation(ctx.file.location(call), message, related=tuple(related))
 
 
 def _adopted(freed: str, callers: list[tuple[CCallSite, str]]) -> str:

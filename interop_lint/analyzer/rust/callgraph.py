@@ -115,6 +115,7 @@ class CrateCalls:
         self._resolve = resolve
         self._field_type = field_type
         self._by_location: dict[tuple[str, Location], int] = {}
+        self._by_named_location: dict[tuple[str, Location, str], int] = {}
         self._called_by: list[list[int] | None] = [None] * len(functions)
         self._callees_by_key: dict[tuple[str, str | None, str | None, bool], list[int]] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
@@ -126,6 +127,10 @@ class CrateCalls:
         self._methods: dict[str, list[int]] = defaultdict(list)
         for index, (path, function) in enumerate(functions):
             self._by_location.setdefault((path, function.location), index)  # not a copy
+            # The functions one macro invocation writes share its location when their
+            # names are not spelled in it (`generate_ffi!(check, VERSION)`): the name
+            # tells them apart.
+            self._by_named_location.setdefault((path, function.location, function.name), index)
             if function.owner is None and function.enclosing is not None:
                 self._nested[(path, function.enclosing, function.name)].append(index)
             elif function.owner is None:
@@ -137,7 +142,10 @@ class CrateCalls:
             if function.has_self and not _extends_builtin(function.owner):
                 self._methods[function.name].append(index)
 
-    def index_of(self, path: str, location: Location) -> int | None:
+    def index_of(self, path: str, location: Location, name: str | None = None) -> int | None:
+        """The function at `location` in `path`: the one named `name` when given."""
+        if name is not None:
+            return self._by_named_location.get((path, location, name))
         return self._by_location.get((path, location))
 
     def callees(self, call: RustCall) -> list[int]:

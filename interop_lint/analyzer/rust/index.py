@@ -264,9 +264,12 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             found = self._parameter_releases[crate] = crate_parameter_releases(functions)
         return found
 
-    def function_at(self, crate: Crate, path: str, location: Location) -> int | None:
-        """The call-graph index of the function whose name is at `location`."""
-        return self.calls_of(crate).index_of(path, location)
+    def function_at(
+        self, crate: Crate, path: str, location: Location, name: str | None = None
+    ) -> int | None:
+        """The call-graph index of the function whose name is at `location` (and is
+        `name`, when several written by one macro invocation share the location)."""
+        return self.calls_of(crate).index_of(path, location, name)
 
     def owned_return(self, crate: Crate, path: str, export: RustExport) -> str | None:
         """The kind of owned memory an export returns, made by itself or by a helper
@@ -290,7 +293,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         )
 
     def _helper_returns(self, crate: Crate, path: str, export: RustExport) -> tuple[str, ...]:
-        index = self.function_at(crate, path, export.location)
+        index = self.function_at(crate, path, export.location, export.name)
         return () if index is None else self.calls_of(crate).returned_allocations(index)
 
     def called_from_exports(self, crate: Crate) -> set[int]:
@@ -301,7 +304,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             starts = {
                 i
                 for path, export in self.exports_in_crate(crate)
-                if (i := calls.index_of(path, export.location)) is not None
+                if (i := calls.index_of(path, export.location, export.name)) is not None
             }
             found = self._called_from_exports[crate] = calls.reachable(starts)
         return found

@@ -213,7 +213,7 @@ class OwnershipQueries:
                         kinds_of[caller].update(released)
             found = self._releases[crate] = []
             for path, export in self.exports_in_crate(crate):
-                start = calls.index_of(path, export.location)
+                start = calls.index_of(path, export.location, export.name)
                 kinds = kinds_of.get(start, set()) if start is not None else set()
                 if kinds:
                     canonical = frozenset(self.canonical_kind(crate, k) for k in kinds)

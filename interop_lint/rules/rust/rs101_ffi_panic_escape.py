@@ -187,7 +187,7 @@ class FfiPanicEscape(Rule):
         calls = index.calls_of(crate)
         nodes: dict[str, Node] | None = None
         for export in index.exports_in_file(ctx.file.path):
-            start = calls.index_of(ctx.file.path, export.location)
+            start = calls.index_of(ctx.file.path, export.location, export.name)
             traces = calls.panic_traces(start, MAX_SITES) if start is not None else []
             traces = [t for t in traces if not t.guard or t.guard == t.function]
             if not traces:

@@ -114,7 +114,7 @@ class FfiLeakedAllocation(Rule):
         calls = index.calls_of(crate)
         reached = index.called_from_exports(crate)
         for function in rust.functions:
-            if calls.index_of(ctx.file.path, function.location) not in reached:
+            if calls.index_of(ctx.file.path, function.location, function.name) not in reached:
                 continue
             owner = function.owner if function.trait_name is not None else None
             for allocation in function.hands_out:

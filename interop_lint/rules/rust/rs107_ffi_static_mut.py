@@ -125,7 +125,9 @@ class FfiStaticMut(Rule):
         rust = ctx.index.rust
         crate = rust.crate_of(ctx.file.path)
         name = function.child_by_field_name("name")
-        start = rust.function_at(crate, ctx.file.path, ctx.file.location(name or function))
+        start = rust.function_at(
+            crate, ctx.file.path, ctx.file.location(name or function), text(name) or None
+        )
         if start is None:
             return None
         found = helper_static_use(rust.calls_of(crate), start, statics)

@@ -300,27 +300,33 @@ def _struct_elements_with_go_pointer(
 def pins_memory(file: GoFile, node: Node, argument: Node | None = None) -> bool:
     """Whether the function of `node` pins with a `runtime.Pinner` (`.Pin(x)`) what
     may be the inner pointers of `argument`: anything but the passed value itself
-    (`p.Pin(d)` then `C.run(unsafe.Pointer(d))` leaves `d.buf` unpinned)."""
+    (`p.Pin(d)` then `C.run(unsafe.Pointer(d))` leaves `d.buf` unpinned). Pinning
+    `tmp` pins what `tmp` points to, so it does pin the inner pointer of `&tmp`
+    (turbojpeg's `C.compress(&tmp, ..)` after `p.Pin(tmp)`)."""
     scope = file.scope(node)
     if scope is None:
         return False
-    passed = _pinned_value(file, argument) if argument is not None else None
+    passed, depth = _pinned_value(file, argument) if argument is not None else ("", 0)
     for call in file.syntax.calls_named("Pin", within=scope.function):
         pinned = arguments(call)
         if not file.syntax.spelled_callee(call).endswith(".Pin") or len(pinned) != 1:
             continue
-        if passed is None or _pinned_value(file, pinned[0]) != passed:
+        value, pinned_depth = _pinned_value(file, pinned[0])
+        if argument is None or value != passed or pinned_depth < depth:
             return True
     return False
 
 
-def _pinned_value(file: GoFile, expression: Node) -> str:
-    """The value a pointer expression points to, as written: `d` of `d`, `&d` and
-    `unsafe.Pointer(d)` alike."""
+def _pinned_value(file: GoFile, expression: Node) -> tuple[str, int]:
+    """The value a pointer expression points to, as written, and how many `&` it
+    takes the address through: `d` of `d` and `unsafe.Pointer(d)` is `("d", 0)`,
+    of `&d` `("d", 1)`."""
     current = unparen(file.strip_conversions(expression))
+    depth = 0
     while current is not None and current.type == "unary_expression" and operator(current) == "&":
         current = unparen(current.child_by_field_name("operand"))
-    return normal(current) if current is not None else ""
+        depth += 1
+    return (normal(current) if current is not None else ""), depth
 
 
 # -- GO107 ---------------------------------------------------------------------------------

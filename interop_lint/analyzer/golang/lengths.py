@@ -106,6 +106,34 @@ def _two_lengths(comparison: Node, operand: Node) -> bool:
     return other.startswith(("len(", "cap(")) and other.endswith(")")
 
 
+def equal_length_partner(length: Node) -> Node | None:
+    """`b` of `len(a) != len(b)` when the function leaves on it (the whole condition,
+    or a term of an `||`, of an `if` whose body ends in `return`): past it `a` is
+    as long as `b`, so a check of `b` checks `a` too (go-face's `if len(samples) == 0
+    || len(samples) != len(cats) { return }` before `&cats[0]`)."""
+    comparison = outer_paren(length).parent
+    if comparison is None or comparison.type != "binary_expression" or operator(comparison) != "!=":
+        return None
+    left, right = comparison.child_by_field_name("left"), comparison.child_by_field_name("right")
+    other = unparen(right) if unparen(left) == length else unparen(left)
+    if other is None or other == length or other.type != "call_expression":
+        return None
+    if text(other.child_by_field_name("function")) != "len" or len(arguments(other)) != 1:
+        return None
+    condition = outer_paren(comparison)
+    while condition.parent is not None and condition.parent.type == "binary_expression":
+        if operator(condition.parent) != "||":
+            return None
+        condition = outer_paren(condition.parent)
+    statement = condition.parent
+    if statement is None or statement.type != "if_statement":
+        return None
+    if statement.child_by_field_name("condition") != condition:
+        return None
+    last = statements_of(statement.child_by_field_name("consequence"))[-1:]
+    return arguments(other)[0] if last and last[0].type == "return_statement" else None
+
+
 def _compared_with(comparison: Node, operand: Node) -> tuple[str, str]:
     """Which side of `comparison` `operand` is ("left", "right" or ""), and the other
     side's text without spaces."""

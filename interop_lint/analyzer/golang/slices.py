@@ -37,6 +37,7 @@ from interop_lint.analyzer.golang.images import made_in_function
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.lengths import (
     counted_guard,
+    equal_length_partner,
     in_comparison,
     is_clamp,
     normal,
@@ -158,8 +159,9 @@ def is_non_empty(file: GoFile, value: Node, depth: int = 0) -> bool:
     return False
 
 
-def has_length_check(file: GoFile, container: Node) -> bool:
-    """Whether the function of `container` checks its length (see the module docstring)."""
+def has_length_check(file: GoFile, container: Node, depth: int = 0) -> bool:
+    """Whether the function of `container` checks its length (see the module docstring);
+    also through a slice it is shown as long as (`equal_length_partner`)."""
     scope = file.scope(container)
     if scope is None:
         return False
@@ -188,8 +190,12 @@ def has_length_check(file: GoFile, container: Node) -> bool:
             if not file.builtin_call(node, name) or (before and node.start_byte > before):
                 continue
             args = arguments(node)
-            if len(args) == 1 and normal(args[0]) in wanted and _checked(file, node):
-                return True
+            if len(args) == 1 and normal(args[0]) in wanted:
+                if _checked(file, node):
+                    return True
+                partner = equal_length_partner(node) if name == "len" and depth < 2 else None
+                if partner is not None and has_length_check(file, partner, depth + 1):
+                    return True
             if sums and name == "len":
                 total = _sum_around(node)
                 if normal(total) in sums and _checked(file, total):

@@ -19,6 +19,7 @@ from interop_lint.analyzer.rust.ownership import (
     turbofish,
     type_name,
 )
+from interop_lint.analyzer.rust.types import base_name
 
 _NOT_TYPES = frozenset({"Some", "Ok", "Err", "Box", "Self", "None"})
 _FORGETS = frozenset({"mem::forget", "forget"})
@@ -88,6 +89,21 @@ def _is_boxed_slice(boxed: Located | None) -> bool:
     return called is not None and called.name in ("into_boxed_slice", "into_boxed_str")
 
 
+def _of_another_type(receiver: Located | None) -> bool:
+    """`vm.into_raw()` where `vm` is shown to be no `CString` (`let vm =
+    RootedThread::new();`, `let vm: RootedThread = ..`): gluon's own handle type
+    has an `into_raw` method of its own."""
+    current = strip(receiver) if receiver is not None else None
+    if current is not None and current.type == "identifier":
+        declaration = local_declaration(current.text, current)
+        written = declaration.field("type") if declaration is not None else None
+        if written is not None:
+            return base_name(written.node) not in _CSTRING_MAKERS
+        current = declaration.field("value") if declaration is not None else None
+    made = _constructed_type(current)
+    return made is not None and made not in _CSTRING_MAKERS
+
+
 def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[OwnershipSite]:
     """Calls that give up Rust's ownership of heap memory, with what carries it out."""
     found = []
@@ -102,7 +118,10 @@ def allocation_sites(calls: list[Located], bodies: RustBodies) -> list[Ownership
         qualified = called.qualified
         first = given[0] if given else None
         if qualified == "CString::into_raw" or (
-            called.is_method and called.name == "into_raw" and not given
+            called.is_method
+            and called.name == "into_raw"
+            and not given
+            and not _of_another_type(called.receiver)
         ):
             found.append(OwnershipSite("cstring", "CString::into_raw", call, (call,)))
         elif qualified in ("Box::into_raw", "Box::leak"):

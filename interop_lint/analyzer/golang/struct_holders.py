@@ -12,6 +12,7 @@ memory, so it lives here rather than in ownership.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -290,13 +291,51 @@ def _handed_to_c(file: GoFile, address: Node, frees: Callable[[str], bool]) -> b
 
 
 def _whole_for_c(file: GoFile, read: Node, frees: Callable[[str], bool]) -> bool:
-    """`&v` handed to a C call that does not free, or `unsafe.Sizeof(v)`."""
+    """`&v` or `v` (a C struct passed by value: C gets a copy of its pointers for the
+    call) handed to a C call that does not free, or `unsafe.Sizeof(v)`."""
     outer = outer_paren(read)
     parent = outer.parent
     if is_address_of(parent):
         return _handed_to_c(file, parent, frees)  # type: ignore[arg-type]
     call = parent.parent if parent is not None and parent.type == "argument_list" else None
-    return call is not None and file.calls(call, "unsafe", "Sizeof")
+    if call is not None and file.calls(call, "unsafe", "Sizeof"):
+        return True
+    return call is not None and _handed_to_c(file, outer, frees)
+
+
+class CallLiteral(NamedTuple):
+    """A field of a composite literal written in a C call's arguments."""
+
+    field: str  # `name`
+    literal_type: str  # `C.opts`
+    callee: str  # `C.apply`
+
+
+def held_in_call_literal(
+    file: GoFile, flow: ValueFlow, frees: Callable[[str], bool]
+) -> CallLiteral | None:
+    """When every use through which a value leaves is one keyed field of one composite
+    literal written as an argument of a C call that `frees` does not accept, or whose
+    address is (`C.apply(&C.opts{name: C.CString(s)})`, `C.applyv(C.opts{..})`): the
+    literal lives for the call only, so the value is passed to C and nothing else."""
+    found: tuple[int, CallLiteral] | None = None
+    for use in flow.uses:
+        if use.kind not in ESCAPING:
+            continue
+        literal = literal_of(use.node) if use.kind == UseKind.COMPOSITE else None
+        if literal is None or not literal[1]:
+            return None
+        argument = classify(file, carrier(file, literal_carrier(literal[0])))
+        if not isinstance(argument, Use) or argument.kind != UseKind.ARGUMENT:
+            return None
+        if not argument.callee.startswith("C.") or frees(argument.callee):
+            return None
+        written = text(literal[0].child_by_field_name("type"))
+        here = (literal[0].id, CallLiteral(literal[1], written, argument.callee))
+        if found is not None and found != here:
+            return None
+        found = here
+    return found[1] if found is not None else None
 
 
 _MEASURING = frozenset({"len", "cap"})

@@ -111,7 +111,12 @@ from interop_lint.analyzer.golang.ownership import (
     is_c_free_function,
     is_released,
 )
-from interop_lint.analyzer.golang.struct_holders import held_in_local_array, held_in_local_struct
+from interop_lint.analyzer.golang.struct_holders import (
+    CallLiteral,
+    held_in_call_literal,
+    held_in_local_array,
+    held_in_local_struct,
+)
 from interop_lint.analyzer.golang.syntax import function_name
 from interop_lint.analyzer.golang.uses import Use, UseKind, carrier
 from interop_lint.analyzer.parsing import text
@@ -131,7 +136,8 @@ class CgoCMemoryLeak(CgoRule):
             if file.syntax.top_function(call) is None:
                 continue  # a package variable lives as long as the program
             flow = value_uses(file, call)
-            kept: tuple[str, str] | None = None  # (local, what it is) the value stays in
+            # (local, what it is) the value stays in, or the literal it is passed to C in
+            kept: tuple[str, str] | CallLiteral | None = None
             where = function_name(call)
             released = is_released(file, flow, frees, taking)
             if not released and free_position >= 0:
@@ -157,6 +163,12 @@ class CgoCMemoryLeak(CgoRule):
                     f"at line {line} evaluates `{held}` before the allocation is assigned to "
                     "it (it frees the old value); defer the free after the allocation"
                 )
+            elif isinstance(kept, CallLiteral):
+                message = (
+                    f"`{allocator}(...)` is stored in `{kept.field}`, a field of a "
+                    f"`{kept.literal_type}` literal passed to `{kept.callee}` in `{where}`, "
+                    "and never freed: assign it to a variable and `defer C.free(...)` it"
+                )
             elif kept is not None:
                 local, what = kept
                 each = " each element" if what == "a local array" else " it"
@@ -180,6 +192,7 @@ class CgoCMemoryLeak(CgoRule):
                     "a variable and `defer C.free(...)` it"
                 )
             taker = _c_function_passed(file, flow) if early is None else None
+            taker = kept.callee if isinstance(kept, CallLiteral) else taker
             if taker is not None:
                 message += f", or list `{taker}` in `ownership-taking` if it takes ownership"
             yield Violation(ctx.file.location(call), message)
@@ -256,14 +269,18 @@ def _free_closure_message(
 
 def _held_locally(
     file: GoFile, flow: ValueFlow, frees: tuple[str, ...], taking: tuple[str, ...]
-) -> tuple[str, str] | None:
+) -> tuple[str, str] | CallLiteral | None:
     """The local array (`args`) or struct field (`arg.name`) an allocation is kept in,
-    with what it is
+    with what it is, or the field of a literal written in a C call's arguments it is
+    passed in
     (`args[0] = C.CString(s)`, the array handed to C as `&args[0]`; `arg.name = ..`, the
     struct as `&arg`), when that is the only way it leaves and no read of the element
     or field frees it or lets it go."""
     if is_freed(file, flow, frees, is_c_free_function) is not None:
         return None
+    literal = held_in_call_literal(file, flow, is_c_free_function)
+    if literal is not None:
+        return None if matches_name(literal.callee, frees + taking) else literal
     local = held_in_local_array(file, flow, is_c_free_function)
     what = "a local array"
     if local is None:

@@ -450,8 +450,13 @@ RULES = [{'cross_language': False,
                                    "`*(**C.char)(unsafe.Pointer(&obj.value[0])) = cs`, cgo's "
                                    'spelling of a union:\n'
                                    'the Dart_CObject idiom) while the struct is only read for its '
-                                   'fields or its\n'
-                                   'address handed to a C call.\n'
+                                   'fields or handed\n'
+                                   'to a C call, by address or by value; and a field of a '
+                                   'composite literal\n'
+                                   "written in a C call's arguments (`C.apply(&C.opts{name: "
+                                   'C.CString(s)})`): C\n'
+                                   'gets a copy of the pointer for the call, and nothing frees '
+                                   'it.\n'
                                    '\n'
                                    'A C call that is also given a free function as a value, the '
                                    'destructor the\n'

@@ -20,8 +20,10 @@ then freed only if an element read frees it (or a C function whose name says
 it frees gets the array). So is a field of a struct variable of the function's
 own (`arg.name = C.CString(s)`, or a C union's member written through
 `*(**C.char)(unsafe.Pointer(&obj.value[0])) = cs`, cgo's spelling of a union:
-the Dart_CObject idiom) while the struct is only read for its fields or its
-address handed to a C call.
+the Dart_CObject idiom) while the struct is only read for its fields or handed
+to a C call, by address or by value; and a field of a composite literal
+written in a C call's arguments (`C.apply(&C.opts{name: C.CString(s)})`): C
+gets a copy of the pointer for the call, and nothing frees it.
 
 A C call that is also given a free function as a value, the destructor the
 library calls when it is done (`sqlite3_bind_text(s, i, cs, n,

@@ -294,6 +294,9 @@ RULES = [{'cross_language': False,
                                    '`macro_rules!` macro that\n'
                                    'expands to it, `catch_err! { .. }`, or a configured '
                                    '`panic-guards` function).\n'
+                                   'A thread the export spawns is no such guard: its panics end '
+                                   'the thread\n'
+                                   'without unwinding into a `catch_unwind`.\n'
                                    'A profile in a workspace root applies to every member crate; a '
                                    "member's\n"
                                    "own profiles are ignored by cargo, and a crate the root's "

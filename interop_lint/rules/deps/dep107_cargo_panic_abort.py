@@ -4,6 +4,8 @@ functions guard their bodies with `std::panic::catch_unwind`, written in
 the export or through a guard helper of the crate (`invoke(|| ..)` where
 `invoke` runs its closure under `catch_unwind`, a `macro_rules!` macro that
 expands to it, `catch_err! { .. }`, or a configured `panic-guards` function).
+A thread the export spawns is no such guard: its panics end the thread
+without unwinding into a `catch_unwind`.
 A profile in a workspace root applies to every member crate; a member's
 own profiles are ignored by cargo, and a crate the root's `exclude` leaves
 out is a workspace of its own. When the
@@ -103,6 +105,7 @@ class CargoPanicAbort(Rule):
 
 _BUILT_IN = frozenset({"dev", "release", "test", "bench"})
 _IGNORED = frozenset({"test", "bench"})  # Cargo ignores `panic` there, and says so
+_THREADS = frozenset({"spawn", "thread::spawn", "std::thread::spawn"})
 
 
 def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport, str]]:
@@ -110,21 +113,23 @@ def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport,
     in the export, or a function or macro of the crate (or a configured one) that
     runs its closure under it (`invoke(|| ..)`, as RS101 counts guards)."""
     rust = ctx.index.rust
-    functions = {(path, f.location): f for path, f in rust.functions_in_crate(crate)}
+    functions = {(path, f.location, f.name): f for path, f in rust.functions_in_crate(crate)}
     local = rust.guard_names(crate)
     configured = ctx.config.panic_guards
     for path, export in rust.exports_in_crate(crate):
         if export.uses_catch_unwind:
             yield export, "catch_unwind"
             continue
-        function = functions.get((path, export.location))
+        function = functions.get((path, export.location, export.name))
         if function is None:
             continue
+        # A spawned thread keeps its panics off the caller's stack, but by ending its
+        # thread, not by unwinding into a `catch_unwind`: `abort` changes nothing there.
         guard = next(
             (
                 call.name
                 for call in function.calls
-                if call.name != "spawn"
+                if call.name not in _THREADS
                 and is_guard_name(rust.resolve_name(crate, call.name), configured, local)
             ),
             None,
@@ -132,6 +137,9 @@ def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport,
         # A guard macro (`catch_err! { .. }`) is no call: what runs inside it names it
         # among its wrappers, as RS101 reads it.
         wrappers = (w for site in (*function.calls, *function.panics) for w in site.guards)
-        guard = guard or next((w for w in wrappers if is_guard_name(w, configured, local)), None)
+        guard = guard or next(
+            (w for w in wrappers if w not in _THREADS and is_guard_name(w, configured, local)),
+            None,
+        )
         if guard is not None:
             yield export, guard

@@ -369,9 +369,10 @@ RULES = [{'cross_language': False,
                                    "`/usr/local/include`, `/usr/local/lib`, Homebrew's "
                                    '`/opt/homebrew/include`\n'
                                    "and `/opt/homebrew/lib`, MacPorts' `/opt/local/...`, pkgsrc's "
-                                   '`/usr/pkg/...`\n'
-                                   "(the directories themselves, not a project's folder below "
-                                   'them).\n'
+                                   '`/usr/pkg/...`,\n'
+                                   "Raspberry Pi OS's `/opt/vc/include` and `/opt/vc/lib` (the "
+                                   'directories\n'
+                                   "themselves, not a project's folder below them).\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "The build then depends on one machine's layout: it works where "

@@ -7,8 +7,9 @@ bare `/opt/x/libengine.a`.
 The standard directories of a platform's package manager are not one
 machine's layout and are left alone: `/usr/include`, `/usr/lib`,
 `/usr/local/include`, `/usr/local/lib`, Homebrew's `/opt/homebrew/include`
-and `/opt/homebrew/lib`, MacPorts' `/opt/local/...`, pkgsrc's `/usr/pkg/...`
-(the directories themselves, not a project's folder below them).
+and `/opt/homebrew/lib`, MacPorts' `/opt/local/...`, pkgsrc's `/usr/pkg/...`,
+Raspberry Pi OS's `/opt/vc/include` and `/opt/vc/lib` (the directories
+themselves, not a project's folder below them).
 
 ## Why is this bad?
 The build then depends on one machine's layout: it works where the Rust
@@ -61,7 +62,8 @@ _ABSOLUTE = re.compile(r"^(/|[A-Za-z]:[\\/])")
 # machine of that platform has them (OpenBSD ports, Homebrew, MacPorts...).
 _SYSTEM_DIRECTORIES = frozenset(
     f"{prefix}/{leaf}"
-    for prefix in ("/usr", "/usr/local", "/opt/homebrew", "/opt/local", "/usr/pkg")
+    # Raspberry Pi OS installs its VideoCore libraries under /opt/vc (go-sdl2).
+    for prefix in ("/usr", "/usr/local", "/opt/homebrew", "/opt/local", "/usr/pkg", "/opt/vc")
     for leaf in ("include", "lib", "lib64")
 ) | frozenset({"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"})
 

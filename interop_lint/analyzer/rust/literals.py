@@ -8,7 +8,8 @@ panic source. The argument may be the literal itself or the literal made owned
 through an immutable local bound to it (`let message = "text";`) or a constant
 of the module (`const MESSAGE: &str = "text";`). So is JSON
 text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
-NUL. Anything else (a `format!`, a variable) may fail. `NonZeroU32::new(83)` of
+NUL; and the text of a number parameter (`value.to_string()` of `value:
+c_int`). Anything else (a `format!`, a variable) may fail. `NonZeroU32::new(83)` of
 a literal other than 0 is `Some` too.
 """
 
@@ -23,6 +24,7 @@ from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
 from interop_lint.analyzer.rust.lengths import constant_value
 from interop_lint.analyzer.rust.ownership import local_declaration
+from interop_lint.analyzer.rust.pointee_arrays import parameter_type
 
 _OWNING_METHODS = frozenset({"to_string", "to_owned", "to_vec", "into"})
 _UNWRAPS = frozenset({"unwrap", "expect", "unwrap_or_default"})
@@ -46,7 +48,8 @@ def infallible_conversion(call: Located) -> bool:
         return False
     if called.qualified == "CString::new":
         found = _nuls(_literal(_bound_value(call.at(given[0]))))  # type: ignore[arg-type]
-        return (found is not None and found[0] == 0) or _json_text(call.at(given[0]))
+        text_of = call.at(given[0])
+        return (found is not None and found[0] == 0) or _json_text(text_of) or _number_text(text_of)
     if called.qualified == "CStr::from_bytes_with_nul":
         found = _nuls(given[0])
         return found == (1, True)
@@ -76,6 +79,34 @@ def _json_text(argument: Located | None) -> bool:
         else:
             return False
     return False
+
+
+# Types whose `to_string()` is digits, a sign, a point, `inf`/`NaN` or `true`/`false`.
+_NUMBER_TYPES = frozenset(
+    {f"{sign}{bits}" for sign in "iu" for bits in ("8", "16", "32", "64", "128", "size")}
+    | {"f32", "f64", "bool"}
+    | {f"c_{name}" for name in ("int", "uint", "long", "ulong", "short", "ushort", "float")}
+    | {"c_double", "c_longlong", "c_ulonglong", "c_char", "c_schar", "c_uchar"}
+)
+
+
+def _number_text(argument: Located) -> bool:
+    """`value.to_string()` of a parameter of a number type (`value: c_int`): decimal
+    text holds no NUL (crav1e's `rav1e_config_parse_int`)."""
+    current = strip(argument)
+    called = callee(current) if current.type == "call_expression" else None
+    if called is None or not called.is_method or called.name != "to_string":
+        return False
+    receiver = strip(called.receiver) if called.receiver is not None else None
+    if receiver is None or receiver.type != "identifier":
+        return False
+    if local_declaration(receiver.text, receiver) is not None:
+        return False  # a local: its type is not written where it is declared
+    function = next((a for a in receiver.ancestors() if a.type == "function_item"), None)
+    declared = parameter_type(function.node, receiver.text) if function is not None else None
+    if declared is None or declared.text is None:
+        return False
+    return declared.text.decode().rpartition("::")[2] in _NUMBER_TYPES
 
 
 def _json_value(value: Located) -> bool:

@@ -111,7 +111,7 @@ def parameter_array(at: Located, name: str) -> Node | None:
 def array_parameter(function: Node, name: str) -> Node | None:
     """The `[T; N]` type of the function's parameter `name` (`[T; N]`, through one
     reference or pointer); None for any other parameter."""
-    declared = _parameter_type(function, name)
+    declared = parameter_type(function, name)
     if declared is not None and declared.type in ("reference_type", "pointer_type"):
         declared = declared.child_by_field_name("type")
     if declared is None or declared.type != "array_type":
@@ -120,7 +120,7 @@ def array_parameter(function: Node, name: str) -> Node | None:
     return declared if declared.child_by_field_name("length") is not None else None
 
 
-def _parameter_type(function: Node, name: str) -> Node | None:
+def parameter_type(function: Node, name: str) -> Node | None:
     """The declared type of the function's parameter `name`."""
     parameters = function.child_by_field_name("parameters")
     for parameter in parameters.named_children if parameters is not None else ():
@@ -148,7 +148,7 @@ def _some_of_array_parameter(binding: Located, name: str) -> Node | None:
     if pattern.text.replace(" ", "") not in (f"Some({name})", f"Some(&{name})"):
         return None
     function = next((a for a in binding.ancestors() if a.type == "function_item"), None)
-    declared = _parameter_type(function.node, value.text) if function is not None else None
+    declared = parameter_type(function.node, value.text) if function is not None else None
     if declared is None or declared.type != "generic_type":
         return None
     if not (declared.text or b"").startswith(b"Option<"):

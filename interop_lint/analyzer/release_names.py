@@ -1,8 +1,9 @@
 """Whether a function's name says it frees what it is given, in any language.
 
-Go's GO101 reads it off the C functions a cgo file calls (`C.xmlFreeDoc`), and
-RS102 off an export (`thing_free`, `has_release_word`) to tell a release function, which C callers
-hand NULL as they hand it to `free`, from one that merely consumes a handle.
+GO101 reads it off the C functions a cgo file calls (`names_a_release`:
+`C.xmlFreeDoc`), and RS102 off an export (`has_release_word`: `thing_free`) to
+tell a release function, which C callers hand NULL as they hand it to `free`,
+from one that merely consumes a handle.
 """
 
 from __future__ import annotations

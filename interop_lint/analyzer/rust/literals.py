@@ -101,7 +101,7 @@ def _number_text(argument: Located) -> bool:
     if receiver is None or receiver.type != "identifier":
         return False
     if local_declaration(receiver.text, receiver) is not None:
-        return False  # a local: its type is not written where it is declared
+        return False  # a local of that name shadows the parameter
     function = next((a for a in receiver.ancestors() if a.type == "function_item"), None)
     declared = parameter_type(function.node, receiver.text) if function is not None else None
     if declared is None or declared.text is None:

@@ -53,7 +53,7 @@ def _functions_with_panics_reached(files: dict[str, str]) -> list[str]:
     crate = index.crate_of("one/lib.rs")
     calls = index.calls_of(crate)
     ((path, export),) = index.exports_in_crate(crate)
-    start = calls.index_of(path, export.location)
+    start = calls.index_of(path, export.location, export.name)
     assert start is not None
     return [t.function for t in calls.panic_traces(start, 10)]
 

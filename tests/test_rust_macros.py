@@ -80,7 +80,7 @@ macro_rules! inner { ($x:expr) => { [1u32, 2][$x as usize] }; }
     calls = index.calls_of("")
     traces = {}
     for path, export in index.exports_in_crate(""):
-        start = calls.index_of(path, export.location)
+        start = calls.index_of(path, export.location, export.name)
         assert start is not None
         traces[export.name] = [
             (t.site.what, t.site.location.path, t.function, t.chain)

@@ -218,7 +218,7 @@ def _traces(files: dict[str, str], config: Config | None = None, name: str = "ru
     index = project_index(files, config).rust
     calls = index.calls_of("")
     path, export = next((p, e) for p, e in index.exports_in_crate("") if e.name == name)
-    start = calls.index_of(path, export.location)
+    start = calls.index_of(path, export.location, export.name)
     assert start is not None
     return [f"{t.site.what}@{t.function}" for t in calls.panic_traces(start, 10)]
 

@@ -114,8 +114,7 @@ class CrateCalls:
         self._guarded = guarded
         self._resolve = resolve
         self._field_type = field_type
-        self._by_location: dict[tuple[str, Location], int] = {}
-        self._by_named_location: dict[tuple[str, Location, str], int] = {}
+        self._by_location: dict[tuple[str, Location, str], int] = {}
         self._called_by: list[list[int] | None] = [None] * len(functions)
         self._callees_by_key: dict[tuple[str, str | None, str | None, bool], list[int]] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
@@ -126,11 +125,10 @@ class CrateCalls:
         self._by_trait: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._methods: dict[str, list[int]] = defaultdict(list)
         for index, (path, function) in enumerate(functions):
-            self._by_location.setdefault((path, function.location), index)  # not a copy
-            # The functions one macro invocation writes share its location when their
-            # names are not spelled in it (`generate_ffi!(check, VERSION)`): the name
-            # tells them apart.
-            self._by_named_location.setdefault((path, function.location, function.name), index)
+            # Not a copy. The functions one macro invocation writes share its location
+            # when their names are not spelled in it (`generate_ffi!(check, VERSION)`):
+            # the name tells them apart.
+            self._by_location.setdefault((path, function.location, function.name), index)
             if function.owner is None and function.enclosing is not None:
                 self._nested[(path, function.enclosing, function.name)].append(index)
             elif function.owner is None:
@@ -142,11 +140,9 @@ class CrateCalls:
             if function.has_self and not _extends_builtin(function.owner):
                 self._methods[function.name].append(index)
 
-    def index_of(self, path: str, location: Location, name: str | None = None) -> int | None:
-        """The function at `location` in `path`: the one named `name` when given."""
-        if name is not None:
-            return self._by_named_location.get((path, location, name))
-        return self._by_location.get((path, location))
+    def index_of(self, path: str, location: Location, name: str) -> int | None:
+        """The function named `name` whose name is at `location` in `path`."""
+        return self._by_location.get((path, location, name))
 
     def callees(self, call: RustCall) -> list[int]:
         owner = self._owner_type(call.owner) if call.owner is not None else None

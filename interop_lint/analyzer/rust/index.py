@@ -264,9 +264,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             found = self._parameter_releases[crate] = crate_parameter_releases(functions)
         return found
 
-    def function_at(
-        self, crate: Crate, path: str, location: Location, name: str | None = None
-    ) -> int | None:
+    def function_at(self, crate: Crate, path: str, location: Location, name: str) -> int | None:
         """The call-graph index of the function whose name is at `location` (and is
         `name`, when several written by one macro invocation share the location)."""
         return self.calls_of(crate).index_of(path, location, name)

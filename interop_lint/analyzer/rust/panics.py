@@ -253,6 +253,12 @@ def runs_later(name: str) -> bool:
     return segments[-2:] in _STORING
 
 
+def is_thread_spawn(name: str) -> bool:
+    """`spawn`, `thread::spawn`: isolating, but by ending a thread, not by catching the
+    unwind (so `panic = "abort"` disables nothing there, DEP107)."""
+    return name.replace(" ", "").rpartition("::")[2] == "spawn"
+
+
 def is_guard_name(name: str, configured: tuple[str, ...], local: frozenset[str]) -> bool:
     """Whether a wrapper name is a guard: `catch_unwind` by any path, a thread spawn,
     a name that says it catches panics (`catch_panic_response`), a guard of the crate

@@ -49,7 +49,7 @@ from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
 from interop_lint.analyzer.locations import RelatedLocation
 from interop_lint.analyzer.rust.facts import RustExport
-from interop_lint.analyzer.rust.panics import is_guard_name
+from interop_lint.analyzer.rust.panics import is_guard_name, is_thread_spawn
 from interop_lint.rules.registry import Rule
 
 
@@ -105,7 +105,6 @@ class CargoPanicAbort(Rule):
 
 _BUILT_IN = frozenset({"dev", "release", "test", "bench"})
 _IGNORED = frozenset({"test", "bench"})  # Cargo ignores `panic` there, and says so
-_THREADS = frozenset({"spawn", "thread::spawn", "std::thread::spawn"})
 
 
 def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport, str]]:
@@ -129,7 +128,7 @@ def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport,
             (
                 call.name
                 for call in function.calls
-                if call.name not in _THREADS
+                if not is_thread_spawn(call.name)
                 and is_guard_name(rust.resolve_name(crate, call.name), configured, local)
             ),
             None,
@@ -138,7 +137,7 @@ def _guarded_exports(ctx: RuleContext, crate: str) -> Iterator[tuple[RustExport,
         # among its wrappers, as RS101 reads it.
         wrappers = (w for site in (*function.calls, *function.panics) for w in site.guards)
         guard = guard or next(
-            (w for w in wrappers if w not in _THREADS and is_guard_name(w, configured, local)),
+            (w for w in wrappers if not is_thread_spawn(w) and is_guard_name(w, configured, local)),
             None,
         )
         if guard is not None:

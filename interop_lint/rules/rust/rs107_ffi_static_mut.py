@@ -126,7 +126,7 @@ class FfiStaticMut(Rule):
         crate = rust.crate_of(ctx.file.path)
         name = function.child_by_field_name("name")
         start = rust.function_at(
-            crate, ctx.file.path, ctx.file.location(name or function), text(name) or None
+            crate, ctx.file.path, ctx.file.location(name or function), text(name)
         )
         if start is None:
             return None

@@ -546,3 +546,23 @@ int after(void);
     assert _signature(facts.c, "after") == "int ()"
     broken = _facts(b"int before(void);\nint broken(int x;\nint after(void);\n")
     assert [n.line for n in broken.notifications] == [2], "outside a body it is reported"
+
+
+def test_default_argument_macros_are_blanked() -> None:
+    """blst.h: `DEFNULL` is a C++ default argument, and nothing in C."""
+    source = b"""#include <stddef.h>
+#ifdef SWIG
+# define DEFNULL =NULL
+#elif defined __cplusplus
+# define DEFNULL =0
+#else
+# define DEFNULL
+#endif
+typedef unsigned char byte;
+void blst_expand(byte *out, const byte *info DEFNULL, size_t info_len DEFNULL);
+int blst_after(int v);
+"""
+    facts = _facts(source)
+    assert not facts.notifications
+    assert _signature(facts.c, "blst_expand") == "void (byte *, const byte *, size_t)"
+    assert _signature(facts.c, "blst_after") == "int (int)"

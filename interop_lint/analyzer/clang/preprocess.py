@@ -56,7 +56,9 @@ def _opens(directive: bytes, rest: bytes) -> str:
 
 
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(?P<name>[A-Za-z_]\w*)(?P<rest>.*)$", re.M)
-_ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s+(?:__attribute__|__declspec|\[\[|extern\b))")
+# `=NULL`, `=0`: a C++ default argument (blst's `const byte *info DEFNULL`), which a
+# C compiler sees as the macro's empty C definition.
+_ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s*=|\s+(?:__attribute__|__declspec|\[\[|extern\b))")
 
 
 def prepare(data: bytes) -> bytes:

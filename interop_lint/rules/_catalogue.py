@@ -714,8 +714,12 @@ RULES = [{'cross_language': False,
                                    'variable\n'
                                    '(whose address may then go to C: `unsafe.Pointer(&addr)`), a '
                                    'field or an\n'
-                                   'element, or passed to a C call; and `unsafe.Pointer(u)` of a '
-                                   '`uintptr` that\n'
+                                   'element, or passed to a C call, or returned while it addresses '
+                                   'a local of\n'
+                                   'the function (`return uintptr(unsafe.Pointer(&surface))`: '
+                                   'nothing keeps\n'
+                                   '`surface` alive once the function returns); and '
+                                   '`unsafe.Pointer(u)` of a `uintptr` that\n'
                                    'was not computed from a pointer in the same expression (a '
                                    'parameter, a\n'
                                    'field, a global, a variable of unknown origin). A `cgo.Handle` '
@@ -794,9 +798,12 @@ RULES = [{'cross_language': False,
                              'integers: `uintptr(unsafe.Pointer(p))` of a Go pointer that is kept '
                              'in a variable (whose address may then go to C: '
                              '`unsafe.Pointer(&addr)`), a field or an element, or passed to a C '
-                             'call; and `unsafe.Pointer(u)` of a `uintptr` that was not computed '
-                             'from a pointer in the same expression (a parameter, a field, a '
-                             'global, a variable of unknown origin).',
+                             'call, or returned while it addresses a local of the function '
+                             '(`return uintptr(unsafe.Pointer(&surface))`: nothing keeps `surface` '
+                             'alive once the function returns); and `unsafe.Pointer(u)` of a '
+                             '`uintptr` that was not computed from a pointer in the same '
+                             'expression (a parameter, a field, a global, a variable of unknown '
+                             'origin).',
                   'tags': ['security', 'external/cwe/cwe-825']},
   'file_kinds': ['go'],
   'id': 'GO103',

@@ -78,6 +78,8 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
         binding = file.binding(use.target)
         if binding is None:
             return f"stored in the package variable `{text(use.target)}`"
+        if binding.kind == "result":  # returned with the function's other results
+            return _returned(file, inner[1])
         if _used_as_integer_only(file, binding):
             return None
         return f"stored in `{binding.name}`"
@@ -86,10 +88,61 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
     stored = _STORED.get(use.kind)
     if stored is not None:
         return stored
+    if use.kind == UseKind.RETURNED:
+        return _returned(file, inner[1])
     if use.kind == UseKind.ARGUMENT and use.call is not None:
         name = file.c_function(use.call)
         return f"passed to `C.{name}`" if name is not None else None
     return None
+
+
+def _returned(file: GoFile, pointer: Node) -> str | None:
+    local = _local_object(file, pointer)
+    return f"returned while it points to the local `{local}`" if local else None
+
+
+def _local_object(file: GoFile, pointer: Node) -> str | None:
+    """The local variable whose own storage `pointer` addresses (`&s`, `&s.f`, `&buf[0]`
+    of a local struct or array, a local `p := new(T)`), or None: nothing but the
+    integer would keep it alive once the function returns (glfw's
+    `return uintptr(unsafe.Pointer(&surface))`). A slice or pointer variable may
+    share an object the caller holds, and is no such local."""
+    pointer = unparen(pointer)
+    if pointer.type == "identifier":
+        binding = file.binding(pointer)
+        value = unparen(binding.value) if binding is not None and binding.value else None
+        made = value is not None and value.type == "call_expression"
+        if not made or binding is None or binding.kind not in _LOCAL_KINDS:
+            return None
+        callee = value.child_by_field_name("function")  # type: ignore[union-attr]
+        return binding.name if callee is not None and text(callee) == "new" else None
+    if not is_address_of(pointer):
+        return None
+    target = unparen(pointer.child_by_field_name("operand"))  # type: ignore[arg-type]
+    whole = target.type == "identifier"
+    while target.type in ("selector_expression", "index_expression"):
+        target = unparen(target.child_by_field_name("operand"))  # type: ignore[arg-type]
+    binding = file.binding(target) if target.type == "identifier" else None
+    if binding is None or binding.kind not in _LOCAL_KINDS:
+        return None
+    if whole or _holds_its_value(binding):
+        return binding.name
+    return None
+
+
+_LOCAL_KINDS = frozenset({"var", "short"})
+
+
+def _holds_its_value(binding: Binding) -> bool:
+    """Whether a local holds a struct or array value, not a reference: `var s T` of a
+    non-pointer, non-slice type, or `s := T{..}` / `[N]T{..}`."""
+    if binding.type_node is not None:
+        return binding.type_node.type in ("type_identifier", "qualified_type", "array_type")
+    value = unparen(binding.value) if binding.value is not None else None
+    if value is None or value.type != "composite_literal":
+        return False
+    kind = value.child_by_field_name("type")
+    return kind is not None and kind.type != "slice_type"
 
 
 def _through_arithmetic(file: GoFile, node: Node) -> Node:

@@ -2,7 +2,9 @@
 Checks for Go pointers hidden from the garbage collector as integers:
 `uintptr(unsafe.Pointer(p))` of a Go pointer that is kept in a variable
 (whose address may then go to C: `unsafe.Pointer(&addr)`), a field or an
-element, or passed to a C call; and `unsafe.Pointer(u)` of a `uintptr` that
+element, or passed to a C call, or returned while it addresses a local of
+the function (`return uintptr(unsafe.Pointer(&surface))`: nothing keeps
+`surface` alive once the function returns); and `unsafe.Pointer(u)` of a `uintptr` that
 was not computed from a pointer in the same expression (a parameter, a
 field, a global, a variable of unknown origin). A `cgo.Handle` converted to
 a pointer is one such integer (`unsafe.Pointer(h)`,

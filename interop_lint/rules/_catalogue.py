@@ -811,8 +811,8 @@ RULES = [{'cross_language': False,
   'qualname': 'CgoUintptrPointer'},
  {'cross_language': False,
   'description': {'documentation': '## What it does\n'
-                                   'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`, or '
-                                   '`s[0].cptr()` where `cptr`\n'
+                                   'Checks for `&s[0]` (or `&s[0].field`, `unsafe.Pointer(&s[0])`, '
+                                   'or `s[0].cptr()` where `cptr`\n'
                                    'is a method of the package with a pointer receiver that '
                                    'returns a pointer: Go\n'
                                    'takes `&s[0]` for it) of a slice that is passed to a C call, '
@@ -821,8 +821,11 @@ RULES = [{'cross_language': False,
                                    ':=\n'
                                    '(*C.uchar)(&der[0])` passed as `d2i_X509(nil, &buf, n)`), in a '
                                    'field of a\n'
-                                   'local C struct passed to the call by value, or in a struct '
-                                   'literal passed to\n'
+                                   'local C struct passed to the call by value or by address '
+                                   "(lazif's\n"
+                                   '`args.data = (*C.uchar)(&data[0]); C.lazifDecode(&args)`, an '
+                                   "array field's\n"
+                                   'element too), or in a struct literal passed to\n'
                                    'the call or whose address is (`&C.MDB_val{mv_data: '
                                    'unsafe.Pointer(&key[0])}`),\n'
                                    'or returned by an unexported helper of the file whose result a '
@@ -969,15 +972,17 @@ RULES = [{'cross_language': False,
                   'name': 'cgo-empty-slice-address',
                   'precision': 'high',
                   'security_severity': 5.5,
-                  'summary': 'Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`, or `s[0].cptr()` '
-                             'where `cptr` is a method of the package with a pointer receiver that '
-                             'returns a pointer: Go takes `&s[0]` for it) of a slice that is '
-                             'passed to a C call, directly, through a local variable (or the '
-                             "address of one: OpenSSL's cursor `buf := (*C.uchar)(&der[0])` passed "
-                             'as `d2i_X509(nil, &buf, n)`), in a field of a local C struct passed '
-                             'to the call by value, or in a struct literal passed to the call or '
-                             'whose address is (`&C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`), '
-                             'or returned by an unexported helper of the file whose result a call '
+                  'summary': 'Checks for `&s[0]` (or `&s[0].field`, `unsafe.Pointer(&s[0])`, or '
+                             '`s[0].cptr()` where `cptr` is a method of the package with a pointer '
+                             'receiver that returns a pointer: Go takes `&s[0]` for it) of a slice '
+                             'that is passed to a C call, directly, through a local variable (or '
+                             "the address of one: OpenSSL's cursor `buf := (*C.uchar)(&der[0])` "
+                             'passed as `d2i_X509(nil, &buf, n)`), in a field of a local C struct '
+                             "passed to the call by value or by address (lazif's `args.data = "
+                             "(*C.uchar)(&data[0]); C.lazifDecode(&args)`, an array field's "
+                             'element too), or in a struct literal passed to the call or whose '
+                             'address is (`&C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`), or '
+                             'returned by an unexported helper of the file whose result a call '
                              'passes to C (`func p(in []byte) *C.char { return '
                              '(*C.char)(unsafe.Pointer(&in[0])) }` with `C.LZ4_compress(p(in), '
                              '..)`), in a function that never checks `len(s)`.',

@@ -17,6 +17,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.pointers import pins_memory
+from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     is_address_of,
     is_deref,
@@ -189,9 +190,10 @@ def filled_argument_call(inference: Inference, pointer: Node) -> str | None:
     file = inference.file
     flow = value_uses(file, pointer)
     for _ in range(_MAX_ALIAS_DEPTH):
-        for use in flow.of_kind(UseKind.FIELD):
+        for use in flow.of_kind(UseKind.FIELD, UseKind.ELEMENT):
             place = c_memory_place(inference, use.target) if use.target is not None else None
             call = by_value_argument_of(inference, place) if place is not None else None
+            call = call or _struct_passed_by_address(inference, use.target)
             if call is not None:
                 return file.c_function(call)
         literal = next(
@@ -205,4 +207,39 @@ def filled_argument_call(inference: Inference, pointer: Node) -> str | None:
             name = file.c_function(use.call) if use.call is not None else None
             if name is not None:
                 return name
+        for alias in flow.aliases:  # `args := C.struct_args{..}; C.decode(&args)`
+            call = _address_passed_to_c(inference, alias)
+            if call is not None:
+                return file.c_function(call)
+    return None
+
+
+def _struct_passed_by_address(inference: Inference, target: Node | None) -> Node | None:
+    """The C call given the address of the local C struct a field (or a field's element)
+    `target` is of: lazif's `args.data = (*C.uchar)(&data[0]); C.lazifDecode(&args)`."""
+    root = unparen(target)
+    while root is not None and root.type in ("selector_expression", "index_expression"):
+        root = unparen(root.child_by_field_name("operand"))
+    binding = (
+        inference.file.binding(root) if root is not None and root.type == "identifier" else None
+    )
+    if binding is None or binding.is_parameter or binding.kind not in ("short", "var"):
+        return None
+    return _address_passed_to_c(inference, binding)
+
+
+def _address_passed_to_c(inference: Inference, binding: Binding) -> Node | None:
+    """The first C call given `&v` of a local C struct `v`."""
+    file = inference.file
+    t = underlying(inference.binding_type(binding), inference.lookup)
+    if not is_c_type(t) or is_c_pointer_type(t) or t.kind == Kind.POINTER:
+        return None
+    for read in binding.reads:
+        address = outer_paren(read).parent
+        if not is_address_of(address):
+            continue
+        use = classify(file, outer_paren(address))  # type: ignore[arg-type]
+        passed = isinstance(use, Use) and use.kind == UseKind.ARGUMENT and use.call is not None
+        if passed and file.c_function(use.call) is not None:  # type: ignore[union-attr, arg-type]
+            return use.call  # type: ignore[union-attr]
     return None

@@ -24,11 +24,15 @@ _UNARY = frozenset({"unary_expression"})
 
 
 def first_element_addresses(file: GoFile) -> Iterator[tuple[Node, Node]]:
-    """(`&s[0]`, `s`) for every address of a first element in the file."""
+    """(`&s[0]`, `s`) for every address of a first element in the file, or of a field
+    of it (`&points[0].cgo` indexes the slice all the same: blst's `P1Affines`)."""
     for node in file.syntax.parents("&", _UNARY):
         if not is_address_of(node):
             continue
-        container = _first_element_of(file, node.child_by_field_name("operand"))
+        operand = unparen(node.child_by_field_name("operand"))
+        while operand is not None and operand.type == "selector_expression":
+            operand = unparen(operand.child_by_field_name("operand"))
+        container = _first_element_of(file, operand)
         if container is not None:
             yield node, container
 

@@ -96,8 +96,20 @@ def _rejects_long(comparison: Node, operand: Node) -> bool:
         return False
     statement = _sole_condition_of(comparison)
     body = statement.child_by_field_name("consequence") if statement is not None else None
-    last = statements_of(body)[-1:] if body is not None else []
-    return bool(last) and last[0].type == "return_statement"
+    return _leaves(body)
+
+
+def _leaves(body: Node | None) -> bool:
+    """Whether a block ends by leaving the function: `return ..` or `panic(..)` (blst's
+    `if len(qs) != len(ps) || len(qs) == 0 { panic("inputs' lengths mismatch") }`)."""
+    last = statements_of(body)[-1] if body is not None and statements_of(body) else None
+    if last is None:
+        return False
+    if last.type == "return_statement":
+        return True
+    call = last.named_children[0] if last.type == "expression_statement" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    return callee is not None and call.type == "call_expression" and text(callee) == "panic"  # type: ignore[union-attr]
 
 
 def _two_lengths(comparison: Node, operand: Node) -> bool:
@@ -130,8 +142,8 @@ def equal_length_partner(length: Node) -> Node | None:
         return None
     if statement.child_by_field_name("condition") != condition:
         return None
-    last = statements_of(statement.child_by_field_name("consequence"))[-1:]
-    return arguments(other)[0] if last and last[0].type == "return_statement" else None
+    leaves = _leaves(statement.child_by_field_name("consequence"))
+    return arguments(other)[0] if leaves else None
 
 
 def _compared_with(comparison: Node, operand: Node) -> tuple[str, str]:

@@ -1,10 +1,12 @@
 """## What it does
-Checks for `&s[0]` (or `unsafe.Pointer(&s[0])`, or `s[0].cptr()` where `cptr`
+Checks for `&s[0]` (or `&s[0].field`, `unsafe.Pointer(&s[0])`, or `s[0].cptr()` where `cptr`
 is a method of the package with a pointer receiver that returns a pointer: Go
 takes `&s[0]` for it) of a slice that is passed to a C call, directly, through
 a local variable (or the address of one: OpenSSL's cursor `buf :=
 (*C.uchar)(&der[0])` passed as `d2i_X509(nil, &buf, n)`), in a field of a
-local C struct passed to the call by value, or in a struct literal passed to
+local C struct passed to the call by value or by address (lazif's
+`args.data = (*C.uchar)(&data[0]); C.lazifDecode(&args)`, an array field's
+element too), or in a struct literal passed to
 the call or whose address is (`&C.MDB_val{mv_data: unsafe.Pointer(&key[0])}`),
 or returned by an unexported helper of the file whose result a call passes to
 C (`func p(in []byte) *C.char { return (*C.char)(unsafe.Pointer(&in[0])) }`

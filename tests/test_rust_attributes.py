@@ -28,6 +28,9 @@ def _function(code: str, name: str = "f"):  # type: ignore[no-untyped-def]
         ("#[cfg_attr(test, allow(dead_code))]", None),
         ("#[cfg_attr(no_mangle, inline)]", None),  # the condition is no attribute
         ('#[doc = "no_mangle"]', None),
+        # rustc ignores `no_mangle` beside `export_name`, in either order
+        ('#[no_mangle]\n#[export_name = "sym"]', "sym"),
+        ('#[export_name = "sym"]\n#[no_mangle]', "sym"),
     ],
 )
 def test_export_attributes_inside_cfg_attr(attributes: str, symbol: str | None) -> None:

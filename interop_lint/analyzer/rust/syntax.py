@@ -81,10 +81,13 @@ def exported_as(function: Node) -> ExportSymbol | None:
     """How a function is exported, or None when it is not. An `export_name` a macro
     spells is evaluated for `concat!` of literals and `stringify!`; another macro's
     (`prefix!(crc32)`, which may add a configured prefix) is taken to give the
-    function's name, a guess (the crate then may export symbols no fact names)."""
+    function's name, a guess (the crate then may export symbols no fact names).
+    With both attributes rustc ignores `no_mangle`: `export_name` names the symbol."""
+    no_mangle = False
     for body in attribute_bodies(attributes_of(function)):
         if body == "no_mangle":
-            return ExportSymbol(text(function.child_by_field_name("name")))
+            no_mangle = True
+            continue
         match = _EXPORT_NAME.match(body)
         if match:
             return ExportSymbol(match.group("symbol"))
@@ -94,7 +97,7 @@ def exported_as(function: Node) -> ExportSymbol | None:
             if spelled is not None:
                 return ExportSymbol(spelled)
             return ExportSymbol(text(function.child_by_field_name("name")), guessed=True)
-    return None
+    return ExportSymbol(text(function.child_by_field_name("name"))) if no_mangle else None
 
 
 def _spelled_symbol(macro: str, arguments: str) -> str | None:

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tree_sitter import Node
-
-from interop_lint.analyzer.rust.bindings import let_value, local_name, only_decreased
+from interop_lint.analyzer.rust.bindings import local_name, only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.comparisons import (
     BELOW,
+    END_GETTERS,
+    added_to,
     comparison_fact,
     index_bounds,
     method_of,
@@ -43,12 +43,13 @@ from interop_lint.analyzer.rust.comparisons import (
 from interop_lint.analyzer.rust.expressions import (
     binary_operator,
     callee,
+    leaves,
     strip,
     unary_operand,
     unary_operator,
 )
+from interop_lint.analyzer.rust.iteration_facts import closure_fact, loop_fact
 from interop_lint.analyzer.rust.lengths import (
-    ELEMENT_ITERATORS,
     VALUE_OF,
     Fact,
     Lengths,
@@ -60,11 +61,13 @@ from interop_lint.analyzer.rust.lengths import (
     sized_by,
 )
 from interop_lint.analyzer.rust.pointee_arrays import fixed_length
-from interop_lint.analyzer.rust.positions import condition_scope, found_fact, searched
+from interop_lint.analyzer.rust.positions import (
+    condition_scope,
+    found_fact,
+    position_fact,
+)
 
 _MAX_DEPTH = 16
-_LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})
-_PANICKING = frozenset({"panic", "unreachable", "todo", "unimplemented"})
 
 
 def checked_in_bounds(indexing: Located) -> bool:
@@ -152,11 +155,11 @@ def _facts_around(use: Located) -> Iterator[Fact]:
                 if earlier.end <= child.start:
                     yield from facts_when(earlier, True)
         elif kind == "for_expression" and child == ancestor.field("body"):
-            yield from _loop_fact(ancestor)
+            yield from loop_fact(ancestor)
         elif kind == "match_arm" and child == ancestor.field("value"):
             yield from _arm_facts(ancestor)
         elif kind == "closure_expression" and child == ancestor.field("body"):
-            yield from _closure_fact(ancestor)
+            yield from closure_fact(ancestor)
         elif kind == "block" and child.fragment is ancestor.fragment:
             yield from _earlier_exits(ancestor, child.node.start_byte)
         child = ancestor
@@ -196,68 +199,6 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
     return found
 
 
-def _loop_fact(loop: Located) -> Iterator[Fact]:
-    """`for i in 0..v.len()` or `for (i, x) in v.iter().enumerate()`: `i < v.len()`
-    in the body."""
-    pattern, value = loop.field("pattern"), loop.field("value")
-    if pattern is not None and value is not None:
-        yield from _index_fact(pattern, value)
-
-
-def _closure_fact(closure: Located) -> Iterator[Fact]:
-    """`(0..v.len()).map(|i| v[i])`, `v.iter().enumerate().for_each(|(i, x)| ..)`: the
-    closure is handed to an adapter of the iterator, its first parameter an item."""
-    parameters = closure.field("parameters")
-    listed = parameters.named_children() if parameters is not None else []
-    holder = closure.parent()
-    call = holder.parent() if holder is not None and holder.type == "arguments" else None
-    called = callee(call) if call is not None and call.type == "call_expression" else None
-    if len(listed) != 1 or called is None or called.receiver is None:
-        return
-    if called.name in _ITEM_ADAPTERS:
-        yield from _index_fact(listed[0], called.receiver)
-    found = searched(called.receiver) if listed[0].type == "identifier" else None
-    adapted = found is not None and called.name in _VALUE_ADAPTERS  # `s.find(c).map(|i| ..)`
-    if adapted and only_decreased(listed[0].text, closure, closure):
-        yield Fact(found[0], listed[0].text, found[1])  # type: ignore[index]
-
-
-# Adapters that call their closure with the items of the iterator they are called on.
-_ITEM_ADAPTERS = frozenset(
-    {"map", "for_each", "filter_map", "flat_map", "try_for_each", "inspect", "all", "any"}
-)
-# Adapters of an `Option` that call their closure with the value it holds.
-_VALUE_ADAPTERS = frozenset({"map", "and_then", "is_some_and", "filter", "inspect"})
-
-
-def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
-    """What binding `pattern` to the items of `items` says: an index below a length."""
-    items = strip(items)
-    if items.type == "range_expression" and pattern.type == "identifier":
-        start, operator, end = range_parts(items.node)
-        if end is None or operator != ".." or (start is not None and bound_of(start) != 0):
-            return
-        bound = strip(items.at(end))  # type: ignore[arg-type]
-        if isinstance(limit := bound_of(bound.node), int):  # `for i in 0..4` of a `[T; 4]`
-            yield Fact(f"{BELOW}{limit}", pattern.text, True)
-            return
-        subject = method_of(bound, "len")
-        if subject is None and bound.type == "identifier":
-            # `for i in 0..n` over a slice made with length `n` (lengths.sized_by), or
-            # with `let n = v.len();`
-            yield Fact(VALUE_OF + bound.text, pattern.text, True)
-            value = let_value(bound)
-            subject = method_of(strip(value), "len") if value is not None else None
-        if subject is not None:
-            yield Fact(subject, pattern.text, True)
-        return
-    index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None
-    walked = receiver_of(items, ("enumerate",))
-    collection = receiver_of(walked, ELEMENT_ITERATORS)
-    if index is not None and index.type == "identifier" and collection is not None:
-        yield Fact(flat(collection.node), index.text, True)
-
-
 # The bound of a fact that says an `Option`/`Result` holds a value, not a length.
 _PRESENT = "<present>"
 _PRESENT_WHEN = {"is_some": True, "is_ok": True, "is_none": False, "is_err": False}
@@ -275,9 +216,15 @@ def _presence_fact(condition: Located, holds: bool) -> Fact | None:
 def checked_present(call: Located, receiver: Located) -> bool:
     """Whether the conditions that reach `x.unwrap()` show `x` holds a value: inside
     `if x.is_some()`, after `if x.is_none() { return ..; }` (clippy's
-    `unnecessary_unwrap`): it cannot panic."""
+    `unnecessary_unwrap`): it cannot panic. So does `v.last()` of a `v` known not
+    to be empty (`v.push(x); v.last_mut().unwrap()`)."""
     subject = flat(strip(receiver).node)
-    return any(f.subject == subject and f.bound == _PRESENT for f in _facts_around(call))
+    around = list(_facts_around(call))
+    if any(f.subject == subject and f.bound == _PRESENT for f in around):
+        return True
+    end = receiver_of(strip(receiver), END_GETTERS)
+    collection = flat(strip(end).node) if end is not None else None
+    return _below(0, [f for f in around if f.subject == collection], strict=True)
 
 
 def _earlier_exits(block: Located, before: int) -> Iterator[Fact]:
@@ -303,9 +250,11 @@ def _exits(block: Located) -> Iterator[tuple[int, list[Fact]]]:
             facts = _let_facts(block, block.at(statement), known)  # type: ignore[arg-type]
         elif inner is not None and inner.type == "if_expression":
             consequence = inner.child_by_field_name("consequence")
-            if inner.child_by_field_name("alternative") is not None or not _leaves(consequence):
+            if inner.child_by_field_name("alternative") is not None or not leaves(consequence):
                 continue
             facts = facts_when(block.at(inner.child_by_field_name("condition")), False)
+        elif (added := added_to(block.at(statement))) is not None:  # type: ignore[arg-type]
+            facts = [added]
         else:
             continue
         if facts:  # most statements show nothing: every indexing after them would ask
@@ -324,8 +273,11 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
         return []
     value = strip(value)
     subject = method_of(value, "len")
+    position = position_fact(name, value) if subject is None else None
     if subject is not None:
         fact = Fact(subject, name, False)
+    elif position is not None:  # `let n = f.read(&mut buf)?;`
+        fact = position
     elif found := minimum_facts(name, value):
         return found if only_decreased(name, block, declaration) else []
     else:
@@ -388,19 +340,3 @@ def _arm_parts(arm: Located) -> tuple[Located | None, Located | None]:
     guard = matched.field("condition")
     pattern = next((c for c in matched.named_children() if c != guard), None)
     return pattern, guard
-
-
-def _leaves(branch: Node | None) -> bool:
-    """Whether a branch returns, breaks, continues or panics (closures aside)."""
-    pending = [branch] if branch is not None else []
-    while pending:
-        node = pending.pop()
-        if node.type in _LEAVING:
-            return True
-        if node.type == "macro_invocation":
-            name = node.child_by_field_name("macro")
-            if name is not None and (name.text or b"").decode().rsplit("::")[-1] in _PANICKING:
-                return True
-        if node.type not in ("closure_expression", "function_item"):
-            pending.extend(node.named_children)
-    return False

@@ -91,6 +91,24 @@ def receiver_of(expression: Located | None, methods: Container[str]) -> Located 
     return called.receiver
 
 
+# Methods that add an element: the collection is not empty after them.
+_ADDING = frozenset({"push", "push_back", "push_front"})
+# Argument-less methods that give an end element of a collection (`None` when empty).
+END_GETTERS = frozenset(
+    {"first", "first_mut", "last", "last_mut", "front", "front_mut", "back", "back_mut"}
+)
+
+
+def added_to(statement: Located) -> Fact | None:
+    """`0 < v.len()` past the statement `v.push(x);` (tectonic's `v.push(x);
+    v.last_mut().unwrap()`)."""
+    inner = next(iter(statement.named_children()), None)
+    called = callee(inner) if inner is not None and inner.type == "call_expression" else None
+    if called is None or called.name not in _ADDING or called.receiver is None:
+        return None
+    return Fact(flat(strip(called.receiver).node), 0, True)
+
+
 # Unsigned integer types: such a value converted to `usize` keeps its value when it
 # is below a length (a `usize`), and a check against `v.len() as u64` holds for it.
 _UNSIGNED = frozenset(

@@ -237,3 +237,23 @@ def wrapped_pointer(value: Located) -> Located | None:
         return None
     named = function.text
     return passed[0] if named[:1].isupper() and named not in ("Some", "Ok", "Err") else None
+
+
+_LEAVING = frozenset({"return_expression", "break_expression", "continue_expression"})
+_PANICKING = frozenset({"panic", "unreachable", "todo", "unimplemented"})
+
+
+def leaves(branch: Node | None) -> bool:
+    """Whether a branch returns, breaks, continues or panics (closures aside)."""
+    pending = [branch] if branch is not None else []
+    while pending:
+        node = pending.pop()
+        if node.type in _LEAVING:
+            return True
+        if node.type == "macro_invocation":
+            name = node.child_by_field_name("macro")
+            if name is not None and (name.text or b"").decode().rsplit("::")[-1] in _PANICKING:
+                return True
+        if node.type not in ("closure_expression", "function_item"):
+            pending.extend(node.named_children)
+    return False

@@ -219,10 +219,13 @@ def fixed_length(indexing: Located) -> int | None:
     array of arrays (`field[0][0]` of `field: &[[bool; 10]; 40]`)."""
     value = indexing.node.named_children[0]
     if value.type == "call_expression":  # `VERSION.as_bytes()[0]` of a `const VERSION: &str`
-        return string_constant_length(indexing.at(value))  # type: ignore[arg-type]
+        called = indexing.at(value)
+        return string_constant_length(called) or number_bytes(indexing, called)  # type: ignore[arg-type]
     array = _indexed_array(indexing)
     if array is None:
         return None
+    if array.type == "call_expression":  # `let b = len.to_le_bytes();`
+        return number_bytes(indexing, indexing.at(array))  # type: ignore[arg-type]
     sliced = sliced_length(array)
     if sliced is not None:  # `let magic = &header[..4];`
         return sliced
@@ -275,4 +278,50 @@ def _array_declaration(use: Located, name: str) -> Node | None:
                 if declared is not None and declared.child_by_field_name("length") is not None:
                     return declared
                 return statement.child_by_field_name("value")
+    return None
+
+
+_BYTE_ARRAYS = frozenset({"to_le_bytes", "to_be_bytes", "to_ne_bytes"})
+# Bytes of a number type by its bits; `usize` has 4 on 32-bit targets, the least.
+_WIDTHS = {"8": 1, "16": 2, "32": 4, "64": 8, "128": 16, "size": 4}
+_WIDEST_NUMBER = 16
+
+
+def number_bytes(indexing: Located, call: Located) -> int | None:
+    """A length that bounds the array `n.to_le_bytes()` (`to_be_bytes`, `to_ne_bytes`)
+    gives, for `indexing` of it. Its length is the width of `n`'s type, and rustc
+    rejects a constant element index past it (`unconditional_panic`): every one that
+    compiles is within it (asherah-cobhan's `let b = len.to_le_bytes(); b[0]`). A
+    range is checked at run time: the width a parameter's type, a typed `let` or an
+    `as` cast gives, else 1 (every number has a byte)."""
+    called = callee(call)
+    if called is None or not called.is_method or called.name not in _BYTE_ARRAYS:
+        return None
+    if indexing.node.named_children[-1].type != "range_expression":
+        return _WIDEST_NUMBER
+    receiver = called.receiver
+    while receiver is not None and receiver.type == "parenthesized_expression":
+        receiver = next(iter(receiver.named_children()), None)
+    declared = _number_type(receiver) if receiver is not None else None
+    kind = text(declared).rpartition("::")[2] if declared is not None else ""
+    return _WIDTHS.get(kind[1:], 1) if kind[:1] in ("i", "u", "f") else 1
+
+
+def _number_type(receiver: Located) -> Node | None:
+    """The type written for a number: `x as u32`, or a parameter's or typed local's."""
+    if receiver.type == "type_cast_expression":
+        return receiver.node.child_by_field_name("type")
+    if receiver.type != "identifier":
+        return None
+    for ancestor in receiver.ancestors():
+        if ancestor.type == "block":
+            earlier = [
+                statement
+                for statement in lets_of(ancestor).get(receiver.text, ())
+                if statement.start_byte < receiver.node.start_byte
+            ]
+            if earlier:
+                return earlier[-1].child_by_field_name("type")
+        if ancestor.type == "function_item":
+            return parameter_type(ancestor.node, receiver.text)
     return None

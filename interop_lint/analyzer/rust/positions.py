@@ -5,15 +5,27 @@ into `v`, so `if let Some(i) = url.find('?') { &url[..i] }` (libsql's
 `maybe_remove_offline_query_param`) cannot panic, nor can `&s[i + 1..]` when
 what was found is at least one byte long. Here: which collection a call
 searches, and how far into it a position it returns can be.
+
+A count of bytes read into a buffer is such a position too: `Read::read(&mut
+buf)` returns `Ok(n)` with `n <= buf.len()`, so `&buf[..n]` cannot panic
+(tectonic's `ttbc_get_file_md5`: `let n = match f.read(&mut buf) { Ok(0) =>
+break, Ok(n) => n, Err(_) => break };`).
 """
 
 from __future__ import annotations
 
 from interop_lint.analyzer.rust.bindings import only_decreased
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import callee, strip
+from interop_lint.analyzer.rust.expressions import callee, leaves, strip
 from interop_lint.analyzer.rust.lengths import ELEMENT_ITERATORS, Fact, flat
 
+# What holds a position: a search's `Option`, a read's `Result`.
+_HOLDERS = frozenset({"Some", "Ok"})
+# Methods that read into the buffer they are given first (`&mut buf`) and return how
+# many bytes they read: `Read::read`, `FileExt::read_at`, sockets' `recv` and `peek`.
+_READS = frozenset({"read", "read_at", "recv", "peek"})
+# Calls that give the `Ok` value of a `Result` or leave.
+_UNWRAPS = frozenset({"unwrap", "expect"})
 # Methods of `str`/`String` that return a byte offset of what they find.
 _STRING_SEARCHES = frozenset({"find", "rfind"})
 # Methods of an iterator that return the index of an item.
@@ -33,6 +45,15 @@ def searched(value: Located | None) -> tuple[str, bool] | None:
     if called is None or not called.is_method or called.receiver is None:
         return None
     receiver = strip(called.receiver)
+    if called.name in _READS:
+        given = value.field("arguments")
+        buffer = given.named_children()[:1] if given is not None else []
+        target = (
+            buffer[0].field("value")
+            if buffer and buffer[0].type == "reference_expression"
+            else None
+        )
+        return (flat(strip(target).node), False) if target is not None else None
     if called.name in _STRING_SEARCHES:
         given = value.field("arguments")
         pattern = given.named_children() if given is not None else []
@@ -46,14 +67,16 @@ def searched(value: Located | None) -> tuple[str, bool] | None:
 
 
 def some_binding(pattern: Located | None) -> str | None:
-    """`i` of the pattern `Some(i)`."""
+    """`i` of the pattern `Some(i)`, or `n` of `Ok(n)` (a read's count)."""
     if pattern is not None and pattern.type == "match_pattern":
         pattern = next(iter(pattern.named_children()), None)
     if pattern is None or pattern.type != "tuple_struct_pattern":
         return None
     kind = pattern.field("type")
     inner = [c for c in pattern.named_children() if c != kind]
-    if kind is None or kind.text != "Some" or len(inner) != 1 or inner[0].type != "identifier":
+    if kind is None or kind.text not in _HOLDERS or len(inner) != 1:
+        return None
+    if inner[0].type != "identifier":
         return None
     return inner[0].text
 
@@ -89,3 +112,34 @@ def condition_scope(condition: Located) -> Located | None:
     if holder is None or holder.type not in ("if_expression", "while_expression"):
         return None
     return holder.field("consequence") or holder.field("body")
+
+
+def position_fact(name: str, value: Located) -> Fact | None:
+    """`n <= buf.len()` for `let n = <the count of a read into buf>`, and `i <
+    s.len()` for `let i = <a position found in s>`: `r.read(&mut buf)?`,
+    `.unwrap()`/`.expect(..)` of it, or a `match` on it whose every arm either leaves
+    or gives the `n` of `Ok(n)` (`Some(i)`)."""
+    value = strip(value)
+    if value.type == "try_expression":
+        value = strip(next(iter(value.named_children())))
+    called = callee(value) if value.type == "call_expression" else None
+    if called is not None and called.name in _UNWRAPS and called.receiver is not None:
+        value = strip(called.receiver)
+    if value.type == "match_expression":
+        scrutinee, body = value.field("value"), value.field("body")
+        arms = [a for a in body.named_children() if a.type == "match_arm"] if body else []
+        if scrutinee is None or not arms or not all(_gives_count(arm) for arm in arms):
+            return None
+        value = scrutinee
+    found = searched(value)
+    return Fact(found[0], name, found[1]) if found is not None else None
+
+
+def _gives_count(arm: Located) -> bool:
+    """Whether a match arm leaves, or gives the count `n` its pattern `Ok(n)` binds."""
+    given = arm.field("value")
+    if given is None or leaves(given.node):
+        return given is not None
+    pattern = arm.field("pattern")
+    bound = some_binding(next(iter(pattern.named_children()), None) if pattern else None)
+    return bound is not None and strip(given).text == bound

@@ -105,7 +105,7 @@ class BindingContract:
             return [BindingDifference("count", where, str(len(types)), str(len(export.params)))]
         found = []
         for position, (ctype, param) in enumerate(zip(types, export.params, strict=True), 1):
-            verdict, layout = self.compare(ctype, param.type)
+            verdict, layout = self._compare_argument(ctype, param.type)
             if verdict is Verdict.DIFFERENT or layout is not None:
                 name = param.name.removeprefix("mut ")
                 found.append(
@@ -146,6 +146,21 @@ class BindingContract:
         ]
 
     # -- types and layouts -------------------------------------------------------------
+
+    def _compare_argument(
+        self, ctype: CtypesType, rust_spelling: str
+    ) -> tuple[Verdict, LayoutMismatch | None]:
+        """`compare` for an argument. ctypes passes an array it is given for `T * n` as
+        the address of its first element, as C does: it is a `*const T` to Rust, or a
+        pointer to the whole array (`&mut [T; n]`)."""
+        found = self.compare(ctype, rust_spelling)
+        if found[0] is not Verdict.DIFFERENT or ctype.kind is not CtypesKind.ARRAY:
+            return found
+        for decayed in (CtypesType(CtypesKind.POINTER, of=ctype.of), _pointer_to(ctype)):
+            verdict = self.compare(decayed, rust_spelling)
+            if verdict[0] is not Verdict.DIFFERENT:
+                return verdict
+        return found
 
     def compare(
         self, ctype: CtypesType, rust_spelling: str
@@ -214,3 +229,7 @@ class BindingContract:
 def _converts_to_bytes(ctype: CtypesType) -> bool:
     """`c_char_p` itself (not a subclass) turns a returned pointer into `bytes`."""
     return ctype.kind is CtypesKind.SIMPLE and ctype.name == "c_char_p" and not ctype.subclass
+
+
+def _pointer_to(ctype: CtypesType) -> CtypesType:
+    return CtypesType(CtypesKind.POINTER, of=ctype)

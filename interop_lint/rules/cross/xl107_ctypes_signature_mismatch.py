@@ -9,7 +9,9 @@ as is the result of a callback Rust never reads); and a function that returns
 a pointer or a 64-bit value has a `restype` at all. Types are equivalent by
 the ABI: `c_int` is `i32`, `c_int64` and `c_longlong` are `i64`, `c_size_t` is
 `usize`, `c_bool` is `bool`, `c_char_p` is `*const c_char` or `*mut c_char`,
-`c_void_p` is any pointer, `POINTER(T)` is a pointer to `T`, and a `Structure`
+`c_void_p` is any pointer, `POINTER(T)` is a pointer to `T`, an array type
+`T * n` in `argtypes` is a pointer to `T` or to the array (ctypes passes an
+array argument as the address of its first element), and a `Structure`
 is the `#[repr(C)]` struct in its place, field by field through `_fields_` (a
 field that spells out alignment padding, such as `("_padding", c_uint32)`
 before a pointer, is no field of its own). It also reports `restype =

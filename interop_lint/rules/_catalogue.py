@@ -372,7 +372,8 @@ RULES = [{'cross_language': False,
                                    '`/usr/pkg/...`,\n'
                                    "Raspberry Pi OS's `/opt/vc/include` and `/opt/vc/lib` (the "
                                    'directories\n'
-                                   "themselves, not a project's folder below them).\n"
+                                   'themselves and the library files directly in them, such as\n'
+                                   "`/usr/local/lib/libz.a`; not a project's folder below them).\n"
                                    '\n'
                                    '## Why is this bad?\n'
                                    "The build then depends on one machine's layout: it works where "

@@ -9,7 +9,8 @@ machine's layout and are left alone: `/usr/include`, `/usr/lib`,
 `/usr/local/include`, `/usr/local/lib`, Homebrew's `/opt/homebrew/include`
 and `/opt/homebrew/lib`, MacPorts' `/opt/local/...`, pkgsrc's `/usr/pkg/...`,
 Raspberry Pi OS's `/opt/vc/include` and `/opt/vc/lib` (the directories
-themselves, not a project's folder below them).
+themselves and the library files directly in them, such as
+`/usr/local/lib/libz.a`; not a project's folder below them).
 
 ## Why is this bad?
 The build then depends on one machine's layout: it works where the Rust
@@ -86,8 +87,18 @@ def absolute_paths(values: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# A library file: `libz.a`, `libfido2.so.1`, `libSystem.tbd`.
+_LIBRARY_FILE = re.compile(r"^lib[^/]*\.(?:a|so(?:\.\d+)*|dylib|tbd)$")
+
+
 def _is_system_directory(path: str) -> bool:
-    return path.rstrip("/") in _SYSTEM_DIRECTORIES
+    """A package manager's directory, or a library file directly in one
+    (go-libfido2's static build links `/usr/local/lib/libfido2.a`)."""
+    path = path.rstrip("/")
+    directory, _, name = path.rpartition("/")
+    return path in _SYSTEM_DIRECTORIES or (
+        directory in _SYSTEM_DIRECTORIES and _LIBRARY_FILE.match(name) is not None
+    )
 
 
 def _path_arguments(word: str) -> list[str]:

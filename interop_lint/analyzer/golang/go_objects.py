@@ -70,9 +70,40 @@ def _addressed(inference: Inference, operand: Node | None) -> str | None:
         kind = underlying(inference.type_of(base), inference.lookup).kind
         if node.type == "index_expression" and kind == Kind.SLICE:
             return _slice_array(inference, base)
+        if kind == Kind.POINTER and node.type == "selector_expression" and base is not None:
+            return _pointed_go_struct(inference, base)
         if kind not in (Kind.STRUCT, Kind.ARRAY):
             return None  # through a pointer: wherever it points
         node = base
+    return None
+
+
+# Kinds whose values are, or hold, Go pointers (cgo forbids them in C memory).
+_GO_POINTER_KINDS = frozenset({Kind.SLICE, Kind.MAP, Kind.CHAN, Kind.FUNC, Kind.INTERFACE})
+_GO_NAMED = frozenset({"string", "error", "any"})
+
+
+def _pointed_go_struct(inference: Inference, base: Node) -> str | None:
+    """For `&p.f`: the struct `p` points to when it is certainly Go's: a local every
+    value of which is (`s := &Decoder{}`), or a struct of the package with a field
+    that holds Go pointers, which cgo forbids C memory to hold (an ffmpeg binding's
+    `func (s *Decoder) Free() { C.free(unsafe.Pointer(&s.id)) }`, `err error` beside)."""
+    if base.type == "identifier":
+        values = _local_values(inference, base)
+        if values and all(go_object(inference, value) for value in values):
+            return f"the struct that `{text(base)}` points to"
+    pointer = underlying(inference.type_of(base), inference.lookup)
+    pointee = pointer.elem
+    struct = underlying(pointee, inference.lookup) if pointee is not None else None
+    if pointee is None or struct is None or struct.kind != Kind.STRUCT:
+        return None
+    for field in struct.fields:
+        held = underlying(field.type, inference.lookup)
+        if held.kind in _GO_POINTER_KINDS or (held.kind == Kind.NAME and held.name in _GO_NAMED):
+            return (
+                f"a field of the `{pointee.name or 'struct'}` that `{text(base)}` points to "
+                f"(its field `{field.name}` holds a Go pointer, so it lives in Go memory)"
+            )
     return None
 
 

@@ -6,9 +6,15 @@ a Go variable, of a field or element of one, or of a composite literal
 `[]byte(s)`: `C.free(unsafe.Pointer(&buf[0]))`), directly or through local
 variables every assignment of which is one of these.
 
+A field through a pointer counts when the pointer is a local every value of
+which is Go's (`s := &Decoder{}`), or when the struct it points to has a
+field that holds Go pointers (a string, slice, map, channel, function or
+interface: `err error`), which cgo forbids C memory to hold:
+`func (s *Decoder) Free() { C.free(unsafe.Pointer(&s.id)) }`.
+
 Only what the code shows is reported: a pointer parameter, a field read
-through a pointer or a slice of unknown origin may hold `C.malloc` memory
-cast to a Go type, and is left alone.
+through a pointer to a struct of C values only, or a slice of unknown origin
+may hold `C.malloc` memory cast to a Go type, and is left alone.
 
 ## Why is this bad?
 `free` may only be given what C's allocator returned. Memory of the Go

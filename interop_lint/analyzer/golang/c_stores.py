@@ -96,10 +96,10 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
                 value = _go_pointer_in_literal(inference, bare)  # type: ignore[assignment]
                 if value is None:
                     continue
-            if by_value_argument_of(inference, place) is not None and not _kept_for_callbacks(
-                target
-            ):
-                continue  # filling a copy for one call: GO102's and GO104's ground
+            if _copied_struct(inference, place, returned=True) and not _kept_for_callbacks(target):
+                # filling a copy for one call (GO102's and GO104's ground), or for the
+                # caller: mautrix/signal's `BytesToBuffer` returns the struct by value.
+                continue
             if pins_memory(file, statement) and inference.object_memory(place) is Memory.GO:
                 continue
             yield statement, target, value
@@ -149,6 +149,13 @@ def by_value_argument_of(inference: Inference, place: Node) -> Node | None:
     read, and `C.f(s)`; never `&s`, `&s.f`, assigned, returned, stored or used in a
     closure. The struct is then the argument of that call (its first, if several), and
     a Go pointer stored in one of its fields is passed to it, not kept in C memory."""
+    copied = _copied_struct(inference, place, returned=False)
+    return copied if isinstance(copied, Node) else None
+
+
+def _copied_struct(inference: Inference, place: Node, *, returned: bool) -> Node | bool | None:
+    """`by_value_argument_of`'s call; with `returned`, a struct that is also (or only)
+    returned by value counts, and True stands for one that is never passed."""
     file = inference.file
     root = unparen(place)
     while root is not None and root.type == "selector_expression":
@@ -173,12 +180,14 @@ def by_value_argument_of(inference: Inference, place: Node) -> Node | None:
                 continue  # a field read or written
             return None
         use = classify(file, carrier)
+        if returned and isinstance(use, Use) and use.kind == UseKind.RETURNED:
+            continue
         if not isinstance(use, Use) or use.kind != UseKind.ARGUMENT or use.call is None:
             return None
         if file.c_function(use.call) is None:
             return None
         call = call or use.call
-    return call
+    return call or returned
 
 
 def filled_argument_call(inference: Inference, pointer: Node) -> str | None:

@@ -186,6 +186,7 @@ def _owned_out_params(
     crate = index.rust.crate_of(rust_path)
     found = []
     names = [p.name.removeprefix("mut ") for p in export.params]
+    seen: set[tuple[int, str]] = set()  # one per parameter and kind: `*out = ..` in each branch
     for allocation in export.hands_out:
         if allocation.via == "return" or allocation.via not in names:
             continue
@@ -194,6 +195,9 @@ def _owned_out_params(
         if written is None or not crate_returns_kind(index.rust, crate, written, allocation.kind):
             continue
         kind = index.rust.canonical_kind(crate, allocation.kind)
+        if (position, kind) in seen:
+            continue
+        seen.add((position, kind))
         fields = crate_holding_fields(index.rust, crate, written, allocation.kind)
         found.append((position, allocation.via, rust_path, export, crate, kind, fields))
     return found

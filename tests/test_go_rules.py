@@ -230,3 +230,41 @@ def test_go101_names_no_libc_copy_as_a_possible_owner(project: Project) -> None:
         "assign it to a variable and `defer C.free(...)` it"
     )
     assert messages[14].endswith("or list `C.realloc` in `ownership-taking` if it takes ownership")
+
+
+BIO = """package bio
+
+/*
+#include <openssl/bio.h>
+*/
+import "C"
+
+import "unsafe"
+
+type writeBio struct{ buf []byte }
+
+// A C call of a header the tool does not read: `rv` may point to C memory.
+func (b *writeBio) MakeCBIO() *C.BIO {
+	rv := C.BIO_new(C.BIO_s_mem())
+	rv.ptr = unsafe.Pointer(b)
+	return rv
+}
+
+// A C struct made here and returned by value is a copy for the caller.
+func viewOf(b []byte) C.struct_view {
+	v := C.struct_view{n: C.size_t(len(b))}
+	if len(b) > 0 {
+		v.data = (*C.char)(unsafe.Pointer(&b[0]))
+	}
+	return v
+}
+"""
+
+
+def test_go107_tells_a_returned_copy_from_a_returned_c_object(project: Project) -> None:
+    """spacemonkeygo/openssl keeps a Go pointer in a BIO that `C.BIO_new` returns;
+    mautrix/signal's `BytesToBuffer` fills and returns a struct by value."""
+    project.write("go.mod", GO_MOD)
+    project.write("bio/bio.go", BIO)
+    found = [(f["rule"], f["line"]) for f in _findings(project) if f["rule"] == "GO107"]
+    assert found == [("GO107", 15)]

@@ -169,6 +169,9 @@ def _copied_struct(inference: Inference, place: Node, *, returned: bool) -> Node
         return None
     if binding.writes:
         return None
+    made = unparen(binding.value) if binding.value is not None else None
+    if returned and made is not None and made.type != "composite_literal":
+        returned = False  # `rv := C.BIO_new(..)` may be a pointer to C memory (`C.?`)
     call = None
     for read in binding.reads:
         if scope.closures_around(read):

@@ -19,8 +19,16 @@ from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import arguments, callee, is_value_of, strip
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
 
+# Expressions that carry a value on: `&p` hands on a reference to it (opengl_graphics'
+# `shader_source(1, &match CString::new(src) { Ok(x) => x.as_ptr(), .. })`).
 _PASSING = frozenset(
-    {"parenthesized_expression", "type_cast_expression", "tuple_expression", "array_expression"}
+    {
+        "parenthesized_expression",
+        "type_cast_expression",
+        "tuple_expression",
+        "array_expression",
+        "reference_expression",
+    }
 )
 _BRANCHES = frozenset({"unsafe_block", "if_expression", "else_clause", "match_block"})
 _WRAPPERS = frozenset(

@@ -318,3 +318,16 @@ def test_exports_below_an_ignored_module_are_not_asked_of_the_header(project: Pr
         (f["path"], f["message"].split("`")[1]) for f in json.loads(found.stdout)["findings"]
     ]
     assert reported == [("src/new.rs", "shm_new")]
+
+
+def test_xl104_names_no_manifest_a_crate_does_not_have(project: Project) -> None:
+    """A crate of sources only (no Cargo.toml): the message names its directory, and
+    no related location points to a file that is not there."""
+    project.write("src/lib.rs", '#[no_mangle]\npub extern "C" fn a_kept() {}\n')
+    project.write("include/a.h", "void a_kept(void);\nvoid a_gone(void);\n")
+    result = run_cli(["check", "--format", "sarif", "--no-cache"], cwd=project.root)
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    drift = [r for r in results if r["ruleId"] == "XL104"]
+    assert len(drift) == 1
+    assert "the crate in `src/` (it has no Cargo.toml)" in drift[0]["message"]["text"]
+    assert "relatedLocations" not in drift[0]

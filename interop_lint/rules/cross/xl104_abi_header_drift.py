@@ -73,9 +73,14 @@ class AbiHeaderDrift(Rule):
         if unit is None or link is None or not c.is_contract_header(path):
             return
         exported = {e.symbol for _, e in ctx.index.rust.exports_in_crate(link.crate)}
-        manifest = _manifest_location(link.crate)
         package = ctx.index.cargo_manifests.get(link.crate or "")
+        manifest = _manifest_location(link.crate) if package is not None else None
         crate = f"crate `{package.package}`" if package and package.package else "the crate"
+        if manifest is not None:
+            crate += f" ({manifest.path}:1)"
+        else:  # no Cargo.toml: name the sources' directory, not a file that is not there
+            crate = f"the crate in `{link.crate or '.'}/` (it has no Cargo.toml)"
+        related = (RelatedLocation(manifest, "the crate the header binds"),) if manifest else ()
         for function in unit.functions:
             name = function.name
             if function.is_definition or function.is_static or name in exported:
@@ -88,9 +93,9 @@ class AbiHeaderDrift(Rule):
                 continue  # a Go callback (`//export`) the crate imports
             yield Violation(
                 function.location,
-                f"`{name}` is declared here but {crate} ({manifest.path}:1) no longer "
+                f"`{name}` is declared here but {crate} no longer "
                 "exports it: regenerate or fix the header",
-                related=(RelatedLocation(manifest, "the crate the header binds"),),
+                related=related,
             )
 
     def _missing_from_headers(self, ctx: RuleContext) -> Iterator[Violation]:

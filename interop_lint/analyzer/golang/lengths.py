@@ -102,14 +102,15 @@ def _rejects_long(comparison: Node, operand: Node) -> bool:
 def _leaves(body: Node | None) -> bool:
     """Whether a block ends by leaving the function: `return ..` or `panic(..)` (blst's
     `if len(qs) != len(ps) || len(qs) == 0 { panic("inputs' lengths mismatch") }`)."""
-    last = statements_of(body)[-1] if body is not None and statements_of(body) else None
-    if last is None:
-        return False
-    if last.type == "return_statement":
-        return True
+    statements = statements_of(body) if body is not None else []
+    last = statements[-1] if statements else None
+    if last is None or last.type == "return_statement":
+        return last is not None
     call = last.named_children[0] if last.type == "expression_statement" else None
-    callee = call.child_by_field_name("function") if call is not None else None
-    return callee is not None and call.type == "call_expression" and text(callee) == "panic"  # type: ignore[union-attr]
+    if call is None or call.type != "call_expression":
+        return False
+    callee = call.child_by_field_name("function")
+    return callee is not None and text(callee) == "panic"
 
 
 def _two_lengths(comparison: Node, operand: Node) -> bool:

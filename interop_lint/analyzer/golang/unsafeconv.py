@@ -110,12 +110,10 @@ def _local_object(file: GoFile, pointer: Node) -> str | None:
     pointer = unparen(pointer)
     if pointer.type == "identifier":
         binding = file.binding(pointer)
-        value = unparen(binding.value) if binding is not None and binding.value else None
-        made = value is not None and value.type == "call_expression"
-        if not made or binding is None or binding.kind not in _LOCAL_KINDS:
+        if binding is None or binding.kind not in _LOCAL_KINDS or binding.value is None:
             return None
-        callee = value.child_by_field_name("function")  # type: ignore[union-attr]
-        return binding.name if callee is not None and text(callee) == "new" else None
+        made = unparen(binding.value)
+        return binding.name if made is not None and file.builtin_call(made, "new") else None
     if not is_address_of(pointer):
         return None
     target = unparen(pointer.child_by_field_name("operand"))  # type: ignore[arg-type]

@@ -156,7 +156,8 @@ class BindingContract:
         found = self.compare(ctype, rust_spelling)
         if found[0] is not Verdict.DIFFERENT or ctype.kind is not CtypesKind.ARRAY:
             return found
-        for decayed in (CtypesType(CtypesKind.POINTER, of=ctype.of), _pointer_to(ctype)):
+        for pointee in (ctype.of, ctype):  # the first element, or the whole array
+            decayed = CtypesType(CtypesKind.POINTER, of=pointee)
             verdict = self.compare(decayed, rust_spelling)
             if verdict[0] is not Verdict.DIFFERENT:
                 return verdict
@@ -229,7 +230,3 @@ class BindingContract:
 def _converts_to_bytes(ctype: CtypesType) -> bool:
     """`c_char_p` itself (not a subclass) turns a returned pointer into `bytes`."""
     return ctype.kind is CtypesKind.SIMPLE and ctype.name == "c_char_p" and not ctype.subclass
-
-
-def _pointer_to(ctype: CtypesType) -> CtypesType:
-    return CtypesType(CtypesKind.POINTER, of=ctype)

@@ -22,6 +22,7 @@ from interop_lint.analyzer.rust.bindings import lets_of, module_constant
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import callee, strip
 from interop_lint.analyzer.rust.lengths import constant_value, index_extent, sliced_length
+from interop_lint.analyzer.rust.ownership import local_binding
 
 _AS_REFERENCE = frozenset({"as_ref", "as_mut"})
 
@@ -308,20 +309,13 @@ def number_bytes(indexing: Located, call: Located) -> int | None:
 
 
 def _number_type(receiver: Located) -> Node | None:
-    """The type written for a number: `x as u32`, or a parameter's or typed local's."""
+    """The type written for a number: `x as u32`, or a typed local's or parameter's."""
     if receiver.type == "type_cast_expression":
         return receiver.node.child_by_field_name("type")
-    if receiver.type != "identifier":
+    local = local_binding(receiver)
+    if local is not None:  # `let n: u16 = ..`; an untyped `let` says nothing
+        return local[0].node if local[0] is not None else None
+    function = next((a for a in receiver.ancestors() if a.type == "function_item"), None)
+    if receiver.type != "identifier" or function is None:
         return None
-    for ancestor in receiver.ancestors():
-        if ancestor.type == "block":
-            earlier = [
-                statement
-                for statement in lets_of(ancestor).get(receiver.text, ())
-                if statement.start_byte < receiver.node.start_byte
-            ]
-            if earlier:
-                return earlier[-1].child_by_field_name("type")
-        if ancestor.type == "function_item":
-            return parameter_type(ancestor.node, receiver.text)
-    return None
+    return parameter_type(function.node, receiver.text)

@@ -331,3 +331,33 @@ def test_xl104_names_no_manifest_a_crate_does_not_have(project: Project) -> None
     assert len(drift) == 1
     assert "the crate in `src/` (it has no Cargo.toml)" in drift[0]["message"]["text"]
     assert "relatedLocations" not in drift[0]
+
+
+@pytest.mark.parametrize(
+    ("reexport", "reported"),
+    [
+        # A glob re-export of a dependency's module: any of its functions may be linked in.
+        ("pub use engine_core::{compute_ffi::*, render_ffi::*};", []),
+        # Named re-exports vouch for those names only (an alias keeps the symbol).
+        ("pub use engine_core::compute_ffi::{engine_dispatch, engine_draw as draw};", ["gone"]),
+        # Kept inside the crate, or a C binding crate's declarations: exports nothing.
+        ("pub(crate) use engine_core::compute_ffi::*;", ["dispatch", "draw", "gone"]),
+        ("pub use libc::*;", ["dispatch", "draw", "gone"]),
+        # A module of the crate's own, not a dependency (koopa's `pub use builder::*`).
+        ("mod ffi {}\npub use ffi::*;", ["dispatch", "draw", "gone"]),
+    ],
+)
+def test_functions_a_dependency_exports_and_the_crate_reexports_are_its_own(
+    project: Project, reexport: str, reported: list[str]
+) -> None:
+    """wgpu-native's header declares wgpu-core's `#[no_mangle]` functions next to its
+    own: `pub use` links them into the library, whose symbols they then are."""
+    manifest = '[package]\nname = "engine-native"\nversion = "0.1.0"\n\n[dependencies]\n'
+    project.write("Cargo.toml", manifest + 'engine-core = "0.1"\nlibc = "0.2"\n')
+    project.write("src/lib.rs", reexport + '\n#[no_mangle]\npub extern "C" fn engine_poll() {}\n')
+    names = ("poll", "dispatch", "draw", "gone")
+    declared = "".join(f"void engine_{name}(void);\n" for name in names)
+    project.write("include/engine.h", "/* Generated with cbindgen:0.14.1 */\n" + declared)
+    found = run_cli(["check", "--format", "json", "--select", "XL104"], cwd=project.root)
+    names = [f["message"].split("`")[1] for f in json.loads(found.stdout)["findings"]]
+    assert names == [f"engine_{name}" for name in reported]

@@ -2639,9 +2639,11 @@ RULES = [{'cross_language': False,
                                    'crate: every exported function of the crate is declared in one '
                                    'of its headers,\n'
                                    'and every function the header declares is still exported (or '
-                                   'defined in C, or\n'
-                                   'a Go callback exported with `//export` that the crate calls '
-                                   'back). Only `.h`\n'
+                                   'defined in C, a\n'
+                                   'Go callback exported with `//export` that the crate calls '
+                                   'back, or a\n'
+                                   "dependency's function the crate re-exports with `pub use`, "
+                                   'which links it in). Only `.h`\n'
                                    'files are compared, not cgo preambles; the `header-globs` '
                                    'setting chooses\n'
                                    'which headers count. A handwritten header that binds only a '
@@ -2708,8 +2710,9 @@ RULES = [{'cross_language': False,
                              "or written for it (its declarations are that crate's exports) still "
                              'matches the crate: every exported function of the crate is declared '
                              'in one of its headers, and every function the header declares is '
-                             'still exported (or defined in C, or a Go callback exported with '
-                             '`//export` that the crate calls back).',
+                             'still exported (or defined in C, a Go callback exported with '
+                             "`//export` that the crate calls back, or a dependency's function the "
+                             'crate re-exports with `pub use`, which links it in).',
                   'tags': []},
   'file_kinds': ['c-header', 'rust'],
   'id': 'XL104',

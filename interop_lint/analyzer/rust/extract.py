@@ -9,7 +9,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
-from interop_lint.analyzer.parsing import text, walk
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.attributes import attribute_macros
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
@@ -49,17 +49,8 @@ from interop_lint.analyzer.rust.syntax import (
     normalize_type,
     repr_of,
 )
-from interop_lint.analyzer.rust.types import STANDARD_CRATES, STANDARD_MODULES, UNSIZED
+from interop_lint.analyzer.rust.uses import foreign_reexports, sort_use_clauses
 from interop_lint.analyzer.source import SourceFile
-
-# A `use` that may rename a name, or import one that is also an unsized standard type's.
-_IMPORTS_KEPT = UNSIZED | set(STANDARD_MODULES.values())
-_MAY_RENAME = re.compile(rb"\bas\b|\b(?:" + b"|".join(n.encode() for n in _IMPORTS_KEPT) + rb")\b")
-_USE_ITEM_HOLDERS = frozenset({"use_declaration", "use_list"})
-# A `use` that may import a type from another crate: a capitalised name under a
-# path that is not the standard library's nor the crate's own.
-_MAY_IMPORT = re.compile(rb"\buse\s+(?!(?:::)?(?:std|core|alloc|crate|self|super)\b)[^;]*\b[A-Z]")
-_LOCAL_ROOTS = STANDARD_CRATES | {"crate", "self", "super"}
 
 
 def extract_rust(source: SourceFile, facts: FileFacts) -> None:
@@ -70,6 +61,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     renames: list[RustUseRename] = []
     imports: list[RustUseRename] = []
     trait_impls: list[tuple[str, str]] = []
+    reexported: list[tuple[str, str]] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
     delegates: list[tuple[str, tuple[str, ...]]] = []
@@ -137,11 +129,9 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
                 alias_targets.setdefault(text(name), target)
         elif kind == "impl_item" and (implemented := implemented_trait(item)) is not None:
             trait_impls.append(implemented)
-        elif kind == "use_declaration" and (
-            _MAY_RENAME.search(data, item.start_byte, item.end_byte)
-            or _MAY_IMPORT.search(data, item.start_byte, item.end_byte)
-        ):
-            _use_clauses(item, renames, imports)
+        elif kind == "use_declaration":
+            sort_use_clauses(data, item, renames, imports)
+            reexported.extend(foreign_reexports(item))
     taking_functions = frozenset(m.name for m in function_macros)
     generated = (
         generated_exports(source.root, export_macros, taking_functions) if export_macros else None
@@ -173,6 +163,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         aliases=tuple(aliases),
         renames=tuple(renames),
         imports=tuple(imports),
+        reexported_symbols=tuple(reexported),
         trait_impls=tuple(trait_impls),
         functions=tuple(
             _with_pointer_and_static_uses(s.function, demands.get(at), statics_used.get(at))
@@ -346,48 +337,6 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
         is_pub=is_pub(item),
         generics=_generic_names(item.child_by_field_name("type_parameters")),
     )
-
-
-def _use_clauses(
-    declaration: Node, renames: list[RustUseRename], imports: list[RustUseRename]
-) -> None:
-    """Sort a use declaration's clauses, with their full paths: `x as y` clauses and
-    plain imports of the names of unsized standard types and their modules (`use
-    fcmps::Path;` names the crate's own `Path`, `use std::path;` makes `path::Path`
-    the standard one: RS104) into `renames`; plain imports of capitalised names from
-    other crates (`use blockstore::BlockHeight;`, an alias a workspace crate
-    declares) into `imports`."""
-    for clause in walk(declaration):
-        if clause.type == "use_as_clause":
-            path = text(clause.child_by_field_name("path"))
-            alias = text(clause.child_by_field_name("alias"))
-        elif clause.type == "scoped_identifier" and clause.parent.type in _USE_ITEM_HOLDERS:
-            path, alias = text(clause), text(clause.child_by_field_name("name"))
-        elif clause.type == "identifier" and clause.parent.type == "use_list":
-            path = alias = text(clause)
-        else:
-            continue
-        if not (alias and path):
-            continue
-        prefix = _use_list_prefix(clause)
-        imported = RustUseRename(alias, f"{prefix}::{path}" if prefix else path)
-        if clause.type == "use_as_clause" or alias in _IMPORTS_KEPT:
-            renames.append(imported)
-        elif alias[:1].isupper() and imported.path.split("::", 1)[0] not in _LOCAL_ROOTS:
-            imports.append(imported)
-
-
-def _use_list_prefix(clause: Node) -> str:
-    """`std::os::raw` for a clause inside `use std::os::raw::{c_char as cchar}`."""
-    prefixes = []
-    parent = clause.parent
-    while parent is not None and parent.type != "use_declaration":
-        if parent.type == "scoped_use_list":
-            path = parent.child_by_field_name("path")
-            if path is not None:
-                prefixes.append(text(path))
-        parent = parent.parent
-    return "::".join(reversed(prefixes))
 
 
 def _with_pointer_and_static_uses(

@@ -314,6 +314,10 @@ class RustFileFacts(Struct, frozen=True):
     # Plain `use` of a capitalised name from another crate (`use blockstore::BlockHeight;`):
     # an alias a path dependency of the project declares (RustIndex.resolve_name).
     imports: tuple[RustUseRename, ...] = ()
+    # (first segment, name) of what a `pub use` re-exports, `*` for a glob: where the
+    # segment is a dependency, its `#[no_mangle]` functions are this library's symbols
+    # too (rust.uses, RustIndex.crates_generating).
+    reexported_symbols: tuple[tuple[str, str], ...] = ()
     functions: tuple[RustFunction, ...] = ()
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.

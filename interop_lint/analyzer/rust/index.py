@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cached_property, partial
@@ -20,8 +19,8 @@ from interop_lint.analyzer.rust.facts import (
     RustFunction,
     RustStaticMut,
 )
-from interop_lint.analyzer.rust.lints import level
 from interop_lint.analyzer.rust.macros import delegating_guards
+from interop_lint.analyzer.rust.module_tree import ModuleTreeQueries
 from interop_lint.analyzer.rust.ownership_queries import OwnershipQueries
 from interop_lint.analyzer.rust.panics import is_guard_name, runs_later
 from interop_lint.analyzer.rust.pointer_contracts import (
@@ -43,19 +42,20 @@ Crate = str | None
 
 
 # The ownership questions (RS105, XL105, XL106) are methods of OwnershipQueries,
-# and what the crate's macros make of their invocations (exports, null checks)
-# of CrateMacroQueries, mixed in so that callers ask them of the index like any other.
-class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
+# what the crate's macros make of their invocations (exports, null checks) of
+# CrateMacroQueries, and what the module tree sets for a file (lint levels, cbindgen
+# skips) of ModuleTreeQueries, mixed in so that callers ask them of the index like any other.
+class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTreeQueries):
     def __init__(self, project: ProjectIndex) -> None:
         OwnershipQueries.__init__(self)
         CrateMacroQueries.__init__(self)
+        ModuleTreeQueries.__init__(self)
         self._project = project
         self._calls: dict[Crate, CrateCalls] = {}
         self._guards: dict[Crate, frozenset[str]] = {}
         self._called_from_exports: dict[Crate, set[int]] = {}
         self._type_names: dict[Crate, TypeNames] = {}
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
-        self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._pointer_demands: dict[Crate, CrateDemands] = {}
         self._pointer_dereferences: dict[Crate, CrateDemands] = {}
         self._functions_by_type: dict[Crate, list[tuple[str, RustFunction]]] = {}
@@ -108,22 +108,32 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
         by_symbol: dict[str, list[Crate]] = defaultdict(list)
         open_crates: list[Crate] = []
         for crate, files in self.files_by_crate.items():
+            manifest = self._project.cargo_manifests.get(crate)
+            dependencies = (
+                {d.name.replace("-", "_") for d in manifest.dependencies} if manifest else set()
+            )
             for _, rust in files:
-                for symbol in rust.generated_symbols:
+                reexported = [
+                    name for root, name in rust.reexported_symbols if root in dependencies
+                ]
+                for symbol in (*rust.generated_symbols, *reexported):
                     by_symbol[symbol].append(crate)
                 if crate not in open_crates and (
                     rust.exports_unknown_symbols
+                    or "*" in reexported
                     or any(self.export_macro(crate, m) for m in rust.invoked_macros)
                 ):
                     open_crates.append(crate)
         return by_symbol, open_crates
 
     def crates_generating(self, symbol: str) -> list[Crate]:
-        """Crates whose `macro_rules!` macros export `symbol` (rust.generated)."""
+        """Crates whose `macro_rules!` macros export `symbol` (rust.generated), or that
+        re-export it from a dependency (`pub use dep::symbol`)."""
         return self._generating_crates[0].get(symbol, [])
 
     def crates_that_may_generate(self, symbol: str) -> list[Crate]:
-        """Those, and the crates whose macros export symbols no fact names."""
+        """Those, and the crates whose macros export symbols no fact names or that
+        re-export a dependency's module whole (`pub use dep::ffi::*`)."""
         by_symbol, open_crates = self._generating_crates
         return by_symbol.get(symbol, []) + open_crates
 
@@ -307,67 +317,6 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
             found = self._called_from_exports[crate] = calls.reachable(starts)
         return found
 
-    # -- Clippy lint levels (RS103, RS108) ---------------------------------------
-
-    def lint_allowed_above(self, path: str, lints: tuple[str, ...]) -> bool:
-        """Whether the module tree allows one of the lints for a whole file: the file's
-        inner attributes, the `mod` declaration that names it in its parent module, that
-        module's inner attributes, and so up to the crate root (rust.lints); the
-        nearest setting wins."""
-        if self.crate_of(path) not in self._crates_setting_lints:
-            return False
-        key = (path, lints)
-        found = self._allowed_above.get(key)
-        if found is None:
-            found = self._allowed_above[key] = self._module_level(path, lints) is True
-        return found
-
-    def cbindgen_skips_file(self, path: str) -> bool:
-        """Whether cbindgen never reads the file: a `mod` declaration on the way up the
-        module tree to the crate root is documented `cbindgen:ignore`."""
-        files, crate = self._project.files, self.crate_of(path)
-        current, seen = path, {path}
-        while (parent := _parent_module(current, files.__contains__)) is not None:
-            current, module = parent
-            rust = files[current].rust
-            if current in seen or self.crate_of(current) != crate or rust is None:
-                return False
-            if module in rust.cbindgen_skipped_modules:
-                return True
-            seen.add(current)
-        return False
-
-    @cached_property
-    def _crates_setting_lints(self) -> frozenset[Crate]:
-        return frozenset(
-            crate
-            for crate, files in self.files_by_crate.items()
-            if any(rust.lint_settings or rust.module_lint_settings for _, rust in files)
-        )
-
-    def _module_level(self, path: str, lints: tuple[str, ...]) -> bool | None:
-        files, crate = self._project.files, self.crate_of(path)
-        current, seen = path, {path}
-        while True:
-            rust = files[current].rust if current in files else None
-            found = level(rust.lint_settings, lints) if rust is not None else None
-            if found is not None:
-                return found
-            parent = _parent_module(current, files.__contains__)
-            if parent is None or parent[0] in seen or self.crate_of(parent[0]) != crate:
-                return None
-            current, module = parent
-            seen.add(current)
-            rust = files[current].rust
-            declared = (
-                tuple((n, a) for m, n, a in rust.module_lint_settings if m == module)
-                if rust
-                else ()
-            )
-            found = level(declared, lints)
-            if found is not None:
-                return found
-
     # -- Statics (RS107) --------------------------------------------------------
 
     @cached_property
@@ -382,28 +331,3 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries):
     def static_muts(self, crate: Crate) -> dict[str, tuple[str, RustStaticMut]]:
         """Every `static mut` of a crate by name, with its file."""
         return self._static_muts_by_crate.get(crate, {})
-
-
-_OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root
-
-
-def _parent_module(path: str, exists: Callable[[str], bool]) -> tuple[str, str] | None:
-    """The file of the module that declares a file's module, and that module's name:
-    `src/a/b.rs` -> (`src/a/mod.rs` or `src/a.rs`, `b`); `src/a.rs` -> (`src/lib.rs`,
-    `a`). None for a crate root. `lib.rs` is taken before `main.rs` when both exist."""
-    directory, name = posixpath.split(path)
-    if name in ("lib.rs", "main.rs") or not name.endswith(".rs"):
-        return None
-    if name == "mod.rs":
-        directory, module = posixpath.split(directory)
-    else:
-        if posixpath.basename(directory) in _OWN_ROOTS:
-            return None
-        module = name[: -len(".rs")]
-    if not module:
-        return None
-    candidates = [posixpath.join(directory, "mod.rs")] if directory else []
-    if directory:
-        candidates.append(directory + ".rs")
-    candidates += [posixpath.join(directory, "lib.rs"), posixpath.join(directory, "main.rs")]
-    return next(((c, module) for c in candidates if c != path and exists(c)), None)

@@ -2,8 +2,9 @@
 Checks that a header generated from a Rust crate (a cbindgen output) or
 written for it (its declarations are that crate's exports) still matches the
 crate: every exported function of the crate is declared in one of its headers,
-and every function the header declares is still exported (or defined in C, or
-a Go callback exported with `//export` that the crate calls back). Only `.h`
+and every function the header declares is still exported (or defined in C, a
+Go callback exported with `//export` that the crate calls back, or a
+dependency's function the crate re-exports with `pub use`, which links it in). Only `.h`
 files are compared, not cgo preambles; the `header-globs` setting chooses
 which headers count. A handwritten header that binds only a part of a crate on
 purpose (less than half of its exports) is not asked to declare the rest, nor

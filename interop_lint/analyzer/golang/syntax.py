@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import CgoPreamble, import_specs
-from interop_lint.analyzer.golang.types import C_BUILTIN_TYPES
+from interop_lint.analyzer.golang.types import C_BUILTIN_TYPES, GLIB_TYPES
 from interop_lint.analyzer.parsing import descendants_of_type, text
 
 _TYPEDEF = re.compile(rb"typedef(?![A-Za-z0-9_])")
@@ -214,6 +214,7 @@ def is_c_type_name(name: str, typedefs: frozenset[str]) -> bool:
     return (
         name in C_BUILTIN_TYPES
         or name in typedefs
+        or name in GLIB_TYPES
         or name.startswith(("struct_", "union_", "enum_"))
         or name.endswith("_t")
         or (name.isupper() and name.replace("_", "").isalnum())

@@ -72,6 +72,13 @@ _GO_INTEGERS = _words(
 _C_INTEGERS = _words("char schar uchar short ushort int uint long ulong longlong ulonglong")
 # Names cgo gives the C builtin types (`C.int`, `C.uchar`, ...).
 C_BUILTIN_TYPES = _C_INTEGERS | _words("float double complexfloat complexdouble size_t ssize_t")
+# GLib's basic typedefs, which GTK, GStreamer and libnotify bindings convert to
+# through headers of the system (`C.g_free(C.gpointer(cs))`): no preamble shows them.
+GLIB_TYPES = _words(
+    """gpointer gconstpointer gchar guchar gint guint gshort gushort glong gulong gint8
+    guint8 gint16 guint16 gint32 guint32 gint64 guint64 gfloat gdouble gsize gssize
+    goffset gintptr guintptr gboolean gunichar"""
+)
 _C_INTEGER_TYPEDEF = re.compile(r"^(u?int(8|16|32|64|ptr|max)_t|s?size_t|ptrdiff_t)$")
 
 

@@ -4,21 +4,23 @@ written for it (its declarations are that crate's exports) still matches the
 crate: every exported function of the crate is declared in one of its headers,
 and every function the header declares is still exported (or defined in C, a
 Go callback exported with `//export` that the crate calls back, or a
-dependency's function the crate re-exports with `pub use`, which links it in). Only `.h`
-files are compared, not cgo preambles; the `header-globs` setting chooses
-which headers count. A handwritten header that binds only a part of a crate on
-purpose (less than half of its exports) is not asked to declare the rest, nor
-is any header asked to declare what cbindgen is told to leave out: a function
+dependency's function the crate re-exports with `pub use`, which links it in).
+Only `.h` files are compared, not cgo preambles; the `header-globs` setting
+chooses which headers count. A handwritten header that binds only a part of a
+crate on purpose (less than half of its exports) is not asked to declare the
+rest, nor is any header asked to declare what cbindgen leaves out: a function
 documented `/// cbindgen:ignore` (or `cbindgen:no-export`), one inside a `mod`
 or `impl` block so documented, in a file whose inner doc comment says so (`//!
 cbindgen:ignore`) or in the file of a module so documented where it is
 declared (`/// cbindgen:ignore` above `mod legacy;`, and the modules below
-it), one the crate's `cbindgen.toml` lists in `[export] exclude`, and one that
-is not `pub` (cbindgen writes `pub` functions only; a private `#[no_mangle]`
-function is a symbol the crate keeps to itself). A header that declares such a
-function is still checked the other way: the crate must export it. A
-declaration of a function the crate exports with the Rust ABI (`#[no_mangle]
-pub fn`, no `extern "C"`) is XL108's finding.
+it), one the crate's `cbindgen.toml` lists in `[export] exclude`, one that is
+not `pub` (cbindgen writes `pub` functions only; a private `#[no_mangle]`
+function is a symbol the crate keeps to itself), one of another ABI than
+`extern "C"` or `"C-unwind"` when the header is cbindgen's (it writes no
+other), and a JNI entry point (`Java_..`, `JNI_OnLoad`: Java declares them). A
+header that declares such a function is still checked the other way: the crate
+must export it. A declaration of a function the crate exports with the Rust ABI
+(`#[no_mangle] pub fn`, no `extern "C"`) is XL108's finding.
 
 ## Why is this bad?
 A header is a copy of the crate's interface, and copies drift. An export
@@ -123,7 +125,11 @@ class AbiHeaderDrift(Rule):
             for e in written
             # cbindgen writes `pub` functions only: a private `#[no_mangle]` one is the
             # crate's own symbol (imagequant's `liq_received_invalid_pointer`).
-            if e.is_pub and e.symbol not in declared and excluded.isdisjoint({e.name, e.symbol})
+            if e.is_pub
+            and e.symbol not in declared
+            and excluded.isdisjoint({e.name, e.symbol})
+            and not (generated and e.abi not in _CBINDGEN_ABIS)
+            and not e.symbol.startswith(_JVM_ENTRY_POINTS)
         ]
         text = ctx.file.data.decode("utf-8", "replace")
         skipped = (
@@ -139,6 +145,14 @@ class AbiHeaderDrift(Rule):
                 "regenerate or fix the header",
                 related=(RelatedLocation(header, "the header that binds this crate"),),
             )
+
+
+# The ABIs cbindgen writes functions of (`SynAbiHelpers::is_c`, and a bare `extern`):
+# an `extern "system"` export is never in its header, whatever regenerating it does.
+_CBINDGEN_ABIS = frozenset({"C", "C-unwind"})
+# Functions the JVM looks up by name in a JNI library (`Java_pkg_Class_method`,
+# `JNI_OnLoad`): Java declares them, no C header does.
+_JVM_ENTRY_POINTS = ("Java_", "JNI_On")
 
 
 def _manifest_location(crate: str | None) -> Location:

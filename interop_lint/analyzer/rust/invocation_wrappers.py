@@ -25,7 +25,7 @@ CFG_IF = "cfg_if"
 # Tokens that may stand before `fn` in an invocation: doc comments, attributes
 # (`#` then `[..]`), visibility and qualifiers.
 _BEFORE_FN = frozenset(
-    {"line_comment", "block_comment", "#", "pub", "unsafe", "extern", "async", "const"}
+    {"line_comment", "block_comment", "#", "@", "pub", "unsafe", "extern", "async", "const"}
 )
 
 
@@ -68,9 +68,15 @@ def _function_tails(tokens: list[Node], kinds: list[str]) -> list[tuple[int, int
     blanks: list[tuple[int, int]] = []
     at = 0
     while at < len(tokens):
-        at = _past_qualifiers(tokens, kinds, at)
+        start, at = at, _past_qualifiers(tokens, kinds, at)
         if at + 2 >= len(tokens) or kinds[at] != "fn" or kinds[at + 1] != "identifier":
             return None
+        # A marker the macro's rule takes literally (citeproc-rs's `@safety unsafe fn`).
+        blanks += [
+            (tokens[i].start_byte, tokens[i + 1].end_byte)
+            for i in range(start, at)
+            if kinds[i] == "@"
+        ]
         body = next((i for i in range(at + 2, len(tokens)) if _is_group(tokens[i], "{")), None)
         if body is None or not any(_is_group(t, "(") for t in tokens[at + 2 : body]):
             return None
@@ -143,10 +149,11 @@ def _kind(token: Node) -> str:
 
 def _past_qualifiers(tokens: list[Node], kinds: list[str], at: int) -> int:
     """The index of the first token from `at` on that is no doc comment, attribute
-    (`#` and its `[..]`), visibility (`pub(crate)`) or qualifier (`extern "C"`)."""
+    (`#` and its `[..]`), marker of the macro's (`@safety`), visibility (`pub(crate)`)
+    or qualifier (`extern "C"`)."""
     while at < len(tokens) and kinds[at] in _BEFORE_FN:
         kind = kinds[at]
-        at += 2 if kind == "#" else 1
+        at += 2 if kind in ("#", "@") else 1
         if at < len(tokens) and (
             (kind == "pub" and _is_group(tokens[at], "("))  # `pub(crate)`
             or (kind == "extern" and kinds[at] == "string_literal")  # `extern "C"`

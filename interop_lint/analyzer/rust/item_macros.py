@@ -63,11 +63,12 @@ _ATTRIBUTES = r"(?:(?:#\s*\[[^\]]*\]|\$\s*\(\s*#\s*\[[^\]]*\]\s*\)\s*[*+?])\s*)*
 _WRAPPED_RETURN = re.compile(
     r"->\s*(?:[A-Za-z_]\w*\s*::\s*)*([A-Za-z_]\w*)\s*<\s*\$(\w+)\s*:\s*ty\s*>"
 )
-# `#[no_mangle] pub unsafe extern "C" fn $name` in a transcriber.
+# `#[no_mangle] pub unsafe extern "C" fn $name` in a transcriber; `pub $($unsafe)?
+# extern` forwards an optional `unsafe` of the invocation's (citeproc-rs's `ffi_fn!`).
 _EXPORTED_FN = re.compile(
     r"#\s*\[\s*(?:unsafe\s*\(\s*)?no_mangle\s*\)?\s*\]\s*"
     + _ATTRIBUTES
-    + r"(?P<pub>pub(?:\s*\([^)]*\))?\s+)?(?P<unsafe>unsafe\s+)?"
+    + r"(?P<pub>pub(?:\s*\([^)]*\))?\s+)?(?P<unsafe>unsafe\s+)?(?:\$\s*\(\s*\$\w+\s*\)\s*\?\s*)?"
     r"extern\s*(?:\"(?P<abi>[^\"]*)\"\s*)?fn\s+\$(?P<name>[A-Za-z_]\w*)\b"
 )
 

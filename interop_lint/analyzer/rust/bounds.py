@@ -34,6 +34,7 @@ from interop_lint.analyzer.rust.comparisons import (
     BELOW,
     END_GETTERS,
     added_to,
+    affix_fact,
     comparison_fact,
     index_bounds,
     method_of,
@@ -193,7 +194,7 @@ def facts_when(condition: Located | None, truth: bool) -> list[Fact]:
         else:
             emptiness = method_of(current, "is_empty")
             fact = Fact(emptiness, 0, True) if emptiness is not None and not holds else None
-            fact = fact or _presence_fact(current, holds)
+            fact = fact or _presence_fact(current, holds) or affix_fact(current, holds)
         if fact is not None:
             found.append(fact)
     return found

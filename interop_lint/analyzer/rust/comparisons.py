@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import callee, strip
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip
 from interop_lint.analyzer.rust.lengths import VALUE_OF, Fact, bound_of, constant_value, flat
 
 # `len OP bound` holding, as a fact about bound; the negation flips the operator.
@@ -40,14 +40,27 @@ def comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | N
     for subject, other, reading in readings:
         if subject is None:
             continue
-        bound = bound_of(strip(other).node)
-        if reading == ">":
+        other, added = _less_addend(strip(other))
+        bound = bound_of(other.node)
+        if reading == ">" or (added and reading in (">=", "==")):
             return Fact(subject, bound, True)
         if reading in (">=", "=="):
             return Fact(subject, bound, False)
         if reading == "!=" and bound == 0:
             return Fact(subject, 0, True)
     return _upper_bound(left, right, operator)
+
+
+def _less_addend(side: Located) -> tuple[Located, bool]:
+    """`x` and True for `x + 1` (a positive constant added): `x + 1 <= len` says
+    `x < len` (ffi_helpers' `if msg.len() + 1 > buffer.len() { return }`)."""
+    operator = side.node.child_by_field_name("operator")
+    if side.type == "binary_expression" and operator is not None and operator.type == "+":
+        left, right = side.field("left"), side.field("right")
+        added = constant_value(right.node) if right is not None else None
+        if left is not None and added is not None and added > 0:
+            return strip(left), True
+    return side, False
 
 
 # The subject of a fact "`name` < K" (`i < 16`), for the index of a fixed array.
@@ -89,6 +102,29 @@ def receiver_of(expression: Located | None, methods: Container[str]) -> Located 
     if given is not None and given.named_child_count:
         return None
     return called.receiver
+
+
+# Methods that hold only when their receiver is at least as long as their argument.
+_AFFIXES = frozenset({"starts_with", "ends_with"})
+
+
+def affix_fact(condition: Located, holds: bool) -> Fact | None:
+    """`s.starts_with("MTR-")` holding: `s` is at least 4 bytes long, and a `str` has a
+    char boundary there, so `&s[4..]` cannot panic (lab14's meter ids)."""
+    if not holds or condition.type != "call_expression":
+        return None
+    called = callee(condition)
+    if called is None or called.name not in _AFFIXES or called.receiver is None:
+        return None
+    given = arguments(condition)
+    literal = strip(given[0]).node if len(given) == 1 else None
+    if literal is None or literal.type != "string_literal":
+        return None
+    pieces = literal.named_children
+    if not pieces or any(p.type != "string_content" for p in pieces):
+        return None  # empty, or escapes whose bytes this does not count
+    length = sum(p.end_byte - p.start_byte for p in pieces)
+    return Fact(flat(strip(called.receiver).node), length, False)
 
 
 # Methods that add an element: the collection is not empty after them.

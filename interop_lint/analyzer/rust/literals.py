@@ -9,8 +9,8 @@ through an immutable local bound to it (`let message = "text";`) or a constant
 of the module (`const MESSAGE: &str = "text";`). So is JSON
 text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
 NUL; and the text of a number parameter (`value.to_string()` of `value:
-c_int`). Anything else (a `format!`, a variable) may fail. `NonZeroU32::new(83)` of
-a literal other than 0 is `Some` too.
+c_int`), also through an immutable local. Anything else (a `format!`, a
+variable) may fail. `NonZeroU32::new(83)` of a literal other than 0 is `Some` too.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def infallible_conversion(call: Located) -> bool:
     if len(given) != 1:
         return False
     if called.qualified == "CString::new":
-        found = _nuls(_literal(_bound_value(call.at(given[0]))))  # type: ignore[arg-type]
-        text_of = call.at(given[0])
+        bound = _bound_value(call.at(given[0]))  # type: ignore[arg-type]
+        found = _nuls(_literal(bound))
+        text_of = call.at(bound)  # `let s = x.to_string(); CString::new(s)` too
         return (found is not None and found[0] == 0) or _json_text(text_of) or _number_text(text_of)
     if called.qualified == "CStr::from_bytes_with_nul":
         found = _nuls(given[0])

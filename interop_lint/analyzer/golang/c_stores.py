@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.golang.flow import value_uses
 from interop_lint.analyzer.golang.infer import Inference, Memory
-from interop_lint.analyzer.golang.pointers import pins_memory
+from interop_lint.analyzer.golang.pointers import pins_memory, pins_value
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     is_address_of,
@@ -76,7 +76,8 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
     (not a `cgo.Handle`, which is an integer) into C memory or a value of C type.
 
     A C-typed value that lives in Go memory, in a function that pins with a
-    `runtime.Pinner`, is the documented way to pass pinned Go pointers: left out.
+    `runtime.Pinner`, is the documented way to pass pinned Go pointers: left out; so
+    is a pointer to an object the function pins, which C memory may hold.
     """
     file = inference.file
     for statement in file.syntax.parents("=", _ASSIGNMENT):
@@ -102,6 +103,8 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
                 continue
             if pins_memory(file, statement) and inference.object_memory(place) is Memory.GO:
                 continue
+            if pins_value(file, statement, value):
+                continue  # a pinned object's pointer may be stored in C memory
             yield statement, target, value
             break
 

@@ -317,6 +317,25 @@ def pins_memory(file: GoFile, node: Node, argument: Node | None = None) -> bool:
     return False
 
 
+def pins_value(file: GoFile, node: Node, value: Node) -> bool:
+    """Whether the function of `node` pins the object `value` points to
+    (`pinner.Pin(&b[0])`, then `iovs[i].iov_base = unsafe.Pointer(&b[0])`): "a pointer
+    to a pinned object can be directly stored in C memory" (runtime.Pinner)."""
+    scope = file.scope(node)
+    if scope is None:
+        return False
+    wanted = _pinned_value(file, value)
+    for call in file.syntax.calls_named("Pin", within=scope.function):
+        pinned = arguments(call)
+        if (
+            file.syntax.spelled_callee(call).endswith(".Pin")
+            and len(pinned) == 1
+            and _pinned_value(file, pinned[0]) == wanted
+        ):
+            return True
+    return False
+
+
 def _pinned_value(file: GoFile, expression: Node) -> tuple[str, int]:
     """The value a pointer expression points to, as written, and how many `&` it
     takes the address through: `d` of `d` and `unsafe.Pointer(d)` is `("d", 0)`,

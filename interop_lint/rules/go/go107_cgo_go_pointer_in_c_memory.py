@@ -15,11 +15,13 @@ struct returned by value. A dereferenced value is a copy, not a pointer:
 `cgo.Handle` (an integer) is the right thing to store and is not reported;
 nor is a C struct that lives in Go memory in a function that pins with
 `runtime.Pinner` (the documented way to pass Go memory that holds pinned Go
-pointers). Nor is a local C struct that is only passed by value to C calls
-(`view := C.struct_view{}; view.data = ..; C.f(view)`, never `&view`,
-assigned, returned or captured; or a struct a C function returns by value):
-it is a copy for the call, and GO104 checks
-a `&s[0]` stored in it like a direct argument. That does not hold for a field
+pointers), nor a pointer to an object the function pins (`pinner.Pin(&b[0])`,
+then `iovs[i].iov_base = unsafe.Pointer(&b[0])`: "a pointer to a pinned object
+can be directly stored in C memory"). Nor is a local C struct that is only
+passed by value to C calls (`view := C.struct_view{}; view.data = ..;
+C.f(view)`, never `&view`, assigned, returned or captured; or a struct a C
+function returns by value): it is a copy for the call, and GO104 checks a
+`&s[0]` stored in it like a direct argument. That does not hold for a field
 C hands back to callbacks (`userData`, `user_data`, webgpu.h's
 `userdata1`, `cb_arg`, `opaque`, `cookie`): a callbacks struct registered by value
 (`cbs.userData = unsafe.Pointer(&state); C.node_create(cbs)`) is kept.

@@ -14,8 +14,8 @@ protects a use when
   is non-null: `if p.is_null() { return .. }`, `let Some(r) = p.as_ref()
   else { .. }`, `let r = p.as_ref().ok_or(..)?`, `match p.as_mut() { Some(r)
   => r, None => return .. }`, `match p.is_null() { true => return .., false
-  => {} }`, `assert!(!p.is_null())`, or a call or macro
-  whose name says it checks for null (`ffi_check_not_null!(p)`; in such a
+  => {} }`, `assert!(!p.is_null())` or `ensure!(!p.is_null(), ..)`, or a call
+  or macro whose name says it checks for null (`ffi_check_not_null!(p)`; in such a
   macro's own arguments, `p` checks `*p` after it), or
   `if invalid_pointer(p) { return .. }` with a function whose name says it
   validates the pointer;
@@ -58,6 +58,8 @@ InvocationChecks = Callable[[Located], frozenset[str]]
 
 _OPTION_DEMANDS = frozenset({"unwrap", "expect"})  # panic on null: RS101's business
 _DIVERGING_MACROS = frozenset({"panic", "unreachable", "todo", "unimplemented", "bail"})
+# Macros that leave (panic, or return an `Err`) unless their first argument holds.
+_CONDITION_FIRST = frozenset({"assert", "ensure"})
 _NON_DIVERGING_MACROS = frozenset(
     {"println", "eprintln", "print", "eprint", "dbg", "debug", "info", "warn", "error", "trace"}
 )
@@ -234,10 +236,11 @@ def _expression_leaves_unless_nonnull(
 
 
 def _macro_checks(macro: Located, name: str, bodies: RustBodies) -> bool:
-    """`assert!(!p.is_null())`, or a macro named for null checks that mentions `p`."""
+    """`assert!(!p.is_null())`, anyhow's or snafu's `ensure!(!p.is_null(), ..)` (an
+    early `Err` when it fails), or a macro named for null checks that mentions `p`."""
     macro_name = invocation_name(macro)
     body = bodies.body_of(macro)
-    if macro_name == "assert" and body is not None:
+    if macro_name in _CONDITION_FIRST and body is not None:
         condition = next(iter(Located(body.root, body).named_children()), None)
         return name in nonnull_when(condition, True)
     if "null" in macro_name.lower():

@@ -305,7 +305,9 @@ pub extern "C" fn typed_method(engine: &Engine) -> u8 { engine.get() }
 #[no_mangle]
 pub extern "C" fn unknown_method(engines: &[Engine]) -> u8 { let e = &engines[0]; e.get() }
 #[no_mangle]
-pub extern "C" fn module_path() -> u8 { other::parse("1") }
+pub extern "C" fn module_path() -> u8 { crate::parse("1") }
+#[no_mangle]
+pub extern "C" fn other_crate() -> u8 { other::parse("1") }
 """
     assert _traces({"src/lib.rs": code}, name="make") == []
     assert _traces({"src/lib.rs": code}, name="std_method") == []
@@ -313,6 +315,8 @@ pub extern "C" fn module_path() -> u8 { other::parse("1") }
     unknown = _traces({"src/lib.rs": code}, name="unknown_method")
     assert unknown == ["indexing `engines[0]`@unknown_method", "indexing `[1u8][9]`@Engine::get"]
     assert _traces({"src/lib.rs": code}, name="module_path") == ["`.unwrap()`@parse"]
+    # No module of the crate is `other`: another crate's `parse`, not this one.
+    assert _traces({"src/lib.rs": code}, name="other_crate") == []
 
 
 _ALIASES = {

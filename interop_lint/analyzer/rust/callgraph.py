@@ -1,11 +1,12 @@
 """Calls between the functions of one crate, followed by name (RS101, RS105).
 
 Rust has no cheap type information here, so a call is matched by its name
-and shape: `f()` and `module::f()` reach free functions named `f`,
-`Type::f()` the functions of `impl Type` named `f`, and `x.f()` every
-method named `f` (a function with `self`) — or only those of `impl T` when
-the receiver is `self` or a parameter of type `T`, `&T`, `Box<T>`. Calls are followed transitively,
-each function once, so recursion and cycles end.
+and shape: `f()` reaches free functions named `f`, and `module::f()` those of
+the module `module` when it has one (else any), `Type::f()` the functions of
+`impl Type` named `f`, and `x.f()` every method named `f` (a function with
+`self`) — or only those of `impl T` when the receiver is `self` or a parameter
+of type `T`, `&T`, `Box<T>`. Calls are followed transitively, each function
+once, so recursion and cycles end.
 """
 
 from __future__ import annotations
@@ -96,6 +97,19 @@ def _extends_builtin(owner: str | None) -> bool:
     return owner is not None and (owner.startswith("<") or owner in _PRIMITIVES)
 
 
+_RELATIVE_MODULES = frozenset({"crate", "self", "super"})
+
+
+def _file_module(path: str) -> str:
+    """The module a file declares: its stem, the folder of a `mod.rs`, `crate` for a
+    crate root."""
+    folder, _, name = path.rpartition("/")
+    stem = name.removesuffix(".rs")
+    if stem in ("lib", "main"):
+        return "crate"
+    return folder.rpartition("/")[2] if stem == "mod" else stem
+
+
 def display_name(function: RustFunction) -> str:
     return f"{function.owner}::{function.name}" if function.owner else function.name
 
@@ -118,6 +132,10 @@ class CrateCalls:
         self._called_by: list[list[int] | None] = [None] * len(functions)
         self._callees_by_key: dict[tuple[str, str | None, str | None, bool], list[int]] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
+        # The module of each function: its inline `mod`, else its file's (`zstd` of
+        # `src/zstd.rs` or `src/zstd/mod.rs`, `crate` of the crate root).
+        self._modules = [f.module or _file_module(path) for path, f in functions]
+        self._module_names = frozenset(self._modules)
         # Functions declared in a function's body, by (file, that function, name).
         self._nested: dict[tuple[str, Location, str], list[int]] = defaultdict(list)
         self._associated: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -158,11 +176,19 @@ class CrateCalls:
             if found or call.method:
                 return found or []
             return self._by_trait.get((call.owner, call.name), [])  # `Decode::decode(v)`
+        named = self._free.get(call.name, [])
         if call.module is not None:  # `thing::to_box(p)` of a C-style `struct thing`
             found = self._associated.get((call.module, call.name))
             if found:
                 return found
-        return self._free.get(call.name, [])
+            # `zstd::bound(n)` is not `deflate::bound`, nor is `zstd_safe::bound(n)`
+            # when no module of the crate is `zstd_safe` (another crate's). A module
+            # that only re-exports it (`pub use`), or `super::f()`, may reach any.
+            in_module = [i for i in named if self._modules[i] == call.module]
+            if in_module or call.module in _RELATIVE_MODULES:
+                return in_module or named
+            return named if call.module in self._module_names else []
+        return named
 
     def _owner_type(self, owner: str) -> str | None:
         """The type whose functions a call's owner names (aliases resolved), through

@@ -123,6 +123,8 @@ class RustFunction(Struct, frozen=True):
     has_self: bool
     location: Location  # of the name
     panics: tuple[PanicSite, ...] = ()
+    # The inline `mod name { .. }` declaring it; None at its file's top level.
+    module: str | None = None
     calls: tuple[RustCall, ...] = ()
     hands_out: tuple[Allocation, ...] = ()
     release_kinds: tuple[str, ...] = ()  # kinds it releases of memory its parameters point to

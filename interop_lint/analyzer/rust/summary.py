@@ -39,6 +39,7 @@ from interop_lint.analyzer.rust.releases import dropped_box_parameters, release_
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
 from interop_lint.analyzer.rust.syntax import (
     PARAMETER_KINDS,
+    enclosing_module,
     has_modifier,
     impl_trait_of,
     impl_type_of,
@@ -169,7 +170,7 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
                     location = bodies.span_location(found.start, found.at)
                     into.panics.append(PanicSite(found.what, location, guards))
                 elif kind == MACRO and (made := macro_call(macro_name(node), guards)) is not None:
-                    key = (made.name, made.owner, made.method, made.guards, (), False)
+                    key = (made.name, made.owner, made.method, made.guards, (), None)
                     into.macro_calls.append(calls.setdefault(key, made))
         summaries[function.start_byte] = _summary(bodies, into, aliases)
     return summaries
@@ -201,7 +202,7 @@ def _take_calls(
         if name[:1].isupper():
             continue  # `Some(..)`, `Point(..)`: not a function of the crate
         if receiver is not None:
-            key = (name, owner_of(receiver, fragment), True, guards, (), False)
+            key = (name, owner_of(receiver, fragment), True, guards, (), None)
         else:
             owner = _type_owner(into, qualifier)
             in_module = qualifier is not None and owner is None and qualifier != "Self"
@@ -253,7 +254,7 @@ def _conversion(
         return
     if destination(call).kind != "return":
         return
-    _add_call(into, call, ("from", written, False, guards, (), False), shared)
+    _add_call(into, call, ("from", written, False, guards, (), None), shared)
 
 
 # Methods that call a function they are given: `.map(convert_options)` calls
@@ -289,7 +290,7 @@ def _functions_passed(
             continue
         if not name[:1].islower():
             continue  # `Some`, a constant
-        _add_call(into, argument, (name, owner, False, guards, (), False), shared)
+        _add_call(into, argument, (name, owner, False, guards, (), None), shared)
 
 
 def _type_owner(into: _Found, qualifier: str | None) -> str | None:
@@ -399,6 +400,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         ),
         frees_parameters=tuple(r for r in releases if r.param_index is not None and not r.field),
         enclosing=_enclosing_function(bodies, function),
+        module=enclosing_module(function),
     )
     return FunctionSummary(summary, releases)
 

@@ -346,3 +346,12 @@ def unwrapped_type(kind: Node, wrapper: str) -> Node | None:
     if name is None or arguments is None or text(name).rsplit("::", 1)[-1] != wrapper:
         return kind
     return next((a for a in arguments.named_children if a.type != "lifetime"), kind)
+
+
+def enclosing_module(node: Node) -> str | None:
+    """The name of the innermost inline `mod name { .. }` around `node`, if any."""
+    outer = node.parent
+    while outer is not None and outer.type != "mod_item":
+        outer = outer.parent
+    name = outer.child_by_field_name("name") if outer is not None else None
+    return text(name) if name is not None else None

@@ -303,37 +303,30 @@ def pins_memory(file: GoFile, node: Node, argument: Node | None = None) -> bool:
     (`p.Pin(d)` then `C.run(unsafe.Pointer(d))` leaves `d.buf` unpinned). Pinning
     `tmp` pins what `tmp` points to, so it does pin the inner pointer of `&tmp`
     (turbojpeg's `C.compress(&tmp, ..)` after `p.Pin(tmp)`)."""
-    scope = file.scope(node)
-    if scope is None:
-        return False
-    passed, depth = _pinned_value(file, argument) if argument is not None else ("", 0)
-    for call in file.syntax.calls_named("Pin", within=scope.function):
-        pinned = arguments(call)
-        if not file.syntax.spelled_callee(call).endswith(".Pin") or len(pinned) != 1:
-            continue
-        value, pinned_depth = _pinned_value(file, pinned[0])
-        if argument is None or value != passed or pinned_depth < depth:
-            return True
-    return False
+    pinned = _pinned_values(file, node)
+    if argument is None:
+        return next(pinned, None) is not None
+    passed, depth = _pinned_value(file, argument)
+    return any(value != passed or through < depth for value, through in pinned)
 
 
 def pins_value(file: GoFile, node: Node, value: Node) -> bool:
     """Whether the function of `node` pins the object `value` points to
     (`pinner.Pin(&b[0])`, then `iovs[i].iov_base = unsafe.Pointer(&b[0])`): "a pointer
     to a pinned object can be directly stored in C memory" (runtime.Pinner)."""
+    wanted = _pinned_value(file, value)
+    return any(pinned == wanted for pinned in _pinned_values(file, node))
+
+
+def _pinned_values(file: GoFile, node: Node) -> Iterator[tuple[str, int]]:
+    """What each `x.Pin(v)` of the function of `node` pins, as `_pinned_value` reads v."""
     scope = file.scope(node)
     if scope is None:
-        return False
-    wanted = _pinned_value(file, value)
+        return
     for call in file.syntax.calls_named("Pin", within=scope.function):
         pinned = arguments(call)
-        if (
-            file.syntax.spelled_callee(call).endswith(".Pin")
-            and len(pinned) == 1
-            and _pinned_value(file, pinned[0]) == wanted
-        ):
-            return True
-    return False
+        if file.syntax.spelled_callee(call).endswith(".Pin") and len(pinned) == 1:
+            yield _pinned_value(file, pinned[0])
 
 
 def _pinned_value(file: GoFile, expression: Node) -> tuple[str, int]:

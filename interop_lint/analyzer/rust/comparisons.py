@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import arguments, callee, strip
+from interop_lint.analyzer.rust.expressions import arguments, binary_operator, callee, strip
 from interop_lint.analyzer.rust.lengths import VALUE_OF, Fact, bound_of, constant_value, flat
 
 # `len OP bound` holding, as a fact about bound; the negation flips the operator.
@@ -54,8 +54,7 @@ def comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | N
 def _less_addend(side: Located) -> tuple[Located, bool]:
     """`x` and True for `x + 1` (a positive constant added): `x + 1 <= len` says
     `x < len` (ffi_helpers' `if msg.len() + 1 > buffer.len() { return }`)."""
-    operator = side.node.child_by_field_name("operator")
-    if side.type == "binary_expression" and operator is not None and operator.type == "+":
+    if side.type == "binary_expression" and binary_operator(side) == "+":
         left, right = side.field("left"), side.field("right")
         added = constant_value(right.node) if right is not None else None
         if left is not None and added is not None and added > 0:

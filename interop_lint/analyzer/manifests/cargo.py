@@ -99,6 +99,12 @@ class CargoManifest(Struct, frozen=True):
         return self.package.replace("-", "_") if self.package else None
 
     @property
+    def dependency_crates(self) -> frozenset[str]:
+        """The names Rust code calls the dependencies by (`use engine_core::..` of
+        `engine-core`)."""
+        return frozenset(d.name.replace("-", "_") for d in self.dependencies)
+
+    @property
     def links_into_go(self) -> bool:
         """An artifact Go links: a static or dynamic C library."""
         return bool({"staticlib", "cdylib"} & set(self.crate_types))

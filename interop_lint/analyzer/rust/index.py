@@ -109,9 +109,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
         open_crates: list[Crate] = []
         for crate, files in self.files_by_crate.items():
             manifest = self._project.cargo_manifests.get(crate)
-            dependencies = (
-                {d.name.replace("-", "_") for d in manifest.dependencies} if manifest else set()
-            )
+            dependencies = manifest.dependency_crates if manifest else frozenset()
             for _, rust in files:
                 reexported = [
                     name for root, name in rust.reexported_symbols if root in dependencies

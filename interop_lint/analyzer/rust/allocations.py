@@ -29,6 +29,12 @@ _UNWRAPS = frozenset(
     {"unwrap", "expect", "unwrap_or", "unwrap_or_default", "unwrap_or_else", "unwrap_unchecked"}
 )
 
+# Associated functions that by convention make their own type (or a `Result` of it).
+_CONSTRUCTOR_PREFIXES = (
+    *("new", "try_new", "default", "from", "try_from", "with_", "create", "open"),
+    *("load", "init", "parse", "deserialize", "decode", "read", "connect"),
+)
+
 
 def _constructed_type(value: Located | None) -> str | None:
     """`Engine` of `Engine { .. }`, `Engine::new(..)`, `Engine(..)`, `Box::new(Engine::new())`."""
@@ -59,9 +65,11 @@ def _constructed_type(value: Located | None) -> str | None:
             current = next(iter(arguments(current)), None)
             continue
         owner = called.qualifier if called.qualifier else called.name
-        if owner and owner[0].isupper() and owner not in _NOT_TYPES:
-            return owner
-        return None
+        if not owner or not owner[0].isupper() or owner in _NOT_TYPES:
+            return None
+        if called.qualifier and not called.name.startswith(_CONSTRUCTOR_PREFIXES):
+            return None  # `Msp::sig(x)` may make another type (`MspSig`)
+        return owner
     return None
 
 

@@ -41,15 +41,16 @@ def local_name(declaration: Located) -> str | None:
     return pattern.text
 
 
-def _condition_binds(condition: Node | None, name: str) -> bool:
+def _condition_binding(condition: Node | None, name: str) -> Node | None:
+    """The `let` condition of an `if`/`while` condition that binds `name`, if one."""
     if condition is None:
-        return False
+        return None
     for node in walk(condition, prune=("block", "closure_expression")):
         if node.type == "let_condition" and name in pattern_names(
             node.child_by_field_name("pattern")
         ):
-            return True
-    return False
+            return node
+    return None
 
 
 def lets_of(block: Located) -> dict[str, list[Node]]:
@@ -144,25 +145,68 @@ def is_shadowed(
 
 
 def _binds_around(node: Node, child: Node, name: str) -> bool:
+    return _binder_around(node, child, name) is not None
+
+
+def _binder_around(node: Node, child: Node, name: str) -> Node | None:
+    """The pattern-holding node of `node` (a match arm, `let` condition, closure or
+    `for`) that binds `name` for its part `child`, if one."""
     kind = node.type
     if kind == "match_arm" and child == node.child_by_field_name("value"):
-        return name in pattern_names(node.child_by_field_name("pattern"))
+        return node if name in pattern_names(node.child_by_field_name("pattern")) else None
     if kind in _CONDITION_HOLDERS and child != node.child_by_field_name("condition"):
         if child.type == "else_clause":
-            return False
-        return _condition_binds(node.child_by_field_name("condition"), name)
+            return None
+        return _condition_binding(node.child_by_field_name("condition"), name)
     if kind == "let_chain":
-        return any(
-            c.type == "let_condition"
-            and c.end_byte <= child.start_byte
-            and name in pattern_names(c.child_by_field_name("pattern"))
-            for c in node.named_children
+        return next(
+            (
+                c
+                for c in node.named_children
+                if c.type == "let_condition"
+                and c.end_byte <= child.start_byte
+                and name in pattern_names(c.child_by_field_name("pattern"))
+            ),
+            None,
         )
     if kind == "closure_expression" and child == node.child_by_field_name("body"):
-        return name in pattern_names(node.child_by_field_name("parameters"))
+        return node if name in pattern_names(node.child_by_field_name("parameters")) else None
     if kind == "for_expression" and child == node.child_by_field_name("body"):
-        return name in pattern_names(node.child_by_field_name("pattern"))
-    return False
+        return node if name in pattern_names(node.child_by_field_name("pattern")) else None
+    return None
+
+
+def pattern_source(node: Node, child: Node, name: str) -> Node | None:
+    """What a pattern around `child` that binds `name` takes apart: `out.as_mut()` of
+    `if let Some(o) = out.as_mut() { .. }` and of `match out.as_mut() { Some(o) => .. }`.
+    None when no such pattern binds it there (a closure's or a `for`'s takes apart
+    values the code does not show)."""
+    binder = _binder_around(node, child, name)
+    if binder is None or binder.type not in ("let_condition", "match_arm"):
+        return None
+    if binder.type == "let_condition":
+        value = binder.child_by_field_name("value")
+    else:
+        block = binder.parent
+        match = block.parent if block is not None else None
+        value = match.child_by_field_name("value") if match is not None else None
+    return _part_binding(binder.child_by_field_name("pattern"), value, name)
+
+
+def _part_binding(pattern: Node | None, value: Node | None, name: str) -> Node | None:
+    """The part of `value` that the part of `pattern` binding `name` takes apart:
+    `pk.as_mut()` for `ref_pk` of `(Some(ref_me), Some(ref_pk)) = (me.as_ref(),
+    pk.as_mut())`."""
+    while (
+        pattern is not None
+        and value is not None
+        and pattern.type == "tuple_pattern"
+        and value.type == "tuple_expression"
+        and len(pattern.named_children) == len(value.named_children)
+    ):
+        pairs = zip(pattern.named_children, value.named_children, strict=True)
+        pattern, value = next(((p, v) for p, v in pairs if name in pattern_names(p)), (None, None))
+    return value
 
 
 _BINDERS = {

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from msgspec import Struct
 from msgspec.structs import replace
+from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import walk
-from interop_lint.analyzer.rust.bindings import local_name, pattern_names
+from interop_lint.analyzer.rust.bindings import local_name, pattern_names, pattern_source
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import arguments, callee, is_value_of, strip
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
@@ -269,10 +270,16 @@ def handed_to_caller_in(
 
 def _parameter_behind(name: str, at: Located, parameters: set[str]) -> str | None:
     """The parameter a written-through pointer is: itself, or what a local reborrows
-    (`let out = unsafe { &mut *out_param };`)."""
+    (`let out = unsafe { &mut *out_param };`, `if let Some(o) = out_param.as_mut()`)."""
     if name in parameters:
         return name
+    child = at
     for ancestor in at.ancestors():
+        same_fragment = ancestor.fragment is child.fragment
+        source = pattern_source(ancestor.node, child.node, name) if same_fragment else None
+        child = ancestor
+        if source is not None:
+            return _parameter_in(source, parameters)
         if ancestor.type != "block":
             continue
         for statement in ancestor.node.named_children:
@@ -283,7 +290,15 @@ def _parameter_behind(name: str, at: Located, parameters: set[str]) -> str | Non
             if name not in pattern_names(statement.child_by_field_name("pattern")):
                 continue
             value = statement.child_by_field_name("value")
-            for node in walk(value) if value is not None else ():
-                if node.type == "identifier" and node.text.decode() in parameters:
-                    return node.text.decode()
+            found = _parameter_in(value, parameters) if value is not None else None
+            if found is not None:
+                return found
+    return None
+
+
+def _parameter_in(value: Node, parameters: set[str]) -> str | None:
+    """The first parameter an expression mentions."""
+    for node in walk(value):
+        if node.type == "identifier" and node.text.decode() in parameters:
+            return node.text.decode()
     return None

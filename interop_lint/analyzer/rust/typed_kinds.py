@@ -61,12 +61,23 @@ def handed_out_kind(
     if held_by is not None:
         return _type_named_in(kind, owner), None
     if via == "return":
-        written = pointee_name(expand_alias(returns, aliases))
+        written = _pointee(returns, aliases)
     else:  # `out: *mut *mut T`
-        written = pointee_name(expand_alias(parameters[via][1], aliases), depth=2)
+        written = _pointee(parameters[via][1], aliases, depth=2)
     written = _type_named(written, generics, owner)
     typed = _with_type(_type_named_in(kind, owner), written)
     return typed, _handle_of(typed, written)
+
+
+def _pointee(pointer: Node | None, aliases: dict[str, Node], depth: int = 1) -> str | None:
+    """`pointee_name` through the file's aliases at every level: `Avk` of
+    `*mut AvkPtr` where `type AvkPtr = *mut Avk`."""
+    current = expand_alias(pointer, aliases)
+    for _ in range(depth - 1):
+        if current is None or current.type != "pointer_type":
+            return None
+        current = expand_alias(current.child_by_field_name("type"), aliases)
+    return pointee_name(current)
 
 
 def _type_named(written: str | None, generics: set[str], owner: str | None) -> str | None:
@@ -131,7 +142,7 @@ def release_of(
     element = site.field == ELEMENT  # one of the pointers an array parameter holds
     if parameter is not None and (site.field is None or element):
         pointer = expand_alias(parameter[1], aliases)
-        written = _type_named(pointee_name(pointer, 2 if element else 1), generics, owner)
+        written = _type_named(_pointee(pointer, aliases, 2 if element else 1), generics, owner)
         kind = _with_type(kind, written)
         handle = _handle_of(kind, written)
         if kind == "box" and _points_to_void(pointer):

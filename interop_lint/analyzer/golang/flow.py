@@ -114,6 +114,8 @@ def _follow(
                 if read.start_byte < assigned_at and _read_before(read, assigned_at):
                     flow.early_reads.append(read)
                     continue
+                if binding.overwritten_before(read, assigned_at):
+                    continue  # it reads what a later `name = ..` put there
                 work.append(read)
                 captured = _escaping_closure(file, read, binding)
                 if captured is not None:

@@ -111,6 +111,18 @@ class Binding:
                 return None
         return reaching
 
+    def overwritten_before(self, read: Node, after: int) -> bool:
+        """Whether a `name = ..` written after byte `after` runs on every path from there
+        to `read` (a whole statement of a block around `read`, ended before it): the
+        value assigned at `after` cannot reach `read` (`cs = C.CString(b)` between the
+        first `C.CString` and the `C.free(cs)`)."""
+        for where, _ in self.writes:
+            if not after < where.start_byte < read.start_byte or not _runs_before(where, read):
+                continue
+            if where.parent.parent.end_byte <= read.start_byte:  # type: ignore[union-attr]
+                return True  # not `cs = f(cs)`'s own read of the old value
+        return False
+
 
 _STATEMENT_LISTS = frozenset(
     {"statement_list", "expression_case", "default_case", "type_case", "communication_case"}

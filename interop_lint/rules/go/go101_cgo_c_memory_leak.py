@@ -108,6 +108,7 @@ from interop_lint.analyzer.golang.flow import (
     value_uses,
 )
 from interop_lint.analyzer.golang.model import GO_RESULT_C_FUNCTIONS, GoFile
+from interop_lint.analyzer.golang.overwrites import overwriting_write, overwritten_each_iteration
 from interop_lint.analyzer.golang.ownership import (
     allocations,
     is_c_free_function,
@@ -148,6 +149,19 @@ class CgoCMemoryLeak(CgoRule):
                     yield Violation(ctx.file.location(call), message)
                 continue
             if released:
+                loop = overwritten_each_iteration(
+                    file, call, flow, lambda f: is_released(file, f, frees, taking)
+                )
+                if loop is not None:
+                    held = flow.aliases[0].name
+                    yield Violation(
+                        ctx.file.location(call),
+                        f"`{held}` from `{allocator}` is assigned again in every iteration of "
+                        f"the loop at line {loop.start_point[0] + 1} and freed only after it in "
+                        f"`{where}`: each iteration but the last leaks its allocation; free "
+                        "it inside the loop",
+                    )
+                    continue
                 kept = _held_locally(file, flow, frees, taking)
                 if kept is None:
                     leaving = leaving_return(flow, _releasing(file, frees, taking))
@@ -182,8 +196,14 @@ class CgoCMemoryLeak(CgoRule):
                 held = flow.aliases[0].name
                 direct = carrier(file, call) == call and made != "C.CString"
                 freed = held if direct else f"unsafe.Pointer({held})"
+                overwrite = overwriting_write(file, call, flow)
+                lost = (
+                    f" (`{held} = ..` at line {overwrite.start_point[0] + 1} replaces it first)"
+                    if overwrite is not None
+                    else ""
+                )
                 message = (
-                    f"`{held}` from `{allocator}` is never freed in `{where}`: "
+                    f"`{held}` from `{allocator}` is never freed in `{where}`{lost}: "
                     f"add `defer C.free({freed})` after the allocation"
                 )
             else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from interop_lint.analyzer.golang.facts import GoFileFacts
 from interop_lint.analyzer.golang.infer import Inference, Memory
+from interop_lint.analyzer.golang.package import GoPackage
 from tests.go_helpers import HEADER, find, go_file
 
 
@@ -71,3 +73,16 @@ def test_deep_nesting_is_bounded() -> None:
     file = go_file(HEADER + body)
     call = find(file, "call_expression", f"unsafe.Pointer({expr})")
     assert Inference(file).memory(call) in (Memory.GO, Memory.UNKNOWN)
+
+
+def test_fields_only_given_c_memory_hold_c_memory() -> None:
+    def fields(*stores: tuple[str, str]) -> frozenset[str]:
+        return GoPackage([GoFileFacts("p", True, field_stores=stores)]).c_memory_fields
+
+    view = ("T.out", "field:T.orig")
+    assert fields(("T.orig", "c"), view) == {"T.orig", "T.out"}
+    assert fields(("T.orig", "c"), view, ("T.out", "field:T.out")) == {"T.orig", "T.out"}
+    assert fields(("T.orig", "c"), view, ("T.out", "go")) == {"T.orig"}
+    assert fields(("T.orig", "go"), view) == frozenset()
+    # views of each other that no C value reaches hold nothing known
+    assert fields(("T.a", "field:T.b"), ("T.b", "field:T.a")) == frozenset()

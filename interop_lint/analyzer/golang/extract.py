@@ -21,6 +21,7 @@ from interop_lint.analyzer.golang.facts import (
     GoVarDecl,
     TypeExpr,
 )
+from interop_lint.analyzer.golang.field_memory import field_stores
 from interop_lint.analyzer.golang.handles import (
     handle_integers,
     release_keys,
@@ -75,6 +76,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
     releases: tuple[str, ...] = ()
     handle_fields: tuple[str, ...] = ()
     mirrors: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    stores: tuple[tuple[str, str], ...] = ()
     data = source.data
     if imports_c or b'"unsafe"' in data or b".Delete()" in data or b"NewHandle" in data:
         file = GoFile(source, GoPackage([declared]))
@@ -89,6 +91,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
             )
         if imports_c or b'"unsafe"' in data or b"NewHandle" in data:
             mirrors = pointer_types(file, inference)
+            stores = field_stores(inference)
             functions = tuple(
                 replace(
                     decl,
@@ -138,6 +141,7 @@ def extract_go(source: SourceFile, facts: FileFacts) -> None:
         ),
         c_pointer_types=mirrors[0],
         go_pointer_types=mirrors[1],
+        field_stores=stores,
         c_exports=_c_exports(data) if imports_c and b"//export" in data else (),
     )
 

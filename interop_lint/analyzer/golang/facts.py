@@ -142,5 +142,8 @@ class GoFileFacts(Struct, frozen=True):
     # or that other memory is converted to (see golang/mirrors.py).
     c_pointer_types: tuple[str, ...] = ()
     go_pointer_types: tuple[str, ...] = ()
+    # ("T.f", "c" | "go" | "field:T.g"): what the file stores in unexported fields of the
+    # package's structs (see golang/field_memory.py).
+    field_stores: tuple[tuple[str, str], ...] = ()
     # Functions the file exports to C with `//export Name` (callbacks Rust may import).
     c_exports: tuple[str, ...] = ()

@@ -77,6 +77,7 @@ class Inference(ExpressionTypes):
         self._element_stores: dict[int, list[Node]] = {}
         # Asked of every binding's memory: whether the file can build a slice's header.
         self._writes_headers = b"SliceHeader" in file.source.data
+        self._c_fields = file.package.c_memory_fields
 
     # -- provenance --------------------------------------------------------------------
 
@@ -119,7 +120,22 @@ class Inference(ExpressionTypes):
         if kind == "composite_literal":
             t = underlying(self.type_of(expr, depth), self.lookup)
             return Memory.GO if t.kind in (Kind.SLICE, Kind.MAP) else Memory.NONE
+        if kind == "selector_expression" and self.struct_field(expr) in self._c_fields:
+            return Memory.C  # a field the package only ever points into C memory
         return self.by_type(self.type_of(expr, depth))
+
+    def struct_field(self, selector: Node) -> str | None:
+        """`T.f` for a selector `x.f` where `x` is a `T` or `*T` of the package."""
+        operand, field = (
+            selector.child_by_field_name("operand"),
+            selector.child_by_field_name("field"),
+        )
+        t = self.type_of(operand) if operand is not None and field is not None else None
+        if t is not None and t.kind == Kind.POINTER:
+            t = t.elem
+        if t is None or t.kind != Kind.NAME or not self.file.package.is_type_name(t.name):
+            return None
+        return f"{t.name}.{text(field)}"
 
     def by_type(self, t: TypeExpr | None) -> Memory:
         """What a value of type `t` points to, by its type alone."""

@@ -129,3 +129,35 @@ class GoPackage:
         from_c = {name for f in self.files for name in f.c_pointer_types}
         from_go = {name for f in self.files for name in f.go_pointer_types}
         return frozenset(name for name in from_c - from_go if self.is_type_name(name))
+
+    @cached_property
+    def c_memory_fields(self) -> frozenset[str]:
+        """Unexported struct fields ("T.f") that only ever hold C memory (see
+        golang/field_memory.py)."""
+        return _c_memory_fields(store for f in self.files for store in f.field_stores)
+
+
+def _c_memory_fields(stores: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The fields every recorded value of which is C memory (see the module docstring):
+    the largest set whose fields are given only C memory or views of fields of the
+    set (`j.out = j.out[:n]` too), less those no C value reaches."""
+    origins: dict[str, set[str]] = {}
+    for field, origin in stores:
+        origins.setdefault(field, set()).add(origin)
+    kept = set(origins)
+    changed = True
+    while changed:
+        changed = False
+        for field in list(kept):
+            if any(v != "c" and v.removeprefix("field:") not in kept for v in origins[field]):
+                kept.discard(field)
+                changed = True
+    rooted = {f for f in kept if "c" in origins[f]}
+    changed = True
+    while changed:
+        changed = False
+        for field in kept - rooted:
+            if any(v.removeprefix("field:") in rooted for v in origins[field]):
+                rooted.add(field)
+                changed = True
+    return frozenset(rooted)

@@ -284,8 +284,14 @@ def _length_compared(file: GoFile, container: Node) -> bool:
 
 
 def _made_positive(file: GoFile, value: Node | None) -> bool:
+    """`make([]T, n)`, `unsafe.Slice(p, n)` or `C.GoBytes(p, n)` (all three as long as
+    their second argument) with `n` known positive."""
     value = unparen(value)
-    if value is None or not file.builtin_call(value, "make"):
+    if value is None or not (
+        file.builtin_call(value, "make")
+        or file.calls(value, "unsafe", "Slice")
+        or file.calls(value, "C", "GoBytes")
+    ):
         return False
     length = make_length(value)
     return length is not None and known_positive(file, length)

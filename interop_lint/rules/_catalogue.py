@@ -1181,7 +1181,12 @@ RULES = [{'cross_language': False,
                                    'A Go pointer put in a C struct by its literal '
                                    '(`C.struct_req{data: p}`) is\n'
                                    "no assignment: GO102 reports it where the struct's address is "
-                                   'passed to C.\n'
+                                   'passed to C. A\n'
+                                   "literal's callback field is kept all the same when the struct "
+                                   'is passed by value\n'
+                                   '(`C.register_cb(C.cb_info{userdata1: unsafe.Pointer(&h)})`, '
+                                   'cogentcore/webgpu\n'
+                                   'before its fix).\n'
                                    'A literal stored whole into C memory stores its fields, nested '
                                    'literals\n'
                                    'included (`*req = C.struct_req{data: '

@@ -109,6 +109,49 @@ def stored_go_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]
             break
 
 
+def callback_literal_pointers(inference: Inference) -> Iterator[tuple[Node, Node, Node]]:
+    """(element, key, value) for each Go pointer put by a literal in a field that C hands
+    back to callbacks (`_kept_for_callbacks`) of a C struct passed by value to C:
+    `C.register_cb(C.cb_info{userdata1: unsafe.Pointer(&h)})`, or the literal kept in
+    a local only so passed (webgpu.h's callback infos, which the library keeps)."""
+    file = inference.file
+    for keyed in file.syntax.parents(":", frozenset({"keyed_element"})):
+        key_element = keyed.named_children[0] if keyed.named_child_count == 2 else None
+        if key_element is None or not _CALLBACK_FIELD.fullmatch(text(key_element)):
+            continue
+        value_element = keyed.named_children[1]
+        value = value_element.named_children[0] if value_element.named_child_count else None
+        found = literal_of(value) if value is not None else None
+        if value is None or found is None or inference.memory(value) is not Memory.GO:
+            continue
+        literal = found[0]
+        if not is_c_type(inference.type_of(literal)) or not _passed_by_value(inference, literal):
+            continue
+        if not pins_value(file, keyed, value):
+            yield keyed, key_element, value
+
+
+def _passed_by_value(inference: Inference, literal: Node) -> bool:
+    """A C struct literal given to a C call as an argument, or kept in a local that is
+    only ever so given."""
+    file = inference.file
+    carrier = literal_carrier(literal)
+    if carrier != literal:
+        return False  # `&C.T{..}`: GO102's ground
+    use = classify(file, outer_paren(literal))
+    if isinstance(use, Use) and use.kind == UseKind.ARGUMENT and use.call is not None:
+        return file.c_function(use.call) is not None
+    holder = outer_paren(literal).parent
+    declared = holder.parent if holder is not None and holder.type == "expression_list" else None
+    if declared is None or declared.type not in ("short_var_declaration", "var_spec"):
+        return False
+    names = declared.child_by_field_name("left") or declared.child_by_field_name("name")
+    name = names.named_children[0] if names is not None and names.named_child_count else names
+    if name is None or name.type != "identifier":
+        return False
+    return by_value_argument_of(inference, name) is not None
+
+
 def _go_pointer_in_literal(inference: Inference, literal: Node) -> Node | None:
     """The first element of a composite literal (nested ones included: `{{p, n}}`)
     that is a Go pointer: `unsafe.Pointer(&buf[0])` of `C.struct_req{data: ..}`."""

@@ -26,7 +26,10 @@ C hands back to callbacks (`userData`, `user_data`, webgpu.h's
 `userdata1`, `cb_arg`, `opaque`, `cookie`): a callbacks struct registered by value
 (`cbs.userData = unsafe.Pointer(&state); C.node_create(cbs)`) is kept.
 A Go pointer put in a C struct by its literal (`C.struct_req{data: p}`) is
-no assignment: GO102 reports it where the struct's address is passed to C.
+no assignment: GO102 reports it where the struct's address is passed to C. A
+literal's callback field is kept all the same when the struct is passed by value
+(`C.register_cb(C.cb_info{userdata1: unsafe.Pointer(&h)})`, cogentcore/webgpu
+before its fix).
 A literal stored whole into C memory stores its fields, nested literals
 included (`*req = C.struct_req{data: unsafe.Pointer(&buf[0])}`, `pairs[i] =
 C.kv_pair{key: C.kv_val{mv_data: p}}` of a view over `C.calloc` memory).
@@ -60,7 +63,7 @@ from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.c_stores import stored_go_pointers
+from interop_lint.analyzer.golang.c_stores import callback_literal_pointers, stored_go_pointers
 from interop_lint.analyzer.golang.infer import Inference
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.syntax import function_name
@@ -77,7 +80,9 @@ class CgoGoPointerInCMemory(CgoRule):
     security_severity = 7.5
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
-        for assignment, target, value in stored_go_pointers(Inference.of(file)):
+        inference = Inference.of(file)
+        stores = [*stored_go_pointers(inference), *callback_literal_pointers(inference)]
+        for assignment, target, value in sorted(stores, key=lambda s: s[0].start_byte):
             yield Violation(
                 ctx.file.location(assignment),
                 f"Go pointer `{text(value)}` is stored in `{text(target)}`, memory of C type, "

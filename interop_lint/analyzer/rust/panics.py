@@ -25,6 +25,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
+from interop_lint.analyzer.rust.json_values import indexes_json_value
 from interop_lint.analyzer.rust.literals import infallible_conversion
 from interop_lint.analyzer.rust.pointee_arrays import constant_in_bounds
 from interop_lint.analyzer.rust.spelling import identifiers_named
@@ -63,7 +64,7 @@ def panic_source(found: Located, called: Callee | None = None) -> PanicSource | 
         index = found.node.named_children[-1] if found.node.named_child_count else None
         if index is None or (index.type == "range_expression" and index.named_child_count == 0):
             return None  # `v[..]` cannot panic
-        if constant_in_bounds(found) or checked_in_bounds(found):
+        if constant_in_bounds(found) or checked_in_bounds(found) or indexes_json_value(found):
             return None
         return PanicSource(f"indexing `{_indexing(found)}`", found, found)
     if kind == "call_expression":

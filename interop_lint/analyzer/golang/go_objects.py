@@ -7,8 +7,9 @@ pointer counts as Go's only when the code shows where it came from:
 
 - the address of a variable (`&x`, `&x.f`, `&arr[i]` of an array variable),
   of a composite literal (`&T{..}`), or of a field or element of such a value;
-- `new(T)`, and the array of a slice made by `make`, a literal or `[]byte(s)`
-  (`&buf[0]`, `unsafe.SliceData(buf)`), or of a string (`unsafe.StringData`);
+- `new(T)`, and the array of a slice made by `make`, a literal, `[]byte(s)` or
+  `C.GoBytes`, or appended to one (`append([]byte(s), 0)`) (`&buf[0]`,
+  `unsafe.SliceData(buf)`), or of a string (`unsafe.StringData`);
 - a local variable every assignment of which gives one of those.
 """
 
@@ -125,11 +126,16 @@ def _slice_array(inference: Inference, slice_: Node | None) -> str | None:
     through local variables every assignment of which is one."""
     pending = [(slice_, 0)]
     name = text(slice_) if slice_ is not None else ""
+    seen: set[int] = set()
+    file = inference.file
     while pending:
         node, steps = pending.pop()
         node = unparen(node)
         if node is None or steps > _MAX_STEPS:
             return None
+        if node.id in seen:
+            continue  # `b = append(b, 0)`: what `b` held is asked already
+        seen.add(node.id)
         if node.type == "identifier":
             values = _local_values(inference, node)
             if values is None:
@@ -137,6 +143,9 @@ def _slice_array(inference: Inference, slice_: Node | None) -> str | None:
             pending.extend((value, steps + 1) for value in values)
         elif node.type == "slice_expression":
             pending.append((node.child_by_field_name("operand"), steps + 1))
+        elif file.builtin_call(node, "append") and file.syntax.arguments(node):
+            # the array of what is appended to, or a new one Go allocates
+            pending.append((file.syntax.arguments(node)[0], steps + 1))
         elif not _allocates_slice(inference, node):
             return None
     return f"the array of the Go slice `{name}`"
@@ -160,11 +169,13 @@ def _local_values(inference: Inference, name: Node) -> list[Node] | None:
 
 
 def _allocates_slice(inference: Inference, node: Node) -> bool:
-    """`[]T{..}`, `make([]T, n)`, or `[]byte(s)` (a copy of the string)."""
+    """`[]T{..}`, `make([]T, n)`, `[]byte(s)` (a copy of the string) or `C.GoBytes(p, n)`."""
     if node.type == "composite_literal":
         return True
     if node.type == "call_expression" and inference.file.builtin_call(node, "make"):
         return True
+    if inference.file.calls(node, "C", "GoBytes"):
+        return True  # a Go copy of C memory
     converted = inference.file.conversion(node)
     if converted is None:
         return False

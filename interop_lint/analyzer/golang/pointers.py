@@ -133,6 +133,9 @@ def _value_with_pointers(inference: Inference, obj: Node) -> str | None:
     field = _initialized_with_go_pointer(inference, obj)
     if field is not None:
         return f"{describe(t)} whose {field} is initialized with a Go pointer"
+    field = _go_struct_field_assigned(inference, obj, t)
+    if field is not None:
+        return f"{describe(t)} whose field {field} is assigned a Go pointer"
     if obj.type == "identifier" and _holds_go_pointer(inference, obj, t):
         return f"{describe(t)} made from a Go pointer"
     return None
@@ -252,14 +255,41 @@ def _go_pointer_field(inference: Inference, body: Node | None) -> str | None:
 def _assigned_go_pointer(inference: Inference, binding: Binding) -> bool:
     """Whether a field of the local struct `binding` is assigned a Go pointer
     (`req.data = unsafe.Pointer(&b[0])`): a store GO107 reports."""
+    return _go_pointer_assignment(inference, binding, None) is not None
+
+
+def _go_pointer_assignment(
+    inference: Inference, binding: Binding, before: int | None
+) -> Node | None:
+    """The first field of the local struct `binding` assigned a Go pointer (before byte
+    `before`, when given)."""
     for read in binding.reads:
+        if before is not None and read.start_byte >= before:
+            break
         place = outer_paren(read).parent
         while place is not None and place.type == "selector_expression":
             value = assigned_value(place)
             if value is not None and inference.memory(value) is Memory.GO:
-                return True
+                return place.child_by_field_name("field")
             place = place.parent
-    return False
+    return None
+
+
+def _go_struct_field_assigned(
+    inference: Inference, obj: Node, declared: TypeExpr | None
+) -> str | None:
+    """For a local of a Go struct type, the field assigned a Go pointer before `obj`
+    reads it (`var c desc; c.buf = unsafe.Pointer(&b[0]); C.take(unsafe.Pointer(&c))`).
+    A C struct's field so assigned is GO107's store."""
+    if obj.type != "identifier" or is_c_type(declared):
+        return None
+    if underlying(declared, inference.lookup).kind != Kind.STRUCT:
+        return None
+    binding = inference.file.binding(obj)
+    if binding is None or binding.is_parameter:
+        return None
+    field = _go_pointer_assignment(inference, binding, obj.start_byte)
+    return text(field) if field is not None else None
 
 
 def _elements_with_pointers(inference: Inference, container: Node | None) -> str | None:

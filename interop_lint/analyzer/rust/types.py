@@ -206,7 +206,10 @@ def _types_passed_on(node: Node, names: TypeNames) -> list[Node]:
     parameters = node.child_by_field_name("parameters")
     found = []
     for parameter in parameters.named_children if parameters is not None else ():
-        found.append(parameter.child_by_field_name("type") or parameter)
+        # `fn(state: *const T)` names its parameter; `fn(*const T)` is the type itself
+        # (whose own "type" field is the pointee)
+        named = parameter.child_by_field_name("type") if parameter.type == "parameter" else None
+        found.append(named or parameter)
     result = node.child_by_field_name("return_type")
     if result is not None:
         found.append(result)

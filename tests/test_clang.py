@@ -261,6 +261,28 @@ JNIEXPORT jint JNICALL Java_my_Lib_size(void *env);
     assert mask_export_macros(b"GIT_EXTERN(int) f(void);\n") == b"GIT_EXTERN(int) f(void);\n"
 
 
+def test_calling_conventions_are_blanked() -> None:
+    """MSVC's `__cdecl`/`__stdcall`, written in a declarator or through a macro defined
+    as one (Unity's `UNITY_INTERFACE_API`), change no type: a callback typedef that
+    spells one is read like any other."""
+    source = b"""#if defined(_WIN32)
+#define PLUGIN_API __stdcall
+#else
+#define PLUGIN_API
+#endif
+typedef void (__cdecl *log_cb)(const char *msg);
+typedef void (PLUGIN_API *event_cb)(int code);
+void set_log(log_cb cb);
+int __stdcall plugin_version(void);
+"""
+    facts = _facts(source)
+    assert not facts.notifications
+    assert _signature(facts.c, "set_log") == "void (log_cb)"
+    assert _signature(facts.c, "plugin_version") == "int ()"
+    masked = mask_export_macros(source)
+    assert b"(        *log_cb)" in masked and b"(           *event_cb)" in masked
+
+
 def test_export_macros_defined_through_other_macros_parse_without_errors() -> None:
     """zstd.h: the export macro is an attribute plus a visibility macro, itself an
     attribute, nothing, or a macro the user may define; the deprecation macro's

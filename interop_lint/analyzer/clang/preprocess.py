@@ -58,7 +58,13 @@ def _opens(directive: bytes, rest: bytes) -> str:
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(?P<name>[A-Za-z_]\w*)(?P<rest>.*)$", re.M)
 # `=NULL`, `=0`: a C++ default argument (blst's `const byte *info DEFNULL`), which a
 # C compiler sees as the macro's empty C definition.
-_ATTRIBUTE_VALUE = re.compile(rb"^(?:\s*$|\s*=|\s+(?:__attribute__|__declspec|\[\[|extern\b))")
+# MSVC's calling-convention keywords (`typedef void (__cdecl *log_cb)(..)`, Unity's
+# `#define UNITY_INTERFACE_API __stdcall`): they change no type a rule compares.
+_CONVENTIONS = rb"__cdecl|__stdcall|__fastcall|__vectorcall|__thiscall|_cdecl|_stdcall|__pascal"
+_ATTRIBUTE_VALUE = re.compile(
+    rb"^(?:\s*$|\s*=|\s+(?:__attribute__|__declspec|\[\[|extern\b|(?:" + _CONVENTIONS + rb")\b))"
+)
+_CONVENTION = re.compile(rb"\b(?:" + _CONVENTIONS + rb")\b")
 
 
 def prepare(data: bytes) -> bytes:
@@ -114,6 +120,7 @@ def mask_export_macros(data: bytes) -> bytes:
         m.group() for m in _CONVENTIONAL_EXPORT.finditer(data) if verdicts.get(m.group(), True)
     }
     names += [re.escape(name) for name in conventional if name not in verdicts]
+    names += [re.escape(name) for name in sorted(set(_CONVENTION.findall(data)))]
     if not names:
         return data
     use = re.compile(rb"\b(?:" + b"|".join(names) + rb")\b")
@@ -145,7 +152,7 @@ _WORD = re.compile(rb"[A-Za-z_]\w*")
 
 
 def _made_of_attributes(value: bytes, verdicts: dict[bytes, bool]) -> bool:
-    words = _ATTRIBUTES.sub(b" ", value).split()
+    words = _CONVENTION.sub(b" ", _ATTRIBUTES.sub(b" ", value)).split()
     return bool(words) and all(
         _WORD.fullmatch(w) and verdicts.get(w, bool(_CONVENTIONAL_NAME.fullmatch(w))) for w in words
     )

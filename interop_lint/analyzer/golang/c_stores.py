@@ -21,6 +21,7 @@ from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import (
     is_address_of,
     is_deref,
+    keyed_value,
     literal_carrier,
     literal_of,
     outer_paren,
@@ -116,13 +117,12 @@ def callback_literal_pointers(inference: Inference) -> Iterator[tuple[Node, Node
     a local only so passed (webgpu.h's callback infos, which the library keeps)."""
     file = inference.file
     for keyed in file.syntax.parents(":", frozenset({"keyed_element"})):
-        key_element = keyed.named_children[0] if keyed.named_child_count == 2 else None
-        if key_element is None or not _CALLBACK_FIELD.fullmatch(text(key_element)):
+        value = keyed_value(keyed)
+        key_element = keyed.named_children[0]
+        if value is None or not _CALLBACK_FIELD.fullmatch(text(key_element)):
             continue
-        value_element = keyed.named_children[1]
-        value = value_element.named_children[0] if value_element.named_child_count else None
-        found = literal_of(value) if value is not None else None
-        if value is None or found is None or inference.memory(value) is not Memory.GO:
+        found = literal_of(value)
+        if found is None or inference.memory(value) is not Memory.GO:
             continue
         literal = found[0]
         if not is_c_type(inference.type_of(literal)) or not _passed_by_value(inference, literal):

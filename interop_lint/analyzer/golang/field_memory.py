@@ -23,7 +23,14 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.infer import Inference, Memory
-from interop_lint.analyzer.golang.syntax import arguments, is_address_of, operator, unparen
+from interop_lint.analyzer.golang.syntax import (
+    arguments,
+    is_address_of,
+    keyed_value,
+    literal_of,
+    operator,
+    unparen,
+)
 from interop_lint.analyzer.golang.types import Kind, underlying
 from interop_lint.analyzer.parsing import text
 
@@ -34,7 +41,8 @@ _POINTING = frozenset({Kind.SLICE, Kind.POINTER})
 
 def field_stores(inference: Inference) -> tuple[tuple[str, str], ...]:
     """("T.f", where the value points) for every value the file gives an unexported
-    pointer-like field of a struct type of the package, in file order."""
+    pointer-like field of a struct type of the package (sorted: the facts of equal
+    files are equal)."""
     fields = _candidate_fields(inference)
     found: list[tuple[str, str]] = []
     syntax = inference.file.syntax
@@ -91,17 +99,14 @@ def _stores_at(inference: Inference, token: Node, fields: set[str]) -> Iterator[
                     yield field, origin
     elif parent.type == "literal_element" and parent.parent is not None:
         keyed = parent.parent
-        literal = keyed.parent.parent if keyed.parent is not None else None
-        if keyed.type != "keyed_element" or keyed.named_children[0] != parent:
+        value = keyed_value(keyed) if keyed.named_children[0] == parent else None
+        found = literal_of(value) if value is not None else None
+        if value is None or found is None:
             return
-        if literal is None or literal.type != "composite_literal":
-            return
-        field = f"{_type_name(literal.child_by_field_name('type'))}.{text(token)}"
-        value = keyed.named_children[1] if keyed.named_child_count > 1 else None
-        if field in fields and value is not None and value.named_child_count:
-            origin = _origin(inference, value.named_children[0])
-            if origin is not None:
-                yield field, origin
+        field = f"{_type_name(found[0].child_by_field_name('type'))}.{found[1]}"
+        origin = _origin(inference, value) if field in fields else None
+        if origin is not None:
+            yield field, origin
 
 
 def _assigned(inference: Inference, statement: Node, left: Node, target: Node) -> str | None:
@@ -118,7 +123,8 @@ def _origin(inference: Inference, value: Node) -> str | None:
     """Where a stored value points: "c", "go", "field:T.g" for a view of a field, or
     None for nil."""
     file = inference.file
-    node = unparen(value)
+    value = unparen(value) or value
+    node = value
     for _ in range(_MAX_STEPS):
         node = unparen(file.strip_conversions(node, pointers=True))
         if node is None:
@@ -136,10 +142,9 @@ def _origin(inference: Inference, value: Node) -> str | None:
     )
     if field is not None:
         return f"field:{field}"
-    memory = inference.memory(value)
-    if memory is Memory.NONE and unparen(value) is not None and unparen(value).type == "nil":
+    if value.type == "nil":
         return None
-    return "c" if memory is Memory.C else "go"
+    return "c" if inference.memory(value) is Memory.C else "go"
 
 
 def _type_name(type_node: Node | None) -> str:

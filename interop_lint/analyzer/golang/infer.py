@@ -120,7 +120,11 @@ class Inference(ExpressionTypes):
         if kind == "composite_literal":
             t = underlying(self.type_of(expr, depth), self.lookup)
             return Memory.GO if t.kind in (Kind.SLICE, Kind.MAP) else Memory.NONE
-        if kind == "selector_expression" and self.struct_field(expr) in self._c_fields:
+        if (
+            kind == "selector_expression"
+            and self._c_fields
+            and self.struct_field(expr) in self._c_fields
+        ):
             return Memory.C  # a field the package only ever points into C memory
         return self.by_type(self.type_of(expr, depth))
 

@@ -136,6 +136,14 @@ def literal_of(value: Node) -> tuple[Node, str] | None:
     return literal, key
 
 
+def keyed_value(keyed: Node) -> Node | None:
+    """The value expression of a keyed element `f: v` of a composite literal."""
+    if keyed.type != "keyed_element" or keyed.named_child_count != 2:
+        return None
+    element = keyed.named_children[1]
+    return element.named_children[0] if element.named_child_count else None
+
+
 def literal_carrier(literal: Node) -> Node:
     """`&T{..}` when a composite literal's address is taken, else the literal."""
     address = outer_paren(literal).parent

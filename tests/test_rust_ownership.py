@@ -106,9 +106,22 @@ pub unsafe extern "C" fn free_all(s: *mut c_char, e: EngineHandle, b: Buffer, ra
     assert export.releases[0].location.line == 10
 
 
-def test_a_generic_release_frees_any_box() -> None:
-    facts = rust_facts("fn free_any<T>(p: *mut T) { unsafe { drop(Box::from_raw(p)) } }\n")
-    assert facts.functions[0].release_kinds == ("box",)
+def test_a_generic_release_is_left_to_what_its_callers_pass() -> None:
+    facts = rust_facts(
+        "fn free_any<T>(p: *mut T) { unsafe { drop(Box::from_raw(p)) } }\n"
+        "type Handle = *mut Engine;\n"
+        "fn free_engine(e: Handle, v: *mut c_void, n: usize) {\n"
+        "    free_any(e); free_any(v as *mut Buffer); free_any::<Key>(v.cast()); free_any(v);\n"
+        "}\n"
+    )
+    generic, caller = facts.functions
+    assert generic.release_kinds == ()
+    assert generic.generic_releases == ((0, "box"),)
+    assert [(a.call.name, a.argument, a.pointee) for a in caller.pointer_arguments] == [
+        ("free_any", 0, "Engine"),
+        ("free_any", 0, "Buffer"),
+        ("free_any", 0, "Key"),
+    ]
 
 
 def test_the_index_resolves_kinds_and_finds_helpers() -> None:

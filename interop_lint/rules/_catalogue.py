@@ -1958,7 +1958,12 @@ RULES = [{'cross_language': False,
                                    'its kin\n'
                                    '(`bytes.map_or(null(), to_c_string)`). Releases in functions '
                                    'an export calls\n'
-                                   'count, and so do releases of pointers a handle kept in a '
+                                   'count (a generic `fn free_box<T>(p: *mut T)` gives back the '
+                                   'types its callers\n'
+                                   'pass it: `free_box(b)` of `b: *mut Blind`, `free_box(p as *mut '
+                                   'Blind)`,\n'
+                                   "`free_box::<Blind>(p)`; any type when a caller's is not "
+                                   'written), and so do releases of pointers a handle kept in a '
                                    "field's collection,\n"
                                    'given back when the handle is freed (`while let Some(p) = '
                                    'it.name_ptrs.pop() {\n'

@@ -67,7 +67,8 @@ def _constructed_type(value: Located | None) -> str | None:
         owner = called.qualifier if called.qualifier else called.name
         if not owner or not owner[0].isupper() or owner in _NOT_TYPES:
             return None
-        if called.qualifier and not called.name.startswith(_CONSTRUCTOR_PREFIXES):
+        variant = called.name[:1].isupper()  # `TreeRoot::C1(p)` makes a `TreeRoot`
+        if called.qualifier and not (variant or called.name.startswith(_CONSTRUCTOR_PREFIXES)):
             return None  # `Msp::sig(x)` may make another type (`MspSig`)
         return owner
     return None

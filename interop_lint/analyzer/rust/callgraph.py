@@ -256,6 +256,10 @@ class CrateCalls:
                     pending.append(caller)
         return seen
 
+    def callers(self, index: int) -> list[int]:
+        """The functions that call one function directly."""
+        return self._callers.get(index, [])
+
     @cached_property
     def _callers(self) -> dict[int, list[int]]:
         callers: dict[int, list[int]] = defaultdict(list)

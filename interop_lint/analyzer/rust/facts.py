@@ -61,6 +61,9 @@ class Release(Struct, frozen=True):
     # The kind as C passes it, when the parameter is cast to another type before it
     # is released (`Box::from_raw(h as *mut Session)` of `h: *mut session_handle`).
     handle: str | None = None
+    # The parameter points to a type parameter (`fn free_box<T>(p: *mut T)`): the
+    # type released is the one each caller passes.
+    generic: bool = False
 
 
 class PanicSite(Struct, frozen=True):
@@ -89,6 +92,16 @@ class RustCall(Struct, frozen=True):
     # its last segment, which may also be a type written in lower case (`thing::f()`
     # for a C-style `struct thing`).
     module: str | None = None
+
+
+class PointerArgument(Struct, frozen=True):
+    """An argument of a call whose pointee type is written where the call is: the
+    caller's parameter `b: *mut Blind`, `p as *mut Blind`, `free::<Blind>(p)`. A
+    generic helper releasing its argument releases that type (pointer_arguments.py)."""
+
+    call: RustCall
+    argument: int  # its position
+    pointee: str  # `Blind`, as written
 
 
 class PointerDemand(Struct, frozen=True):
@@ -129,6 +142,11 @@ class RustFunction(Struct, frozen=True):
     hands_out: tuple[Allocation, ...] = ()
     release_kinds: tuple[str, ...] = ()  # kinds it releases of memory its parameters point to
     release_handles: tuple[str, ...] = ()  # the same as C passes them (Release.handle)
+    # Releases of a parameter whose type is a type parameter (`fn free_box<T>(p: *mut
+    # T)`), as (position, family): what each caller passes types them (not in
+    # `release_kinds`), through the callers' `pointer_arguments`.
+    generic_releases: tuple[tuple[int, str], ...] = ()
+    pointer_arguments: tuple[PointerArgument, ...] = ()
     # Calls whose result it returns as its own (`fn version() -> *mut c_char { to_c(V) }`).
     returned_calls: tuple[RustCall, ...] = ()
     # Whether it runs one of its own parameters under `catch_unwind`:

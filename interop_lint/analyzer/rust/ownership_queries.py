@@ -22,6 +22,7 @@ from interop_lint.analyzer.rust.facts import RustCall, RustExport, RustStruct
 from interop_lint.analyzer.rust.types import base_name, parse_type
 
 if TYPE_CHECKING:
+    from interop_lint.analyzer.rust.callgraph import CrateCalls
     from interop_lint.analyzer.rust.index import Crate, RustIndex
 
 
@@ -33,6 +34,7 @@ class OwnershipQueries:
         # Per crate, computed on first use: a one-file run asks of one crate only.
         self._releases: dict[Crate, list[tuple[str, RustExport, frozenset[str]]]] = {}
         self._released: dict[Crate, frozenset[str]] = {}
+        self._function_releases: dict[Crate, list[tuple[str, ...]]] = {}
 
     def canonical_kind(self: RustIndex, crate: Crate, kind: str) -> str:
         """A kind with its type resolved: `box:Handle` -> `box:Engine` when
@@ -77,14 +79,10 @@ class OwnershipQueries:
         released = self._released.get(crate)
         if released is None:
             files = self.files_by_crate.get(crate, [])
-            functions = self.calls_of(crate).functions if files else []
             reached = self.called_from_exports(crate) if files else set()
+            kinds = self._release_kinds_by_function(crate) if files else []
             released = self._released[crate] = (
-                frozenset(
-                    self.canonical_kind(crate, kind)
-                    for i in reached
-                    for kind in (*functions[i][1].release_kinds, *functions[i][1].release_handles)
-                )
+                frozenset(self.canonical_kind(crate, kind) for i in reached for kind in kinds[i])
                 | {k for _, rust in files for k in rust.generated_release_kinds}
                 | self._released_by_dependencies(crate, reached)
             )
@@ -115,13 +113,30 @@ class OwnershipQueries:
 
     def _released_by_call(self: RustIndex, crate: Crate, call: RustCall) -> set[str]:
         """The kinds the crate's functions a call names release, or those they call."""
-        calls = self.calls_of(crate)
-        reached = (calls.functions[i][1] for i in calls.reachable(calls.callees(call)))
-        return {
-            self.canonical_kind(crate, kind)
-            for function in reached
-            for kind in (*function.release_kinds, *function.release_handles)
-        }
+        calls, kinds = self.calls_of(crate), self._release_kinds_by_function(crate)
+        reached = calls.reachable(calls.callees(call))
+        return {self.canonical_kind(crate, kind) for i in reached for kind in kinds[i]}
+
+    def _release_kinds_by_function(self: RustIndex, crate: Crate) -> list[tuple[str, ...]]:
+        """What each function of the crate's call graph (in its order) gives back of
+        memory its parameters point to. A generic helper's release (`fn free_box<T>(p:
+        *mut T)`) is its callers': `box:Blind` for `blind_free(b: *mut Blind)` calling
+        `free_box(b)`; the helper's own, of any type, while a call passes a pointer
+        whose type is not written there."""
+        found = self._function_releases.get(crate)
+        if found is None:
+            calls = self.calls_of(crate)
+            kinds = [[*f.release_kinds, *f.release_handles] for _, f in calls.functions]
+            for index, (_, function) in enumerate(calls.functions):
+                for position, family in function.generic_releases:
+                    typed = _typed_by_callers(calls, index, position)
+                    if typed is None:
+                        kinds[index].append(family)
+                        continue
+                    for caller, pointees in typed.items():
+                        kinds[caller].extend(f"{family}:{t}" for t in pointees)
+            found = self._function_releases[crate] = [tuple(k) for k in kinds]
+        return found
 
     @cached_property
     def _dropped_by_crate(self: RustIndex) -> dict[Crate, dict[str, frozenset[str]]]:
@@ -204,10 +219,10 @@ class OwnershipQueries:
             calls = self.calls_of(crate)
             # Backwards from each function that releases: the functions that reach it.
             kinds_of: dict[int, set[str]] = defaultdict(set)
-            for index, (_, function) in enumerate(calls.functions):
+            own = self._release_kinds_by_function(crate)
+            for index, released in enumerate(own):
                 # As C sees them too: `box:flux_error_t` of `Box::from_raw(err as *mut
                 # FluxError)` whose `err` is a `*mut flux_error_t` (RustFunction).
-                released = (*function.release_kinds, *function.release_handles)
                 if released:
                     for caller in calls.callers_of({index}):
                         kinds_of[caller].update(released)
@@ -219,6 +234,24 @@ class OwnershipQueries:
                     canonical = frozenset(self.canonical_kind(crate, k) for k in kinds)
                     found.append((path, export, canonical))
         return found
+
+
+def _typed_by_callers(calls: CrateCalls, helper: int, position: int) -> dict[int, list[str]] | None:
+    """The pointee types the direct callers of a generic helper pass at `position`, by
+    caller; None when a call passes one not written there (or none calls it)."""
+    found: dict[int, list[str]] = {}
+    for caller in calls.callers(helper):
+        _, calling = calls.functions[caller]
+        sites = sum(helper in calls.callees_from(caller, c) for c in calling.calls)
+        typed = [
+            a.pointee
+            for a in calling.pointer_arguments
+            if a.argument == position and helper in calls.callees_from(caller, a.call)
+        ]
+        if len(typed) < sites:
+            return None
+        found[caller] = typed
+    return found or None
 
 
 # `*mut Item` in a field's type, also as the element of a collection in a cell

@@ -34,6 +34,7 @@ from interop_lint.analyzer.rust.guard_calls import hands_argument_to_calls, runs
 from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import OwnershipSite
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source
+from interop_lint.analyzer.rust.pointer_arguments import pointer_arguments
 from interop_lint.analyzer.rust.receivers import receiver_type
 from interop_lint.analyzer.rust.releases import dropped_box_parameters, release_sites
 from interop_lint.analyzer.rust.scan import CALL, MACRO, FunctionScan, Site
@@ -50,6 +51,7 @@ from interop_lint.analyzer.rust.typed_kinds import (
     handed_out_kind,
     may_be_pointer,
     may_return_pointer,
+    parameter_releases,
     release_of,
 )
 from interop_lint.analyzer.rust.types import base_name
@@ -387,9 +389,8 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         panics=tuple(found.panics),
         calls=(*(call for _, _, call in found.calls), *found.macro_calls),
         hands_out=tuple(hands_out),
-        # Only memory that comes from the caller is given back for the caller.
-        release_kinds=tuple(dict.fromkeys(r.kind for r in releases if r.param_index is not None)),
-        release_handles=tuple(dict.fromkeys(r.handle for r in releases if r.handle is not None)),
+        **parameter_releases(releases),
+        pointer_arguments=pointer_arguments(found.calls, found.parameters, aliases, found.generics),
         returned_calls=returned,
         guards_its_argument=guards_its_argument,
         is_async=has_modifier(function, "async"),

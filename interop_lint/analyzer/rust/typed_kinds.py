@@ -140,9 +140,12 @@ def release_of(
             field=site.field,
         )
     element = site.field == ELEMENT  # one of the pointers an array parameter holds
+    generic = False
     if parameter is not None and (site.field is None or element):
         pointer = expand_alias(parameter[1], aliases)
-        written = _type_named(_pointee(pointer, aliases, 2 if element else 1), generics, owner)
+        pointee = _pointee(pointer, aliases, 2 if element else 1)
+        generic = not element and pointee in generics  # typed by each caller
+        written = _type_named(pointee, generics, owner)
         kind = _with_type(kind, written)
         handle = _handle_of(kind, written)
         if kind == "box" and _points_to_void(pointer):
@@ -160,7 +163,23 @@ def release_of(
         what=site.what,
         field=site.field if parameter is not None and not element else None,
         handle=handle,
+        generic=generic,
     )
+
+
+def parameter_releases(releases: tuple[Release, ...]) -> dict[str, tuple[object, ...]]:
+    """`RustFunction`'s fields for what a function gives back of memory its parameters
+    point to: only memory that comes from the caller is given back for the caller, and
+    a release of a type parameter's pointer is left to what each caller passes."""
+    return {
+        "release_kinds": tuple(
+            dict.fromkeys(r.kind for r in releases if r.param_index is not None and not r.generic)
+        ),
+        "release_handles": tuple(dict.fromkeys(r.handle for r in releases if r.handle)),
+        "generic_releases": tuple(
+            dict.fromkeys((r.param_index, r.kind) for r in releases if r.generic)
+        ),
+    }
 
 
 def may_be_pointer(kind: Node, aliases: dict[str, Node]) -> bool:

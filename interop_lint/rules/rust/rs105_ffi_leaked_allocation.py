@@ -14,7 +14,9 @@ when the struct that owns it is forgotten (`*out = res.rows.as_mut_ptr();
 mem::forget(res)`). Helpers that exports call and whose result they hand on
 count as the export, also one given by name to `map_or` and its kin
 (`bytes.map_or(null(), to_c_string)`). Releases in functions an export calls
-count, and so do releases of pointers a handle kept in a field's collection,
+count (a generic `fn free_box<T>(p: *mut T)` gives back the types its callers
+pass it: `free_box(b)` of `b: *mut Blind`, `free_box(p as *mut Blind)`,
+`free_box::<Blind>(p)`; any type when a caller's is not written), and so do releases of pointers a handle kept in a field's collection,
 given back when the handle is freed (`while let Some(p) = it.name_ptrs.pop() {
 CString::from_raw(p); }`, `for p in set.labels.drain(..)`), and releases of
 the elements of an array the caller passes

@@ -224,3 +224,27 @@ def test_version_and_a_run_without_ctypes_never_import_libcst(project: Project) 
 
     assert heavy_modules("--version") == set()
     assert heavy_modules("check", "--no-cache", "--format", "json") == {"tree_sitter"}
+
+
+def test_cargo_test_example_and_bench_targets_are_not_the_library() -> None:
+    files = [
+        Candidate("Cargo.toml", FileKind.CARGO_TOML, b""),
+        Candidate("src/lib.rs", FileKind.RUST, b""),
+        Candidate("src/tests/mod.rs", FileKind.RUST, b""),  # a module of the library
+        Candidate("tests/callback.rs", FileKind.RUST, b""),
+        Candidate("tests/common/mod.rs", FileKind.RUST, b""),
+        Candidate("benches/read.rs", FileKind.RUST, b""),
+        Candidate("examples/host.rs", FileKind.RUST, b""),
+        # An example with a manifest of its own is a crate of its own.
+        Candidate("examples/plugin/Cargo.toml", FileKind.CARGO_TOML, b""),
+        Candidate("examples/plugin/src/lib.rs", FileKind.RUST, b""),
+        Candidate("crates/ffi/Cargo.toml", FileKind.CARGO_TOML, b""),
+        Candidate("crates/ffi/tests/abi.rs", FileKind.RUST, b""),
+    ]
+    assert prefilter.other_target_files(files) == {
+        "tests/callback.rs",
+        "tests/common/mod.rs",
+        "benches/read.rs",
+        "examples/host.rs",
+        "crates/ffi/tests/abi.rs",
+    }

@@ -243,12 +243,13 @@ class _Run:
         was_complete = record.complete
         stamps_changed = (record.stamps, record.tree) != (stamps, self.tree)
         record.stamps, record.tree = stamps, self.tree
+        candidates = [prefilter.Candidate(s.path, s.kind, s.data) for s in sources]
+        if other_targets := prefilter.other_target_files(candidates):
+            candidates = [c for c in candidates if c.path not in other_targets]
         if options.prefilter:
-            analysed = prefilter.analysed(
-                [prefilter.Candidate(s.path, s.kind, s.data) for s in sources]
-            )
+            analysed = prefilter.analysed(candidates)
         else:
-            analysed = frozenset(s.path for s in sources)
+            analysed = frozenset(c.path for c in candidates)
         if any(s.kind is FileKind.RUST and b"macro_rules" in s.data for s in sources):
             from interop_lint.analyzer.rust.macro_sharing import share_export_macros
 

@@ -145,6 +145,27 @@ def crate_dir_of(path: str, crates: frozenset[str], memo: dict[str, str | None])
     return found
 
 
+# Cargo's other targets beside the library: each file there is built as a crate of
+# its own that links the library (an integration test's `#[no_mangle]` stub of a C
+# callback is in no header), so none is part of the library's C interface.
+_OTHER_TARGETS = frozenset({"tests", "benches", "examples"})
+
+
+def other_target_files(files: Sequence[Candidate]) -> frozenset[str]:
+    """The Rust files under a crate's `tests/`, `benches/` or `examples/` (not an
+    example with a Cargo.toml of its own: that is a crate of its own)."""
+    crates = crate_directories(f.path for f in files if f.kind is FileKind.CARGO_TOML)
+    memo: dict[str, str | None] = {}
+    found = set()
+    for f in files:
+        if f.kind is FileKind.RUST and any(f"{t}/" in f.path for t in _OTHER_TARGETS):
+            crate = crate_dir_of(f.path, crates, memo)
+            inside = f.path[len(crate) + 1 :] if crate else f.path
+            if crate is not None and inside.split("/", 1)[0] in _OTHER_TARGETS:
+                found.add(f.path)
+    return frozenset(found)
+
+
 def analysed(files: Sequence[Candidate]) -> frozenset[str]:
     """The paths of the files that can matter: to parse, extract and check."""
     crates = crate_directories(f.path for f in files if f.kind is FileKind.CARGO_TOML)

@@ -33,7 +33,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import Grammar, captures, text
-from interop_lint.analyzer.rust.syntax import ExportedFunction, as_exported
+from interop_lint.analyzer.rust.syntax import ExportedFunction, as_exported, is_test_code
 from interop_lint.analyzer.rust.token_trees import parse_as_rust, respell_transcriber, token_tree
 from interop_lint.analyzer.source import SourceFile
 
@@ -259,9 +259,15 @@ class RustBodies:
 
     @cached_property
     def exports(self) -> list[ExportedFunction]:
-        """The exported functions of the file (every RS rule asks)."""
+        """The exported functions of the file (every RS rule asks). One under `#[cfg(test)]`
+        is in no build of the library (a unit test's stub of a C callback)."""
         found = (as_exported(n) for n in self.scan.items if n.type == "function_item")
-        return [export for export in found if export is not None]
+        may_be_test = b"test" in self.source.data
+        return [
+            export
+            for export in found
+            if export is not None and not (may_be_test and is_test_code(export.node))
+        ]
 
     # -- questions -------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from interop_lint.analyzer.rust.panics import calls_taking
 from interop_lint.analyzer.rust.spelling import Spelled
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
-FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM = range(11)
+FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM, CONST = range(12)
 _PATTERNS = (
     (FUNCTION, "function_item"),
     (CLOSURE, "closure_expression"),
@@ -56,6 +56,10 @@ _PATTERNS = (
     (ITEM, "macro_definition"),
     (ITEM, "use_declaration"),
     (ITEM, "impl_item"),
+    # Evaluated by the compiler (`const _: () = assert!(..);`, `const { .. }`): nothing
+    # in them runs, or panics, when the function does.
+    (CONST, "const_item"),
+    (CONST, "const_block"),
 )
 _QUERY = "\n".join(f"({node}) @node" for _, node in _PATTERNS)
 _KINDS = tuple(kind for kind, _ in _PATTERNS)
@@ -197,6 +201,10 @@ class _Sweep:
                 self._closure(node, fragment, outer)
             elif kind == FUNCTION:
                 self._function(node, fragment, outer)
+            elif kind == CONST:
+                if holder is not None:
+                    evaluated = {"function": None, "node": node, "fragment": fragment}
+                    stack.append(outer._replace(end=node.end_byte + shift, **evaluated))
             elif kind >= FOREIGN:  # an item
                 if in_file and not outer.in_item:
                     result.items.append(node)

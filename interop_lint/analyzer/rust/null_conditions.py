@@ -151,12 +151,42 @@ def nonnull_when(condition: Located | None, truth: bool, depth: int = 0) -> set[
         if called.name == "is_null":
             name = pointer_of(called.receiver) or _referred(called.receiver)
             return {name} if name and not truth else set()
+        if called.name in ("any", "all"):  # `[a, b].iter().any(|p| p.is_null())`
+            return _each_nonnull(current, called.receiver, called.name == "any", truth, depth)
         if called.name in _SOME_TESTS:
             # `is_some_and(f)` true and `is_none_or(f)` false say Some, as `is_some`
             # true and `is_none` false do (lol-html's `p.as_ref().is_none_or(..)`)
             name = option_of_pointer(called.receiver)
             return {name} if name and called.name.startswith("is_some") == truth else set()
     return set()
+
+
+def _each_nonnull(
+    call: Located, iterated: Located, is_any: bool, truth: bool, depth: int
+) -> set[str]:
+    """The pointers of an array literal all non-null when `[a, b].iter().any(|p|
+    p.is_null())` is false, or `.all(|p| !p.is_null())` true: the closure's test
+    holds (`all`) or fails (`any`) for each element."""
+    if truth == is_any:  # `any` true, or `all` false, tells of one element only
+        return set()
+    source = strip(iterated)
+    called = callee(source) if source.type == "call_expression" else None
+    if called is None or called.name not in ("iter", "into_iter") or called.receiver is None:
+        return set()
+    array = strip(called.receiver)
+    test = next(iter(arguments(call)), None)
+    if array.type != "array_expression" or test is None or test.type != "closure_expression":
+        return set()
+    parameter = test.field("parameters")
+    name = _PARAMETER.fullmatch(parameter.text) if parameter is not None else None
+    if name is None or name.group(1) not in nonnull_when(test.field("body"), truth, depth + 1):
+        return set()
+    elements = [pointer_of(e) for e in array.named_children()]
+    return set(elements) if all(elements) else set()  # type: ignore[arg-type]
+
+
+# The one name a closure takes: `|p|`, `|&p|`, `|p: &*const u8|`.
+_PARAMETER = re.compile(r"\|\s*&?\s*(?:mut\s+)?(\w+)\s*(?::[^|]*)?\|")
 
 
 def _referred(receiver: Located) -> str | None:

@@ -246,3 +246,22 @@ def _dangling(body: str) -> list[str]:
 )
 def test_dangling_pointers(body: str, expected: list[str]) -> None:
     assert _dangling(body) == expected
+
+
+def test_functions_stored_in_struct_literals_are_kept_as_calls() -> None:
+    facts = rust_facts(
+        "struct V { destroy: unsafe fn(*mut u8), len: usize, next: Option<u8> }\n"
+        "impl V {\n"
+        "    fn new(len: usize) -> V {\n"
+        "        let count = len;\n"
+        "        let a = V { destroy: destroy::<u8>, len: count, next: None };\n"
+        "        let b = V { destroy: Self::drop_it, len: MAX, next: None };\n"
+        "        V { destroy: vtable::release, len: a.len + b.len, next: None }\n"
+        "    }\n"
+        "}\n"
+    )
+    assert [(c.name, c.owner, c.module) for c in facts.stored_functions] == [
+        ("destroy", None, None),
+        ("drop_it", "V", None),
+        ("release", None, "vtable"),
+    ]

@@ -35,6 +35,7 @@ from interop_lint.analyzer.rust.macros import handed_to, macro_summary
 from interop_lint.analyzer.rust.null_macros import InvocationNullChecks, null_check_macro
 from interop_lint.analyzer.rust.pointer_contracts import ParameterUses, pointer_demands
 from interop_lint.analyzer.rust.statics import static_mut_uses
+from interop_lint.analyzer.rust.stored_functions import stored_functions
 from interop_lint.analyzer.rust.summary import FunctionSummary, summarize
 from interop_lint.analyzer.rust.syntax import (
     ExportedFunction,
@@ -187,6 +188,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         rust_abi_functions=tuple(rust_abi),
         export_macros=tuple(function_macros),
         null_check_macros=tuple(null_checking),
+        stored_functions=stored_functions(bodies.scan.stored) if bodies.scan.stored else (),
         macro_functions=tuple(
             MacroFunction(
                 written_in_macros[f.start_byte],

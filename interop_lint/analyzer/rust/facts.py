@@ -384,3 +384,6 @@ class RustFileFacts(Struct, frozen=True):
     macro_functions: tuple[MacroFunction, ...] = ()
     # The file's macros that check a pointer of their invocation for null (RS102).
     null_check_macros: tuple[NullCheckMacro, ...] = ()
+    # Functions written as values in struct literals (a vtable's `destroy: destroy::<W>`),
+    # as calls that reach them: called through the field (rust.stored_functions).
+    stored_functions: tuple[RustCall, ...] = ()

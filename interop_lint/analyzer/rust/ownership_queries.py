@@ -80,6 +80,10 @@ class OwnershipQueries:
         if released is None:
             files = self.files_by_crate.get(crate, [])
             reached = self.called_from_exports(crate) if files else set()
+            if stored := [c for _, rust in files for c in rust.stored_functions]:
+                # Called through the field they are kept in (a handle's vtable `destroy`).
+                calls = self.calls_of(crate)
+                reached = reached | calls.reachable(i for c in stored for i in calls.callees(c))
             kinds = self._release_kinds_by_function(crate) if files else []
             released = self._released[crate] = (
                 frozenset(self.canonical_kind(crate, kind) for i in reached for kind in kinds[i])

@@ -33,7 +33,9 @@ from interop_lint.analyzer.rust.panics import calls_taking
 from interop_lint.analyzer.rust.spelling import Spelled
 
 # What the query finds, by kind; the query's patterns, in the order of their kinds.
-FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, FOREIGN, ITEM, CONST = range(12)
+FUNCTION, CLOSURE, MACRO, CALL, INDEX, RETURN, LET, BINDING, DEREF, STORED, FOREIGN, ITEM, CONST = (
+    range(13)
+)
 _PATTERNS = (
     (FUNCTION, "function_item"),
     (CLOSURE, "closure_expression"),
@@ -48,6 +50,9 @@ _PATTERNS = (
     (BINDING, "match_arm"),
     (BINDING, "for_expression"),
     (DEREF, 'unary_expression "*"'),
+    # A function stored in a struct (a vtable's `destroy: destroy::<W>`): called
+    # through the field.
+    (STORED, "field_initializer value: [(identifier) (generic_function) (scoped_identifier)]"),
     (FOREIGN, "foreign_mod_item"),
     (ITEM, "struct_item"),
     (ITEM, "enum_item"),
@@ -113,6 +118,9 @@ class FileScan:
     # node, whether it is the file's, index of the function it is in or -1), in
     # file order.
     function_spans: list[tuple[int, int, Node, bool, int]] = field(default_factory=list)
+    # Field initializers whose value may name a function (`destroy: destroy::<W>`), with
+    # the function they are in (None outside any).
+    stored: list[tuple[Node, FunctionScan | None]] = field(default_factory=list)
 
     def function(self, function: Node) -> FunctionScan:
         found = self.of_function.get(function.start_byte)
@@ -194,6 +202,8 @@ class _Sweep:
                 pattern = node.child_by_field_name("pattern") if holder is not None else None
                 if pattern is not None:
                     holder.patterns.append((pattern.start_byte + shift, pattern.end_byte + shift))  # type: ignore[union-attr]
+            elif kind == STORED:
+                result.stored.append((node, holder))
             elif kind == RETURN:
                 if holder is not None:
                     holder.returns.append((start, node.end_byte + shift))

@@ -11,13 +11,15 @@ reborrow (`let s = &v[..]; s.as_ptr()`), by a conversion of a borrow
 (`Buffer::from(&v[..])`, `(&v[..]).into()`) or by a function of the file that
 takes its argument's pointer (`to_buffer(&v)`); so is a `Vec` field's pointer
 when the struct that owns it is forgotten (`*out = res.rows.as_mut_ptr();
-mem::forget(res)`). Helpers that exports call and whose result they hand on count as the export,
-also one given by name to `map_or` and its kin (`bytes.map_or(null(),
-to_c_string)`). Releases in functions an export calls count (a generic `fn
-free_box<T>(p: *mut T)` gives back the types its callers pass it: `free_box(b)`
-of `b: *mut Blind`, `free_box(p as *mut Blind)`, `free_box::<Blind>(p)`; any
-type when a caller's is not written), and so do releases of pointers a handle
-kept in a field's collection, given back when the handle is freed (`while let
+mem::forget(res)`). Helpers that exports call and whose result they hand on
+count as the export, also one given by name to `map_or` and its kin
+(`bytes.map_or(null(), to_c_string)`). Releases in functions an export calls
+count (a generic `fn free_box<T>(p: *mut T)` gives back the types its callers
+pass it: `free_box(b)` of `b: *mut Blind`, `free_box(p as *mut Blind)`,
+`free_box::<Blind>(p)`; any type when a caller's is not written), so do
+releases in functions kept in a struct to be called through its field (a
+vtable's `destroy: destroy::<W>`), and so do releases of pointers a handle kept
+in a field's collection, given back when the handle is freed (`while let
 Some(p) = it.name_ptrs.pop() { CString::from_raw(p); }`, `for p in
 set.labels.drain(..)`), and releases of the elements of an array the caller
 passes (`CString::from_raw(*names.add(i))`, or `Box::from_raw` of `r.values`

@@ -20,7 +20,7 @@ from msgspec.structs import replace
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
-from interop_lint.analyzer.rust.types import INTEGER_REPRS
+from interop_lint.analyzer.rust.types import INTEGER_REPRS, STANDARD_CRATES
 
 Guarded = Callable[[tuple[str, ...]], bool]  # whether wrappers of a site include a guard
 _SEARCH_BUDGET = 256  # functions visited around an export when collecting its panic sites
@@ -123,8 +123,11 @@ class CrateCalls:
         guarded: Guarded,
         resolve: Callable[[str], str] = lambda name: name,
         field_type: Callable[[str, str], str | None] = lambda kind, field: None,
+        imported: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.functions = functions
+        # Per file, the functions its `use` declarations name (alias -> full path).
+        self._imported = imported or {}
         self._guarded = guarded
         self._resolve = resolve
         self._field_type = field_type
@@ -213,6 +216,9 @@ class CrateCalls:
         if call.owner is not None or call.method:
             return self._callees_of(call)
         path, function = self.functions[caller]
+        imported = self._imported.get(path)
+        if imported and call.module is None and call.name in imported:
+            return self._imported_callees(call, imported[call.name])
         if self._nested:
             for scope in (function.location, function.enclosing):
                 nested = self._nested.get((path, scope, call.name)) if scope else None
@@ -225,6 +231,17 @@ class CrateCalls:
             own = [i for i in found if self.functions[i][0] == path]
             return own or found
         return found
+
+    def _imported_callees(self, call: RustCall, path: str) -> list[int]:
+        """A bare call of a name its file imports (`use crate::text::parse;`) reaches that
+        module's function, none for another crate's (`use std::str::from_utf8;`) though
+        the crate has a function of that name."""
+        segments = path.removeprefix("::").split("::")
+        if segments[0] in STANDARD_CRATES or not (
+            segments[0] in _RELATIVE_MODULES or segments[0] in self._module_names
+        ):
+            return []
+        return self._callees_of(replace(call, name=segments[-1], module=segments[-2]))
 
     def _callees_of(self, call: RustCall) -> list[int]:
         """`callees`, once per name, owner and kind of call."""

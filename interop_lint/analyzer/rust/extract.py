@@ -61,6 +61,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     alias_targets: dict[str, Node] = {}
     renames: list[RustUseRename] = []
     imports: list[RustUseRename] = []
+    imported_functions: list[RustUseRename] = []
     trait_impls: list[tuple[str, str]] = []
     reexported: list[tuple[str, str]] = []
     static_muts: list[RustStaticMut] = []
@@ -131,7 +132,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         elif kind == "impl_item" and (implemented := implemented_trait(item)) is not None:
             trait_impls.append(implemented)
         elif kind == "use_declaration":
-            sort_use_clauses(data, item, renames, imports)
+            sort_use_clauses(data, item, renames, imports, imported_functions)
             reexported.extend(foreign_reexports(item))
     taking_functions = frozenset(m.name for m in function_macros)
     generated = (
@@ -164,6 +165,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         aliases=tuple(aliases),
         renames=tuple(renames),
         imports=tuple(imports),
+        imported_functions=tuple(imported_functions),
         reexported_symbols=tuple(reexported),
         trait_impls=tuple(trait_impls),
         functions=tuple(

@@ -334,6 +334,9 @@ class RustFileFacts(Struct, frozen=True):
     # Plain `use` of a capitalised name from another crate (`use blockstore::BlockHeight;`):
     # an alias a path dependency of the project declares (RustIndex.resolve_name).
     imports: tuple[RustUseRename, ...] = ()
+    # Plain `use` of a lower-case name (`use std::str::from_utf8;`, `use crate::text::
+    # parse;`): a bare call of that name in the file is that function (rust.callgraph).
+    imported_functions: tuple[RustUseRename, ...] = ()
     # (first segment, name) of what a `pub use` re-exports, `*` for a glob: where the
     # segment is a dependency, its `#[no_mangle]` functions are this library's symbols
     # too (rust.uses, RustIndex.crates_generating).

@@ -233,6 +233,11 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
                 lambda wrappers: self.is_guarded(crate, wrappers),
                 partial(method_owner, resolve=partial(self.resolve_name, crate)),
                 partial(self.field_type, crate),
+                {
+                    path: {i.alias: i.path for i in rust.imported_functions}
+                    for path, rust in self.files_by_crate.get(crate, [])
+                    if rust.imported_functions
+                },
             )
             self._calls[crate] = found
         return found

@@ -18,13 +18,19 @@ _USE_ITEM_HOLDERS = frozenset({"use_declaration", "use_list"})
 # path that is not the standard library's nor the crate's own.
 _MAY_IMPORT = re.compile(rb"\buse\s+(?!(?:::)?(?:std|core|alloc|crate|self|super)\b)[^;]*\b[A-Z]")
 _LOCAL_ROOTS = STANDARD_CRATES | {"crate", "self", "super"}
+# A `use` that may import a function: a path ending in a lower-case name.
+_MAY_IMPORT_FUNCTION = re.compile(rb"::\s*(?:\{[^;]*)?\b[a-z_]\w*\s*[,;}]")
 # Crates whose functions are imports from C (declarations of libc, the OS), never
 # exports of this library, whatever a `pub use` makes of them.
 _BINDING_CRATES = frozenset({"libc", "winapi", "windows", "windows_sys", "nix"})
 
 
 def sort_use_clauses(
-    data: bytes, declaration: Node, renames: list[RustUseRename], imports: list[RustUseRename]
+    data: bytes,
+    declaration: Node,
+    renames: list[RustUseRename],
+    imports: list[RustUseRename],
+    functions: list[RustUseRename],
 ) -> None:
     """Sort a use declaration's clauses, with their full paths: `x as y` clauses and
     plain imports of the names of unsized standard types and their modules (`use
@@ -33,7 +39,11 @@ def sort_use_clauses(
     other crates (`use blockstore::BlockHeight;`, an alias a workspace crate
     declares) into `imports`."""
     start, end = declaration.start_byte, declaration.end_byte
-    if not (_MAY_RENAME.search(data, start, end) or _MAY_IMPORT.search(data, start, end)):
+    if not (
+        _MAY_RENAME.search(data, start, end)
+        or _MAY_IMPORT.search(data, start, end)
+        or _MAY_IMPORT_FUNCTION.search(data, start, end)
+    ):
         return
     for clause in walk(declaration):
         if clause.type == "use_as_clause":
@@ -53,6 +63,8 @@ def sort_use_clauses(
             renames.append(imported)
         elif alias[:1].isupper() and imported.path.split("::", 1)[0] not in _LOCAL_ROOTS:
             imports.append(imported)
+        if alias[:1].islower() and "::" in imported.path and alias != "self":
+            functions.append(imported)  # `use std::str::from_utf8;`, `use crate::text::parse;`
 
 
 def foreign_reexports(declaration: Node) -> list[tuple[str, str]]:

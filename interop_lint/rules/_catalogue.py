@@ -225,7 +225,11 @@ RULES = [{'cross_language': False,
                                    '```\n'
                                    'For local development across modules, use a `go.work` file '
                                    'that is not\n'
-                                   'committed.',
+                                   'committed.\n'
+                                   '\n'
+                                   'A module replaced by its own directory (`replace '
+                                   'example.com/self => ./`)\n'
+                                   'is not reported: that line changes no build.',
                   'help_uri': 'https://github.com/interop-lint/interop-lint/blob/main/docs/rules/DEP105.md',
                   'id': 'DEP105',
                   'level': 'warning',

@@ -19,10 +19,14 @@ replace example.com/ffi/bindings => example.com/ffi/bindings v1.4.2
 ```
 For local development across modules, use a `go.work` file that is not
 committed.
+
+A module replaced by its own directory (`replace example.com/self => ./`)
+is not reported: that line changes no build.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from interop_lint.analyzer.context import RuleContext
@@ -44,6 +48,10 @@ class GoModReplaceLocal(Rule):
         if gomod is None:
             return
         for replacement in gomod.replaces:
+            # `replace <this module> => ./`: the module is built from here anyway, and a
+            # dependency's replace lines are ignored, so it changes no build.
+            if replacement.old == gomod.module and posixpath.normpath(replacement.new) == ".":
+                continue
             if replacement.is_local:
                 yield Violation(
                     replacement.location,

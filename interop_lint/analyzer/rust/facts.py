@@ -64,6 +64,9 @@ class Release(Struct, frozen=True):
     # The parameter points to a type parameter (`fn free_box<T>(p: *mut T)`): the
     # type released is the one each caller passes.
     generic: bool = False
+    # Not a parameter's: read from a field of a local value (`CString::from_raw(o.text)`
+    # for each `o` of an array rebuilt from the caller's handle).
+    from_local_field: bool = False
 
 
 class PanicSite(Struct, frozen=True):

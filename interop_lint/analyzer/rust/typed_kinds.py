@@ -164,16 +164,24 @@ def release_of(
         field=site.field if parameter is not None and not element else None,
         handle=handle,
         generic=generic,
+        from_local_field=parameter is None and site.field is not None and site.field != ELEMENT,
     )
 
 
 def parameter_releases(releases: tuple[Release, ...]) -> dict[str, tuple[object, ...]]:
     """`RustFunction`'s fields for what a function gives back of memory its parameters
-    point to: only memory that comes from the caller is given back for the caller, and
-    a release of a type parameter's pointer is left to what each caller passes."""
+    point to: only memory that comes from the caller is given back for the caller (a
+    string read from a field of a value it has is, melody's `CString::from_raw(o.text)`
+    for each `o` of an array rebuilt from its handle), and a release of a type
+    parameter's pointer is left to what each caller passes."""
     return {
         "release_kinds": tuple(
-            dict.fromkeys(r.kind for r in releases if r.param_index is not None and not r.generic)
+            dict.fromkeys(
+                r.kind
+                for r in releases
+                if (r.param_index is not None and not r.generic)
+                or (r.from_local_field and r.kind == "cstring")
+            )
         ),
         "release_handles": tuple(dict.fromkeys(r.handle for r in releases if r.handle)),
         "generic_releases": tuple(

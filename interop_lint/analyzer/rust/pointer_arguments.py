@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
+from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Fragment, Located
 from interop_lint.analyzer.rust.facts import PointerArgument, RustCall
 from interop_lint.analyzer.rust.ownership import pointee_name, type_name
@@ -57,7 +58,7 @@ def _pointee_of(
     if argument.type == "type_cast_expression":
         return pointee_name(expand_alias(argument.child_by_field_name("type"), aliases))
     if argument.type == "identifier":
-        declared = parameters().get(argument.text.decode() if argument.text else "")
+        declared = parameters().get(text(argument))
         if declared is not None:
             return pointee_name(expand_alias(declared[1], aliases))
     return None

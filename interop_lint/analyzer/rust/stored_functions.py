@@ -19,6 +19,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.facts import RustCall
 from interop_lint.analyzer.rust.scan import FunctionScan
+from interop_lint.analyzer.rust.syntax import impl_type_of
 
 
 def stored_functions(stored: Iterable[tuple[Node, FunctionScan | None]]) -> tuple[RustCall, ...]:
@@ -54,11 +55,8 @@ def stored_functions(stored: Iterable[tuple[Node, FunctionScan | None]]) -> tupl
 
 
 def _impl_type(node: Node) -> str | None:
-    """The type of the `impl` block a node is in."""
-    current = node.parent
-    while current is not None and current.type != "impl_item":
-        current = current.parent
-    kind = current.child_by_field_name("type") if current is not None else None
-    if kind is not None and kind.type == "generic_type":
-        kind = kind.child_by_field_name("type")
-    return text(kind) if kind is not None else None
+    """The type of the `impl` block whose item (function, associated const) holds a node."""
+    item = node
+    while item.parent is not None and item.parent.type != "declaration_list":
+        item = item.parent
+    return impl_type_of(item)

@@ -48,9 +48,11 @@ from interop_lint.analyzer.rust.expressions import (
     strip,
     unary_operand,
     unary_operator,
+    under_methods,
 )
 from interop_lint.analyzer.rust.iteration_facts import closure_fact, loop_fact
 from interop_lint.analyzer.rust.lengths import (
+    ALIAS,
     VALUE_OF,
     Fact,
     Lengths,
@@ -60,6 +62,8 @@ from interop_lint.analyzer.rust.lengths import (
     lengths_of,
     range_parts,
     sized_by,
+    viewless,
+    with_aliases,
 )
 from interop_lint.analyzer.rust.pointee_arrays import fixed_length
 from interop_lint.analyzer.rust.positions import (
@@ -81,9 +85,9 @@ def checked_in_bounds(indexing: Located) -> bool:
         return False
     # `out[..n]` of `out = from_raw_parts_mut(p, len)` after `if n > len { return }`
     sized = sized_by(indexing.at(children[0]))  # type: ignore[arg-type]
-    subjects = {subject, VALUE_OF + sized} if sized else {subject}
-    around = list(_facts_around(indexing))
-    facts = [fact for fact in around if fact.subject in subjects]
+    subjects = {viewless(subject), VALUE_OF + sized} if sized else {viewless(subject)}
+    around = with_aliases(list(_facts_around(indexing)))
+    facts = [fact for fact in around if viewless(fact.subject) in subjects]
     if any(f.subject.startswith(BELOW) for f in around):  # `if i >= 16 { return }`
         facts += _below_fixed_length(indexing, subject, around)
     return bool(facts) and _index_within(index, facts, around)
@@ -214,12 +218,18 @@ def _presence_fact(condition: Located, holds: bool) -> Fact | None:
     return Fact(flat(receiver.node), _PRESENT, True)  # type: ignore[union-attr]
 
 
+# Methods that give an `Option` holding a value exactly when their receiver does.
+_OPTION_VIEWS = frozenset({"as_mut", "as_ref", "as_deref", "as_deref_mut", "as_pin_mut"})
+
+
 def checked_present(call: Located, receiver: Located) -> bool:
     """Whether the conditions that reach `x.unwrap()` show `x` holds a value: inside
     `if x.is_some()`, after `if x.is_none() { return ..; }` (clippy's
     `unnecessary_unwrap`): it cannot panic. So does `v.last()` of a `v` known not
     to be empty (`v.push(x); v.last_mut().unwrap()`)."""
-    subject = flat(strip(receiver).node)
+    # `x.as_mut().unwrap()` holds a value when `x` does
+    viewed = under_methods(receiver, _OPTION_VIEWS) or receiver
+    subject = flat(strip(viewed).node)
     around = list(_facts_around(call))
     if any(f.subject == subject and f.bound == _PRESENT for f in around):
         return True
@@ -277,6 +287,8 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
     position = position_fact(name, value) if subject is None else None
     if subject is not None:
         fact = Fact(subject, name, False)
+        if only_decreased(name, block, declaration):  # `let n = v.len();`: `n` is `v.len()`
+            return [fact, Fact(ALIAS + name, flat(value.node), False)]
     elif position is not None:  # `let n = f.read(&mut buf)?;`
         fact = position
     elif found := minimum_facts(name, value):

@@ -14,6 +14,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.bindings import let_value
 from interop_lint.analyzer.rust.body import Located
+from interop_lint.analyzer.rust.expressions import strip
 
 _INTEGER_SUFFIXES = ("usize", "isize", "u64", "u32", "u16", "u8", "i64", "i32", "i16", "i8")
 
@@ -173,6 +174,33 @@ def least_left(own: Lengths | None, taken: Lengths) -> int:
 # A fact about the value of a variable rather than a length: `n` < `buffer_len`
 # is `Fact(VALUE_OF + "buffer_len", "n", True)`.
 VALUE_OF = "="
+# The subject of a fact "`bound` is `name`" (`let n = v.len();`: `~n`, `v.len()`).
+ALIAS = "~"
+# Views with the length of what they view: `s.as_bytes()` of a `&str`, `v.as_slice()`.
+_SAME_LENGTH_VIEWS = (".as_bytes()", ".as_slice()", ".as_mut_slice()", ".as_str()")
+
+
+def viewless(subject: str) -> str:
+    """`s` of `s.as_bytes()`: what a same-length view views."""
+    for view in _SAME_LENGTH_VIEWS:
+        if subject.endswith(view):
+            return subject[: -len(view)]
+    return subject
+
+
+def with_aliases(facts: list[Fact]) -> list[Fact]:
+    """The facts, and each fact about a length's expression restated for a local bound
+    to it: `res.len() <= out.len()` as `n <= out.len()` after `let n = res.len();`."""
+    aliases = [(f.subject[len(ALIAS) :], f.bound) for f in facts if f.subject.startswith(ALIAS)]
+    restated = [
+        Fact(f.subject, name, f.strict)
+        for name, value in aliases
+        for f in facts
+        if f.bound == value
+    ]
+    return facts + restated
+
+
 _RAW_SLICES = ("from_raw_parts", "from_raw_parts_mut")
 
 
@@ -190,6 +218,7 @@ def sized_by(subject: Located) -> str | None:
     function, arguments = value.field("function"), value.field("arguments")
     name = function.text.rsplit("::", 1)[-1] if function is not None else ""
     given = arguments.named_children() if arguments is not None else []
-    if name not in _RAW_SLICES or len(given) != 2 or given[1].type != "identifier":
+    length = strip(given[1]) if len(given) == 2 else None  # `len as usize` too
+    if name not in _RAW_SLICES or length is None or length.type != "identifier":
         return None
-    return given[1].text
+    return length.text

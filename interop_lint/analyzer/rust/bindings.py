@@ -252,3 +252,42 @@ def module_constant(use: Located, name: str) -> Node | None:
                 if named is not None and named.text == wanted:
                     return item
     return None
+
+
+def matched_value(binding: Located) -> tuple[Located, str] | None:
+    """What the match arm or `if let` whose pattern binds the identifier `binding` takes
+    apart, and the variant or struct named there: (`&*value`, `PlainValue`) for `s` of
+    `match &*value { ConfigValue::PlainValue(s) => .. }`. None when no such pattern
+    binds it (a `let` or a parameter does)."""
+    name, child = binding.text, binding
+    for ancestor in binding.ancestors():
+        if ancestor.type in ("function_item", "closure_expression"):
+            return None
+        same_fragment = ancestor.fragment is child.fragment
+        shadowed = ancestor.type == "block" and _let_before(ancestor.node, child.node, name)
+        if same_fragment and shadowed:
+            return None  # `let s = ..;` nearer than the pattern
+        source = pattern_source(ancestor.node, child.node, name)
+        if same_fragment and source is not None:
+            return ancestor.at(source), _typed_pattern_name(ancestor, name)  # type: ignore[return-value]
+        child = ancestor
+    return None
+
+
+def _let_before(block: Node, child: Node, name: str) -> bool:
+    return any(
+        statement.type == "let_declaration"
+        and statement.end_byte <= child.start_byte
+        and name in pattern_names(statement.child_by_field_name("pattern"))
+        for statement in block.named_children
+    )
+
+
+def _typed_pattern_name(binder: Located, name: str) -> str:
+    """`PlainValue` of the `ConfigValue::PlainValue(s)` around `s`; "0" when untyped."""
+    for node in walk(binder.node, prune=("block", "closure_expression")):
+        if node.type in _TYPED_PATTERNS and name in pattern_names(node):
+            written = node.child_by_field_name("type")
+            if written is not None:
+                return text(written).rsplit("::", 1)[-1]
+    return "0"

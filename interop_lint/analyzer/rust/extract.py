@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from msgspec.structs import replace
 from tree_sitter import Node
@@ -340,7 +341,20 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
         has_fields=any(v.child_by_field_name("body") is not None for v in variants),
         is_pub=is_pub(item),
         generics=_generic_names(item.child_by_field_name("type_parameters")),
+        payloads=tuple(_payloads(source, variants)),
     )
+
+
+def _payloads(source: SourceFile, variants: list[Node]) -> Iterator[RustField]:
+    """`Secret` -> `*mut Secret` of `Secret(*mut Secret)`: the one value a tuple variant
+    carries, by the variant's name."""
+    for variant in variants:
+        name, body = variant.child_by_field_name("name"), variant.child_by_field_name("body")
+        if name is None or body is None or body.type != "ordered_field_declaration_list":
+            continue
+        types = body.children_by_field_name("type")
+        if len(types) == 1:
+            yield RustField(text(name), normalize_type(types[0]), source.location(types[0]))
 
 
 def _with_pointer_and_static_uses(

@@ -307,6 +307,9 @@ class RustEnum(Struct, frozen=True):
     has_fields: bool  # some variant carries data (`B(u32)`, `C { x: i32 }`)
     is_pub: bool
     generics: tuple[str, ...] = ()  # `FfiResult<T>`: ("T",)
+    # The value each one-value tuple variant carries, by the variant's name: a pointer
+    # handed out in `Config::Text(p)` and given back by matching on the variant.
+    payloads: tuple[RustField, ...] = ()
 
 
 class RustTypeAlias(Struct, frozen=True):

@@ -17,7 +17,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import walk
 from interop_lint.analyzer.rust.bindings import local_name, pattern_names, pattern_source
 from interop_lint.analyzer.rust.body import Located, RustBodies
-from interop_lint.analyzer.rust.expressions import arguments, callee, is_value_of, strip
+from interop_lint.analyzer.rust.expressions import Callee, arguments, callee, is_value_of, strip
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
 
 # Expressions that carry a value on: `&p` hands on a reference to it (opengl_graphics'
@@ -128,7 +128,7 @@ def _destination(value: Located, held: list[str]) -> Destination:
                 return Destination("other", parent)
             current = call  # type: ignore[assignment]
         elif kind == "arguments":
-            found = _into_call(current, parent)
+            found = _into_call(current, parent, held)
             if isinstance(found, Destination):
                 return found
             current = found
@@ -142,7 +142,7 @@ def _destination(value: Located, held: list[str]) -> Destination:
             return Destination("other", parent)
 
 
-def _into_call(argument: Located, holder: Located) -> Located | Destination:
+def _into_call(argument: Located, holder: Located, held: list[str]) -> Located | Destination:
     call = holder.parent()
     if call is None or call.type != "call_expression":
         return Destination("argument", call or holder)
@@ -158,11 +158,29 @@ def _into_call(argument: Located, holder: Located) -> Located | Destination:
     qualified = called.qualified
     if not called.is_method and qualified in _WRAPPERS:
         return call
+    constructed = _constructed_type(called)
+    if constructed is not None:  # `Name(p)`, `Handle::Owned(p)`: kept in the value made
+        held.append(constructed)
+        return call
     if called.name in _WRITES:
         target = called.receiver if called.is_method else next(iter(arguments(call)), None)
         if target is not None and target != argument:
             return Destination("write", call, pointer_of(target))
     return Destination("argument", call)
+
+
+def _constructed_type(called: Callee) -> str | None:
+    """`Name` of a tuple-struct constructor `Name(..)` and `Handle` of an enum variant
+    `Handle::Owned(..)`: types and variants are CamelCase, functions snake_case."""
+    if called.is_method or called.name in _WRAPPERS or not _camel(called.name):
+        return None
+    if called.qualifier is None:
+        return called.name
+    return called.qualifier if _camel(called.qualifier) else None
+
+
+def _camel(name: str) -> bool:
+    return name[:1].isupper() and not name.isupper()
 
 
 def _returned(at: Located) -> Located | Destination:

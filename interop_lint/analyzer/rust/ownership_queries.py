@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from msgspec.structs import replace
 
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.facts import RustCall, RustExport, RustStruct
+from interop_lint.analyzer.rust.facts import RustCall, RustEnum, RustExport, RustStruct
 from interop_lint.analyzer.rust.types import base_name, parse_type
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ class OwnershipQueries:
             declared = self.type_named(crate, self.resolve_name(crate, name.rstrip(">")))
             struct = declared[1] if declared and isinstance(declared[1], RustStruct) else None
             members = struct.fields if struct is not None else ()
+            if declared and isinstance(declared[1], RustEnum):  # `Config.Text` of `Text(p)`
+                members = declared[1].payloads
             written = next((f.type for f in members if f.name == field), "")
             holder = written
         return struct, written

@@ -13,6 +13,7 @@ import re
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.bindings import matched_value
 from interop_lint.analyzer.rust.body import Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
     arguments,
@@ -221,6 +222,10 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
     (`p`, ELEMENT) for an element of the array `p` points to (`*p.add(i)`, `item`
     of `for &item in slice::from_raw_parts(p, n)`), and (`p`, `ptr`) for its field."""
     current = strip(argument)
+    matched = _matched(current)
+    if matched is not None:  # `*s` of `match &*value { V(s) => .. }`: a part of `value`
+        name, field = _released(matched[0])
+        return (name, field or matched[1]) if name is not None else (None, None)
     name = pointer_of(argument)
     if name is not None:
         array = _array_of_element(current) if current.type == "identifier" else None
@@ -248,6 +253,27 @@ def _released(argument: Located) -> tuple[str | None, str | None]:
         if unboxed is not None:
             return unboxed, field
     return base.text, field
+
+
+# What a pattern binds that is no variant of the crate's types.
+_NOT_PAYLOADS = frozenset({"Some", "Ok", "Err", "0"})
+
+
+def _matched(pointer: Located) -> tuple[Located, str] | None:
+    """The value a match arm or `if let` took apart to bind `s` of `s` or `*s`, under
+    references and dereferences, with the variant named (bindings.matched_value)."""
+    if pointer.type == "unary_expression" and pointer.text.startswith("*"):
+        pointer = strip(next(iter(pointer.named_children()), pointer))
+    found = matched_value(pointer) if pointer.type == "identifier" else None
+    if found is None or found[1] in _NOT_PAYLOADS:
+        return None  # `Some(p) = p.as_mut()` is the pointer itself, not a part of it
+    source = strip(unsafe_value(found[0]) or found[0])
+    while source.type in ("reference_expression", "unary_expression"):
+        inner = source.field("value") or next(iter(source.named_children()), None)
+        if inner is None or (source.type == "unary_expression" and not source.text.startswith("*")):
+            return None
+        source = strip(inner)
+    return source, found[1]
 
 
 # What goes over a slice's elements in a `for` loop: `slice.iter_mut()`, `&mut *slice`.

@@ -5,10 +5,11 @@ Two shapes:
 - `.as_ptr()` / `.as_mut_ptr()` on a temporary that owns memory
   (`CString::new(s).unwrap().as_ptr()`, `format!(..).as_ptr()`,
   `s.to_string().as_ptr()`, a free function of the file declared `->
-  CString`, or `-> Result<CString, E>` unwrapped): the temporary is dropped at the end of the
-  statement, so a pointer kept in a `let`, an assignment or returned (from the
-  function or from a closure) dangles. Passed straight into a call it is still
-  valid during the call.
+  CString`, or `-> Result<CString, E>` unwrapped, `.collect::<Vec<_>>()`), also
+  through a borrowing view of it (`.as_bytes_with_nul().as_ptr()`): the temporary
+  is dropped at the end of the statement, so a pointer kept in a `let`, an
+  assignment, a tuple struct or returned (from the function or from a closure)
+  dangles. Passed straight into a call it is still valid during the call.
 - `.as_ptr()` on a local owner (`let s = CString::new(..)?;`) whose pointer is
   returned or stored through an out-parameter or in a static, while `s`
   itself is never moved or forgotten: it drops at the end of the function (or
@@ -28,7 +29,13 @@ from msgspec import Struct
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.closure_owners import owned_parameter
-from interop_lint.analyzer.rust.expressions import callee, invocation_name, raw_callee_in, strip
+from interop_lint.analyzer.rust.expressions import (
+    Callee,
+    callee,
+    invocation_name,
+    raw_callee_in,
+    strip,
+)
 from interop_lint.analyzer.rust.flow import (
     Destination,
     destination,
@@ -71,6 +78,22 @@ _OWNING_METHODS = frozenset(
     }
 )
 _OWNING_MACROS = frozenset({"format", "vec"})
+# Borrowing views whose `.as_ptr()` points into the value viewed.
+_VIEWS = frozenset(
+    {
+        "as_bytes",
+        "as_bytes_with_nul",
+        "to_bytes",
+        "to_bytes_with_nul",
+        "as_c_str",
+        "as_str",
+        "as_slice",
+        "as_mut_slice",
+        "as_mut_str",
+    }
+)
+# `.collect::<Vec<u8>>()`: a collection made by the turbofish's owning type.
+_OWNED_COLLECTION = re.compile(r"^(?:[\w:]*::)?(?:CString|String|Vec)\b")
 _UNWRAPS = frozenset({"unwrap", "expect", "unwrap_or_default", "unwrap_or_else", "unwrap_or"})
 _FORMATTING = frozenset(
     {"format", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "assert"}
@@ -109,7 +132,7 @@ def dangling_pointers(
             continue
         if owning is None:
             owning = _owning_functions(bodies)
-        receiver = strip(called.receiver)
+        receiver = _viewed(called.receiver)
         if _owns_memory(receiver, owning):
             reached = destination(call)
             kept = reached.kind if reached.kind in _KEPT else _out_of_closure(call, reached.at)
@@ -185,8 +208,20 @@ def temporary_pointer(call: Located) -> Located | None:
     called = callee(call)
     if called is None or called.receiver is None or called.name not in _POINTER_METHODS:
         return None
-    receiver = strip(called.receiver)
+    receiver = _viewed(called.receiver)
     return receiver if _owns_memory(receiver) else None
+
+
+def _viewed(expression: Located) -> Located:
+    """What a borrowing view looks into: `CString::new(s).unwrap()` of
+    `CString::new(s).unwrap().as_bytes_with_nul()`; the view's pointer is the owner's."""
+    current = strip(expression)
+    while current.type == "call_expression":
+        called = callee(current)
+        if called is None or called.receiver is None or called.name not in _VIEWS:
+            break
+        current = strip(called.receiver)
+    return current
 
 
 def _owns_memory(expression: Located, owning: Mapping[str, bool] | None = None) -> bool:
@@ -212,11 +247,20 @@ def _owns_memory(expression: Located, owning: Mapping[str, bool] | None = None) 
             # `state_to_c_string(state).as_ptr()` (rust-systemd): the file's own function
             wrapped = owning.get(called.name) if owning and called.qualifier is None else None
             return wrapped is not None and (unwrapped or not wrapped)
-        if called.name in _OWNING_METHODS:
+        if called.name in _OWNING_METHODS or _collects_owned(called):
             return True
         if called.name not in _UNWRAPS:
             return False
         current, unwrapped = strip(called.receiver), True
+
+
+def _collects_owned(called: Callee) -> bool:
+    """`.collect::<Vec<u8>>()`, `.collect::<String>()`."""
+    generic = called.function.parent()
+    if called.name != "collect" or generic is None or generic.type != "generic_function":
+        return False
+    written = generic.field("type_arguments")
+    return written is not None and bool(_OWNED_COLLECTION.match(written.text.strip("<> ")))
 
 
 _OWNED_RETURN = re.compile(

@@ -212,6 +212,25 @@ def test_go104_names_a_parenthesised_slice_without_its_parentheses(project: Proj
     ]
 
 
+def test_go104_suggests_a_length_check_where_the_module_predates_slice_data(
+    project: Project,
+) -> None:
+    # `unsafe.SliceData` is Go 1.20: a `go 1.16` module (tun2socks, fsevents) cannot use it.
+    project.write("go.mod", "module example.com/app\n\ngo 1.16\n")
+    project.write(
+        "fill/fill.go",
+        "package fill\n\n// static void fill(unsigned char *p, int n) {}\n"
+        'import "C"\n\nimport "unsafe"\n\n'
+        "func Fill(b []byte) {\n"
+        "\tC.fill((*C.uchar)(unsafe.Pointer(&b[0])), C.int(len(b)))\n}\n",
+    )
+    findings = [f for f in _findings(project) if f["rule"] == "GO104"]
+    assert [f["message"] for f in findings] == [
+        "`&b[0]` is passed to `C.fill` without a `len(b)` check in `Fill`: it "
+        "panics for an empty slice; check `len(b) == 0` first"
+    ]
+
+
 def test_go101_names_no_libc_copy_as_a_possible_owner(project: Project) -> None:
     # apache/arrow-adbc's exportStringOption: C.strncpy copies; it never keeps the string.
     project.write("go.mod", GO_MOD)

@@ -126,6 +126,9 @@ class CgoEmptySliceAddress(CgoRule):
 
     def check_cgo(self, ctx: RuleContext, file: GoFile) -> Iterator[Violation]:
         inference = Inference.of(file)
+        module = ctx.index.go_module_of(ctx.file.path)
+        # `unsafe.SliceData` needs Go 1.20: older modules check the length instead.
+        fix = "check `len({0}) == 0` first" if module and module.predates(1, 20) else _SLICE_DATA
         explicit = ((address, slice_, address) for address, slice_ in first_element_addresses(file))
         for address, slice_, value in chain(explicit, receiver_addresses(inference)):
             target = reaches_c_call(file, value) or filled_argument_call(inference, value)
@@ -157,8 +160,11 @@ class CgoEmptySliceAddress(CgoRule):
                 ctx.file.location(address),
                 f"{passed} is passed to `C.{target}`{via} without a `len({named})` "
                 f"check in `{function_name(address)}`{bounds}: it panics for an empty slice; "
-                f"use `unsafe.SliceData({named})`",
+                + fix.format(named),
             )
+
+
+_SLICE_DATA = "use `unsafe.SliceData({0})`"
 
 
 def _returned_to_c_call(file: GoFile, value: Node) -> tuple[str | None, int]:

@@ -126,6 +126,8 @@ def _pointee_description(inference: Inference, pointer: object) -> str | None:
 
 def _value_with_pointers(inference: Inference, obj: Node) -> str | None:
     t = inference.type_of(obj)
+    if obj.type == "identifier" and _nil_at(inference, obj, t):
+        return None
     if contains_go_pointers(t, inference.lookup):
         return describe(t)
     if is_array(t, inference.lookup) and inference.element_memory(obj) is Memory.GO:
@@ -139,6 +141,20 @@ def _value_with_pointers(inference: Inference, obj: Node) -> str | None:
     if obj.type == "identifier" and _holds_go_pointer(inference, obj, t):
         return f"{describe(t)} made from a Go pointer"
     return None
+
+
+# Kinds whose zero value is nil: nothing can be stored inside one before it is set.
+_NIL_KINDS = frozenset({Kind.POINTER, Kind.SLICE, Kind.MAP, Kind.CHAN, Kind.FUNC, Kind.INTERFACE})
+
+
+def _nil_at(inference: Inference, variable: Node, declared: TypeExpr | None) -> bool:
+    """A variable of a nil-able type still nil where it is read holds no Go pointer:
+    `var refs *unsafe.Pointer` (or a named result) whose address C fills in."""
+    resolved = underlying(declared, inference.lookup)
+    if resolved.kind not in _NIL_KINDS and not holds_address(resolved):
+        return False
+    binding = inference.file.binding(variable)
+    return binding is not None and binding.zero_at(variable)
 
 
 def _holds_go_pointer(inference: Inference, variable: Node, declared: TypeExpr | None) -> bool:

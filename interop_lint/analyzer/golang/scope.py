@@ -95,6 +95,16 @@ class Binding:
                 chosen, chosen_at = value, at
         return chosen
 
+    def zero_at(self, read: Node) -> bool:
+        """Whether `read` surely sees the zero value: a `var` or named result declared
+        without a value, not written before it nor in a loop around it."""
+        if self.kind not in ("var", "result") or self.value is not None or self.source:
+            return False
+        return not any(
+            where.start_byte < read.start_byte or _loop_around(read, where, self.ident)
+            for where, _ in self.writes
+        )
+
     def value_reaching(self, read: Node) -> Node | None:
         """The value `read` surely sees: that of the declaration or of the last
         `name = value` before it that runs on every path to it (a statement of a block

@@ -325,7 +325,8 @@ def test_a_copied_but_unreleased_string_names_the_release(project: Project) -> N
         ("p := C.engine_version()\n\trelease(p)", False),
         ("p := C.engine_version()\n\tkept = append(kept, p)", False),
         ("p := C.engine_version()\n\tch <- p", False),
-        ("fmt.Println(C.engine_version())", False),  # another package: out of sight
+        ("fmt.Println(C.engine_version())", True),  # printing reads it, releases nothing
+        ('fmt.Sscan("x", C.engine_version())', False),  # another package: out of sight
         ("keep(C.engine_version())", False),  # an `any` parameter: out of sight
         ("C.engine_take(C.engine_version(), nil)", False),  # C code: out of sight
     ],
@@ -338,6 +339,7 @@ def test_a_copied_but_unreleased_string_names_the_release(project: Project) -> N
         "package-function",
         "element",
         "sent",
+        "printed",
         "other-package",
         "any-parameter",
         "c-function",

@@ -2879,9 +2879,11 @@ RULES = [{'cross_language': False,
                                    'on or given a\n'
                                    'method call): the result escapes only if a read of that field '
                                    'lets it.\n'
-                                   '`C.GoString(p)` copies the string; it does not release `p`. A '
-                                   'result freed\n'
-                                   "with `C.free` is XL105's finding, not this one.\n"
+                                   '`C.GoString(p)` copies the string and `fmt.Println(r)` or '
+                                   '`log.Printf` formats\n'
+                                   'it; neither releases it. A result freed with `C.free` is '
+                                   "XL105's finding, not\n"
+                                   'this one.\n'
                                    '\n'
                                    'A `#[repr(C)]` struct returned by value (`VerifyResult { '
                                    'status, error_msg\n'

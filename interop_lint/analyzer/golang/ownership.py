@@ -278,11 +278,25 @@ def out_of_sight(file: GoFile, flow: ValueFlow, c_reads_only: Callable[[str], bo
             return use
         if use.kind != UseKind.ARGUMENT or use.call is None:
             continue
-        if file.builtin_call(use.call, _READING_BUILTINS):
+        if file.builtin_call(use.call, _READING_BUILTINS) or _prints(file, use.callee):
             continue
         if not _followed(file, use.callee, use.index, c_reads_only):
             return use
     return None
+
+
+# Functions that read their arguments to format them, by import path: they neither keep
+# nor release one (`fmt.Println("result:", r)` of a struct holding a Rust string).
+_PRINTING = {
+    "fmt": re.compile(r"(?:S|F)?Print(?:f|ln)?|Errorf|Append(?:f|ln)?"),
+    "log": re.compile(r"(?:Print|Fatal|Panic)(?:f|ln)?"),
+}
+
+
+def _prints(file: GoFile, called: str) -> bool:
+    package, _, name = called.partition(".")
+    pattern = _PRINTING.get(file.imports.get(package, ""))
+    return pattern is not None and pattern.fullmatch(name) is not None
 
 
 def _taken_apart(node: Node) -> bool:

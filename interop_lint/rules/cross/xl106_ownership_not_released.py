@@ -17,8 +17,9 @@ in a field, an element or a global, sent, or passed to a configured
 no escape when that struct is only read for its fields (`line :=
 titled{title: C.doc_title(d)}`, never returned, stored, passed on or given a
 method call): the result escapes only if a read of that field lets it.
-`C.GoString(p)` copies the string; it does not release `p`. A result freed
-with `C.free` is XL105's finding, not this one.
+`C.GoString(p)` copies the string and `fmt.Println(r)` or `log.Printf` formats
+it; neither releases it. A result freed with `C.free` is XL105's finding, not
+this one.
 
 A `#[repr(C)]` struct returned by value (`VerifyResult { status, error_msg
 }`) holds the memory in its pointer fields: the reads of those fields are

@@ -52,6 +52,10 @@ _PASSING_METHODS = frozenset(
         "as_mut_ptr",
     }
 )
+# Methods that keep what their closure makes in a cell and give out a reference to it.
+_CELL_INITIALIZERS = frozenset(
+    {"get_or_init", "get_or_try_init", "get_or_insert_with", "or_insert_with", "call_once"}
+)
 _RETURN_TARGETS = frozenset({"closure_expression", "function_item"})
 # Methods whose argument (or what the closure given returns) is the error that `?` on
 # their result returns.
@@ -154,6 +158,8 @@ def _into_call(argument: Located, holder: Located, held: list[str]) -> Located |
         if tried is not None and tried.type == "try_expression":
             return _returned(tried)  # `.map_err(|e| CResult::with_error(e))?` returns it
     if argument.type == "closure_expression":
+        if called.name in _CELL_INITIALIZERS:
+            return Destination("other", call)  # kept in the cell: `VERSION.get_or_init(|| ..)`
         return call  # `catch_unwind(|| value)`, `guard(|| value)`
     qualified = called.qualified
     if not called.is_method and qualified in _WRAPPERS:

@@ -228,7 +228,8 @@ def held_in_local_array(
         ):
             target = unparen(target.child_by_field_name("operand"))  # `arr[i].name = v`
         if target is not None and target.type == "identifier":  # `args = append(args, v)`
-            found = _local_variable(file, target, None) if _self_append(use.call, target) else None
+            grown = _self_append(file, use.call, target)
+            found = _local_variable(file, target, None) if grown else None
         elif target is None or target.type != "index_expression":
             return None  # another escape
         else:
@@ -238,44 +239,33 @@ def held_in_local_array(
         holder = found[0]
     if holder is None or not _fresh(file, holder.value):
         return None
-    if not all(_self_append(unparen(value), holder.ident) for _, value in holder.writes):
+    if not all(_self_append(file, unparen(value), holder.ident) for _, value in holder.writes):
         return None  # a later `args = other` may alias another array
     reads = _element_reads(file, holder, frees)
     return None if reads is None else (holder.name, [value_uses(file, r) for r in reads])
 
 
-def _self_append(call: Node | None, slice_: Node) -> bool:
+def _self_append(file: GoFile, call: Node | None, slice_: Node) -> bool:
     """`args = append(args, v)`: the call's value goes back into the slice it grows."""
-    if (
-        call is None
-        or call.type != "call_expression"
-        or text(call.child_by_field_name("function")) != "append"
-    ):
+    if call is None or not file.builtin_call(call, "append"):
         return False
-    given = call.child_by_field_name("arguments")
-    first = unparen(given.named_children[0]) if given is not None and given.named_children else None
-    right = outer_paren(call).parent
-    statement = right.parent if right is not None else None
-    if first is None or text(first) != text(slice_) or statement is None:
-        return False
-    left = statement.child_by_field_name("left")
-    return (
-        statement.type == "assignment_statement"
-        and statement.child_by_field_name("right") == right
-        and left is not None
-        and [text(n) for n in left.named_children] == [text(slice_)]
-    )
+    given = file.syntax.arguments(call)
+    grown = text(slice_)
+    return bool(given) and text(unparen(given[0])) == grown and _sole_assignment(call, grown)
 
 
-def _blank(values: Node) -> bool:
-    """Whether an expression list is the right side of `_ = ..`."""
-    statement = values.parent
+def _sole_assignment(value: Node, name: str) -> bool:
+    """Whether `value` is all an assignment to `name` alone stores (`name = value`)."""
+    values = outer_paren(value).parent
+    statement = values.parent if values is not None else None
     left = statement.child_by_field_name("left") if statement is not None else None
     return (
         statement is not None
         and statement.type == "assignment_statement"
+        and statement.child_by_field_name("right") == values
+        and values.named_child_count == 1  # type: ignore[union-attr]
         and left is not None
-        and [text(n) for n in left.named_children] == ["_"]
+        and [text(n) for n in left.named_children] == [name]
     )
 
 
@@ -302,9 +292,9 @@ def _element_reads(
         call = parent.parent if parent is not None and parent.type == "argument_list" else None
         if call is not None and file.builtin_call(call, _MEASURING):
             continue  # `len(a)`
-        if _self_append(call, binding.ident) and file.syntax.arguments(call)[0] == outer:
+        if _self_append(file, call, binding.ident) and file.syntax.arguments(call)[0] == outer:
             continue  # `a = append(a, ..)`: it grows, and stays where it was
-        if parent is not None and parent.type == "expression_list" and _blank(parent):
+        if _sole_assignment(read, "_"):
             continue  # `_ = a`
         if parent is None or parent.type != "index_expression":
             return None

@@ -35,6 +35,7 @@ from interop_lint.analyzer.rust.expressions import (
     invocation_name,
     raw_callee_in,
     strip,
+    under_methods,
 )
 from interop_lint.analyzer.rust.flow import (
     Destination,
@@ -215,13 +216,7 @@ def temporary_pointer(call: Located) -> Located | None:
 def _viewed(expression: Located) -> Located:
     """What a borrowing view looks into: `CString::new(s).unwrap()` of
     `CString::new(s).unwrap().as_bytes_with_nul()`; the view's pointer is the owner's."""
-    current = strip(expression)
-    while current.type == "call_expression":
-        called = callee(current)
-        if called is None or called.receiver is None or called.name not in _VIEWS:
-            break
-        current = strip(called.receiver)
-    return current
+    return under_methods(expression, _VIEWS, stop_at_others=True) or strip(expression)
 
 
 def _owns_memory(expression: Located, owning: Mapping[str, bool] | None = None) -> bool:

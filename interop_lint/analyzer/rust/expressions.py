@@ -134,14 +134,17 @@ def strip(expression: Located) -> Located:
     return current
 
 
-def under_methods(expression: Located, methods: frozenset[str]) -> Located | None:
+def under_methods(
+    expression: Located, methods: frozenset[str], *, stop_at_others: bool = False
+) -> Located | None:
     """The receiver under a chain of calls of `methods`: `p` of `p.cast::<T>().add(1)`,
-    the expression itself when it is no call; None when another call is in the chain."""
+    the expression itself when it is no call; None when another call is in the chain
+    (with `stop_at_others`, that other call: `f(x)` of `f(x).as_bytes()`)."""
     current = strip(expression)
     while current.type == "call_expression":
         called = callee(current)
         if called is None or called.receiver is None or called.name not in methods:
-            return None
+            return current if stop_at_others else None
         current = strip(called.receiver)
     return current
 

@@ -30,7 +30,7 @@ from interop_lint.analyzer.typesys.ctypes import (
 )
 from interop_lint.analyzer.typesys.ctypes_layout import explicit_padding_removed
 from interop_lint.analyzer.typesys.layout import fields_in_c
-from interop_lint.analyzer.typesys.model import Int, Named, Pointer, Verdict
+from interop_lint.analyzer.typesys.model import Function, Int, Named, Pointer, Type, Verdict
 from interop_lint.analyzer.typesys.rust import RustTypes
 
 
@@ -172,22 +172,35 @@ class BindingContract:
         verdict = compare_binding(python, rust)
         if verdict is Verdict.DIFFERENT:
             return verdict, None
-        python_leaf, rust_leaf = leaves(python, rust)
-        if not (is_record(python_leaf) and is_record(rust_leaf)):
-            return verdict, None
-        assert isinstance(python_leaf, Named) and isinstance(rust_leaf, Named)
-        structure = self._ctypes.structure(CtypesType(CtypesKind.NAMED, min(python_leaf.names)))
-        rust_struct = repr_c_struct(self._index, self._crate, tuple(sorted(rust_leaf.names)))
-        if structure is None or rust_struct is None:
-            return verdict, None
-        pair = (structure.name, rust_struct[1].name)
-        if pair not in self._layouts:
-            self._layouts[pair] = None  # while it is compared: a struct that points to itself
-            self._layouts[pair] = self._fields_difference(structure, rust_struct[1])
-        detail = self._layouts[pair]
-        if detail is None:
-            return verdict, None
-        return verdict, LayoutMismatch(structure, rust_struct[0], rust_struct[1], detail)
+        return verdict, self._layout(python, rust)
+
+    def _layout(self, python: Type, rust: Type) -> LayoutMismatch | None:
+        """The first structure the two agreeing types hold or point to, directly or as
+        a parameter or result of a callback (`CFUNCTYPE(None, POINTER(Record))` for an
+        `extern "C" fn(*const Record)`), whose `_fields_` differ from the Rust struct."""
+        pending = [(python, rust)]
+        while pending:
+            python_leaf, rust_leaf = leaves(*pending.pop(0))
+            if isinstance(python_leaf, Function) and isinstance(rust_leaf, Function):
+                params = zip(python_leaf.params or (), rust_leaf.params or (), strict=False)
+                pending += [*params, (python_leaf.returns, rust_leaf.returns)]
+                continue
+            if not (is_record(python_leaf) and is_record(rust_leaf)):
+                continue
+            assert isinstance(python_leaf, Named) and isinstance(rust_leaf, Named)
+            named = CtypesType(CtypesKind.NAMED, min(python_leaf.names))
+            structure = self._ctypes.structure(named)
+            rust_struct = repr_c_struct(self._index, self._crate, tuple(sorted(rust_leaf.names)))
+            if structure is None or rust_struct is None:
+                continue
+            pair = (structure.name, rust_struct[1].name)
+            if pair not in self._layouts:
+                self._layouts[pair] = None  # while it is compared: a struct that points to itself
+                self._layouts[pair] = self._fields_difference(structure, rust_struct[1])
+            detail = self._layouts[pair]
+            if detail is not None:
+                return LayoutMismatch(structure, rust_struct[0], rust_struct[1], detail)
+        return None
 
     def _fields_difference(self, structure: CtypesStructure, rust_struct: RustStruct) -> str | None:
         fields = structure.fields

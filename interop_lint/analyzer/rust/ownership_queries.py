@@ -91,8 +91,26 @@ class OwnershipQueries:
                 frozenset(self.canonical_kind(crate, kind) for i in reached for kind in kinds[i])
                 | {k for _, rust in files for k in rust.generated_release_kinds}
                 | self._released_by_dependencies(crate, reached)
+                | self._released_by_dependency_exports(crate)
             )
         return released
+
+    def _released_by_dependency_exports(self: RustIndex, crate: Crate) -> set[str]:
+        """The kinds the exports of the crate's path dependencies give back: the
+        library links them in and exports them too (Concordium's `ffi_helpers` with
+        its `free_array_len_cap`, which `nm -D` lists in every cdylib using it)."""
+        return {
+            k
+            for dependency in self._linked_dependencies(crate)
+            for _, _, kinds in self._export_releases(dependency)
+            for k in kinds
+        }
+
+    def _linked_dependencies(self: RustIndex, crate: Crate) -> list[str]:
+        """The crate's path dependencies, whose exports its library exports too."""
+        if crate is None:
+            return []
+        return [d for d in self._project.path_dependencies(crate) if d != crate]
 
     def _released_by_dependencies(self: RustIndex, crate: Crate, reached: set[int]) -> set[str]:
         """The kinds released by functions of the crate's path dependencies that the
@@ -186,12 +204,14 @@ class OwnershipQueries:
         return any(_same_kind(wanted, k) for k in self._released_in(crate))
 
     def release_exports(self: RustIndex, crate: Crate, kind: str) -> list[tuple[str, RustExport]]:
-        """(file, export) of every export of the crate that gives memory of this kind
-        back to Rust (XL106 names them): those that release it in their own body
-        first, then those that do through a function they call."""
+        """(file, export) of every export of the crate (or of a path dependency it links
+        in) that gives memory of this kind back to Rust (XL106 names them): those that
+        release it in their own body first, then those that do through a function they
+        call."""
         wanted = self.canonical_kind(crate, kind)
         direct, indirect = [], []
-        for path, export, kinds in self._export_releases(crate):
+        linked = [r for d in self._linked_dependencies(crate) for r in self._export_releases(d)]
+        for path, export, kinds in [*self._export_releases(crate), *linked]:
             if any(_same_kind(wanted, k) for k in kinds):
                 own = (self.canonical_kind(crate, r.kind) for r in export.releases)
                 (direct if any(_same_kind(wanted, k) for k in own) else indirect).append(

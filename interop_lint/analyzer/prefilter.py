@@ -24,7 +24,9 @@ rule reads nor get a finding, so it is recognised here and never parsed.
   Cargo.toml and of the workspace's) lends it the aliases it imports (`use
   blockcore::BlockHeight;`): its files declaring a `type` alias are analysed,
   and those giving memory back to Rust (`from_raw`), which an export may call
-  to free what it handed out (`ffi::free_c_string(s)`, RS105).
+  to free what it handed out (`ffi::free_c_string(s)`, RS105). A crate that
+  depends by path on an in-scope crate with a `#[macro_export]` macro writing
+  exports is in scope: invoking the macro writes the exports into it.
 - C headers and sources, manifests, Python: always analysed. Headers are the
   contract and few; manifests are cheap; the Python extractor itself reads
   nothing (and loads no libcst) without `ctypes`.
@@ -48,6 +50,8 @@ from interop_lint.analyzer.discovery import FileKind
 
 _GO_IMPORTS_C = b'"C"'
 _RUST_MARKERS = (b"extern", b"no_mangle", b"export_name")
+_RUST_EXPORT_MARKERS = (b"no_mangle", b"export_name")
+_MACRO_EXPORT = b"macro_export"
 _RUST_REPR = re.compile(rb"\brepr\s*\(")
 _RUST_OWN_CHECK = (b"as_ptr", b"as_mut_ptr")  # RS106 reads a file on its own
 _RUST_TYPE_ALIAS = re.compile(rb"\btype\s+[A-Z]\w*\s*(?:<[^=;]*>\s*)?=")
@@ -178,7 +182,8 @@ def analysed(files: Sequence[Candidate]) -> frozenset[str]:
         elif f.kind is FileKind.RUST and rust_marks_crate(f.data):
             boundary_crates.add(crate_dir_of(f.path, crates, memo))
     manifests = {posixpath.dirname(f.path): f.data for f in files if f.kind is FileKind.CARGO_TOML}
-    lending = _path_dependencies(boundary_crates, manifests) - boundary_crates
+    boundary_crates |= _invoking_crates(files, boundary_crates, crates, memo, manifests)
+    lending = path_dependencies(boundary_crates, manifests) - boundary_crates
     chosen = set()
     for f in files:
         if f.kind is FileKind.GO:
@@ -197,13 +202,40 @@ def analysed(files: Sequence[Candidate]) -> frozenset[str]:
     return frozenset(chosen)
 
 
+def _invoking_crates(
+    files: Sequence[Candidate],
+    boundary_crates: set[str | None],
+    crates: frozenset[str],
+    memo: dict[str, str | None],
+    manifests: dict[str, bytes],
+) -> set[str | None]:
+    """The crates that depend by path on a crate with a `#[macro_export]` macro that
+    may write exports: invoking it writes them into the crate (rust.macro_sharing)."""
+    exporting = {
+        crate_dir_of(f.path, crates, memo)
+        for f in files
+        if f.kind is FileKind.RUST
+        and _MACRO_EXPORT in f.data
+        and any(marker in f.data for marker in _RUST_EXPORT_MARKERS)
+    }
+    exporting &= boundary_crates
+    if not exporting:
+        return set()
+    return {
+        directory
+        for directory in manifests
+        if directory not in boundary_crates
+        and path_dependencies([directory], manifests) & exporting
+    }
+
+
 def _lends(data: bytes) -> bool:
     """Whether a file of a crate a boundary crate depends on by path may declare what
     that crate reads of it: a type alias, or a function freeing memory."""
     return _RUST_TYPE_ALIAS.search(data) is not None or any(m in data for m in _RUST_RELEASE)
 
 
-def _path_dependencies(crates: Iterable[str | None], manifests: dict[str, bytes]) -> set[str]:
+def path_dependencies(crates: Iterable[str | None], manifests: dict[str, bytes]) -> set[str]:
     """The crates that `crates` depend on by path, transitively (ProjectIndex's
     `path_dependencies_by_name` reads them exactly): every `path = ".."` of a
     crate's Cargo.toml and, for `workspace = true` entries, of its workspace's

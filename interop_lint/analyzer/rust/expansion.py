@@ -40,6 +40,7 @@ from tree_sitter import Node, Tree
 
 from interop_lint.analyzer.locations import LineIndex, Location
 from interop_lint.analyzer.parsing import Grammar, parse, text
+from interop_lint.analyzer.rust.attributes import attributes_of
 from interop_lint.analyzer.rust.invocation_wrappers import holds_functions
 from interop_lint.analyzer.rust.item_macros import export_macro, items_of_kind
 from interop_lint.analyzer.rust.macro_match import (
@@ -74,6 +75,7 @@ class ExportMacroText(Struct, frozen=True):
 
     name: str
     rules: tuple[tuple[str, str], ...]  # (matcher, delimiters included; transcriber, without)
+    exported: bool = False  # `#[macro_export]`: crates depending on its crate invoke it too
 
 
 class _Rule(Struct, frozen=True):
@@ -102,7 +104,8 @@ def export_macro_texts(
             if rule.type == "macro_rule" and left is not None and right is not None:
                 rules.append((text(left), text(right)[1:-1]))
         if rules:
-            found.append(ExportMacroText(text(name), tuple(rules)))
+            exported = any("macro_export" in text(a) for a in attributes_of(definition))
+            found.append(ExportMacroText(text(name), tuple(rules), exported))
     return found
 
 
@@ -181,17 +184,25 @@ def _spelled_in(invocation: Node, name: str) -> tuple[int, int] | None:
 
 def _invocations(root: Node, known: dict[str, ExportMacroText]) -> Iterator[Node]:
     for invocation in items_of_kind(root, "macro_invocation"):
-        macro = invocation.child_by_field_name("macro")
+        macro = _macro_name(invocation)
         if macro is None or text(macro) not in known or holds_functions(invocation):
             continue  # (a function it holds is an item already: rust.item_macros)
         if not is_test_code(invocation):  # its expansion would leave the test module
             yield invocation
 
 
+def _macro_name(invocation: Node) -> Node | None:
+    """The name an invocation calls its macro by, without a path (`sdk::boilerplate!`)."""
+    macro = invocation.child_by_field_name("macro")
+    if macro is not None and macro.type == "scoped_identifier":
+        return macro.child_by_field_name("name")
+    return macro
+
+
 def _expansions(known: dict[str, ExportMacroText], invocation: Node, depth: int) -> list[bytes]:
     """What an invocation expands to, and what the invocations of known macros it
     writes expand to (a macro's rule that hands on to another, or to itself)."""
-    macro = invocation.child_by_field_name("macro")
+    macro = _macro_name(invocation)
     expansion = _expand(known[text(macro)], invocation) if macro is not None else None
     if expansion is None:
         return []

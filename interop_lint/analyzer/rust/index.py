@@ -213,9 +213,33 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
                 is_guard_name(self.resolve_name(crate, name.rsplit("::", 1)[-1]), configured, local)
                 or is_guard_name(name, configured, local)
                 or runs_later(name)  # a boxed closure runs where its caller guards it
+                or self._dependency_guard(crate, name)
                 for name in wrappers
             )
         return found
+
+    @cached_property
+    def _functions_imported(self) -> dict[Crate, dict[str, str]]:
+        """By crate, the path a `use` of any of its files imports a function name by."""
+        return {
+            crate: {i.alias: i.path for _, rust in files for i in rust.imported_functions}
+            for crate, files in self.files_by_crate.items()
+        }
+
+    def _dependency_guard(self, crate: Crate, name: str) -> bool:
+        """Whether a wrapper is a guard of a crate the crate depends on by path, named
+        through it (`sdk::guard(..)`) or imported from it (`use sdk::guard;`)."""
+        segments = name.replace(" ", "").split("::")
+        head = segments[0] if len(segments) > 1 else None
+        if head is None:
+            imported = self._functions_imported.get(crate, {}).get(segments[0])
+            head = imported.lstrip(":").split("::")[0] if imported else None
+        dependency = self._project.path_dependencies_by_name(crate).get(head) if head else None
+        return (
+            dependency is not None
+            and dependency != crate
+            and (segments[-1] in self.guard_names(dependency))
+        )
 
     def type_names(self, crate: Crate) -> TypeNames:
         """The crate's names as types, one per crate and run (it remembers answers)."""

@@ -11,14 +11,16 @@ rust.expansion can write every generated export out in the file.
 
 from __future__ import annotations
 
+import posixpath
 import re
+import tomllib
 from collections.abc import Sequence
 
 from tree_sitter import Node
 
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.parsing import Grammar, parse
-from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories
+from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories, path_dependencies
 from interop_lint.analyzer.rust.expansion import (
     MAX_DEPTH,
     WRITES_EXPORT_BYTES,
@@ -26,6 +28,8 @@ from interop_lint.analyzer.rust.expansion import (
     export_macro_texts,
 )
 from interop_lint.analyzer.source import SourceFile
+
+_DOLLAR_CRATE = re.compile(r"\$crate\b")
 
 # (file, macro, whether it writes exports itself) by name, per crate directory.
 _CrateMacros = dict[str, tuple[str, ExportMacroText, bool]]
@@ -55,6 +59,9 @@ def share_export_macros(sources: Sequence[SourceFile]) -> None:
                 known.setdefault(found.name, (source.path, found, True))
     if not by_crate:
         return
+    manifests = {
+        posixpath.dirname(s.path): s.data for s in sources if s.kind is FileKind.CARGO_TOML
+    }
     for _ in range(MAX_DEPTH):  # macros handing on to those, and to those in turn
         added = False
         patterns = {crate: _invocation_of(known) for crate, known in by_crate.items()}
@@ -69,6 +76,7 @@ def share_export_macros(sources: Sequence[SourceFile]) -> None:
                     added = True
         if not added:
             break
+    _share_with_dependents(by_crate, manifests)
     patterns = {crate: _invocation_of(known) for crate, known in by_crate.items()}
     for source in rust:
         crate = crate_dir_of(source.path, crates, memo)
@@ -85,6 +93,47 @@ def share_export_macros(sources: Sequence[SourceFile]) -> None:
         )
         if shared:
             source.export_macros = shared
+
+
+def _share_with_dependents(
+    by_crate: dict[str | None, _CrateMacros], manifests: dict[str, bytes]
+) -> None:
+    """Give the crates that depend on a crate of the repository by `path` its
+    `#[macro_export]` macros: a plugin SDK's `create_boilerplate!()` writes the
+    plugin crate's exports (fluent-bit-rs). Their own macros of a name come first."""
+    exporting = {
+        crate: {
+            name: (path, _named_crate(macro, manifests.get(crate)), writes)
+            for name, (path, macro, writes) in known.items()
+            if macro.exported
+        }
+        for crate, known in by_crate.items()
+    }
+    if not any(exporting.values()):
+        return
+    for directory in manifests:
+        for dependency in sorted(path_dependencies([directory], manifests) - {directory}):
+            known = by_crate.setdefault(directory, {})
+            for name, found in exporting.get(dependency, {}).items():
+                known.setdefault(name, found)
+
+
+def _named_crate(macro: ExportMacroText, manifest: bytes | None) -> ExportMacroText:
+    """The macro with `$crate` written as the name its crate's dependents call it by
+    (its library's name), so that `$crate::guard(..)` leads back to it."""
+    try:
+        data = tomllib.loads(manifest.decode("utf-8")) if manifest else {}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    lib, package = data.get("lib"), data.get("package")
+    name = lib.get("name") if isinstance(lib, dict) else None
+    if not isinstance(name, str) and isinstance(package, dict):
+        name = package.get("name")
+    if not isinstance(name, str):
+        return macro
+    named = name.replace("-", "_")
+    rules = tuple((m, _DOLLAR_CRATE.sub(named, t)) for m, t in macro.rules)
+    return ExportMacroText(macro.name, rules, macro.exported)
 
 
 def _invocation_of(known: _CrateMacros) -> re.Pattern[str] | None:

@@ -206,6 +206,30 @@ def test_related_locations_are_linked_from_the_message(sarif_validator) -> None:
     assert related["message"]["text"] == "the C declaration"
 
 
+def test_a_place_named_by_several_related_locations_is_linked_once(sarif_validator) -> None:
+    # Two panic sites on line 14 and one on line 1: no nested link, no `lib.rs:1` in `:14`.
+    related = tuple(
+        RelatedLocation(Location("src/lib.rs", line, column, line, column + 4), "panics here")
+        for line, column in ((14, 5), (14, 20), (1, 1))
+    )
+    finding = Finding(
+        "RS101",
+        Level.ERROR,
+        "`sum` can panic (indexing `s[0]` at src/lib.rs:14, `s[1]` at src/lib.rs:14, "
+        "`.unwrap()` at src/lib.rs:1)",
+        Location("src/lib.rs", 10, 8, 10, 11),
+        related,
+        "abc:2",
+    )
+    document = json.loads(sarif_reporter.render_sarif(report_with([finding])).text)
+    assert not list(sarif_validator.iter_errors(document))
+    (result,) = document["runs"][0]["results"]
+    assert result["message"]["text"] == (
+        "`sum` can panic (indexing `s\\[0\\]` at [src/lib.rs:14](1), `s\\[1\\]` at "
+        "src/lib.rs:14, `.unwrap()` at [src/lib.rs:1](3))"
+    )
+
+
 def test_results_are_cut_to_code_scanning_limits(monkeypatch) -> None:
     monkeypatch.setattr(sarif_reporter, "MAX_RESULTS", 3)
     findings = [

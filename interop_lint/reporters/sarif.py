@@ -103,11 +103,23 @@ def linked_message(finding: Finding) -> str:
     related locations that are written are linked (no dangling ids).
     """
     message = _BRACKET.sub(r"\\\1", finding.message)
+    numbers: dict[str, int] = {}  # several related locations on one line: the first one
     for number, related in enumerate(finding.related[:MAX_RELATED_LOCATIONS], start=1):
-        reference = related.location.place
-        if reference in message:
-            message = message.replace(reference, f"[{reference}]({number})", 1)
-    return message
+        numbers.setdefault(related.location.place, number)
+    if not numbers:
+        return message
+    # Longest first, and a whole `path:line` only: `lib.rs:1` is no part of `lib.rs:14`.
+    places = "|".join(re.escape(p) for p in sorted(numbers, key=len, reverse=True))
+    linked: set[str] = set()
+
+    def link(match: re.Match[str]) -> str:
+        place = match.group(0)
+        if place in linked:
+            return place  # linked once: a link may not hold another (SARIF 3.11.6)
+        linked.add(place)
+        return f"[{place}]({numbers[place]})"
+
+    return re.sub(rf"(?<![\w./-])(?:{places})(?!\d)", link, message)
 
 
 def _result(finding: Finding, rule_index: int, include_suppressed: bool) -> om.Result:

@@ -184,6 +184,14 @@ def test_suppressed_findings_are_omitted_unless_asked_for(project: Project) -> N
     assert suppressed[0]["suppressions"] == [{"kind": "inSource"}]
 
 
+def _only_result(finding: Finding, sarif_validator) -> dict:
+    """The SARIF result of a report holding only `finding`, checked against the schema."""
+    document = json.loads(sarif_reporter.render_sarif(report_with([finding])).text)
+    assert not list(sarif_validator.iter_errors(document))
+    (result,) = document["runs"][0]["results"]
+    return result
+
+
 def test_related_locations_are_linked_from_the_message(sarif_validator) -> None:
     c_side = Location("include/engine.h", 12, 1, 12, 30)
     finding = Finding(
@@ -194,9 +202,7 @@ def test_related_locations_are_linked_from_the_message(sarif_validator) -> None:
         (RelatedLocation(c_side, "the C declaration"),),
         "abc:1",
     )
-    document = json.loads(sarif_reporter.render_sarif(report_with([finding])).text)
-    assert not list(sarif_validator.iter_errors(document))
-    (result,) = document["runs"][0]["results"]
+    result = _only_result(finding, sarif_validator)
     assert result["message"]["text"] == (
         "declared differently at [include/engine.h:12](1) \\[see header\\]"
     )
@@ -221,9 +227,7 @@ def test_a_place_named_by_several_related_locations_is_linked_once(sarif_validat
         related,
         "abc:2",
     )
-    document = json.loads(sarif_reporter.render_sarif(report_with([finding])).text)
-    assert not list(sarif_validator.iter_errors(document))
-    (result,) = document["runs"][0]["results"]
+    result = _only_result(finding, sarif_validator)
     assert result["message"]["text"] == (
         "`sum` can panic (indexing `s\\[0\\]` at [src/lib.rs:14](1), `s\\[1\\]` at "
         "src/lib.rs:14, `.unwrap()` at [src/lib.rs:1](3))"

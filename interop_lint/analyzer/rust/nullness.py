@@ -97,6 +97,8 @@ def checked_before(
                 return True
         if kind == "let_chain" and _earlier_conditions_protect(ancestor, child, name):
             return True
+        if kind == "closure_expression" and name in nonnull_when(_run_when(ancestor), True):
+            return True
         if kind == "match_arm" and _arm_protects(ancestor, child, name):
             return True
         if (
@@ -116,6 +118,20 @@ def _if_protects(branch_holder: Located, child: Located, name: str) -> bool:
     if child.type == "else_clause":
         return name in nonnull_when(condition, False)
     return False
+
+
+def _run_when(closure: Located) -> Located | None:
+    """The condition under which a closure runs at all: `cond` of `cond.then(|| ..)`
+    (`then_some(x)` evaluates `x` whatever `cond` is)."""
+    holder = closure.parent()
+    call = holder.parent() if holder is not None and holder.type == "arguments" else None
+    function = call.field("function") if call is not None else None
+    if function is None or function.type != "field_expression":
+        return None
+    method = function.field("field")
+    if method is None or method.text != "then" or len(holder.named_children()) != 1:
+        return None
+    return function.field("value")
 
 
 def _earlier_conditions_protect(chain: Located, child: Located, name: str) -> bool:

@@ -2664,9 +2664,12 @@ RULES = [{'cross_language': False,
                                    'and every function the header declares is still exported (or '
                                    'defined in C, a\n'
                                    'Go callback exported with `//export` that the crate calls '
-                                   'back, or a\n'
-                                   "dependency's function the crate re-exports with `pub use`, "
-                                   'which links it in).\n'
+                                   'back, a C function\n'
+                                   'the crate imports in an `extern "C" { .. }` block, which '
+                                   'cbindgen writes into\n'
+                                   "the header too, or a dependency's function the crate "
+                                   're-exports with `pub\n'
+                                   'use`, which links it in).\n'
                                    'Only `.h` files are compared, not cgo preambles; the '
                                    '`header-globs` setting\n'
                                    'chooses which headers count. A handwritten header that binds '
@@ -2738,8 +2741,8 @@ RULES = [{'cross_language': False,
                              'matches the crate: every exported function of the crate is declared '
                              'in one of its headers, and every function the header declares is '
                              'still exported (or defined in C, a Go callback exported with '
-                             "`//export` that the crate calls back, or a dependency's function the "
-                             'crate re-exports with `pub use`, which links it in).',
+                             '`//export` that the crate calls back, a C function the crate imports '
+                             'in an `extern "C" { ..',
                   'tags': []},
   'file_kinds': ['c-header', 'rust'],
   'id': 'XL104',

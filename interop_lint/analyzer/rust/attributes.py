@@ -166,3 +166,20 @@ def split_arguments(arguments: str) -> list[str]:
             start = i + 1
     parts.append(arguments[start:].strip())
     return [part for part in parts if part]
+
+
+_LINK_NAME = re.compile(r'^link_name\s*=\s*"([^"]+)"$')
+
+
+def foreign_function_symbols(block: Node) -> list[str]:
+    """The symbols of the functions an `extern "C" { .. }` block imports: a function's
+    name, or its `#[link_name = ".."]`."""
+    found = []
+    body = block.child_by_field_name("body")
+    for item in body.named_children if body is not None else ():
+        name = item.child_by_field_name("name") if item.type == "function_signature_item" else None
+        if name is None:
+            continue
+        linked = (_LINK_NAME.match(b) for b in attribute_bodies(attributes_of(item)))
+        found.append(next((m.group(1) for m in linked if m is not None), text(name)))
+    return found

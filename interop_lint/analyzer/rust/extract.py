@@ -11,7 +11,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.attributes import attribute_macros
+from interop_lint.analyzer.rust.attributes import attribute_macros, foreign_function_symbols
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
     ExportMacro,
@@ -65,6 +65,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     imported_functions: list[RustUseRename] = []
     trait_impls: list[tuple[str, str]] = []
     reexported: list[tuple[str, str]] = []
+    foreign_functions: list[str] = []
     static_muts: list[RustStaticMut] = []
     guard_macros: list[str] = []
     delegates: list[tuple[str, tuple[str, ...]]] = []
@@ -135,6 +136,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         elif kind == "use_declaration":
             sort_use_clauses(data, item, renames, imports, imported_functions)
             reexported.extend(foreign_reexports(item))
+        elif kind == "foreign_mod_item":
+            foreign_functions.extend(foreign_function_symbols(item))
     taking_functions = frozenset(m.name for m in function_macros)
     generated = (
         generated_exports(source.root, export_macros, taking_functions) if export_macros else None
@@ -168,6 +171,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         imports=tuple(imports),
         imported_functions=tuple(imported_functions),
         reexported_symbols=tuple(reexported),
+        foreign_functions=tuple(foreign_functions),
         trait_impls=tuple(trait_impls),
         functions=tuple(
             _with_pointer_and_static_uses(s.function, demands.get(at), statics_used.get(at))

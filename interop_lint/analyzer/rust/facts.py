@@ -347,6 +347,8 @@ class RustFileFacts(Struct, frozen=True):
     # segment is a dependency, its `#[no_mangle]` functions are this library's symbols
     # too (rust.uses, RustIndex.crates_generating).
     reexported_symbols: tuple[tuple[str, str], ...] = ()
+    # The symbols of the C functions the file's `extern "C" { .. }` blocks import.
+    foreign_functions: tuple[str, ...] = ()
     functions: tuple[RustFunction, ...] = ()
     static_muts: tuple[RustStaticMut, ...] = ()
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.

@@ -218,6 +218,17 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
             )
         return found
 
+    def imports_from_c(self, crate: Crate, symbol: str) -> bool:
+        """Whether an `extern "C" { .. }` block of the crate imports the symbol."""
+        return symbol in self._imported_from_c.get(crate, frozenset())
+
+    @cached_property
+    def _imported_from_c(self) -> dict[Crate, frozenset[str]]:
+        return {
+            crate: frozenset(s for _, rust in files for s in rust.foreign_functions)
+            for crate, files in self.files_by_crate.items()
+        }
+
     @cached_property
     def _functions_imported(self) -> dict[Crate, dict[str, str]]:
         """By crate, the path a `use` of any of its files imports a function name by."""

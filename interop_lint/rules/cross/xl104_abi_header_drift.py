@@ -3,8 +3,10 @@ Checks that a header generated from a Rust crate (a cbindgen output) or
 written for it (its declarations are that crate's exports) still matches the
 crate: every exported function of the crate is declared in one of its headers,
 and every function the header declares is still exported (or defined in C, a
-Go callback exported with `//export` that the crate calls back, or a
-dependency's function the crate re-exports with `pub use`, which links it in).
+Go callback exported with `//export` that the crate calls back, a C function
+the crate imports in an `extern "C" { .. }` block, which cbindgen writes into
+the header too, or a dependency's function the crate re-exports with `pub
+use`, which links it in).
 Only `.h` files are compared, not cgo preambles; the `header-globs` setting
 chooses which headers count. A handwritten header that binds only a part of a
 crate on purpose (less than half of its exports) is not asked to declare the
@@ -94,6 +96,8 @@ class AbiHeaderDrift(Rule):
                 continue  # exported with the Rust ABI: XL108's finding
             if name in ctx.index.go.exported_to_c:
                 continue  # a Go callback (`//export`) the crate imports
+            if ctx.index.rust.imports_from_c(link.crate, name):
+                continue  # a C function the crate imports: cbindgen writes those in too
             yield Violation(
                 function.location,
                 f"`{name}` is declared here but {crate} no longer "

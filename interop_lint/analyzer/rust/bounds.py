@@ -19,7 +19,8 @@ tokenizers' decode retry `while n > 0 { .. v[..n] .. n -= 1; }`), and from a
 position found in the collection it indexes (`if let Some(i) = s.find('?')
 { &s[..i] }`, positions.py). The same conditions tell an `.unwrap()` that cannot
 fail (`checked_present`). What is
-indexed and the bound compare as written (whitespace aside); a mutation of the
+indexed and the bound compare as written (whitespace aside), but for a constant
+added to a bound (`at + 2 < v.len()` shows `v[at..at + 3]`); a mutation of the
 vector between the check and the use is not looked for, nor whether `n -= 1`
 is kept from wrapping below zero.
 """
@@ -119,8 +120,7 @@ def _index_within(index: Located, facts: list[Fact], around: list[Fact]) -> bool
         inclusive = operator == "..="
         first = bound_of(start) if start is not None else 0
         last = bound_of(end)
-        ordered = first == 0 or (isinstance(first, int) and isinstance(last, int) and first <= last)
-        return ordered and _below(last, facts, strict=inclusive)
+        return _ordered(first, last) and _below(last, facts, strict=inclusive)
     return start is not None and _below(bound_of(start), facts, strict=False)
 
 
@@ -129,14 +129,36 @@ def _below(bound: int | str, facts: list[Fact], *, strict: bool) -> bool:
     for fact in facts:
         if fact.bound == bound and (fact.strict or not strict):
             return True
-        if not strict and fact.strict and bound == f"{fact.bound}+1":  # i < len: i + 1 <= len
-            return True
+        # `at + 2 < len` gives `at + 3 <= len` (`v[at..at + 3]`), and every `at + k` below.
+        offset, known = _offset(bound), _offset(fact.bound)
+        if offset is not None and known is not None and offset[0] == known[0]:
+            reach = known[1] + 1 if fact.strict else known[1]
+            if (offset[1] + 1 if strict else offset[1]) <= reach:
+                return True
         if isinstance(bound, int) and isinstance(fact.bound, int):
             # n < len gives every k <= n below len; n <= len every k < n.
             known = fact.bound + 1 if fact.strict else fact.bound
             if bound + 1 <= known if strict else bound <= known:
                 return True
     return False
+
+
+def _ordered(first: int | str, last: int | str) -> bool:
+    """Whether a range's start is known not to pass its end: from 0, between numbers,
+    or `at..at + 3` (`at + k` for growing `k`)."""
+    if first == 0 or (isinstance(first, int) and isinstance(last, int) and first <= last):
+        return True
+    start, end = _offset(first), _offset(last)
+    return start is not None and end is not None and start[0] == end[0] and start[1] <= end[1]
+
+
+def _offset(bound: int | str) -> tuple[str, int] | None:
+    """An expression bound as a base and a constant added to it: `at+3` as (`at`, 3),
+    `i` as (`i`, 0); None for a number."""
+    if isinstance(bound, int):
+        return None
+    base, plus, added = bound.rpartition("+")
+    return (base, int(added)) if plus and base and added.isdigit() else (bound, 0)
 
 
 def _facts_around(use: Located) -> Iterator[Fact]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import arguments, binary_operator, callee, strip
+from interop_lint.analyzer.rust.expressions import arguments, callee, strip
 from interop_lint.analyzer.rust.lengths import VALUE_OF, Fact, bound_of, constant_value, flat
 
 # `len OP bound` holding, as a fact about bound; the negation flips the operator.
@@ -40,26 +40,15 @@ def comparison_fact(comparison: Located, operator: str, holds: bool) -> Fact | N
     for subject, other, reading in readings:
         if subject is None:
             continue
-        other, added = _less_addend(strip(other))
-        bound = bound_of(other.node)
-        if reading == ">" or (added and reading in (">=", "==")):
+        # `x + 1 <= len` is kept whole: bounds.py reads it as `x < len` too.
+        bound = bound_of(strip(other).node)
+        if reading == ">":
             return Fact(subject, bound, True)
         if reading in (">=", "=="):
             return Fact(subject, bound, False)
         if reading == "!=" and bound == 0:
             return Fact(subject, 0, True)
     return _upper_bound(left, right, operator)
-
-
-def _less_addend(side: Located) -> tuple[Located, bool]:
-    """`x` and True for `x + 1` (a positive constant added): `x + 1 <= len` says
-    `x < len` (ffi_helpers' `if msg.len() + 1 > buffer.len() { return }`)."""
-    if side.type == "binary_expression" and binary_operator(side) == "+":
-        left, right = side.field("left"), side.field("right")
-        added = constant_value(right.node) if right is not None else None
-        if left is not None and added is not None and added > 0:
-            return strip(left), True
-    return side, False
 
 
 # The subject of a fact "`name` < K" (`i < 16`), for the index of a fixed array.

@@ -48,6 +48,23 @@ def closure_fact(closure: Located) -> Iterator[Fact]:
         yield Fact(found[0], listed[0].text, found[1])  # type: ignore[index]
 
 
+# Iterators over slices of exactly their argument's length (`windows(3)` too).
+_EXACT_CHUNKS = frozenset(
+    {"chunks_exact", "chunks_exact_mut", "rchunks_exact", "rchunks_exact_mut", "windows"}
+)
+
+
+def _exact_chunk(items: Located) -> int | None:
+    """The length of every item of `v.chunks_exact(3)` and the like, when a number."""
+    called = callee(items) if items.type == "call_expression" else None
+    if called is None or called.name not in _EXACT_CHUNKS or called.receiver is None:
+        return None
+    given = items.field("arguments")
+    sizes = given.named_children() if given is not None else []
+    size = bound_of(sizes[0].node) if len(sizes) == 1 else None
+    return size if isinstance(size, int) and size > 0 else None
+
+
 # Adapters that call their closure with the items of the iterator they are called on.
 _ITEM_ADAPTERS = frozenset(
     {"map", "for_each", "filter_map", "flat_map", "try_for_each", "inspect", "all", "any"}
@@ -76,6 +93,9 @@ def _index_fact(pattern: Located, items: Located) -> Iterator[Fact]:
             subject = method_of(strip(value), "len") if value is not None else None
         if subject is not None:
             yield Fact(subject, pattern.text, True)
+        return
+    if pattern.type == "identifier" and (size := _exact_chunk(items)) is not None:
+        yield Fact(pattern.text, size, False)  # `chunks_exact(3)`: `p[0]` to `p[2]`
         return
     index = pattern.named_children()[0] if pattern.type == "tuple_pattern" else None
     walked = receiver_of(items, ("enumerate",))

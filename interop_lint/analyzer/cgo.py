@@ -36,11 +36,14 @@ def import_c_declarations(go_root: Node) -> list[Node]:
     for decl in go_root.children:
         if decl.type != "import_declaration":
             continue
-        for spec, grouped in import_specs(decl):
+        specs = import_specs(decl)
+        for spec, grouped in specs:
             path = spec.child_by_field_name("path")
             if path is not None and text(path) == '"C"':
-                # In `import ( ... )` the preamble sits above the spec itself.
-                found.append(spec if grouped else decl)
+                # In `import ( ... )` the preamble sits above the spec itself, or, as
+                # cgo reads it, above `import (` when "C" is all the group holds.
+                alone = len(specs) == 1 and not _comments_above(spec)
+                found.append(spec if grouped and not alone else decl)
     return found
 
 

@@ -92,11 +92,7 @@ class CargoManifest(Struct, frozen=True):
 
     @property
     def library_name(self) -> str | None:
-        """The library's name as built (`lib<name>.so`): `[lib] name`, else the
-        package's name with `-` as `_`."""
-        if self.lib_name:
-            return self.lib_name
-        return self.package.replace("-", "_") if self.package else None
+        return library_name(self.package, self.lib_name)
 
     @property
     def dependency_crates(self) -> frozenset[str]:
@@ -108,6 +104,22 @@ class CargoManifest(Struct, frozen=True):
     def links_into_go(self) -> bool:
         """An artifact Go links: a static or dynamic C library."""
         return bool({"staticlib", "cdylib"} & set(self.crate_types))
+
+
+def library_name(package: str | None, lib_name: str | None) -> str | None:
+    """The library's name as built (`lib<name>.so`) and as Rust code calls it: `[lib]
+    name`, else the package's name with `-` as `_`."""
+    if lib_name:
+        return lib_name
+    return package.replace("-", "_") if package else None
+
+
+def manifest_library_name(data: Mapping[str, Any]) -> str | None:
+    """`library_name` of a parsed Cargo.toml."""
+    package, lib = _table(data.get("package")).get("name"), _table(data.get("lib")).get("name")
+    return library_name(
+        package if isinstance(package, str) else None, lib if isinstance(lib, str) else None
+    )
 
 
 def extract_cargo_manifest(source: SourceFile, facts: FileFacts) -> None:

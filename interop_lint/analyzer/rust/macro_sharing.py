@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from tree_sitter import Node
 
 from interop_lint.analyzer.discovery import FileKind
+from interop_lint.analyzer.manifests.cargo import manifest_library_name
 from interop_lint.analyzer.parsing import Grammar, parse
 from interop_lint.analyzer.prefilter import crate_dir_of, crate_directories, path_dependencies
 from interop_lint.analyzer.rust.expansion import (
@@ -101,38 +102,37 @@ def _share_with_dependents(
     """Give the crates that depend on a crate of the repository by `path` its
     `#[macro_export]` macros: a plugin SDK's `create_boilerplate!()` writes the
     plugin crate's exports (fluent-bit-rs). Their own macros of a name come first."""
-    exporting = {
-        crate: {
-            name: (path, _named_crate(macro, manifests.get(crate)), writes)
-            for name, (path, macro, writes) in known.items()
-            if macro.exported
-        }
-        for crate, known in by_crate.items()
-    }
-    if not any(exporting.values()):
+    exporting: dict[str, _CrateMacros] = {}
+    for crate, known in by_crate.items():
+        exported = {n: found for n, found in known.items() if found[1].exported}
+        if crate is not None and exported:
+            library = _library_name(manifests.get(crate))
+            exporting[crate] = {
+                n: (path, _named_crate(macro, library), writes)
+                for n, (path, macro, writes) in exported.items()
+            }
+    if not exporting:
         return
     for directory in manifests:
         for dependency in sorted(path_dependencies([directory], manifests) - {directory}):
             known = by_crate.setdefault(directory, {})
-            for name, found in exporting.get(dependency, {}).items():
-                known.setdefault(name, found)
+            for macro_name, found in exporting.get(dependency, {}).items():
+                known.setdefault(macro_name, found)
 
 
-def _named_crate(macro: ExportMacroText, manifest: bytes | None) -> ExportMacroText:
+def _library_name(manifest: bytes | None) -> str | None:
+    try:
+        return manifest_library_name(tomllib.loads(manifest.decode("utf-8"))) if manifest else None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # DEP rules report the manifest; `$crate` stays `crate`
+
+
+def _named_crate(macro: ExportMacroText, library: str | None) -> ExportMacroText:
     """The macro with `$crate` written as the name its crate's dependents call it by
     (its library's name), so that `$crate::guard(..)` leads back to it."""
-    try:
-        data = tomllib.loads(manifest.decode("utf-8")) if manifest else {}
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        data = {}
-    lib, package = data.get("lib"), data.get("package")
-    name = lib.get("name") if isinstance(lib, dict) else None
-    if not isinstance(name, str) and isinstance(package, dict):
-        name = package.get("name")
-    if not isinstance(name, str):
+    if library is None:
         return macro
-    named = name.replace("-", "_")
-    rules = tuple((m, _DOLLAR_CRATE.sub(named, t)) for m, t in macro.rules)
+    rules = tuple((m, _DOLLAR_CRATE.sub(library, t)) for m, t in macro.rules)
     return ExportMacroText(macro.name, rules, macro.exported)
 
 

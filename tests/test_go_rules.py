@@ -195,18 +195,29 @@ def test_a_capitalised_c_name_converts_and_the_c_call_beyond_it_is_named(
     assert findings[0]["message"].startswith("`&data[0]` is passed to `C.encrypt` without")
 
 
+def _go104_messages(
+    project: Project, go_mod: str, package: str, preamble: str, code: str
+) -> list[str]:
+    """The GO104 messages for one cgo file `package/package.go` of a module."""
+    project.write("go.mod", go_mod)
+    project.write(
+        f"{package}/{package}.go",
+        f'package {package}\n\n{preamble}\nimport "C"\n\nimport "unsafe"\n\n{code}',
+    )
+    return [f["message"] for f in _findings(project) if f["rule"] == "GO104"]
+
+
 def test_go104_names_a_parenthesised_slice_without_its_parentheses(project: Project) -> None:
     # algorand/falcon's ConvertToCT: `&(*sig)[0]` of a `*[]byte` parameter.
-    project.write("go.mod", GO_MOD)
-    project.write(
-        "sig/sig.go",
-        "package sig\n\n// static void convert(unsigned char *p, int n) {}\n"
-        'import "C"\n\nimport "unsafe"\n\n'
+    messages = _go104_messages(
+        project,
+        GO_MOD,
+        "sig",
+        "// static void convert(unsigned char *p, int n) {}",
         "func Convert(sig *[]byte) {\n"
         "\tC.convert((*C.uchar)(unsafe.Pointer(&(*sig)[0])), C.int(len(*sig)+0))\n}\n",
     )
-    findings = [f for f in _findings(project) if f["rule"] == "GO104"]
-    assert [f["message"] for f in findings] == [
+    assert messages == [
         "`&(*sig)[0]` is passed to `C.convert` without a `len(*sig)` check in `Convert`: it "
         "panics for an empty slice; use `unsafe.SliceData(*sig)`"
     ]
@@ -216,16 +227,14 @@ def test_go104_suggests_a_length_check_where_the_module_predates_slice_data(
     project: Project,
 ) -> None:
     # `unsafe.SliceData` is Go 1.20: a `go 1.16` module (tun2socks, fsevents) cannot use it.
-    project.write("go.mod", "module example.com/app\n\ngo 1.16\n")
-    project.write(
-        "fill/fill.go",
-        "package fill\n\n// static void fill(unsigned char *p, int n) {}\n"
-        'import "C"\n\nimport "unsafe"\n\n'
-        "func Fill(b []byte) {\n"
-        "\tC.fill((*C.uchar)(unsafe.Pointer(&b[0])), C.int(len(b)))\n}\n",
+    messages = _go104_messages(
+        project,
+        "module example.com/app\n\ngo 1.16\n",
+        "fill",
+        "// static void fill(unsigned char *p, int n) {}",
+        "func Fill(b []byte) {\n\tC.fill((*C.uchar)(unsafe.Pointer(&b[0])), C.int(len(b)))\n}\n",
     )
-    findings = [f for f in _findings(project) if f["rule"] == "GO104"]
-    assert [f["message"] for f in findings] == [
+    assert messages == [
         "`&b[0]` is passed to `C.fill` without a `len(b)` check in `Fill`: it "
         "panics for an empty slice; check `len(b) == 0` first"
     ]

@@ -387,6 +387,26 @@ def test_cbindgen_guarded_enum_bases_parse_and_keep_lines() -> None:
     assert _function(facts.c, "pick").location.line == 10
 
 
+def test_enums_int_sized_only_when_every_value_is_known_to_fit_32_bits() -> None:
+    header = (
+        b"#include <stdint.h>\n"
+        b"#define BASE 4\n"
+        b"typedef enum { A, B } Plain;\n"
+        b"enum Flags { F1 = 1 << 0, F2 = 0x2, F3 = (F1 | F2), F4 = ~0, F5 = 010 };\n"
+        b"enum Top { T1 = 0xffffffff };\n"
+        b"enum Huge { H1 = 0x100000000 };\n"
+        b"enum Mixed { M1 = -1, M2 = 0x80000000 };\n"
+        b"enum FromMacro { R1 = BASE };\n"
+        b"enum Based : uint8_t { X1 };\n"
+        b"typedef enum { P1 } __attribute__((packed)) Packed;\n"
+        b"enum Declared;\n"
+    )
+    facts = _facts(header)
+    assert list(facts.notifications) == []
+    assert set(facts.c.enums) >= {"Plain", "Flags", "Based", "Packed"}
+    assert set(facts.c.int_enums) == {"enum Plain", "enum Flags", "enum Top"}
+
+
 @pytest.mark.parametrize(
     ("text", "cplusplus"),
     [

@@ -44,6 +44,10 @@ typedef int32_t status_t;
 typedef const char *cstr_t;
 typedef void (*log_fn)(void *user, int32_t level);
 typedef enum Color { Red } Color;
+#define WIDE_VALUE 1
+typedef enum { Near = 0x7fffffff, Far } Wide;
+typedef enum { Any = WIDE_VALUE } Opaque;
+typedef enum __attribute__((packed)) { Tiny } Packed;
 typedef uint32_t Mode;
 """
 
@@ -222,7 +226,13 @@ TABLE = [
     ("typedef int x", "Color", EQUAL),
     ("typedef uint8_t x", "Color", DIFFERENT),
     ("typedef int64_t x", "Color", DIFFERENT),
-    ("typedef Color x", "u32", UNKNOWN),  # a C enum's width is the compiler's
+    ("typedef Color x", "u32", EQUAL),  # values within 32 bits: the compiler's `int`
+    ("typedef Color x", "u8", DIFFERENT),
+    ("typedef Color x", "usize", DIFFERENT),
+    ("typedef Wide x", "u32", EQUAL),  # 0x80000000 fits `unsigned int`
+    ("typedef Opaque x", "u32", UNKNOWN),  # a value from a macro: the compiler's choice
+    ("typedef Opaque x", "u8", UNKNOWN),
+    ("typedef Packed x", "u8", UNKNOWN),  # packed: the smallest type that fits
     ("typedef uint8_t x", "Mode", DIFFERENT),  # repr(u32)
     ("typedef Mode x", "Mode", EQUAL),  # repr(u32) against `typedef uint32_t Mode`
     # Function pointers, by signature.

@@ -17,6 +17,7 @@ from functools import cache
 from tree_sitter import Node
 
 from interop_lint.analyzer.cgo import CgoDirective
+from interop_lint.analyzer.clang.enums import int_sized_enum
 from interop_lint.analyzer.clang.facts import (
     CField,
     CFileFacts,
@@ -115,6 +116,7 @@ def c_facts(
     structs: list[CStruct] = []
     typedefs: list[CTypedef] = []
     enums: list[str] = []
+    int_enums: list[str] = []
     includes: list[CInclude] = []
 
     def where(node: Node) -> Location:
@@ -138,6 +140,9 @@ def c_facts(
             structs.append(_struct(node, where, locate))
         elif kind == "enum_specifier":
             enums += _enum_names(node)
+            int_sized = int_sized_enum(node)
+            if int_sized is not None:
+                int_enums.append(int_sized)
         elif kind == "preproc_include":
             include = _include(node, locate)
             if include is not None:
@@ -147,6 +152,7 @@ def c_facts(
         structs=tuple(structs),
         typedefs=(*typedefs, *macro_types),
         enums=tuple(dict.fromkeys(enums)),
+        int_enums=tuple(int_enums),
         includes=tuple(includes),
         include_dirs=include_dirs,
         link_libraries=link_libraries,

@@ -99,6 +99,7 @@ class CFileFacts(Struct, frozen=True):
     structs: tuple[CStruct, ...] = ()
     typedefs: tuple[CTypedef, ...] = ()
     enums: tuple[str, ...] = ()  # tags and typedef names of enums
+    int_enums: tuple[str, ...] = ()  # the enums `int`-sized for certain, as `enum Mode`
     includes: tuple[CInclude, ...] = ()
     # Directories searched for `#include "..."` besides the file's own: the
     # `-I` paths of a preamble's `#cgo CFLAGS`/`CPPFLAGS`, relative to the

@@ -39,7 +39,9 @@ class CScope:
         self._typedefs: dict[str, CType] = {}
         self._names_of: dict[str, set[str]] = defaultdict(set)
         self._structs: dict[str, CStruct] = {}
+        self._int_enums: set[str] = set()
         for unit in units:
+            self._int_enums.update(unit.int_enums)
             for struct in unit.structs:
                 for name in struct.names:
                     self._structs.setdefault(name, struct)
@@ -58,6 +60,10 @@ class CScope:
     def struct(self, name: str) -> CStruct | None:
         """The definition of the struct or union going by `name` (tag or typedef name)."""
         return self._structs.get(name)
+
+    def int_sized_enum(self, spelled: str) -> bool:
+        """Whether the enum spelled `enum Mode` is `int`-sized for certain."""
+        return spelled in self._int_enums
 
 
 class CIndex:

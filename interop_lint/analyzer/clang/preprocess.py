@@ -74,9 +74,10 @@ def prepare(data: bytes) -> bytes:
 
 
 # C23 gives an enum a fixed underlying type, `enum Kind : uint8_t { .. }`,
-# which tree-sitter-c cannot read; enums are compared by name only, so the
-# base is blanked out, with the `#if __STDC_VERSION__ >= 202311L` .. `#endif`
-# that cbindgen writes around it for tagged enums.
+# which tree-sitter-c cannot read. The base is turned into a comment, with the
+# `#if __STDC_VERSION__ >= 202311L` .. `#endif` that cbindgen writes around it
+# for tagged enums: the comment tells `clang.enums` that the enum's width is
+# not the compiler's `int`.
 _ENUM_BASE = re.compile(
     rb"\benum(?:\s+[A-Za-z_]\w*)?\s*"
     rb"((?:#[ \t]*if[^\n]*\n\s*)?:[\w\s]+?(?:#[ \t]*endif[^\n]*\n\s*)?)\{"
@@ -84,13 +85,16 @@ _ENUM_BASE = re.compile(
 
 
 def mask_enum_bases(data: bytes) -> bytes:
-    """`data` with the `: type` of C23 enum declarations blanked out."""
+    """`data` with the `: type` of C23 enum declarations made a comment."""
     if b"enum" not in data:
         return data
 
     def blank(match: re.Match[bytes]) -> bytes:
         start = match.start(1)
         base = re.sub(rb"[^\n]", b" ", match.group(1))  # lines stay where they were
+        opens, closes = base.find(b"  "), base.rfind(b"  ")
+        if opens >= 0 and opens + 2 <= closes and b"*/" not in match.group(1):
+            base = b"%b/*%b*/%b" % (base[:opens], base[opens + 2 : closes], base[closes + 2 :])
         return match.group()[: start - match.start()] + base + b"{"
 
     return _ENUM_BASE.sub(blank, data)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from interop_lint.analyzer.clang.facts import CKind, CStruct, CType
+from interop_lint.analyzer.typesys.layout import C_ENUM_BITS
 from interop_lint.analyzer.typesys.model import (
     STANDARD_TYPEDEFS,
     Array,
@@ -64,6 +65,10 @@ class CScope(Protocol):
 
     def struct(self, name: str) -> CStruct | None:
         """The definition of the struct or union going by `name`."""
+        ...
+
+    def int_sized_enum(self, spelled: str) -> bool:
+        """Whether the enum spelled `enum Mode` is `int`-sized for certain."""
         ...
 
 
@@ -163,13 +168,14 @@ class CTypes:
             names = frozenset({tag}) | self._scope.typedef_names_of(name)
             if keyword == "struct" and self._mirrors_wrapper(names):
                 return self._wrapper(tag, names, depth)
-            return self._named(names, enum=keyword == "enum")
+            bits = C_ENUM_BITS if keyword == "enum" and self._scope.int_sized_enum(name) else None
+            return self._named(names, enum=keyword == "enum", bits=bits)
         target = self._scope.typedef(name)
         if target is None:
             return self._named(frozenset({name}), False)  # a typedef we cannot see
         resolved = self._model(target, depth + 1)
         if isinstance(resolved, Named):
-            return self._named(resolved.names | {name}, resolved.enum)
+            return self._named(resolved.names | {name}, resolved.enum, resolved.bits)
         return resolved
 
     def _mirrors_wrapper(self, names: frozenset[str]) -> bool:
@@ -196,11 +202,12 @@ class CTypes:
             return self._named(names, enum=False)
         return self._model(field.type, depth + 1)
 
-    def _named(self, names: frozenset[str], enum: bool) -> Named:
-        """A named type by its C names and the Rust names they spell."""
+    def _named(self, names: frozenset[str], enum: bool, bits: int | None = None) -> Named:
+        """A named type by its C names and the Rust names they spell; `bits`, the width
+        of an enum known to be `int`-sized."""
         known = any(self._knows(n) for n in names)
         if self._rust_named is not None:
             spelled = [rust for name in names for rust in self._rust_named(name)]
             names = names.union(*(rust.names for rust in spelled))
             known = known or any(rust.known for rust in spelled)
-        return Named(names, known, enum)
+        return Named(names, known, enum, bits)

@@ -18,8 +18,9 @@ Decisions the table in rules.md leaves open:
   only when both name types the Rust side knows (`Rect *` where Rust says
   `*mut Point` and the crate has both); a C name the Rust side does not have
   (`engine_t *` for `*mut Engine`) is the C side's own spelling: *unknown*.
-- A C enum against an integer is *unknown*: its width is the C compiler's
-  choice. A Rust field-less `#[repr(C)]` enum is `int`-sized
+- A C enum against an integer is *unknown* when its width is the C
+  compiler's choice; one whose values all fit in 32 bits (`clang.enums`)
+  is `int`-sized. A Rust field-less `#[repr(C)]` enum is `int`-sized
   (`typesys.layout`): against an integer it is compared by width, equal to
   any 32-bit integer and different from the others. One of a primitive
   repr (`#[repr(u64)]`) is that integer by value; behind a pointer it is
@@ -273,7 +274,7 @@ def _compare_named(a: Type, b: Type) -> Verdict:
     if isinstance(a, Named) and isinstance(b, Named):
         if a.names & b.names:
             if (a.integer is None) != (b.integer is None) and a.enum and b.enum:
-                return Verdict.UNKNOWN  # a C enum's width is the C compiler's choice
+                return _compare_enum_widths(a, b)
             return Verdict.EQUAL
         return Verdict.DIFFERENT if a.known and b.known else Verdict.UNKNOWN
     named, other = (a, b) if isinstance(a, Named) else (b, a)
@@ -285,6 +286,16 @@ def _compare_named(a: Type, b: Type) -> Verdict:
     if not named.known or (named.enum and isinstance(other, Int)):
         return Verdict.UNKNOWN
     return Verdict.DIFFERENT
+
+
+def _compare_enum_widths(a: Named, b: Named) -> Verdict:
+    """A C enum against a Rust enum of a primitive repr, by the same name (`Mode *`
+    for `*mut Mode`): by width when the C one is known to be `int`-sized, else the
+    C compiler's choice."""
+    c_enum, rust_enum = (a, b) if b.integer is not None else (b, a)
+    if c_enum.bits is None or rust_enum.integer is None:
+        return Verdict.UNKNOWN
+    return Verdict.EQUAL if rust_enum.integer.bits == c_enum.bits else Verdict.DIFFERENT
 
 
 def _compare_function(a: Function, b: Function) -> Verdict:

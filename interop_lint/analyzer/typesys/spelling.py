@@ -14,6 +14,7 @@ import re
 
 from interop_lint.analyzer.typesys import c as c_types
 from interop_lint.analyzer.typesys import rust as rust_types
+from interop_lint.analyzer.typesys.layout import C_ENUM_BITS
 from interop_lint.analyzer.typesys.model import (
     POINTER_WIDTH,
     Array,
@@ -39,8 +40,11 @@ def resolved_c(spelled: str, model: Type) -> str:
     """The C spelling of what a C type resolves to, when its spelling names a typedef."""
     if all(w in c_types.PRIMITIVES or w in _C_WORDS for w in _WORD.findall(spelled)):
         return ""
+    pointee = model.pointee if isinstance(model, Pointer) else None
+    if isinstance(pointee, Named) and pointee.enum and pointee.bits == C_ENUM_BITS:
+        return "a pointer to an `int`-sized enum"
     if isinstance(model, Named) and model.enum:
-        return ""
+        return "an `int`-sized enum" if model.bits == C_ENUM_BITS else ""
     text = _in_c(model)
     return f"`{text}`" if text is not None and text != spelled else ""
 
@@ -52,8 +56,11 @@ def resolved_rust(spelled: str, model: Type) -> str:
         return f"a two-word pointer to a {model.pointee}"
     if all(w in rust_types.PRIMITIVES or w in _RUST_WORDS for w in _WORD.findall(spelled)):
         return ""
+    pointee = model.pointee if isinstance(model, Pointer) else None
+    if isinstance(pointee, Named) and pointee.integer is not None:
+        return f"a pointer to `{rust_types.canonical(pointee.integer)}`"
     if isinstance(model, Named):
-        return "a `c_int`-sized enum" if model.enum and model.bits == 32 else ""
+        return "a `c_int`-sized enum" if model.enum and model.bits == C_ENUM_BITS else ""
     text = rust_types.canonical(model) if _plain(model) else None
     return f"`{text}`" if text is not None and text != spelled else ""
 

@@ -16,13 +16,16 @@ receiver first, as cbindgen writes it (`&self` is `const T *self`), and its
 element: a C array parameter `const uint8_t txid[32]` (which C reads as `const
 uint8_t *`) is Rust's `*const [u8; 32]`. A field-less `#[repr(u8)]` enum is a
 `uint8_t`, a field-less `#[repr(C)]` one is `int`-sized, so `typedef uint8_t
-Mode` for it differs; behind a pointer, a field-less enum of a primitive repr
-is also the opaque handle a header may declare by its name (`typedef struct
-Handle Handle;` for weld's `#[repr(u64)] enum Handle { _Opaque }`). Rust
-`bool` written as a byte (`unsigned char`, `uint8_t`) has the same size and
-passing on every supported ABI and is reported as a warning: only a value
-other than 0 or 1 breaks it. A pointer whose constness alone differs is
-reported as a warning, and only in the direction that can break something:
+Mode` for it differs. A C `enum` is `int`-sized when all its values are known
+and fit in 32 bits (none from a macro, no packing, no C23 `: type` base), so
+`typedef enum { A, B } Mode;` for a `#[repr(u8)]` enum differs; behind a
+pointer, a field-less enum of a primitive repr is also the opaque handle a
+header may declare by its name (`typedef struct Handle Handle;` for weld's
+`#[repr(u64)] enum Handle { _Opaque }`). Rust `bool` written as a byte
+(`unsigned char`, `uint8_t`) has the same size and passing on every
+supported ABI and is reported as a warning: only a value other than 0 or 1
+breaks it. A pointer whose constness alone differs is reported as a
+warning, and only in the direction that can break something:
 
 - a parameter C declares `const char *` that Rust takes as `*mut c_char`:
   Rust may write to memory C callers consider read-only (a C `char *` for a

@@ -4,7 +4,8 @@ Rust struct of the same name (C typedef names count: `typedef struct {..}
 Point;` is `Point`) have the same fields: the same number, in the same
 order, of equivalent types. Types compare as in XL101 (`int32_t` is `i32`,
 `const char *` is `*const c_char`, arrays by element and length, a
-`#[repr(C)]` field-less enum is `int`-sized, a `#[repr(transparent)]`
+`#[repr(C)]` field-less enum and a C `enum` of known 32-bit values are
+`int`-sized, a `#[repr(transparent)]`
 wrapper and a C struct of its one field are that field). A Rust pointer to an
 unsized type (`&str`, `&[u8]`, `*const CStr`, `Box<dyn Trait>`) is two words,
 address and length or vtable, so no C scalar or pointer matches it. A field whose pointer

@@ -3,8 +3,9 @@ Checks for exported functions that use a raw-pointer parameter in a way that
 requires it to be non-null (`*p`, `&*p`, `(*p).field`, `CStr::from_ptr(p)`,
 `slice::from_raw_parts(p, n)`, `Box::from_raw(p)`, `CString::from_raw(p)`,
 `ptr::read(p)`, `p.read()`, either pointer of `ptr::copy_nonoverlapping(src,
-dst, n)` or `dst.copy_from(src, n)`, `ptr::write_bytes(p, 0, n)`, ...; these
-need a non-null pointer even when `n` is 0) without checking it for null first
+dst, n)` or `dst.copy_from(src, n)`, `ptr::write_bytes(p, 0, n)`, ...;
+`from_raw_parts` needs a non-null pointer even when `n` is 0, the copies
+whenever `n` is not) without checking it for null first
 on every path: `p.is_null()` with an early return or in the branch's
 condition, a comparison with `ptr::null()`/`null_mut()`, `NonNull::new(p)` or
 `p.as_ref()`/`p.as_mut()` that is matched, alone or as an element of a tuple

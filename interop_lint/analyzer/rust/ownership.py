@@ -147,3 +147,38 @@ def named_type(type_node: Node | None) -> str | None:
     while current is not None and current.type in ("reference_type", "pointer_type"):
         current = current.child_by_field_name("type")
     return base_name(current) or None if current is not None else None
+
+
+def cast_type(expression: Located) -> str | None:
+    """`T` of `p as *mut T` or `p.cast::<T>()`."""
+    current = expression
+    while current.type == "parenthesized_expression" and current.node.named_child_count:
+        current = current.named_children()[0]
+    if current.type == "type_cast_expression":
+        target = current.field("type")
+        if target is not None and target.type == "pointer_type":
+            return type_name(target.node.child_by_field_name("type"))
+    function = current.field("function") if current.type == "call_expression" else None
+    method = function.field("function") if function is not None else None
+    if function is None or function.type != "generic_function" or method is None:
+        return None
+    named = method.field("field") if method.type == "field_expression" else None
+    if named is None or named.text not in ("cast", "cast_mut"):
+        return None
+    listed = function.node.child_by_field_name("type_arguments")
+    cast_to = listed.named_children if listed is not None else []
+    return type_name(cast_to[0]) if len(cast_to) == 1 else None
+
+
+def declared_pointee(argument: Located) -> str | None:
+    """`T` of a local declared a pointer to it: `let p: *mut T = engine.cast();`."""
+    current = argument
+    while current.type == "parenthesized_expression" and current.node.named_child_count:
+        current = current.named_children()[0]
+    if current.type != "identifier":
+        return None
+    declaration = local_declaration(current.text, current)
+    written = declaration.field("type") if declaration is not None else None
+    if written is None or written.type != "pointer_type":
+        return None
+    return type_name(written.node.child_by_field_name("type"))

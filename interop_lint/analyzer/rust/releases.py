@@ -28,6 +28,8 @@ from interop_lint.analyzer.rust.ownership import (
     ELEMENT,
     OwnershipSite,
     annotated,
+    cast_type,
+    declared_pointee,
     local_binding,
     local_declaration,
     turbofish,
@@ -55,11 +57,12 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
         if first is None:
             continue
         referenced = _referenced_type(first) if qualified == "Box::from_raw" else None
+        declared = declared_pointee(first)
         first = _through_local(first)
         if referenced is not None and _released(first) == (None, None):
             # `let s: &mut Session = (h as *mut Session).as_mut()..; Box::from_raw(s)`
             source = reference_source(first)
-            content = referenced or (_cast_type(source) if source is not None else None)
+            content = referenced or (cast_type(source) if source is not None else None)
             released = _released(source) if source is not None else (None, None)
             found.append(
                 OwnershipSite(
@@ -72,11 +75,12 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
         elif qualified == "Box::from_raw":
             view = _slice_view(first)
             if view is not None:
-                element = _cast_type(view[1])
+                element = cast_type(view[1])
                 kind = f"vec:{element}" if element else "vec"
                 found.append(OwnershipSite(kind, qualified, call, (), *view[0]))
             else:
-                content = turbofish(call) or _cast_type(first) or annotated(call.parent(), "Box")
+                content = turbofish(call) or cast_type(first) or declared
+                content = content or annotated(call.parent(), "Box")
                 kind = f"box:{content}" if content else "box"
                 found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
         elif qualified == "Vec::from_raw_parts" and _string_length(call):
@@ -84,7 +88,7 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
             found.append(OwnershipSite("cstring", qualified, call, (), *_released(first)))
         else:  # `Vec::from_raw_parts`, `String::from_raw_parts`
             element = "u8" if qualified.startswith("String") else turbofish(call)
-            element = element or _cast_type(first) or annotated(call.parent(), "Vec")
+            element = element or cast_type(first) or declared or annotated(call.parent(), "Vec")
             kind = f"vec:{element}" if element else "vec"
             found.append(OwnershipSite(kind, qualified, call, (), *_released(first)))
     return found
@@ -353,18 +357,6 @@ def _slice_view(argument: Located) -> tuple[tuple[str | None, str | None], Locat
         return None
     first = next(iter(arguments(current)), None)
     return (_released(first), first) if first is not None else None
-
-
-def _cast_type(expression: Located) -> str | None:
-    """`T` of `p as *mut T` or `p.cast::<T>()`."""
-    current = expression
-    while current.type == "parenthesized_expression" and current.node.named_child_count:
-        current = current.named_children()[0]
-    if current.type == "type_cast_expression":
-        target = current.field("type")
-        if target is not None and target.type == "pointer_type":
-            return type_name(target.node.child_by_field_name("type"))
-    return None
 
 
 _BOXED = re.compile(r"(?:Option<)?Box<(\w+)>>?")

@@ -750,7 +750,15 @@ RULES = [{'cross_language': False,
                                    "gives such an address (portaudio's `silence(uintptr(buf), n)`, "
                                    'stepping it\n'
                                    'with `p++`); addresses that are only compared or printed (an '
-                                   'alignment check);\n'
+                                   'alignment check); the\n'
+                                   'address of an object the function pins (`pinner.Pin(buf)`, '
+                                   'then\n'
+                                   '`addrs[i] = uintptr(unsafe.Pointer(buf))` for C) kept in a '
+                                   'local, an element\n'
+                                   'of a local slice, or passed to C, as it stays put and alive '
+                                   'until `Unpin`\n'
+                                   '(but not one stored in a field, a package variable, or '
+                                   'returned);\n'
                                    'the `Data` of a `*reflect.SliceHeader` or '
                                    '`*reflect.StringHeader` over a real\n'
                                    "slice or string, read or written (the unsafe package's own "

@@ -18,6 +18,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.golang.facts import TypeExpr
 from interop_lint.analyzer.golang.infer import Inference, Memory
 from interop_lint.analyzer.golang.model import GoFile
+from interop_lint.analyzer.golang.pointers import pins_value
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.slice_headers import header_data_through_pointer
 from interop_lint.analyzer.golang.syntax import (
@@ -68,6 +69,8 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
     if _converted_back(file, top) or _pointer_difference(file, conversion, top):
         return None
     use = classify(file, top)
+    if _kept_in_function(file, use) and pins_value(file, conversion, inner[1]):
+        return None  # pinned (`p.Pin(buf)`): it stays put and alive until `Unpin`
     if (
         isinstance(use, Use)
         and use.kind == UseKind.FIELD
@@ -94,6 +97,22 @@ def hidden_go_pointer(inference: Inference, conversion: Node, operand: Node) -> 
         name = file.c_function(use.call)
         return f"passed to `C.{name}`" if name is not None else None
     return None
+
+
+def _kept_in_function(file: GoFile, use: Use | Assigned | None) -> bool:
+    """Whether the integer stays within the function: in a local, an element of a
+    local slice, or an argument to C; not returned or stored where it outlives the
+    function's `Unpin`."""
+    if isinstance(use, Assigned):
+        binding = file.binding(use.target)
+        return binding is not None and binding.kind in _LOCAL_KINDS
+    if use is None or use.kind not in (UseKind.ELEMENT, UseKind.ARGUMENT):
+        return False
+    if use.kind == UseKind.ARGUMENT:
+        return use.call is not None and file.c_function(use.call) is not None
+    container = use.target.child_by_field_name("operand") if use.target is not None else None
+    binding = file.binding(unparen(container)) if container is not None else None
+    return binding is not None and binding.kind in _LOCAL_KINDS
 
 
 def _returned(file: GoFile, pointer: Node) -> str | None:

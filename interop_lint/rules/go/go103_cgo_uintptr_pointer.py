@@ -19,7 +19,11 @@ through a function of the package that returns it: go-tflite's
 calls with its own addresses (an event callback handed the native arrays as
 `uintptr_t`), and one of an unexported function that every call in the file
 gives such an address (portaudio's `silence(uintptr(buf), n)`, stepping it
-with `p++`); addresses that are only compared or printed (an alignment check);
+with `p++`); addresses that are only compared or printed (an alignment check); the
+address of an object the function pins (`pinner.Pin(buf)`, then
+`addrs[i] = uintptr(unsafe.Pointer(buf))` for C) kept in a local, an element
+of a local slice, or passed to C, as it stays put and alive until `Unpin`
+(but not one stored in a field, a package variable, or returned);
 the `Data` of a `*reflect.SliceHeader` or `*reflect.StringHeader` over a real
 slice or string, read or written (the unsafe package's own pattern: `h :=
 (*reflect.SliceHeader) (unsafe.Pointer(&b)); p := unsafe.Pointer(h.Data)`). A

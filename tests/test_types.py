@@ -219,6 +219,15 @@ TABLE = [
     ("typedef uint64_t x", "Counter<, u64>", EQUAL),
     ("typedef uint32_t x", "Counter<u64>", DIFFERENT),
     ("typedef int32_t x", "TwoSized", DIFFERENT),  # a struct, not an integer
+    # `<stdint.h>` least and fast widths, `<uchar.h>` code units.
+    ("typedef char16_t x", "u16", EQUAL),
+    ("typedef const char16_t *x", "*const u8", DIFFERENT),
+    ("typedef char32_t x", "u64", DIFFERENT),
+    ("typedef uint_least8_t x", "u8", EQUAL),
+    ("typedef int_least32_t x", "i64", DIFFERENT),
+    ("typedef uint_fast64_t x", "u64", EQUAL),
+    ("typedef uint_fast16_t x", "u16", UNKNOWN),  # a `long` on glibc, 16 bits on macOS
+    ("typedef uintmax_t x", "u64", EQUAL),
     # Enums.
     ("typedef Color x", "Color", EQUAL),
     ("typedef enum Color x", "Color", EQUAL),

@@ -112,6 +112,17 @@ Type = Int | Float | Bool | Void | Pointer | Array | Function | Named | FatPoint
 STANDARD_TYPEDEFS: dict[str, Type] = {
     **{f"int{n}_t": Int(n, True) for n in (8, 16, 32, 64)},
     **{f"uint{n}_t": Int(n, False) for n in (8, 16, 32, 64)},
+    # `<stdint.h>`'s least-width types are exactly that wide on every supported
+    # target; of the fast ones only 8 and 64 bits are (glibc makes
+    # `uint_fast16_t` a `long`, macOS a `uint16_t`). `<uchar.h>`'s code units.
+    **{f"int_least{n}_t": Int(n, True) for n in (8, 16, 32, 64)},
+    **{f"uint_least{n}_t": Int(n, False) for n in (8, 16, 32, 64)},
+    **{f"int_fast{n}_t": Int(n, True) for n in (8, 64)},
+    **{f"uint_fast{n}_t": Int(n, False) for n in (8, 64)},
+    "intmax_t": Int(64, True),
+    "uintmax_t": Int(64, False),
+    "char16_t": Int(16, False),
+    "char32_t": Int(32, False),
     "size_t": Int(POINTER_WIDTH, False),
     "uintptr_t": Int(POINTER_WIDTH, False),
     "ssize_t": Int(POINTER_WIDTH, True),

@@ -256,3 +256,19 @@ pub unsafe extern "C" fn open(url: *const c_char, token: *const c_char, out: *mu
     assert "pointer `out`" in out and "(`*out`)" in out
     assert "pointer `token`" in token and "(`CStr::from_ptr(token)`)" in token
     assert "pointer `url`" in url and "(`CStr::from_ptr(url)`)" in url
+
+
+def test_an_explicit_panic_heads_the_message_over_an_earlier_index(project: Project) -> None:
+    # srapi-rs: an index the code keeps in bounds came first; the `.expect(..)` is the news.
+    code = """
+#[no_mangle]
+pub extern "C" fn f(at: usize) -> u8 {
+    let values = [1u8, 2, 3, 4];
+    let first = values[at];
+    let wide = u8::try_from(usize::from(first) + at).expect("small");
+    wide
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert message.startswith("`f` can panic (`.expect()` at [src/lib.rs:6](2))"), message

@@ -157,6 +157,12 @@ def _consequence(abi: str) -> str:
     return "a panic here aborts the whole process (the Go runtime or Python interpreter with it)"
 
 
+def _indexing(trace: PanicTrace) -> bool:
+    """Whether the panic is an index out of bounds, which a reader may have ruled out
+    (the first explicit `.unwrap()`, `.expect(..)` or `assert!` heads the message)."""
+    return trace.site.what.startswith("indexing")
+
+
 def _where(trace: PanicTrace) -> str:
     place = trace.site.location.place
     if not trace.chain:
@@ -195,7 +201,7 @@ class FfiPanicEscape(Rule):
             if nodes is None:  # the syntax tree, only for a file with a finding
                 nodes = {e.symbol: e.node for e in exported_functions(ctx.file, index)}
             hint = _wrapper_hint(ctx, nodes.get(export.symbol))
-            first = traces[0]
+            first = min(traces, key=_indexing)  # an `.unwrap()` or `panic!` says it best
             unguarded = (
                 f"outside the `catch_unwind` of its guard `{first.guard}`"
                 if first.guard

@@ -157,10 +157,20 @@ def _consequence(abi: str) -> str:
     return "a panic here aborts the whole process (the Go runtime or Python interpreter with it)"
 
 
-def _indexing(trace: PanicTrace) -> bool:
-    """Whether the panic is an index out of bounds, which a reader may have ruled out
-    (the first explicit `.unwrap()`, `.expect(..)` or `assert!` heads the message)."""
-    return trace.site.what.startswith("indexing")
+def _headline(traces: list[PanicTrace]) -> PanicTrace:
+    """The panic the message names: the first explicit one (`.unwrap()`, `.expect(..)`,
+    `assert!`) no deeper in the calls than the first site, else the first site. An
+    index is one a reader may have ruled out; an `.unwrap()` three calls away is
+    further from what the export does."""
+    first = traces[0]
+    return next(
+        (
+            trace
+            for trace in traces
+            if not trace.site.what.startswith("indexing") and len(trace.chain) <= len(first.chain)
+        ),
+        first,
+    )
 
 
 def _where(trace: PanicTrace) -> str:
@@ -201,7 +211,7 @@ class FfiPanicEscape(Rule):
             if nodes is None:  # the syntax tree, only for a file with a finding
                 nodes = {e.symbol: e.node for e in exported_functions(ctx.file, index)}
             hint = _wrapper_hint(ctx, nodes.get(export.symbol))
-            first = min(traces, key=_indexing)  # an `.unwrap()` or `panic!` says it best
+            first = _headline(traces)
             unguarded = (
                 f"outside the `catch_unwind` of its guard `{first.guard}`"
                 if first.guard

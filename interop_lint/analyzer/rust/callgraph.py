@@ -124,8 +124,12 @@ class CrateCalls:
         resolve: Callable[[str], str] = lambda name: name,
         field_type: Callable[[str, str], str | None] = lambda kind, field: None,
         imported: dict[str, dict[str, str]] | None = None,
+        reexported: frozenset[str] = frozenset(),
     ) -> None:
         self.functions = functions
+        # Names some `pub use` of the crate re-exports (`pub use imp::release;`): a path
+        # through the module holding it (`crate::mem::release`) reaches the function.
+        self._reexported = reexported
         # Per file, the functions its `use` declarations name (alias -> full path).
         self._imported = imported or {}
         self._guarded = guarded
@@ -190,7 +194,9 @@ class CrateCalls:
             in_module = [i for i in named if self._modules[i] == call.module]
             if in_module or call.module in _RELATIVE_MODULES:
                 return in_module or named
-            return named if call.module in self._module_names else []
+            if call.module in self._module_names or call.name in self._reexported:
+                return named
+            return []
         return named
 
     def _owner_type(self, owner: str) -> str | None:
@@ -241,6 +247,8 @@ class CrateCalls:
             segments[0] in _RELATIVE_MODULES or segments[0] in self._module_names
         ):
             return []
+        if len(segments) < 2:
+            return self._callees_of(replace(call, name=segments[-1]))
         return self._callees_of(replace(call, name=segments[-1], module=segments[-2]))
 
     def _callees_of(self, call: RustCall) -> list[int]:

@@ -273,6 +273,11 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
                     for path, rust in self.files_by_crate.get(crate, [])
                     if rust.imported_functions
                 },
+                frozenset(
+                    name
+                    for _, rust in self.files_by_crate.get(crate, [])
+                    for _, name in rust.reexported_symbols
+                ),
             )
             self._calls[crate] = found
         return found

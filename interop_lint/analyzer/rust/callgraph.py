@@ -247,8 +247,6 @@ class CrateCalls:
             segments[0] in _RELATIVE_MODULES or segments[0] in self._module_names
         ):
             return []
-        if len(segments) < 2:
-            return self._callees_of(replace(call, name=segments[-1]))
         return self._callees_of(replace(call, name=segments[-1], module=segments[-2]))
 
     def _callees_of(self, call: RustCall) -> list[int]:

@@ -297,6 +297,25 @@ def test_a_struct_result_holding_two_kinds_names_the_freed_fields_kind_and_relea
     assert "pass them to `matcher_free` (src/lib.rs:71), `matcher_error_free`" in dropped
 
 
+def test_each_field_of_a_struct_result_is_owned_on_its_own() -> None:
+    """go-vrl's shape built in the export itself: the fields its literals fill are
+    followed one by one; releasing one field does not release another, and a freed
+    field cites the allocation that went into it, not the first of the export."""
+    root = FIXTURES / "cross" / "field-results"
+    findings = _findings(Project(root))
+    by_line = {(f["line"], f["rule"]): f["message"] for f in findings}
+    go, rust = "kv/kv.go", "src/lib.rs"
+    error_made = _line(Project(root), rust, 'let error = CString::new("null name")')
+    freed = _line(Project(root), go, "defer C.free(unsafe.Pointer(opened.error))")
+    assert f"(`CString::into_raw`, src/lib.rs:{error_made})" in by_line[(freed, "XL105")]
+    get = _line(Project(root), go, "found := C.kv_get(s.p, cKey) // expect: XL106")
+    message = by_line[(get, "XL106")]
+    assert "a `CString` owned by Rust" in message and "in its `value` field" in message
+    assert "only its `error` field is released or kept" in message
+    described = _line(Project(root), go, "described := C.kv_describe(s.p)")
+    assert not any(line == described for line, _ in by_line)  # `kind` is static
+
+
 # -- XL106 -----------------------------------------------------------------------------------
 
 

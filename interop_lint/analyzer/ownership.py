@@ -61,26 +61,38 @@ class OwnedResult:
     # The kind each of those fields holds when they hold different kinds (a `Box`
     # `value` and a `CString` `error`); `kind` is then the first's.
     field_kinds: tuple[tuple[str, str], ...] = ()
+    # Whether the export's own struct literals say which fields get the memory (else
+    # `fields` are those whose type could hold it).
+    fields_known: bool = False
+
+    def field_of(self, flow: ValueFlow) -> str | None:
+        """The field a flow of the result reads (`value` of `r.value`), as Rust names it
+        (cgo spells a field named for a Go keyword `_type`); None for the result's own."""
+        if flow is self.flow:
+            return None
+        read = flow.origin.child_by_field_name("field")
+        field = read.text.decode() if read is not None and read.text else ""
+        return field if field in self.fields else field.removeprefix("_")
 
     def kind_of(self, flow: ValueFlow) -> str:
         """The kind of memory a flow of the result carries: its field's for a field read."""
         if flow is self.flow or not self.field_kinds:
             return self.kind
-        read = flow.origin.child_by_field_name("field")
-        field = read.text.decode() if read is not None and read.text else ""
-        kinds = dict(self.field_kinds)  # cgo spells a field named for a Go keyword `_type`
-        return kinds.get(field) or kinds.get(field.removeprefix("_"), self.kind)
+        return dict(self.field_kinds).get(self.field_of(flow) or "", self.kind)
 
     @property
     def flows(self) -> tuple[ValueFlow, ...]:
         """Every flow the memory takes: the result's and those of its holding fields."""
         return (self.flow, *self.parts)
 
-    @property
-    def made_at(self) -> tuple[Location, str]:
-        """Where Rust gives the memory up, and how (`CString::into_raw`); the export
-        itself when a helper it returns from makes it."""
-        own = next((a for a in self.export.hands_out if a.via == self.via), None)
+    def made_at(self, flow: ValueFlow | None = None) -> tuple[Location, str]:
+        """Where Rust gives the memory up, and how (`CString::into_raw`): that put in
+        the field `flow` reads, if known; the export itself when a helper it returns
+        from makes it."""
+        handed = [a for a in self.export.hands_out if a.via == self.via]
+        field = self.field_of(flow) if flow is not None else None
+        own = next((a for a in handed if field and a.field == field), None)
+        own = own or next(iter(handed), None)
         if own is None:
             return self.export.location, f"returned by `{self.export.name}`"
         return own.location, f"`{own.what}`"
@@ -93,16 +105,13 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
         return found
     index, path = ctx.index, ctx.file.path
     owned: dict[str, tuple[str, RustExport, Crate, str] | None] = {}
-    fields: dict[str, tuple[str, ...]] = {}
-    field_kinds: dict[str, tuple[tuple[str, str], ...]] = {}
+    held: dict[str, _HoldingFields] = {}
 
     def returns_owned(name: str) -> bool:
         if name not in owned:
             owned[name] = found = _owned_return(index, path, name)
             if found is not None:
-                rust_path, export, crate, kind = found
-                fields[name] = crate_holding_fields(index.rust, crate, export.return_type, kind)
-                field_kinds[name] = _kinds_by_field(index, rust_path, export, crate, fields[name])
+                held[name] = _holding_fields(index, *found)
         return owned[name] is not None
 
     found = _RESULTS[file] = []
@@ -112,39 +121,59 @@ def owned_results(ctx: RuleContext, file: GoFile) -> list[OwnedResult]:
         # A struct by value: the reads of the fields that hold the memory are followed.
         # A field read through a returned pointer (`r.success` of a `*C.Result`) reads
         # the box; it neither releases nor keeps it.
-        flow, parts = split_field_reads(file, flow, fields[name])
+        fields, kinds, known = held[name]
+        flow, parts = split_field_reads(file, flow, fields)
         found.append(
             OwnedResult(
                 call,
                 flow,
                 *owned[name],  # type: ignore[misc]
-                fields=fields[name],
+                fields=fields,
                 parts=tuple(parts),
-                field_kinds=field_kinds[name],
+                field_kinds=kinds,
+                fields_known=known,
             )
         )
     found += _filled_results(index, path, file)
     return found
 
 
-def _kinds_by_field(
-    index: ProjectIndex, rust_path: str, export: RustExport, crate: Crate, fields: tuple[str, ...]
-) -> tuple[tuple[str, str], ...]:
-    """The kind each field of a struct result holds, when the export returns several
-    kinds: a field takes the narrowest kind that can be in it (a `CString` fits only
-    the `char *` field, a generic `Box<T>` any pointer)."""
-    if len(fields) < 2:
-        return ()
-    kinds = index.rust.owned_return_kinds(crate, rust_path, export)
-    if len(kinds) < 2:
-        return ()
-    best: dict[str, tuple[int, str]] = {}
-    for kind in kinds:
-        held = crate_holding_fields(index.rust, crate, export.return_type, kind)
-        for name in held:
-            if name not in best or len(held) < best[name][0]:
-                best[name] = (len(held), index.rust.canonical_kind(crate, kind))
-    return tuple((name, kind) for name, (_, kind) in best.items())
+# A struct result's fields that hold owned memory, the kind of each (when they hold
+# different kinds) and whether the export's literals say so (`OwnedResult`).
+_HoldingFields = tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool]
+
+
+def _holding_fields(
+    index: ProjectIndex, rust_path: str, export: RustExport, crate: Crate, kind: str
+) -> _HoldingFields:
+    """The fields of the struct an export returns that hold owned memory, of any kind
+    it returns (a `Box` `value` and a `CString` `error`). When the export puts every
+    allocation in a field of its own literal, those fields; else every field whose
+    type can hold one, a field taking the narrowest kind that can be in it (a
+    `CString` fits only the `char *` field, a generic `Box<T>` any pointer)."""
+    rust = index.rust
+    kinds = rust.owned_return_kinds(crate, rust_path, export) or (kind,)
+    holding = {k: crate_holding_fields(rust, crate, export.return_type, k) for k in kinds}
+    if not any(holding.values()):
+        return (), (), False
+    returned = [a for a in export.hands_out if a.via == "return" and a.kind in holding]
+    if returned and all(a.field in holding[a.kind] for a in returned):
+        named = {a.field: rust.canonical_kind(crate, a.kind) for a in returned}
+        fields = tuple(dict.fromkeys(f for k in kinds for f in holding[k] if f in named))
+        by_field = tuple((f, named[f]) for f in fields)  # type: ignore[index]
+        known = True
+    else:
+        best: dict[str, tuple[int, str]] = {}
+        for k, held in holding.items():
+            for name in held:
+                if name not in best or len(held) < best[name][0]:
+                    best[name] = (len(held), rust.canonical_kind(crate, k))
+        fields = tuple(best)
+        by_field = tuple((name, k) for name, (_, k) in best.items())
+        known = False
+    if len({k for _, k in by_field}) < 2:
+        by_field = ()
+    return fields, by_field, known
 
 
 def _filled_results(index: ProjectIndex, path: str, file: GoFile) -> list[OwnedResult]:

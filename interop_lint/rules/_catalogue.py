@@ -2912,7 +2912,13 @@ RULES = [{'cross_language': False,
                                    'another field (`r.status`) is no use of the memory, and a '
                                    'package function\n'
                                    'handed the whole struct releases it when it releases the '
-                                   'field.\n'
+                                   'field. When the\n'
+                                   "export's own struct literals say which field gets which memory "
+                                   '(`CResult {\n'
+                                   'value: s.into_raw(), error: null_mut() }`), each of those '
+                                   'fields is owned on\n'
+                                   'its own: giving the `error` back does not release the '
+                                   '`value`.\n'
                                    '\n'
                                    "The memory counts as the result only when the export's "
                                    'declared return\n'

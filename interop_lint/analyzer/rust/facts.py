@@ -45,6 +45,9 @@ class Allocation(Struct, frozen=True):
     # The struct whose literal holds it on the way out (`Error { message: .. }`):
     # its `Drop` may give the memory back.
     held_by: str | None = None
+    # The field of the struct literal it leaves in (`error` of a returned
+    # `CResult { value: null, error: msg }`), when it leaves in one.
+    field: str | None = None
 
 
 class Release(Struct, frozen=True):

@@ -71,15 +71,17 @@ class Destination(Struct, frozen=True):
     at: Located  # the return, let, assignment or call
     target: str | None = None  # the pointer written through (`out` of `*out = v`)
     held_by: str | None = None  # the struct whose literal it went into on the way
+    # The field of the outermost literal it went into (`value` of `CResult { value: v }`).
+    field: str | None = None
 
 
 def destination(value: Located) -> Destination:
-    held: list[str] = []
+    held: list[tuple[str, str | None]] = []
     found = _destination(value, held)
-    return replace(found, held_by=held[0]) if held else found
+    return replace(found, held_by=held[0][0], field=held[-1][1]) if held else found
 
 
-def _destination(value: Located, held: list[str]) -> Destination:
+def _destination(value: Located, held: list[tuple[str, str | None]]) -> Destination:
     current = value
     while True:
         parent = current.parent()
@@ -93,7 +95,7 @@ def _destination(value: Located, held: list[str]) -> Destination:
             literal = literal.parent() if literal is not None else None
             if literal is None or literal.type != "struct_expression":
                 return Destination("other", parent)
-            held.append(_struct_name(literal))
+            held.append((_struct_name(literal), _field_name(parent)))
             current = literal
         elif kind == "match_arm":
             if current != parent.field("value"):
@@ -146,7 +148,9 @@ def _destination(value: Located, held: list[str]) -> Destination:
             return Destination("other", parent)
 
 
-def _into_call(argument: Located, holder: Located, held: list[str]) -> Located | Destination:
+def _into_call(
+    argument: Located, holder: Located, held: list[tuple[str, str | None]]
+) -> Located | Destination:
     call = holder.parent()
     if call is None or call.type != "call_expression":
         return Destination("argument", call or holder)
@@ -166,7 +170,7 @@ def _into_call(argument: Located, holder: Located, held: list[str]) -> Located |
         return call
     constructed = _constructed_type(called)
     if constructed is not None:  # `Name(p)`, `Handle::Owned(p)`: kept in the value made
-        held.append(constructed)
+        held.append((constructed, None))
         return call
     if called.name in _WRITES:
         target = called.receiver if called.is_method else next(iter(arguments(call)), None)
@@ -252,6 +256,14 @@ def _struct_name(literal: Located) -> str:
     return written.split("<", 1)[0].rstrip(":").rsplit("::", 1)[-1]
 
 
+def _field_name(initializer: Located) -> str | None:
+    """`value` of `value: v` and of the shorthand `value`."""
+    if initializer.type == "shorthand_field_initializer":
+        return initializer.node.named_children[0].text.decode()
+    name = initializer.field("field")
+    return name.text if name is not None else None
+
+
 def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -> str | None:
     """How `value` reaches the caller: "return", or the out-parameter it is written to."""
     return handed_to_caller_in(value, bodies, parameters)[0]
@@ -259,10 +271,12 @@ def handed_to_caller(value: Located, bodies: RustBodies, parameters: set[str]) -
 
 def handed_to_caller_in(
     value: Located, bodies: RustBodies, parameters: set[str]
-) -> tuple[str | None, str | None]:
-    """`handed_to_caller`, and the struct it is kept in on the way (`Error` of
-    `Box::into_raw(Box::new(Error { message: v }))`), if any."""
+) -> tuple[str | None, str | None, str | None]:
+    """`handed_to_caller`, the struct it is kept in on the way (`Error` of
+    `Box::into_raw(Box::new(Error { message: v }))`), if any, and the field of the
+    last struct literal it goes into (`value` of a returned `CResult { value: v }`)."""
     held_by: str | None = None
+    field: str | None = None
     pending = [value]
     seen: set[tuple[int, int]] = set()
     steps = 0
@@ -274,12 +288,13 @@ def handed_to_caller_in(
         seen.add((current.start, current.end))
         reached = destination(current)
         held_by = held_by or reached.held_by
+        field = reached.field or field
         if reached.kind == "return":
-            return "return", held_by
+            return "return", held_by, field
         if reached.kind in ("write", "assign") and reached.target is not None:
             origin = _parameter_behind(reached.target, reached.at, parameters)
             if origin is not None:
-                return origin, held_by
+                return origin, held_by, field
             pending += references_after(reached.target, reached.at, bodies)
         elif reached.kind == "let":
             name = local_name(reached.at)
@@ -289,7 +304,7 @@ def handed_to_caller_in(
             name = assigned_name(reached.at)
             if name is not None:
                 pending += references_after(name, reached.at, bodies)
-    return None, None
+    return None, None, None
 
 
 def _parameter_behind(name: str, at: Located, parameters: set[str]) -> str | None:

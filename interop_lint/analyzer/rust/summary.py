@@ -348,14 +348,14 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         pointers = {n for n, (_, kind) in parameters.items() if may_be_pointer(kind, aliases)}
         for site in allocation_sites(found.ownership, bodies):
             handed = (handed_to_caller_in(c, bodies, pointers) for c in site.carriers)
-            via, held_by = next((h for h in handed if h[0] is not None), (None, None))
+            via, held_by, field = next((h for h in handed if h[0] is not None), (None,) * 3)
             if via is None:
                 continue
             kind, handle = handed_out_kind(
                 site.kind, via, returns, parameters, aliases, generics, owner, held_by
             )
             location = _call_location(bodies, site)
-            hands_out.append(Allocation(kind, location, via, site.what, handle, held_by))
+            hands_out.append(Allocation(kind, location, via, site.what, handle, held_by, field))
         releases = tuple(
             release_of(bodies, site, parameters, aliases, generics, owner)
             for site in release_sites(found.ownership)

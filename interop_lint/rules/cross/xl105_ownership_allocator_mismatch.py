@@ -190,7 +190,7 @@ def _freed_by_go(
     ctx: RuleContext, owned: OwnedResult, flow: ValueFlow, call: Node, called: str
 ) -> Violation:
     kind = owned.kind_of(flow)
-    made, how = owned.made_at
+    made, how = owned.made_at(flow)
     callee = text(call.child_by_field_name("function")) or called
     by = "`C.free`" if callee == "C.free" else f"`{callee}` (with `C.free`)"
     message = (

@@ -25,7 +25,10 @@ A `#[repr(C)]` struct returned by value (`VerifyResult { status, error_msg
 }`) holds the memory in its pointer fields: the reads of those fields are
 followed (`errors.New(C.GoString(r.error_msg))` releases nothing), a read of
 another field (`r.status`) is no use of the memory, and a package function
-handed the whole struct releases it when it releases the field.
+handed the whole struct releases it when it releases the field. When the
+export's own struct literals say which field gets which memory (`CResult {
+value: s.into_raw(), error: null_mut() }`), each of those fields is owned on
+its own: giving the `error` back does not release the `value`.
 
 The memory counts as the result only when the export's declared return
 type can be it: a `CString` for a `*mut c_char` / `*const c_char`, a
@@ -73,11 +76,12 @@ as only reading it: list it in `ownership-taking`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
 from interop_lint.analyzer.findings import Level, Violation
-from interop_lint.analyzer.golang.flow import deferred_too_early, is_freed
+from interop_lint.analyzer.golang.flow import ValueFlow, deferred_too_early, is_freed
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.ownership import kept_or_released, out_of_sight
 from interop_lint.analyzer.golang.struct_holders import held_in_local_struct
@@ -110,32 +114,39 @@ class OwnershipNotReleased(Rule):
         taking = ctx.config.ownership_taking
         in_sight = reads_only(ctx.index, ctx.file.path)
         for owned in owned_results(ctx, file):
-            flow, parts = owned.flow, owned.parts
-            if any(is_freed(file, f) is not None for f in owned.flows):
+            if is_freed(file, owned.flow) is not None:
                 continue  # freed with C.free: XL105
             kinds = dict.fromkeys((owned.kind, *(k for _, k in owned.field_kinds)))
             releases = [r for k in kinds for r in release_exports(ctx.index, owned, k)]
             names = [f"C.{export.symbol}" for _, export in releases]
-            flows, held, reads = [flow], "", list(parts)
-            kept = kept_or_released(file, flow, names, taking)
+            flows, held, reads = [owned.flow], "", list(owned.parts)
+            kept = kept_or_released(file, owned.flow, names, taking)
             if kept is not None:
                 local = None
                 if kept.kind in (UseKind.FIELD, UseKind.COMPOSITE):
-                    local = held_in_local_struct(file, flow)
+                    local = held_in_local_struct(file, owned.flow)
                 if local is None:
                     continue  # released, or kept beyond the function
                 held, flows = local
                 reads += flows
-            if any(
-                kept_or_released(file, f, names, taking) is not None
-                or is_freed(file, f) is not None
+            notes = [f"kept in `{held}`, a local that does not leave the function"] if held else []
+            done = [  # released, freed (XL105's) or kept
+                f
                 for f in reads
-            ):
-                continue  # a field is released or leaves through a read of it
-            flows += parts
+                if kept_or_released(file, f, names, taking) is not None
+                or is_freed(file, f) is not None
+            ]
+            if done:  # a field is released or leaves through a read of it
+                left = None if held else _fields_left(owned, done)
+                if left is None:
+                    continue
+                given = "`/`".join(sorted({f for f in map(owned.field_of, done) if f}))
+                notes.append(f"only its `{given}` field is released or kept")
+                owned = left
+                kinds = dict.fromkeys((owned.kind, *(k for _, k in owned.field_kinds)))
+            flows += owned.parts
             if any(out_of_sight(file, f, in_sight) is not None for f in flows):
                 continue
-            notes = [f"kept in `{held}`, a local that does not leave the function"] if held else []
             early = deferred_too_early(file, owned.flow, set(names).__contains__)
             if early is not None:
                 notes.append(
@@ -146,6 +157,24 @@ class OwnershipNotReleased(Rule):
                 notes.append("`C.GoString` copies it, it does not release it")
             message, related = _message(ctx, owned, list(kinds), notes)
             yield Violation(ctx.file.location(owned.call), message, related=tuple(related))
+
+
+def _fields_left(owned: OwnedResult, done: list[ValueFlow]) -> OwnedResult | None:
+    """The result narrowed to the fields none of whose reads is released or kept, when
+    the export's literals say which fields hold memory (`value` and `error` of a
+    `CResult` whose `error` alone Go gives back); None when every field is."""
+    if not owned.fields_known:
+        return None
+    given = {owned.field_of(f) for f in done}
+    left = tuple(f for f in owned.fields if f not in given)
+    if not left:
+        return None
+    kinds = tuple((f, k) for f, k in owned.field_kinds if f in left)
+    kind = kinds[0][1] if kinds else owned.kind
+    parts = tuple(p for p in owned.parts if owned.field_of(p) in left)
+    if len({k for _, k in kinds}) < 2:
+        kinds = ()  # one kind: `kind` says it
+    return replace(owned, kind=kind, fields=left, parts=parts, field_kinds=kinds)
 
 
 def _message(

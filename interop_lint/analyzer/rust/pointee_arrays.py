@@ -206,10 +206,17 @@ def constant_in_bounds(indexing: Located) -> bool:
     `magic[2]` after `let magic = &header[..4];` (taking the slice is the panic).
     A range of constants within the length cannot panic either (`&buf[0..128]` of
     `[0u8; 256]`)."""
-    needed = index_extent(indexing.node.named_children[-1])
+    index = indexing.node.named_children[-1]
+    needed = index_extent(index)
     if needed is None:
         return False
     size = fixed_length(indexing)
+    if size is None and index.type != "range_expression":
+        # rustc rejects a constant element index past an array's length, named
+        # constant or not (`unconditional_panic`): every one that compiles is within.
+        # A range is a call: checked at run time.
+        array = _indexed_array(indexing)
+        return array is not None and array.child_by_field_name("length") is not None
     return size is not None and needed <= size
 
 
@@ -276,6 +283,8 @@ def _array_declaration(use: Located, name: str) -> Node | None:
             pattern = statement.child_by_field_name("pattern")
             if pattern is not None and pattern.type == "identifier":  # the first plain `let`
                 declared = statement.child_by_field_name("type")  # `let k: [u8; 64] = *p;`
+                while declared is not None and declared.type == "reference_type":
+                    declared = declared.child_by_field_name("type")  # `let k: &mut [u8; 64]`
                 if declared is not None and declared.child_by_field_name("length") is not None:
                     return declared
                 return statement.child_by_field_name("value")

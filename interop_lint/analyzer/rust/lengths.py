@@ -190,13 +190,22 @@ def viewless(subject: str) -> str:
 
 def with_aliases(facts: list[Fact]) -> list[Fact]:
     """The facts, and each fact about a length's expression restated for a local bound
-    to it: `res.len() <= out.len()` as `n <= out.len()` after `let n = res.len();`."""
+    to it: `res.len() <= out.len()` as `n <= out.len()` after `let n = res.len();`,
+    and a fact about the local's value as one about the length (`n > 0` shows
+    `0 < rows.len()`)."""
     aliases = [(f.subject[len(ALIAS) :], f.bound) for f in facts if f.subject.startswith(ALIAS)]
     restated = [
         Fact(f.subject, name, f.strict)
         for name, value in aliases
         for f in facts
         if f.bound == value
+    ]
+    restated += [
+        Fact(value.removesuffix(".len()"), f.bound, f.strict)
+        for name, value in aliases
+        if isinstance(value, str) and value.endswith(".len()")
+        for f in facts
+        if f.subject == VALUE_OF + name
     ]
     return facts + restated
 

@@ -93,7 +93,9 @@ class OwnedResult:
         field = self.field_of(flow) if flow is not None else None
         own = next((a for a in handed if field and a.field == field), None)
         own = own or next(iter(handed), None)
-        if own is None:
+        if own is None:  # made by a helper
+            if self.via != "return":
+                return self.export.location, f"written to `{self.via}` by `{self.export.name}`"
             return self.export.location, f"returned by `{self.export.name}`"
         return own.location, f"`{own.what}`"
 
@@ -209,26 +211,29 @@ def _owned_out_params(
     that hold it when it is written in a struct) of the owned memory an export writes
     through an out-parameter whose type can hold it."""
     bound = index.c.links.export_called(go_path, name)
-    if bound is None or all(a.via == "return" for a in bound[1].hands_out):
+    if bound is None or not any(p.type.startswith(("*mut ", "&mut ")) for p in bound[1].params):
         return []
     rust_path, export = bound
     crate = index.rust.crate_of(rust_path)
+    # Made by the export itself, or by a crate helper whose result it writes there.
+    handed = [(a.via, a.kind) for a in export.hands_out if a.via != "return"]
+    handed += index.rust.written_allocations(crate, rust_path, export)
     found = []
     names = [p.name.removeprefix("mut ") for p in export.params]
     seen: set[tuple[int, str]] = set()  # one per parameter and kind: `*out = ..` in each branch
-    for allocation in export.hands_out:
-        if allocation.via == "return" or allocation.via not in names:
+    for via, made in handed:
+        if via not in names:
             continue
-        position = names.index(allocation.via)
+        position = names.index(via)
         written = _pointee(export.params[position].type)
-        if written is None or not crate_returns_kind(index.rust, crate, written, allocation.kind):
+        if written is None or not crate_returns_kind(index.rust, crate, written, made):
             continue
-        kind = index.rust.canonical_kind(crate, allocation.kind)
+        kind = index.rust.canonical_kind(crate, made)
         if (position, kind) in seen:
             continue
         seen.add((position, kind))
-        fields = crate_holding_fields(index.rust, crate, written, allocation.kind)
-        found.append((position, allocation.via, rust_path, export, crate, kind, fields))
+        fields = crate_holding_fields(index.rust, crate, written, made)
+        found.append((position, via, rust_path, export, crate, kind, fields))
     return found
 
 

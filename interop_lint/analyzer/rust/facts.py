@@ -155,6 +155,9 @@ class RustFunction(Struct, frozen=True):
     pointer_arguments: tuple[PointerArgument, ...] = ()
     # Calls whose result it returns as its own (`fn version() -> *mut c_char { to_c(V) }`).
     returned_calls: tuple[RustCall, ...] = ()
+    # Calls whose result it writes through an out-parameter, with the parameter and
+    # the type it points to (`*out = into_handle(v)` of `out: *mut *mut Session`).
+    written_calls: tuple[tuple[RustCall, str, str], ...] = ()
     # Whether it runs one of its own parameters under `catch_unwind`:
     # `fn guard<F: FnOnce()>(f: F) { catch_unwind(f) }` is a guard for its callers.
     guards_its_argument: bool = False

@@ -30,6 +30,7 @@ from interop_lint.analyzer.rust.pointer_contracts import (
     crate_dereferences,
     crate_parameter_releases,
 )
+from interop_lint.analyzer.rust.typed_kinds import typed_kind
 from interop_lint.analyzer.rust.types import TypeNames
 from interop_lint.analyzer.typesys.kinds import crate_returns_kind
 
@@ -342,6 +343,21 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
             for k in kinds or self._helper_returns(crate, path, export)
             if crate_returns_kind(self, crate, returned, k)
         )
+
+    def written_allocations(
+        self, crate: Crate, path: str, export: RustExport
+    ) -> tuple[tuple[str, str], ...]:
+        """(out-parameter, kind) of the owned memory crate helpers make that an export
+        writes through an out-parameter (`*out = into_handle(v)`), typed by it."""
+        index = self.function_at(crate, path, export.location, export.name)
+        if index is None:
+            return ()
+        calls = self.calls_of(crate)
+        found = []
+        for call, via, written in calls.functions[index][1].written_calls:
+            for callee in calls.callees_from(index, call):
+                found += ((via, typed_kind(k, written)) for k in calls.returned_allocations(callee))
+        return tuple(dict.fromkeys(found))
 
     def _helper_returns(self, crate: Crate, path: str, export: RustExport) -> tuple[str, ...]:
         index = self.function_at(crate, path, export.location, export.name)

@@ -31,6 +31,7 @@ from interop_lint.analyzer.rust.facts import (
 )
 from interop_lint.analyzer.rust.flow import destination, handed_to_caller_in
 from interop_lint.analyzer.rust.guard_calls import hands_argument_to_calls, runs_argument_guarded
+from interop_lint.analyzer.rust.handed_results import result_holder, written_calls
 from interop_lint.analyzer.rust.macros import macro_call
 from interop_lint.analyzer.rust.ownership import OwnershipSite
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source
@@ -372,7 +373,12 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
             call
             for node, fragment, call in plain_calls
             if any(start <= node.start_byte + fragment.shift < end for start, end in spans)
-            and destination(_result_holder(Located(node, fragment))).kind == "return"
+            and destination(result_holder(Located(node, fragment))).kind == "return"
+        )
+    written: tuple[tuple[RustCall, str, str], ...] = ()
+    if plain_calls:
+        written = written_calls(
+            found.function, found.parameters, found.generics, found.owner, plain_calls, aliases
         )
     guards_its_argument = bool(found.runs_catch_unwind) and runs_argument_guarded(
         found.runs_catch_unwind, _code_parameters(found, parameters)
@@ -392,6 +398,7 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         **parameter_releases(releases),
         pointer_arguments=pointer_arguments(found.calls, found.parameters, aliases, found.generics),
         returned_calls=returned,
+        written_calls=written,
         guards_its_argument=guards_its_argument,
         is_async=has_modifier(function, "async"),
         hands_argument_to=hands_argument_to,
@@ -404,26 +411,6 @@ def _summary(bodies: RustBodies, found: _Found, aliases: dict[str, Node]) -> Fun
         module=enclosing_module(function),
     )
     return FunctionSummary(summary, releases)
-
-
-# Methods whose result is the result of the function they are given by name.
-_RESULT_OF_FUNCTION = frozenset(
-    {"map", "map_or", "map_or_else", "and_then", "or_else", "unwrap_or_else", "then"}
-)
-
-
-def _result_holder(call: Located) -> Located:
-    """The expression holding a call's result: the call itself, or for a function
-    given by name to `.map_or(null(), to_c_string)` (scroll's libzkp), that method
-    call, whose result is the function's."""
-    if call.type not in ("identifier", "scoped_identifier"):
-        return call
-    listed = call.parent()
-    method = listed.parent() if listed is not None and listed.type == "arguments" else None
-    called = callee(method) if method is not None and method.type == "call_expression" else None
-    if called is not None and called.is_method and called.name in _RESULT_OF_FUNCTION:
-        return method  # type: ignore[return-value]
-    return call
 
 
 def _code_parameters(found: _Found, parameters: dict[str, tuple[int, Node]]) -> set[str]:

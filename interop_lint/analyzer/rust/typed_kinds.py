@@ -69,6 +69,23 @@ def handed_out_kind(
     return typed, _handle_of(typed, written)
 
 
+def out_parameter_pointee(
+    via: str,
+    parameters: dict[str, tuple[int, Node]],
+    aliases: dict[str, Node],
+    generics: set[str],
+    owner: str | None,
+) -> str | None:
+    """The type an out-parameter `out: *mut *mut T` points to at the second level (`T`),
+    when it names one; None for a type parameter."""
+    return _type_named(_pointee(parameters[via][1], aliases, depth=2), generics, owner)
+
+
+def typed_kind(kind: str, written: str | None) -> str:
+    """`box:Session` for the `box` of a generic helper written to a `*mut *mut Session`."""
+    return _with_type(kind, written)
+
+
 def _pointee(pointer: Node | None, aliases: dict[str, Node], depth: int = 1) -> str | None:
     """`pointee_name` through the file's aliases at every level: `Avk` of
     `*mut AvkPtr` where `type AvkPtr = *mut Avk`."""

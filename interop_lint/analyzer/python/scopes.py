@@ -347,6 +347,31 @@ def _assignment(node: cst.CSTNode, scope: Scope, found: ModuleScopes) -> None:
         scope.assigned.update(target_names(target))
         if value is not None:
             found.assignments.append(Assignment(scope, target, value, node))
+            # `f.argtypes, f.restype = [c_float], c_void_p`; `P, F = c_void_p, c_float`:
+            # each target is assigned its own value.
+            for one, its in _unpacked(target, value):
+                found.assignments.append(Assignment(scope, one, its, node))
+
+
+def _unpacked(target: Expr, value: Expr) -> Iterator[tuple[Expr, Expr]]:
+    """(target, value) pairs of a tuple assigned a tuple of the same length, nested
+    tuples included (`(a, b), c = (x, y), z`); none when a side is starred."""
+    pending = [(target, value)]
+    while pending:
+        left, right = pending.pop()
+        if not isinstance(left, (cst.Tuple, cst.List)) or not isinstance(
+            right, (cst.Tuple, cst.List)
+        ):
+            continue
+        if len(left.elements) != len(right.elements) or any(
+            isinstance(e, cst.StarredElement) for e in (*left.elements, *right.elements)
+        ):
+            continue
+        for one, its in zip(left.elements, right.elements, strict=True):
+            if isinstance(one.value, (cst.Tuple, cst.List)):
+                pending.append((one.value, its.value))
+            else:
+                yield one.value, its.value
 
 
 def _import(node: cst.Import | cst.ImportFrom, found: ModuleScopes) -> None:

@@ -30,6 +30,8 @@ and the rule's precision comes first.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from interop_lint.analyzer.golang.callers import passed_for
@@ -61,7 +63,7 @@ from interop_lint.analyzer.golang.syntax import (
     unparen,
 )
 from interop_lint.analyzer.golang.types import is_slice
-from interop_lint.analyzer.parsing import descendants_of_type, enclosing, text
+from interop_lint.analyzer.parsing import enclosing, text
 
 _SWITCHES = frozenset({"expression_switch_statement", "expression_case"})
 _UNARY = frozenset({"unary_expression"})
@@ -154,8 +156,38 @@ def is_non_empty(file: GoFile, value: Node, depth: int = 0) -> bool:
     converted = file.conversion(value)
     if converted is not None:
         operand = unparen(converted[1])
-        literals = descendants_of_type(operand, "interpreted_string_literal") if operand else ()
-        return any(len(text(lit)) > 2 for lit in literals)
+        return operand is not None and _non_empty_string(file, operand)
+    return False
+
+
+# A verb of a format string: what it prints may be empty (`%s` of "").
+_VERB = re.compile(r"%[-+# 0]*(?:\[\d+\])?(?:\d+|\*)?(?:\.(?:\d+|\*)?)?[a-zA-Z]")
+
+
+def _non_empty_string(file: GoFile, operand: Node) -> bool:
+    """Whether a string expression cannot be empty: a non-empty literal, a `+` with
+    one, or `fmt.Sprintf` of a format with text outside its verbs (`"id=%d"`). A
+    call that takes a literal may still give "" (`os.Getenv("X")`,
+    `strings.TrimPrefix(s, "v")`, `fmt.Sprintf("%s", err)`)."""
+    pending = [operand]
+    while pending:
+        current = unparen(pending.pop())
+        if current is None:
+            continue
+        if current.type in ("interpreted_string_literal", "raw_string_literal"):
+            if len(text(current)) > 2:
+                return True
+        elif (
+            current.type == "binary_expression"
+            and text(current.child_by_field_name("operator")) == "+"
+        ):
+            pending += [current.child_by_field_name("left"), current.child_by_field_name("right")]
+        elif file.calls(current, "fmt", "Sprintf"):
+            given = arguments(current)
+            form = unparen(given[0]) if given else None
+            literal = form is not None and form.type == "interpreted_string_literal"
+            if literal and _VERB.sub("", text(form)[1:-1]):
+                return True
     return False
 
 

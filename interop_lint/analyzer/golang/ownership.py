@@ -43,7 +43,7 @@ from interop_lint.analyzer.golang.flow import (
 from interop_lint.analyzer.golang.model import GoFile
 from interop_lint.analyzer.golang.scope import Binding
 from interop_lint.analyzer.golang.syntax import is_address_of, unparen
-from interop_lint.analyzer.golang.uses import Use, UseKind
+from interop_lint.analyzer.golang.uses import ESCAPING, Use, UseKind, carrier, classify
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.release_names import names_a_release
 
@@ -171,7 +171,24 @@ def is_released(
             or parameter_escapes(file, use.callee, use.index, taking, preamble_takes)
         )
 
-    return escapes(flow, takes) is not None
+    return escapes(flow, takes) is not None or _element_address_kept(file, flow)
+
+
+def _element_address_kept(file: GoFile, flow: ValueFlow) -> bool:
+    """Whether the address of an element (`&space[i]`) is stored or returned: it keeps
+    the memory it points into (liblinear's rows: `ptrs[i] = &space[i]` into one
+    arena, `ptrs` returned). Freeing the arena would leave them dangling."""
+    for use in flow.uses:
+        index = use.node.parent if use.kind == UseKind.OTHER else None
+        if index is None or index.type != "index_expression":
+            continue
+        address = index.parent
+        if index.child_by_field_name("operand") != use.node or not is_address_of(address):
+            continue
+        kept = classify(file, carrier(file, address))  # type: ignore[arg-type]
+        if isinstance(kept, Use) and kept.kind in ESCAPING:
+            return True
+    return False
 
 
 def given_a_destructor(file: GoFile, use: Use) -> bool:

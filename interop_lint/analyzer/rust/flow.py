@@ -60,7 +60,8 @@ _RETURN_TARGETS = frozenset({"closure_expression", "function_item"})
 # Methods whose argument (or what the closure given returns) is the error that `?` on
 # their result returns.
 _ERROR_MAKERS = frozenset({"map_err", "ok_or", "ok_or_else"})
-_WRITES = frozenset({"write", "write_unaligned", "write_volatile"})
+# `out.replace(v)` too: on an out-parameter, `ptr::replace` writes `v` there.
+_WRITES = frozenset({"write", "write_unaligned", "write_volatile", "replace"})
 _MAX_STEPS = 64
 
 

@@ -90,6 +90,8 @@ _NEEDS_VALID_RECEIVER: dict[str, tuple[int, frozenset[int]]] = {
     "copy_to_nonoverlapping": (2, _FIRST),
     "write_bytes": (2, frozenset()),
     "drop_in_place": (0, frozenset()),
+    "replace": (1, frozenset()),  # `ptr::replace`: reads the old value, writes the new
+    "swap": (1, _FIRST),
 }
 # The names of the calls above.
 _USING_NAMES = (

@@ -12,7 +12,8 @@ branch of an `if` whose condition implies `C` (`len != 0`, `0 < len`, the
 `else` of `len == 0`), or after a statement that leaves unless `C` holds
 (`if len == 0 { return .. }`), or in the body of a loop that runs only when
 `C` holds (`for i in 0..len`, `while i < len`, or over a slice made with
-`from_raw_parts(out, len)`). A use of `p` where `C` may not hold (`(NULL,
+`from_raw_parts(out, len)`), or a closure an iterator adapter runs per item of
+one (`(0..len).map(|i| *p.add(i))`). A use of `p` where `C` may not hold (`(NULL,
 0)` read anyway) stays unchecked: `from_raw_parts(NULL, 0)` is undefined
 behaviour.
 """
@@ -128,8 +129,13 @@ def _holds_at(use: Located, guard: Located, condition: Located, diverges: Diverg
             if child.type == "else_clause" and _implies(test, False, condition):
                 return True
         in_loop = ancestor.type == "for_expression" and child == ancestor.field("body")
-        if in_loop and _loop_needs(ancestor, condition):
+        if in_loop and _iterates_only_when(ancestor.field("value"), condition):
             return True
+        if ancestor.type == "closure_expression" and child == ancestor.field("body"):
+            # `(0..n).map(|i| *p.add(i))`: run once per item, so never for none
+            items = _iterated_by(ancestor)
+            if items is not None and _iterates_only_when(items, condition):
+                return True
         if ancestor.type == "block":
             for statement in ancestor.named_children():
                 if statement.start >= child.start:
@@ -211,12 +217,28 @@ def _nonzero_subject(test: Located, truth: bool, ordered: bool = False) -> str |
     return strip(left).text
 
 
-def _loop_needs(loop: Located, condition: Located) -> bool:
-    """Whether the body of a `for` loop runs only when `condition` (`n != 0`) holds:
-    it iterates `0..n`, or a slice made with length `n`, through adapters that
+# Iterator methods that run their closure once per item (and never for none).
+_PER_ITEM = frozenset(
+    {"map", "for_each", "filter", "filter_map", "flat_map", "any", "all", "find", "position"}
+    | {"inspect", "try_for_each", "take_while", "skip_while", "map_while", "find_map"}
+)
+
+
+def _iterated_by(closure: Located) -> Located | None:
+    """The iterator a closure is handed to, per item (`(0..n)` of `(0..n).map(|i| ..)`)."""
+    holder = closure.parent()
+    call = holder.parent() if holder is not None and holder.type == "arguments" else None
+    called = callee(call) if call is not None and call.type == "call_expression" else None
+    if called is None or called.receiver is None or called.name not in _PER_ITEM:
+        return None
+    return called.receiver
+
+
+def _iterates_only_when(iterated: Located | None, condition: Located) -> bool:
+    """Whether iterating `iterated` yields anything only when `condition` (`n != 0`)
+    holds: it is `0..n`, or a slice made with length `n`, through adapters that
     yield nothing from nothing."""
     wanted = _nonzero_subject(condition, True)
-    iterated = loop.field("value")
     while iterated is not None and wanted is not None:
         iterated = strip(iterated)
         if iterated.type == "range_expression":

@@ -1510,8 +1510,10 @@ RULES = [{'cross_language': False,
                                    'name says it catches panics (its last path segment contains '
                                    '`catch_unwind` or\n'
                                    '`catch_panic`: `ffi_toolkit::catch_panic_response`,\n'
-                                   '`ffi_helpers::catch_panic`), an attribute macro on the '
-                                   'function with such a\n'
+                                   '`ffi_helpers::catch_panic`; a `macro_rules!` macro of the '
+                                   'crate named so is a\n'
+                                   'guard only by its body), an attribute macro on the function '
+                                   'with such a\n'
                                    "name (getsentry/relay's `#[relay_ffi::catch_unwind]` rewrites "
                                    'the body to run\n'
                                    'under `catch_unwind`), or a function, macro or attribute named '

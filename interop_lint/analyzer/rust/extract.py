@@ -101,8 +101,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
             name = item.child_by_field_name("name")
             if name is not None and data.find(b"catch_unwind", item.start_byte, item.end_byte) >= 0:
                 guard_macros.append(text(name))
-            elif name is not None and (handed := handed_to(item)):
-                delegates.append((text(name), handed))
+            elif name is not None:  # every macro of the crate is known by name
+                delegates.append((text(name), handed_to(item)))
             if not (may_be_test and is_test_code(item)):
                 macro = macro_summary(bodies, item)
                 if macro is not None:

@@ -360,8 +360,9 @@ class RustFileFacts(Struct, frozen=True):
     # `macro_rules!` macros of the file whose expansion calls `catch_unwind`.
     guard_macros: tuple[str, ...] = ()
     # The file's other `macro_rules!` macros with the macros and functions their
-    # transcribers hand invocation tokens to (`ffi_boundary_generic!(0, $($tt)*)`):
-    # a macro that hands them to a guard is a guard (RustIndex.guard_names).
+    # transcribers hand invocation tokens to (`ffi_boundary_generic!(0, $($tt)*)`,
+    # none for most): a macro that hands them to a guard is a guard
+    # (RustIndex.guard_names), one that does not is none, whatever its name.
     macro_delegates: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Structs and enums whose `#[derive(..)]` names a macro with `Drop` in its name
     # (`DropStructMacro`): it writes their `impl Drop`, out of sight (RS105).

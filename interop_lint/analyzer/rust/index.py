@@ -57,6 +57,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
         self._called_from_exports: dict[Crate, set[int]] = {}
         self._type_names: dict[Crate, TypeNames] = {}
         self._guarded: dict[tuple[Crate, tuple[str, ...]], bool] = {}
+        self._macro_names: dict[Crate, frozenset[str]] = {}
         self._pointer_demands: dict[Crate, CrateDemands] = {}
         self._pointer_dereferences: dict[Crate, CrateDemands] = {}
         self._functions_by_type: dict[Crate, list[tuple[str, RustFunction]]] = {}
@@ -210,13 +211,35 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
         if found is None:
             local = self.guard_names(crate)
             configured = self._project.config.panic_guards
+            # A macro of the crate named like a guard (`catch_panic!`) is one only when
+            # its body runs `catch_unwind`: that body is in sight.
+            own = self.macro_names(crate)
             found = self._guarded[(crate, wrappers)] = any(
-                is_guard_name(self.resolve_name(crate, name.rsplit("::", 1)[-1]), configured, local)
-                or is_guard_name(name, configured, local)
+                is_guard_name(
+                    self.resolve_name(crate, name.rsplit("::", 1)[-1]),
+                    configured,
+                    local,
+                    by_words=name.rsplit("::", 1)[-1] not in own,
+                )
+                or is_guard_name(name, configured, local, by_words=name not in own)
                 or runs_later(name)  # a boxed closure runs where its caller guards it
                 or self._dependency_guard(crate, name)
                 for name in wrappers
             )
+        return found
+
+    def macro_names(self, crate: Crate) -> frozenset[str]:
+        """The names of the crate's `macro_rules!` macros."""
+        found = self._macro_names.get(crate)
+        if found is None:
+            files = self.files_by_crate.get(crate, [])
+            found = frozenset(
+                (
+                    *(m for _, rust in files for m in rust.guard_macros),
+                    *(m for _, rust in files for m, _ in rust.macro_delegates),
+                )
+            )
+            self._macro_names[crate] = found
         return found
 
     def imports_from_c(self, crate: Crate, symbol: str) -> bool:

@@ -260,15 +260,20 @@ def is_thread_spawn(name: str) -> bool:
     return name.replace(" ", "").rpartition("::")[2] == "spawn"
 
 
-def is_guard_name(name: str, configured: tuple[str, ...], local: frozenset[str]) -> bool:
+def is_guard_name(
+    name: str, configured: tuple[str, ...], local: frozenset[str], *, by_words: bool = True
+) -> bool:
     """Whether a wrapper name is a guard: `catch_unwind` by any path, a thread spawn,
-    a name that says it catches panics (`catch_panic_response`), a guard of the crate
-    (`local`), or a configured one (a path suffix either way)."""
+    a name that says it catches panics (`catch_panic_response`; not `by_words` for a
+    macro of the crate, whose body says), a guard of the crate (`local`), or a
+    configured one (a path suffix either way)."""
     segments = [s for s in name.replace(" ", "").split("::") if s]
     if not segments:
         return False
     last = segments[-1]
-    if last in ISOLATING or last in local or any(word in last for word in _CATCHING):
+    if last in ISOLATING or last in local:
+        return True
+    if by_words and any(word in last for word in _CATCHING):
         return True
     for entry in configured:
         wanted = [s for s in entry.strip().rstrip("!").split("::") if s]

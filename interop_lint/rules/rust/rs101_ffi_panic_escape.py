@@ -55,7 +55,8 @@ a generic function that hands its closure to one: `ffi_safe_ptr(f)` calling
 `ffi_safe(f)`), a function of another crate given the code in a closure whose
 name says it catches panics (its last path segment contains `catch_unwind` or
 `catch_panic`: `ffi_toolkit::catch_panic_response`,
-`ffi_helpers::catch_panic`), an attribute macro on the function with such a
+`ffi_helpers::catch_panic`; a `macro_rules!` macro of the crate named so is a
+guard only by its body), an attribute macro on the function with such a
 name (getsentry/relay's `#[relay_ffi::catch_unwind]` rewrites the body to run
 under `catch_unwind`), or a function, macro or attribute named in the
 `panic-guards` setting. Async code runs where it is polled: an `async` block

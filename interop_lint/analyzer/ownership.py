@@ -81,6 +81,11 @@ class OwnedResult:
         return dict(self.field_kinds).get(self.field_of(flow) or "", self.kind)
 
     @property
+    def kinds(self) -> list[str]:
+        """Every kind of memory the result holds: `kind`, then its fields' others."""
+        return list(dict.fromkeys((self.kind, *(k for _, k in self.field_kinds))))
+
+    @property
     def flows(self) -> tuple[ValueFlow, ...]:
         """Every flow the memory takes: the result's and those of its holding fields."""
         return (self.flow, *self.parts)

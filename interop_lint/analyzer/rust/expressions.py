@@ -119,6 +119,15 @@ def arguments(call: Located) -> list[Located]:
     return found.named_children() if found is not None else []
 
 
+def call_given(argument: Located) -> tuple[Located, Callee] | None:
+    """The call an expression is an argument of, and what it calls (`(0..n).map(..)`
+    and `map` for the closure of `(0..n).map(|i| ..)`)."""
+    holder = argument.parent()
+    call = holder.parent() if holder is not None and holder.type == "arguments" else None
+    called = callee(call) if call is not None and call.type == "call_expression" else None
+    return None if called is None else (call, called)  # type: ignore[return-value]
+
+
 def invocation_name(macro: Located) -> str:
     return macro_name(macro.node)
 

@@ -61,7 +61,7 @@ _RETURN_TARGETS = frozenset({"closure_expression", "function_item"})
 # their result returns.
 _ERROR_MAKERS = frozenset({"map_err", "ok_or", "ok_or_else"})
 # `out.replace(v)` too: on an out-parameter, `ptr::replace` writes `v` there.
-_WRITES = frozenset({"write", "write_unaligned", "write_volatile", "replace"})
+POINTER_WRITES = frozenset({"write", "write_unaligned", "write_volatile", "replace"})
 _MAX_STEPS = 64
 
 
@@ -173,7 +173,7 @@ def _into_call(
     if constructed is not None:  # `Name(p)`, `Handle::Owned(p)`: kept in the value made
         held.append((constructed, None))
         return call
-    if called.name in _WRITES:
+    if called.name in POINTER_WRITES:
         target = called.receiver if called.is_method else next(iter(arguments(call)), None)
         if target is not None and target != argument:
             return Destination("write", call, pointer_of(target))

@@ -16,16 +16,15 @@ from tree_sitter import Node
 from interop_lint.analyzer.parsing import text, walk
 from interop_lint.analyzer.rust.bindings import local_name
 from interop_lint.analyzer.rust.body import Fragment, Located
-from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.expressions import call_given
 from interop_lint.analyzer.rust.facts import RustCall
-from interop_lint.analyzer.rust.flow import destination
+from interop_lint.analyzer.rust.flow import POINTER_WRITES, destination
 from interop_lint.analyzer.rust.typed_kinds import out_parameter_pointee
 
 # Methods whose result is the result of the function they are given by name.
 _RESULT_OF_FUNCTION = frozenset(
     {"map", "map_or", "map_or_else", "and_then", "or_else", "unwrap_or_else", "then"}
 )
-_OUT_WRITES = ("write", "replace")
 
 
 def result_holder(call: Located) -> Located:
@@ -34,11 +33,9 @@ def result_holder(call: Located) -> Located:
     call, whose result is the function's."""
     if call.type not in ("identifier", "scoped_identifier"):
         return call
-    listed = call.parent()
-    method = listed.parent() if listed is not None and listed.type == "arguments" else None
-    called = callee(method) if method is not None and method.type == "call_expression" else None
-    if called is not None and called.is_method and called.name in _RESULT_OF_FUNCTION:
-        return method  # type: ignore[return-value]
+    given = call_given(call)
+    if given is not None and given[1].is_method and given[1].name in _RESULT_OF_FUNCTION:
+        return given[0]
     return call
 
 
@@ -81,7 +78,8 @@ def written_calls(
 
 
 def _out_writes(function: Node, outs: Container[str]) -> Iterator[tuple[str, str]]:
-    """(out-parameter, local) of every `*out = local` and `out.write(local)`."""
+    """(out-parameter, local) of every `*out = local` and `out.write(local)` (any of
+    `POINTER_WRITES`)."""
     for node in walk(function, prune=("function_item", "closure_expression")):
         if node.type == "assignment_expression":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -98,7 +96,7 @@ def _out_writes(function: Node, outs: Container[str]) -> Iterator[tuple[str, str
             receiver = called.child_by_field_name("value")
             values = given.named_children
             if (
-                text(called.child_by_field_name("field")) in _OUT_WRITES
+                text(called.child_by_field_name("field")) in POINTER_WRITES
                 and len(values) == 1
                 and values[0].type == "identifier"
                 and receiver is not None

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from interop_lint.analyzer.rust.bindings import let_value, only_decreased
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.comparisons import BELOW, method_of, receiver_of
-from interop_lint.analyzer.rust.expressions import callee, strip
+from interop_lint.analyzer.rust.expressions import call_given, callee, strip
 from interop_lint.analyzer.rust.lengths import (
     ELEMENT_ITERATORS,
     VALUE_OF,
@@ -35,9 +35,8 @@ def closure_fact(closure: Located) -> Iterator[Fact]:
     closure is handed to an adapter of the iterator, its first parameter an item."""
     parameters = closure.field("parameters")
     listed = parameters.named_children() if parameters is not None else []
-    holder = closure.parent()
-    call = holder.parent() if holder is not None and holder.type == "arguments" else None
-    called = callee(call) if call is not None and call.type == "call_expression" else None
+    given = call_given(closure)
+    called = given[1] if given is not None else None
     if len(listed) != 1 or called is None or called.receiver is None:
         return
     if called.name in _ITEM_ADAPTERS:

@@ -27,6 +27,7 @@ from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.expressions import (
     arguments,
     binary_operator,
+    call_given,
     callee,
     strip,
     unary_operand,
@@ -226,9 +227,8 @@ _PER_ITEM = frozenset(
 
 def _iterated_by(closure: Located) -> Located | None:
     """The iterator a closure is handed to, per item (`(0..n)` of `(0..n).map(|i| ..)`)."""
-    holder = closure.parent()
-    call = holder.parent() if holder is not None and holder.type == "arguments" else None
-    called = callee(call) if call is not None and call.type == "call_expression" else None
+    given = call_given(closure)
+    called = given[1] if given is not None else None
     if called is None or called.receiver is None or called.name not in _PER_ITEM:
         return None
     return called.receiver

@@ -21,7 +21,13 @@ from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.allocations import allocation_sites
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, bodies_of, macro_name
-from interop_lint.analyzer.rust.expressions import arguments, block_tail, callee, raw_callee_in
+from interop_lint.analyzer.rust.expressions import (
+    arguments,
+    block_tail,
+    call_given,
+    callee,
+    raw_callee_in,
+)
 from interop_lint.analyzer.rust.facts import (
     Allocation,
     PanicSite,
@@ -236,13 +242,11 @@ def _handed_to(call: Located, data: bytes) -> tuple[str, ...]:
             at -= 1
         if data[at : at + 1] not in (b"(", b","):  # a cheap test first: calls are most nodes
             break
-        holder = current.parent()
-        outer = holder.parent() if holder is not None and holder.type == "arguments" else None
-        called = callee(outer) if outer is not None and outer.type == "call_expression" else None
-        if outer is None or called is None:
+        given = call_given(current)
+        if given is None:
             break
+        current, called = given
         handed.append(called.path)
-        current = outer
     return tuple(handed)
 
 

@@ -116,7 +116,7 @@ class OwnershipNotReleased(Rule):
         for owned in owned_results(ctx, file):
             if is_freed(file, owned.flow) is not None:
                 continue  # freed with C.free: XL105
-            kinds = dict.fromkeys((owned.kind, *(k for _, k in owned.field_kinds)))
+            kinds = owned.kinds
             releases = [r for k in kinds for r in release_exports(ctx.index, owned, k)]
             names = [f"C.{export.symbol}" for _, export in releases]
             flows, held, reads = [owned.flow], "", list(owned.parts)
@@ -143,7 +143,7 @@ class OwnershipNotReleased(Rule):
                 given = "`/`".join(sorted({f for f in map(owned.field_of, done) if f}))
                 notes.append(f"only its `{given}` field is released or kept")
                 owned = left
-                kinds = dict.fromkeys((owned.kind, *(k for _, k in owned.field_kinds)))
+                kinds = owned.kinds
             flows += owned.parts
             if any(out_of_sight(file, f, in_sight) is not None for f in flows):
                 continue
@@ -155,7 +155,7 @@ class OwnershipNotReleased(Rule):
                 )
             if any(u.callee == "C.GoString" for f in flows for u in f.of_kind(UseKind.ARGUMENT)):
                 notes.append("`C.GoString` copies it, it does not release it")
-            message, related = _message(ctx, owned, list(kinds), notes)
+            message, related = _message(ctx, owned, kinds, notes)
             yield Violation(ctx.file.location(owned.call), message, related=tuple(related))
 
 

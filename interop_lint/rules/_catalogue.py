@@ -2028,6 +2028,12 @@ RULES = [{'cross_language': False,
                                    'unboxed value '
                                    '(`CString::from_raw(Box::from_raw(err).message)`).\n'
                                    '\n'
+                                   'A release whose owner is given up again borrows and frees '
+                                   'nothing: `let b =\n'
+                                   'Box::from_raw(p); ..; mem::forget(b)`, '
+                                   '`ManuallyDrop::new(Box::from_raw(p))`,\n'
+                                   '`let s = CString::from_raw(p); ..; s.into_raw()`.\n'
+                                   '\n'
                                    '## Why is this bad?\n'
                                    "Memory from Rust's allocator must be freed by Rust, with the "
                                    'type it was\n'

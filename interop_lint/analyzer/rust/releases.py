@@ -38,6 +38,7 @@ from interop_lint.analyzer.rust.ownership import (
 from interop_lint.analyzer.rust.pointer_copies import SAME_POINTER as _SAME_POINTER
 from interop_lint.analyzer.rust.pointer_copies import pointer_of
 from interop_lint.analyzer.rust.pointers import reference_source
+from interop_lint.analyzer.rust.reboxed import given_up_again
 from interop_lint.analyzer.rust.syntax import PARAMETER_KINDS
 
 _SLICE_VIEWS = frozenset({"from_raw_parts_mut", "slice_from_raw_parts_mut", "from_raw_parts"})
@@ -51,7 +52,7 @@ def release_sites(calls: list[Located]) -> list[OwnershipSite]:
         if called is None or called.is_method or called.name not in _RELEASING:
             continue
         qualified = called.qualified
-        if qualified not in _RELEASES:
+        if qualified not in _RELEASES or given_up_again(call):
             continue
         first = next(iter(arguments(call)), None)
         if first is None:

@@ -72,11 +72,8 @@ macros are not followed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import partial
-
-from tree_sitter import Node
 
 from interop_lint.analyzer.context import RuleContext
 from interop_lint.analyzer.discovery import FileKind
@@ -95,6 +92,7 @@ from interop_lint.analyzer.rust.pointers import (
     pointer_uses,
     pointers_used_by_macros,
 )
+from interop_lint.analyzer.rust.reboxed import given_up_again
 from interop_lint.analyzer.rust.releases import RELEASE_CALLS
 from interop_lint.analyzer.rust.syntax import impl_type_of
 from interop_lint.rules.registry import Rule
@@ -158,37 +156,22 @@ class FfiUncheckedPointer(Rule):
                         RelatedLocation(helper.demand.location, f"the use in `{helper.helper}`")
                     )
                 else:
-                    message = _message(function, use, export.node)
+                    message = _message(function, use)
                 yield Violation(bodies.location(use.at), message, related=tuple(related))
 
 
-# The box an export takes and hands back (`let b = Box::from_raw(p); .. Box::into_raw(b)`,
-# `Box::leak(b)`, `mem::forget(b)`) is borrowed: it is no free function.
-_HANDED_BACK = r"\b(?:into_raw|forget|leak)\s*\(\s*{}\s*\)"
-
-
-def _handed_back(use: PointerUse, export: Node) -> bool:
-    holder = use.at.node.parent
-    while holder is not None and holder.type in ("unsafe_block", "block", "type_cast_expression"):
-        holder = holder.parent
-    pattern = holder.child_by_field_name("pattern") if holder is not None else None
-    if holder is None or holder.type != "let_declaration" or pattern is None:
-        return False
-    name = (pattern.text or b"").decode().removeprefix("mut ").strip()
-    found = re.search(_HANDED_BACK.format(re.escape(name)), (export.text or b"").decode())
-    return name.isidentifier() and found is not None
-
-
-def _message(function: str, use: PointerUse, export: Node) -> str:
+def _message(function: str, use: PointerUse) -> str:
     called = callee(use.at) if use.at.type == "call_expression" else None
+    # A box taken and handed back (`mem::forget(b)`) is borrowed: no free function.
     released = called is not None and called.qualified in RELEASE_CALLS
-    if released and not _handed_back(use, export) and has_release_word(function):
+    released = released and not given_up_again(use.at)
+    if released and has_release_word(function):
         return (
             f"`{function}` releases pointer `{use.local}` (`{use.what}`) without "
             "checking it for null first: free functions are called with NULL, as "
             f"C's free is: return early when `{use.local}` is null"
         )
-    if released and not _handed_back(use, export):
+    if released:
         # A consuming export (`writer_finish(w)`) is no free function C hands NULL to
         # by habit; the null is still the caller's nil or None.
         return (

@@ -45,6 +45,10 @@ is handed out too: freeing the box does not free a raw-pointer field, unless
 the struct's own `Drop` gives it back, or a free function reads it from the
 unboxed value (`CString::from_raw(Box::from_raw(err).message)`).
 
+A release whose owner is given up again borrows and frees nothing: `let b =
+Box::from_raw(p); ..; mem::forget(b)`, `ManuallyDrop::new(Box::from_raw(p))`,
+`let s = CString::from_raw(p); ..; s.into_raw()`.
+
 ## Why is this bad?
 Memory from Rust's allocator must be freed by Rust, with the type it was
 allocated as. Without a release export the caller (Go, Python) has two

@@ -20,6 +20,7 @@ from msgspec.structs import replace
 
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
+from interop_lint.analyzer.rust.text_parameters import nul_free_parameters
 from interop_lint.analyzer.rust.types import INTEGER_REPRS, STANDARD_CRATES
 
 Guarded = Callable[[tuple[str, ...]], bool]  # whether wrappers of a site include a guard
@@ -304,6 +305,16 @@ class CrateCalls:
             # In source order: the message names the first site of the body.
             own = [s for s in function.panics if not self._guarded(s.guards)]
             sites.append(sorted(own, key=lambda site: site.location))
+        wanted = [
+            (index, site.text_parameter)
+            for index, own in enumerate(sites)
+            for site in own
+            if site.text_parameter is not None
+        ]
+        if wanted:  # `CString::new(msg)` of a parameter every caller fills with a literal
+            safe = nul_free_parameters(self, wanted)
+            for index, own in enumerate(sites):
+                sites[index] = [s for s in own if (index, s.text_parameter) not in safe]
         return calls, sites
 
     def _run_unguarded(self, index: int, call: RustCall) -> list[int]:

@@ -81,6 +81,9 @@ class PanicSite(Struct, frozen=True):
     # ("AssertUnwindSafe", "std::panic::catch_unwind"). The index decides
     # which of them are guards (the configuration can add some).
     guards: tuple[str, ...] = ()
+    # `CString::new(msg).unwrap()` of a parameter: the site panics only when a caller
+    # passes text with a NUL at this position (`self` not counted); see text_arguments.py.
+    text_parameter: int | None = None
 
 
 class RustCall(Struct, frozen=True):
@@ -98,6 +101,10 @@ class RustCall(Struct, frozen=True):
     # its last segment, which may also be a type written in lower case (`thing::f()`
     # for a C-style `struct thing`).
     module: str | None = None
+    # Positions of arguments that are text with no NUL (`set_error("bad input")`), and
+    # (position, the caller's parameter position) of text parameters passed on.
+    text_arguments: tuple[int, ...] = ()
+    forwarded: tuple[tuple[int, int], ...] = ()
 
 
 class PointerArgument(Struct, frozen=True):

@@ -47,10 +47,7 @@ def infallible_conversion(call: Located) -> bool:
     if len(given) != 1:
         return False
     if called.qualified == "CString::new":
-        bound = _bound_value(call.at(given[0]))  # type: ignore[arg-type]
-        found = _nuls(_literal(bound))
-        text_of = call.at(bound)  # `let s = x.to_string(); CString::new(s)` too
-        return (found is not None and found[0] == 0) or _json_text(text_of) or _number_text(text_of)
+        return nul_free_text(call.at(given[0]))  # type: ignore[arg-type]
     if called.qualified == "CStr::from_bytes_with_nul":
         found = _nuls(given[0])
         return found == (1, True)
@@ -58,6 +55,57 @@ def infallible_conversion(call: Located) -> bool:
         value = constant_value(_bound_value(call.at(given[0])))  # type: ignore[arg-type]
         return value is not None and value != 0  # `NonZeroU32::new(83)`
     return False
+
+
+def nul_free_text(argument: Located) -> bool:
+    """Whether an expression is text that holds no NUL: a literal without one (or
+    made owned), JSON text, the text of a number; also through an immutable local
+    bound to one (`let s = x.to_string(); CString::new(s)`)."""
+    bound = _bound_value(argument)
+    found = _nuls(_literal(bound))
+    text_of = argument.at(bound)
+    return (found is not None and found[0] == 0) or _json_text(text_of) or _number_text(text_of)
+
+
+def text_parameter(call: Located) -> int | None:
+    """For `CString::new(msg)` (what `.unwrap()` is called on) of a parameter `msg`
+    of the function (also `msg.to_string()`, `String::from(msg)`): its position,
+    `self` not counted. The conversion fails only if a caller passes a NUL there
+    (bitgrain's `set_last_error(code, msg: &'static str)`, given literals)."""
+    called = callee(call) if call.type == "call_expression" else None
+    given = call.field("arguments")
+    if called is None or called.qualified != "CString::new" or given is None:
+        return None
+    if given.node.named_child_count != 1:
+        return None
+    inner = _literal(given.node.named_children[0])
+    if inner is None or inner.type != "identifier" or inner.text is None:
+        return None
+    name = inner.text.decode()
+    if local_declaration(name, call) is not None:
+        return None  # a local of that name shadows the parameter
+    for ancestor in call.ancestors():
+        if ancestor.type == "closure_expression":
+            listed = ancestor.field("parameters")
+            if listed is not None and name in listed.text:
+                return None  # maybe the closure's own parameter
+        if ancestor.type == "function_item":
+            return _parameter_position(ancestor.node, name)
+    return None
+
+
+def _parameter_position(function: Node, name: str) -> int | None:
+    listed = function.child_by_field_name("parameters")
+    position = 0
+    for parameter in listed.named_children if listed is not None else ():
+        if parameter.type not in ("parameter", "variadic_parameter"):
+            continue  # `self` is the receiver, not an argument; comments
+        pattern = parameter.child_by_field_name("pattern")
+        if pattern is not None and pattern.text == name.encode():
+            return position
+        if pattern is None or pattern.text != b"self":
+            position += 1
+    return None
 
 
 def _json_text(argument: Located | None) -> bool:

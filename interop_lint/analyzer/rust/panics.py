@@ -26,7 +26,7 @@ from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
 from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
 from interop_lint.analyzer.rust.json_values import indexes_json_value
-from interop_lint.analyzer.rust.literals import infallible_conversion
+from interop_lint.analyzer.rust.literals import infallible_conversion, text_parameter
 from interop_lint.analyzer.rust.pointee_arrays import constant_in_bounds
 from interop_lint.analyzer.rust.spelling import identifiers_named
 
@@ -51,6 +51,7 @@ class PanicSource(Struct, frozen=True):
     what: str  # "`.unwrap()`", "`panic!`", "indexing `v[i]`"
     at: Located  # the node to report (for a method: from its name to the end)
     start: Located
+    text_parameter: int | None = None  # as PanicSite's
 
 
 def panic_source(found: Located, called: Callee | None = None) -> PanicSource | None:
@@ -80,7 +81,8 @@ def panic_source(found: Located, called: Callee | None = None) -> PanicSource | 
         if called.is_method:
             function = found.field("function")
             name = function.field("field") if function is not None else None
-            return PanicSource(f"`.{called.name}()`", found, name or found)
+            given = text_parameter(called.receiver) if called.receiver is not None else None
+            return PanicSource(f"`.{called.name}()`", found, name or found, given)
         if called.qualifier in _UNWRAPPABLE:
             return PanicSource(f"`{called.qualifier}::{called.name}`", found, found)
     return None

@@ -54,6 +54,7 @@ from interop_lint.analyzer.rust.syntax import (
     is_test_code,
     trait_bounds,
 )
+from interop_lint.analyzer.rust.text_arguments import text_arguments
 from interop_lint.analyzer.rust.typed_kinds import (
     handed_out_kind,
     may_be_pointer,
@@ -149,7 +150,16 @@ class FunctionSummary(Struct, frozen=True):
 
 
 # RustCall's fields, in order: one object for equal calls.
-_CallKey = tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], str | None]
+_CallKey = tuple[
+    str,
+    str | None,
+    bool,
+    tuple[str, ...],
+    tuple[str, ...],
+    str | None,
+    tuple[int, ...],
+    tuple[tuple[int, int], ...],
+]
 
 
 def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, FunctionSummary]:
@@ -162,6 +172,7 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
     scanned = bodies.scan
     kinds = sorted(scanned.kind_rank, key=scanned.kind_rank.__getitem__)  # panics in this order
     may_be_test = b"test" in source.data  # `#[test]`, `#[cfg(test)]`
+    with_json = b"json" in source.data
     calls: dict[_CallKey, RustCall] = {}  # one object for equal calls
     summaries = {}
     for function in scanned.functions:
@@ -171,25 +182,31 @@ def summarize(source: SourceFile, aliases: dict[str, Node]) -> dict[int, Functio
         for kind in kinds:
             sites = into.scanned.sites.get(kind, ())
             if kind == CALL:
-                _take_calls(bodies, into, sites, calls)
+                _take_calls(bodies, into, sites, calls, with_json)
                 continue
             for node, fragment, guards in sites:
                 found = panic_source(Located(node, fragment))
                 if found is not None:
                     location = bodies.span_location(found.start, found.at)
-                    into.panics.append(PanicSite(found.what, location, guards))
+                    site = PanicSite(found.what, location, guards, found.text_parameter)
+                    into.panics.append(site)
                 elif kind == MACRO and (made := macro_call(macro_name(node), guards)) is not None:
-                    key = (made.name, made.owner, made.method, made.guards, (), None)
+                    key = (made.name, made.owner, made.method, made.guards, (), None, (), ())
                     into.macro_calls.append(calls.setdefault(key, made))
         summaries[function.start_byte] = _summary(bodies, into, aliases)
     return summaries
 
 
 def _take_calls(
-    bodies: RustBodies, into: _Found, sites: Iterable[Site], shared: dict[_CallKey, RustCall]
+    bodies: RustBodies,
+    into: _Found,
+    sites: Iterable[Site],
+    shared: dict[_CallKey, RustCall],
+    with_json: bool,
 ) -> None:
     """The panic sites among calls and the calls the facts keep; ownership and
-    `catch_unwind` calls for a closer look (one tight loop: calls are most nodes)."""
+    `catch_unwind` calls for a closer look (one tight loop: calls are most nodes).
+    `with_json`: whether the file may make JSON text (text_arguments.py)."""
     data, owner_of = bodies.source.code, into.owner_of_receiver
     for node, fragment, guards in sites:
         called = raw_callee_in(node, fragment)
@@ -210,14 +227,15 @@ def _take_calls(
             into.runs_catch_unwind.append(Located(node, fragment))
         if name[:1].isupper():
             continue  # `Some(..)`, `Point(..)`: not a function of the crate
+        given = text_arguments(node, fragment, into.parameters, into.has_self, with_json)
         if receiver is not None:
-            key = (name, owner_of(receiver, fragment), True, guards, (), None)
+            key = (name, owner_of(receiver, fragment), True, guards, (), None, *given)
         else:
             owner = _type_owner(into, qualifier)
             in_module = qualifier is not None and owner is None and qualifier != "Self"
             module = qualifier.rsplit("::", 1)[-1] if in_module and qualifier else None
             handed = _handed_to(Located(node, fragment), data)
-            key = (name, owner, False, guards, handed, module)
+            key = (name, owner, False, guards, handed, module, *given)
         made = shared.get(key)
         if made is None:
             made = shared[key] = RustCall(*key)
@@ -261,7 +279,7 @@ def _conversion(
         return
     if destination(call).kind != "return":
         return
-    _add_call(into, call, ("from", written, False, guards, (), None), shared)
+    _add_call(into, call, ("from", written, False, guards, (), None, (), ()), shared)
 
 
 # Methods that call a function they are given: `.map(convert_options)` calls
@@ -297,7 +315,7 @@ def _functions_passed(
             continue
         if not name[:1].islower():
             continue  # `Some`, a constant
-        _add_call(into, argument, (name, owner, False, guards, (), None), shared)
+        _add_call(into, argument, (name, owner, False, guards, (), None, (), ()), shared)
 
 
 def _type_owner(into: _Found, qualifier: str | None) -> str | None:
@@ -322,7 +340,7 @@ def _took_panic(bodies: RustBodies, into: _Found, call: Located, guards: tuple[s
     found = panic_source(call, callee(call))
     if found is not None:
         location = bodies.span_location(found.start, found.at)
-        into.panics.append(PanicSite(found.what, location, guards))
+        into.panics.append(PanicSite(found.what, location, guards, found.text_parameter))
     return found is not None
 
 

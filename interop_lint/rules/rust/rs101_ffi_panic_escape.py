@@ -21,7 +21,12 @@ arguments counts. Unwrapping a conversion of a literal that cannot fail
 `CString::new("no NUL")`, `CStr::from_bytes_with_nul(b"ends in its only
 NUL\\0")`, `NonZeroU32::new(83)`; nor is `CString::new` of JSON text, which
 holds no NUL (`serde_json::to_string(&v)?`, `json!(..).to_string()`;
-unwrapping the encoding still is), nor an `.unwrap()` the code shows cannot
+unwrapping the encoding still is), nor `CString::new(msg)` of a helper's text
+parameter that every call in the crate fills with such text, or with a text
+parameter of its own filled so (`fn fail(code: i32, msg: &str) {
+set_last_error(code, msg) }` called as `fail(1, "bad input")`); one call
+passing other text makes it a panic source for every caller. Nor an
+`.unwrap()` the code shows cannot
 fail (inside `if x.is_some()`, after `if x.is_none() { return .. }` or `if
 r.is_err() { return .. }`, as clippy's `unnecessary_unwrap` reads them).
 Neither is indexing checked against the length first: in the branch of `if

@@ -57,7 +57,8 @@ class OwnershipQueries:
         # `Box<c_void>`, with the wrong layout and no destructor, whatever was boxed.
         # The byte types share one layout: a `Vec<u8>` handed out as `*mut c_char`
         # is given back whole by `Vec::from_raw_parts(p as *mut u8, ..)`.
-        name = "u8" if name in _BYTE_TYPES else name
+        # A C alias is the Rust type it names: `c_uint` is `u32`.
+        name = "u8" if name in _BYTE_TYPES else _C_ALIASES.get(name, name)
         return f"{family}:{name}" if name else family
 
     def _field_type(self: RustIndex, crate: Crate, path: str) -> tuple[RustStruct | None, str]:
@@ -299,6 +300,17 @@ _WRAPPED = re.compile(
 )
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
 _BYTE_TYPES = frozenset({"u8", "i8", "c_char", "c_uchar", "c_schar"})
+# The `std::ffi` aliases that are one Rust type on every platform (`c_long` is not).
+_C_ALIASES = {
+    "c_short": "i16",
+    "c_ushort": "u16",
+    "c_int": "i32",
+    "c_uint": "u32",
+    "c_longlong": "i64",
+    "c_ulonglong": "u64",
+    "c_float": "f32",
+    "c_double": "f64",
+}
 
 
 def _pointee_is_parameter(pointer: str, generics: tuple[str, ...]) -> bool:

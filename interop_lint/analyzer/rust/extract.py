@@ -31,6 +31,7 @@ from interop_lint.analyzer.rust.facts import (
 )
 from interop_lint.analyzer.rust.generated import generated_exports
 from interop_lint.analyzer.rust.item_macros import export_macro, invoked_macros
+from interop_lint.analyzer.rust.lengths import constant_value
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
 from interop_lint.analyzer.rust.macros import handed_to, macro_summary
 from interop_lint.analyzer.rust.null_macros import InvocationNullChecks, null_check_macro
@@ -346,7 +347,22 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
         is_pub=is_pub(item),
         generics=_generic_names(item.child_by_field_name("type_parameters")),
         payloads=tuple(_payloads(source, variants)),
+        largest=_largest_discriminant(variants),
     )
+
+
+def _largest_discriminant(variants: list[Node]) -> int | None:
+    """`32` of `{ Success = 0, Input = 4, Timeout = 32 }`; implicit ones count on."""
+    largest, following = 0, 0
+    for variant in variants:
+        if variant.type != "enum_variant":
+            continue
+        written = variant.child_by_field_name("value")
+        value = constant_value(written) if written is not None else following
+        if value is None or variant.child_by_field_name("body") is not None:
+            return None
+        largest, following = max(largest, value), value + 1
+    return largest
 
 
 def _payloads(source: SourceFile, variants: list[Node]) -> Iterator[RustField]:

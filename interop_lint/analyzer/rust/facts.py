@@ -323,6 +323,9 @@ class RustEnum(Struct, frozen=True):
     # The value each one-value tuple variant carries, by the variant's name: a pointer
     # handed out in `Config::Text(p)` and given back by matching on the variant.
     payloads: tuple[RustField, ...] = ()
+    # The largest discriminant of a field-less enum whose discriminants are all
+    # non-negative decimal literals or implicit; None when one is anything else.
+    largest: int | None = None
 
 
 class RustTypeAlias(Struct, frozen=True):

@@ -235,4 +235,4 @@ def suggested(t: Type, owned: bool = False) -> str | None:
     if isinstance(t, Named) and t.known and not t.enum:
         name = sorted(t.names)[0]
         return None if "<" in name else name  # an instance: no Python name to give
-    return _SPELLINGS.get(t)
+    return _SPELLINGS.get(Int(t.bits, t.signed) if isinstance(t, Int) else t)

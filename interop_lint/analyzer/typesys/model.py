@@ -50,6 +50,9 @@ _LP64_POINTER_BITS = 64
 class Int(Struct, frozen=True):
     bits: int  # 8, 16, 32, 64, 128, or POINTER_WIDTH
     signed: bool | None  # None: plain C `char`, signed or not by platform
+    # A field-less enum's values all below the signed maximum: read the same as a
+    # signed or an unsigned integer of its width (indy-vdr's `ErrorCode` as `c_int64`).
+    either_sign: bool = False
 
 
 class Float(Struct, frozen=True):
@@ -271,11 +274,14 @@ def _byte_for_bool(a: Type, b: Type) -> bool:
 
 
 def _compare_int(a: Int, b: Int) -> Verdict:
+    same_sign = a.signed == b.signed or a.either_sign or b.either_sign
     if a.bits != b.bits:
         widths = {a.bits, b.bits}
-        if widths == {POINTER_WIDTH, _LP64_POINTER_BITS} and a.signed == b.signed:
+        if widths == {POINTER_WIDTH, _LP64_POINTER_BITS} and same_sign:
             return Verdict.UNKNOWN  # equal on LP64 only
         return Verdict.DIFFERENT
+    if a.either_sign or b.either_sign:
+        return Verdict.EQUAL
     if a.signed is None or b.signed is None:
         return Verdict.EQUAL if a.signed == b.signed else Verdict.UNKNOWN
     return Verdict.EQUAL if a.signed == b.signed else Verdict.DIFFERENT

@@ -216,6 +216,7 @@ class RustTypes:
         if isinstance(item, RustEnum):
             integer = next((_INT_REPRS[r] for r in item.repr if r in _INT_REPRS), None)
             if integer is not None and not item.has_fields:
+                integer = _either_sign(integer, item.largest)
                 handle = Named(frozenset({name}), True, enum=True, integer=integer)
                 return Parsed(integer, pointed=handle)
             bits = C_ENUM_BITS if "C" in item.repr and not item.has_fields else None
@@ -235,6 +236,14 @@ _SPELLED_INTS = {
     for bits in (8, 16, 32, 64, 128)
     for signed in (True, False)
 }
+
+
+def _either_sign(integer: Int, largest: int | None) -> Int:
+    """The enum's integer, read the same signed or not when its values allow it."""
+    bits = 32 if integer.bits == POINTER_WIDTH else integer.bits  # the narrowest `usize`
+    if largest is None or largest >= 1 << (bits - 1):
+        return integer
+    return Int(integer.bits, integer.signed, either_sign=True)
 
 
 def canonical(t: Type) -> str | None:

@@ -16,7 +16,8 @@ receiver first, as cbindgen writes it (`&self` is `const T *self`), and its
 element: a C array parameter `const uint8_t txid[32]` (which C reads as `const
 uint8_t *`) is Rust's `*const [u8; 32]`. A field-less `#[repr(u8)]` enum is a
 `uint8_t`, a field-less `#[repr(C)]` one is `int`-sized, so `typedef uint8_t
-Mode` for it differs. A C `enum` is `int`-sized when all its values are known
+Mode` for it differs (`int8_t` for it is the same when its values are
+non-negative literals below 128). A C `enum` is `int`-sized when all its values are known
 and fit in 32 bits (none from a macro, no packing, no C23 `: type` base), so
 `typedef enum { A, B } Mode;` for a `#[repr(u8)]` enum differs; behind a
 pointer, a field-less enum of a primitive repr is also the opaque handle a

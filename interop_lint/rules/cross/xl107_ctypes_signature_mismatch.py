@@ -21,7 +21,10 @@ integer where Rust has a pointer (`c_size_t`), or `c_void_p` where Rust has an
 address-wide integer (a handle as `usize`), may hold the same value and is
 left alone; a typed pointer where Rust takes a number by value
 (`POINTER(c_uint64)` or `c_char_p` for a `u64`) passes an address where Rust
-reads the number, and is reported.
+reads the number, and is reported. A field-less enum of an integer repr is
+that integer; when all its values are non-negative literals below the signed
+maximum, the signed and unsigned integer of its width read them alike
+(`restype = c_int64` for indy-vdr's `#[repr(usize)] ErrorCode`).
 
 The library a handle loads is matched to a crate by its file name
 (`CDLL("./libengine.so")` loads the crate whose library is `engine`), else

@@ -107,7 +107,7 @@ class _Reader:
             return self._first([(scope, expr.body), (scope, expr.orelse)], depth)
         if isinstance(expr, cst.BooleanOperation):
             return self._first([(scope, expr.left), (scope, expr.right)], depth)
-        if not isinstance(expr, (cst.Name, cst.Attribute)):
+        if not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return None
         key = self.scopes.key(expr, scope)
         found = None if key is None else self._held_by(key, depth)
@@ -294,7 +294,7 @@ class _Reader:
         found = self.accessed(expr, scope)
         if found is not None or depth > MAX_DEPTH:
             return found
-        if not isinstance(expr, (cst.Name, cst.Attribute)):
+        if not isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
             return None
         key = self.scopes.key(expr, scope)
         for value_scope, value in self.scopes.assigned_to(key) if key is not None else []:

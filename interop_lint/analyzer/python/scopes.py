@@ -98,6 +98,13 @@ class ModuleScopes:
                     return f"{owner}.{attribute}"
             inner = self.key(base, scope)
             return f"{inner}.{attribute}" if inner is not None else None
+        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
+            # `_fn["hash"]`: a function kept in a dict under a literal key
+            index = expr.slice[0].slice
+            key = index.value if isinstance(index, cst.Index) else None
+            inner = self.key(expr.value, scope)
+            if inner is not None and isinstance(key, cst.SimpleString):
+                return f"{inner}[{key.evaluated_value!r}]"
         return None
 
     def assigned_to(self, key: str) -> list[tuple[Scope, Expr]]:

@@ -38,7 +38,9 @@ the `ctypes` module and its types: `from engine._lib import *`); a helper that b
 signature table bound in a loop (`for name, (argtypes, restype) in
 SIGNATURES.items()`) at each row's name, and a loop that sets the same
 signature on a literal list of functions (`for f in [lib.add_name,
-lib.add_author]: f.restype = EmptyReturn`) at each function.
+lib.add_author]: f.restype = EmptyReturn`) at each function. A function kept
+in a variable, an attribute or a dict under a literal key (`_fn["hash"] =
+lib.engine_hash; _fn["hash"].restype = c_uint64`) is the same function.
 A missing `restype` is reported once, at the first use of the function in
 the module that loads the library (else the first module that uses it),
 and not when some module sets it, or sets `restype` under computed names.

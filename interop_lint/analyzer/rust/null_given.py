@@ -7,15 +7,14 @@ it only then:
     if data.is_null() && len > 0 { return ERR; }
     let values = if len > 0 { slice::from_raw_parts(data, len) } else { &[] };
 
-`if p.is_null() && C { leave }` makes `p` non-null wherever `C` holds: in the
-branch of an `if` whose condition implies `C` (`len != 0`, `0 < len`, the
-`else` of `len == 0`), or after a statement that leaves unless `C` holds
-(`if len == 0 { return .. }`), or in the body of a loop that runs only when
+`if p.is_null() && C { leave }` makes `p` non-null wherever `C` holds: in the branch
+of an `if` whose condition implies `C` (`len != 0`, `0 < len`, the `else` of `len ==
+0`; `!v.is_empty()` is `v.len() != 0`), or after a statement that leaves unless `C`
+holds (`if len == 0 { return .. }`), or in the body of a loop that runs only when
 `C` holds (`for i in 0..len`, `while i < len`, or over a slice made with
-`from_raw_parts(out, len)`), or a closure an iterator adapter runs per item of
-one (`(0..len).map(|i| *p.add(i))`). A use of `p` where `C` may not hold (`(NULL,
-0)` read anyway) stays unchecked: `from_raw_parts(NULL, 0)` is undefined
-behaviour.
+`from_raw_parts(out, len)`), or a closure an iterator adapter runs per item of one
+(`(0..len).map(|i| *p.add(i))`). A use of `p` where `C` may not hold (`(NULL, 0)`
+read anyway) stays unchecked: `from_raw_parts(NULL, 0)` is undefined behaviour.
 """
 
 from __future__ import annotations
@@ -202,6 +201,11 @@ def _nonzero_subject(test: Located, truth: bool, ordered: bool = False) -> str |
     `ordered`: also `i < n` (a loop's or branch's test, not the guard's condition, where
     `i >= n` would let a null pointer through)."""
     test, truth = _without_negations(test, truth)
+    if test.type == "call_expression":  # `!name.is_empty()` is `name.len() != 0`
+        called = callee(test)
+        empty = called is not None and called.name == "is_empty" and not arguments(test)
+        receiver = called.receiver if called is not None else None
+        return f"{strip(receiver).text}.len()" if empty and receiver and not truth else None
     if test.type != "binary_expression":
         return None
     left, right, operator = test.field("left"), test.field("right"), binary_operator(test)

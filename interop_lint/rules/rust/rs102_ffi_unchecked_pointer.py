@@ -19,6 +19,12 @@ with `if p.is_null() { panic!(..) }` or `assert!(!p.is_null())` at the top of
 its body): the panic is RS101's. Type aliases of pointers count as pointers. One finding per
 parameter, at its first unchecked use.
 
+A guard that rejects null only when a length says there is data (`if
+p.is_null() && len > 0 { return -1; }`, C's `(NULL, 0)` for an empty array)
+protects the uses that run only when that holds: in the branch of `if len >
+0` (`!v.is_empty()` for `v.len()`), after `if len == 0 { return .. }`, in a
+loop or a per-item closure over `0..len`.
+
 Passing the parameter to a function of the crate that does one of those uses
 unchecked (`fn to_str(p: *const c_char) -> &str { CStr::from_ptr(p) .. }`),
 or hands it on unchecked to one that does (`fn keys(p) { to_str(p) }`), is

@@ -34,6 +34,7 @@ _PASSING = frozenset(
 _BRANCHES = frozenset({"unsafe_block", "if_expression", "else_clause", "match_block"})
 _WRAPPERS = frozenset(
     {"Some", "Ok", "Err", "NonNull::new", "NonNull::new_unchecked", "Box::new", "Box::into_raw"}
+    | {"Option::Some", "Result::Ok", "Result::Err"}
 )
 _PASSING_METHODS = frozenset(
     {
@@ -183,8 +184,8 @@ def _into_call(
 def _constructed_type(called: Callee) -> str | None:
     """`Name` of a tuple-struct constructor `Name(..)` and `Handle` of an enum variant
     `Handle::Owned(..)`: types and variants are CamelCase, functions snake_case."""
-    if called.is_method or called.name in _WRAPPERS or not _camel(called.name):
-        return None
+    if called.is_method or called.qualified in _WRAPPERS or not _camel(called.name):
+        return None  # not the crate's own `CResult::Err(p)` (x53-2)
     if called.qualifier is None:
         return called.name
     return called.qualifier if _camel(called.qualifier) else None

@@ -96,13 +96,13 @@ def export_macro_texts(
         name = definition.child_by_field_name("name")
         if name is None or not wanted.search(text(definition)):
             continue
-        if export_macro(definition) is not None:
-            continue  # it takes whole functions: they are items already (rust.item_macros)
         rules: list[tuple[str, str]] = []
         for rule in definition.named_children:
             left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
             if rule.type == "macro_rule" and left is not None and right is not None:
                 rules.append((text(left), text(right)[1:-1]))
+        if export_macro(definition) is not None:
+            continue  # it takes whole functions: they are items already (rust.item_macros)
         if rules:
             exported = any("macro_export" in text(a) for a in attributes_of(definition))
             found.append(ExportMacroText(text(name), tuple(rules), exported))
@@ -220,19 +220,34 @@ def _expand(macro: ExportMacroText, invocation: Node) -> bytes | None:
     arguments = next((c for c in invocation.named_children if c.type == "token_tree"), None)
     if arguments is None:
         return None
-    given_text = text(arguments)
-    given = token_tree(given_text)
-    if not given or not isinstance(given[0], Group):
-        return None
     rules = [_Rule(matcher, transcriber) for matcher, transcriber in macro.rules]
-    found = first_match(rules, given[0])
-    if found is None:
+    written_text = text(arguments)
+    documented = _DOC_COMMENT.sub(_doc_attribute, written_text)
+    # Doc comments as the attributes they are to rustc, for a rule that forwards them
+    # (`$(#[$doc:meta])*`, RS108 reads the `# Safety` section); as they were else.
+    for given_text in dict.fromkeys((documented, written_text)):
+        given = token_tree(given_text)
+        if not given or not isinstance(given[0], Group):
+            return None
+        found = first_match(rules, given[0])
+        if found is not None:
+            break
+    else:
         return None
     rule, bindings = found
     written = _transcribe(rule.transcriber, bindings, given_text, ())  # type: ignore[arg-type]
     if written is None:
         return None
     return _paste(written).encode()
+
+
+# An outer doc comment on a line of its own (not `////`, which is a plain comment).
+_DOC_COMMENT = re.compile(r"^([ \t]*)///(?!/)([^\n]*)$", re.MULTILINE)
+
+
+def _doc_attribute(found: re.Match[str]) -> str:
+    escaped = found.group(2).replace("\\", "\\\\").replace('"', '\\"')
+    return f'{found.group(1)}#[doc = "{escaped}"]'
 
 
 def _transcribe(

@@ -80,6 +80,10 @@ def _function_tails(tokens: list[Node], kinds: list[str]) -> list[tuple[int, int
         body = next((i for i in range(at + 2, len(tokens)) if _is_group(tokens[i], "{")), None)
         if body is None or not any(_is_group(t, "(") for t in tokens[at + 2 : body]):
             return None
+        if "|" in kinds[at + 2 : body]:
+            # `fn name(p: *const T) |p| { .. }` (librashader's `extern_fn!`) is no
+            # function: unwrapped, its syntax error would take the file's others along.
+            return None
         if _is_group(tokens[body - 1], "[") and kinds[body - 2] in _TYPE_ENDS:
             # `-> c_int[-1] { .. }` (rpm-sequoia's `ffi!`): the value to return on
             # error, for the macro; no type ends in `[..]`, so it is not the signature's.

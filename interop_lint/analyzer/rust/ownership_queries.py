@@ -20,6 +20,7 @@ from msgspec.structs import replace
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.facts import RustCall, RustEnum, RustExport, RustStruct
 from interop_lint.analyzer.rust.types import base_name, parse_type
+from interop_lint.analyzer.typesys.rust import PRIMITIVES, canonical
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.rust.callgraph import CrateCalls
@@ -300,16 +301,14 @@ _WRAPPED = re.compile(
 )
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
 _BYTE_TYPES = frozenset({"u8", "i8", "c_char", "c_uchar", "c_schar"})
-# The `std::ffi` aliases that are one Rust type on every platform (`c_long` is not).
+# The `std::ffi` aliases by the Rust type they name (`c_uint` is `u32`); `c_long` is
+# that only on LP64, and the byte types are one above.
 _C_ALIASES = {
-    "c_short": "i16",
-    "c_ushort": "u16",
-    "c_int": "i32",
-    "c_uint": "u32",
-    "c_longlong": "i64",
-    "c_ulonglong": "u64",
-    "c_float": "f32",
-    "c_double": "f64",
+    name: spelled
+    for name, kind in PRIMITIVES.items()
+    if name.startswith("c_")
+    and name not in ("c_long", "c_ulong")
+    and (spelled := canonical(kind)) not in (None, name)
 }
 
 

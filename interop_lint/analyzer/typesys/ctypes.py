@@ -18,8 +18,9 @@ Four rules differ from C's (`compare_binding`):
   is equal: the result is a register nobody reads back. A record by value
   is not: it is returned through a hidden pointer that shifts the
   arguments.
-- `c_void_p` matches any Rust pointer, function pointers included: it is
-  how Python holds memory it passes back later.
+- `c_void_p` matches any Rust pointer, function pointers included, and so
+  does a `c_void_p` parameter of a `CFUNCTYPE`: it is how Python holds
+  memory (or a function) it passes back later.
 - A class's name is Python's own choice: a `Structure` against a Rust
   struct of another name is equal here, and their fields are compared
   instead (`analyzer.python.contract`).
@@ -187,9 +188,8 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
         and isinstance(python.pointee, Function)
         and isinstance(rust, Pointer)
         and isinstance(rust.pointee, Function)
-        and discards_result(python.pointee.returns, rust.pointee.returns)
-    ):  # a callback: Rust calls it and reads no result
-        python = Pointer(replace(python.pointee, returns=Void()), python.const)
+    ):
+        python = Pointer(_as_callback(python.pointee, rust.pointee), python.const)
     if (python == VOID_POINTER and _address_sized(python, rust)) or _address_sized(rust, python):
         return Verdict.UNKNOWN
     python_leaf, rust_leaf = leaves(python, rust)
@@ -197,6 +197,20 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
         python = _renamed(python, rust_leaf.names)  # type: ignore[union-attr]
     verdict = compare(python, rust)
     return Verdict.EQUAL if verdict is Verdict.CONSTNESS else verdict
+
+
+def _as_callback(python: Function, rust: Function) -> Function:
+    """A CFUNCTYPE read by the same rules as a binding: a result Rust never reads is
+    `void`, and a `c_void_p` parameter is whatever pointer Rust passes there
+    (a function pointer handed on to Python is held as `c_void_p` too)."""
+    returns = Void() if discards_result(python.returns, rust.returns) else python.returns
+    params = python.params
+    if params is not None and rust.params is not None and len(params) == len(rust.params):
+        params = tuple(
+            theirs if ours == VOID_POINTER and isinstance(theirs, Pointer) else ours
+            for ours, theirs in zip(params, rust.params, strict=True)
+        )
+    return replace(python, returns=returns, params=params)
 
 
 def discards_result(python: Type, rust: Type) -> bool:

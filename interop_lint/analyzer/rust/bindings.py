@@ -193,6 +193,65 @@ def pattern_source(node: Node, child: Node, name: str) -> Node | None:
     return _part_binding(binder.child_by_field_name("pattern"), value, name)
 
 
+# Methods that hand the value inside an `Option` or `Result` to their last argument, a
+# closure: `s` of `r.map(|s| ..)` is what `r` holds.
+_CONTENT_METHODS = frozenset(
+    {"map", "and_then", "map_or", "map_or_else", "is_some_and", "is_ok_and", "inspect", "filter"}
+)
+
+
+def unwrapped_from(name: Located) -> Located | None:
+    """The `Option` or `Result` whose value the identifier `name` is, where a pattern
+    takes it out whole: `r` of `if let Ok(s) = r`, `match r { Some(s) => .. }` and
+    `r.map(|s| ..)`. None when a `let` binds the name nearer, or another pattern
+    (`Err(s)`, `(a, s)`) does."""
+    child = name
+    for ancestor in name.ancestors():
+        kind = ancestor.type
+        if kind == "function_item":
+            return None
+        if child.fragment is ancestor.fragment:
+            if kind == "block" and binds_before(ancestor, child, name.text) is not None:
+                return None
+            binder = _binder_around(ancestor.node, child.node, name.text)
+            if binder is not None:
+                return ancestor.at(_unwrapped_value(binder, name.text))
+        child = ancestor
+    return None
+
+
+def _unwrapped_value(binder: Node, name: str) -> Node | None:
+    if binder.type == "closure_expression":
+        listed = binder.child_by_field_name("parameters")
+        if listed is None or [text(p) for p in listed.named_children] != [name]:
+            return None
+        given = binder.parent
+        if given is None or given.type != "arguments" or given.named_children[-1] != binder:
+            return None
+        method = given.parent.child_by_field_name("function") if given.parent else None
+        field = method.child_by_field_name("field") if method is not None else None
+        if (
+            field is None
+            or method.type != "field_expression"
+            or text(field) not in _CONTENT_METHODS
+        ):  # type: ignore[union-attr]
+            return None
+        return method.child_by_field_name("value")  # type: ignore[union-attr]
+    pattern = binder.child_by_field_name("pattern")
+    if pattern is not None and pattern.type == "match_pattern":  # `Ok(s) if ..`: the guard aside
+        pattern = pattern.named_children[0] if pattern.named_children else None
+    if pattern is None or pattern.type != "tuple_struct_pattern":
+        return None
+    wrapper = pattern.child_by_field_name("type")
+    held = [c for c in pattern.named_children if c != wrapper]
+    if wrapper is None or text(wrapper) not in ("Ok", "Some") or [text(c) for c in held] != [name]:
+        return None
+    if binder.type == "let_condition":
+        return binder.child_by_field_name("value")
+    match = binder.parent.parent if binder.parent is not None else None
+    return match.child_by_field_name("value") if match is not None else None
+
+
 def _part_binding(pattern: Node | None, value: Node | None, name: str) -> Node | None:
     """The part of `value` that the part of `pattern` binding `name` takes apart:
     `pk.as_mut()` for `ref_pk` of `(Some(ref_me), Some(ref_pk)) = (me.as_ref(),

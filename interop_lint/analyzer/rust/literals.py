@@ -19,9 +19,15 @@ import re
 
 from tree_sitter import Node
 
-from interop_lint.analyzer.rust.bindings import module_constant
+from interop_lint.analyzer.rust.bindings import module_constant, unwrapped_from
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import callee, invocation_name, strip
+from interop_lint.analyzer.rust.expressions import (
+    arguments,
+    block_tail,
+    callee,
+    invocation_name,
+    strip,
+)
 from interop_lint.analyzer.rust.lengths import constant_value
 from interop_lint.analyzer.rust.ownership import local_declaration
 from interop_lint.analyzer.rust.pointee_arrays import parameter_type
@@ -57,14 +63,16 @@ def infallible_conversion(call: Located) -> bool:
     return False
 
 
-def nul_free_text(argument: Located) -> bool:
+def nul_free_text(argument: Located, depth: int = 0) -> bool:
     """Whether an expression is text that holds no NUL: a literal without one (or
     made owned), JSON text, the text of a number; also through an immutable local
     bound to one (`let s = x.to_string(); CString::new(s)`)."""
     bound = _bound_value(argument)
     found = _nuls(_literal(bound))
     text_of = argument.at(bound)
-    return (found is not None and found[0] == 0) or _json_text(text_of) or _number_text(text_of)
+    if found is not None and found[0] == 0:
+        return True
+    return _json_text(text_of, depth) or _number_text(text_of)  # type: ignore[arg-type]
 
 
 def text_parameter(call: Located) -> int | None:
@@ -108,26 +116,78 @@ def _parameter_position(function: Node, name: str) -> int | None:
     return None
 
 
-def _json_text(argument: Located | None) -> bool:
+def _json_text(argument: Located | None, depth: int = 0) -> bool:
     """Whether an argument is JSON text, which holds no NUL (serde_json writes control
-    characters as `\\u0000`): `serde_json::to_string(&v)` unwrapped or tried,
+    characters as `\\u0000`): a JSON result (`_json_result`) unwrapped, tried, unwrapped
+    with NUL-free text to fall back on (`.unwrap_or_else(|_| "[]".to_string())`) or
+    taken out by a pattern (`Ok(json) =>`, `if let Ok(s) = ..`, `.map(|s| ..)`);
     `value.to_string()` of a `json!(..)` value."""
-    current = strip(argument) if argument is not None else None
-    for _ in range(4):  # `to_string(&v).unwrap()`, `to_string(&v)?`
-        if current is None:
-            return False
+    if argument is None or depth > _MAX_DEPTH:
+        return False
+    current = strip(argument)
+    if current.type == "identifier":
+        return _json_result(unwrapped_from(current), depth + 1)
+    if current.type == "try_expression":
+        return _json_result(current.named_children()[0], depth + 1)
+    called = callee(current) if current.type == "call_expression" else None
+    if called is None or called.receiver is None:
+        return False
+    if called.name in _UNWRAPS:
+        return _json_result(called.receiver, depth + 1)
+    if called.name in _FALLBACKS:
+        given = arguments(current)
+        fallback = _closure_value(given[0]) if given and called.name.endswith("else") else None
+        fallback = fallback or (given[0] if given else None)
+        return (
+            fallback is not None
+            and _nul_free(fallback, depth + 1)
+            and _json_result(called.receiver, depth + 1)
+        )
+    return called.name == "to_string" and _json_value(strip(called.receiver))
+
+
+_FALLBACKS = frozenset({"unwrap_or", "unwrap_or_else"})
+_PASSING_ERRORS = frozenset({"ok", "map_err", "context", "with_context", "ok_or", "ok_or_else"})
+_MAX_DEPTH = 8
+
+
+def _json_result(value: Located | None, depth: int) -> bool:
+    """Whether an `Option` or `Result` holds JSON text when it holds a value:
+    `serde_json::to_string(&v)`, also through `.ok()` or `.map_err(..)`, and
+    `.and_then(|v| <a JSON result>)`, `.map(|v| <NUL-free text>)` of anything."""
+    current = strip(value) if value is not None else None
+    while current is not None and depth <= _MAX_DEPTH:
         called = callee(current) if current.type == "call_expression" else None
-        if current.type == "try_expression":
-            current = strip(current.named_children()[0])
-        elif called is not None and called.is_method and called.name in _UNWRAPS:
-            current = strip(called.receiver) if called.receiver is not None else None
-        elif called is not None and not called.is_method:
-            return called.qualified in _JSON_SERIALIZERS
-        elif called is not None and called.name == "to_string" and called.receiver is not None:
-            return _json_value(strip(called.receiver))
-        else:
+        if called is None:
             return False
+        if called.receiver is None:
+            return called.qualified in _JSON_SERIALIZERS
+        if called.name in _PASSING_ERRORS:
+            current, depth = strip(called.receiver), depth + 1
+            continue
+        given = arguments(current)
+        made = _closure_value(given[-1]) if given and called.name in ("and_then", "map") else None
+        if made is None:
+            return False
+        if called.name == "map":
+            return _nul_free(made, depth + 1)
+        current, depth = strip(made), depth + 1
     return False
+
+
+def _closure_value(closure: Located) -> Located | None:
+    """What a closure gives back: its body, or the value of a block body."""
+    if closure.type != "closure_expression":
+        return None
+    body = closure.field("body")
+    if body is not None and body.type == "block":
+        return block_tail(body)
+    return body
+
+
+def _nul_free(text_of: Located, depth: int) -> bool:
+    """`nul_free_text` at a depth of this search."""
+    return depth <= _MAX_DEPTH and nul_free_text(text_of, depth)
 
 
 # Types whose `to_string()` is digits, a sign, a point, `inf`/`NaN` or `true`/`false`.

@@ -23,8 +23,9 @@ rule is written before that statement. A rule whose transcriber is one
 invocation of a macro hands on to it. Each file records such macros
 (`NullCheckMacro`, index pass); the check pass matches an invocation against
 the crate's macro of its name (rust.macro_match), follows hand-ons a few
-deep, and learns which pointer the invocation checks: `body` above. An
-invocation that matches no rule checks nothing.
+deep, and learns which pointer the invocation checks: `body` above; a
+metavariable of a repetition (`$(if $p.is_null() { return -1; })+`) checks
+each pointer it binds. An invocation that matches no rule checks nothing.
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ class InvocationNullChecks:
             rule, bindings = matched
             if rule.checks:
                 bound = (bindings.get(m, []) for m in rule.checks)
-                return frozenset(b[0] for b in bound if len(b) == 1 and _IDENTIFIER.fullmatch(b[0]))
+                return frozenset(p for b in bound for p in _checked_in_order(b))
             if rule.hands_to is None:
                 return frozenset()
             name, given = rule.hands_to[0], _substitute(rule.hands_to[1], bindings)
@@ -314,6 +315,18 @@ class InvocationNullChecks:
             if len(bound) == 1 and _IDENTIFIER.fullmatch(bound[0]):
                 uses.append((bound[0], _substitute(written, bindings)))
         return uses
+
+
+def _checked_in_order(bound: list[str]) -> list[str]:
+    """The pointers a checked metavariable binds: one, or each of a repetition
+    (`$(if $p.is_null() { return -1; })+`) up to the first that is no plain name
+    (`check!(*model, model)` reads `*model` before `model` is checked)."""
+    plain: list[str] = []
+    for value in bound:
+        if not _IDENTIFIER.fullmatch(value):
+            break
+        plain.append(value)
+    return plain
 
 
 def _substitute(transcribed: str, bindings: dict[str, list[str]]) -> str:

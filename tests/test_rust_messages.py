@@ -272,3 +272,36 @@ pub extern "C" fn f(at: usize) -> u8 {
     ((rule, message),) = _messages(project, code)
     assert rule == "RS101"
     assert message.startswith("`f` can panic (`.expect()` at [src/lib.rs:6](2))"), message
+
+
+def test_an_explicit_panic_deeper_in_the_calls_heads_the_message_over_an_index(
+    project: Project,
+) -> None:
+    # go-barretenberg: `decoded[offset..]` cannot fail after `h.len() <= 32`; the
+    # `.expect(..)` two calls deeper can, and is what a reader should see first.
+    code = """
+fn parse(h: &[u8]) -> usize {
+    if h.len() > 32 {
+        return 0;
+    }
+    let decoded = vec![0u8; 32];
+    let offset = 32 - h.len();
+    decoded[offset..].len()
+}
+
+fn backend() -> usize {
+    std::env::var("N").ok().and_then(|s| s.parse().ok()).expect("backend")
+}
+
+fn configured() -> usize {
+    backend()
+}
+
+#[no_mangle]
+pub extern "C" fn f(n: u8) -> usize {
+    parse(&[n]) + configured()
+}
+"""
+    ((rule, message),) = _messages(project, code)
+    assert rule == "RS101"
+    assert message.startswith("`f` can panic (`.expect()` in `backend`"), message

@@ -164,19 +164,11 @@ def _consequence(abi: str) -> str:
 
 
 def _headline(traces: list[PanicTrace]) -> PanicTrace:
-    """The panic the message names: the first explicit one (`.unwrap()`, `.expect(..)`,
-    `assert!`) no deeper in the calls than the first site, else the first site. An
-    index is one a reader may have ruled out; an `.unwrap()` three calls away is
-    further from what the export does."""
-    first = traces[0]
-    return next(
-        (
-            trace
-            for trace in traces
-            if not trace.site.what.startswith("indexing") and len(trace.chain) <= len(first.chain)
-        ),
-        first,
-    )
+    """The panic the message names: the nearest explicit one (`.unwrap()`,
+    `.expect(..)`, `assert!`), else the nearest site. An index is one a reader may
+    have ruled out (`v[32 - h.len()..]` after `h.len() <= 32`); an explicit panic
+    a few calls deeper is the stronger evidence."""
+    return next((t for t in traces if not t.site.what.startswith("indexing")), traces[0])
 
 
 def _where(trace: PanicTrace) -> str:

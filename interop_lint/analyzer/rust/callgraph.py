@@ -138,7 +138,9 @@ class CrateCalls:
         self._field_type = field_type
         self._by_location: dict[tuple[str, Location, str], int] = {}
         self._called_by: list[list[int] | None] = [None] * len(functions)
-        self._callees_by_key: dict[tuple[str, str | None, str | None, bool], list[int]] = {}
+        self._callees_by_key: dict[
+            tuple[str, str | None, str | None, bool, int | None], list[int]
+        ] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
         # The module of each function: its inline `mod`, else its file's (`zstd` of
         # `src/zstd.rs` or `src/zstd/mod.rs`, `crate` of the crate root).
@@ -172,8 +174,8 @@ class CrateCalls:
 
     def callees(self, call: RustCall) -> list[int]:
         owner = self._owner_type(call.owner) if call.owner is not None else None
-        if call.method and owner is None:
-            return self._methods.get(call.name, [])
+        if call.method and owner is None:  # by name: only a method taking as many arguments
+            return self._taking(self._methods.get(call.name, []), call)
         if owner is not None and owner.startswith("dyn "):  # the trait's methods
             trait = owner[4:]
             # The crate's impls of it (a supertrait's methods are not followed).
@@ -198,7 +200,14 @@ class CrateCalls:
             if call.module in self._module_names or call.name in self._reexported:
                 return named
             return []
-        return named
+        return self._taking(named, call)
+
+    def _taking(self, found: list[int], call: RustCall) -> list[int]:
+        """The functions of `found` a call can reach by the number of its arguments
+        (`.get()` is not the crate's `get(&self, handle)`)."""
+        if call.arguments is None:
+            return found
+        return [i for i in found if self.functions[i][1].arity in (None, call.arguments)]
 
     def _owner_type(self, owner: str) -> str | None:
         """The type whose functions a call's owner names (aliases resolved), through
@@ -252,7 +261,7 @@ class CrateCalls:
 
     def _callees_of(self, call: RustCall) -> list[int]:
         """`callees`, once per name, owner and kind of call."""
-        key = (call.name, call.owner, call.module, call.method)
+        key = (call.name, call.owner, call.module, call.method, call.arguments)
         found = self._callees_by_key.get(key)
         if found is None:
             found = self._callees_by_key[key] = self.callees(call)

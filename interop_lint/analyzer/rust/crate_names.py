@@ -8,6 +8,7 @@ name that is also an unsized standard type's tells which one a file means.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from interop_lint.analyzer.rust.index import Crate
 
 _AMBIGUOUS = "_"  # an alias's target that differs by `#[cfg]`: compared with nothing
+# The type a written type names first: `HashMap` of `&mut HashMap<u32, String>`.
+_TYPE_BASE = re.compile(r"[&\s]*(?:'\w+\s+)?(?:mut\s+)?([A-Za-z_][\w:]*)")
 _CRATE_HOPS = 4  # path dependencies followed from one name (a cycle ends there)
 
 
@@ -128,7 +131,18 @@ class CrateNameQueries:
             for f in item.fields
             if f.name == field and f.type not in item.generics
         }
-        return found.pop() if len(found) == 1 else None
+        if len(found) == 1:
+            return found.pop()
+        # Structs of one name in several modules: when no field type is one of the
+        # crate's (`HashMap<u32, String>` here, `Vec<String>` there), none has its methods.
+        if found and not any(self._names_crate_type(crate, written) for written in found):
+            return min(found)
+        return None
+
+    def _names_crate_type(self, crate: Crate, written: str) -> bool:
+        base = _TYPE_BASE.match(written)
+        name = base.group(1).rsplit("::", 1)[-1] if base is not None else ""
+        return not name or bool(self.types_named(crate, self.resolve_name(crate, name)))
 
     def call_owner(self, crate: Crate, qualifier: str | None, self_type: str | None) -> str | None:
         """The type whose functions a call's qualifier names (`Self` in an `impl` of

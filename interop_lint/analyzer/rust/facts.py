@@ -105,6 +105,9 @@ class RustCall(Struct, frozen=True):
     # (position, the caller's parameter position) of text parameters passed on.
     text_arguments: tuple[int, ...] = ()
     forwarded: tuple[tuple[int, int], ...] = ()
+    # How many arguments it passes (not the receiver); None when not known (a macro's
+    # repetition, a function passed by name).
+    arguments: int | None = None
 
 
 class PointerArgument(Struct, frozen=True):
@@ -148,6 +151,9 @@ class RustFunction(Struct, frozen=True):
     owner: str | None  # the type of the `impl` block; None for free functions
     has_self: bool
     location: Location  # of the name
+    # How many arguments a call passes it (`self` not counted); None when not known
+    # (a variadic or `#[cfg]`-gated parameter).
+    arity: int | None = None
     panics: tuple[PanicSite, ...] = ()
     # The inline `mod name { .. }` declaring it; None at its file's top level.
     module: str | None = None

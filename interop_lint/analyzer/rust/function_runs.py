@@ -42,7 +42,7 @@ class FunctionRuns:
     macro_calls: list[RustCall] = field(default_factory=list)  # `check!(..)`: macros.py
     ownership: list[Located] = field(default_factory=list)
     runs_catch_unwind: list[Located] = field(default_factory=list)
-    _parameters: tuple[dict[str, tuple[int, Node]], bool] | None = None
+    _parameters: tuple[dict[str, tuple[int, Node]], bool, int | None] | None = None
     _types: dict[str, Node] | None = None
     _generics: set[str] | None = None
     _bounds: dict[str, str] | None = None
@@ -80,6 +80,12 @@ class FunctionRuns:
             self._parameters = _parameters(self.function)
         return self._parameters[1]
 
+    def arity(self) -> int | None:
+        """How many arguments a call passes (`self` not counted), where known."""
+        if self._parameters is None:
+            self._parameters = _parameters(self.function)
+        return self._parameters[2]
+
     def types(self) -> dict[str, Node]:
         """Parameter types by name."""
         if self._types is None:
@@ -114,6 +120,7 @@ CallKey = tuple[
     str | None,
     tuple[int, ...],
     tuple[tuple[int, int], ...],
+    int | None,
 ]
 
 
@@ -148,14 +155,15 @@ def take_calls(
         if name[:1].isupper():
             continue  # `Some(..)`, `Point(..)`: not a function of the crate
         given = text_arguments(node, fragment, into.parameters, into.has_self, with_json)
+        count = _argument_count(node, fragment)
         if receiver is not None:
-            key = (name, owner_of(receiver, fragment), True, guards, (), None, *given)
+            key = (name, owner_of(receiver, fragment), True, guards, (), None, *given, count)
         else:
             owner = _type_owner(into, qualifier)
             in_module = qualifier is not None and owner is None and qualifier != "Self"
             module = qualifier.rsplit("::", 1)[-1] if in_module and qualifier else None
             handed = _handed_to(Located(node, fragment), data)
-            key = (name, owner, False, guards, handed, module, *given)
+            key = (name, owner, False, guards, handed, module, *given, count)
         made = shared.get(key)
         if made is None:
             made = shared[key] = RustCall(*key)
@@ -164,6 +172,22 @@ def take_calls(
             _functions_passed(into, Located(node, fragment), guards, shared)
         elif name == "into" and receiver is not None:
             _conversion(into, Located(node, fragment), guards, shared)
+
+
+def _argument_count(call: Node, fragment: Fragment) -> int | None:
+    """How many arguments a call passes; None in a macro's transcriber, where one
+    `$($arg),*` stands for any number."""
+    if fragment.host is not None and fragment.host.type == "macro_rule":
+        return None
+    given = call.child_by_field_name("arguments")
+    if given is None:
+        return None
+    count = 0
+    for argument in given.named_children:
+        if argument.type == "attribute_item":
+            return None
+        count += argument.type not in ("line_comment", "block_comment")
+    return count
 
 
 _BLANKS = frozenset(b" \t\r\n")
@@ -199,7 +223,7 @@ def _conversion(
         return
     if destination(call).kind != "return":
         return
-    _add_call(into, call, ("from", written, False, guards, (), None, (), ()), shared)
+    _add_call(into, call, ("from", written, False, guards, (), None, (), (), None), shared)
 
 
 # Methods that call a function they are given: `.map(convert_options)` calls
@@ -235,7 +259,7 @@ def _functions_passed(
             continue
         if not name[:1].islower():
             continue  # `Some`, a constant
-        _add_call(into, argument, (name, owner, False, guards, (), None, (), ()), shared)
+        _add_call(into, argument, (name, owner, False, guards, (), None, (), (), None), shared)
 
 
 def _type_owner(into: FunctionRuns, qualifier: str | None) -> str | None:
@@ -278,19 +302,23 @@ def _names_a_function(call: Node) -> bool:
 
 def take_macro_call(into: FunctionRuns, made: RustCall, shared: dict[CallKey, RustCall]) -> None:
     """An invocation of a crate macro, `check!(..)`, as a call to `check!` (macros.py)."""
-    key = (made.name, made.owner, made.method, made.guards, (), None, (), ())
+    key = (made.name, made.owner, made.method, made.guards, (), None, (), (), None)
     into.macro_calls.append(shared.setdefault(key, made))
 
 
-def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
+def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool, int | None]:
     """Parameter name -> (position, type node), for plain `name: Type` parameters;
-    whether one is `self`."""
+    whether one is `self`; how many others there are (None for a variadic one or one
+    a `#[cfg]` may leave out)."""
     parameters = function.child_by_field_name("parameters")
     found = {}
     has_self = False
     position = 0
+    arity: int | None = 0
     for parameter in parameters.named_children if parameters is not None else ():
         kind = parameter.type
+        if kind == "attribute_item":
+            arity = None
         if kind not in PARAMETER_KINDS:
             continue
         pattern = parameter.child_by_field_name("pattern")
@@ -298,10 +326,11 @@ def _parameters(function: Node) -> tuple[dict[str, tuple[int, Node]], bool]:
         is_name = pattern is not None and pattern.type == "identifier"
         if is_name and written is not None:
             found[text(pattern)] = (position, written)
-        has_self = (
-            has_self
-            or kind == "self_parameter"
-            or (kind == "parameter" and text(pattern) == "self")
-        )
+        is_self = kind == "self_parameter" or (kind == "parameter" and text(pattern) == "self")
+        has_self = has_self or is_self
+        if kind == "variadic_parameter":
+            arity = None
+        elif arity is not None and not is_self:
+            arity += 1
         position += 1
-    return found, has_self
+    return found, has_self, arity

@@ -6,7 +6,8 @@ parameter (`engine: &mut Engine`, `(*handle).run()` with `handle: *mut
 Engine`), a local whose `let` names its type (`let e: Engine`, `let e =
 Engine { .. }`, `let e = Engine::new(..)?`), and a field of one of those
 (`(*l).inner.set_on()`), spelled `light.inner` for the index, which knows the
-crate's structs.
+crate's structs, and a `static` or `const` of the module (`static ENGINES:
+OnceLock<HandleMap>`: a standard type whose `get` is not the crate's).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from collections.abc import Container
 from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.bindings import binding_let, is_shadowed
+from interop_lint.analyzer.rust.bindings import binding_let, is_shadowed, module_constant
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.syntax import pointer_owner
 from interop_lint.analyzer.rust.types import base_name, type_arguments
 
 NOT_A_CRATE_TYPE = "<std>"
-_SMART_POINTERS = frozenset({"Box", "Arc", "Rc"})
+# Types whose methods include their content's, through `Deref`.
+_SMART_POINTERS = frozenset({"Box", "Arc", "Rc", "Lazy", "LazyLock", "LazyCell"})
 _STD_TYPES = frozenset(
     {"String", "Vec", "Option", "Result", "HashMap", "HashSet", "BTreeMap", "str", "CStr"}
 )
@@ -95,16 +97,24 @@ def _named_type(
     if declared is not None and not is_shadowed(name.text, name, bound=bound):
         return _declared_type(declared, derefs, generics)
     if bound is not None and name.text not in bound:
-        return None  # no pattern of the function binds it: a static, or unknown
+        return _static_type(name, derefs, generics)  # no pattern of the function binds it
     statement = binding_let(name)
     if statement is None:
-        return None
+        return _static_type(name, derefs, generics)
     written = statement.node.child_by_field_name("type")
     if written is not None:
         return _declared_type(written, derefs, generics)
     value = statement.field("value")
     made = _made_type(value, impl_type) if value is not None and derefs == 0 else None
     return None if made is None or made in generics else made
+
+
+def _static_type(name: Located, derefs: int, generics: set[str]) -> str | None:
+    """The written type of a `static` or `const` of an enclosing module named `name`
+    (`static ENGINES: OnceLock<HandleMap>`: `ENGINES.get()` is `OnceLock::get`)."""
+    item = module_constant(name, name.text)
+    written = item.child_by_field_name("type") if item is not None else None
+    return _declared_type(written, derefs, generics) if written is not None else None
 
 
 def _declared_type(declared: Node | None, derefs: int, generics: set[str]) -> str | None:

@@ -159,6 +159,7 @@ def _summary(bodies: RustBodies, found: FunctionRuns, aliases: dict[str, Node]) 
         name=text(name),
         owner=found.owner,
         has_self=found.has_self(),
+        arity=found.arity(),
         location=bodies.source.location(name if name is not None else function),
         panics=tuple(found.panics),
         calls=(*(call for _, _, call in found.calls), *found.macro_calls),

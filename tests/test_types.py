@@ -263,6 +263,13 @@ TABLE = [
     ("typedef int x", "(i32, i32)", UNKNOWN),
     ("typedef int x", "Loop", UNKNOWN),  # an alias cycle
     ("typedef int x", "Vec<u8>", UNKNOWN),
+    # A standard owning type behind a pointer: never a C scalar, an opaque pointer may hold it.
+    ("typedef uint32_t *x", "*mut Vec<u32>", DIFFERENT),
+    ("typedef char *x", "*mut CString", DIFFERENT),
+    ("typedef const uint8_t *x", "&Vec<u8>", DIFFERENT),
+    ("typedef void *x", "*mut Vec<u32>", EQUAL),
+    ("typedef struct RustString *x", "*mut String", UNKNOWN),
+    ("typedef uint32_t *x", "Box<Vec<u32>>", DIFFERENT),
 ]
 
 

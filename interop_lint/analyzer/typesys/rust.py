@@ -8,7 +8,9 @@ their last segment, so `std::os::raw::c_int`, `core::ffi::c_int`,
 `libc::c_int` and `c_int` are one type. What a C ABI cannot carry by value
 (`String`, tuples, generic types of other crates, `Option` of anything
 else) is `Unknown`; a pointer to an unsized type (`&str`, `&[u8]`,
-`Box<dyn Trait>`) is a `FatPointer`.
+`Box<dyn Trait>`) is a `FatPointer`. A pointer to one of the standard
+library's owning types (`*mut Vec<u32>`, `&String`) points to a `Named` type
+of its own: C may hold it as `void *` or an opaque struct, never as a scalar.
 
 A generic struct of the crate instantiated with C types (`CResult<c_char>`)
 is a `Named` type by its *canonical* spelling: the struct's name and each
@@ -75,6 +77,13 @@ PRIMITIVES: dict[str, Type] = {
 # The standard library's unsized types a crate names without declaring them: a
 # pointer to one is a `FatPointer`.
 _UNSIZED = frozenset({"str", "CStr", "OsStr"})
+# The standard library's owning types: no C layout by value, but behind a pointer
+# never a C scalar (`uint32_t *` for `*mut Vec<u32>` reads the Vec's header as its
+# elements); C holds one as `void *` or a pointer to an opaque struct.
+_STD_OWNERS = frozenset(
+    {"Vec", "VecDeque", "String", "CString", "OsString", "PathBuf", "HashMap", "HashSet"}
+    | {"BTreeMap", "BTreeSet", "Mutex", "RwLock", "RefCell"}
+)
 _INT_REPRS = {name: t for name, t in PRIMITIVES.items() if name[0] in "iu" and "_" not in name}
 
 TypeLookup = Callable[[str], "RustStruct | RustEnum | None"]
@@ -169,6 +178,8 @@ class RustTypes:
         variants carry data (`FfiResult<*mut T>`, a tagged union by value): a `Named`
         type by its canonical spelling, known when every argument is."""
         struct = self.generic_struct(name) or self._generic_data_enum(name)
+        if struct is None and name in _STD_OWNERS and self._lookup(name) is None:
+            return _std_owner(name)
         if struct is None or len(struct.generics) != len(arguments):
             raise Unparsable
         spelled = [canonical(a.type) for a in arguments]
@@ -211,6 +222,8 @@ class RustTypes:
         item = self._lookup(name)
         if item is None and name in _UNSIZED and name not in self._known_also:
             return unsized(f"`{name}`")
+        if item is None and name in _STD_OWNERS:
+            return _std_owner(name)
         if isinstance(item, RustEnum) and item.generics and item.has_fields:
             return Parsed(Named(frozenset({name}), False))  # which instance: unknown
         if isinstance(item, RustEnum):
@@ -229,6 +242,12 @@ class RustTypes:
         if isinstance(item, RustStruct) and item.generics:
             return Parsed(Named(frozenset({name}), False))  # which instance: unknown
         return Parsed(Named(frozenset({name}), item is not None or name in self._known_also))
+
+
+def _std_owner(name: str) -> Parsed:
+    """A standard owning type (`_STD_OWNERS`): unknown by value, a type of the Rust
+    side of its own behind a pointer."""
+    return Parsed(Unknown(name), pointed=Named(frozenset({name}), True))
 
 
 _SPELLED_INTS = {

@@ -237,9 +237,11 @@ class Parser:
 def _pointer(pointee: Parsed, const: bool) -> Type:
     if pointee.unsized is not None:
         return FatPointer(pointee.unsized)  # `&str`, `&[u8]`, `Box<dyn Trait>`
+    if pointee.pointed is not None:
+        return Pointer(pointee.pointed, const)
     if isinstance(pointee.type, Unknown):
         return pointee.type
-    return Pointer(pointee.pointed or pointee.type, const)
+    return Pointer(pointee.type, const)
 
 
 def _generic(name: str, arguments: list[Parsed]) -> Parsed:

@@ -165,10 +165,19 @@ def _consequence(abi: str) -> str:
 
 def _headline(traces: list[PanicTrace]) -> PanicTrace:
     """The panic the message names: the nearest explicit one (`.unwrap()`,
-    `.expect(..)`, `assert!`), else the nearest site. An index is one a reader may
-    have ruled out (`v[32 - h.len()..]` after `h.len() <= 32`); an explicit panic
-    a few calls deeper is the stronger evidence."""
-    return next((t for t in traces if not t.site.what.startswith("indexing")), traces[0])
+    `.expect(..)`, `assert!`) at most one call deeper than the nearest site, else
+    the nearest site. An index is one a reader may have ruled out (`v[32 -
+    h.len()..]` after `h.len() <= 32`); an explicit panic close by is the stronger
+    evidence, a logger's `.unwrap()` three calls away is not."""
+    depth = len(traces[0].chain) + 1
+    return next(
+        (
+            trace
+            for trace in traces
+            if not trace.site.what.startswith("indexing") and len(trace.chain) <= depth
+        ),
+        traces[0],
+    )
 
 
 def _where(trace: PanicTrace) -> str:

@@ -20,7 +20,8 @@ Four rules differ from C's (`compare_binding`):
   arguments.
 - `c_void_p` matches any Rust pointer, function pointers included, and so
   does a `c_void_p` parameter of a `CFUNCTYPE`: it is how Python holds
-  memory (or a function) it passes back later.
+  memory (or a function) it passes back later. A `CFUNCTYPE` matches a
+  Rust `*const c_void` that the export casts to a function.
 - A class's name is Python's own choice: a `Structure` against a Rust
   struct of another name is equal here, and their fields are compared
   instead (`analyzer.python.contract`).
@@ -181,15 +182,12 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
     """Whether a ctypes type is the Rust type at the ABI, by ctypes' rules (module doc)."""
     if python == VOID_POINTER and isinstance(rust, Pointer):
         return Verdict.EQUAL
+    if _is_callback(python) and isinstance(rust, Pointer) and isinstance(rust.pointee, Void):
+        return Verdict.EQUAL  # a CFUNCTYPE where Rust takes `*const c_void` and casts it
     if discards_result(python, rust):
         return Verdict.EQUAL
-    if (
-        isinstance(python, Pointer)
-        and isinstance(python.pointee, Function)
-        and isinstance(rust, Pointer)
-        and isinstance(rust.pointee, Function)
-    ):
-        python = Pointer(_as_callback(python.pointee, rust.pointee), python.const)
+    if _is_callback(python) and _is_callback(rust):
+        python = Pointer(_as_callback(python.pointee, rust.pointee), python.const)  # type: ignore[union-attr, arg-type]
     if (python == VOID_POINTER and _address_sized(python, rust)) or _address_sized(rust, python):
         return Verdict.UNKNOWN
     python_leaf, rust_leaf = leaves(python, rust)
@@ -197,6 +195,10 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
         python = _renamed(python, rust_leaf.names)  # type: ignore[union-attr]
     verdict = compare(python, rust)
     return Verdict.EQUAL if verdict is Verdict.CONSTNESS else verdict
+
+
+def _is_callback(t: Type) -> bool:
+    return isinstance(t, Pointer) and isinstance(t.pointee, Function)
 
 
 def _as_callback(python: Function, rust: Function) -> Function:

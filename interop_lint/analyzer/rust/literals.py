@@ -72,7 +72,11 @@ def nul_free_text(argument: Located, depth: int = 0) -> bool:
     text_of = argument.at(bound)
     if found is not None and found[0] == 0:
         return True
-    return _json_text(text_of, depth) or _number_text(text_of)  # type: ignore[arg-type]
+    return (
+        _json_text(text_of, depth)
+        or _number_text(text_of)  # type: ignore[arg-type]
+        or _nul_replaced(text_of, depth)  # type: ignore[arg-type]
+    )
 
 
 def text_parameter(call: Located) -> int | None:
@@ -173,6 +177,23 @@ def _json_result(value: Located | None, depth: int) -> bool:
             return _nul_free(made, depth + 1)
         current, depth = strip(made), depth + 1
     return False
+
+
+def _nul_replaced(text_of: Located, depth: int) -> bool:
+    """`text.replace('\\0', "?")`: every NUL replaced by NUL-free text (pqsio's
+    error text)."""
+    current = strip(text_of)
+    called = callee(current) if current.type == "call_expression" else None
+    given = arguments(current) if called is not None and called.name == "replace" else []
+    if len(given) != 2 or called is None or called.receiver is None:
+        return False
+    pattern = given[0].node
+    if _NUL_LITERAL.fullmatch(pattern.text or b"") is None:
+        return False
+    return _nul_free(given[1], depth + 1)
+
+
+_NUL_LITERAL = re.compile(rb"""(['"])\\(?:0|x00|u\{[0_]+\})\1""")
 
 
 def _closure_value(closure: Located) -> Located | None:

@@ -9,7 +9,8 @@ through an immutable local bound to it (`let message = "text";`) or a constant
 of the module (`const MESSAGE: &str = "text";`). So is JSON
 text (`serde_json::to_string(&v)?`, `json!(..).to_string()`): serde_json escapes a
 NUL; and the text of a number parameter (`value.to_string()` of `value:
-c_int`), also through an immutable local. Anything else (a `format!`, a
+c_int`), also through an immutable local; and text with every NUL replaced
+by NUL-free text (`s.replace('\\0', "?")`). Anything else (a `format!`, a
 variable) may fail. `NonZeroU32::new(83)` of a literal other than 0 is `Some` too.
 """
 

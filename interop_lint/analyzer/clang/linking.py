@@ -13,6 +13,10 @@ export of that name". A unit is linked to one crate:
 2. A preamble that declares none: by `#cgo LDFLAGS` naming a crate's
    library (`-lengine`, `libengine.a`), else through the headers it includes.
 
+A unit that declares the exports of several crates links none of them, but
+each of its declarations of a symbol only one crate exports binds to that
+crate's export (`export_for`).
+
 Everything else the XL rules ask about "the other side" is answered here
 relative to the link: candidates no nearer than the linked crate are not
 considered, so a unit is never compared with an unrelated crate elsewhere.
@@ -59,6 +63,7 @@ class CrateLinks:
         self._project = project
         self._c = c
         self._links: dict[str, Link | None] = {}
+        self._splits: dict[str, bool] = {}  # whether a unit declares several crates' exports
 
     def rust_bound(self, path: str) -> list[str]:
         """The functions a unit declares that C does not provide: expected from Rust."""
@@ -186,7 +191,7 @@ class CrateLinks:
         """The Rust export a unit's declaration of `symbol` binds to."""
         link = self.crate_of(path)
         if link is None:
-            return None
+            return self._split_export(path, symbol)
         exports = self._exports(symbol)
         own = [(p, e) for crate, p, e in exports if crate == link.crate]
         if own:
@@ -194,6 +199,22 @@ class CrateLinks:
         nearby = [x for x in exports if self.near(path, link, x[0])]
         found = nearest_unique(directory_of(path), nearby, lambda x: x[0])
         return None if found is None else (found[1], found[2])
+
+    def _split_export(self, path: str, symbol: str) -> tuple[str, RustExport] | None:
+        """The export a unit that links no one crate declares, when the unit declares
+        the exports of several (da-codec's preamble: one function of each of two codec
+        crates): a symbol only one crate of the project exports is that crate's, once
+        at least half the unit's declarations are such symbols."""
+        exports = self._exports(symbol)
+        if len(exports) != 1 or exports[0][0] is None:
+            return None
+        split = self._splits.get(path)
+        if split is None:
+            symbols = self.rust_bound(path)
+            unique = [only[0][0] for name in symbols if len(only := self._exports(name)) == 1]
+            crates = set(unique) - {None}
+            split = self._splits[path] = len(crates) > 1 and len(unique) * 2 >= len(symbols)
+        return (exports[0][1], exports[0][2]) if split else None
 
     def export_called(self, go_path: str, name: str) -> tuple[str, RustExport] | None:
         """The Rust export a Go file's call `C.name` reaches: its linked crate's export of

@@ -152,7 +152,9 @@ def _summary(bodies: RustBodies, found: FunctionRuns, aliases: dict[str, Node]) 
         found.runs_catch_unwind, _code_parameters(found, parameters)
     )
     hands_argument_to = (
-        hands_argument_to_calls(found.calls, set(found.parameters())) if found.generics() else ()
+        hands_argument_to_calls(found.calls, set(found.parameters()))
+        if found.generics() or _takes_code(found)
+        else ()
     )
     trait = impl_trait_of(function) if found.owner is not None else None
     summary = RustFunction(
@@ -193,6 +195,16 @@ def _code_parameters(found: FunctionRuns, parameters: dict[str, tuple[int, Node]
         for name, (_, written) in parameters.items()
         if text(written) in generics or _RUNNABLE.search(text(written))
     }
+
+
+def _takes_code(found: FunctionRuns) -> bool:
+    """Whether a parameter holds code without a type parameter (`f: impl FnOnce()`,
+    `f: Box<dyn Fn()>`): a function handing it to a guard is one too (mobilecoin's
+    `fn quiet_boundary(f: impl FnOnce())` runs it in the crate's boundary)."""
+    listed = found.function.child_by_field_name("parameters")
+    if listed is None or not _RUNNABLE.search(text(listed)):
+        return False
+    return bool(_code_parameters(found, found.parameters()))
 
 
 _RUNNABLE = re.compile(r"\b(?:FnOnce|FnMut|Fn|Future)\b|\bfn\s*\(")

@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from interop_lint.analyzer.python.binders import SETTINGS, Argument, is_copy
-from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, children, target_names
+from interop_lint.analyzer.python.scopes import (
+    ModuleScopes,
+    Scope,
+    children,
+    target_names,
+    unpacked,
+)
 from interop_lint.analyzer.python.values import literal_string
 
 Expr = cst.BaseExpression
@@ -191,8 +197,10 @@ def _lookup_and_settings(
         if isinstance(node, cst.Assign) and len(node.targets) == 1:
             assigned.append(node)
             target = node.targets[0].target
-            if isinstance(target, cst.Attribute) and target.attr.value in SETTINGS:
-                set_on.append((target.value, target.attr.value, node.value))
+            # `fn.argtypes, fn.restype = args, result` (pqsio's loop) sets both.
+            for one, its in [(target, node.value), *unpacked(target, node.value)]:
+                if isinstance(one, cst.Attribute) and one.attr.value in SETTINGS:
+                    set_on.append((one.value, one.attr.value, its))
         elif isinstance(node, cst.Call) and is_call(node, "setattr") and len(node.args) == 3:
             function, name, value = (a.value for a in node.args)
             set_on.append((function, literal_string(name), value))

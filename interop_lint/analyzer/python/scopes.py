@@ -356,11 +356,11 @@ def _assignment(node: cst.CSTNode, scope: Scope, found: ModuleScopes) -> None:
             found.assignments.append(Assignment(scope, target, value, node))
             # `f.argtypes, f.restype = [c_float], c_void_p`; `P, F = c_void_p, c_float`:
             # each target is assigned its own value.
-            for one, its in _unpacked(target, value):
+            for one, its in unpacked(target, value):
                 found.assignments.append(Assignment(scope, one, its, node))
 
 
-def _unpacked(target: Expr, value: Expr) -> Iterator[tuple[Expr, Expr]]:
+def unpacked(target: Expr, value: Expr) -> Iterator[tuple[Expr, Expr]]:
     """(target, value) pairs of a tuple assigned a tuple of the same length, nested
     tuples included (`(a, b), c = (x, y), z`); none when a side is starred."""
     pending = [(target, value)]

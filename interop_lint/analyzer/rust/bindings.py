@@ -229,14 +229,12 @@ def _unwrapped_value(binder: Node, name: str) -> Node | None:
         if given is None or given.type != "arguments" or given.named_children[-1] != binder:
             return None
         method = given.parent.child_by_field_name("function") if given.parent else None
-        field = method.child_by_field_name("field") if method is not None else None
-        if (
-            field is None
-            or method.type != "field_expression"
-            or text(field) not in _CONTENT_METHODS
-        ):  # type: ignore[union-attr]
+        if method is None or method.type != "field_expression":
             return None
-        return method.child_by_field_name("value")  # type: ignore[union-attr]
+        field = method.child_by_field_name("field")
+        if field is None or text(field) not in _CONTENT_METHODS:
+            return None
+        return method.child_by_field_name("value")
     pattern = binder.child_by_field_name("pattern")
     if pattern is not None and pattern.type == "match_pattern":  # `Ok(s) if ..`: the guard aside
         pattern = pattern.named_children[0] if pattern.named_children else None

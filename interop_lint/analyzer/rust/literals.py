@@ -141,8 +141,9 @@ def _json_text(argument: Located | None, depth: int = 0) -> bool:
         return _json_result(called.receiver, depth + 1)
     if called.name in _FALLBACKS:
         given = arguments(current)
-        fallback = _closure_value(given[0]) if given and called.name.endswith("else") else None
-        fallback = fallback or (given[0] if given else None)
+        fallback = given[0] if len(given) == 1 else None
+        if fallback is not None and called.name == "unwrap_or_else":
+            fallback = _closure_value(fallback)  # `|_| "[]".to_string()`
         return (
             fallback is not None
             and _nul_free(fallback, depth + 1)

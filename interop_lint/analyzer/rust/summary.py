@@ -151,11 +151,8 @@ def _summary(bodies: RustBodies, found: FunctionRuns, aliases: dict[str, Node]) 
     guards_its_argument = bool(found.runs_catch_unwind) and runs_argument_guarded(
         found.runs_catch_unwind, _code_parameters(found, parameters)
     )
-    hands_argument_to = (
-        hands_argument_to_calls(found.calls, set(found.parameters()))
-        if found.generics() or _takes_code(found)
-        else ()
-    )
+    handed = set(found.parameters()) if found.generics() else _code_without_generics(found)
+    hands_argument_to = hands_argument_to_calls(found.calls, handed) if handed else ()
     trait = impl_trait_of(function) if found.owner is not None else None
     summary = RustFunction(
         name=text(name),
@@ -197,14 +194,14 @@ def _code_parameters(found: FunctionRuns, parameters: dict[str, tuple[int, Node]
     }
 
 
-def _takes_code(found: FunctionRuns) -> bool:
-    """Whether a parameter holds code without a type parameter (`f: impl FnOnce()`,
-    `f: Box<dyn Fn()>`): a function handing it to a guard is one too (mobilecoin's
-    `fn quiet_boundary(f: impl FnOnce())` runs it in the crate's boundary)."""
+def _code_without_generics(found: FunctionRuns) -> set[str]:
+    """The parameters that hold code in a function without type parameters (`f: impl
+    FnOnce()`, `f: Box<dyn Fn()>`): handing one to a guard makes the function a guard
+    too (mobilecoin's `fn quiet_boundary(f: impl FnOnce())`)."""
     listed = found.function.child_by_field_name("parameters")
     if listed is None or not _RUNNABLE.search(text(listed)):
-        return False
-    return bool(_code_parameters(found, found.parameters()))
+        return set()
+    return _code_parameters(found, found.parameters())
 
 
 _RUNNABLE = re.compile(r"\b(?:FnOnce|FnMut|Fn|Future)\b|\bfn\s*\(")

@@ -18,31 +18,12 @@ from tree_sitter import Node, Tree
 from interop_lint.analyzer.parsing import Grammar, parse, text
 from interop_lint.analyzer.rust.facts import RustEnum, RustStruct
 from interop_lint.analyzer.rust.syntax import EXPORT_ABIS
-from interop_lint.analyzer.typesys.rust import PRIMITIVES
+from interop_lint.analyzer.typesys.rust import NO_C_LAYOUT, PRIMITIVES
 
 if TYPE_CHECKING:
     from interop_lint.analyzer.rust.index import Crate, RustIndex
 
 _NAMED = frozenset({"type_identifier", "scoped_type_identifier", "generic_type"})
-# Standard types that own memory or have no stable layout.
-NO_C_LAYOUT = frozenset(
-    {
-        "String",
-        "Vec",
-        "VecDeque",
-        "CString",
-        "OsString",
-        "PathBuf",
-        "Rc",
-        "Arc",
-        "HashMap",
-        "HashSet",
-        "BTreeMap",
-        "BTreeSet",
-        "Cow",
-        "Result",
-    }
-)
 UNSIZED = frozenset({"str", "CStr", "OsStr", "Path"})  # behind a pointer: address and length
 STANDARD_CRATES = frozenset({"std", "core", "alloc"})
 STANDARD_MODULES = {"CStr": "ffi", "OsStr": "ffi", "Path": "path"}  # `use std::ffi;`

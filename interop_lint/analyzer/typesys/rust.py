@@ -77,13 +77,16 @@ PRIMITIVES: dict[str, Type] = {
 # The standard library's unsized types a crate names without declaring them: a
 # pointer to one is a `FatPointer`.
 _UNSIZED = frozenset({"str", "CStr", "OsStr"})
-# The standard library's owning types: no C layout by value, but behind a pointer
-# never a C scalar (`uint32_t *` for `*mut Vec<u32>` reads the Vec's header as its
-# elements); C holds one as `void *` or a pointer to an opaque struct.
-_STD_OWNERS = frozenset(
-    {"Vec", "VecDeque", "String", "CString", "OsString", "PathBuf", "HashMap", "HashSet"}
-    | {"BTreeMap", "BTreeSet", "Mutex", "RwLock", "RefCell"}
+# Standard types that own memory or have no stable layout.
+NO_C_LAYOUT = frozenset(
+    {"String", "Vec", "VecDeque", "CString", "OsString", "PathBuf", "Rc", "Arc", "HashMap"}
+    | {"HashSet", "BTreeMap", "BTreeSet", "Cow", "Result"}
 )
+# The collections and strings among those, and the standard locks: behind a pointer
+# never a C scalar (`uint32_t *` for `*mut Vec<u32>` reads the Vec's header as its
+# elements); C holds one as `void *` or a pointer to an opaque struct. (`Rc`, `Arc`,
+# `Cow` and `Result` behind a pointer are not yet measured on real code.)
+_STD_OWNERS = (NO_C_LAYOUT - {"Rc", "Arc", "Cow", "Result"}) | {"Mutex", "RwLock", "RefCell"}
 _INT_REPRS = {name: t for name, t in PRIMITIVES.items() if name[0] in "iu" and "_" not in name}
 
 TypeLookup = Callable[[str], "RustStruct | RustEnum | None"]

@@ -49,6 +49,7 @@ def test_clippy_allows_are_not_interop_lint_suppressions_by_default(case: Path) 
     assert found > FOLLOWED
     assert ("src/lib.rs", "meter_read", "RS108") in found  # under `#![allow(..)]`
     assert ("src/handles.rs", "handle_free", "RS103") in found  # under `#[allow] mod`
+    assert ("src/raw_reads.rs", "raw_second_byte", "RS103") in found  # `#[path]` named
 
 
 def test_follow_clippy_allows_lets_the_nearest_clippy_switch_decide(case: Path) -> None:

@@ -183,3 +183,21 @@ def foreign_function_symbols(block: Node) -> list[str]:
         linked = (_LINK_NAME.match(b) for b in attribute_bodies(attributes_of(item)))
         found.append(next((m.group(1) for m in linked if m is not None), text(name)))
     return found
+
+
+_PATH = re.compile(r'^path\s*=\s*"([^"]+)"$')
+
+
+def module_paths(root: Node) -> tuple[tuple[str, str], ...]:
+    """(module, file) of the file's top-level `#[path = "file.rs"] mod module;`
+    declarations: the module's items live in that file, whatever its name (one
+    module may name two files, under `cfg_attr`)."""
+    found = []
+    for child in root.children:
+        if child.type != "mod_item" or child.child_by_field_name("body") is not None:
+            continue
+        name = child.child_by_field_name("name")
+        for body in attribute_bodies(attributes_of(child)) if name is not None else ():
+            if (path := _PATH.match(body)) is not None:
+                found.append((text(name), path.group(1)))
+    return tuple(found)

@@ -126,6 +126,7 @@ class CrateCalls:
         field_type: Callable[[str, str], str | None] = lambda kind, field: None,
         imported: dict[str, dict[str, str]] | None = None,
         reexported: frozenset[str] = frozenset(),
+        file_modules: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self.functions = functions
         # Names some `pub use` of the crate re-exports (`pub use imp::release;`): a path
@@ -143,8 +144,13 @@ class CrateCalls:
         ] = {}
         self._free: dict[str, list[int]] = defaultdict(list)
         # The module of each function: its inline `mod`, else its file's (`zstd` of
-        # `src/zstd.rs` or `src/zstd/mod.rs`, `crate` of the crate root).
-        self._modules = [f.module or _file_module(path) for path, f in functions]
+        # `src/zstd.rs` or `src/zstd/mod.rs`, `crate` of the crate root, `core` of a
+        # file `#[path = "main.rs"] mod core;` names).
+        declared = file_modules or {}
+        self._modules = [
+            f.module or (declared[path][1] if path in declared else _file_module(path))
+            for path, f in functions
+        ]
         self._module_names = frozenset(self._modules)
         # Functions declared in a function's body, by (file, that function, name).
         self._nested: dict[tuple[str, Location, str], list[int]] = defaultdict(list)

@@ -11,7 +11,11 @@ from tree_sitter import Node
 from interop_lint.analyzer.facts import FileFacts
 from interop_lint.analyzer.manifests.cbindgen_annotations import skipped_modules
 from interop_lint.analyzer.parsing import text
-from interop_lint.analyzer.rust.attributes import attribute_macros, foreign_function_symbols
+from interop_lint.analyzer.rust.attributes import (
+    attribute_macros,
+    foreign_function_symbols,
+    module_paths,
+)
 from interop_lint.analyzer.rust.body import bodies_of
 from interop_lint.analyzer.rust.facts import (
     ExportMacro,
@@ -193,6 +197,7 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
         cbindgen_skipped_modules=(
             skipped_modules(source.text) if b"cbindgen:" in source.data else ()
         ),
+        module_paths=module_paths(source.root) if b"path" in data else (),
         rust_abi_functions=tuple(rust_abi),
         export_macros=tuple(function_macros),
         null_check_macros=tuple(null_checking),

@@ -409,6 +409,9 @@ class RustFileFacts(Struct, frozen=True):
     # The `mod name;` declarations documented `cbindgen:ignore`: cbindgen reads
     # neither their files nor what those declare (XL104).
     cbindgen_skipped_modules: tuple[str, ...] = ()
+    # (module, file) of the `#[path = "file.rs"] mod module;` declarations: that
+    # file's functions are called as `module::f` (RustIndex.file_modules).
+    module_paths: tuple[tuple[str, str], ...] = ()
     # Functions with an exported symbol but the Rust ABI (XL108).
     rust_abi_functions: tuple[RustAbiFunction, ...] = ()
     # The file's macros that export the functions their invocations write, and the

@@ -302,6 +302,7 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
                     for _, rust in self.files_by_crate.get(crate, [])
                     for _, name in rust.reexported_symbols
                 ),
+                self.file_modules(crate),
             )
             self._calls[crate] = found
         return found

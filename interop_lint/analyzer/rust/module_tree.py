@@ -29,6 +29,7 @@ class ModuleTreeQueries:
 
     def __init__(self) -> None:
         self._allowed_above: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._file_modules: dict[Crate, dict[str, tuple[str, str]]] = {}
 
     def lint_allowed_above(self, path: str, lints: tuple[str, ...]) -> bool:
         """Whether the module tree allows one of the lints for a whole file: the file's
@@ -43,12 +44,24 @@ class ModuleTreeQueries:
             found = self._allowed_above[key] = self._module_level(path, lints) is True
         return found
 
+    def file_modules(self, crate: Crate) -> dict[str, tuple[str, str]]:
+        """The crate's files that a `#[path = ".."] mod m;` names, each with the file
+        declaring it and `m`: the path is relative to the declaring file's folder."""
+        found = self._file_modules.get(crate)
+        if found is None:
+            found = self._file_modules[crate] = {
+                posixpath.normpath(posixpath.join(posixpath.dirname(path), file)): (path, module)
+                for path, rust in self.files_by_crate.get(crate, [])
+                for module, file in rust.module_paths
+            }
+        return found
+
     def cbindgen_skips_file(self, path: str) -> bool:
         """Whether cbindgen never reads the file: a `mod` declaration on the way up the
         module tree to the crate root is documented `cbindgen:ignore`."""
         files, crate = self._project.files, self.crate_of(path)
         current, seen = path, {path}
-        while (parent := _parent_module(current, files.__contains__)) is not None:
+        while (parent := self._parent_module(current)) is not None:
             current, module = parent
             rust = files[current].rust
             if current in seen or self.crate_of(current) != crate or rust is None:
@@ -74,7 +87,7 @@ class ModuleTreeQueries:
             found = level(rust.lint_settings, lints) if rust is not None else None
             if found is not None:
                 return found
-            parent = _parent_module(current, files.__contains__)
+            parent = self._parent_module(current)
             if parent is None or parent[0] in seen or self.crate_of(parent[0]) != crate:
                 return None
             current, module = parent
@@ -88,6 +101,12 @@ class ModuleTreeQueries:
             found = level(declared, lints)
             if found is not None:
                 return found
+
+    def _parent_module(self, path: str) -> tuple[str, str] | None:
+        """The file declaring a file's module, and the module's name: by a `#[path]`
+        declaration, else by where the file is (`_parent_module`)."""
+        declared = self.file_modules(self.crate_of(path)).get(path)
+        return declared or _parent_module(path, self._project.files.__contains__)
 
 
 _OWN_ROOTS = frozenset({"bin", "examples", "tests", "benches"})  # each file there is a crate root

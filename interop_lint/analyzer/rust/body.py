@@ -259,9 +259,11 @@ class RustBodies:
 
     @cached_property
     def exports(self) -> list[ExportedFunction]:
-        """The exported functions of the file (every RS rule asks). One under `#[cfg(test)]`
-        is in no build of the library (a unit test's stub of a C callback)."""
-        found = (as_exported(n) for n in self.scan.items if n.type == "function_item")
+        """The exported functions of the file (every RS rule asks), those declared in
+        another function's body included: `#[no_mangle]` exports them all the same. One
+        under `#[cfg(test)]` is in no build of the library (a unit test's stub of a C
+        callback)."""
+        found = (as_exported(n) for n in self.scan.functions)
         may_be_test = b"test" in self.source.data
         return [
             export

@@ -163,7 +163,7 @@ def _holding_fields(
     holding = {k: crate_holding_fields(rust, crate, export.return_type, k) for k in kinds}
     if not any(holding.values()):
         return (), (), False
-    returned = [a for a in export.hands_out if a.via == "return" and a.kind in holding]
+    returned = [a for a in rust.returned_allocations(crate, rust_path, export) if a.kind in holding]
     if returned and all(a.field in holding[a.kind] for a in returned):
         named = {a.field: rust.canonical_kind(crate, a.kind) for a in returned}
         fields = tuple(dict.fromkeys(f for k in kinds for f in holding[k] if f in named))

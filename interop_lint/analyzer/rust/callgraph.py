@@ -19,7 +19,7 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from interop_lint.analyzer.locations import Location
-from interop_lint.analyzer.rust.facts import PanicSite, RustCall, RustFunction
+from interop_lint.analyzer.rust.facts import Allocation, PanicSite, RustCall, RustFunction
 from interop_lint.analyzer.rust.text_parameters import nul_free_parameters
 from interop_lint.analyzer.rust.types import INTEGER_REPRS, STANDARD_CRATES
 
@@ -413,23 +413,30 @@ class CrateCalls:
                     pending.append(callee)
         return seen
 
-    def returned_allocations(self, start: int) -> tuple[str, ...]:
-        """The kinds of memory a function returns that it or a helper it returns from
-        makes (a struct result may hold several: a `Box` value and a `CString` error)."""
+    def returned_allocations(self, start: int) -> tuple[Allocation, ...]:
+        """The memory a function returns that it or the helpers it returns from make:
+        every helper's, as either may run (`if bad { err(msg) } else { ok(v) }`), and a
+        struct result may hold several kinds (a `Box` value and a `CString` error)."""
         seen = {start}
         pending = deque([start])
+        found: list[Allocation] = []
         while pending:
             index = pending.popleft()
             function = self.functions[index][1]
-            owned = tuple(dict.fromkeys(a.kind for a in function.hands_out if a.via == "return"))
+            owned = [a for a in function.hands_out if a.via == "return"]
             if owned:
-                return owned
+                found += owned
+                continue
             for call in function.returned_calls:
                 for callee in self.callees_from(index, call):
                     if callee not in seen:
                         seen.add(callee)
                         pending.append(callee)
-        return ()
+        return tuple(found)
+
+    def returned_kinds(self, start: int) -> tuple[str, ...]:
+        """The kinds of `returned_allocations`, first made first."""
+        return tuple(dict.fromkeys(a.kind for a in self.returned_allocations(start)))
 
 
 def inherited_method(default: RustFunction, kind: str) -> RustFunction:

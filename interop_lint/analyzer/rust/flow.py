@@ -71,7 +71,9 @@ class Destination(Struct, frozen=True):
 
     kind: str  # "return", "let", "assign", "write", "argument", "other"
     at: Located  # the return, let, assignment or call
-    target: str | None = None  # the pointer written through (`out` of `*out = v`)
+    # The pointer written through (`out` of `*out = v`), or the name a tuple `let`
+    # binds the value to (`p` of `let (p, n) = (v, 0)`).
+    target: str | None = None
     held_by: str | None = None  # the struct whose literal it went into on the way
     # The field of the outermost literal it went into (`value` of `CResult { value: v }`).
     field: str | None = None
@@ -90,6 +92,8 @@ def _destination(value: Located, held: list[tuple[str, str | None]]) -> Destinat
         if parent is None:
             return Destination("other", current)
         kind = parent.type
+        if kind == "tuple_expression" and (bound := _bound_in_tuple(current, parent)):
+            return bound
         if kind in _PASSING or kind == "try_expression" or kind in _BRANCHES:
             current = parent
         elif kind in ("field_initializer", "shorthand_field_initializer"):
@@ -148,6 +152,26 @@ def _destination(value: Located, held: list[tuple[str, str | None]]) -> Destinat
             return Destination("assign", parent, _written_through(parent.field("left")))
         else:
             return Destination("other", parent)
+
+
+def _bound_in_tuple(element: Located, tuple_value: Located) -> Destination | None:
+    """`let` binding one element of a tuple to the name at its place in the pattern
+    (`p` of `let (p, n) = (v.as_mut_ptr(), v.len())`), the name as its target."""
+    declaration = tuple_value.parent()
+    if declaration is None or declaration.type != "let_declaration":
+        return None
+    pattern = declaration.field("pattern")
+    if (
+        pattern is None
+        or pattern.type != "tuple_pattern"
+        or tuple_value != declaration.field("value")
+    ):
+        return None
+    names, elements = pattern.named_children(), tuple_value.named_children()
+    if len(names) != len(elements):
+        return None
+    name = names[elements.index(element)]
+    return Destination("let", declaration, name.text) if name.type == "identifier" else None
 
 
 def _into_call(
@@ -299,7 +323,7 @@ def handed_to_caller_in(
                 return origin, held_by, field
             pending += references_after(reached.target, reached.at, bodies)
         elif reached.kind == "let":
-            name = local_name(reached.at)
+            name = reached.target or local_name(reached.at)
             if name is not None:
                 pending += references_after(name, reached.at, bodies)
         elif reached.kind == "assign":

@@ -13,6 +13,7 @@ from interop_lint.analyzer.rust.callgraph import CrateCalls, inherited_method, m
 from interop_lint.analyzer.rust.crate_macros import CrateMacroQueries
 from interop_lint.analyzer.rust.crate_names import CrateNameQueries
 from interop_lint.analyzer.rust.facts import (
+    Allocation,
     RustAbiFunction,
     RustExport,
     RustFileFacts,
@@ -380,12 +381,21 @@ class RustIndex(OwnershipQueries, CrateMacroQueries, CrateNameQueries, ModuleTre
         found = []
         for call, via, written in calls.functions[index][1].written_calls:
             for callee in calls.callees_from(index, call):
-                found += ((via, typed_kind(k, written)) for k in calls.returned_allocations(callee))
+                found += ((via, typed_kind(k, written)) for k in calls.returned_kinds(callee))
         return tuple(dict.fromkeys(found))
 
     def _helper_returns(self, crate: Crate, path: str, export: RustExport) -> tuple[str, ...]:
         index = self.function_at(crate, path, export.location, export.name)
-        return () if index is None else self.calls_of(crate).returned_allocations(index)
+        return () if index is None else self.calls_of(crate).returned_kinds(index)
+
+    def returned_allocations(
+        self, crate: Crate, path: str, export: RustExport
+    ) -> tuple[Allocation, ...]:
+        """The owned memory an export returns: made by itself, else by the helpers whose
+        results it returns (`ok(v)` / `err(msg)` building its result struct)."""
+        own = tuple(a for a in export.hands_out if a.via == "return")
+        index = None if own else self.function_at(crate, path, export.location, export.name)
+        return own if index is None else self.calls_of(crate).returned_allocations(index)
 
     def called_from_exports(self, crate: Crate) -> set[int]:
         """Call-graph indexes of every function an export of the crate reaches."""

@@ -12,6 +12,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Fragment, Located, macro_name
 
+COMMENTS = frozenset({"line_comment", "block_comment"})  # named nodes that are not code
 _TRANSPARENT = frozenset({"parenthesized_expression", "type_cast_expression"})
 
 
@@ -115,8 +116,10 @@ def callee(call: Located) -> Callee | None:
 
 
 def arguments(call: Located) -> list[Located]:
+    """The arguments of a call by position (comments among them left out:
+    `.unwrap(/* forward panic */)` has none)."""
     found = call.field("arguments")
-    return found.named_children() if found is not None else []
+    return [a for a in found.named_children() if a.type not in COMMENTS] if found else []
 
 
 def call_given(argument: Located) -> tuple[Located, Callee] | None:
@@ -184,7 +187,6 @@ def unary_operand(expression: Located) -> Located | None:
     return children[0] if children else None
 
 
-_COMMENTS = frozenset({"line_comment", "block_comment"})
 _STATEMENTS = frozenset(
     {
         "let_declaration",
@@ -207,7 +209,7 @@ def block_tail(block: Located) -> Located | None:
 def _tail(block: Node) -> Node | None:
     last = None
     for child in reversed(block.children):  # `children` is kept by the node: cheaper
-        if child.is_named and child.type not in _COMMENTS:
+        if child.is_named and child.type not in COMMENTS:
             last = child
             break
     if last is None:
@@ -244,7 +246,7 @@ def wrapped_pointer(value: Located) -> Located | None:
     if value.type != "call_expression":
         return None
     function = value.field("function")
-    passed = [a for a in arguments(value) if a.type not in ("line_comment", "block_comment")]
+    passed = arguments(value)
     if function is None or function.type != "identifier" or len(passed) != 1:
         return None
     named = function.text

@@ -15,7 +15,13 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies
-from interop_lint.analyzer.rust.expressions import arguments, call_given, callee, raw_callee_in
+from interop_lint.analyzer.rust.expressions import (
+    COMMENTS,
+    arguments,
+    call_given,
+    callee,
+    raw_callee_in,
+)
 from interop_lint.analyzer.rust.facts import PanicSite, RustCall
 from interop_lint.analyzer.rust.flow import destination
 from interop_lint.analyzer.rust.panics import PANIC_METHODS, panic_source
@@ -186,7 +192,7 @@ def _argument_count(call: Node, fragment: Fragment) -> int | None:
     for argument in given.named_children:
         if argument.type == "attribute_item":
             return None
-        count += argument.type not in ("line_comment", "block_comment")
+        count += argument.type not in COMMENTS
     return count
 
 

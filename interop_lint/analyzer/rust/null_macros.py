@@ -37,7 +37,7 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies, macro_name
-from interop_lint.analyzer.rust.expressions import callee
+from interop_lint.analyzer.rust.expressions import arguments, callee
 from interop_lint.analyzer.rust.facts import NullCheckMacro, NullCheckRule
 from interop_lint.analyzer.rust.macro_match import (
     Fragment as Metavariable,
@@ -51,7 +51,7 @@ from interop_lint.analyzer.rust.macro_match import (
 )
 from interop_lint.analyzer.rust.nullness import checked_before, leaves_unless_nonnull
 from interop_lint.analyzer.rust.pointer_copies import local_copies, pointer_of
-from interop_lint.analyzer.rust.pointers import passed_arguments, used_pointers
+from interop_lint.analyzer.rust.pointers import used_pointers
 from interop_lint.analyzer.rust.token_trees import token_tree as invocation_tokens
 
 # The nodes of a transcriber that its statements run through on a straight line.
@@ -274,7 +274,7 @@ class InvocationNullChecks:
         if called is None or called.receiver is not None or called.qualifier == "Self":
             return frozenset()
         positions = self._asserted_by(called.name, called.qualifier)  # type: ignore[misc]
-        passed = enumerate(passed_arguments(call)) if positions else ()
+        passed = enumerate(arguments(call)) if positions else ()
         return frozenset(p for i, a in passed if i in positions and (p := pointer_of(a)))
 
     def unchecked_uses(self, invocation: Located) -> list[tuple[str, str]]:

@@ -24,7 +24,13 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Located
 from interop_lint.analyzer.rust.bounds import checked_in_bounds, checked_present
-from interop_lint.analyzer.rust.expressions import Callee, block_tail, callee, invocation_name
+from interop_lint.analyzer.rust.expressions import (
+    Callee,
+    arguments,
+    block_tail,
+    callee,
+    invocation_name,
+)
 from interop_lint.analyzer.rust.json_values import indexes_json_value
 from interop_lint.analyzer.rust.literals import infallible_conversion, text_parameter
 from interop_lint.analyzer.rust.pointee_arrays import constant_in_bounds
@@ -94,13 +100,12 @@ def _std_unwrap_shape(call: Located, called: Callee) -> bool:
     receiver = called.receiver
     if receiver is not None and receiver.type == "self":
         return False
-    given = call.node.child_by_field_name("arguments")
-    count = given.named_child_count if given is not None else 0
+    given = arguments(call)  # `.unwrap(/* forward panic */)` has none
     if called.name == "unwrap":
-        return count == 0
-    if count != 1 or given is None:
+        return not given
+    if len(given) != 1:
         return False
-    message = given.named_children[0]
+    message = given[0].node
     if message.type in _NO_MESSAGES:
         return False  # a parser's own `p.expect(b'(')`: `expect` takes a `&str`
     return message.type not in ("scoped_identifier", "struct_expression", "call_expression") or (

@@ -22,9 +22,9 @@ from tree_sitter import Node
 
 from interop_lint.analyzer.parsing import text
 from interop_lint.analyzer.rust.body import Fragment, Located
+from interop_lint.analyzer.rust.expressions import arguments
 from interop_lint.analyzer.rust.facts import PointerArgument, RustCall
 from interop_lint.analyzer.rust.ownership import pointee_name, type_name
-from interop_lint.analyzer.rust.pointers import passed_arguments
 from interop_lint.analyzer.rust.typed_kinds import expand_alias
 
 
@@ -41,7 +41,7 @@ def pointer_arguments(
         if call.method:
             continue
         given = _turbofish_type(node)
-        for position, argument in enumerate(passed_arguments(Located(node, fragment))):
+        for position, argument in enumerate(arguments(Located(node, fragment))):
             pointee = given or _pointee_of(argument.node, parameters, aliases)
             if pointee is not None and pointee != "Self" and pointee not in generics():
                 found.append(PointerArgument(call, position, pointee))

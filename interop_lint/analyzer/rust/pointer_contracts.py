@@ -33,6 +33,7 @@ from tree_sitter import Node
 from interop_lint.analyzer.locations import Location
 from interop_lint.analyzer.rust.body import Fragment, Located, RustBodies
 from interop_lint.analyzer.rust.expressions import (
+    arguments,
     callee,
     raw_callee_in,
     strip,
@@ -49,7 +50,6 @@ from interop_lint.analyzer.rust.pointer_copies import pointer_of
 from interop_lint.analyzer.rust.pointers import (
     PointerUse,
     find_pointer_uses,
-    passed_arguments,
     pointer_parameters,
     pointer_uses,
     pointers_forwarded,
@@ -117,7 +117,7 @@ def pointer_demands(
         called = callee(use.at)
         if called is None:
             continue
-        passed = enumerate(passed_arguments(use.at))
+        passed = enumerate(arguments(use.at))
         argument = next((i for i, a in passed if pointer_of(a) == use.local), None)
         if argument is not None:
             position, was_checked = positions[use.name], not unchecked(use)
@@ -166,9 +166,7 @@ def pointers_passed(
         if called is None or called.receiver is not None:
             return []
         needed = demands(called.name, called.qualifier)
-        passed = [
-            (passed_pointer(a), a) for i, a in enumerate(passed_arguments(node)) if i in needed
-        ]
+        passed = [(passed_pointer(a), a) for i, a in enumerate(arguments(node)) if i in needed]
         return [(name, argument) for name, argument in passed if name]
 
     return find_pointer_uses(bodies, function, parameters, may_use, used)
@@ -368,7 +366,7 @@ def passed_to_helpers(
         if called is None:
             continue
         needed = demanded(called.name, called.qualifier)
-        passing = enumerate(passed_arguments(use.at))
+        passing = enumerate(arguments(use.at))
         position = next(
             (i for i, a in passing if i in needed and passed_pointer(a) == use.local), None
         )

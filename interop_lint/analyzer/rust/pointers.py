@@ -199,7 +199,7 @@ def referenced_pointers(
 
     def used(node: Located) -> list[tuple[str, Located]]:
         called = callee(node)
-        if called is None or called.receiver is None or passed_arguments(node):
+        if called is None or called.receiver is None or arguments(node):
             return []
         name = pointer_of(called.receiver) if called.name in _REFERENCING else None
         return [(name, node)] if name else []
@@ -233,9 +233,6 @@ def pointers_used_by_macros(
     return found
 
 
-_COMMENTS = frozenset({"line_comment", "block_comment"})
-
-
 def pointers_forwarded(
     bodies: RustBodies, function: Node, parameters: set[str]
 ) -> list[PointerUse]:
@@ -250,15 +247,10 @@ def pointers_forwarded(
         called = callee(node) if node.type == "call_expression" else None
         if called is None or called.receiver is not None:
             return []
-        passed = [(pointer_of(a), a) for a in passed_arguments(node)]
+        passed = [(pointer_of(a), a) for a in arguments(node)]
         return [(name, argument) for name, argument in passed if name]
 
     return find_pointer_uses(bodies, function, parameters, may_use, used)
-
-
-def passed_arguments(call: Located) -> list[Located]:
-    """The arguments of a call by position (comments among them left out)."""
-    return [a for a in arguments(call) if a.type not in _COMMENTS]
 
 
 def find_pointer_uses(
@@ -328,7 +320,7 @@ def used_pointers(node: Located) -> list[tuple[str, Located]]:
     called = callee(node)
     if called is None:
         return []
-    passed = passed_arguments(node)
+    passed = arguments(node)
     if called.receiver is not None:
         taken = _NEEDS_VALID_RECEIVER.get(called.name)
         if taken is None or len(passed) > taken[0]:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from tree_sitter import Node
 
 from interop_lint.analyzer.rust.body import Fragment, Located
+from interop_lint.analyzer.rust.expressions import COMMENTS
 from interop_lint.analyzer.rust.literals import nul_free_text
 from interop_lint.analyzer.rust.ownership import local_declaration
 
-_COMMENTS = frozenset({"line_comment", "block_comment"})
 _TEXT_TYPES = (b"str", b"String")
 
 
@@ -39,7 +39,7 @@ def text_arguments(
     position = 0
     for argument in given.named_children:
         kind = argument.type
-        if kind in _COMMENTS or kind == "attribute_item":
+        if kind in COMMENTS or kind == "attribute_item":
             continue
         own = _own_parameter(argument, fragment, parameters) if kind == "identifier" else None
         if own is not None:

@@ -150,6 +150,34 @@ pub type Handle = EngineHandle;
     assert not index.releases_kind("", "cstring")
 
 
+FFI_SUPPORT = """use ffi_support::{define_box_destructor, define_string_destructor};
+use std::os::raw::c_char;
+pub struct Widget;
+pub struct Gadget;
+#[no_mangle]
+pub extern "C" fn widget_name() -> *mut c_char { std::ptr::null_mut() }
+define_string_destructor!(widget_str_free);
+define_box_destructor!(Widget, widget_free);
+ffi_support::define_handle_map_deleter!(GADGETS, gadget_free);
+"""
+
+
+def test_ffi_support_destructor_macros_export_releases() -> None:
+    """glean's `define_string_destructor!(glean_str_free)`: ffi-support writes the
+    export, out of the project's sight; its symbol and what it gives back are known."""
+    index = project_index({"src/lib.rs": FFI_SUPPORT}).rust
+    (facts,) = [rust for _, rust in index.files_by_crate[""]]
+    assert facts.generated_symbols == ("widget_str_free", "widget_free", "gadget_free")
+    assert index.releases_kind("", "cstring") and index.releases_kind("", "box:Widget")
+    assert not index.releases_kind("", "box:Gadget")
+
+
+def test_a_crate_macro_named_like_an_ffi_support_one_is_its_own() -> None:
+    code = "macro_rules! define_string_destructor { ($n:ident) => {}; }\n"
+    index = project_index({"src/lib.rs": code + "define_string_destructor!(s_free);\n"}).rust
+    assert not index.releases_kind("", "cstring")
+
+
 CONTEXT = """use std::cell::RefCell;
 pub struct Item { v: i32 }
 pub struct Other { v: i32 }

@@ -402,11 +402,12 @@ class CrateCalls:
             guard = display_name(holder)
         return PanicTrace(site, display_name(holder), tuple(reversed(chain)), guard)
 
-    def reachable(self, starts: Iterable[int]) -> set[int]:
-        """Every function reached from `starts` by any call, guarded or not."""
+    def reachable(self, starts: Iterable[int], limit: int | None = None) -> set[int]:
+        """Every function reached from `starts` by any call, guarded or not; the first
+        `limit` found, nearest first, when given."""
         seen = set(starts)
         pending = deque(seen)
-        while pending:
+        while pending and (limit is None or len(seen) < limit):
             for callee in self._called(pending.popleft()):
                 if callee not in seen:
                     seen.add(callee)

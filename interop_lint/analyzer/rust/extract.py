@@ -17,6 +17,8 @@ from interop_lint.analyzer.rust.attributes import (
     module_paths,
 )
 from interop_lint.analyzer.rust.body import bodies_of
+from interop_lint.analyzer.rust.dependency_macros import MARKER as DEPENDENCY_MACROS
+from interop_lint.analyzer.rust.dependency_macros import dependency_exports
 from interop_lint.analyzer.rust.facts import (
     ExportMacro,
     MacroFunction,
@@ -33,7 +35,7 @@ from interop_lint.analyzer.rust.facts import (
     RustTypeAlias,
     RustUseRename,
 )
-from interop_lint.analyzer.rust.generated import generated_exports
+from interop_lint.analyzer.rust.generated import generated_exports, merged
 from interop_lint.analyzer.rust.item_macros import export_macro, invoked_macros
 from interop_lint.analyzer.rust.lengths import constant_value
 from interop_lint.analyzer.rust.lints import file_settings, may_set_lints, module_declarations
@@ -147,6 +149,8 @@ def extract_rust(source: SourceFile, facts: FileFacts) -> None:
     generated = (
         generated_exports(source.root, export_macros, taking_functions) if export_macros else None
     )
+    if DEPENDENCY_MACROS in data and (written := dependency_exports(source.root)) is not None:
+        generated = written if generated is None else merged(generated, written)
     summaries = summarize(source, alias_targets)
     # The file's own null-checking macros only: another file's would make these facts
     # depend on that file.
@@ -353,7 +357,22 @@ def _enum(source: SourceFile, item: Node) -> RustEnum:
         generics=_generic_names(item.child_by_field_name("type_parameters")),
         payloads=tuple(_payloads(source, variants)),
         largest=_largest_discriminant(variants),
+        held_types=tuple(dict.fromkeys(_variant_types(variants))),
     )
+
+
+def _variant_types(variants: list[Node]) -> Iterator[str]:
+    """The type of every field of every variant: `ByteBuffer` of `Upload { body:
+    ByteBuffer }` and of `Done(ByteBuffer, u32)`."""
+    for variant in variants:
+        body = variant.child_by_field_name("body")
+        if body is None:
+            continue
+        if body.type == "ordered_field_declaration_list":
+            yield from map(normalize_type, body.children_by_field_name("type"))
+        else:
+            declared = (f.child_by_field_name("type") for f in body.named_children)
+            yield from (normalize_type(t) for t in declared if t is not None)
 
 
 def _largest_discriminant(variants: list[Node]) -> int | None:

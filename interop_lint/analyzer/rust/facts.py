@@ -332,6 +332,7 @@ class RustEnum(Struct, frozen=True):
     # The largest discriminant of a field-less enum whose discriminants are all
     # non-negative decimal literals or implicit; None when one is anything else.
     largest: int | None = None
+    held_types: tuple[str, ...] = ()  # of every field of every variant
 
 
 class RustTypeAlias(Struct, frozen=True):

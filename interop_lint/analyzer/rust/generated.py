@@ -113,6 +113,15 @@ def generated_exports(
     return GeneratedExports(tuple(dict.fromkeys(symbols)), named_elsewhere, releases)
 
 
+def merged(first: GeneratedExports, second: GeneratedExports) -> GeneratedExports:
+    """The exports of both."""
+    return GeneratedExports(
+        tuple(dict.fromkeys((*first.symbols, *second.symbols))),
+        first.named_elsewhere or second.named_elsewhere,
+        tuple(dict.fromkeys((*first.release_kinds, *second.release_kinds))),
+    )
+
+
 def _is_literal(name: str) -> bool:
     return bool(name) and not name.startswith(("$", "[<"))
 

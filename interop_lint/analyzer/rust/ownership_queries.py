@@ -91,7 +91,11 @@ class OwnershipQueries:
             kinds = self._release_kinds_by_function(crate) if files else []
             released = self._released[crate] = (
                 frozenset(self.canonical_kind(crate, kind) for i in reached for kind in kinds[i])
-                | {k for _, rust in files for k in rust.generated_release_kinds}
+                | {
+                    self.canonical_kind(crate, k)
+                    for _, rust in files
+                    for k in rust.generated_release_kinds
+                }
                 | self._released_by_dependencies(crate, reached)
                 | self._released_by_dependency_exports(crate)
             )
@@ -166,24 +170,23 @@ class OwnershipQueries:
 
     @cached_property
     def _dropped_by_crate(self: RustIndex) -> dict[Crate, dict[str, frozenset[str]]]:
+        """Per crate, what each type's `Drop` gives back: in its own body, or in the
+        functions it calls, a few calls deep (glean's `body.destroy()` -> `into_vec()`
+        -> `Vec::from_raw_parts`; ebpf-profiler's `Box::<[T]>::from(slice)`)."""
         dropped: dict[Crate, dict[str, frozenset[str]]] = {}
         for crate in self.files_by_crate:
             by_type: dict[str, set[str]] = defaultdict(set)
-            drops, helpers = [], {}
-            for _, function in self.functions_in_crate(crate):
-                if function.owner is None:
-                    continue
-                if function.trait_name == "Drop":
-                    drops.append(function)
-                elif function.drop_releases:  # a method releasing what `self` holds
-                    helpers[(function.owner, function.name)] = function.drop_releases
-            for function in drops:
+            calls = self.calls_of(crate)
+            drops = [i for i, (_, f) in enumerate(calls.functions) if f.trait_name == "Drop"]
+            released = self._release_kinds_by_function(crate) if drops else []
+            for start in drops:
+                function = calls.functions[start][1]
                 owner = self.resolve_name(crate, function.owner)  # type: ignore[arg-type]
-                called = (
-                    helpers.get((function.owner, c.name), ()) for c in function.calls if c.method
-                )
-                kinds = (*function.drop_releases, *(k for found in called for k in found))
-                by_type[owner].update(self.canonical_kind(crate, k) for k in kinds)
+                for reached in calls.reachable([start], limit=_DROP_DEPTH):
+                    run = calls.functions[reached][1]
+                    # A method releasing what `self` holds, or what a parameter points to.
+                    kinds = (*run.drop_releases, *released[reached])
+                    by_type[owner].update(self.canonical_kind(crate, k) for k in kinds)
             for _, rust in self.files_by_crate[crate]:
                 for name in rust.derived_drops:  # what a derived Drop frees is out of sight
                     by_type[self.resolve_name(crate, name)].update(_ANY_KIND)
@@ -192,12 +195,34 @@ class OwnershipQueries:
 
     def released_by_drop(self: RustIndex, crate: Crate, owner: str, kind: str) -> bool:
         """Whether `impl Drop for owner` gives memory of this kind back to Rust: memory
-        a value of that type holds is released when the value is dropped."""
-        kinds = self._dropped_by_crate.get(crate, {}).get(self.resolve_name(crate, owner))
-        if not kinds:
+        a value of that type holds is released when the value is dropped. So does the
+        `Drop` of a type holding an `owner` in a field (glean's `Task { body:
+        ByteBuffer }`), which runs what gives the field's memory back."""
+        dropped = self._dropped_by_crate.get(crate, {})
+        if not dropped:
             return False
+        owner = self.resolve_name(crate, owner)
         wanted = self.canonical_kind(crate, kind)
-        return any(_same_kind(wanted, k) for k in kinds)
+        holders = self._holders_by_crate.get(crate, {}).get(owner, ())
+        return any(
+            _same_kind(wanted, k) for name in (owner, *holders) for k in dropped.get(name, ())
+        )
+
+    @cached_property
+    def _holders_by_crate(self: RustIndex) -> dict[Crate, dict[str, tuple[str, ...]]]:
+        """Per crate, the types whose fields (or variants' payloads) hold each type: the
+        type's name is a word of the field's type (`Option<ByteBuffer>` holds one)."""
+        found: dict[Crate, dict[str, tuple[str, ...]]] = {}
+        for crate, files in self.files_by_crate.items():
+            by_type: dict[str, list[str]] = defaultdict(list)
+            for _, rust in files:
+                held = [(s.name, tuple(f.type for f in s.fields)) for s in rust.structs]
+                held += ((e.name, e.held_types) for e in rust.enums)
+                for holder, types in held:
+                    for word in {w for t in types for w in _WORD.findall(t)} - {holder}:
+                        by_type[self.resolve_name(crate, word)].append(holder)
+            found[crate] = {name: tuple(dict.fromkeys(h)) for name, h in by_type.items()}
+        return found
 
     def releases_kind(self: RustIndex, crate: Crate, kind: str) -> bool:
         """Whether an export of the crate (or a function it calls) gives memory of
@@ -299,6 +324,8 @@ def _pointer_held(written: str) -> str:
 _WRAPPED = re.compile(
     r"(?:(?:std|alloc|core)::(?:\w+::)*)?(?:Rc|Arc|RefCell|Cell|Mutex|RwLock|Box)<"
 )
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_DROP_DEPTH = 32  # functions a `Drop` is followed into
 _ANY_KIND = ("cstring", "box", "vec")  # a kind without its type matches its whole family
 _BYTE_TYPES = frozenset({"u8", "i8", "c_char", "c_uchar", "c_schar"})
 # The `std::ffi` aliases by the Rust type they name (`c_uint` is `u32`); `c_long` is

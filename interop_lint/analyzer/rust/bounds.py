@@ -145,11 +145,28 @@ def _below(bound: int | str, facts: list[Fact], *, strict: bool) -> bool:
 
 def _ordered(first: int | str, last: int | str) -> bool:
     """Whether a range's start is known not to pass its end: from 0, between numbers,
-    or `at..at + 3` (`at + k` for growing `k`)."""
+    `at..at + 3` (`at + k` for growing `k`), or a start that is a term of the end's
+    sum (`4..4 + n`, `at..at + len`): indexes are `usize`, so adding never lowers."""
     if first == 0 or (isinstance(first, int) and isinstance(last, int) and first <= last):
+        return True
+    terms = _terms(last) if isinstance(last, str) else []
+    if str(first) in terms or (
+        isinstance(first, int) and any(t.isdigit() and int(t) >= first for t in terms)
+    ):
         return True
     start, end = _offset(first), _offset(last)
     return start is not None and end is not None and start[0] == end[0] and start[1] <= end[1]
+
+
+def _terms(written: str) -> list[str]:
+    """The terms of a sum as written (`a+f(b+c)` -> [`a`, `f(b+c)`])."""
+    terms, depth, start = [], 0, 0
+    for at, char in enumerate(written):
+        depth += (char in "([{") - (char in ")]}")
+        if char == "+" and depth == 0:
+            terms.append(written[start:at])
+            start = at + 1
+    return [*terms, written[start:]]
 
 
 def _offset(bound: int | str) -> tuple[str, int] | None:

@@ -18,10 +18,16 @@ body) in a C unit takes ownership of a parameter when its body
   its first parameter (`my_free`);
 - passes it to another function of the unit that takes ownership of it there.
 
-Nothing else counts (storing the pointer in a C global, returning it): the
-rule stays on the side of reporting, and `ownership-taking` is the way to
-say so. The facts are (function, parameter index) pairs of each unit; cgo
-passes a call's arguments to the C parameters one to one. A unit that never
+- stores it where it outlives the call: in a global (`current = s;`), through a
+  pointer (`item->title = title;`, `*out = s;`), or in an element of memory that
+  is not a local array (`names[i] = s;`), the way a queue keeps it for later
+  (getlantern/systray frees its menu titles in a GTK idle callback).
+
+Nothing else counts (returning it, a field of a local struct value that a
+call reads, `opts.name = s;`): the rule stays on the side of reporting, and
+`ownership-taking` is the way to say so. The facts are (function, parameter
+index) pairs of each unit; cgo passes a call's arguments to the C parameters
+one to one. A unit that never
 spells `free` is not read at all.
 """
 
@@ -65,7 +71,10 @@ def ownership_taking(source: bytes, root: Node) -> tuple[tuple[str, int], ...]:
         )
         changed = False
         for name, params, body in definitions:
-            if not params or pattern.search(source, body.start_byte, body.end_byte) is None:
+            if not params or (
+                pattern.search(source, body.start_byte, body.end_byte) is None
+                and source.find(b"=", body.start_byte, body.end_byte) < 0
+            ):
                 continue
             for index in _owned_parameters(body, params, owned):
                 if index not in owned.setdefault(name, set()):
@@ -109,7 +118,17 @@ def _declared_name(declarator: Node | None) -> str:
 
 def _owned_parameters(body: Node, params: list[str], owned: dict[str, set[int]]) -> set[int]:
     found: set[int] = set()
+    locals_: dict[str, bool] | None = None  # local name -> whether it is an array
     for node in walk(body):
+        if node.type == "assignment_expression":
+            value = _stripped(node.child_by_field_name("right"))
+            if value is None or value.type != "identifier" or text(value) not in params:
+                continue
+            if locals_ is None:
+                locals_ = _locals(body)
+            if _outlives_call(node.child_by_field_name("left"), locals_):
+                found.add(params.index(text(value)))
+            continue
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -132,6 +151,45 @@ def _owned_parameters(body: Node, params: list[str], owned: dict[str, set[int]])
             ):
                 found.add(params.index(name))
     return found
+
+
+def _locals(body: Node) -> dict[str, bool]:
+    """The variables a function body declares, each with whether it is an array."""
+    found: dict[str, bool] = {}
+    for node in walk(body):
+        if node.type != "declaration":
+            continue
+        for declarator in node.children_by_field_name("declarator"):
+            if declarator.type == "init_declarator":
+                declarator = declarator.child_by_field_name("declarator")
+            array = declarator is not None and declarator.type == "array_declarator"
+            name = _declared_name(declarator)
+            if name:
+                found[name] = array
+    return found
+
+
+def _outlives_call(target: Node | None, locals_: dict[str, bool]) -> bool:
+    """Whether an assignment to `target` keeps the value beyond the call: a global, a
+    place reached through a pointer, an element of memory that is not a local array."""
+    target = _stripped(target)
+    if target is None:
+        return False
+    if target.type == "identifier":
+        return text(target) not in locals_  # a global (a parameter is a local copy)
+    if target.type == "pointer_expression":
+        return True  # `*out = s`
+    if target.type == "field_expression":
+        operator = target.child_by_field_name("operator")
+        if operator is not None and operator.type == "->":
+            return True
+        return _outlives_call(target.child_by_field_name("argument"), locals_)
+    if target.type == "subscript_expression":
+        indexed = _stripped(target.child_by_field_name("argument"))
+        if indexed is not None and indexed.type == "identifier":
+            return not locals_.get(text(indexed), False)
+        return _outlives_call(indexed, locals_)
+    return False
 
 
 def _is_destructor(argument: Node, owned: dict[str, set[int]]) -> bool:

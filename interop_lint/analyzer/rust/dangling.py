@@ -27,10 +27,12 @@ from collections.abc import Iterator, Mapping
 from msgspec import Struct
 
 from interop_lint.analyzer.parsing import text
+from interop_lint.analyzer.rust.bindings import pattern_names
 from interop_lint.analyzer.rust.body import Located, RustBodies, macro_name
 from interop_lint.analyzer.rust.closure_owners import owned_parameter
 from interop_lint.analyzer.rust.expressions import (
     Callee,
+    block_tail,
     callee,
     invocation_name,
     raw_callee_in,
@@ -164,8 +166,10 @@ def _leaves_pattern_scope(
     if scope is None:
         return False
     reached = destination(call)
-    if scope.contains(reached.at) or reached.kind not in (*_KEPT, "argument"):
+    if reached.kind not in (*_KEPT, "argument"):
         return False
+    if scope.contains(reached.at) and reached.kind != "return":
+        return False  # `return s.as_ptr();` in the `if let` block leaves it all the same
     uses = [
         n
         for n in bodies.walk(scope, prune=("function_item",))
@@ -285,7 +289,7 @@ def _outlives_local(
     """How a pointer into local `owner` leaves the function while `owner` stays behind."""
     declaration = local_declaration(owner.text, owner)
     value = declaration.field("value") if declaration is not None else None
-    if declaration is None or value is None or not _owns_memory(value, owning):
+    if declaration is None or value is None or not _bound_owner(declaration, value, owning):
         return None
     reached = destination(call)
     if reached.kind == "assign" and reached.target is None:
@@ -302,6 +306,48 @@ def _outlives_local(
         return None
     uses = references_after(owner.text, declaration, bodies)
     return kept if all(_borrows(use, bodies) for use in uses) else None
+
+
+def _bound_owner(declaration: Located, value: Located, owning: Mapping[str, bool]) -> bool:
+    """Whether a `let` binds a new owner: its value makes one, or its written type is
+    one (`let c: CString = ..`), or each way out of its `match`/`if` gives one or
+    leaves (`let c = match CString::new(s) { Ok(c) => c, Err(_) => return null() };`)."""
+    written = declaration.field("type")
+    if written is not None:
+        return bool(_OWNED_COLLECTION.match(written.text))
+    return _owns_memory(value, owning) or _branches_own(value, owning)
+
+
+def _branches_own(value: Located, owning: Mapping[str, bool]) -> bool:
+    """`match CString::new(s) { Ok(c) => c, Err(_) => return .. }`, `if c { vec![..] }
+    else { Vec::new() }`: an arm gives the owner its scrutinee makes, bound by its
+    pattern, or a branch makes one. The arms and branches have one type, so every
+    one that does not leave gives an owner then."""
+    value = strip(value)
+    if value.type == "match_expression":
+        scrutinee, block = value.field("value"), value.field("body")
+        if scrutinee is None or block is None or not _owns_memory(scrutinee, owning):
+            return False
+        arms = [a for a in block.named_children() if a.type == "match_arm"]
+        return any(_arm_gives_owner(arm) for arm in arms)
+    if value.type == "if_expression":
+        alternative = value.field("alternative")
+        if alternative is not None and alternative.type == "else_clause":
+            alternative = next(iter(alternative.named_children()), None)
+        branches = (value.field("consequence"), alternative)
+        tails = (block_tail(b) if b is not None and b.type == "block" else b for b in branches)
+        return any(t is not None and _owns_memory(t, owning) for t in tails)
+    return False
+
+
+def _arm_gives_owner(arm: Located) -> bool:
+    """`Ok(c) => c`: the arm's value is a name its pattern binds."""
+    given, pattern = arm.field("value"), arm.field("pattern")
+    if given is not None and given.type == "block":
+        given = block_tail(given)
+    if given is None or pattern is None or given.type != "identifier":
+        return False
+    return given.text in pattern_names(pattern.node)
 
 
 def _leaves_inner_block(declaration: Located, reached: Destination) -> bool:

@@ -48,6 +48,7 @@ from interop_lint.analyzer.python.facts import (
 )
 from interop_lint.analyzer.python.instances import instance_class
 from interop_lint.analyzer.python.loop_binders import function_rows, table_rows
+from interop_lint.analyzer.python.prototypes import prototype_rows
 from interop_lint.analyzer.python.scopes import ModuleScopes, Scope, collect, parameters
 from interop_lint.analyzer.python.values import (
     LOADERS,
@@ -359,6 +360,10 @@ class _Reader:
     def _bind_rows(self) -> None:
         """The bindings of signature tables bound in a loop (loop_binders.py)."""
         for row in table_rows(self.scopes, lambda call, name: self.values.callee(call) == name):
+            library = self.library(row.holder, row.holder_scope)
+            if library is not None:
+                self._bind((library, row.symbol), row.row, row.settings)
+        for row in prototype_rows(self.scopes, self.values):
             library = self.library(row.holder, row.holder_scope)
             if library is not None:
                 self._bind((library, row.symbol), row.row, row.settings)

@@ -42,7 +42,7 @@ LOADERS = {
     "ctypes.oledll.LoadLibrary": "oledll.LoadLibrary",
     "numpy.ctypeslib.load_library": "numpy.ctypeslib.load_library",
 }
-_FUNCTION_TYPES = frozenset({"ctypes.CFUNCTYPE", "ctypes.PYFUNCTYPE", "ctypes.WINFUNCTYPE"})
+FUNCTION_TYPES = frozenset({"ctypes.CFUNCTYPE", "ctypes.PYFUNCTYPE", "ctypes.WINFUNCTYPE"})
 STRUCTURE_BASES = {
     "ctypes.Structure": False,
     "ctypes.BigEndianStructure": False,
@@ -55,7 +55,7 @@ STRUCTURE_BASES = {
 _CTYPES_EXPORTS = frozenset(
     {
         *SIMPLE_TYPES,
-        *(name.split(".")[1] for name in (*LOADERS, *_FUNCTION_TYPES, *STRUCTURE_BASES)),
+        *(name.split(".")[1] for name in (*LOADERS, *FUNCTION_TYPES, *STRUCTURE_BASES)),
         "POINTER", "cdll", "pydll", "windll", "oledll", "util",
     }
 )  # fmt: skip
@@ -148,7 +148,7 @@ class Evaluator:
         args = [a.value for a in call.args if a.keyword is None and not a.star]
         if callee == "ctypes.POINTER" and len(args) == 1:
             return CtypesType(CtypesKind.POINTER, of=self.ctype(args[0], scope, depth + 1))
-        if callee in _FUNCTION_TYPES and args:
+        if callee in FUNCTION_TYPES and args:
             returns, *params = (self.ctype(a, scope, depth + 1) for a in args)
             return CtypesType(CtypesKind.FUNCTION, of=returns, params=tuple(params))
         return UNKNOWN

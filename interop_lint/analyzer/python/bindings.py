@@ -67,6 +67,7 @@ class _Binding:
     accesses: list[Location] = field(default_factory=list)
     argtypes: list[ArgtypesSetting] = field(default_factory=list)
     restypes: list[RestypeSetting] = field(default_factory=list)
+    lost: list[Location] = field(default_factory=list)  # restypes set on a subscript
 
 
 class _Reader:
@@ -321,6 +322,12 @@ class _Reader:
             if function is None:
                 continue
             where = self.locate(assignment.statement)
+            if isinstance(target.value, cst.Subscript) and self.accessed(target.value, scope):
+                # `lib["f"].restype = ..`: `CDLL.__getitem__` makes a new function object
+                # on every subscript, so the setting is lost with it.
+                if target.attr.value == "restype":
+                    self.binding(function).lost.append(where)
+                continue
             if target.attr.value == "argtypes":
                 types = self.values.types(assignment.value, scope)
                 self.binding(function).argtypes.append(ArgtypesSetting(types, where))
@@ -409,7 +416,8 @@ class _Reader:
         bindings = []
         for (library, symbol), binding in self.bindings.items():
             places = binding.accesses or [
-                s.location for s in (*binding.argtypes, *binding.restypes)
+                *(s.location for s in (*binding.argtypes, *binding.restypes)),
+                *binding.lost,
             ]
             bindings.append(
                 CtypesBinding(
@@ -418,6 +426,7 @@ class _Reader:
                     min(places),
                     tuple(binding.argtypes),
                     tuple(binding.restypes),
+                    tuple(binding.lost),
                 )
             )
         bindings.sort(key=lambda b: b.first_access)

@@ -131,6 +131,9 @@ class CtypesBinding(Struct, frozen=True):
     first_access: Location  # the first `lib.fn` (or `getattr(lib, "fn")`) in the file
     argtypes: tuple[ArgtypesSetting, ...] = ()
     restypes: tuple[RestypeSetting, ...] = ()
+    # `lib["f"].restype = ..`: set on a new function object each subscript makes, and
+    # lost with it.
+    lost_restypes: tuple[Location, ...] = ()
 
 
 class PythonFileFacts(Struct, frozen=True):

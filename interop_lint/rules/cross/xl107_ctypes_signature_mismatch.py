@@ -44,6 +44,10 @@ lib.engine_hash; _fn["hash"].restype = c_uint64`) is the same function.
 A missing `restype` is reported once, at the first use of the function in
 the module that loads the library (else the first module that uses it),
 and not when some module sets it, or sets `restype` under computed names.
+A `restype` set on a subscript (`lib["f"].restype = ..`) is missing: each
+subscript makes a new function object, and the setting is lost with it. A
+prototype called with a `(name, library)` pair (`CFUNCTYPE(c_uint64,
+c_char_p)(("f", lib))`) binds the function with the prototype's types.
 
 One finding per assignment names all its differences (three, then how
 many more). A `Structure` whose `_fields_` drift is one mistake however
@@ -123,7 +127,9 @@ class CtypesSignatureMismatch(Rule):
             for difference in differences:
                 by_place.setdefault(difference.location, []).append(difference)
             for location, found in by_place.items():
-                places.append(_Place(location, binding.symbol, rust_path, export, found))
+                place = _Place(location, binding.symbol, rust_path, export, found)
+                place.lost = binding.lost_restypes
+                places.append(place)
         # A drifted Structure: reported at the first place that uses it, once.
         first: dict[tuple[str, str, Location], _Place] = {}
         for place in sorted(places, key=lambda p: p.location):
@@ -158,11 +164,18 @@ class _Place:
     differences: list[BindingDifference]
     # Other places that use a drifted Structure reported here, with its name.
     also: list[tuple[Location, str]] = field(default_factory=list)
+    lost: tuple[Location, ...] = ()  # restypes set on `lib["name"]`, lost with it
 
     def violation(self) -> Violation:
         export, found = self.export, self.differences
         where = f"{self.rust_path}:{export.location.line}"
         parts = [_describe(self.symbol, found[0], where)]
+        if self.lost and found[0].part == "no-restype":
+            parts[0] += (
+                f' (the setting at line {self.lost[0].line} is lost: `lib["{self.symbol}"]` '
+                "makes a new function object each time; bind it once, "
+                f'`{self.symbol} = lib["{self.symbol}"]`, and set it on that)'
+            )
         parts += [
             _describe_more(d) if d.part == "parameter" else _describe(self.symbol, d, where)
             for d in found[1:_NAMED]

@@ -538,6 +538,31 @@ def test_a_loop_over_a_signature_table_makes_a_binding_per_row() -> None:
     assert seek.restypes[0].location == seek.argtypes[0].location == seek.first_access
 
 
+def test_a_signature_table_keyed_without_the_prefix_binds_the_prefixed_names() -> None:
+    """pqsio's tables: `getattr(lib, "pq_" + name)`, and the same as f-strings."""
+    facts = _facts(
+        """
+        import ctypes
+        from ctypes import c_int64, c_void_p
+        _lib = ctypes.CDLL("libpq.so")
+
+        for name, restype in {"open": c_void_p}.items():
+            getattr(_lib, "pq_" + name).restype = restype
+        for name, restype in {"len": c_int64}.items():
+            getattr(_lib, "pq_" + name + "_v2").restype = restype
+        for name, restype in {"seek": c_int64}.items():
+            getattr(_lib, f"pq_{name}_at").restype = restype
+        for name, restype in {"stat": c_int64}.items():
+            getattr(_lib, f"pq_{name!r}").restype = restype  # not the name as written
+        """
+    )
+    assert _bound(facts) == {
+        "pq_open": ("libpq", "c_void_p", None),
+        "pq_len_v2": ("libpq", "c_int64", None),
+        "pq_seek_at": ("libpq", "c_int64", None),
+    }
+
+
 def test_handles_imported_from_another_module_are_recorded_by_origin() -> None:
     facts = _facts(
         """

@@ -61,13 +61,14 @@ def table_rows(scopes: ModuleScopes, is_call: IsCall) -> Iterator[TableRow]:
         found = _lookup_and_settings(loop, is_call, row_lookup)
         if found is None:
             continue
-        holder, name, settings = found
+        holder, (name, prefix, suffix), settings = found
         for row_scope, row in rows:
             values = destructure(loop.target, row)
             named = values.get(name) if values is not None else None
             symbol = literal_string(named) if named is not None else None
             if symbol is None:
                 continue
+            symbol = prefix + symbol + suffix  # `getattr(lib, "pq_" + name)`
             bound = {}
             for setting, value in settings.items():
                 if is_copy(value):
@@ -183,11 +184,11 @@ def _lookup_helpers(scopes: ModuleScopes) -> Iterator[tuple[Scope, cst.For, Expr
 
 def _lookup_and_settings(
     loop: cst.For, is_call: IsCall, row_lookup: Expr | None = None
-) -> tuple[Expr, str, dict[str, Expr]] | None:
+) -> tuple[Expr, Template, dict[str, Expr]] | None:
     """The library the loop body looks a target name up on (`getattr(lib, name)`,
     `lib[name]`), that name, and what the body sets on the function found."""
     loop_names = set(target_names(loop.target))
-    lookups: list[tuple[cst.CSTNode, Expr, str]] = []
+    lookups: list[tuple[cst.CSTNode, Expr, Template]] = []
     assigned: list[cst.Assign] = []
     set_on: list[tuple[Expr, str | None, Expr]] = []  # (function, setting, value)
     for node in _walk(loop.body):
@@ -222,9 +223,14 @@ def _lookup_and_settings(
     return (holder, name, settings) if settings else None
 
 
+# The name a loop looks up: the loop variable, and the literal text before and after it
+# (`"pq_" + name`, `f"pq_{name}"`).
+Template = tuple[str, str, str]
+
+
 def _lookup(
     node: cst.CSTNode, loop_names: set[str], is_call: IsCall
-) -> tuple[cst.CSTNode, Expr, str] | None:
+) -> tuple[cst.CSTNode, Expr, Template] | None:
     if isinstance(node, cst.Call) and is_call(node, "getattr") and len(node.args) >= 2:
         holder, name = node.args[0].value, node.args[1].value
     elif isinstance(node, cst.Subscript) and len(node.slice) == 1:
@@ -234,8 +240,32 @@ def _lookup(
         holder, name = node.value, index.value
     else:
         return None
-    if isinstance(name, cst.Name) and name.value in loop_names:
-        return node, holder, name.value
+    template = _template(name, loop_names)
+    return (node, holder, template) if template is not None else None
+
+
+def _template(name: Expr, loop_names: set[str]) -> Template | None:
+    """`name`, `"pq_" + name`, `name + "_v2"` or `f"pq_{name}"` of a loop variable."""
+    if isinstance(name, cst.Name):
+        return (name.value, "", "") if name.value in loop_names else None
+    if isinstance(name, cst.BinaryOperation) and isinstance(name.operator, cst.Add):
+        left, right = literal_string(name.left), literal_string(name.right)
+        if left is not None and (inner := _template(name.right, loop_names)) is not None:
+            return inner[0], left + inner[1], inner[2]
+        if right is not None and (inner := _template(name.left, loop_names)) is not None:
+            return inner[0], inner[1], inner[2] + right
+        return None
+    if isinstance(name, cst.FormattedString):
+        parts = name.parts
+        slots = [p for p in parts if isinstance(p, cst.FormattedStringExpression)]
+        if len(slots) != 1 or slots[0].format_spec or slots[0].conversion:
+            return None
+        inner = _template(slots[0].expression, loop_names)
+        if inner is None or inner[1] or inner[2]:
+            return None
+        at = parts.index(slots[0])
+        text = [p.value if isinstance(p, cst.FormattedStringText) else "" for p in parts]
+        return inner[0], "".join(text[:at]), "".join(text[at + 1 :])
     return None
 
 

@@ -70,6 +70,7 @@ from interop_lint.analyzer.rust.pointee_arrays import fixed_length
 from interop_lint.analyzer.rust.positions import (
     condition_scope,
     found_fact,
+    one_past_facts,
     position_fact,
 )
 
@@ -330,7 +331,9 @@ def _let_facts(block: Located, declaration: Located, known: list[Fact]) -> list[
             return [fact, Fact(ALIAS + name, flat(value.node), False)]
     elif position is not None:  # `let n = f.read(&mut buf)?;`
         fact = position
-    elif found := minimum_facts(name, value):
+    elif (found := minimum_facts(name, value)) or (
+        found := one_past_facts(name, value, lambda: [*known, *_facts_around(block)])
+    ):
         return found if only_decreased(name, block, declaration) else []
     else:
         operator = value.node.child_by_field_name("operator")

@@ -14,10 +14,12 @@ break, Ok(n) => n, Err(_) => break };`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from interop_lint.analyzer.rust.bindings import only_decreased
 from interop_lint.analyzer.rust.body import Located
-from interop_lint.analyzer.rust.expressions import callee, leaves, strip
-from interop_lint.analyzer.rust.lengths import ELEMENT_ITERATORS, Fact, flat
+from interop_lint.analyzer.rust.expressions import binary_operator, callee, leaves, strip
+from interop_lint.analyzer.rust.lengths import ELEMENT_ITERATORS, Fact, constant_value, flat
 
 # What holds a position: a search's `Option`, a read's `Result`.
 _HOLDERS = frozenset({"Some", "Ok"})
@@ -143,3 +145,28 @@ def _gives_count(arm: Located) -> bool:
     pattern = arm.field("pattern")
     bound = some_binding(next(iter(pattern.named_children()), None) if pattern else None)
     return bound is not None and strip(given).text == bound
+
+
+def _one_past(value: Located) -> Located | None:
+    """`i` of `i + 1` (or `1 + i`)."""
+    if value.type != "binary_expression" or binary_operator(value) != "+":
+        return None
+    left, right = value.field("left"), value.field("right")
+    if left is None or right is None:
+        return None
+    if constant_value(right.node) == 1:
+        return strip(left)
+    return strip(right) if constant_value(left.node) == 1 else None
+
+
+def one_past_facts(name: str, value: Located, known: Callable[[], list[Fact]]) -> list[Fact]:
+    """`name <= v.len()` for `let name = i + 1;` where `i < v.len()` is `known`, or `i` is
+    a position found in `v` (`v.iter().position(..)? + 1`): one past an element is at
+    most the length, a range's valid start."""
+    after = _one_past(value)
+    if after is None:
+        return []
+    if after.type == "identifier":
+        return [Fact(f.subject, name, False) for f in known() if f.bound == after.text and f.strict]
+    found = position_fact(name, after)
+    return [Fact(found.subject, name, False)] if found is not None and found.strict else []

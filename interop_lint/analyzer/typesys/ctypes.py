@@ -190,10 +190,7 @@ def compare_binding(python: Type, rust: Type) -> Verdict:
         python = Pointer(_as_callback(python.pointee, rust.pointee), python.const)  # type: ignore[union-attr, arg-type]
     if (python == VOID_POINTER and _address_sized(python, rust)) or _address_sized(rust, python):
         return Verdict.UNKNOWN
-    python_leaf, rust_leaf = leaves(python, rust)
-    if is_record(python_leaf) and is_record(rust_leaf):
-        python = _renamed(python, rust_leaf.names)  # type: ignore[union-attr]
-    verdict = compare(python, rust)
+    verdict = compare(_as_named(python, rust), rust)
     return Verdict.EQUAL if verdict is Verdict.CONSTNESS else verdict
 
 
@@ -209,10 +206,22 @@ def _as_callback(python: Function, rust: Function) -> Function:
     params = python.params
     if params is not None and rust.params is not None and len(params) == len(rust.params):
         params = tuple(
-            theirs if ours == VOID_POINTER and isinstance(theirs, Pointer) else ours
+            theirs
+            if ours == VOID_POINTER and isinstance(theirs, Pointer)
+            else _as_named(ours, theirs)
             for ours, theirs in zip(params, rust.params, strict=True)
         )
-    return replace(python, returns=returns, params=params)
+    return replace(python, returns=_as_named(returns, rust.returns), params=params)
+
+
+def _as_named(python: Type, rust: Type) -> Type:
+    """A record a ctypes type points to or holds, named as the Rust one it stands for
+    (`POINTER(_Contig)` for `*const CContig`): a Structure's name is its own, its
+    layout is what counts (pqsio's callbacks)."""
+    python_leaf, rust_leaf = leaves(python, rust)
+    if is_record(python_leaf) and is_record(rust_leaf):
+        return _renamed(python, rust_leaf.names)  # type: ignore[union-attr]
+    return python
 
 
 def discards_result(python: Type, rust: Type) -> bool:

@@ -664,6 +664,10 @@ def _field(name: str, ctype: str, length: int | None = None) -> CtypesField:
         ([("a", "c_uint32"), ("_pad", "c_void_p")], None),
         # a field not named as padding stays
         ([("a", "c_uint32"), ("gap", "c_uint32"), ("p", "c_void_p")], None),
+        # padding at the end that fills what alignment adds (polyplug's `_tail_pad`)
+        ([("p", "c_void_p"), ("a", "c_uint32"), ("_tail_pad", "c_uint32")], ["p", "a"]),
+        # reserved bytes at the end that make the structure larger: a real difference
+        ([("p", "c_void_p"), ("a", "c_uint32"), ("_reserved", "c_uint32", 3)], None),
     ],
 )
 def test_explicit_padding_removed(fields: list[tuple], kept: list[str] | None) -> None:

@@ -4,9 +4,11 @@ Hand-written bindings often spell out the bytes C inserts for alignment:
 `("_padding", c_uint32)` between three `c_uint32` and a pointer. The
 structure then has one field more than the `#[repr(C)]` struct and exactly
 its layout. A field counts as such padding when its name says so (`_pad`,
-`padding2`, `_reserved`, `unused`), its type is an integer or an array of
-them, and, where every field's size is known (LP64), taking the padding out
-moves no other field: each one still lies where C puts it without it.
+`padding2`, `_reserved`, `unused`, `_tail_pad`), its type is an integer or an
+array of them, and, where every field's size is known (LP64), taking the
+padding out moves no other field and leaves the size as it was: each one
+still lies where C puts it without it, and padding at the end only fills
+what alignment rounds the structure up to.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from interop_lint.analyzer.python.facts import CtypesField, CtypesKind, CtypesTy
 from interop_lint.analyzer.typesys.ctypes import SIMPLE
 from interop_lint.analyzer.typesys.model import POINTER_WIDTH, Bool, Float, Int, Pointer
 
-_PADDING_NAME = re.compile(r"_*(?:pad|padding|reserved|unused|spare)_?\d*", re.IGNORECASE)
+# `_pad`, `padding2`, `_reserved`, and with a word before it: `_tail_pad`.
+_PADDING_NAME = re.compile(
+    r"_*(?:[a-z0-9]+_)?(?:pad|padding|reserved|unused|spare)_?\d*", re.IGNORECASE
+)
 _POINTER_BYTES = 8  # LP64
 
 
@@ -31,7 +36,21 @@ def explicit_padding_removed(fields: tuple[CtypesField, ...]) -> tuple[CtypesFie
     if written is None or natural is None:
         return kept  # a size unknown: the names and types decide
     placed = [offset for field, offset in zip(fields, written, strict=True) if field in kept]
-    return kept if placed == natural else fields
+    # Padding at the end (`_tail_pad`) must only fill what alignment rounds up to.
+    same_size = _size(fields, written) == _size(kept, natural)
+    return kept if placed == natural and same_size else fields
+
+
+def _size(fields: tuple[CtypesField, ...], offsets: list[int]) -> int | None:
+    """`sizeof` of a structure of these fields at these offsets."""
+    if not fields:
+        return 0
+    measured = [_size_and_alignment(f.type) for f in fields]
+    if any(m is None for m in measured):
+        return None
+    end = offsets[-1] + measured[-1][0]  # type: ignore[index]
+    alignment = max(m[1] for m in measured)  # type: ignore[index]
+    return end + -end % alignment
 
 
 def _is_padding(field: CtypesField) -> bool:

@@ -38,6 +38,7 @@ from interop_lint.analyzer.rust.comparisons import (
     affix_fact,
     comparison_fact,
     index_bounds,
+    largest_index,
     method_of,
     minimum_facts,
     receiver_of,
@@ -92,6 +93,10 @@ def checked_in_bounds(indexing: Located) -> bool:
     facts = [fact for fact in around if viewless(fact.subject) in subjects]
     if any(f.subject.startswith(BELOW) for f in around):  # `if i >= 16 { return }`
         facts += _below_fixed_length(indexing, subject, around)
+        if index.type == "binary_expression":  # `table[i * 8 + j]`
+            size, largest = fixed_length(indexing), largest_index(index, around)
+            if size is not None and largest is not None and largest < size:
+                return True
     return bool(facts) and _index_within(index, facts, around)
 
 

@@ -68,6 +68,51 @@ def _upper_bound(left: Located, right: Located, operator: str) -> Fact | None:
     return None
 
 
+def largest_index(index: Located, around: list[Fact]) -> int | None:
+    """The largest value an index of `+` and `*` over numbers and names known below a
+    number can take (`i * 8 + j` in `for i in 0..4 { for j in 0..8 { .. } }`: 31);
+    None when a part has no known bound. Indexes are `usize`: no part is negative."""
+    limits: dict[str, int] = {}
+    for fact in around:
+        if fact.subject.startswith(BELOW) and isinstance(fact.bound, str):
+            limit = int(fact.subject[len(BELOW) :]) - (1 if fact.strict else 0)
+            limits[fact.bound] = min(limit, limits.get(fact.bound, limit))
+    pending: list[tuple[Located, bool]] = [(index, False)]
+    values: list[int] = []
+    while pending:  # post-order over the operands, iteratively
+        current, operands_done = pending.pop()
+        current = strip(current)
+        if current.type == "identifier":
+            if current.text not in limits:
+                return None
+            values.append(limits[current.text])
+        elif current.type == "integer_literal":
+            value = constant_value(current.node)
+            if value is None:
+                return None
+            values.append(value)
+        elif current.type == "binary_expression" and _ARITHMETIC.get(_operator(current)):
+            if operands_done:
+                right, left = values.pop(), values.pop()
+                values.append(_ARITHMETIC[_operator(current)](left, right))
+                continue
+            left, right = current.field("left"), current.field("right")
+            if left is None or right is None:
+                return None
+            pending += [(current, True), (right, False), (left, False)]
+        else:
+            return None
+    return values[0] if len(values) == 1 else None
+
+
+_ARITHMETIC = {"+": int.__add__, "*": int.__mul__}
+
+
+def _operator(expression: Located) -> str:
+    operator = expression.node.child_by_field_name("operator")
+    return operator.type if operator is not None else ""
+
+
 def _variable(side: Located) -> str | None:
     side = strip(side)
     return VALUE_OF + side.text if side.type == "identifier" else None
